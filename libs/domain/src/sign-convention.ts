@@ -1,0 +1,29 @@
+/**
+ * Power signs, from the îlot's point of view (DESIGN.md, "Units and signs"). Written once, here.
+ *
+ * - `grid`: > 0 import from the public grid, < 0 export to it.
+ * - `meter`, `heat_pump`, `ev_charger`, `flexible_load`: >= 0 consumption.
+ * - `pv`: >= 0 production.
+ * - `battery`: > 0 discharging (the battery supplies the îlot), < 0 charging.
+ *
+ * So, at every instant: gridW = sum(consumptionW) - sum(pvW) - sum(batteryW).
+ */
+export const SIGN_CONVENTION = {
+  grid: 'import > 0, export < 0',
+  consumption: 'consumption >= 0',
+  pv: 'production >= 0',
+  battery: 'discharge > 0, charge < 0',
+} as const;
+
+/** Grid power implied by the sign convention: what the one connection meter must read. */
+export function gridPowerW(consumptionW: number, pvW: number, batteryW: number): number {
+  return consumptionW - pvW - batteryW;
+}
+
+export function importW(gridW: number): number {
+  return Math.max(gridW, 0);
+}
+
+export function exportW(gridW: number): number {
+  return Math.max(-gridW, 0);
+}

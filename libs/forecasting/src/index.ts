@@ -1,0 +1,3 @@
+export * from './solar-geometry';
+export * from './consumption-forecast';
+export * from './pv-forecast';

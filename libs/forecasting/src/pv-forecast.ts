@@ -1,0 +1,38 @@
+import { PvArray, clearSkyPvWPerKWp } from './solar-geometry';
+import type { PowerSample } from './consumption-forecast';
+
+export interface PvForecastInput {
+  now: Date;
+  slotStarts: Date[];
+  slotMinutes: number;
+  peakW: number;
+  array: PvArray;
+  latest?: PowerSample;
+  /** Fraction of clear-sky output assumed far ahead (climatology). */
+  typicalClearness?: number;
+  /** How long the clearness measured now keeps weight (e-folding time). */
+  persistenceMs?: number;
+}
+
+/**
+ * Clear-sky output of the array scaled by a clearness index: the one measured now (latest
+ * power over clear-sky power), relaxing to a typical value over the next hours.
+ */
+export function forecastPv(input: PvForecastInput): number[] {
+  const typical = input.typicalClearness ?? 0.6;
+  const persistenceMs = input.persistenceMs ?? 3 * 3_600_000;
+  const kWp = input.peakW / 1000;
+  let measured: number | undefined;
+  if (input.latest) {
+    const clearW = clearSkyPvWPerKWp(input.latest.at, input.array) * kWp;
+    if (clearW > 0.05 * input.peakW) measured = Math.min(Math.max(input.latest.powerW / clearW, 0), 1.2);
+  }
+  const halfSlotMs = (input.slotMinutes * 60_000) / 2;
+  return input.slotStarts.map((start) => {
+    const mid = new Date(start.getTime() + halfSlotMs);
+    const clearW = clearSkyPvWPerKWp(mid, input.array) * kWp;
+    const weight = measured === undefined ? 0 : Math.exp(-Math.max(start.getTime() - input.now.getTime(), 0) / persistenceMs);
+    const clearness = weight * (measured ?? typical) + (1 - weight) * typical;
+    return Math.min(clearW * clearness, input.peakW);
+  });
+}

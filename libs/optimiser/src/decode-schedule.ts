@@ -1,0 +1,48 @@
+import { BuiltModel } from './build-model';
+import { PlanInput } from './plan-input';
+import { Schedule } from './schedule';
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Turns a solution (kW, kWh inside the LP) back into the plan document (W, %). */
+export function decodeSchedule(
+  input: PlanInput,
+  built: BuiltModel,
+  solution: { status: 'optimal' | 'feasible'; solver: string; values: ArrayLike<number>; objective: number },
+): Schedule {
+  const { index } = built;
+  const v = solution.values;
+  const violations: Schedule['violations'] = [];
+  const slots = input.slots.map((slot, t) => {
+    const devices: Schedule['slots'][number]['devices'] = {};
+    input.batteries.forEach((battery, k) => {
+      const vars = index.batteries[k];
+      devices[battery.id] = {
+        setpointW: round((v[vars.dischargeKw[t]] - v[vars.chargeKw[t]]) * 1000),
+        socPct: round((v[vars.energyKwh[t]] * 1000 * 100) / battery.capacityWh, 2),
+      };
+    });
+    input.pvs.forEach((pv, p) => {
+      devices[pv.id] = { setpointW: round(v[index.pvCurtailKw[p][t]] * 1000) };
+    });
+    const excessW = v[index.importExcessKw[t]] * 1000;
+    if (excessW > 1) violations.push({ constraint: 'importLimit', slotStart: slot.start.toISOString(), amountW: round(excessW) });
+    return {
+      start: slot.start.toISOString(),
+      gridW: round((v[index.importKw[t]] - v[index.exportKw[t]]) * 1000),
+      consumptionW: round(slot.consumptionW),
+      pvW: round(input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0)),
+      devices,
+    };
+  });
+  return {
+    siteId: input.siteId,
+    generatedAt: input.now.toISOString(),
+    status: solution.status,
+    solver: solution.solver,
+    objectiveEur: round(solution.objective, 4),
+    slotMinutes: input.slotMinutes,
+    violations,
+    slots,
+  };
+}

@@ -1,0 +1,66 @@
+import { JavascriptLpSolverAdapter } from './javascript-lp-solver.adapter';
+import { plan } from './plan';
+import { fallbackSchedule } from './fallback-schedule';
+import { battery, planInput } from './testing/plan-input.factory';
+import { scheduleInvariantViolations } from './testing/schedule-invariants';
+
+const solver = new JavascriptLpSolverAdapter();
+const hours = (n: number) => n * 4; // quarter-hours
+
+/** A day in quarter-hours: flat 40 kW night, 80 kW evening peak; PV bell at midday. */
+function day() {
+  const consumptionW = Array.from({ length: hours(24) }, (_, t) => (t >= hours(17) && t < hours(21) ? 80_000 : 40_000));
+  const pvW = Array.from({ length: hours(24) }, (_, t) => {
+    const h = t / 4;
+    return h > 7 && h < 19 ? 150_000 * Math.sin((Math.PI * (h - 7)) / 12) : 0;
+  });
+  const importEurPerKWh = Array.from({ length: hours(24) }, (_, t) => (t < hours(6) || t >= hours(22) ? 0.2068 : 0.27));
+  return { consumptionW, pvW, importEurPerKWh };
+}
+
+describe('plan (buildModel -> solve -> decodeSchedule)', () => {
+  it('stores the midday PV surplus and discharges it in the evening peak, within every physical limit', () => {
+    const input = planInput({ ...day(), batteries: [battery({ socPct: 10 })] });
+    const { schedule } = plan(input, solver);
+    expect(schedule.status).toBe('optimal');
+    expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
+    const soc = (t: number) => schedule.slots[t].devices['bat-1'].socPct!;
+    const setpoint = (t: number) => schedule.slots[t].devices['bat-1'].setpointW;
+    expect(soc(hours(17) - 1)).toBeGreaterThan(90); // filled by the PV surplus (the surplus alone is 6x the capacity)
+    for (let t = hours(9); t < hours(17); t++) expect(setpoint(t)).toBeLessThanOrEqual(0); // never discharged while PV exceeds consumption
+    expect(setpoint(hours(18))).toBeGreaterThan(10_000); // discharging in the evening peak
+  });
+
+  it('costs less than the battery idle and than the self-consumption rule', () => {
+    const input = planInput({ ...day(), batteries: [battery({ socPct: 10 })] });
+    const optimised = plan(input, solver).schedule.objectiveEur;
+    const idle = plan({ ...input, batteries: [] }, solver).schedule.objectiveEur;
+    const rule = fallbackSchedule(input, 'comparison').objectiveEur;
+    expect(optimised).toBeLessThan(idle);
+    expect(optimised).toBeLessThanOrEqual(rule + 1e-6);
+  });
+
+  it('curtails PV only as much as the export limit requires', () => {
+    const input = planInput({ consumptionW: [10_000, 10_000], pvW: [200_000, 50_000], batteries: [battery({ socPct: 95 })], connection: { importLimitW: 250_000, exportLimitW: 100_000 } });
+    const { schedule } = plan(input, solver);
+    expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
+    expect(schedule.slots[0].gridW).toBeCloseTo(-100_000, 0);
+    expect(schedule.slots[0].devices['pv-1'].setpointW).toBeCloseTo(90_000, 0);
+    expect(schedule.slots[1].devices['pv-1'].setpointW).toBeCloseTo(0, 0);
+  });
+
+  it('reports the import above the contracted power it cannot avoid, instead of failing', () => {
+    const input = planInput({ consumptionW: [300_000, 300_000], batteries: [battery({ socPct: 10 })], connection: { importLimitW: 250_000, exportLimitW: 0 } });
+    const { schedule } = plan(input, solver);
+    expect(schedule.status).toBe('optimal');
+    expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
+    expect(schedule.violations.map((v) => v.amountW)).toEqual([50_000, 50_000]);
+  });
+
+  it('shaves the import peak with the battery when it has the energy', () => {
+    const input = planInput({ consumptionW: [300_000, 300_000], batteries: [battery({ socPct: 95 })], connection: { importLimitW: 250_000, exportLimitW: 0 } });
+    const { schedule } = plan(input, solver);
+    expect(schedule.violations).toEqual([]);
+    expect(Math.max(...schedule.slots.map((s) => s.gridW))).toBeLessThanOrEqual(250_001);
+  });
+});

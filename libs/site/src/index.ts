@@ -1,0 +1,3 @@
+export * from './site.schema';
+export * from './site';
+export * from './load-site';

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
+const positive = z.number().finite().positive();
+const nonNegative = z.number().finite().nonnegative();
+const pct = z.number().finite().min(0).max(100);
+const efficiency = z.number().finite().gt(0).max(1);
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+const window = z
+  .string()
+  .refine((s) => s.split('-').length === 2 && s.split('-').every((p) => hhmm.test(p)), 'must be "HH:MM-HH:MM"');
+
+const gridDevice = z.strictObject({ id, kind: z.literal('grid') });
+/** `profile` tells the simulators which measured load shape drives this meter. */
+const meterDevice = z.strictObject({ id, kind: z.literal('meter'), annualKWh: positive, profile: z.enum(['flat', 'office', 'school', 'shop']).optional() });
+const pvDevice = z.strictObject({ id, kind: z.literal('pv'), peakW: positive });
+const batteryDevice = z
+  .strictObject({
+    id,
+    kind: z.literal('battery'),
+    capacityWh: positive,
+    maxChargeW: positive,
+    maxDischargeW: positive,
+    minSocPct: pct.default(0),
+    maxSocPct: pct.default(100),
+    chargeEfficiency: efficiency.default(0.95),
+    dischargeEfficiency: efficiency.default(0.95),
+  })
+  .refine((b) => b.minSocPct < b.maxSocPct, { message: 'minSocPct must be below maxSocPct', path: ['minSocPct'] });
+const heatPumpDevice = z
+  .strictObject({
+    id,
+    kind: z.literal('heat_pump'),
+    ratedW: positive,
+    maxShedW: nonNegative.default(0),
+    maxShedMinutes: nonNegative.default(0),
+    annualKWh: positive.optional(),
+  })
+  .refine((d) => d.maxShedW <= d.ratedW, { message: 'maxShedW must not exceed ratedW', path: ['maxShedW'] });
+const evChargerDevice = z.strictObject({ id, kind: z.literal('ev_charger'), maxW: positive });
+const flexibleLoadDevice = z.strictObject({
+  id,
+  kind: z.literal('flexible_load'),
+  maxShedW: nonNegative,
+  maxShedMinutes: nonNegative,
+  ratedW: positive.optional(),
+});
+
+export const deviceSchema = z.discriminatedUnion('kind', [
+  gridDevice,
+  meterDevice,
+  pvDevice,
+  batteryDevice,
+  heatPumpDevice,
+  evChargerDevice,
+  flexibleLoadDevice,
+]);
+
+const hphcTariff = z.strictObject({
+  kind: z.literal('hphc'),
+  hpEurPerKWh: nonNegative,
+  hcEurPerKWh: nonNegative,
+  hcWindows: z.array(window).min(1),
+  feedInEurPerKWh: nonNegative,
+});
+const colourPrices = z.strictObject({ hpEurPerKWh: nonNegative, hcEurPerKWh: nonNegative });
+const tempoTariff = z.strictObject({
+  kind: z.literal('tempo'),
+  blue: colourPrices,
+  white: colourPrices,
+  red: colourPrices,
+  hcWindows: z.array(window).min(1),
+  feedInEurPerKWh: nonNegative,
+});
+const dynamicTariff = z.strictObject({
+  kind: z.literal('dynamic'),
+  seriesFile: z.string().min(1),
+  feedInEurPerKWh: nonNegative,
+  peakEurPerKW: nonNegative.optional(),
+});
+
+export const siteSchema = z.strictObject({
+  id,
+  name: z.string().min(1),
+  timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as Europe/Paris'),
+  location: z.strictObject({ latitudeDeg: z.number().min(-90).max(90), longitudeDeg: z.number().min(-180).max(180) }).optional(),
+  connection: z.strictObject({ importLimitW: positive, exportLimitW: nonNegative }),
+  tariff: z.discriminatedUnion('kind', [hphcTariff, tempoTariff, dynamicTariff]),
+  allocation: z.strictObject({ key: z.enum(['static', 'dynamic-default', 'dynamic-custom']) }),
+  participants: z
+    .array(
+      z.strictObject({
+        id,
+        kind: z.enum(['resident', 'business', 'public']),
+        meter: id,
+        staticShare: z.number().min(0).max(1).optional(),
+      }),
+    )
+    .min(1),
+  buildings: z.array(z.strictObject({ id, name: z.string().optional(), devices: z.array(deviceSchema).min(1) })).min(1),
+});
+
+function isIanaTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+export type SiteFile = z.infer<typeof siteSchema>;
+export type DeviceSpec = z.infer<typeof deviceSchema>;
+export type BatterySpec = Extract<DeviceSpec, { kind: 'battery' }>;
+export type PvSpec = Extract<DeviceSpec, { kind: 'pv' }>;
+export type TariffSpec = SiteFile['tariff'];
+export type HphcTariffSpec = Extract<TariffSpec, { kind: 'hphc' }>;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { DeviceSpec, SiteFile, siteSchema } from './site.schema';
+
+/** A validated site with its devices indexed. */
+export interface Site extends SiteFile {
+  devices: ReadonlyMap<string, DeviceSpec & { buildingId: string }>;
+}
+
+export class SiteValidationError extends Error {
+  readonly code = 'SITE_INVALID';
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`${source} is not a valid site file:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
+}
+
+/** Validates a parsed site document: schema first, then the rules that span fields. */
+export function validateSite(raw: unknown, source = 'site'): Site {
+  const parsed = siteSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new SiteValidationError(
+      source,
+      parsed.error.issues.map((issue: z.core.$ZodIssue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`),
+    );
+  }
+  const file = parsed.data;
+  const problems: string[] = [];
+  const devices = new Map<string, DeviceSpec & { buildingId: string }>();
+  file.buildings.forEach((building, b) =>
+    building.devices.forEach((device, d) => {
+      if (devices.has(device.id)) problems.push(`buildings[${b}].devices[${d}].id: duplicate device id "${device.id}"`);
+      devices.set(device.id, { ...device, buildingId: building.id });
+    }),
+  );
+  const grids = [...devices.values()].filter((d) => d.kind === 'grid');
+  if (grids.length !== 1) problems.push(`buildings: exactly one device of kind "grid" is required, found ${grids.length}`);
+  const participantIds = new Set<string>();
+  const metersTaken = new Set<string>();
+  file.participants.forEach((participant, p) => {
+    if (participantIds.has(participant.id)) problems.push(`participants[${p}].id: duplicate participant id "${participant.id}"`);
+    participantIds.add(participant.id);
+    const meter = devices.get(participant.meter);
+    if (!meter) problems.push(`participants[${p}].meter: no device "${participant.meter}" in buildings`);
+    else if (meter.kind !== 'meter') problems.push(`participants[${p}].meter: device "${participant.meter}" is a ${meter.kind}, not a meter`);
+    if (metersTaken.has(participant.meter)) problems.push(`participants[${p}].meter: meter "${participant.meter}" already belongs to another participant`);
+    metersTaken.add(participant.meter);
+  });
+  if (file.allocation.key === 'static') {
+    const missing = file.participants.findIndex((p) => p.staticShare === undefined);
+    if (missing >= 0) problems.push(`participants[${missing}].staticShare: required by allocation key "static"`);
+    const total = file.participants.reduce((sum, p) => sum + (p.staticShare ?? 0), 0);
+    if (total > 1 + 1e-9) problems.push(`participants: static shares add up to ${total.toFixed(4)}, more than 1`);
+  }
+  if (problems.length > 0) throw new SiteValidationError(source, problems);
+  return { ...file, devices };
+}
+
+export function devicesOfKind<K extends DeviceSpec['kind']>(site: Site, kind: K): Array<Extract<DeviceSpec, { kind: K }> & { buildingId: string }> {
+  return [...site.devices.values()].filter((d): d is Extract<DeviceSpec, { kind: K }> & { buildingId: string } => d.kind === kind);
+}
+
+export function gridDeviceId(site: Site): string {
+  return devicesOfKind(site, 'grid')[0].id;
+}

@@ -1,0 +1,46 @@
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export interface LocalDateTime {
+  /** YYYY-MM-DD in the zone. */
+  date: string;
+  /** Minutes since local midnight (0..1439). */
+  minuteOfDay: number;
+}
+
+/** The wall-clock date and time of an instant in an IANA zone. */
+export function localDateTime(at: Date, timeZone: string): LocalDateTime {
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/** Parses "HH:MM-HH:MM" into minute bounds; a window may wrap past midnight. */
+export function parseWindow(window: string): { fromMinute: number; toMinute: number } {
+  const [from, to] = window.split('-').map((hhmm) => {
+    const [h, m] = hhmm.split(':').map(Number);
+    return h * 60 + m;
+  });
+  return { fromMinute: from, toMinute: to };
+}
+
+export function minuteInWindow(minuteOfDay: number, window: { fromMinute: number; toMinute: number }): boolean {
+  return window.fromMinute <= window.toMinute
+    ? minuteOfDay >= window.fromMinute && minuteOfDay < window.toMinute
+    : minuteOfDay >= window.fromMinute || minuteOfDay < window.toMinute;
+}
