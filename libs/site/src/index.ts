@@ -1,3 +1,4 @@
 export * from './site.schema';
 export * from './site';
 export * from './load-site';
+export * from './power-bounds';

@@ -40,6 +40,8 @@ export function validateSite(raw: unknown, source = 'site'): Site {
   );
   const grids = [...devices.values()].filter((d) => d.kind === 'grid');
   if (grids.length !== 1) problems.push(`buildings: exactly one device of kind "grid" is required, found ${grids.length}`);
+  if (!file.location && [...devices.values()].some((d) => d.kind === 'pv'))
+    problems.push('location: required when the site has pv devices (the PV forecast needs the position of the sun)');
   const participantIds = new Set<string>();
   const metersTaken = new Set<string>();
   file.participants.forEach((participant, p) => {

@@ -1,0 +1,22 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/** The ingestion metrics of DESIGN.md. */
+export class IngestionMetrics {
+  readonly readings: Counter<'site'>;
+  readonly rejected: Counter<'site' | 'reason'>;
+  readonly duplicates: Counter<'site'>;
+  readonly lagSeconds: Histogram<'site'>;
+
+  constructor(registry: Registry) {
+    this.readings = new Counter({ name: 'ilot_ingest_readings_total', help: 'Readings committed to the database', labelNames: ['site'], registers: [registry] });
+    this.rejected = new Counter({ name: 'ilot_ingest_rejected_total', help: 'Messages refused, by reason (kept in rejected_messages)', labelNames: ['site', 'reason'], registers: [registry] });
+    this.duplicates = new Counter({ name: 'ilot_ingest_duplicates_total', help: 'Readings received again and not stored twice', labelNames: ['site'], registers: [registry] });
+    this.lagSeconds = new Histogram({
+      name: 'ilot_ingest_lag_seconds',
+      help: 'Time from a reading timestamp to its commit, seconds of simulated time',
+      labelNames: ['site'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Clock } from '@ilot/domain';
+import { parseTopic, topics } from '@ilot/mqtt';
+import { CLOCK, SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
+import { DeviceStatusRepository, RejectedMessageRepository } from '@ilot/timeseries';
+import type { MqttClient } from 'mqtt';
+import type { IngestionConfig } from './ingestion.config';
+import { IngestionMetrics } from './ingestion.metrics';
+import { INGESTION_CONFIG, INGESTION_MQTT } from './ingestion.tokens';
+import { ReadingBatcher } from './reading-batcher';
+import { RejectReason, validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
+
+/** The MQTT edge of ingestion: parse, validate, hand over to the batcher; refuse with a reason otherwise. */
+@Injectable()
+export class TelemetryHandler implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('TelemetryHandler');
+  private readonly limits: ValidationLimits;
+
+  constructor(
+    @Inject(INGESTION_MQTT) private readonly mqtt: MqttClient,
+    @Inject(SITE) private readonly site: Site,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(INGESTION_CONFIG) config: IngestionConfig,
+    private readonly batcher: ReadingBatcher,
+    private readonly rejects: RejectedMessageRepository,
+    private readonly statuses: DeviceStatusRepository,
+    private readonly metrics: IngestionMetrics,
+  ) {
+    this.limits = {
+      maxPayloadBytes: config.ILOT_INGEST_MAX_PAYLOAD_BYTES,
+      maxFutureMs: config.ILOT_INGEST_MAX_FUTURE_S * 1000,
+      latenessMs: config.ILOT_INGEST_LATENESS_S * 1000,
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.mqtt.on('message', (topic, payload) => this.handle(topic, payload));
+    await this.mqtt.subscribeAsync([topics.allTelemetry(this.site.id), topics.allStatus(this.site.id)], { qos: 1 });
+    this.logger.log(`subscribed to ${topics.allTelemetry(this.site.id)} and ${topics.allStatus(this.site.id)}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.mqtt.endAsync();
+    await this.batcher.close();
+  }
+
+  handle(topic: string, payload: Buffer): void {
+    const now = this.clock.now();
+    const parsed = parseTopic(topic);
+    if (!parsed || !('deviceId' in parsed)) return this.reject(topic, payload, now, 'schema', 'not a telemetry or status topic');
+    if (parsed.siteId !== this.site.id) return this.reject(topic, payload, now, 'unknown_site', `site "${parsed.siteId}" is not "${this.site.id}"`);
+    if (parsed.kind === 'telemetry') {
+      const result = validateTelemetry(this.site, parsed.deviceId, payload, now, this.limits);
+      if (result.ok) this.batcher.add(result.value);
+      else this.reject(topic, payload, now, result.reason, result.detail);
+    } else if (parsed.kind === 'status') {
+      const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);
+      if (!result.ok) return this.reject(topic, payload, now, result.reason, result.detail);
+      this.statuses
+        .upsert(this.site.id, parsed.deviceId, result.value.state, result.value.ts, now)
+        .catch((error: Error) => this.logger.error(`status of ${parsed.deviceId} not stored: ${error.message}`));
+    }
+  }
+
+  private reject(topic: string, payload: Buffer, receivedAt: Date, reason: RejectReason, detail: string): void {
+    this.metrics.rejected.inc({ site: this.site.id, reason });
+    const text = payload.length > 4096 ? payload.subarray(0, 4096).toString('utf8') : payload.toString('utf8');
+    this.rejects
+      .insertBatch([{ receivedAt, topic, reason, detail, payload: text }])
+      .catch((error: Error) => this.logger.error(`rejected message not stored (${reason}: ${detail}): ${error.message}`));
+  }
+}

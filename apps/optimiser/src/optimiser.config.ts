@@ -1,0 +1,23 @@
+import { loadConfig } from '@ilot/runtime';
+import { z } from 'zod';
+
+/** The optimiser app's variables (README, "Environment variables"). Durations in simulated time unless said. */
+export const optimiserEnvSchema = z.object({
+  ILOT_PLAN_SLOT_MINUTES: z.coerce.number().int().refine((m) => [5, 10, 15, 30, 60].includes(m), 'must be 5, 10, 15, 30 or 60').default(15),
+  ILOT_PLAN_HORIZON_SLOTS: z.coerce.number().int().min(4).max(1000).default(96),
+  /** New readings trigger a re-plan at most this often, seconds. */
+  ILOT_REPLAN_MIN_INTERVAL_S: z.coerce.number().min(0).default(60),
+  /** A command stays valid this long after the end of its slot, seconds. */
+  ILOT_COMMAND_GRACE_S: z.coerce.number().min(0).default(300),
+  /** A reading older than this is stale and not used as the current state, seconds. */
+  ILOT_STATE_MAX_AGE_S: z.coerce.number().min(1).default(600),
+  /** Wall-clock budget of one solve, real milliseconds. */
+  ILOT_SOLVE_TIMEOUT_MS: z.coerce.number().int().min(10).default(10_000),
+  ILOT_CYCLING_COST_EUR_PER_KWH: z.coerce.number().min(0).default(0.01),
+});
+
+export type OptimiserConfig = z.infer<typeof optimiserEnvSchema>;
+
+export function loadOptimiserConfig(env: NodeJS.ProcessEnv = process.env): OptimiserConfig {
+  return loadConfig(optimiserEnvSchema, env);
+}

@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Clock } from '@ilot/domain';
+import { CLOCK, createAppMqttClient, DATA_SOURCE, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
+import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
+import type { MqttClient } from 'mqtt';
+import { Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { CommandDispatcher } from './command-dispatcher';
+import type { OptimiserConfig } from './optimiser.config';
+import { OptimiserMetrics } from './optimiser.metrics';
+import { OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
+import { PlanningLoopService } from './planning-loop.service';
+import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
+
+/** Optimiser: the planning loop and command dispatch. */
+@Module({})
+export class OptimiserModule {
+  static forRoot(config: OptimiserConfig): DynamicModule {
+    return {
+      module: OptimiserModule,
+      providers: [
+        { provide: OPTIMISER_CONFIG, useValue: config },
+        {
+          provide: OPTIMISER_MQTT,
+          useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry) => createAppMqttClient(runtime, readiness, 'optimiser'),
+          inject: [RUNTIME_CONFIG, ReadinessRegistry],
+        },
+        { provide: OptimiserMetrics, useFactory: (registry: Registry) => new OptimiserMetrics(registry), inject: [METRICS_REGISTRY] },
+        { provide: ReadingRepository, useFactory: (db: DataSource) => new ReadingRepository(db), inject: [DATA_SOURCE] },
+        { provide: DeviceStatusRepository, useFactory: (db: DataSource) => new DeviceStatusRepository(db), inject: [DATA_SOURCE] },
+        { provide: PlanRepository, useFactory: (db: DataSource) => new PlanRepository(db), inject: [DATA_SOURCE] },
+        { provide: CommandRepository, useFactory: (db: DataSource) => new CommandRepository(db), inject: [DATA_SOURCE] },
+        { provide: ReadingsNotificationsAdapter, useFactory: (runtime: RuntimeConfig) => new ReadingsNotificationsAdapter(runtime.ILOT_DATABASE_URL), inject: [RUNTIME_CONFIG] },
+        {
+          provide: CommandDispatcher,
+          useFactory: (site: Site, mqtt: MqttClient, repository: CommandRepository, clock: Clock, metrics: OptimiserMetrics, runtime: RuntimeConfig) =>
+            new CommandDispatcher(site.id, mqtt, repository, clock, metrics, runtime.ILOT_MQTT_PROTOCOL_VERSION),
+          inject: [SITE, OPTIMISER_MQTT, CommandRepository, CLOCK, OptimiserMetrics, RUNTIME_CONFIG],
+        },
+        PlanningLoopService,
+      ],
+      exports: [PlanningLoopService],
+    };
+  }
+}

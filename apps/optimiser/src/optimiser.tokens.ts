@@ -1,0 +1,2 @@
+export const OPTIMISER_CONFIG = Symbol('OPTIMISER_CONFIG');
+export const OPTIMISER_MQTT = Symbol('OPTIMISER_MQTT');

@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Clock, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
+import { topics } from '@ilot/mqtt';
+import { JavascriptLpSolverAdapter, LpSolver, plan, Schedule } from '@ilot/optimiser';
+import { CLOCK, SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
+import { DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
+import { randomUUID } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { catchError, defer, EMPTY, exhaustMap, Subscription } from 'rxjs';
+import { batteryCommands } from './battery-commands';
+import { CommandDispatcher } from './command-dispatcher';
+import type { OptimiserConfig } from './optimiser.config';
+import { OptimiserMetrics } from './optimiser.metrics';
+import { OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
+import { buildPlanInput } from './plan-input.builder';
+import { planTriggers, PlanTrigger } from './plan-triggers';
+import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
+
+/**
+ * The RxJS planning loop: triggers -> read the îlot's state -> plan -> publish schedule and
+ * commands. One run at a time (exhaustMap: a trigger that arrives during a run is dropped, the
+ * next one plans with newer data); an error ends the run, never the loop.
+ */
+@Injectable()
+export class PlanningLoopService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('PlanningLoop');
+  private readonly solver: LpSolver = new JavascriptLpSolverAdapter();
+  private subscription: Subscription | undefined;
+  /** Set after each run: the last schedule published. */
+  lastSchedule: Schedule | undefined;
+
+  constructor(
+    @Inject(SITE) private readonly site: Site,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(OPTIMISER_CONFIG) private readonly config: OptimiserConfig,
+    @Inject(OPTIMISER_MQTT) private readonly mqtt: MqttClient,
+    private readonly readings: ReadingRepository,
+    private readonly statuses: DeviceStatusRepository,
+    private readonly plans: PlanRepository,
+    private readonly dispatcher: CommandDispatcher,
+    private readonly notifications: ReadingsNotificationsAdapter,
+    private readonly metrics: OptimiserMetrics,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.dispatcher.start();
+    await this.notifications.start();
+    const slotMs = this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS;
+    const triggers$ = planTriggers(this.notifications.committed$, {
+      periodMs: slotMs / this.clock.speedup,
+      minIntervalMs: (this.config.ILOT_REPLAN_MIN_INTERVAL_S * 1000) / this.clock.speedup,
+    });
+    this.subscription = triggers$
+      .pipe(
+        exhaustMap((trigger) =>
+          defer(() => this.run(trigger)).pipe(
+            catchError((error: Error) => {
+              this.metrics.runs.inc({ site: this.site.id, status: 'error' });
+              this.logger.error(`planning run failed: ${error.message}`);
+              return EMPTY;
+            }),
+          ),
+        ),
+      )
+      .subscribe();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.subscription?.unsubscribe();
+    await this.notifications.stop();
+    await this.mqtt.endAsync();
+  }
+
+  /** One planning run; returns the schedule published. */
+  async run(trigger: PlanTrigger): Promise<Schedule> {
+    const now = this.clock.now();
+    const observations = await this.observe(now);
+    const { input, excluded } = buildPlanInput(this.site, observations, now, {
+      slotMinutes: this.config.ILOT_PLAN_SLOT_MINUTES,
+      horizonSlots: this.config.ILOT_PLAN_HORIZON_SLOTS,
+      cyclingCostEurPerKWh: this.config.ILOT_CYCLING_COST_EUR_PER_KWH,
+    });
+    const outcome = plan(input, this.solver, { timeLimitMs: this.config.ILOT_SOLVE_TIMEOUT_MS });
+    const schedule = outcome.schedule;
+    const elapsedS = (outcome.buildMs + outcome.solveMs + outcome.decodeMs) / 1000;
+    this.metrics.solveSeconds.observe({ site: this.site.id, solver: schedule.solver }, elapsedS);
+    this.metrics.runs.inc({ site: this.site.id, status: schedule.status });
+    if (excluded.length) this.logger.warn(`left out of the plan: ${excluded.join('; ')}`);
+
+    const planId = await this.plans.insert({
+      siteId: this.site.id,
+      generatedAt: now,
+      status: schedule.status,
+      solver: schedule.solver,
+      objectiveEur: schedule.objectiveEur,
+      solveMs: outcome.solveMs,
+      document: schedule,
+    });
+    await this.mqtt.publishAsync(topics.schedule(this.site.id), JSON.stringify(schedule), { qos: 1, retain: true });
+    const commands = batteryCommands(schedule, input.batteries.map((b) => b.id), {
+      now,
+      graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000,
+      importLimitW: this.site.connection.importLimitW,
+      newId: randomUUID,
+    });
+    for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
+    this.lastSchedule = schedule;
+    this.logger.debug(`${trigger.cause}: ${schedule.status} plan, ${commands.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`);
+    return schedule;
+  }
+
+  /** The îlot's recent state from the database; stale and offline devices are left out. */
+  private async observe(now: Date) {
+    const since = new Date(now.getTime() - this.config.ILOT_STATE_MAX_AGE_S * 1000);
+    const [latestRows, offline] = await Promise.all([this.readings.latestPerDevice(this.site.id, since), this.statuses.offlineDevices(this.site.id)]);
+    const offlineSet = new Set(offline);
+    const latest = new Map(latestRows.filter((r) => !offlineSet.has(r.deviceId) && r.ts <= now).map((r) => [r.deviceId, r]));
+    const consumers = [...this.site.devices.values()].filter((d) => d.kind !== 'grid' && d.kind !== 'pv' && d.kind !== 'battery').map((d) => d.id);
+    const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
+    const history = await this.readings.bucketedSum(this.site.id, consumers, new Date(historyTo.getTime() - 7 * 24 * HOUR_MS), historyTo, this.config.ILOT_PLAN_SLOT_MINUTES);
+    return { latest, consumptionHistory: history.map((h) => ({ at: h.bucket, powerW: h.powerW })) };
+  }
+}

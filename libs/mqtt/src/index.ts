@@ -1,0 +1,3 @@
+export * from './topics';
+export * from './payloads.schema';
+export * from './mqtt-connection';

@@ -1,0 +1,36 @@
+import mqtt, { IClientOptions, MqttClient } from 'mqtt';
+
+export interface MqttConnectionOptions {
+  url: string;
+  clientId: string;
+  /** 5 for Mosquitto (message expiry, shared subscriptions); 4 for the embedded aedes broker. */
+  protocolVersion: 4 | 5;
+  will?: { topic: string; payload: string; retain: boolean; qos: 0 | 1 };
+  clean?: boolean;
+}
+
+/** Connects and resolves once the broker accepted the session; rejects with the broker's reason otherwise. */
+export function connectMqtt(options: MqttConnectionOptions): Promise<MqttClient> {
+  const clientOptions: IClientOptions = {
+    clientId: options.clientId,
+    protocolVersion: options.protocolVersion,
+    clean: options.clean ?? true,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    will: options.will ? { ...options.will, payload: Buffer.from(options.will.payload) } : undefined,
+  };
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(options.url, clientOptions);
+    const onError = (error: Error) => {
+      client.removeListener('connect', onConnect);
+      client.end(true);
+      reject(new Error(`MQTT ${options.url}: ${error.message}`));
+    };
+    const onConnect = () => {
+      client.removeListener('error', onError);
+      resolve(client);
+    };
+    client.once('connect', onConnect);
+    client.once('error', onError);
+  });
+}

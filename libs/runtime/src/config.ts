@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Validates environment variables against an app's schema; every problem is reported at once, with the variable's name. */
+export function loadConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  return result.data;
+}
+
+const isoInstant = z.iso.datetime({ offset: true });
+const port = z.coerce.number().int().min(1).max(65_535);
+
+/**
+ * Variables every app reads (README, "Environment variables"). Apps extend this schema with their own.
+ * Without ILOT_MQTT_URL / ILOT_DATABASE_URL an app cannot run alone: `npm start` provides embedded ones.
+ */
+export const runtimeEnvSchema = z
+  .object({
+    ILOT_MQTT_URL: z.string().regex(/^(mqtts?|tcp|ws|wss):\/\//, 'must be an mqtt:// (or mqtts://, ws://) URL').optional(),
+    /** 5 (Mosquitto) or 4 (aedes, the embedded broker, speaks only MQTT 3.1.1). */
+    ILOT_MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).default('5').transform(Number).pipe(z.union([z.literal(4), z.literal(5)])),
+    ILOT_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    ILOT_SITE_FILE: z.string().min(1).default('sites/demo.yaml'),
+    ILOT_HTTP_PORT: port.default(3000),
+    /** Simulated time runs this many times faster than the wall clock (demo only). */
+    ILOT_SPEEDUP: z.coerce.number().positive().max(100_000).default(1),
+    /** Shared origin of the simulated clock: simulated ILOT_SIM_START was real ILOT_SIM_START_REAL. */
+    ILOT_SIM_START: isoInstant.optional(),
+    ILOT_SIM_START_REAL: isoInstant.optional(),
+    ILOT_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.ILOT_MQTT_URL) ctx.addIssue({ code: 'custom', path: ['ILOT_MQTT_URL'], message: 'required to run an app alone (npm start runs everything on embedded defaults)' });
+    if (!env.ILOT_DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['ILOT_DATABASE_URL'], message: 'required to run an app alone (npm start runs everything on embedded defaults)' });
+    if (env.ILOT_SPEEDUP !== 1 && (!env.ILOT_SIM_START || !env.ILOT_SIM_START_REAL))
+      ctx.addIssue({ code: 'custom', path: ['ILOT_SIM_START'], message: 'ILOT_SPEEDUP other than 1 needs ILOT_SIM_START and ILOT_SIM_START_REAL, so that every process shares one clock' });
+    if (env.ILOT_SPEEDUP === 1 && (env.ILOT_SIM_START !== undefined) !== (env.ILOT_SIM_START_REAL !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['ILOT_SIM_START'], message: 'ILOT_SIM_START and ILOT_SIM_START_REAL go together' });
+  });
+
+export type RuntimeConfig = Omit<z.infer<typeof runtimeEnvSchema>, 'ILOT_MQTT_URL' | 'ILOT_DATABASE_URL'> & {
+  ILOT_MQTT_URL: string;
+  ILOT_DATABASE_URL: string;
+};
+
+export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  return loadConfig(runtimeEnvSchema, env) as RuntimeConfig;
+}

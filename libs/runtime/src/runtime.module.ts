@@ -1,0 +1,57 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { loadSiteFile } from '@ilot/site';
+import { openDatabase } from '@ilot/timeseries';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { clockFromConfig } from './clock.factory';
+import type { RuntimeConfig } from './config';
+import { HealthController } from './health.controller';
+import { ReadinessRegistry } from './readiness.registry';
+import { CLOCK, DATA_SOURCE, METRICS_REGISTRY, RUNTIME_CONFIG, SITE } from './tokens';
+
+/**
+ * What every app of a process shares: config, clock, site, database, metrics registry,
+ * `/healthz`, `/readyz`, `/metrics`. Imported once, by the root module of a process.
+ */
+@Global()
+@Module({})
+export class RuntimeModule implements OnApplicationShutdown {
+  private readonly logger = new Logger('Runtime');
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  static forRoot(config: RuntimeConfig): DynamicModule {
+    return {
+      module: RuntimeModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: RUNTIME_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: clockFromConfig(config) },
+        { provide: SITE, useFactory: () => loadSiteFile(config.ILOT_SITE_FILE) },
+        {
+          provide: METRICS_REGISTRY,
+          useFactory: () => {
+            const registry = new Registry();
+            collectDefaultMetrics({ register: registry });
+            return registry;
+          },
+        },
+        {
+          provide: DATA_SOURCE,
+          useFactory: async (readiness: ReadinessRegistry) => {
+            const dataSource = await openDatabase(config.ILOT_DATABASE_URL);
+            readiness.register('database', async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1);
+            return dataSource;
+          },
+          inject: [ReadinessRegistry],
+        },
+        ReadinessRegistry,
+      ],
+      exports: [RUNTIME_CONFIG, CLOCK, SITE, METRICS_REGISTRY, DATA_SOURCE, ReadinessRegistry],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.logger.log('database pool closed');
+  }
+}

@@ -1,0 +1,4 @@
+import { InitialSchema1700000000001 } from './1700000000001-initial-schema';
+
+/** Numbered migrations, in order. Apps apply the pending ones at start-up. */
+export const MIGRATIONS = [InitialSchema1700000000001];

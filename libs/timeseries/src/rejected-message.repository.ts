@@ -1,0 +1,29 @@
+import { DataSource } from 'typeorm';
+import { RejectedMessageEntity } from './entities';
+
+/** Payloads are kept, truncated to this many characters. */
+export const REJECTED_PAYLOAD_MAX_CHARS = 2048;
+
+export interface RejectedMessage {
+  receivedAt: Date;
+  topic: string;
+  reason: string;
+  detail: string;
+  payload: string;
+}
+
+export class RejectedMessageRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async insertBatch(messages: readonly RejectedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.db.getRepository(RejectedMessageEntity).insert(
+      messages.map((m) => ({ ...m, topic: m.topic.slice(0, 512), detail: m.detail.slice(0, 512), payload: m.payload.slice(0, REJECTED_PAYLOAD_MAX_CHARS) })),
+    );
+  }
+
+  async countByReason(): Promise<Record<string, number>> {
+    const rows: Array<{ reason: string; count: string }> = await this.db.query('SELECT reason, count(*) FROM rejected_messages GROUP BY reason');
+    return Object.fromEntries(rows.map((r) => [r.reason, Number(r.count)]));
+  }
+}
