@@ -4,3 +4,4 @@ export * from './time';
 export * from './device-kind';
 export * from './reading';
 export * from './battery-physics';
+export * from './energy-kpis';

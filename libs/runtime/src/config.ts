@@ -15,7 +15,8 @@ export function loadConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEn
 }
 
 const isoInstant = z.iso.datetime({ offset: true });
-const port = z.coerce.number().int().min(1).max(65_535);
+/** 0 lets the system pick a free port (tests). */
+const port = z.coerce.number().int().min(0).max(65_535);
 
 /**
  * Variables every app reads (README, "Environment variables"). Apps extend this schema with their own.
@@ -37,8 +38,6 @@ export const runtimeEnvSchema = z
     ILOT_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
   })
   .superRefine((env, ctx) => {
-    if (!env.ILOT_MQTT_URL) ctx.addIssue({ code: 'custom', path: ['ILOT_MQTT_URL'], message: 'required to run an app alone (npm start runs everything on embedded defaults)' });
-    if (!env.ILOT_DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['ILOT_DATABASE_URL'], message: 'required to run an app alone (npm start runs everything on embedded defaults)' });
     if (env.ILOT_SPEEDUP !== 1 && (!env.ILOT_SIM_START || !env.ILOT_SIM_START_REAL))
       ctx.addIssue({ code: 'custom', path: ['ILOT_SIM_START'], message: 'ILOT_SPEEDUP other than 1 needs ILOT_SIM_START and ILOT_SIM_START_REAL, so that every process shares one clock' });
     if (env.ILOT_SPEEDUP === 1 && (env.ILOT_SIM_START !== undefined) !== (env.ILOT_SIM_START_REAL !== undefined))
@@ -50,6 +49,22 @@ export type RuntimeConfig = Omit<z.infer<typeof runtimeEnvSchema>, 'ILOT_MQTT_UR
   ILOT_DATABASE_URL: string;
 };
 
-export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
-  return loadConfig(runtimeEnvSchema, env) as RuntimeConfig;
+/**
+ * The runtime variables, with the services this process needs: an app run alone needs the URLs
+ * (`npm start` provides embedded ones); the simulators need only the broker.
+ */
+export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env, needs: { database: boolean } = { database: true }): RuntimeConfig {
+  const problems: string[] = [];
+  const hint = 'required to run this part alone (npm start runs everything on embedded defaults)';
+  if (!env.ILOT_MQTT_URL) problems.push(`ILOT_MQTT_URL: ${hint}`);
+  if (needs.database && !env.ILOT_DATABASE_URL) problems.push(`ILOT_DATABASE_URL: ${hint}`);
+  let config: RuntimeConfig | undefined;
+  try {
+    config = loadConfig(runtimeEnvSchema, env) as RuntimeConfig;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (problems.length || !config) throw new ConfigError(problems);
+  return config;
 }

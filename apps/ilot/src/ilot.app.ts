@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { INestApplication, Module } from '@nestjs/common';
+import { IngestionModule } from '../../ingestion/src/ingestion.module';
+import { loadIngestionConfig } from '../../ingestion/src/ingestion.config';
+import { MetricsModule } from '../../metrics/src/metrics.module';
+import { loadMetricsConfig } from '../../metrics/src/metrics.config';
+import { OptimiserModule } from '../../optimiser/src/optimiser.module';
+import { loadOptimiserConfig } from '../../optimiser/src/optimiser.config';
+import { PlanningLoopService } from '../../optimiser/src/planning-loop.service';
+import { bootstrapHttpApp, clockFromConfig, loadConfig, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
+import { loadSiteFile } from '@ilot/site';
+import { IlotWorld, ProfileTable, SimulatorRunner, simulatorsEnvSchema, telemetryPeriodSimMs } from '@ilot/simulators';
+import type { AddressInfo } from 'node:net';
+
+export interface RunningIlot {
+  app: INestApplication;
+  httpPort: number;
+  simulators?: SimulatorRunner;
+  planningLoop: PlanningLoopService;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole îlot in one process: ingestion, optimiser and metrics share one HTTP port, one
+ * database pool and one clock; each keeps its own MQTT session. The simulators run beside them
+ * unless `simulators` is false. Needs ILOT_MQTT_URL and ILOT_DATABASE_URL in `env`.
+ */
+export async function startIlot(env: NodeJS.ProcessEnv, options: { simulators: boolean } = { simulators: true }): Promise<RunningIlot> {
+  const runtime = loadRuntimeConfig(env);
+  const ingestion = loadIngestionConfig(env);
+  const optimiser = loadOptimiserConfig(env);
+  const metrics = loadMetricsConfig(env);
+  const simulatorsConfig = loadConfig(simulatorsEnvSchema, env);
+
+  @Module({ imports: [RuntimeModule.forRoot(runtime), IngestionModule.forRoot(ingestion), OptimiserModule.forRoot(optimiser), MetricsModule.forRoot(metrics)] })
+  class IlotModule {}
+
+  const app = await bootstrapHttpApp(IlotModule, runtime, false);
+  const httpPort = (app.getHttpServer().address() as AddressInfo).port;
+  let simulators: SimulatorRunner | undefined;
+  if (options.simulators) {
+    const clock = clockFromConfig(runtime);
+    const world = new IlotWorld(loadSiteFile(runtime.ILOT_SITE_FILE), ProfileTable.load(), (b) => simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT ?? (b.minSocPct + b.maxSocPct) / 2);
+    simulators = new SimulatorRunner(world, clock, {
+      mqttUrl: runtime.ILOT_MQTT_URL,
+      protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
+      periodSimMs: telemetryPeriodSimMs(simulatorsConfig, clock.speedup),
+    });
+    await simulators.start();
+  }
+  return {
+    app,
+    httpPort,
+    simulators,
+    planningLoop: app.get(PlanningLoopService),
+    async stop() {
+      await simulators?.stop();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { loadSiteFile } from '@ilot/site';
+import { topics } from '@ilot/mqtt';
+import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
+import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
+import { RunningIlot, startIlot } from './ilot.app';
+
+/**
+ * `npm start`: the whole îlot. Without ILOT_MQTT_URL it starts an in-process aedes broker, without
+ * ILOT_DATABASE_URL an embedded PostgreSQL under ./.ilot/; Ctrl-C stops everything it started.
+ */
+async function main(): Promise<void> {
+  const env = { ...process.env };
+  let broker: EmbeddedBroker | undefined;
+  let database: EmbeddedDatabase | undefined;
+  let ilot: RunningIlot | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping îlot...');
+    await ilot?.stop().catch((e: Error) => console.error(`apps: ${e.message}`));
+    await broker?.close().catch((e: Error) => console.error(`broker: ${e.message}`));
+    await database?.stop().catch((e: Error) => console.error(`database: ${e.message}`));
+    console.log('stopped.');
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  try {
+    if (!env.ILOT_MQTT_URL) {
+      broker = await startEmbeddedBroker(Number(env.ILOT_EMBEDDED_MQTT_PORT ?? 1883));
+      env.ILOT_MQTT_URL = broker.url;
+      env.ILOT_MQTT_PROTOCOL_VERSION = '4';
+    }
+    if (!env.ILOT_DATABASE_URL) {
+      database = await startEmbeddedDatabase(Number(env.ILOT_EMBEDDED_PG_PORT ?? 54329), env.ILOT_DATA_DIR ?? '.ilot');
+      env.ILOT_DATABASE_URL = database.url;
+    }
+    if ((env.ILOT_SPEEDUP ?? '1') !== '1' && !env.ILOT_SIM_START) {
+      const now = new Date().toISOString();
+      env.ILOT_SIM_START = now;
+      env.ILOT_SIM_START_REAL = now;
+    }
+    ilot = await startIlot(env);
+    const site = loadSiteFile(env.ILOT_SITE_FILE ?? 'sites/demo.yaml');
+    const http = `http://127.0.0.1:${ilot.httpPort}`;
+    console.log(
+      [
+        '',
+        `Îlot "${site.name}" is running (${site.devices.size} devices, speed-up x${env.ILOT_SPEEDUP ?? 1}).`,
+        `  broker     ${env.ILOT_MQTT_URL}${broker ? ' (embedded aedes)' : ''}`,
+        `  database   ${env.ILOT_DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}${database ? ' (embedded PostgreSQL, data in .ilot/)' : ''}`,
+        `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
+        `  plan       ${http}/api/v1/sites/${site.id}/schedule`,
+        `  topics     ${topics.allTelemetry(site.id)}, ${topics.command(site.id, '+')}, ${topics.commandAck(site.id, '+')}, ${topics.schedule(site.id)} (retained)`,
+        'Ctrl-C stops everything.',
+        '',
+      ].join('\n'),
+    );
+  } catch (error) {
+    console.error(`îlot: ${(error as Error).message}`);
+    await stop(1);
+  }
+}
+
+void main();

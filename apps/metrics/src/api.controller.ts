@@ -1,0 +1,49 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
+import { PlanRepository, ReadingRepository } from '@ilot/timeseries';
+
+const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
+
+/** The operator API of DESIGN.md (`/api/v1`): readings and the current plan. */
+@Controller('api/v1/sites/:siteId')
+export class ApiController {
+  constructor(
+    @Inject(SITE) private readonly site: Site,
+    private readonly readings: ReadingRepository,
+    private readonly plans: PlanRepository,
+  ) {}
+
+  @Get('readings')
+  async getReadings(@Param('siteId') siteId: string, @Query() query: Record<string, string | undefined>) {
+    this.checkSite(siteId);
+    const { device, from, to, bucket } = query;
+    if (!device) throw new BadRequestException('query parameter "device" is required');
+    if (!this.site.devices.has(device)) throw new NotFoundException(`no device "${device}" in site "${siteId}"`);
+    const fromDate = parseInstant('from', from);
+    const toDate = parseInstant('to', to);
+    if (fromDate >= toDate) throw new BadRequestException('"from" must be before "to"');
+    if (bucket !== undefined && !(bucket in BUCKETS)) throw new BadRequestException(`"bucket" must be one of ${Object.keys(BUCKETS).join(', ')}`);
+    const rows = await this.readings.forDevice(siteId, device, fromDate, toDate, bucket ? BUCKETS[bucket] : undefined);
+    return { siteId, device, from: fromDate.toISOString(), to: toDate.toISOString(), bucket: bucket ?? null, readings: rows.map((r) => ({ ...r, ts: r.ts.toISOString() })) };
+  }
+
+  @Get('schedule')
+  async getSchedule(@Param('siteId') siteId: string) {
+    this.checkSite(siteId);
+    const latest = await this.plans.latest<object>(siteId);
+    if (!latest) throw new NotFoundException(`no plan yet for site "${siteId}"`);
+    return latest.document;
+  }
+
+  private checkSite(siteId: string): void {
+    if (siteId !== this.site.id) throw new NotFoundException(`no site "${siteId}"`);
+  }
+}
+
+function parseInstant(name: string, value: string | undefined): Date {
+  if (!value) throw new BadRequestException(`query parameter "${name}" is required (ISO 8601 instant)`);
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime()) || !/T.*(Z|[+-]\d\d:?\d\d)$/.test(value)) throw new BadRequestException(`"${name}" must be an ISO 8601 instant with a zone, got "${value}"`);
+  return date;
+}

@@ -1,0 +1,40 @@
+import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
+import type { Clock } from '@ilot/domain';
+import { CLOCK, DATA_SOURCE, METRICS_REGISTRY, SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
+import { PlanRepository, ReadingRepository } from '@ilot/timeseries';
+import { Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { ApiController } from './api.controller';
+import type { MetricsConfig } from './metrics.config';
+import { registerSiteGauges } from './site-gauges';
+
+const METRICS_CONFIG = Symbol('METRICS_CONFIG');
+
+/** Metrics: the îlot gauges on /metrics and the operator API. */
+@Module({})
+export class MetricsModule implements OnModuleInit {
+  constructor(
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(SITE) private readonly site: Site,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
+    private readonly readings: ReadingRepository,
+  ) {}
+
+  static forRoot(config: MetricsConfig): DynamicModule {
+    return {
+      module: MetricsModule,
+      controllers: [ApiController],
+      providers: [
+        { provide: METRICS_CONFIG, useValue: config },
+        { provide: ReadingRepository, useFactory: (db: DataSource) => new ReadingRepository(db), inject: [DATA_SOURCE] },
+        { provide: PlanRepository, useFactory: (db: DataSource) => new PlanRepository(db), inject: [DATA_SOURCE] },
+      ],
+    };
+  }
+
+  onModuleInit(): void {
+    registerSiteGauges(this.registry, this.site, this.readings, this.clock, { maxAgeS: this.config.ILOT_METRICS_MAX_AGE_S, windowH: this.config.ILOT_METRICS_WINDOW_H });
+  }
+}

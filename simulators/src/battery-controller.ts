@@ -1,0 +1,38 @@
+import { CommandPayload } from '@ilot/mqtt';
+
+export type AckDecision = { status: 'applied' } | { status: 'rejected'; reason: string };
+
+/**
+ * What a building controller does with battery commands: applies a cmdId at most once, refuses
+ * what is expired, not yet valid or out of range, and falls back to local self-consumption
+ * (never grid charging) when its command's validUntil has passed.
+ */
+export class BatteryController {
+  private current: { setpointW: number; validFromMs: number; validUntilMs: number } | undefined;
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly limits: { maxChargeW: number; maxDischargeW: number }) {}
+
+  receive(command: CommandPayload, now: Date): AckDecision | undefined {
+    if (this.seen.has(command.cmdId)) return undefined; // a redelivery: already answered
+    this.seen.add(command.cmdId);
+    if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value as string);
+    if (command.type !== 'battery.setpoint') return { status: 'rejected', reason: `a battery does not take ${command.type}` };
+    if (command.setpointW === undefined) return { status: 'rejected', reason: 'setpointW missing' };
+    const validUntilMs = Date.parse(command.validUntil);
+    const validFromMs = Date.parse(command.validFrom);
+    if (validUntilMs <= now.getTime()) return { status: 'rejected', reason: `expired at ${command.validUntil}` };
+    if (validFromMs >= validUntilMs) return { status: 'rejected', reason: 'validFrom is not before validUntil' };
+    if (command.setpointW > this.limits.maxDischargeW || -command.setpointW > this.limits.maxChargeW)
+      return { status: 'rejected', reason: `setpointW ${command.setpointW} outside [-${this.limits.maxChargeW}, ${this.limits.maxDischargeW}]` };
+    this.current = { setpointW: command.setpointW, validFromMs, validUntilMs };
+    return { status: 'applied' };
+  }
+
+  /** The power asked of the battery now: the valid command, or self-consumption of the net load. */
+  requestW(now: Date, netConsumptionW: number): { requestW: number; mode: 'command' | 'fallback' } {
+    const t = now.getTime();
+    if (this.current && t >= this.current.validFromMs && t < this.current.validUntilMs) return { requestW: this.current.setpointW, mode: 'command' };
+    return { requestW: netConsumptionW, mode: 'fallback' };
+  }
+}

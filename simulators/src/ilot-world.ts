@@ -1,0 +1,113 @@
+import { applyBatteryPower, CONSUMING_KINDS, gridPowerW, Reading } from '@ilot/domain';
+import { BatterySpec, DeviceSpec, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
+import { BatteryController } from './battery-controller';
+import { evSessionOfDay } from './ev-sessions';
+import { ProfileColumn, ProfileTable } from './profile-table';
+
+const DAY_MS = 86_400_000;
+const METER_COLUMNS: Record<string, ProfileColumn> = { flat: 'flatWPerMWh', office: 'officeWPerMWh', school: 'schoolWPerMWh', shop: 'shopWPerMWh' };
+
+export interface BatteryState {
+  spec: BatterySpec;
+  socPct: number;
+  /** The power held since the last step (sign convention). */
+  powerW: number;
+  controller: BatteryController;
+  lastMode: 'command' | 'fallback';
+}
+
+/**
+ * The physics of the demo îlot: every device's power at an instant from the real profiles, the
+ * batteries obeying their controllers with SoC physics, and the grid meter as the balance.
+ * Pure but for its own state; time is given to every call.
+ */
+export class IlotWorld {
+  readonly batteries = new Map<string, BatteryState>();
+  private readonly evDelivered = new Map<string, number>();
+  private lastStepMs: number | undefined;
+  private readonly seq = new Map<string, number>();
+
+  constructor(
+    readonly site: Site,
+    private readonly profiles: ProfileTable,
+    initialSocPct: (battery: BatterySpec) => number = (b) => (b.minSocPct + b.maxSocPct) / 2,
+  ) {
+    for (const spec of devicesOfKind(site, 'battery')) {
+      this.batteries.set(spec.id, { spec, socPct: initialSocPct(spec), powerW: 0, controller: new BatteryController(spec), lastMode: 'fallback' });
+    }
+  }
+
+  /** Power of a non-controllable device at an instant, W, in the sign convention. */
+  powerW(device: DeviceSpec, at: Date): number {
+    switch (device.kind) {
+      case 'meter':
+        return (this.profiles.value(METER_COLUMNS[device.profile ?? 'flat'], at) * device.annualKWh) / 1000;
+      case 'pv':
+        return (this.profiles.value('pvWPerKWp', at) * device.peakW) / 1000;
+      case 'heat_pump': {
+        // Space heating follows the outdoor temperature below 16 °C (full power at -7 °C), plus hot water.
+        const heating = Math.min(Math.max((16 - this.profiles.value('airTempC', at)) / 23, 0), 1);
+        return device.ratedW * (0.05 + 0.9 * heating);
+      }
+      case 'flexible_load': {
+        // A water heater on the night tariff: 22:00-24:00 UTC.
+        const hour = at.getUTCHours();
+        return hour >= 22 ? (device.ratedW ?? device.maxShedW) : 0;
+      }
+      case 'ev_charger':
+        return this.evPowerW(device.id, device.maxW, at);
+      case 'grid':
+      case 'battery':
+        throw new Error(`${device.kind} power is not a profile`);
+    }
+  }
+
+  private evPowerW(deviceId: string, maxW: number, at: Date): number {
+    const dayStartMs = Math.floor(at.getTime() / DAY_MS) * DAY_MS;
+    const session = evSessionOfDay(deviceId, dayStartMs, this.site.devices.get(deviceId)?.buildingId === 'office');
+    if (!session || at.getTime() < session.arrivalMs) return 0;
+    const delivered = this.evDelivered.get(`${deviceId}:${dayStartMs}`) ?? 0;
+    return delivered < session.energyWh ? maxW : 0;
+  }
+
+  /**
+   * Advances the world to `at`: integrates battery energy and EV charging since the last step,
+   * returns one reading per device (grid last, the balance of all the others).
+   */
+  step(at: Date): Reading[] {
+    const dtH = this.lastStepMs === undefined ? 0 : Math.max(at.getTime() - this.lastStepMs, 0) / 3_600_000;
+    this.lastStepMs = at.getTime();
+    const readings: Reading[] = [];
+    let consumptionW = 0;
+    let pvW = 0;
+    for (const device of this.site.devices.values()) {
+      if (device.kind === 'grid' || device.kind === 'battery') continue;
+      const powerW = this.powerW(device, at);
+      if (CONSUMING_KINDS.has(device.kind)) consumptionW += powerW;
+      if (device.kind === 'pv') pvW += powerW;
+      if (device.kind === 'ev_charger' && powerW > 0) {
+        const key = `${device.id}:${Math.floor(at.getTime() / DAY_MS) * DAY_MS}`;
+        this.evDelivered.set(key, (this.evDelivered.get(key) ?? 0) + powerW * dtH);
+      }
+      readings.push(this.reading(device.id, at, powerW));
+    }
+    let batteryW = 0;
+    for (const state of this.batteries.values()) {
+      // The power decided at the last step was held until now: integrate it, then decide the next one.
+      state.socPct = applyBatteryPower(state.spec, state.socPct, state.powerW, dtH).socPct;
+      const { requestW, mode } = state.controller.requestW(at, consumptionW - pvW - batteryW);
+      state.lastMode = mode;
+      state.powerW = applyBatteryPower(state.spec, state.socPct, requestW, Math.max(dtH, 1 / 360)).powerW;
+      batteryW += state.powerW;
+      readings.push(this.reading(state.spec.id, at, state.powerW, state.socPct));
+    }
+    readings.push(this.reading(gridDeviceId(this.site), at, gridPowerW(consumptionW, pvW, batteryW)));
+    return readings;
+  }
+
+  private reading(deviceId: string, at: Date, powerW: number, socPct?: number): Reading {
+    const seq = (this.seq.get(deviceId) ?? 0) + 1;
+    this.seq.set(deviceId, seq);
+    return { siteId: this.site.id, deviceId, ts: at, seq, powerW: Math.round(powerW * 10) / 10, socPct: socPct === undefined ? undefined : Math.round(socPct * 1000) / 1000 };
+  }
+}

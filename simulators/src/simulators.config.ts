@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+export const simulatorsEnvSchema = z.object({
+  /** Time between two readings of a device, simulated seconds; default max(10, speedup / 2) so that a demo sends at most two rounds a real second. */
+  ILOT_SIM_TELEMETRY_PERIOD_S: z.coerce.number().positive().optional(),
+  /** SoC of every battery when the simulators start, %. Default: mid-range. */
+  ILOT_SIM_INITIAL_SOC_PCT: z.coerce.number().min(0).max(100).optional(),
+});
+export type SimulatorsConfig = z.infer<typeof simulatorsEnvSchema>;
+
+export function telemetryPeriodSimMs(config: SimulatorsConfig, speedup: number): number {
+  return (config.ILOT_SIM_TELEMETRY_PERIOD_S ?? Math.max(10, speedup / 2)) * 1000;
+}
