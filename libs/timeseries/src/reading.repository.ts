@@ -25,11 +25,12 @@ export class ReadingRepository {
   /** Inserts a batch in one statement; a reading already stored (same site, device, ts) is a duplicate, not an error. */
   async insertBatch(readings: readonly Reading[], receivedAt: Date): Promise<{ inserted: number; duplicates: number }> {
     if (readings.length === 0) return { inserted: 0, duplicates: 0 };
-    const result: [unknown[], number] = await this.db.query(
+    const insertedRows: unknown[] = await this.db.query(
       `INSERT INTO readings (site_id, device_id, ts, seq, power_w, energy_wh, soc_pct, received_at)
        SELECT s, d, t, q, p, e, c, $8::timestamptz
          FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[]) AS u(s, d, t, q, p, e, c)
-       ON CONFLICT (site_id, device_id, ts) DO NOTHING`,
+       ON CONFLICT (site_id, device_id, ts) DO NOTHING
+       RETURNING 1`,
       [
         readings.map((r) => r.siteId),
         readings.map((r) => r.deviceId),
@@ -41,7 +42,7 @@ export class ReadingRepository {
         receivedAt.toISOString(),
       ],
     );
-    const inserted = result[1];
+    const inserted = insertedRows.length;
     return { inserted, duplicates: readings.length - inserted };
   }
 

@@ -1,0 +1,60 @@
+import { validateSite } from '@ilot/site';
+import { validateTelemetry } from './telemetry-validation';
+
+const site = validateSite({
+  id: 'demo',
+  name: 'test',
+  timezone: 'Europe/Paris',
+  location: { latitudeDeg: 45.7, longitudeDeg: 4.8 },
+  connection: { importLimitW: 100_000, exportLimitW: 50_000 },
+  tariff: { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 },
+  allocation: { key: 'dynamic-default' },
+  participants: [{ id: 'p1', kind: 'resident', meter: 'm1' }],
+  buildings: [
+    {
+      id: 'b',
+      devices: [
+        { id: 'grid', kind: 'grid' },
+        { id: 'm1', kind: 'meter', annualKWh: 3000 },
+        { id: 'pv', kind: 'pv', peakW: 10_000 },
+        { id: 'bat', kind: 'battery', capacityWh: 10_000, maxChargeW: 5_000, maxDischargeW: 5_000 },
+      ],
+    },
+  ],
+});
+const now = new Date('2026-01-15T12:00:00Z');
+const limits = { maxPayloadBytes: 1024, maxFutureMs: 300_000, latenessMs: 86_400_000 };
+const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+describe('validateTelemetry', () => {
+  it('accepts one reading and arrays of readings, in the sign convention', () => {
+    const one = validateTelemetry(site, 'bat', json({ ts: '2026-01-15T11:59:50Z', seq: 1, powerW: -4000, socPct: 50 }), now, limits);
+    expect(one).toEqual({ ok: true, value: [{ siteId: 'demo', deviceId: 'bat', ts: new Date('2026-01-15T11:59:50Z'), seq: 1, powerW: -4000, socPct: 50, energyWh: undefined }] });
+    const many = validateTelemetry(site, 'pv', json({ values: [{ ts: '2026-01-15T11:00:00+01:00', seq: 1, powerW: 10 }, { ts: '2026-01-15T10:01:00Z', seq: 2, powerW: 20 }] }), now, limits);
+    expect(many.ok && many.value.map((r) => r.powerW)).toEqual([10, 20]);
+  });
+
+  it.each([
+    ['oversized', 'pv', Buffer.alloc(2000, 32)],
+    ['malformed_json', 'pv', Buffer.from('{"ts": ')],
+    ['schema', 'pv', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: '12' })],
+    ['schema', 'pv', json({ ts: '2026-01-15 12:00', seq: 1, powerW: 12 })],
+    ['schema', 'pv', json({ ts: '2026-01-15T12:00:00Z', seq: -1, powerW: 12 })],
+    ['schema', 'pv', Buffer.from('{"ts":"2026-01-15T12:00:00Z","seq":1,"powerW":1e999}')],
+    ['schema', 'pv', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12, extra: true })],
+    ['unknown_device', 'nobody', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12 })],
+    ['out_of_range', 'pv', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 13_000 })],
+    ['out_of_range', 'm1', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: -5 })],
+    ['out_of_range', 'bat', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 0, socPct: 101 })],
+    ['future', 'pv', json({ ts: '2026-01-15T12:05:01Z', seq: 1, powerW: 12 })],
+    ['too_old', 'pv', json({ ts: '1970-01-01T00:00:00Z', seq: 1, powerW: 12 })],
+    ['out_of_range', 'pv', json({ values: [{ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12 }, { ts: '2026-01-15T12:00:10Z', seq: 2, powerW: 1e9 }] })],
+  ])('refuses with reason %s (%s)', (reason, deviceId, payload) => {
+    const result = validateTelemetry(site, deviceId, payload, now, limits);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.reason).toBe(reason);
+      expect(result.detail.length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { loadSiteFile, SiteValidationError, validateSite } from './index';
+
+const demoPath = join(__dirname, '..', '..', '..', 'sites', 'demo.yaml');
+const demo = () => parse(readFileSync(demoPath, 'utf8'));
+
+function problemsOf(mutate: (site: any) => void): string[] {
+  const raw = demo();
+  mutate(raw);
+  try {
+    validateSite(raw, 'test.yaml');
+  } catch (error) {
+    if (error instanceof SiteValidationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('site files', () => {
+  it('the demo îlot is valid: 30+ participants, an office, a school, PV on every building, one battery, one grid', () => {
+    const site = loadSiteFile(demoPath);
+    expect(site.participants.length).toBeGreaterThanOrEqual(30);
+    expect(site.participants.some((p) => p.kind === 'business')).toBe(true);
+    expect(site.participants.some((p) => p.id.startsWith('school'))).toBe(true);
+    for (const building of site.buildings) expect(building.devices.some((d) => d.kind === 'pv')).toBe(true);
+    expect([...site.devices.values()].filter((d) => d.kind === 'battery')).toHaveLength(1);
+    expect(site.tariff.kind).toBe('hphc');
+    expect(site.allocation.key).toBe('dynamic-default');
+  });
+
+  it.each([
+    ['a wrong type, with its path', (s: any) => (s.buildings[3].devices[2].capacityWh = 'big'), 'buildings[3].devices[2].capacityWh: '],
+    ['an unknown field', (s: any) => (s.connection.importLimitKW = 3), 'connection: '],
+    ['a bad id', (s: any) => (s.id = 'Demo Site'), 'id: must match [a-z0-9-]+'],
+    ['an unknown time zone', (s: any) => (s.timezone = 'Lyon'), 'timezone: must be an IANA time zone'],
+    ['a bad HC window', (s: any) => (s.tariff.hcWindows = ['22h-6h']), 'tariff.hcWindows[0]: must be "HH:MM-HH:MM"'],
+    ['a second grid meter', (s: any) => s.buildings[1].devices.push({ id: 'grid-2', kind: 'grid' }), 'exactly one device of kind "grid" is required, found 2'],
+    ['a duplicate device id', (s: any) => s.buildings[1].devices.push({ id: 'pv-a', kind: 'pv', peakW: 1000 }), 'duplicate device id "pv-a"'],
+    ['a participant without its meter', (s: any) => (s.participants[0].meter = 'm-nowhere'), 'participants[0].meter: no device "m-nowhere"'],
+    ['a participant on a PV', (s: any) => (s.participants[0].meter = 'pv-a'), 'is a pv, not a meter'],
+    ['SoC bounds upside down', (s: any) => (s.buildings[3].devices[2].minSocPct = 99), 'minSocPct must be below maxSocPct'],
+    ['PV without a location', (s: any) => delete s.location, 'location: required when the site has pv devices'],
+  ])('refuses %s', (_case, mutate, expected) => {
+    expect(problemsOf(mutate).join('\n')).toContain(expected);
+  });
+
+  it('names the file and the reason when the YAML itself is broken', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ilot-site-'));
+    const path = join(dir, 'broken.yaml');
+    writeFileSync(path, 'id: demo\nname: [unclosed\n');
+    expect(() => loadSiteFile(path)).toThrow(new RegExp(`${path} is not a valid site file:\\n  - not valid YAML`));
+    expect(() => loadSiteFile(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml is not a valid site file:\n {2}- cannot read the file/);
+  });
+});
