@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { parseTopic, topics } from '@ilot/mqtt';
 import { CLOCK, SITE } from '@ilot/runtime';
@@ -13,7 +13,7 @@ import { RejectReason, validateStatus, validateTelemetry, ValidationLimits } fro
 
 /** The MQTT edge of ingestion: parse, validate, hand over to the batcher; refuse with a reason otherwise. */
 @Injectable()
-export class TelemetryHandler implements OnModuleInit, OnApplicationShutdown {
+export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('TelemetryHandler');
   private readonly limits: ValidationLimits;
 
@@ -40,7 +40,8 @@ export class TelemetryHandler implements OnModuleInit, OnApplicationShutdown {
     this.logger.log(`subscribed to ${topics.allTelemetry(this.site.id)} and ${topics.allStatus(this.site.id)}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops taking messages, then writes what is pending, before the database pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.mqtt.endAsync();
     await this.batcher.close();
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { topics } from '@ilot/mqtt';
 import { JavascriptLpSolverAdapter, LpSolver, plan, Schedule } from '@ilot/optimiser';
@@ -23,10 +23,12 @@ import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
  * next one plans with newer data); an error ends the run, never the loop.
  */
 @Injectable()
-export class PlanningLoopService implements OnModuleInit, OnApplicationShutdown {
+export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('PlanningLoop');
   private readonly solver: LpSolver = new JavascriptLpSolverAdapter();
   private subscription: Subscription | undefined;
+  /** The run in flight, awaited at shutdown so that it never writes to a closed pool. */
+  private inFlight: Promise<unknown> = Promise.resolve();
   /** Set after each run: the last schedule published. */
   lastSchedule: Schedule | undefined;
 
@@ -54,7 +56,7 @@ export class PlanningLoopService implements OnModuleInit, OnApplicationShutdown 
     this.subscription = triggers$
       .pipe(
         exhaustMap((trigger) =>
-          defer(() => this.run(trigger)).pipe(
+          defer(() => (this.inFlight = this.run(trigger))).pipe(
             catchError((error: Error) => {
               this.metrics.runs.inc({ site: this.site.id, status: 'error' });
               this.logger.error(`planning run failed: ${error.message}`);
@@ -66,8 +68,10 @@ export class PlanningLoopService implements OnModuleInit, OnApplicationShutdown 
       .subscribe();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops planning before the database and broker connections close (they close on onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.subscription?.unsubscribe();
+    await this.inFlight.catch(() => undefined);
     await this.notifications.stop();
     await this.mqtt.endAsync();
   }

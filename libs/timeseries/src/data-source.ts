@@ -13,7 +13,8 @@ export function createDataSource(url: string, poolSize = 10): DataSource {
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,
-    logging: ['error'],
+    // Failures reach the caller, which logs them with context; TypeORM's own log would dump whole parameter lists.
+    logging: false,
     extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
   });
 }

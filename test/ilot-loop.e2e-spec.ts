@@ -1,0 +1,131 @@
+import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import mqtt from 'mqtt';
+import { Client } from 'pg';
+import { RunningIlot, startIlot } from '../apps/ilot/src/ilot.app';
+import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
+
+const SPEEDUP = 120;
+const SIM_START = '2026-06-17T09:00:00Z'; // a sunny June morning in Lyon: PV surplus, the battery has work
+
+interface CommandRow {
+  cmd_id: string;
+  setpoint_w: number;
+  issued_at: Date;
+  acked_at: Date | null;
+  ack_status: string | null;
+}
+interface BatteryRow {
+  ts: Date;
+  power_w: number;
+  soc_pct: number;
+  received_at: Date;
+}
+
+describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators in the loop', () => {
+  let database: TestDatabase;
+  let ilot: RunningIlot;
+  let db: Client;
+  const { path: siteFile, siteId } = uniqueDemoSite();
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_e2e');
+    ilot = await startIlot({
+      ILOT_MQTT_URL: TEST_MQTT_URL,
+      ILOT_MQTT_PROTOCOL_VERSION: '5',
+      ILOT_DATABASE_URL: database.url,
+      ILOT_SITE_FILE: siteFile,
+      ILOT_HTTP_PORT: '0',
+      ILOT_SPEEDUP: String(SPEEDUP),
+      ILOT_SIM_START: SIM_START,
+      ILOT_SIM_START_REAL: new Date().toISOString(),
+      ILOT_LOG_LEVEL: 'warn',
+    });
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+    // Enough applied commands that the battery has followed several of them.
+    await waitFor('six applied commands', async () => (await db.query(`SELECT count(*)::int AS n FROM commands WHERE ack_status = 'applied'`)).rows[0].n >= 6, 60_000);
+  }, 90_000);
+
+  afterAll(async () => {
+    await ilot?.stop();
+    await db?.end();
+    await clearRetained(TEST_MQTT_URL, siteId);
+    await database?.drop();
+  });
+
+  it('publishes a retained optimal schedule over the 24 h horizon', async () => {
+    const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    const schedule = await new Promise<Record<string, unknown>>((resolve) => {
+      client.on('message', (_topic, payload, packet) => packet.retain && resolve(JSON.parse(payload.toString())));
+      void client.subscribeAsync(`ilot/v1/${siteId}/schedule`, { qos: 1 });
+    });
+    await client.endAsync();
+    expect(schedule).toMatchObject({ siteId, status: 'optimal', solver: 'javascript-lp-solver', slotMinutes: 15 });
+    expect((schedule.slots as unknown[]).length).toBe(96);
+  });
+
+  it('has every command acknowledged as applied by the battery controller', async () => {
+    const { rows } = await db.query<{ ack_status: string | null; n: number }>(
+      `SELECT ack_status, count(*)::int AS n FROM commands WHERE issued_at < (SELECT max(issued_at) - interval '2 minutes' FROM commands) GROUP BY 1`,
+    );
+    expect(rows).toEqual([{ ack_status: 'applied', n: expect.any(Number) }]);
+  });
+
+  it('moves the battery the way the commands said: measured power = setpoint, SoC by the physics', async () => {
+    const commands = (await db.query<CommandRow>(`SELECT cmd_id, setpoint_w, issued_at, acked_at, ack_status FROM commands WHERE ack_status = 'applied' ORDER BY acked_at`)).rows;
+    const battery = (await db.query<BatteryRow>(`SELECT ts, power_w, soc_pct, received_at FROM readings WHERE site_id = $1 AND device_id = 'bat-1' ORDER BY ts`, [siteId])).rows;
+    const marginMs = 1000 * SPEEDUP * 0.05; // 50 ms of real time either side of an ack is ambiguous
+    let followed = 0;
+    for (const reading of battery) {
+      const t = reading.ts.getTime();
+      const inForce = commands.filter((c) => c.acked_at!.getTime() < t - marginMs).at(-1);
+      const next = commands.find((c) => c.acked_at!.getTime() >= t - marginMs);
+      if (!inForce || (next && Math.abs(next.acked_at!.getTime() - t) < marginMs)) continue;
+      expect(Math.abs(reading.power_w - inForce.setpoint_w)).toBeLessThanOrEqual(1);
+      followed++;
+    }
+    expect(followed).toBeGreaterThanOrEqual(5);
+    // Physics: each reported SoC follows from the previous one and the power held in between (95 % / 95 %).
+    for (let k = 1; k < battery.length; k++) {
+      const hours = (battery[k].ts.getTime() - battery[k - 1].ts.getTime()) / 3_600_000;
+      const p = battery[k - 1].power_w;
+      const deltaWh = p >= 0 ? -(p * hours) / 0.95 : -p * hours * 0.95;
+      expect(battery[k].soc_pct).toBeCloseTo(battery[k - 1].soc_pct + (deltaWh / 200_000) * 100, 1);
+    }
+    // Direction: the net energy the commands asked for moved the SoC that way.
+    const commandedWh = battery.slice(0, -1).reduce((sum, r, k) => sum + r.power_w * ((battery[k + 1].ts.getTime() - r.ts.getTime()) / 3_600_000), 0);
+    const socChange = battery.at(-1)!.soc_pct - battery[0].soc_pct;
+    if (Math.abs(commandedWh) > 1000) expect(Math.sign(socChange)).toBe(-Math.sign(commandedWh));
+  });
+
+  it('shows the loop on /metrics and the plan on the API', async () => {
+    const metrics = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
+    const value = (name: string) => Number(metrics.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
+    expect(value(`ilot_site_grid_power_watts\\{site="${siteId}"\\}`)).not.toBe(0);
+    expect(value(`ilot_site_grid_power_watts\\{site="${siteId}"\\}`)).not.toBeNaN();
+    expect(value(`ilot_battery_soc_percent\\{site="${siteId}",device="bat-1"\\}`)).toBeGreaterThan(0);
+    expect(value(`ilot_commands_total\\{site="${siteId}",type="battery.setpoint",status="applied"\\}`)).toBeGreaterThan(0);
+    expect(value(`ilot_ingest_readings_total\\{site="${siteId}"\\}`)).toBeGreaterThan(100);
+    expect(value(`ilot_site_self_consumption_ratio\\{site="${siteId}"\\}`)).toBeGreaterThan(0);
+    const ready = await fetch(`http://127.0.0.1:${ilot.httpPort}/readyz`);
+    expect(ready.status).toBe(200);
+    const schedule = (await (await fetch(`http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/schedule`)).json()) as { siteId: string; slots: unknown[] };
+    expect(schedule.siteId).toBe(siteId);
+    expect(schedule.slots).toHaveLength(96);
+  });
+
+  it('reports the time from a reading arriving to the command it causes', async () => {
+    // For each command: its issue time minus the arrival of the newest reading committed before it (simulated ms / speed-up = real ms).
+    const { rows } = await db.query<{ latency_ms: number }>(
+      `SELECT extract(epoch FROM c.issued_at - r.received_at) * 1000 / $2 AS latency_ms
+         FROM commands c CROSS JOIN LATERAL (SELECT max(received_at) AS received_at FROM readings WHERE site_id = $1 AND received_at <= c.issued_at) r
+        WHERE r.received_at IS NOT NULL ORDER BY 1`,
+      [siteId, SPEEDUP],
+    );
+    const latencies = rows.map((r) => Number(r.latency_ms));
+    const median = latencies[Math.floor(latencies.length / 2)];
+    console.log(`reading -> command latency over ${latencies.length} commands: median ${median.toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms (real time)`);
+    expect(latencies.length).toBeGreaterThan(0);
+    expect(median).toBeLessThan(5000);
+  });
+});

@@ -1,0 +1,40 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import mqtt from 'mqtt';
+
+/** The machine's real broker, configured like production (see .ci/run). */
+export const TEST_MQTT_URL = process.env.ILOT_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+
+/** A copy of the demo site under a unique id, so that tests sharing the broker never see each other's topics. */
+export function uniqueDemoSite(prefix = 'e2e'): { path: string; siteId: string } {
+  const siteId = `${prefix}-${randomBytes(3).toString('hex')}`;
+  const text = readFileSync(join(__dirname, '..', '..', 'sites', 'demo.yaml'), 'utf8').replace(/^id: demo$/m, `id: ${siteId}`);
+  const path = join(mkdtempSync(join(tmpdir(), 'ilot-site-')), `${siteId}.yaml`);
+  writeFileSync(path, text);
+  return { path, siteId };
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Removes the retained messages a test left under a site's prefix. */
+export async function clearRetained(url: string, siteId: string, protocolVersion: 4 | 5 = 5): Promise<void> {
+  const client = await mqtt.connectAsync(url, { protocolVersion, clientId: `cleanup-${randomBytes(3).toString('hex')}` });
+  const retainedTopics = new Set<string>();
+  client.on('message', (topic, payload, packet) => {
+    if (packet.retain && payload.length > 0) retainedTopics.add(topic);
+  });
+  await client.subscribeAsync(`ilot/v1/${siteId}/#`, { qos: 1 });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  for (const topic of retainedTopics) await client.publishAsync(topic, '', { qos: 1, retain: true });
+  await client.endAsync();
+}
