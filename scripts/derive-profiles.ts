@@ -19,7 +19,10 @@ const outDir = process.argv[3] ?? 'simulators/profiles';
 
 /** VDI rows are fixed +01:00 local starts; returns values indexed by 2019 UTC slot. */
 function readVdi(file: string): number[] {
-  const lines = readFileSync(join(dataDir, 'profiles/vdi4657', file), 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(join(dataDir, 'profiles/vdi4657', file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   if (lines.length !== SLOTS) throw new Error(`${file}: ${lines.length} rows, expected ${SLOTS}`);
   const firstLocal = lines[0].split(',')[0]; // e.g. 2015-01-01 00:00:00+01:00
   const year = Number(firstLocal.slice(0, 4));

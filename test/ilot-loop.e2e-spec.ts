@@ -43,7 +43,11 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     db = new Client({ connectionString: database.url });
     await db.connect();
     // Enough applied commands that the battery has followed several of them.
-    await waitFor('six applied commands', async () => (await db.query(`SELECT count(*)::int AS n FROM commands WHERE ack_status = 'applied'`)).rows[0].n >= 6, 60_000);
+    await waitFor(
+      'six applied commands',
+      async () => (await db.query(`SELECT count(*)::int AS n FROM commands WHERE ack_status = 'applied'`)).rows[0].n >= 6,
+      60_000,
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -72,8 +76,12 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
   });
 
   it('moves the battery the way the commands said: measured power = setpoint, SoC by the physics', async () => {
-    const commands = (await db.query<CommandRow>(`SELECT cmd_id, setpoint_w, issued_at, acked_at, ack_status FROM commands WHERE ack_status = 'applied' ORDER BY acked_at`)).rows;
-    const battery = (await db.query<BatteryRow>(`SELECT ts, power_w, soc_pct, received_at FROM readings WHERE site_id = $1 AND device_id = 'bat-1' ORDER BY ts`, [siteId])).rows;
+    const commands = (
+      await db.query<CommandRow>(`SELECT cmd_id, setpoint_w, issued_at, acked_at, ack_status FROM commands WHERE ack_status = 'applied' ORDER BY acked_at`)
+    ).rows;
+    const battery = (
+      await db.query<BatteryRow>(`SELECT ts, power_w, soc_pct, received_at FROM readings WHERE site_id = $1 AND device_id = 'bat-1' ORDER BY ts`, [siteId])
+    ).rows;
     const marginMs = 1000 * SPEEDUP * 0.05; // 50 ms of real time either side of an ack is ambiguous
     let followed = 0;
     for (const reading of battery) {
@@ -124,7 +132,9 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     );
     const latencies = rows.map((r) => Number(r.latency_ms));
     const median = latencies[Math.floor(latencies.length / 2)];
-    console.log(`reading -> command latency over ${latencies.length} commands: median ${median.toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms (real time)`);
+    console.log(
+      `reading -> command latency over ${latencies.length} commands: median ${median.toFixed(0)} ms, max ${latencies.at(-1)!.toFixed(0)} ms (real time)`,
+    );
     expect(latencies.length).toBeGreaterThan(0);
     expect(median).toBeLessThan(5000);
   });

@@ -38,7 +38,15 @@ describe('IlotWorld on the demo site and the shipped profiles', () => {
     const battery = world.batteries.get('bat-1')!;
     const t0 = Date.parse('2026-01-14T02:00:00Z');
     const decision = battery.controller.receive(
-      { cmdId: '00000000-0000-4000-8000-000000000001', type: 'battery.setpoint', issuedAt: new Date(t0).toISOString(), validFrom: new Date(t0).toISOString(), validUntil: new Date(t0 + 60 * MINUTE).toISOString(), setpointW: -40_000, reason: 'tariff' },
+      {
+        cmdId: '00000000-0000-4000-8000-000000000001',
+        type: 'battery.setpoint',
+        issuedAt: new Date(t0).toISOString(),
+        validFrom: new Date(t0).toISOString(),
+        validUntil: new Date(t0 + 60 * MINUTE).toISOString(),
+        setpointW: -40_000,
+        reason: 'tariff',
+      },
       new Date(t0),
     );
     expect(decision).toEqual({ status: 'applied' });
@@ -57,10 +65,18 @@ describe('IlotWorld on the demo site and the shipped profiles', () => {
     const world = new IlotWorld(site, profiles);
     const controller = world.batteries.get('bat-1')!.controller;
     const now = new Date('2026-01-14T02:00:00Z');
-    const base = { type: 'battery.setpoint' as const, issuedAt: now.toISOString(), validFrom: now.toISOString(), validUntil: '2026-01-14T03:00:00Z', reason: 'test' };
+    const base = {
+      type: 'battery.setpoint' as const,
+      issuedAt: now.toISOString(),
+      validFrom: now.toISOString(),
+      validUntil: '2026-01-14T03:00:00Z',
+      reason: 'test',
+    };
     expect(controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000002', setpointW: 1000 }, now)).toEqual({ status: 'applied' });
     expect(controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000002', setpointW: 1000 }, now)).toBeUndefined();
-    expect(controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000003', setpointW: 1000, validUntil: '2026-01-14T01:00:00Z' }, now)).toMatchObject({ status: 'rejected' });
+    expect(
+      controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000003', setpointW: 1000, validUntil: '2026-01-14T01:00:00Z' }, now),
+    ).toMatchObject({ status: 'rejected' });
     expect(controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000004', setpointW: 500_000 }, now)).toMatchObject({ status: 'rejected' });
   });
 });

@@ -108,6 +108,13 @@ export class IlotWorld {
   private reading(deviceId: string, at: Date, powerW: number, socPct?: number): Reading {
     const seq = (this.seq.get(deviceId) ?? 0) + 1;
     this.seq.set(deviceId, seq);
-    return { siteId: this.site.id, deviceId, ts: at, seq, powerW: Math.round(powerW * 10) / 10, socPct: socPct === undefined ? undefined : Math.round(socPct * 1000) / 1000 };
+    return {
+      siteId: this.site.id,
+      deviceId,
+      ts: at,
+      seq,
+      powerW: Math.round(powerW * 10) / 10,
+      socPct: socPct === undefined ? undefined : Math.round(socPct * 1000) / 1000,
+    };
   }
 }

@@ -38,11 +38,19 @@ export class SimulatorRunner {
           url: this.options.mqttUrl,
           clientId: `sim-${siteId}-${deviceId}`,
           protocolVersion: this.options.protocolVersion,
-          will: { topic: topics.status(siteId, deviceId), payload: JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }), retain: true, qos: 1 },
+          will: {
+            topic: topics.status(siteId, deviceId),
+            payload: JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }),
+            retain: true,
+            qos: 1,
+          },
         });
         client.on('error', (error) => this.options.log?.(`${deviceId}: ${error.message}`));
         this.clients.set(deviceId, client);
-        await client.publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'online', ts: this.clock.now().toISOString() }), { qos: 1, retain: true });
+        await client.publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'online', ts: this.clock.now().toISOString() }), {
+          qos: 1,
+          retain: true,
+        });
         if (this.world.batteries.has(deviceId)) {
           client.on('message', (_topic, payload) => void this.onCommand(deviceId, payload));
           await client.subscribeAsync(topics.command(siteId, deviceId), { qos: 1 });
@@ -106,7 +114,9 @@ export class SimulatorRunner {
     const siteId = this.world.site.id;
     await Promise.all(
       [...this.clients].map(async ([deviceId, client]) => {
-        await client.publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }), { qos: 1, retain: true }).catch(() => undefined);
+        await client
+          .publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }), { qos: 1, retain: true })
+          .catch(() => undefined);
         await client.endAsync();
       }),
     );

@@ -2,7 +2,6 @@ import { createServer, Server } from 'node:net';
 import { importEsm } from './esm-import';
 import { assertPortFree } from './port-check';
 
-
 export interface EmbeddedBroker {
   url: string;
   close(): Promise<void>;

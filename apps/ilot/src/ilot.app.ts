@@ -40,7 +40,11 @@ export async function startIlot(env: NodeJS.ProcessEnv, options: { simulators: b
   let simulators: SimulatorRunner | undefined;
   if (options.simulators) {
     const clock = clockFromConfig(runtime);
-    const world = new IlotWorld(loadSiteFile(runtime.ILOT_SITE_FILE), ProfileTable.load(), (b) => simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT ?? (b.minSocPct + b.maxSocPct) / 2);
+    const world = new IlotWorld(
+      loadSiteFile(runtime.ILOT_SITE_FILE),
+      ProfileTable.load(),
+      (b) => simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT ?? (b.minSocPct + b.maxSocPct) / 2,
+    );
     simulators = new SimulatorRunner(world, clock, {
       mqttUrl: runtime.ILOT_MQTT_URL,
       protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,

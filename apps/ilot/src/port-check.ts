@@ -11,7 +11,9 @@ export function assertPortFree(port: number, variable: string, what: string): Pr
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
-          ? new PortTakenError(`port ${port} for the ${what} is already taken: set ${variable} to a free port (or point the matching ILOT_*_URL at a running service)`)
+          ? new PortTakenError(
+              `port ${port} for the ${what} is already taken: set ${variable} to a free port (or point the matching ILOT_*_URL at a running service)`,
+            )
           : error,
       ),
     );

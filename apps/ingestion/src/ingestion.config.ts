@@ -12,7 +12,10 @@ export const ingestionEnvSchema = z.object({
   /** A reading stamped further in the future than this is refused, seconds of (simulated) time. */
   ILOT_INGEST_MAX_FUTURE_S: z.coerce.number().min(0).default(300),
   /** A reading older than this is refused (lateness limit), seconds. */
-  ILOT_INGEST_LATENESS_S: z.coerce.number().min(60).default(7 * 86_400),
+  ILOT_INGEST_LATENESS_S: z.coerce
+    .number()
+    .min(60)
+    .default(7 * 86_400),
 });
 
 export type IngestionConfig = z.infer<typeof ingestionEnvSchema>;

@@ -8,9 +8,24 @@ export class IngestionMetrics {
   readonly lagSeconds: Histogram<'site'>;
 
   constructor(registry: Registry) {
-    this.readings = new Counter({ name: 'ilot_ingest_readings_total', help: 'Readings committed to the database', labelNames: ['site'], registers: [registry] });
-    this.rejected = new Counter({ name: 'ilot_ingest_rejected_total', help: 'Messages refused, by reason (kept in rejected_messages)', labelNames: ['site', 'reason'], registers: [registry] });
-    this.duplicates = new Counter({ name: 'ilot_ingest_duplicates_total', help: 'Readings received again and not stored twice', labelNames: ['site'], registers: [registry] });
+    this.readings = new Counter({
+      name: 'ilot_ingest_readings_total',
+      help: 'Readings committed to the database',
+      labelNames: ['site'],
+      registers: [registry],
+    });
+    this.rejected = new Counter({
+      name: 'ilot_ingest_rejected_total',
+      help: 'Messages refused, by reason (kept in rejected_messages)',
+      labelNames: ['site', 'reason'],
+      registers: [registry],
+    });
+    this.duplicates = new Counter({
+      name: 'ilot_ingest_duplicates_total',
+      help: 'Readings received again and not stored twice',
+      labelNames: ['site'],
+      registers: [registry],
+    });
     this.lagSeconds = new Histogram({
       name: 'ilot_ingest_lag_seconds',
       help: 'Time from a reading timestamp to its commit, seconds of simulated time',

@@ -29,8 +29,22 @@ const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 describe('validateTelemetry', () => {
   it('accepts one reading and arrays of readings, in the sign convention', () => {
     const one = validateTelemetry(site, 'bat', json({ ts: '2026-01-15T11:59:50Z', seq: 1, powerW: -4000, socPct: 50 }), now, limits);
-    expect(one).toEqual({ ok: true, value: [{ siteId: 'demo', deviceId: 'bat', ts: new Date('2026-01-15T11:59:50Z'), seq: 1, powerW: -4000, socPct: 50, energyWh: undefined }] });
-    const many = validateTelemetry(site, 'pv', json({ values: [{ ts: '2026-01-15T11:00:00+01:00', seq: 1, powerW: 10 }, { ts: '2026-01-15T10:01:00Z', seq: 2, powerW: 20 }] }), now, limits);
+    expect(one).toEqual({
+      ok: true,
+      value: [{ siteId: 'demo', deviceId: 'bat', ts: new Date('2026-01-15T11:59:50Z'), seq: 1, powerW: -4000, socPct: 50, energyWh: undefined }],
+    });
+    const many = validateTelemetry(
+      site,
+      'pv',
+      json({
+        values: [
+          { ts: '2026-01-15T11:00:00+01:00', seq: 1, powerW: 10 },
+          { ts: '2026-01-15T10:01:00Z', seq: 2, powerW: 20 },
+        ],
+      }),
+      now,
+      limits,
+    );
     expect(many.ok && many.value.map((r) => r.powerW)).toEqual([10, 20]);
   });
 
@@ -48,7 +62,16 @@ describe('validateTelemetry', () => {
     ['out_of_range', 'bat', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 0, socPct: 101 })],
     ['future', 'pv', json({ ts: '2026-01-15T12:05:01Z', seq: 1, powerW: 12 })],
     ['too_old', 'pv', json({ ts: '1970-01-01T00:00:00Z', seq: 1, powerW: 12 })],
-    ['out_of_range', 'pv', json({ values: [{ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12 }, { ts: '2026-01-15T12:00:10Z', seq: 2, powerW: 1e9 }] })],
+    [
+      'out_of_range',
+      'pv',
+      json({
+        values: [
+          { ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12 },
+          { ts: '2026-01-15T12:00:10Z', seq: 2, powerW: 1e9 },
+        ],
+      }),
+    ],
   ])('refuses with reason %s (%s)', (reason, deviceId, payload) => {
     const result = validateTelemetry(site, deviceId, payload, now, limits);
     expect(result.ok).toBe(false);

@@ -23,8 +23,10 @@ function parseJson(payload: Buffer, limits: ValidationLimits): Validation<unknow
 }
 
 function checkTime(ts: Date, now: Date, limits: ValidationLimits): Validation<Date> {
-  if (ts.getTime() > now.getTime() + limits.maxFutureMs) return { ok: false, reason: 'future', detail: `ts ${ts.toISOString()} is after now ${now.toISOString()} + ${limits.maxFutureMs / 1000} s` };
-  if (ts.getTime() < now.getTime() - limits.latenessMs) return { ok: false, reason: 'too_old', detail: `ts ${ts.toISOString()} is older than the ${limits.latenessMs / 1000} s lateness limit` };
+  if (ts.getTime() > now.getTime() + limits.maxFutureMs)
+    return { ok: false, reason: 'future', detail: `ts ${ts.toISOString()} is after now ${now.toISOString()} + ${limits.maxFutureMs / 1000} s` };
+  if (ts.getTime() < now.getTime() - limits.latenessMs)
+    return { ok: false, reason: 'too_old', detail: `ts ${ts.toISOString()} is older than the ${limits.latenessMs / 1000} s lateness limit` };
   return { ok: true, value: ts };
 }
 
@@ -44,15 +46,26 @@ export function validateTelemetry(site: Site, deviceId: string, payload: Buffer,
     const time = checkTime(new Date(r.ts), now, limits);
     if (!time.ok) return { ...time, detail: `${where}${time.detail}` };
     if (r.powerW < bounds.minW || r.powerW > bounds.maxW)
-      return { ok: false, reason: 'out_of_range', detail: `${where}powerW ${r.powerW} outside [${bounds.minW}, ${bounds.maxW}] for ${device.kind} ${deviceId}` };
-    if (r.socPct !== undefined && (r.socPct < 0 || r.socPct > 100)) return { ok: false, reason: 'out_of_range', detail: `${where}socPct ${r.socPct} outside [0, 100]` };
+      return {
+        ok: false,
+        reason: 'out_of_range',
+        detail: `${where}powerW ${r.powerW} outside [${bounds.minW}, ${bounds.maxW}] for ${device.kind} ${deviceId}`,
+      };
+    if (r.socPct !== undefined && (r.socPct < 0 || r.socPct > 100))
+      return { ok: false, reason: 'out_of_range', detail: `${where}socPct ${r.socPct} outside [0, 100]` };
     if (r.energyWh !== undefined && r.energyWh < 0) return { ok: false, reason: 'out_of_range', detail: `${where}energyWh ${r.energyWh} is negative` };
     readings.push({ siteId: site.id, deviceId, ts: time.value, seq: r.seq, powerW: r.powerW, energyWh: r.energyWh, socPct: r.socPct });
   }
   return { ok: true, value: readings };
 }
 
-export function validateStatus(site: Site, deviceId: string, payload: Buffer, now: Date, limits: ValidationLimits): Validation<{ state: 'online' | 'offline'; ts: Date }> {
+export function validateStatus(
+  site: Site,
+  deviceId: string,
+  payload: Buffer,
+  now: Date,
+  limits: ValidationLimits,
+): Validation<{ state: 'online' | 'offline'; ts: Date }> {
   if (!site.devices.has(deviceId)) return { ok: false, reason: 'unknown_device', detail: `no device "${deviceId}" in site "${site.id}"` };
   const json = parseJson(payload, limits);
   if (!json.ok) return json;

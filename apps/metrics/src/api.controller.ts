@@ -25,7 +25,14 @@ export class ApiController {
     if (fromDate >= toDate) throw new BadRequestException('"from" must be before "to"');
     if (bucket !== undefined && !(bucket in BUCKETS)) throw new BadRequestException(`"bucket" must be one of ${Object.keys(BUCKETS).join(', ')}`);
     const rows = await this.readings.forDevice(siteId, device, fromDate, toDate, bucket ? BUCKETS[bucket] : undefined);
-    return { siteId, device, from: fromDate.toISOString(), to: toDate.toISOString(), bucket: bucket ?? null, readings: rows.map((r) => ({ ...r, ts: r.ts.toISOString() })) };
+    return {
+      siteId,
+      device,
+      from: fromDate.toISOString(),
+      to: toDate.toISOString(),
+      bucket: bucket ?? null,
+      readings: rows.map((r) => ({ ...r, ts: r.ts.toISOString() })),
+    };
   }
 
   @Get('schedule')
@@ -44,6 +51,7 @@ export class ApiController {
 function parseInstant(name: string, value: string | undefined): Date {
   if (!value) throw new BadRequestException(`query parameter "${name}" is required (ISO 8601 instant)`);
   const date = new Date(value);
-  if (Number.isNaN(date.getTime()) || !/T.*(Z|[+-]\d\d:?\d\d)$/.test(value)) throw new BadRequestException(`"${name}" must be an ISO 8601 instant with a zone, got "${value}"`);
+  if (Number.isNaN(date.getTime()) || !/T.*(Z|[+-]\d\d:?\d\d)$/.test(value))
+    throw new BadRequestException(`"${name}" must be an ISO 8601 instant with a zone, got "${value}"`);
   return date;
 }

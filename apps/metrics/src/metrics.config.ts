@@ -5,7 +5,11 @@ export const metricsEnvSchema = z.object({
   /** Readings older than this do not feed the power and SoC gauges, seconds. */
   ILOT_METRICS_MAX_AGE_S: z.coerce.number().min(1).default(600),
   /** Trailing window of the self-consumption and self-sufficiency ratios, hours. */
-  ILOT_METRICS_WINDOW_H: z.coerce.number().min(0.25).max(24 * 31).default(24),
+  ILOT_METRICS_WINDOW_H: z.coerce
+    .number()
+    .min(0.25)
+    .max(24 * 31)
+    .default(24),
 });
 export type MetricsConfig = z.infer<typeof metricsEnvSchema>;
 

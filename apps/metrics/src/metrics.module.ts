@@ -35,6 +35,9 @@ export class MetricsModule implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    registerSiteGauges(this.registry, this.site, this.readings, this.clock, { maxAgeS: this.config.ILOT_METRICS_MAX_AGE_S, windowH: this.config.ILOT_METRICS_WINDOW_H });
+    registerSiteGauges(this.registry, this.site, this.readings, this.clock, {
+      maxAgeS: this.config.ILOT_METRICS_MAX_AGE_S,
+      windowH: this.config.ILOT_METRICS_WINDOW_H,
+    });
   }
 }

@@ -7,7 +7,13 @@ import { Gauge, Registry } from 'prom-client';
  * The îlot gauges of DESIGN.md, read from the database at scrape time: the latest fresh
  * readings for powers and SoC, 15-minute means over the trailing window for the ratios.
  */
-export function registerSiteGauges(registry: Registry, site: Site, readings: ReadingRepository, clock: Clock, options: { maxAgeS: number; windowH: number }): void {
+export function registerSiteGauges(
+  registry: Registry,
+  site: Site,
+  readings: ReadingRepository,
+  clock: Clock,
+  options: { maxAgeS: number; windowH: number },
+): void {
   const grid = gridDeviceId(site);
   const pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
   const consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
@@ -32,7 +38,11 @@ export function registerSiteGauges(registry: Registry, site: Site, readings: Rea
     registers: [registry],
     async collect() {
       const rows = (await latest()).filter((r) => pvIds.includes(r.deviceId));
-      if (rows.length) this.set(labels, rows.reduce((sum, r) => sum + r.powerW, 0));
+      if (rows.length)
+        this.set(
+          labels,
+          rows.reduce((sum, r) => sum + r.powerW, 0),
+        );
     },
   });
   new Gauge({

@@ -3,7 +3,11 @@ import { z } from 'zod';
 
 /** The optimiser app's variables (README, "Environment variables"). Durations in simulated time unless said. */
 export const optimiserEnvSchema = z.object({
-  ILOT_PLAN_SLOT_MINUTES: z.coerce.number().int().refine((m) => [5, 10, 15, 30, 60].includes(m), 'must be 5, 10, 15, 30 or 60').default(15),
+  ILOT_PLAN_SLOT_MINUTES: z.coerce
+    .number()
+    .int()
+    .refine((m) => [5, 10, 15, 30, 60].includes(m), 'must be 5, 10, 15, 30 or 60')
+    .default(15),
   ILOT_PLAN_HORIZON_SLOTS: z.coerce.number().int().min(4).max(1000).default(96),
   /** New readings trigger a re-plan at most this often, seconds. */
   ILOT_REPLAN_MIN_INTERVAL_S: z.coerce.number().min(0).default(60),

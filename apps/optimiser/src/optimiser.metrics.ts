@@ -13,7 +13,12 @@ export class OptimiserMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
-    this.runs = new Counter({ name: 'ilot_optimiser_runs_total', help: 'Planning runs by outcome (optimal, feasible, fallback, error)', labelNames: ['site', 'status'], registers: [registry] });
+    this.runs = new Counter({
+      name: 'ilot_optimiser_runs_total',
+      help: 'Planning runs by outcome (optimal, feasible, fallback, error)',
+      labelNames: ['site', 'status'],
+      registers: [registry],
+    });
     this.commands = new Counter({
       name: 'ilot_commands_total',
       help: 'Commands by type and outcome (issued, applied, rejected)',

@@ -31,7 +31,11 @@ export class OptimiserModule {
         { provide: DeviceStatusRepository, useFactory: (db: DataSource) => new DeviceStatusRepository(db), inject: [DATA_SOURCE] },
         { provide: PlanRepository, useFactory: (db: DataSource) => new PlanRepository(db), inject: [DATA_SOURCE] },
         { provide: CommandRepository, useFactory: (db: DataSource) => new CommandRepository(db), inject: [DATA_SOURCE] },
-        { provide: ReadingsNotificationsAdapter, useFactory: (runtime: RuntimeConfig) => new ReadingsNotificationsAdapter(runtime.ILOT_DATABASE_URL), inject: [RUNTIME_CONFIG] },
+        {
+          provide: ReadingsNotificationsAdapter,
+          useFactory: (runtime: RuntimeConfig) => new ReadingsNotificationsAdapter(runtime.ILOT_DATABASE_URL),
+          inject: [RUNTIME_CONFIG],
+        },
         {
           provide: CommandDispatcher,
           useFactory: (site: Site, mqtt: MqttClient, repository: CommandRepository, clock: Clock, metrics: OptimiserMetrics, runtime: RuntimeConfig) =>

@@ -36,7 +36,14 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     const latest = observations.latest.get(pv.id);
     return {
       id: pv.id,
-      forecastW: forecastPv({ now, slotStarts, slotMinutes: settings.slotMinutes, peakW: pv.peakW, array, latest: latest && { at: latest.ts, powerW: latest.powerW } }),
+      forecastW: forecastPv({
+        now,
+        slotStarts,
+        slotMinutes: settings.slotMinutes,
+        peakW: pv.peakW,
+        array,
+        latest: latest && { at: latest.ts, powerW: latest.powerW },
+      }),
     };
   });
 

@@ -102,12 +102,16 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       document: schedule,
     });
     await this.mqtt.publishAsync(topics.schedule(this.site.id), JSON.stringify(schedule), { qos: 1, retain: true });
-    const commands = batteryCommands(schedule, input.batteries.map((b) => b.id), {
-      now,
-      graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000,
-      importLimitW: this.site.connection.importLimitW,
-      newId: randomUUID,
-    });
+    const commands = batteryCommands(
+      schedule,
+      input.batteries.map((b) => b.id),
+      {
+        now,
+        graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000,
+        importLimitW: this.site.connection.importLimitW,
+        newId: randomUUID,
+      },
+    );
     for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
     this.lastSchedule = schedule;
     this.logger.debug(`${trigger.cause}: ${schedule.status} plan, ${commands.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`);
@@ -122,7 +126,13 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const latest = new Map(latestRows.filter((r) => !offlineSet.has(r.deviceId) && r.ts <= now).map((r) => [r.deviceId, r]));
     const consumers = [...this.site.devices.values()].filter((d) => d.kind !== 'grid' && d.kind !== 'pv' && d.kind !== 'battery').map((d) => d.id);
     const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
-    const history = await this.readings.bucketedSum(this.site.id, consumers, new Date(historyTo.getTime() - 7 * 24 * HOUR_MS), historyTo, this.config.ILOT_PLAN_SLOT_MINUTES);
+    const history = await this.readings.bucketedSum(
+      this.site.id,
+      consumers,
+      new Date(historyTo.getTime() - 7 * 24 * HOUR_MS),
+      historyTo,
+      this.config.ILOT_PLAN_SLOT_MINUTES,
+    );
     return { latest, consumptionHistory: history.map((h) => ({ at: h.bucket, powerW: h.powerW })) };
   }
 }

@@ -35,7 +35,10 @@ export class ReadingsNotificationsAdapter {
     this.client = undefined;
     old?.end().catch(() => undefined);
     if (this.stopped) return;
-    setTimeout(() => this.start().catch((error: Error) => (this.logger.warn(`LISTEN reconnect failed: ${error.message}`), this.reconnectLater())), 1000).unref();
+    setTimeout(
+      () => this.start().catch((error: Error) => (this.logger.warn(`LISTEN reconnect failed: ${error.message}`), this.reconnectLater())),
+      1000,
+    ).unref();
   }
 
   async stop(): Promise<void> {

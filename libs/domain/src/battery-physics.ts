@@ -14,12 +14,7 @@ export interface BatteryParameters {
  * (sign convention: > 0 discharge, < 0 charge), limited by its power ratings and by the energy
  * left between its SoC bounds, and the SoC after that time.
  */
-export function applyBatteryPower(
-  battery: BatteryParameters,
-  socPct: number,
-  requestedW: number,
-  durationH: number,
-): { powerW: number; socPct: number } {
+export function applyBatteryPower(battery: BatteryParameters, socPct: number, requestedW: number, durationH: number): { powerW: number; socPct: number } {
   if (durationH <= 0) return { powerW: 0, socPct };
   const storedWh = (socPct / 100) * battery.capacityWh;
   if (requestedW >= 0) {

@@ -17,8 +17,7 @@ export function solarPosition(at: Date, latitudeDeg: number, longitudeDeg: numbe
   const hourUtc = at.getUTCHours() + at.getUTCMinutes() / 60 + at.getUTCSeconds() / 3600;
   const gamma = ((2 * Math.PI) / 365) * (dayOfYear - 1 + (hourUtc - 12) / 24);
   const equationOfTimeMin =
-    229.18 *
-    (0.000075 + 0.001868 * Math.cos(gamma) - 0.032077 * Math.sin(gamma) - 0.014615 * Math.cos(2 * gamma) - 0.040849 * Math.sin(2 * gamma));
+    229.18 * (0.000075 + 0.001868 * Math.cos(gamma) - 0.032077 * Math.sin(gamma) - 0.014615 * Math.cos(2 * gamma) - 0.040849 * Math.sin(2 * gamma));
   const declinationRad =
     0.006918 -
     0.399912 * Math.cos(gamma) +
@@ -38,8 +37,7 @@ export function solarPosition(at: Date, latitudeDeg: number, longitudeDeg: numbe
 export function cosIncidenceSouth(position: SolarPosition, latitudeDeg: number, tiltDeg: number): number {
   const effectiveLat = (latitudeDeg - tiltDeg) * DEG;
   return (
-    Math.sin(position.declinationRad) * Math.sin(effectiveLat) +
-    Math.cos(position.declinationRad) * Math.cos(effectiveLat) * Math.cos(position.hourAngleRad)
+    Math.sin(position.declinationRad) * Math.sin(effectiveLat) + Math.cos(position.declinationRad) * Math.cos(effectiveLat) * Math.cos(position.hourAngleRad)
   );
 }
 

@@ -15,8 +15,7 @@ export const topics = {
 } as const;
 
 export type ParsedTopic =
-  | { kind: 'telemetry' | 'status' | 'command' | 'commandAck'; siteId: string; deviceId: string }
-  | { kind: 'schedule' | 'signals'; siteId: string };
+  { kind: 'telemetry' | 'status' | 'command' | 'commandAck'; siteId: string; deviceId: string } | { kind: 'schedule' | 'signals'; siteId: string };
 
 /** Parses a topic of the product; undefined for anything else. */
 export function parseTopic(topic: string): ParsedTopic | undefined {

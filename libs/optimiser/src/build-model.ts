@@ -40,11 +40,9 @@ export function buildModel(input: PlanInput): BuiltModel {
       vars.dischargeKw.push(b.addVariable(`discharge[${k}][${t}]`, 0, battery.maxDischargeW / 1000, input.cyclingCostEurPerKWh * hours));
       // Stored energy left at the end of the horizon is worth what it saves later, at the cheapest price seen.
       const terminalValue = t === slotCount - 1 ? -minImportPrice * battery.dischargeEfficiency : 0;
-      vars.energyKwh.push(
-        b.addVariable(`energy[${k}][${t}]`, (battery.minSocPct / 100) * capacityKwh, (battery.maxSocPct / 100) * capacityKwh, terminalValue),
-      );
+      vars.energyKwh.push(b.addVariable(`energy[${k}][${t}]`, (battery.minSocPct / 100) * capacityKwh, (battery.maxSocPct / 100) * capacityKwh, terminalValue));
     }
-    const initialKwh = Math.min(Math.max(battery.socPct, battery.minSocPct), battery.maxSocPct) / 100 * capacityKwh;
+    const initialKwh = (Math.min(Math.max(battery.socPct, battery.minSocPct), battery.maxSocPct) / 100) * capacityKwh;
     for (let t = 0; t < slotCount; t++) {
       // energy[t] - energy[t-1] - ηc·h·charge[t] + h/ηd·discharge[t] = 0 (energy[-1] is the initial SoC)
       const terms: Array<[number, number]> = [
@@ -74,7 +72,15 @@ export function buildModel(input: PlanInput): BuiltModel {
     const rhs = slot.consumptionW / 1000 - pvKw;
     b.addConstraint(`balance[${t}]`, terms, rhs, rhs);
     // Contracted import power, soft: import - excess <= limit
-    b.addConstraint(`importLimit[${t}]`, [[index.importKw[t], 1], [index.importExcessKw[t], -1]], -Infinity, input.connection.importLimitW / 1000);
+    b.addConstraint(
+      `importLimit[${t}]`,
+      [
+        [index.importKw[t], 1],
+        [index.importExcessKw[t], -1],
+      ],
+      -Infinity,
+      input.connection.importLimitW / 1000,
+    );
   });
   return { model: b.build(), index };
 }

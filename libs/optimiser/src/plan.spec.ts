@@ -44,7 +44,12 @@ describe('plan (buildModel -> solve -> decodeSchedule)', () => {
   });
 
   it('curtails PV only as much as the export limit requires', () => {
-    const input = planInput({ consumptionW: [10_000, 10_000], pvW: [200_000, 50_000], batteries: [battery({ socPct: 95 })], connection: { importLimitW: 250_000, exportLimitW: 100_000 } });
+    const input = planInput({
+      consumptionW: [10_000, 10_000],
+      pvW: [200_000, 50_000],
+      batteries: [battery({ socPct: 95 })],
+      connection: { importLimitW: 250_000, exportLimitW: 100_000 },
+    });
     const { schedule } = plan(input, solver);
     expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
     expect(schedule.slots[0].gridW).toBeCloseTo(-100_000, 0);

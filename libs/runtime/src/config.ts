@@ -24,10 +24,20 @@ const port = z.coerce.number().int().min(0).max(65_535);
  */
 export const runtimeEnvSchema = z
   .object({
-    ILOT_MQTT_URL: z.string().regex(/^(mqtts?|tcp|ws|wss):\/\//, 'must be an mqtt:// (or mqtts://, ws://) URL').optional(),
+    ILOT_MQTT_URL: z
+      .string()
+      .regex(/^(mqtts?|tcp|ws|wss):\/\//, 'must be an mqtt:// (or mqtts://, ws://) URL')
+      .optional(),
     /** 5 (Mosquitto) or 4 (aedes, the embedded broker, speaks only MQTT 3.1.1). */
-    ILOT_MQTT_PROTOCOL_VERSION: z.enum(['4', '5']).default('5').transform(Number).pipe(z.union([z.literal(4), z.literal(5)])),
-    ILOT_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    ILOT_MQTT_PROTOCOL_VERSION: z
+      .enum(['4', '5'])
+      .default('5')
+      .transform(Number)
+      .pipe(z.union([z.literal(4), z.literal(5)])),
+    ILOT_DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
     ILOT_SITE_FILE: z.string().min(1).default('sites/demo.yaml'),
     ILOT_HTTP_PORT: port.default(3000),
     /** Simulated time runs this many times faster than the wall clock (demo only). */
@@ -39,7 +49,11 @@ export const runtimeEnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.ILOT_SPEEDUP !== 1 && (!env.ILOT_SIM_START || !env.ILOT_SIM_START_REAL))
-      ctx.addIssue({ code: 'custom', path: ['ILOT_SIM_START'], message: 'ILOT_SPEEDUP other than 1 needs ILOT_SIM_START and ILOT_SIM_START_REAL, so that every process shares one clock' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ILOT_SIM_START'],
+        message: 'ILOT_SPEEDUP other than 1 needs ILOT_SIM_START and ILOT_SIM_START_REAL, so that every process shares one clock',
+      });
     if (env.ILOT_SPEEDUP === 1 && (env.ILOT_SIM_START !== undefined) !== (env.ILOT_SIM_START_REAL !== undefined))
       ctx.addIssue({ code: 'custom', path: ['ILOT_SIM_START'], message: 'ILOT_SIM_START and ILOT_SIM_START_REAL go together' });
   });

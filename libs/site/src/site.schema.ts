@@ -6,9 +6,7 @@ const nonNegative = z.number().finite().nonnegative();
 const pct = z.number().finite().min(0).max(100);
 const efficiency = z.number().finite().gt(0).max(1);
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
-const window = z
-  .string()
-  .refine((s) => s.split('-').length === 2 && s.split('-').every((p) => hhmm.test(p)), 'must be "HH:MM-HH:MM"');
+const window = z.string().refine((s) => s.split('-').length === 2 && s.split('-').every((p) => hhmm.test(p)), 'must be "HH:MM-HH:MM"');
 
 const gridDevice = z.strictObject({ id, kind: z.literal('grid') });
 /** `profile` tells the simulators which measured load shape drives this meter. */

@@ -26,7 +26,11 @@ export interface LocalDateTime {
 
 /** The wall-clock date and time of an instant in an IANA zone. */
 export function localDateTime(at: Date, timeZone: string): LocalDateTime {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
   return { date: `${parts.year}-${parts.month}-${parts.day}`, minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
 }
 

@@ -34,7 +34,12 @@ export function priceAt(at: Date, tariff: TariffSpec, timeZone: string, tempoCal
       const local = localDateTime(new Date(at.getTime() - 6 * 3_600_000), timeZone);
       const colour = tempoCalendar(local.date) ?? 'blue';
       const prices = tariff[colour];
-      return { period, tempoColour: colour, importEurPerKWh: period === 'HC' ? prices.hcEurPerKWh : prices.hpEurPerKWh, exportEurPerKWh: tariff.feedInEurPerKWh };
+      return {
+        period,
+        tempoColour: colour,
+        importEurPerKWh: period === 'HC' ? prices.hcEurPerKWh : prices.hpEurPerKWh,
+        exportEurPerKWh: tariff.feedInEurPerKWh,
+      };
     }
     case 'dynamic':
       throw new UnsupportedTariffError('tariff kind "dynamic" is not supported by this version of the planner yet');

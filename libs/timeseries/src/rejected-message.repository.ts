@@ -17,9 +17,11 @@ export class RejectedMessageRepository {
 
   async insertBatch(messages: readonly RejectedMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.db.getRepository(RejectedMessageEntity).insert(
-      messages.map((m) => ({ ...m, topic: m.topic.slice(0, 512), detail: m.detail.slice(0, 512), payload: m.payload.slice(0, REJECTED_PAYLOAD_MAX_CHARS) })),
-    );
+    await this.db
+      .getRepository(RejectedMessageEntity)
+      .insert(
+        messages.map((m) => ({ ...m, topic: m.topic.slice(0, 512), detail: m.detail.slice(0, 512), payload: m.payload.slice(0, REJECTED_PAYLOAD_MAX_CHARS) })),
+      );
   }
 
   async countByReason(): Promise<Record<string, number>> {

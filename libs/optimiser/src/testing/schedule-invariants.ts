@@ -24,12 +24,11 @@ export function scheduleInvariantViolations(input: PlanInput, schedule: Schedule
       if (-plan.setpointW > battery.maxChargeW + 1) problems.push(`slot ${t}: ${battery.id} charges ${-plan.setpointW} W > max`);
       const energyWh = (soc[k] / 100) * battery.capacityWh;
       const expectedWh =
-        plan.setpointW >= 0
-          ? energyWh - (plan.setpointW * hours) / battery.dischargeEfficiency
-          : energyWh - plan.setpointW * hours * battery.chargeEfficiency;
+        plan.setpointW >= 0 ? energyWh - (plan.setpointW * hours) / battery.dischargeEfficiency : energyWh - plan.setpointW * hours * battery.chargeEfficiency;
       const expectedSoc = (expectedWh / battery.capacityWh) * 100;
       if (Math.abs(expectedSoc - plan.socPct) > 0.02) problems.push(`slot ${t}: ${battery.id} SoC ${plan.socPct} % != dynamics ${expectedSoc.toFixed(3)} %`);
-      if (plan.socPct < battery.minSocPct - 0.01 || plan.socPct > battery.maxSocPct + 0.01) problems.push(`slot ${t}: ${battery.id} SoC ${plan.socPct} % out of bounds`);
+      if (plan.socPct < battery.minSocPct - 0.01 || plan.socPct > battery.maxSocPct + 0.01)
+        problems.push(`slot ${t}: ${battery.id} SoC ${plan.socPct} % out of bounds`);
       soc[k] = plan.socPct;
     }
     for (const pv of input.pvs) {

@@ -1,0 +1,39 @@
+/**
+ * The architecture rules of the repository, shared by eslint.config.mjs and the test that proves
+ * they bite (libs/domain/src/architecture.spec.ts).
+ *
+ * Pure libraries (the model, forecasting, tariffs, site schema, domain) import no framework, no
+ * broker client, no database driver and no metrics client, and no adapter library of ours.
+ */
+const PURE_LIBS = ['libs/domain/**', 'libs/site/**', 'libs/tariffs/**', 'libs/forecasting/**', 'libs/optimiser/**'];
+
+const pureLibraryRule = {
+  files: PURE_LIBS,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          { group: ['@nestjs/*'], message: 'pure libraries do not depend on Nest: inject through ports instead' },
+          { group: ['mqtt', 'mqtt/*', 'aedes'], message: 'pure libraries do not talk MQTT: that is an adapter in apps/ or libs/mqtt' },
+          { group: ['pg', 'pg/*', 'typeorm', 'typeorm/*'], message: 'pure libraries do not touch the database: that is a repository in libs/timeseries' },
+          { group: ['prom-client'], message: 'pure libraries do not export metrics: apps do' },
+          { group: ['@ilot/mqtt', '@ilot/timeseries', '@ilot/runtime', '@ilot/simulators'], message: 'pure libraries do not import adapter libraries' },
+        ],
+      },
+    ],
+  },
+};
+
+/** Libraries are imported through their @ilot/<lib> alias, never by a relative path into another library. */
+const crossLibraryRule = {
+  files: ['libs/**', 'apps/**', 'simulators/**', 'test/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'import a library through its @ilot/<lib> alias' }] },
+    ],
+  },
+};
+
+module.exports = { PURE_LIBS, pureLibraryRule, crossLibraryRule };
