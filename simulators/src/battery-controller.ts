@@ -8,7 +8,7 @@ export type AckDecision = { status: 'applied' } | { status: 'rejected'; reason: 
  * (never grid charging) when its command's validUntil has passed.
  */
 export class BatteryController {
-  private current: { setpointW: number; validFromMs: number; validUntilMs: number } | undefined;
+  private current: { setpointW: number; gridTargetW?: number; deviationShare: number; validFromMs: number; validUntilMs: number } | undefined;
   private readonly seen = new Set<string>();
 
   constructor(private readonly limits: { maxChargeW: number; maxDischargeW: number }) {}
@@ -25,14 +25,22 @@ export class BatteryController {
     if (validFromMs >= validUntilMs) return { status: 'rejected', reason: 'validFrom is not before validUntil' };
     if (command.setpointW > this.limits.maxDischargeW || -command.setpointW > this.limits.maxChargeW)
       return { status: 'rejected', reason: `setpointW ${command.setpointW} outside [-${this.limits.maxChargeW}, ${this.limits.maxDischargeW}]` };
-    this.current = { setpointW: command.setpointW, validFromMs, validUntilMs };
+    this.current = { setpointW: command.setpointW, gridTargetW: command.gridTargetW, deviationShare: command.deviationShare ?? 1, validFromMs, validUntilMs };
     return { status: 'applied' };
   }
 
-  /** The power asked of the battery now: the valid command, or self-consumption of the net load. */
-  requestW(now: Date, netConsumptionW: number): { requestW: number; mode: 'command' | 'fallback' } {
+  /**
+   * The power asked of the battery now: the valid command (its setpoint, corrected by its share of
+   * the deviation from the planned grid power when the command carries one), or self-consumption
+   * of the net load. `gridWithoutBatteryW` is the connection's power if this battery were idle.
+   */
+  requestW(now: Date, gridWithoutBatteryW: number): { requestW: number; mode: 'command' | 'fallback' } {
     const t = now.getTime();
-    if (this.current && t >= this.current.validFromMs && t < this.current.validUntilMs) return { requestW: this.current.setpointW, mode: 'command' };
-    return { requestW: netConsumptionW, mode: 'fallback' };
+    const command = this.current;
+    if (command && t >= command.validFromMs && t < command.validUntilMs) {
+      const correctionW = command.gridTargetW === undefined ? 0 : command.deviationShare * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
+      return { requestW: command.setpointW + correctionW, mode: 'command' };
+    }
+    return { requestW: gridWithoutBatteryW, mode: 'fallback' };
   }
 }

@@ -4,3 +4,4 @@ export * from './ilot-world';
 export * from './simulator-runner';
 export * from './simulators.config';
 export * from './repo-path';
+export * from './closed-loop';

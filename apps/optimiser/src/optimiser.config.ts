@@ -17,7 +17,7 @@ export const optimiserEnvSchema = z.object({
   ILOT_STATE_MAX_AGE_S: z.coerce.number().min(1).default(600),
   /** Wall-clock budget of one solve, real milliseconds. */
   ILOT_SOLVE_TIMEOUT_MS: z.coerce.number().int().min(10).default(10_000),
-  ILOT_CYCLING_COST_EUR_PER_KWH: z.coerce.number().min(0).default(0.01),
+  ILOT_CYCLING_COST_EUR_PER_KWH: z.coerce.number().min(0).default(0.03),
 });
 
 export type OptimiserConfig = z.infer<typeof optimiserEnvSchema>;

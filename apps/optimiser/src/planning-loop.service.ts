@@ -1,19 +1,17 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { topics } from '@ilot/mqtt';
-import { JavascriptLpSolverAdapter, LpSolver, plan, Schedule } from '@ilot/optimiser';
+import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, LpSolver, plan, Schedule } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { catchError, defer, EMPTY, exhaustMap, Subscription } from 'rxjs';
-import { batteryCommands } from './battery-commands';
 import { CommandDispatcher } from './command-dispatcher';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
-import { buildPlanInput } from './plan-input.builder';
 import { planTriggers, PlanTrigger } from './plan-triggers';
 import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
 
@@ -110,6 +108,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
         graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000,
         importLimitW: this.site.connection.importLimitW,
         newId: randomUUID,
+        capacityWh: (id) => input.batteries.find((b) => b.id === id)!.capacityWh,
       },
     );
     for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);

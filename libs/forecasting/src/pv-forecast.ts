@@ -36,3 +36,20 @@ export function forecastPv(input: PvForecastInput): number[] {
     return Math.min(clearW * clearness, input.peakW);
   });
 }
+
+/**
+ * Clearness of the recent past: measured PV energy over clear-sky PV energy of the same array and
+ * peak power, over the samples given (bucket means). Undefined without daylight samples.
+ */
+export function recentClearness(samples: readonly PowerSample[], peakW: number, array: PvArray, bucketMinutes: number): number | undefined {
+  let measuredWh = 0;
+  let clearWh = 0;
+  for (const sample of samples) {
+    const mid = new Date(sample.at.getTime() + (bucketMinutes * 60_000) / 2);
+    const clearW = (clearSkyPvWPerKWp(mid, array) * peakW) / 1000;
+    if (clearW <= 0.02 * peakW) continue;
+    measuredWh += sample.powerW;
+    clearWh += clearW;
+  }
+  return clearWh > 0 ? Math.min(Math.max(measuredWh / clearWh, 0.05), 1.2) : undefined;
+}

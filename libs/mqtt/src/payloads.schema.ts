@@ -26,6 +26,13 @@ export const commandPayloadSchema = z.strictObject({
   validUntil: isoInstant,
   setpointW: z.number().optional(),
   maxW: z.number().optional(),
+  /**
+   * battery.setpoint only, optional: the grid power the plan expects at the connection. A
+   * controller that measures the connection then absorbs its share of any deviation from the
+   * plan: power = setpointW + deviationShare x (grid power without this battery - setpointW - gridTargetW).
+   */
+  gridTargetW: z.number().optional(),
+  deviationShare: z.number().min(0).max(1).optional(),
   reason: z.string().min(1),
 });
 export type CommandPayload = z.infer<typeof commandPayloadSchema>;

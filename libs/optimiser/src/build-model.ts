@@ -10,6 +10,14 @@ export interface ModelIndex {
   pvCurtailKw: number[][];
 }
 
+/**
+ * Tie-break: EUR per kWh added to charging and discharging, growing from 0 to this over the
+ * horizon, far below any price difference. Between equal-cost plans it picks the one that stores
+ * a surplus as soon as it comes and uses stored energy as soon as it saves money, rather than
+ * holding it for a later slot the forecast may get wrong (MODEL.md).
+ */
+export const TIE_BREAK_EUR_PER_KWH = 1e-4;
+
 export interface BuiltModel {
   model: LpModel;
   index: ModelIndex;
@@ -36,8 +44,9 @@ export function buildModel(input: PlanInput): BuiltModel {
     const capacityKwh = battery.capacityWh / 1000;
     const vars = { chargeKw: [] as number[], dischargeKw: [] as number[], energyKwh: [] as number[] };
     for (let t = 0; t < slotCount; t++) {
-      vars.chargeKw.push(b.addVariable(`charge[${k}][${t}]`, 0, battery.maxChargeW / 1000, input.cyclingCostEurPerKWh * hours));
-      vars.dischargeKw.push(b.addVariable(`discharge[${k}][${t}]`, 0, battery.maxDischargeW / 1000, input.cyclingCostEurPerKWh * hours));
+      const wearEurPerKWh = input.cyclingCostEurPerKWh + (TIE_BREAK_EUR_PER_KWH * t) / slotCount;
+      vars.chargeKw.push(b.addVariable(`charge[${k}][${t}]`, 0, battery.maxChargeW / 1000, wearEurPerKWh * hours));
+      vars.dischargeKw.push(b.addVariable(`discharge[${k}][${t}]`, 0, battery.maxDischargeW / 1000, wearEurPerKWh * hours));
       // Stored energy left at the end of the horizon is worth what it saves later, at the cheapest price seen.
       const terminalValue = t === slotCount - 1 ? -minImportPrice * battery.dischargeEfficiency : 0;
       vars.energyKwh.push(b.addVariable(`energy[${k}][${t}]`, (battery.minSocPct / 100) * capacityKwh, (battery.maxSocPct / 100) * capacityKwh, terminalValue));

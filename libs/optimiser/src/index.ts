@@ -7,3 +7,6 @@ export * from './decode-schedule';
 export * from './fallback-schedule';
 export * from './schedule';
 export * from './plan';
+export * from './plan-input.builder';
+export * from './battery-commands';
+export * from './schedule-cost';

@@ -48,3 +48,10 @@ export function minuteInWindow(minuteOfDay: number, window: { fromMinute: number
     ? minuteOfDay >= window.fromMinute && minuteOfDay < window.toMinute
     : minuteOfDay >= window.fromMinute || minuteOfDay < window.toMinute;
 }
+
+/** "weekend" for local Saturdays and Sundays, "weekday" otherwise. */
+export function localDayKind(at: Date, timeZone: string): 'weekday' | 'weekend' {
+  const { date } = localDateTime(at, timeZone);
+  const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
+  return weekday === 0 || weekday === 6 ? 'weekend' : 'weekday';
+}

@@ -1,14 +1,16 @@
 import { addMs, CONSUMING_KINDS, MINUTE_MS, slotStart } from '@ilot/domain';
-import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample } from '@ilot/forecasting';
-import { PlanInput } from '@ilot/optimiser';
+import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
+import type { PlanInput } from './plan-input';
 import { devicesOfKind, Site } from '@ilot/site';
-import { priceAt } from '@ilot/tariffs';
+import { localDayKind, priceAt } from '@ilot/tariffs';
 
 export interface SiteObservations {
   /** Latest fresh reading per device (stale ones already left out). */
   latest: ReadonlyMap<string, { ts: Date; powerW: number; socPct: number | null }>;
   /** Bucket means of the îlot's non-controllable consumption over the past days. */
   consumptionHistory: PowerSample[];
+  /** Bucket means of the îlot's total PV production over the past day (the clearness to expect). */
+  pvHistory?: PowerSample[];
 }
 
 export interface PlanSettings {
@@ -29,10 +31,23 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
   const latestConsumption = fresh.length
     ? { at: now, powerW: fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length) }
     : undefined;
-  const consumptionW = forecastConsumption({ now, slotStarts, history: observations.consumptionHistory, latest: latestConsumption });
+  const consumptionW = forecastConsumption({
+    now,
+    slotStarts,
+    history: observations.consumptionHistory,
+    latest: latestConsumption,
+    dayKind: (at) => localDayKind(at, site.timezone),
+  });
 
   const array = { latitudeDeg: site.location?.latitudeDeg ?? 0, longitudeDeg: site.location?.longitudeDeg ?? 0, ...DEFAULT_ROOFTOP };
-  const pvs = devicesOfKind(site, 'pv').map((pv) => {
+  const pvDevices = devicesOfKind(site, 'pv');
+  const typicalClearness = recentClearness(
+    observations.pvHistory ?? [],
+    pvDevices.reduce((sum, pv) => sum + pv.peakW, 0),
+    array,
+    settings.slotMinutes,
+  );
+  const pvs = pvDevices.map((pv) => {
     const latest = observations.latest.get(pv.id);
     return {
       id: pv.id,
@@ -43,6 +58,7 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
         peakW: pv.peakW,
         array,
         latest: latest && { at: latest.ts, powerW: latest.powerW },
+        typicalClearness,
       }),
     };
   });

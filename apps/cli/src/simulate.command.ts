@@ -1,0 +1,39 @@
+import { loadSiteFile } from '@ilot/site';
+import { BatteryStrategy, ProfileTable, replay, ReplayKpis } from '@ilot/simulators';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { required, UsageError } from './args';
+
+const STRATEGIES: BatteryStrategy[] = ['optimised', 'self-consumption', 'idle'];
+
+/** `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT]`: closed-loop replay, KPIs side by side. */
+export function simulateCommand(options: Map<string, string[]>, log: (line: string) => void): ReplayKpis[] {
+  const site = loadSiteFile(required(options, 'site'));
+  const days = Number(required(options, 'days'));
+  if (!Number.isFinite(days) || days <= 0 || days > 366) throw new UsageError('--days must be a number of days between 0 and 366');
+  const outDir = required(options, 'out');
+  const start = new Date(options.get('start')?.[0] ?? '2026-01-12T00:00:00Z');
+  if (Number.isNaN(start.getTime()) || start.getTime() % 900_000 !== 0) throw new UsageError('--start must be an ISO instant on a quarter-hour');
+  const initialSocPct = options.has('soc') ? Number(options.get('soc')![0]) : undefined;
+  const profiles = ProfileTable.load();
+  const results = STRATEGIES.map((strategy) => replay(site, profiles, strategy, { start, days, initialSocPct }));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'kpis.json'), JSON.stringify({ site: site.id, start: start.toISOString(), days, results }, null, 2) + '\n');
+  const rows: Array<[string, (k: ReplayKpis) => string]> = [
+    ['cost (EUR)', (k) => k.costEur.toFixed(2)],
+    ['energy imported (kWh)', (k) => k.importKWh.toFixed(1)],
+    ['energy exported (kWh)', (k) => k.exportKWh.toFixed(1)],
+    ['PV produced (kWh)', (k) => k.pvKWh.toFixed(1)],
+    ['consumption (kWh)', (k) => k.consumptionKWh.toFixed(1)],
+    ['self-consumption rate', (k) => `${(k.selfConsumptionRatio * 100).toFixed(1)} %`],
+    ['self-sufficiency', (k) => `${(k.selfSufficiencyRatio * 100).toFixed(1)} %`],
+    ['peak import, 15 min (kW)', (k) => k.peakImportKW.toFixed(1)],
+    ['effacement delivered (kWh)', (k) => k.effacementDeliveredKWh.toFixed(1)],
+    ['plans (mean ms)', (k) => (k.plans ? `${k.plans} (${k.meanPlanMs.toFixed(0)})` : '-')],
+  ];
+  log(`${site.name}: ${days} day(s) from ${start.toISOString()}, battery strategies side by side`);
+  log(['', ...STRATEGIES].map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(18))).join(''));
+  for (const [label, format] of rows) log([label.padEnd(28), ...results.map((k) => format(k).padStart(18))].join(''));
+  log(`written: ${join(outDir, 'kpis.json')}`);
+  return results;
+}

@@ -1,0 +1,59 @@
+import { Schedule } from './schedule';
+
+/** A battery command as the plan makes it; the MQTT command document of DESIGN.md (libs/mqtt validates it on the wire). */
+export interface BatterySetpointCommand {
+  cmdId: string;
+  type: 'battery.setpoint';
+  issuedAt: string;
+  validFrom: string;
+  validUntil: string;
+  setpointW: number;
+  gridTargetW: number;
+  deviationShare: number;
+  reason: string;
+}
+
+/** Why a battery setpoint is what it is, from the first slot of the plan. */
+export function setpointReason(schedule: Schedule, setpointW: number, importLimitW: number): string {
+  const slot = schedule.slots[0];
+  const netW = slot.consumptionW - slot.pvW;
+  if (slot.gridW >= importLimitW - 1 || schedule.violations.some((v) => v.slotStart === slot.start)) return 'peak';
+  if (Math.abs(setpointW) < 1) return 'idle';
+  if (setpointW < 0) return netW < 0 ? 'self-consumption' : 'tariff';
+  return 'self-consumption';
+}
+
+/**
+ * The battery commands of a plan: the first slot's setpoint, valid from now to the end of the slot
+ * plus a grace period. Pure: time and ids are given.
+ */
+export function batteryCommands(
+  schedule: Schedule,
+  batteryIds: readonly string[],
+  options: { now: Date; graceMs: number; importLimitW: number; newId: () => string; capacityWh: (id: string) => number },
+): Array<{ deviceId: string; command: BatterySetpointCommand }> {
+  const slot = schedule.slots[0];
+  if (!slot) return [];
+  const slotEndMs = Date.parse(slot.start) + schedule.slotMinutes * 60_000;
+  const validUntil = new Date(slotEndMs + options.graceMs).toISOString();
+  const planned = batteryIds.filter((id) => slot.devices[id] !== undefined);
+  const totalCapacityWh = planned.reduce((sum, id) => sum + options.capacityWh(id), 0);
+  return planned.map((deviceId) => {
+    const setpointW = slot.devices[deviceId].setpointW;
+    return {
+      deviceId,
+      command: {
+        cmdId: options.newId(),
+        type: 'battery.setpoint',
+        issuedAt: options.now.toISOString(),
+        validFrom: options.now.toISOString(),
+        validUntil,
+        setpointW,
+        // Batteries absorb the deviation from the planned grid power in proportion to their capacity.
+        gridTargetW: slot.gridW,
+        deviationShare: Math.round((options.capacityWh(deviceId) / totalCapacityWh) * 1e6) / 1e6,
+        reason: setpointReason(schedule, setpointW, options.importLimitW),
+      },
+    };
+  });
+}
