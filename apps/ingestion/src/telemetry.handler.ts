@@ -58,17 +58,24 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
     } else if (parsed.kind === 'status') {
       const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);
       if (!result.ok) return this.reject(topic, payload, now, result.reason, result.detail);
-      this.statuses
-        .upsert(this.site.id, parsed.deviceId, result.value.state, result.value.ts, now)
-        .catch((error: Error) => this.logger.error(`status of ${parsed.deviceId} not stored: ${error.message}`));
+      this.statuses.upsert(this.site.id, parsed.deviceId, result.value.state, result.value.ts, now).catch((error: Error) => this.storeFailed('status', error));
     }
   }
 
   private reject(topic: string, payload: Buffer, receivedAt: Date, reason: RejectReason, detail: string): void {
     this.metrics.rejected.inc({ site: this.site.id, reason });
     const text = payload.length > 4096 ? payload.subarray(0, 4096).toString('utf8') : payload.toString('utf8');
-    this.rejects
-      .insertBatch([{ receivedAt, topic, reason, detail, payload: text }])
-      .catch((error: Error) => this.logger.error(`rejected message not stored (${reason}: ${detail}): ${error.message}`));
+    this.rejects.insertBatch([{ receivedAt, topic, reason, detail, payload: text }]).catch((error: Error) => this.storeFailed('rejected message', error));
+  }
+
+  private failures = { count: 0, loggedAtMs: 0 };
+
+  /** Write failures are logged at most once a second with their count, never one line per message. */
+  private storeFailed(what: string, error: Error): void {
+    this.failures.count++;
+    const nowMs = Date.now();
+    if (nowMs - this.failures.loggedAtMs < 1000) return;
+    this.logger.error(`${this.failures.count} ${what} write(s) failed since the last report: ${error.message}`);
+    this.failures = { count: 0, loggedAtMs: nowMs };
   }
 }

@@ -1,0 +1,116 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { waitFor } from './support/services';
+
+/** `npm start` on embedded defaults: aedes in process, embedded PostgreSQL, simulators; Ctrl-C leaves nothing behind. */
+describe('npm start on embedded defaults (built app, as a user runs it)', () => {
+  const root = join(__dirname, '..');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ilot-start-'));
+  const ports = { mqtt: 18_000 + Math.floor(Math.random() * 900), pg: 55_000 + Math.floor(Math.random() * 900), http: 0 };
+  ports.http = ports.mqtt + 1000;
+  let child: ChildProcess;
+  let output = '';
+
+  const portOpen = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+
+  beforeAll(() => {
+    child = spawn(process.execPath, [join(root, 'dist/apps/ilot/src/main.js')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ILOT_EMBEDDED_MQTT_PORT: String(ports.mqtt),
+        ILOT_EMBEDDED_PG_PORT: String(ports.pg),
+        ILOT_HTTP_PORT: String(ports.http),
+        ILOT_DATA_DIR: dataDir,
+        ILOT_SPEEDUP: '60',
+        ILOT_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints where to look, then shows commands, acks, a retained schedule and the îlot on /metrics', async () => {
+    await waitFor(
+      'the start-up banner',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
+        return output.includes('Ctrl-C stops everything');
+      },
+      90_000,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; output so far:\n${output}`);
+    });
+    expect(output).toContain(`http://127.0.0.1:${ports.http}/metrics`);
+    expect(output).toContain('(embedded aedes)');
+    expect(output).toContain('(embedded PostgreSQL');
+
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqtt}`, { protocolVersion: 4 });
+    const seen = { command: 0, ack: 0, retainedSchedule: 0 };
+    client.on('message', (topic, _payload, packet) => {
+      if (topic.endsWith('/command')) seen.command++;
+      if (topic.endsWith('/command/ack')) seen.ack++;
+      if (topic.endsWith('/schedule') && packet.retain) seen.retainedSchedule++;
+    });
+    await client.subscribeAsync(['ilot/v1/demo/+/command', 'ilot/v1/demo/+/command/ack', 'ilot/v1/demo/schedule'], { qos: 1 });
+    await waitFor('a command, its ack and the retained schedule', async () => seen.command > 0 && seen.ack > 0 && seen.retainedSchedule > 0, 60_000);
+    await client.endAsync();
+
+    const metrics = await waitFor(
+      'battery SoC and grid power on /metrics',
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${ports.http}/metrics`)).text();
+        return (
+          /^ilot_battery_soc_percent\{site="demo",device="bat-1"\} [1-9]/m.test(text) &&
+          /^ilot_site_grid_power_watts\{site="demo"\} -?[1-9]/m.test(text) &&
+          text
+        );
+      },
+      30_000,
+    );
+    expect(metrics).toMatch(/^ilot_commands_total\{site="demo",type="battery.setpoint",status="applied"\} [1-9]/m);
+  }, 180_000);
+
+  it('stops cleanly on Ctrl-C: exit code 0, broker and database ports closed', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopped.');
+    expect(await portOpen(ports.mqtt)).toBe(false);
+    expect(await portOpen(ports.pg)).toBe(false);
+    expect(await portOpen(ports.http)).toBe(false);
+  }, 60_000);
+
+  it('refuses a taken port with the variable to set', async () => {
+    const blocker = spawn(process.execPath, ['-e', `require('net').createServer().listen(${ports.mqtt}, '127.0.0.1'); setTimeout(() => {}, 20000)`]);
+    await waitFor('the blocker', () => portOpen(ports.mqtt), 5000);
+    const result = await new Promise<{ code: number | null; text: string }>((resolve) => {
+      let text = '';
+      const run = spawn(process.execPath, [join(root, 'dist/apps/ilot/src/main.js')], {
+        cwd: root,
+        env: { PATH: process.env.PATH, ILOT_EMBEDDED_MQTT_PORT: String(ports.mqtt), ILOT_DATA_DIR: dataDir },
+      });
+      run.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      run.once('exit', (code) => resolve({ code, text }));
+    });
+    blocker.kill();
+    expect(result.code).toBe(1);
+    expect(result.text).toContain('ILOT_EMBEDDED_MQTT_PORT');
+  }, 30_000);
+});
