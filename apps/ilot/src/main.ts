@@ -3,6 +3,7 @@ import { topics } from '@ilot/mqtt';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
 import { RunningIlot, startIlot } from './ilot.app';
+import { loadLauncherConfig } from './launcher.config';
 
 /**
  * `npm start`: the whole îlot. Without ILOT_MQTT_URL it starts an in-process aedes broker, without
@@ -28,13 +29,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop(0));
 
   try {
+    const launcher = loadLauncherConfig(env);
     if (!env.ILOT_MQTT_URL) {
-      broker = await startEmbeddedBroker(Number(env.ILOT_EMBEDDED_MQTT_PORT ?? 1883));
+      broker = await startEmbeddedBroker(launcher.ILOT_EMBEDDED_MQTT_PORT);
       env.ILOT_MQTT_URL = broker.url;
       env.ILOT_MQTT_PROTOCOL_VERSION = '4';
     }
     if (!env.ILOT_DATABASE_URL) {
-      database = await startEmbeddedDatabase(Number(env.ILOT_EMBEDDED_PG_PORT ?? 54329), env.ILOT_DATA_DIR ?? '.ilot');
+      database = await startEmbeddedDatabase(launcher.ILOT_EMBEDDED_PG_PORT, launcher.ILOT_DATA_DIR);
       env.ILOT_DATABASE_URL = database.url;
     }
     if ((env.ILOT_SPEEDUP ?? '1') !== '1' && !env.ILOT_SIM_START) {
