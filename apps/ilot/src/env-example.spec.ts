@@ -7,7 +7,6 @@ import { metricsEnvSchema } from '../../metrics/src/metrics.config';
 import { optimiserEnvSchema } from '../../optimiser/src/optimiser.config';
 import { launcherEnvSchema } from './launcher.config';
 
-
 function schemaKeys(schema: { shape: object }): string[] {
   return Object.keys(schema.shape);
 }
@@ -39,7 +38,12 @@ describe('.env.example', () => {
         .filter((line) => /^ILOT_[A-Z0-9_]+=./.test(line))
         .map((line) => line.split('=') as [string, string]),
     );
-    const defaults = { ...launcherEnvSchema.parse({}), ...ingestionEnvSchema.parse({}), ...optimiserEnvSchema.parse({}), ...metricsEnvSchema.parse({}) } as Record<string, unknown>;
+    const defaults = {
+      ...launcherEnvSchema.parse({}),
+      ...ingestionEnvSchema.parse({}),
+      ...optimiserEnvSchema.parse({}),
+      ...metricsEnvSchema.parse({}),
+    } as Record<string, unknown>;
     for (const [key, value] of Object.entries(defaults)) expect(`${key}=${values[key]}`).toBe(`${key}=${String(value)}`);
   });
 });

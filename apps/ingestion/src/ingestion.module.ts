@@ -1,9 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { CLOCK, createAppMqttClient, DATA_SOURCE, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig } from '@ilot/runtime';
+import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig } from '@ilot/runtime';
 import { DeviceStatusRepository, ReadingRepository, RejectedMessageRepository } from '@ilot/timeseries';
 import { Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
 import { INGESTION_CONFIG, INGESTION_MQTT } from './ingestion.tokens';
@@ -24,9 +23,9 @@ export class IngestionModule {
           inject: [RUNTIME_CONFIG, ReadinessRegistry],
         },
         { provide: IngestionMetrics, useFactory: (registry: Registry) => new IngestionMetrics(registry), inject: [METRICS_REGISTRY] },
-        { provide: ReadingRepository, useFactory: (db: DataSource) => new ReadingRepository(db), inject: [DATA_SOURCE] },
-        { provide: RejectedMessageRepository, useFactory: (db: DataSource) => new RejectedMessageRepository(db), inject: [DATA_SOURCE] },
-        { provide: DeviceStatusRepository, useFactory: (db: DataSource) => new DeviceStatusRepository(db), inject: [DATA_SOURCE] },
+        repositoryProvider(ReadingRepository),
+        repositoryProvider(RejectedMessageRepository),
+        repositoryProvider(DeviceStatusRepository),
         {
           provide: ReadingBatcher,
           useFactory: (repository: ReadingRepository, clock: Clock, metrics: IngestionMetrics) =>

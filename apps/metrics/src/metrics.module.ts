@@ -1,10 +1,9 @@
 import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { CLOCK, DATA_SOURCE, METRICS_REGISTRY, SITE } from '@ilot/runtime';
+import { repositoryProvider, CLOCK, METRICS_REGISTRY, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository } from '@ilot/timeseries';
 import { Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { ApiController } from './api.controller';
 import type { MetricsConfig } from './metrics.config';
 import { registerSiteGauges } from './site-gauges';
@@ -26,11 +25,7 @@ export class MetricsModule implements OnModuleInit {
     return {
       module: MetricsModule,
       controllers: [ApiController],
-      providers: [
-        { provide: METRICS_CONFIG, useValue: config },
-        { provide: ReadingRepository, useFactory: (db: DataSource) => new ReadingRepository(db), inject: [DATA_SOURCE] },
-        { provide: PlanRepository, useFactory: (db: DataSource) => new PlanRepository(db), inject: [DATA_SOURCE] },
-      ],
+      providers: [{ provide: METRICS_CONFIG, useValue: config }, repositoryProvider(ReadingRepository), repositoryProvider(PlanRepository)],
     };
   }
 

@@ -1,11 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { CLOCK, createAppMqttClient, DATA_SOURCE, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
+import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import { CommandDispatcher } from './command-dispatcher';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
@@ -27,10 +26,10 @@ export class OptimiserModule {
           inject: [RUNTIME_CONFIG, ReadinessRegistry],
         },
         { provide: OptimiserMetrics, useFactory: (registry: Registry) => new OptimiserMetrics(registry), inject: [METRICS_REGISTRY] },
-        { provide: ReadingRepository, useFactory: (db: DataSource) => new ReadingRepository(db), inject: [DATA_SOURCE] },
-        { provide: DeviceStatusRepository, useFactory: (db: DataSource) => new DeviceStatusRepository(db), inject: [DATA_SOURCE] },
-        { provide: PlanRepository, useFactory: (db: DataSource) => new PlanRepository(db), inject: [DATA_SOURCE] },
-        { provide: CommandRepository, useFactory: (db: DataSource) => new CommandRepository(db), inject: [DATA_SOURCE] },
+        repositoryProvider(ReadingRepository),
+        repositoryProvider(DeviceStatusRepository),
+        repositoryProvider(PlanRepository),
+        repositoryProvider(CommandRepository),
         {
           provide: ReadingsNotificationsAdapter,
           useFactory: (runtime: RuntimeConfig) => new ReadingsNotificationsAdapter(runtime.ILOT_DATABASE_URL),

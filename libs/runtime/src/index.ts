@@ -5,3 +5,4 @@ export * from './readiness.registry';
 export * from './runtime.module';
 export * from './app-mqtt-client';
 export * from './bootstrap';
+export * from './providers';

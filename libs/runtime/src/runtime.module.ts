@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { loadSiteFile } from '@ilot/site';
+import { loadSiteFile, Site } from '@ilot/site';
 import { openDatabase } from '@ilot/timeseries';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
@@ -19,14 +19,15 @@ export class RuntimeModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Runtime');
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  static forRoot(config: RuntimeConfig): DynamicModule {
+  /** `site`: the site already loaded by the caller (validated before Nest starts); read from ILOT_SITE_FILE otherwise. */
+  static forRoot(config: RuntimeConfig, site: Site = loadSiteFile(config.ILOT_SITE_FILE)): DynamicModule {
     return {
       module: RuntimeModule,
       controllers: [HealthController],
       providers: [
         { provide: RUNTIME_CONFIG, useValue: config },
         { provide: CLOCK, useValue: clockFromConfig(config) },
-        { provide: SITE, useFactory: () => loadSiteFile(config.ILOT_SITE_FILE) },
+        { provide: SITE, useValue: site },
         {
           provide: METRICS_REGISTRY,
           useFactory: () => {
