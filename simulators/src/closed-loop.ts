@@ -25,6 +25,11 @@ export interface ReplayKpis {
   effacementDeliveredKWh: number;
   plans: number;
   meanPlanMs: number;
+  /** Energy stored in the batteries at the start and at the end, kWh: a fair comparison counts the difference. */
+  storedStartKWh: number;
+  storedEndKWh: number;
+  /** Cost minus the change of stored energy valued as the planner values it (cheapest import price x discharge efficiency). */
+  costNetOfStorageEur: number;
 }
 
 export interface ReplayOptions {
@@ -57,7 +62,7 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
   const world = new IlotWorld(site, profiles, (b) => options.initialSocPct ?? (b.minSocPct + b.maxSocPct) / 2);
   const gridId = gridDeviceId(site);
   const consumers = new Set([...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id));
-  const totals = { importWh: 0, exportWh: 0, pvWh: 0, consumptionWh: 0, costEur: 0 };
+  const totals = { importWh: 0, exportWh: 0, pvWh: 0, consumptionWh: 0, costEur: 0, minImportEurPerKWh: Infinity };
   const history: PowerSample[] = [];
   const pvHistory: PowerSample[] = [];
   const pvIds = new Set([...site.devices.values()].filter((d) => d.kind === 'pv').map((d) => d.id));
@@ -67,6 +72,8 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
   let plans = 0;
   let planMs = 0;
   let latest = new Map<string, { ts: Date; powerW: number; socPct: number | null }>();
+  const storedKWh = () => [...world.batteries.values()].reduce((sum, b) => sum + (b.socPct / 100) * b.spec.capacityWh, 0) / 1000;
+  const storedStartKWh = storedKWh();
   const startMs = options.start.getTime();
   const endMs = startMs + options.days * 86_400_000;
 
@@ -122,6 +129,7 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     const hours = stepMs / 3_600_000;
     const gridW = latest.get(gridId)!.powerW;
     const price = priceAt(now, site.tariff, site.timezone);
+    totals.minImportEurPerKWh = Math.min(totals.minImportEurPerKWh, price.importEurPerKWh);
     totals.importWh += Math.max(gridW, 0) * hours;
     totals.exportWh += Math.max(-gridW, 0) * hours;
     totals.costEur += ((Math.max(gridW, 0) * price.importEurPerKWh - Math.max(-gridW, 0) * price.exportEurPerKWh) * hours) / 1000;
@@ -153,5 +161,15 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     effacementDeliveredKWh: 0,
     plans,
     meanPlanMs: plans ? planMs / plans : 0,
+    storedStartKWh,
+    storedEndKWh: storedKWh(),
+    costNetOfStorageEur: totals.costEur - (storedKWh() - storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(world),
   };
+}
+
+/** Mean discharge efficiency of the batteries, weighted by capacity (1 without batteries). */
+function storedValueEfficiency(world: IlotWorld): number {
+  const batteries = [...world.batteries.values()];
+  const capacityWh = batteries.reduce((sum, b) => sum + b.spec.capacityWh, 0);
+  return capacityWh ? batteries.reduce((sum, b) => sum + b.spec.dischargeEfficiency * b.spec.capacityWh, 0) / capacityWh : 1;
 }

@@ -21,6 +21,7 @@ export function simulateCommand(options: Map<string, string[]>, log: (line: stri
   writeFileSync(join(outDir, 'kpis.json'), JSON.stringify({ site: site.id, start: start.toISOString(), days, results }, null, 2) + '\n');
   const rows: Array<[string, (k: ReplayKpis) => string]> = [
     ['cost (EUR)', (k) => k.costEur.toFixed(2)],
+    ['cost net of stored energy (EUR)', (k) => k.costNetOfStorageEur.toFixed(2)],
     ['energy imported (kWh)', (k) => k.importKWh.toFixed(1)],
     ['energy exported (kWh)', (k) => k.exportKWh.toFixed(1)],
     ['PV produced (kWh)', (k) => k.pvKWh.toFixed(1)],
@@ -28,12 +29,13 @@ export function simulateCommand(options: Map<string, string[]>, log: (line: stri
     ['self-consumption rate', (k) => `${(k.selfConsumptionRatio * 100).toFixed(1)} %`],
     ['self-sufficiency', (k) => `${(k.selfSufficiencyRatio * 100).toFixed(1)} %`],
     ['peak import, 15 min (kW)', (k) => k.peakImportKW.toFixed(1)],
+    ['battery energy start -> end (kWh)', (k) => `${k.storedStartKWh.toFixed(0)} -> ${k.storedEndKWh.toFixed(0)}`],
     ['effacement delivered (kWh)', (k) => k.effacementDeliveredKWh.toFixed(1)],
     ['plans (mean ms)', (k) => (k.plans ? `${k.plans} (${k.meanPlanMs.toFixed(0)})` : '-')],
   ];
   log(`${site.name}: ${days} day(s) from ${start.toISOString()}, battery strategies side by side`);
-  log(['', ...STRATEGIES].map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(18))).join(''));
-  for (const [label, format] of rows) log([label.padEnd(28), ...results.map((k) => format(k).padStart(18))].join(''));
+  log(['', ...STRATEGIES].map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(18))).join(''));
+  for (const [label, format] of rows) log([label.padEnd(34), ...results.map((k) => format(k).padStart(18))].join(''));
   log(`written: ${join(outDir, 'kpis.json')}`);
   return results;
 }
