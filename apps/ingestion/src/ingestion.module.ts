@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig } from '@ilot/runtime';
+import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
 import { DeviceStatusRepository, ReadingRepository, RejectedMessageRepository } from '@ilot/timeseries';
 import { Registry } from 'prom-client';
 import type { IngestionConfig } from './ingestion.config';
@@ -19,8 +20,15 @@ export class IngestionModule {
         { provide: INGESTION_CONFIG, useValue: config },
         {
           provide: INGESTION_MQTT,
-          useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry) => createAppMqttClient(runtime, readiness, 'ingestion'),
-          inject: [RUNTIME_CONFIG, ReadinessRegistry],
+          // A persistent session: what arrives while the ingester is down or behind waits in the broker.
+          useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry, site: Site) =>
+            createAppMqttClient(runtime, readiness, 'ingestion', {
+              clientId: config.ILOT_INGEST_CLIENT_ID ?? `ilot-ingestion-${site.id}`,
+              clean: false,
+              sessionExpiryS: config.ILOT_INGEST_SESSION_EXPIRY_S,
+              receiveMaximum: config.ILOT_INGEST_MAX_INFLIGHT,
+            }),
+          inject: [RUNTIME_CONFIG, ReadinessRegistry, SITE],
         },
         { provide: IngestionMetrics, useFactory: (registry: Registry) => new IngestionMetrics(registry), inject: [METRICS_REGISTRY] },
         repositoryProvider(ReadingRepository),

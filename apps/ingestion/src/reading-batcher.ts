@@ -3,14 +3,21 @@ import type { Clock, Reading } from '@ilot/domain';
 import { ReadingRepository } from '@ilot/timeseries';
 import { IngestionMetrics } from './ingestion.metrics';
 
+interface Pending {
+  readings: readonly Reading[];
+  committed: () => void;
+}
+
 /**
- * Groups readings into multi-row inserts: a batch is written when it reaches `batchSize` or when
- * its first reading has waited `flushMs`, whichever comes first. One write at a time; a failed
- * write is retried, its readings kept in order.
+ * Groups readings into multi-row inserts: a batch is written when it reaches `batchSize` readings
+ * or when its first reading has waited `flushMs`, whichever comes first. One write at a time, in
+ * arrival order; a failed write is retried until it succeeds (the database may be down), and each
+ * `add` resolves only once its readings are committed: that is when their messages get acked.
  */
 export class ReadingBatcher {
   private readonly logger = new Logger('ReadingBatcher');
-  private pending: Reading[] = [];
+  private pending: Pending[] = [];
+  private pendingReadings = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private closed = false;
@@ -22,10 +29,14 @@ export class ReadingBatcher {
     private readonly options: { batchSize: number; flushMs: number; retryMs?: number },
   ) {}
 
-  add(readings: readonly Reading[]): void {
-    this.pending.push(...readings);
-    if (this.pending.length >= this.options.batchSize) void this.flush();
-    else if (!this.timer && !this.closed) this.timer = setTimeout(() => void this.flush(), this.options.flushMs);
+  /** Resolves when the readings are committed (or were already stored: duplicates). */
+  add(readings: readonly Reading[]): Promise<void> {
+    return new Promise((committed) => {
+      this.pending.push({ readings, committed });
+      this.pendingReadings += readings.length;
+      if (this.pendingReadings >= this.options.batchSize) void this.flush();
+      else if (!this.timer && !this.closed) this.timer = setTimeout(() => void this.flush(), this.options.flushMs);
+    });
   }
 
   /** Writes everything pending; resolves when it is committed. */
@@ -34,20 +45,22 @@ export class ReadingBatcher {
     this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
+    this.pendingReadings = 0;
     if (batch.length === 0) return this.writing;
     this.writing = this.writing.then(() => this.write(batch));
     return this.writing;
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     await this.flush();
+    this.closed = true;
   }
 
-  private async write(batch: Reading[]): Promise<void> {
-    for (let start = 0; start < batch.length; start += this.options.batchSize) {
-      const chunk = batch.slice(start, start + this.options.batchSize);
-      for (;;) {
+  private async write(batch: Pending[]): Promise<void> {
+    const readings = batch.flatMap((p) => p.readings);
+    for (let start = 0; start < readings.length; start += this.options.batchSize) {
+      const chunk = readings.slice(start, start + this.options.batchSize);
+      for (let attempt = 1; ; attempt++) {
         try {
           const { inserted, duplicates } = await this.repository.insertBatch(chunk, this.clock.now());
           this.record(chunk, inserted, duplicates);
@@ -55,11 +68,12 @@ export class ReadingBatcher {
           break;
         } catch (error) {
           if (this.closed) throw error;
-          this.logger.warn(`write of ${chunk.length} readings failed, retrying: ${(error as Error).message}`);
+          if (attempt === 1 || attempt % 30 === 0) this.logger.warn(`write of ${chunk.length} readings failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
           await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000));
         }
       }
     }
+    for (const pending of batch) pending.committed();
   }
 
   private record(chunk: Reading[], inserted: number, duplicates: number): void {

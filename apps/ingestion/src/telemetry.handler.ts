@@ -1,14 +1,15 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { parseTopic, topics } from '@ilot/mqtt';
+import { DeferredPubacks, parseTopic, topics } from '@ilot/mqtt';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { DeviceStatusRepository, RejectedMessageRepository } from '@ilot/timeseries';
-import type { MqttClient } from 'mqtt';
+import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
 import { INGESTION_CONFIG, INGESTION_MQTT } from './ingestion.tokens';
 import { ReadingBatcher } from './reading-batcher';
+import { retryUntilDone } from './retry';
 import { RejectReason, validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
 
 /** The MQTT edge of ingestion: parse, validate, hand over to the batcher; refuse with a reason otherwise. */
@@ -16,6 +17,8 @@ import { RejectReason, validateStatus, validateTelemetry, ValidationLimits } fro
 export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('TelemetryHandler');
   private readonly limits: ValidationLimits;
+  private readonly acks: DeferredPubacks;
+  private readonly subscriptions: string[];
 
   constructor(
     @Inject(INGESTION_MQTT) private readonly mqtt: MqttClient,
@@ -32,12 +35,16 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
       maxFutureMs: config.ILOT_INGEST_MAX_FUTURE_S * 1000,
       latenessMs: config.ILOT_INGEST_LATENESS_S * 1000,
     };
+    this.acks = new DeferredPubacks(mqtt);
+    // Several instances share the load through an MQTT 5 shared subscription; aedes (MQTT 3.1.1) has none.
+    const share = config.ILOT_INGEST_SHARE_GROUP && mqtt.options.protocolVersion === 5 ? `$share/${config.ILOT_INGEST_SHARE_GROUP}/` : '';
+    this.subscriptions = [topics.allTelemetry(this.site.id), topics.allStatus(this.site.id)].map((t) => share + t);
   }
 
   async onModuleInit(): Promise<void> {
-    this.mqtt.on('message', (topic, payload) => this.handle(topic, payload));
-    await this.mqtt.subscribeAsync([topics.allTelemetry(this.site.id), topics.allStatus(this.site.id)], { qos: 1 });
-    this.logger.log(`subscribed to ${topics.allTelemetry(this.site.id)} and ${topics.allStatus(this.site.id)}`);
+    this.mqtt.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
+    await this.mqtt.subscribeAsync(this.subscriptions, { qos: 1 });
+    this.logger.log(`subscribed to ${this.subscriptions.join(' and ')}`);
   }
 
   /** Stops taking messages, then writes what is pending, before the database pool closes. */
@@ -46,26 +53,39 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
     await this.batcher.close();
   }
 
-  handle(topic: string, payload: Buffer): void {
+  /** One message: its PUBACK waits until its readings are committed or its rejection is stored. */
+  handle(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const safe = this.acks.hold(packet);
+    void this.process(topic, payload).then(safe);
+  }
+
+  private process(topic: string, payload: Buffer): Promise<void> {
     const now = this.clock.now();
     const parsed = parseTopic(topic);
     if (!parsed || !('deviceId' in parsed)) return this.reject(topic, payload, now, 'schema', 'not a telemetry or status topic');
     if (parsed.siteId !== this.site.id) return this.reject(topic, payload, now, 'unknown_site', `site "${parsed.siteId}" is not "${this.site.id}"`);
     if (parsed.kind === 'telemetry') {
       const result = validateTelemetry(this.site, parsed.deviceId, payload, now, this.limits);
-      if (result.ok) this.batcher.add(result.value);
-      else this.reject(topic, payload, now, result.reason, result.detail);
-    } else if (parsed.kind === 'status') {
+      return result.ok ? this.batcher.add(result.value) : this.reject(topic, payload, now, result.reason, result.detail);
+    }
+    if (parsed.kind === 'status') {
       const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);
       if (!result.ok) return this.reject(topic, payload, now, result.reason, result.detail);
-      this.statuses.upsert(this.site.id, parsed.deviceId, result.value.state, result.value.ts, now).catch((error: Error) => this.storeFailed('status', error));
+      const { state, ts } = result.value;
+      return retryUntilDone(() => this.statuses.upsert(this.site.id, parsed.deviceId, state, ts, now), 1000, (error) => this.storeFailed('status', error));
     }
+    return Promise.resolve();
   }
 
-  private reject(topic: string, payload: Buffer, receivedAt: Date, reason: RejectReason, detail: string): void {
+  /** Counts and keeps a refused message (its PUBACK waits until the rejection is stored). */
+  private reject(topic: string, payload: Buffer, receivedAt: Date, reason: RejectReason, detail: string): Promise<void> {
     this.metrics.rejected.inc({ site: this.site.id, reason });
     const text = payload.length > 4096 ? payload.subarray(0, 4096).toString('utf8') : payload.toString('utf8');
-    this.rejects.insertBatch([{ receivedAt, topic, reason, detail, payload: text }]).catch((error: Error) => this.storeFailed('rejected message', error));
+    return retryUntilDone(
+      () => this.rejects.insertBatch([{ receivedAt, topic, reason, detail, payload: text }]),
+      1000,
+      (error) => this.storeFailed('rejected message', error),
+    );
   }
 
   private failures = { count: 0, loggedAtMs: 0 };

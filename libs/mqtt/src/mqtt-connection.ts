@@ -7,6 +7,10 @@ export interface MqttConnectionOptions {
   protocolVersion: 4 | 5;
   will?: { topic: string; payload: string; retain: boolean; qos: 0 | 1 };
   clean?: boolean;
+  /** MQTT 5 only: how long the broker keeps a session without its client, seconds. */
+  sessionExpiryS?: number;
+  /** MQTT 5 only: how many unacknowledged QoS 1 messages the broker may send this client at once. */
+  receiveMaximum?: number;
 }
 
 /** Connects and resolves once the broker accepted the session; rejects with the broker's reason otherwise. */
@@ -18,6 +22,8 @@ export function connectMqtt(options: MqttConnectionOptions): Promise<MqttClient>
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     will: options.will ? { ...options.will, payload: Buffer.from(options.will.payload) } : undefined,
+    properties:
+      options.protocolVersion === 5 ? { sessionExpiryInterval: options.sessionExpiryS, receiveMaximum: options.receiveMaximum } : undefined,
   };
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(options.url, clientOptions);

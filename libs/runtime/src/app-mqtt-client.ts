@@ -1,16 +1,26 @@
 import { Logger } from '@nestjs/common';
-import { connectMqtt } from '@ilot/mqtt';
+import { connectMqtt, MqttConnectionOptions } from '@ilot/mqtt';
 import type { MqttClient } from 'mqtt';
 import type { RuntimeConfig } from './config';
 import { ReadinessRegistry } from './readiness.registry';
 
-/** Each app holds its own MQTT session (its own client id), registered with /readyz. */
-export async function createAppMqttClient(config: RuntimeConfig, readiness: ReadinessRegistry, appName: string, clean = true): Promise<MqttClient> {
+/**
+ * Each app holds its own MQTT session, registered with /readyz: by default a clean one with a
+ * client id of its own; ingestion asks for a persistent one (fixed id, clean off, session expiry).
+ */
+export async function createAppMqttClient(
+  config: RuntimeConfig,
+  readiness: ReadinessRegistry,
+  appName: string,
+  session: Partial<Pick<MqttConnectionOptions, 'clientId' | 'clean' | 'sessionExpiryS' | 'receiveMaximum'>> = {},
+): Promise<MqttClient> {
   const client = await connectMqtt({
     url: config.ILOT_MQTT_URL,
-    clientId: `ilot-${appName}-${process.pid}`,
+    clientId: session.clientId ?? `ilot-${appName}-${process.pid}`,
     protocolVersion: config.ILOT_MQTT_PROTOCOL_VERSION,
-    clean,
+    clean: session.clean ?? true,
+    sessionExpiryS: session.sessionExpiryS,
+    receiveMaximum: session.receiveMaximum,
   });
   const logger = new Logger(`mqtt:${appName}`);
   client.on('error', (error) => logger.warn(`broker error: ${error.message}`));
