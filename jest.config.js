@@ -1,4 +1,4 @@
-/** Three tiers: unit (*.spec.ts beside the code), integration (*.int-spec.ts, real PostgreSQL and Mosquitto), e2e (test/*.e2e-spec.ts). */
+/** Tiers: unit (*.spec.ts beside the code), integration (*.int-spec.ts, real PostgreSQL and Mosquitto), e2e (test/*.e2e-spec.ts), faults (test/faults, `npm run test:faults`). */
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = Object.fromEntries(
@@ -14,5 +14,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,simulators}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps,simulators}/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/test/faults/*.fault-spec.ts'] },
   ],
 };

@@ -14,9 +14,15 @@ export const ingestionEnvSchema = z.object({
   /** A reading older than this is refused (lateness limit), seconds. */
   ILOT_INGEST_LATENESS_S: z.coerce.number().min(60).default(604_800),
   /** Fixed MQTT client id of the persistent session; each instance needs its own. Default: ilot-ingestion-{siteId}. */
-  ILOT_INGEST_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)').optional(),
+  ILOT_INGEST_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)')
+    .optional(),
   /** Shared subscription group of the instances (MQTT 5 brokers); empty for a plain subscription. */
-  ILOT_INGEST_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and -').default('ingestion'),
+  ILOT_INGEST_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and -')
+    .default('ingestion'),
   /** Messages the broker may have in flight to this instance (MQTT 5 Receive Maximum): the bound on unacknowledged messages in memory. */
   ILOT_INGEST_MAX_INFLIGHT: z.coerce.number().int().min(1).max(65_535).default(2000),
   /** How long the broker keeps the session (and queues telemetry) while the ingester is away, seconds. */

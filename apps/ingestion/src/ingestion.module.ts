@@ -6,7 +6,7 @@ import { DeviceStatusRepository, ReadingRepository, RejectedMessageRepository } 
 import { Registry } from 'prom-client';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
-import { INGESTION_CONFIG, INGESTION_MQTT } from './ingestion.tokens';
+import { INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
 import { ReadingBatcher } from './reading-batcher';
 import { TelemetryHandler } from './telemetry.handler';
 
@@ -21,13 +21,22 @@ export class IngestionModule {
         {
           provide: INGESTION_MQTT,
           // A persistent session: what arrives while the ingester is down or behind waits in the broker.
-          useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry, site: Site) =>
-            createAppMqttClient(runtime, readiness, 'ingestion', {
-              clientId: config.ILOT_INGEST_CLIENT_ID ?? `ilot-ingestion-${site.id}`,
-              clean: false,
-              sessionExpiryS: config.ILOT_INGEST_SESSION_EXPIRY_S,
-              receiveMaximum: config.ILOT_INGEST_MAX_INFLIGHT,
-            }),
+          // Provided as a connect function: the handler attaches its listeners before the session resumes.
+          useFactory:
+            (runtime: RuntimeConfig, readiness: ReadinessRegistry, site: Site): IngestionMqttConnect =>
+            (beforeConnect) =>
+              createAppMqttClient(
+                runtime,
+                readiness,
+                'ingestion',
+                {
+                  clientId: config.ILOT_INGEST_CLIENT_ID ?? `ilot-ingestion-${site.id}`,
+                  clean: false,
+                  sessionExpiryS: config.ILOT_INGEST_SESSION_EXPIRY_S,
+                  receiveMaximum: config.ILOT_INGEST_MAX_INFLIGHT,
+                },
+                beforeConnect,
+              ),
           inject: [RUNTIME_CONFIG, ReadinessRegistry, SITE],
         },
         { provide: IngestionMetrics, useFactory: (registry: Registry) => new IngestionMetrics(registry), inject: [METRICS_REGISTRY] },

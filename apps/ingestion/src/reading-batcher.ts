@@ -68,7 +68,8 @@ export class ReadingBatcher {
           break;
         } catch (error) {
           if (this.closed) throw error;
-          if (attempt === 1 || attempt % 30 === 0) this.logger.warn(`write of ${chunk.length} readings failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
+          if (attempt === 1 || attempt % 30 === 0)
+            this.logger.warn(`write of ${chunk.length} readings failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
           await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000));
         }
       }

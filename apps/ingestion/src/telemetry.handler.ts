@@ -7,7 +7,7 @@ import { DeviceStatusRepository, RejectedMessageRepository } from '@ilot/timeser
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
-import { INGESTION_CONFIG, INGESTION_MQTT } from './ingestion.tokens';
+import { INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
 import { ReadingBatcher } from './reading-batcher';
 import { retryUntilDone } from './retry';
 import { RejectReason, validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
@@ -17,11 +17,12 @@ import { RejectReason, validateStatus, validateTelemetry, ValidationLimits } fro
 export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('TelemetryHandler');
   private readonly limits: ValidationLimits;
-  private readonly acks: DeferredPubacks;
-  private readonly subscriptions: string[];
+  private acks: DeferredPubacks | undefined;
+  private mqtt: MqttClient | undefined;
+  private readonly share: string;
 
   constructor(
-    @Inject(INGESTION_MQTT) private readonly mqtt: MqttClient,
+    @Inject(INGESTION_MQTT) private readonly connect: IngestionMqttConnect,
     @Inject(SITE) private readonly site: Site,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INGESTION_CONFIG) config: IngestionConfig,
@@ -35,27 +36,30 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
       maxFutureMs: config.ILOT_INGEST_MAX_FUTURE_S * 1000,
       latenessMs: config.ILOT_INGEST_LATENESS_S * 1000,
     };
-    this.acks = new DeferredPubacks(mqtt);
-    // Several instances share the load through an MQTT 5 shared subscription; aedes (MQTT 3.1.1) has none.
-    const share = config.ILOT_INGEST_SHARE_GROUP && mqtt.options.protocolVersion === 5 ? `$share/${config.ILOT_INGEST_SHARE_GROUP}/` : '';
-    this.subscriptions = [topics.allTelemetry(this.site.id), topics.allStatus(this.site.id)].map((t) => share + t);
+    this.share = config.ILOT_INGEST_SHARE_GROUP;
   }
 
   async onModuleInit(): Promise<void> {
-    this.mqtt.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
-    await this.mqtt.subscribeAsync(this.subscriptions, { qos: 1 });
-    this.logger.log(`subscribed to ${this.subscriptions.join(' and ')}`);
+    this.mqtt = await this.connect((client) => {
+      this.acks = new DeferredPubacks(client);
+      client.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
+    });
+    // Several instances share the load through an MQTT 5 shared subscription; aedes (MQTT 3.1.1) has none.
+    const prefix = this.share && this.mqtt.options.protocolVersion === 5 ? `$share/${this.share}/` : '';
+    const subscriptions = [topics.allTelemetry(this.site.id), topics.allStatus(this.site.id)].map((t) => prefix + t);
+    await this.mqtt.subscribeAsync(subscriptions, { qos: 1 });
+    this.logger.log(`subscribed to ${subscriptions.join(' and ')}`);
   }
 
   /** Stops taking messages, then writes what is pending, before the database pool closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.mqtt.endAsync();
+    await this.mqtt?.endAsync();
     await this.batcher.close();
   }
 
   /** One message: its PUBACK waits until its readings are committed or its rejection is stored. */
   handle(topic: string, payload: Buffer, packet: IPublishPacket): void {
-    const safe = this.acks.hold(packet);
+    const safe = this.acks!.hold(packet);
     void this.process(topic, payload).then(safe);
   }
 
@@ -72,7 +76,11 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
       const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);
       if (!result.ok) return this.reject(topic, payload, now, result.reason, result.detail);
       const { state, ts } = result.value;
-      return retryUntilDone(() => this.statuses.upsert(this.site.id, parsed.deviceId, state, ts, now), 1000, (error) => this.storeFailed('status', error));
+      return retryUntilDone(
+        () => this.statuses.upsert(this.site.id, parsed.deviceId, state, ts, now),
+        1000,
+        (error) => this.storeFailed('status', error),
+      );
     }
     return Promise.resolve();
   }

@@ -13,8 +13,12 @@ export interface MqttConnectionOptions {
   receiveMaximum?: number;
 }
 
-/** Connects and resolves once the broker accepted the session; rejects with the broker's reason otherwise. */
-export function connectMqtt(options: MqttConnectionOptions): Promise<MqttClient> {
+/**
+ * Connects and resolves once the broker accepted the session; rejects with the broker's reason
+ * otherwise. `beforeConnect` attaches listeners before the first packet can arrive: a resumed
+ * persistent session delivers its queued messages right after CONNACK.
+ */
+export function connectMqtt(options: MqttConnectionOptions, beforeConnect?: (client: MqttClient) => void): Promise<MqttClient> {
   const clientOptions: IClientOptions = {
     clientId: options.clientId,
     protocolVersion: options.protocolVersion,
@@ -22,11 +26,10 @@ export function connectMqtt(options: MqttConnectionOptions): Promise<MqttClient>
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     will: options.will ? { ...options.will, payload: Buffer.from(options.will.payload) } : undefined,
-    properties:
-      options.protocolVersion === 5 ? { sessionExpiryInterval: options.sessionExpiryS, receiveMaximum: options.receiveMaximum } : undefined,
+    properties: options.protocolVersion === 5 ? { sessionExpiryInterval: options.sessionExpiryS, receiveMaximum: options.receiveMaximum } : undefined,
   };
   return new Promise((resolve, reject) => {
-    const client = mqtt.connect(options.url, clientOptions);
+    const client = mqtt.connect(options.url, { ...clientOptions, manualConnect: true });
     const onError = (error: Error) => {
       client.removeListener('connect', onConnect);
       client.end(true);
@@ -38,5 +41,7 @@ export function connectMqtt(options: MqttConnectionOptions): Promise<MqttClient>
     };
     client.once('connect', onConnect);
     client.once('error', onError);
+    beforeConnect?.(client);
+    client.connect();
   });
 }

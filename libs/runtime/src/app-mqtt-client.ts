@@ -13,15 +13,19 @@ export async function createAppMqttClient(
   readiness: ReadinessRegistry,
   appName: string,
   session: Partial<Pick<MqttConnectionOptions, 'clientId' | 'clean' | 'sessionExpiryS' | 'receiveMaximum'>> = {},
+  beforeConnect?: (client: MqttClient) => void,
 ): Promise<MqttClient> {
-  const client = await connectMqtt({
-    url: config.ILOT_MQTT_URL,
-    clientId: session.clientId ?? `ilot-${appName}-${process.pid}`,
-    protocolVersion: config.ILOT_MQTT_PROTOCOL_VERSION,
-    clean: session.clean ?? true,
-    sessionExpiryS: session.sessionExpiryS,
-    receiveMaximum: session.receiveMaximum,
-  });
+  const client = await connectMqtt(
+    {
+      url: config.ILOT_MQTT_URL,
+      clientId: session.clientId ?? `ilot-${appName}-${process.pid}`,
+      protocolVersion: config.ILOT_MQTT_PROTOCOL_VERSION,
+      clean: session.clean ?? true,
+      sessionExpiryS: session.sessionExpiryS,
+      receiveMaximum: session.receiveMaximum,
+    },
+    beforeConnect,
+  );
   const logger = new Logger(`mqtt:${appName}`);
   client.on('error', (error) => logger.warn(`broker error: ${error.message}`));
   client.on('offline', () => logger.warn('broker unreachable, reconnecting'));

@@ -1,0 +1,57 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from './services';
+
+/** The built ingestion app as its own process, as production runs it. */
+export class IngesterProcess {
+  private child: ChildProcess | undefined;
+  output = '';
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  get httpPort(): number {
+    return Number(this.env.ILOT_HTTP_PORT);
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist/apps/ingestion/src/main.js')], {
+      env: { PATH: process.env.PATH ?? '', ILOT_LOG_LEVEL: 'warn', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    await waitFor(
+      'the ingester to be ready',
+      async () => {
+        if (this.child?.exitCode !== null) throw new Error(`ingester exited: ${this.output}`);
+        return (await fetch(`http://127.0.0.1:${this.httpPort}/readyz`).catch(() => undefined))?.status === 200;
+      },
+      30_000,
+      100,
+    );
+  }
+
+  /** kill -9: no shutdown hook runs, nothing pending is flushed, no PUBACK goes out. */
+  async kill9(): Promise<void> {
+    const child = this.child!;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+
+  async metric(name: string): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${this.httpPort}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter((line) => line.startsWith(name))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  }
+}
