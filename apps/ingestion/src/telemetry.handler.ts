@@ -80,7 +80,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
         () => this.statuses.upsert(this.site.id, parsed.deviceId, state, ts, now),
         1000,
         (error) => this.storeFailed('status', error),
-      );
+      ).then(() => undefined);
     }
     return Promise.resolve();
   }
@@ -93,7 +93,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
       () => this.rejects.insertBatch([{ receivedAt, topic, reason, detail, payload: text }]),
       1000,
       (error) => this.storeFailed('rejected message', error),
-    );
+    ).then(() => undefined);
   }
 
   private failures = { count: 0, loggedAtMs: 0 };

@@ -12,16 +12,24 @@ export interface RejectedMessage {
   payload: string;
 }
 
+/** PostgreSQL text cannot hold NUL characters: they are kept visible as U+FFFD. */
+function storableText(text: string, maxChars: number): string {
+  return text.slice(0, maxChars).replace(/\u0000/g, '\uFFFD');
+}
+
 export class RejectedMessageRepository {
   constructor(private readonly db: DataSource) {}
 
   async insertBatch(messages: readonly RejectedMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.db
-      .getRepository(RejectedMessageEntity)
-      .insert(
-        messages.map((m) => ({ ...m, topic: m.topic.slice(0, 512), detail: m.detail.slice(0, 512), payload: m.payload.slice(0, REJECTED_PAYLOAD_MAX_CHARS) })),
-      );
+    await this.db.getRepository(RejectedMessageEntity).insert(
+      messages.map((m) => ({
+        ...m,
+        topic: storableText(m.topic, 512),
+        detail: storableText(m.detail, 512),
+        payload: storableText(m.payload, REJECTED_PAYLOAD_MAX_CHARS),
+      })),
+    );
   }
 
   async countByReason(): Promise<Record<string, number>> {
