@@ -14,7 +14,7 @@ export interface RejectedMessage {
 
 /** PostgreSQL text cannot hold NUL characters: they are kept visible as U+FFFD. */
 function storableText(text: string, maxChars: number): string {
-  return text.slice(0, maxChars).replace(/\u0000/g, '\uFFFD');
+  return text.slice(0, maxChars).replaceAll(String.fromCharCode(0), '\uFFFD');
 }
 
 export class RejectedMessageRepository {
