@@ -1,6 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { waitFor } from './services';
+
+/** The repository root, from source (test/support) or from dist (dist/test/support). */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  return dir;
+}
 
 /** The built ingestion app as its own process, as production runs it. */
 export class IngesterProcess {
@@ -9,12 +17,16 @@ export class IngesterProcess {
 
   constructor(private readonly env: Record<string, string>) {}
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get httpPort(): number {
     return Number(this.env.ILOT_HTTP_PORT);
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist/apps/ingestion/src/main.js')], {
+    this.child = spawn(process.execPath, [join(repoRoot(), 'dist/apps/ingestion/src/main.js')], {
       env: { PATH: process.env.PATH ?? '', ILOT_LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -10,7 +10,7 @@ export const TEST_MQTT_URL = process.env.ILOT_TEST_MQTT_URL ?? 'mqtt://127.0.0.1
 /** A copy of the demo site under a unique id, so that tests sharing the broker never see each other's topics. */
 export function uniqueDemoSite(prefix = 'e2e'): { path: string; siteId: string } {
   const siteId = `${prefix}-${randomBytes(3).toString('hex')}`;
-  const text = readFileSync(join(__dirname, '..', '..', 'sites', 'demo.yaml'), 'utf8').replace(/^id: demo$/m, `id: ${siteId}`);
+  const text = readFileSync(join(process.cwd(), 'sites', 'demo.yaml'), 'utf8').replace(/^id: demo$/m, `id: ${siteId}`);
   const path = join(mkdtempSync(join(tmpdir(), 'ilot-site-')), `${siteId}.yaml`);
   writeFileSync(path, text);
   return { path, siteId };
