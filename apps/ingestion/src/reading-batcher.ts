@@ -51,9 +51,10 @@ export class ReadingBatcher {
     return this.writing;
   }
 
+  /** Writes what is pending, once: if that fails while closing, the readings are left to the broker's redelivery (they were never acked). */
   async close(): Promise<void> {
-    await this.flush();
     this.closed = true;
+    await this.flush();
   }
 
   private async write(batch: Pending[]): Promise<void> {
@@ -67,7 +68,12 @@ export class ReadingBatcher {
           if (inserted > 0) await this.repository.notifyCommitted(chunk[0].siteId).catch(() => undefined);
           break;
         } catch (error) {
-          if (this.closed) throw error;
+          if (this.closed) {
+            this.logger.warn(
+              `closing: ${readings.length - start} readings not written (${(error as Error).message}); unacknowledged, the broker will redeliver them`,
+            );
+            return;
+          }
           if (attempt === 1 || attempt % 30 === 0)
             this.logger.warn(`write of ${chunk.length} readings failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
           await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000));

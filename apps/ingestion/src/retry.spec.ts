@@ -27,6 +27,21 @@ describe('retryUntilDone', () => {
     expect(result).toBe('unstorable');
   });
 
+  // Regression: at shutdown, status writes retried forever against a closed pool and kept the process (and CI) alive.
+  it('abandons a transient failure when the process is stopping', async () => {
+    let stopping = false;
+    const result = await retryUntilDone(
+      async () => {
+        stopping = true;
+        throw new Error('Driver not Connected');
+      },
+      1,
+      () => undefined,
+      () => stopping,
+    );
+    expect(result).toBe('abandoned');
+  });
+
   it.each([
     ['22021', true],
     ['23505', true],

@@ -11,13 +11,15 @@ export function isPermanentDatabaseError(error: unknown): boolean {
 /**
  * Runs `write` until it succeeds, waiting `retryMs` between attempts while the failure is
  * transient; resolves 'unstorable' at once on a permanent one, so that one poisoned message never
- * holds back the ones behind it. `onFailure` hears each failure.
+ * holds back the ones behind it, and 'abandoned' when `stopping()` says the process is shutting
+ * down. `onFailure` hears each failure.
  */
 export async function retryUntilDone(
   write: () => Promise<unknown>,
   retryMs: number,
   onFailure: (error: Error, attempt: number) => void,
-): Promise<'stored' | 'unstorable'> {
+  stopping: () => boolean = () => false,
+): Promise<'stored' | 'unstorable' | 'abandoned'> {
   for (let attempt = 1; ; attempt++) {
     try {
       await write();
@@ -25,6 +27,8 @@ export async function retryUntilDone(
     } catch (error) {
       onFailure(error as Error, attempt);
       if (isPermanentDatabaseError(error)) return 'unstorable';
+      // Shutting down: give up without acknowledging; the broker redelivers to the next session.
+      if (stopping()) return 'abandoned';
       await new Promise((resolve) => setTimeout(resolve, retryMs));
     }
   }

@@ -20,6 +20,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
   private acks: DeferredPubacks | undefined;
   private mqtt: MqttClient | undefined;
   private readonly share: string;
+  private stopping = false;
 
   constructor(
     @Inject(INGESTION_MQTT) private readonly connect: IngestionMqttConnect,
@@ -53,6 +54,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
 
   /** Stops taking messages, then writes what is pending, before the database pool closes. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.mqtt?.endAsync();
     await this.batcher.close();
   }
@@ -80,6 +82,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
         () => this.statuses.upsert(this.site.id, parsed.deviceId, state, ts, now),
         1000,
         (error) => this.storeFailed('status', error),
+        () => this.stopping,
       ).then(() => undefined);
     }
     return Promise.resolve();
@@ -93,6 +96,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
       () => this.rejects.insertBatch([{ receivedAt, topic, reason, detail, payload: text }]),
       1000,
       (error) => this.storeFailed('rejected message', error),
+      () => this.stopping,
     ).then(() => undefined);
   }
 
