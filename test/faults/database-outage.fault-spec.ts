@@ -1,10 +1,11 @@
-import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import type { TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { IngesterProcess } from '../support/ingester-process';
-import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from '../support/services';
+import type { IngesterProcess } from '../support/ingester-process';
+import { IngesterFixture, startIngesterFixture } from '../support/ingester-fixture';
+import { TEST_MQTT_URL, waitFor } from '../support/services';
 
 const OUTAGE_S = Number(process.env.ILOT_FAULT_OUTAGE_S ?? 30);
 const RATE_PER_S = 1500;
@@ -21,7 +22,8 @@ function pgCluster(action: 'stop' | 'start'): void {
 
 /** PostgreSQL stopped (-m immediate) for 30 s under load, then restarted: nothing lost, no crash, memory bounded. */
 describe(`database down for ${OUTAGE_S} s under load`, () => {
-  const { path: siteFile, siteId } = uniqueDemoSite('outage');
+  let fixture: IngesterFixture;
+  let siteId: string;
   let database: TestDatabase;
   let ingester: IngesterProcess;
   const canStopServer =
@@ -35,21 +37,12 @@ describe(`database down for ${OUTAGE_S} s under load`, () => {
     })();
 
   beforeAll(async () => {
-    database = await createTestDatabase('ilot_outage');
-    ingester = new IngesterProcess({
-      ILOT_MQTT_URL: TEST_MQTT_URL,
-      ILOT_DATABASE_URL: database.url,
-      ILOT_SITE_FILE: siteFile,
-      ILOT_HTTP_PORT: String(35_000 + Math.floor(Math.random() * 5000)),
-      ILOT_INGEST_CLIENT_ID: `outage-${siteId}`,
-    });
-    await ingester.start();
+    fixture = await startIngesterFixture('outage');
+    ({ siteId, ingester, database } = fixture);
   }, 60_000);
 
   afterAll(async () => {
-    await ingester?.stop();
-    await clearRetained(TEST_MQTT_URL, siteId);
-    await database?.drop();
+    await fixture?.tearDown();
   });
 
   (canStopServer ? it : it.skip)(

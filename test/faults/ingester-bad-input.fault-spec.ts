@@ -1,8 +1,8 @@
-import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { IngesterProcess } from '../support/ingester-process';
-import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from '../support/services';
+import type { IngesterProcess } from '../support/ingester-process';
+import { IngesterFixture, startIngesterFixture } from '../support/ingester-fixture';
+import { TEST_MQTT_URL, waitFor } from '../support/services';
 
 const METERS = ['m-a-101', 'm-a-102', 'm-a-103', 'm-b-101', 'm-b-102'];
 
@@ -13,34 +13,25 @@ async function publishAll(client: mqtt.MqttClient, siteId: string, messages: Arr
 }
 
 describe('ingester against replays and hostile input', () => {
-  const { path: siteFile, siteId } = uniqueDemoSite('fuzz');
-  let database: TestDatabase;
-  let db: Client;
+  let fixture: IngesterFixture;
+  let siteId: string;
   let ingester: IngesterProcess;
+  let db: Client;
   let publisher: mqtt.MqttClient;
   const count = async (sql: string) => Number((await db.query(sql, [siteId])).rows[0].count);
 
   beforeAll(async () => {
-    database = await createTestDatabase('ilot_fuzz');
-    db = new Client({ connectionString: database.url });
+    fixture = await startIngesterFixture('fuzz');
+    ({ siteId, ingester } = fixture);
+    db = new Client({ connectionString: fixture.database.url });
     await db.connect();
-    ingester = new IngesterProcess({
-      ILOT_MQTT_URL: TEST_MQTT_URL,
-      ILOT_DATABASE_URL: database.url,
-      ILOT_SITE_FILE: siteFile,
-      ILOT_HTTP_PORT: String(25_000 + Math.floor(Math.random() * 5000)),
-      ILOT_INGEST_CLIENT_ID: `fuzz-${siteId}`,
-    });
-    await ingester.start();
     publisher = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
   }, 60_000);
 
   afterAll(async () => {
     await publisher?.endAsync();
-    await ingester?.stop();
     await db?.end();
-    await clearRetained(TEST_MQTT_URL, siteId);
-    await database?.drop();
+    await fixture?.tearDown();
   });
 
   it('stores 10k messages replayed three times once, and counts 20k duplicates', async () => {

@@ -1,8 +1,8 @@
-import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { IngesterProcess } from '../support/ingester-process';
-import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from '../support/services';
+import type { IngesterProcess } from '../support/ingester-process';
+import { IngesterFixture, startIngesterFixture } from '../support/ingester-fixture';
+import { TEST_MQTT_URL, waitFor } from '../support/services';
 
 const MESSAGES = Number(process.env.ILOT_FAULT_MESSAGES ?? 100_000);
 const PUBLISHERS = 4;
@@ -12,30 +12,21 @@ const PUBLISHERS = 4;
  * Runs against the broker configured like production (persistent sessions, deep queues).
  */
 describe(`ingester killed (-9) during a ${MESSAGES}-message QoS 1 burst`, () => {
-  const { path: siteFile, siteId } = uniqueDemoSite('fault');
-  let database: TestDatabase;
+  let fixture: IngesterFixture;
   let db: Client;
+  let siteId: string;
   let ingester: IngesterProcess;
 
   beforeAll(async () => {
-    database = await createTestDatabase('ilot_fault');
-    db = new Client({ connectionString: database.url });
+    fixture = await startIngesterFixture('fault');
+    ({ siteId, ingester } = fixture);
+    db = new Client({ connectionString: fixture.database.url });
     await db.connect();
-    ingester = new IngesterProcess({
-      ILOT_MQTT_URL: TEST_MQTT_URL,
-      ILOT_DATABASE_URL: database.url,
-      ILOT_SITE_FILE: siteFile,
-      ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 5000)),
-      ILOT_INGEST_CLIENT_ID: `fault-${siteId}`,
-    });
-    await ingester.start();
   }, 60_000);
 
   afterAll(async () => {
-    await ingester?.stop();
     await db?.end();
-    await clearRetained(TEST_MQTT_URL, siteId);
-    await database?.drop();
+    await fixture?.tearDown();
   });
 
   // Regression: a resumed session delivers its queue right after CONNACK; messages that arrived before the
