@@ -84,7 +84,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       cyclingCostEurPerKWh: this.config.ILOT_CYCLING_COST_EUR_PER_KWH,
     });
     const outcome = plan(input, this.solver, { timeLimitMs: this.config.ILOT_SOLVE_TIMEOUT_MS });
-    const schedule = outcome.schedule;
+    const schedule = { ...outcome.schedule, staleInputs: excluded };
     const elapsedS = (outcome.buildMs + outcome.solveMs + outcome.decodeMs) / 1000;
     this.metrics.solveSeconds.observe({ site: this.site.id, solver: schedule.solver }, elapsedS);
     this.metrics.runs.inc({ site: this.site.id, status: schedule.status });

@@ -28,6 +28,9 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
 
   const consumers = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind));
   const fresh = consumers.filter((d) => observations.latest.has(d.id));
+  // Stale or offline inputs are never silently used: they are named, and the consumption they miss is scaled from the fresh ones.
+  for (const device of [...site.devices.values()])
+    if (device.kind !== 'grid' && device.kind !== 'battery' && !observations.latest.has(device.id)) excluded.push(`${device.id}: no fresh reading`);
   const latestConsumption = fresh.length
     ? { at: now, powerW: fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length) }
     : undefined;

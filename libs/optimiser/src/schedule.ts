@@ -34,5 +34,7 @@ export interface Schedule {
   /** Why the plan is a fallback, when it is one. */
   reason?: string;
   violations: ConstraintViolation[];
+  /** Inputs left out or estimated because they were stale or offline ("device: why"); empty when all were fresh. */
+  staleInputs?: string[];
   slots: ScheduleSlot[];
 }
