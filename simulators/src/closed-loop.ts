@@ -1,4 +1,4 @@
-import { CONSUMING_KINDS, energyRatios, MINUTE_MS } from '@ilot/domain';
+import { CONSUMING_KINDS, energyRatios, exportW, importW, MINUTE_MS } from '@ilot/domain';
 import { PowerSample } from '@ilot/forecasting';
 import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, LpSolver, plan, PLAN_DEFAULTS } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/mqtt';
@@ -59,7 +59,7 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
   const slotMs = slotMinutes * MINUTE_MS;
   const replanMs = (options.replanMinutes ?? options.stepMinutes ?? 5) * MINUTE_MS;
   const solver = options.solver ?? new JavascriptLpSolverAdapter();
-  const world = new IlotWorld(site, profiles, (b) => options.initialSocPct ?? (b.minSocPct + b.maxSocPct) / 2);
+  const world = new IlotWorld(site, profiles, options.initialSocPct);
   const gridId = gridDeviceId(site);
   const consumers = new Set([...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id));
   const totals = { importWh: 0, exportWh: 0, pvWh: 0, consumptionWh: 0, costEur: 0, minImportEurPerKWh: Infinity };
@@ -130,9 +130,9 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     const gridW = latest.get(gridId)!.powerW;
     const price = priceAt(now, site.tariff, site.timezone);
     totals.minImportEurPerKWh = Math.min(totals.minImportEurPerKWh, price.importEurPerKWh);
-    totals.importWh += Math.max(gridW, 0) * hours;
-    totals.exportWh += Math.max(-gridW, 0) * hours;
-    totals.costEur += ((Math.max(gridW, 0) * price.importEurPerKWh - Math.max(-gridW, 0) * price.exportEurPerKWh) * hours) / 1000;
+    totals.importWh += importW(gridW) * hours;
+    totals.exportWh += exportW(gridW) * hours;
+    totals.costEur += ((importW(gridW) * price.importEurPerKWh - exportW(gridW) * price.exportEurPerKWh) * hours) / 1000;
     let consumptionW = 0;
     for (const r of readings) {
       if (consumers.has(r.deviceId)) consumptionW += r.powerW;
@@ -144,7 +144,7 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     totals.consumptionWh += consumptionW * hours;
     slotConsumption.sumW += consumptionW;
     slotConsumption.steps++;
-    slotImport.sumW += Math.max(gridW, 0);
+    slotImport.sumW += importW(gridW);
     slotImport.steps++;
   }
   const ratios = energyRatios(totals);

@@ -34,7 +34,7 @@ describe('IlotWorld on the demo site and the shipped profiles', () => {
   });
 
   it('follows a valid setpoint with SoC physics, then falls back to self-consumption when it expires', () => {
-    const world = new IlotWorld(site, profiles, () => 50);
+    const world = new IlotWorld(site, profiles, 50);
     const battery = world.batteries.get('bat-1')!;
     const t0 = Date.parse('2026-01-14T02:00:00Z');
     const decision = battery.controller.receive(

@@ -30,10 +30,17 @@ export class IlotWorld {
   constructor(
     readonly site: Site,
     private readonly profiles: ProfileTable,
-    initialSocPct: (battery: BatterySpec) => number = (b) => (b.minSocPct + b.maxSocPct) / 2,
+    /** SoC of every battery at the start, %; the middle of each battery's range when not given. */
+    initialSocPct?: number,
   ) {
     for (const spec of devicesOfKind(site, 'battery')) {
-      this.batteries.set(spec.id, { spec, socPct: initialSocPct(spec), powerW: 0, controller: new BatteryController(spec), lastMode: 'fallback' });
+      this.batteries.set(spec.id, {
+        spec,
+        socPct: initialSocPct ?? (spec.minSocPct + spec.maxSocPct) / 2,
+        powerW: 0,
+        controller: new BatteryController(spec),
+        lastMode: 'fallback',
+      });
     }
   }
 

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig(simulatorsEnvSchema);
   const site = loadSiteFile(runtime.ILOT_SITE_FILE);
   const clock = clockFromConfig(runtime);
-  const world = new IlotWorld(site, ProfileTable.load(), (b) => config.ILOT_SIM_INITIAL_SOC_PCT ?? (b.minSocPct + b.maxSocPct) / 2);
+  const world = new IlotWorld(site, ProfileTable.load(), config.ILOT_SIM_INITIAL_SOC_PCT);
   const runner = new SimulatorRunner(world, clock, {
     mqttUrl: runtime.ILOT_MQTT_URL,
     protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,

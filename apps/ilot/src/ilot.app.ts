@@ -7,13 +7,15 @@ import { loadMetricsConfig } from '../../metrics/src/metrics.config';
 import { OptimiserModule } from '../../optimiser/src/optimiser.module';
 import { loadOptimiserConfig } from '../../optimiser/src/optimiser.config';
 import { PlanningLoopService } from '../../optimiser/src/planning-loop.service';
-import { bootstrapHttpApp, clockFromConfig, loadConfig, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
-import { loadSiteFile } from '@ilot/site';
+import { bootstrapHttpApp, CLOCK, loadConfig, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
+import type { Clock } from '@ilot/domain';
+import { loadSiteFile, Site } from '@ilot/site';
 import { IlotWorld, ProfileTable, SimulatorRunner, simulatorsEnvSchema, telemetryPeriodSimMs } from '@ilot/simulators';
 import type { AddressInfo } from 'node:net';
 
 export interface RunningIlot {
   app: INestApplication;
+  site: Site;
   httpPort: number;
   simulators?: SimulatorRunner;
   planningLoop: PlanningLoopService;
@@ -32,19 +34,19 @@ export async function startIlot(env: NodeJS.ProcessEnv, options: { simulators: b
   const metrics = loadMetricsConfig(env);
   const simulatorsConfig = loadConfig(simulatorsEnvSchema, env);
 
-  @Module({ imports: [RuntimeModule.forRoot(runtime), IngestionModule.forRoot(ingestion), OptimiserModule.forRoot(optimiser), MetricsModule.forRoot(metrics)] })
+  // The site is read and validated once, here, for the apps and the simulators alike.
+  const site = loadSiteFile(runtime.ILOT_SITE_FILE);
+  @Module({
+    imports: [RuntimeModule.forRoot(runtime, site), IngestionModule.forRoot(ingestion), OptimiserModule.forRoot(optimiser), MetricsModule.forRoot(metrics)],
+  })
   class IlotModule {}
 
   const app = await bootstrapHttpApp(IlotModule, runtime, false);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   let simulators: SimulatorRunner | undefined;
   if (options.simulators) {
-    const clock = clockFromConfig(runtime);
-    const world = new IlotWorld(
-      loadSiteFile(runtime.ILOT_SITE_FILE),
-      ProfileTable.load(),
-      (b) => simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT ?? (b.minSocPct + b.maxSocPct) / 2,
-    );
+    const clock = app.get<Clock>(CLOCK); // the apps' own clock: one "now" for all
+    const world = new IlotWorld(site, ProfileTable.load(), simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT);
     simulators = new SimulatorRunner(world, clock, {
       mqttUrl: runtime.ILOT_MQTT_URL,
       protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
@@ -54,6 +56,7 @@ export async function startIlot(env: NodeJS.ProcessEnv, options: { simulators: b
   }
   return {
     app,
+    site,
     httpPort,
     simulators,
     planningLoop: app.get(PlanningLoopService),

@@ -1,4 +1,3 @@
-import { loadSiteFile } from '@ilot/site';
 import { topics } from '@ilot/mqtt';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
       env.ILOT_SIM_START_REAL = now;
     }
     ilot = await startIlot(env);
-    const site = loadSiteFile(env.ILOT_SITE_FILE ?? 'sites/demo.yaml');
+    const { site } = ilot;
     const http = `http://127.0.0.1:${ilot.httpPort}`;
     console.log(
       [

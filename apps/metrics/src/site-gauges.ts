@@ -1,4 +1,4 @@
-import { CONSUMING_KINDS, energyRatios, HOUR_MS, type Clock } from '@ilot/domain';
+import { CONSUMING_KINDS, energyRatios, exportW, HOUR_MS, importW, type Clock } from '@ilot/domain';
 import { devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { ReadingRepository } from '@ilot/timeseries';
 import { Gauge, Registry } from 'prom-client';
@@ -19,7 +19,7 @@ export function registerSiteGauges(
   const consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
   const labels = { site: site.id };
 
-  const latest = () => readings.latestPerDevice(site.id, new Date(clock.now().getTime() - options.maxAgeS * 1000));
+  const latest = sharedWhileInFlight(() => readings.latestPerDevice(site.id, new Date(clock.now().getTime() - options.maxAgeS * 1000)));
 
   new Gauge({
     name: 'ilot_site_grid_power_watts',
@@ -55,19 +55,21 @@ export function registerSiteGauges(
     },
   });
 
-  const ratios = async () => {
+  const ratios = sharedWhileInFlight(async () => {
     const to = clock.now();
     const from = new Date(to.getTime() - options.windowH * HOUR_MS);
-    const energyWh = async (ids: string[], sign: (w: number) => number) =>
-      (await readings.bucketedSum(site.id, ids, from, to, 15)).reduce((sum, b) => sum + sign(b.powerW) / 4, 0);
-    const [importWh, exportWh, pvWh, consumptionWh] = await Promise.all([
-      energyWh([grid], (w) => Math.max(w, 0)),
-      energyWh([grid], (w) => Math.max(-w, 0)),
-      energyWh(pvIds, (w) => Math.max(w, 0)),
-      energyWh(consumerIds, (w) => Math.max(w, 0)),
-    ]);
-    return energyRatios({ importWh, exportWh, pvWh, consumptionWh });
-  };
+    const buckets = (ids: string[]) => readings.bucketedSum(site.id, ids, from, to, 15);
+    const [gridBuckets, pvBuckets, consumptionBuckets] = await Promise.all([buckets([grid]), buckets(pvIds), buckets(consumerIds)]);
+    // 15-minute means: a quarter of an hour each.
+    const energyWh = (rows: Array<{ powerW: number }>, part: (w: number) => number) => rows.reduce((sum, b) => sum + part(b.powerW) / 4, 0);
+    const positive = (w: number) => Math.max(w, 0);
+    return energyRatios({
+      importWh: energyWh(gridBuckets, importW),
+      exportWh: energyWh(gridBuckets, exportW),
+      pvWh: energyWh(pvBuckets, positive),
+      consumptionWh: energyWh(consumptionBuckets, positive),
+    });
+  });
   new Gauge({
     name: 'ilot_site_self_consumption_ratio',
     help: `Share of the PV production consumed inside the îlot over the trailing ${options.windowH} h`,
@@ -88,4 +90,13 @@ export function registerSiteGauges(
       if (selfSufficiencyRatio !== undefined) this.set(labels, selfSufficiencyRatio);
     },
   });
+}
+
+/**
+ * One query for all the gauges of a scrape: prom-client collects them concurrently, so they
+ * share the promise in flight; the next scrape asks again.
+ */
+function sharedWhileInFlight<T>(query: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () => (inFlight ??= query().finally(() => (inFlight = undefined)));
 }

@@ -65,10 +65,9 @@ export class CommandDispatcher {
     }
     const ack = parsed.data;
     try {
-      const first = await this.repository.recordAck(ack.cmdId, ack.status, ack.reason, new Date(ack.ts));
-      if (!first) return; // unknown command or repeated ack: counted once
-      const command = await this.repository.find(ack.cmdId);
-      this.metrics.commands.inc({ site: this.siteId, type: command?.type ?? 'unknown', status: ack.status });
+      const type = await this.repository.recordAck(ack.cmdId, ack.status, ack.reason, new Date(ack.ts));
+      if (type === undefined) return; // unknown command or repeated ack: counted once
+      this.metrics.commands.inc({ site: this.siteId, type, status: ack.status });
       if (ack.status === 'rejected') this.logger.warn(`${deviceId} rejected ${ack.cmdId}: ${ack.reason ?? 'no reason given'}`);
     } catch (error) {
       this.logger.error(`ack ${ack.cmdId} not recorded: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Clock, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
+import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { topics } from '@ilot/mqtt';
 import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, LpSolver, plan, Schedule } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
@@ -27,8 +27,6 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private subscription: Subscription | undefined;
   /** The run in flight, awaited at shutdown so that it never writes to a closed pool. */
   private inFlight: Promise<unknown> = Promise.resolve();
-  /** Set after each run: the last schedule published. */
-  lastSchedule: Schedule | undefined;
 
   constructor(
     @Inject(SITE) private readonly site: Site,
@@ -112,7 +110,6 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       },
     );
     for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
-    this.lastSchedule = schedule;
     this.logger.debug(`${trigger.cause}: ${schedule.status} plan, ${commands.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`);
     return schedule;
   }
@@ -123,7 +120,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const [latestRows, offline] = await Promise.all([this.readings.latestPerDevice(this.site.id, since), this.statuses.offlineDevices(this.site.id)]);
     const offlineSet = new Set(offline);
     const latest = new Map(latestRows.filter((r) => !offlineSet.has(r.deviceId) && r.ts <= now).map((r) => [r.deviceId, r]));
-    const consumers = [...this.site.devices.values()].filter((d) => d.kind !== 'grid' && d.kind !== 'pv' && d.kind !== 'battery').map((d) => d.id);
+    const consumers = [...this.site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
     const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
     const history = await this.readings.bucketedSum(
       this.site.id,

@@ -29,23 +29,3 @@ export class ScaledClock implements Clock {
     return new Date(this.originSimMs + (this.realNowMs() - this.originRealMs) * this.speedup);
   }
 }
-
-/** A clock a test moves by hand. */
-export class ManualClock implements Clock {
-  readonly speedup = 1;
-  constructor(private currentMs: number) {}
-  now(): Date {
-    return new Date(this.currentMs);
-  }
-  set(date: Date): void {
-    this.currentMs = date.getTime();
-  }
-  advance(ms: number): void {
-    this.currentMs += ms;
-  }
-}
-
-/** Real milliseconds a simulated duration takes on this clock. */
-export function realDurationMs(clock: Clock, simMs: number): number {
-  return simMs / clock.speedup;
-}

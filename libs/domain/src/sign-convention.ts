@@ -8,12 +8,6 @@
  *
  * So, at every instant: gridW = sum(consumptionW) - sum(pvW) - sum(batteryW).
  */
-export const SIGN_CONVENTION = {
-  grid: 'import > 0, export < 0',
-  consumption: 'consumption >= 0',
-  pv: 'production >= 0',
-  battery: 'discharge > 0, charge < 0',
-} as const;
 
 /** Grid power implied by the sign convention: what the one connection meter must read. */
 export function gridPowerW(consumptionW: number, pvW: number, batteryW: number): number {

@@ -35,11 +35,6 @@ export class DeferredPubacks {
     client.on('close', () => this.dropAll());
   }
 
-  /** How many messages wait for their consumer. */
-  get pending(): number {
-    return this.order.length;
-  }
-
   /**
    * Holds the PUBACK of a QoS 1 message; call the returned function when the message is safe.
    * Call it synchronously from the 'message' handler (before mqtt.js writes the PUBACK).

@@ -1,3 +1,4 @@
+import { exportW, importW } from '@ilot/domain';
 import { PlanInput } from './plan-input';
 import { Schedule } from './schedule';
 
@@ -13,8 +14,8 @@ export function scheduleCostEur(input: PlanInput, schedule: Schedule): number {
   let costEur = 0;
   schedule.slots.forEach((slot, t) => {
     const price = input.slots[t];
-    const importKWh = (Math.max(slot.gridW, 0) * hours) / 1000;
-    const exportKWh = (Math.max(-slot.gridW, 0) * hours) / 1000;
+    const importKWh = (importW(slot.gridW) * hours) / 1000;
+    const exportKWh = (exportW(slot.gridW) * hours) / 1000;
     const excessKWh = (Math.max(slot.gridW - input.connection.importLimitW, 0) * hours) / 1000;
     costEur += importKWh * price.importEurPerKWh - exportKWh * price.exportEurPerKWh + excessKWh * input.importLimitPenaltyEurPerKWh;
     for (const battery of input.batteries) costEur += (Math.abs(slot.devices[battery.id]?.setpointW ?? 0) * hours * input.cyclingCostEurPerKWh) / 1000;

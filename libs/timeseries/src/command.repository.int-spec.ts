@@ -33,9 +33,9 @@ describe('CommandRepository on the real PostgreSQL', () => {
       reason: 'tariff',
       payload: { cmdId },
     });
-    expect(await repository.recordAck(cmdId, 'applied', undefined, t)).toBe(true);
-    expect(await repository.recordAck(cmdId, 'rejected', 'late duplicate', t)).toBe(false);
-    expect(await repository.recordAck('6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a02', 'applied', undefined, t)).toBe(false);
+    expect(await repository.recordAck(cmdId, 'applied', undefined, t)).toBe('battery.setpoint');
+    expect(await repository.recordAck(cmdId, 'rejected', 'late duplicate', t)).toBeUndefined();
+    expect(await repository.recordAck('6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a02', 'applied', undefined, t)).toBeUndefined();
     expect(await repository.find(cmdId)).toMatchObject({ ackStatus: 'applied', ackReason: null, setpointW: -5000 });
   });
 });

@@ -31,9 +31,4 @@ export class RejectedMessageRepository {
       })),
     );
   }
-
-  async countByReason(): Promise<Record<string, number>> {
-    const rows: Array<{ reason: string; count: string }> = await this.db.query('SELECT reason, count(*) FROM rejected_messages GROUP BY reason');
-    return Object.fromEntries(rows.map((r) => [r.reason, Number(r.count)]));
-  }
 }
