@@ -3,7 +3,7 @@ import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/dom
 import { topics } from '@ilot/mqtt';
 import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, LpSolver, plan, Schedule } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
-import type { Site } from '@ilot/site';
+import { devicesOfKind, Site } from '@ilot/site';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
@@ -25,6 +25,8 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private readonly logger = new Logger('PlanningLoop');
   private readonly solver: LpSolver = new JavascriptLpSolverAdapter();
   private subscription: Subscription | undefined;
+  private readonly consumerIds: string[];
+  private readonly pvIds: string[];
   /** The run in flight, awaited at shutdown so that it never writes to a closed pool. */
   private inFlight: Promise<unknown> = Promise.resolve();
 
@@ -39,7 +41,10 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     private readonly dispatcher: CommandDispatcher,
     private readonly notifications: ReadingsNotificationsAdapter,
     private readonly metrics: OptimiserMetrics,
-  ) {}
+  ) {
+    this.consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
+    this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.dispatcher.start();
@@ -120,15 +125,14 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const [latestRows, offline] = await Promise.all([this.readings.latestPerDevice(this.site.id, since), this.statuses.offlineDevices(this.site.id)]);
     const offlineSet = new Set(offline);
     const latest = new Map(latestRows.filter((r) => !offlineSet.has(r.deviceId) && r.ts <= now).map((r) => [r.deviceId, r]));
-    const consumers = [...this.site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
+    // The same history as the closed-loop replay (ilot simulate): 7 days of consumption and of PV, in slot means.
     const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
-    const history = await this.readings.bucketedSum(
-      this.site.id,
-      consumers,
-      new Date(historyTo.getTime() - 7 * 24 * HOUR_MS),
-      historyTo,
-      this.config.ILOT_PLAN_SLOT_MINUTES,
-    );
-    return { latest, consumptionHistory: history.map((h) => ({ at: h.bucket, powerW: h.powerW })) };
+    const historyFrom = new Date(historyTo.getTime() - 7 * 24 * HOUR_MS);
+    const samples = (ids: string[]) =>
+      this.readings
+        .bucketedSum(this.site.id, ids, historyFrom, historyTo, this.config.ILOT_PLAN_SLOT_MINUTES)
+        .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
+    const [consumptionHistory, pvHistory] = await Promise.all([samples(this.consumerIds), samples(this.pvIds)]);
+    return { latest, consumptionHistory, pvHistory };
   }
 }
