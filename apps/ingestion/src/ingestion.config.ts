@@ -1,4 +1,5 @@
 import { loadConfig } from '@ilot/runtime';
+import { STORAGE_POLICY } from '@ilot/timeseries';
 import { z } from 'zod';
 
 /** The ingestion app's variables (README, "Environment variables"), on top of the runtime ones. */
@@ -11,8 +12,12 @@ export const ingestionEnvSchema = z.object({
   ILOT_INGEST_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(65_536),
   /** A reading stamped further in the future than this is refused, seconds of (simulated) time. */
   ILOT_INGEST_MAX_FUTURE_S: z.coerce.number().min(0).default(300),
-  /** A reading older than this is refused (lateness limit), seconds. */
-  ILOT_INGEST_LATENESS_S: z.coerce.number().min(60).default(604_800),
+  /** A reading older than this is refused (lateness limit), seconds; at most what the aggregates re-read and compression leaves writable. */
+  ILOT_INGEST_LATENESS_S: z.coerce
+    .number()
+    .min(60)
+    .max(STORAGE_POLICY.maxLatenessS, `at most ${STORAGE_POLICY.maxLatenessS} (older readings would miss the aggregates' refresh window)`)
+    .default(STORAGE_POLICY.maxLatenessS),
   /** Fixed MQTT client id of the persistent session; each instance needs its own. Default: ilot-ingestion-{siteId}. */
   ILOT_INGEST_CLIENT_ID: z
     .string()

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { loadSiteFile, Site } from '@ilot/site';
-import { openDatabase } from '@ilot/timeseries';
+import { detectStorageMode, openDatabase } from '@ilot/timeseries';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { clockFromConfig } from './clock.factory';
@@ -41,6 +41,10 @@ export class RuntimeModule implements OnApplicationShutdown {
           useFactory: async (readiness: ReadinessRegistry) => {
             const dataSource = await openDatabase(config.ILOT_DATABASE_URL);
             readiness.register('database', async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1);
+            const mode = await detectStorageMode(dataSource);
+            new Logger('Storage').log(
+              mode === 'timescaledb' ? 'TimescaleDB: readings hypertable, continuous aggregates' : 'plain PostgreSQL: rollup tables kept by ingestion',
+            );
             return dataSource;
           },
           inject: [ReadinessRegistry],

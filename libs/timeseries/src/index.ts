@@ -6,3 +6,4 @@ export * from './rejected-message.repository';
 export * from './device-status.repository';
 export * from './plan.repository';
 export * from './command.repository';
+export * from './storage-policy';

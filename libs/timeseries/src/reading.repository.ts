@@ -1,5 +1,6 @@
 import type { Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
+import { AGGREGATES, type StorageMode } from './storage-policy';
 
 /** Channel on which ingestion announces committed readings (payload: site id). */
 export const READINGS_CHANNEL = 'ilot_readings';
@@ -22,27 +23,32 @@ export interface BucketPower {
 export class ReadingRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Inserts a batch in one statement; a reading already stored (same site, device, ts) is a duplicate, not an error. */
+  private mode?: Promise<StorageMode>;
+
+  /** Which storage path the database was migrated to; asked once. */
+  storageMode(): Promise<StorageMode> {
+    this.mode ??= detectStorageMode(this.db);
+    return this.mode;
+  }
+
+  /**
+   * Inserts a batch in one statement; a reading already stored (same site, device, ts) is a duplicate, not an error.
+   * On plain PostgreSQL the same statement adds the new rows to the rollup tables, so they never disagree with `readings`.
+   */
   async insertBatch(readings: readonly Reading[], receivedAt: Date): Promise<{ inserted: number; duplicates: number }> {
     if (readings.length === 0) return { inserted: 0, duplicates: 0 };
-    const insertedRows: unknown[] = await this.db.query(
-      `INSERT INTO readings (site_id, device_id, ts, seq, power_w, energy_wh, soc_pct, received_at)
-       SELECT s, d, t, q, p, e, c, $8::timestamptz
-         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[]) AS u(s, d, t, q, p, e, c)
-       ON CONFLICT (site_id, device_id, ts) DO NOTHING
-       RETURNING 1`,
-      [
-        readings.map((r) => r.siteId),
-        readings.map((r) => r.deviceId),
-        readings.map((r) => r.ts.toISOString()),
-        readings.map((r) => r.seq),
-        readings.map((r) => r.powerW),
-        readings.map((r) => r.energyWh ?? null),
-        readings.map((r) => r.socPct ?? null),
-        receivedAt.toISOString(),
-      ],
-    );
-    const inserted = insertedRows.length;
+    const rollups = (await this.storageMode()) === 'postgresql';
+    const rows: Array<{ inserted: number }> = await this.db.query(rollups ? INSERT_WITH_ROLLUPS : INSERT_ONLY, [
+      readings.map((r) => r.siteId),
+      readings.map((r) => r.deviceId),
+      readings.map((r) => r.ts.toISOString()),
+      readings.map((r) => r.seq),
+      readings.map((r) => r.powerW),
+      readings.map((r) => r.energyWh ?? null),
+      readings.map((r) => r.socPct ?? null),
+      receivedAt.toISOString(),
+    ]);
+    const inserted = rows[0].inserted;
     return { inserted, duplicates: readings.length - inserted };
   }
 
@@ -61,21 +67,22 @@ export class ReadingRepository {
     return rows.map((r) => ({ deviceId: r.device_id, ts: r.ts, powerW: r.power_w, socPct: r.soc_pct }));
   }
 
-  /** Per bucket: each device's mean power, summed over the devices given. */
+  /**
+   * Per bucket: each device's mean power, summed over the devices given. Bucket widths that are a
+   * multiple of an aggregate's (15 min, 1 h) are read from the aggregate, covering the buckets that
+   * start in [from, to); other widths are computed from the raw readings in [from, to).
+   */
   async bucketedSum(siteId: string, deviceIds: readonly string[], from: Date, to: Date, bucketMinutes: number): Promise<BucketPower[]> {
     const rows: Array<{ bucket: Date; power_w: number; devices: string }> = await this.db.query(
       `SELECT bucket, sum(mean_w) AS power_w, count(*) AS devices
-         FROM (SELECT device_id, date_bin(make_interval(mins => $5), ts, TIMESTAMPTZ '2000-01-01 00:00:00Z') AS bucket, avg(power_w) AS mean_w
-                 FROM readings
-                WHERE site_id = $1 AND device_id = ANY($2) AND ts >= $3 AND ts < $4
-                GROUP BY 1, 2) per_device
+         FROM (${perDeviceMeans(bucketMinutes)}) per_device
         GROUP BY bucket ORDER BY bucket`,
       [siteId, deviceIds, from.toISOString(), to.toISOString(), bucketMinutes],
     );
     return rows.map((r) => ({ bucket: r.bucket, powerW: Number(r.power_w), devices: Number(r.devices) }));
   }
 
-  /** Stored readings of one device, raw or as bucket means. */
+  /** Stored readings of one device, raw or as bucket means (from the aggregates where the width allows, as `bucketedSum`). */
   async forDevice(
     siteId: string,
     deviceId: string,
@@ -84,13 +91,11 @@ export class ReadingRepository {
     bucketMinutes?: number,
   ): Promise<Array<{ ts: Date; powerW: number; socPct: number | null; seq?: number }>> {
     if (bucketMinutes) {
-      const rows: Array<{ ts: Date; power_w: number; soc_pct: number | null }> = await this.db.query(
-        `SELECT date_bin(make_interval(mins => $5), ts, TIMESTAMPTZ '2000-01-01 00:00:00Z') AS ts, avg(power_w) AS power_w, avg(soc_pct) AS soc_pct
-           FROM readings WHERE site_id = $1 AND device_id = $2 AND ts >= $3 AND ts < $4
-          GROUP BY 1 ORDER BY 1`,
-        [siteId, deviceId, from.toISOString(), to.toISOString(), bucketMinutes],
+      const rows: Array<{ bucket: Date; mean_w: number; soc_pct: number | null }> = await this.db.query(
+        `SELECT bucket, mean_w, soc_pct FROM (${perDeviceMeans(bucketMinutes)}) per_device ORDER BY bucket`,
+        [siteId, [deviceId], from.toISOString(), to.toISOString(), bucketMinutes],
       );
-      return rows.map((r) => ({ ts: r.ts, powerW: r.power_w, socPct: r.soc_pct }));
+      return rows.map((r) => ({ ts: r.bucket, powerW: Number(r.mean_w), socPct: r.soc_pct === null ? null : Number(r.soc_pct) }));
     }
     const rows: Array<{ ts: Date; power_w: number; soc_pct: number | null; seq: string }> = await this.db.query(
       `SELECT ts, power_w, soc_pct, seq FROM readings
@@ -100,3 +105,60 @@ export class ReadingRepository {
     return rows.map((r) => ({ ts: r.ts, powerW: r.power_w, socPct: r.soc_pct, seq: Number(r.seq) }));
   }
 }
+
+export async function detectStorageMode(db: DataSource): Promise<StorageMode> {
+  const rows: unknown[] = await db.query(`SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'`);
+  return rows.length > 0 ? 'timescaledb' : 'postgresql';
+}
+
+const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00Z'`;
+
+/**
+ * One row per (device, bucket): `device_id, bucket, mean_w, soc_pct`. Parameters: $1 site, $2 device ids,
+ * $3 from, $4 to, $5 bucket minutes.
+ */
+function perDeviceMeans(bucketMinutes: number): string {
+  const aggregate = AGGREGATES.find((a) => bucketMinutes % a.minutes === 0);
+  if (!aggregate)
+    return `SELECT device_id, date_bin(make_interval(mins => $5), ts, ${ORIGIN}) AS bucket, avg(power_w) AS mean_w, avg(soc_pct) AS soc_pct
+              FROM readings
+             WHERE site_id = $1 AND device_id = ANY($2) AND ts >= $3 AND ts < $4
+             GROUP BY 1, 2`;
+  return `SELECT device_id, date_bin(make_interval(mins => $5), bucket, ${ORIGIN}) AS bucket,
+                 sum(power_sum_w) / sum(samples) AS mean_w, sum(soc_sum_pct) / NULLIF(sum(soc_samples), 0) AS soc_pct
+            FROM ${aggregate.relation}
+           WHERE site_id = $1 AND device_id = ANY($2) AND bucket >= $3 AND bucket < $4
+           GROUP BY 1, 2`;
+}
+
+const UNNEST_READINGS = `
+  SELECT s, d, t, q, p, e, c, $8::timestamptz
+    FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[]) AS u(s, d, t, q, p, e, c)`;
+
+const INSERT_ONLY = `
+  WITH inserted AS (
+    INSERT INTO readings (site_id, device_id, ts, seq, power_w, energy_wh, soc_pct, received_at) ${UNNEST_READINGS}
+    ON CONFLICT (site_id, device_id, ts) DO NOTHING
+    RETURNING 1)
+  SELECT count(*)::int AS inserted FROM inserted`;
+
+/** Adds the rows just inserted to one rollup table; keys in order so concurrent ingesters lock rows in the same order. */
+function rollup(relation: string, minutes: number): string {
+  return `
+  INSERT INTO ${relation} AS r (site_id, device_id, bucket, samples, power_sum_w, soc_sum_pct, soc_samples)
+  SELECT site_id, device_id, date_bin(INTERVAL '${minutes} minutes', ts, ${ORIGIN}) AS bucket, count(*), sum(power_w), sum(soc_pct), count(soc_pct)
+    FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (site_id, device_id, bucket) DO UPDATE
+     SET samples = r.samples + EXCLUDED.samples,
+         power_sum_w = r.power_sum_w + EXCLUDED.power_sum_w,
+         soc_sum_pct = CASE WHEN EXCLUDED.soc_samples = 0 THEN r.soc_sum_pct ELSE coalesce(r.soc_sum_pct, 0) + EXCLUDED.soc_sum_pct END,
+         soc_samples = r.soc_samples + EXCLUDED.soc_samples`;
+}
+
+const INSERT_WITH_ROLLUPS = `
+  WITH inserted AS (
+    INSERT INTO readings (site_id, device_id, ts, seq, power_w, energy_wh, soc_pct, received_at) ${UNNEST_READINGS}
+    ON CONFLICT (site_id, device_id, ts) DO NOTHING
+    RETURNING site_id, device_id, ts, power_w, soc_pct),
+  ${AGGREGATES.map((a) => `rollup_${a.minutes}m AS (${rollup(a.relation, a.minutes)})`).join(',\n  ')}
+  SELECT count(*)::int AS inserted FROM inserted`;
