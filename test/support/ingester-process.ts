@@ -43,6 +43,11 @@ export class IngesterProcess {
     );
   }
 
+  /** Throws with the ingester's output if it has exited. */
+  assertRunning(): void {
+    if (this.child && this.child.exitCode !== null) throw new Error(`ingester exited with code ${this.child.exitCode}: ${this.output}`);
+  }
+
   /** kill -9: no shutdown hook runs, nothing pending is flushed, no PUBACK goes out. */
   async kill9(): Promise<void> {
     const child = this.child!;

@@ -6,6 +6,8 @@ import { z } from 'zod';
 export const ingestionEnvSchema = z.object({
   /** Readings per INSERT statement at most. */
   ILOT_INGEST_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
+  /** Batch writes in flight at once (a second one overlaps parsing with the database's commit). */
+  ILOT_INGEST_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** A batch is written at the latest this many real milliseconds after its first reading. */
   ILOT_INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(50),
   /** Payloads larger than this are refused before parsing, bytes. */

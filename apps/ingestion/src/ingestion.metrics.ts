@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The ingestion metrics of DESIGN.md. */
 export class IngestionMetrics {
@@ -6,6 +6,9 @@ export class IngestionMetrics {
   readonly rejected: Counter<'site' | 'reason'>;
   readonly duplicates: Counter<'site'>;
   readonly lagSeconds: Histogram<'site'>;
+  readonly unackedMessages: Gauge<'site'>;
+  /** Read at each scrape: the site and its count of messages received and not yet acknowledged. */
+  unackedSource: (() => { site: string; count: number }) | undefined;
 
   constructor(registry: Registry) {
     this.readings = new Counter({
@@ -32,6 +35,16 @@ export class IngestionMetrics {
       labelNames: ['site'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
+    });
+    this.unackedMessages = new Gauge({
+      name: 'ilot_ingest_unacked_messages',
+      help: 'Messages received and not yet acknowledged (waiting for their commit); above ILOT_INGEST_MAX_INFLIGHT the broker ignores Receive Maximum',
+      labelNames: ['site'],
+      registers: [registry],
+      collect: () => {
+        const source = this.unackedSource?.();
+        if (source) this.unackedMessages.set({ site: source.site }, source.count);
+      },
     });
   }
 }

@@ -46,7 +46,11 @@ export class IngestionModule {
         {
           provide: ReadingBatcher,
           useFactory: (repository: ReadingRepository, clock: Clock, metrics: IngestionMetrics) =>
-            new ReadingBatcher(repository, clock, metrics, { batchSize: config.ILOT_INGEST_BATCH_SIZE, flushMs: config.ILOT_INGEST_FLUSH_MS }),
+            new ReadingBatcher(repository, clock, metrics, {
+              batchSize: config.ILOT_INGEST_BATCH_SIZE,
+              flushMs: config.ILOT_INGEST_FLUSH_MS,
+              writeConcurrency: config.ILOT_INGEST_WRITE_CONCURRENCY,
+            }),
           inject: [ReadingRepository, CLOCK, IngestionMetrics],
         },
         TelemetryHandler,

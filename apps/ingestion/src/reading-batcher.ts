@@ -10,23 +10,28 @@ interface Pending {
 
 /**
  * Groups readings into multi-row inserts: a batch is written when it reaches `batchSize` readings
- * or when its first reading has waited `flushMs`, whichever comes first. One write at a time, in
- * arrival order; a failed write is retried until it succeeds (the database may be down), and each
- * `add` resolves only once its readings are committed: that is when their messages get acked.
+ * or when its first reading has waited `flushMs`, whichever comes first. Up to `writeConcurrency`
+ * writes run at once (the next batch is parsed and sent while the database commits the previous
+ * one); a failed write is retried until it succeeds (the database may be down), and each `add`
+ * resolves only once its readings are committed: that is when their messages get acked, in
+ * arrival order whatever order the writes commit in (DeferredPubacks).
  */
 export class ReadingBatcher {
   private readonly logger = new Logger('ReadingBatcher');
   private pending: Pending[] = [];
   private pendingReadings = 0;
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  /** Batches waiting for a write slot, and every write not yet committed (waiting or running). */
+  private readonly queued: Array<{ batch: Pending[]; done: () => void }> = [];
+  private readonly outstanding = new Set<Promise<void>>();
+  private running = 0;
   private closed = false;
 
   constructor(
     private readonly repository: ReadingRepository,
     private readonly clock: Clock,
     private readonly metrics: IngestionMetrics,
-    private readonly options: { batchSize: number; flushMs: number; retryMs?: number },
+    private readonly options: { batchSize: number; flushMs: number; writeConcurrency?: number; retryMs?: number },
   ) {}
 
   /** Resolves when the readings are committed (or were already stored: duplicates). */
@@ -39,16 +44,35 @@ export class ReadingBatcher {
     });
   }
 
-  /** Writes everything pending; resolves when it is committed. */
+  /** Writes everything pending; resolves when it and every earlier write are committed. */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.pending;
     this.pending = [];
     this.pendingReadings = 0;
-    if (batch.length === 0) return this.writing;
-    this.writing = this.writing.then(() => this.write(batch));
-    return this.writing;
+    if (batch.length > 0) {
+      const written = new Promise<void>((done) => this.queued.push({ batch, done }));
+      this.outstanding.add(written);
+      void written.then(() => this.outstanding.delete(written));
+      this.startWrites();
+    }
+    return Promise.all([...this.outstanding]).then(() => undefined);
+  }
+
+  private startWrites(): void {
+    while (this.running < (this.options.writeConcurrency ?? 1) && this.queued.length > 0) {
+      const { batch, done } = this.queued.shift()!;
+      this.running++;
+      void this.write(batch)
+        // Only a bug gets here (write retries database errors); the readings stay unacknowledged, so the broker redelivers them.
+        .catch((error: Error) => this.logger.error(`batch write crashed: ${error.stack ?? error.message}`))
+        .then(() => {
+          this.running--;
+          done();
+          this.startWrites();
+        });
+    }
   }
 
   /** Writes what is pending, once: if that fails while closing, the readings are left to the broker's redelivery (they were never acked). */

@@ -20,6 +20,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
   private acks: DeferredPubacks | undefined;
   private mqtt: MqttClient | undefined;
   private readonly share: string;
+  private readonly maxInflight: number;
   private stopping = false;
 
   constructor(
@@ -38,6 +39,8 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
       latenessMs: config.ILOT_INGEST_LATENESS_S * 1000,
     };
     this.share = config.ILOT_INGEST_SHARE_GROUP;
+    this.maxInflight = config.ILOT_INGEST_MAX_INFLIGHT;
+    metrics.unackedSource = () => ({ site: this.site.id, count: this.acks?.held ?? 0 });
   }
 
   async onModuleInit(): Promise<void> {
@@ -62,6 +65,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
   /** One message: its PUBACK waits until its readings are committed or its rejection is stored. */
   handle(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const safe = this.acks!.hold(packet);
+    this.watchWindow(this.acks!.held);
     void this.process(topic, payload).then(safe);
   }
 
@@ -98,6 +102,18 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
       (error) => this.storeFailed('rejected message', error),
       () => this.stopping,
     ).then(() => undefined);
+  }
+
+  private windowExceeded = false;
+
+  /** Says once per episode when the broker overruns Receive Maximum (memory is then bounded by its backlog). */
+  private watchWindow(held: number): void {
+    const overrun = held > this.maxInflight;
+    if (overrun && !this.windowExceeded)
+      this.logger.warn(
+        `${held} messages unacknowledged, above the ${this.maxInflight} Receive Maximum: the broker is not honouring it (Mosquitto 2.0 on session resume)`,
+      );
+    this.windowExceeded = overrun;
   }
 
   private failures = { count: 0, loggedAtMs: 0 };
