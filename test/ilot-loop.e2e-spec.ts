@@ -133,6 +133,40 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect(schedule.slots).toHaveLength(96);
   });
 
+  // Runs after the others: it takes two devices out of the loop.
+  it('marks a device offline by its Last Will and one silent past its max age stale, and the next plan names both as unused inputs', async () => {
+    ilot.simulators!.dropConnection('pv-b');
+    ilot.simulators!.silence('m-a-101');
+    const { rows } = await db.query<{ state: string }>('SELECT state FROM device_status WHERE site_id = $1 AND device_id = $2', [siteId, 'pv-b']);
+    expect(rows[0]?.state).not.toBe('offline');
+    await waitFor(
+      'pv-b offline in device_status',
+      async () => (await db.query('SELECT state FROM device_status WHERE site_id = $1 AND device_id = $2', [siteId, 'pv-b'])).rows[0]?.state === 'offline',
+      15_000,
+    );
+    // 600 s of simulated silence is 5 s of real time at this speed-up; plans follow every slot and every committed batch.
+    let staleInputs: string[] = [];
+    await waitFor(
+      'a plan naming pv-b offline and m-a-101 stale',
+      async () => {
+        const plan = await db.query<{ stale: string[] | null }>(
+          `SELECT document->'staleInputs' AS stale FROM plans WHERE site_id = $1 ORDER BY id DESC LIMIT 1`,
+          [siteId],
+        );
+        staleInputs = plan.rows[0]?.stale ?? [];
+        return staleInputs.some((s) => s.startsWith('pv-b: offline since')) && staleInputs.some((s) => s.startsWith('m-a-101: stale, last reading'));
+      },
+      30_000,
+    );
+    expect(staleInputs.filter((s) => !/^(pv-b|m-a-101): /.test(s))).toEqual([]);
+    // The operator sees it too: the silent meter's last reading is older than its max age, a live one's is not.
+    const metrics = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
+    const age = (device: string) =>
+      Number(metrics.match(new RegExp(`^ilot_device_last_reading_age_seconds\\{site="${siteId}",device="${device}"\\} (\\S+)$`, 'm'))?.[1]);
+    expect(age('m-a-101')).toBeGreaterThan(600);
+    expect(age('m-a-102')).toBeLessThan(600);
+  }, 60_000);
+
   it('reports the time from a reading arriving to the command it causes', async () => {
     // For each command: its issue time minus the arrival of the newest reading committed before it (simulated ms / speed-up = real ms).
     const { rows } = await db.query<{ latency_ms: number }>(

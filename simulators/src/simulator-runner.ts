@@ -18,6 +18,8 @@ export interface SimulatorOptions {
  */
 export class SimulatorRunner {
   private readonly clients = new Map<string, MqttClient>();
+  /** Devices told (by a test) to stop sending telemetry. */
+  private readonly silenced = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   /** Counts for tests and the demo's summary. */
@@ -66,7 +68,7 @@ export class SimulatorRunner {
     if (this.ticking) return;
     this.ticking = true;
     const siteId = this.world.site.id;
-    const readings = this.world.step(this.clock.now());
+    const readings = this.world.step(this.clock.now()).filter((r) => !this.silenced.has(r.deviceId));
     Promise.all(
       readings.map((r) =>
         this.clients
@@ -106,6 +108,22 @@ export class SimulatorRunner {
   private async ack(deviceId: string, ack: { cmdId: string; status: string; reason?: string; ts: string }): Promise<void> {
     await this.clients.get(deviceId)?.publishAsync(topics.commandAck(this.world.site.id, deviceId), JSON.stringify(ack), { qos: 1 });
     this.stats.acksSent++;
+  }
+
+  /** Test hook: the device stops sending telemetry but stays connected (it turns stale). */
+  silence(deviceId: string): void {
+    this.silenced.add(deviceId);
+  }
+
+  /** Test hook: the device's network drops without a goodbye, so the broker publishes its Last Will; it does not come back. */
+  dropConnection(deviceId: string): void {
+    const client = this.clients.get(deviceId);
+    if (!client) throw new Error(`no simulated device "${deviceId}"`);
+    this.silenced.add(deviceId);
+    this.clients.delete(deviceId);
+    client.options.reconnectPeriod = 0;
+    client.stream.destroy();
+    client.end(true);
   }
 
   /** Stops cleanly: devices say they are offline (retained), sessions close. */

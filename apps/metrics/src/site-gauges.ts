@@ -19,7 +19,28 @@ export function registerSiteGauges(
   const consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
   const labels = { site: site.id };
 
-  const latest = sharedWhileInFlight(() => readings.latestPerDevice(site.id, new Date(clock.now().getTime() - options.maxAgeS * 1000)));
+  const deviceIds = [...site.devices.keys()];
+  // The last reading of every device over the past week; the power gauges use only the fresh ones.
+  const lastReadings = sharedWhileInFlight(async () => {
+    const now = clock.now();
+    return { now, rows: await readings.latestPerDevice(site.id, deviceIds, new Date(now.getTime() - 7 * 24 * HOUR_MS), now) };
+  });
+  const latest = async () => {
+    const { now, rows } = await lastReadings();
+    return rows.filter((r) => now.getTime() - r.ts.getTime() <= (site.devices.get(r.deviceId)?.maxAgeS ?? options.maxAgeS) * 1000);
+  };
+
+  new Gauge({
+    name: 'ilot_device_last_reading_age_seconds',
+    help: 'Time since the last stored reading of each device, seconds (absent: none in the past week); compare with its max age for staleness',
+    labelNames: ['site', 'device'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const { now, rows } = await lastReadings();
+      for (const row of rows) this.set({ site: site.id, device: row.deviceId }, (now.getTime() - row.ts.getTime()) / 1000);
+    },
+  });
 
   new Gauge({
     name: 'ilot_site_grid_power_watts',

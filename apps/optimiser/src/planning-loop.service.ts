@@ -3,7 +3,7 @@ import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/dom
 import { topics } from '@ilot/mqtt';
 import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, LpSolver, plan, Schedule } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
-import { devicesOfKind, Site } from '@ilot/site';
+import { describeLiveness, deviceLiveness, devicesOfKind, Site } from '@ilot/site';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
@@ -27,6 +27,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private subscription: Subscription | undefined;
   private readonly consumerIds: string[];
   private readonly pvIds: string[];
+  private readonly deviceIds: string[];
   /** The run in flight, awaited at shutdown so that it never writes to a closed pool. */
   private inFlight: Promise<unknown> = Promise.resolve();
 
@@ -44,6 +45,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   ) {
     this.consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
     this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
+    this.deviceIds = [...site.devices.keys()];
   }
 
   async onModuleInit(): Promise<void> {
@@ -119,20 +121,31 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     return schedule;
   }
 
-  /** The îlot's recent state from the database; stale and offline devices are left out. */
+  /** The îlot's recent state from the database; stale and offline devices are left out, and `unavailable` says why. */
   private async observe(now: Date) {
-    const since = new Date(now.getTime() - this.config.ILOT_STATE_MAX_AGE_S * 1000);
-    const [latestRows, offline] = await Promise.all([this.readings.latestPerDevice(this.site.id, since), this.statuses.offlineDevices(this.site.id)]);
-    const offlineSet = new Set(offline);
-    const latest = new Map(latestRows.filter((r) => !offlineSet.has(r.deviceId) && r.ts <= now).map((r) => [r.deviceId, r]));
-    // The same history as the closed-loop replay (ilot simulate): 7 days of consumption and of PV, in slot means.
+    const defaultMaxAgeS = this.config.ILOT_STATE_MAX_AGE_S;
+    // A device heard from within the history window is stale when silent too long; one not heard from in it is silent.
     const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
     const historyFrom = new Date(historyTo.getTime() - 7 * 24 * HOUR_MS);
+    const [latestRows, offline] = await Promise.all([
+      this.readings.latestPerDevice(this.site.id, this.deviceIds, historyFrom, now),
+      this.statuses.offlineDevices(this.site.id),
+    ]);
+    const lastReadings = new Map(latestRows.map((r) => [r.deviceId, r]));
+    const latest = new Map<string, (typeof latestRows)[number]>();
+    const unavailable = new Map<string, string>();
+    for (const device of this.site.devices.values()) {
+      const reading = lastReadings.get(device.id);
+      const liveness = deviceLiveness(device, { lastReadingAt: reading?.ts, offlineSince: offline.get(device.id) }, now, defaultMaxAgeS);
+      if (liveness.state === 'live') latest.set(device.id, reading!);
+      else unavailable.set(device.id, describeLiveness(device.id, liveness, now));
+    }
+    // The same history as the closed-loop replay (ilot simulate): 7 days of consumption and of PV, in slot means.
     const samples = (ids: string[]) =>
       this.readings
         .bucketedSum(this.site.id, ids, historyFrom, historyTo, this.config.ILOT_PLAN_SLOT_MINUTES)
         .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
     const [consumptionHistory, pvHistory] = await Promise.all([samples(this.consumerIds), samples(this.pvIds)]);
-    return { latest, consumptionHistory, pvHistory };
+    return { latest, unavailable, consumptionHistory, pvHistory };
   }
 }

@@ -5,8 +5,10 @@ import { devicesOfKind, Site } from '@ilot/site';
 import { localDayKind, priceAt } from '@ilot/tariffs';
 
 export interface SiteObservations {
-  /** Latest fresh reading per device (stale ones already left out). */
+  /** Latest fresh reading per device (stale and offline ones already left out). */
   latest: ReadonlyMap<string, { ts: Date; powerW: number; socPct: number | null }>;
+  /** Why a device has no entry in `latest` (offline, stale, silent), as `describeLiveness` says it. */
+  unavailable?: ReadonlyMap<string, string>;
   /** Bucket means of the îlot's non-controllable consumption over the past days. */
   consumptionHistory: PowerSample[];
   /** Bucket means of the îlot's total PV production over the past day (the clearness to expect). */
@@ -30,7 +32,8 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
   const fresh = consumers.filter((d) => observations.latest.has(d.id));
   // Stale or offline inputs are never silently used: they are named, and the consumption they miss is scaled from the fresh ones.
   for (const device of [...site.devices.values()])
-    if (device.kind !== 'grid' && device.kind !== 'battery' && !observations.latest.has(device.id)) excluded.push(`${device.id}: no fresh reading`);
+    if (device.kind !== 'grid' && device.kind !== 'battery' && !observations.latest.has(device.id))
+      excluded.push(observations.unavailable?.get(device.id) ?? `${device.id}: no fresh reading`);
   const latestConsumption = fresh.length
     ? { at: now, powerW: fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length) }
     : undefined;
@@ -69,7 +72,7 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
   const batteries = devicesOfKind(site, 'battery').flatMap((battery) => {
     const soc = observations.latest.get(battery.id)?.socPct;
     if (soc === null || soc === undefined) {
-      excluded.push(`${battery.id}: no fresh state of charge`);
+      excluded.push(observations.unavailable?.get(battery.id) ?? `${battery.id}: no fresh state of charge`);
       return [];
     }
     return [{ ...battery, socPct: soc }];

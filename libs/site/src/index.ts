@@ -2,3 +2,4 @@ export * from './site.schema';
 export * from './site';
 export * from './load-site';
 export * from './power-bounds';
+export * from './liveness';

@@ -8,14 +8,23 @@ const efficiency = z.number().finite().gt(0).max(1);
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
 const window = z.string().refine((s) => s.split('-').length === 2 && s.split('-').every((p) => hhmm.test(p)), 'must be "HH:MM-HH:MM"');
 
-const gridDevice = z.strictObject({ id, kind: z.literal('grid') });
+/** Every device may say how long it may stay silent before its readings are stale (default: the optimiser's ILOT_STATE_MAX_AGE_S). */
+const maxAgeS = positive.optional();
+const gridDevice = z.strictObject({ id, kind: z.literal('grid'), maxAgeS });
 /** `profile` tells the simulators which measured load shape drives this meter. */
-const meterDevice = z.strictObject({ id, kind: z.literal('meter'), annualKWh: positive, profile: z.enum(['flat', 'office', 'school', 'shop']).optional() });
-const pvDevice = z.strictObject({ id, kind: z.literal('pv'), peakW: positive });
+const meterDevice = z.strictObject({
+  id,
+  kind: z.literal('meter'),
+  maxAgeS,
+  annualKWh: positive,
+  profile: z.enum(['flat', 'office', 'school', 'shop']).optional(),
+});
+const pvDevice = z.strictObject({ id, kind: z.literal('pv'), maxAgeS, peakW: positive });
 const batteryDevice = z
   .strictObject({
     id,
     kind: z.literal('battery'),
+    maxAgeS,
     capacityWh: positive,
     maxChargeW: positive,
     maxDischargeW: positive,
@@ -29,16 +38,18 @@ const heatPumpDevice = z
   .strictObject({
     id,
     kind: z.literal('heat_pump'),
+    maxAgeS,
     ratedW: positive,
     maxShedW: nonNegative.default(0),
     maxShedMinutes: nonNegative.default(0),
     annualKWh: positive.optional(),
   })
   .refine((d) => d.maxShedW <= d.ratedW, { message: 'maxShedW must not exceed ratedW', path: ['maxShedW'] });
-const evChargerDevice = z.strictObject({ id, kind: z.literal('ev_charger'), maxW: positive });
+const evChargerDevice = z.strictObject({ id, kind: z.literal('ev_charger'), maxAgeS, maxW: positive });
 const flexibleLoadDevice = z.strictObject({
   id,
   kind: z.literal('flexible_load'),
+  maxAgeS,
   maxShedW: nonNegative,
   maxShedMinutes: nonNegative,
   ratedW: positive.optional(),

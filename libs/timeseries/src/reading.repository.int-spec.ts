@@ -46,7 +46,7 @@ describe('ReadingRepository on the real PostgreSQL', () => {
       [reading('m1', 0, 1000), reading('m1', 5, 3000), reading('m1', 20, 500), reading('m2', 0, 200), reading('m2', 16, 400)],
       at(30),
     );
-    const latest = await repository.latestPerDevice('demo', at(0));
+    const latest = await repository.latestPerDevice('demo', ['m1', 'm2', 'absent'], at(0));
     expect(Object.fromEntries(latest.filter((l) => l.deviceId.startsWith('m')).map((l) => [l.deviceId, l.powerW]))).toEqual({ m1: 500, m2: 400 });
     const buckets = await repository.bucketedSum('demo', ['m1', 'm2'], at(0), at(30), 15);
     expect(buckets.map((b) => [b.bucket.toISOString(), b.powerW, b.devices])).toEqual([

@@ -56,13 +56,15 @@ export class ReadingRepository {
     await this.db.query('SELECT pg_notify($1, $2)', [READINGS_CHANNEL, siteId]);
   }
 
-  /** The newest reading of every device of a site since `since`. */
-  async latestPerDevice(siteId: string, since: Date): Promise<LatestReading[]> {
+  /** The newest reading of each device given, stamped in [since, until]; one index probe per device. */
+  async latestPerDevice(siteId: string, deviceIds: readonly string[], since: Date, until = new Date(8.64e15)): Promise<LatestReading[]> {
     const rows: Array<{ device_id: string; ts: Date; power_w: number; soc_pct: number | null }> = await this.db.query(
-      `SELECT DISTINCT ON (device_id) device_id, ts, power_w, soc_pct
-         FROM readings WHERE site_id = $1 AND ts >= $2
-        ORDER BY device_id, ts DESC`,
-      [siteId, since.toISOString()],
+      `SELECT d.device_id, r.ts, r.power_w, r.soc_pct
+         FROM unnest($2::text[]) AS d(device_id)
+         CROSS JOIN LATERAL (SELECT ts, power_w, soc_pct FROM readings
+                              WHERE site_id = $1 AND device_id = d.device_id AND ts >= $3 AND ts <= $4
+                              ORDER BY ts DESC LIMIT 1) r`,
+      [siteId, deviceIds, since.toISOString(), until.toISOString()],
     );
     return rows.map((r) => ({ deviceId: r.device_id, ts: r.ts, powerW: r.power_w, socPct: r.soc_pct }));
   }
