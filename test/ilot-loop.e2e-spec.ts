@@ -65,7 +65,7 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       void client.subscribeAsync(`ilot/v1/${siteId}/schedule`, { qos: 1 });
     });
     await client.endAsync();
-    expect(schedule).toMatchObject({ siteId, status: 'optimal', solver: 'javascript-lp-solver', slotMinutes: 15 });
+    expect(schedule).toMatchObject({ siteId, status: 'optimal', solver: 'highs', slotMinutes: 15 });
     expect((schedule.slots as unknown[]).length).toBe(96);
   });
 

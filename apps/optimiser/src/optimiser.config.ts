@@ -1,4 +1,5 @@
 import { loadConfig } from '@ilot/runtime';
+import { SOLVER_NAMES } from '@ilot/optimiser';
 import { z } from 'zod';
 
 /** The optimiser app's variables (README, "Environment variables"). Durations in simulated time unless said. */
@@ -18,6 +19,8 @@ export const optimiserEnvSchema = z.object({
   /** Wall-clock budget of one solve, real milliseconds. */
   ILOT_SOLVE_TIMEOUT_MS: z.coerce.number().int().min(10).default(10_000),
   ILOT_CYCLING_COST_EUR_PER_KWH: z.coerce.number().min(0).default(0.03),
+  /** LP solver: HiGHS (WebAssembly) for real îlots, javascript-lp-solver for small ones and cross-checks. */
+  ILOT_PLAN_SOLVER: z.enum(SOLVER_NAMES).default('highs'),
 });
 
 export type OptimiserConfig = z.infer<typeof optimiserEnvSchema>;

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
+import { loadSolver } from '@ilot/optimiser';
 import type { Site } from '@ilot/site';
 import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
@@ -8,7 +9,7 @@ import { Registry } from 'prom-client';
 import { CommandDispatcher } from './command-dispatcher';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
-import { OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
+import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { PlanningLoopService } from './planning-loop.service';
 import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
 
@@ -20,6 +21,7 @@ export class OptimiserModule {
       module: OptimiserModule,
       providers: [
         { provide: OPTIMISER_CONFIG, useValue: config },
+        { provide: LP_SOLVER, useFactory: () => loadSolver(config.ILOT_PLAN_SOLVER) },
         {
           provide: OPTIMISER_MQTT,
           useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry) => createAppMqttClient(runtime, readiness, 'optimiser'),

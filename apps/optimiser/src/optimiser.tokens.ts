@@ -1,2 +1,3 @@
 export const OPTIMISER_CONFIG = Symbol('OPTIMISER_CONFIG');
 export const OPTIMISER_MQTT = Symbol('OPTIMISER_MQTT');
+export const LP_SOLVER = Symbol('LP_SOLVER');

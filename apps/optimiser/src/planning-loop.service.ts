@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { topics } from '@ilot/mqtt';
-import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, LpSolver, plan, Schedule } from '@ilot/optimiser';
+import { batteryCommands, buildPlanInput, LpSolver, plan, Schedule } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, Site } from '@ilot/site';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
@@ -11,7 +11,7 @@ import { catchError, defer, EMPTY, exhaustMap, Subscription } from 'rxjs';
 import { CommandDispatcher } from './command-dispatcher';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
-import { OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
+import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { planTriggers, PlanTrigger } from './plan-triggers';
 import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
 
@@ -23,7 +23,6 @@ import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
 @Injectable()
 export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('PlanningLoop');
-  private readonly solver: LpSolver = new JavascriptLpSolverAdapter();
   private subscription: Subscription | undefined;
   private readonly consumerIds: string[];
   private readonly pvIds: string[];
@@ -36,6 +35,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OPTIMISER_CONFIG) private readonly config: OptimiserConfig,
     @Inject(OPTIMISER_MQTT) private readonly mqtt: MqttClient,
+    @Inject(LP_SOLVER) private readonly solver: LpSolver,
     private readonly readings: ReadingRepository,
     private readonly statuses: DeviceStatusRepository,
     private readonly plans: PlanRepository,

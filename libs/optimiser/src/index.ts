@@ -10,3 +10,5 @@ export * from './plan';
 export * from './plan-input.builder';
 export * from './battery-commands';
 export * from './schedule-cost';
+export * from './highs.adapter';
+export * from './solvers';

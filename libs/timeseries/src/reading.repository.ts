@@ -57,14 +57,14 @@ export class ReadingRepository {
   }
 
   /** The newest reading of each device given, stamped in [since, until]; one index probe per device. */
-  async latestPerDevice(siteId: string, deviceIds: readonly string[], since: Date, until = new Date(8.64e15)): Promise<LatestReading[]> {
+  async latestPerDevice(siteId: string, deviceIds: readonly string[], since: Date, until?: Date): Promise<LatestReading[]> {
     const rows: Array<{ device_id: string; ts: Date; power_w: number; soc_pct: number | null }> = await this.db.query(
       `SELECT d.device_id, r.ts, r.power_w, r.soc_pct
          FROM unnest($2::text[]) AS d(device_id)
          CROSS JOIN LATERAL (SELECT ts, power_w, soc_pct FROM readings
                               WHERE site_id = $1 AND device_id = d.device_id AND ts >= $3 AND ts <= $4
                               ORDER BY ts DESC LIMIT 1) r`,
-      [siteId, deviceIds, since.toISOString(), until.toISOString()],
+      [siteId, deviceIds, since.toISOString(), until?.toISOString() ?? 'infinity'],
     );
     return rows.map((r) => ({ deviceId: r.device_id, ts: r.ts, powerW: r.power_w, socPct: r.soc_pct }));
   }
