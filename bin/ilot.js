@@ -7,4 +7,6 @@ if (!existsSync(entry)) {
   console.error('ilot: the project is not built yet: run `npm run build` in ' + join(__dirname, '..'));
   process.exit(1);
 }
-process.exitCode = require(entry).runCli(process.argv.slice(2));
+require(entry)
+  .runCli(process.argv.slice(2))
+  .then((code) => (process.exitCode = code));

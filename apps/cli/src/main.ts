@@ -1,20 +1,27 @@
 import { SiteValidationError } from '@ilot/site';
 import { parseArgs, UsageError } from './args';
+import { InputsCsvError } from './inputs-csv';
+import { optimiseCommand } from './optimise.command';
 import { simulateCommand } from './simulate.command';
+import { PlanInputError } from '@ilot/optimiser';
 
 const USAGE = `usage:
   ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT]
       closed-loop replay on the shipped real profiles: optimised plan, self-consumption rule and idle battery side by side
-  ilot optimise ...   (coming with the optimiser issue)
+  ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]
+      plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule
   ilot report ...     (coming with the reports issue)`;
 
 /** The `ilot` command line. Exit codes: 0 done, 1 failed, 2 usage or input error. */
-export function runCli(argv: readonly string[], log: (line: string) => void = console.log): number {
+export async function runCli(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
   try {
     const { command, options } = parseArgs(argv);
     switch (command) {
       case 'simulate':
         simulateCommand(options, log);
+        return 0;
+      case 'optimise':
+        await optimiseCommand(options, log);
         return 0;
       case undefined:
       case 'help':
@@ -25,7 +32,7 @@ export function runCli(argv: readonly string[], log: (line: string) => void = co
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SiteValidationError) {
+    if (error instanceof UsageError || error instanceof SiteValidationError || error instanceof InputsCsvError || error instanceof PlanInputError) {
       console.error(`ilot: ${error.message}\n\n${USAGE}`);
       return 2;
     }
@@ -34,4 +41,4 @@ export function runCli(argv: readonly string[], log: (line: string) => void = co
   }
 }
 
-if (require.main === module) process.exitCode = runCli(process.argv.slice(2));
+if (require.main === module) void runCli(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -1,0 +1,62 @@
+/** Forecasts read from `ilot optimise --inputs`: header `ts,device,powerW`, one row per device and slot start. */
+export interface ForecastSeries {
+  slotStarts: Date[];
+  slotMinutes: number;
+  powerW: Map<string, number[]>;
+}
+
+export class InputsCsvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`inputs CSV: ${problems.slice(0, 20).join('; ')}${problems.length > 20 ? `; and ${problems.length - 20} more` : ''}`);
+  }
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses and checks the long-format CSV: slots from `start` on, evenly spaced (5 to 60 minutes),
+ * every device given exactly once per slot. Every problem is reported with its line number.
+ */
+export function parseInputsCsv(text: string, start: Date): ForecastSeries {
+  const lines = text.split(/\r?\n/);
+  const problems: string[] = [];
+  if (lines[0]?.trim().replace(/\s*,\s*/g, ',') !== 'ts,device,powerW') throw new InputsCsvError([`line 1: header must be "ts,device,powerW"`]);
+  const values = new Map<number, Map<string, number>>();
+  lines.slice(1).forEach((line, i) => {
+    const lineNo = i + 2;
+    if (line.trim() === '') return;
+    const cells = line.split(',').map((c) => c.trim());
+    if (cells.length !== 3) return problems.push(`line ${lineNo}: ${cells.length} fields, expected 3`);
+    const [ts, device, power] = cells;
+    const atMs = ISO_INSTANT.test(ts) ? Date.parse(ts) : NaN;
+    if (Number.isNaN(atMs)) return problems.push(`line ${lineNo}: ts "${ts}" is not an ISO 8601 instant with a zone`);
+    const powerW = power === '' ? NaN : Number(power);
+    if (!Number.isFinite(powerW)) return problems.push(`line ${lineNo}: powerW "${power}" is not a finite number`);
+    if (atMs < start.getTime()) return;
+    const slot = values.get(atMs) ?? new Map<string, number>();
+    if (slot.has(device)) return problems.push(`line ${lineNo}: a second value for ${device} at ${new Date(atMs).toISOString()}`);
+    slot.set(device, powerW);
+    values.set(atMs, slot);
+  });
+  if (problems.length) throw new InputsCsvError(problems);
+
+  const startsMs = [...values.keys()].sort((a, b) => a - b);
+  if (startsMs[0] !== start.getTime()) throw new InputsCsvError([`no row at --start ${start.toISOString()}: the first slot must start there`]);
+  if (startsMs.length < 2) throw new InputsCsvError(['at least two slots are needed']);
+  const slotMs = startsMs[1] - startsMs[0];
+  const slotMinutes = slotMs / 60_000;
+  if (![5, 10, 15, 30, 60].includes(slotMinutes)) throw new InputsCsvError([`slots are ${slotMinutes} minutes apart; 5, 10, 15, 30 or 60 are supported`]);
+  startsMs.forEach((ms, t) => {
+    if (ms !== startsMs[0] + t * slotMs) problems.push(`slot ${new Date(ms).toISOString()} breaks the ${slotMinutes}-minute spacing`);
+  });
+  const devices = [...new Set([...values.values()].flatMap((slot) => [...slot.keys()]))].sort();
+  const powerW = new Map(devices.map((d) => [d, [] as number[]]));
+  for (const ms of startsMs)
+    for (const device of devices) {
+      const value = values.get(ms)!.get(device);
+      if (value === undefined) problems.push(`no value for ${device} at ${new Date(ms).toISOString()}`);
+      else powerW.get(device)!.push(value);
+    }
+  if (problems.length) throw new InputsCsvError(problems);
+  return { slotStarts: startsMs.map((ms) => new Date(ms)), slotMinutes, powerW };
+}

@@ -1,0 +1,49 @@
+import { loadSolver, plan, planInputFromForecasts, SOLVER_NAMES, type Schedule, type SolverName } from '@ilot/optimiser';
+import { loadSiteFile } from '@ilot/site';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { required, UsageError } from './args';
+import { parseInputsCsv } from './inputs-csv';
+
+/**
+ * `ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]`:
+ * plans offline from given forecasts and writes the schedule document (DESIGN.md, "CLI").
+ */
+export async function optimiseCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<Schedule> {
+  const site = loadSiteFile(required(options, 'site'));
+  const inputsPath = required(options, 'inputs');
+  const out = required(options, 'out');
+  const start = new Date(required(options, 'start'));
+  if (Number.isNaN(start.getTime())) throw new UsageError('--start must be an ISO 8601 instant');
+  const solverName = (options.get('solver')?.[0] ?? 'highs') as SolverName;
+  if (!SOLVER_NAMES.includes(solverName)) throw new UsageError(`--solver must be one of ${SOLVER_NAMES.join(', ')}`);
+  const socPct = new Map(
+    (options.get('soc') ?? []).map((pair) => {
+      const match = /^([a-z0-9-]+)=(\d+(\.\d+)?)$/.exec(pair);
+      if (!match) throw new UsageError(`--soc "${pair}": expected DEVICE=PCT, e.g. bat-1=60`);
+      return [match[1], Number(match[2])] as const;
+    }),
+  );
+
+  let text: string;
+  try {
+    text = readFileSync(inputsPath, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--inputs ${inputsPath}: ${(error as Error).message}`);
+  }
+  const forecasts = parseInputsCsv(text, start);
+  const input = planInputFromForecasts(site, forecasts, { socPct });
+  const solver = await loadSolver(solverName);
+  const outcome = plan(input, solver);
+  const schedule = outcome.schedule;
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(schedule, null, 2) + '\n');
+  log(
+    `${site.name}: ${forecasts.slotStarts.length} slots of ${forecasts.slotMinutes} min from ${start.toISOString()}: ${schedule.status} (${schedule.solver}), ` +
+      `objective ${schedule.objectiveEur.toFixed(2)} EUR, solved in ${outcome.solveMs.toFixed(0)} ms` +
+      (schedule.violations.length ? `, ${schedule.violations.length} slot(s) above the contracted power` : ''),
+  );
+  if (schedule.reason) log(`fallback: ${schedule.reason}`);
+  log(`written: ${out}`);
+  return schedule;
+}
