@@ -124,7 +124,8 @@ export function planInputFromForecasts(
   for (const [deviceId, soc] of options.socPct ?? []) {
     const device = site.devices.get(deviceId);
     if (device?.kind !== 'battery') problems.push(`--soc ${deviceId}: no battery "${deviceId}" in site "${site.id}"`);
-    else if (!(soc >= device.minSocPct && soc <= device.maxSocPct)) problems.push(`--soc ${deviceId}=${soc}: must be within ${device.minSocPct}-${device.maxSocPct} %`);
+    else if (!(soc >= device.minSocPct && soc <= device.maxSocPct))
+      problems.push(`--soc ${deviceId}=${soc}: must be within ${device.minSocPct}-${device.maxSocPct} %`);
   }
   if (problems.length) throw new PlanInputError(problems);
 
