@@ -45,7 +45,7 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
 
   async onModuleInit(): Promise<void> {
     this.mqtt = await this.connect((client) => {
-      this.acks = new DeferredPubacks(client);
+      this.acks = new DeferredPubacks(client, this.maxInflight);
       client.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
     });
     // Several instances share the load through an MQTT 5 shared subscription; aedes (MQTT 3.1.1) has none.

@@ -12,14 +12,16 @@ function fakeClient() {
       cb?.();
     },
   });
-  // What mqtt.js does after emitting a message: send its PUBACK through the (wrapped) packet writer.
-  const sendPuback = (messageId: number) => client._sendPacket({ cmd: 'puback', messageId });
+  /** How many times mqtt.js's reader was told to take the next packet. */
+  const reader = { released: 0 };
+  // What mqtt.js does after emitting a message: send its PUBACK through the (wrapped) packet writer, then read on when called back.
+  const sendPuback = (messageId: number) => client._sendPacket({ cmd: 'puback', messageId }, () => void reader.released++);
   const deliver = (acks: DeferredPubacks, messageId: number) => {
     const safe = acks.hold({ cmd: 'publish', qos: 1, messageId } as IPublishPacket);
     sendPuback(messageId);
     return safe;
   };
-  return { client: client as unknown as MqttClient & EventEmitter, sent, deliver, sendPuback };
+  return { client: client as unknown as MqttClient & EventEmitter, sent, deliver, sendPuback, reader };
 }
 
 describe('DeferredPubacks', () => {
@@ -50,6 +52,18 @@ describe('DeferredPubacks', () => {
     expect(sent).toEqual([]);
     first();
     expect(sent).toEqual([7, 8, 7]);
+  });
+
+  it('stops reading past maxHeld unacknowledged messages and reads on once one is acked (memory bounded whatever the broker sends)', () => {
+    const { client, sent, deliver, reader } = fakeClient();
+    const acks = new DeferredPubacks(client, 2);
+    const [a] = [1, 2].map((id) => deliver(acks, id));
+    expect(reader.released).toBe(2);
+    deliver(acks, 3);
+    expect(reader.released).toBe(2); // the third message is one too many: the reader waits
+    a();
+    expect(sent).toEqual([1]);
+    expect(reader.released).toBe(3);
   });
 
   it('drops what is held when the connection closes: the broker redelivers it, and a late "safe" sends nothing', () => {

@@ -23,8 +23,10 @@ interface Held {
  * Mosquitto 2.0.11 ignores Receive Maximum when it resumes a session with a backlog (measured:
  * 76k messages sent unacknowledged, packet identifiers reused while still in flight). Entries are
  * therefore kept by arrival, not by packet identifier: PUBACKs still go out one per message in
- * arrival order, which is the order the broker matches them in. `held` exposes the count so the
- * app can report it. A lost connection drops the parked PUBACKs (the broker redelivers those
+ * arrival order, which is the order the broker matches them in; and past `maxHeld` held messages
+ * the adapter stops mqtt.js's reader (it withholds the write callback mqtt.js waits for before
+ * the next packet), so the socket fills and TCP holds the broker back: memory stays bounded
+ * whatever the broker does. `held` exposes the count so the app can report it. A lost connection drops the parked PUBACKs (the broker redelivers those
  * messages; storage is idempotent). Relies on mqtt.js 5 internals (`_sendPacket`, which sends a
  * message's PUBACK right after emitting it): pinned to major 5, covered by unit and integration tests.
  */
@@ -36,8 +38,14 @@ export class DeferredPubacks {
   private justEmitted: Held | undefined;
   private readonly originalSend: SendPacket;
   private generation = 0;
+  /** mqtt.js's "take the next packet" callback, parked while too many messages are held. */
+  private parkedReader: (() => void) | undefined;
 
-  constructor(private readonly client: MqttClient) {
+  /** `maxHeld`: past this many unacknowledged messages the reader stops taking packets (TCP backpressure) until some are acked. */
+  constructor(
+    private readonly client: MqttClient,
+    private readonly maxHeld = Infinity,
+  ) {
     const internals = client as unknown as { _sendPacket: SendPacket };
     this.originalSend = internals._sendPacket.bind(client);
     internals._sendPacket = (packet, cb, ...rest) => {
@@ -45,7 +53,9 @@ export class DeferredPubacks {
       if (packet.cmd !== 'puback' || !held || held.messageId !== packet.messageId) return this.originalSend(packet, cb, ...rest);
       this.justEmitted = undefined;
       held.ack = () => this.originalSend(packet, undefined, ...rest);
-      cb?.(); // let the reader take the next packet now
+      // Let the reader take the next packet now, unless the broker overruns the window (see above).
+      if (this.held > this.maxHeld) this.parkedReader = () => cb?.();
+      else cb?.();
       this.release();
     };
     client.on('close', () => this.dropAll());
@@ -87,6 +97,11 @@ export class DeferredPubacks {
       held.ack();
     }
     if (corked) this.client.stream?.uncork();
+    if (this.parkedReader && this.held <= this.maxHeld) {
+      const resume = this.parkedReader;
+      this.parkedReader = undefined;
+      resume();
+    }
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.head = 0;
@@ -98,5 +113,7 @@ export class DeferredPubacks {
     this.order = [];
     this.head = 0;
     this.justEmitted = undefined;
+    // The parked reader belonged to the closed connection's stream; mqtt.js reads a new one with a new reader.
+    this.parkedReader = undefined;
   }
 }
