@@ -1,5 +1,5 @@
 import { LpModel, LpModelBuilder } from './lp-model';
-import { PlanInput } from './plan-input';
+import { PLAN_DEFAULTS, PlanInput } from './plan-input';
 
 /** Where each decision variable sits in the model, for decodeSchedule. Units inside the LP: kW, kWh, EUR. */
 export interface ModelIndex {
@@ -8,6 +8,12 @@ export interface ModelIndex {
   importExcessKw: number[];
   batteries: Array<{ chargeKw: number[]; dischargeKw: number[]; energyKwh: number[] }>;
   pvCurtailKw: number[][];
+  flexibleLoads: Array<{ shedKw: number[]; recoverKw: number[]; debtKwh: number[] }>;
+  /** Per EV: its charging power per slot (undefined after departure) and the energy it lacks at departure. */
+  evs: Array<{ chargeKw: Array<number | undefined>; shortfallKwh: number }>;
+  /** Per effacement window: the slots it covers and the import above its cap in each. */
+  effacements: Array<{ slots: number[]; excessKw: number[] }>;
+  peakKw?: number;
 }
 
 /**
@@ -32,12 +38,16 @@ export function buildModel(input: PlanInput): BuiltModel {
   const b = new LpModelBuilder();
   const hours = input.slotMinutes / 60;
   const slotCount = input.slots.length;
-  const index: ModelIndex = { importKw: [], exportKw: [], importExcessKw: [], batteries: [], pvCurtailKw: [] };
-  const minImportPrice = Math.min(...input.slots.map((s) => s.importEurPerKWh));
+  const index: ModelIndex = { importKw: [], exportKw: [], importExcessKw: [], batteries: [], pvCurtailKw: [], flexibleLoads: [], evs: [], effacements: [] };
+  // Stored energy is never worth less than nothing (it can be held), even when prices go negative.
+  const minImportPrice = Math.max(Math.min(...input.slots.map((s) => s.importEurPerKWh)), 0);
 
   input.slots.forEach((slot, t) => {
     index.importKw.push(b.addVariable(`import[${t}]`, 0, Infinity, slot.importEurPerKWh * hours));
-    index.exportKw.push(b.addVariable(`export[${t}]`, 0, input.connection.exportLimitW / 1000, -slot.exportEurPerKWh * hours));
+    // The connection is metered net: a kWh exported never earns more than a kWh not imported (MODEL.md), which keeps
+    // import and export from running together even when the import price falls below the feed-in price.
+    const exportEurPerKWh = slot.exportEurPerKWh < slot.importEurPerKWh ? slot.exportEurPerKWh : slot.importEurPerKWh - TIE_BREAK_EUR_PER_KWH;
+    index.exportKw.push(b.addVariable(`export[${t}]`, 0, input.connection.exportLimitW / 1000, -exportEurPerKWh * hours));
     index.importExcessKw.push(b.addVariable(`importExcess[${t}]`, 0, Infinity, input.importLimitPenaltyEurPerKWh * hours));
   });
   input.batteries.forEach((battery, k) => {
@@ -69,8 +79,73 @@ export function buildModel(input: PlanInput): BuiltModel {
     index.pvCurtailKw.push(input.slots.map((_, t) => b.addVariable(`curtail[${p}][${t}]`, 0, Math.max(pv.forecastW[t], 0) / 1000, 0)));
   });
 
+  (input.flexibleLoads ?? []).forEach((load, l) => {
+    const vars = { shedKw: [] as number[], recoverKw: [] as number[], debtKwh: [] as number[] };
+    const maxDebtKwh = ((load.maxShedW / 1000) * load.maxShedMinutes) / 60;
+    for (let t = 0; t < slotCount; t++) {
+      const baselineKw = Math.max(load.baselineW[t], 0) / 1000;
+      vars.shedKw.push(b.addVariable(`shed[${l}][${t}]`, 0, Math.min(load.maxShedW / 1000, baselineKw), PLAN_DEFAULTS.sheddingCostEurPerKWh * hours));
+      vars.recoverKw.push(b.addVariable(`recover[${l}][${t}]`, 0, Math.max(load.ratedW / 1000 - baselineKw, 0), 0));
+      // Energy owed (recoveryRatio of what was shed, not yet recovered) at the end of slot t: bounded for comfort, paid back by the end.
+      vars.debtKwh.push(b.addVariable(`debt[${l}][${t}]`, 0, t === slotCount - 1 ? 0 : maxDebtKwh, 0));
+    }
+    for (let t = 0; t < slotCount; t++) {
+      // debt[t] = debt[t-1] + h·recoveryRatio·shed[t] - h·recover[t]
+      const terms: Array<[number, number]> = [
+        [vars.debtKwh[t], 1],
+        [vars.shedKw[t], -hours * load.recoveryRatio],
+        [vars.recoverKw[t], hours],
+      ];
+      if (t > 0) terms.push([vars.debtKwh[t - 1], -1]);
+      b.addConstraint(`debt[${l}][${t}]`, terms, 0, 0);
+    }
+    index.flexibleLoads.push(vars);
+  });
+  (input.evs ?? []).forEach((ev, e) => {
+    const chargeKw = input.slots.map((slot, t) => (slot.start < ev.departure ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0) : undefined));
+    const shortfallKwh = b.addVariable(`evShortfall[${e}]`, 0, Infinity, PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh);
+    // Σ h·charge[t] + shortfall >= energy needed
+    const terms: Array<[number, number]> = chargeKw.flatMap((v) => (v === undefined ? [] : [[v, hours] as [number, number]]));
+    b.addConstraint(`evEnergy[${e}]`, [...terms, [shortfallKwh, 1]], ev.energyNeededWh / 1000, Infinity);
+    index.evs.push({ chargeKw, shortfallKwh });
+  });
+  (input.effacements ?? []).forEach((window, w) => {
+    const slots = input.slots.flatMap((slot, t) => (slot.start >= window.start && slot.start < window.end ? [t] : []));
+    const excessKw = slots.map((t) => {
+      const excess = b.addVariable(`effacementExcess[${w}][${t}]`, 0, Infinity, window.penaltyEurPerKWh * hours);
+      // import - excess <= cap
+      b.addConstraint(
+        `effacement[${w}][${t}]`,
+        [
+          [index.importKw[t], 1],
+          [excess, -1],
+        ],
+        -Infinity,
+        window.importCapW / 1000,
+      );
+      return excess;
+    });
+    index.effacements.push({ slots, excessKw });
+  });
+  if (input.peak) {
+    const peakKw = b.addVariable('peak', input.peak.peakSoFarW / 1000, Infinity, input.peak.eurPerKW);
+    b.addObjectiveOffset(-input.peak.eurPerKW * (input.peak.peakSoFarW / 1000)); // only the increase costs
+    input.slots.forEach((_, t) =>
+      b.addConstraint(
+        `peak[${t}]`,
+        [
+          [index.importKw[t], 1],
+          [peakKw, -1],
+        ],
+        -Infinity,
+        0,
+      ),
+    );
+    index.peakKw = peakKw;
+  }
+
   input.slots.forEach((slot, t) => {
-    // Energy balance: import - export + Σ discharge - Σ charge - Σ curtail = consumption - Σ pv
+    // Energy balance: import - export + Σ discharge - Σ charge - Σ curtail + Σ shed - Σ recover - Σ ev = consumption - Σ pv
     const pvKw = input.pvs.reduce((sum, pv) => sum + Math.max(pv.forecastW[t], 0), 0) / 1000;
     const terms: Array<[number, number]> = [
       [index.importKw[t], 1],
@@ -78,6 +153,8 @@ export function buildModel(input: PlanInput): BuiltModel {
     ];
     for (const battery of index.batteries) terms.push([battery.dischargeKw[t], 1], [battery.chargeKw[t], -1]);
     for (const curtail of index.pvCurtailKw) terms.push([curtail[t], -1]);
+    for (const load of index.flexibleLoads) terms.push([load.shedKw[t], 1], [load.recoverKw[t], -1]);
+    for (const ev of index.evs) if (ev.chargeKw[t] !== undefined) terms.push([ev.chargeKw[t]!, -1]);
     const rhs = slot.consumptionW / 1000 - pvKw;
     b.addConstraint(`balance[${t}]`, terms, rhs, rhs);
     // Contracted import power, soft: import - excess <= limit

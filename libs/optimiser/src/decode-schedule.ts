@@ -25,8 +25,21 @@ export function decodeSchedule(
     input.pvs.forEach((pv, p) => {
       devices[pv.id] = { setpointW: round(v[index.pvCurtailKw[p][t]] * 1000) };
     });
+    (input.flexibleLoads ?? []).forEach((load, l) => {
+      const vars = index.flexibleLoads[l];
+      devices[load.id] = { setpointW: round(v[vars.shedKw[t]] * 1000), recoveryW: round(v[vars.recoverKw[t]] * 1000) };
+    });
+    (input.evs ?? []).forEach((ev, e) => {
+      const charge = index.evs[e].chargeKw[t];
+      devices[ev.id] = { setpointW: charge === undefined ? 0 : round(v[charge] * 1000) };
+    });
     const excessW = v[index.importExcessKw[t]] * 1000;
     if (excessW > 1) violations.push({ constraint: 'importLimit', slotStart: slot.start.toISOString(), amountW: round(excessW) });
+    (input.effacements ?? []).forEach((window, w) => {
+      const at = index.effacements[w].slots.indexOf(t);
+      const overW = at < 0 ? 0 : v[index.effacements[w].excessKw[at]] * 1000;
+      if (overW > 1) violations.push({ constraint: 'effacement', id: window.id, slotStart: slot.start.toISOString(), amountW: round(overW) });
+    });
     return {
       start: slot.start.toISOString(),
       gridW: round((v[index.importKw[t]] - v[index.exportKw[t]]) * 1000),
@@ -34,6 +47,10 @@ export function decodeSchedule(
       pvW: round(input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0)),
       devices,
     };
+  });
+  (input.evs ?? []).forEach((ev, e) => {
+    const lackingWh = v[index.evs[e].shortfallKwh] * 1000;
+    if (lackingWh > 1) violations.push({ constraint: 'evEnergy', id: ev.id, slotStart: ev.departure.toISOString(), amountWh: round(lackingWh) });
   });
   return {
     siteId: input.siteId,

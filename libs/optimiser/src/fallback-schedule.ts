@@ -10,11 +10,21 @@ import { Schedule } from './schedule';
 export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
   const hours = input.slotMinutes / 60;
   const soc = input.batteries.map((b) => b.socPct);
+  const evNeededWh = (input.evs ?? []).map((ev) => ev.energyNeededWh);
   let objectiveEur = 0;
   const slots = input.slots.map((slot, t) => {
     const pvW = input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0);
-    let netW = slot.consumptionW - pvW;
     const devices: Schedule['slots'][number]['devices'] = {};
+    // EVs charge at full power from now until they have what they need (what a plain charger does); loads are not shed.
+    let evW = 0;
+    (input.evs ?? []).forEach((ev, e) => {
+      const chargeW = slot.start < ev.departure ? Math.min(ev.maxW, evNeededWh[e] / hours) : 0;
+      evNeededWh[e] -= chargeW * hours;
+      evW += chargeW;
+      devices[ev.id] = { setpointW: Math.round(chargeW * 10) / 10 };
+    });
+    for (const load of input.flexibleLoads ?? []) devices[load.id] = { setpointW: 0, recoveryW: 0 };
+    let netW = slot.consumptionW + evW - pvW;
     input.batteries.forEach((battery, k) => {
       const { powerW, socPct } = applyBatteryPower(battery, soc[k], netW, hours);
       soc[k] = socPct;
@@ -29,6 +39,9 @@ export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
     objectiveEur += (gridW > 0 ? gridW * slot.importEurPerKWh : gridW * slot.exportEurPerKWh) * (hours / 1000);
     return { start: slot.start.toISOString(), gridW: Math.round(gridW * 10) / 10, consumptionW: slot.consumptionW, pvW, devices };
   });
+  const violations: Schedule['violations'] = (input.evs ?? []).flatMap((ev, e) =>
+    evNeededWh[e] > 1 ? [{ constraint: 'evEnergy' as const, id: ev.id, slotStart: ev.departure.toISOString(), amountWh: Math.round(evNeededWh[e]) }] : [],
+  );
   return {
     siteId: input.siteId,
     generatedAt: input.now.toISOString(),
@@ -37,7 +50,7 @@ export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
     objectiveEur: Math.round(objectiveEur * 10_000) / 10_000,
     slotMinutes: input.slotMinutes,
     reason,
-    violations: [],
+    violations,
     slots,
   };
 }

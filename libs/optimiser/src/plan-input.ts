@@ -21,6 +21,46 @@ export interface PlanPv {
   forecastW: number[];
 }
 
+/**
+ * A load the planner may shed and must pay back later (heat pump, water heater, flexible load).
+ * Its baseline is part of `PlanSlot.consumptionW`; the plan says how much of it to shed or recover.
+ */
+export interface PlanFlexibleLoad {
+  id: string;
+  /** Expected power without intervention, W per slot (same length as `slots`). */
+  baselineW: number[];
+  /** Most power the load may shed, W. */
+  maxShedW: number;
+  /** Rated power: recovery may run the load up to this, W. */
+  ratedW: number;
+  /** Comfort limit: energy shed and not yet recovered stays below maxShedW x maxShedMinutes (an LP stand-in for "at most this long"). */
+  maxShedMinutes: number;
+  /** Share of the shed energy that must be consumed again within the horizon (1 for heating and hot water). */
+  recoveryRatio: number;
+}
+
+/** An EV plugged in that needs energy by a departure time. Its charging is not part of `consumptionW`. */
+export interface PlanEv {
+  id: string;
+  maxW: number;
+  /** Energy the EV still needs, Wh. */
+  energyNeededWh: number;
+  /** It can charge in slots that start before this instant. */
+  departure: Date;
+}
+
+/**
+ * A demand-response window: during [start, end) the îlot's import stays below `importCapW`
+ * (an explicit cap, or a reference minus the reduction asked); each kWh above is paid `penaltyEurPerKWh`.
+ */
+export interface PlanEffacement {
+  id: string;
+  start: Date;
+  end: Date;
+  importCapW: number;
+  penaltyEurPerKWh: number;
+}
+
 /** The immutable snapshot the planner works from ("process image"): everything, including now. */
 export interface PlanInput {
   siteId: string;
@@ -34,6 +74,11 @@ export interface PlanInput {
   cyclingCostEurPerKWh: number;
   /** Penalty per kWh imported above the contracted power, EUR. */
   importLimitPenaltyEurPerKWh: number;
+  flexibleLoads?: PlanFlexibleLoad[];
+  evs?: PlanEv[];
+  effacements?: PlanEffacement[];
+  /** Capacity charge on the horizon's highest import, EUR per kW, above `peakSoFarW` (the month's peak so far). */
+  peak?: { eurPerKW: number; peakSoFarW: number };
 }
 
 /**
@@ -41,4 +86,13 @@ export interface PlanInput {
  * ~400 EUR/kWh installed lasting ~6000 full cycles costs 400 / (6000 x 2) = 0.033 EUR per kWh
  * charged or discharged. It keeps the planner from cycling for a margin smaller than the wear.
  */
-export const PLAN_DEFAULTS = { slotMinutes: 15, horizonSlots: 96, cyclingCostEurPerKWh: 0.03, importLimitPenaltyEurPerKWh: 5 } as const;
+export const PLAN_DEFAULTS = {
+  slotMinutes: 15,
+  horizonSlots: 96,
+  cyclingCostEurPerKWh: 0.03,
+  importLimitPenaltyEurPerKWh: 5,
+  /** Discomfort per kWh shed: shifting a load must save more than this. */
+  sheddingCostEurPerKWh: 0.01,
+  /** Per kWh an EV lacks at departure: far above any energy price, so it is charged whenever it can be. */
+  evShortfallPenaltyEurPerKWh: 2,
+} as const;

@@ -1,5 +1,5 @@
 import { exportW, importW } from '@ilot/domain';
-import { PlanInput } from './plan-input';
+import { PLAN_DEFAULTS, PlanInput } from './plan-input';
 import { Schedule } from './schedule';
 
 /**
@@ -10,7 +10,7 @@ import { Schedule } from './schedule';
  */
 export function scheduleCostEur(input: PlanInput, schedule: Schedule): number {
   const hours = input.slotMinutes / 60;
-  const minImportPrice = Math.min(...input.slots.map((s) => s.importEurPerKWh));
+  const minImportPrice = Math.max(Math.min(...input.slots.map((s) => s.importEurPerKWh)), 0);
   let costEur = 0;
   schedule.slots.forEach((slot, t) => {
     const price = input.slots[t];
@@ -19,7 +19,17 @@ export function scheduleCostEur(input: PlanInput, schedule: Schedule): number {
     const excessKWh = (Math.max(slot.gridW - input.connection.importLimitW, 0) * hours) / 1000;
     costEur += importKWh * price.importEurPerKWh - exportKWh * price.exportEurPerKWh + excessKWh * input.importLimitPenaltyEurPerKWh;
     for (const battery of input.batteries) costEur += (Math.abs(slot.devices[battery.id]?.setpointW ?? 0) * hours * input.cyclingCostEurPerKWh) / 1000;
+    for (const load of input.flexibleLoads ?? []) costEur += ((slot.devices[load.id]?.setpointW ?? 0) * hours * PLAN_DEFAULTS.sheddingCostEurPerKWh) / 1000;
+    for (const window of input.effacements ?? [])
+      if (price.start >= window.start && price.start < window.end)
+        costEur += (Math.max(slot.gridW - window.importCapW, 0) * hours * window.penaltyEurPerKWh) / 1000;
   });
+  for (const violation of schedule.violations)
+    if (violation.constraint === 'evEnergy') costEur += (violation.amountWh / 1000) * PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh;
+  if (input.peak) {
+    const peakW = Math.max(input.peak.peakSoFarW, ...schedule.slots.map((s) => s.gridW));
+    costEur += ((peakW - input.peak.peakSoFarW) / 1000) * input.peak.eurPerKW;
+  }
   const last = schedule.slots.at(-1);
   for (const battery of input.batteries) {
     const finalSocPct = last?.devices[battery.id]?.socPct ?? battery.socPct;

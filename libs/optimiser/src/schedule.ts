@@ -6,6 +6,8 @@ export interface ScheduleDevicePlan {
   setpointW: number;
   /** battery only: state of charge at the end of the slot. */
   socPct?: number;
+  /** flexible load only: power drawn above its baseline to recover energy shed earlier (>= 0). */
+  recoveryW?: number;
 }
 
 export interface ScheduleSlot {
@@ -18,11 +20,15 @@ export interface ScheduleSlot {
   devices: Record<string, ScheduleDevicePlan>;
 }
 
-export interface ConstraintViolation {
-  constraint: 'importLimit';
-  slotStart: string;
-  amountW: number;
-}
+/**
+ * A soft constraint the plan could not keep, and by how much: import above the contracted power or
+ * above an effacement cap in a slot (W), or energy an EV will lack at its departure (Wh, `slotStart`
+ * is the departure).
+ */
+export type ConstraintViolation =
+  | { constraint: 'importLimit'; slotStart: string; amountW: number }
+  | { constraint: 'effacement'; id: string; slotStart: string; amountW: number }
+  | { constraint: 'evEnergy'; id: string; slotStart: string; amountWh: number };
 
 export interface Schedule {
   siteId: string;

@@ -87,3 +87,22 @@ describe('HiGHS and javascript-lp-solver on the same models', () => {
     if (result.status === 'optimal') expect(result.values[0]).toBeCloseTo(5, 9);
   });
 });
+
+describe('net metering at the connection', () => {
+  it('never imports and exports in the same slot, even when the feed-in pays more than import costs', async () => {
+    const highs = await HighsSolverAdapter.load();
+    // Negative spot price with a fixed feed-in contract: importing 1 kWh to export it would "earn" 0.07 EUR.
+    const input = planInput({
+      consumptionW: [20_000, 20_000, 20_000, 20_000],
+      pvW: [60_000, 60_000, 0, 0],
+      importEurPerKWh: [-0.05, -0.05, 0.25, 0.25],
+      exportEurPerKWh: 0.02,
+      batteries: [battery({ socPct: 50 })],
+    });
+    const built = buildModel(input);
+    const result = highs.solve(built.model);
+    expect(result.status).toBe('optimal');
+    if (result.status !== 'optimal') return;
+    built.index.importKw.forEach((imp, t) => expect(Math.min(result.values[imp], result.values[built.index.exportKw[t]])).toBeLessThan(1e-6));
+  });
+});

@@ -55,3 +55,15 @@ export function localDayKind(at: Date, timeZone: string): 'weekday' | 'weekend' 
   const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
   return weekday === 0 || weekday === 6 ? 'weekend' : 'weekday';
 }
+
+/** The instant a local date begins in a zone (local midnight; days of 23 and 25 hours included). */
+export function localDayStart(date: string, timeZone: string): Date {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  // Zones sit between UTC-12 and UTC+14: try every quarter-hour offset, earliest instant first.
+  for (let offsetMinutes = 14 * 60; offsetMinutes >= -12 * 60; offsetMinutes -= 15) {
+    const at = new Date(utcMidnight - offsetMinutes * 60_000);
+    const local = localDateTime(at, timeZone);
+    if (local.date === date && local.minuteOfDay === 0) return at;
+  }
+  throw new RangeError(`no local midnight found for ${date} in ${timeZone}`);
+}

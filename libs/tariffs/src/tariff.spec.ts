@@ -1,5 +1,5 @@
 import { HphcTariffSpec } from '@ilot/site';
-import { localDateTime, periodAt, priceAt } from './index';
+import { localDateTime, localDayStart, periodAt, priceAt } from './index';
 
 const hphc: HphcTariffSpec = { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2068, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 };
 const zone = 'Europe/Paris';
@@ -34,5 +34,19 @@ describe('HP/HC periods in local time', () => {
 
   it('prices feed-in with the site feed-in tariff whatever the period', () => {
     expect(priceAt(new Date('2026-01-15T12:00:00Z'), hphc, zone)).toEqual({ period: 'HP', importEurPerKWh: 0.27, exportEurPerKWh: 0.1 });
+  });
+});
+
+describe('localDayStart', () => {
+  it.each([
+    ['2026-01-15', '2026-01-14T23:00:00.000Z', 24],
+    ['2026-03-29', '2026-03-28T23:00:00.000Z', 23],
+    ['2026-07-15', '2026-07-14T22:00:00.000Z', 24],
+    ['2026-10-25', '2026-10-24T22:00:00.000Z', 25],
+  ])('%s starts at %s in Paris and lasts %i hours', (date, startIso, hours) => {
+    const start = localDayStart(date, zone);
+    expect(start.toISOString()).toBe(startIso);
+    const next = localDayStart(new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10), zone);
+    expect((next.getTime() - start.getTime()) / 3_600_000).toBe(hours);
   });
 });

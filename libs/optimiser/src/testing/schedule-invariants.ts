@@ -10,6 +10,8 @@ export function scheduleInvariantViolations(input: PlanInput, schedule: Schedule
   const hours = input.slotMinutes / 60;
   if (schedule.slots.length !== input.slots.length) problems.push(`slot count ${schedule.slots.length} != ${input.slots.length}`);
   const soc = input.batteries.map((b) => b.socPct);
+  const debtWh = (input.flexibleLoads ?? []).map(() => 0);
+  const evWh = (input.evs ?? []).map(() => 0);
   schedule.slots.forEach((slot, t) => {
     let batteryW = 0;
     let curtailW = 0;
@@ -36,12 +38,44 @@ export function scheduleInvariantViolations(input: PlanInput, schedule: Schedule
       if (curtailed < -1 || curtailed > pv.forecastW[t] + 1) problems.push(`slot ${t}: ${pv.id} curtails ${curtailed} W of ${pv.forecastW[t]} W`);
       curtailW += curtailed;
     }
+    let flexibleW = 0;
+    for (const [l, load] of (input.flexibleLoads ?? []).entries()) {
+      const plan = slot.devices[load.id];
+      const shedW = plan?.setpointW ?? 0;
+      const recoveryW = plan?.recoveryW ?? 0;
+      if (shedW < -1 || shedW > Math.min(load.maxShedW, load.baselineW[t]) + 1) problems.push(`slot ${t}: ${load.id} sheds ${shedW} W`);
+      if (recoveryW < -1 || load.baselineW[t] + recoveryW > load.ratedW + 1) problems.push(`slot ${t}: ${load.id} recovers ${recoveryW} W above its rating`);
+      debtWh[l] += (load.recoveryRatio * shedW - recoveryW) * hours;
+      if (debtWh[l] > (load.maxShedW * load.maxShedMinutes) / 60 + 1)
+        problems.push(`slot ${t}: ${load.id} owes ${debtWh[l].toFixed(0)} Wh, above its comfort limit`);
+      flexibleW += recoveryW - shedW;
+    }
+    let evW = 0;
+    for (const [e, ev] of (input.evs ?? []).entries()) {
+      const chargeW = slot.devices[ev.id]?.setpointW ?? 0;
+      if (chargeW < -1 || chargeW > ev.maxW + 1) problems.push(`slot ${t}: ${ev.id} charges ${chargeW} W`);
+      if (chargeW > 1 && input.slots[t].start >= ev.departure) problems.push(`slot ${t}: ${ev.id} charges after its departure`);
+      evWh[e] += chargeW * hours;
+      evW += chargeW;
+    }
     const pvW = input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0);
-    const balanceW = input.slots[t].consumptionW - (pvW - curtailW) - batteryW;
-    if (Math.abs(balanceW - slot.gridW) > 1) problems.push(`slot ${t}: grid ${slot.gridW} W != balance ${balanceW.toFixed(1)} W`);
+    const balanceW = input.slots[t].consumptionW + flexibleW + evW - (pvW - curtailW) - batteryW;
+    if (Math.abs(balanceW - slot.gridW) > 2) problems.push(`slot ${t}: grid ${slot.gridW} W != balance ${balanceW.toFixed(1)} W`);
     if (-slot.gridW > input.connection.exportLimitW + 1) problems.push(`slot ${t}: export ${-slot.gridW} W above the limit`);
-    const excess = schedule.violations.find((v) => v.slotStart === slot.start)?.amountW ?? 0;
-    if (slot.gridW > input.connection.importLimitW + excess + 1) problems.push(`slot ${t}: import ${slot.gridW} W above the limit and not reported`);
+    const reported = (constraint: string) =>
+      schedule.violations.reduce((sum, v) => sum + (v.constraint === constraint && v.slotStart === slot.start && 'amountW' in v ? v.amountW : 0), 0);
+    if (slot.gridW > input.connection.importLimitW + reported('importLimit') + 1)
+      problems.push(`slot ${t}: import ${slot.gridW} W above the limit and not reported`);
+    for (const window of input.effacements ?? [])
+      if (input.slots[t].start >= window.start && input.slots[t].start < window.end && slot.gridW > window.importCapW + reported('effacement') + 1)
+        problems.push(`slot ${t}: import ${slot.gridW} W above the ${window.id} cap ${window.importCapW} W and not reported`);
   });
+  for (const [l, load] of (input.flexibleLoads ?? []).entries())
+    if (debtWh[l] > 1) problems.push(`${load.id}: ${debtWh[l].toFixed(0)} Wh shed never recovered`);
+  for (const [e, ev] of (input.evs ?? []).entries()) {
+    const lackingWh = schedule.violations.reduce((sum, v) => sum + (v.constraint === 'evEnergy' && v.id === ev.id ? v.amountWh : 0), 0);
+    if (evWh[e] + lackingWh < ev.energyNeededWh - 1)
+      problems.push(`${ev.id}: ${evWh[e].toFixed(0)} Wh by departure, ${ev.energyNeededWh} Wh needed, shortfall not reported`);
+  }
   return problems;
 }
