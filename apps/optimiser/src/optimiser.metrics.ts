@@ -15,7 +15,7 @@ export class OptimiserMetrics {
     });
     this.runs = new Counter({
       name: 'ilot_optimiser_runs_total',
-      help: 'Planning runs by outcome (optimal, feasible, fallback, error)',
+      help: 'Planning runs by outcome (optimal, feasible, kept: the last valid plan went on, fallback: the rule-based plan, error)',
       labelNames: ['site', 'status'],
       registers: [registry],
     });

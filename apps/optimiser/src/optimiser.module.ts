@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
-import { loadSolver } from '@ilot/optimiser';
 import type { Site } from '@ilot/site';
 import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
@@ -12,6 +11,7 @@ import { OptimiserMetrics } from './optimiser.metrics';
 import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { PlanningLoopService } from './planning-loop.service';
 import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
+import { WorkerLpSolver } from './worker-lp-solver';
 
 /** Optimiser: the planning loop and command dispatch. */
 @Module({})
@@ -21,7 +21,7 @@ export class OptimiserModule {
       module: OptimiserModule,
       providers: [
         { provide: OPTIMISER_CONFIG, useValue: config },
-        { provide: LP_SOLVER, useFactory: () => loadSolver(config.ILOT_PLAN_SOLVER) },
+        { provide: LP_SOLVER, useFactory: () => new WorkerLpSolver(config.ILOT_PLAN_SOLVER) },
         {
           provide: OPTIMISER_MQTT,
           useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry) => createAppMqttClient(runtime, readiness, 'optimiser'),

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { topics } from '@ilot/mqtt';
-import { batteryCommands, buildPlanInput, LpSolver, plan, Schedule } from '@ilot/optimiser';
+import { batteryCommands, buildPlanInput, keepLastValid, planAsync, Schedule } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, Site } from '@ilot/site';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
@@ -14,6 +14,7 @@ import { OptimiserMetrics } from './optimiser.metrics';
 import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { planTriggers, PlanTrigger } from './plan-triggers';
 import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
+import type { WorkerLpSolver } from './worker-lp-solver';
 
 /**
  * The RxJS planning loop: triggers -> read the îlot's state -> plan -> publish schedule and
@@ -27,6 +28,8 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private readonly consumerIds: string[];
   private readonly pvIds: string[];
   private readonly deviceIds: string[];
+  /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */
+  private lastValid: Schedule | undefined;
   /** The run in flight, awaited at shutdown so that it never writes to a closed pool. */
   private inFlight: Promise<unknown> = Promise.resolve();
 
@@ -35,7 +38,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(OPTIMISER_CONFIG) private readonly config: OptimiserConfig,
     @Inject(OPTIMISER_MQTT) private readonly mqtt: MqttClient,
-    @Inject(LP_SOLVER) private readonly solver: LpSolver,
+    @Inject(LP_SOLVER) private readonly solver: WorkerLpSolver,
     private readonly readings: ReadingRepository,
     private readonly statuses: DeviceStatusRepository,
     private readonly plans: PlanRepository,
@@ -76,6 +79,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     this.subscription?.unsubscribe();
     await this.inFlight.catch(() => undefined);
     await this.notifications.stop();
+    await this.solver.close();
     await this.mqtt.endAsync();
   }
 
@@ -88,11 +92,14 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       horizonSlots: this.config.ILOT_PLAN_HORIZON_SLOTS,
       cyclingCostEurPerKWh: this.config.ILOT_CYCLING_COST_EUR_PER_KWH,
     });
-    const outcome = plan(input, this.solver, { timeLimitMs: this.config.ILOT_SOLVE_TIMEOUT_MS });
-    const schedule = { ...outcome.schedule, staleInputs: excluded };
+    const outcome = await planAsync(input, this.solver, { timeLimitMs: this.config.ILOT_SOLVE_TIMEOUT_MS });
+    const { schedule: chosen, kept } = keepLastValid(this.lastValid, outcome.schedule, now, this.config.ILOT_PLAN_KEEP_S * 1000);
+    const schedule = { ...chosen, staleInputs: excluded };
+    if (schedule.status !== 'fallback' && !kept) this.lastValid = schedule;
     const elapsedS = (outcome.buildMs + outcome.solveMs + outcome.decodeMs) / 1000;
-    this.metrics.solveSeconds.observe({ site: this.site.id, solver: schedule.solver }, elapsedS);
-    this.metrics.runs.inc({ site: this.site.id, status: schedule.status });
+    this.metrics.solveSeconds.observe({ site: this.site.id, solver: outcome.schedule.solver }, elapsedS);
+    this.metrics.runs.inc({ site: this.site.id, status: kept ? 'kept' : schedule.status });
+    if (schedule.reason) this.logger.warn(`${kept ? 'last valid plan kept' : 'fallback plan'}: ${schedule.reason}`);
     if (excluded.length) this.logger.warn(`left out of the plan: ${excluded.join('; ')}`);
 
     const planId = await this.plans.insert({
