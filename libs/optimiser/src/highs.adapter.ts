@@ -10,11 +10,21 @@ import { LpSolver, SolveOptions, SolveResult } from './lp-solver.port';
 export class HighsSolverAdapter implements LpSolver {
   readonly name = 'highs';
 
-  private constructor(private readonly highs: Highs) {}
+  /** The optimal basis of the last model solved, with that model's shape: the warm start of the next one of the same shape. */
+  private lastBasis: { shape: string; basis: ReturnType<ReturnType<Highs['createModel']>['getBasis']> } | undefined;
 
-  /** Compiles the WebAssembly module (once per process; ~50 ms). */
-  static async load(): Promise<HighsSolverAdapter> {
-    return new HighsSolverAdapter(await highsLoader());
+  private constructor(
+    private readonly highs: Highs,
+    private readonly warmStart: boolean,
+  ) {}
+
+  /**
+   * Compiles the WebAssembly module (once per process; ~50 ms). With `warmStart` (default), a model
+   * with the same variables and rows as the previous one (the rolling plan of the same îlot) starts
+   * from the previous optimal basis instead of from scratch.
+   */
+  static async load(options: { warmStart?: boolean } = {}): Promise<HighsSolverAdapter> {
+    return new HighsSolverAdapter(await highsLoader(), options.warmStart ?? true);
   }
 
   solve(model: LpModel, options: SolveOptions = {}): SolveResult {
@@ -22,12 +32,16 @@ export class HighsSolverAdapter implements LpSolver {
     const statuses = this.highs.constants.modelStatus;
     let native: ReturnType<Highs['createModel']> | undefined;
     try {
-      native = this.highs.createModel(toModelData(model));
+      const data = toModelData(model);
+      native = this.highs.createModel(data);
       native.options.set({ output_flag: false, ...(options.timeLimitMs ? { time_limit: options.timeLimitMs / 1000 } : {}) });
+      const shape = modelShape(model, data.matrix.indices.length);
+      if (this.warmStart && this.lastBasis?.shape === shape) native.setBasis(this.lastBasis.basis);
       native.run();
       const status = native.getModelStatus();
       const solveMs = performance.now() - started;
       if (status === statuses.optimal) {
+        if (this.warmStart) this.lastBasis = { shape, basis: native.getBasis() };
         const values = Float64Array.from(native.getSolution().colValue);
         return { status: 'optimal', solver: this.name, values, objective: objectiveValue(model, values), solveMs };
       }
@@ -41,6 +55,13 @@ export class HighsSolverAdapter implements LpSolver {
       native?.dispose();
     }
   }
+}
+
+/** Same variables and rows, in the same order: a basis of one fits the other. */
+function modelShape(model: LpModel, nonZeros: number): string {
+  const v = model.variables;
+  const c = model.constraints;
+  return `${v.length}/${c.length}/${nonZeros}/${v[0]?.name}/${v.at(-1)?.name}/${c[0]?.name}/${c.at(-1)?.name}`;
 }
 
 /** The solver-neutral model as HiGHS model data: bounds and costs per column, rows in CSR with repeated terms summed. */

@@ -106,3 +106,15 @@ describe('net metering at the connection', () => {
     built.index.importKw.forEach((imp, t) => expect(Math.min(result.values[imp], result.values[built.index.exportKw[t]])).toBeLessThan(1e-6));
   });
 });
+
+describe('HiGHS warm start', () => {
+  it('re-solves the next slot’s model from the previous basis to the same optimum as a cold solve', async () => {
+    const [warm, cold] = await Promise.all([HighsSolverAdapter.load({ warmStart: true }), HighsSolverAdapter.load({ warmStart: false })]);
+    const first = planInput({ consumptionW: winterEvening, pvW: summerPv, importEurPerKWh: hphc, batteries: [battery({ socPct: 30 })] });
+    const next = { ...first, slots: [...first.slots.slice(1), first.slots[0]], batteries: [battery({ socPct: 33 })] };
+    expect(warm.solve(buildModel(first).model).status).toBe('optimal');
+    const [a, b] = [warm.solve(buildModel(next).model), cold.solve(buildModel(next).model)];
+    expect([a.status, b.status]).toEqual(['optimal', 'optimal']);
+    if (a.status === 'optimal' && b.status === 'optimal') expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(1e-6 * Math.abs(b.objective));
+  });
+});
