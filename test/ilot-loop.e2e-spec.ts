@@ -133,6 +133,38 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect(schedule.slots).toHaveLength(96);
   });
 
+  it('takes an effacement order from the signals topic into the next plan, and refuses a malformed or past one with its reason', async () => {
+    const latestPlan = async () =>
+      (
+        await db.query<{ generated_at: Date; document: { effacements?: Array<{ id: string; importCapW: number }> } }>(
+          'SELECT generated_at, document FROM plans WHERE site_id = $1 ORDER BY id DESC LIMIT 1',
+          [siteId],
+        )
+      ).rows[0];
+    const simNow = (await latestPlan()).generated_at.getTime();
+    const order = {
+      type: 'effacement',
+      id: 'e2e-order-1',
+      start: new Date(simNow + 30 * 60_000).toISOString(),
+      end: new Date(simNow + 90 * 60_000).toISOString(),
+      reductionW: 40_000,
+    };
+    const past = { ...order, id: 'e2e-too-late', start: new Date(simNow - 2 * 86_400_000).toISOString(), end: new Date(simNow - 86_400_000).toISOString() };
+    const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    await client.publishAsync(`ilot/v1/${siteId}/signals`, '{"type": "effacement",', { qos: 1 });
+    await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(past), { qos: 1 });
+    await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(order), { qos: 1 });
+    await client.endAsync();
+    await waitFor('a plan honouring the order', async () => (await latestPlan()).document.effacements?.some((e) => e.id === 'e2e-order-1') ?? false, 15_000);
+    const stored = await db.query('SELECT type, key FROM signals WHERE site_id = $1', [siteId]);
+    expect(stored.rows).toEqual([{ type: 'effacement', key: 'e2e-order-1' }]);
+    const refused = await db.query<{ reason: string; detail: string }>(`SELECT reason, detail FROM rejected_messages WHERE topic = $1 ORDER BY id`, [
+      `ilot/v1/${siteId}/signals`,
+    ]);
+    expect(refused.rows.map((r) => r.reason)).toEqual(['malformed_json', 'out_of_range']);
+    expect(refused.rows[1].detail).toContain('before now');
+  }, 30_000);
+
   // Runs after the others: it takes two devices out of the loop.
   it('marks a device offline by its Last Will and one silent past its max age stale, and the next plan names both as unused inputs', async () => {
     ilot.simulators!.dropConnection('pv-b');

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
+import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository, RejectedMessageRepository, SignalRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
 import { CommandDispatcher } from './command-dispatcher';
@@ -11,6 +11,7 @@ import { OptimiserMetrics } from './optimiser.metrics';
 import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { PlanningLoopService } from './planning-loop.service';
 import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
+import { SignalsHandler } from './signals.handler';
 import { WorkerLpSolver } from './worker-lp-solver';
 
 /** Optimiser: the planning loop and command dispatch. */
@@ -32,6 +33,14 @@ export class OptimiserModule {
         repositoryProvider(DeviceStatusRepository),
         repositoryProvider(PlanRepository),
         repositoryProvider(CommandRepository),
+        repositoryProvider(SignalRepository),
+        repositoryProvider(RejectedMessageRepository),
+        {
+          provide: SignalsHandler,
+          useFactory: (site: Site, mqtt: MqttClient, signals: SignalRepository, rejects: RejectedMessageRepository, clock: Clock) =>
+            new SignalsHandler(site.id, site.timezone, mqtt, signals, rejects, clock),
+          inject: [SITE, OPTIMISER_MQTT, SignalRepository, RejectedMessageRepository, CLOCK],
+        },
         {
           provide: ReadingsNotificationsAdapter,
           useFactory: (runtime: RuntimeConfig) => new ReadingsNotificationsAdapter(runtime.ILOT_DATABASE_URL),

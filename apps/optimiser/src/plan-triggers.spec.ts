@@ -19,4 +19,13 @@ describe('planTriggers', () => {
       expectObservable(planTriggers(readings, { periodMs: 4, minIntervalMs: 1 }), '^ 10ms !').toBe('t---t---t-', { t: { cause: 'timer' } });
     });
   });
+
+  it('plans at once on each new signal, not held back by the readings interval', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const readings = hot('-a---------');
+      const signals = hot('--s-s------');
+      const values = { t: { cause: 'timer' }, r: { cause: 'readings' }, s: { cause: 'signal' } };
+      expectObservable(planTriggers(readings, { periodMs: 100, minIntervalMs: 20 }, undefined, signals), '^ 10ms !').toBe('trs-s-----', values);
+    });
+  });
 });

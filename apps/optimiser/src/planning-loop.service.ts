@@ -4,7 +4,7 @@ import { topics } from '@ilot/mqtt';
 import { batteryCommands, buildPlanInput, keepLastValid, planAsync, Schedule } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, Site } from '@ilot/site';
-import { DeviceStatusRepository, PlanRepository, ReadingRepository } from '@ilot/timeseries';
+import { DeviceStatusRepository, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { catchError, defer, EMPTY, exhaustMap, Subscription } from 'rxjs';
@@ -15,6 +15,7 @@ import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens'
 import { planTriggers, PlanTrigger } from './plan-triggers';
 import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
 import type { WorkerLpSolver } from './worker-lp-solver';
+import { planSignals, SignalsHandler } from './signals.handler';
 
 /**
  * The RxJS planning loop: triggers -> read the îlot's state -> plan -> publish schedule and
@@ -44,6 +45,8 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     private readonly plans: PlanRepository,
     private readonly dispatcher: CommandDispatcher,
     private readonly notifications: ReadingsNotificationsAdapter,
+    private readonly signalsHandler: SignalsHandler,
+    private readonly signals: SignalRepository,
     private readonly metrics: OptimiserMetrics,
   ) {
     this.consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
@@ -54,11 +57,14 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   async onModuleInit(): Promise<void> {
     await this.dispatcher.start();
     await this.notifications.start();
+    await this.signalsHandler.start();
     const slotMs = this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS;
-    const triggers$ = planTriggers(this.notifications.committed$, {
-      periodMs: slotMs / this.clock.speedup,
-      minIntervalMs: (this.config.ILOT_REPLAN_MIN_INTERVAL_S * 1000) / this.clock.speedup,
-    });
+    const triggers$ = planTriggers(
+      this.notifications.committed$,
+      { periodMs: slotMs / this.clock.speedup, minIntervalMs: (this.config.ILOT_REPLAN_MIN_INTERVAL_S * 1000) / this.clock.speedup },
+      undefined,
+      this.signalsHandler.received$,
+    );
     this.subscription = triggers$
       .pipe(
         exhaustMap((trigger) =>
@@ -152,7 +158,13 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       this.readings
         .bucketedSum(this.site.id, ids, historyFrom, historyTo, this.config.ILOT_PLAN_SLOT_MINUTES)
         .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
-    const [consumptionHistory, pvHistory] = await Promise.all([samples(this.consumerIds), samples(this.pvIds)]);
-    return { latest, unavailable, consumptionHistory, pvHistory };
+    // Signals in force over the horizon (Tempo days start at 06:00, so from a day back).
+    const horizonEnd = new Date(historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
+    const [consumptionHistory, pvHistory, stored] = await Promise.all([
+      samples(this.consumerIds),
+      samples(this.pvIds),
+      this.signals.overlapping(this.site.id, new Date(now.getTime() - 24 * HOUR_MS), horizonEnd),
+    ]);
+    return { latest, unavailable, consumptionHistory, pvHistory, signals: planSignals(stored) };
   }
 }

@@ -51,3 +51,30 @@ export function describeIssue(error: z.ZodError): string {
   const path = issue.path.length ? issue.path.join('.') : '(root)';
   return `${path}: ${issue.message}`;
 }
+
+/**
+ * The `signals` topic (DESIGN.md): an aggregator's effacement order, an EcoWatt level over a
+ * period (3 = red, 2 = orange: reduce), or the Tempo colour of a day.
+ */
+export const signalPayloadSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('effacement'),
+    id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (at most 64)'),
+    start: isoInstant,
+    end: isoInstant,
+    reductionW: z.number().positive('must be a positive power, W'),
+  }),
+  z.strictObject({ type: z.literal('ecowatt'), level: z.union([z.literal(1), z.literal(2), z.literal(3)]), start: isoInstant, end: isoInstant }),
+  z.strictObject({ type: z.literal('tempo'), date: z.iso.date(), color: z.enum(['blue', 'white', 'red']) }),
+]);
+export type SignalPayload = z.infer<typeof signalPayloadSchema>;
+
+/** What a well-formed signal may still get wrong for the planner at `now`: an empty or past period. */
+export function signalProblem(signal: SignalPayload, now: Date): string | undefined {
+  if (signal.type === 'tempo') return undefined;
+  const start = Date.parse(signal.start);
+  const end = Date.parse(signal.end);
+  if (end <= start) return `end ${signal.end} is not after start ${signal.start}`;
+  if (end <= now.getTime()) return `the period ended at ${signal.end}, before now (${now.toISOString()})`;
+  return undefined;
+}

@@ -59,6 +59,16 @@ export function decodeSchedule(
     solver: solution.solver,
     objectiveEur: round(solution.objective, 4),
     slotMinutes: input.slotMinutes,
+    ...(input.effacements?.length
+      ? {
+          effacements: input.effacements.map((w) => ({
+            id: w.id,
+            start: w.start.toISOString(),
+            end: w.end.toISOString(),
+            importCapW: Math.round(w.importCapW),
+          })),
+        }
+      : {}),
     violations,
     slots,
   };

@@ -49,6 +49,16 @@ export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
     solver: 'self-consumption-rule',
     objectiveEur: Math.round(objectiveEur * 10_000) / 10_000,
     slotMinutes: input.slotMinutes,
+    ...(input.effacements?.length
+      ? {
+          effacements: input.effacements.map((w) => ({
+            id: w.id,
+            start: w.start.toISOString(),
+            end: w.end.toISOString(),
+            importCapW: Math.round(w.importCapW),
+          })),
+        }
+      : {}),
     reason,
     violations,
     slots,

@@ -34,4 +34,43 @@ describe('buildPlanInput', () => {
     const consumers = [...site.devices.values()].filter((d) => ['meter', 'heat_pump', 'ev_charger', 'flexible_load'].includes(d.kind)).length;
     expect(input.slots[0].consumptionW).toBeCloseTo(consumers * 1000, 6);
   });
+
+  it('turns an effacement order into an import cap of its reference minus the reduction, and EcoWatt red into a 20 % voluntary cut', () => {
+    const start = new Date('2026-01-14T17:00:00Z');
+    const end = new Date('2026-01-14T19:00:00Z');
+    const signals = {
+      effacements: [{ id: 'order-1', start, end, reductionW: 30_000 }],
+      ecowatt: [{ level: 3 as const, start, end }],
+      tempo: new Map(),
+    };
+    const { input } = buildPlanInput(site, { latest: freshReadings(), consumptionHistory: [], signals }, now, settings);
+    const inside = input.slots.filter((slot) => slot.start >= start && slot.start < end);
+    expect(inside).toHaveLength(8);
+    const pvW = (t: number) => input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0);
+    const referenceW = inside.reduce((sum, slot) => sum + Math.max(slot.consumptionW - pvW(input.slots.indexOf(slot)), 0), 0) / inside.length;
+    expect(input.effacements).toEqual([
+      { id: 'order-1', start, end, importCapW: Math.max(referenceW - 30_000, 0), penaltyEurPerKWh: 1 },
+      { id: `ecowatt-3-${start.toISOString()}`, start, end, importCapW: referenceW * 0.8, penaltyEurPerKWh: 0.2 },
+    ]);
+    expect(referenceW).toBeGreaterThan(30_000);
+  });
+
+  it('prices a Tempo site with the colours the signals gave, blue otherwise', () => {
+    const tempoSite = {
+      ...site,
+      tariff: {
+        kind: 'tempo' as const,
+        blue: { hpEurPerKWh: 0.16, hcEurPerKWh: 0.13 },
+        white: { hpEurPerKWh: 0.19, hcEurPerKWh: 0.15 },
+        red: { hpEurPerKWh: 0.76, hcEurPerKWh: 0.16 },
+        hcWindows: ['22:00-06:00'],
+        feedInEurPerKWh: 0.1,
+      },
+    };
+    const signals = { effacements: [], ecowatt: [], tempo: new Map([['2026-01-14', 'red' as const]]) };
+    const red = buildPlanInput(tempoSite, { latest: freshReadings(), consumptionHistory: [], signals }, now, settings).input;
+    const blue = buildPlanInput(tempoSite, { latest: freshReadings(), consumptionHistory: [] }, now, settings).input;
+    expect(red.slots[0].importEurPerKWh).toBe(0.76); // 13:00 local on a red day: red HP
+    expect(blue.slots[0].importEurPerKWh).toBe(0.16);
+  });
 });

@@ -2,7 +2,7 @@ import { addMs, CONSUMING_KINDS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
 import { PLAN_DEFAULTS, type PlanInput } from './plan-input';
 import { devicesOfKind, Site } from '@ilot/site';
-import { localDayKind, priceAt } from '@ilot/tariffs';
+import { localDayKind, priceAt, type TempoColour } from '@ilot/tariffs';
 
 export interface SiteObservations {
   /** Latest fresh reading per device (stale and offline ones already left out). */
@@ -13,6 +13,16 @@ export interface SiteObservations {
   consumptionHistory: PowerSample[];
   /** Bucket means of the îlot's total PV production over the past day (the clearness to expect). */
   pvHistory?: PowerSample[];
+  /** Signals in force over the horizon. */
+  signals?: PlanSignals;
+}
+
+/** Demand-response signals as the planner takes them (validated upstream). */
+export interface PlanSignals {
+  effacements: Array<{ id: string; start: Date; end: Date; reductionW: number }>;
+  ecowatt: Array<{ level: 1 | 2 | 3; start: Date; end: Date }>;
+  /** Tempo colour by local date (YYYY-MM-DD); days not given are blue. */
+  tempo: ReadonlyMap<string, TempoColour>;
 }
 
 export interface PlanSettings {
@@ -82,9 +92,10 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     siteId: site.id,
     now,
     slotMinutes: settings.slotMinutes,
-    slots: pricedSlots(site, slotStarts, consumptionW),
+    slots: pricedSlots(site, slotStarts, consumptionW, observations.signals?.tempo),
     batteries,
     pvs,
+    effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
     connection: site.connection,
     cyclingCostEurPerKWh: settings.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
@@ -93,9 +104,9 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
 }
 
 /** Slots with the site's tariff applied (local time for HP/HC and Tempo). */
-function pricedSlots(site: Site, slotStarts: readonly Date[], consumptionW: readonly number[]): PlanInput['slots'] {
+function pricedSlots(site: Site, slotStarts: readonly Date[], consumptionW: readonly number[], tempo?: ReadonlyMap<string, TempoColour>): PlanInput['slots'] {
   return slotStarts.map((start, t) => {
-    const price = priceAt(start, site.tariff, site.timezone);
+    const price = priceAt(start, site.tariff, site.timezone, (date) => tempo?.get(date));
     return { start, consumptionW: Math.max(consumptionW[t], 0), importEurPerKWh: price.importEurPerKWh, exportEurPerKWh: price.exportEurPerKWh };
   });
 }
@@ -154,4 +165,50 @@ export class PlanInputError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('; '));
   }
+}
+
+/**
+ * Effacement windows from the signals: an order caps the import at its reference (the import
+ * expected without flexibility, averaged over the window) minus the reduction asked; EcoWatt
+ * orange and red ask a voluntary share of that reference. Windows outside the horizon are dropped.
+ */
+export function effacementWindows(
+  slotStarts: readonly Date[],
+  consumptionW: readonly number[],
+  pvs: ReadonlyArray<{ forecastW: number[] }>,
+  signals: PlanSignals | undefined,
+): NonNullable<PlanInput['effacements']> {
+  if (!signals) return [];
+  const referenceW = (start: Date, end: Date) => {
+    const inside = slotStarts.flatMap((s, t) => (s >= start && s < end ? [t] : []));
+    if (inside.length === 0) return undefined;
+    const importW = inside.map((t) => Math.max(consumptionW[t] - pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0), 0));
+    return importW.reduce((a, b) => a + b, 0) / importW.length;
+  };
+  const windows: NonNullable<PlanInput['effacements']> = [];
+  for (const order of signals.effacements) {
+    const reference = referenceW(order.start, order.end);
+    if (reference !== undefined)
+      windows.push({
+        id: order.id,
+        start: order.start,
+        end: order.end,
+        importCapW: Math.max(reference - order.reductionW, 0),
+        penaltyEurPerKWh: PLAN_DEFAULTS.effacementPenaltyEurPerKWh,
+      });
+  }
+  for (const alert of signals.ecowatt) {
+    if (alert.level === 1) continue;
+    const reference = referenceW(alert.start, alert.end);
+    const { share, penaltyEurPerKWh } = PLAN_DEFAULTS.ecowatt[alert.level];
+    if (reference !== undefined)
+      windows.push({
+        id: `ecowatt-${alert.level}-${alert.start.toISOString()}`,
+        start: alert.start,
+        end: alert.end,
+        importCapW: reference * (1 - share),
+        penaltyEurPerKWh,
+      });
+  }
+  return windows;
 }

@@ -95,4 +95,8 @@ export const PLAN_DEFAULTS = {
   sheddingCostEurPerKWh: 0.01,
   /** Per kWh an EV lacks at departure: far above any energy price, so it is charged whenever it can be. */
   evShortfallPenaltyEurPerKWh: 2,
+  /** Per kWh of an aggregator's effacement order not delivered: above any import price, so every flexibility is used first. */
+  effacementPenaltyEurPerKWh: 1,
+  /** EcoWatt orange (2) and red (3): a voluntary reduction of this share of the expected import, at this penalty per kWh missed. */
+  ecowatt: { 2: { share: 0.1, penaltyEurPerKWh: 0.1 }, 3: { share: 0.2, penaltyEurPerKWh: 0.2 } },
 } as const;

@@ -40,6 +40,8 @@ export interface Schedule {
   /** Why the plan is a fallback, when it is one. */
   reason?: string;
   violations: ConstraintViolation[];
+  /** Effacement windows the plan honours (orders and EcoWatt alerts), with the import cap each set. */
+  effacements?: Array<{ id: string; start: string; end: string; importCapW: number }>;
   /** Inputs left out or estimated because they were stale or offline ("device: why"); empty when all were fresh. */
   staleInputs?: string[];
   slots: ScheduleSlot[];

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { READINGS_CHANNEL } from './reading.repository';
 
 export class DeviceStatusRepository {
   constructor(private readonly db: DataSource) {}
@@ -14,6 +15,8 @@ export class DeviceStatusRepository {
        ON CONFLICT (site_id, device_id) DO UPDATE SET state = EXCLUDED.state, ts = EXCLUDED.ts, received_at = EXCLUDED.received_at`,
       [siteId, deviceId, state, ts.toISOString(), receivedAt.toISOString()],
     );
+    // The planner re-plans on what ingestion commits, a device going offline included.
+    await this.db.query('SELECT pg_notify($1, $2)', [READINGS_CHANNEL, siteId]);
   }
 
   /** Devices whose last status is "offline", with when that was received. */

@@ -7,3 +7,4 @@ export * from './device-status.repository';
 export * from './plan.repository';
 export * from './command.repository';
 export * from './storage-policy';
+export * from './signal.repository';

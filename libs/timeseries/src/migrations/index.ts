@@ -1,5 +1,6 @@
 import { InitialSchema1700000000001 } from './1700000000001-initial-schema';
 import { ReadingsAggregates1700000000002 } from './1700000000002-readings-aggregates';
+import { Signals1700000000003 } from './1700000000003-signals';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
-export const MIGRATIONS = [InitialSchema1700000000001, ReadingsAggregates1700000000002];
+export const MIGRATIONS = [InitialSchema1700000000001, ReadingsAggregates1700000000002, Signals1700000000003];

@@ -1,0 +1,34 @@
+import { DataSource } from 'typeorm';
+
+/** A stored signal: its payload as received (validated), its period and when it came. */
+export interface StoredSignal<P = Record<string, unknown>> {
+  type: 'effacement' | 'ecowatt' | 'tempo';
+  key: string;
+  startsAt: Date;
+  endsAt: Date;
+  payload: P;
+}
+
+/** All the SQL on `signals`. */
+export class SignalRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Stores a signal; the same (type, key) again replaces it (an aggregator revising its order). */
+  async upsert(siteId: string, signal: StoredSignal, receivedAt: Date): Promise<void> {
+    await this.db.query(
+      `INSERT INTO signals (site_id, type, key, starts_at, ends_at, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (site_id, type, key) DO UPDATE
+         SET starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, payload = EXCLUDED.payload, received_at = EXCLUDED.received_at`,
+      [siteId, signal.type, signal.key, signal.startsAt.toISOString(), signal.endsAt.toISOString(), JSON.stringify(signal.payload), receivedAt.toISOString()],
+    );
+  }
+
+  /** Signals whose period overlaps [from, to). */
+  async overlapping(siteId: string, from: Date, to: Date): Promise<StoredSignal[]> {
+    const rows: Array<{ type: StoredSignal['type']; key: string; starts_at: Date; ends_at: Date; payload: Record<string, unknown> }> = await this.db.query(
+      `SELECT type, key, starts_at, ends_at, payload FROM signals WHERE site_id = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at, type, key`,
+      [siteId, from.toISOString(), to.toISOString()],
+    );
+    return rows.map((r) => ({ type: r.type, key: r.key, startsAt: r.starts_at, endsAt: r.ends_at, payload: r.payload }));
+  }
+}
