@@ -59,17 +59,16 @@ export function decodeSchedule(
     solver: solution.solver,
     objectiveEur: round(solution.objective, 4),
     slotMinutes: input.slotMinutes,
-    ...(input.effacements?.length
-      ? {
-          effacements: input.effacements.map((w) => ({
-            id: w.id,
-            start: w.start.toISOString(),
-            end: w.end.toISOString(),
-            importCapW: Math.round(w.importCapW),
-          })),
-        }
-      : {}),
+    ...effacementsOf(input),
     violations,
     slots,
+  };
+}
+
+/** The effacement windows a plan honours, as the schedule document lists them (absent when none). */
+export function effacementsOf(input: PlanInput): Pick<Schedule, 'effacements'> {
+  if (!input.effacements?.length) return {};
+  return {
+    effacements: input.effacements.map((w) => ({ id: w.id, start: w.start.toISOString(), end: w.end.toISOString(), importCapW: Math.round(w.importCapW) })),
   };
 }

@@ -1,4 +1,5 @@
 import { applyBatteryPower } from '@ilot/domain';
+import { effacementsOf } from './decode-schedule';
 import { PlanInput } from './plan-input';
 import { Schedule } from './schedule';
 
@@ -49,16 +50,7 @@ export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
     solver: 'self-consumption-rule',
     objectiveEur: Math.round(objectiveEur * 10_000) / 10_000,
     slotMinutes: input.slotMinutes,
-    ...(input.effacements?.length
-      ? {
-          effacements: input.effacements.map((w) => ({
-            id: w.id,
-            start: w.start.toISOString(),
-            end: w.end.toISOString(),
-            importCapW: Math.round(w.importCapW),
-          })),
-        }
-      : {}),
+    ...effacementsOf(input),
     reason,
     violations,
     slots,
