@@ -16,6 +16,7 @@ export class HighsSolverAdapter implements LpSolver {
   private constructor(
     private readonly highs: Highs,
     private readonly warmStart: boolean,
+    private readonly highsOptions: Readonly<Record<string, string | number | boolean>>,
   ) {}
 
   /**
@@ -23,8 +24,8 @@ export class HighsSolverAdapter implements LpSolver {
    * with the same variables and rows as the previous one (the rolling plan of the same îlot) starts
    * from the previous optimal basis instead of from scratch.
    */
-  static async load(options: { warmStart?: boolean } = {}): Promise<HighsSolverAdapter> {
-    return new HighsSolverAdapter(await highsLoader(), options.warmStart ?? true);
+  static async load(options: { warmStart?: boolean; highsOptions?: Record<string, string | number | boolean> } = {}): Promise<HighsSolverAdapter> {
+    return new HighsSolverAdapter(await highsLoader(), options.warmStart ?? true, options.highsOptions ?? {});
   }
 
   solve(model: LpModel, options: SolveOptions = {}): SolveResult {
@@ -34,7 +35,7 @@ export class HighsSolverAdapter implements LpSolver {
     try {
       const data = toModelData(model);
       native = this.highs.createModel(data);
-      native.options.set({ output_flag: false, ...(options.timeLimitMs ? { time_limit: options.timeLimitMs / 1000 } : {}) });
+      native.options.set({ output_flag: false, ...this.highsOptions, ...(options.timeLimitMs ? { time_limit: options.timeLimitMs / 1000 } : {}) });
       const shape = modelShape(model, data.matrix.indices.length);
       if (this.warmStart && this.lastBasis?.shape === shape) native.setBasis(this.lastBasis.basis);
       native.run();

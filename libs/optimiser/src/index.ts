@@ -12,3 +12,4 @@ export * from './battery-commands';
 export * from './schedule-cost';
 export * from './highs.adapter';
 export * from './solvers';
+export * from './lp-format';
