@@ -3,7 +3,8 @@ import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/dom
 import { topics } from '@ilot/mqtt';
 import { batteryCommands, buildPlanInput, keepLastValid, planAsync, Schedule } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
-import { describeLiveness, deviceLiveness, devicesOfKind, Site } from '@ilot/site';
+import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
+import { localDateTime, localDayStart } from '@ilot/tariffs';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
@@ -29,6 +30,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private readonly consumerIds: string[];
   private readonly pvIds: string[];
   private readonly deviceIds: string[];
+  private readonly gridId: string;
   /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */
   private lastValid: Schedule | undefined;
   /** The run in flight, awaited at shutdown so that it never writes to a closed pool. */
@@ -52,6 +54,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     this.consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
     this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
     this.deviceIds = [...site.devices.keys()];
+    this.gridId = gridDeviceId(site);
   }
 
   async onModuleInit(): Promise<void> {
@@ -160,11 +163,15 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
         .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
     // Signals in force over the horizon (Tempo days start at 06:00, so from a day back).
     const horizonEnd = new Date(historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
-    const [consumptionHistory, pvHistory, stored] = await Promise.all([
+    // A peak charge counts above the month's highest 15-min import so far (local month).
+    const monthStart = localDayStart(`${localDateTime(now, this.site.timezone).date.slice(0, 7)}-01`, this.site.timezone);
+    const [consumptionHistory, pvHistory, stored, gridBuckets] = await Promise.all([
       samples(this.consumerIds),
       samples(this.pvIds),
       this.signals.overlapping(this.site.id, new Date(now.getTime() - 24 * HOUR_MS), horizonEnd),
+      this.readings.forDevice(this.site.id, this.gridId, monthStart, historyTo, 15),
     ]);
-    return { latest, unavailable, consumptionHistory, pvHistory, signals: planSignals(stored) };
+    const monthPeakImportW = Math.max(0, ...gridBuckets.map((b) => b.powerW));
+    return { latest, unavailable, consumptionHistory, pvHistory, signals: planSignals(stored), monthPeakImportW };
   }
 }

@@ -73,4 +73,20 @@ describe('buildPlanInput', () => {
     expect(red.slots[0].importEurPerKWh).toBe(0.76); // 13:00 local on a red day: red HP
     expect(blue.slots[0].importEurPerKWh).toBe(0.16);
   });
+
+  it('prices a dynamic tariff from its series, feed-in included, and counts a peak charge above the month so far', () => {
+    const hour = 3_600_000;
+    const start = Date.parse('2026-01-14T12:00:00Z');
+    const dynamicSite = {
+      ...site,
+      tariff: { kind: 'dynamic' as const, seriesFile: 'prices.csv', feedInEurPerKWh: 0.05, peakEurPerKW: 9 },
+      priceSeries: Array.from({ length: 36 }, (_, h) => ({ atMs: start + h * hour, importEurPerKWh: h === 2 ? -0.04 : 0.2 })),
+    };
+    const { input } = buildPlanInput(dynamicSite, { latest: freshReadings(), consumptionHistory: [], monthPeakImportW: 87_000 }, now, settings);
+    expect(input.slots[0]).toMatchObject({ importEurPerKWh: 0.2, exportEurPerKWh: 0.05 });
+    expect(input.slots.filter((s) => s.importEurPerKWh < 0).map((s) => s.start.toISOString())).toEqual(
+      ['14:00', '14:15', '14:30', '14:45'].map((hm) => `2026-01-14T${hm}:00.000Z`),
+    );
+    expect(input.peak).toEqual({ eurPerKW: 9, peakSoFarW: 87_000 });
+  });
 });

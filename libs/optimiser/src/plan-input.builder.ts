@@ -15,6 +15,8 @@ export interface SiteObservations {
   pvHistory?: PowerSample[];
   /** Signals in force over the horizon. */
   signals?: PlanSignals;
+  /** The highest 15-min import of the current (local) month so far, W: what a peak charge is counted above. */
+  monthPeakImportW?: number;
 }
 
 /** Demand-response signals as the planner takes them (validated upstream). */
@@ -96,6 +98,9 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     batteries,
     pvs,
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
+    ...(site.tariff.kind === 'dynamic' && site.tariff.peakEurPerKW
+      ? { peak: { eurPerKW: site.tariff.peakEurPerKW, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }
+      : {}),
     connection: site.connection,
     cyclingCostEurPerKWh: settings.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
@@ -106,7 +111,7 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
 /** Slots with the site's tariff applied (local time for HP/HC and Tempo). */
 function pricedSlots(site: Site, slotStarts: readonly Date[], consumptionW: readonly number[], tempo?: ReadonlyMap<string, TempoColour>): PlanInput['slots'] {
   return slotStarts.map((start, t) => {
-    const price = priceAt(start, site.tariff, site.timezone, (date) => tempo?.get(date));
+    const price = priceAt(start, site.tariff, site.timezone, (date) => tempo?.get(date), site.priceSeries);
     return { start, consumptionW: Math.max(consumptionW[t], 0), importEurPerKWh: price.importEurPerKWh, exportEurPerKWh: price.exportEurPerKWh };
   });
 }

@@ -3,3 +3,4 @@ export * from './site';
 export * from './load-site';
 export * from './power-bounds';
 export * from './liveness';
+export * from './price-series';

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import type { PricePoint } from './price-series';
 import { DeviceSpec, SiteFile, siteSchema } from './site.schema';
 
 /** A validated site with its devices indexed. */
 export interface Site extends SiteFile {
   devices: ReadonlyMap<string, DeviceSpec & { buildingId: string }>;
+  /** A dynamic tariff's prices, read from its series file. */
+  priceSeries?: readonly PricePoint[];
 }
 
 export class SiteValidationError extends Error {

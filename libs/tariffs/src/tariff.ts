@@ -1,4 +1,4 @@
-import type { TariffSpec } from '@ilot/site';
+import { pricePointAt, type PricePoint, type TariffSpec } from '@ilot/site';
 import { localDateTime, minuteInWindow, parseWindow } from './local-time';
 
 export type TariffPeriod = 'HP' | 'HC';
@@ -7,7 +7,8 @@ export type TempoColour = 'blue' | 'white' | 'red';
 export interface SlotPrice {
   importEurPerKWh: number;
   exportEurPerKWh: number;
-  period: TariffPeriod;
+  /** HP/HC and Tempo only. */
+  period?: TariffPeriod;
   tempoColour?: TempoColour;
 }
 
@@ -22,7 +23,13 @@ export class UnsupportedTariffError extends Error {
  * Price of energy at an instant. HP/HC windows are in the site's local time, so the price of a
  * UTC instant depends on the zone and on DST; local days of 23 and 25 hours price correctly.
  */
-export function priceAt(at: Date, tariff: TariffSpec, timeZone: string, tempoCalendar: TempoCalendar = () => undefined): SlotPrice {
+export function priceAt(
+  at: Date,
+  tariff: TariffSpec,
+  timeZone: string,
+  tempoCalendar: TempoCalendar = () => undefined,
+  series?: readonly PricePoint[],
+): SlotPrice {
   switch (tariff.kind) {
     case 'hphc': {
       const period = periodAt(at, tariff.hcWindows, timeZone);
@@ -41,8 +48,11 @@ export function priceAt(at: Date, tariff: TariffSpec, timeZone: string, tempoCal
         exportEurPerKWh: tariff.feedInEurPerKWh,
       };
     }
-    case 'dynamic':
-      throw new UnsupportedTariffError('tariff kind "dynamic" is not supported by this version of the planner yet');
+    case 'dynamic': {
+      const point = pricePointAt(series ?? [], at.getTime());
+      if (!point) throw new UnsupportedTariffError(`no dynamic price at ${at.toISOString()}: the series starts later or is empty`);
+      return { importEurPerKWh: point.importEurPerKWh, exportEurPerKWh: point.exportEurPerKWh ?? tariff.feedInEurPerKWh };
+    }
     default: {
       const unreachable: never = tariff;
       throw new UnsupportedTariffError(`unknown tariff ${JSON.stringify(unreachable)}`);
