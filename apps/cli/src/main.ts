@@ -6,7 +6,7 @@ import { simulateCommand } from './simulate.command';
 import { PlanInputError } from '@ilot/optimiser';
 
 const USAGE = `usage:
-  ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT]
+  ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]
       closed-loop replay on the shipped real profiles: optimised plan, self-consumption rule and idle battery side by side
   ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]
       plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule
@@ -18,7 +18,7 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
     const { command, options } = parseArgs(argv);
     switch (command) {
       case 'simulate':
-        simulateCommand(options, log);
+        await simulateCommand(options, log);
         return 0;
       case 'optimise':
         await optimiseCommand(options, log);

@@ -1,3 +1,4 @@
+import { loadSolver, SOLVER_NAMES, type SolverName } from '@ilot/optimiser';
 import { loadSiteFile } from '@ilot/site';
 import { BatteryStrategy, ProfileTable, replay, ReplayKpis } from '@ilot/simulators';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -6,8 +7,8 @@ import { required, UsageError } from './args';
 
 const STRATEGIES: BatteryStrategy[] = ['optimised', 'self-consumption', 'idle'];
 
-/** `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT]`: closed-loop replay, KPIs side by side. */
-export function simulateCommand(options: Map<string, string[]>, log: (line: string) => void): ReplayKpis[] {
+/** `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]`: closed-loop replay, KPIs side by side. */
+export async function simulateCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<ReplayKpis[]> {
   const site = loadSiteFile(required(options, 'site'));
   const days = Number(required(options, 'days'));
   if (!Number.isFinite(days) || days <= 0 || days > 366) throw new UsageError('--days must be a number of days between 0 and 366');
@@ -15,8 +16,11 @@ export function simulateCommand(options: Map<string, string[]>, log: (line: stri
   const start = new Date(options.get('start')?.[0] ?? '2026-01-12T00:00:00Z');
   if (Number.isNaN(start.getTime()) || start.getTime() % 900_000 !== 0) throw new UsageError('--start must be an ISO instant on a quarter-hour');
   const initialSocPct = options.has('soc') ? Number(options.get('soc')![0]) : undefined;
+  const solverName = (options.get('solver')?.[0] ?? 'highs') as SolverName;
+  if (!SOLVER_NAMES.includes(solverName)) throw new UsageError(`--solver must be one of ${SOLVER_NAMES.join(', ')}`);
+  const solver = await loadSolver(solverName);
   const profiles = ProfileTable.load();
-  const results = STRATEGIES.map((strategy) => replay(site, profiles, strategy, { start, days, initialSocPct }));
+  const results = STRATEGIES.map((strategy) => replay(site, profiles, strategy, { start, days, initialSocPct, solver }));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'kpis.json'), JSON.stringify({ site: site.id, start: start.toISOString(), days, results }, null, 2) + '\n');
   const rows: Array<[string, (k: ReplayKpis) => string]> = [
