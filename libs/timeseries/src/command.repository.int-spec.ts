@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { CommandRepository } from './command.repository';
+import { CommandRepository, payloadSha256 } from './command.repository';
 import { openDatabase } from './data-source';
 import { createTestDatabase, TestDatabase } from './testing/test-database';
 
@@ -37,5 +37,34 @@ describe('CommandRepository on the real PostgreSQL', () => {
     expect(await repository.recordAck(cmdId, 'rejected', 'late duplicate', t)).toBeUndefined();
     expect(await repository.recordAck('6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a02', 'applied', undefined, t)).toBeUndefined();
     expect(await repository.find(cmdId)).toMatchObject({ ackStatus: 'applied', ackReason: null, setpointW: -5000 });
+  });
+
+  it('keeps an append-only audit trail: issued with the payload hash, then the ack; no UPDATE, DELETE or TRUNCATE', async () => {
+    const repository = new CommandRepository(db);
+    const cmdId = '6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a03';
+    const t = new Date('2026-01-15T12:00:00Z');
+    const payload = { cmdId, type: 'battery.setpoint', setpointW: 7000 };
+    await repository.insert({
+      cmdId,
+      siteId: 'demo',
+      deviceId: 'bat-1',
+      type: 'battery.setpoint',
+      planId: null,
+      issuedAt: t,
+      validFrom: t,
+      validUntil: new Date('2026-01-15T12:20:00Z'),
+      setpointW: 7000,
+      reason: 'peak',
+      payload,
+    });
+    await repository.recordAck(cmdId, 'rejected', 'SoC at its floor', new Date('2026-01-15T12:00:02Z'));
+    expect(await repository.auditTrail(cmdId)).toEqual([
+      { event: 'issued', reason: 'peak', payloadSha256: payloadSha256(payload), at: t },
+      { event: 'rejected', reason: 'SoC at its floor', payloadSha256: null, at: new Date('2026-01-15T12:00:02Z') },
+    ]);
+    expect(payloadSha256(payload)).toMatch(/^[0-9a-f]{64}$/);
+    for (const statement of [`UPDATE command_audit SET reason = 'tampered'`, 'DELETE FROM command_audit', 'TRUNCATE command_audit'])
+      await expect(db.query(statement)).rejects.toThrow(/command_audit is append-only/);
+    expect(await repository.auditTrail(cmdId)).toHaveLength(2);
   });
 });
