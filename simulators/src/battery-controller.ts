@@ -3,20 +3,30 @@ import { CommandPayload } from '@ilot/mqtt';
 export type AckDecision = { status: 'applied' } | { status: 'rejected'; reason: string };
 
 /**
- * What a building controller does with battery commands: applies a cmdId at most once, refuses
+ * What a building controller does with battery commands: applies a cmdId at most once (and answers
+ * it again the same way when it comes again), refuses
  * what is expired, not yet valid or out of range, and falls back to local self-consumption
  * (never grid charging) when its command's validUntil has passed.
  */
 export class BatteryController {
   private current: { setpointW: number; gridTargetW?: number; deviationShare: number; validFromMs: number; validUntilMs: number } | undefined;
-  private readonly seen = new Set<string>();
+  /** The answer given to each cmdId: a command sent again (a retry after a lost ack) gets the same answer and is not applied again. */
+  private readonly answered = new Map<string, AckDecision>();
+  /** Commands applied, each counted once. */
+  applied = 0;
 
   constructor(private readonly limits: { maxChargeW: number; maxDischargeW: number }) {}
 
-  receive(command: CommandPayload, now: Date): AckDecision | undefined {
-    if (this.seen.has(command.cmdId)) return undefined; // a redelivery: already answered
-    this.seen.add(command.cmdId);
-    if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value as string);
+  receive(command: CommandPayload, now: Date): AckDecision {
+    const previous = this.answered.get(command.cmdId);
+    if (previous) return previous;
+    const decision = this.decide(command, now);
+    this.answered.set(command.cmdId, decision);
+    if (this.answered.size > 10_000) this.answered.delete(this.answered.keys().next().value as string);
+    return decision;
+  }
+
+  private decide(command: CommandPayload, now: Date): AckDecision {
     if (command.type !== 'battery.setpoint') return { status: 'rejected', reason: `a battery does not take ${command.type}` };
     if (command.setpointW === undefined) return { status: 'rejected', reason: 'setpointW missing' };
     const validUntilMs = Date.parse(command.validUntil);
@@ -26,6 +36,7 @@ export class BatteryController {
     if (command.setpointW > this.limits.maxDischargeW || -command.setpointW > this.limits.maxChargeW)
       return { status: 'rejected', reason: `setpointW ${command.setpointW} outside [-${this.limits.maxChargeW}, ${this.limits.maxDischargeW}]` };
     this.current = { setpointW: command.setpointW, gridTargetW: command.gridTargetW, deviationShare: command.deviationShare ?? 1, validFromMs, validUntilMs };
+    this.applied++;
     return { status: 'applied' };
   }
 

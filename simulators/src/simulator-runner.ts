@@ -20,10 +20,11 @@ export class SimulatorRunner {
   private readonly clients = new Map<string, MqttClient>();
   /** Devices told (by a test) to stop sending telemetry. */
   private readonly silenced = new Set<string>();
+  private readonly ackDrops = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
   /** Counts for tests and the demo's summary. */
-  readonly stats = { telemetrySent: 0, commandsReceived: 0, acksSent: 0 };
+  readonly stats = { telemetrySent: 0, commandsReceived: 0, acksSent: 0, acksDropped: 0 };
 
   constructor(
     readonly world: IlotWorld,
@@ -102,10 +103,21 @@ export class SimulatorRunner {
       return;
     }
     const decision = this.world.batteries.get(deviceId)!.controller.receive(parsed.data, now);
-    if (decision) await this.ack(deviceId, { cmdId: parsed.data.cmdId, ...decision, ts: now.toISOString() });
+    await this.ack(deviceId, { cmdId: parsed.data.cmdId, ...decision, ts: now.toISOString() });
+  }
+
+  /** Test hook: the next `count` acks of a device are lost (the controller acts, its answer never arrives). */
+  dropAcks(deviceId: string, count: number): void {
+    this.ackDrops.set(deviceId, count);
   }
 
   private async ack(deviceId: string, ack: { cmdId: string; status: string; reason?: string; ts: string }): Promise<void> {
+    const drops = this.ackDrops.get(deviceId) ?? 0;
+    if (drops > 0) {
+      this.ackDrops.set(deviceId, drops - 1);
+      this.stats.acksDropped++;
+      return;
+    }
     await this.clients.get(deviceId)?.publishAsync(topics.commandAck(this.world.site.id, deviceId), JSON.stringify(ack), { qos: 1 });
     this.stats.acksSent++;
   }

@@ -9,6 +9,9 @@ import { OptimiserMetrics } from './optimiser.metrics';
 export class CommandDispatcher {
   private readonly logger = new Logger('CommandDispatcher');
 
+  /** Commands sent and not acknowledged yet, with the timer of their next retry. */
+  private readonly awaitingAck = new Map<string, NodeJS.Timeout>();
+
   constructor(
     private readonly siteId: string,
     private readonly mqtt: MqttClient,
@@ -16,7 +19,15 @@ export class CommandDispatcher {
     private readonly clock: Clock,
     private readonly metrics: OptimiserMetrics,
     private readonly protocolVersion: 4 | 5,
+    /** Real milliseconds to wait for an ack before sending the same command (same cmdId) again; how many times. */
+    private readonly retry: { ackTimeoutMs: number; maxRetries: number } = { ackTimeoutMs: 5000, maxRetries: 3 },
   ) {}
+
+  /** Stops the retry timers (at shutdown). */
+  close(): void {
+    for (const timer of this.awaitingAck.values()) clearTimeout(timer);
+    this.awaitingAck.clear();
+  }
 
   async start(): Promise<void> {
     this.mqtt.on('message', (topic, payload) => {
@@ -41,13 +52,51 @@ export class CommandDispatcher {
       reason: command.reason,
       payload: command,
     });
+    // Waiting for the ack starts before the send: an answer can come back before publish resolves.
+    this.awaitAck(deviceId, command, 0);
+    await this.publish(deviceId, command, now);
+    this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'issued' });
+  }
+
+  /** QoS 1, never retained; with MQTT 5 the broker drops it at validUntil (message expiry, real seconds). */
+  private async publish(deviceId: string, command: CommandPayload, now: Date): Promise<void> {
     const ttlRealS = Math.max(Math.ceil((Date.parse(command.validUntil) - now.getTime()) / 1000 / this.clock.speedup), 1);
     await this.mqtt.publishAsync(topics.command(this.siteId, deviceId), JSON.stringify(command), {
       qos: 1,
       retain: false,
       properties: this.protocolVersion === 5 ? { messageExpiryInterval: ttlRealS } : undefined,
     });
-    this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'issued' });
+  }
+
+  private awaitAck(deviceId: string, command: CommandPayload, retries: number): void {
+    const timer = setTimeout(() => void this.onAckTimeout(deviceId, command, retries), this.retry.ackTimeoutMs);
+    timer.unref();
+    this.awaitingAck.set(command.cmdId, timer);
+  }
+
+  /**
+   * No ack in time: the same command again (a controller applies a cmdId once and answers it again),
+   * at most `maxRetries` times and never past validUntil; then it is recorded as unacknowledged,
+   * counted (`ilot_commands_total{status="unacknowledged"}`) and logged as an alert.
+   */
+  private async onAckTimeout(deviceId: string, command: CommandPayload, retries: number): Promise<void> {
+    if (!this.awaitingAck.delete(command.cmdId)) return;
+    const now = this.clock.now();
+    try {
+      if (retries >= this.retry.maxRetries || Date.parse(command.validUntil) <= now.getTime()) {
+        await this.repository.recordEvent(command.cmdId, 'unacknowledged', now, { retries });
+        this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'unacknowledged' });
+        this.logger.warn(`ALERT ${deviceId} never acknowledged ${command.cmdId} (${retries} retries): its controller may be offline or its acks lost`);
+        return;
+      }
+      // Recorded and awaited before the send, so that the answer is always audited after it.
+      this.awaitAck(deviceId, command, retries + 1);
+      await this.repository.recordEvent(command.cmdId, 'retried', now, { retry: retries + 1 });
+      await this.publish(deviceId, command, now);
+      this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'retried' });
+    } catch (error) {
+      this.logger.error(`retry of ${command.cmdId} failed: ${(error as Error).message}`);
+    }
   }
 
   private async onAck(deviceId: string, payload: Buffer): Promise<void> {
@@ -64,6 +113,8 @@ export class CommandDispatcher {
       return;
     }
     const ack = parsed.data;
+    clearTimeout(this.awaitingAck.get(ack.cmdId));
+    this.awaitingAck.delete(ack.cmdId);
     try {
       const type = await this.repository.recordAck(ack.cmdId, ack.status, ack.reason, new Date(ack.ts));
       if (type === undefined) return; // unknown command or repeated ack: counted once

@@ -19,6 +19,10 @@ export const optimiserEnvSchema = z.object({
   /** Wall-clock budget of one solve, real milliseconds. */
   ILOT_SOLVE_TIMEOUT_MS: z.coerce.number().int().min(10).default(10_000),
   ILOT_CYCLING_COST_EUR_PER_KWH: z.coerce.number().min(0).default(0.03),
+  /** A command not acknowledged within this many real milliseconds is sent again, same cmdId. */
+  ILOT_COMMAND_ACK_TIMEOUT_MS: z.coerce.number().int().min(50).default(5000),
+  /** How many times a command is sent again before it is recorded as unacknowledged. */
+  ILOT_COMMAND_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   /** When the solver gives no plan, the last valid plan goes on until it is this old, then the rule-based fallback; seconds. */
   ILOT_PLAN_KEEP_S: z.coerce.number().min(0).default(3600),
   /** LP solver: HiGHS (WebAssembly) for real îlots, javascript-lp-solver for small ones and cross-checks. */

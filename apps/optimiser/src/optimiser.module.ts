@@ -49,7 +49,10 @@ export class OptimiserModule {
         {
           provide: CommandDispatcher,
           useFactory: (site: Site, mqtt: MqttClient, repository: CommandRepository, clock: Clock, metrics: OptimiserMetrics, runtime: RuntimeConfig) =>
-            new CommandDispatcher(site.id, mqtt, repository, clock, metrics, runtime.ILOT_MQTT_PROTOCOL_VERSION),
+            new CommandDispatcher(site.id, mqtt, repository, clock, metrics, runtime.ILOT_MQTT_PROTOCOL_VERSION, {
+              ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS,
+              maxRetries: config.ILOT_COMMAND_MAX_RETRIES,
+            }),
           inject: [SITE, OPTIMISER_MQTT, CommandRepository, CLOCK, OptimiserMetrics, RUNTIME_CONFIG],
         },
         PlanningLoopService,

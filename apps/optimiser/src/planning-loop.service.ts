@@ -89,6 +89,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     await this.inFlight.catch(() => undefined);
     await this.notifications.stop();
     await this.solver.close();
+    this.dispatcher.close();
     await this.mqtt.endAsync();
   }
 

@@ -37,6 +37,15 @@ export class CommandRepository {
     return rows[0]?.type;
   }
 
+  /** Appends an event to a command's audit trail (retried, unacknowledged, followed, not_followed). */
+  async recordEvent(cmdId: string, event: 'retried' | 'unacknowledged' | 'followed' | 'not_followed', at: Date, detail?: object): Promise<void> {
+    await this.db.query(
+      `INSERT INTO command_audit (cmd_id, site_id, device_id, event, plan_id, reason, at, detail)
+       SELECT cmd_id, site_id, device_id, $2, plan_id, reason, $3, $4 FROM commands WHERE cmd_id = $1`,
+      [cmdId, event, at.toISOString(), detail === undefined ? null : JSON.stringify(detail)],
+    );
+  }
+
   /** A command's audit trail, oldest first. */
   async auditTrail(cmdId: string): Promise<Array<{ event: string; reason: string | null; payloadSha256: string | null; at: Date }>> {
     const rows: Array<{ event: string; reason: string | null; payload_sha256: string | null; at: Date }> = await this.db.query(
