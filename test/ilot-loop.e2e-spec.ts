@@ -133,6 +133,24 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect(schedule.slots).toHaveLength(96);
   });
 
+  it('checks applied commands against the telemetry: followed while the battery obeys, an alert once it does not', async () => {
+    const events = async (event: string) =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM command_audit WHERE site_id = $1 AND event = $2`, [siteId, event])).rows[0].n;
+    await waitFor('a command verified as followed', async () => (await events('followed')) > 0, 20_000);
+    expect(await events('not_followed')).toBe(0);
+    // The inverter stops following while the controller keeps acking.
+    ilot.simulators!.world.batteries.get('bat-1')!.controller.stuck = true;
+    try {
+      await waitFor('a command found not followed', async () => (await events('not_followed')) > 0, 20_000);
+    } finally {
+      ilot.simulators!.world.batteries.get('bat-1')!.controller.stuck = false;
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
+    expect(
+      Number(metrics.match(new RegExp(`^ilot_commands_total\\{site="${siteId}",type="battery.setpoint",status="not_followed"\\} (\\S+)$`, 'm'))?.[1]),
+    ).toBeGreaterThan(0);
+  }, 60_000);
+
   it('takes an effacement order from the signals topic into the next plan, and refuses a malformed or past one with its reason', async () => {
     const latestPlan = async () =>
       (

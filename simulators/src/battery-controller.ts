@@ -14,6 +14,8 @@ export class BatteryController {
   private readonly answered = new Map<string, AckDecision>();
   /** Commands applied, each counted once. */
   applied = 0;
+  /** Test hook: the controller acks commands as applied but its inverter stays at 0 W (a fault the service must notice). */
+  stuck = false;
 
   constructor(private readonly limits: { maxChargeW: number; maxDischargeW: number }) {}
 
@@ -48,6 +50,7 @@ export class BatteryController {
   requestW(now: Date, gridWithoutBatteryW: number): { requestW: number; mode: 'command' | 'fallback' } {
     const t = now.getTime();
     const command = this.current;
+    if (this.stuck) return { requestW: 0, mode: 'command' };
     if (command && t >= command.validFromMs && t < command.validUntilMs) {
       const correctionW = command.gridTargetW === undefined ? 0 : command.deviationShare * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
       return { requestW: command.setpointW + correctionW, mode: 'command' };

@@ -5,6 +5,14 @@ import { CommandRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { OptimiserMetrics } from './optimiser.metrics';
 
+/** The outcome of checking a device against its command (libs/optimiser `batteryFollowsCommand`). */
+export interface Verdict {
+  followed: boolean;
+  expectedW: number;
+  measuredW: number;
+  toleranceW: number;
+}
+
 /** Publishes commands (QoS 1, never retained, MQTT 5 expiry = TTL), records them and their acknowledgements. */
 export class CommandDispatcher {
   private readonly logger = new Logger('CommandDispatcher');
@@ -21,12 +29,20 @@ export class CommandDispatcher {
     private readonly protocolVersion: 4 | 5,
     /** Real milliseconds to wait for an ack before sending the same command (same cmdId) again; how many times. */
     private readonly retry: { ackTimeoutMs: number; maxRetries: number } = { ackTimeoutMs: 5000, maxRetries: 3 },
+    /** Checks, `afterMs` real ms after an applied ack, that the device follows the command (undefined: no readings to judge by yet). */
+    private readonly verification?: { afterMs: number; check: (deviceId: string, command: CommandPayload, since: Date) => Promise<Verdict | undefined> },
   ) {}
+
+  /** Commands sent, kept until they are verified or expire (for the verification and the retries). */
+  private readonly sent = new Map<string, { deviceId: string; command: CommandPayload }>();
+  /** The last command each device said it applied: an older one is not judged by what the newer one does. */
+  private readonly lastApplied = new Map<string, string>();
 
   /** Stops the retry timers (at shutdown). */
   close(): void {
-    for (const timer of this.awaitingAck.values()) clearTimeout(timer);
+    for (const timer of [...this.awaitingAck.values(), ...this.verifyTimers]) clearTimeout(timer);
     this.awaitingAck.clear();
+    this.verifyTimers.clear();
   }
 
   async start(): Promise<void> {
@@ -54,6 +70,7 @@ export class CommandDispatcher {
     });
     // Waiting for the ack starts before the send: an answer can come back before publish resolves.
     this.awaitAck(deviceId, command, 0);
+    this.remember(deviceId, command);
     await this.publish(deviceId, command, now);
     this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'issued' });
   }
@@ -66,6 +83,51 @@ export class CommandDispatcher {
       retain: false,
       properties: this.protocolVersion === 5 ? { messageExpiryInterval: ttlRealS } : undefined,
     });
+  }
+
+  private remember(deviceId: string, command: CommandPayload): void {
+    this.sent.set(command.cmdId, { deviceId, command });
+    if (this.sent.size > 10_000) this.sent.delete(this.sent.keys().next().value as string);
+  }
+
+  /**
+   * `afterMs` after an applied ack, while the command is still the device's latest and valid: does
+   * the device follow it? Recorded as followed or not_followed (audit, `ilot_commands_total`, an
+   * alert in the log); with no readings since the ack yet, asked again up to three times.
+   */
+  private scheduleVerification(cmdId: string, since: Date, attempt = 1): void {
+    const verification = this.verification;
+    const entry = this.sent.get(cmdId);
+    if (!verification || !entry) return;
+    const timer = setTimeout(() => void this.verifyNow(cmdId, since, attempt), verification.afterMs);
+    timer.unref();
+    this.verifyTimers.add(timer);
+  }
+
+  private readonly verifyTimers = new Set<NodeJS.Timeout>();
+
+  private async verifyNow(cmdId: string, since: Date, attempt: number): Promise<void> {
+    const entry = this.sent.get(cmdId);
+    if (!entry || this.lastApplied.get(entry.deviceId) !== cmdId) return; // superseded by a newer command
+    const now = this.clock.now();
+    if (Date.parse(entry.command.validUntil) <= now.getTime()) return;
+    try {
+      const verdict = await this.verification!.check(entry.deviceId, entry.command, since);
+      if (!verdict) {
+        if (attempt < 3) this.scheduleVerification(cmdId, since, attempt + 1);
+        return;
+      }
+      const status = verdict.followed ? 'followed' : 'not_followed';
+      await this.repository.recordEvent(cmdId, status, now, verdict);
+      this.metrics.commands.inc({ site: this.siteId, type: entry.command.type, status });
+      if (!verdict.followed)
+        this.logger.warn(
+          `ALERT ${entry.deviceId} applied ${cmdId} but does not follow it: ${verdict.measuredW} W measured, ${verdict.expectedW.toFixed(0)} W expected (±${verdict.toleranceW} W)`,
+        );
+      this.sent.delete(cmdId);
+    } catch (error) {
+      this.logger.error(`verification of ${cmdId} failed: ${(error as Error).message}`);
+    }
   }
 
   private awaitAck(deviceId: string, command: CommandPayload, retries: number): void {
@@ -119,6 +181,10 @@ export class CommandDispatcher {
       const type = await this.repository.recordAck(ack.cmdId, ack.status, ack.reason, new Date(ack.ts));
       if (type === undefined) return; // unknown command or repeated ack: counted once
       this.metrics.commands.inc({ site: this.siteId, type, status: ack.status });
+      if (ack.status === 'applied') {
+        this.lastApplied.set(deviceId, ack.cmdId);
+        this.scheduleVerification(ack.cmdId, new Date(ack.ts));
+      }
       if (ack.status === 'rejected') this.logger.warn(`${deviceId} rejected ${ack.cmdId}: ${ack.reason ?? 'no reason given'}`);
     } catch (error) {
       this.logger.error(`ack ${ack.cmdId} not recorded: ${(error as Error).message}`);

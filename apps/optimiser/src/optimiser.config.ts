@@ -21,6 +21,8 @@ export const optimiserEnvSchema = z.object({
   ILOT_CYCLING_COST_EUR_PER_KWH: z.coerce.number().min(0).default(0.03),
   /** A command not acknowledged within this many real milliseconds is sent again, same cmdId. */
   ILOT_COMMAND_ACK_TIMEOUT_MS: z.coerce.number().int().min(50).default(5000),
+  /** An applied command is checked against the telemetry this long after its ack, simulated seconds. */
+  ILOT_COMMAND_VERIFY_AFTER_S: z.coerce.number().min(1).default(30),
   /** How many times a command is sent again before it is recorded as unacknowledged. */
   ILOT_COMMAND_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   /** When the solver gives no plan, the last valid plan goes on until it is this old, then the rule-based fallback; seconds. */

@@ -6,6 +6,7 @@ import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepos
 import type { MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
 import { CommandDispatcher } from './command-dispatcher';
+import { commandVerifier } from './command-verifier';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
@@ -48,12 +49,26 @@ export class OptimiserModule {
         },
         {
           provide: CommandDispatcher,
-          useFactory: (site: Site, mqtt: MqttClient, repository: CommandRepository, clock: Clock, metrics: OptimiserMetrics, runtime: RuntimeConfig) =>
-            new CommandDispatcher(site.id, mqtt, repository, clock, metrics, runtime.ILOT_MQTT_PROTOCOL_VERSION, {
-              ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS,
-              maxRetries: config.ILOT_COMMAND_MAX_RETRIES,
-            }),
-          inject: [SITE, OPTIMISER_MQTT, CommandRepository, CLOCK, OptimiserMetrics, RUNTIME_CONFIG],
+          useFactory: (
+            site: Site,
+            mqtt: MqttClient,
+            repository: CommandRepository,
+            clock: Clock,
+            metrics: OptimiserMetrics,
+            runtime: RuntimeConfig,
+            readings: ReadingRepository,
+          ) =>
+            new CommandDispatcher(
+              site.id,
+              mqtt,
+              repository,
+              clock,
+              metrics,
+              runtime.ILOT_MQTT_PROTOCOL_VERSION,
+              { ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS, maxRetries: config.ILOT_COMMAND_MAX_RETRIES },
+              { afterMs: (config.ILOT_COMMAND_VERIFY_AFTER_S * 1000) / clock.speedup, check: commandVerifier(site, readings) },
+            ),
+          inject: [SITE, OPTIMISER_MQTT, CommandRepository, CLOCK, OptimiserMetrics, RUNTIME_CONFIG, ReadingRepository],
         },
         PlanningLoopService,
       ],

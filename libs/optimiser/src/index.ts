@@ -13,3 +13,4 @@ export * from './schedule-cost';
 export * from './highs.adapter';
 export * from './solvers';
 export * from './lp-format';
+export * from './command-verification';

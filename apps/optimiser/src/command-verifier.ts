@@ -1,0 +1,26 @@
+import { batteryFollowsCommand } from '@ilot/optimiser';
+import type { CommandPayload } from '@ilot/mqtt';
+import { gridDeviceId, type Site } from '@ilot/site';
+import type { ReadingRepository } from '@ilot/timeseries';
+import type { Verdict } from './command-dispatcher';
+
+/**
+ * Judges a battery command by the first consistent readings after its ack: the battery's and the
+ * grid's at the same instant, both within the command's validity. Undefined while there are none.
+ */
+export function commandVerifier(site: Site, readings: ReadingRepository) {
+  const gridId = gridDeviceId(site);
+  return async (deviceId: string, command: CommandPayload, since: Date): Promise<Verdict | undefined> => {
+    const battery = site.devices.get(deviceId);
+    if (battery?.kind !== 'battery' || command.type !== 'battery.setpoint' || command.setpointW === undefined) return undefined;
+    const rows = await readings.latestPerDevice(site.id, [deviceId, gridId], since, new Date(command.validUntil));
+    const measured = rows.find((r) => r.deviceId === deviceId);
+    const grid = rows.find((r) => r.deviceId === gridId);
+    if (!measured || !grid || measured.socPct === null || Math.abs(measured.ts.getTime() - grid.ts.getTime()) > 1000) return undefined;
+    return batteryFollowsCommand(
+      { setpointW: command.setpointW, gridTargetW: command.gridTargetW, deviationShare: command.deviationShare },
+      { batteryW: measured.powerW, gridW: grid.powerW, socPct: measured.socPct },
+      battery,
+    );
+  };
+}
