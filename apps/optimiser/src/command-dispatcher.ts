@@ -37,6 +37,17 @@ export class CommandDispatcher {
   private readonly sent = new Map<string, { deviceId: string; command: CommandPayload }>();
   /** The last command each device said it applied: an older one is not judged by what the newer one does. */
   private readonly lastApplied = new Map<string, string>();
+  /** The command each device has (the last one sent and not refused): the plan renews it only when needed. */
+  private readonly current = new Map<string, CommandPayload>();
+
+  currentCommand(deviceId: string): CommandPayload | undefined {
+    return this.current.get(deviceId);
+  }
+
+  /** Forgets a device's command when it was refused or never acknowledged: the next plan sends a new one. */
+  private forget(deviceId: string, cmdId: string): void {
+    if (this.current.get(deviceId)?.cmdId === cmdId) this.current.delete(deviceId);
+  }
 
   /** Stops the retry timers (at shutdown). */
   close(): void {
@@ -71,6 +82,7 @@ export class CommandDispatcher {
     // Waiting for the ack starts before the send: an answer can come back before publish resolves.
     this.awaitAck(deviceId, command, 0);
     this.remember(deviceId, command);
+    this.current.set(deviceId, command);
     await this.publish(deviceId, command, now);
     this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'issued' });
   }
@@ -146,6 +158,7 @@ export class CommandDispatcher {
     const now = this.clock.now();
     try {
       if (retries >= this.retry.maxRetries || Date.parse(command.validUntil) <= now.getTime()) {
+        this.forget(deviceId, command.cmdId);
         await this.repository.recordEvent(command.cmdId, 'unacknowledged', now, { retries });
         this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'unacknowledged' });
         this.logger.warn(`ALERT ${deviceId} never acknowledged ${command.cmdId} (${retries} retries): its controller may be offline or its acks lost`);
@@ -181,6 +194,7 @@ export class CommandDispatcher {
       const type = await this.repository.recordAck(ack.cmdId, ack.status, ack.reason, new Date(ack.ts));
       if (type === undefined) return; // unknown command or repeated ack: counted once
       this.metrics.commands.inc({ site: this.siteId, type, status: ack.status });
+      if (ack.status === 'rejected') this.forget(deviceId, ack.cmdId);
       if (ack.status === 'applied') {
         this.lastApplied.set(deviceId, ack.cmdId);
         this.scheduleVerification(ack.cmdId, new Date(ack.ts));

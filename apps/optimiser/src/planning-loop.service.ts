@@ -1,7 +1,16 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { topics } from '@ilot/mqtt';
-import { batteryCommands, buildPlanInput, keepLastValid, planAsync, Schedule } from '@ilot/optimiser';
+import {
+  batteryCommands,
+  BatterySetpointCommand,
+  buildPlanInput,
+  keepLastValid,
+  needsNewCommand,
+  planAsync,
+  Schedule,
+  verificationToleranceW,
+} from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { localDateTime, localDayStart } from '@ilot/tariffs';
@@ -133,8 +142,17 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
         capacityWh: (id) => input.batteries.find((b) => b.id === id)!.capacityWh,
       },
     );
-    for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
-    this.logger.debug(`${trigger.cause}: ${schedule.status} plan, ${commands.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`);
+    // A battery keeps its command while the plan holds; a new one goes out when it changes or needs renewing.
+    const needed = commands.filter(({ deviceId, command }) =>
+      needsNewCommand(
+        this.dispatcher.currentCommand(deviceId) as BatterySetpointCommand | undefined,
+        command,
+        now,
+        verificationToleranceW(input.batteries.find((b) => b.id === deviceId)!),
+      ),
+    );
+    for (const { deviceId, command } of needed) await this.dispatcher.dispatch(deviceId, command, planId);
+    this.logger.debug(`${trigger.cause}: ${schedule.status} plan, ${needed.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`);
     return schedule;
   }
 

@@ -57,3 +57,23 @@ export function batteryCommands(
     };
   });
 }
+
+/**
+ * Whether a battery needs the new command or can keep the one it has: a new one goes out when
+ * there is none, when the setpoint or the planned grid power moves by more than `toleranceW`, or
+ * when the current one has less than a third of its validity left (renewal while the plan holds).
+ * Otherwise the controller keeps its command: fewer messages, and each command is judged long
+ * enough to tell whether it is followed. Pure: `now` is given.
+ */
+export function needsNewCommand(
+  current: Pick<BatterySetpointCommand, 'setpointW' | 'gridTargetW' | 'validFrom' | 'validUntil'> | undefined,
+  next: Pick<BatterySetpointCommand, 'setpointW' | 'gridTargetW'>,
+  now: Date,
+  toleranceW: number,
+): boolean {
+  if (!current) return true;
+  if (Math.abs(current.setpointW - next.setpointW) > toleranceW) return true;
+  if (Math.abs(current.gridTargetW - next.gridTargetW) > toleranceW) return true;
+  const ttlMs = Date.parse(current.validUntil) - Date.parse(current.validFrom);
+  return Date.parse(current.validUntil) - now.getTime() < ttlMs / 3;
+}
