@@ -181,6 +181,21 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     ]);
     expect(refused.rows.map((r) => r.reason)).toEqual(['malformed_json', 'out_of_range']);
     expect(refused.rows[1].detail).toContain('before now');
+    // Its report is served (the figures are unit-tested in libs/effacement; a fresh îlot has no reference days yet, and says so).
+    const base = `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/effacements`;
+    const report = (await (await fetch(`${base}/e2e-order-1/report`)).json()) as {
+      askedW: number;
+      event: { id: string };
+      notes: string[];
+      participants: unknown[];
+    };
+    expect(report).toMatchObject({ askedW: 40_000, event: { id: 'e2e-order-1' } });
+    expect(report.participants).toHaveLength(37);
+    expect(report.notes[0]).toMatch(/^no reference/);
+    const csv = await fetch(`${base}/e2e-order-1/report?format=csv`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect((await csv.text()).split('\n')[0]).toBe('participantId,meterId,referenceWh,measuredWh,deliveredWh');
+    expect((await fetch(`${base}/no-such-order/report`)).status).toBe(404);
   }, 30_000);
 
   // Runs after the others: it takes two devices out of the loop.

@@ -1,4 +1,7 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { eventReportCsv } from '@ilot/effacement';
+import type { Response } from 'express';
+import { EffacementReportService } from './effacement-report.service';
 import { SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository } from '@ilot/timeseries';
@@ -12,6 +15,7 @@ export class ApiController {
     @Inject(SITE) private readonly site: Site,
     private readonly readings: ReadingRepository,
     private readonly plans: PlanRepository,
+    private readonly effacements: EffacementReportService,
   ) {}
 
   @Get('readings')
@@ -33,6 +37,23 @@ export class ApiController {
       bucket: bucket ?? null,
       readings: rows.map((r) => ({ ...r, ts: r.ts.toISOString() })),
     };
+  }
+
+  /** An effacement order's report (asked, planned, delivered, per participant): JSON, or `?format=csv` for the participants. */
+  @Get('effacements/:eventId/report')
+  async getEffacementReport(
+    @Param('siteId') siteId: string,
+    @Param('eventId') eventId: string,
+    @Query('format') format: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    this.checkSite(siteId);
+    if (format !== undefined && format !== 'json' && format !== 'csv') throw new BadRequestException('"format" must be json or csv');
+    const report = await this.effacements.report(eventId);
+    if (!report) throw new NotFoundException(`no effacement order "${eventId}" for site "${siteId}"`);
+    if (format !== 'csv') return { siteId, ...report };
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    return eventReportCsv(report);
   }
 
   @Get('schedule')

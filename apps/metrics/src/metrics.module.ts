@@ -2,9 +2,10 @@ import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { repositoryProvider, CLOCK, METRICS_REGISTRY, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { PlanRepository, ReadingRepository } from '@ilot/timeseries';
+import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { Registry } from 'prom-client';
 import { ApiController } from './api.controller';
+import { EffacementReportService } from './effacement-report.service';
 import type { MetricsConfig } from './metrics.config';
 import { registerSiteGauges } from './site-gauges';
 
@@ -25,7 +26,13 @@ export class MetricsModule implements OnModuleInit {
     return {
       module: MetricsModule,
       controllers: [ApiController],
-      providers: [{ provide: METRICS_CONFIG, useValue: config }, repositoryProvider(ReadingRepository), repositoryProvider(PlanRepository)],
+      providers: [
+        { provide: METRICS_CONFIG, useValue: config },
+        repositoryProvider(ReadingRepository),
+        repositoryProvider(PlanRepository),
+        repositoryProvider(SignalRepository),
+        EffacementReportService,
+      ],
     };
   }
 

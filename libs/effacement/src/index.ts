@@ -1,1 +1,2 @@
 export * from './reference-curve';
+export * from './event-report';

@@ -1,3 +1,4 @@
+import { eventReport, eventReportCsv } from './event-report';
 import { deliveredReduction, referenceCurve } from './reference-curve';
 
 const ZONE = 'Europe/Paris';
@@ -48,5 +49,49 @@ describe('referenceCurve', () => {
     const delivered = deliveredReduction(reference, measured, 15);
     expect(delivered.meanReductionW).toBe(30_000);
     expect(delivered.energyWh).toBe(60_000); // 30 kW for 2 h
+  });
+});
+
+describe('eventReport', () => {
+  const event = { id: 'order-7', start: new Date('2026-01-23T17:00:00Z'), end: new Date('2026-01-23T19:00:00Z'), reductionW: 30_000 };
+  const usual = (h: number) => (h >= 17 && h < 21 ? 80_000 : 40_000);
+  const inEvent = (h: number, day: number) => day === 18 && h >= 18 && h < 20;
+
+  it('gives asked, planned and delivered for the îlot and each participant, and says whether it was delivered', () => {
+    const grid = history('2026-01-04T23:00:00Z', 19, (h, day) => usual(h) - (inEvent(h, day) ? 28_000 : 0));
+    const meterA = history('2026-01-04T23:00:00Z', 19, (h, day) => usual(h) / 2 - (inEvent(h, day) ? 20_000 : 0));
+    const meterB = history('2026-01-04T23:00:00Z', 19, (h, day) => usual(h) / 2 - (inEvent(h, day) ? 8_000 : 0));
+    const plannedGridW = grid.filter((s) => s.at >= event.start && s.at < event.end).map((s) => ({ at: s.at, powerW: 50_000 }));
+    const report = eventReport(
+      {
+        event,
+        gridW: grid,
+        plannedGridW,
+        participants: [
+          { participantId: 'flat-a', meterId: 'm-a', consumptionW: meterA },
+          { participantId: 'flat-b', meterId: 'm-b', consumptionW: meterB },
+        ],
+      },
+      options,
+    );
+    expect(report.askedW).toBe(30_000);
+    expect(report.planned.meanReductionW).toBe(30_000); // reference 80 kW, plan 50 kW
+    expect(report.delivered.meanReductionW).toBe(28_000);
+    expect(report.delivered.energyWh).toBe(56_000);
+    expect(report.deliveredAsAsked).toBe(true); // 28 of 30 kW: within 10 %
+    expect(report.participants.map((p) => [p.participantId, p.deliveredWh])).toEqual([
+      ['flat-a', 40_000],
+      ['flat-b', 16_000],
+    ]);
+    expect(eventReportCsv(report).split('\n')[1]).toBe('flat-a,m-a,80000,40000,40000');
+    expect(report.notes).toEqual([]);
+  });
+
+  it('says when it was not delivered, and why figures are missing', () => {
+    const grid = history('2026-01-22T23:00:00Z', 1, usual); // only the event day: no reference days
+    const report = eventReport({ event, gridW: grid, plannedGridW: [], participants: [] }, options);
+    expect(report.deliveredAsAsked).toBe(false);
+    expect(report.delivered.meanReductionW).toBeNull();
+    expect(report.notes).toEqual(['no reference: no history of the same kind of day in the 10 days before the event']);
   });
 });

@@ -23,6 +23,14 @@ export class SignalRepository {
     );
   }
 
+  async find(siteId: string, type: StoredSignal['type'], key: string): Promise<StoredSignal | undefined> {
+    const rows: Array<{ type: StoredSignal['type']; key: string; starts_at: Date; ends_at: Date; payload: Record<string, unknown> }> = await this.db.query(
+      'SELECT type, key, starts_at, ends_at, payload FROM signals WHERE site_id = $1 AND type = $2 AND key = $3',
+      [siteId, type, key],
+    );
+    return rows.map((r) => ({ type: r.type, key: r.key, startsAt: r.starts_at, endsAt: r.ends_at, payload: r.payload }))[0];
+  }
+
   /** Signals whose period overlaps [from, to). */
   async overlapping(siteId: string, from: Date, to: Date): Promise<StoredSignal[]> {
     const rows: Array<{ type: StoredSignal['type']; key: string; starts_at: Date; ends_at: Date; payload: Record<string, unknown> }> = await this.db.query(

@@ -1,0 +1,77 @@
+import type { PowerSample } from '@ilot/forecasting';
+import { deliveredReduction, referenceCurve, ReferenceOptions } from './reference-curve';
+
+export interface EffacementEvent {
+  id: string;
+  start: Date;
+  end: Date;
+  reductionW: number;
+}
+
+/** The inputs of an event report: slot means (W) from before the reference days to the end of the event. */
+export interface EventReportInput {
+  event: EffacementEvent;
+  /** The îlot's import at its connection (grid power, > 0 import). */
+  gridW: readonly PowerSample[];
+  /** The grid power the plan in force at the start of the event expected, per slot of the event. */
+  plannedGridW: readonly PowerSample[];
+  participants: ReadonlyArray<{ participantId: string; meterId: string; consumptionW: readonly PowerSample[] }>;
+}
+
+export interface EventReport {
+  event: { id: string; start: string; end: string };
+  askedW: number;
+  planned: { meanReductionW: number | null };
+  delivered: { meanReductionW: number | null; energyWh: number; slots: Array<{ at: string; referenceW: number; measuredW: number; reductionW: number }> };
+  /** Delivered at least 90 % of what was asked (within 10 %). */
+  deliveredAsAsked: boolean;
+  participants: Array<{ participantId: string; meterId: string; referenceWh: number; measuredWh: number; deliveredWh: number }>;
+  /** Why a figure is missing or partial, in words. */
+  notes: string[];
+}
+
+/**
+ * The report of one effacement event: asked, planned (reference minus the plan's grid power) and
+ * delivered (reference minus the measured grid power) for the îlot, and per participant (their
+ * meter against their own reference). Pure: all series are given.
+ */
+export function eventReport(input: EventReportInput, options: ReferenceOptions): EventReport {
+  const { event } = input;
+  const notes: string[] = [];
+  const hours = options.slotMinutes / 60;
+  const reference = referenceCurve(input.gridW, event, options);
+  if (reference.length === 0) notes.push(`no reference: no history of the same kind of day in the ${options.days} days before the event`);
+  const delivered = deliveredReduction(reference, input.gridW, options.slotMinutes);
+  const expectedSlots = Math.round((event.end.getTime() - event.start.getTime()) / (options.slotMinutes * 60_000));
+  if (reference.length > 0 && delivered.slots.length < expectedSlots)
+    notes.push(`measured ${delivered.slots.length} of the event's ${expectedSlots} slots so far`);
+  const planned = deliveredReduction(reference, input.plannedGridW, options.slotMinutes);
+  if (reference.length > 0 && planned.slots.length === 0) notes.push('no plan covered the event');
+  const participants = input.participants.map((p) => {
+    const result = deliveredReduction(referenceCurve(p.consumptionW, event, options), p.consumptionW, options.slotMinutes);
+    const referenceWh = result.slots.reduce((sum, s) => sum + s.referenceW * hours, 0);
+    const measuredWh = result.slots.reduce((sum, s) => sum + s.measuredW * hours, 0);
+    return { participantId: p.participantId, meterId: p.meterId, referenceWh, measuredWh, deliveredWh: referenceWh - measuredWh };
+  });
+  return {
+    event: { id: event.id, start: event.start.toISOString(), end: event.end.toISOString() },
+    askedW: event.reductionW,
+    planned: { meanReductionW: planned.slots.length ? planned.meanReductionW : null },
+    delivered: {
+      meanReductionW: delivered.slots.length ? delivered.meanReductionW : null,
+      energyWh: delivered.energyWh,
+      slots: delivered.slots.map((s) => ({ ...s, at: s.at.toISOString() })),
+    },
+    deliveredAsAsked: delivered.slots.length === expectedSlots && delivered.meanReductionW >= 0.9 * event.reductionW,
+    participants,
+    notes,
+  };
+}
+
+/** The per-participant part of a report as CSV (header, then one row per participant; Wh). */
+export function eventReportCsv(report: EventReport): string {
+  const rows = report.participants.map((p) =>
+    [p.participantId, p.meterId, p.referenceWh.toFixed(0), p.measuredWh.toFixed(0), p.deliveredWh.toFixed(0)].join(','),
+  );
+  return ['participantId,meterId,referenceWh,measuredWh,deliveredWh', ...rows].join('\n') + '\n';
+}
