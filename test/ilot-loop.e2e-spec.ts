@@ -174,7 +174,7 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(order), { qos: 1 });
     await client.endAsync();
     await waitFor('a plan honouring the order', async () => (await latestPlan()).document.effacements?.some((e) => e.id === 'e2e-order-1') ?? false, 15_000);
-    const stored = await db.query('SELECT type, key FROM signals WHERE site_id = $1', [siteId]);
+    const stored = await db.query('SELECT type, key FROM signals WHERE site_id = $1 ORDER BY key', [siteId]);
     expect(stored.rows).toEqual([{ type: 'effacement', key: 'e2e-order-1' }]);
     const refused = await db.query<{ reason: string; detail: string }>(`SELECT reason, detail FROM rejected_messages WHERE topic = $1 ORDER BY id`, [
       `ilot/v1/${siteId}/signals`,
@@ -196,6 +196,28 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect((await csv.text()).split('\n')[0]).toBe('participantId,meterId,referenceWh,measuredWh,deliveredWh');
     expect((await fetch(`${base}/no-such-order/report`)).status).toBe(404);
+
+    // The same signals through the API (operator): a precise 400 for a bad one, stored and planned for a good one.
+    const post = (body: object) =>
+      fetch(`http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/signals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const negative = await post({ ...order, id: 'api-negative', reductionW: -5 });
+    expect(negative.status).toBe(400);
+    expect(((await negative.json()) as { message: string }).message).toBe('signal refused: reductionW: must be a positive power, W');
+    const late = await post({ ...past, id: 'api-late' });
+    expect(late.status).toBe(400);
+    expect(((await late.json()) as { message: string }).message).toContain('before now');
+    const accepted = await post({ ...order, id: 'api-order-2' });
+    expect(accepted.status).toBe(201);
+    expect(await accepted.json()).toMatchObject({ siteId, type: 'effacement', key: 'api-order-2', start: order.start, end: order.end });
+    await waitFor(
+      'a plan honouring the order posted',
+      async () => (await latestPlan()).document.effacements?.some((e) => e.id === 'api-order-2') ?? false,
+      15_000,
+    );
   }, 30_000);
 
   // Runs after the others: it takes two devices out of the loop.

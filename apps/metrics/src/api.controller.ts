@@ -1,10 +1,12 @@
-import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import type { Clock } from '@ilot/domain';
+import { describeIssue, signalPayloadSchema, signalProblem } from '@ilot/mqtt';
 import { eventReportCsv } from '@ilot/effacement';
 import type { Response } from 'express';
 import { EffacementReportService } from './effacement-report.service';
-import { SITE } from '@ilot/runtime';
+import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { PlanRepository, ReadingRepository } from '@ilot/timeseries';
+import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
@@ -16,6 +18,8 @@ export class ApiController {
     private readonly readings: ReadingRepository,
     private readonly plans: PlanRepository,
     private readonly effacements: EffacementReportService,
+    private readonly signals: SignalRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('readings')
@@ -37,6 +41,25 @@ export class ApiController {
       bucket: bucket ?? null,
       readings: rows.map((r) => ({ ...r, ts: r.ts.toISOString() })),
     };
+  }
+
+  /**
+   * A signal from an operator or aggregator: the payloads of the `signals` topic (effacement order,
+   * EcoWatt level, Tempo colour). Validated (a malformed, empty or past one gets 400 with the reason),
+   * stored (the same order id replaces the earlier one), and the optimiser re-plans on it.
+   */
+  @Post('signals')
+  @HttpCode(201)
+  async postSignal(@Param('siteId') siteId: string, @Body() body: unknown) {
+    this.checkSite(siteId);
+    const parsed = signalPayloadSchema.safeParse(body);
+    if (!parsed.success) throw new BadRequestException(`signal refused: ${describeIssue(parsed.error)}`);
+    const now = this.clock.now();
+    const problem = signalProblem(parsed.data, now);
+    if (problem) throw new BadRequestException(`signal refused: ${problem}`);
+    const stored = await this.signals.storePayload(siteId, parsed.data, this.site.timezone, now);
+    await this.readings.notifyCommitted(siteId);
+    return { siteId, type: stored.type, key: stored.key, start: stored.startsAt.toISOString(), end: stored.endsAt.toISOString() };
   }
 
   /** An effacement order's report (asked, planned, delivered, per participant): JSON, or `?format=csv` for the participants. */

@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { describeIssue, parseTopic, SignalPayload, signalPayloadSchema, signalProblem, topics } from '@ilot/mqtt';
 import type { PlanSignals } from '@ilot/optimiser';
-import { localDayStart } from '@ilot/tariffs';
 import { RejectedMessageRepository, SignalRepository, StoredSignal } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { Subject } from 'rxjs';
@@ -14,6 +13,7 @@ import { Subject } from 'rxjs';
  */
 export class SignalsHandler {
   private readonly logger = new Logger('Signals');
+  private queue: Promise<void> = Promise.resolve();
   /** Emits when a signal has been stored: the planning loop re-plans. */
   readonly received$ = new Subject<void>();
 
@@ -29,7 +29,14 @@ export class SignalsHandler {
   async start(): Promise<void> {
     this.mqtt.on('message', (topic, payload) => {
       const parsed = parseTopic(topic);
-      if (parsed?.kind === 'signals' && parsed.siteId === this.siteId) void this.handle(topic, payload);
+      // One at a time, in arrival order: an order revised twice in a row ends as its last version.
+      if (parsed?.kind === 'signals' && parsed.siteId === this.siteId)
+        this.queue = this.queue.then(() =>
+          this.handle(topic, payload).then(
+            () => undefined,
+            (error: Error) => this.logger.error(`signal not handled: ${error.message}`),
+          ),
+        );
     });
     await this.mqtt.subscribeAsync(topics.signals(this.siteId), { qos: 1 });
   }
@@ -48,7 +55,7 @@ export class SignalsHandler {
     const problem = signalProblem(parsed.data, now);
     if (problem) return this.reject(topic, payload, now, 'out_of_range', problem);
     try {
-      await this.signals.upsert(this.siteId, this.toStored(parsed.data), now);
+      await this.signals.storePayload(this.siteId, parsed.data, this.timeZone, now);
     } catch (error) {
       this.logger.error(`signal not stored: ${(error as Error).message}`);
       return `not stored: ${(error as Error).message}`;
@@ -56,26 +63,6 @@ export class SignalsHandler {
     this.logger.log(`signal stored: ${JSON.stringify(parsed.data)}`);
     this.received$.next();
     return undefined;
-  }
-
-  private toStored(signal: SignalPayload): StoredSignal {
-    switch (signal.type) {
-      case 'effacement':
-        return { type: 'effacement', key: signal.id, startsAt: new Date(signal.start), endsAt: new Date(signal.end), payload: signal };
-      case 'ecowatt':
-        return { type: 'ecowatt', key: signal.start, startsAt: new Date(signal.start), endsAt: new Date(signal.end), payload: signal };
-      case 'tempo': {
-        // A Tempo day runs from 06:00 local to 06:00 the next day.
-        const dayStart = localDayStart(signal.date, this.timeZone);
-        return {
-          type: 'tempo',
-          key: signal.date,
-          startsAt: new Date(dayStart.getTime() + 6 * 3_600_000),
-          endsAt: new Date(dayStart.getTime() + 30 * 3_600_000),
-          payload: signal,
-        };
-      }
-    }
   }
 
   private async reject(topic: string, payload: Buffer, receivedAt: Date, reason: string, detail: string): Promise<string> {

@@ -1,3 +1,5 @@
+import type { SignalPayload } from '@ilot/mqtt';
+import { localDayStart } from '@ilot/tariffs';
 import { DataSource } from 'typeorm';
 
 /** A stored signal: its payload as received (validated), its period and when it came. */
@@ -12,6 +14,16 @@ export interface StoredSignal<P = Record<string, unknown>> {
 /** All the SQL on `signals`. */
 export class SignalRepository {
   constructor(private readonly db: DataSource) {}
+
+  /**
+   * Stores a validated signal under its key (an order's id, an EcoWatt period's start, a Tempo date) and
+   * period (a Tempo day runs 06:00 to 06:00 local); the same key again replaces it. Returns what was stored.
+   */
+  async storePayload(siteId: string, signal: SignalPayload, timeZone: string, receivedAt: Date): Promise<StoredSignal> {
+    const stored = storedSignal(signal, timeZone);
+    await this.upsert(siteId, stored, receivedAt);
+    return stored;
+  }
 
   /** Stores a signal; the same (type, key) again replaces it (an aggregator revising its order). */
   async upsert(siteId: string, signal: StoredSignal, receivedAt: Date): Promise<void> {
@@ -38,5 +50,24 @@ export class SignalRepository {
       [siteId, from.toISOString(), to.toISOString()],
     );
     return rows.map((r) => ({ type: r.type, key: r.key, startsAt: r.starts_at, endsAt: r.ends_at, payload: r.payload }));
+  }
+}
+
+function storedSignal(signal: SignalPayload, timeZone: string): StoredSignal {
+  switch (signal.type) {
+    case 'effacement':
+      return { type: 'effacement', key: signal.id, startsAt: new Date(signal.start), endsAt: new Date(signal.end), payload: signal };
+    case 'ecowatt':
+      return { type: 'ecowatt', key: signal.start, startsAt: new Date(signal.start), endsAt: new Date(signal.end), payload: signal };
+    case 'tempo': {
+      const dayStart = localDayStart(signal.date, timeZone);
+      return {
+        type: 'tempo',
+        key: signal.date,
+        startsAt: new Date(dayStart.getTime() + 6 * 3_600_000),
+        endsAt: new Date(dayStart.getTime() + 30 * 3_600_000),
+        payload: signal,
+      };
+    }
   }
 }
