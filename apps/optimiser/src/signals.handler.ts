@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { describeIssue, parseTopic, SignalPayload, signalPayloadSchema, signalProblem, topics } from '@ilot/mqtt';
 import type { PlanSignals } from '@ilot/optimiser';
+import type { TempoColour } from '@ilot/tariffs';
 import { RejectedMessageRepository, SignalRepository, StoredSignal } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { Subject } from 'rxjs';
@@ -76,13 +77,13 @@ export class SignalsHandler {
 
 /** The stored signals as the planner takes them. */
 export function planSignals(stored: readonly StoredSignal[]): PlanSignals {
-  const signals: PlanSignals = { effacements: [], ecowatt: [], tempo: new Map() };
-  const tempo = new Map<string, 'blue' | 'white' | 'red'>();
+  const tempo = new Map<string, TempoColour>();
+  const signals: PlanSignals = { effacements: [], ecowatt: [], tempo };
   for (const s of stored) {
     const payload = s.payload as unknown as SignalPayload;
     if (payload.type === 'effacement') signals.effacements.push({ id: payload.id, start: s.startsAt, end: s.endsAt, reductionW: payload.reductionW });
     if (payload.type === 'ecowatt') signals.ecowatt.push({ level: payload.level, start: s.startsAt, end: s.endsAt });
     if (payload.type === 'tempo') tempo.set(payload.date, payload.color);
   }
-  return { ...signals, tempo };
+  return signals;
 }
