@@ -126,6 +126,8 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect(value(`ilot_commands_total\\{site="${siteId}",type="battery.setpoint",status="applied"\\}`)).toBeGreaterThan(0);
     expect(value(`ilot_ingest_readings_total\\{site="${siteId}"\\}`)).toBeGreaterThan(100);
     expect(value(`ilot_site_self_consumption_ratio\\{site="${siteId}"\\}`)).toBeGreaterThan(0);
+    // Exposed (its value needs an order in progress with reference days: libs/effacement tests the figure).
+    expect(metrics).toContain('# TYPE ilot_effacement_delivered_watts gauge');
     const ready = await fetch(`http://127.0.0.1:${ilot.httpPort}/readyz`);
     expect(ready.status).toBe(200);
     const schedule = (await (await fetch(`http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/schedule`)).json()) as { siteId: string; slots: unknown[] };

@@ -3,7 +3,7 @@ import type { Clock } from '@ilot/domain';
 import { repositoryProvider, CLOCK, METRICS_REGISTRY, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
-import { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { ApiController } from './api.controller';
 import { EffacementReportService } from './effacement-report.service';
 import type { MetricsConfig } from './metrics.config';
@@ -20,6 +20,7 @@ export class MetricsModule implements OnModuleInit {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
     private readonly readings: ReadingRepository,
+    private readonly effacements: EffacementReportService,
   ) {}
 
   static forRoot(config: MetricsConfig): DynamicModule {
@@ -40,6 +41,17 @@ export class MetricsModule implements OnModuleInit {
     registerSiteGauges(this.registry, this.site, this.readings, this.clock, {
       maxAgeS: this.config.ILOT_METRICS_MAX_AGE_S,
       windowH: this.config.ILOT_METRICS_WINDOW_H,
+    });
+    const { effacements, site, clock } = this;
+    new Gauge({
+      name: 'ilot_effacement_delivered_watts',
+      help: 'Reduction an effacement order in progress delivers now: the îlot reference (courbe de référence) minus the measured import of the latest 15-min slot, W',
+      labelNames: ['site', 'event'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [event, watts] of await effacements.deliveredNow(clock.now())) this.set({ site: site.id, event }, watts);
+      },
     });
   }
 }

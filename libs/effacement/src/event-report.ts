@@ -75,3 +75,16 @@ export function eventReportCsv(report: EventReport): string {
   );
   return ['participantId,meterId,referenceWh,measuredWh,deliveredWh', ...rows].join('\n') + '\n';
 }
+
+/**
+ * What an event in progress delivers now: the reference of the latest measured slot of the event
+ * minus that measurement (W); undefined before the first measured slot or without a reference.
+ */
+export function deliveredNowW(reference: readonly PowerSample[], measured: readonly PowerSample[], event: { start: Date; end: Date }): number | undefined {
+  const inEvent = measured.filter((s) => s.at >= event.start && s.at < event.end).sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (let i = inEvent.length - 1; i >= 0; i--) {
+    const ref = reference.find((r) => r.at.getTime() === inEvent[i].at.getTime());
+    if (ref) return ref.powerW - inEvent[i].powerW;
+  }
+  return undefined;
+}

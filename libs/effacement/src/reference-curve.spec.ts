@@ -1,4 +1,4 @@
-import { eventReport, eventReportCsv } from './event-report';
+import { deliveredNowW, eventReport, eventReportCsv } from './event-report';
 import { deliveredReduction, referenceCurve } from './reference-curve';
 
 const ZONE = 'Europe/Paris';
@@ -93,5 +93,24 @@ describe('eventReport', () => {
     expect(report.deliveredAsAsked).toBe(false);
     expect(report.delivered.meanReductionW).toBeNull();
     expect(report.notes).toEqual(['no reference: no history of the same kind of day in the 10 days before the event']);
+  });
+});
+
+describe('deliveredNowW', () => {
+  const event = { start: new Date('2026-01-23T17:00:00Z'), end: new Date('2026-01-23T19:00:00Z') };
+  const reference = [0, 1, 2, 3].map((k) => ({ at: new Date(event.start.getTime() + k * SLOT_MS), powerW: 80_000 }));
+
+  it('is the reference minus the latest measured slot of the event', () => {
+    const measured = [
+      { at: new Date(event.start.getTime() - SLOT_MS), powerW: 90_000 }, // before the event: ignored
+      { at: reference[0].at, powerW: 60_000 },
+      { at: reference[1].at, powerW: 50_000 },
+    ];
+    expect(deliveredNowW(reference, measured, event)).toBe(30_000);
+  });
+
+  it('is undefined before the first measured slot of the event, or without a reference', () => {
+    expect(deliveredNowW(reference, [{ at: new Date(event.start.getTime() - SLOT_MS), powerW: 1 }], event)).toBeUndefined();
+    expect(deliveredNowW([], [{ at: reference[0].at, powerW: 1 }], event)).toBeUndefined();
   });
 });
