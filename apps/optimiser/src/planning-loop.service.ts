@@ -7,6 +7,7 @@ import {
   buildPlanInput,
   keepLastValid,
   needsNewCommand,
+  peakChargeEurPerKW,
   planAsync,
   Schedule,
   verificationToleranceW,
@@ -156,6 +157,13 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     return schedule;
   }
 
+  /** The month's highest 15-min import so far (local month), which a peak charge counts above; read only for tariffs that have one. */
+  private async monthPeakImportW(now: Date, to: Date): Promise<number> {
+    const monthStart = localDayStart(`${localDateTime(now, this.site.timezone).date.slice(0, 7)}-01`, this.site.timezone);
+    const buckets = await this.readings.forDevice(this.site.id, this.gridId, monthStart, to, 15);
+    return Math.max(0, ...buckets.map((b) => b.powerW));
+  }
+
   /** The îlot's recent state from the database; stale and offline devices are left out, and `unavailable` says why. */
   private async observe(now: Date) {
     const defaultMaxAgeS = this.config.ILOT_STATE_MAX_AGE_S;
@@ -182,15 +190,12 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
         .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
     // Signals in force over the horizon (Tempo days start at 06:00, so from a day back).
     const horizonEnd = new Date(historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
-    // A peak charge counts above the month's highest 15-min import so far (local month).
-    const monthStart = localDayStart(`${localDateTime(now, this.site.timezone).date.slice(0, 7)}-01`, this.site.timezone);
-    const [consumptionHistory, pvHistory, stored, gridBuckets] = await Promise.all([
+    const [consumptionHistory, pvHistory, stored, monthPeakImportW] = await Promise.all([
       samples(this.consumerIds),
       samples(this.pvIds),
       this.signals.overlapping(this.site.id, new Date(now.getTime() - 24 * HOUR_MS), horizonEnd),
-      this.readings.forDevice(this.site.id, this.gridId, monthStart, historyTo, 15),
+      peakChargeEurPerKW(this.site) ? this.monthPeakImportW(now, historyTo) : Promise.resolve(undefined),
     ]);
-    const monthPeakImportW = Math.max(0, ...gridBuckets.map((b) => b.powerW));
     return { latest, unavailable, consumptionHistory, pvHistory, signals: planSignals(stored), monthPeakImportW };
   }
 }

@@ -98,9 +98,7 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     batteries,
     pvs,
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
-    ...(site.tariff.kind === 'dynamic' && site.tariff.peakEurPerKW
-      ? { peak: { eurPerKW: site.tariff.peakEurPerKW, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }
-      : {}),
+    ...(peakChargeEurPerKW(site) ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } } : {}),
     connection: site.connection,
     cyclingCostEurPerKWh: settings.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
@@ -216,4 +214,9 @@ export function effacementWindows(
       });
   }
   return windows;
+}
+
+/** The site's capacity charge on the month's highest import, EUR per kW, if its tariff has one. */
+export function peakChargeEurPerKW(site: Site): number | undefined {
+  return site.tariff.kind === 'dynamic' ? site.tariff.peakEurPerKW : undefined;
 }
