@@ -1,5 +1,5 @@
 import { CONSUMING_KINDS, energyRatios, exportW, HOUR_MS, importW, type Clock } from '@ilot/domain';
-import { devicesOfKind, gridDeviceId, Site } from '@ilot/site';
+import { deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { ReadingRepository } from '@ilot/timeseries';
 import { Gauge, Registry } from 'prom-client';
 
@@ -27,7 +27,8 @@ export function registerSiteGauges(
   });
   const latest = async () => {
     const { now, rows } = await lastReadings();
-    return rows.filter((r) => now.getTime() - r.ts.getTime() <= (site.devices.get(r.deviceId)?.maxAgeS ?? options.maxAgeS) * 1000);
+    // Fresh by the same rule as the planner's (per-device maxAgeS, else the default); status is not asked here.
+    return rows.filter((r) => deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, options.maxAgeS).state === 'live');
   };
 
   new Gauge({
