@@ -19,6 +19,8 @@ export class CommandDispatcher {
 
   /** Commands sent and not acknowledged yet, with the timer of their next retry. */
   private readonly awaitingAck = new Map<string, NodeJS.Timeout>();
+  /** Verification timers, cleared at shutdown. */
+  private readonly verifyTimers = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly siteId: string,
@@ -33,11 +35,7 @@ export class CommandDispatcher {
     private readonly verification?: { afterMs: number; check: (deviceId: string, command: CommandPayload, since: Date) => Promise<Verdict | undefined> },
   ) {}
 
-  /** Commands sent, kept until they are verified or expire (for the verification and the retries). */
-  private readonly sent = new Map<string, { deviceId: string; command: CommandPayload }>();
-  /** The last command each device said it applied: an older one is not judged by what the newer one does. */
-  private readonly lastApplied = new Map<string, string>();
-  /** The command each device has (the last one sent and not refused): the plan renews it only when needed. */
+  /** The command each device has (the last one sent and not refused): the plan renews it only when needed, and only it is verified. */
   private readonly current = new Map<string, CommandPayload>();
 
   currentCommand(deviceId: string): CommandPayload | undefined {
@@ -81,7 +79,6 @@ export class CommandDispatcher {
     });
     // Waiting for the ack starts before the send: an answer can come back before publish resolves.
     this.awaitAck(deviceId, command, 0);
-    this.remember(deviceId, command);
     this.current.set(deviceId, command);
     await this.publish(deviceId, command, now);
     this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'issued' });
@@ -97,46 +94,39 @@ export class CommandDispatcher {
     });
   }
 
-  private remember(deviceId: string, command: CommandPayload): void {
-    this.sent.set(command.cmdId, { deviceId, command });
-    if (this.sent.size > 10_000) this.sent.delete(this.sent.keys().next().value as string);
-  }
-
   /**
-   * `afterMs` after an applied ack, while the command is still the device's latest and valid: does
+   * `afterMs` after an applied ack, while the command is still the device's current one and valid: does
    * the device follow it? Recorded as followed or not_followed (audit, `ilot_commands_total`, an
    * alert in the log); with no readings since the ack yet, asked again up to three times.
    */
-  private scheduleVerification(cmdId: string, since: Date, attempt = 1): void {
-    const verification = this.verification;
-    const entry = this.sent.get(cmdId);
-    if (!verification || !entry) return;
-    const timer = setTimeout(() => void this.verifyNow(cmdId, since, attempt), verification.afterMs);
+  private scheduleVerification(deviceId: string, cmdId: string, since: Date, attempt = 1): void {
+    if (!this.verification) return;
+    const timer = setTimeout(() => {
+      this.verifyTimers.delete(timer);
+      void this.verifyNow(deviceId, cmdId, since, attempt);
+    }, this.verification.afterMs);
     timer.unref();
     this.verifyTimers.add(timer);
   }
 
-  private readonly verifyTimers = new Set<NodeJS.Timeout>();
-
-  private async verifyNow(cmdId: string, since: Date, attempt: number): Promise<void> {
-    const entry = this.sent.get(cmdId);
-    if (!entry || this.lastApplied.get(entry.deviceId) !== cmdId) return; // superseded by a newer command
+  private async verifyNow(deviceId: string, cmdId: string, since: Date, attempt: number): Promise<void> {
+    const command = this.current.get(deviceId);
+    if (command?.cmdId !== cmdId) return; // superseded: what the device does now answers a newer command
     const now = this.clock.now();
-    if (Date.parse(entry.command.validUntil) <= now.getTime()) return;
+    if (Date.parse(command.validUntil) <= now.getTime()) return;
     try {
-      const verdict = await this.verification!.check(entry.deviceId, entry.command, since);
+      const verdict = await this.verification!.check(deviceId, command, since);
       if (!verdict) {
-        if (attempt < 3) this.scheduleVerification(cmdId, since, attempt + 1);
+        if (attempt < 3) this.scheduleVerification(deviceId, cmdId, since, attempt + 1);
         return;
       }
       const status = verdict.followed ? 'followed' : 'not_followed';
       await this.repository.recordEvent(cmdId, status, now, verdict);
-      this.metrics.commands.inc({ site: this.siteId, type: entry.command.type, status });
+      this.metrics.commands.inc({ site: this.siteId, type: command.type, status });
       if (!verdict.followed)
         this.logger.warn(
-          `ALERT ${entry.deviceId} applied ${cmdId} but does not follow it: ${verdict.measuredW} W measured, ${verdict.expectedW.toFixed(0)} W expected (±${verdict.toleranceW} W)`,
+          `ALERT ${deviceId} applied ${cmdId} but does not follow it: ${verdict.measuredW} W measured, ${verdict.expectedW.toFixed(0)} W expected (±${verdict.toleranceW} W)`,
         );
-      this.sent.delete(cmdId);
     } catch (error) {
       this.logger.error(`verification of ${cmdId} failed: ${(error as Error).message}`);
     }
@@ -194,12 +184,11 @@ export class CommandDispatcher {
       const type = await this.repository.recordAck(ack.cmdId, ack.status, ack.reason, new Date(ack.ts));
       if (type === undefined) return; // unknown command or repeated ack: counted once
       this.metrics.commands.inc({ site: this.siteId, type, status: ack.status });
-      if (ack.status === 'rejected') this.forget(deviceId, ack.cmdId);
-      if (ack.status === 'applied') {
-        this.lastApplied.set(deviceId, ack.cmdId);
-        this.scheduleVerification(ack.cmdId, new Date(ack.ts));
+      if (ack.status === 'applied') this.scheduleVerification(deviceId, ack.cmdId, new Date(ack.ts));
+      else {
+        this.forget(deviceId, ack.cmdId);
+        this.logger.warn(`${deviceId} rejected ${ack.cmdId}: ${ack.reason ?? 'no reason given'}`);
       }
-      if (ack.status === 'rejected') this.logger.warn(`${deviceId} rejected ${ack.cmdId}: ${ack.reason ?? 'no reason given'}`);
     } catch (error) {
       this.logger.error(`ack ${ack.cmdId} not recorded: ${(error as Error).message}`);
     }
