@@ -1,7 +1,22 @@
 import { DataSource } from 'typeorm';
-import { CommandRepository, payloadSha256 } from './command.repository';
+import { CommandRepository, payloadSha256, StoredCommand } from './command.repository';
 import { openDatabase } from './data-source';
 import { createTestDatabase, TestDatabase } from './testing/test-database';
+
+/** A battery command issued at 12:00 for 20 minutes, with what a test cares about. */
+function storedCommand(command: Pick<StoredCommand, 'cmdId' | 'setpointW' | 'reason' | 'payload'>): StoredCommand {
+  const t = new Date('2026-01-15T12:00:00Z');
+  return {
+    siteId: 'demo',
+    deviceId: 'bat-1',
+    type: 'battery.setpoint',
+    planId: null,
+    issuedAt: t,
+    validFrom: t,
+    validUntil: new Date('2026-01-15T12:20:00Z'),
+    ...command,
+  };
+}
 
 describe('CommandRepository on the real PostgreSQL', () => {
   let database: TestDatabase;
@@ -20,19 +35,7 @@ describe('CommandRepository on the real PostgreSQL', () => {
     const repository = new CommandRepository(db);
     const cmdId = '6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a01';
     const t = new Date('2026-01-15T12:00:00Z');
-    await repository.insert({
-      cmdId,
-      siteId: 'demo',
-      deviceId: 'bat-1',
-      type: 'battery.setpoint',
-      planId: null,
-      issuedAt: t,
-      validFrom: t,
-      validUntil: new Date('2026-01-15T12:20:00Z'),
-      setpointW: -5000,
-      reason: 'tariff',
-      payload: { cmdId },
-    });
+    await repository.insert(storedCommand({ cmdId, setpointW: -5000, reason: 'tariff', payload: { cmdId } }));
     expect(await repository.recordAck(cmdId, 'applied', undefined, t)).toBe('battery.setpoint');
     expect(await repository.recordAck(cmdId, 'rejected', 'late duplicate', t)).toBeUndefined();
     expect(await repository.recordAck('6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a02', 'applied', undefined, t)).toBeUndefined();
@@ -44,19 +47,7 @@ describe('CommandRepository on the real PostgreSQL', () => {
     const cmdId = '6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a03';
     const t = new Date('2026-01-15T12:00:00Z');
     const payload = { cmdId, type: 'battery.setpoint', setpointW: 7000 };
-    await repository.insert({
-      cmdId,
-      siteId: 'demo',
-      deviceId: 'bat-1',
-      type: 'battery.setpoint',
-      planId: null,
-      issuedAt: t,
-      validFrom: t,
-      validUntil: new Date('2026-01-15T12:20:00Z'),
-      setpointW: 7000,
-      reason: 'peak',
-      payload,
-    });
+    await repository.insert(storedCommand({ cmdId, setpointW: 7000, reason: 'peak', payload }));
     await repository.recordAck(cmdId, 'rejected', 'SoC at its floor', new Date('2026-01-15T12:00:02Z'));
     expect(await repository.auditTrail(cmdId)).toEqual([
       { event: 'issued', reason: 'peak', payloadSha256: payloadSha256(payload), at: t },
