@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { describeIssue, signalPayloadSchema, signalProblem } from '@ilot/mqtt';
+import { validateSignal } from '@ilot/mqtt';
 import { eventReportCsv } from '@ilot/effacement';
 import type { Response } from 'express';
 import { EffacementReportService } from './effacement-report.service';
@@ -52,12 +52,10 @@ export class ApiController {
   @HttpCode(201)
   async postSignal(@Param('siteId') siteId: string, @Body() body: unknown) {
     this.checkSite(siteId);
-    const parsed = signalPayloadSchema.safeParse(body);
-    if (!parsed.success) throw new BadRequestException(`signal refused: ${describeIssue(parsed.error)}`);
     const now = this.clock.now();
-    const problem = signalProblem(parsed.data, now);
-    if (problem) throw new BadRequestException(`signal refused: ${problem}`);
-    const stored = await this.signals.storePayload(siteId, parsed.data, this.site.timezone, now);
+    const signal = validateSignal(body, now);
+    if (!signal.ok) throw new BadRequestException(`signal refused: ${signal.detail}`);
+    const stored = await this.signals.storePayload(siteId, signal.value, this.site.timezone, now);
     await this.readings.notifyCommitted(siteId);
     return { siteId, type: stored.type, key: stored.key, start: stored.startsAt.toISOString(), end: stored.endsAt.toISOString() };
   }

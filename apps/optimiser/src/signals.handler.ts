@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { describeIssue, parseTopic, SignalPayload, signalPayloadSchema, signalProblem, topics } from '@ilot/mqtt';
+import { parseTopic, SignalPayload, topics, validateSignal } from '@ilot/mqtt';
 import type { PlanSignals } from '@ilot/optimiser';
 import type { TempoColour } from '@ilot/tariffs';
 import { RejectedMessageRepository, SignalRepository, StoredSignal } from '@ilot/timeseries';
@@ -51,17 +51,15 @@ export class SignalsHandler {
     } catch {
       return this.reject(topic, payload, now, 'malformed_json', 'not JSON');
     }
-    const parsed = signalPayloadSchema.safeParse(json);
-    if (!parsed.success) return this.reject(topic, payload, now, 'schema', describeIssue(parsed.error));
-    const problem = signalProblem(parsed.data, now);
-    if (problem) return this.reject(topic, payload, now, 'out_of_range', problem);
+    const signal = validateSignal(json, now);
+    if (!signal.ok) return this.reject(topic, payload, now, signal.reason, signal.detail);
     try {
-      await this.signals.storePayload(this.siteId, parsed.data, this.timeZone, now);
+      await this.signals.storePayload(this.siteId, signal.value, this.timeZone, now);
     } catch (error) {
       this.logger.error(`signal not stored: ${(error as Error).message}`);
       return `not stored: ${(error as Error).message}`;
     }
-    this.logger.log(`signal stored: ${JSON.stringify(parsed.data)}`);
+    this.logger.log(`signal stored: ${JSON.stringify(signal.value)}`);
     this.received$.next();
     return undefined;
   }

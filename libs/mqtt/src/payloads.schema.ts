@@ -69,8 +69,21 @@ export const signalPayloadSchema = z.discriminatedUnion('type', [
 ]);
 export type SignalPayload = z.infer<typeof signalPayloadSchema>;
 
-/** What a well-formed signal may still get wrong for the planner at `now`: an empty or past period. */
-export function signalProblem(signal: SignalPayload, now: Date): string | undefined {
+/**
+ * A signal as the `signals` topic and `POST /signals` both take it: the schema first, then what a
+ * well-formed signal may still get wrong at `now` (an empty or past period), each with its reason.
+ */
+export function validateSignal(
+  json: unknown,
+  now: Date,
+): { ok: true; value: SignalPayload } | { ok: false; reason: 'schema' | 'out_of_range'; detail: string } {
+  const parsed = signalPayloadSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: 'schema', detail: describeIssue(parsed.error) };
+  const problem = signalProblem(parsed.data, now);
+  return problem ? { ok: false, reason: 'out_of_range', detail: problem } : { ok: true, value: parsed.data };
+}
+
+function signalProblem(signal: SignalPayload, now: Date): string | undefined {
   if (signal.type === 'tempo') return undefined;
   const start = Date.parse(signal.start);
   const end = Date.parse(signal.end);
