@@ -2,8 +2,10 @@
  * npm run bench:ingest: how close the ingester comes to the broker's own delivery rate.
  * 1. the limit: one plain mqtt.js subscriber receiving the QoS 1 burst of P publishers;
  * 2. the ingester (built app, own process, real PostgreSQL) committing the same burst.
- * Prints both rates and their ratio, the p50/p99 lag (device ts to commit) and the ingester's peak RSS.
- * Env: ILOT_TEST_MQTT_URL (a broker configured like production), ILOT_TEST_DATABASE_URL, BENCH_MESSAGES, BENCH_PUBLISHERS.
+ * Prints both rates and their ratio, the p50/p99 lag (publish to the write of its batch), the ingester's peak RSS, and the CPU each
+ * party (publishers and raw subscriber in this process, broker, PostgreSQL, ingester) spent per 1000 messages.
+ * Env: ILOT_TEST_MQTT_URL (a broker configured like production), ILOT_TEST_DATABASE_URL, BENCH_MESSAGES, BENCH_PUBLISHERS,
+ * BENCH_INGESTER_NODE_ARGS (node options for the ingester).
  */
 import { createTestDatabase } from '@ilot/timeseries/testing/test-database';
 import { readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { cpus } from 'node:os';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { IngesterProcess } from '../test/support/ingester-process';
+import { cpuSecondsOfCommand, cpuSecondsOfPid, machineBusySeconds } from './process-cpu';
 import { TEST_MQTT_URL, uniqueDemoSite, waitFor } from '../test/support/services';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
@@ -22,12 +25,16 @@ const METERS = [
 ];
 
 const lastTsMs = new Map<string, number>();
+/** When each message was published, by its seq: at these rates a device's ts runs ahead of the clock (1 ms apart), so lag is measured from here. */
+const publishedAtMs: number[] = [];
 
 /** Unique (device, ts) per message: the publish time, nudged 1 ms past the device's previous reading (storage keeps ms). */
 function payload(k: number): [string, string] {
   const device = METERS[k % METERS.length];
-  const tsMs = Math.max(Date.now(), (lastTsMs.get(device) ?? 0) + 1);
+  const nowMs = Date.now();
+  const tsMs = Math.max(nowMs, (lastTsMs.get(device) ?? 0) + 1);
   lastTsMs.set(device, tsMs);
+  publishedAtMs[k] = nowMs;
   return [device, JSON.stringify({ ts: new Date(tsMs).toISOString(), seq: k, powerW: 500 + (k % 100) })];
 }
 
@@ -70,7 +77,7 @@ class RateMeter {
 }
 
 /** A plain mqtt.js subscriber with the ingester's session settings; `live`: subscribed during the burst; else it drains the burst queued in its session. */
-async function rawSubscriberRate(siteId: string, live: boolean): Promise<number> {
+async function rawSubscriberRate(siteId: string, live: boolean): Promise<{ rate: number; cpu: CpuFigures }> {
   const options = {
     protocolVersion: 5 as const,
     clientId: `bench-raw-${siteId}`,
@@ -88,19 +95,85 @@ async function rawSubscriberRate(siteId: string, live: boolean): Promise<number>
   let subscriber = await connect();
   await subscriber.subscribeAsync(`ilot/v1/${siteId}/+/telemetry`, { qos: 1 });
   if (!live) await subscriber.endAsync();
+  const cpu = new CpuAccount(() => undefined);
   await burst(siteId, 0);
-  if (!live) subscriber = await connect();
+  if (!live) {
+    cpu.start();
+    subscriber = await connect();
+  }
   await waitFor(`the raw subscriber (${live ? 'live' : 'backlog'}) to receive the burst`, async () => meter.count >= MESSAGES, 120_000, 20);
+  const figures = cpu.perThousand(MESSAGES);
   await subscriber.endAsync();
-  return meter.perSecond();
+  return { rate: meter.perSecond(), cpu: figures };
+}
+
+/** p50 and p99 of received_at (when the ingester wrote the batch) minus when the bench published the message. */
+async function lagFromPublish(db: Client, siteId: string): Promise<{ p50: number; p99: number }> {
+  const rows: Array<{ seq: number; received_ms: number }> = (
+    await db.query('SELECT seq, extract(epoch FROM received_at) * 1000 AS received_ms FROM readings WHERE site_id = $1', [siteId])
+  ).rows;
+  const lags = rows.map((r) => Number(r.received_ms) - publishedAtMs[Number(r.seq)]).sort((a, b) => a - b);
+  return { p50: lags[Math.floor(lags.length * 0.5)], p99: lags[Math.floor(lags.length * 0.99)] };
 }
 
 async function committedCount(db: Client, siteId: string): Promise<number> {
   return Number((await db.query('SELECT count(*) FROM readings WHERE site_id = $1', [siteId])).rows[0].count);
 }
 
+/**
+ * The same count, polled every few ms while the ingester runs: read from the rollup table the insert statement keeps
+ * (a few rows) rather than counting `readings`, whose scan grew to a core of its own and slowed the ingester it measured.
+ */
+async function committedSoFar(db: Client, siteId: string): Promise<number> {
+  return Number((await db.query('SELECT coalesce(sum(samples), 0) AS n FROM readings_15m WHERE site_id = $1', [siteId])).rows[0].n);
+}
+
+/** CPU seconds used by each party since `start()`, to show where a 2-core machine's time goes. */
+class CpuAccount {
+  private startedAt = this.sample();
+  constructor(private readonly ingesterPid: () => number | undefined) {}
+  private sample() {
+    const pid = this.ingesterPid?.();
+    const own = process.cpuUsage();
+    return {
+      wallS: performance.now() / 1000,
+      machine: machineBusySeconds(),
+      bench: (own.user + own.system) / 1e6,
+      broker: cpuSecondsOfCommand('mosquitto'),
+      postgres: cpuSecondsOfCommand('postgres'),
+      ingester: pid ? cpuSecondsOfPid(pid) : 0,
+    };
+  }
+  start(): void {
+    this.startedAt = this.sample();
+  }
+  /** CPU ms per 1000 messages of each party, and the machine's busy cores over the span. */
+  perThousand(messages: number): Record<'bench' | 'broker' | 'postgres' | 'ingester', number> & { busyCores: number } {
+    const end = this.sample();
+    const per = (key: 'bench' | 'broker' | 'postgres' | 'ingester') => ((end[key] - this.startedAt[key]) * 1000 * 1000) / messages;
+    return {
+      bench: per('bench'),
+      broker: per('broker'),
+      postgres: per('postgres'),
+      ingester: per('ingester'),
+      busyCores: (end.machine - this.startedAt.machine) / (end.wallS - this.startedAt.wallS),
+    };
+  }
+}
+type CpuFigures = ReturnType<CpuAccount['perThousand']>;
+
+/**
+ * The most any ingester could commit here if it cost no more CPU than the raw subscriber: the machine's cores divided
+ * by what everyone else spent per message in the ingester run (publishers, broker, PostgreSQL) plus the subscriber's own
+ * cost (the bench process's CPU in the raw run less in the ingester run, where it only polled).
+ */
+function cpuCeiling(raw: CpuFigures, ingest: CpuFigures): number {
+  const subscriberMs = Math.max(raw.bench - ingest.bench, 0);
+  return (cpus().length * 1000 * 1000) / (ingest.bench + ingest.broker + ingest.postgres + subscriberMs);
+}
+
 /** The ingester's commit rate: `live` while the publishers run; else draining the burst queued in its session while it was stopped. */
-async function ingesterRate(ingester: IngesterProcess, db: Client, siteId: string, live: boolean): Promise<number> {
+async function ingesterRate(ingester: IngesterProcess, db: Client, siteId: string, live: boolean): Promise<{ rate: number; cpu: CpuFigures }> {
   await ingester.start();
   if (!live) {
     await ingester.stop();
@@ -108,52 +181,56 @@ async function ingesterRate(ingester: IngesterProcess, db: Client, siteId: strin
     await ingester.start();
   }
   const meter = new RateMeter();
+  const cpu = new CpuAccount(() => ingester.pid);
   const publishing = live ? burst(siteId, 1) : Promise.resolve(0);
   await waitFor(
     'the ingester to commit the burst',
     async () => {
       ingester.assertRunning();
-      const n = await committedCount(db, siteId);
+      const n = await committedSoFar(db, siteId);
       if (n > 0) meter.observe(n);
       return n >= MESSAGES;
     },
     300_000,
     5,
   );
+  const figures = cpu.perThousand(MESSAGES);
   await publishing;
-  return meter.perSecond();
+  return { rate: meter.perSecond(), cpu: figures };
 }
 
 async function main(): Promise<void> {
   const database = await createTestDatabase('ilot_bench');
   const db = new Client({ connectionString: database.url });
   await db.connect();
-  const results: Array<{ scenario: string; raw: number; ingest: number; lag?: { p50: number; p99: number }; rssMiB: number; lost: number }> = [];
+  const results: Array<{
+    scenario: string;
+    raw: { rate: number; cpu: CpuFigures };
+    ingest: { rate: number; cpu: CpuFigures };
+    lag?: { p50: number; p99: number };
+    rssMiB: number;
+    lost: number;
+  }> = [];
   try {
     for (const live of [true, false]) {
       const { path: siteFile, siteId } = uniqueDemoSite(live ? 'benchlive' : 'benchdrain');
-      const ingester = new IngesterProcess({
-        ILOT_MQTT_URL: TEST_MQTT_URL,
-        ILOT_DATABASE_URL: database.url,
-        ILOT_SITE_FILE: siteFile,
-        ILOT_HTTP_PORT: String(30_000 + Math.floor(Math.random() * 5000)),
-        ILOT_INGEST_CLIENT_ID: `bench-${siteId}`,
-        // Ingestion settings under test pass through (ILOT_INGEST_MAX_INFLIGHT, ILOT_INGEST_BATCH_SIZE, ...).
-        ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('ILOT_INGEST_') && e[1] !== undefined)),
-      });
+      const ingester = new IngesterProcess(
+        {
+          ILOT_MQTT_URL: TEST_MQTT_URL,
+          ILOT_DATABASE_URL: database.url,
+          ILOT_SITE_FILE: siteFile,
+          ILOT_HTTP_PORT: String(30_000 + Math.floor(Math.random() * 5000)),
+          ILOT_INGEST_CLIENT_ID: `bench-${siteId}`,
+          // Ingestion settings under test pass through (ILOT_INGEST_MAX_INFLIGHT, ILOT_INGEST_BATCH_SIZE, ...).
+          ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('ILOT_INGEST_') && e[1] !== undefined)),
+        },
+        // e.g. BENCH_INGESTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the ingester under load.
+        (process.env.BENCH_INGESTER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      );
       try {
         const raw = await rawSubscriberRate(`${siteId}-raw`, live);
         const ingest = await ingesterRate(ingester, db, siteId, live);
-        const lag = live
-          ? (
-              await db.query(
-                `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - ts)) * 1000 AS p50,
-                        percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM received_at - ts)) * 1000 AS p99
-                   FROM readings WHERE site_id = $1`,
-                [siteId],
-              )
-            ).rows[0]
-          : undefined;
+        const lag = live ? await lagFromPublish(db, siteId) : undefined;
         const rssKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${ingester.pid}/status`, 'utf8'))?.[1]);
         const duplicates = Number(
           (await db.query('SELECT count(*) - count(DISTINCT (device_id, ts)) AS d FROM readings WHERE site_id = $1', [siteId])).rows[0].d,
@@ -163,7 +240,7 @@ async function main(): Promise<void> {
           scenario: live ? 'live: subscribed while the publishers send' : 'backlog: draining the burst queued in the session',
           raw,
           ingest,
-          lag: lag && { p50: Number(lag.p50), p99: Number(lag.p99) },
+          lag,
           rssMiB: rssKb / 1024,
           lost: MESSAGES - (await committedCount(db, siteId)),
         });
@@ -180,12 +257,20 @@ async function main(): Promise<void> {
   );
   for (const r of results) {
     console.log(`  ${r.scenario}`);
-    console.log(`    raw mqtt.js subscriber (the limit)   ${r.raw.toFixed(0)} msg/s`);
-    console.log(`    ingester, committed to PostgreSQL    ${r.ingest.toFixed(0)} readings/s`);
-    console.log(`    ratio ingester / raw                 ${(r.ingest / r.raw).toFixed(2)}  (target >= 0.9)`);
-    if (r.lag) console.log(`    lag device ts -> commit              p50 ${r.lag.p50.toFixed(0)} ms, p99 ${r.lag.p99.toFixed(0)} ms`);
+    console.log(`    raw mqtt.js subscriber (the limit)   ${r.raw.rate.toFixed(0)} msg/s`);
+    console.log(`    ingester, committed to PostgreSQL    ${r.ingest.rate.toFixed(0)} readings/s`);
+    console.log(`    ratio ingester / raw                 ${(r.ingest.rate / r.raw.rate).toFixed(2)}  (target >= 0.9)`);
+    if (r.lag) console.log(`    lag publish -> batch write          p50 ${r.lag.p50.toFixed(0)} ms, p99 ${r.lag.p99.toFixed(0)} ms`);
     console.log(`    ingester peak RSS                    ${r.rssMiB.toFixed(0)} MiB`);
     console.log(`    lost ${r.lost}, duplicate rows 0`);
+    const cpu = (c: CpuFigures) =>
+      `bench process ${c.bench.toFixed(0)}, mosquitto ${c.broker.toFixed(0)}, postgres ${c.postgres.toFixed(0)}, ingester ${c.ingester.toFixed(0)}; machine busy ${c.busyCores.toFixed(2)} of ${cpus().length} cores`;
+    console.log(`    CPU ms per 1000 messages, raw run    ${cpu(r.raw.cpu)}`);
+    console.log(`    CPU ms per 1000 messages, ingester   ${cpu(r.ingest.cpu)}`);
+    const ceiling = cpuCeiling(r.raw.cpu, r.ingest.cpu);
+    console.log(
+      `    CPU ceiling on this machine          ${ceiling.toFixed(0)} readings/s (ratio ${(ceiling / r.raw.rate).toFixed(2)}) for an ingester costing no more than the raw subscriber`,
+    );
   }
 }
 

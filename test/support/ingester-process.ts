@@ -15,7 +15,11 @@ export class IngesterProcess {
   private child: ChildProcess | undefined;
   output = '';
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `nodeArgs`: options for node itself, e.g. `--cpu-prof`. */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly nodeArgs: string[] = [],
+  ) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -26,7 +30,7 @@ export class IngesterProcess {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, [join(repoRoot(), 'dist/apps/ingestion/src/main.js')], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, join(repoRoot(), 'dist/apps/ingestion/src/main.js')], {
       env: { PATH: process.env.PATH ?? '', ILOT_LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

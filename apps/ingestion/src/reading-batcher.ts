@@ -89,7 +89,6 @@ export class ReadingBatcher {
         try {
           const { inserted, duplicates } = await this.repository.insertBatch(chunk, this.clock.now());
           this.record(chunk, inserted, duplicates);
-          if (inserted > 0) await this.repository.notifyCommitted(chunk[0].siteId).catch(() => undefined);
           break;
         } catch (error) {
           if (this.closed) {

@@ -56,7 +56,7 @@ export class ApiController {
     const signal = validateSignal(body, now);
     if (!signal.ok) throw new BadRequestException(`signal refused: ${signal.detail}`);
     const stored = await this.signals.storePayload(siteId, signal.value, this.site.timezone, now);
-    await this.readings.notifyCommitted(siteId);
+    await this.signals.announce(siteId);
     return { siteId, type: stored.type, key: stored.key, start: stored.startsAt.toISOString(), end: stored.endsAt.toISOString() };
   }
 

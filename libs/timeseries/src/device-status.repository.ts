@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { READINGS_CHANNEL } from './reading.repository';
+import { announceSiteChange } from './site-changes';
 
 export class DeviceStatusRepository {
   constructor(private readonly db: DataSource) {}
@@ -16,7 +16,7 @@ export class DeviceStatusRepository {
       [siteId, deviceId, state, ts.toISOString(), receivedAt.toISOString()],
     );
     // The planner re-plans on what ingestion commits, a device going offline included.
-    await this.db.query('SELECT pg_notify($1, $2)', [READINGS_CHANNEL, siteId]);
+    await announceSiteChange(this.db, siteId);
   }
 
   /** Devices whose last status is "offline", with when that was received. */

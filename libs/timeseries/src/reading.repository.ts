@@ -1,9 +1,8 @@
 import type { Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
+import { numberArrayLiteral, textArrayLiteral } from './pg-array';
+import { READINGS_CHANNEL } from './site-changes';
 import { AGGREGATES, type StorageMode } from './storage-policy';
-
-/** Channel on which ingestion announces committed readings (payload: site id). */
-export const READINGS_CHANNEL = 'ilot_readings';
 
 export interface LatestReading {
   deviceId: string;
@@ -34,26 +33,23 @@ export class ReadingRepository {
   /**
    * Inserts a batch in one statement; a reading already stored (same site, device, ts) is a duplicate, not an error.
    * On plain PostgreSQL the same statement adds the new rows to the rollup tables, so they never disagree with `readings`.
+   * At commit, listeners of READINGS_CHANNEL hear of the sites that got new rows.
    */
   async insertBatch(readings: readonly Reading[], receivedAt: Date): Promise<{ inserted: number; duplicates: number }> {
     if (readings.length === 0) return { inserted: 0, duplicates: 0 };
     const rollups = (await this.storageMode()) === 'postgresql';
     const rows: Array<{ inserted: number }> = await this.db.query(rollups ? INSERT_WITH_ROLLUPS : INSERT_ONLY, [
-      readings.map((r) => r.siteId),
-      readings.map((r) => r.deviceId),
-      readings.map((r) => r.ts.toISOString()),
-      readings.map((r) => r.seq),
-      readings.map((r) => r.powerW),
-      readings.map((r) => r.energyWh ?? null),
-      readings.map((r) => r.socPct ?? null),
+      textArrayLiteral(readings.map((r) => r.siteId)),
+      textArrayLiteral(readings.map((r) => r.deviceId)),
+      textArrayLiteral(readings.map((r) => r.ts.toISOString())),
+      numberArrayLiteral(readings.map((r) => r.seq)),
+      numberArrayLiteral(readings.map((r) => r.powerW)),
+      numberArrayLiteral(readings.map((r) => r.energyWh)),
+      numberArrayLiteral(readings.map((r) => r.socPct)),
       receivedAt.toISOString(),
     ]);
     const inserted = rows[0].inserted;
     return { inserted, duplicates: readings.length - inserted };
-  }
-
-  async notifyCommitted(siteId: string): Promise<void> {
-    await this.db.query('SELECT pg_notify($1, $2)', [READINGS_CHANNEL, siteId]);
   }
 
   /** The newest reading of each device given, stamped in [since, until]; one index probe per device. */
@@ -137,12 +133,20 @@ const UNNEST_READINGS = `
   SELECT s, d, t, q, p, e, c, $8::timestamptz
     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[]) AS u(s, d, t, q, p, e, c)`;
 
+/**
+ * The batch statement's result, and the commit announcement on READINGS_CHANNEL for each site that got new rows
+ * (delivered by PostgreSQL at commit, so in the same round trip as the insert; nothing when every row was a duplicate).
+ */
+const COUNT_AND_NOTIFY = `
+  SELECT (SELECT count(*)::int FROM inserted) AS inserted,
+         (SELECT count(*)::int FROM (SELECT pg_notify('${READINGS_CHANNEL}', site_id) FROM (SELECT DISTINCT site_id FROM inserted) s) n) AS notified`;
+
 const INSERT_ONLY = `
   WITH inserted AS (
     INSERT INTO readings (site_id, device_id, ts, seq, power_w, energy_wh, soc_pct, received_at) ${UNNEST_READINGS}
     ON CONFLICT (site_id, device_id, ts) DO NOTHING
-    RETURNING 1)
-  SELECT count(*)::int AS inserted FROM inserted`;
+    RETURNING site_id)
+  ${COUNT_AND_NOTIFY}`;
 
 /** Adds the rows just inserted to one rollup table; keys in order so concurrent ingesters lock rows in the same order. */
 function rollup(relation: string, minutes: number): string {
@@ -163,4 +167,4 @@ const INSERT_WITH_ROLLUPS = `
     ON CONFLICT (site_id, device_id, ts) DO NOTHING
     RETURNING site_id, device_id, ts, power_w, soc_pct),
   ${AGGREGATES.map((a) => `rollup_${a.minutes}m AS (${rollup(a.relation, a.minutes)})`).join(',\n  ')}
-  SELECT count(*)::int AS inserted FROM inserted`;
+  ${COUNT_AND_NOTIFY}`;

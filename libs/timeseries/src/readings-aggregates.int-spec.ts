@@ -1,7 +1,9 @@
 import type { Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
 import { openDatabase } from './data-source';
+import { Client } from 'pg';
 import { ReadingRepository } from './reading.repository';
+import { READINGS_CHANNEL } from './site-changes';
 import { STORAGE_POLICY, type StorageMode } from './storage-policy';
 import { createTestDatabase } from './testing/test-database';
 import { startTimescaleTestServer } from './testing/timescale-database';
@@ -48,6 +50,14 @@ async function runJobs(db: DataSource, procName: string, relations: string[]): P
   return relations.length;
 }
 const refreshAggregates = (db: DataSource) => runJobs(db, 'policy_refresh_continuous_aggregate', ['readings_15m', 'readings_1h']);
+
+async function waitUntil(done: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 
 /** A seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {
@@ -156,6 +166,34 @@ describe.each(backends)('readings aggregates on $name', (backend) => {
     // With TimescaleDB the late readings reach the materialised hour only through the refresh; the rollup tables take them at once.
     if (jobsRun > 0) expect(hourBefore[0].powerW).not.toBeCloseTo(hour.powerW, 6);
   }, 120_000);
+
+  // PGlite serves every connection from one session and does not pass notifications between them; both paths end with the same COUNT_AND_NOTIFY.
+  (backend.mode === 'postgresql' ? it : it.skip)(
+    'announces committed readings on READINGS_CHANNEL in the insert statement itself: once per site with new rows, never for duplicates only',
+    async () => {
+      const listener = new Client({ connectionString: (db.options as { url: string }).url });
+      await listener.connect();
+      const heard: string[] = [];
+      listener.on('notification', (n) => n.channel === READINGS_CHANNEL && heard.push(n.payload ?? ''));
+      try {
+        await listener.query(`LISTEN ${READINGS_CHANNEL}`);
+        const ts = new Date(Date.UTC(2026, 2, 1, 8));
+        const batch = [
+          { siteId: 'north', deviceId: 'm1', ts, seq: 1, powerW: 100 },
+          { siteId: 'north', deviceId: 'm2', ts, seq: 1, powerW: 200 },
+          { siteId: 'south', deviceId: 'm1', ts, seq: 1, powerW: 300 },
+        ];
+        expect(await repository.insertBatch(batch, ts)).toEqual({ inserted: 3, duplicates: 0 });
+        await waitUntil(() => heard.length >= 2);
+        expect(await repository.insertBatch(batch, ts)).toEqual({ inserted: 0, duplicates: 3 });
+        // A later notification would have arrived by the time this round trip returns (delivered in commit order).
+        await listener.query('SELECT 1');
+        expect(heard.sort()).toEqual(['north', 'south']);
+      } finally {
+        await listener.end();
+      }
+    },
+  );
 
   if (backend.mode === 'timescaledb') {
     it('compresses raw chunks past the lateness window and drops them past retention, keeping them readable until then', async () => {

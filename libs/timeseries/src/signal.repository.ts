@@ -1,6 +1,7 @@
 import type { SignalPayload } from '@ilot/mqtt';
 import { localDayStart } from '@ilot/tariffs';
 import { DataSource } from 'typeorm';
+import { announceSiteChange } from './site-changes';
 
 /** A stored signal: its payload as received (validated), its period and when it came. */
 export interface StoredSignal<P = Record<string, unknown>> {
@@ -23,6 +24,11 @@ export class SignalRepository {
     const stored = storedSignal(signal, timeZone);
     await this.upsert(siteId, stored, receivedAt);
     return stored;
+  }
+
+  /** Tells the planner (which LISTENs) that the site's signals changed. */
+  announce(siteId: string): Promise<void> {
+    return announceSiteChange(this.db, siteId);
   }
 
   /** Stores a signal; the same (type, key) again replaces it (an aggregator revising its order). */
