@@ -1,6 +1,5 @@
 import { CommandPayload } from '@ilot/mqtt';
-
-export type AckDecision = { status: 'applied' } | { status: 'rejected'; reason: string };
+import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
 
 /**
  * What a building controller does with battery commands: applies a cmdId at most once (and answers
@@ -10,8 +9,7 @@ export type AckDecision = { status: 'applied' } | { status: 'rejected'; reason: 
  */
 export class BatteryController {
   private current: { setpointW: number; gridTargetW?: number; deviationShare: number; validFromMs: number; validUntilMs: number } | undefined;
-  /** The answer given to each cmdId: a command sent again (a retry after a lost ack) gets the same answer and is not applied again. */
-  private readonly answered = new Map<string, AckDecision>();
+  private readonly answers = new AnswerMemory();
   /** Commands applied, each counted once. */
   applied = 0;
   /** Test hook: the controller acks commands as applied but its inverter stays at 0 W (a fault the service must notice). */
@@ -20,21 +18,16 @@ export class BatteryController {
   constructor(private readonly limits: { maxChargeW: number; maxDischargeW: number }) {}
 
   receive(command: CommandPayload, now: Date): AckDecision {
-    const previous = this.answered.get(command.cmdId);
-    if (previous) return previous;
-    const decision = this.decide(command, now);
-    this.answered.set(command.cmdId, decision);
-    if (this.answered.size > 10_000) this.answered.delete(this.answered.keys().next().value as string);
-    return decision;
+    return this.answers.answer(command.cmdId, () => this.decide(command, now));
   }
 
   private decide(command: CommandPayload, now: Date): AckDecision {
     if (command.type !== 'battery.setpoint') return { status: 'rejected', reason: `a battery does not take ${command.type}` };
     if (command.setpointW === undefined) return { status: 'rejected', reason: 'setpointW missing' };
+    const invalid = validityProblem(command, now);
+    if (invalid) return { status: 'rejected', reason: invalid };
     const validUntilMs = Date.parse(command.validUntil);
     const validFromMs = Date.parse(command.validFrom);
-    if (validUntilMs <= now.getTime()) return { status: 'rejected', reason: `expired at ${command.validUntil}` };
-    if (validFromMs >= validUntilMs) return { status: 'rejected', reason: 'validFrom is not before validUntil' };
     if (command.setpointW > this.limits.maxDischargeW || -command.setpointW > this.limits.maxChargeW)
       return { status: 'rejected', reason: `setpointW ${command.setpointW} outside [-${this.limits.maxChargeW}, ${this.limits.maxDischargeW}]` };
     this.current = { setpointW: command.setpointW, gridTargetW: command.gridTargetW, deviationShare: command.deviationShare ?? 1, validFromMs, validUntilMs };

@@ -1,6 +1,7 @@
 import { CONSUMING_KINDS, energyRatios, exportW, importW, MINUTE_MS } from '@ilot/domain';
 import { PowerSample } from '@ilot/forecasting';
-import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, LpSolver, plan, PLAN_DEFAULTS } from '@ilot/optimiser';
+import { deliveredReduction, REFERENCE_DEFAULTS, referenceCurve, referenceMeanW, ReferenceOptions } from '@ilot/effacement';
+import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, loadCommands, LpSolver, plan, PLAN_DEFAULTS } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/mqtt';
 import { gridDeviceId, Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
@@ -21,8 +22,12 @@ export interface ReplayKpis {
   selfSufficiencyRatio: number;
   /** Highest 15-minute mean import, kW. */
   peakImportKW: number;
-  /** Effacement is not replayed yet (no signals in the replay). */
+  /** Energy the sheddable loads were denied and have not made up yet at the end, kWh (consumption shifted past the replay). */
+  loadEnergyOwedKWh: number;
+  /** Reduction delivered over the effacement orders, against the îlot's reference (courbe de référence), kWh. */
   effacementDeliveredKWh: number;
+  /** Per order: asked, planned and delivered mean reduction, and what each sheddable load gave. */
+  effacements: EffacementOutcome[];
   plans: number;
   meanPlanMs: number;
   /** Energy stored in the batteries at the start and at the end, kWh: a fair comparison counts the difference. */
@@ -30,6 +35,26 @@ export interface ReplayKpis {
   storedEndKWh: number;
   /** Cost minus the change of stored energy valued as the planner values it (cheapest import price x discharge efficiency). */
   costNetOfStorageEur: number;
+}
+
+export interface EffacementOrder {
+  id: string;
+  start: Date;
+  end: Date;
+  reductionW: number;
+}
+
+export interface EffacementOutcome {
+  id: string;
+  askedW: number;
+  /** Reference minus the grid power the plans in force expected, mean over the order, W. */
+  plannedW: number;
+  /** Reference minus the measured grid power, mean over the order, W. */
+  deliveredW: number;
+  /** Slots of the order the plans expected above their cap (not fully deliverable). */
+  shortSlots: number;
+  /** Per sheddable load: mean power shed over the order and that as a share of its declared flexibility. */
+  loads: Array<{ id: string; shedW: number; shareOfMaxShed: number }>;
 }
 
 export interface ReplayOptions {
@@ -42,6 +67,10 @@ export interface ReplayOptions {
   /** How often the optimised strategy re-plans, minutes (the live loop re-plans on every new reading). */
   replanMinutes?: number;
   solver?: LpSolver;
+  /** The optimised strategy plans from this instant; before it the controllers run on their own rule (history for the references). */
+  planFrom?: Date;
+  /** Aggregator orders the optimised strategy answers (the others ignore them; all are measured). */
+  effacements?: EffacementOrder[];
 }
 
 let cmdCounter = 0;
@@ -72,6 +101,18 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
   let plans = 0;
   let planMs = 0;
   let latest = new Map<string, { ts: Date; powerW: number; socPct: number | null }>();
+  // Slot means of the grid and of each sheddable load: the reference and the loads' baselines are made from them.
+  // NET is the grid less the batteries: the îlot's import without its storage, the basis of effacement references.
+  const NET = '(net of storage)';
+  const tracked = [gridId, NET, ...world.loads.keys()];
+  const slotHistory = new Map<string, PowerSample[]>(tracked.map((id) => [id, []]));
+  let trackedSums = new Map<string, number>();
+  const orders = options.effacements ?? [];
+  const referenceOptions: ReferenceOptions = { timeZone: site.timezone, slotMinutes, ...REFERENCE_DEFAULTS, eventDays: new Set() };
+  const plannedGridW = new Map<number, number>();
+  const shortSlots = new Set<string>();
+  const shedStartWh = new Map<string, Map<string, number>>();
+  const shedWh = new Map<string, Map<string, number>>();
   const storedKWh = () => [...world.batteries.values()].reduce((sum, b) => sum + (b.socPct / 100) * b.spec.capacityWh, 0) / 1000;
   const storedStartKWh = storedKWh();
   const startMs = options.start.getTime();
@@ -85,14 +126,31 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
         pvHistory.push({ at: new Date(slotConsumption.start), powerW: slotConsumption.pvSumW / slotConsumption.steps });
       }
       if (slotImport.steps > 0) peakImportW = Math.max(peakImportW, slotImport.sumW / slotImport.steps);
+      if (slotConsumption.steps > 0)
+        for (const id of tracked)
+          slotHistory.get(id)!.push({ at: new Date(slotConsumption.start), powerW: (trackedSums.get(id) ?? 0) / slotConsumption.steps });
+      trackedSums = new Map();
+      for (const order of orders) {
+        // What each load has shed by the order's start and by its end (the world counts it exactly).
+        if (t === order.start.getTime()) shedStartWh.set(order.id, new Map([...world.loads].map(([id, c]) => [id, c.shedWh])));
+        if (t === order.end.getTime())
+          shedWh.set(order.id, new Map([...world.loads].map(([id, c]) => [id, c.shedWh - (shedStartWh.get(order.id)?.get(id) ?? 0)])));
+      }
       slotConsumption = { sumW: 0, pvSumW: 0, steps: 0, start: t };
       slotImport = { sumW: 0, steps: 0 };
     }
-    if (t % replanMs === 0 && strategy !== 'self-consumption' && latest.size > 0) {
+    if (t % replanMs === 0 && strategy !== 'self-consumption' && latest.size > 0 && t >= (options.planFrom?.getTime() ?? startMs)) {
       const validUntil = new Date(t + Math.max(replanMs, stepMs)).toISOString();
       let commands: Array<{ deviceId: string; command: CommandPayload }>;
       if (strategy === 'optimised') {
-        const observations = { latest, consumptionHistory: history.slice(-7 * 96), pvHistory: pvHistory.slice(-7 * 96) };
+        const inForce = orders.filter((o) => o.end.getTime() > t);
+        const signals = {
+          effacements: inForce.map((o) => ({ ...o, referenceW: referenceMeanW(slotHistory.get(NET)!, o, referenceOptions) })),
+          ecowatt: [],
+          tempo: new Map(),
+        };
+        const flexibleHistory = new Map([...world.loads.keys()].map((id) => [id, slotHistory.get(id)!.slice(-7 * 96)]));
+        const observations = { latest, consumptionHistory: history.slice(-7 * 96), pvHistory: pvHistory.slice(-7 * 96), flexibleHistory, signals };
         const { input } = buildPlanInput(site, observations, now, {
           slotMinutes,
           horizonSlots: options.horizonSlots ?? 96,
@@ -105,7 +163,15 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
           outcome.schedule,
           input.batteries.map((b) => b.id),
           { now, graceMs: 0, importLimitW: site.connection.importLimitW, newId: commandId, capacityWh: (id) => world.batteries.get(id)!.spec.capacityWh },
-        ).map(({ deviceId, command }) => ({ deviceId, command: { ...command, validUntil } }));
+        ).map(({ deviceId, command }) => ({ deviceId, command: { ...command, validUntil } as CommandPayload }));
+        for (const load of loadCommands(outcome.schedule, input.flexibleLoads ?? [], { now, graceMs: 0, newId: commandId }))
+          commands.push({ deviceId: load.deviceId, command: { ...load.command, validUntil } });
+        // The plan in force for each slot of an order: its expected grid power, and whether it expects to miss the cap.
+        const first = outcome.schedule.slots[0];
+        if (first && orders.some((o) => Date.parse(first.start) >= o.start.getTime() && Date.parse(first.start) < o.end.getTime())) {
+          plannedGridW.set(Date.parse(first.start), first.gridW);
+          if (outcome.schedule.violations.some((v) => v.constraint === 'effacement' && v.slotStart === first.start)) shortSlots.add(first.start);
+        }
       } else {
         const idle = (deviceId: string) => ({
           deviceId,
@@ -121,7 +187,7 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
         });
         commands = [...world.batteries.keys()].map(idle);
       }
-      for (const { deviceId, command } of commands) world.batteries.get(deviceId)!.controller.receive(command, now);
+      for (const { deviceId, command } of commands) world.command(deviceId, command, now);
     }
     const readings = world.step(now);
     latest = new Map(readings.map((r) => [r.deviceId, { ts: r.ts, powerW: r.powerW, socPct: r.socPct ?? null }]));
@@ -145,8 +211,14 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     slotConsumption.sumW += consumptionW;
     slotConsumption.steps++;
     slotImport.sumW += importW(gridW);
+    // grid = consumption - PV - battery (battery > 0 discharging), so the import without storage is grid + battery.
+    const netW = gridW + [...world.batteries.keys()].reduce((sum, id) => sum + latest.get(id)!.powerW, 0);
+    for (const id of tracked) trackedSums.set(id, (trackedSums.get(id) ?? 0) + (id === NET ? netW : latest.get(id)!.powerW));
     slotImport.steps++;
   }
+  const effacements = orders.map((order) =>
+    effacementOutcome(order, slotHistory.get(NET)!, slotHistory.get(gridId)!, plannedGridW, shortSlots, shedWh.get(order.id), site, referenceOptions),
+  );
   const ratios = energyRatios(totals);
   return {
     strategy,
@@ -158,7 +230,9 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     selfConsumptionRatio: ratios.selfConsumptionRatio ?? 0,
     selfSufficiencyRatio: ratios.selfSufficiencyRatio ?? 0,
     peakImportKW: peakImportW / 1000,
-    effacementDeliveredKWh: 0,
+    loadEnergyOwedKWh: [...world.loads.values()].reduce((sum, load) => sum + load.debtWh, 0) / 1000,
+    effacementDeliveredKWh: effacements.reduce((sum, e) => sum + (e.deliveredW * (e.endMs - e.startMs)) / 3_600_000 / 1000, 0),
+    effacements: effacements.map(({ startMs: _s, endMs: _e, ...outcome }) => outcome),
     plans,
     meanPlanMs: plans ? planMs / plans : 0,
     storedStartKWh,
@@ -172,4 +246,43 @@ function storedValueEfficiency(world: IlotWorld): number {
   const batteries = [...world.batteries.values()];
   const capacityWh = batteries.reduce((sum, b) => sum + b.spec.capacityWh, 0);
   return capacityWh ? batteries.reduce((sum, b) => sum + b.spec.dischargeEfficiency * b.spec.capacityWh, 0) / capacityWh : 1;
+}
+
+/**
+ * An order's outcome, as the API's report makes it: the reference from the history of the îlot's import net of its
+ * storage (what the batteries do before an event cannot move it), the planned and the measured grid power against it.
+ */
+function effacementOutcome(
+  order: EffacementOrder,
+  netHistory: readonly PowerSample[],
+  gridHistory: readonly PowerSample[],
+  plannedGridW: ReadonlyMap<number, number>,
+  shortSlots: ReadonlySet<string>,
+  shedWh: ReadonlyMap<string, number> | undefined,
+  site: Site,
+  options: ReferenceOptions,
+): EffacementOutcome & { startMs: number; endMs: number } {
+  const reference = referenceCurve(netHistory, order, options);
+  const delivered = deliveredReduction(reference, gridHistory, options.slotMinutes);
+  const planned = deliveredReduction(
+    reference,
+    [...plannedGridW].map(([ms, powerW]) => ({ at: new Date(ms), powerW })),
+    options.slotMinutes,
+  );
+  const hours = (order.end.getTime() - order.start.getTime()) / 3_600_000;
+  const loads = [...(shedWh ?? new Map<string, number>())].map(([id, wh]) => {
+    const device = site.devices.get(id)!;
+    const maxShedW = device.kind === 'heat_pump' || device.kind === 'flexible_load' ? device.maxShedW : 0;
+    return { id, shedW: wh / hours, shareOfMaxShed: maxShedW ? wh / hours / maxShedW : 0 };
+  });
+  return {
+    id: order.id,
+    askedW: order.reductionW,
+    plannedW: planned.meanReductionW,
+    deliveredW: delivered.meanReductionW,
+    shortSlots: [...shortSlots].filter((s) => Date.parse(s) >= order.start.getTime() && Date.parse(s) < order.end.getTime()).length,
+    loads,
+    startMs: order.start.getTime(),
+    endMs: order.end.getTime(),
+  };
 }

@@ -1,6 +1,9 @@
 import { applyBatteryPower, CONSUMING_KINDS, gridPowerW, Reading } from '@ilot/domain';
 import { BatterySpec, DeviceSpec, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { BatteryController } from './battery-controller';
+import type { AckDecision } from './command-answers';
+import { LoadController } from './load-controller';
+import type { CommandPayload } from '@ilot/mqtt';
 import { evSessionOfDay } from './ev-sessions';
 import { ProfileColumn, ProfileTable } from './profile-table';
 
@@ -23,8 +26,11 @@ export interface BatteryState {
  */
 export class IlotWorld {
   readonly batteries = new Map<string, BatteryState>();
+  /** The controllers of the sheddable loads (heat pumps, flexible loads with a declared flexibility). */
+  readonly loads = new Map<string, LoadController>();
   private readonly evDelivered = new Map<string, number>();
   private lastStepMs: number | undefined;
+  private lastStepH = 5 / 60;
   private readonly seq = new Map<string, number>();
 
   constructor(
@@ -42,6 +48,21 @@ export class IlotWorld {
         lastMode: 'fallback',
       });
     }
+    for (const device of site.devices.values())
+      if ((device.kind === 'heat_pump' || device.kind === 'flexible_load') && device.maxShedW > 0)
+        this.loads.set(device.id, new LoadController({ id: device.id, ratedW: device.ratedW ?? device.maxShedW, recoveryRatio: 1 }));
+  }
+
+  /** Whether a device takes commands (batteries and sheddable loads do). */
+  takesCommands(deviceId: string): boolean {
+    return this.batteries.has(deviceId) || this.loads.has(deviceId);
+  }
+
+  /** A command handed to the device's controller, and its answer. */
+  command(deviceId: string, command: CommandPayload, now: Date): AckDecision {
+    const controller = this.batteries.get(deviceId)?.controller ?? this.loads.get(deviceId);
+    if (!controller) return { status: 'rejected', reason: `${deviceId} takes no commands` };
+    return controller.receive(command, now);
   }
 
   /** Power of a non-controllable device at an instant, W, in the sign convention. */
@@ -83,13 +104,17 @@ export class IlotWorld {
    */
   step(at: Date): Reading[] {
     const dtH = this.lastStepMs === undefined ? 0 : Math.max(at.getTime() - this.lastStepMs, 0) / 3_600_000;
+    if (dtH > 0) this.lastStepH = dtH;
     this.lastStepMs = at.getTime();
     const readings: Reading[] = [];
     let consumptionW = 0;
     let pvW = 0;
     for (const device of this.site.devices.values()) {
       if (device.kind === 'grid' || device.kind === 'battery') continue;
-      const powerW = this.powerW(device, at);
+      const demandW = this.powerW(device, at);
+      const load = this.loads.get(device.id);
+      // What a load draws is held until the next step (the step ahead is taken as long as the last one).
+      const powerW = load ? load.powerW(at, demandW, this.lastStepH) : demandW;
       if (CONSUMING_KINDS.has(device.kind)) consumptionW += powerW;
       if (device.kind === 'pv') pvW += powerW;
       if (device.kind === 'ev_charger' && powerW > 0) {

@@ -13,8 +13,8 @@ export interface SimulatorOptions {
 
 /**
  * The MQTT edge of the simulated devices: one MQTT session per device (its own Last Will on its
- * status topic), telemetry with a `seq` every period, battery controllers that take commands and
- * acknowledge them.
+ * status topic), telemetry with a `seq` every period, battery and load controllers that take commands
+ * and acknowledge them.
  */
 export class SimulatorRunner {
   private readonly clients = new Map<string, MqttClient>();
@@ -54,7 +54,7 @@ export class SimulatorRunner {
           qos: 1,
           retain: true,
         });
-        if (this.world.batteries.has(deviceId)) {
+        if (this.world.takesCommands(deviceId)) {
           client.on('message', (_topic, payload) => void this.onCommand(deviceId, payload));
           await client.subscribeAsync(topics.command(siteId, deviceId), { qos: 1 });
         }
@@ -102,7 +102,7 @@ export class SimulatorRunner {
       if (typeof cmdId === 'string') await this.ack(deviceId, { cmdId, status: 'rejected', reason: describeIssue(parsed.error), ts: now.toISOString() });
       return;
     }
-    const decision = this.world.batteries.get(deviceId)!.controller.receive(parsed.data, now);
+    const decision = this.world.command(deviceId, parsed.data, now);
     await this.ack(deviceId, { cmdId: parsed.data.cmdId, ...decision, ts: now.toISOString() });
   }
 

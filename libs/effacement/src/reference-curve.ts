@@ -61,6 +61,12 @@ export function referenceCurve(history: readonly PowerSample[], event: { start: 
   return curve;
 }
 
+/** The mean of the reference over the event, W: what a planner aims the reduction from. Undefined without a reference. */
+export function referenceMeanW(history: readonly PowerSample[], event: { start: Date; end: Date }, options: ReferenceOptions): number | undefined {
+  const curve = referenceCurve(history, event, options);
+  return curve.length ? curve.reduce((sum, s) => sum + s.powerW, 0) / curve.length : undefined;
+}
+
 /** What an event delivered: per slot the reference minus the measured consumption, and its mean and energy. */
 export function deliveredReduction(
   reference: readonly PowerSample[],

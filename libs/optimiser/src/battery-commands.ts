@@ -1,3 +1,4 @@
+import { ECOWATT_WINDOW_PREFIX } from './plan-input';
 import { Schedule } from './schedule';
 
 /** A battery command as the plan makes it; the MQTT command document of DESIGN.md (libs/mqtt validates it on the wire). */
@@ -13,10 +14,20 @@ export interface BatterySetpointCommand {
   reason: string;
 }
 
+/** The demand-response window the plan's first slot lies in, as a command reason: `effacement:{id}` for an order, `ecowatt` for an alert. */
+export function windowReason(schedule: Schedule): string | undefined {
+  const startMs = Date.parse(schedule.slots[0].start);
+  const window = schedule.effacements?.find((w) => Date.parse(w.start) <= startMs && startMs < Date.parse(w.end));
+  if (!window) return undefined;
+  return window.id.startsWith(ECOWATT_WINDOW_PREFIX) ? 'ecowatt' : `effacement:${window.id}`;
+}
+
 /** Why a battery setpoint is what it is, from the first slot of the plan. */
 export function setpointReason(schedule: Schedule, setpointW: number, importLimitW: number): string {
   const slot = schedule.slots[0];
   const netW = slot.consumptionW - slot.pvW;
+  const demandResponse = windowReason(schedule);
+  if (demandResponse) return demandResponse;
   if (slot.gridW >= importLimitW - 1 || schedule.violations.some((v) => v.slotStart === slot.start)) return 'peak';
   if (Math.abs(setpointW) < 1) return 'idle';
   if (setpointW < 0) return netW < 0 ? 'self-consumption' : 'tariff';

@@ -24,6 +24,38 @@ export interface ModelIndex {
  */
 export const TIE_BREAK_EUR_PER_KWH = 1e-4;
 
+/**
+ * Fairness among the loads that can shed in a slot: each sheds at most `share[t]` of what it can shed then
+ * (min(maxShedW, baseline)), and each unit of share costs this per hour. Far below the shedding cost, it
+ * changes how much is shed by nothing worth counting, but among plans that shed the same total it picks the
+ * one where every participant gives the same part of its declared flexibility (no one shed far more than others).
+ */
+export const FAIR_SHARE_EUR_PER_HOUR = 1e-3;
+
+function addFairShedding(b: LpModelBuilder, input: PlanInput, loads: ModelIndex['flexibleLoads'], hours: number): void {
+  const flexible = input.flexibleLoads ?? [];
+  if (flexible.length < 2) return;
+  input.slots.forEach((_, t) => {
+    const able = flexible.flatMap((load, l) => {
+      const availableKw = Math.min(load.maxShedW, Math.max(load.baselineW[t], 0)) / 1000;
+      return availableKw > 0 ? [{ l, availableKw }] : [];
+    });
+    if (able.length < 2) return;
+    const share = b.addVariable(`fairShare[${t}]`, 0, 1, FAIR_SHARE_EUR_PER_HOUR * hours);
+    // shed[l][t] - available[l][t]·share[t] <= 0
+    for (const { l, availableKw } of able)
+      b.addConstraint(
+        `fair[${l}][${t}]`,
+        [
+          [loads[l].shedKw[t], 1],
+          [share, -availableKw],
+        ],
+        -Infinity,
+        0,
+      );
+  });
+}
+
 export interface BuiltModel {
   model: LpModel;
   index: ModelIndex;
@@ -101,6 +133,7 @@ export function buildModel(input: PlanInput): BuiltModel {
     }
     index.flexibleLoads.push(vars);
   });
+  addFairShedding(b, input, index.flexibleLoads, hours);
   (input.evs ?? []).forEach((ev, e) => {
     const chargeKw = input.slots.map((slot, t) => (slot.start < ev.departure ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0) : undefined));
     const shortfallKwh = b.addVariable(`evShortfall[${e}]`, 0, Infinity, PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh);

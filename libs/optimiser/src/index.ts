@@ -9,6 +9,7 @@ export * from './schedule';
 export * from './plan';
 export * from './plan-input.builder';
 export * from './battery-commands';
+export * from './load-commands';
 export * from './schedule-cost';
 export * from './highs.adapter';
 export * from './solvers';

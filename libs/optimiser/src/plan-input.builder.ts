@@ -1,6 +1,6 @@
 import { addMs, CONSUMING_KINDS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
-import { PLAN_DEFAULTS, type PlanInput } from './plan-input';
+import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanInput } from './plan-input';
 import { devicesOfKind, Site } from '@ilot/site';
 import { localDayKind, priceAt, type TempoColour } from '@ilot/tariffs';
 
@@ -13,6 +13,11 @@ export interface SiteObservations {
   consumptionHistory: PowerSample[];
   /** Bucket means of the îlot's total PV production over the past day (the clearness to expect). */
   pvHistory?: PowerSample[];
+  /**
+   * Bucket means of each sheddable load (heat pump, flexible load) over the past days, by device id:
+   * its baseline forecast. A load without one is not planned as flexible (its power stays in the consumption).
+   */
+  flexibleHistory?: ReadonlyMap<string, PowerSample[]>;
   /** Signals in force over the horizon. */
   signals?: PlanSignals;
   /** The highest 15-min import of the current (local) month so far, W: what a peak charge is counted above. */
@@ -21,7 +26,11 @@ export interface SiteObservations {
 
 /** Demand-response signals as the planner takes them (validated upstream). */
 export interface PlanSignals {
-  effacements: Array<{ id: string; start: Date; end: Date; reductionW: number }>;
+  /**
+   * Orders; `referenceW`, when known, is the îlot's contractual reference import over the order (the courbe de
+   * référence the delivery is counted against), so the plan aims at what will be measured; else the forecast import.
+   */
+  effacements: Array<{ id: string; start: Date; end: Date; reductionW: number; referenceW?: number }>;
   ecowatt: Array<{ level: 1 | 2 | 3; start: Date; end: Date }>;
   /** Tempo colour by local date (YYYY-MM-DD); days not given are blue. */
   tempo: ReadonlyMap<string, TempoColour>;
@@ -97,6 +106,7 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     slots: pricedSlots(site, slotStarts, consumptionW, observations.signals?.tempo),
     batteries,
     pvs,
+    flexibleLoads: flexibleLoads(site, observations, now, slotStarts),
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
     ...(peakChargeEurPerKW(site) ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } } : {}),
     connection: site.connection,
@@ -104,6 +114,36 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
   };
   return { input, excluded };
+}
+
+/**
+ * The sheddable loads with a fresh reading and a history: each one's baseline forecast (the same method as the
+ * consumption's) and its declared flexibility. A shed heat pump or water heater makes up all it was denied.
+ */
+function flexibleLoads(site: Site, observations: SiteObservations, now: Date, slotStarts: Date[]): NonNullable<PlanInput['flexibleLoads']> {
+  return [...site.devices.values()].flatMap((device) => {
+    if (device.kind !== 'heat_pump' && device.kind !== 'flexible_load') return [];
+    const latest = observations.latest.get(device.id);
+    const history = observations.flexibleHistory?.get(device.id);
+    if (!latest || !history || device.maxShedW <= 0 || device.maxShedMinutes <= 0) return [];
+    const baselineW = forecastConsumption({
+      now,
+      slotStarts,
+      history,
+      latest: { at: now, powerW: latest.powerW },
+      dayKind: (at) => localDayKind(at, site.timezone),
+    }).map((w) => Math.max(w, 0));
+    return [
+      {
+        id: device.id,
+        baselineW,
+        maxShedW: device.maxShedW,
+        ratedW: device.ratedW ?? device.maxShedW,
+        maxShedMinutes: device.maxShedMinutes,
+        recoveryRatio: 1,
+      },
+    ];
+  });
 }
 
 /** Slots with the site's tariff applied (local time for HP/HC and Tempo). */
@@ -190,7 +230,7 @@ export function effacementWindows(
   };
   const windows: NonNullable<PlanInput['effacements']> = [];
   for (const order of signals.effacements) {
-    const reference = referenceW(order.start, order.end);
+    const reference = order.referenceW ?? referenceW(order.start, order.end);
     if (reference !== undefined)
       windows.push({
         id: order.id,
@@ -206,7 +246,7 @@ export function effacementWindows(
     const { share, penaltyEurPerKWh } = PLAN_DEFAULTS.ecowatt[alert.level];
     if (reference !== undefined)
       windows.push({
-        id: `ecowatt-${alert.level}-${alert.start.toISOString()}`,
+        id: `${ECOWATT_WINDOW_PREFIX}${alert.level}-${alert.start.toISOString()}`,
         start: alert.start,
         end: alert.end,
         importCapW: reference * (1 - share),

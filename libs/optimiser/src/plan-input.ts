@@ -61,6 +61,9 @@ export interface PlanEffacement {
   penaltyEurPerKWh: number;
 }
 
+/** Effacement windows made from an EcoWatt alert have ids starting with this (an order keeps the aggregator's id). */
+export const ECOWATT_WINDOW_PREFIX = 'ecowatt-';
+
 /** The immutable snapshot the planner works from ("process image"): everything, including now. */
 export interface PlanInput {
   siteId: string;

@@ -1,0 +1,60 @@
+import { CommandPayload } from '@ilot/mqtt';
+import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
+
+/**
+ * What the controller of a sheddable load (heat pump, water heater) does with `load.limit` commands:
+ * caps the load's power at `maxW` while the command is valid, applies a cmdId at most once, refuses
+ * what is expired or negative, and falls back at `validUntil` to the load's own demand, plus the
+ * energy it was denied (a heated building or a tank catches up: the rebound), up to its rated power.
+ */
+export class LoadController {
+  private current: { maxW: number; validFromMs: number; validUntilMs: number } | undefined;
+  private readonly answers = new AnswerMemory();
+  /** Energy shed and not yet made up, Wh. */
+  debtWh = 0;
+  /** Energy shed under limits so far, Wh (what the load gave). */
+  shedWh = 0;
+  applied = 0;
+
+  constructor(private readonly spec: { id: string; ratedW: number; recoveryRatio: number }) {}
+
+  receive(command: CommandPayload, now: Date): AckDecision {
+    return this.answers.answer(command.cmdId, () => this.decide(command, now));
+  }
+
+  private decide(command: CommandPayload, now: Date): AckDecision {
+    if (command.type !== 'load.limit') return { status: 'rejected', reason: `${this.spec.id} does not take ${command.type}` };
+    if (command.maxW === undefined) return { status: 'rejected', reason: 'maxW missing' };
+    if (command.maxW < 0) return { status: 'rejected', reason: `maxW ${command.maxW} is negative` };
+    const invalid = validityProblem(command, now);
+    if (invalid) return { status: 'rejected', reason: invalid };
+    this.current = { maxW: command.maxW, validFromMs: Date.parse(command.validFrom), validUntilMs: Date.parse(command.validUntil) };
+    this.applied++;
+    return { status: 'applied' };
+  }
+
+  /** The limit in force now, W (undefined: none). */
+  limitW(now: Date): number | undefined {
+    const command = this.current;
+    const t = now.getTime();
+    return command && t >= command.validFromMs && t < command.validUntilMs ? command.maxW : undefined;
+  }
+
+  /**
+   * The power the load draws from now until the next step, given what it would draw on its own: capped
+   * under a limit (the shortfall owed), else its demand plus the rebound, up to its rated power. Keeps the debt.
+   */
+  powerW(now: Date, demandW: number, stepH: number): number {
+    const limitW = this.limitW(now);
+    if (limitW !== undefined) {
+      const drawnW = Math.min(demandW, limitW);
+      this.debtWh += (demandW - drawnW) * this.spec.recoveryRatio * stepH;
+      this.shedWh += (demandW - drawnW) * stepH;
+      return drawnW;
+    }
+    if (this.debtWh <= 0 || stepH <= 0) return demandW;
+    const extraW = Math.min(Math.max(this.spec.ratedW - demandW, 0), this.debtWh / stepH);
+    this.debtWh -= extraW * stepH;
+    return demandW + extraW;
+  }
+}
