@@ -78,7 +78,9 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
         const text = await (await fetch(`http://127.0.0.1:${ports.http}/metrics`)).text();
         return (
           /^ilot_battery_soc_percent\{site="demo",device="bat-1"\} [1-9]/m.test(text) &&
-          /^ilot_site_grid_power_watts\{site="demo"\} -?[1-9]/m.test(text) &&
+          // Present (set from a fresh reading) is what counts: 0 W is a right value when the battery holds the
+          // connection at its planned 0 W, which in HP hours it does (the test failed in the morning for that).
+          /^ilot_site_grid_power_watts\{site="demo"\} -?\d/m.test(text) &&
           text
         );
       },
