@@ -1,7 +1,7 @@
 import { CONSUMING_KINDS, energyRatios, exportW, importW, MINUTE_MS } from '@ilot/domain';
 import { PowerSample } from '@ilot/forecasting';
 import { deliveredReduction, REFERENCE_DEFAULTS, referenceCurve, referenceMeanW, ReferenceOptions } from '@ilot/effacement';
-import { batteryCommands, buildPlanInput, JavascriptLpSolverAdapter, loadCommands, LpSolver, plan, PLAN_DEFAULTS } from '@ilot/optimiser';
+import { batteryCommands, windowCapW, buildPlanInput, JavascriptLpSolverAdapter, loadCommands, LpSolver, plan, PLAN_DEFAULTS } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/mqtt';
 import { gridDeviceId, Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
@@ -47,7 +47,7 @@ export interface EffacementOrder {
 export interface EffacementOutcome {
   id: string;
   askedW: number;
-  /** Reference minus the grid power the plans in force expected, mean over the order, W. */
+  /** Reference minus the grid power the plans in force committed to (the cap, or above it when short), mean over the order, W. */
   plannedW: number;
   /** Reference minus the measured grid power, mean over the order, W. */
   deliveredW: number;
@@ -169,7 +169,8 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
         // The plan in force for each slot of an order: its expected grid power, and whether it expects to miss the cap.
         const first = outcome.schedule.slots[0];
         if (first && orders.some((o) => Date.parse(first.start) >= o.start.getTime() && Date.parse(first.start) < o.end.getTime())) {
-          plannedGridW.set(Date.parse(first.start), first.gridW);
+          // What the plan commits to: the cap, or its grid power when it expects to stay above it (the reserve below the cap is held back).
+          plannedGridW.set(Date.parse(first.start), Math.max(first.gridW, windowCapW(outcome.schedule) ?? -Infinity));
           if (outcome.schedule.violations.some((v) => v.constraint === 'effacement' && v.slotStart === first.start)) shortSlots.add(first.start);
         }
       } else {

@@ -16,10 +16,19 @@ export interface BatterySetpointCommand {
 
 /** The demand-response window the plan's first slot lies in, as a command reason: `effacement:{id}` for an order, `ecowatt` for an alert. */
 export function windowReason(schedule: Schedule): string | undefined {
-  const startMs = Date.parse(schedule.slots[0].start);
-  const window = schedule.effacements?.find((w) => Date.parse(w.start) <= startMs && startMs < Date.parse(w.end));
+  const window = windowOf(schedule);
   if (!window) return undefined;
   return window.id.startsWith(ECOWATT_WINDOW_PREFIX) ? 'ecowatt' : `effacement:${window.id}`;
+}
+
+/** The import cap of the demand-response window the plan's first slot lies in, W. */
+export function windowCapW(schedule: Schedule): number | undefined {
+  return windowOf(schedule)?.importCapW;
+}
+
+function windowOf(schedule: Schedule) {
+  const startMs = Date.parse(schedule.slots[0].start);
+  return schedule.effacements?.find((w) => Date.parse(w.start) <= startMs && startMs < Date.parse(w.end));
 }
 
 /** Why a battery setpoint is what it is, from the first slot of the plan. */
@@ -60,8 +69,9 @@ export function batteryCommands(
         validFrom: options.now.toISOString(),
         validUntil,
         setpointW,
-        // Batteries absorb the deviation from the planned grid power in proportion to their capacity.
-        gridTargetW: slot.gridW,
+        // Batteries absorb the deviation from the planned grid power in proportion to their capacity. In an effacement
+        // window they hold the connection at the cap, not at the plan (which keeps a reserve below it).
+        gridTargetW: Math.max(slot.gridW, windowCapW(schedule) ?? -Infinity),
         deviationShare: Math.round((options.capacityWh(deviceId) / totalCapacityWh) * 1e6) / 1e6,
         reason: setpointReason(schedule, setpointW, options.importLimitW),
       },

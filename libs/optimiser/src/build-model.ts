@@ -56,6 +56,12 @@ function addFairShedding(b: LpModelBuilder, input: PlanInput, loads: ModelIndex[
   });
 }
 
+/**
+ * Share of an effacement's penalty paid per kWh of its reserve used: above the price of charging a battery ahead
+ * (so the reserve gets stored), below the penalty of the order itself (so it is spent before the order is missed).
+ */
+export const RESERVE_PENALTY_SHARE = 0.5;
+
 export interface BuiltModel {
   model: LpModel;
   index: ModelIndex;
@@ -144,17 +150,18 @@ export function buildModel(input: PlanInput): BuiltModel {
   });
   (input.effacements ?? []).forEach((window, w) => {
     const slots = input.slots.flatMap((slot, t) => (slot.start >= window.start && slot.start < window.end ? [t] : []));
+    const reserveKw = (window.reserveW ?? 0) / 1000;
     const excessKw = slots.map((t) => {
       const excess = b.addVariable(`effacementExcess[${w}][${t}]`, 0, Infinity, window.penaltyEurPerKWh * hours);
-      // import - excess <= cap
+      // The plan aims `reserve` below the cap (energy kept for a forecast that was too low); using the reserve costs less than missing the cap.
+      const reserveUsed =
+        reserveKw > 0 ? b.addVariable(`effacementReserve[${w}][${t}]`, 0, reserveKw, window.penaltyEurPerKWh * RESERVE_PENALTY_SHARE * hours) : undefined;
+      // import - reserveUsed - excess <= cap - reserve
       b.addConstraint(
         `effacement[${w}][${t}]`,
-        [
-          [index.importKw[t], 1],
-          [excess, -1],
-        ],
+        [[index.importKw[t], 1], [excess, -1], ...(reserveUsed === undefined ? [] : [[reserveUsed, -1] as [number, number]])],
         -Infinity,
-        window.importCapW / 1000,
+        window.importCapW / 1000 - reserveKw,
       );
       return excess;
     });

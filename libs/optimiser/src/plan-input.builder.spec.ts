@@ -35,7 +35,7 @@ describe('buildPlanInput', () => {
     expect(input.slots[0].consumptionW).toBeCloseTo(consumers * 1000, 6);
   });
 
-  it('turns an effacement order into an import cap of its reference minus the reduction, and EcoWatt red into a 20 % voluntary cut', () => {
+  it('turns an effacement order into an import cap of its reference minus the reduction with a reserve, and EcoWatt red into a 20 % voluntary cut', () => {
     const start = new Date('2026-01-14T17:00:00Z');
     const end = new Date('2026-01-14T19:00:00Z');
     const signals = {
@@ -49,10 +49,26 @@ describe('buildPlanInput', () => {
     const pvW = (t: number) => input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0);
     const referenceW = inside.reduce((sum, slot) => sum + Math.max(slot.consumptionW - pvW(input.slots.indexOf(slot)), 0), 0) / inside.length;
     expect(input.effacements).toEqual([
-      { id: 'order-1', start, end, importCapW: Math.max(referenceW - 30_000, 0), penaltyEurPerKWh: 1 },
+      // The plan keeps 20 % of the reference in hand below the cap (the forecast's error), never more than the cap itself.
+      {
+        id: 'order-1',
+        start,
+        end,
+        importCapW: Math.max(referenceW - 30_000, 0),
+        penaltyEurPerKWh: 1,
+        reserveW: Math.min(0.2 * referenceW, referenceW - 30_000),
+      },
       { id: `ecowatt-3-${start.toISOString()}`, start, end, importCapW: referenceW * 0.8, penaltyEurPerKWh: 0.2 },
     ]);
     expect(referenceW).toBeGreaterThan(30_000);
+  });
+
+  it('aims an order at the contractual reference when it is given, not at the forecast', () => {
+    const start = new Date('2026-01-14T17:00:00Z');
+    const end = new Date('2026-01-14T19:00:00Z');
+    const signals = { effacements: [{ id: 'order-1', start, end, reductionW: 30_000, referenceW: 100_000 }], ecowatt: [], tempo: new Map() };
+    const { input } = buildPlanInput(site, { latest: freshReadings(), consumptionHistory: [], signals }, now, settings);
+    expect(input.effacements).toEqual([{ id: 'order-1', start, end, importCapW: 70_000, penaltyEurPerKWh: 1, reserveW: 20_000 }]);
   });
 
   it('prices a Tempo site with the colours the signals gave, blue otherwise', () => {

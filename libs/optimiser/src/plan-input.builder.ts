@@ -238,6 +238,7 @@ export function effacementWindows(
         end: order.end,
         importCapW: Math.max(reference - order.reductionW, 0),
         penaltyEurPerKWh: PLAN_DEFAULTS.effacementPenaltyEurPerKWh,
+        reserveW: Math.min(PLAN_DEFAULTS.effacementReserveShare * reference, Math.max(reference - order.reductionW, 0)),
       });
   }
   for (const alert of signals.ecowatt) {

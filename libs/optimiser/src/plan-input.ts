@@ -59,6 +59,11 @@ export interface PlanEffacement {
   end: Date;
   importCapW: number;
   penaltyEurPerKWh: number;
+  /**
+   * Power the plan keeps in hand below the cap, W: it plans the import this much lower (stores the energy for it), while
+   * the battery commands hold the connection at the cap itself, so the reserve covers a consumption above the forecast.
+   */
+  reserveW?: number;
 }
 
 /** Effacement windows made from an EcoWatt alert have ids starting with this (an order keeps the aggregator's id). */
@@ -100,6 +105,8 @@ export const PLAN_DEFAULTS = {
   evShortfallPenaltyEurPerKWh: 2,
   /** Per kWh of an aggregator's effacement order not delivered: above any import price, so every flexibility is used first. */
   effacementPenaltyEurPerKWh: 1,
+  /** An order's reserve, as a share of the reference import: the scale of the consumption forecast's error over two hours. */
+  effacementReserveShare: 0.2,
   /** EcoWatt orange (2) and red (3): a voluntary reduction of this share of the expected import, at this penalty per kWh missed. */
   ecowatt: { 2: { share: 0.1, penaltyEurPerKWh: 0.1 }, 3: { share: 0.2, penaltyEurPerKWh: 0.2 } },
 } as const;
