@@ -220,7 +220,20 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       async () => (await latestPlan()).document.effacements?.some((e) => e.id === 'api-order-2') ?? false,
       15_000,
     );
-  }, 30_000);
+    // Once the window opens (30 simulated minutes on), the commands the plans send say which order they answer.
+    const forOrders = await waitFor(
+      'commands that carry an order as their reason',
+      async () => {
+        const { rows } = await db.query<{ type: string; reason: string }>(
+          `SELECT type, reason FROM commands WHERE site_id = $1 AND reason LIKE 'effacement:%'`,
+          [siteId],
+        );
+        return rows.length > 0 && rows;
+      },
+      45_000,
+    );
+    expect(forOrders.every((c) => ['effacement:e2e-order-1', 'effacement:api-order-2'].includes(c.reason))).toBe(true);
+  }, 90_000);
 
   // Runs after the others: it takes two devices out of the loop.
   it('marks a device offline by its Last Will and one silent past its max age stale, and the next plan names both as unused inputs', async () => {

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { repositoryProvider, CLOCK, METRICS_REGISTRY, SITE } from '@ilot/runtime';
+import { repositoryProvider, effacementReferencesProvider, CLOCK, METRICS_REGISTRY, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { Gauge, Registry } from 'prom-client';
@@ -32,6 +32,7 @@ export class MetricsModule implements OnModuleInit {
         repositoryProvider(ReadingRepository),
         repositoryProvider(PlanRepository),
         repositoryProvider(SignalRepository),
+        effacementReferencesProvider,
         EffacementReportService,
       ],
     };

@@ -1,4 +1,4 @@
-import { batteryFollowsCommand } from '@ilot/optimiser';
+import { batteryFollowsCommand, loadFollowsLimit } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/mqtt';
 import { gridDeviceId, type Site } from '@ilot/site';
 import type { ReadingRepository } from '@ilot/timeseries';
@@ -6,12 +6,18 @@ import type { Verdict } from './command-dispatcher';
 
 /**
  * Judges a battery command by the first consistent readings after its ack: the battery's and the
- * grid's at the same instant, both within the command's validity. Undefined while there are none.
+ * grid's at the same instant, both within the command's validity; a load limit by the load's latest
+ * reading in that time. Undefined while there are none.
  */
 export function commandVerifier(site: Site, readings: ReadingRepository) {
   const gridId = gridDeviceId(site);
   return async (deviceId: string, command: CommandPayload, since: Date): Promise<Verdict | undefined> => {
-    const battery = site.devices.get(deviceId);
+    const device = site.devices.get(deviceId);
+    if ((device?.kind === 'heat_pump' || device?.kind === 'flexible_load') && command.type === 'load.limit' && command.maxW !== undefined) {
+      const [measured] = await readings.latestPerDevice(site.id, [deviceId], since, new Date(command.validUntil));
+      return measured && loadFollowsLimit(command.maxW, measured.powerW, device.ratedW ?? device.maxShedW);
+    }
+    const battery = device;
     if (battery?.kind !== 'battery' || command.type !== 'battery.setpoint' || command.setpointW === undefined) return undefined;
     const rows = await readings.latestPerDevice(site.id, [deviceId, gridId], since, new Date(command.validUntil));
     const measured = rows.find((r) => r.deviceId === deviceId);

@@ -1,6 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
+import {
+  repositoryProvider,
+  effacementReferencesProvider,
+  CLOCK,
+  createAppMqttClient,
+  METRICS_REGISTRY,
+  ReadinessRegistry,
+  RUNTIME_CONFIG,
+  RuntimeConfig,
+  SITE,
+} from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository, RejectedMessageRepository, SignalRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
@@ -35,6 +45,7 @@ export class OptimiserModule {
         repositoryProvider(PlanRepository),
         repositoryProvider(CommandRepository),
         repositoryProvider(SignalRepository),
+        effacementReferencesProvider,
         repositoryProvider(RejectedMessageRepository),
         {
           provide: SignalsHandler,

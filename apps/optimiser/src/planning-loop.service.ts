@@ -6,6 +6,7 @@ import {
   BatterySetpointCommand,
   buildPlanInput,
   keepLastValid,
+  loadCommands,
   needsNewCommand,
   peakChargeEurPerKW,
   planAsync,
@@ -20,6 +21,7 @@ import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { catchError, defer, EMPTY, exhaustMap, Subscription } from 'rxjs';
 import { CommandDispatcher } from './command-dispatcher';
+import { EffacementReferences } from '@ilot/timeseries';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
@@ -27,6 +29,9 @@ import { planTriggers, PlanTrigger } from './plan-triggers';
 import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
 import type { WorkerLpSolver } from './worker-lp-solver';
 import { planSignals, SignalsHandler } from './signals.handler';
+
+/** A load limit moving by less than this is not worth a new command. */
+const LOAD_LIMIT_TOLERANCE_W = 200;
 
 /**
  * The RxJS planning loop: triggers -> read the îlot's state -> plan -> publish schedule and
@@ -41,6 +46,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private readonly pvIds: string[];
   private readonly deviceIds: string[];
   private readonly gridId: string;
+  private readonly sheddableIds: string[];
   /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */
   private lastValid: Schedule | undefined;
   /** The run in flight, awaited at shutdown so that it never writes to a closed pool. */
@@ -60,11 +66,13 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     private readonly signalsHandler: SignalsHandler,
     private readonly signals: SignalRepository,
     private readonly metrics: OptimiserMetrics,
+    private readonly references: EffacementReferences,
   ) {
     this.consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
     this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
     this.deviceIds = [...site.devices.keys()];
     this.gridId = gridDeviceId(site);
+    this.sheddableIds = [...site.devices.values()].filter((d) => (d.kind === 'heat_pump' || d.kind === 'flexible_load') && d.maxShedW > 0).map((d) => d.id);
   }
 
   async onModuleInit(): Promise<void> {
@@ -152,8 +160,16 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
         verificationToleranceW(input.batteries.find((b) => b.id === deviceId)!),
       ),
     );
-    for (const { deviceId, command } of needed) await this.dispatcher.dispatch(deviceId, command, planId);
-    this.logger.debug(`${trigger.cause}: ${schedule.status} plan, ${needed.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`);
+    // A shed load gets a new limit when its cap moves or needs renewing, by the same rule (its maxW as the setpoint).
+    const limits = loadCommands(schedule, input.flexibleLoads ?? [], { now, graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000, newId: randomUUID }).filter(
+      ({ deviceId, command }) => {
+        const current = this.dispatcher.currentCommand(deviceId);
+        const asSetpoint = (c: { maxW?: number; validFrom: string; validUntil: string }) => ({ ...c, setpointW: c.maxW ?? 0, gridTargetW: 0 });
+        return needsNewCommand(current?.type === 'load.limit' ? asSetpoint(current) : undefined, asSetpoint(command), now, LOAD_LIMIT_TOLERANCE_W);
+      },
+    );
+    for (const { deviceId, command } of [...needed, ...limits]) await this.dispatcher.dispatch(deviceId, command, planId);
+    this.logger.debug(`${trigger.cause}: ${schedule.status} plan, ${needed.length + limits.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`);
     return schedule;
   }
 
@@ -190,12 +206,16 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
         .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
     // Signals in force over the horizon (Tempo days start at 06:00, so from a day back).
     const horizonEnd = new Date(historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
-    const [consumptionHistory, pvHistory, stored, monthPeakImportW] = await Promise.all([
+    const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory] = await Promise.all([
       samples(this.consumerIds),
       samples(this.pvIds),
       this.signals.overlapping(this.site.id, new Date(now.getTime() - 24 * HOUR_MS), horizonEnd),
       peakChargeEurPerKW(this.site) ? this.monthPeakImportW(now, historyTo) : Promise.resolve(undefined),
+      Promise.all(this.sheddableIds.map(async (id) => [id, await samples([id])] as const)).then((entries) => new Map(entries)),
     ]);
-    return { latest, unavailable, consumptionHistory, pvHistory, signals: planSignals(stored), monthPeakImportW };
+    const signals = planSignals(stored);
+    // Each order is aimed at its contractual reference (the report's), made from the import net of storage.
+    for (const order of signals.effacements) order.referenceW = await this.references.referenceMeanW(order);
+    return { latest, unavailable, consumptionHistory, pvHistory, flexibleHistory, signals, monthPeakImportW };
   }
 }

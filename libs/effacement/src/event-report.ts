@@ -11,9 +11,11 @@ export interface EffacementEvent {
 /** The inputs of an event report: slot means (W) from before the reference days to the end of the event. */
 export interface EventReportInput {
   event: EffacementEvent;
-  /** The îlot's import at its connection (grid power, > 0 import). */
+  /** The îlot's import at its connection (grid power, > 0 import): what is measured. */
   gridW: readonly PowerSample[];
-  /** The grid power the plan in force at the start of the event expected, per slot of the event. */
+  /** What the îlot's reference is made from, when not `gridW`: its import net of storage (grid + batteries). */
+  referenceBasisW?: readonly PowerSample[];
+  /** The grid power the plan in force at the start of the event committed to (its cap, or above when short), per slot of the event. */
   plannedGridW: readonly PowerSample[];
   participants: ReadonlyArray<{ participantId: string; meterId: string; consumptionW: readonly PowerSample[] }>;
 }
@@ -39,7 +41,7 @@ export function eventReport(input: EventReportInput, options: ReferenceOptions):
   const { event } = input;
   const notes: string[] = [];
   const hours = options.slotMinutes / 60;
-  const reference = referenceCurve(input.gridW, event, options);
+  const reference = referenceCurve(input.referenceBasisW ?? input.gridW, event, options);
   if (reference.length === 0) notes.push(`no reference: no history of the same kind of day in the ${options.days} days before the event`);
   const delivered = deliveredReduction(reference, input.gridW, options.slotMinutes);
   const expectedSlots = Math.round((event.end.getTime() - event.start.getTime()) / (options.slotMinutes * 60_000));

@@ -26,3 +26,13 @@ export function batteryFollowsCommand(
   const toleranceW = verificationToleranceW(battery);
   return { followed: Math.abs(measured.batteryW - expectedW) <= toleranceW, expectedW, measuredW: measured.batteryW, toleranceW };
 }
+
+/** Did a load keep under its `load.limit`? Its measured power against the cap, with 5 % of its rating (at least 100 W) of tolerance. Pure. */
+export function loadFollowsLimit(
+  maxW: number,
+  measuredW: number,
+  ratedW: number,
+): { followed: boolean; expectedW: number; measuredW: number; toleranceW: number } {
+  const toleranceW = Math.max(100, 0.05 * ratedW);
+  return { followed: measuredW <= maxW + toleranceW, expectedW: maxW, measuredW, toleranceW };
+}

@@ -9,3 +9,4 @@ export * from './plan.repository';
 export * from './command.repository';
 export * from './storage-policy';
 export * from './signal.repository';
+export * from './effacement-references';
