@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { IngesterProcess } from '../test/support/ingester-process';
+import { IngesterProcess } from '../test/support/app-process';
 import { cpuSecondsOfCommand, cpuSecondsOfPid, machineBusySeconds } from './process-cpu';
 import { TEST_MQTT_URL, uniqueDemoSite, waitFor } from '../test/support/services';
 

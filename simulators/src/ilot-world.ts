@@ -58,6 +58,14 @@ export class IlotWorld {
     return this.batteries.has(deviceId) || this.loads.has(deviceId);
   }
 
+  /** Whether each controller runs on a valid command or on its own rule at `now`. */
+  controllerModes(now: Date): Array<[string, 'command' | 'fallback']> {
+    return [
+      ...[...this.batteries].map(([id, b]) => [id, b.controller.requestW(now, 0).mode] as [string, 'command' | 'fallback']),
+      ...[...this.loads].map(([id, l]) => [id, l.limitW(now) === undefined ? 'fallback' : 'command'] as [string, 'command' | 'fallback']),
+    ];
+  }
+
   /** A command handed to the device's controller, and its answer. */
   command(deviceId: string, command: CommandPayload, now: Date): AckDecision {
     const controller = this.batteries.get(deviceId)?.controller ?? this.loads.get(deviceId);

@@ -25,6 +25,12 @@ export class SimulatorRunner {
   private ticking = false;
   /** Counts for tests and the demo's summary. */
   readonly stats = { telemetrySent: 0, commandsReceived: 0, acksSent: 0, acksDropped: 0 };
+  /** Every command a controller received, with when (simulated), its validity and the controller's answer. */
+  readonly commandLog: Array<{ deviceId: string; cmdId: string; receivedAt: Date; validUntil: Date; status: 'applied' | 'rejected'; reason?: string }> = [];
+  /** Each time a controller went from its command to its own rule or back (simulated time). */
+  readonly modeLog: Array<{ deviceId: string; at: Date; mode: 'command' | 'fallback' }> = [];
+  private readonly modes = new Map<string, 'command' | 'fallback'>();
+  private readonly watchdogs = new Set<NodeJS.Timeout>();
 
   constructor(
     readonly world: IlotWorld,
@@ -33,43 +39,51 @@ export class SimulatorRunner {
   ) {}
 
   async start(): Promise<void> {
-    const siteId = this.world.site.id;
-    const deviceIds = [...this.world.site.devices.keys()];
-    await Promise.all(
-      deviceIds.map(async (deviceId) => {
-        const client = await connectMqtt({
-          url: this.options.mqttUrl,
-          clientId: `sim-${siteId}-${deviceId}`,
-          protocolVersion: this.options.protocolVersion,
-          will: {
-            topic: topics.status(siteId, deviceId),
-            payload: JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }),
-            retain: true,
-            qos: 1,
-          },
-        });
-        client.on('error', (error) => this.options.log?.(`${deviceId}: ${error.message}`));
-        this.clients.set(deviceId, client);
-        await client.publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'online', ts: this.clock.now().toISOString() }), {
-          qos: 1,
-          retain: true,
-        });
-        if (this.world.takesCommands(deviceId)) {
-          client.on('message', (_topic, payload) => void this.onCommand(deviceId, payload));
-          await client.subscribeAsync(topics.command(siteId, deviceId), { qos: 1 });
-        }
-      }),
-    );
+    await Promise.all([...this.world.site.devices.keys()].map((deviceId) => this.connect(deviceId)));
     const periodRealMs = this.options.periodSimMs / this.clock.speedup;
     this.tick();
     this.timer = setInterval(() => this.tick(), periodRealMs);
+  }
+
+  /**
+   * One device's MQTT session, its Last Will on its status topic. A controller keeps a persistent session (its
+   * subscription and the commands queued while it was away survive a drop; the broker drops the expired ones
+   * under MQTT 5, the controller refuses any expired one that still arrives).
+   */
+  private async connect(deviceId: string): Promise<void> {
+    const siteId = this.world.site.id;
+    const controller = this.world.takesCommands(deviceId);
+    const client = await connectMqtt(
+      {
+        url: this.options.mqttUrl,
+        clientId: `sim-${siteId}-${deviceId}`,
+        protocolVersion: this.options.protocolVersion,
+        clean: !controller,
+        sessionExpiryS: controller ? 3600 : undefined,
+        will: {
+          topic: topics.status(siteId, deviceId),
+          payload: JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }),
+          retain: true,
+          qos: 1,
+        },
+      },
+      // Before CONNECT: a resumed session's queued commands can arrive with the CONNACK.
+      (c) => controller && c.on('message', (_topic, payload) => void this.onCommand(deviceId, payload)),
+    );
+    client.on('error', (error) => this.options.log?.(`${deviceId}: ${error.message}`));
+    this.clients.set(deviceId, client);
+    await client.publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'online', ts: this.clock.now().toISOString() }), {
+      qos: 1,
+      retain: true,
+    });
+    if (controller) await client.subscribeAsync(topics.command(siteId, deviceId), { qos: 1 });
   }
 
   private tick(): void {
     if (this.ticking) return;
     this.ticking = true;
     const siteId = this.world.site.id;
-    const readings = this.world.step(this.clock.now()).filter((r) => !this.silenced.has(r.deviceId));
+    const readings = this.step().filter((r) => !this.silenced.has(r.deviceId));
     Promise.all(
       readings.map((r) =>
         this.clients
@@ -103,7 +117,64 @@ export class SimulatorRunner {
       return;
     }
     const decision = this.world.command(deviceId, parsed.data, now);
+    this.commandLog.push({ deviceId, cmdId: parsed.data.cmdId, receivedAt: now, validUntil: new Date(parsed.data.validUntil), ...decision });
+    if (decision.status === 'applied') this.watchExpiry(new Date(parsed.data.validUntil));
     await this.ack(deviceId, { cmdId: parsed.data.cmdId, ...decision, ts: now.toISOString() });
+  }
+
+  /** Steps the world to now and notes each controller that changed between its command and its own rule. */
+  private step() {
+    const now = this.clock.now();
+    const readings = this.world.step(now);
+    for (const [deviceId, mode] of this.world.controllerModes(now)) {
+      if (this.modes.get(deviceId) !== mode) this.modeLog.push({ deviceId, at: now, mode });
+      this.modes.set(deviceId, mode);
+    }
+    return readings;
+  }
+
+  /**
+   * A controller's watchdog: at `validUntil` it falls back on its own rule at once, not at the next telemetry
+   * period (the world is stepped then; the readings go out at the next period as usual).
+   */
+  private watchExpiry(validUntil: Date): void {
+    const delayRealMs = Math.max((validUntil.getTime() - this.clock.now().getTime()) / this.clock.speedup, 0) + 1;
+    const timer = setTimeout(() => {
+      this.watchdogs.delete(timer);
+      this.step();
+    }, delayRealMs);
+    this.watchdogs.add(timer);
+  }
+
+  /** Test hook: the device's network goes half-open: nothing goes out or is read, and the broker does not notice (no Will). */
+  pauseNetwork(deviceId: string): void {
+    const client = this.clients.get(deviceId);
+    if (!client) throw new Error(`no simulated device "${deviceId}"`);
+    this.silenced.add(deviceId);
+    client.stream.pause();
+  }
+
+  /** Test hook: the network comes back: the controller reads what was sent meanwhile, and its telemetry resumes. */
+  resumeNetwork(deviceId: string): void {
+    this.clients.get(deviceId)!.stream.resume();
+    this.silenced.delete(deviceId);
+  }
+
+  /** Test hook: the device's connection drops (the broker publishes its Last Will) until `reconnect`. */
+  disconnect(deviceId: string): void {
+    const client = this.clients.get(deviceId);
+    if (!client) throw new Error(`no simulated device "${deviceId}"`);
+    this.silenced.add(deviceId);
+    this.clients.delete(deviceId);
+    client.options.reconnectPeriod = 0;
+    client.stream.destroy();
+    client.end(true);
+  }
+
+  /** Test hook: the device comes back with the same client id (and session), says it is online, resumes telemetry. */
+  async reconnect(deviceId: string): Promise<void> {
+    await this.connect(deviceId);
+    this.silenced.delete(deviceId);
   }
 
   /** Test hook: the next `count` acks of a device are lost (the controller acts, its answer never arrives). */
@@ -141,6 +212,7 @@ export class SimulatorRunner {
   /** Stops cleanly: devices say they are offline (retained), sessions close. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    for (const timer of this.watchdogs) clearTimeout(timer);
     const siteId = this.world.site.id;
     await Promise.all(
       [...this.clients].map(async ([deviceId, client]) => {

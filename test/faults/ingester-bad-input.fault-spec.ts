@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import type { IngesterProcess } from '../support/ingester-process';
+import type { IngesterProcess } from '../support/app-process';
 import { IngesterFixture, startIngesterFixture } from '../support/ingester-fixture';
 import { TEST_MQTT_URL, waitFor } from '../support/services';
 

@@ -1,5 +1,5 @@
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
-import { IngesterProcess } from './ingester-process';
+import { IngesterProcess } from './app-process';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite } from './services';
 
 export interface IngesterFixture {

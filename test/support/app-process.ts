@@ -10,13 +10,14 @@ function repoRoot(): string {
   return dir;
 }
 
-/** The built ingestion app as its own process, as production runs it. */
-export class IngesterProcess {
+/** A built app as its own process, as production runs it (ready once its /readyz answers 200). */
+export class AppProcess {
   private child: ChildProcess | undefined;
   output = '';
 
   /** `nodeArgs`: options for node itself, e.g. `--cpu-prof`. */
   constructor(
+    private readonly app: 'ingestion' | 'optimiser' | 'metrics',
     private readonly env: Record<string, string>,
     private readonly nodeArgs: string[] = [],
   ) {}
@@ -30,16 +31,16 @@ export class IngesterProcess {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, [...this.nodeArgs, join(repoRoot(), 'dist/apps/ingestion/src/main.js')], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, join(repoRoot(), `dist/apps/${this.app}/src/main.js`)], {
       env: { PATH: process.env.PATH ?? '', ILOT_LOG_LEVEL: 'warn', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     await waitFor(
-      'the ingester to be ready',
+      `the ${this.app} app to be ready`,
       async () => {
-        if (this.child?.exitCode !== null) throw new Error(`ingester exited: ${this.output}`);
+        if (this.child?.exitCode !== null) throw new Error(`${this.app} exited: ${this.output}`);
         return (await fetch(`http://127.0.0.1:${this.httpPort}/readyz`).catch(() => undefined))?.status === 200;
       },
       30_000,
@@ -47,9 +48,9 @@ export class IngesterProcess {
     );
   }
 
-  /** Throws with the ingester's output if it has exited. */
+  /** Throws with the app's output if it has exited. */
   assertRunning(): void {
-    if (this.child && this.child.exitCode !== null) throw new Error(`ingester exited with code ${this.child.exitCode}: ${this.output}`);
+    if (this.child && this.child.exitCode !== null) throw new Error(`${this.app} exited with code ${this.child.exitCode}: ${this.output}`);
   }
 
   /** kill -9: no shutdown hook runs, nothing pending is flushed, no PUBACK goes out. */
@@ -74,5 +75,12 @@ export class IngesterProcess {
       .split('\n')
       .filter((line) => line.startsWith(name))
       .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  }
+}
+
+/** The built ingestion app as its own process. */
+export class IngesterProcess extends AppProcess {
+  constructor(env: Record<string, string>, nodeArgs: string[] = []) {
+    super('ingestion', env, nodeArgs);
   }
 }

@@ -1,0 +1,157 @@
+import { ScaledClock } from '@ilot/domain';
+import { loadSiteFile } from '@ilot/site';
+import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import mqtt from 'mqtt';
+import { Client } from 'pg';
+import { IlotWorld, ProfileTable, SimulatorRunner } from '../../simulators/src';
+import { AppProcess, IngesterProcess } from '../support/app-process';
+import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from '../support/services';
+
+const SPEEDUP = 60;
+const SIM_START = '2026-06-17T09:00:00Z'; // a sunny June morning: the battery has work, so it has commands
+const OFFLINE_SIM_MIN = 10;
+const BATTERY = 'bat-1';
+
+/**
+ * The built ingestion and optimiser apps as processes, the demo îlot's simulated controllers in this process, on the
+ * test broker (MQTT 5) and PostgreSQL, all on one simulated clock (60x). Commands are valid to the end of their
+ * 5-min slot (no grace), so the last one expires within 5 simulated minutes of the optimiser's death.
+ */
+describe('controllers on their own: a controller offline for 10 minutes, then the optimiser killed', () => {
+  let database: TestDatabase;
+  let db: Client;
+  let ingester: IngesterProcess;
+  let optimiser: AppProcess;
+  let runner: SimulatorRunner;
+  let clock: ScaledClock;
+  const { path: siteFile, siteId } = uniqueDemoSite('controllers');
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_controllers');
+    const realStart = new Date();
+    clock = new ScaledClock(realStart.getTime(), Date.parse(SIM_START), SPEEDUP);
+    const shared = {
+      ILOT_MQTT_URL: TEST_MQTT_URL,
+      ILOT_MQTT_PROTOCOL_VERSION: '5',
+      ILOT_DATABASE_URL: database.url,
+      ILOT_SITE_FILE: siteFile,
+      ILOT_SPEEDUP: String(SPEEDUP),
+      ILOT_SIM_START: SIM_START,
+      ILOT_SIM_START_REAL: realStart.toISOString(),
+    };
+    ingester = new IngesterProcess({
+      ...shared,
+      ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+      ILOT_INGEST_CLIENT_ID: `ingest-${siteId}`,
+    });
+    optimiser = new AppProcess('optimiser', {
+      ...shared,
+      ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+      ILOT_COMMAND_GRACE_S: '0',
+      // 5-min slots: a 10-min absence spans two slot ends, so commands sent meanwhile expire before the controller is back.
+      ILOT_PLAN_SLOT_MINUTES: '5',
+      ILOT_COMMAND_ACK_TIMEOUT_MS: '1500',
+    });
+    await ingester.start();
+    await optimiser.start();
+    runner = new SimulatorRunner(new IlotWorld(loadSiteFile(siteFile), ProfileTable.load()), clock, {
+      mqttUrl: TEST_MQTT_URL,
+      protocolVersion: 5,
+      periodSimMs: 10_000,
+    });
+    await runner.start();
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+    await waitFor('a command applied by the battery', async () => runner.commandLog.some((c) => c.deviceId === BATTERY && c.status === 'applied'), 60_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await runner?.stop();
+    await optimiser?.stop();
+    await ingester?.stop();
+    await db?.end();
+    await clearRetained(TEST_MQTT_URL, siteId);
+    await database?.drop();
+  });
+
+  const simSleep = (simMs: number) => new Promise((resolve) => setTimeout(resolve, simMs / SPEEDUP));
+  const issuedTo = async (deviceId: string, from: Date, to: Date) =>
+    (await db.query(`SELECT count(*)::int AS n FROM commands WHERE device_id = $1 AND issued_at >= $2 AND issued_at < $3`, [deviceId, from, to])).rows[0]
+      .n as number;
+
+  /** What the controller received after coming back: how many, how many had expired, how many of those it applied. */
+  function receivedSince(at: Date) {
+    const received = runner.commandLog.filter((c) => c.deviceId === BATTERY && c.receivedAt >= at);
+    const expired = received.filter((c) => c.validUntil <= c.receivedAt);
+    return { received: received.length, expired: expired.length, expiredApplied: expired.filter((c) => c.status === 'applied').length };
+  }
+
+  it.each([
+    ['half-open (the broker keeps sending, the controller reads it all on return)', 'pause'],
+    ['dropped (Last Will; the session keeps what is queued, MQTT 5 expiry drops the stale)', 'drop'],
+  ] as const)(
+    'applies no expired command after 10 minutes offline, %s',
+    async (_name, how) => {
+      const wentAt = clock.now();
+      if (how === 'pause') runner.pauseNetwork(BATTERY);
+      else runner.disconnect(BATTERY);
+      await simSleep(OFFLINE_SIM_MIN * 60_000);
+      const backAt = clock.now();
+      if (how === 'pause') runner.resumeNetwork(BATTERY);
+      else await runner.reconnect(BATTERY);
+      const issued = await issuedTo(BATTERY, wentAt, backAt);
+      // What was pending arrives at once on return; then the planner's next command, applied.
+      await waitFor(
+        'a command applied after the return',
+        async () => runner.commandLog.some((c) => c.deviceId === BATTERY && c.receivedAt > backAt && c.status === 'applied'),
+        30_000,
+      );
+      const figures = receivedSince(backAt);
+      console.log(
+        `offline ${OFFLINE_SIM_MIN} min (${how}): ${issued} commands issued meanwhile; on return ${figures.received} received, ${figures.expired} expired, ${figures.expiredApplied} expired applied`,
+      );
+      expect(figures.expiredApplied).toBe(0);
+      if (how === 'pause') {
+        // The planner did not know it was gone and went on commanding it; the stale commands reached it on return, refused.
+        expect(issued).toBeGreaterThan(0);
+        expect(figures.expired).toBeGreaterThan(0);
+      } else {
+        // Its Last Will told the planner, which commanded it no more; what was queued had expired and the broker dropped it.
+        expect(issued).toBe(0);
+        expect(figures.expired).toBe(0);
+      }
+      for (const c of runner.commandLog.filter((c) => c.validUntil <= c.receivedAt))
+        expect(c).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/^expired at /) });
+    },
+    60_000,
+  );
+
+  it('leaves no command retained on the broker', async () => {
+    const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    const retained: string[] = [];
+    client.on('message', (topic, _payload, packet) => packet.retain && retained.push(topic));
+    await client.subscribeAsync(`ilot/v1/${siteId}/+/command`, { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await client.endAsync();
+    expect(retained).toEqual([]);
+  });
+
+  it('puts every controller back on its own rule within 1 s of its last command’s validUntil when the optimiser is killed', async () => {
+    await optimiser.kill9();
+    const killedAt = clock.now();
+    const inForce = runner.commandLog.filter((c) => c.status === 'applied' && c.validUntil > killedAt);
+    expect(inForce.length).toBeGreaterThan(0);
+    const lastValidUntil = new Map<string, Date>();
+    for (const c of inForce) if ((lastValidUntil.get(c.deviceId)?.getTime() ?? 0) < c.validUntil.getTime()) lastValidUntil.set(c.deviceId, c.validUntil);
+    const latest = Math.max(...[...lastValidUntil.values()].map((d) => d.getTime()));
+    await waitFor('every command to expire', async () => clock.now().getTime() > latest + 5_000, ((latest - killedAt.getTime()) / SPEEDUP) * 1.2 + 5_000);
+    for (const [deviceId, validUntil] of lastValidUntil) {
+      const fallback = runner.modeLog.find((m) => m.deviceId === deviceId && m.mode === 'fallback' && m.at >= killedAt);
+      expect(fallback).toBeDefined();
+      const lateMs = fallback!.at.getTime() - validUntil.getTime();
+      console.log(`${deviceId}: own rule ${(lateMs / 1000).toFixed(2)} s (simulated) after validUntil ${validUntil.toISOString()}`);
+      expect(lateMs).toBeGreaterThanOrEqual(0);
+      expect(lateMs).toBeLessThanOrEqual(1000);
+    }
+  }, 60_000);
+});
