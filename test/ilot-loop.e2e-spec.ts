@@ -237,7 +237,7 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
 
   // Runs after the others: it takes two devices out of the loop.
   it('marks a device offline by its Last Will and one silent past its max age stale, and the next plan names both as unused inputs', async () => {
-    ilot.simulators!.dropConnection('pv-b');
+    ilot.simulators!.disconnect('pv-b');
     ilot.simulators!.silence('m-a-101');
     const { rows } = await db.query<{ state: string }>('SELECT state FROM device_status WHERE site_id = $1 AND device_id = $2', [siteId, 'pv-b']);
     expect(rows[0]?.state).not.toBe('offline');

@@ -160,7 +160,7 @@ export class SimulatorRunner {
     this.silenced.delete(deviceId);
   }
 
-  /** Test hook: the device's connection drops (the broker publishes its Last Will) until `reconnect`. */
+  /** Test hook: the device's network drops without a goodbye, so the broker publishes its Last Will; it stays away until `reconnect`, if ever. */
   disconnect(deviceId: string): void {
     const client = this.clients.get(deviceId);
     if (!client) throw new Error(`no simulated device "${deviceId}"`);
@@ -196,17 +196,6 @@ export class SimulatorRunner {
   /** Test hook: the device stops sending telemetry but stays connected (it turns stale). */
   silence(deviceId: string): void {
     this.silenced.add(deviceId);
-  }
-
-  /** Test hook: the device's network drops without a goodbye, so the broker publishes its Last Will; it does not come back. */
-  dropConnection(deviceId: string): void {
-    const client = this.clients.get(deviceId);
-    if (!client) throw new Error(`no simulated device "${deviceId}"`);
-    this.silenced.add(deviceId);
-    this.clients.delete(deviceId);
-    client.options.reconnectPeriod = 0;
-    client.stream.destroy();
-    client.end(true);
   }
 
   /** Stops cleanly: devices say they are offline (retained), sessions close. */
