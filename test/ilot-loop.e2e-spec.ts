@@ -5,6 +5,7 @@ import { RunningIlot, startIlot } from '../apps/ilot/src/ilot.app';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
 
 const SPEEDUP = 120;
+const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
 const SIM_START = '2026-06-17T09:00:00Z'; // a sunny June morning in Lyon: PV surplus, the battery has work
 
 interface CommandRow {
@@ -40,6 +41,7 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       ILOT_SIM_START: SIM_START,
       ILOT_SIM_START_REAL: new Date().toISOString(),
       ILOT_LOG_LEVEL: 'warn',
+      ILOT_OPERATOR_TOKEN: OPERATOR_TOKEN,
     });
     db = new Client({ connectionString: database.url });
     await db.connect();
@@ -200,12 +202,21 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect((await fetch(`${base}/no-such-order/report`)).status).toBe(404);
 
     // The same signals through the API (operator): a precise 400 for a bad one, stored and planned for a good one.
-    const post = (body: object) =>
+    const post = (body: object, token: string | null = OPERATOR_TOKEN) =>
       fetch(`http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/signals`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body),
       });
+    // Operator only: no token or a wrong one is refused before anything is read or stored.
+    for (const [token, message] of [
+      [null, 'operator token required: Authorization: Bearer <token>'],
+      ['not-the-operator-token', 'operator token not valid'],
+    ] as const) {
+      const refusedCall = await post({ ...order, id: 'api-unauthorised' }, token);
+      expect(refusedCall.status).toBe(401);
+      expect(((await refusedCall.json()) as { message: string }).message).toBe(message);
+    }
     const negative = await post({ ...order, id: 'api-negative', reductionW: -5 });
     expect(negative.status).toBe(400);
     expect(((await negative.json()) as { message: string }).message).toBe('signal refused: reductionW: must be a positive power, W');

@@ -79,6 +79,12 @@ export class SimulatorRunner {
     if (controller) await client.subscribeAsync(topics.command(siteId, deviceId), { qos: 1 });
   }
 
+  /** A tick now, or as soon as the one in progress has sent its readings. */
+  private tickNow(): void {
+    if (!this.ticking) this.tick();
+    else setTimeout(() => this.tickNow(), 2);
+  }
+
   private tick(): void {
     if (this.ticking) return;
     this.ticking = true;
@@ -135,13 +141,13 @@ export class SimulatorRunner {
 
   /**
    * A controller's watchdog: at `validUntil` it falls back on its own rule at once, not at the next telemetry
-   * period (the world is stepped then; the readings go out at the next period as usual).
+   * period; the readings of that instant go out too, so the telemetry shows every change of power when it happens.
    */
   private watchExpiry(validUntil: Date): void {
     const delayRealMs = Math.max((validUntil.getTime() - this.clock.now().getTime()) / this.clock.speedup, 0) + 1;
     const timer = setTimeout(() => {
       this.watchdogs.delete(timer);
-      this.step();
+      this.tickNow();
     }, delayRealMs);
     this.watchdogs.add(timer);
   }

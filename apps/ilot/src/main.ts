@@ -1,4 +1,5 @@
 import { topics } from '@ilot/mqtt';
+import { randomBytes } from 'node:crypto';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
 import { RunningIlot, startIlot } from './ilot.app';
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
       env.ILOT_SIM_START = now;
       env.ILOT_SIM_START_REAL = now;
     }
+    // The operator's token for POST /signals: made up for this run unless given (operator calls are never open).
+    const generatedToken = env.ILOT_OPERATOR_TOKEN ? undefined : (env.ILOT_OPERATOR_TOKEN = randomBytes(18).toString('base64url'));
     ilot = await startIlot(env);
     const { site } = ilot;
     const http = `http://127.0.0.1:${ilot.httpPort}`;
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
         `  database   ${env.ILOT_DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}${database ? ` (embedded PostgreSQL, data in ${database.dataDir})` : ''}`,
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
         `  plan       ${http}/api/v1/sites/${site.id}/schedule`,
+        `  signals    POST ${http}/api/v1/sites/${site.id}/signals with Authorization: Bearer ${generatedToken ?? '<ILOT_OPERATOR_TOKEN>'}${generatedToken ? ' (made up for this run; set ILOT_OPERATOR_TOKEN to choose it)' : ''}`,
         `  topics     ${topics.allTelemetry(site.id)}, ${topics.command(site.id, '+')}, ${topics.commandAck(site.id, '+')}, ${topics.schedule(site.id)} (retained)`,
         'Ctrl-C stops everything.',
         '',

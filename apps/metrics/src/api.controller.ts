@@ -1,9 +1,10 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { validateSignal } from '@ilot/mqtt';
 import { eventReportCsv } from '@ilot/effacement';
 import type { Response } from 'express';
 import { EffacementReportService } from './effacement-report.service';
+import { OperatorGuard } from './operator.guard';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
@@ -46,9 +47,10 @@ export class ApiController {
   /**
    * A signal from an operator or aggregator: the payloads of the `signals` topic (effacement order,
    * EcoWatt level, Tempo colour). Validated (a malformed, empty or past one gets 400 with the reason),
-   * stored (the same order id replaces the earlier one), and the optimiser re-plans on it.
+   * stored (the same order id replaces the earlier one), and the optimiser re-plans on it. Operator only.
    */
   @Post('signals')
+  @UseGuards(OperatorGuard)
   @HttpCode(201)
   async postSignal(@Param('siteId') siteId: string, @Body() body: unknown) {
     this.checkSite(siteId);

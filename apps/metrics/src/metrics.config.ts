@@ -10,6 +10,8 @@ export const metricsEnvSchema = z.object({
     .min(0.25)
     .max(24 * 31)
     .default(24),
+  /** Bearer token of operator calls (POST /signals); without it they are refused. At least 16 characters. */
+  ILOT_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 export type MetricsConfig = z.infer<typeof metricsEnvSchema>;
 

@@ -6,6 +6,7 @@ import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/times
 import { Gauge, Registry } from 'prom-client';
 import { ApiController } from './api.controller';
 import { EffacementReportService } from './effacement-report.service';
+import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
 import type { MetricsConfig } from './metrics.config';
 import { registerSiteGauges } from './site-gauges';
 
@@ -29,6 +30,8 @@ export class MetricsModule implements OnModuleInit {
       controllers: [ApiController],
       providers: [
         { provide: METRICS_CONFIG, useValue: config },
+        { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
+        OperatorGuard,
         repositoryProvider(ReadingRepository),
         repositoryProvider(PlanRepository),
         repositoryProvider(SignalRepository),
