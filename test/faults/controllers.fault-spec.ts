@@ -72,7 +72,7 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     await db?.end();
     await clearRetained(TEST_MQTT_URL, siteId);
     await database?.drop();
-  });
+  }, 30_000);
 
   const simSleep = (simMs: number) => new Promise((resolve) => setTimeout(resolve, simMs / SPEEDUP));
   const issuedTo = async (deviceId: string, from: Date, to: Date) =>
