@@ -32,6 +32,11 @@ describe('an effacement order replayed on the demo îlot (closed loop, real prof
     for (const reductionW of [60_000, 250_000]) {
       const kpis = await replayOrder(reductionW);
       outcomes[reductionW] = kpis.effacements[0];
+      const { askedW, plannedW, deliveredW, shortSlots, loads } = kpis.effacements[0];
+      const kw = (w: number) => (w / 1000).toFixed(1);
+      console.log(
+        `order ${kw(askedW)} kW for 2 h: planned ${kw(plannedW)} kW (${shortSlots} slots short), delivered ${kw(deliveredW)} kW; shed ${loads.map((l) => `${l.id} ${kw(l.shedW)} kW (${(l.shareOfMaxShed * 100).toFixed(0)} % of its flexibility)`).join(', ')}`,
+      );
       // The KPI of ilot simulate is the same delivery, in energy.
       expect(kpis.effacementDeliveredKWh).toBeCloseTo((kpis.effacements[0].deliveredW * 2) / 1000, 6);
     }

@@ -49,6 +49,8 @@ export function eventReport(input: EventReportInput, options: ReferenceOptions):
     notes.push(`measured ${delivered.slots.length} of the event's ${expectedSlots} slots so far`);
   const planned = deliveredReduction(reference, input.plannedGridW, options.slotMinutes);
   if (reference.length > 0 && planned.slots.length === 0) notes.push('no plan covered the event');
+  else if (planned.slots.length > 0 && planned.meanReductionW < 0.9 * event.reductionW)
+    notes.push(`not fully deliverable: the plan committed to ${Math.round(planned.meanReductionW)} W of the ${event.reductionW} W asked`);
   const participants = input.participants.map((p) => {
     const result = deliveredReduction(referenceCurve(p.consumptionW, event, options), p.consumptionW, options.slotMinutes);
     const referenceWh = result.slots.reduce((sum, s) => sum + s.referenceW * hours, 0);

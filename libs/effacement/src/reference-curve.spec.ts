@@ -87,6 +87,14 @@ describe('eventReport', () => {
     expect(report.notes).toEqual([]);
   });
 
+  it('says an order the plan committed to only in part is not fully deliverable', () => {
+    const grid = history('2026-01-04T23:00:00Z', 19, usual);
+    const plannedGridW = grid.filter((s) => s.at >= event.start && s.at < event.end).map((s) => ({ at: s.at, powerW: 60_000 }));
+    const report = eventReport({ event, gridW: grid, plannedGridW, participants: [] }, options);
+    expect(report.planned.meanReductionW).toBe(20_000);
+    expect(report.notes).toEqual(['not fully deliverable: the plan committed to 20000 W of the 30000 W asked']);
+  });
+
   it('says when it was not delivered, and why figures are missing', () => {
     const grid = history('2026-01-22T23:00:00Z', 1, usual); // only the event day: no reference days
     const report = eventReport({ event, gridW: grid, plannedGridW: [], participants: [] }, options);

@@ -37,7 +37,8 @@ export function decodeSchedule(
     if (excessW > 1) violations.push({ constraint: 'importLimit', slotStart: slot.start.toISOString(), amountW: round(excessW) });
     (input.effacements ?? []).forEach((window, w) => {
       const at = index.effacements[w].slots.indexOf(t);
-      const overW = at < 0 ? 0 : v[index.effacements[w].excessKw[at]] * 1000;
+      // Above the cap, plus what the order asks beyond the reference itself (the cap stops at 0 import).
+      const overW = at < 0 ? 0 : v[index.effacements[w].excessKw[at]] * 1000 + (window.unreachableW ?? 0);
       if (overW > 1) violations.push({ constraint: 'effacement', id: window.id, slotStart: slot.start.toISOString(), amountW: round(overW) });
     });
     return {

@@ -1,6 +1,8 @@
 import { loadSiteFile } from '@ilot/site';
 import { join } from 'node:path';
 import { buildPlanInput } from './plan-input.builder';
+import { HighsSolverAdapter } from './highs.adapter';
+import { plan } from './plan';
 
 const site = loadSiteFile(join(__dirname, '..', '..', '..', 'sites', 'demo.yaml'));
 const now = new Date('2026-01-14T12:07:00Z');
@@ -61,6 +63,18 @@ describe('buildPlanInput', () => {
       { id: `ecowatt-3-${start.toISOString()}`, start, end, importCapW: referenceW * 0.8, penaltyEurPerKWh: 0.2 },
     ]);
     expect(referenceW).toBeGreaterThan(30_000);
+  });
+
+  it('marks what an order asks beyond the reference itself as unreachable, and the plan reports it short in every slot', async () => {
+    const start = new Date('2026-01-14T17:00:00Z');
+    const end = new Date('2026-01-14T19:00:00Z');
+    const signals = { effacements: [{ id: 'order-1', start, end, reductionW: 130_000, referenceW: 100_000 }], ecowatt: [], tempo: new Map() };
+    const { input } = buildPlanInput(site, { latest: freshReadings(), consumptionHistory: [], signals }, now, settings);
+    expect(input.effacements).toEqual([{ id: 'order-1', start, end, importCapW: 0, penaltyEurPerKWh: 1, reserveW: 0, unreachableW: 30_000 }]);
+    const { schedule } = plan(input, await HighsSolverAdapter.load());
+    const short = schedule.violations.filter((v) => v.constraint === 'effacement');
+    expect(short).toHaveLength(8);
+    for (const v of short) expect(v.amountW).toBeGreaterThanOrEqual(30_000);
   });
 
   it('aims an order at the contractual reference when it is given, not at the forecast', () => {

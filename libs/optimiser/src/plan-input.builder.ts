@@ -239,6 +239,7 @@ export function effacementWindows(
         importCapW: Math.max(reference - order.reductionW, 0),
         penaltyEurPerKWh: PLAN_DEFAULTS.effacementPenaltyEurPerKWh,
         reserveW: Math.min(PLAN_DEFAULTS.effacementReserveShare * reference, Math.max(reference - order.reductionW, 0)),
+        ...(order.reductionW > reference ? { unreachableW: order.reductionW - reference } : {}),
       });
   }
   for (const alert of signals.ecowatt) {

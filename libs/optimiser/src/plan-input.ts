@@ -64,6 +64,8 @@ export interface PlanEffacement {
    * the battery commands hold the connection at the cap itself, so the reserve covers a consumption above the forecast.
    */
   reserveW?: number;
+  /** What the order asks beyond the reference import itself, W: no import can deliver it (reported as a shortfall in every slot). */
+  unreachableW?: number;
 }
 
 /** Effacement windows made from an EcoWatt alert have ids starting with this (an order keeps the aggregator's id). */
