@@ -37,7 +37,9 @@ export class EffacementReportService {
       ...this.site.participants.map((p) => series(p.meter)),
     ]);
     const participants = this.site.participants.map((p, i) => ({ participantId: p.id, meterId: p.meter, consumptionW: meters[i] }));
-    return eventReport({ event, gridW, referenceBasisW, plannedGridW, participants }, options);
+    const sheddable = [...this.site.devices.values()].flatMap((d) => ((d.kind === 'heat_pump' || d.kind === 'flexible_load') && d.maxShedW > 0 ? [d] : []));
+    const loads = await Promise.all(sheddable.map(async (d) => ({ deviceId: d.id, maxShedW: d.maxShedW, powerW: await series(d.id) })));
+    return eventReport({ event, gridW, referenceBasisW, plannedGridW, participants, loads }, options);
   }
 
   /** For each order in progress at `now`: the reduction it delivers now against the îlot's reference, W (absent while unknown). */

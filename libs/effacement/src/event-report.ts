@@ -18,6 +18,8 @@ export interface EventReportInput {
   /** The grid power the plan in force at the start of the event committed to (its cap, or above when short), per slot of the event. */
   plannedGridW: readonly PowerSample[];
   participants: ReadonlyArray<{ participantId: string; meterId: string; consumptionW: readonly PowerSample[] }>;
+  /** The sheddable loads (heat pumps, water heaters): each one's power, and the flexibility it declared. */
+  loads?: ReadonlyArray<{ deviceId: string; maxShedW: number; powerW: readonly PowerSample[] }>;
 }
 
 export interface EventReport {
@@ -28,6 +30,8 @@ export interface EventReport {
   /** Delivered at least 90 % of what was asked (within 10 %). */
   deliveredAsAsked: boolean;
   participants: Array<{ participantId: string; meterId: string; referenceWh: number; measuredWh: number; deliveredWh: number }>;
+  /** What each sheddable load gave: its mean reduction against its own reference, and that as a share of its declared flexibility. */
+  loads: Array<{ deviceId: string; maxShedW: number; meanReductionW: number | null; shareOfMaxShed: number | null }>;
   /** Why a figure is missing or partial, in words. */
   notes: string[];
 }
@@ -57,6 +61,16 @@ export function eventReport(input: EventReportInput, options: ReferenceOptions):
     const measuredWh = result.slots.reduce((sum, s) => sum + s.measuredW * hours, 0);
     return { participantId: p.participantId, meterId: p.meterId, referenceWh, measuredWh, deliveredWh: referenceWh - measuredWh };
   });
+  const loads = (input.loads ?? []).map((load) => {
+    const result = deliveredReduction(referenceCurve(load.powerW, event, options), load.powerW, options.slotMinutes);
+    const meanReductionW = result.slots.length ? result.meanReductionW : null;
+    return {
+      deviceId: load.deviceId,
+      maxShedW: load.maxShedW,
+      meanReductionW,
+      shareOfMaxShed: meanReductionW === null || !load.maxShedW ? null : meanReductionW / load.maxShedW,
+    };
+  });
   return {
     event: { id: event.id, start: event.start.toISOString(), end: event.end.toISOString() },
     askedW: event.reductionW,
@@ -68,6 +82,7 @@ export function eventReport(input: EventReportInput, options: ReferenceOptions):
     },
     deliveredAsAsked: delivered.slots.length === expectedSlots && delivered.meanReductionW >= 0.9 * event.reductionW,
     participants,
+    loads,
     notes,
   };
 }
