@@ -2,12 +2,13 @@ import type { Reading } from '@ilot/domain';
 import { loadSiteFile } from '@ilot/site';
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
-import { RunningIlot, startIlot } from '../apps/ilot/src/ilot.app';
+import type { RunningIlot } from '../apps/ilot/src/ilot.app';
+import { startTestIlot, TEST_OPERATOR_TOKEN } from './support/test-ilot';
 import { IlotWorld, ProfileTable } from '../simulators/src';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
 
 const SPEEDUP = 300;
-const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
+const OPERATOR_TOKEN = TEST_OPERATOR_TOKEN;
 /** A January weekday: the order runs 17:00-19:00 Paris (16:00-18:00Z); the îlot starts at 14:00Z with two weeks of history. */
 const HISTORY_FROM = '2026-01-01T00:00:00Z';
 const SIM_START = '2026-01-15T14:00:00Z';
@@ -48,18 +49,7 @@ describe('an effacement order on the demo îlot, end to end', () => {
       }
     }
     await db.destroy();
-    ilot = await startIlot({
-      ILOT_MQTT_URL: TEST_MQTT_URL,
-      ILOT_MQTT_PROTOCOL_VERSION: '5',
-      ILOT_DATABASE_URL: database.url,
-      ILOT_SITE_FILE: siteFile,
-      ILOT_HTTP_PORT: '0',
-      ILOT_SPEEDUP: String(SPEEDUP),
-      ILOT_SIM_START: SIM_START,
-      ILOT_SIM_START_REAL: new Date().toISOString(),
-      ILOT_LOG_LEVEL: 'warn',
-      ILOT_OPERATOR_TOKEN: OPERATOR_TOKEN,
-    });
+    ilot = await startTestIlot(database.url, siteFile, { speedup: SPEEDUP, simStart: SIM_START });
   }, 120_000);
 
   afterAll(async () => {

@@ -1,11 +1,12 @@
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { RunningIlot, startIlot } from '../apps/ilot/src/ilot.app';
+import type { RunningIlot } from '../apps/ilot/src/ilot.app';
+import { startTestIlot, TEST_OPERATOR_TOKEN } from './support/test-ilot';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
 
 const SPEEDUP = 120;
-const OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
+const OPERATOR_TOKEN = TEST_OPERATOR_TOKEN;
 const SIM_START = '2026-06-17T09:00:00Z'; // a sunny June morning in Lyon: PV surplus, the battery has work
 
 interface CommandRow {
@@ -31,18 +32,7 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
 
   beforeAll(async () => {
     database = await createTestDatabase('ilot_e2e');
-    ilot = await startIlot({
-      ILOT_MQTT_URL: TEST_MQTT_URL,
-      ILOT_MQTT_PROTOCOL_VERSION: '5',
-      ILOT_DATABASE_URL: database.url,
-      ILOT_SITE_FILE: siteFile,
-      ILOT_HTTP_PORT: '0',
-      ILOT_SPEEDUP: String(SPEEDUP),
-      ILOT_SIM_START: SIM_START,
-      ILOT_SIM_START_REAL: new Date().toISOString(),
-      ILOT_LOG_LEVEL: 'warn',
-      ILOT_OPERATOR_TOKEN: OPERATOR_TOKEN,
-    });
+    ilot = await startTestIlot(database.url, siteFile, { speedup: SPEEDUP, simStart: SIM_START });
     db = new Client({ connectionString: database.url });
     await db.connect();
     // Enough applied commands that the battery has followed several of them.
