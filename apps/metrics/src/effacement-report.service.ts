@@ -42,17 +42,16 @@ export class EffacementReportService {
     return eventReport({ event, gridW, referenceBasisW, plannedGridW, participants, loads }, options);
   }
 
-  /** For each order in progress at `now`: the reduction it delivers now against the îlot's reference, W (absent while unknown). */
-  async deliveredNow(now: Date): Promise<Map<string, number>> {
+  /** Each order in progress at `now`: the reduction asked, and the one it delivers now against the îlot's reference, W (undefined while unknown). */
+  async inProgress(now: Date): Promise<Map<string, { askedW: number; deliveredW: number | undefined }>> {
     const orders = (await this.signals.overlapping(this.site.id, now, new Date(now.getTime() + 1))).filter((s) => s.type === 'effacement');
-    const delivered = new Map<string, number>();
+    const result = new Map<string, { askedW: number; deliveredW: number | undefined }>();
     for (const order of orders) {
       const event = { start: order.startsAt, end: order.endsAt };
       const { series, netOfStorage, options } = await this.references.inputs(event);
       const [gridW, basisW] = await Promise.all([series(gridDeviceId(this.site)), netOfStorage()]);
-      const value = deliveredNowW(referenceCurve(basisW, event, options), gridW, event);
-      if (value !== undefined) delivered.set(order.key, value);
+      result.set(order.key, { askedW: Number(order.payload.reductionW), deliveredW: deliveredNowW(referenceCurve(basisW, event, options), gridW, event) });
     }
-    return delivered;
+    return result;
   }
 }

@@ -7,6 +7,7 @@ import { Gauge, Registry } from 'prom-client';
 import { ApiController } from './api.controller';
 import { EffacementReportService } from './effacement-report.service';
 import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
+import { sharedWhileInFlight } from './shared-while-in-flight';
 import type { MetricsConfig } from './metrics.config';
 import { registerSiteGauges } from './site-gauges';
 
@@ -47,6 +48,7 @@ export class MetricsModule implements OnModuleInit {
       windowH: this.config.ILOT_METRICS_WINDOW_H,
     });
     const { effacements, site, clock } = this;
+    const orders = sharedWhileInFlight(() => effacements.inProgress(clock.now()));
     new Gauge({
       name: 'ilot_effacement_delivered_watts',
       help: 'Reduction an effacement order in progress delivers now: the îlot reference (courbe de référence) minus the measured import of the latest 15-min slot, W',
@@ -54,7 +56,17 @@ export class MetricsModule implements OnModuleInit {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [event, watts] of await effacements.deliveredNow(clock.now())) this.set({ site: site.id, event }, watts);
+        for (const [event, { deliveredW }] of await orders()) if (deliveredW !== undefined) this.set({ site: site.id, event }, deliveredW);
+      },
+    });
+    new Gauge({
+      name: 'ilot_effacement_asked_watts',
+      help: 'Reduction an effacement order in progress asks, W (the alert compares the delivered one with it)',
+      labelNames: ['site', 'event'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [event, { askedW }] of await orders()) this.set({ site: site.id, event }, askedW);
       },
     });
   }

@@ -1,3 +1,4 @@
+import { sharedWhileInFlight } from './shared-while-in-flight';
 import { CONSUMING_KINDS, energyRatios, exportW, HOUR_MS, importW, type Clock } from '@ilot/domain';
 import { deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { ReadingRepository } from '@ilot/timeseries';
@@ -112,13 +113,4 @@ export function registerSiteGauges(
       if (selfSufficiencyRatio !== undefined) this.set(labels, selfSufficiencyRatio);
     },
   });
-}
-
-/**
- * One query for all the gauges of a scrape: prom-client collects them concurrently, so they
- * share the promise in flight; the next scrape asks again.
- */
-function sharedWhileInFlight<T>(query: () => Promise<T>): () => Promise<T> {
-  let inFlight: Promise<T> | undefined;
-  return () => (inFlight ??= query().finally(() => (inFlight = undefined)));
 }

@@ -33,6 +33,9 @@ export class RuntimeModule implements OnApplicationShutdown {
           useFactory: () => {
             const registry = new Registry();
             collectDefaultMetrics({ register: registry });
+            // prom-client names these three gauges `_total`, a counter's suffix (promtool check metrics says so); dropped.
+            for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+              registry.removeSingleMetric(name);
             return registry;
           },
         },
