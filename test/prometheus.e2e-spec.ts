@@ -1,11 +1,12 @@
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningIlot } from '../apps/ilot/src/ilot.app';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
 import { startTestIlot } from './support/test-ilot';
+import { DASHBOARDS } from '../scripts/grafana-dashboards';
 
 const PROMETHEUS_DIR = join(process.cwd(), 'deploy', 'prometheus');
 
@@ -76,6 +77,15 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
       'ilot_effacement_delivered_watts',
     ])
       expect(text).toContain(`# HELP ${name} `);
+    // Every metric the dashboards and the alert rules query is one the apps export (a histogram by its _bucket series).
+    const exported = new Set([...text.matchAll(/^# HELP (\S+) /gm)].map((m) => m[1]));
+    const queries = [
+      ...DASHBOARDS.flatMap((d) => d.panels.flatMap((p) => p.targets.flatMap((t) => ('expr' in t ? [t.expr] : [])))),
+      readFileSync(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8'),
+    ];
+    const queried = new Set(queries.flatMap((q) => [...q.matchAll(/\bilot_[a-z_]+/g)].map((m) => m[0].replace(/_bucket$/, ''))));
+    expect(queried.size).toBeGreaterThan(10);
+    expect([...queried].filter((name) => !exported.has(name))).toEqual([]);
   });
 
   it('is scraped by a real Prometheus, which answers a query with the îlot’s grid power and SoC', async () => {

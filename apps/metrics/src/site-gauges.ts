@@ -1,6 +1,7 @@
 import { sharedWhileInFlight } from './shared-while-in-flight';
 import { CONSUMING_KINDS, energyRatios, exportW, HOUR_MS, importW, type Clock } from '@ilot/domain';
 import { deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
+import { priceAt } from '@ilot/tariffs';
 import { ReadingRepository } from '@ilot/timeseries';
 import { Gauge, Registry } from 'prom-client';
 
@@ -52,6 +53,17 @@ export function registerSiteGauges(
     async collect() {
       const row = (await latest()).find((r) => r.deviceId === grid);
       if (row) this.set(labels, row.powerW);
+    },
+  });
+  new Gauge({
+    name: 'ilot_site_import_price_eur_per_kwh',
+    help: 'Import price now by the site tariff, EUR per kWh, labelled with the tariff period (HP, HC; empty for a dynamic tariff); Tempo days taken as blue',
+    labelNames: ['site', 'period'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const price = priceAt(clock.now(), site.tariff, site.timezone, undefined, site.priceSeries);
+      this.set({ site: site.id, period: price.period ?? '' }, price.importEurPerKWh);
     },
   });
   new Gauge({

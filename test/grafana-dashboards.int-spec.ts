@@ -1,0 +1,142 @@
+import type { Reading } from '@ilot/domain';
+import { loadSiteFile } from '@ilot/site';
+import {
+  CommandRepository,
+  DeviceStatusRepository,
+  openDatabase,
+  PlanRepository,
+  ReadingRepository,
+  RejectedMessageRepository,
+  SignalRepository,
+} from '@ilot/timeseries';
+import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { DASHBOARDS, dashboardJson, SqlTarget } from '../scripts/grafana-dashboards';
+import { IlotWorld, ProfileTable } from '../simulators/src';
+import { uniqueDemoSite } from './support/services';
+
+const DIR = join(process.cwd(), 'deploy', 'grafana', 'dashboards');
+const HOUR_MS = 3_600_000;
+
+/** Grafana's macros and the dashboards' variables, as Grafana expands them for a time range. */
+function expand(rawSql: string, vars: { site: string; grid: string; from: Date; to: Date }): string {
+  return rawSql
+    .replace(
+      /\$__timeFilter\(([^()]*(?:\([^()]*\))?[^()]*)\)/g,
+      (_m, column: string) => `(${column}) BETWEEN '${vars.from.toISOString()}' AND '${vars.to.toISOString()}'`,
+    )
+    .replaceAll('$site', vars.site)
+    .replaceAll('$grid', vars.grid);
+}
+
+describe('Grafana dashboards', () => {
+  it('are the files Grafana provisions: deploy/grafana/dashboards holds exactly what scripts/grafana-dashboards.ts gives (npm run dashboards)', () => {
+    expect(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(DASHBOARDS.map((d) => `${d.uid}.json`).sort());
+    for (const dashboard of DASHBOARDS) expect(readFileSync(join(DIR, `${dashboard.uid}.json`), 'utf8')).toBe(dashboardJson(dashboard));
+  });
+
+  describe('every SQL query, on a real database with a day of the demo îlot', () => {
+    let database: TestDatabase;
+    let db: DataSource;
+    const { path: siteFile, siteId } = uniqueDemoSite('dash');
+    const now = new Date();
+    const vars = { site: siteId, grid: 'grid', from: new Date(now.getTime() - 24 * HOUR_MS), to: new Date(now.getTime() + 24 * HOUR_MS) };
+
+    beforeAll(async () => {
+      database = await createTestDatabase('ilot_dashboards');
+      db = await openDatabase(database.url);
+      // A day of every device, at 15-min steps, as ingestion stores it.
+      const world = new IlotWorld(loadSiteFile(siteFile), ProfileTable.load());
+      const readings: Reading[] = [];
+      const startMs = Math.floor((now.getTime() - 24 * HOUR_MS) / 900_000) * 900_000;
+      for (let t = startMs; t < now.getTime(); t += 900_000) readings.push(...world.step(new Date(t)));
+      await new ReadingRepository(db).insertBatch(readings, now);
+      const statuses = new DeviceStatusRepository(db);
+      await statuses.upsert(siteId, 'bat-1', 'online', now, now);
+      await statuses.upsert(siteId, 'pv-b', 'offline', now, now);
+      const slots = Array.from({ length: 96 }, (_, k) => ({ start: new Date(startMs + 96 * 900_000 + k * 900_000).toISOString(), gridW: 40_000 - k * 100 }));
+      const planId = await new PlanRepository(db).insert({
+        siteId,
+        generatedAt: now,
+        status: 'optimal',
+        solver: 'highs',
+        objectiveEur: 12.34,
+        solveMs: 120,
+        document: { slots },
+      });
+      const order = { start: new Date(now.getTime() - 4 * HOUR_MS), end: new Date(now.getTime() - 2 * HOUR_MS) };
+      await new SignalRepository(db).storePayload(
+        siteId,
+        { type: 'effacement', id: 'order-1', start: order.start.toISOString(), end: order.end.toISOString(), reductionW: 40_000 },
+        'Europe/Paris',
+        now,
+      );
+      const command = {
+        cmdId: '00000000-0000-4000-8000-000000000001',
+        type: 'battery.setpoint',
+        issuedAt: order.start.toISOString(),
+        validFrom: order.start.toISOString(),
+        validUntil: new Date(order.start.getTime() + 900_000).toISOString(),
+        setpointW: 40_000,
+        reason: 'effacement:order-1',
+      };
+      await new CommandRepository(db).insert({
+        cmdId: command.cmdId,
+        siteId,
+        deviceId: 'bat-1',
+        type: command.type,
+        planId,
+        issuedAt: order.start,
+        validFrom: order.start,
+        validUntil: new Date(command.validUntil),
+        setpointW: command.setpointW,
+        reason: command.reason,
+        payload: command,
+      });
+      await new RejectedMessageRepository(db).insertBatch([
+        { receivedAt: now, topic: `ilot/v1/${siteId}/m-a-101/telemetry`, reason: 'schema', detail: 'powerW: expected number', payload: '{}' },
+      ]);
+    }, 60_000);
+
+    afterAll(async () => {
+      await db?.destroy();
+      await database?.drop();
+    });
+
+    const sqlPanels = DASHBOARDS.flatMap((d) =>
+      d.panels.flatMap((panel) =>
+        panel.targets.filter((t): t is SqlTarget => 'rawSql' in t).map((target) => ({ name: `${d.uid} / ${panel.title} / ${target.refId}`, panel, target })),
+      ),
+    );
+
+    it('has SQL panels on every dashboard', () => {
+      expect(new Set(sqlPanels.map((p) => p.name.split(' / ')[0]))).toEqual(new Set(DASHBOARDS.map((d) => d.uid)));
+    });
+
+    it.each(sqlPanels)('$name returns rows with the columns its panel expects', async ({ panel, target }) => {
+      const rows: Array<Record<string, unknown>> = await db.query(expand(target.rawSql, vars));
+      expect(rows.length).toBeGreaterThan(0);
+      const columns = Object.keys(rows[0]);
+      if (target.format === 'time_series') {
+        // A time column, then numbers only: what a Grafana time series needs.
+        expect(columns[0]).toBe('time');
+        expect(columns.length).toBeGreaterThan(1);
+        for (const row of rows) {
+          expect(row.time).toBeInstanceOf(Date);
+          for (const column of columns.slice(1)) expect(typeof row[column]).toBe('number');
+        }
+      } else {
+        // A table shows the columns its overrides name (with their units): each must come back.
+        const expected = panel.fieldConfig.overrides.map((o) => o.matcher.options);
+        expect(expected.length).toBeGreaterThan(0);
+        for (const column of expected) expect(columns).toContain(column);
+      }
+    });
+  });
+});
