@@ -1,15 +1,7 @@
 import type { Reading } from '@ilot/domain';
 import { loadSiteFile } from '@ilot/site';
-import {
-  CommandRepository,
-  DeviceStatusRepository,
-  openDatabase,
-  PlanRepository,
-  ReadingRepository,
-  RejectedMessageRepository,
-  SignalRepository,
-} from '@ilot/timeseries';
-import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository, RejectedMessageRepository, SignalRepository } from '@ilot/timeseries';
+import { STORAGE_BACKENDS } from '@ilot/timeseries/testing/storage-backends';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
@@ -41,16 +33,15 @@ describe('Grafana dashboards', () => {
     for (const dashboard of DASHBOARDS) expect(readFileSync(join(DIR, `${dashboard.uid}.json`), 'utf8')).toBe(dashboardJson(dashboard));
   });
 
-  describe('every SQL query, on a real database with a day of the demo îlot', () => {
-    let database: TestDatabase;
+  describe.each(STORAGE_BACKENDS)('every SQL query, on $name with a day of the demo îlot', (backend) => {
     let db: DataSource;
+    let close: () => Promise<void>;
     const { path: siteFile, siteId } = uniqueDemoSite('dash');
     const now = new Date();
     const vars = { site: siteId, grid: 'grid', from: new Date(now.getTime() - 24 * HOUR_MS), to: new Date(now.getTime() + 24 * HOUR_MS) };
 
     beforeAll(async () => {
-      database = await createTestDatabase('ilot_dashboards');
-      db = await openDatabase(database.url);
+      ({ db, close } = await backend.open());
       // A day of every device, at 15-min steps, as ingestion stores it.
       const world = new IlotWorld(loadSiteFile(siteFile), ProfileTable.load());
       const readings: Reading[] = [];
@@ -102,12 +93,9 @@ describe('Grafana dashboards', () => {
       await new RejectedMessageRepository(db).insertBatch([
         { receivedAt: now, topic: `ilot/v1/${siteId}/m-a-101/telemetry`, reason: 'schema', detail: 'powerW: expected number', payload: '{}' },
       ]);
-    }, 60_000);
+    }, 120_000);
 
-    afterAll(async () => {
-      await db?.destroy();
-      await database?.drop();
-    });
+    afterAll(async () => close?.());
 
     const sqlPanels = DASHBOARDS.flatMap((d) =>
       d.panels.flatMap((panel) =>

@@ -1,40 +1,10 @@
 import type { Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
-import { openDatabase } from './data-source';
 import { Client } from 'pg';
 import { ReadingRepository } from './reading.repository';
 import { READINGS_CHANNEL } from './site-changes';
-import { STORAGE_POLICY, type StorageMode } from './storage-policy';
-import { createTestDatabase } from './testing/test-database';
-import { startTimescaleTestServer } from './testing/timescale-database';
-
-/** What differs between the two storage paths, for the shared tests below. */
-interface Backend {
-  name: string;
-  mode: StorageMode;
-  open(): Promise<{ db: DataSource; close(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'TimescaleDB 2.23 (PGlite)',
-    mode: 'timescaledb',
-    async open() {
-      const server = await startTimescaleTestServer();
-      const db = await openDatabase(server.url, 2);
-      return { db, close: async () => (await db.destroy(), await server.stop()) };
-    },
-  },
-  {
-    name: 'plain PostgreSQL (rollup tables)',
-    mode: 'postgresql',
-    async open() {
-      const database = await createTestDatabase();
-      const db = await openDatabase(database.url);
-      return { db, close: async () => (await db.destroy(), await database.drop()) };
-    },
-  },
-];
+import { STORAGE_POLICY } from './storage-policy';
+import { STORAGE_BACKENDS } from './testing/storage-backends';
 
 /** Runs a TimescaleDB policy job now (PGlite's scheduler does not run them); a no-op on plain PostgreSQL. */
 async function runJobs(db: DataSource, procName: string, relations: string[]): Promise<number> {
@@ -65,7 +35,7 @@ function random(seed: number): () => number {
   return () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
 }
 
-describe.each(backends)('readings aggregates on $name', (backend) => {
+describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
   let db: DataSource;
   let close: () => Promise<void>;
   let repository: ReadingRepository;
