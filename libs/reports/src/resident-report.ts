@@ -1,0 +1,129 @@
+import { localDateTime } from '@ilot/tariffs';
+
+/** One step of a participant's month: what it consumed, what the collective allocated it, and the price it would have paid. */
+export interface ReportStep {
+  start: Date;
+  consumptionWh: number;
+  /** Self-consumed energy allocated by the collective's key (never above `consumptionWh`). */
+  allocatedWh: number;
+  importEurPerKWh: number;
+  /** Tariff period (HP, HC); absent for a dynamic tariff. */
+  period?: string;
+}
+
+export interface ResidentReportInput {
+  participantId: string;
+  /** Local month, YYYY-MM. */
+  month: string;
+  timeZone: string;
+  /** Price of a kWh from the collective (what the PMO charges), EUR. */
+  localEurPerKWh: number;
+  steps: readonly ReportStep[];
+  /** The participant's consumption the month before, kWh (undefined: no data). */
+  previousMonthKWh?: number;
+  /** Monthly consumption of the other participants of the same kind, kWh, anonymous. */
+  peersKWh: readonly number[];
+  /** Effacement orders of the month and what this participant's meter delivered against its own reference, Wh. */
+  effacements: ReadonlyArray<{ id: string; start: Date; end: Date; deliveredWh: number }>;
+}
+
+export interface ResidentReport {
+  participantId: string;
+  month: string;
+  totals: { consumptionKWh: number; localKWh: number; gridKWh: number; localShare: number };
+  days: Array<{ date: string; consumptionKWh: number; localKWh: number; gridKWh: number }>;
+  byPeriod: Array<{ period: string; consumptionKWh: number; localKWh: number }>;
+  cost: { withCollectiveEur: number; withoutCollectiveEur: number; savingEur: number };
+  effacements: Array<{ id: string; start: string; end: string; deliveredKWh: number }>;
+  comparison: {
+    previousMonthKWh: number | null;
+    /** Change against the previous month, % (null without it). */
+    changePct: number | null;
+    peers: { count: number; medianKWh: number | null; /** Share of peers who consumed less, 0..1 (null without peers). */ belowShare: number | null };
+  };
+  /** Why a figure is missing, in words. */
+  notes: string[];
+}
+
+const kWh = (wh: number) => Math.round(wh) / 1000;
+const eur = (x: number) => Math.round(x * 100) / 100;
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * A resident's month: consumption by local day and by tariff period, the part the îlot's PV covered (its
+ * allocation), what it cost with the collective against without it, its part in the month's effacements,
+ * and how the month compares with the one before and with similar homes (anonymous: a median and a rank).
+ * Pure: steps, prices and peers are given; local days follow `timeZone` (23 or 25 hours at a change of time).
+ */
+export function residentReport(input: ResidentReportInput): ResidentReport {
+  const notes: string[] = [];
+  const days = new Map<string, { consumptionWh: number; localWh: number }>();
+  const periods = new Map<string, { consumptionWh: number; localWh: number }>();
+  let consumptionWh = 0;
+  let localWh = 0;
+  let withoutEur = 0;
+  let withEur = 0;
+  for (const step of input.steps) {
+    const local = Math.min(step.allocatedWh, step.consumptionWh);
+    const date = localDateTime(step.start, input.timeZone).date;
+    if (!date.startsWith(input.month)) continue;
+    const day = days.get(date) ?? { consumptionWh: 0, localWh: 0 };
+    day.consumptionWh += step.consumptionWh;
+    day.localWh += local;
+    days.set(date, day);
+    const periodKey = step.period ?? 'all';
+    const period = periods.get(periodKey) ?? { consumptionWh: 0, localWh: 0 };
+    period.consumptionWh += step.consumptionWh;
+    period.localWh += local;
+    periods.set(periodKey, period);
+    consumptionWh += step.consumptionWh;
+    localWh += local;
+    withoutEur += (step.consumptionWh / 1000) * step.importEurPerKWh;
+    withEur += ((step.consumptionWh - local) / 1000) * step.importEurPerKWh + (local / 1000) * input.localEurPerKWh;
+  }
+  if (days.size === 0) notes.push(`no consumption recorded for ${input.month}`);
+  const totalKWh = kWh(consumptionWh);
+  const previous = input.previousMonthKWh;
+  if (previous === undefined) notes.push('no previous month to compare with');
+  if (input.peersKWh.length === 0) notes.push('no similar home in the îlot to compare with');
+  return {
+    participantId: input.participantId,
+    month: input.month,
+    totals: {
+      consumptionKWh: totalKWh,
+      localKWh: kWh(localWh),
+      gridKWh: kWh(consumptionWh - localWh),
+      localShare: consumptionWh > 0 ? localWh / consumptionWh : 0,
+    },
+    days: [...days]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([date, d]) => ({ date, consumptionKWh: kWh(d.consumptionWh), localKWh: kWh(d.localWh), gridKWh: kWh(d.consumptionWh - d.localWh) })),
+    byPeriod: [...periods]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([period, p]) => ({ period, consumptionKWh: kWh(p.consumptionWh), localKWh: kWh(p.localWh) })),
+    cost: { withCollectiveEur: eur(withEur), withoutCollectiveEur: eur(withoutEur), savingEur: eur(withoutEur - withEur) },
+    effacements: input.effacements.map((e) => ({ id: e.id, start: e.start.toISOString(), end: e.end.toISOString(), deliveredKWh: kWh(e.deliveredWh) })),
+    comparison: {
+      previousMonthKWh: previous ?? null,
+      changePct: previous ? Math.round(((totalKWh - previous) / previous) * 1000) / 10 : null,
+      peers: {
+        count: input.peersKWh.length,
+        medianKWh: median(input.peersKWh),
+        belowShare: input.peersKWh.length ? input.peersKWh.filter((p) => p < totalKWh).length / input.peersKWh.length : null,
+      },
+    },
+    notes,
+  };
+}
+
+/** The days of a report as CSV (kWh), for a spreadsheet. */
+export function residentReportCsv(report: ResidentReport): string {
+  const rows = report.days.map((d) => [d.date, d.consumptionKWh.toFixed(3), d.localKWh.toFixed(3), d.gridKWh.toFixed(3)].join(','));
+  return ['date,consumptionKWh,localKWh,gridKWh', ...rows].join('\n') + '\n';
+}
