@@ -96,4 +96,48 @@ describe('an effacement order on the demo îlot, end to end', () => {
       expect(load.shareOfMaxShed!).toBeLessThanOrEqual(1.05);
     }
   }, 120_000);
+
+  it('gives a resident’s month: consumption by day and period, the PV share, the cost with and without the collective, the order', async () => {
+    const url = (participant: string, query: string) => `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/participants/${participant}/report?${query}`;
+    const get = (participant: string, query: string, token: string | null = OPERATOR_TOKEN) =>
+      fetch(url(participant, query), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const response = await get('flat-a-101', 'month=2026-01');
+    expect(response.status).toBe(200);
+    const report = (await response.json()) as {
+      totals: { consumptionKWh: number; localKWh: number; gridKWh: number; localShare: number };
+      days: Array<{ date: string; consumptionKWh: number }>;
+      byPeriod: Array<{ period: string; consumptionKWh: number }>;
+      cost: { withCollectiveEur: number; withoutCollectiveEur: number; savingEur: number };
+      effacements: Array<{ id: string; deliveredKWh: number }>;
+      comparison: { previousMonthKWh: number | null; peers: { count: number; medianKWh: number } };
+      notes: string[];
+    };
+    console.log(
+      `flat-a-101, 2026-01: ${JSON.stringify({ totals: report.totals, cost: report.cost, peers: report.comparison.peers, effacements: report.effacements })}`,
+    );
+    // Fifteen local days of history and loop (1-15 January), HP and HC, the PV's share between none and all.
+    expect(report.days.map((d) => d.date)).toEqual(Array.from({ length: 15 }, (_, k) => `2026-01-${String(k + 1).padStart(2, '0')}`));
+    expect(report.days.every((d) => d.consumptionKWh > 0)).toBe(true);
+    expect(report.byPeriod.map((p) => p.period)).toEqual(['HC', 'HP']);
+    expect(report.totals.consumptionKWh).toBeCloseTo(
+      report.days.reduce((sum, d) => sum + d.consumptionKWh, 0),
+      2,
+    );
+    expect(report.totals.localKWh + report.totals.gridKWh).toBeCloseTo(report.totals.consumptionKWh, 2);
+    expect(report.totals.localShare).toBeGreaterThan(0);
+    expect(report.totals.localShare).toBeLessThan(1);
+    // A local kWh costs the feed-in price (0.10), below HP and HC: the collective saves money.
+    expect(report.cost.savingEur).toBeGreaterThan(0);
+    expect(report.cost.withoutCollectiveEur - report.cost.withCollectiveEur).toBeCloseTo(report.cost.savingEur, 2);
+    expect(report.effacements.map((e) => e.id)).toEqual([ORDER.id]);
+    expect(report.comparison.peers.count).toBe(33); // the other flats, no names
+    expect(report.notes).toEqual(['no previous month to compare with']);
+    const csv = await get('flat-a-101', 'month=2026-01&format=csv');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect((await csv.text()).split('\n')[0]).toBe('date,consumptionKWh,localKWh,gridKWh');
+    // Precise refusals.
+    expect((await get('flat-a-101', 'month=2026-1')).status).toBe(400);
+    expect((await get('no-such-flat', 'month=2026-01')).status).toBe(404);
+    expect((await get('flat-a-101', 'month=2026-01', null)).status).toBe(401);
+  }, 60_000);
 });

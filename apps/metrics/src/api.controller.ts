@@ -5,6 +5,8 @@ import { eventReportCsv } from '@ilot/effacement';
 import type { Response } from 'express';
 import { EffacementReportService } from './effacement-report.service';
 import { OperatorGuard } from './operator.guard';
+import { ResidentReportService } from './resident-report.service';
+import { residentReportCsv } from '@ilot/reports';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
@@ -19,6 +21,7 @@ export class ApiController {
     private readonly readings: ReadingRepository,
     private readonly plans: PlanRepository,
     private readonly effacements: EffacementReportService,
+    private readonly residents: ResidentReportService,
     private readonly signals: SignalRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -60,6 +63,30 @@ export class ApiController {
     const stored = await this.signals.storePayload(siteId, signal.value, this.site.timezone, now);
     await this.signals.announce(siteId);
     return { siteId, type: stored.type, key: stored.key, start: stored.startsAt.toISOString(), end: stored.endsAt.toISOString() };
+  }
+
+  /**
+   * A resident's month (JSON, or `?format=csv` for its days): consumption, the share the îlot's PV covered, cost
+   * with and without the collective, effacement part, comparisons. Operator only for now (residents' tokens next).
+   */
+  @Get('participants/:participantId/report')
+  @UseGuards(OperatorGuard)
+  async getResidentReport(
+    @Param('siteId') siteId: string,
+    @Param('participantId') participantId: string,
+    @Query('month') month: string | undefined,
+    @Query('format') format: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    this.checkSite(siteId);
+    if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
+    if (format !== undefined && format !== 'csv' && format !== 'json') throw new BadRequestException('"format" must be json or csv');
+    const report = await this.residents.report(participantId, month);
+    if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
+    if (format !== 'csv') return report;
+    response.setHeader('content-type', 'text/csv; charset=utf-8');
+    response.setHeader('content-disposition', `attachment; filename="${participantId}-${month}.csv"`);
+    return residentReportCsv(report);
   }
 
   /** An effacement order's report (asked, planned, delivered, per participant): JSON, or `?format=csv` for the participants. */

@@ -6,6 +6,7 @@ import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/times
 import { Gauge, Registry } from 'prom-client';
 import { ApiController } from './api.controller';
 import { EffacementReportService } from './effacement-report.service';
+import { ResidentReportService } from './resident-report.service';
 import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
 import { sharedWhileInFlight } from './shared-while-in-flight';
 import type { MetricsConfig } from './metrics.config';
@@ -38,6 +39,7 @@ export class MetricsModule implements OnModuleInit {
         repositoryProvider(SignalRepository),
         effacementReferencesProvider,
         EffacementReportService,
+        ResidentReportService,
       ],
     };
   }
