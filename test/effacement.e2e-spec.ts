@@ -3,7 +3,8 @@ import { loadSiteFile } from '@ilot/site';
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { RunningIlot } from '../apps/ilot/src/ilot.app';
-import { startTestIlot, TEST_OPERATOR_TOKEN } from './support/test-ilot';
+import { startTestIlot, TEST_OPERATOR_TOKEN, TEST_TOKEN_SECRET } from './support/test-ilot';
+import { signAccessToken } from '../apps/metrics/src/access-tokens';
 import { IlotWorld, ProfileTable } from '../simulators/src';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
 
@@ -139,5 +140,18 @@ describe('an effacement order on the demo îlot, end to end', () => {
     expect((await get('flat-a-101', 'month=2026-1')).status).toBe(400);
     expect((await get('no-such-flat', 'month=2026-01')).status).toBe(404);
     expect((await get('flat-a-101', 'month=2026-01', null)).status).toBe(401);
+    // A resident's token opens their own report only; a forged or expired one nothing; a signed operator token every one.
+    const exp = Date.now() / 1000 + 3600;
+    const own = signAccessToken({ role: 'resident', site: siteId, participant: 'flat-a-101', exp }, TEST_TOKEN_SECRET);
+    expect((await get('flat-a-101', 'month=2026-01', own)).status).toBe(200);
+    const other = await get('flat-a-102', 'month=2026-01', own);
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { message: string }).message).toBe('a resident sees only their own report');
+    const forged = signAccessToken({ role: 'resident', site: siteId, participant: 'flat-a-102', exp }, 'not-the-secret-but-32-characters-long');
+    expect((await get('flat-a-102', 'month=2026-01', forged)).status).toBe(401);
+    const expired = signAccessToken({ role: 'resident', site: siteId, participant: 'flat-a-101', exp: Date.now() / 1000 - 60 }, TEST_TOKEN_SECRET);
+    expect((await get('flat-a-101', 'month=2026-01', expired)).status).toBe(401);
+    const operator = signAccessToken({ role: 'operator', site: siteId, exp }, TEST_TOKEN_SECRET);
+    expect((await get('flat-a-102', 'month=2026-01', operator)).status).toBe(200);
   }, 60_000);
 });

@@ -2,6 +2,7 @@ import { RunningIlot, startIlot } from '../../apps/ilot/src/ilot.app';
 import { TEST_MQTT_URL } from './services';
 
 export const TEST_OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
+export const TEST_TOKEN_SECRET = 'e2e-token-secret-0123456789abcdef0123';
 
 /** The whole îlot in this process on the test broker (MQTT 5) and a test database, at `speedup` from `simStart`. */
 export function startTestIlot(databaseUrl: string, siteFile: string, clock: { speedup: number; simStart: string }): Promise<RunningIlot> {
@@ -16,5 +17,6 @@ export function startTestIlot(databaseUrl: string, siteFile: string, clock: { sp
     ILOT_SIM_START_REAL: new Date().toISOString(),
     ILOT_LOG_LEVEL: 'warn',
     ILOT_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+    ILOT_TOKEN_SECRET: TEST_TOKEN_SECRET,
   });
 }

@@ -5,6 +5,7 @@ import { eventReportCsv } from '@ilot/effacement';
 import type { Response } from 'express';
 import { EffacementReportService } from './effacement-report.service';
 import { OperatorGuard } from './operator.guard';
+import { ReportAccessGuard } from './report-access.guard';
 import { ResidentReportService } from './resident-report.service';
 import { residentReportCsv } from '@ilot/reports';
 import { CLOCK, SITE } from '@ilot/runtime';
@@ -67,10 +68,10 @@ export class ApiController {
 
   /**
    * A resident's month (JSON, or `?format=csv` for its days): consumption, the share the îlot's PV covered, cost
-   * with and without the collective, effacement part, comparisons. Operator only for now (residents' tokens next).
+   * with and without the collective, effacement part, comparisons. The operator sees all; a resident, their own.
    */
   @Get('participants/:participantId/report')
-  @UseGuards(OperatorGuard)
+  @UseGuards(ReportAccessGuard)
   async getResidentReport(
     @Param('siteId') siteId: string,
     @Param('participantId') participantId: string,

@@ -12,6 +12,8 @@ export const metricsEnvSchema = z.object({
     .default(24),
   /** Bearer token of operator calls (POST /signals); without it they are refused. At least 16 characters. */
   ILOT_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Secret that signs the access tokens of residents (and operators) for the reports; without it only ILOT_OPERATOR_TOKEN gets in. */
+  ILOT_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 export type MetricsConfig = z.infer<typeof metricsEnvSchema>;
 

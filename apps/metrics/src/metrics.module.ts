@@ -8,6 +8,7 @@ import { ApiController } from './api.controller';
 import { EffacementReportService } from './effacement-report.service';
 import { ResidentReportService } from './resident-report.service';
 import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
+import { ReportAccessGuard, TOKEN_SECRET } from './report-access.guard';
 import { sharedWhileInFlight } from './shared-while-in-flight';
 import type { MetricsConfig } from './metrics.config';
 import { registerSiteGauges } from './site-gauges';
@@ -34,6 +35,8 @@ export class MetricsModule implements OnModuleInit {
         { provide: METRICS_CONFIG, useValue: config },
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
         OperatorGuard,
+        { provide: TOKEN_SECRET, useValue: config.ILOT_TOKEN_SECRET },
+        ReportAccessGuard,
         repositoryProvider(ReadingRepository),
         repositoryProvider(PlanRepository),
         repositoryProvider(SignalRepository),

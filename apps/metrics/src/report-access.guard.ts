@@ -1,0 +1,36 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { Request } from 'express';
+import { verifyAccessToken } from './access-tokens';
+import { OperatorGuard } from './operator.guard';
+
+/** Injection token of ILOT_TOKEN_SECRET (possibly undefined: then only the operator gets in). */
+export const TOKEN_SECRET = Symbol('TOKEN_SECRET');
+
+/**
+ * A resident's report: the operator (its bearer token, or a signed operator token of the site) sees every
+ * participant's; a resident's signed token opens its own participant's only. Missing, forged or expired: 401;
+ * another participant's or another site's: 403. (PostgreSQL enforces it a second time: row-level security.)
+ */
+@Injectable()
+export class ReportAccessGuard implements CanActivate {
+  constructor(
+    private readonly operator: OperatorGuard,
+    @Inject(TOKEN_SECRET) private readonly secret: string | undefined,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<Request>();
+    const given = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!given) throw new UnauthorizedException('token required: Authorization: Bearer <token>');
+    if (!given.startsWith('v1.')) return this.operator.canActivate(context);
+    if (!this.secret) throw new UnauthorizedException('signed tokens are not accepted: ILOT_TOKEN_SECRET is not set');
+    // Wall-clock time, not the îlot's clock: a token expires in the real world even when a demo runs simulated time.
+    const verified = verifyAccessToken(given, this.secret, new Date());
+    if (!verified.ok) throw new UnauthorizedException(verified.reason);
+    const { siteId, participantId } = request.params;
+    const claims = verified.claims;
+    if (claims.site !== siteId) throw new ForbiddenException(`this token is for site "${claims.site}"`);
+    if (claims.role === 'resident' && claims.participant !== participantId) throw new ForbiddenException('a resident sees only their own report');
+    return true;
+  }
+}
