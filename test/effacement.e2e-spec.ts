@@ -5,6 +5,7 @@ import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-
 import type { RunningIlot } from '../apps/ilot/src/ilot.app';
 import { startTestIlot, TEST_OPERATOR_TOKEN, TEST_TOKEN_SECRET } from './support/test-ilot';
 import { signAccessToken } from '../apps/metrics/src/access-tokens';
+import { runCli } from '../apps/cli/src/main';
 import { IlotWorld, ProfileTable } from '../simulators/src';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
 
@@ -153,5 +154,16 @@ describe('an effacement order on the demo îlot, end to end', () => {
     expect((await get('flat-a-101', 'month=2026-01', expired)).status).toBe(401);
     const operator = signAccessToken({ role: 'operator', site: siteId, exp }, TEST_TOKEN_SECRET);
     expect((await get('flat-a-102', 'month=2026-01', operator)).status).toBe(200);
+    // `ilot report` on the command line gives the same report.
+    const printed: string[] = [];
+    const code = await runCli(['report', '--site', siteFile, '--participant', 'flat-a-101', '--month', '2026-01', '--database', database.url], (line) =>
+      printed.push(line),
+    );
+    expect(code).toBe(0);
+    // The îlot keeps running (the 15th grows): the completed days must agree to the Wh.
+    const fromCli = JSON.parse(printed.join('\n')) as typeof report;
+    expect(fromCli.days.slice(0, 14)).toEqual(report.days.slice(0, 14));
+    expect(fromCli.effacements.map((e) => e.id)).toEqual([ORDER.id]);
+    expect(fromCli.comparison.peers.count).toBe(33);
   }, 60_000);
 });

@@ -3,6 +3,7 @@ import { parseArgs, UsageError } from './args';
 import { InputsCsvError } from './inputs-csv';
 import { optimiseCommand } from './optimise.command';
 import { simulateCommand } from './simulate.command';
+import { reportCommand } from './report.command';
 import { PlanInputError } from '@ilot/optimiser';
 
 const USAGE = `usage:
@@ -10,7 +11,8 @@ const USAGE = `usage:
       closed-loop replay on the shipped real profiles: optimised plan, self-consumption rule and idle battery side by side
   ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]
       plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule
-  ilot report ...     (coming with the reports issue)`;
+  ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]
+      a resident's month (the API's report) from the database (--database, else ILOT_DATABASE_URL)`;
 
 /** The `ilot` command line. Exit codes: 0 done, 1 failed, 2 usage or input error. */
 export async function runCli(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
@@ -22,6 +24,9 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
         return 0;
       case 'optimise':
         await optimiseCommand(options, log);
+        return 0;
+      case 'report':
+        await reportCommand(options, log);
         return 0;
       case undefined:
       case 'help':

@@ -1,0 +1,33 @@
+import { ResidentReport, residentReportCsv } from '@ilot/reports';
+import { loadSiteFile } from '@ilot/site';
+import { EffacementReferences, openDatabase, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import { EffacementReportService } from '../../metrics/src/effacement-report.service';
+import { ResidentReportService } from '../../metrics/src/resident-report.service';
+import { required, UsageError } from './args';
+
+/**
+ * `ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]`: a resident's month,
+ * the same report the API serves, read from the database (--database, else ILOT_DATABASE_URL). The operator's tool.
+ */
+export async function reportCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<ResidentReport> {
+  const site = loadSiteFile(required(options, 'site'));
+  const participantId = required(options, 'participant');
+  const month = required(options, 'month');
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month must be YYYY-MM');
+  const format = options.get('format')?.[0] ?? 'json';
+  if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
+  if (!site.participants.some((p) => p.id === participantId)) throw new UsageError(`--participant: no participant "${participantId}" in site "${site.id}"`);
+  const url = options.get('database')?.[0] ?? process.env.ILOT_DATABASE_URL;
+  if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
+  const db = await openDatabase(url);
+  try {
+    const readings = new ReadingRepository(db);
+    const signals = new SignalRepository(db);
+    const effacements = new EffacementReportService(site, signals, new EffacementReferences(site, readings, signals), new PlanRepository(db));
+    const report = (await new ResidentReportService(site, readings, signals, effacements).report(participantId, month))!;
+    log(format === 'csv' ? residentReportCsv(report).trimEnd() : JSON.stringify(report, null, 2));
+    return report;
+  } finally {
+    await db.destroy();
+  }
+}
