@@ -6,6 +6,9 @@ import type { RunningIlot } from '../apps/ilot/src/ilot.app';
 import { startTestIlot, TEST_OPERATOR_TOKEN, TEST_TOKEN_SECRET } from './support/test-ilot';
 import { signAccessToken } from '../apps/metrics/src/access-tokens';
 import { runCli } from '../apps/cli/src/main';
+import { mkdirSync, statSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import { IlotWorld, ProfileTable } from '../simulators/src';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
 
@@ -166,4 +169,37 @@ describe('an effacement order on the demo îlot, end to end', () => {
     expect(fromCli.effacements.map((e) => e.id)).toEqual([ORDER.id]);
     expect(fromCli.comparison.peers.count).toBe(33);
   }, 60_000);
+
+  it('renders the printable page in headless Chromium: the month’s figures, nothing missing, no horizontal scroll on a phone', async () => {
+    const url = `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/participants/flat-a-101/report?month=2026-01&format=html`;
+    // Debian's Chromium, driven by playwright-core, as a phone sees the page (390 px wide).
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, extraHTTPHeaders: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+      const response = await page.goto(url);
+      expect(response?.headers()['content-type']).toContain('text/html');
+      const text = await page.innerText('body');
+      expect(text).not.toMatch(/undefined|NaN|null/);
+      expect(text).toContain('Votre énergie');
+      expect(await page.locator('tbody tr').count()).toBe(15 + 2); // 15 days and 2 tariff periods
+      // Evaluated in the page (a string: this project's TypeScript has no DOM types).
+      const widths = (await page.evaluate('({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth })')) as {
+        scroll: number;
+        viewport: number;
+      };
+      expect(widths.viewport).toBe(390);
+      expect(widths.scroll).toBeLessThanOrEqual(widths.viewport); // no horizontal scroll on a phone
+      const dir = join(process.cwd(), 'test', 'output');
+      mkdirSync(dir, { recursive: true });
+      const screenshot = join(dir, 'resident-report-flat-a-101-2026-01.png');
+      await page.screenshot({ path: screenshot, fullPage: true });
+      expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+      console.log(`screenshot: ${screenshot}`);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });

@@ -7,7 +7,7 @@ import { EffacementReportService } from './effacement-report.service';
 import { OperatorGuard } from './operator.guard';
 import { ReportAccessGuard } from './report-access.guard';
 import { ResidentReportService } from './resident-report.service';
-import { residentReportCsv } from '@ilot/reports';
+import { residentReportCsv, residentReportHtml } from '@ilot/reports';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
@@ -67,7 +67,7 @@ export class ApiController {
   }
 
   /**
-   * A resident's month (JSON, or `?format=csv` for its days): consumption, the share the îlot's PV covered, cost
+   * A resident's month (JSON; `?format=csv` for its days; `?format=html[&lang=en]` the printable page, French by default): consumption, the share the îlot's PV covered, cost
    * with and without the collective, effacement part, comparisons. The operator sees all; a resident, their own.
    */
   @Get('participants/:participantId/report')
@@ -77,13 +77,19 @@ export class ApiController {
     @Param('participantId') participantId: string,
     @Query('month') month: string | undefined,
     @Query('format') format: string | undefined,
+    @Query('lang') lang: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
     this.checkSite(siteId);
     if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
-    if (format !== undefined && format !== 'csv' && format !== 'json') throw new BadRequestException('"format" must be json or csv');
+    if (format !== undefined && !['json', 'csv', 'html'].includes(format)) throw new BadRequestException('"format" must be json, csv or html');
+    if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
     const report = await this.residents.report(participantId, month);
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
+    if (format === 'html') {
+      response.setHeader('content-type', 'text/html; charset=utf-8');
+      return residentReportHtml(report, lang ?? 'fr');
+    }
     if (format !== 'csv') return report;
     response.setHeader('content-type', 'text/csv; charset=utf-8');
     response.setHeader('content-disposition', `attachment; filename="${participantId}-${month}.csv"`);

@@ -1,1 +1,2 @@
 export * from './resident-report';
+export * from './resident-report.html';

@@ -1,0 +1,63 @@
+import { residentReport } from './resident-report';
+import { residentReportHtml } from './resident-report.html';
+
+const report = residentReport({
+  participantId: 'flat-a-101',
+  month: '2026-10',
+  timeZone: 'Europe/Paris',
+  localEurPerKWh: 0.1,
+  steps: [
+    { start: new Date('2026-10-01T10:00:00Z'), consumptionWh: 2000, allocatedWh: 500, importEurPerKWh: 0.27, period: 'HP' },
+    { start: new Date('2026-10-02T01:00:00Z'), consumptionWh: 1000, allocatedWh: 0, importEurPerKWh: 0.2068, period: 'HC' },
+  ],
+  previousMonthKWh: 4,
+  peersKWh: [2, 5],
+  effacements: [{ id: 'order-<1>', start: new Date('2026-10-15T16:00:00Z'), end: new Date('2026-10-15T18:00:00Z'), deliveredWh: 250 }],
+});
+
+describe('residentReportHtml', () => {
+  it('is French by default: the month’s figures with French words and number formats', () => {
+    // Intl puts a no-break space before % in French (U+00A0 or U+202F by ICU version): read as a space here.
+    const html = residentReportHtml(report).replace(/[\u00a0\u202f]/g, ' ');
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('Consommation<b>3 kWh</b>');
+    expect(html).toContain('Solaire de l’îlot<b>0,5 kWh</b>17 % part couverte par le solaire de l’îlot');
+    expect(html).toContain('heures pleines');
+    expect(html).toContain('heures creuses');
+    expect(html).toContain('2 logements comparables');
+    expect(html).toContain('<td>jeu. 1 oct.</td>');
+  });
+
+  it('says its notes in French, and a reduction rounding to nothing as 0, never -0', () => {
+    const quiet = residentReport({
+      participantId: 'flat-a-101',
+      month: '2026-10',
+      timeZone: 'Europe/Paris',
+      localEurPerKWh: 0.1,
+      steps: [],
+      peersKWh: [],
+      effacements: [{ id: 'order-1', start: new Date('2026-10-15T16:00:00Z'), end: new Date('2026-10-15T18:00:00Z'), deliveredWh: -40 }],
+    });
+    const html = residentReportHtml(quiet);
+    expect(html).toContain('<li>pas de mois précédent pour comparer</li>');
+    expect(html).toContain('<li>aucun logement comparable dans l’îlot</li>');
+    expect(html).toContain('réduction apportée 0 kWh');
+    expect(html).not.toContain('-0 kWh');
+  });
+
+  it('is in English when asked', () => {
+    const html = residentReportHtml(report, 'en');
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Consumption<b>3 kWh</b>');
+    expect(html).toContain('peak hours');
+    expect(html).toContain('2 similar homes: median 3.5 kWh; 50% use less than you');
+  });
+
+  it('escapes what it prints, fits a phone (viewport, no fixed width) and leaves no placeholder unfilled', () => {
+    const html = residentReportHtml(report);
+    expect(html).toContain('order-&lt;1&gt;');
+    expect(html).not.toContain('order-<1>');
+    expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+    expect(html).not.toMatch(/undefined|NaN|null|\$\{/);
+  });
+});

@@ -1,0 +1,149 @@
+import type { ResidentReport } from './resident-report';
+
+export type ReportLanguage = 'fr' | 'en';
+
+const TEXT = {
+  fr: {
+    title: 'Votre énergie',
+    month: 'Mois',
+    consumption: 'Consommation',
+    local: 'Solaire de l’îlot',
+    grid: 'Réseau',
+    share: 'part couverte par le solaire de l’îlot',
+    byDay: 'Par jour',
+    date: 'Date',
+    byPeriod: 'Par période tarifaire',
+    period: 'Période',
+    cost: 'Coût',
+    withCollective: 'avec l’autoconsommation collective',
+    withoutCollective: 'sans',
+    saving: 'économie',
+    effacements: 'Effacements',
+    delivered: 'réduction apportée',
+    none: 'aucun ce mois-ci',
+    comparison: 'Comparaison',
+    previous: 'mois précédent',
+    change: 'évolution',
+    peers: 'logements comparables',
+    median: 'médiane',
+    below: 'consomment moins que vous',
+    notes: 'À noter',
+    periods: { HP: 'heures pleines', HC: 'heures creuses', all: 'toutes heures' } as Record<string, string>,
+    /** The report's notes, in French (they come in English from residentReport). */
+    note: (text: string) =>
+      text
+        .replace(/^no consumption recorded for (.*)$/, 'aucune consommation enregistrée pour $1')
+        .replace(/^no previous month to compare with$/, 'pas de mois précédent pour comparer')
+        .replace(/^no similar home in the îlot to compare with$/, 'aucun logement comparable dans l’îlot'),
+  },
+  en: {
+    title: 'Your energy',
+    month: 'Month',
+    consumption: 'Consumption',
+    local: 'The block’s solar',
+    grid: 'Grid',
+    share: 'share covered by the block’s solar',
+    byDay: 'By day',
+    date: 'Date',
+    byPeriod: 'By tariff period',
+    period: 'Period',
+    cost: 'Cost',
+    withCollective: 'with collective self-consumption',
+    withoutCollective: 'without',
+    saving: 'saving',
+    effacements: 'Demand response events',
+    delivered: 'reduction given',
+    none: 'none this month',
+    comparison: 'Comparison',
+    previous: 'previous month',
+    change: 'change',
+    peers: 'similar homes',
+    median: 'median',
+    below: 'use less than you',
+    notes: 'Notes',
+    periods: { HP: 'peak hours', HC: 'off-peak hours', all: 'all hours' } as Record<string, string>,
+    note: (text: string) => text,
+  },
+};
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * The printable page of a resident's month, French by default: one column that fits a phone (no horizontal
+ * scroll: tables wrap, nothing has a fixed width), printable as is. Pure: the report and the language in, HTML out.
+ */
+export function residentReportHtml(report: ResidentReport, language: ReportLanguage = 'fr'): string {
+  const t = TEXT[language];
+  const n = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  const money = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' });
+  const pct = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 });
+  // Rounded first, so a small negative shows as 0, not -0.
+  const kwh = (x: number) => `${n.format(Math.round(x * 10) / 10 || 0)} kWh`;
+  const day = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const maxDay = Math.max(...report.days.map((d) => d.consumptionKWh), 0.001);
+  const days = report.days
+    .map(
+      (d) =>
+        `<tr><td>${escape(day.format(new Date(`${d.date}T12:00:00Z`)))}</td><td>${kwh(d.consumptionKWh)}</td><td>${kwh(d.localKWh)}</td>` +
+        `<td class="bar"><span class="local" style="width:${((d.localKWh / maxDay) * 100).toFixed(1)}%"></span><span class="grid" style="width:${((d.gridKWh / maxDay) * 100).toFixed(1)}%"></span></td></tr>`,
+    )
+    .join('\n');
+  const periods = report.byPeriod
+    .map((p) => `<tr><td>${escape(t.periods[p.period] ?? p.period)}</td><td>${kwh(p.consumptionKWh)}</td><td>${kwh(p.localKWh)}</td></tr>`)
+    .join('\n');
+  const effacements = report.effacements.length
+    ? `<ul>${report.effacements.map((e) => `<li>${escape(e.id)} (${escape(e.start.slice(0, 16).replace('T', ' '))} UTC): ${t.delivered} ${kwh(e.deliveredKWh)}</li>`).join('')}</ul>`
+    : `<p>${t.none}</p>`;
+  const c = report.comparison;
+  const comparison = [
+    c.previousMonthKWh !== null
+      ? `<li>${t.previous}: ${kwh(c.previousMonthKWh)} (${t.change} ${c.changePct !== null ? `${n.format(c.changePct)} %` : '–'})</li>`
+      : '',
+    c.peers.count > 0 && c.peers.medianKWh !== null
+      ? `<li>${c.peers.count} ${t.peers}: ${t.median} ${kwh(c.peers.medianKWh)}; ${pct.format(c.peers.belowShare ?? 0)} ${t.below}</li>`
+      : '',
+  ].join('');
+  const notes = report.notes.length
+    ? `<section><h2>${t.notes}</h2><ul>${report.notes.map((note) => `<li>${escape(t.note(note))}</li>`).join('')}</ul></section>`
+    : '';
+  return `<!doctype html>
+<html lang="${language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t.title} · ${escape(report.participantId)} · ${escape(report.month)}</title>
+<style>
+  body { font-family: system-ui, sans-serif; margin: 0 auto; padding: 1rem; max-width: 48rem; color: #1b1b1b; }
+  h1 { font-size: 1.4rem; margin: 0 0 .25rem; } h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
+  .figures { display: flex; flex-wrap: wrap; gap: .5rem; }
+  .figure { flex: 1 1 9rem; border: 1px solid #ddd; border-radius: .5rem; padding: .5rem .75rem; }
+  .figure b { display: block; font-size: 1.3rem; }
+  table { width: 100%; border-collapse: collapse; font-size: .9rem; table-layout: fixed; }
+  td, th { padding: .2rem .3rem; border-bottom: 1px solid #eee; text-align: left; overflow-wrap: break-word; hyphens: auto; }
+  td.bar span { display: inline-block; height: .7rem; } .local { background: #f2b705; } .grid { background: #7a8ca3; }
+  @media print { body { max-width: none; } }
+</style>
+</head>
+<body>
+<h1>${t.title}</h1>
+<p>${escape(report.participantId)} · ${t.month} ${escape(report.month)}</p>
+<div class="figures">
+  <div class="figure">${t.consumption}<b>${kwh(report.totals.consumptionKWh)}</b></div>
+  <div class="figure">${t.local}<b>${kwh(report.totals.localKWh)}</b>${pct.format(report.totals.localShare)} ${t.share}</div>
+  <div class="figure">${t.cost}<b>${money.format(report.cost.withCollectiveEur)}</b>${t.withCollective}; ${t.withoutCollective} ${money.format(report.cost.withoutCollectiveEur)}, ${t.saving} ${money.format(report.cost.savingEur)}</div>
+</div>
+<section><h2>${t.byDay}</h2>
+<table><thead><tr><th>${t.date}</th><th>${t.consumption}</th><th>${t.local}</th><th></th></tr></thead><tbody>
+${days}
+</tbody></table></section>
+<section><h2>${t.byPeriod}</h2>
+<table><thead><tr><th>${t.period}</th><th>${t.consumption}</th><th>${t.local}</th></tr></thead><tbody>
+${periods}
+</tbody></table></section>
+<section><h2>${t.effacements}</h2>${effacements}</section>
+<section><h2>${t.comparison}</h2><ul>${comparison}</ul></section>
+${notes}
+</body>
+</html>
+`;
+}
