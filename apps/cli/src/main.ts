@@ -7,7 +7,7 @@ import { reportCommand } from './report.command';
 import { PlanInputError } from '@ilot/optimiser';
 
 const USAGE = `usage:
-  ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]
+  ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]...
       closed-loop replay on the shipped real profiles: optimised plan, self-consumption rule and idle battery side by side
   ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]
       plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule

@@ -1,13 +1,36 @@
 import { loadSolver, SOLVER_NAMES, type SolverName } from '@ilot/optimiser';
 import { loadSiteFile } from '@ilot/site';
-import { BatteryStrategy, ProfileTable, replay, ReplayKpis } from '@ilot/simulators';
+import { BatteryStrategy, EffacementOrder, ProfileTable, replay, ReplayKpis } from '@ilot/simulators';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { required, UsageError } from './args';
 
 const STRATEGIES: BatteryStrategy[] = ['optimised', 'self-consumption', 'idle'];
 
-/** `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]`: closed-loop replay, KPIs side by side. */
+/** `--effacement ID,START,END,REDUCTION_W`: an aggregator's order in the replay (quarter-hour instants, W > 0). */
+export function parseEffacementOption(text: string): EffacementOrder {
+  const parts = text.split(',');
+  if (parts.length !== 4) throw new UsageError(`--effacement "${text}": expected ID,START,END,REDUCTION_W`);
+  const [id, startText, endText, reductionText] = parts;
+  if (!/^[A-Za-z0-9._:-]+$/.test(id)) throw new UsageError(`--effacement "${text}": the id may hold letters, digits and . _ : - only`);
+  const start = new Date(startText);
+  const end = new Date(endText);
+  for (const [name, at] of [
+    ['START', start],
+    ['END', end],
+  ] as const)
+    if (Number.isNaN(at.getTime()) || at.getTime() % 900_000 !== 0)
+      throw new UsageError(`--effacement "${text}": ${name} must be an ISO instant on a quarter-hour`);
+  if (end <= start) throw new UsageError(`--effacement "${text}": END must be after START`);
+  const reductionW = Number(reductionText);
+  if (!Number.isFinite(reductionW) || reductionW <= 0) throw new UsageError(`--effacement "${text}": REDUCTION_W must be a positive power, W`);
+  return { id, start, end, reductionW };
+}
+
+/**
+ * `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]
+ * [--effacement ID,START,END,REDUCTION_W]...`: closed-loop replay, KPIs side by side.
+ */
 export async function simulateCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<ReplayKpis[]> {
   const site = loadSiteFile(required(options, 'site'));
   const days = Number(required(options, 'days'));
@@ -20,7 +43,12 @@ export async function simulateCommand(options: Map<string, string[]>, log: (line
   if (!SOLVER_NAMES.includes(solverName)) throw new UsageError(`--solver must be one of ${SOLVER_NAMES.join(', ')}`);
   const solver = await loadSolver(solverName);
   const profiles = ProfileTable.load();
-  const results = STRATEGIES.map((strategy) => replay(site, profiles, strategy, { start, days, initialSocPct, solver }));
+  const effacements = (options.get('effacement') ?? []).map(parseEffacementOption);
+  const endMs = start.getTime() + days * 86_400_000;
+  for (const order of effacements)
+    if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs) throw new UsageError(`--effacement ${order.id}: must lie within the replay`);
+  // Every strategy is measured against the orders; only the optimised one answers them.
+  const results = STRATEGIES.map((strategy) => replay(site, profiles, strategy, { start, days, initialSocPct, solver, effacements }));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'kpis.json'), JSON.stringify({ site: site.id, start: start.toISOString(), days, results }, null, 2) + '\n');
   const rows: Array<[string, (k: ReplayKpis) => string]> = [
