@@ -4,22 +4,12 @@ import { CONSUMING_KINDS } from '@ilot/domain';
 import { ReportStep, residentReport, ResidentReport } from '@ilot/reports';
 import { SITE } from '@ilot/runtime';
 import { devicesOfKind, type Site } from '@ilot/site';
-import { localDayStart, priceAt } from '@ilot/tariffs';
+import { localMonthRange, priceAt, shiftMonth } from '@ilot/tariffs';
 import { ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { EffacementReportService } from './effacement-report.service';
 
 const STEP_MINUTES = 15;
 const STEP_H = STEP_MINUTES / 60;
-
-/** The local month after `month` (YYYY-MM). */
-function nextMonth(month: string): string {
-  const [year, m] = month.split('-').map(Number);
-  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
-}
-function previousMonth(month: string): string {
-  const [year, m] = month.split('-').map(Number);
-  return m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, '0')}`;
-}
 
 /**
  * A resident's monthly report from the database: every participant's meter in 15-min steps (the allocation shares
@@ -49,13 +39,12 @@ export class ResidentReportService {
     const participant = this.site.participants.find((p) => p.id === participantId);
     if (!participant) return undefined;
     const tz = this.site.timezone;
-    const from = localDayStart(`${month}-01`, tz);
-    const to = localDayStart(`${nextMonth(month)}-01`, tz);
+    const { from, to } = localMonthRange(month, tz);
     const [consumption, productionW, sharedW, previousKWh] = await Promise.all([
       this.consumptionByParticipant(from, to),
       this.sumByStep(this.productionIds, from, to),
       this.sumByStep(this.sharedLoadIds, from, to),
-      this.monthKWh(participant.meter, previousMonth(month)),
+      this.monthKWh(participant.meter, shiftMonth(month, -1)),
     ]);
     const key = this.allocationKey();
     const steps: ReportStep[] = [];
@@ -113,8 +102,7 @@ export class ResidentReportService {
   }
 
   private async monthKWh(meter: string, month: string): Promise<number | undefined> {
-    const from = localDayStart(`${month}-01`, this.site.timezone);
-    const to = localDayStart(`${nextMonth(month)}-01`, this.site.timezone);
+    const { from, to } = localMonthRange(month, this.site.timezone);
     const rows = await this.readings.forDevice(this.site.id, meter, from, to, STEP_MINUTES);
     return rows.length ? rows.reduce((sum, r) => sum + Math.max(r.powerW, 0) * STEP_H, 0) / 1000 : undefined;
   }

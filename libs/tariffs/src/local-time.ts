@@ -67,3 +67,15 @@ export function localDayStart(date: string, timeZone: string): Date {
   }
   throw new RangeError(`no local midnight found for ${date} in ${timeZone}`);
 }
+
+/** The local month (YYYY-MM) `delta` months from `month`. */
+export function shiftMonth(month: string, delta: number): string {
+  const [year, m] = month.split('-').map(Number);
+  const index = year * 12 + (m - 1) + delta;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** [from, to) of a local month (YYYY-MM) in a zone: from its first local midnight to the next month's. */
+export function localMonthRange(month: string, timeZone: string): { from: Date; to: Date } {
+  return { from: localDayStart(`${month}-01`, timeZone), to: localDayStart(`${shiftMonth(month, 1)}-01`, timeZone) };
+}

@@ -1,5 +1,5 @@
 import { HphcTariffSpec } from '@ilot/site';
-import { localDateTime, localDayStart, periodAt, priceAt } from './index';
+import { localDateTime, localDayStart, localMonthRange, periodAt, priceAt, shiftMonth } from './index';
 
 const hphc: HphcTariffSpec = { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2068, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 };
 const zone = 'Europe/Paris';
@@ -48,5 +48,22 @@ describe('localDayStart', () => {
     expect(start.toISOString()).toBe(startIso);
     const next = localDayStart(new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10), zone);
     expect((next.getTime() - start.getTime()) / 3_600_000).toBe(hours);
+  });
+});
+
+describe('local months', () => {
+  it.each([
+    ['2026-01', -1, '2025-12'],
+    ['2026-12', 1, '2027-01'],
+    ['2026-10', 0, '2026-10'],
+    ['2026-03', -14, '2025-01'],
+  ])('%s shifted by %d is %s', (month, delta, expected) => {
+    expect(shiftMonth(month, delta)).toBe(expected);
+  });
+
+  it('spans from local midnight of the 1st to the next month’s, 31 days and one hour for October in Paris', () => {
+    const { from, to } = localMonthRange('2026-10', 'Europe/Paris');
+    expect(from.toISOString()).toBe('2026-09-30T22:00:00.000Z');
+    expect(to.toISOString()).toBe('2026-10-31T23:00:00.000Z');
   });
 });
