@@ -5,6 +5,11 @@ import type { Request } from 'express';
 /** Injection token of the configured operator token (ILOT_OPERATOR_TOKEN, possibly undefined). */
 export const OPERATOR_TOKEN = Symbol('OPERATOR_TOKEN');
 
+/** The token of an `Authorization: Bearer <token>` header, if there is one. */
+export function bearerToken(request: Request): string | undefined {
+  return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /**
@@ -17,10 +22,15 @@ export class OperatorGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.token) throw new ForbiddenException('operator calls are disabled: ILOT_OPERATOR_TOKEN is not set');
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const given = /^Bearer (.+)$/.exec(header)?.[1];
+    const given = bearerToken(context.switchToHttp().getRequest<Request>());
     if (!given) throw new UnauthorizedException('operator token required: Authorization: Bearer <token>');
-    if (!timingSafeEqual(sha256(given), sha256(this.token))) throw new UnauthorizedException('operator token not valid');
+    this.check(given);
     return true;
+  }
+
+  /** Refuses a token that is not the operator's (403 when none is configured, 401 otherwise). */
+  check(given: string): void {
+    if (!this.token) throw new ForbiddenException('operator calls are disabled: ILOT_OPERATOR_TOKEN is not set');
+    if (!timingSafeEqual(sha256(given), sha256(this.token))) throw new UnauthorizedException('operator token not valid');
   }
 }
