@@ -106,7 +106,17 @@ describe('an effacement order on the demo îlot, end to end', () => {
     const url = (participant: string, query: string) => `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/participants/${participant}/report?${query}`;
     const get = (participant: string, query: string, token: string | null = OPERATOR_TOKEN) =>
       fetch(url(participant, query), { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    const response = await get('flat-a-101', 'month=2026-01');
+    // The ledger (each participant's allocated steps, written by the operator's side) catches up every 2 s here.
+    const orderEnd = Date.parse(ORDER.end);
+    const response = await waitFor(
+      'the resident ledger past the order',
+      async () => {
+        const r = await get('flat-a-101', 'month=2026-01');
+        const body = (await r.clone().json()) as { dataUntil: string | null };
+        return body.dataUntil && Date.parse(body.dataUntil) >= orderEnd ? r : undefined;
+      },
+      30_000,
+    );
     expect(response.status).toBe(200);
     const report = (await response.json()) as {
       totals: { consumptionKWh: number; localKWh: number; gridKWh: number; localShare: number };
@@ -147,7 +157,10 @@ describe('an effacement order on the demo îlot, end to end', () => {
     // A resident's token opens their own report only; a forged or expired one nothing; a signed operator token every one.
     const exp = Date.now() / 1000 + 3600;
     const own = signAccessToken({ role: 'resident', site: siteId, participant: 'flat-a-101', exp }, TEST_TOKEN_SECRET);
-    expect((await get('flat-a-101', 'month=2026-01', own)).status).toBe(200);
+    const ownReport = await get('flat-a-101', 'month=2026-01', own);
+    expect(ownReport.status).toBe(200);
+    // Read through the API role as this resident (row-level security lets its rows through): the same completed days.
+    expect(((await ownReport.json()) as typeof report).days.slice(0, 14)).toEqual(report.days.slice(0, 14));
     const other = await get('flat-a-102', 'month=2026-01', own);
     expect(other.status).toBe(403);
     expect(((await other.json()) as { message: string }).message).toBe('a resident sees only their own report');
@@ -156,7 +169,9 @@ describe('an effacement order on the demo îlot, end to end', () => {
     const expired = signAccessToken({ role: 'resident', site: siteId, participant: 'flat-a-101', exp: Date.now() / 1000 - 60 }, TEST_TOKEN_SECRET);
     expect((await get('flat-a-101', 'month=2026-01', expired)).status).toBe(401);
     const operator = signAccessToken({ role: 'operator', site: siteId, exp }, TEST_TOKEN_SECRET);
-    expect((await get('flat-a-102', 'month=2026-01', operator)).status).toBe(200);
+    const operatorReport = await get('flat-a-102', 'month=2026-01', operator);
+    expect(operatorReport.status).toBe(200);
+    expect(((await operatorReport.json()) as typeof report).days).toHaveLength(15);
     // `ilot report` on the command line gives the same report.
     const printed: string[] = [];
     const code = await runCli(['report', '--site', siteFile, '--participant', 'flat-a-101', '--month', '2026-01', '--database', database.url], (line) =>

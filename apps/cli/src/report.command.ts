@@ -1,13 +1,16 @@
 import { ResidentReport, residentReportCsv } from '@ilot/reports';
 import { loadSiteFile } from '@ilot/site';
-import { EffacementReferences, openDatabase, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import { EffacementReferences, openDatabase, PlanRepository, ReadingRepository, ResidentLedgerRepository, SignalRepository } from '@ilot/timeseries';
 import { EffacementReportService } from '../../metrics/src/effacement-report.service';
+import { ResidentLedgerService } from '../../metrics/src/resident-ledger.service';
 import { ResidentReportService } from '../../metrics/src/resident-report.service';
 import { required, UsageError } from './args';
 
 /**
  * `ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]`: a resident's month,
- * the same report the API serves, read from the database (--database, else ILOT_DATABASE_URL). The operator's tool.
+ * the same report the API serves, read from the database (--database, else ILOT_DATABASE_URL). The operator's tool:
+ * it brings the resident ledger up to the newest reading first (as the metrics app does every minute), then reads
+ * it as the operator.
  */
 export async function reportCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<ResidentReport> {
   const site = loadSiteFile(required(options, 'site'));
@@ -24,7 +27,9 @@ export async function reportCommand(options: Map<string, string[]>, log: (line: 
     const readings = new ReadingRepository(db);
     const signals = new SignalRepository(db);
     const effacements = new EffacementReportService(site, signals, new EffacementReferences(site, readings, signals), new PlanRepository(db));
-    const report = (await new ResidentReportService(site, readings, signals, effacements).report(participantId, month))!;
+    const ledger = new ResidentLedgerRepository(db);
+    await new ResidentLedgerService(site, readings, signals, ledger, effacements).catchUp(new Date());
+    const report = (await new ResidentReportService(site, ledger).report({ role: 'operator' }, participantId, month))!;
     log(format === 'csv' ? residentReportCsv(report).trimEnd() : JSON.stringify(report, null, 2));
     return report;
   } finally {

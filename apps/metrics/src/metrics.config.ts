@@ -10,6 +10,16 @@ export const metricsEnvSchema = z.object({
     .min(0.25)
     .max(24 * 31)
     .default(24),
+  /**
+   * The connection of the residents' reports: a role that is neither owner nor superuser, so that row-level
+   * security applies (the migrations create `ilot_api`). Default: ILOT_DATABASE_URL as `ilot_api`, no password.
+   */
+  ILOT_API_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  /** How often the resident ledger (each participant's allocated steps, for the reports) catches up, seconds of wall time. */
+  ILOT_LEDGER_INTERVAL_S: z.coerce.number().min(1).max(3600).default(60),
   /** Bearer token of operator calls (POST /signals); without it they are refused. At least 16 characters. */
   ILOT_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Secret that signs the access tokens of residents (and operators) for the reports; without it only ILOT_OPERATOR_TOKEN gets in. */

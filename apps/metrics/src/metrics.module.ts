@@ -1,12 +1,25 @@
-import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { repositoryProvider, effacementReferencesProvider, CLOCK, METRICS_REGISTRY, SITE } from '@ilot/runtime';
+import {
+  repositoryProvider,
+  effacementReferencesProvider,
+  CLOCK,
+  METRICS_REGISTRY,
+  ReadinessRegistry,
+  RUNTIME_CONFIG,
+  SITE,
+  type RuntimeConfig,
+} from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import { PlanRepository, ReadingRepository, ResidentLedgerRepository, SignalRepository } from '@ilot/timeseries';
+import type { DataSource } from 'typeorm';
 import { Gauge, Registry } from 'prom-client';
 import { ApiController } from './api.controller';
 import { EffacementReportService } from './effacement-report.service';
-import { ResidentReportService } from './resident-report.service';
+import { RESIDENT_READER, ResidentReportService } from './resident-report.service';
+import { apiDatabaseUrl, openResidentDatabase } from './resident-database';
+import { LEDGER_INTERVAL_MS, ResidentLedgerJob } from './resident-ledger.job';
+import { ResidentLedgerService } from './resident-ledger.service';
 import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
 import { ReportAccessGuard, TOKEN_SECRET } from './report-access.guard';
 import { sharedWhileInFlight } from './shared-while-in-flight';
@@ -14,10 +27,11 @@ import type { MetricsConfig } from './metrics.config';
 import { registerSiteGauges } from './site-gauges';
 
 const METRICS_CONFIG = Symbol('METRICS_CONFIG');
+const RESIDENT_DATA_SOURCE = Symbol('RESIDENT_DATA_SOURCE');
 
-/** Metrics: the îlot gauges on /metrics and the operator API. */
+/** Metrics: the îlot gauges on /metrics, the operator API and the residents' reports. */
 @Module({})
-export class MetricsModule implements OnModuleInit {
+export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
     @Inject(SITE) private readonly site: Site,
@@ -25,6 +39,7 @@ export class MetricsModule implements OnModuleInit {
     @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
     private readonly readings: ReadingRepository,
     private readonly effacements: EffacementReportService,
+    @Inject(RESIDENT_DATA_SOURCE) private readonly residentDb: DataSource,
   ) {}
 
   static forRoot(config: MetricsConfig): DynamicModule {
@@ -42,7 +57,21 @@ export class MetricsModule implements OnModuleInit {
         repositoryProvider(SignalRepository),
         effacementReferencesProvider,
         EffacementReportService,
+        {
+          provide: RESIDENT_DATA_SOURCE,
+          useFactory: async (runtime: RuntimeConfig, readiness: ReadinessRegistry) => {
+            const db = await openResidentDatabase(apiDatabaseUrl(runtime.ILOT_DATABASE_URL, config.ILOT_API_DATABASE_URL));
+            readiness.register('resident database', async () => (await db.query('SELECT 1 AS ok'))[0].ok === 1);
+            return db;
+          },
+          inject: [RUNTIME_CONFIG, ReadinessRegistry],
+        },
+        { provide: RESIDENT_READER, useFactory: (db: DataSource) => new ResidentLedgerRepository(db), inject: [RESIDENT_DATA_SOURCE] },
         ResidentReportService,
+        repositoryProvider(ResidentLedgerRepository),
+        ResidentLedgerService,
+        { provide: LEDGER_INTERVAL_MS, useValue: config.ILOT_LEDGER_INTERVAL_S * 1000 },
+        ResidentLedgerJob,
       ],
     };
   }
@@ -74,5 +103,9 @@ export class MetricsModule implements OnModuleInit {
         for (const [event, { askedW }] of await orders()) this.set({ site: site.id, event }, askedW);
       },
     });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.residentDb.isInitialized) await this.residentDb.destroy();
   }
 }

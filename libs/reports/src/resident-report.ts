@@ -19,6 +19,8 @@ export interface ResidentReportInput {
   /** Price of a kWh from the collective (what the PMO charges), EUR. */
   localEurPerKWh: number;
   steps: readonly ReportStep[];
+  /** The end of the newest step recorded (undefined: none): the report is complete up to there. */
+  dataUntil?: Date;
   /** The participant's consumption the month before, kWh (undefined: no data). */
   previousMonthKWh?: number;
   /** Monthly consumption of the other participants of the same kind, kWh, anonymous. */
@@ -30,6 +32,8 @@ export interface ResidentReportInput {
 export interface ResidentReport {
   participantId: string;
   month: string;
+  /** The end of the newest step recorded (ISO 8601), null when none: a month in progress ends there. */
+  dataUntil: string | null;
   totals: { consumptionKWh: number; localKWh: number; gridKWh: number; localShare: number };
   days: Array<{ date: string; consumptionKWh: number; localKWh: number; gridKWh: number }>;
   byPeriod: Array<{ period: string; consumptionKWh: number; localKWh: number }>;
@@ -95,6 +99,7 @@ export function residentReport(input: ResidentReportInput): ResidentReport {
   return {
     participantId: input.participantId,
     month: input.month,
+    dataUntil: input.dataUntil?.toISOString() ?? null,
     totals: {
       consumptionKWh: totalKWh,
       localKWh: kWh(localWh),

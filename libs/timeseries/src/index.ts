@@ -10,3 +10,5 @@ export * from './command.repository';
 export * from './storage-policy';
 export * from './signal.repository';
 export * from './effacement-references';
+export * from './resident-access';
+export * from './resident-ledger.repository';

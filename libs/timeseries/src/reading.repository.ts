@@ -80,6 +80,31 @@ export class ReadingRepository {
     return rows.map((r) => ({ bucket: r.bucket, powerW: Number(r.power_w), devices: Number(r.devices) }));
   }
 
+  /** Per device and bucket, the device's mean power (as `bucketedSum`, without the sum). */
+  async bucketedByDevice(
+    siteId: string,
+    deviceIds: readonly string[],
+    from: Date,
+    to: Date,
+    bucketMinutes: number,
+  ): Promise<Array<BucketPower & { deviceId: string }>> {
+    const rows: Array<{ device_id: string; bucket: Date; mean_w: number }> = await this.db.query(
+      `SELECT device_id, bucket, mean_w FROM (${perDeviceMeans(bucketMinutes)}) per_device ORDER BY bucket, device_id`,
+      [siteId, deviceIds, from.toISOString(), to.toISOString(), bucketMinutes],
+    );
+    return rows.map((r) => ({ deviceId: r.device_id, bucket: r.bucket, powerW: Number(r.mean_w), devices: 1 }));
+  }
+
+  /** The first and the last reading's timestamps of a site, if it has any. */
+  async span(siteId: string): Promise<{ first: Date; last: Date } | undefined> {
+    const rows: Array<{ first: Date | null; last: Date | null }> = await this.db.query(
+      'SELECT min(ts) AS first, max(ts) AS last FROM readings WHERE site_id = $1',
+      [siteId],
+    );
+    const { first, last } = rows[0];
+    return first && last ? { first, last } : undefined;
+  }
+
   /** Stored readings of one device, raw or as bucket means (from the aggregates where the width allows, as `bucketedSum`). */
   async forDevice(
     siteId: string,

@@ -2,6 +2,13 @@ import { InitialSchema1700000000001 } from './1700000000001-initial-schema';
 import { ReadingsAggregates1700000000002 } from './1700000000002-readings-aggregates';
 import { Signals1700000000003 } from './1700000000003-signals';
 import { CommandAudit1700000000004 } from './1700000000004-command-audit';
+import { ResidentLedger1700000000005 } from './1700000000005-resident-ledger';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
-export const MIGRATIONS = [InitialSchema1700000000001, ReadingsAggregates1700000000002, Signals1700000000003, CommandAudit1700000000004];
+export const MIGRATIONS = [
+  InitialSchema1700000000001,
+  ReadingsAggregates1700000000002,
+  Signals1700000000003,
+  CommandAudit1700000000004,
+  ResidentLedger1700000000005,
+];

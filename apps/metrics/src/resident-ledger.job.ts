@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import type { Clock } from '@ilot/domain';
+import { CLOCK } from '@ilot/runtime';
+import { ResidentLedgerService } from './resident-ledger.service';
+
+/** Injection token of the ledger's period, ms of wall time. */
+export const LEDGER_INTERVAL_MS = Symbol('LEDGER_INTERVAL_MS');
+
+/** Brings the resident ledger up to the îlot's clock at start, then every period; one run at a time. */
+@Injectable()
+export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('ResidentLedger');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    private readonly ledger: ResidentLedgerService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LEDGER_INTERVAL_MS) private readonly intervalMs: number,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.run().finally(() => this.schedule(this.intervalMs));
+    }, delayMs);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      const written = await this.ledger.catchUp(this.clock.now());
+      if (written)
+        this.logger.debug(`steps ${written.from.toISOString()} to ${written.to.toISOString()}: ${written.steps} rows, months ${written.months.join(', ')}`);
+    } catch (error) {
+      this.logger.error(`catching up failed (next try in ${this.intervalMs / 1000} s): ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { allocateStep, AllocationKey } from '@ilot/allocation';
+import { addMs, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
+import { SITE } from '@ilot/runtime';
+import { devicesOfKind, type Site } from '@ilot/site';
+import { localDateTime, localMonthRange, shiftMonth } from '@ilot/tariffs';
+import { LedgerEffacement, LedgerMonth, LedgerStep, ReadingRepository, ResidentLedgerRepository, SignalRepository } from '@ilot/timeseries';
+import { EffacementReportService } from './effacement-report.service';
+
+const STEP_MINUTES = 15;
+const STEP_MS = STEP_MINUTES * MINUTE_MS;
+const STEP_H = STEP_MINUTES / 60;
+/** Steps written less than this long ago are computed again: readings come late (a controller back online sends its backlog). */
+export const LEDGER_RECOMPUTE_MS = 24 * HOUR_MS;
+/** Steps are computed a day at a time, so that a first run over months of history holds one day of readings at once. */
+const CHUNK_MS = 24 * HOUR_MS;
+
+export interface LedgerRun {
+  from: Date;
+  to: Date;
+  steps: number;
+  months: string[];
+  effacements: number;
+}
+
+/**
+ * The operator's side of the residents' reports: the allocation needs every participant's consumption, so it
+ * runs here, on the owner's connection, and writes each participant's rows of the resident ledger, which
+ * row-level security then filters for the report API (ADR 0007).
+ *
+ * The îlot's production for sharing is its PV and batteries less the buildings' own loads (heat pumps,
+ * chargers, water heaters: served first); every participant's meter is a consumer.
+ */
+@Injectable()
+export class ResidentLedgerService {
+  private readonly productionIds: string[];
+  private readonly sharedLoadIds: string[];
+
+  constructor(
+    @Inject(SITE) private readonly site: Site,
+    private readonly readings: ReadingRepository,
+    private readonly signals: SignalRepository,
+    private readonly ledger: ResidentLedgerRepository,
+    private readonly effacements: EffacementReportService,
+  ) {
+    this.productionIds = [...devicesOfKind(site, 'pv'), ...devicesOfKind(site, 'battery')].map((d) => d.id);
+    const meters = new Set(site.participants.map((p) => p.meter));
+    this.sharedLoadIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind) && !meters.has(d.id)).map((d) => d.id);
+  }
+
+  /**
+   * Writes the steps complete at `now` not written yet, and the last day's again; then the totals of the local
+   * months they touch and the participants' part in the effacement orders overlapping them. Undefined when
+   * there is nothing to write.
+   */
+  async catchUp(now: Date): Promise<LedgerRun | undefined> {
+    const span = await this.readings.span(this.site.id);
+    if (!span) return undefined;
+    const to = new Date(Math.min(slotStart(now, STEP_MS).getTime(), slotStart(span.last, STEP_MS).getTime() + STEP_MS));
+    const newest = await this.ledger.newestStep(this.site.id);
+    const first = slotStart(span.first, STEP_MS);
+    const from = newest ? new Date(Math.max(first.getTime(), newest.getTime() + STEP_MS - LEDGER_RECOMPUTE_MS)) : first;
+    if (from >= to) return undefined;
+    let steps = 0;
+    for (let chunk = from; chunk < to; chunk = addMs(chunk, CHUNK_MS)) {
+      const rows = await this.stepsOf(chunk, new Date(Math.min(chunk.getTime() + CHUNK_MS, to.getTime())));
+      await this.ledger.writeSteps(this.site.id, rows);
+      steps += rows.length;
+    }
+    const months = this.localMonths(from, to);
+    for (const month of months) await this.ledger.writeMonths(this.site.id, await this.monthsOf(month));
+    const effacements = await this.effacementsOf(from, to);
+    await this.ledger.writeEffacements(this.site.id, effacements);
+    return { from, to, steps, months, effacements: effacements.length };
+  }
+
+  private async stepsOf(from: Date, to: Date): Promise<LedgerStep[]> {
+    const meterOf = new Map(this.site.participants.map((p) => [p.meter, p.id]));
+    const [meters, production, shared] = await Promise.all([
+      this.readings.bucketedByDevice(this.site.id, [...meterOf.keys()], from, to, STEP_MINUTES),
+      this.sumByStep(this.productionIds, from, to),
+      this.sumByStep(this.sharedLoadIds, from, to),
+    ]);
+    const consumptionByStep = new Map<number, Map<string, number>>();
+    for (const { deviceId, bucket, powerW } of meters) {
+      const step = consumptionByStep.get(bucket.getTime()) ?? new Map<string, number>();
+      step.set(meterOf.get(deviceId)!, Math.max(powerW, 0) * STEP_H);
+      consumptionByStep.set(bucket.getTime(), step);
+    }
+    const key = this.allocationKey();
+    const rows: LedgerStep[] = [];
+    for (const [startMs, consumptionWh] of consumptionByStep) {
+      const start = new Date(startMs);
+      const productionWh = Math.max((production.get(startMs) ?? 0) - (shared.get(startMs) ?? 0), 0) * STEP_H;
+      const allocation = allocateStep({ start, productionWh, consumptionWh }, key);
+      for (const [participantId, wh] of consumptionWh)
+        rows.push({ participantId, ts: start, consumptionWh: wh, allocatedWh: allocation.ok ? (allocation.value.allocatedWh.get(participantId) ?? 0) : 0 });
+    }
+    return rows;
+  }
+
+  /** The site's key; a custom key has no per-step shares stored yet, so it falls back on the default, as Enedis does. */
+  private allocationKey(): AllocationKey {
+    if (this.site.allocation.key === 'static') return { kind: 'static', shares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) };
+    if (this.site.allocation.key === 'dynamic-custom') return { kind: 'dynamic-custom', sharesAt: () => undefined };
+    return { kind: 'dynamic-default' };
+  }
+
+  private async sumByStep(deviceIds: string[], from: Date, to: Date): Promise<Map<number, number>> {
+    if (deviceIds.length === 0) return new Map();
+    const rows = await this.readings.bucketedSum(this.site.id, deviceIds, from, to, STEP_MINUTES);
+    return new Map(rows.map((r) => [r.bucket.getTime(), r.powerW]));
+  }
+
+  /** The local months (YYYY-MM) that [from, to) touches. */
+  private localMonths(from: Date, to: Date): string[] {
+    const last = localDateTime(new Date(to.getTime() - 1), this.site.timezone).date.slice(0, 7);
+    const months = [localDateTime(from, this.site.timezone).date.slice(0, 7)];
+    while (months[months.length - 1] < last) months.push(shiftMonth(months[months.length - 1], 1));
+    return months;
+  }
+
+  /** Each participant's month total, and the totals of the others of its kind (flats with flats, offices with offices). */
+  private async monthsOf(month: string): Promise<LedgerMonth[]> {
+    const { from, to } = localMonthRange(month, this.site.timezone);
+    const totals = await this.ledger.totalsKWh(this.site.id, from, to);
+    return this.site.participants
+      .filter((p) => totals.has(p.id))
+      .map((p) => ({
+        participantId: p.id,
+        month,
+        consumptionKWh: totals.get(p.id)!,
+        peersKWh: this.site.participants
+          .filter((peer) => peer.kind === p.kind && peer.id !== p.id && totals.has(peer.id))
+          .map((peer) => totals.get(peer.id)!)
+          .sort((a, b) => a - b),
+      }));
+  }
+
+  private async effacementsOf(from: Date, to: Date): Promise<LedgerEffacement[]> {
+    const orders = (await this.signals.overlapping(this.site.id, from, to)).filter((s) => s.type === 'effacement');
+    const rows: LedgerEffacement[] = [];
+    for (const order of orders) {
+      const report = await this.effacements.report(order.key);
+      for (const p of report?.participants ?? [])
+        rows.push({ participantId: p.participantId, signalKey: order.key, startsAt: order.startsAt, endsAt: order.endsAt, deliveredWh: p.deliveredWh });
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,49 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** The role the report API connects as: neither owner nor superuser, SELECT on the resident ledger only. */
+export const API_ROLE = 'ilot_api';
+/** The role Grafana's database source connects as: SELECT on the measurements, not on the resident ledger. */
+export const GRAFANA_ROLE = 'grafana_reader';
+/** The tables under row-level security (migration 5). */
+export const RESIDENT_TABLES = ['participant_steps', 'participant_months', 'participant_effacements'] as const;
+/** The settings the policies read; set per transaction (SET LOCAL), so nothing outlives it on a pooled connection. */
+export const VIEWER_SETTINGS = { site: 'ilot.site', role: 'ilot.role', participant: 'ilot.participant' } as const;
+
+/** Who reads (or writes) the resident ledger, as the API established it from a token. */
+export type Viewer = { role: 'operator' } | { role: 'resident'; participantId: string };
+
+/**
+ * Runs `work` in a transaction whose row-level-security settings say who is asking, for one site. The settings
+ * are transaction-local: a pooled connection goes back to the pool with nothing set, and sees nothing.
+ */
+export async function asViewer<T>(db: DataSource, siteId: string, viewer: Viewer, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  return db.transaction(async (manager) => {
+    await manager.query(`SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true)`, [
+      VIEWER_SETTINGS.site,
+      siteId,
+      VIEWER_SETTINGS.role,
+      viewer.role,
+      VIEWER_SETTINGS.participant,
+      viewer.role === 'resident' ? viewer.participantId : '',
+    ]);
+    return work(manager);
+  });
+}
+
+/**
+ * Why this connection must not serve residents' reads, or undefined when it may: row-level security does not
+ * bind a superuser or a BYPASSRLS role, and the API must not own the tables (an owner can drop the policies).
+ */
+export async function apiRoleProblem(db: DataSource): Promise<string | undefined> {
+  const rows: Array<{ name: string; superuser: boolean; bypass: boolean; owns: boolean }> = await db.query(
+    `SELECT r.rolname AS name, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
+            EXISTS (SELECT FROM pg_tables t WHERE t.schemaname = 'public' AND pg_has_role(current_user, t.tableowner, 'USAGE')) AS owns
+       FROM pg_roles r WHERE r.rolname = current_user`,
+  );
+  const role = rows[0];
+  if (!role) return 'the connection has no role';
+  if (role.superuser) return `it connects as "${role.name}", a superuser, whom row-level security does not bind`;
+  if (role.bypass) return `it connects as "${role.name}", which has BYPASSRLS`;
+  if (role.owns) return `it connects as "${role.name}", which owns (or is a member of the owner of) the îlot's tables`;
+  return undefined;
+}

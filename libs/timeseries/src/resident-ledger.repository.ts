@@ -1,0 +1,157 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { numberArrayLiteral, textArrayLiteral } from './pg-array';
+import { asViewer, Viewer } from './resident-access';
+
+/** One participant's 15-min step: what it consumed and the part of the îlot's production allocated to it. */
+export interface LedgerStep {
+  participantId: string;
+  ts: Date;
+  consumptionWh: number;
+  allocatedWh: number;
+}
+
+/** One participant's local month: its total and the totals of similar homes (no ids: anonymous). */
+export interface LedgerMonth {
+  participantId: string;
+  month: string;
+  consumptionKWh: number;
+  peersKWh: number[];
+}
+
+/** One participant's part in an effacement order. */
+export interface LedgerEffacement {
+  participantId: string;
+  signalKey: string;
+  startsAt: Date;
+  endsAt: Date;
+  deliveredWh: number;
+}
+
+/** What a report reads of one participant's month, as the viewer may see it. */
+export interface ParticipantMonth {
+  steps: Array<{ ts: Date; consumptionWh: number; allocatedWh: number }>;
+  peersKWh: number[];
+  previousMonthKWh?: number;
+  effacements: LedgerEffacement[];
+}
+
+const OPERATOR: Viewer = { role: 'operator' };
+
+/**
+ * All the SQL on the resident ledger (migration 5). The operator's side writes it (`write*`, on the owner's
+ * connection); reports read it (`participantMonth`, on the API role's connection). Every statement runs in a
+ * transaction that says who asks, so row-level security filters it.
+ */
+export class ResidentLedgerRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** The start of the newest step written for the site, if any. */
+  async newestStep(siteId: string): Promise<Date | undefined> {
+    const rows: Array<{ ts: Date | null }> = await asViewer(this.db, siteId, OPERATOR, (m) =>
+      m.query('SELECT max(ts) AS ts FROM participant_steps WHERE site_id = $1', [siteId]),
+    );
+    return rows[0].ts ?? undefined;
+  }
+
+  /** Writes the steps, or rewrites them (readings may arrive late). */
+  async writeSteps(siteId: string, steps: readonly LedgerStep[]): Promise<void> {
+    if (steps.length === 0) return;
+    await asViewer(this.db, siteId, OPERATOR, (m) =>
+      m.query(
+        `INSERT INTO participant_steps (site_id, participant_id, ts, consumption_wh, allocated_wh)
+         SELECT $1, * FROM unnest($2::text[], $3::timestamptz[], $4::float8[], $5::float8[])
+         ON CONFLICT (site_id, participant_id, ts) DO UPDATE SET consumption_wh = EXCLUDED.consumption_wh, allocated_wh = EXCLUDED.allocated_wh`,
+        [
+          siteId,
+          textArrayLiteral(steps.map((s) => s.participantId)),
+          textArrayLiteral(steps.map((s) => s.ts.toISOString())),
+          numberArrayLiteral(steps.map((s) => s.consumptionWh)),
+          numberArrayLiteral(steps.map((s) => s.allocatedWh)),
+        ],
+      ),
+    );
+  }
+
+  /** Each participant's consumption in [from, to), kWh, from the steps written. */
+  async totalsKWh(siteId: string, from: Date, to: Date): Promise<Map<string, number>> {
+    const rows: Array<{ participant_id: string; kwh: number }> = await asViewer(this.db, siteId, OPERATOR, (m) =>
+      m.query(
+        `SELECT participant_id, sum(consumption_wh) / 1000 AS kwh FROM participant_steps
+          WHERE site_id = $1 AND ts >= $2 AND ts < $3 GROUP BY participant_id`,
+        [siteId, from.toISOString(), to.toISOString()],
+      ),
+    );
+    return new Map(rows.map((r) => [r.participant_id, Number(r.kwh)]));
+  }
+
+  async writeMonths(siteId: string, months: readonly LedgerMonth[]): Promise<void> {
+    if (months.length === 0) return;
+    await asViewer(this.db, siteId, OPERATOR, async (m) => {
+      for (const month of months)
+        await m.query(
+          `INSERT INTO participant_months (site_id, participant_id, month, consumption_kwh, peers_kwh) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (site_id, participant_id, month) DO UPDATE SET consumption_kwh = EXCLUDED.consumption_kwh, peers_kwh = EXCLUDED.peers_kwh`,
+          [siteId, month.participantId, month.month, month.consumptionKWh, numberArrayLiteral(month.peersKWh)],
+        );
+    });
+  }
+
+  async writeEffacements(siteId: string, effacements: readonly LedgerEffacement[]): Promise<void> {
+    if (effacements.length === 0) return;
+    await asViewer(this.db, siteId, OPERATOR, async (m) => {
+      for (const e of effacements)
+        await m.query(
+          `INSERT INTO participant_effacements (site_id, participant_id, signal_key, starts_at, ends_at, delivered_wh) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (site_id, participant_id, signal_key) DO UPDATE
+             SET starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, delivered_wh = EXCLUDED.delivered_wh`,
+          [siteId, e.participantId, e.signalKey, e.startsAt.toISOString(), e.endsAt.toISOString(), e.deliveredWh],
+        );
+    });
+  }
+
+  /**
+   * One participant's month [from, to) as `viewer` may see it, in one transaction: the steps, the month's peers,
+   * the previous month's total and the effacement orders overlapping the month. A viewer who may not see this
+   * participant gets an empty month: the database filters it, whatever the query asks.
+   */
+  async participantMonth(
+    siteId: string,
+    viewer: Viewer,
+    participantId: string,
+    month: { key: string; from: Date; to: Date; previousKey: string },
+  ): Promise<ParticipantMonth> {
+    return asViewer(this.db, siteId, viewer, async (m) => {
+      const steps: Array<{ ts: Date; consumption_wh: number; allocated_wh: number }> = await m.query(
+        `SELECT ts, consumption_wh, allocated_wh FROM participant_steps
+          WHERE site_id = $1 AND participant_id = $2 AND ts >= $3 AND ts < $4 ORDER BY ts`,
+        [siteId, participantId, month.from.toISOString(), month.to.toISOString()],
+      );
+      const months = await monthRows(m, siteId, participantId, [month.key, month.previousKey]);
+      const effacements: Array<{ signal_key: string; starts_at: Date; ends_at: Date; delivered_wh: number }> = await m.query(
+        `SELECT signal_key, starts_at, ends_at, delivered_wh FROM participant_effacements
+          WHERE site_id = $1 AND participant_id = $2 AND ends_at > $3 AND starts_at < $4 ORDER BY starts_at, signal_key`,
+        [siteId, participantId, month.from.toISOString(), month.to.toISOString()],
+      );
+      return {
+        steps: steps.map((s) => ({ ts: s.ts, consumptionWh: s.consumption_wh, allocatedWh: s.allocated_wh })),
+        peersKWh: months.get(month.key)?.peers_kwh ?? [],
+        previousMonthKWh: months.get(month.previousKey)?.consumption_kwh,
+        effacements: effacements.map((e) => ({
+          participantId,
+          signalKey: e.signal_key,
+          startsAt: e.starts_at,
+          endsAt: e.ends_at,
+          deliveredWh: e.delivered_wh,
+        })),
+      };
+    });
+  }
+}
+
+async function monthRows(m: EntityManager, siteId: string, participantId: string, keys: string[]) {
+  const rows: Array<{ month: string; consumption_kwh: number; peers_kwh: number[] }> = await m.query(
+    `SELECT month, consumption_kwh, peers_kwh FROM participant_months WHERE site_id = $1 AND participant_id = $2 AND month = ANY($3)`,
+    [siteId, participantId, keys],
+  );
+  return new Map(rows.map((r) => [r.month, r]));
+}
