@@ -90,6 +90,14 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
       30_000,
     );
     expect(metrics).toMatch(/^ilot_commands_total\{site="demo",type="battery.setpoint",status="applied"\} [1-9]/m);
+
+    // A resident's report, read through the API role (its password made up for this run on the embedded server).
+    const token = /Authorization: Bearer (\S+)/.exec(output)![1];
+    const reportUrl = /reports +(\S+)/.exec(output)![1];
+    const report = await fetch(reportUrl.replace('format=html', 'format=json'), { headers: { authorization: `Bearer ${token}` } });
+    expect(report.status).toBe(200);
+    expect(((await report.json()) as { participantId: string }).participantId).toBe('flat-a-101');
+    expect((await fetch(reportUrl)).status).toBe(401);
   }, 180_000);
 
   it('stops cleanly on Ctrl-C: exit code 0, broker and database ports closed', async () => {
