@@ -1,8 +1,7 @@
 import { ResidentReport, residentReportCsv } from '@ilot/reports';
 import { loadSiteFile } from '@ilot/site';
-import { EffacementReferences, openDatabase, PlanRepository, ReadingRepository, ResidentLedgerRepository, SignalRepository } from '@ilot/timeseries';
-import { EffacementReportService } from '../../metrics/src/effacement-report.service';
-import { ResidentLedgerService } from '../../metrics/src/resident-ledger.service';
+import { openDatabase, ResidentLedgerRepository } from '@ilot/timeseries';
+import { residentLedgerOn } from '../../metrics/src/resident-ledger.service';
 import { ResidentReportService } from '../../metrics/src/resident-report.service';
 import { required, UsageError } from './args';
 
@@ -24,12 +23,8 @@ export async function reportCommand(options: Map<string, string[]>, log: (line: 
   if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
   const db = await openDatabase(url);
   try {
-    const readings = new ReadingRepository(db);
-    const signals = new SignalRepository(db);
-    const effacements = new EffacementReportService(site, signals, new EffacementReferences(site, readings, signals), new PlanRepository(db));
-    const ledger = new ResidentLedgerRepository(db);
-    await new ResidentLedgerService(site, readings, signals, ledger, effacements).catchUp(new Date());
-    const report = (await new ResidentReportService(site, ledger).report({ role: 'operator' }, participantId, month))!;
+    await residentLedgerOn(site, db).catchUp(new Date());
+    const report = (await new ResidentReportService(site, new ResidentLedgerRepository(db)).report({ role: 'operator' }, participantId, month))!;
     log(format === 'csv' ? residentReportCsv(report).trimEnd() : JSON.stringify(report, null, 2));
     return report;
   } finally {

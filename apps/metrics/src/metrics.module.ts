@@ -11,9 +11,10 @@ import {
   type RuntimeConfig,
 } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { PlanRepository, ReadingRepository, ResidentLedgerRepository, SignalRepository } from '@ilot/timeseries';
+import { AllocationShareRepository, PlanRepository, ReadingRepository, ResidentLedgerRepository, SignalRepository } from '@ilot/timeseries';
 import type { DataSource } from 'typeorm';
 import { Gauge, Registry } from 'prom-client';
+import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
 import { EffacementReportService } from './effacement-report.service';
 import { RESIDENT_READER, ResidentReportService } from './resident-report.service';
@@ -45,7 +46,7 @@ export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
   static forRoot(config: MetricsConfig): DynamicModule {
     return {
       module: MetricsModule,
-      controllers: [ApiController],
+      controllers: [ApiController, AllocationController],
       providers: [
         { provide: METRICS_CONFIG, useValue: config },
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
@@ -69,6 +70,7 @@ export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
         { provide: RESIDENT_READER, useFactory: (db: DataSource) => new ResidentLedgerRepository(db), inject: [RESIDENT_DATA_SOURCE] },
         ResidentReportService,
         repositoryProvider(ResidentLedgerRepository),
+        repositoryProvider(AllocationShareRepository),
         ResidentLedgerService,
         { provide: LEDGER_INTERVAL_MS, useValue: config.ILOT_LEDGER_INTERVAL_S * 1000 },
         ResidentLedgerJob,

@@ -1,57 +1,12 @@
-import type { Reading } from '@ilot/domain';
-import { validateSite, type Site } from '@ilot/site';
-import {
-  API_ROLE,
-  createDataSource,
-  EffacementReferences,
-  openDatabase,
-  PlanRepository,
-  ReadingRepository,
-  ResidentLedgerRepository,
-  SignalRepository,
-} from '@ilot/timeseries';
+import { API_ROLE, createDataSource, openDatabase, ReadingRepository, ResidentLedgerRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { DataSource } from 'typeorm';
-import { EffacementReportService } from './effacement-report.service';
 import { apiDatabaseUrl, openResidentDatabase } from './resident-database';
-import { ResidentLedgerService } from './resident-ledger.service';
+import { residentLedgerOn, ResidentLedgerService } from './resident-ledger.service';
 import { ResidentReportService } from './resident-report.service';
+import { ledgerReadings, ledgerSite, quarter, T0 } from './testing/ledger-site';
 
-/** Two flats and a shop behind one grid meter; 10 kW of PV; a heat pump of the building, served first. */
-const SITE: Site = validateSite({
-  id: 'ledger',
-  name: 'ledger test',
-  timezone: 'Europe/Paris',
-  location: { latitudeDeg: 45.7, longitudeDeg: 4.8 },
-  connection: { importLimitW: 60_000, exportLimitW: 30_000 },
-  tariff: { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 },
-  allocation: { key: 'dynamic-default' },
-  participants: [
-    { id: 'flat-1', kind: 'resident', meter: 'm-1' },
-    { id: 'flat-2', kind: 'resident', meter: 'm-2' },
-    { id: 'shop-1', kind: 'business', meter: 'm-3' },
-  ],
-  buildings: [
-    {
-      id: 'b',
-      name: 'B',
-      devices: [
-        { id: 'grid', kind: 'grid' },
-        { id: 'm-1', kind: 'meter', annualKWh: 2000, profile: 'flat' },
-        { id: 'm-2', kind: 'meter', annualKWh: 2000, profile: 'flat' },
-        { id: 'm-3', kind: 'meter', annualKWh: 2000, profile: 'flat' },
-        { id: 'pv-1', kind: 'pv', peakW: 10_000 },
-        { id: 'hp-1', kind: 'heat_pump', ratedW: 3000 },
-      ],
-    },
-  ],
-});
-
-const T0 = Date.parse('2026-01-10T12:00:00Z');
-/** Readings every 5 min over [fromMs, fromMs + 15 min) at a constant power. */
-function quarter(deviceId: string, fromMs: number, powerW: number): Reading[] {
-  return [0, 1, 2].map((k) => ({ siteId: SITE.id, deviceId, ts: new Date(fromMs + k * 300_000), seq: fromMs / 1000 + k, powerW }));
-}
+const SITE = ledgerSite();
 
 /**
  * The operator's side of the reports on real PostgreSQL: the ledger computed from the readings (allocation by
@@ -63,31 +18,14 @@ describe('the resident ledger (real PostgreSQL)', () => {
   let api: DataSource;
   let readings: ReadingRepository;
   let ledger: ResidentLedgerService;
-  let stored: ResidentLedgerRepository;
 
   beforeAll(async () => {
     database = await createTestDatabase('ilot_ledger');
     owner = await openDatabase(database.url);
     readings = new ReadingRepository(owner);
-    const signals = new SignalRepository(owner);
-    const effacements = new EffacementReportService(SITE, signals, new EffacementReferences(SITE, readings, signals), new PlanRepository(owner));
-    stored = new ResidentLedgerRepository(owner);
-    ledger = new ResidentLedgerService(SITE, readings, signals, stored, effacements);
+    ledger = residentLedgerOn(SITE, owner);
     api = await openResidentDatabase(apiDatabaseUrl(database.url));
-    // 12:00 step: flats 1 and 3 kW, shop 2 kW, PV 5 kW of which the heat pump takes 1 kW. 12:15 step: no sun; the shop's meter silent.
-    await readings.insertBatch(
-      [
-        ...quarter('m-1', T0, 1000),
-        ...quarter('m-2', T0, 3000),
-        ...quarter('m-3', T0, 2000),
-        ...quarter('pv-1', T0, 5000),
-        ...quarter('hp-1', T0, 1000),
-        ...quarter('m-1', T0 + 900_000, 2000),
-        ...quarter('m-2', T0 + 900_000, 2000),
-        ...quarter('pv-1', T0 + 900_000, 2400),
-      ],
-      new Date(T0 + 1_800_000),
-    );
+    await readings.insertBatch(ledgerReadings(SITE.id), new Date(T0 + 1_800_000));
   });
 
   afterAll(async () => {
@@ -120,13 +58,13 @@ describe('the resident ledger (real PostgreSQL)', () => {
     await ledger.catchUp(new Date(T0 + 40 * 60_000));
     expect(await allocated()).toHaveLength(5);
     // The 12:30 step has begun but is not complete: not written.
-    await readings.insertBatch(quarter('m-1', T0 + 1_800_000, 1000).slice(0, 1), new Date(T0 + 1_801_000));
+    await readings.insertBatch(quarter(SITE.id, 'm-1', T0 + 1_800_000, 1000).slice(0, 1), new Date(T0 + 1_801_000));
     await ledger.catchUp(new Date(T0 + 40 * 60_000));
     expect((await allocated()).map(([ts]) => ts)).not.toContain('12:30');
   });
 
   it('computes a step again when readings arrive late: the shop’s 12:15 quarter takes its share', async () => {
-    await readings.insertBatch(quarter('m-3', T0 + 900_000, 1000), new Date(T0 + 50 * 60_000));
+    await readings.insertBatch(quarter(SITE.id, 'm-3', T0 + 900_000, 1000), new Date(T0 + 50 * 60_000));
     await ledger.catchUp(new Date(T0 + 40 * 60_000));
     // 600 Wh among 500, 500 and 250 Wh.
     expect((await allocated()).filter(([ts]) => ts === '12:15')).toEqual([

@@ -1,10 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { allocateStep, AllocationKey } from '@ilot/allocation';
 import { addMs, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { SITE } from '@ilot/runtime';
 import { devicesOfKind, type Site } from '@ilot/site';
 import { localDateTime, localMonthRange, shiftMonth } from '@ilot/tariffs';
-import { LedgerEffacement, LedgerMonth, LedgerStep, ReadingRepository, ResidentLedgerRepository, SignalRepository } from '@ilot/timeseries';
+import {
+  AllocationShareRepository,
+  EffacementReferences,
+  LedgerEffacement,
+  LedgerMonth,
+  LedgerStep,
+  ReadingRepository,
+  PlanRepository,
+  ResidentLedgerRepository,
+  SignalRepository,
+} from '@ilot/timeseries';
+import type { DataSource } from 'typeorm';
 import { EffacementReportService } from './effacement-report.service';
 
 const STEP_MINUTES = 15;
@@ -33,6 +44,9 @@ export interface LedgerRun {
  */
 @Injectable()
 export class ResidentLedgerService {
+  private readonly logger = new Logger('ResidentLedger');
+  /** Runs one at a time: the job's catch-up and a recompute for new shares would write the same steps. */
+  private last: Promise<unknown> = Promise.resolve();
   private readonly productionIds: string[];
   private readonly sharedLoadIds: string[];
 
@@ -42,6 +56,7 @@ export class ResidentLedgerService {
     private readonly signals: SignalRepository,
     private readonly ledger: ResidentLedgerRepository,
     private readonly effacements: EffacementReportService,
+    private readonly customShares: AllocationShareRepository,
   ) {
     this.productionIds = [...devicesOfKind(site, 'pv'), ...devicesOfKind(site, 'battery')].map((d) => d.id);
     const meters = new Set(site.participants.map((p) => p.meter));
@@ -53,13 +68,35 @@ export class ResidentLedgerService {
    * months they touch and the participants' part in the effacement orders overlapping them. Undefined when
    * there is nothing to write.
    */
-  async catchUp(now: Date): Promise<LedgerRun | undefined> {
+  catchUp(now: Date): Promise<LedgerRun | undefined> {
+    return this.serially(() => this.catchUpNow(now));
+  }
+
+  /**
+   * Computes the steps of [from, to) again (new custom shares, readings come late), then the totals of the
+   * local months they touch and the participants' part in the effacement orders overlapping them.
+   */
+  recompute(from: Date, to: Date): Promise<LedgerRun | undefined> {
+    return this.serially(() => this.write(from, to));
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.last.then(work, work);
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  private async catchUpNow(now: Date): Promise<LedgerRun | undefined> {
     const span = await this.readings.span(this.site.id);
     if (!span) return undefined;
     const to = new Date(Math.min(slotStart(now, STEP_MS).getTime(), slotStart(span.last, STEP_MS).getTime() + STEP_MS));
     const newest = await this.ledger.newestStep(this.site.id);
     const first = slotStart(span.first, STEP_MS);
     const from = newest ? new Date(Math.max(first.getTime(), newest.getTime() + STEP_MS - LEDGER_RECOMPUTE_MS)) : first;
+    return this.write(from, to);
+  }
+
+  private async write(from: Date, to: Date): Promise<LedgerRun | undefined> {
     if (from >= to) return undefined;
     let steps = 0;
     for (let chunk = from; chunk < to; chunk = addMs(chunk, CHUNK_MS)) {
@@ -87,22 +124,27 @@ export class ResidentLedgerService {
       step.set(meterOf.get(deviceId)!, Math.max(powerW, 0) * STEP_H);
       consumptionByStep.set(bucket.getTime(), step);
     }
-    const key = this.allocationKey();
+    const key = await this.allocationKey(from, to);
     const rows: LedgerStep[] = [];
     for (const [startMs, consumptionWh] of consumptionByStep) {
       const start = new Date(startMs);
       const productionWh = Math.max((production.get(startMs) ?? 0) - (shared.get(startMs) ?? 0), 0) * STEP_H;
       const allocation = allocateStep({ start, productionWh, consumptionWh }, key);
+      // Stored shares were checked on their way in, energies are >= 0: a refusal here is a bug, said loudly.
+      if (!allocation.ok) this.logger.error(`step ${start.toISOString()} not allocated (nothing allocated to anyone): ${allocation.reason}`);
       for (const [participantId, wh] of consumptionWh)
         rows.push({ participantId, ts: start, consumptionWh: wh, allocatedWh: allocation.ok ? (allocation.value.allocatedWh.get(participantId) ?? 0) : 0 });
     }
     return rows;
   }
 
-  /** The site's key; a custom key has no per-step shares stored yet, so it falls back on the default, as Enedis does. */
-  private allocationKey(): AllocationKey {
+  /** The site's key over [from, to): a custom key's steps without shares given fall back on the default, as Enedis does. */
+  private async allocationKey(from: Date, to: Date): Promise<AllocationKey> {
     if (this.site.allocation.key === 'static') return { kind: 'static', shares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) };
-    if (this.site.allocation.key === 'dynamic-custom') return { kind: 'dynamic-custom', sharesAt: () => undefined };
+    if (this.site.allocation.key === 'dynamic-custom') {
+      const shares = await this.customShares.between(this.site.id, from, to);
+      return { kind: 'dynamic-custom', sharesAt: (start) => shares.get(start.getTime()) };
+    }
     return { kind: 'dynamic-default' };
   }
 
@@ -147,4 +189,12 @@ export class ResidentLedgerService {
     }
     return rows;
   }
+}
+
+/** The ledger's writer on the owner's connection, outside Nest (`ilot report`, tests): its repositories built on `db`. */
+export function residentLedgerOn(site: Site, db: DataSource): ResidentLedgerService {
+  const readings = new ReadingRepository(db);
+  const signals = new SignalRepository(db);
+  const effacements = new EffacementReportService(site, signals, new EffacementReferences(site, readings, signals), new PlanRepository(db));
+  return new ResidentLedgerService(site, readings, signals, new ResidentLedgerRepository(db), effacements, new AllocationShareRepository(db));
 }

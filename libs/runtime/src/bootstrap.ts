@@ -1,6 +1,10 @@
 import { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RuntimeConfig } from './config';
+
+/** The largest JSON body the API reads. */
+export const JSON_BODY_LIMIT = '4mb';
 
 const LEVELS: Record<RuntimeConfig['ILOT_LOG_LEVEL'], LogLevel[]> = {
   error: ['fatal', 'error'],
@@ -15,7 +19,9 @@ const LEVELS: Record<RuntimeConfig['ILOT_LOG_LEVEL'], LogLevel[]> = {
  * (simulators, then apps, then embedded services) passes false.
  */
 export async function bootstrapHttpApp(rootModule: Type<unknown>, config: RuntimeConfig, handleSignals = true): Promise<INestApplication> {
-  const app = await NestFactory.create(rootModule, { logger: LEVELS[config.ILOT_LOG_LEVEL], abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, { logger: LEVELS[config.ILOT_LOG_LEVEL], abortOnError: false });
+  // A month of custom allocation shares for 40 participants is ~3 MB of JSON; larger bodies get 413.
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   if (handleSignals) app.enableShutdownHooks();
   await app.listen(config.ILOT_HTTP_PORT, '0.0.0.0');
   return app;

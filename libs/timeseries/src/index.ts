@@ -12,3 +12,4 @@ export * from './signal.repository';
 export * from './effacement-references';
 export * from './resident-access';
 export * from './resident-ledger.repository';
+export * from './allocation-share.repository';

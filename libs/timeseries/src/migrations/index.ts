@@ -3,6 +3,7 @@ import { ReadingsAggregates1700000000002 } from './1700000000002-readings-aggreg
 import { Signals1700000000003 } from './1700000000003-signals';
 import { CommandAudit1700000000004 } from './1700000000004-command-audit';
 import { ResidentLedger1700000000005 } from './1700000000005-resident-ledger';
+import { AllocationShares1700000000006 } from './1700000000006-allocation-shares';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Signals1700000000003,
   CommandAudit1700000000004,
   ResidentLedger1700000000005,
+  AllocationShares1700000000006,
 ];

@@ -1,0 +1,44 @@
+import { BadRequestException, Body, ConflictException, Controller, Inject, NotFoundException, Param, Put, UseGuards } from '@nestjs/common';
+import { parseCustomShares } from '@ilot/allocation';
+import { MINUTE_MS, type Clock } from '@ilot/domain';
+import { CLOCK, SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
+import { AllocationShareRepository } from '@ilot/timeseries';
+import { OperatorGuard } from './operator.guard';
+import { ResidentLedgerService } from './resident-ledger.service';
+
+const STEP_MS = 15 * MINUTE_MS;
+
+/** The operator's side of the collective: the shares of a `dynamic-custom` allocation key. */
+@Controller('api/v1/sites/:siteId/allocation')
+export class AllocationController {
+  constructor(
+    @Inject(SITE) private readonly site: Site,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly shares: AllocationShareRepository,
+    private readonly ledger: ResidentLedgerService,
+  ) {}
+
+  /**
+   * `{"steps": [{"start", "shares": {"<participantId>": 0..1}}]}`: each step's shares of the production (the PMO's
+   * coefficients), replacing those given before for the same steps. The residents' ledger is computed again for
+   * those steps at once, so their reports follow. 400 with every problem; 409 when the site's key is not custom.
+   * Operator only.
+   */
+  @Put('shares')
+  @UseGuards(OperatorGuard)
+  async putShares(@Param('siteId') siteId: string, @Body() body: unknown) {
+    if (siteId !== this.site.id) throw new NotFoundException(`no site "${siteId}"`);
+    if (this.site.allocation.key !== 'dynamic-custom')
+      throw new ConflictException(`site "${siteId}" shares its production by the ${this.site.allocation.key} key: custom shares would not be used`);
+    const parsed = parseCustomShares(body, new Set(this.site.participants.map((p) => p.id)), STEP_MS);
+    if (!parsed.ok) throw new BadRequestException({ message: 'shares refused, nothing stored', problems: parsed.problems });
+    const now = this.clock.now();
+    await this.shares.replace(siteId, parsed.steps, now);
+    const starts = parsed.steps.map((s) => s.start.getTime());
+    const from = new Date(Math.min(...starts));
+    const to = new Date(Math.min(Math.max(...starts) + STEP_MS, now.getTime()));
+    const recomputed = await this.ledger.recompute(from, to);
+    return { siteId, steps: parsed.steps.length, recomputedSteps: recomputed?.steps ?? 0, from: from.toISOString(), to: to.toISOString() };
+  }
+}

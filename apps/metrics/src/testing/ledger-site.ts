@@ -1,0 +1,58 @@
+import type { Reading } from '@ilot/domain';
+import { validateSite, type Site } from '@ilot/site';
+
+/** Two flats and a shop behind one grid meter; 10 kW of PV; a heat pump of the building, served first. */
+export function ledgerSite(key: Site['allocation']['key'] = 'dynamic-default', id = 'ledger'): Site {
+  return validateSite({
+    id,
+    name: 'ledger test',
+    timezone: 'Europe/Paris',
+    location: { latitudeDeg: 45.7, longitudeDeg: 4.8 },
+    connection: { importLimitW: 60_000, exportLimitW: 30_000 },
+    tariff: { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 },
+    allocation: { key },
+    participants: [
+      { id: 'flat-1', kind: 'resident', meter: 'm-1' },
+      { id: 'flat-2', kind: 'resident', meter: 'm-2' },
+      { id: 'shop-1', kind: 'business', meter: 'm-3' },
+    ],
+    buildings: [
+      {
+        id: 'b',
+        name: 'B',
+        devices: [
+          { id: 'grid', kind: 'grid' },
+          { id: 'm-1', kind: 'meter', annualKWh: 2000, profile: 'flat' },
+          { id: 'm-2', kind: 'meter', annualKWh: 2000, profile: 'flat' },
+          { id: 'm-3', kind: 'meter', annualKWh: 2000, profile: 'flat' },
+          { id: 'pv-1', kind: 'pv', peakW: 10_000 },
+          { id: 'hp-1', kind: 'heat_pump', ratedW: 3000 },
+        ],
+      },
+    ],
+  });
+}
+
+/** Readings every 5 min over [fromMs, fromMs + 15 min) at a constant power. */
+export function quarter(siteId: string, deviceId: string, fromMs: number, powerW: number): Reading[] {
+  return [0, 1, 2].map((k) => ({ siteId, deviceId, ts: new Date(fromMs + k * 300_000), seq: fromMs / 1000 + k, powerW }));
+}
+
+export const T0 = Date.parse('2026-01-10T12:00:00Z');
+
+/**
+ * The readings of two steps: at 12:00Z flats 1 and 3 kW, shop 2 kW, PV 5 kW of which the heat pump takes 1 kW
+ * (1000 Wh to share); at 12:15Z flats 2 kW each, PV 2.4 kW (600 Wh), the shop's meter silent.
+ */
+export function ledgerReadings(siteId: string): Reading[] {
+  return [
+    ...quarter(siteId, 'm-1', T0, 1000),
+    ...quarter(siteId, 'm-2', T0, 3000),
+    ...quarter(siteId, 'm-3', T0, 2000),
+    ...quarter(siteId, 'pv-1', T0, 5000),
+    ...quarter(siteId, 'hp-1', T0, 1000),
+    ...quarter(siteId, 'm-1', T0 + 900_000, 2000),
+    ...quarter(siteId, 'm-2', T0 + 900_000, 2000),
+    ...quarter(siteId, 'pv-1', T0 + 900_000, 2400),
+  ];
+}
