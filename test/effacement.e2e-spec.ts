@@ -207,6 +207,16 @@ describe('an effacement order on the demo îlot, end to end', () => {
       };
       expect(widths.viewport).toBe(390);
       expect(widths.scroll).toBeLessThanOrEqual(widths.viewport); // no horizontal scroll on a phone
+      // Regression: "Consommation" broke mid-word in its column ("Consomm / ation"). A one-word heading is on one line.
+      const headingLines = (await page.evaluate(
+        `[...document.querySelectorAll('th')].filter((th) => /^\\S+$/.test(th.textContent.trim())).map((th) => {
+           const range = document.createRange();
+           range.selectNodeContents(th);
+           return [th.textContent.trim(), range.getClientRects().length];
+         })`,
+      )) as Array<[string, number]>;
+      expect(headingLines).toContainEqual(['Consommation', 1]);
+      for (const [heading, lines] of headingLines) expect(`${heading}: ${lines} line(s)`).toBe(`${heading}: 1 line(s)`);
       const dir = join(process.cwd(), 'test', 'output');
       mkdirSync(dir, { recursive: true });
       const screenshot = join(dir, 'resident-report-flat-a-101-2026-01.png');

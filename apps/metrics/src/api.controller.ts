@@ -89,7 +89,7 @@ export class ApiController {
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
     if (format === 'html') {
       response.setHeader('content-type', 'text/html; charset=utf-8');
-      return residentReportHtml(report, lang ?? 'fr');
+      return residentReportHtml(report, lang ?? 'fr', this.site.timezone);
     }
     if (format !== 'csv') return report;
     response.setHeader('content-type', 'text/csv; charset=utf-8');

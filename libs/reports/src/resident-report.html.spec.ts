@@ -11,6 +11,7 @@ const report = residentReport({
     { start: new Date('2026-10-02T01:00:00Z'), consumptionWh: 1000, allocatedWh: 0, importEurPerKWh: 0.2068, period: 'HC' },
   ],
   previousMonthKWh: 4,
+  dataUntil: new Date('2026-10-02T01:15:00Z'),
   peersKWh: [2, 5],
   effacements: [{ id: 'order-<1>', start: new Date('2026-10-15T16:00:00Z'), end: new Date('2026-10-15T18:00:00Z'), deliveredWh: 250 }],
 });
@@ -18,14 +19,16 @@ const report = residentReport({
 describe('residentReportHtml', () => {
   it('is French by default: the month’s figures with French words and number formats', () => {
     // Intl puts a no-break space before % in French (U+00A0 or U+202F by ICU version): read as a space here.
-    const html = residentReportHtml(report).replace(/[\u00a0\u202f]/g, ' ');
+    const html = residentReportHtml(report, 'fr', 'Europe/Paris').replace(/[\u00a0\u202f]/g, ' ');
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain('Consommation<b>3 kWh</b>');
     expect(html).toContain('Solaire de l’îlot<b>0,5 kWh</b>17 % part couverte par le solaire de l’îlot');
     expect(html).toContain('heures pleines');
     expect(html).toContain('heures creuses');
     expect(html).toContain('2 logements comparables');
-    expect(html).toContain('<td>jeu. 1 oct.</td>');
+    expect(html).toContain('<td>jeu. 1</td>'); // the month is in the title
+    expect(html).toContain('Mois 2026-10 · relevés jusqu’au 2 octobre à 03:15'); // local time
+    expect(html).toContain('order-&lt;1&gt; (15 octobre à 18:00): réduction apportée 0,3 kWh'); // the order's local start
   });
 
   it('says its notes in French, and a reduction rounding to nothing as 0, never -0', () => {

@@ -28,6 +28,7 @@ const TEXT = {
     median: 'médiane',
     below: 'consomment moins que vous',
     notes: 'À noter',
+    dataUntil: 'relevés jusqu’au',
     periods: { HP: 'heures pleines', HC: 'heures creuses', all: 'toutes heures' } as Record<string, string>,
     /** The report's notes, in French (they come in English from residentReport). */
     note: (text: string) =>
@@ -61,6 +62,7 @@ const TEXT = {
     median: 'median',
     below: 'use less than you',
     notes: 'Notes',
+    dataUntil: 'readings up to',
     periods: { HP: 'peak hours', HC: 'off-peak hours', all: 'all hours' } as Record<string, string>,
     note: (text: string) => text,
   },
@@ -72,14 +74,23 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;'
  * The printable page of a resident's month, French by default: one column that fits a phone (no horizontal
  * scroll: tables wrap, nothing has a fixed width), printable as is. Pure: the report and the language in, HTML out.
  */
-export function residentReportHtml(report: ResidentReport, language: ReportLanguage = 'fr'): string {
+export function residentReportHtml(report: ResidentReport, language: ReportLanguage = 'fr', timeZone = 'UTC'): string {
   const t = TEXT[language];
   const n = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
   const money = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' });
   const pct = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 });
   // Rounded first, so a small negative shows as 0, not -0.
   const kwh = (x: number) => `${n.format(Math.round(x * 10) / 10 || 0)} kWh`;
-  const day = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  // The month is in the title: a day is its weekday and number, which keeps the column narrow on a phone.
+  const day = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
+  const instant = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  });
+  const until = report.dataUntil ? ` · ${t.dataUntil} ${escape(instant.format(new Date(report.dataUntil)))}` : '';
   const maxDay = Math.max(...report.days.map((d) => d.consumptionKWh), 0.001);
   const days = report.days
     .map(
@@ -92,7 +103,7 @@ export function residentReportHtml(report: ResidentReport, language: ReportLangu
     .map((p) => `<tr><td>${escape(t.periods[p.period] ?? p.period)}</td><td>${kwh(p.consumptionKWh)}</td><td>${kwh(p.localKWh)}</td></tr>`)
     .join('\n');
   const effacements = report.effacements.length
-    ? `<ul>${report.effacements.map((e) => `<li>${escape(e.id)} (${escape(e.start.slice(0, 16).replace('T', ' '))} UTC): ${t.delivered} ${kwh(e.deliveredKWh)}</li>`).join('')}</ul>`
+    ? `<ul>${report.effacements.map((e) => `<li>${escape(e.id)} (${escape(instant.format(new Date(e.start)))}): ${t.delivered} ${kwh(e.deliveredKWh)}</li>`).join('')}</ul>`
     : `<p>${t.none}</p>`;
   const c = report.comparison;
   const comparison = [
@@ -118,15 +129,17 @@ export function residentReportHtml(report: ResidentReport, language: ReportLangu
   .figures { display: flex; flex-wrap: wrap; gap: .5rem; }
   .figure { flex: 1 1 9rem; border: 1px solid #ddd; border-radius: .5rem; padding: .5rem .75rem; }
   .figure b { display: block; font-size: 1.3rem; }
-  table { width: 100%; border-collapse: collapse; font-size: .9rem; table-layout: fixed; }
-  td, th { padding: .2rem .3rem; border-bottom: 1px solid #eee; text-align: left; overflow-wrap: break-word; hyphens: auto; }
+  table { width: 100%; border-collapse: collapse; font-size: .9rem; }
+  td, th { padding: .2rem .3rem; border-bottom: 1px solid #eee; text-align: left; overflow-wrap: break-word; }
+  /* A heading wraps between words, never inside one (headless Chromium has no French hyphenation dictionary). */
+  th { overflow-wrap: normal; } td:first-child { white-space: nowrap; } td.bar { width: 30%; }
   td.bar span { display: inline-block; height: .7rem; } .local { background: #f2b705; } .grid { background: #7a8ca3; }
   @media print { body { max-width: none; } }
 </style>
 </head>
 <body>
 <h1>${t.title}</h1>
-<p>${escape(report.participantId)} · ${t.month} ${escape(report.month)}</p>
+<p>${escape(report.participantId)} · ${t.month} ${escape(report.month)}${until}</p>
 <div class="figures">
   <div class="figure">${t.consumption}<b>${kwh(report.totals.consumptionKWh)}</b></div>
   <div class="figure">${t.local}<b>${kwh(report.totals.localKWh)}</b>${pct.format(report.totals.localShare)} ${t.share}</div>
