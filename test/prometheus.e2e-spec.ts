@@ -126,6 +126,9 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     expect(soc[0][0]).toBe('bat-1');
     expect(soc[0][1]).toBeGreaterThan(0);
     expect(await query('up{job="ilot"} == 1')).toHaveLength(1);
+    // The residents' ledger follows the îlot: its first step (09:00-09:15 simulated) is written within seconds at 120x.
+    const lag = await waitFor('the residents’ ledger lag', async () => (await query(`ilot_resident_ledger_lag_seconds{site="${siteId}"}`)).at(0), 30_000, 500);
+    expect(Number(lag.value[1])).toBeLessThan(3600);
     // The rules are loaded: none of them fires on a healthy îlot.
     const rules = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string; state: string }> }> };
@@ -138,6 +141,7 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
       'IlotEffacementUnderDelivered',
       'IlotIngestStalled',
       'IlotOptimiserFallingBack',
+      'IlotResidentLedgerBehind',
     ]);
     expect(loaded.filter((r) => r.state === 'firing')).toEqual([]);
   }, 60_000);

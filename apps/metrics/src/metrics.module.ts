@@ -29,6 +29,8 @@ import { registerSiteGauges } from './site-gauges';
 
 const METRICS_CONFIG = Symbol('METRICS_CONFIG');
 const RESIDENT_DATA_SOURCE = Symbol('RESIDENT_DATA_SOURCE');
+/** The ledger's step, s: its newest step ends this long after it starts. */
+const LEDGER_STEP_S = 900;
 
 /** Metrics: the îlot gauges on /metrics, the operator API and the residents' reports. */
 @Module({})
@@ -40,6 +42,7 @@ export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
     private readonly readings: ReadingRepository,
     private readonly effacements: EffacementReportService,
+    private readonly residentLedger: ResidentLedgerRepository,
     @Inject(RESIDENT_DATA_SOURCE) private readonly residentDb: DataSource,
   ) {}
 
@@ -83,7 +86,7 @@ export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
       maxAgeS: this.config.ILOT_METRICS_MAX_AGE_S,
       windowH: this.config.ILOT_METRICS_WINDOW_H,
     });
-    const { effacements, site, clock } = this;
+    const { effacements, site, clock, residentLedger } = this;
     const orders = sharedWhileInFlight(() => effacements.inProgress(clock.now()));
     new Gauge({
       name: 'ilot_effacement_delivered_watts',
@@ -103,6 +106,17 @@ export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
       async collect() {
         this.reset();
         for (const [event, { askedW }] of await orders()) this.set({ site: site.id, event }, askedW);
+      },
+    });
+    new Gauge({
+      name: 'ilot_resident_ledger_lag_seconds',
+      help: 'How far the residents’ ledger (each participant’s allocated 15-min steps, what the reports read) is behind the îlot clock: now minus the end of its newest step, s',
+      labelNames: ['site'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const newest = await residentLedger.newestStep(site.id);
+        if (newest) this.set({ site: site.id }, (clock.now().getTime() - newest.getTime()) / 1000 - LEDGER_STEP_S);
       },
     });
   }
