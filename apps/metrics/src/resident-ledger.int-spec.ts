@@ -97,6 +97,19 @@ describe('the resident ledger (real PostgreSQL)', () => {
     expect(other.notes).toContain('no consumption recorded for 2026-01');
   });
 
+  it('takes in readings days late within the hour: every step ingestion still accepts is computed again hourly', async () => {
+    const day2 = T0 + 2 * 86_400_000;
+    await readings.insertBatch(quarter(SITE.id, 'm-1', day2, 500), new Date(day2 + 900_000));
+    await ledger.catchUp(new Date(day2 + 20 * 60_000)); // the first run for two days: deep
+    // flat-2's meter sends its 12:30 quarter of two days ago, now.
+    await readings.insertBatch(quarter(SITE.id, 'm-2', T0 + 1_800_000, 1200), new Date(day2 + 25 * 60_000));
+    const flat2At1230 = async () => (await allocated()).filter(([ts, participant]) => ts === '12:30' && participant === 'flat-2');
+    await ledger.catchUp(new Date(day2 + 30 * 60_000)); // 10 minutes later: the last day only
+    expect(await flat2At1230()).toEqual([]);
+    await ledger.catchUp(new Date(day2 + 80 * 60_000)); // an hour after the deep run: the last week again
+    expect(await flat2At1230()).toEqual([['12:30', 'flat-2', 300, 0]]);
+  });
+
   it('refuses to serve reports on a connection row-level security does not bind', async () => {
     await expect(openResidentDatabase(database.url)).rejects.toThrow(/a superuser, whom row-level security does not bind/);
     const asApi = createDataSource(apiDatabaseUrl(database.url), 1);

@@ -14,6 +14,7 @@ import {
   PlanRepository,
   ResidentLedgerRepository,
   SignalRepository,
+  STORAGE_POLICY,
 } from '@ilot/timeseries';
 import type { DataSource } from 'typeorm';
 import { EffacementReportService } from './effacement-report.service';
@@ -21,8 +22,14 @@ import { EffacementReportService } from './effacement-report.service';
 const STEP_MINUTES = 15;
 const STEP_MS = STEP_MINUTES * MINUTE_MS;
 const STEP_H = STEP_MINUTES / 60;
-/** Steps written less than this long ago are computed again: readings come late (a controller back online sends its backlog). */
+/** Steps written less than this long ago are computed again at every run: most late readings come within it. */
 export const LEDGER_RECOMPUTE_MS = 24 * HOUR_MS;
+/**
+ * Once an hour of îlot time (and at the first run), every step ingestion still accepts readings for is computed
+ * again: a controller back online after days sends its backlog, up to STORAGE_POLICY.maxLatenessS late.
+ */
+export const LEDGER_DEEP_EVERY_MS = HOUR_MS;
+const LATE_READINGS_MS = STORAGE_POLICY.maxLatenessS * 1000;
 /** Steps are computed a day at a time, so that a first run over months of history holds one day of readings at once. */
 const CHUNK_MS = 24 * HOUR_MS;
 
@@ -47,6 +54,7 @@ export class ResidentLedgerService {
   private readonly logger = new Logger('ResidentLedger');
   /** Runs one at a time: the job's catch-up and a recompute for new shares would write the same steps. */
   private last: Promise<unknown> = Promise.resolve();
+  private lastDeepRun?: Date;
   private readonly productionIds: string[];
   private readonly sharedLoadIds: string[];
 
@@ -64,9 +72,9 @@ export class ResidentLedgerService {
   }
 
   /**
-   * Writes the steps complete at `now` not written yet, and the last day's again; then the totals of the local
-   * months they touch and the participants' part in the effacement orders overlapping them. Undefined when
-   * there is nothing to write.
+   * Writes the steps complete at `now` not written yet, and the last day's again (the last week's, once an hour);
+   * then the totals of the local months they touch and the participants' part in the effacement orders
+   * overlapping them. Undefined when there is nothing to write.
    */
   catchUp(now: Date): Promise<LedgerRun | undefined> {
     return this.serially(() => this.catchUpNow(now));
@@ -92,8 +100,12 @@ export class ResidentLedgerService {
     const to = new Date(Math.min(slotStart(now, STEP_MS).getTime(), slotStart(span.last, STEP_MS).getTime() + STEP_MS));
     const newest = await this.ledger.newestStep(this.site.id);
     const first = slotStart(span.first, STEP_MS);
-    const from = newest ? new Date(Math.max(first.getTime(), newest.getTime() + STEP_MS - LEDGER_RECOMPUTE_MS)) : first;
-    return this.write(from, to);
+    const deep = !this.lastDeepRun || now.getTime() - this.lastDeepRun.getTime() >= LEDGER_DEEP_EVERY_MS;
+    const lookbackMs = deep ? LATE_READINGS_MS : LEDGER_RECOMPUTE_MS;
+    const from = newest ? new Date(Math.max(first.getTime(), newest.getTime() + STEP_MS - lookbackMs)) : first;
+    const run = await this.write(from, to);
+    if (deep) this.lastDeepRun = now;
+    return run;
   }
 
   private async write(from: Date, to: Date): Promise<LedgerRun | undefined> {
