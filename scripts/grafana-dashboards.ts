@@ -254,6 +254,7 @@ export const DASHBOARDS: Dashboard[] = [
       ['histogram_quantile(0.99, sum by (le) (rate(ilot_ingest_lag_seconds_bucket{site="$site"}[$__rate_interval])))', 'p99'],
     ]),
     prom('Messages held unacknowledged', 'timeseries', 'short', [['ilot_ingest_unacked_messages{site="$site"}', 'held']]),
+    prom('Residents’ reports: how far the ledger is behind', 'timeseries', 's', [['ilot_resident_ledger_lag_seconds{site="$site"}', 'behind']]),
     prom('Age of each device’s last reading', 'timeseries', 's', [['ilot_device_last_reading_age_seconds{site="$site"}', '{{device}}']], true),
     sql(
       'Last rejected messages',

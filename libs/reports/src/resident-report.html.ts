@@ -132,7 +132,7 @@ export function residentReportHtml(report: ResidentReport, language: ReportLangu
   table { width: 100%; border-collapse: collapse; font-size: .9rem; }
   td, th { padding: .2rem .3rem; border-bottom: 1px solid #eee; text-align: left; overflow-wrap: break-word; }
   /* A heading wraps between words, never inside one (headless Chromium has no French hyphenation dictionary). */
-  th { overflow-wrap: normal; } td:first-child { white-space: nowrap; } td.bar { width: 30%; }
+  th { overflow-wrap: normal; } td { white-space: nowrap; } td.bar { width: 30%; }
   td.bar span { display: inline-block; height: .7rem; } .local { background: #f2b705; } .grid { background: #7a8ca3; }
   @media print { body { max-width: none; } }
 </style>

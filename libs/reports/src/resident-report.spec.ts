@@ -62,6 +62,12 @@ describe('residentReport', () => {
     expect(report.notes).toEqual([]);
   });
 
+  it('gives the comparison’s kWh to the Wh, as the totals (a median of raw meter sums came out with 14 digits)', () => {
+    const raw = residentReport({ ...input, previousMonthKWh: 20.123456789, peersKWh: [80.90159305465336, 81.5, 70.25] });
+    expect(raw.comparison.previousMonthKWh).toBe(20.123);
+    expect(raw.comparison.peers.medianKWh).toBe(80.902);
+  });
+
   it('says what is missing rather than inventing it', () => {
     const empty = residentReport({ ...input, steps: [], previousMonthKWh: undefined, peersKWh: [], effacements: [] });
     expect(empty.totals).toEqual({ consumptionKWh: 0, localKWh: 0, gridKWh: 0, localShare: 0 });

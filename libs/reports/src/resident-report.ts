@@ -51,6 +51,8 @@ export interface ResidentReport {
 
 const kWh = (wh: number) => Math.round(wh) / 1000;
 const eur = (x: number) => Math.round(x * 100) / 100;
+/** kWh figures to the Wh, as the totals (a median of raw meter sums has 14 digits nobody reads). */
+const roundKWh = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
 
 function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -115,11 +117,11 @@ export function residentReport(input: ResidentReportInput): ResidentReport {
     cost: { withCollectiveEur: eur(withEur), withoutCollectiveEur: eur(withoutEur), savingEur: eur(withoutEur - withEur) },
     effacements: input.effacements.map((e) => ({ id: e.id, start: e.start.toISOString(), end: e.end.toISOString(), deliveredKWh: kWh(e.deliveredWh) })),
     comparison: {
-      previousMonthKWh: previous ?? null,
+      previousMonthKWh: roundKWh(previous ?? null),
       changePct: previous ? Math.round(((totalKWh - previous) / previous) * 1000) / 10 : null,
       peers: {
         count: input.peersKWh.length,
-        medianKWh: median(input.peersKWh),
+        medianKWh: roundKWh(median(input.peersKWh)),
         belowShare: input.peersKWh.length ? input.peersKWh.filter((p) => p < totalKWh).length / input.peersKWh.length : null,
       },
     },
