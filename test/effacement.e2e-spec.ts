@@ -65,6 +65,7 @@ describe('an effacement order on the demo îlot, end to end', () => {
 
   it('delivers the 60 kW asked within 10 %, against the îlot reference, as planned', async () => {
     const api = `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}`;
+    const operator = { authorization: `Bearer ${OPERATOR_TOKEN}` };
     const posted = await fetch(`${api}/signals`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_TOKEN}` },
@@ -77,7 +78,7 @@ describe('an effacement order on the demo îlot, end to end', () => {
     const report = await waitFor(
       'the report of the whole order',
       async () => {
-        const r = (await (await fetch(`${api}/effacements/${ORDER.id}/report`)).json()) as Report;
+        const r = (await (await fetch(`${api}/effacements/${ORDER.id}/report`, { headers: operator })).json()) as Report;
         return r.delivered.slots.length === 8 && r;
       },
       30_000,

@@ -175,9 +175,12 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     ]);
     expect(refused.rows.map((r) => r.reason)).toEqual(['malformed_json', 'out_of_range']);
     expect(refused.rows[1].detail).toContain('before now');
-    // Its report is served (the figures are unit-tested in libs/effacement; a fresh îlot has no reference days yet, and says so).
+    // Its report is served to the operator (the figures are unit-tested in libs/effacement; a fresh îlot has no
+    // reference days yet, and says so). It lists every participant's meter: nobody else gets it.
     const base = `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/effacements`;
-    const report = (await (await fetch(`${base}/e2e-order-1/report`)).json()) as {
+    const asOperator = { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } };
+    expect((await fetch(`${base}/e2e-order-1/report`)).status).toBe(401);
+    const report = (await (await fetch(`${base}/e2e-order-1/report`, asOperator)).json()) as {
       askedW: number;
       event: { id: string };
       notes: string[];
@@ -186,10 +189,10 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect(report).toMatchObject({ askedW: 40_000, event: { id: 'e2e-order-1' } });
     expect(report.participants).toHaveLength(37);
     expect(report.notes[0]).toMatch(/^no reference/);
-    const csv = await fetch(`${base}/e2e-order-1/report?format=csv`);
+    const csv = await fetch(`${base}/e2e-order-1/report?format=csv`, asOperator);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect((await csv.text()).split('\n')[0]).toBe('participantId,meterId,referenceWh,measuredWh,deliveredWh');
-    expect((await fetch(`${base}/no-such-order/report`)).status).toBe(404);
+    expect((await fetch(`${base}/no-such-order/report`, asOperator)).status).toBe(404);
 
     // The same signals through the API (operator): a precise 400 for a bad one, stored and planned for a good one.
     const post = (body: object, token: string | null = OPERATOR_TOKEN) =>

@@ -1,12 +1,29 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { validateSignal } from '@ilot/mqtt';
 import { eventReportCsv } from '@ilot/effacement';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { EffacementReportService } from './effacement-report.service';
 import { OperatorGuard } from './operator.guard';
 import { ReportAccessGuard, ReportViewer } from './report-access.guard';
 import { ResidentReportService } from './resident-report.service';
+import { ViewerResolver } from './viewer-resolver';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
@@ -25,14 +42,20 @@ export class ApiController {
     private readonly residents: ResidentReportService,
     private readonly signals: SignalRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly viewers: ViewerResolver,
   ) {}
 
+  /**
+   * A device's stored readings. A participant's meter is personal data (its load curve): it needs the operator's
+   * token or that participant's own; the îlot's shared devices (grid, PV, batteries, loads) need none.
+   */
   @Get('readings')
-  async getReadings(@Param('siteId') siteId: string, @Query() query: Record<string, string | undefined>) {
+  async getReadings(@Param('siteId') siteId: string, @Query() query: Record<string, string | undefined>, @Req() request: Request) {
     this.checkSite(siteId);
     const { device, from, to, bucket } = query;
     if (!device) throw new BadRequestException('query parameter "device" is required');
     if (!this.site.devices.has(device)) throw new NotFoundException(`no device "${device}" in site "${siteId}"`);
+    this.checkMeterAccess(request, siteId, device);
     const fromDate = parseInstant('from', from);
     const toDate = parseInstant('to', to);
     if (fromDate >= toDate) throw new BadRequestException('"from" must be before "to"');
@@ -97,8 +120,12 @@ export class ApiController {
     return residentReportCsv(report);
   }
 
-  /** An effacement order's report (asked, planned, delivered, per participant): JSON, or `?format=csv` for the participants. */
+  /**
+   * An effacement order's report (asked, planned, delivered, per participant): JSON, or `?format=csv` for the
+   * participants. Operator only: it holds every participant's consumption against its reference.
+   */
   @Get('effacements/:eventId/report')
+  @UseGuards(OperatorGuard)
   async getEffacementReport(
     @Param('siteId') siteId: string,
     @Param('eventId') eventId: string,
@@ -120,6 +147,14 @@ export class ApiController {
     const latest = await this.plans.latest<object>(siteId);
     if (!latest) throw new NotFoundException(`no plan yet for site "${siteId}"`);
     return latest.document;
+  }
+
+  private checkMeterAccess(request: Request, siteId: string, device: string): void {
+    const owner = this.site.participants.find((p) => p.meter === device);
+    if (!owner) return;
+    const viewer = this.viewers.viewerOf(request, siteId);
+    if (!viewer) throw new UnauthorizedException(`"${device}" is a participant's meter: token required (the operator's, or that resident's)`);
+    if (viewer.role === 'resident' && viewer.participantId !== owner.id) throw new ForbiddenException('a resident sees only their own meter');
   }
 
   private checkSite(siteId: string): void {

@@ -22,7 +22,8 @@ import { apiDatabaseUrl, openResidentDatabase } from './resident-database';
 import { LEDGER_INTERVAL_MS, ResidentLedgerJob } from './resident-ledger.job';
 import { ResidentLedgerService } from './resident-ledger.service';
 import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
-import { ReportAccessGuard, TOKEN_SECRET } from './report-access.guard';
+import { ReportAccessGuard } from './report-access.guard';
+import { TOKEN_SECRET, ViewerResolver } from './viewer-resolver';
 import { sharedWhileInFlight } from './shared-while-in-flight';
 import type { MetricsConfig } from './metrics.config';
 import { registerSiteGauges } from './site-gauges';
@@ -55,6 +56,7 @@ export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
         OperatorGuard,
         { provide: TOKEN_SECRET, useValue: config.ILOT_TOKEN_SECRET },
+        ViewerResolver,
         ReportAccessGuard,
         repositoryProvider(ReadingRepository),
         repositoryProvider(PlanRepository),

@@ -1,0 +1,135 @@
+import 'reflect-metadata';
+import { INestApplication, Module } from '@nestjs/common';
+import { bootstrapHttpApp, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
+import { openDatabase, ReadingRepository } from '@ilot/timeseries';
+import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import type { AddressInfo } from 'node:net';
+import { loadMetricsConfig } from './metrics.config';
+import { MetricsModule } from './metrics.module';
+import { signAccessToken } from './access-tokens';
+import { ledgerReadings, ledgerSite, T0 } from './testing/ledger-site';
+
+const TOKEN = 'allocation-operator-token-0123';
+const SECRET = 'metrics-api-token-secret-0123456789abcdef';
+const SITE = ledgerSite('dynamic-custom', 'custom');
+
+/**
+ * The metrics app alone on real PostgreSQL, its clock at 12:40Z on the day of the readings: who may read what,
+ * and custom allocation shares.
+ */
+describe('the metrics API (real PostgreSQL)', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_shares');
+    const db = await openDatabase(database.url);
+    await new ReadingRepository(db).insertBatch(ledgerReadings(SITE.id), new Date(T0 + 1_800_000));
+    await db.destroy();
+    const env = {
+      ILOT_MQTT_URL: 'mqtt://127.0.0.1:1',
+      ILOT_DATABASE_URL: database.url,
+      ILOT_HTTP_PORT: '0',
+      ILOT_SIM_START: new Date(T0 + 40 * 60_000).toISOString(),
+      ILOT_SIM_START_REAL: new Date().toISOString(),
+      ILOT_LOG_LEVEL: 'warn' as const,
+      ILOT_OPERATOR_TOKEN: TOKEN,
+      ILOT_TOKEN_SECRET: SECRET,
+      ILOT_LEDGER_INTERVAL_S: '3600',
+    };
+    @Module({ imports: [RuntimeModule.forRoot(loadRuntimeConfig(env), SITE), MetricsModule.forRoot(loadMetricsConfig(env))] })
+    class MetricsAlone {}
+    app = await bootstrapHttpApp(MetricsAlone, loadRuntimeConfig(env), false);
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1/sites/${SITE.id}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  /**
+   * Custom allocation shares: stored, the residents' ledger computed again at once, and the reports follow.
+   */
+  describe('PUT /api/v1/sites/{site}/allocation/shares', () => {
+    const put = (body: unknown, token: string | null = TOKEN) =>
+      fetch(`${base}/allocation/shares`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const localKWh = async (participant: string) => {
+      const response = await fetch(`${base}/participants/${participant}/report?month=2026-01`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      return ((await response.json()) as { totals: { localKWh: number } }).totals.localKWh;
+    };
+
+    it('falls back on the default key for steps without shares, as Enedis does', async () => {
+      // The first catch-up runs at start: 12:00 shares 1000 Wh pro rata (flat-1 167 Wh), 12:15 600 Wh between the flats.
+      for (let i = 0; i < 50 && (await localKWh('flat-1')) === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await localKWh('flat-1')).toBeCloseTo(0.467, 3);
+    });
+
+    it('refuses shares without the operator’s token, and bad shares with every reason, storing nothing', async () => {
+      expect((await put({ steps: [{ start: '2026-01-10T12:00:00Z', shares: { 'flat-1': 1 } }] }, null)).status).toBe(401);
+      const bad = await put({
+        steps: [
+          { start: '2026-01-10T12:00:00Z', shares: { 'flat-1': 0.7, 'flat-2': 0.7 } },
+          { start: '2026-01-10T12:07:00Z', shares: { nobody: 1 } },
+        ],
+      });
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { problems: string[] }).problems).toEqual([
+        'steps[0].shares: shares sum to 1.4: must be at most 1',
+        'steps[1].start: 2026-01-10T12:07:00Z is not the start of a 15-min step',
+      ]);
+      expect(await localKWh('flat-1')).toBeCloseTo(0.467, 3);
+    });
+
+    it('stores good shares and computes the residents’ steps again at once', async () => {
+      const response = await put({ steps: [{ start: '2026-01-10T13:00:00+01:00', shares: { 'flat-1': 0.5, 'shop-1': 0.5 } }] });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ steps: 1, recomputedSteps: 3 }); // the step given, for its three participants;
+      // 12:00: flat-1 may take 500 Wh, used 250; flat-2 nothing. 12:15 (no shares): 300 Wh each, as before.
+      expect(await localKWh('flat-1')).toBeCloseTo(0.55, 3);
+      expect(await localKWh('flat-2')).toBeCloseTo(0.3, 3);
+      // Given again, a step's shares replace the earlier ones whole.
+      expect((await put({ steps: [{ start: '2026-01-10T12:00:00Z', shares: { 'flat-2': 1 } }] })).status).toBe(200);
+      expect(await localKWh('flat-1')).toBeCloseTo(0.3, 3);
+      expect(await localKWh('flat-2')).toBeCloseTo(1.05, 3);
+    });
+  });
+
+  describe('who may read what', () => {
+    const readings = (device: string, token?: string) =>
+      fetch(`${base}/readings?device=${device}&from=2026-01-10T12:00:00Z&to=2026-01-10T13:00:00Z`, {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
+    const exp = Date.now() / 1000 + 600;
+    const flat1 = signAccessToken({ role: 'resident', site: SITE.id, participant: 'flat-1', exp }, SECRET);
+    const flat2 = signAccessToken({ role: 'resident', site: SITE.id, participant: 'flat-2', exp }, SECRET);
+
+    it('serves the îlot’s shared devices to anyone, a participant’s meter only to its resident and the operator', async () => {
+      const pv = await readings('pv-1');
+      expect(pv.status).toBe(200);
+      expect(((await pv.json()) as { readings: unknown[] }).readings).toHaveLength(6);
+      const anonymous = await readings('m-1');
+      expect(anonymous.status).toBe(401);
+      expect(((await anonymous.json()) as { message: string }).message).toBe(
+        "\"m-1\" is a participant's meter: token required (the operator's, or that resident's)",
+      );
+      const own = await readings('m-1', flat1);
+      expect(own.status).toBe(200);
+      expect(((await own.json()) as { readings: Array<{ powerW: number }> }).readings.map((r) => r.powerW)).toEqual([1000, 1000, 1000, 2000, 2000, 2000]);
+      expect((await readings('m-1', flat2)).status).toBe(403);
+      expect((await readings('m-1', TOKEN)).status).toBe(200);
+      expect((await readings('m-1', 'not-the-operator-token')).status).toBe(401);
+    });
+
+    it('serves an effacement report, which lists every participant, to the operator only', async () => {
+      expect((await fetch(`${base}/effacements/no-order/report`)).status).toBe(401);
+      expect((await fetch(`${base}/effacements/no-order/report`, { headers: { authorization: `Bearer ${flat1}` } })).status).toBe(401);
+      expect((await fetch(`${base}/effacements/no-order/report`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+    });
+  });
+});

@@ -1,0 +1,37 @@
+import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import type { Viewer } from '@ilot/timeseries';
+import type { Request } from 'express';
+import { verifyAccessToken } from './access-tokens';
+import { bearerToken, OperatorGuard } from './operator.guard';
+
+/** Injection token of ILOT_TOKEN_SECRET (possibly undefined: then only the operator gets in). */
+export const TOKEN_SECRET = Symbol('TOKEN_SECRET');
+
+/**
+ * Who a request's token says the caller is, for one site: the operator (its bearer token, or a signed operator
+ * token of the site) or a resident (a signed resident token). Undefined without a token; forged or expired: 401;
+ * a token of another site: 403.
+ */
+@Injectable()
+export class ViewerResolver {
+  constructor(
+    private readonly operator: OperatorGuard,
+    @Inject(TOKEN_SECRET) private readonly secret: string | undefined,
+  ) {}
+
+  viewerOf(request: Request, siteId: string): Viewer | undefined {
+    const given = bearerToken(request);
+    if (!given) return undefined;
+    if (!given.startsWith('v1.')) {
+      this.operator.check(given);
+      return { role: 'operator' };
+    }
+    if (!this.secret) throw new UnauthorizedException('signed tokens are not accepted: ILOT_TOKEN_SECRET is not set');
+    // Wall-clock time, not the îlot's clock: a token expires in the real world even when a demo runs simulated time.
+    const verified = verifyAccessToken(given, this.secret, new Date());
+    if (!verified.ok) throw new UnauthorizedException(verified.reason);
+    const claims = verified.claims;
+    if (claims.site !== siteId) throw new ForbiddenException(`this token is for site "${claims.site}"`);
+    return claims.role === 'resident' ? { role: 'resident', participantId: claims.participant } : { role: 'operator' };
+  }
+}
