@@ -157,7 +157,11 @@ describe('an effacement order on the demo îlot, end to end', () => {
     expect((await get('flat-a-101', 'month=2026-01', null)).status).toBe(401);
     // A resident's token opens their own report only; a forged or expired one nothing; a signed operator token every one.
     const exp = Date.now() / 1000 + 3600;
-    const own = signAccessToken({ role: 'resident', site: siteId, participant: 'flat-a-101', exp }, TEST_TOKEN_SECRET);
+    // The operator hands the resident a token made by `ilot token` (the metrics app's secret from the environment).
+    process.env.ILOT_TOKEN_SECRET = TEST_TOKEN_SECRET;
+    const printedToken: string[] = [];
+    expect(await runCli(['token', '--site', siteFile, '--participant', 'flat-a-101', '--days', '1'], (line) => printedToken.push(line))).toBe(0);
+    const own = printedToken[0];
     const ownReport = await get('flat-a-101', 'month=2026-01', own);
     expect(ownReport.status).toBe(200);
     // Read through the API role as this resident (row-level security lets its rows through): the same completed days.

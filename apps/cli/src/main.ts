@@ -4,6 +4,7 @@ import { InputsCsvError } from './inputs-csv';
 import { optimiseCommand } from './optimise.command';
 import { simulateCommand } from './simulate.command';
 import { reportCommand } from './report.command';
+import { tokenCommand } from './token.command';
 import { PlanInputError } from '@ilot/optimiser';
 
 const USAGE = `usage:
@@ -12,7 +13,9 @@ const USAGE = `usage:
   ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]
       plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule
   ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]
-      a resident's month (the API's report) from the database (--database, else ILOT_DATABASE_URL)`;
+      a resident's month (the API's report) from the database (--database, else ILOT_DATABASE_URL)
+  ilot token --site FILE (--participant ID | --role operator) [--days N]
+      a signed access token for the reports API (ILOT_TOKEN_SECRET from the environment), valid N days (31)`;
 
 /** The `ilot` command line. Exit codes: 0 done, 1 failed, 2 usage or input error. */
 export async function runCli(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
@@ -27,6 +30,9 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
         return 0;
       case 'report':
         await reportCommand(options, log);
+        return 0;
+      case 'token':
+        tokenCommand(options, log);
         return 0;
       case undefined:
       case 'help':

@@ -62,6 +62,17 @@ describe('residentReport', () => {
     expect(report.notes).toEqual([]);
   });
 
+  it('gives a saving that is the difference of the two costs shown (the e2e read 17.94 € - 17.74 € against a saving of 0.21 €)', () => {
+    // Without: 1.04967 kWh x 0.3 = 0.3149 € -> 0.31. With: 0.3149 - 0.049 x (0.3 - 0.1) = 0.3051 € -> 0.31. The raw saving,
+    // 0.0098 €, would round to 0.01 beside two equal costs.
+    const tight = residentReport({
+      ...input,
+      steps: [{ start: new Date('2026-10-10T10:00:00Z'), consumptionWh: 1049.67, allocatedWh: 49, importEurPerKWh: 0.3, period: 'HP' }],
+    });
+    expect(tight.cost).toEqual({ withCollectiveEur: 0.31, withoutCollectiveEur: 0.31, savingEur: 0 });
+    expect(tight.cost.savingEur).toBeCloseTo(tight.cost.withoutCollectiveEur - tight.cost.withCollectiveEur, 10);
+  });
+
   it('gives the comparison’s kWh to the Wh, as the totals (a median of raw meter sums came out with 14 digits)', () => {
     const raw = residentReport({ ...input, previousMonthKWh: 20.123456789, peersKWh: [80.90159305465336, 81.5, 70.25] });
     expect(raw.comparison.previousMonthKWh).toBe(20.123);

@@ -114,7 +114,7 @@ export function residentReport(input: ResidentReportInput): ResidentReport {
     byPeriod: [...periods]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([period, p]) => ({ period, consumptionKWh: kWh(p.consumptionWh), localKWh: kWh(p.localWh) })),
-    cost: { withCollectiveEur: eur(withEur), withoutCollectiveEur: eur(withoutEur), savingEur: eur(withoutEur - withEur) },
+    cost: { withCollectiveEur: eur(withEur), withoutCollectiveEur: eur(withoutEur), savingEur: eur(eur(withoutEur) - eur(withEur)) },
     effacements: input.effacements.map((e) => ({ id: e.id, start: e.start.toISOString(), end: e.end.toISOString(), deliveredKWh: kWh(e.deliveredWh) })),
     comparison: {
       previousMonthKWh: roundKWh(previous ?? null),
