@@ -47,9 +47,9 @@ async function main(): Promise<void> {
     const ledger = residentLedgerOn(site, db);
     const timed = async (label: string, now: number) => {
       const started = performance.now();
-      const run = await ledger.catchUp(new Date(now));
+      const run = await ledger.catchUp(new Date(now), { wait: true });
       const seconds = (performance.now() - started) / 1000;
-      const steps = run?.steps ?? 0;
+      const steps = run === 'busy' ? 0 : (run?.steps ?? 0);
       console.log(
         `${label.padEnd(12)} ${String(steps).padStart(7)} participant-steps in ${seconds.toFixed(2).padStart(6)} s (${Math.round(steps / seconds)} /s); ` +
           `${((seconds / INTERVAL_S) * 100).toFixed(1)} % of the ${INTERVAL_S} s period`,

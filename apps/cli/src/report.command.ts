@@ -23,7 +23,7 @@ export async function reportCommand(options: Map<string, string[]>, log: (line: 
   if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
   const db = await openDatabase(url);
   try {
-    await residentLedgerOn(site, db).catchUp(new Date());
+    await residentLedgerOn(site, db).catchUp(new Date(), { wait: true }); // after the metrics app's run, if one is on
     const report = (await new ResidentReportService(site, new ResidentLedgerRepository(db)).report({ role: 'operator' }, participantId, month))!;
     log(format === 'csv' ? residentReportCsv(report).trimEnd() : JSON.stringify(report, null, 2));
     return report;

@@ -1,5 +1,6 @@
 import { API_ROLE, createDataSource, openDatabase, ReadingRepository, ResidentLedgerRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { apiDatabaseUrl, openResidentDatabase } from './resident-database';
 import { residentLedgerOn, ResidentLedgerService } from './resident-ledger.service';
@@ -108,6 +109,25 @@ describe('the resident ledger (real PostgreSQL)', () => {
     expect(await flat2At1230()).toEqual([]);
     await ledger.catchUp(new Date(day2 + 80 * 60_000)); // an hour after the deep run: the last week again
     expect(await flat2At1230()).toEqual([['12:30', 'flat-2', 300, 0]]);
+  });
+
+  it('lets one process write a site’s ledger at a time: the job skips a round, a recompute waits its turn', async () => {
+    const other = new Client({ connectionString: database.url }); // another metrics app, writing
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(7110102, hashtext($1))`, [SITE.id]);
+      const now = new Date(T0 + 2 * 86_400_000 + 3 * 3_600_000);
+      expect(await ledger.catchUp(now)).toBe('busy');
+      let recomputed = false;
+      const recompute = ledger.recompute(new Date(T0), new Date(T0 + 900_000)).then((run) => ((recomputed = true), run));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(recomputed).toBe(false);
+      await other.query(`SELECT pg_advisory_unlock(7110102, hashtext($1))`, [SITE.id]);
+      expect(await recompute).toMatchObject({ steps: 3 });
+      expect(await ledger.catchUp(now)).not.toBe('busy');
+    } finally {
+      await other.end();
+    }
   });
 
   it('refuses to serve reports on a connection row-level security does not bind', async () => {

@@ -74,18 +74,26 @@ export class ResidentLedgerService {
   /**
    * Writes the steps complete at `now` not written yet, and the last day's again (the last week's, once an hour);
    * then the totals of the local months they touch and the participants' part in the effacement orders
-   * overlapping them. Undefined when there is nothing to write.
+   * overlapping them. Undefined when there is nothing to write; `busy` when another process is writing the site's
+   * ledger (with `wait`, waits for it instead).
    */
-  catchUp(now: Date): Promise<LedgerRun | undefined> {
-    return this.serially(() => this.catchUpNow(now));
+  catchUp(now: Date, options: { wait?: boolean } = {}): Promise<LedgerRun | 'busy' | undefined> {
+    return this.serially(() => this.asWriter(() => this.catchUpNow(now), options.wait ?? false));
   }
 
   /**
    * Computes the steps of [from, to) again (new custom shares, readings come late), then the totals of the
    * local months they touch and the participants' part in the effacement orders overlapping them.
    */
-  recompute(from: Date, to: Date): Promise<LedgerRun | undefined> {
-    return this.serially(() => this.write(from, to));
+  async recompute(from: Date, to: Date): Promise<LedgerRun | undefined> {
+    const run = await this.serially(() => this.asWriter(() => this.write(from, to), true));
+    return run === 'busy' ? undefined : run;
+  }
+
+  /** One process writes a site's ledger at a time (several metrics apps may run); `busy` when another one does. */
+  private async asWriter(work: () => Promise<LedgerRun | undefined>, wait: boolean): Promise<LedgerRun | 'busy' | undefined> {
+    const held = await this.ledger.asWriter(this.site.id, work, wait);
+    return held.busy ? 'busy' : held.value;
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

@@ -36,6 +36,8 @@ export interface ParticipantMonth {
 }
 
 const OPERATOR: Viewer = { role: 'operator' };
+/** The advisory lock class of the ledger's writers (the key is the site's); migrations use 7110101 alone. */
+const WRITER_LOCK_CLASS = 7_110_102;
 
 /**
  * All the SQL on the resident ledger (migration 5). The operator's side writes it (`write*`, on the owner's
@@ -44,6 +46,29 @@ const OPERATOR: Viewer = { role: 'operator' };
  */
 export class ResidentLedgerRepository {
   constructor(private readonly db: DataSource) {}
+
+  /**
+   * Runs `work` holding the site's writer lock (two metrics apps would compute the same steps twice). Without
+   * `wait`, answers `busy` at once when another process holds it; with it, waits for it. A session-level advisory
+   * lock, on a connection of its own.
+   */
+  async asWriter<T>(siteId: string, work: () => Promise<T>, wait = false): Promise<{ busy: true } | { busy: false; value: T }> {
+    const runner = this.db.createQueryRunner();
+    try {
+      const [{ locked }] = (await runner.query(
+        wait ? 'SELECT true AS locked FROM pg_advisory_lock($1, hashtext($2))' : 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        [WRITER_LOCK_CLASS, siteId],
+      )) as Array<{ locked: boolean }>;
+      if (!locked) return { busy: true };
+      try {
+        return { busy: false, value: await work() };
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1, hashtext($2))', [WRITER_LOCK_CLASS, siteId]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
 
   /** The start of the newest step written for the site, if any. */
   async newestStep(siteId: string): Promise<Date | undefined> {
