@@ -166,6 +166,12 @@ describe('an effacement order on the demo îlot, end to end', () => {
     expect(ownReport.status).toBe(200);
     // Read through the API role as this resident (row-level security lets its rows through): the same completed days.
     expect(((await ownReport.json()) as typeof report).days.slice(0, 14)).toEqual(report.days.slice(0, 14));
+    // The same token in the link's URL; the operator's static token never in a URL.
+    expect((await get('flat-a-101', `month=2026-01&access_token=${own}`, null)).status).toBe(200);
+    expect((await get('flat-a-102', `month=2026-01&access_token=${own}`, null)).status).toBe(403);
+    const operatorInUrl = await get('flat-a-101', `month=2026-01&access_token=${OPERATOR_TOKEN}`, null);
+    expect(operatorInUrl.status).toBe(401);
+    expect(((await operatorInUrl.json()) as { message: string }).message).toBe('only a signed token may be given in the URL');
     const other = await get('flat-a-102', 'month=2026-01', own);
     expect(other.status).toBe(403);
     expect(((await other.json()) as { message: string }).message).toBe('a resident sees only their own report');
@@ -191,15 +197,21 @@ describe('an effacement order on the demo îlot, end to end', () => {
   }, 60_000);
 
   it('renders the printable page in headless Chromium: the month’s figures, nothing missing, no horizontal scroll on a phone', async () => {
-    const url = `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/participants/flat-a-101/report?month=2026-01&format=html`;
+    // The link a resident is sent: their own token in the URL (a browser cannot set a header), made by `ilot token`.
+    process.env.ILOT_TOKEN_SECRET = TEST_TOKEN_SECRET;
+    const printed: string[] = [];
+    expect(await runCli(['token', '--site', siteFile, '--participant', 'flat-a-101', '--days', '1'], (line) => printed.push(line))).toBe(0);
+    const url = `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/participants/flat-a-101/report?month=2026-01&format=html&access_token=${printed[0]}`;
     // Debian's Chromium, driven by playwright-core, as a phone sees the page (390 px wide).
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     try {
-      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, extraHTTPHeaders: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
       const response = await page.goto(url);
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()).toMatchObject({ 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer' });
       expect(response?.headers()['content-type']).toContain('text/html');
       const text = await page.innerText('body');
       expect(text).not.toMatch(/undefined|NaN|null/);

@@ -110,6 +110,9 @@ export class ApiController {
     if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
     const report = await this.residents.report(viewer, participantId, month);
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
+    // A resident's data: kept out of shared caches, and a link carrying its token never leaks it as a referrer.
+    response.setHeader('cache-control', 'private, no-store');
+    response.setHeader('referrer-policy', 'no-referrer');
     if (format === 'html') {
       response.setHeader('content-type', 'text/html; charset=utf-8');
       return residentReportHtml(report, lang ?? 'fr', this.site.timezone);

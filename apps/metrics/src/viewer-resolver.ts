@@ -11,6 +11,10 @@ export const TOKEN_SECRET = Symbol('TOKEN_SECRET');
  * Who a request's token says the caller is, for one site: the operator (its bearer token, or a signed operator
  * token of the site) or a resident (a signed resident token). Undefined without a token; forged or expired: 401;
  * a token of another site: 403.
+ *
+ * The token comes in `Authorization: Bearer`, or, for a GET (a resident opening their report's link in a browser,
+ * which cannot set a header), in `?access_token=` (RFC 6750, 2.3). Only signed tokens may come that way: they
+ * expire and open one participant's data; the operator's static token is never taken from a URL.
  */
 @Injectable()
 export class ViewerResolver {
@@ -20,8 +24,10 @@ export class ViewerResolver {
   ) {}
 
   viewerOf(request: Request, siteId: string): Viewer | undefined {
-    const given = bearerToken(request);
+    const inQuery = request.method === 'GET' && typeof request.query.access_token === 'string' ? request.query.access_token : undefined;
+    const given = bearerToken(request) ?? inQuery;
     if (!given) return undefined;
+    if (given === inQuery && !given.startsWith('v1.')) throw new UnauthorizedException('only a signed token may be given in the URL');
     if (!given.startsWith('v1.')) {
       this.operator.check(given);
       return { role: 'operator' };
