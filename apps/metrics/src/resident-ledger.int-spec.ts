@@ -137,4 +137,14 @@ describe('the resident ledger (real PostgreSQL)', () => {
     expect(await asApi.query('SELECT current_user AS u')).toEqual([{ u: API_ROLE }]);
     await asApi.destroy();
   });
+
+  it('keeps a participant’s data only as long as the 15-min aggregates it is made from: 36 whole local months', async () => {
+    const months = async () => (await owner.query(`SELECT DISTINCT month FROM participant_months ORDER BY month`)) as Array<{ month: string }>;
+    await ledger.catchUp(new Date('2029-01-31T22:00:00Z')); // 2029-01 local: 36 months back is 2026-01, kept
+    expect((await allocated()).length).toBeGreaterThan(0);
+    expect(await months()).toEqual([{ month: '2026-01' }]);
+    await ledger.catchUp(new Date('2029-02-01T00:00:00Z')); // 01:00 on 1 February in Paris: January 2026 goes
+    expect(await allocated()).toEqual([]);
+    expect(await months()).toEqual([]);
+  });
 });

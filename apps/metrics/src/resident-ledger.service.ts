@@ -112,8 +112,18 @@ export class ResidentLedgerService {
     const lookbackMs = deep ? LATE_READINGS_MS : LEDGER_RECOMPUTE_MS;
     const from = newest ? new Date(Math.max(first.getTime(), newest.getTime() + STEP_MS - lookbackMs)) : first;
     const run = await this.write(from, to);
-    if (deep) this.lastDeepRun = now;
+    if (deep) {
+      await this.dropExpired(now);
+      this.lastDeepRun = now;
+    }
     return run;
+  }
+
+  /** Personal data is not kept longer than the 15-min aggregates it is made from: whole local months past the retention go. */
+  private async dropExpired(now: Date): Promise<void> {
+    const oldestMonth = shiftMonth(localDateTime(now, this.site.timezone).date.slice(0, 7), -STORAGE_POLICY.residentLedgerRetentionMonths);
+    const deleted = await this.ledger.deleteBefore(this.site.id, localMonthRange(oldestMonth, this.site.timezone).from, oldestMonth);
+    if (deleted > 0) this.logger.log(`retention: ${deleted} participant-steps before ${oldestMonth} deleted`);
   }
 
   private async write(from: Date, to: Date): Promise<LedgerRun | undefined> {

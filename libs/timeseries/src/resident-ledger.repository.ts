@@ -97,6 +97,19 @@ export class ResidentLedgerRepository {
     );
   }
 
+  /**
+   * Deletes what is older than the retention: steps before `before`, months before `beforeMonth`, orders that ended
+   * before `before`. Returns the steps deleted.
+   */
+  async deleteBefore(siteId: string, before: Date, beforeMonth: string): Promise<number> {
+    return asViewer(this.db, siteId, OPERATOR, async (m) => {
+      const [, deleted] = (await m.query('DELETE FROM participant_steps WHERE site_id = $1 AND ts < $2', [siteId, before.toISOString()])) as [unknown, number];
+      await m.query('DELETE FROM participant_months WHERE site_id = $1 AND month < $2', [siteId, beforeMonth]);
+      await m.query('DELETE FROM participant_effacements WHERE site_id = $1 AND ends_at < $2', [siteId, before.toISOString()]);
+      return deleted;
+    });
+  }
+
   /** Each participant's consumption in [from, to), kWh, from the steps written. */
   async totalsKWh(siteId: string, from: Date, to: Date): Promise<Map<string, number>> {
     const rows: Array<{ participant_id: string; kwh: number }> = await asViewer(this.db, siteId, OPERATOR, (m) =>

@@ -15,6 +15,8 @@ export const STORAGE_POLICY = {
   rawRetention: '400 days',
   /** 15-minute aggregates are dropped after this; hourly ones are kept. */
   quarterHourRetention: '3 years',
+  /** The resident ledger (each participant's 15-min steps, personal data) is kept as long as the 15-min aggregates it is made from, months. */
+  residentLedgerRetentionMonths: 36,
 } as const;
 
 /** Aggregate tables (or continuous aggregates) by bucket width in minutes, coarsest first. */
