@@ -1,5 +1,6 @@
 import { ResidentReport, residentReportCsv } from '@ilot/reports';
 import { loadSiteFile } from '@ilot/site';
+import { isMonth } from '@ilot/tariffs';
 import { openDatabase, ResidentLedgerRepository } from '@ilot/timeseries';
 import { residentLedgerOn } from '../../metrics/src/resident-ledger.service';
 import { ResidentReportService } from '../../metrics/src/resident-report.service';
@@ -15,7 +16,7 @@ export async function reportCommand(options: Map<string, string[]>, log: (line: 
   const site = loadSiteFile(required(options, 'site'));
   const participantId = required(options, 'participant');
   const month = required(options, 'month');
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month must be YYYY-MM');
+  if (!isMonth(month)) throw new UsageError('--month must be YYYY-MM');
   const format = options.get('format')?.[0] ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
   if (!site.participants.some((p) => p.id === participantId)) throw new UsageError(`--participant: no participant "${participantId}" in site "${site.id}"`);

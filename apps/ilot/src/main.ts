@@ -1,5 +1,5 @@
 import { topics } from '@ilot/mqtt';
-import { localDateTime } from '@ilot/tariffs';
+import { localMonth } from '@ilot/tariffs';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
         `  plan       ${http}/api/v1/sites/${site.id}/schedule`,
         `  signals    POST ${http}/api/v1/sites/${site.id}/signals with Authorization: Bearer ${generatedToken ?? '<ILOT_OPERATOR_TOKEN>'}${generatedToken ? ' (made up for this run; set ILOT_OPERATOR_TOKEN to choose it)' : ''}`,
-        `  reports    ${http}/api/v1/sites/${site.id}/participants/${site.participants[0].id}/report?month=${currentMonth(site.timezone)}&format=html (same token, or a resident's signed one)`,
+        `  reports    ${http}/api/v1/sites/${site.id}/participants/${site.participants[0].id}/report?month=${localMonth(new Date(), site.timezone)}&format=html (same token, or a resident's signed one)`,
         `  topics     ${topics.allTelemetry(site.id)}, ${topics.command(site.id, '+')}, ${topics.commandAck(site.id, '+')}, ${topics.schedule(site.id)} (retained)`,
         'Ctrl-C stops everything.',
         '',
@@ -75,11 +75,6 @@ async function main(): Promise<void> {
     console.error(`îlot: ${(error as Error).message}`);
     await stop(1);
   }
-}
-
-/** The local month of the wall clock (the banner's example; a sped-up îlot starts now too). */
-function currentMonth(timeZone: string): string {
-  return localDateTime(new Date(), timeZone).date.slice(0, 7);
 }
 
 void main();

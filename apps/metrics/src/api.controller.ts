@@ -25,6 +25,7 @@ import { ReportAccessGuard, ReportViewer } from './report-access.guard';
 import { ResidentReportService } from './resident-report.service';
 import { ViewerResolver } from './viewer-resolver';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
+import { isMonth } from '@ilot/tariffs';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
@@ -105,7 +106,7 @@ export class ApiController {
     @Res({ passthrough: true }) response: Response,
   ) {
     this.checkSite(siteId);
-    if (!month || !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
+    if (!month || !isMonth(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
     if (format !== undefined && !['json', 'csv', 'html'].includes(format)) throw new BadRequestException('"format" must be json, csv or html');
     if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
     const report = await this.residents.report(viewer, participantId, month);

@@ -3,7 +3,7 @@ import { allocateStep, AllocationKey } from '@ilot/allocation';
 import { addMs, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { SITE } from '@ilot/runtime';
 import { devicesOfKind, type Site } from '@ilot/site';
-import { localDateTime, localMonthRange, shiftMonth } from '@ilot/tariffs';
+import { localMonth, localMonthRange, shiftMonth } from '@ilot/tariffs';
 import {
   AllocationShareRepository,
   EffacementReferences,
@@ -121,7 +121,7 @@ export class ResidentLedgerService {
 
   /** Personal data is not kept longer than the 15-min aggregates it is made from: whole local months past the retention go. */
   private async dropExpired(now: Date): Promise<void> {
-    const oldestMonth = shiftMonth(localDateTime(now, this.site.timezone).date.slice(0, 7), -STORAGE_POLICY.residentLedgerRetentionMonths);
+    const oldestMonth = shiftMonth(localMonth(now, this.site.timezone), -STORAGE_POLICY.residentLedgerRetentionMonths);
     const deleted = await this.ledger.deleteBefore(this.site.id, localMonthRange(oldestMonth, this.site.timezone).from, oldestMonth);
     if (deleted > 0) this.logger.log(`retention: ${deleted} participant-steps before ${oldestMonth} deleted`);
   }
@@ -186,8 +186,8 @@ export class ResidentLedgerService {
 
   /** The local months (YYYY-MM) that [from, to) touches. */
   private localMonths(from: Date, to: Date): string[] {
-    const last = localDateTime(new Date(to.getTime() - 1), this.site.timezone).date.slice(0, 7);
-    const months = [localDateTime(from, this.site.timezone).date.slice(0, 7)];
+    const last = localMonth(new Date(to.getTime() - 1), this.site.timezone);
+    const months = [localMonth(from, this.site.timezone)];
     while (months[months.length - 1] < last) months.push(shiftMonth(months[months.length - 1], 1));
     return months;
   }

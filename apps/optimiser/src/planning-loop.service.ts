@@ -15,7 +15,7 @@ import {
 } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
-import { localDateTime, localMonthRange } from '@ilot/tariffs';
+import { localMonth, localMonthRange } from '@ilot/tariffs';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
@@ -175,7 +175,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
 
   /** The month's highest 15-min import so far (local month), which a peak charge counts above; read only for tariffs that have one. */
   private async monthPeakImportW(now: Date, to: Date): Promise<number> {
-    const monthStart = localMonthRange(localDateTime(now, this.site.timezone).date.slice(0, 7), this.site.timezone).from;
+    const monthStart = localMonthRange(localMonth(now, this.site.timezone), this.site.timezone).from;
     const buckets = await this.readings.forDevice(this.site.id, this.gridId, monthStart, to, 15);
     return Math.max(0, ...buckets.map((b) => b.powerW));
   }

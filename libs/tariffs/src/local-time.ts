@@ -68,6 +68,16 @@ export function localDayStart(date: string, timeZone: string): Date {
   throw new RangeError(`no local midnight found for ${date} in ${timeZone}`);
 }
 
+/** Whether `text` is a month as YYYY-MM (the form reports and their routes take). */
+export function isMonth(text: string): boolean {
+  return /^\d{4}-(0[1-9]|1[0-2])$/.test(text);
+}
+
+/** The local month (YYYY-MM) an instant falls in, in a zone. */
+export function localMonth(at: Date, timeZone: string): string {
+  return localDateTime(at, timeZone).date.slice(0, 7);
+}
+
 /** The local month (YYYY-MM) `delta` months from `month`. */
 export function shiftMonth(month: string, delta: number): string {
   const [year, m] = month.split('-').map(Number);

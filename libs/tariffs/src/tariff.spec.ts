@@ -1,5 +1,5 @@
 import { HphcTariffSpec } from '@ilot/site';
-import { localDateTime, localDayStart, localMonthRange, periodAt, priceAt, shiftMonth } from './index';
+import { isMonth, localDateTime, localDayStart, localMonth, localMonthRange, periodAt, priceAt, shiftMonth } from './index';
 
 const hphc: HphcTariffSpec = { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2068, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 };
 const zone = 'Europe/Paris';
@@ -59,6 +59,16 @@ describe('local months', () => {
     ['2026-03', -14, '2025-01'],
   ])('%s shifted by %d is %s', (month, delta, expected) => {
     expect(shiftMonth(month, delta)).toBe(expected);
+  });
+
+  it('reads YYYY-MM only', () => {
+    expect(['2026-01', '2026-12', '1999-10'].map(isMonth)).toEqual([true, true, true]);
+    expect(['2026-1', '2026-13', '2026-00', '26-01', '2026-01-01', ' 2026-01'].map(isMonth)).toEqual([false, false, false, false, false, false]);
+  });
+
+  it('puts an instant in its local month: 23:30Z on 31 January is February in Paris', () => {
+    expect(localMonth(new Date('2026-01-31T22:59:00Z'), 'Europe/Paris')).toBe('2026-01');
+    expect(localMonth(new Date('2026-01-31T23:30:00Z'), 'Europe/Paris')).toBe('2026-02');
   });
 
   it('spans from local midnight of the 1st to the next month’s, 31 days and one hour for October in Paris', () => {
