@@ -1,20 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  ForbiddenException,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UnauthorizedException,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { validateSignal } from '@ilot/mqtt';
 import { eventReportCsv } from '@ilot/effacement';
@@ -156,9 +140,10 @@ export class ApiController {
   private checkMeterAccess(request: Request, siteId: string, device: string): void {
     const owner = this.site.participants.find((p) => p.meter === device);
     if (!owner) return;
-    const viewer = this.viewers.viewerOf(request, siteId);
-    if (!viewer) throw new UnauthorizedException(`"${device}" is a participant's meter: token required (the operator's, or that resident's)`);
-    if (viewer.role === 'resident' && viewer.participantId !== owner.id) throw new ForbiddenException('a resident sees only their own meter');
+    this.viewers.viewerFor(request, siteId, owner.id, {
+      missing: `"${device}" is a participant's meter: token required (the operator's, or that resident's)`,
+      other: 'a resident sees only their own meter',
+    });
   }
 
   private checkSite(siteId: string): void {

@@ -1,4 +1,4 @@
-import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Viewer } from '@ilot/timeseries';
 import type { Request } from 'express';
 import { ViewerResolver } from './viewer-resolver';
@@ -24,10 +24,10 @@ export class ReportAccessGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<ViewerRequest>();
     const { siteId, participantId } = request.params as Record<string, string>;
-    const viewer = this.viewers.viewerOf(request, siteId);
-    if (!viewer) throw new UnauthorizedException('token required: Authorization: Bearer <token>');
-    if (viewer.role === 'resident' && viewer.participantId !== participantId) throw new ForbiddenException('a resident sees only their own report');
-    request.viewer = viewer;
+    request.viewer = this.viewers.viewerFor(request, siteId, participantId, {
+      missing: 'token required: Authorization: Bearer <token>',
+      other: 'a resident sees only their own report',
+    });
     return true;
   }
 }

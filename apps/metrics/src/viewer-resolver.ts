@@ -23,6 +23,17 @@ export class ViewerResolver {
     @Inject(TOKEN_SECRET) private readonly secret: string | undefined,
   ) {}
 
+  /**
+   * The viewer who may see one participant's data: the operator, or that participant's resident. Without a token:
+   * 401 with `refused.missing`; another resident: 403 with `refused.other`.
+   */
+  viewerFor(request: Request, siteId: string, participantId: string, refused: { missing: string; other: string }): Viewer {
+    const viewer = this.viewerOf(request, siteId);
+    if (!viewer) throw new UnauthorizedException(refused.missing);
+    if (viewer.role === 'resident' && viewer.participantId !== participantId) throw new ForbiddenException(refused.other);
+    return viewer;
+  }
+
   viewerOf(request: Request, siteId: string): Viewer | undefined {
     const inQuery = request.method === 'GET' && typeof request.query.access_token === 'string' ? request.query.access_token : undefined;
     const given = bearerToken(request) ?? inQuery;
