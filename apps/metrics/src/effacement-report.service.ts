@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deliveredNowW, eventReport, EventReport, referenceCurve } from '@ilot/effacement';
 import { SITE } from '@ilot/runtime';
-import { gridDeviceId, type Site } from '@ilot/site';
+import { gridDeviceId, sheddableLoads, type Site } from '@ilot/site';
 import { EffacementReferences, PlanRepository, SignalRepository } from '@ilot/timeseries';
 
 interface PlanDocument {
@@ -37,8 +37,7 @@ export class EffacementReportService {
       ...this.site.participants.map((p) => series(p.meter)),
     ]);
     const participants = this.site.participants.map((p, i) => ({ participantId: p.id, meterId: p.meter, consumptionW: meters[i] }));
-    const sheddable = [...this.site.devices.values()].flatMap((d) => ((d.kind === 'heat_pump' || d.kind === 'flexible_load') && d.maxShedW > 0 ? [d] : []));
-    const loads = await Promise.all(sheddable.map(async (d) => ({ deviceId: d.id, maxShedW: d.maxShedW, powerW: await series(d.id) })));
+    const loads = await Promise.all(sheddableLoads(this.site).map(async (d) => ({ deviceId: d.id, maxShedW: d.maxShedW, powerW: await series(d.id) })));
     return eventReport({ event, gridW, referenceBasisW, plannedGridW, participants, loads }, options);
   }
 

@@ -14,7 +14,7 @@ import {
   verificationToleranceW,
 } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
-import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
+import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, sheddableLoads, Site } from '@ilot/site';
 import { localMonth, localMonthRange } from '@ilot/tariffs';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
@@ -72,7 +72,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
     this.deviceIds = [...site.devices.keys()];
     this.gridId = gridDeviceId(site);
-    this.sheddableIds = [...site.devices.values()].filter((d) => (d.kind === 'heat_pump' || d.kind === 'flexible_load') && d.maxShedW > 0).map((d) => d.id);
+    this.sheddableIds = sheddableLoads(site).map((d) => d.id);
   }
 
   async onModuleInit(): Promise<void> {

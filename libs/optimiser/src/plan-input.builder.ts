@@ -1,7 +1,7 @@
 import { addMs, CONSUMING_KINDS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanInput } from './plan-input';
-import { devicesOfKind, Site } from '@ilot/site';
+import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
 import { localDayKind, priceAt, type TempoColour } from '@ilot/tariffs';
 
 export interface SiteObservations {
@@ -121,11 +121,10 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
  * consumption's) and its declared flexibility. A shed heat pump or water heater makes up all it was denied.
  */
 function flexibleLoads(site: Site, observations: SiteObservations, now: Date, slotStarts: Date[]): NonNullable<PlanInput['flexibleLoads']> {
-  return [...site.devices.values()].flatMap((device) => {
-    if (device.kind !== 'heat_pump' && device.kind !== 'flexible_load') return [];
+  return sheddableLoads(site).flatMap((device) => {
     const latest = observations.latest.get(device.id);
     const history = observations.flexibleHistory?.get(device.id);
-    if (!latest || !history || device.maxShedW <= 0 || device.maxShedMinutes <= 0) return [];
+    if (!latest || !history || device.maxShedMinutes <= 0) return [];
     const baselineW = forecastConsumption({
       now,
       slotStarts,

@@ -70,6 +70,14 @@ export function devicesOfKind<K extends DeviceSpec['kind']>(site: Site, kind: K)
   return [...site.devices.values()].filter((d): d is Extract<DeviceSpec, { kind: K }> & { buildingId: string } => d.kind === kind);
 }
 
+/** The loads that may be shed (heat pumps, flexible loads) and declared how much (`maxShedW` > 0), in the site's order. */
+export function sheddableLoads(site: Site): Array<Extract<DeviceSpec, { kind: 'heat_pump' | 'flexible_load' }> & { buildingId: string }> {
+  return [...site.devices.values()].filter(
+    (d): d is Extract<DeviceSpec, { kind: 'heat_pump' | 'flexible_load' }> & { buildingId: string } =>
+      (d.kind === 'heat_pump' || d.kind === 'flexible_load') && d.maxShedW > 0,
+  );
+}
+
 export function gridDeviceId(site: Site): string {
   return devicesOfKind(site, 'grid')[0].id;
 }
