@@ -122,29 +122,43 @@ export class ResidentLedgerRepository {
     return new Map(rows.map((r) => [r.participant_id, Number(r.kwh)]));
   }
 
+  /** Writes the months in one statement, as the steps (each row's peers go as an array literal, cast back). */
   async writeMonths(siteId: string, months: readonly LedgerMonth[]): Promise<void> {
     if (months.length === 0) return;
-    await asViewer(this.db, siteId, OPERATOR, async (m) => {
-      for (const month of months)
-        await m.query(
-          `INSERT INTO participant_months (site_id, participant_id, month, consumption_kwh, peers_kwh) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (site_id, participant_id, month) DO UPDATE SET consumption_kwh = EXCLUDED.consumption_kwh, peers_kwh = EXCLUDED.peers_kwh`,
-          [siteId, month.participantId, month.month, month.consumptionKWh, numberArrayLiteral(month.peersKWh)],
-        );
-    });
+    await asViewer(this.db, siteId, OPERATOR, (m) =>
+      m.query(
+        `INSERT INTO participant_months (site_id, participant_id, month, consumption_kwh, peers_kwh)
+         SELECT $1, participant_id, month, kwh, peers::float8[] FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[]) AS r(participant_id, month, kwh, peers)
+         ON CONFLICT (site_id, participant_id, month) DO UPDATE SET consumption_kwh = EXCLUDED.consumption_kwh, peers_kwh = EXCLUDED.peers_kwh`,
+        [
+          siteId,
+          textArrayLiteral(months.map((r) => r.participantId)),
+          textArrayLiteral(months.map((r) => r.month)),
+          numberArrayLiteral(months.map((r) => r.consumptionKWh)),
+          textArrayLiteral(months.map((r) => numberArrayLiteral(r.peersKWh))),
+        ],
+      ),
+    );
   }
 
   async writeEffacements(siteId: string, effacements: readonly LedgerEffacement[]): Promise<void> {
     if (effacements.length === 0) return;
-    await asViewer(this.db, siteId, OPERATOR, async (m) => {
-      for (const e of effacements)
-        await m.query(
-          `INSERT INTO participant_effacements (site_id, participant_id, signal_key, starts_at, ends_at, delivered_wh) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (site_id, participant_id, signal_key) DO UPDATE
-             SET starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, delivered_wh = EXCLUDED.delivered_wh`,
-          [siteId, e.participantId, e.signalKey, e.startsAt.toISOString(), e.endsAt.toISOString(), e.deliveredWh],
-        );
-    });
+    await asViewer(this.db, siteId, OPERATOR, (m) =>
+      m.query(
+        `INSERT INTO participant_effacements (site_id, participant_id, signal_key, starts_at, ends_at, delivered_wh)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::float8[])
+         ON CONFLICT (site_id, participant_id, signal_key) DO UPDATE
+           SET starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, delivered_wh = EXCLUDED.delivered_wh`,
+        [
+          siteId,
+          textArrayLiteral(effacements.map((e) => e.participantId)),
+          textArrayLiteral(effacements.map((e) => e.signalKey)),
+          textArrayLiteral(effacements.map((e) => e.startsAt.toISOString())),
+          textArrayLiteral(effacements.map((e) => e.endsAt.toISOString())),
+          numberArrayLiteral(effacements.map((e) => e.deliveredWh)),
+        ],
+      ),
+    );
   }
 
   /**
