@@ -80,19 +80,19 @@ export class ReadingRepository {
     return rows.map((r) => ({ bucket: r.bucket, powerW: Number(r.power_w), devices: Number(r.devices) }));
   }
 
-  /** Per device and bucket, the device's mean power (as `bucketedSum`, without the sum). */
+  /** Per device and bucket, the device's mean power and SoC (as `bucketedSum`, without the sum), by bucket then device. */
   async bucketedByDevice(
     siteId: string,
     deviceIds: readonly string[],
     from: Date,
     to: Date,
     bucketMinutes: number,
-  ): Promise<Array<BucketPower & { deviceId: string }>> {
-    const rows: Array<{ device_id: string; bucket: Date; mean_w: number }> = await this.db.query(
-      `SELECT device_id, bucket, mean_w FROM (${perDeviceMeans(bucketMinutes)}) per_device ORDER BY bucket, device_id`,
+  ): Promise<Array<{ deviceId: string; bucket: Date; powerW: number; socPct: number | null }>> {
+    const rows: Array<{ device_id: string; bucket: Date; mean_w: number; soc_pct: number | null }> = await this.db.query(
+      `SELECT device_id, bucket, mean_w, soc_pct FROM (${perDeviceMeans(bucketMinutes)}) per_device ORDER BY bucket, device_id`,
       [siteId, deviceIds, from.toISOString(), to.toISOString(), bucketMinutes],
     );
-    return rows.map((r) => ({ deviceId: r.device_id, bucket: r.bucket, powerW: Number(r.mean_w), devices: 1 }));
+    return rows.map((r) => ({ deviceId: r.device_id, bucket: r.bucket, powerW: Number(r.mean_w), socPct: r.soc_pct === null ? null : Number(r.soc_pct) }));
   }
 
   /** The first and the last reading's timestamps of a site, if it has any. */
@@ -113,13 +113,8 @@ export class ReadingRepository {
     to: Date,
     bucketMinutes?: number,
   ): Promise<Array<{ ts: Date; powerW: number; socPct: number | null; seq?: number }>> {
-    if (bucketMinutes) {
-      const rows: Array<{ bucket: Date; mean_w: number; soc_pct: number | null }> = await this.db.query(
-        `SELECT bucket, mean_w, soc_pct FROM (${perDeviceMeans(bucketMinutes)}) per_device ORDER BY bucket`,
-        [siteId, [deviceId], from.toISOString(), to.toISOString(), bucketMinutes],
-      );
-      return rows.map((r) => ({ ts: r.bucket, powerW: Number(r.mean_w), socPct: r.soc_pct === null ? null : Number(r.soc_pct) }));
-    }
+    if (bucketMinutes)
+      return (await this.bucketedByDevice(siteId, [deviceId], from, to, bucketMinutes)).map((r) => ({ ts: r.bucket, powerW: r.powerW, socPct: r.socPct }));
     const rows: Array<{ ts: Date; power_w: number; soc_pct: number | null; seq: string }> = await this.db.query(
       `SELECT ts, power_w, soc_pct, seq FROM readings
         WHERE site_id = $1 AND device_id = $2 AND ts >= $3 AND ts < $4 ORDER BY ts LIMIT 100000`,
