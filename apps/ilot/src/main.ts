@@ -1,4 +1,5 @@
 import { topics } from '@ilot/mqtt';
+import { withoutPassword } from '@ilot/runtime';
 import { localMonth } from '@ilot/tariffs';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
         '',
         `Îlot "${site.name}" is running (${site.devices.size} devices, speed-up x${env.ILOT_SPEEDUP ?? 1}).`,
         `  broker     ${env.ILOT_MQTT_URL}${broker ? ' (embedded aedes)' : ''}`,
-        `  database   ${env.ILOT_DATABASE_URL.replace(/:[^:@/]+@/, ':***@')}${database ? ` (embedded PostgreSQL, data in ${database.dataDir})` : ''}`,
+        `  database   ${withoutPassword(env.ILOT_DATABASE_URL)}${database ? ` (embedded PostgreSQL, data in ${database.dataDir})` : ''}`,
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
         `  plan       ${http}/api/v1/sites/${site.id}/schedule`,
         `  signals    POST ${http}/api/v1/sites/${site.id}/signals with Authorization: Bearer ${generatedToken ?? '<ILOT_OPERATOR_TOKEN>'}${generatedToken ? ' (made up for this run; set ILOT_OPERATOR_TOKEN to choose it)' : ''}`,

@@ -1,4 +1,5 @@
 import { apiRoleProblem, API_ROLE, createDataSource } from '@ilot/timeseries';
+import { withoutPassword } from '@ilot/runtime';
 import type { DataSource } from 'typeorm';
 
 /** ILOT_DATABASE_URL as the API role, without a password (a deployment that sets one gives ILOT_API_DATABASE_URL). */
@@ -16,7 +17,7 @@ export function apiDatabaseUrl(databaseUrl: string, apiUrl?: string): string {
  */
 export async function openResidentDatabase(url: string, poolSize = 4): Promise<DataSource> {
   const db = createDataSource(url, poolSize);
-  const shown = url.replace(/:[^:@/]+@/, ':***@');
+  const shown = withoutPassword(url);
   try {
     await db.initialize();
   } catch (error) {

@@ -82,3 +82,8 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env, needs: {
   if (problems.length || !config) throw new ConfigError(problems);
   return config;
 }
+
+/** A service URL fit for a log or a banner: its password shown as ***. */
+export function withoutPassword(url: string): string {
+  return url.replace(/:[^:@/]+@/, ':***@');
+}
