@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { API_ROLE } from '@ilot/timeseries';
+import { API_ROLE, createRoleIfMissing } from '@ilot/timeseries';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { importEsm } from './esm-import';
@@ -48,7 +48,7 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
   if (exists.rowCount === 0) await client.query('CREATE DATABASE ilot');
   // The migrations grant the API role its rights; its password (the server asks one) is made up here, each run.
   const apiPassword = randomBytes(18).toString('base64url');
-  await client.query(`DO $$ BEGIN CREATE ROLE ${API_ROLE} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+  await client.query(createRoleIfMissing(API_ROLE));
   await client.query(`ALTER ROLE ${API_ROLE} WITH LOGIN PASSWORD '${apiPassword}'`);
   await client.end();
   return {

@@ -47,3 +47,20 @@ export async function apiRoleProblem(db: DataSource): Promise<string | undefined
   if (role.owns) return `it connects as "${role.name}", which owns (or is a member of the owner of) the îlot's tables`;
   return undefined;
 }
+
+/**
+ * The statement that creates a login role bound by row-level security, unless it exists. Roles are the cluster's:
+ * another database (or a migration running beside) may have made it already.
+ */
+export function createRoleIfMissing(role: string): string {
+  return `DO $$
+    BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
+        IF NOT (SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user) THEN
+          RAISE EXCEPTION 'role ${role} does not exist and % may not create it: CREATE ROLE ${role} LOGIN first (see deploy/postgres)', current_user;
+        END IF;
+        CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+      END IF;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+    END $$`;
+}

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { API_ROLE, GRAFANA_ROLE, RESIDENT_TABLES, VIEWER_SETTINGS } from '../resident-access';
+import { API_ROLE, createRoleIfMissing, GRAFANA_ROLE, RESIDENT_TABLES, VIEWER_SETTINGS } from '../resident-access';
 
 /**
  * What residents may read, and who may read it (ADR 0007).
@@ -70,18 +70,4 @@ export class ResidentLedger1700000000005 implements MigrationInterface {
     await queryRunner.query(`REVOKE USAGE ON SCHEMA public FROM ${API_ROLE}, ${GRAFANA_ROLE}`);
     await queryRunner.query(`DROP TABLE ${RESIDENT_TABLES.join(', ')}`);
   }
-}
-
-/** Roles are the cluster's: another database (or a migration running beside) may have made it already. */
-function createRoleIfMissing(role: string): string {
-  return `DO $$
-    BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${role}') THEN
-        IF NOT (SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user) THEN
-          RAISE EXCEPTION 'role ${role} does not exist and % may not create it: CREATE ROLE ${role} LOGIN first (see deploy/postgres)', current_user;
-        END IF;
-        CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
-      END IF;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-    END $$`;
 }
