@@ -17,8 +17,7 @@ export function commandVerifier(site: Site, readings: ReadingRepository) {
       const [measured] = await readings.latestPerDevice(site.id, [deviceId], since, new Date(command.validUntil));
       return measured && loadFollowsLimit(command.maxW, measured.powerW, device.ratedW ?? device.maxShedW);
     }
-    const battery = device;
-    if (battery?.kind !== 'battery' || command.type !== 'battery.setpoint' || command.setpointW === undefined) return undefined;
+    if (device?.kind !== 'battery' || command.type !== 'battery.setpoint' || command.setpointW === undefined) return undefined;
     const rows = await readings.latestPerDevice(site.id, [deviceId, gridId], since, new Date(command.validUntil));
     const measured = rows.find((r) => r.deviceId === deviceId);
     const grid = rows.find((r) => r.deviceId === gridId);
@@ -26,7 +25,7 @@ export function commandVerifier(site: Site, readings: ReadingRepository) {
     return batteryFollowsCommand(
       { setpointW: command.setpointW, gridTargetW: command.gridTargetW, deviationShare: command.deviationShare },
       { batteryW: measured.powerW, gridW: grid.powerW, socPct: measured.socPct },
-      battery,
+      device,
     );
   };
 }

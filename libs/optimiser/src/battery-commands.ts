@@ -26,6 +26,11 @@ export function windowCapW(schedule: Schedule): number | undefined {
   return windowOf(schedule)?.importCapW;
 }
 
+/** When a command for the plan's first slot lapses: the end of that slot plus the grace period (ISO 8601). */
+export function firstSlotValidUntil(schedule: Schedule, graceMs: number): string {
+  return new Date(Date.parse(schedule.slots[0].start) + schedule.slotMinutes * 60_000 + graceMs).toISOString();
+}
+
 function windowOf(schedule: Schedule) {
   const startMs = Date.parse(schedule.slots[0].start);
   return schedule.effacements?.find((w) => Date.parse(w.start) <= startMs && startMs < Date.parse(w.end));
@@ -54,8 +59,7 @@ export function batteryCommands(
 ): Array<{ deviceId: string; command: BatterySetpointCommand }> {
   const slot = schedule.slots[0];
   if (!slot) return [];
-  const slotEndMs = Date.parse(slot.start) + schedule.slotMinutes * 60_000;
-  const validUntil = new Date(slotEndMs + options.graceMs).toISOString();
+  const validUntil = firstSlotValidUntil(schedule, options.graceMs);
   const planned = batteryIds.filter((id) => slot.devices[id] !== undefined);
   const totalCapacityWh = planned.reduce((sum, id) => sum + options.capacityWh(id), 0);
   return planned.map((deviceId) => {

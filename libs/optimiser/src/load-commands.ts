@@ -1,4 +1,4 @@
-import { windowReason } from './battery-commands';
+import { firstSlotValidUntil, windowReason } from './battery-commands';
 import type { PlanFlexibleLoad } from './plan-input';
 import { Schedule } from './schedule';
 
@@ -28,7 +28,7 @@ export function loadCommands(
 ): Array<{ deviceId: string; command: LoadLimitCommand }> {
   const slot = schedule.slots[0];
   if (!slot) return [];
-  const validUntil = new Date(Date.parse(slot.start) + schedule.slotMinutes * 60_000 + options.graceMs).toISOString();
+  const validUntil = firstSlotValidUntil(schedule, options.graceMs);
   const reason = windowReason(schedule) ?? 'tariff';
   return loads.flatMap((load) => {
     const shedW = slot.devices[load.id]?.setpointW ?? 0;
