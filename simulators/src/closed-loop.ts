@@ -1,7 +1,7 @@
 import { CONSUMING_KINDS, energyRatios, exportW, importW, MINUTE_MS } from '@ilot/domain';
 import { PowerSample } from '@ilot/forecasting';
 import { deliveredReduction, REFERENCE_DEFAULTS, referenceCurve, referenceMeanW, ReferenceOptions } from '@ilot/effacement';
-import { batteryCommands, windowCapW, buildPlanInput, JavascriptLpSolverAdapter, loadCommands, LpSolver, plan, PLAN_DEFAULTS } from '@ilot/optimiser';
+import { batteryCommands, committedGridW, buildPlanInput, JavascriptLpSolverAdapter, loadCommands, LpSolver, plan, PLAN_DEFAULTS } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/mqtt';
 import { gridDeviceId, Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
@@ -169,8 +169,7 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
         // The plan in force for each slot of an order: its expected grid power, and whether it expects to miss the cap.
         const first = outcome.schedule.slots[0];
         if (first && orders.some((o) => Date.parse(first.start) >= o.start.getTime() && Date.parse(first.start) < o.end.getTime())) {
-          // What the plan commits to: the cap, or its grid power when it expects to stay above it (the reserve below the cap is held back).
-          plannedGridW.set(Date.parse(first.start), Math.max(first.gridW, windowCapW(outcome.schedule) ?? -Infinity));
+          plannedGridW.set(Date.parse(first.start), committedGridW(outcome.schedule));
           if (outcome.schedule.violations.some((v) => v.constraint === 'effacement' && v.slotStart === first.start)) shortSlots.add(first.start);
         }
       } else {

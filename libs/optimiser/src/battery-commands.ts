@@ -21,9 +21,12 @@ export function windowReason(schedule: Schedule): string | undefined {
   return window.id.startsWith(ECOWATT_WINDOW_PREFIX) ? 'ecowatt' : `effacement:${window.id}`;
 }
 
-/** The import cap of the demand-response window the plan's first slot lies in, W. */
-export function windowCapW(schedule: Schedule): number | undefined {
-  return windowOf(schedule)?.importCapW;
+/**
+ * The grid power the plan commits to in its first slot, W: in a demand-response window, the window's import cap (the
+ * plan keeps a reserve below it), or the plan's own grid power where it expects to stay above the cap.
+ */
+export function committedGridW(schedule: Schedule): number {
+  return Math.max(schedule.slots[0].gridW, windowOf(schedule)?.importCapW ?? -Infinity);
 }
 
 /** When a command for the plan's first slot lapses: the end of that slot plus the grace period (ISO 8601). */
@@ -75,7 +78,7 @@ export function batteryCommands(
         setpointW,
         // Batteries absorb the deviation from the planned grid power in proportion to their capacity. In an effacement
         // window they hold the connection at the cap, not at the plan (which keeps a reserve below it).
-        gridTargetW: Math.max(slot.gridW, windowCapW(schedule) ?? -Infinity),
+        gridTargetW: committedGridW(schedule),
         deviationShare: Math.round((options.capacityWh(deviceId) / totalCapacityWh) * 1e6) / 1e6,
         reason: setpointReason(schedule, setpointW, options.importLimitW),
       },
