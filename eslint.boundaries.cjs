@@ -5,7 +5,16 @@
  * Pure libraries (the model, forecasting, tariffs, site schema, domain) import no framework, no
  * broker client, no database driver and no metrics client, and no adapter library of ours.
  */
-const PURE_LIBS = ['libs/domain/**', 'libs/site/**', 'libs/tariffs/**', 'libs/forecasting/**', 'libs/optimiser/**', 'libs/effacement/**', 'libs/allocation/**', 'libs/reports/**'];
+const PURE_LIBS = [
+  'libs/domain/**',
+  'libs/site/**',
+  'libs/tariffs/**',
+  'libs/forecasting/**',
+  'libs/optimiser/**',
+  'libs/effacement/**',
+  'libs/allocation/**',
+  'libs/reports/**',
+];
 
 const pureLibraryRule = {
   files: PURE_LIBS,
@@ -15,10 +24,19 @@ const pureLibraryRule = {
       {
         patterns: [
           { group: ['@nestjs/*'], message: 'pure libraries do not depend on Nest: inject through ports instead' },
-          { group: ['mqtt', 'mqtt/*', 'aedes'], message: 'pure libraries do not talk MQTT: that is an adapter in apps/ or libs/mqtt' },
-          { group: ['pg', 'pg/*', 'typeorm', 'typeorm/*'], message: 'pure libraries do not touch the database: that is a repository in libs/timeseries' },
+          {
+            group: ['mqtt', 'mqtt/*', 'aedes'],
+            message: 'pure libraries do not talk MQTT: that is an adapter in apps/ or libs/mqtt',
+          },
+          {
+            group: ['pg', 'pg/*', 'typeorm', 'typeorm/*'],
+            message: 'pure libraries do not touch the database: that is a repository in libs/timeseries',
+          },
           { group: ['prom-client'], message: 'pure libraries do not export metrics: apps do' },
-          { group: ['@ilot/mqtt', '@ilot/timeseries', '@ilot/runtime', '@ilot/simulators'], message: 'pure libraries do not import adapter libraries' },
+          {
+            group: ['@ilot/mqtt', '@ilot/timeseries', '@ilot/runtime', '@ilot/simulators'],
+            message: 'pure libraries do not import adapter libraries',
+          },
         ],
       },
     ],
@@ -31,7 +49,11 @@ const crossLibraryRule = {
   rules: {
     'no-restricted-imports': [
       'error',
-      { patterns: [{ group: ['**/libs/*/src/**', '../../libs/**'], message: 'import a library through its @ilot/<lib> alias' }] },
+      {
+        patterns: [
+          { group: ['**/libs/*/src/**', '../../libs/**'], message: 'import a library through its @ilot/<lib> alias' },
+        ],
+      },
     ],
   },
 };

@@ -39,7 +39,9 @@ function payload(k: number): [string, string] {
 }
 
 async function burst(siteId: string, tag: number): Promise<number> {
-  const clients = await Promise.all(Array.from({ length: PUBLISHERS }, () => mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 })));
+  const clients = await Promise.all(
+    Array.from({ length: PUBLISHERS }, () => mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 })),
+  );
   const started = performance.now();
   await Promise.all(
     clients.map(async (client, p) => {
@@ -101,7 +103,12 @@ async function rawSubscriberRate(siteId: string, live: boolean): Promise<{ rate:
     cpu.start();
     subscriber = await connect();
   }
-  await waitFor(`the raw subscriber (${live ? 'live' : 'backlog'}) to receive the burst`, async () => meter.count >= MESSAGES, 120_000, 20);
+  await waitFor(
+    `the raw subscriber (${live ? 'live' : 'backlog'}) to receive the burst`,
+    async () => meter.count >= MESSAGES,
+    120_000,
+    20,
+  );
   const figures = cpu.perThousand(MESSAGES);
   await subscriber.endAsync();
   return { rate: meter.perSecond(), cpu: figures };
@@ -110,7 +117,10 @@ async function rawSubscriberRate(siteId: string, live: boolean): Promise<{ rate:
 /** p50 and p99 of received_at (when the ingester wrote the batch) minus when the bench published the message. */
 async function lagFromPublish(db: Client, siteId: string): Promise<{ p50: number; p99: number }> {
   const rows: Array<{ seq: number; received_ms: number }> = (
-    await db.query('SELECT seq, extract(epoch FROM received_at) * 1000 AS received_ms FROM readings WHERE site_id = $1', [siteId])
+    await db.query(
+      'SELECT seq, extract(epoch FROM received_at) * 1000 AS received_ms FROM readings WHERE site_id = $1',
+      [siteId],
+    )
   ).rows;
   const lags = rows.map((r) => Number(r.received_ms) - publishedAtMs[Number(r.seq)]).sort((a, b) => a - b);
   return { p50: lags[Math.floor(lags.length * 0.5)], p99: lags[Math.floor(lags.length * 0.99)] };
@@ -125,7 +135,9 @@ async function committedCount(db: Client, siteId: string): Promise<number> {
  * (a few rows) rather than counting `readings`, whose scan grew to a core of its own and slowed the ingester it measured.
  */
 async function committedSoFar(db: Client, siteId: string): Promise<number> {
-  return Number((await db.query('SELECT coalesce(sum(samples), 0) AS n FROM readings_15m WHERE site_id = $1', [siteId])).rows[0].n);
+  return Number(
+    (await db.query('SELECT coalesce(sum(samples), 0) AS n FROM readings_15m WHERE site_id = $1', [siteId])).rows[0].n,
+  );
 }
 
 /** CPU seconds used by each party since `start()`, to show where a 2-core machine's time goes. */
@@ -150,7 +162,8 @@ class CpuAccount {
   /** CPU ms per 1000 messages of each party, and the machine's busy cores over the span. */
   perThousand(messages: number): Record<'bench' | 'broker' | 'postgres' | 'ingester', number> & { busyCores: number } {
     const end = this.sample();
-    const per = (key: 'bench' | 'broker' | 'postgres' | 'ingester') => ((end[key] - this.startedAt[key]) * 1000 * 1000) / messages;
+    const per = (key: 'bench' | 'broker' | 'postgres' | 'ingester') =>
+      ((end[key] - this.startedAt[key]) * 1000 * 1000) / messages;
     return {
       bench: per('bench'),
       broker: per('broker'),
@@ -173,7 +186,12 @@ function cpuCeiling(raw: CpuFigures, ingest: CpuFigures): number {
 }
 
 /** The ingester's commit rate: `live` while the publishers run; else draining the burst queued in its session while it was stopped. */
-async function ingesterRate(ingester: IngesterProcess, db: Client, siteId: string, live: boolean): Promise<{ rate: number; cpu: CpuFigures }> {
+async function ingesterRate(
+  ingester: IngesterProcess,
+  db: Client,
+  siteId: string,
+  live: boolean,
+): Promise<{ rate: number; cpu: CpuFigures }> {
   await ingester.start();
   if (!live) {
     await ingester.stop();
@@ -222,7 +240,11 @@ async function main(): Promise<void> {
           ILOT_HTTP_PORT: String(30_000 + Math.floor(Math.random() * 5000)),
           ILOT_INGEST_CLIENT_ID: `bench-${siteId}`,
           // Ingestion settings under test pass through (ILOT_INGEST_MAX_INFLIGHT, ILOT_INGEST_BATCH_SIZE, ...).
-          ...Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('ILOT_INGEST_') && e[1] !== undefined)),
+          ...Object.fromEntries(
+            Object.entries(process.env).filter(
+              (e): e is [string, string] => e[0].startsWith('ILOT_INGEST_') && e[1] !== undefined,
+            ),
+          ),
         },
         // e.g. BENCH_INGESTER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the ingester under load.
         (process.env.BENCH_INGESTER_NODE_ARGS ?? '').split(' ').filter(Boolean),
@@ -233,11 +255,17 @@ async function main(): Promise<void> {
         const lag = live ? await lagFromPublish(db, siteId) : undefined;
         const rssKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${ingester.pid}/status`, 'utf8'))?.[1]);
         const duplicates = Number(
-          (await db.query('SELECT count(*) - count(DISTINCT (device_id, ts)) AS d FROM readings WHERE site_id = $1', [siteId])).rows[0].d,
+          (
+            await db.query('SELECT count(*) - count(DISTINCT (device_id, ts)) AS d FROM readings WHERE site_id = $1', [
+              siteId,
+            ])
+          ).rows[0].d,
         );
         if (duplicates !== 0) throw new Error(`${duplicates} duplicate rows stored`);
         results.push({
-          scenario: live ? 'live: subscribed while the publishers send' : 'backlog: draining the burst queued in the session',
+          scenario: live
+            ? 'live: subscribed while the publishers send'
+            : 'backlog: draining the burst queued in the session',
           raw,
           ingest,
           lag,
@@ -260,7 +288,10 @@ async function main(): Promise<void> {
     console.log(`    raw mqtt.js subscriber (the limit)   ${r.raw.rate.toFixed(0)} msg/s`);
     console.log(`    ingester, committed to PostgreSQL    ${r.ingest.rate.toFixed(0)} readings/s`);
     console.log(`    ratio ingester / raw                 ${(r.ingest.rate / r.raw.rate).toFixed(2)}  (target >= 0.9)`);
-    if (r.lag) console.log(`    lag publish -> batch write          p50 ${r.lag.p50.toFixed(0)} ms, p99 ${r.lag.p99.toFixed(0)} ms`);
+    if (r.lag)
+      console.log(
+        `    lag publish -> batch write          p50 ${r.lag.p50.toFixed(0)} ms, p99 ${r.lag.p99.toFixed(0)} ms`,
+      );
     console.log(`    ingester peak RSS                    ${r.rssMiB.toFixed(0)} MiB`);
     console.log(`    lost ${r.lost}, duplicate rows 0`);
     const cpu = (c: CpuFigures) =>

@@ -6,7 +6,16 @@
  * its own solve time and its whole run (read + solve). Medians of BENCH_REPEATS.
  * Targets (issue 4): planner end to end within 1.5x CLP for 50 x 96 and 200 x 96; warm re-plan faster than cold CLP.
  */
-import { buildModel, decodeSchedule, HighsSolverAdapter, JavascriptLpSolverAdapter, LpSolver, PlanInput, SolveResult, toLpFormat } from '@ilot/optimiser';
+import {
+  buildModel,
+  decodeSchedule,
+  HighsSolverAdapter,
+  JavascriptLpSolverAdapter,
+  LpSolver,
+  PlanInput,
+  SolveResult,
+  toLpFormat,
+} from '@ilot/optimiser';
 import { battery, planInput } from '@ilot/optimiser/testing/plan-input.factory';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -24,7 +33,9 @@ function scenario(batteries: number, slots: number, shift = 0): PlanInput {
   const scale = 1 + batteries / 10;
   const input = planInput({
     consumptionW: Array.from({ length: slots }, (_, t) => (hour(t) >= 17 && hour(t) < 21 ? 80_000 : 40_000) * scale),
-    pvW: Array.from({ length: slots }, (_, t) => (hour(t) > 7 && hour(t) < 19 ? 150_000 * scale * Math.sin((Math.PI * (hour(t) - 7)) / 12) : 0)),
+    pvW: Array.from({ length: slots }, (_, t) =>
+      hour(t) > 7 && hour(t) < 19 ? 150_000 * scale * Math.sin((Math.PI * (hour(t) - 7)) / 12) : 0,
+    ),
     importEurPerKWh: Array.from({ length: slots }, (_, t) => (hour(t) < 6 || hour(t) >= 22 ? 0.2068 : 0.27)),
     batteries: Array.from({ length: batteries }, (_, i) =>
       battery({
@@ -85,18 +96,25 @@ function timeClp(input: PlanInput, dir: string): { solveMs: number; wallMs: numb
     if (!match) throw new Error(`clp did not solve ${file}: ${out.stdout.slice(-500)}${out.stderr}`);
     runs.push({ solveMs: Number(match[2]) * 1000, wallMs, objective: Number(match[1]) + model.objectiveOffset });
   }
-  return { solveMs: median(runs.map((r) => r.solveMs)), wallMs: median(runs.map((r) => r.wallMs)), objective: runs[0].objective };
+  return {
+    solveMs: median(runs.map((r) => r.solveMs)),
+    wallMs: median(runs.map((r) => r.wallMs)),
+    objective: runs[0].objective,
+  };
 }
 
 async function main(): Promise<void> {
-  if (spawnSync('clp', ['-quit']).error) throw new Error("Debian's coinor-clp is not installed (apt-get install coinor-clp): it is the reference");
+  if (spawnSync('clp', ['-quit']).error)
+    throw new Error("Debian's coinor-clp is not installed (apt-get install coinor-clp): it is the reference");
   const dir = mkdtempSync(join(tmpdir(), 'ilot-bench-'));
   const cold = await HighsSolverAdapter.load({ warmStart: false });
   const warm = await HighsSolverAdapter.load({ warmStart: true });
   const js = new JavascriptLpSolverAdapter();
   timePlanner(cold, scenario(1, 96)); // warm up the WebAssembly module and the JIT
   const ms = (x: number) => x.toFixed(1).padStart(8);
-  console.log(`bench:optimise  îlot LP (batteries x quarter-hour slots), medians of ${REPEATS}; planner = build + solve + decode, ms`);
+  console.log(
+    `bench:optimise  îlot LP (batteries x quarter-hour slots), medians of ${REPEATS}; planner = build + solve + decode, ms`,
+  );
   console.log(
     '  size        vars    rows  | HiGHS build   solve  decode   total | warm total | js-lp total | CLP solve    CLP run | total/CLP solve  warm/CLP solve  objectives',
   );

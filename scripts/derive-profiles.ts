@@ -28,7 +28,8 @@ function readVdi(file: string): number[] {
   const year = Number(firstLocal.slice(0, 4));
   const values = lines.map((line) => Number(line.split(',')[1]));
   // Align weekdays with 2019: shift by the smallest number of days that maps weekday to weekday.
-  const weekdayShift = (new Date(Date.UTC(2019, 0, 1)).getUTCDay() - new Date(Date.UTC(year, 0, 1)).getUTCDay() + 7) % 7;
+  const weekdayShift =
+    (new Date(Date.UTC(2019, 0, 1)).getUTCDay() - new Date(Date.UTC(year, 0, 1)).getUTCDay() + 7) % 7;
   const dayShift = weekdayShift > 3 ? weekdayShift - 7 : weekdayShift;
   const out = new Array<number>(SLOTS);
   for (let slot = 0; slot < SLOTS; slot++) {
@@ -63,11 +64,18 @@ for (let slot = 0; slot < SLOTS; slot++) {
   const at = new Date(YEAR_START_UTC + slot * SLOT_MS + SLOT_MS / 2);
   const a = weather[slot];
   const b = weather[(slot + 1) % SLOTS];
-  const irradiance = { ghiWPerM2: (a.ghi + b.ghi) / 2, dniWPerM2: (a.dni + b.dni) / 2, dhiWPerM2: (a.dhi + b.dhi) / 2, airTempC: (a.temp + b.temp) / 2 };
+  const irradiance = {
+    ghiWPerM2: (a.ghi + b.ghi) / 2,
+    dniWPerM2: (a.dni + b.dni) / 2,
+    dhiWPerM2: (a.dhi + b.dhi) / 2,
+    airTempC: (a.temp + b.temp) / 2,
+  };
   const pvW = pvPowerWPerKWp(at, irradiance, array);
   pvKWhPerKWp += pvW / 4 / 1000;
   const iso = new Date(YEAR_START_UTC + slot * SLOT_MS).toISOString().slice(0, 16) + 'Z';
-  rows.push([iso, flat[slot], office[slot], school[slot], shop[slot], pvW.toFixed(1), irradiance.airTempC.toFixed(1)].join(','));
+  rows.push(
+    [iso, flat[slot], office[slot], school[slot], shop[slot], pvW.toFixed(1), irradiance.airTempC.toFixed(1)].join(','),
+  );
 }
 writeFileSync(join(outDir, 'ilot-profiles-2019-15min.csv'), rows.join('\n') + '\n');
 console.log(`wrote ${SLOTS} slots; PV yield ${pvKWhPerKWp.toFixed(0)} kWh/kWp/year`);

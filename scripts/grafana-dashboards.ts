@@ -58,7 +58,13 @@ const SITE_VARIABLE = {
   query: 'SELECT DISTINCT site_id FROM device_status ORDER BY 1',
   refresh: 1,
 };
-const GRID_VARIABLE = { name: 'grid', label: 'Grid meter', type: 'textbox', query: 'grid', current: { text: 'grid', value: 'grid' } };
+const GRID_VARIABLE = {
+  name: 'grid',
+  label: 'Grid meter',
+  type: 'textbox',
+  query: 'grid',
+  current: { text: 'grid', value: 'grid' },
+};
 
 /** Panels laid out two per row, 12 columns wide, 8 high. */
 function layout(panels: Array<Omit<Panel, 'id' | 'gridPos'> & { wide?: boolean }>): Panel[] {
@@ -76,12 +82,23 @@ function layout(panels: Array<Omit<Panel, 'id' | 'gridPos'> & { wide?: boolean }
   });
 }
 
-const prom = (title: string, type: Panel['type'], unit: string, queries: Array<[expr: string, legend: string]>, wide = false) => ({
+const prom = (
+  title: string,
+  type: Panel['type'],
+  unit: string,
+  queries: Array<[expr: string, legend: string]>,
+  wide = false,
+) => ({
   type,
   title,
   datasource: PROMETHEUS,
   wide,
-  targets: queries.map(([expr, legendFormat], i) => ({ refId: String.fromCharCode(65 + i), datasource: PROMETHEUS, expr, legendFormat })),
+  targets: queries.map(([expr, legendFormat], i) => ({
+    refId: String.fromCharCode(65 + i),
+    datasource: PROMETHEUS,
+    expr,
+    legendFormat,
+  })),
   fieldConfig: { defaults: { unit }, overrides: [] },
 });
 
@@ -116,7 +133,12 @@ const sql = (
 const GRID_15M = `SELECT bucket AS time, power_sum_w / samples AS grid_w
   FROM readings_15m WHERE site_id = '$site' AND device_id = '$grid' AND $__timeFilter(bucket) ORDER BY 1`;
 
-function dashboard(uid: string, title: string, panels: Parameters<typeof layout>[0], time = { from: 'now-24h', to: 'now' }): Dashboard {
+function dashboard(
+  uid: string,
+  title: string,
+  panels: Parameters<typeof layout>[0],
+  time = { from: 'now-24h', to: 'now' },
+): Dashboard {
   return {
     uid,
     title,
@@ -147,8 +169,12 @@ export const DASHBOARDS: Dashboard[] = [
       ['ilot_site_self_consumption_ratio{site="$site"}', 'self-consumption'],
       ['ilot_site_self_sufficiency_ratio{site="$site"}', 'self-sufficiency'],
     ]),
-    prom('Battery state of charge', 'timeseries', 'percent', [['ilot_battery_soc_percent{site="$site"}', '{{device}}']]),
-    prom('Import price and tariff period', 'timeseries', 'currencyEUR', [['ilot_site_import_price_eur_per_kwh{site="$site"}', '{{period}}']]),
+    prom('Battery state of charge', 'timeseries', 'percent', [
+      ['ilot_battery_soc_percent{site="$site"}', '{{device}}'],
+    ]),
+    prom('Import price and tariff period', 'timeseries', 'currencyEUR', [
+      ['ilot_site_import_price_eur_per_kwh{site="$site"}', '{{period}}'],
+    ]),
     sql('Grid at the connection, 15-min means', 'time_series', [GRID_15M], { unit: 'watt' }),
     sql(
       'Energy by device over the range',
@@ -175,10 +201,18 @@ export const DASHBOARDS: Dashboard[] = [
         ],
         { unit: 'watt', wide: true },
       ),
-      prom('Plans by status', 'timeseries', 'short', [['sum by (status) (increase(ilot_optimiser_runs_total{site="$site"}[$__rate_interval]))', '{{status}}']]),
+      prom('Plans by status', 'timeseries', 'short', [
+        ['sum by (status) (increase(ilot_optimiser_runs_total{site="$site"}[$__rate_interval]))', '{{status}}'],
+      ]),
       prom('Solve time', 'timeseries', 's', [
-        ['histogram_quantile(0.5, sum by (le, solver) (rate(ilot_optimiser_solve_seconds_bucket{site="$site"}[$__rate_interval])))', 'p50 {{solver}}'],
-        ['histogram_quantile(0.99, sum by (le, solver) (rate(ilot_optimiser_solve_seconds_bucket{site="$site"}[$__rate_interval])))', 'p99 {{solver}}'],
+        [
+          'histogram_quantile(0.5, sum by (le, solver) (rate(ilot_optimiser_solve_seconds_bucket{site="$site"}[$__rate_interval])))',
+          'p50 {{solver}}',
+        ],
+        [
+          'histogram_quantile(0.99, sum by (le, solver) (rate(ilot_optimiser_solve_seconds_bucket{site="$site"}[$__rate_interval])))',
+          'p99 {{solver}}',
+        ],
       ]),
       sql(
         'Recent plans',
@@ -187,7 +221,15 @@ export const DASHBOARDS: Dashboard[] = [
           `SELECT generated_at AS time, status, solver, round(objective_eur::numeric, 2) AS objective_eur, round(solve_ms::numeric) AS solve_ms
   FROM plans WHERE site_id = '$site' AND $__timeFilter(generated_at) ORDER BY generated_at DESC LIMIT 50`,
         ],
-        { columns: { time: 'dateTimeAsIso', status: 'string', solver: 'string', objective_eur: 'currencyEUR', solve_ms: 'ms' } },
+        {
+          columns: {
+            time: 'dateTimeAsIso',
+            status: 'string',
+            solver: 'string',
+            objective_eur: 'currencyEUR',
+            solve_ms: 'ms',
+          },
+        },
       ),
       sql(
         'Commands and their outcome',
@@ -198,7 +240,9 @@ export const DASHBOARDS: Dashboard[] = [
         ],
         { columns: { time: 'dateTimeAsIso', device: 'string', type: 'string', reason: 'string', ack: 'string' } },
       ),
-      prom('Commands by outcome', 'timeseries', 'short', [['sum by (status) (increase(ilot_commands_total{site="$site"}[$__rate_interval]))', '{{status}}']]),
+      prom('Commands by outcome', 'timeseries', 'short', [
+        ['sum by (status) (increase(ilot_commands_total{site="$site"}[$__rate_interval]))', '{{status}}'],
+      ]),
     ],
     { from: 'now-24h', to: 'now+24h' },
   ),
@@ -250,22 +294,42 @@ export const DASHBOARDS: Dashboard[] = [
       ['sum by (reason) (rate(ilot_ingest_rejected_total{site="$site"}[$__rate_interval]))', '{{reason}}'],
     ]),
     prom('Lag, device time to commit', 'timeseries', 's', [
-      ['histogram_quantile(0.5, sum by (le) (rate(ilot_ingest_lag_seconds_bucket{site="$site"}[$__rate_interval])))', 'p50'],
-      ['histogram_quantile(0.99, sum by (le) (rate(ilot_ingest_lag_seconds_bucket{site="$site"}[$__rate_interval])))', 'p99'],
+      [
+        'histogram_quantile(0.5, sum by (le) (rate(ilot_ingest_lag_seconds_bucket{site="$site"}[$__rate_interval])))',
+        'p50',
+      ],
+      [
+        'histogram_quantile(0.99, sum by (le) (rate(ilot_ingest_lag_seconds_bucket{site="$site"}[$__rate_interval])))',
+        'p99',
+      ],
     ]),
-    prom('Messages held unacknowledged', 'timeseries', 'short', [['ilot_ingest_unacked_messages{site="$site"}', 'held']]),
-    prom('Residents’ reports: how far the ledger is behind', 'timeseries', 's', [['ilot_resident_ledger_lag_seconds{site="$site"}', 'behind']]),
-    prom('Age of each device’s last reading', 'timeseries', 's', [['ilot_device_last_reading_age_seconds{site="$site"}', '{{device}}']], true),
+    prom('Messages held unacknowledged', 'timeseries', 'short', [
+      ['ilot_ingest_unacked_messages{site="$site"}', 'held'],
+    ]),
+    prom('Residents’ reports: how far the ledger is behind', 'timeseries', 's', [
+      ['ilot_resident_ledger_lag_seconds{site="$site"}', 'behind'],
+    ]),
+    prom(
+      'Age of each device’s last reading',
+      'timeseries',
+      's',
+      [['ilot_device_last_reading_age_seconds{site="$site"}', '{{device}}']],
+      true,
+    ),
     sql(
       'Last rejected messages',
       'table',
-      [`SELECT received_at AS time, topic, reason, detail FROM rejected_messages WHERE $__timeFilter(received_at) ORDER BY received_at DESC LIMIT 50`],
+      [
+        `SELECT received_at AS time, topic, reason, detail FROM rejected_messages WHERE $__timeFilter(received_at) ORDER BY received_at DESC LIMIT 50`,
+      ],
       { columns: { time: 'dateTimeAsIso', topic: 'string', reason: 'string', detail: 'string' } },
     ),
     sql(
       'Device status',
       'table',
-      [`SELECT device_id AS device, state, received_at AS since FROM device_status WHERE site_id = '$site' ORDER BY state, device_id`],
+      [
+        `SELECT device_id AS device, state, received_at AS since FROM device_status WHERE site_id = '$site' ORDER BY state, device_id`,
+      ],
       {
         columns: { device: 'string', state: 'string', since: 'dateTimeAsIso' },
       },

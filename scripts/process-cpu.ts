@@ -9,7 +9,10 @@ function statOf(pid: string): { comm: string; cpuS: number } | undefined {
     const close = stat.lastIndexOf(')');
     const fields = stat.slice(close + 2).split(' ');
     // After "pid (comm) ": state is field 3, utime 14 and stime 15 (1-based), i.e. indexes 11 and 12 here.
-    return { comm: stat.slice(stat.indexOf('(') + 1, close), cpuS: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S };
+    return {
+      comm: stat.slice(stat.indexOf('(') + 1, close),
+      cpuS: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S,
+    };
   } catch {
     return undefined; // exited meanwhile
   }

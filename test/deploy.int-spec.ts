@@ -16,10 +16,16 @@ describe('deploy: the database roles', () => {
     const metrics = compose.services.metrics.environment;
     expect(metrics.ILOT_DATABASE_URL).toMatch(/^postgres:\/\/ilot:/); // the owner, for the migrations and the ledger
     expect(metrics.ILOT_API_DATABASE_URL).toMatch(new RegExp(`^postgres://${API_ROLE}:\\$\\{ILOT_API_DB_PASSWORD:\\?`));
-    expect(compose.services.timescaledb.volumes).toContain('./postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-ilot-roles.sh:ro');
-    expect(Object.keys(compose.services.timescaledb.environment)).toEqual(expect.arrayContaining(['ILOT_API_DB_PASSWORD', 'GRAFANA_DB_PASSWORD']));
+    expect(compose.services.timescaledb.volumes).toContain(
+      './postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-ilot-roles.sh:ro',
+    );
+    expect(Object.keys(compose.services.timescaledb.environment)).toEqual(
+      expect.arrayContaining(['ILOT_API_DB_PASSWORD', 'GRAFANA_DB_PASSWORD']),
+    );
     const datasources = read('grafana/provisioning/datasources/datasources.yml').datasources;
-    expect(datasources.find((d: { type: string }) => d.type === 'grafana-postgresql-datasource').user).toBe(GRAFANA_ROLE);
+    expect(datasources.find((d: { type: string }) => d.type === 'grafana-postgresql-datasource').user).toBe(
+      GRAFANA_ROLE,
+    );
   });
 
   it('init-roles.sh makes both roles log in with the passwords given (quotes included), neither superuser nor BYPASSRLS', async () => {
@@ -44,7 +50,9 @@ describe('deploy: the database roles', () => {
         [[API_ROLE, GRAFANA_ROLE]],
       );
       expect(roles.rows).toEqual(
-        [GRAFANA_ROLE, API_ROLE].sort().map((rolname) => ({ rolname, rolcanlogin: true, rolsuper: false, rolbypassrls: false, has_password: true })),
+        [GRAFANA_ROLE, API_ROLE]
+          .sort()
+          .map((rolname) => ({ rolname, rolcanlogin: true, rolsuper: false, rolbypassrls: false, has_password: true })),
       );
     } finally {
       // The machine's server trusts local connections; leave the shared roles as the migrations make them.
@@ -54,8 +62,11 @@ describe('deploy: the database roles', () => {
   });
 
   it('init-roles.sh refuses to run without the passwords', () => {
-    expect(() => execFileSync('bash', [join(deploy, 'postgres', 'init-roles.sh')], { env: { PATH: process.env.PATH }, stdio: 'pipe' })).toThrow(
-      /ILOT_API_DB_PASSWORD: set ILOT_API_DB_PASSWORD/,
-    );
+    expect(() =>
+      execFileSync('bash', [join(deploy, 'postgres', 'init-roles.sh')], {
+        env: { PATH: process.env.PATH },
+        stdio: 'pipe',
+      }),
+    ).toThrow(/ILOT_API_DB_PASSWORD: set ILOT_API_DB_PASSWORD/);
   });
 });

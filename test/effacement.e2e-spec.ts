@@ -17,7 +17,13 @@ const OPERATOR_TOKEN = TEST_OPERATOR_TOKEN;
 /** A January weekday: the order runs 17:00-19:00 Paris (16:00-18:00Z); the îlot starts at 14:00Z with two weeks of history. */
 const HISTORY_FROM = '2026-01-01T00:00:00Z';
 const SIM_START = '2026-01-15T14:00:00Z';
-const ORDER = { type: 'effacement', id: 'e2e-60kw', start: '2026-01-15T16:00:00Z', end: '2026-01-15T18:00:00Z', reductionW: 60_000 };
+const ORDER = {
+  type: 'effacement',
+  id: 'e2e-60kw',
+  start: '2026-01-15T16:00:00Z',
+  end: '2026-01-15T18:00:00Z',
+  reductionW: 60_000,
+};
 
 interface Report {
   askedW: number;
@@ -78,13 +84,17 @@ describe('an effacement order on the demo îlot, end to end', () => {
     const report = await waitFor(
       'the report of the whole order',
       async () => {
-        const r = (await (await fetch(`${api}/effacements/${ORDER.id}/report`, { headers: operator })).json()) as Report;
+        const r = (await (
+          await fetch(`${api}/effacements/${ORDER.id}/report`, { headers: operator })
+        ).json()) as Report;
         return r.delivered.slots.length === 8 && r;
       },
       30_000,
     );
     const spread = report.participants.map((p) => p.deliveredWh);
-    const loads = report.loads.map((l) => `${l.deviceId} ${l.meanReductionW?.toFixed(0)} W (${((l.shareOfMaxShed ?? 0) * 100).toFixed(0)} %)`).join(', ');
+    const loads = report.loads
+      .map((l) => `${l.deviceId} ${l.meanReductionW?.toFixed(0)} W (${((l.shareOfMaxShed ?? 0) * 100).toFixed(0)} %)`)
+      .join(', ');
     console.log(
       `order ${ORDER.reductionW} W for 2 h (real services, ${SPEEDUP}x): planned ${report.planned.meanReductionW?.toFixed(0)} W, delivered ${report.delivered.meanReductionW?.toFixed(0)} W; ` +
         `loads shed ${loads}; residents' meters against their own reference from ${Math.min(...spread).toFixed(0)} to ${Math.max(...spread).toFixed(0)} Wh; notes: ${JSON.stringify(report.notes)}`,
@@ -104,7 +114,8 @@ describe('an effacement order on the demo îlot, end to end', () => {
   }, 120_000);
 
   it('gives a resident’s month: consumption by day and period, the PV share, the cost with and without the collective, the order', async () => {
-    const url = (participant: string, query: string) => `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/participants/${participant}/report?${query}`;
+    const url = (participant: string, query: string) =>
+      `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/participants/${participant}/report?${query}`;
     const get = (participant: string, query: string, token: string | null = OPERATOR_TOKEN) =>
       fetch(url(participant, query), { headers: token ? { authorization: `Bearer ${token}` } : {} });
     // The ledger (each participant's allocated steps, written by the operator's side) catches up every 2 s here.
@@ -132,7 +143,9 @@ describe('an effacement order on the demo îlot, end to end', () => {
       `flat-a-101, 2026-01: ${JSON.stringify({ totals: report.totals, cost: report.cost, peers: report.comparison.peers, effacements: report.effacements })}`,
     );
     // Fifteen local days of history and loop (1-15 January), HP and HC, the PV's share between none and all.
-    expect(report.days.map((d) => d.date)).toEqual(Array.from({ length: 15 }, (_, k) => `2026-01-${String(k + 1).padStart(2, '0')}`));
+    expect(report.days.map((d) => d.date)).toEqual(
+      Array.from({ length: 15 }, (_, k) => `2026-01-${String(k + 1).padStart(2, '0')}`),
+    );
     expect(report.days.every((d) => d.consumptionKWh > 0)).toBe(true);
     expect(report.byPeriod.map((p) => p.period)).toEqual(['HC', 'HP']);
     expect(report.totals.consumptionKWh).toBeCloseTo(
@@ -160,7 +173,11 @@ describe('an effacement order on the demo îlot, end to end', () => {
     // The operator hands the resident a token made by `ilot token` (the metrics app's secret from the environment).
     process.env.ILOT_TOKEN_SECRET = TEST_TOKEN_SECRET;
     const printedToken: string[] = [];
-    expect(await runCli(['token', '--site', siteFile, '--participant', 'flat-a-101', '--days', '1'], (line) => printedToken.push(line))).toBe(0);
+    expect(
+      await runCli(['token', '--site', siteFile, '--participant', 'flat-a-101', '--days', '1'], (line) =>
+        printedToken.push(line),
+      ),
+    ).toBe(0);
     const own = printedToken[0];
     const ownReport = await get('flat-a-101', 'month=2026-01', own);
     expect(ownReport.status).toBe(200);
@@ -171,13 +188,21 @@ describe('an effacement order on the demo îlot, end to end', () => {
     expect((await get('flat-a-102', `month=2026-01&access_token=${own}`, null)).status).toBe(403);
     const operatorInUrl = await get('flat-a-101', `month=2026-01&access_token=${OPERATOR_TOKEN}`, null);
     expect(operatorInUrl.status).toBe(401);
-    expect(((await operatorInUrl.json()) as { message: string }).message).toBe('only a signed token may be given in the URL');
+    expect(((await operatorInUrl.json()) as { message: string }).message).toBe(
+      'only a signed token may be given in the URL',
+    );
     const other = await get('flat-a-102', 'month=2026-01', own);
     expect(other.status).toBe(403);
     expect(((await other.json()) as { message: string }).message).toBe('a resident sees only their own report');
-    const forged = signAccessToken({ role: 'resident', site: siteId, participant: 'flat-a-102', exp }, 'not-the-secret-but-32-characters-long');
+    const forged = signAccessToken(
+      { role: 'resident', site: siteId, participant: 'flat-a-102', exp },
+      'not-the-secret-but-32-characters-long',
+    );
     expect((await get('flat-a-102', 'month=2026-01', forged)).status).toBe(401);
-    const expired = signAccessToken({ role: 'resident', site: siteId, participant: 'flat-a-101', exp: Date.now() / 1000 - 60 }, TEST_TOKEN_SECRET);
+    const expired = signAccessToken(
+      { role: 'resident', site: siteId, participant: 'flat-a-101', exp: Date.now() / 1000 - 60 },
+      TEST_TOKEN_SECRET,
+    );
     expect((await get('flat-a-101', 'month=2026-01', expired)).status).toBe(401);
     const operator = signAccessToken({ role: 'operator', site: siteId, exp }, TEST_TOKEN_SECRET);
     const operatorReport = await get('flat-a-102', 'month=2026-01', operator);
@@ -185,8 +210,9 @@ describe('an effacement order on the demo îlot, end to end', () => {
     expect(((await operatorReport.json()) as typeof report).days).toHaveLength(15);
     // `ilot report` on the command line gives the same report.
     const printed: string[] = [];
-    const code = await runCli(['report', '--site', siteFile, '--participant', 'flat-a-101', '--month', '2026-01', '--database', database.url], (line) =>
-      printed.push(line),
+    const code = await runCli(
+      ['report', '--site', siteFile, '--participant', 'flat-a-101', '--month', '2026-01', '--database', database.url],
+      (line) => printed.push(line),
     );
     expect(code).toBe(0);
     // The îlot keeps running (the 15th grows): the completed days must agree to the Wh.
@@ -200,7 +226,11 @@ describe('an effacement order on the demo îlot, end to end', () => {
     // The link a resident is sent: their own token in the URL (a browser cannot set a header), made by `ilot token`.
     process.env.ILOT_TOKEN_SECRET = TEST_TOKEN_SECRET;
     const printed: string[] = [];
-    expect(await runCli(['token', '--site', siteFile, '--participant', 'flat-a-101', '--days', '1'], (line) => printed.push(line))).toBe(0);
+    expect(
+      await runCli(['token', '--site', siteFile, '--participant', 'flat-a-101', '--days', '1'], (line) =>
+        printed.push(line),
+      ),
+    ).toBe(0);
     const url = `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/participants/flat-a-101/report?month=2026-01&format=html&access_token=${printed[0]}`;
     // Debian's Chromium, driven by playwright-core, as a phone sees the page (390 px wide).
     const browser = await chromium.launch({
@@ -211,14 +241,19 @@ describe('an effacement order on the demo îlot, end to end', () => {
       const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
       const response = await page.goto(url);
       expect(response?.status()).toBe(200);
-      expect(response?.headers()).toMatchObject({ 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer' });
+      expect(response?.headers()).toMatchObject({
+        'cache-control': 'private, no-store',
+        'referrer-policy': 'no-referrer',
+      });
       expect(response?.headers()['content-type']).toContain('text/html');
       const text = await page.innerText('body');
       expect(text).not.toMatch(/undefined|NaN|null/);
       expect(text).toContain('Votre énergie');
       expect(await page.locator('tbody tr').count()).toBe(15 + 2); // 15 days and 2 tariff periods
       // Evaluated in the page (a string: this project's TypeScript has no DOM types).
-      const widths = (await page.evaluate('({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth })')) as {
+      const widths = (await page.evaluate(
+        '({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth })',
+      )) as {
         scroll: number;
         viewport: number;
       };

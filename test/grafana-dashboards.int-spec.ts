@@ -38,7 +38,8 @@ describe('Grafana dashboards', () => {
         .filter((f) => f.endsWith('.json'))
         .sort(),
     ).toEqual(DASHBOARDS.map((d) => `${d.uid}.json`).sort());
-    for (const dashboard of DASHBOARDS) expect(readFileSync(join(DIR, `${dashboard.uid}.json`), 'utf8')).toBe(dashboardJson(dashboard));
+    for (const dashboard of DASHBOARDS)
+      expect(readFileSync(join(DIR, `${dashboard.uid}.json`), 'utf8')).toBe(dashboardJson(dashboard));
   });
 
   describe.each(STORAGE_BACKENDS)('every SQL query, on $name with a day of the demo îlot', (backend) => {
@@ -46,7 +47,12 @@ describe('Grafana dashboards', () => {
     let close: () => Promise<void>;
     const { path: siteFile, siteId } = uniqueDemoSite('dash');
     const now = new Date();
-    const vars = { site: siteId, grid: 'grid', from: new Date(now.getTime() - 24 * HOUR_MS), to: new Date(now.getTime() + 24 * HOUR_MS) };
+    const vars = {
+      site: siteId,
+      grid: 'grid',
+      from: new Date(now.getTime() - 24 * HOUR_MS),
+      to: new Date(now.getTime() + 24 * HOUR_MS),
+    };
 
     beforeAll(async () => {
       ({ db, close } = await backend.open());
@@ -59,7 +65,10 @@ describe('Grafana dashboards', () => {
       const statuses = new DeviceStatusRepository(db);
       await statuses.upsert(siteId, 'bat-1', 'online', now, now);
       await statuses.upsert(siteId, 'pv-b', 'offline', now, now);
-      const slots = Array.from({ length: 96 }, (_, k) => ({ start: new Date(startMs + 96 * 900_000 + k * 900_000).toISOString(), gridW: 40_000 - k * 100 }));
+      const slots = Array.from({ length: 96 }, (_, k) => ({
+        start: new Date(startMs + 96 * 900_000 + k * 900_000).toISOString(),
+        gridW: 40_000 - k * 100,
+      }));
       const planId = await new PlanRepository(db).insert({
         siteId,
         generatedAt: now,
@@ -72,7 +81,13 @@ describe('Grafana dashboards', () => {
       const order = { start: new Date(now.getTime() - 4 * HOUR_MS), end: new Date(now.getTime() - 2 * HOUR_MS) };
       await new SignalRepository(db).storePayload(
         siteId,
-        { type: 'effacement', id: 'order-1', start: order.start.toISOString(), end: order.end.toISOString(), reductionW: 40_000 },
+        {
+          type: 'effacement',
+          id: 'order-1',
+          start: order.start.toISOString(),
+          end: order.end.toISOString(),
+          reductionW: 40_000,
+        },
         'Europe/Paris',
         now,
       );
@@ -99,7 +114,13 @@ describe('Grafana dashboards', () => {
         payload: command,
       });
       await new RejectedMessageRepository(db).insertBatch([
-        { receivedAt: now, topic: `ilot/v1/${siteId}/m-a-101/telemetry`, reason: 'schema', detail: 'powerW: expected number', payload: '{}' },
+        {
+          receivedAt: now,
+          topic: `ilot/v1/${siteId}/m-a-101/telemetry`,
+          reason: 'schema',
+          detail: 'powerW: expected number',
+          payload: '{}',
+        },
       ]);
     }, 120_000);
 
@@ -107,7 +128,9 @@ describe('Grafana dashboards', () => {
 
     const sqlPanels = DASHBOARDS.flatMap((d) =>
       d.panels.flatMap((panel) =>
-        panel.targets.filter((t): t is SqlTarget => 'rawSql' in t).map((target) => ({ name: `${d.uid} / ${panel.title} / ${target.refId}`, panel, target })),
+        panel.targets
+          .filter((t): t is SqlTarget => 'rawSql' in t)
+          .map((target) => ({ name: `${d.uid} / ${panel.title} / ${target.refId}`, panel, target })),
       ),
     );
 
@@ -124,28 +147,31 @@ describe('Grafana dashboards', () => {
       expect(new Set(sqlPanels.map((p) => p.name.split(' / ')[0]))).toEqual(new Set(DASHBOARDS.map((d) => d.uid)));
     });
 
-    it.each(sqlPanels)('$name returns rows with the columns its panel expects, as Grafana’s role', async ({ panel, target }) => {
-      // As the datasource's role (deploy/grafana): its grants must cover every query, aggregates included.
-      const rows: Array<Record<string, unknown>> = await db.transaction(async (m) => {
-        await m.query(`SET LOCAL ROLE ${GRAFANA_ROLE}`);
-        return m.query(expand(target.rawSql, vars));
-      });
-      expect(rows.length).toBeGreaterThan(0);
-      const columns = Object.keys(rows[0]);
-      if (target.format === 'time_series') {
-        // A time column, then numbers only: what a Grafana time series needs.
-        expect(columns[0]).toBe('time');
-        expect(columns.length).toBeGreaterThan(1);
-        for (const row of rows) {
-          expect(row.time).toBeInstanceOf(Date);
-          for (const column of columns.slice(1)) expect(typeof row[column]).toBe('number');
+    it.each(sqlPanels)(
+      '$name returns rows with the columns its panel expects, as Grafana’s role',
+      async ({ panel, target }) => {
+        // As the datasource's role (deploy/grafana): its grants must cover every query, aggregates included.
+        const rows: Array<Record<string, unknown>> = await db.transaction(async (m) => {
+          await m.query(`SET LOCAL ROLE ${GRAFANA_ROLE}`);
+          return m.query(expand(target.rawSql, vars));
+        });
+        expect(rows.length).toBeGreaterThan(0);
+        const columns = Object.keys(rows[0]);
+        if (target.format === 'time_series') {
+          // A time column, then numbers only: what a Grafana time series needs.
+          expect(columns[0]).toBe('time');
+          expect(columns.length).toBeGreaterThan(1);
+          for (const row of rows) {
+            expect(row.time).toBeInstanceOf(Date);
+            for (const column of columns.slice(1)) expect(typeof row[column]).toBe('number');
+          }
+        } else {
+          // A table shows the columns its overrides name (with their units): each must come back.
+          const expected = panel.fieldConfig.overrides.map((o) => o.matcher.options);
+          expect(expected.length).toBeGreaterThan(0);
+          for (const column of expected) expect(columns).toContain(column);
         }
-      } else {
-        // A table shows the columns its overrides name (with their units): each must come back.
-        const expected = panel.fieldConfig.overrides.map((o) => o.matcher.options);
-        expect(expected.length).toBeGreaterThan(0);
-        for (const column of expected) expect(columns).toContain(column);
-      }
-    });
+      },
+    );
   });
 });

@@ -38,7 +38,8 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     // Enough applied commands that the battery has followed several of them.
     await waitFor(
       'six applied commands',
-      async () => (await db.query(`SELECT count(*)::int AS n FROM commands WHERE ack_status = 'applied'`)).rows[0].n >= 6,
+      async () =>
+        (await db.query(`SELECT count(*)::int AS n FROM commands WHERE ack_status = 'applied'`)).rows[0].n >= 6,
       60_000,
     );
   }, 90_000);
@@ -76,9 +77,15 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       )
     ).rows;
     const battery = (
-      await db.query<BatteryRow>(`SELECT ts, power_w, soc_pct, received_at FROM readings WHERE site_id = $1 AND device_id = 'bat-1' ORDER BY ts`, [siteId])
+      await db.query<BatteryRow>(
+        `SELECT ts, power_w, soc_pct, received_at FROM readings WHERE site_id = $1 AND device_id = 'bat-1' ORDER BY ts`,
+        [siteId],
+      )
     ).rows;
-    const gridRows = await db.query<{ ts: Date; power_w: number }>(`SELECT ts, power_w FROM readings WHERE site_id = $1 AND device_id = 'grid'`, [siteId]);
+    const gridRows = await db.query<{ ts: Date; power_w: number }>(
+      `SELECT ts, power_w FROM readings WHERE site_id = $1 AND device_id = 'grid'`,
+      [siteId],
+    );
     const grid = new Map(gridRows.rows.map((r) => [r.ts.getTime(), r.power_w]));
     const marginMs = 1000 * SPEEDUP * 0.05; // 50 ms of real time either side of an ack is ambiguous
     let followed = 0;
@@ -103,7 +110,9 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       expect(battery[k].soc_pct).toBeCloseTo(battery[k - 1].soc_pct + (deltaWh / 200_000) * 100, 1);
     }
     // Direction: the net energy the commands asked for moved the SoC that way.
-    const commandedWh = battery.slice(0, -1).reduce((sum, r, k) => sum + r.power_w * ((battery[k + 1].ts.getTime() - r.ts.getTime()) / 3_600_000), 0);
+    const commandedWh = battery
+      .slice(0, -1)
+      .reduce((sum, r, k) => sum + r.power_w * ((battery[k + 1].ts.getTime() - r.ts.getTime()) / 3_600_000), 0);
     const socChange = battery.at(-1)!.soc_pct - battery[0].soc_pct;
     if (Math.abs(commandedWh) > 1000) expect(Math.sign(socChange)).toBe(-Math.sign(commandedWh));
   });
@@ -115,21 +124,30 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect(Math.abs(value(`ilot_site_grid_power_watts\\{site="${siteId}"\\}`))).toBeLessThanOrEqual(160_000);
     expect(value(`ilot_site_pv_power_watts\\{site="${siteId}"\\}`)).toBeGreaterThan(1000);
     expect(value(`ilot_battery_soc_percent\\{site="${siteId}",device="bat-1"\\}`)).toBeGreaterThan(0);
-    expect(value(`ilot_commands_total\\{site="${siteId}",type="battery.setpoint",status="applied"\\}`)).toBeGreaterThan(0);
+    expect(value(`ilot_commands_total\\{site="${siteId}",type="battery.setpoint",status="applied"\\}`)).toBeGreaterThan(
+      0,
+    );
     expect(value(`ilot_ingest_readings_total\\{site="${siteId}"\\}`)).toBeGreaterThan(100);
     expect(value(`ilot_site_self_consumption_ratio\\{site="${siteId}"\\}`)).toBeGreaterThan(0);
     // Exposed (its value needs an order in progress with reference days: libs/effacement tests the figure).
     expect(metrics).toContain('# TYPE ilot_effacement_delivered_watts gauge');
     const ready = await fetch(`http://127.0.0.1:${ilot.httpPort}/readyz`);
     expect(ready.status).toBe(200);
-    const schedule = (await (await fetch(`http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/schedule`)).json()) as { siteId: string; slots: unknown[] };
+    const schedule = (await (
+      await fetch(`http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/schedule`)
+    ).json()) as { siteId: string; slots: unknown[] };
     expect(schedule.siteId).toBe(siteId);
     expect(schedule.slots).toHaveLength(96);
   });
 
   it('checks applied commands against the telemetry: followed while the battery obeys, an alert once it does not', async () => {
     const events = async (event: string) =>
-      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM command_audit WHERE site_id = $1 AND event = $2`, [siteId, event])).rows[0].n;
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM command_audit WHERE site_id = $1 AND event = $2`,
+          [siteId, event],
+        )
+      ).rows[0].n;
     await waitFor('a command verified as followed', async () => (await events('followed')) > 0, 20_000);
     expect(await events('not_followed')).toBe(0);
     // The inverter stops following while the controller keeps acking.
@@ -141,7 +159,14 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     }
     const metrics = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
     expect(
-      Number(metrics.match(new RegExp(`^ilot_commands_total\\{site="${siteId}",type="battery.setpoint",status="not_followed"\\} (\\S+)$`, 'm'))?.[1]),
+      Number(
+        metrics.match(
+          new RegExp(
+            `^ilot_commands_total\\{site="${siteId}",type="battery.setpoint",status="not_followed"\\} (\\S+)$`,
+            'm',
+          ),
+        )?.[1],
+      ),
     ).toBeGreaterThan(0);
   }, 60_000);
 
@@ -161,18 +186,28 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       end: new Date(simNow + 90 * 60_000).toISOString(),
       reductionW: 40_000,
     };
-    const past = { ...order, id: 'e2e-too-late', start: new Date(simNow - 2 * 86_400_000).toISOString(), end: new Date(simNow - 86_400_000).toISOString() };
+    const past = {
+      ...order,
+      id: 'e2e-too-late',
+      start: new Date(simNow - 2 * 86_400_000).toISOString(),
+      end: new Date(simNow - 86_400_000).toISOString(),
+    };
     const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
     await client.publishAsync(`ilot/v1/${siteId}/signals`, '{"type": "effacement",', { qos: 1 });
     await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(past), { qos: 1 });
     await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(order), { qos: 1 });
     await client.endAsync();
-    await waitFor('a plan honouring the order', async () => (await latestPlan()).document.effacements?.some((e) => e.id === 'e2e-order-1') ?? false, 15_000);
+    await waitFor(
+      'a plan honouring the order',
+      async () => (await latestPlan()).document.effacements?.some((e) => e.id === 'e2e-order-1') ?? false,
+      15_000,
+    );
     const stored = await db.query('SELECT type, key FROM signals WHERE site_id = $1 ORDER BY key', [siteId]);
     expect(stored.rows).toEqual([{ type: 'effacement', key: 'e2e-order-1' }]);
-    const refused = await db.query<{ reason: string; detail: string }>(`SELECT reason, detail FROM rejected_messages WHERE topic = $1 ORDER BY id`, [
-      `ilot/v1/${siteId}/signals`,
-    ]);
+    const refused = await db.query<{ reason: string; detail: string }>(
+      `SELECT reason, detail FROM rejected_messages WHERE topic = $1 ORDER BY id`,
+      [`ilot/v1/${siteId}/signals`],
+    );
     expect(refused.rows.map((r) => r.reason)).toEqual(['malformed_json', 'out_of_range']);
     expect(refused.rows[1].detail).toContain('before now');
     // Its report is served to the operator (the figures are unit-tested in libs/effacement; a fresh îlot has no
@@ -212,13 +247,21 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     }
     const negative = await post({ ...order, id: 'api-negative', reductionW: -5 });
     expect(negative.status).toBe(400);
-    expect(((await negative.json()) as { message: string }).message).toBe('signal refused: reductionW: must be a positive power, W');
+    expect(((await negative.json()) as { message: string }).message).toBe(
+      'signal refused: reductionW: must be a positive power, W',
+    );
     const late = await post({ ...past, id: 'api-late' });
     expect(late.status).toBe(400);
     expect(((await late.json()) as { message: string }).message).toContain('before now');
     const accepted = await post({ ...order, id: 'api-order-2' });
     expect(accepted.status).toBe(201);
-    expect(await accepted.json()).toMatchObject({ siteId, type: 'effacement', key: 'api-order-2', start: order.start, end: order.end });
+    expect(await accepted.json()).toMatchObject({
+      siteId,
+      type: 'effacement',
+      key: 'api-order-2',
+      start: order.start,
+      end: order.end,
+    });
     await waitFor(
       'a plan honouring the order posted',
       async () => (await latestPlan()).document.effacements?.some((e) => e.id === 'api-order-2') ?? false,
@@ -243,11 +286,16 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
   it('marks a device offline by its Last Will and one silent past its max age stale, and the next plan names both as unused inputs', async () => {
     ilot.simulators!.disconnect('pv-b');
     ilot.simulators!.silence('m-a-101');
-    const { rows } = await db.query<{ state: string }>('SELECT state FROM device_status WHERE site_id = $1 AND device_id = $2', [siteId, 'pv-b']);
+    const { rows } = await db.query<{ state: string }>(
+      'SELECT state FROM device_status WHERE site_id = $1 AND device_id = $2',
+      [siteId, 'pv-b'],
+    );
     expect(rows[0]?.state).not.toBe('offline');
     await waitFor(
       'pv-b offline in device_status',
-      async () => (await db.query('SELECT state FROM device_status WHERE site_id = $1 AND device_id = $2', [siteId, 'pv-b'])).rows[0]?.state === 'offline',
+      async () =>
+        (await db.query('SELECT state FROM device_status WHERE site_id = $1 AND device_id = $2', [siteId, 'pv-b']))
+          .rows[0]?.state === 'offline',
       15_000,
     );
     // 600 s of simulated silence is 5 s of real time at this speed-up; plans follow every slot and every committed batch.
@@ -260,7 +308,10 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
           [siteId],
         );
         staleInputs = plan.rows[0]?.stale ?? [];
-        return staleInputs.some((s) => s.startsWith('pv-b: offline since')) && staleInputs.some((s) => s.startsWith('m-a-101: stale, last reading'));
+        return (
+          staleInputs.some((s) => s.startsWith('pv-b: offline since')) &&
+          staleInputs.some((s) => s.startsWith('m-a-101: stale, last reading'))
+        );
       },
       30_000,
     );
@@ -268,7 +319,11 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     // The operator sees it too: the silent meter's last reading is older than its max age, a live one's is not.
     const metrics = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
     const age = (device: string) =>
-      Number(metrics.match(new RegExp(`^ilot_device_last_reading_age_seconds\\{site="${siteId}",device="${device}"\\} (\\S+)$`, 'm'))?.[1]);
+      Number(
+        metrics.match(
+          new RegExp(`^ilot_device_last_reading_age_seconds\\{site="${siteId}",device="${device}"\\} (\\S+)$`, 'm'),
+        )?.[1],
+      );
     expect(age('m-a-101')).toBeGreaterThan(600);
     expect(age('m-a-102')).toBeLessThan(600);
   }, 60_000);

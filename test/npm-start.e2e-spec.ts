@@ -10,7 +10,11 @@ import { waitFor } from './support/services';
 describe('npm start on embedded defaults (built app, as a user runs it)', () => {
   const root = join(__dirname, '..');
   const dataDir = mkdtempSync(join(tmpdir(), 'ilot-start-'));
-  const ports = { mqtt: 18_000 + Math.floor(Math.random() * 900), pg: 55_000 + Math.floor(Math.random() * 900), http: 0 };
+  const ports = {
+    mqtt: 18_000 + Math.floor(Math.random() * 900),
+    pg: 55_000 + Math.floor(Math.random() * 900),
+    http: 0,
+  };
   ports.http = ports.mqtt + 1000;
   let child: ChildProcess;
   let output = '';
@@ -68,8 +72,14 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
       if (topic.endsWith('/command/ack')) seen.ack++;
       if (topic.endsWith('/schedule') && packet.retain) seen.retainedSchedule++;
     });
-    await client.subscribeAsync(['ilot/v1/demo/+/command', 'ilot/v1/demo/+/command/ack', 'ilot/v1/demo/schedule'], { qos: 1 });
-    await waitFor('a command, its ack and the retained schedule', async () => seen.command > 0 && seen.ack > 0 && seen.retainedSchedule > 0, 60_000);
+    await client.subscribeAsync(['ilot/v1/demo/+/command', 'ilot/v1/demo/+/command/ack', 'ilot/v1/demo/schedule'], {
+      qos: 1,
+    });
+    await waitFor(
+      'a command, its ack and the retained schedule',
+      async () => seen.command > 0 && seen.ack > 0 && seen.retainedSchedule > 0,
+      60_000,
+    );
     await client.endAsync();
 
     // The applied count follows the ack once the dispatcher has recorded it in the database: it can lag the ack seen on
@@ -94,7 +104,9 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     // A resident's report, read through the API role (its password made up for this run on the embedded server).
     const token = /Authorization: Bearer (\S+)/.exec(output)![1];
     const reportUrl = /reports +(\S+)/.exec(output)![1];
-    const report = await fetch(reportUrl.replace('format=html', 'format=json'), { headers: { authorization: `Bearer ${token}` } });
+    const report = await fetch(reportUrl.replace('format=html', 'format=json'), {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(report.status).toBe(200);
     expect(((await report.json()) as { participantId: string }).participantId).toBe('flat-a-101');
     expect((await fetch(reportUrl)).status).toBe(401);
@@ -111,7 +123,10 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
   }, 60_000);
 
   it('refuses a taken port with the variable to set', async () => {
-    const blocker = spawn(process.execPath, ['-e', `require('net').createServer().listen(${ports.mqtt}, '127.0.0.1'); setTimeout(() => {}, 20000)`]);
+    const blocker = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${ports.mqtt}, '127.0.0.1'); setTimeout(() => {}, 20000)`,
+    ]);
     await waitFor('the blocker', () => portOpen(ports.mqtt), 5000);
     const result = await new Promise<{ code: number | null; text: string }>((resolve) => {
       let text = '';

@@ -83,7 +83,9 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
       ...DASHBOARDS.flatMap((d) => d.panels.flatMap((p) => p.targets.flatMap((t) => ('expr' in t ? [t.expr] : [])))),
       readFileSync(join(PROMETHEUS_DIR, 'alerts.yml'), 'utf8'),
     ];
-    const queried = new Set(queries.flatMap((q) => [...q.matchAll(/\bilot_[a-z_]+/g)].map((m) => m[0].replace(/_bucket$/, ''))));
+    const queried = new Set(
+      queries.flatMap((q) => [...q.matchAll(/\bilot_[a-z_]+/g)].map((m) => m[0].replace(/_bucket$/, ''))),
+    );
     expect(queried.size).toBeGreaterThan(10);
     expect([...queried].filter((name) => !exported.has(name))).toEqual([]);
   });
@@ -103,15 +105,25 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
     prometheus = spawn(
       'prometheus',
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
       {
         stdio: 'ignore',
       },
     );
     const query = async (promql: string) => {
-      const response = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`).catch(() => undefined);
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(promql)}`).catch(
+        () => undefined,
+      );
       if (!response?.ok) return [];
-      return ((await response.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
+      return (
+        (await response.json()) as {
+          data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+        }
+      ).data.result;
     };
     const grid = await waitFor(
       'Prometheus to return the grid power',
@@ -121,13 +133,21 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     );
     expect(grid.metric).toMatchObject({ job: 'ilot', site: siteId });
     expect(Number.isFinite(Number(grid.value[1]))).toBe(true);
-    const soc = (await query(`ilot_battery_soc_percent{site="${siteId}"}`)).map((r) => [r.metric.device, Number(r.value[1])]);
+    const soc = (await query(`ilot_battery_soc_percent{site="${siteId}"}`)).map((r) => [
+      r.metric.device,
+      Number(r.value[1]),
+    ]);
     expect(soc).toHaveLength(1);
     expect(soc[0][0]).toBe('bat-1');
     expect(soc[0][1]).toBeGreaterThan(0);
     expect(await query('up{job="ilot"} == 1')).toHaveLength(1);
     // The residents' ledger follows the îlot: its first step (09:00-09:15 simulated) is written within seconds at 120x.
-    const lag = await waitFor('the residents’ ledger lag', async () => (await query(`ilot_resident_ledger_lag_seconds{site="${siteId}"}`)).at(0), 30_000, 500);
+    const lag = await waitFor(
+      'the residents’ ledger lag',
+      async () => (await query(`ilot_resident_ledger_lag_seconds{site="${siteId}"}`)).at(0),
+      30_000,
+      500,
+    );
     expect(Number(lag.value[1])).toBeLessThan(3600);
     // The rules are loaded: none of them fires on a healthy îlot.
     const rules = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as {

@@ -8,7 +8,9 @@ import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
  * (never grid charging) when its command's validUntil has passed.
  */
 export class BatteryController {
-  private current: { setpointW: number; gridTargetW?: number; deviationShare: number; validFromMs: number; validUntilMs: number } | undefined;
+  private current:
+    | { setpointW: number; gridTargetW?: number; deviationShare: number; validFromMs: number; validUntilMs: number }
+    | undefined;
   private readonly answers = new AnswerMemory();
   /** Commands applied, each counted once. */
   applied = 0;
@@ -22,15 +24,25 @@ export class BatteryController {
   }
 
   private decide(command: CommandPayload, now: Date): AckDecision {
-    if (command.type !== 'battery.setpoint') return { status: 'rejected', reason: `a battery does not take ${command.type}` };
+    if (command.type !== 'battery.setpoint')
+      return { status: 'rejected', reason: `a battery does not take ${command.type}` };
     if (command.setpointW === undefined) return { status: 'rejected', reason: 'setpointW missing' };
     const invalid = validityProblem(command, now);
     if (invalid) return { status: 'rejected', reason: invalid };
     const validUntilMs = Date.parse(command.validUntil);
     const validFromMs = Date.parse(command.validFrom);
     if (command.setpointW > this.limits.maxDischargeW || -command.setpointW > this.limits.maxChargeW)
-      return { status: 'rejected', reason: `setpointW ${command.setpointW} outside [-${this.limits.maxChargeW}, ${this.limits.maxDischargeW}]` };
-    this.current = { setpointW: command.setpointW, gridTargetW: command.gridTargetW, deviationShare: command.deviationShare ?? 1, validFromMs, validUntilMs };
+      return {
+        status: 'rejected',
+        reason: `setpointW ${command.setpointW} outside [-${this.limits.maxChargeW}, ${this.limits.maxDischargeW}]`,
+      };
+    this.current = {
+      setpointW: command.setpointW,
+      gridTargetW: command.gridTargetW,
+      deviationShare: command.deviationShare ?? 1,
+      validFromMs,
+      validUntilMs,
+    };
     this.applied++;
     return { status: 'applied' };
   }
@@ -45,7 +57,10 @@ export class BatteryController {
     const command = this.current;
     if (this.stuck) return { requestW: 0, mode: 'command' };
     if (command && t >= command.validFromMs && t < command.validUntilMs) {
-      const correctionW = command.gridTargetW === undefined ? 0 : command.deviationShare * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
+      const correctionW =
+        command.gridTargetW === undefined
+          ? 0
+          : command.deviationShare * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
       return { requestW: command.setpointW + correctionW, mode: 'command' };
     }
     return { requestW: gridWithoutBatteryW, mode: 'fallback' };

@@ -1,7 +1,22 @@
 import { CONSUMING_KINDS, energyRatios, exportW, importW, MINUTE_MS } from '@ilot/domain';
 import { PowerSample } from '@ilot/forecasting';
-import { deliveredReduction, REFERENCE_DEFAULTS, referenceCurve, referenceMeanW, ReferenceOptions } from '@ilot/effacement';
-import { batteryCommands, committedGridW, buildPlanInput, JavascriptLpSolverAdapter, loadCommands, LpSolver, plan, PLAN_DEFAULTS } from '@ilot/optimiser';
+import {
+  deliveredReduction,
+  REFERENCE_DEFAULTS,
+  referenceCurve,
+  referenceMeanW,
+  ReferenceOptions,
+} from '@ilot/effacement';
+import {
+  batteryCommands,
+  committedGridW,
+  buildPlanInput,
+  JavascriptLpSolverAdapter,
+  loadCommands,
+  LpSolver,
+  plan,
+  PLAN_DEFAULTS,
+} from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/mqtt';
 import { gridDeviceId, Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
@@ -82,7 +97,12 @@ const commandId = () => `00000000-0000-4000-8000-${(++cmdCounter).toString(16).p
  * world has shown so far (the same buildPlanInput -> plan as the optimiser app) and commands the
  * battery; `self-consumption` leaves the battery on its controller's own rule; `idle` holds it at 0.
  */
-export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStrategy, options: ReplayOptions): ReplayKpis {
+export function replay(
+  site: Site,
+  profiles: ProfileTable,
+  strategy: BatteryStrategy,
+  options: ReplayOptions,
+): ReplayKpis {
   const stepMs = (options.stepMinutes ?? 5) * MINUTE_MS;
   const slotMinutes = options.slotMinutes ?? 15;
   const slotMs = slotMinutes * MINUTE_MS;
@@ -108,12 +128,18 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
   const slotHistory = new Map<string, PowerSample[]>(tracked.map((id) => [id, []]));
   let trackedSums = new Map<string, number>();
   const orders = options.effacements ?? [];
-  const referenceOptions: ReferenceOptions = { timeZone: site.timezone, slotMinutes, ...REFERENCE_DEFAULTS, eventDays: new Set() };
+  const referenceOptions: ReferenceOptions = {
+    timeZone: site.timezone,
+    slotMinutes,
+    ...REFERENCE_DEFAULTS,
+    eventDays: new Set(),
+  };
   const plannedGridW = new Map<number, number>();
   const shortSlots = new Set<string>();
   const shedStartWh = new Map<string, Map<string, number>>();
   const shedWh = new Map<string, Map<string, number>>();
-  const storedKWh = () => [...world.batteries.values()].reduce((sum, b) => sum + (b.socPct / 100) * b.spec.capacityWh, 0) / 1000;
+  const storedKWh = () =>
+    [...world.batteries.values()].reduce((sum, b) => sum + (b.socPct / 100) * b.spec.capacityWh, 0) / 1000;
   const storedStartKWh = storedKWh();
   const startMs = options.start.getTime();
   const endMs = startMs + options.days * 86_400_000;
@@ -128,29 +154,49 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
       if (slotImport.steps > 0) peakImportW = Math.max(peakImportW, slotImport.sumW / slotImport.steps);
       if (slotConsumption.steps > 0)
         for (const id of tracked)
-          slotHistory.get(id)!.push({ at: new Date(slotConsumption.start), powerW: (trackedSums.get(id) ?? 0) / slotConsumption.steps });
+          slotHistory
+            .get(id)!
+            .push({ at: new Date(slotConsumption.start), powerW: (trackedSums.get(id) ?? 0) / slotConsumption.steps });
       trackedSums = new Map();
       for (const order of orders) {
         // What each load has shed by the order's start and by its end (the world counts it exactly).
-        if (t === order.start.getTime()) shedStartWh.set(order.id, new Map([...world.loads].map(([id, c]) => [id, c.shedWh])));
+        if (t === order.start.getTime())
+          shedStartWh.set(order.id, new Map([...world.loads].map(([id, c]) => [id, c.shedWh])));
         if (t === order.end.getTime())
-          shedWh.set(order.id, new Map([...world.loads].map(([id, c]) => [id, c.shedWh - (shedStartWh.get(order.id)?.get(id) ?? 0)])));
+          shedWh.set(
+            order.id,
+            new Map([...world.loads].map(([id, c]) => [id, c.shedWh - (shedStartWh.get(order.id)?.get(id) ?? 0)])),
+          );
       }
       slotConsumption = { sumW: 0, pvSumW: 0, steps: 0, start: t };
       slotImport = { sumW: 0, steps: 0 };
     }
-    if (t % replanMs === 0 && strategy !== 'self-consumption' && latest.size > 0 && t >= (options.planFrom?.getTime() ?? startMs)) {
+    if (
+      t % replanMs === 0 &&
+      strategy !== 'self-consumption' &&
+      latest.size > 0 &&
+      t >= (options.planFrom?.getTime() ?? startMs)
+    ) {
       const validUntil = new Date(t + Math.max(replanMs, stepMs)).toISOString();
       let commands: Array<{ deviceId: string; command: CommandPayload }>;
       if (strategy === 'optimised') {
         const inForce = orders.filter((o) => o.end.getTime() > t);
         const signals = {
-          effacements: inForce.map((o) => ({ ...o, referenceW: referenceMeanW(slotHistory.get(NET)!, o, referenceOptions) })),
+          effacements: inForce.map((o) => ({
+            ...o,
+            referenceW: referenceMeanW(slotHistory.get(NET)!, o, referenceOptions),
+          })),
           ecowatt: [],
           tempo: new Map(),
         };
         const flexibleHistory = new Map([...world.loads.keys()].map((id) => [id, slotHistory.get(id)!.slice(-7 * 96)]));
-        const observations = { latest, consumptionHistory: history.slice(-7 * 96), pvHistory: pvHistory.slice(-7 * 96), flexibleHistory, signals };
+        const observations = {
+          latest,
+          consumptionHistory: history.slice(-7 * 96),
+          pvHistory: pvHistory.slice(-7 * 96),
+          flexibleHistory,
+          signals,
+        };
         const { input } = buildPlanInput(site, observations, now, {
           slotMinutes,
           horizonSlots: options.horizonSlots ?? 96,
@@ -162,15 +208,29 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
         commands = batteryCommands(
           outcome.schedule,
           input.batteries.map((b) => b.id),
-          { now, graceMs: 0, importLimitW: site.connection.importLimitW, newId: commandId, capacityWh: (id) => world.batteries.get(id)!.spec.capacityWh },
+          {
+            now,
+            graceMs: 0,
+            importLimitW: site.connection.importLimitW,
+            newId: commandId,
+            capacityWh: (id) => world.batteries.get(id)!.spec.capacityWh,
+          },
         ).map(({ deviceId, command }) => ({ deviceId, command: { ...command, validUntil } as CommandPayload }));
-        for (const load of loadCommands(outcome.schedule, input.flexibleLoads ?? [], { now, graceMs: 0, newId: commandId }))
+        for (const load of loadCommands(outcome.schedule, input.flexibleLoads ?? [], {
+          now,
+          graceMs: 0,
+          newId: commandId,
+        }))
           commands.push({ deviceId: load.deviceId, command: { ...load.command, validUntil } });
         // The plan in force for each slot of an order: its expected grid power, and whether it expects to miss the cap.
         const first = outcome.schedule.slots[0];
-        if (first && orders.some((o) => Date.parse(first.start) >= o.start.getTime() && Date.parse(first.start) < o.end.getTime())) {
+        if (
+          first &&
+          orders.some((o) => Date.parse(first.start) >= o.start.getTime() && Date.parse(first.start) < o.end.getTime())
+        ) {
           plannedGridW.set(Date.parse(first.start), committedGridW(outcome.schedule));
-          if (outcome.schedule.violations.some((v) => v.constraint === 'effacement' && v.slotStart === first.start)) shortSlots.add(first.start);
+          if (outcome.schedule.violations.some((v) => v.constraint === 'effacement' && v.slotStart === first.start))
+            shortSlots.add(first.start);
         }
       } else {
         const idle = (deviceId: string) => ({
@@ -198,7 +258,8 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     totals.minImportEurPerKWh = Math.min(totals.minImportEurPerKWh, price.importEurPerKWh);
     totals.importWh += importW(gridW) * hours;
     totals.exportWh += exportW(gridW) * hours;
-    totals.costEur += ((importW(gridW) * price.importEurPerKWh - exportW(gridW) * price.exportEurPerKWh) * hours) / 1000;
+    totals.costEur +=
+      ((importW(gridW) * price.importEurPerKWh - exportW(gridW) * price.exportEurPerKWh) * hours) / 1000;
     let consumptionW = 0;
     for (const r of readings) {
       if (consumers.has(r.deviceId)) consumptionW += r.powerW;
@@ -213,11 +274,21 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     slotImport.sumW += importW(gridW);
     // grid = consumption - PV - battery (battery > 0 discharging), so the import without storage is grid + battery.
     const netW = gridW + [...world.batteries.keys()].reduce((sum, id) => sum + latest.get(id)!.powerW, 0);
-    for (const id of tracked) trackedSums.set(id, (trackedSums.get(id) ?? 0) + (id === NET ? netW : latest.get(id)!.powerW));
+    for (const id of tracked)
+      trackedSums.set(id, (trackedSums.get(id) ?? 0) + (id === NET ? netW : latest.get(id)!.powerW));
     slotImport.steps++;
   }
   const effacements = orders.map((order) =>
-    effacementOutcome(order, slotHistory.get(NET)!, slotHistory.get(gridId)!, plannedGridW, shortSlots, shedWh.get(order.id), site, referenceOptions),
+    effacementOutcome(
+      order,
+      slotHistory.get(NET)!,
+      slotHistory.get(gridId)!,
+      plannedGridW,
+      shortSlots,
+      shedWh.get(order.id),
+      site,
+      referenceOptions,
+    ),
   );
   const ratios = energyRatios(totals);
   return {
@@ -231,13 +302,17 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
     selfSufficiencyRatio: ratios.selfSufficiencyRatio ?? 0,
     peakImportKW: peakImportW / 1000,
     loadEnergyOwedKWh: [...world.loads.values()].reduce((sum, load) => sum + load.debtWh, 0) / 1000,
-    effacementDeliveredKWh: effacements.reduce((sum, e) => sum + (e.deliveredW * (e.endMs - e.startMs)) / 3_600_000 / 1000, 0),
+    effacementDeliveredKWh: effacements.reduce(
+      (sum, e) => sum + (e.deliveredW * (e.endMs - e.startMs)) / 3_600_000 / 1000,
+      0,
+    ),
     effacements: effacements.map(({ startMs: _s, endMs: _e, ...outcome }) => outcome),
     plans,
     meanPlanMs: plans ? planMs / plans : 0,
     storedStartKWh,
     storedEndKWh: storedKWh(),
-    costNetOfStorageEur: totals.costEur - (storedKWh() - storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(world),
+    costNetOfStorageEur:
+      totals.costEur - (storedKWh() - storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(world),
   };
 }
 
@@ -245,7 +320,9 @@ export function replay(site: Site, profiles: ProfileTable, strategy: BatteryStra
 function storedValueEfficiency(world: IlotWorld): number {
   const batteries = [...world.batteries.values()];
   const capacityWh = batteries.reduce((sum, b) => sum + b.spec.capacityWh, 0);
-  return capacityWh ? batteries.reduce((sum, b) => sum + b.spec.dischargeEfficiency * b.spec.capacityWh, 0) / capacityWh : 1;
+  return capacityWh
+    ? batteries.reduce((sum, b) => sum + b.spec.dischargeEfficiency * b.spec.capacityWh, 0) / capacityWh
+    : 1;
 }
 
 /**
@@ -280,7 +357,9 @@ function effacementOutcome(
     askedW: order.reductionW,
     plannedW: planned.meanReductionW,
     deliveredW: delivered.meanReductionW,
-    shortSlots: [...shortSlots].filter((s) => Date.parse(s) >= order.start.getTime() && Date.parse(s) < order.end.getTime()).length,
+    shortSlots: [...shortSlots].filter(
+      (s) => Date.parse(s) >= order.start.getTime() && Date.parse(s) < order.end.getTime(),
+    ).length,
     loads,
     startMs: order.start.getTime(),
     endMs: order.end.getTime(),

@@ -13,7 +13,12 @@ const profiles = ProfileTable.load();
  * then the planner, its battery and load commands, and the world obeying them.
  */
 function orderOf(reductionW: number) {
-  return { id: `order-${reductionW / 1000}kw`, start: new Date('2026-01-15T16:00:00Z'), end: new Date('2026-01-15T18:00:00Z'), reductionW };
+  return {
+    id: `order-${reductionW / 1000}kw`,
+    start: new Date('2026-01-15T16:00:00Z'),
+    end: new Date('2026-01-15T18:00:00Z'),
+    reductionW,
+  };
 }
 async function replayOrder(reductionW: number): Promise<ReplayKpis> {
   return replay(site, profiles, 'optimised', {

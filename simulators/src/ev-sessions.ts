@@ -19,7 +19,13 @@ export function evSessionOfDay(deviceId: string, dayStartMs: number, workplace: 
   const draw = hashUnit(`${deviceId}:${dayStartMs}`);
   if (workplace) {
     if (weekday === 0 || weekday === 6) return undefined;
-    return { arrivalMs: dayStartMs + (7 + 1.5 * draw) * 3_600_000, energyWh: 12_000 + 18_000 * hashUnit(`${deviceId}:${dayStartMs}:e`) };
+    return {
+      arrivalMs: dayStartMs + (7 + 1.5 * draw) * 3_600_000,
+      energyWh: 12_000 + 18_000 * hashUnit(`${deviceId}:${dayStartMs}:e`),
+    };
   }
-  return { arrivalMs: dayStartMs + (17.5 + 2.5 * draw) * 3_600_000, energyWh: 8_000 + 12_000 * hashUnit(`${deviceId}:${dayStartMs}:e`) };
+  return {
+    arrivalMs: dayStartMs + (17.5 + 2.5 * draw) * 3_600_000,
+    energyWh: 8_000 + 12_000 * hashUnit(`${deviceId}:${dayStartMs}:e`),
+  };
 }

@@ -14,9 +14,11 @@ describe('IlotWorld on the demo site and the shipped profiles', () => {
     for (let t = start; t < start + 86_400_000; t += 5 * MINUTE) {
       const readings = world.step(new Date(t));
       expect(readings).toHaveLength(site.devices.size);
-      const byKind = (kinds: string[]) => readings.filter((r) => kinds.includes(site.devices.get(r.deviceId)!.kind)).reduce((s, r) => s + r.powerW, 0);
+      const byKind = (kinds: string[]) =>
+        readings.filter((r) => kinds.includes(site.devices.get(r.deviceId)!.kind)).reduce((s, r) => s + r.powerW, 0);
       const grid = readings.find((r) => r.deviceId === gridDeviceId(site))!.powerW;
-      const balance = byKind(['meter', 'heat_pump', 'ev_charger', 'flexible_load']) - byKind(['pv']) - byKind(['battery']);
+      const balance =
+        byKind(['meter', 'heat_pump', 'ev_charger', 'flexible_load']) - byKind(['pv']) - byKind(['battery']);
       // Each published value is rounded to 0.1 W.
       expect(Math.abs(grid - balance)).toBeLessThanOrEqual(0.05 * readings.length + 1e-6);
     }
@@ -72,13 +74,22 @@ describe('IlotWorld on the demo site and the shipped profiles', () => {
       validUntil: '2026-01-14T03:00:00Z',
       reason: 'test',
     };
-    expect(controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000002', setpointW: 1000 }, now)).toEqual({ status: 'applied' });
+    expect(
+      controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000002', setpointW: 1000 }, now),
+    ).toEqual({ status: 'applied' });
     // Sent again (its ack was lost): the same answer, not applied a second time.
-    expect(controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000002', setpointW: 1000 }, now)).toEqual({ status: 'applied' });
+    expect(
+      controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000002', setpointW: 1000 }, now),
+    ).toEqual({ status: 'applied' });
     expect(controller.applied).toBe(1);
     expect(
-      controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000003', setpointW: 1000, validUntil: '2026-01-14T01:00:00Z' }, now),
+      controller.receive(
+        { ...base, cmdId: '00000000-0000-4000-8000-000000000003', setpointW: 1000, validUntil: '2026-01-14T01:00:00Z' },
+        now,
+      ),
     ).toMatchObject({ status: 'rejected' });
-    expect(controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000004', setpointW: 500_000 }, now)).toMatchObject({ status: 'rejected' });
+    expect(
+      controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000004', setpointW: 500_000 }, now),
+    ).toMatchObject({ status: 'rejected' });
   });
 });

@@ -8,7 +8,12 @@ import { evSessionOfDay } from './ev-sessions';
 import { ProfileColumn, ProfileTable } from './profile-table';
 
 const DAY_MS = 86_400_000;
-const METER_COLUMNS: Record<string, ProfileColumn> = { flat: 'flatWPerMWh', office: 'officeWPerMWh', school: 'schoolWPerMWh', shop: 'shopWPerMWh' };
+const METER_COLUMNS: Record<string, ProfileColumn> = {
+  flat: 'flatWPerMWh',
+  office: 'officeWPerMWh',
+  school: 'schoolWPerMWh',
+  shop: 'shopWPerMWh',
+};
 
 export interface BatteryState {
   spec: BatterySpec;
@@ -50,7 +55,10 @@ export class IlotWorld {
     }
     for (const device of site.devices.values())
       if ((device.kind === 'heat_pump' || device.kind === 'flexible_load') && device.maxShedW > 0)
-        this.loads.set(device.id, new LoadController({ id: device.id, ratedW: device.ratedW ?? device.maxShedW, recoveryRatio: 1 }));
+        this.loads.set(
+          device.id,
+          new LoadController({ id: device.id, ratedW: device.ratedW ?? device.maxShedW, recoveryRatio: 1 }),
+        );
   }
 
   /** Whether a device takes commands (batteries and sheddable loads do). */
@@ -61,8 +69,12 @@ export class IlotWorld {
   /** Whether each controller runs on a valid command or on its own rule at `now`. */
   controllerModes(now: Date): Array<[string, 'command' | 'fallback']> {
     return [
-      ...[...this.batteries].map(([id, b]) => [id, b.controller.requestW(now, 0).mode] as [string, 'command' | 'fallback']),
-      ...[...this.loads].map(([id, l]) => [id, l.limitW(now) === undefined ? 'fallback' : 'command'] as [string, 'command' | 'fallback']),
+      ...[...this.batteries].map(
+        ([id, b]) => [id, b.controller.requestW(now, 0).mode] as [string, 'command' | 'fallback'],
+      ),
+      ...[...this.loads].map(
+        ([id, l]) => [id, l.limitW(now) === undefined ? 'fallback' : 'command'] as [string, 'command' | 'fallback'],
+      ),
     ];
   }
 

@@ -23,12 +23,17 @@ export class LoadController {
   }
 
   private decide(command: CommandPayload, now: Date): AckDecision {
-    if (command.type !== 'load.limit') return { status: 'rejected', reason: `${this.spec.id} does not take ${command.type}` };
+    if (command.type !== 'load.limit')
+      return { status: 'rejected', reason: `${this.spec.id} does not take ${command.type}` };
     if (command.maxW === undefined) return { status: 'rejected', reason: 'maxW missing' };
     if (command.maxW < 0) return { status: 'rejected', reason: `maxW ${command.maxW} is negative` };
     const invalid = validityProblem(command, now);
     if (invalid) return { status: 'rejected', reason: invalid };
-    this.current = { maxW: command.maxW, validFromMs: Date.parse(command.validFrom), validUntilMs: Date.parse(command.validUntil) };
+    this.current = {
+      maxW: command.maxW,
+      validFromMs: Date.parse(command.validFrom),
+      validUntilMs: Date.parse(command.validUntil),
+    };
     this.applied++;
     return { status: 'applied' };
   }

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { repoPath } from './repo-path';
 
-export const PROFILE_COLUMNS = ['flatWPerMWh', 'officeWPerMWh', 'schoolWPerMWh', 'shopWPerMWh', 'pvWPerKWp', 'airTempC'] as const;
+export const PROFILE_COLUMNS = [
+  'flatWPerMWh',
+  'officeWPerMWh',
+  'schoolWPerMWh',
+  'shopWPerMWh',
+  'pvWPerKWp',
+  'airTempC',
+] as const;
 export type ProfileColumn = (typeof PROFILE_COLUMNS)[number];
 
 const SLOTS = 35_040;
@@ -23,9 +30,13 @@ export class ProfileTable {
     const lines = csv.trim().split('\n');
     const header = lines[0].split(',');
     const indexes = PROFILE_COLUMNS.map((c) => header.indexOf(c));
-    if (indexes.some((i) => i < 0)) throw new Error(`profile file lacks columns ${PROFILE_COLUMNS.filter((_, k) => indexes[k] < 0).join(', ')}`);
+    if (indexes.some((i) => i < 0))
+      throw new Error(`profile file lacks columns ${PROFILE_COLUMNS.filter((_, k) => indexes[k] < 0).join(', ')}`);
     if (lines.length - 1 !== SLOTS) throw new Error(`profile file has ${lines.length - 1} rows, expected ${SLOTS}`);
-    this.columns = Object.fromEntries(PROFILE_COLUMNS.map((c) => [c, new Float32Array(SLOTS)])) as Record<ProfileColumn, Float32Array>;
+    this.columns = Object.fromEntries(PROFILE_COLUMNS.map((c) => [c, new Float32Array(SLOTS)])) as Record<
+      ProfileColumn,
+      Float32Array
+    >;
     for (let row = 1; row <= SLOTS; row++) {
       const cells = lines[row].split(',');
       PROFILE_COLUMNS.forEach((c, k) => (this.columns[c][row - 1] = Number(cells[indexes[k]])));

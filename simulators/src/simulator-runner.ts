@@ -26,7 +26,14 @@ export class SimulatorRunner {
   /** Counts for tests and the demo's summary. */
   readonly stats = { telemetrySent: 0, commandsReceived: 0, acksSent: 0, acksDropped: 0 };
   /** Every command a controller received, with when (simulated), its validity and the controller's answer. */
-  readonly commandLog: Array<{ deviceId: string; cmdId: string; receivedAt: Date; validUntil: Date; status: 'applied' | 'rejected'; reason?: string }> = [];
+  readonly commandLog: Array<{
+    deviceId: string;
+    cmdId: string;
+    receivedAt: Date;
+    validUntil: Date;
+    status: 'applied' | 'rejected';
+    reason?: string;
+  }> = [];
   /** Each time a controller went from its command to its own rule or back (simulated time). */
   readonly modeLog: Array<{ deviceId: string; at: Date; mode: 'command' | 'fallback' }> = [];
   private readonly modes = new Map<string, 'command' | 'fallback'>();
@@ -72,10 +79,14 @@ export class SimulatorRunner {
     );
     client.on('error', (error) => this.options.log?.(`${deviceId}: ${error.message}`));
     this.clients.set(deviceId, client);
-    await client.publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'online', ts: this.clock.now().toISOString() }), {
-      qos: 1,
-      retain: true,
-    });
+    await client.publishAsync(
+      topics.status(siteId, deviceId),
+      JSON.stringify({ state: 'online', ts: this.clock.now().toISOString() }),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
     if (controller) await client.subscribeAsync(topics.command(siteId, deviceId), { qos: 1 });
   }
 
@@ -96,7 +107,12 @@ export class SimulatorRunner {
           .get(r.deviceId)
           ?.publishAsync(
             topics.telemetry(siteId, r.deviceId),
-            JSON.stringify({ ts: r.ts.toISOString(), seq: r.seq, powerW: r.powerW, ...(r.socPct === undefined ? {} : { socPct: r.socPct }) }),
+            JSON.stringify({
+              ts: r.ts.toISOString(),
+              seq: r.seq,
+              powerW: r.powerW,
+              ...(r.socPct === undefined ? {} : { socPct: r.socPct }),
+            }),
             { qos: 1 },
           )
           .then(() => this.stats.telemetrySent++),
@@ -119,11 +135,23 @@ export class SimulatorRunner {
     const now = this.clock.now();
     if (!parsed.success) {
       const cmdId = (json as { cmdId?: unknown })?.cmdId;
-      if (typeof cmdId === 'string') await this.ack(deviceId, { cmdId, status: 'rejected', reason: describeIssue(parsed.error), ts: now.toISOString() });
+      if (typeof cmdId === 'string')
+        await this.ack(deviceId, {
+          cmdId,
+          status: 'rejected',
+          reason: describeIssue(parsed.error),
+          ts: now.toISOString(),
+        });
       return;
     }
     const decision = this.world.command(deviceId, parsed.data, now);
-    this.commandLog.push({ deviceId, cmdId: parsed.data.cmdId, receivedAt: now, validUntil: new Date(parsed.data.validUntil), ...decision });
+    this.commandLog.push({
+      deviceId,
+      cmdId: parsed.data.cmdId,
+      receivedAt: now,
+      validUntil: new Date(parsed.data.validUntil),
+      ...decision,
+    });
     if (decision.status === 'applied') this.watchExpiry(new Date(parsed.data.validUntil));
     await this.ack(deviceId, { cmdId: parsed.data.cmdId, ...decision, ts: now.toISOString() });
   }
@@ -188,14 +216,19 @@ export class SimulatorRunner {
     this.ackDrops.set(deviceId, count);
   }
 
-  private async ack(deviceId: string, ack: { cmdId: string; status: string; reason?: string; ts: string }): Promise<void> {
+  private async ack(
+    deviceId: string,
+    ack: { cmdId: string; status: string; reason?: string; ts: string },
+  ): Promise<void> {
     const drops = this.ackDrops.get(deviceId) ?? 0;
     if (drops > 0) {
       this.ackDrops.set(deviceId, drops - 1);
       this.stats.acksDropped++;
       return;
     }
-    await this.clients.get(deviceId)?.publishAsync(topics.commandAck(this.world.site.id, deviceId), JSON.stringify(ack), { qos: 1 });
+    await this.clients
+      .get(deviceId)
+      ?.publishAsync(topics.commandAck(this.world.site.id, deviceId), JSON.stringify(ack), { qos: 1 });
     this.stats.acksSent++;
   }
 
@@ -212,7 +245,11 @@ export class SimulatorRunner {
     await Promise.all(
       [...this.clients].map(async ([deviceId, client]) => {
         await client
-          .publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }), { qos: 1, retain: true })
+          .publishAsync(
+            topics.status(siteId, deviceId),
+            JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }),
+            { qos: 1, retain: true },
+          )
           .catch(() => undefined);
         await client.endAsync();
       }),

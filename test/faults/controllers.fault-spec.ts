@@ -62,7 +62,11 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     await runner.start();
     db = new Client({ connectionString: database.url });
     await db.connect();
-    await waitFor('a command applied by the battery', async () => runner.commandLog.some((c) => c.deviceId === BATTERY && c.status === 'applied'), 60_000);
+    await waitFor(
+      'a command applied by the battery',
+      async () => runner.commandLog.some((c) => c.deviceId === BATTERY && c.status === 'applied'),
+      60_000,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -76,14 +80,22 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
 
   const simSleep = (simMs: number) => new Promise((resolve) => setTimeout(resolve, simMs / SPEEDUP));
   const issuedTo = async (deviceId: string, from: Date, to: Date) =>
-    (await db.query(`SELECT count(*)::int AS n FROM commands WHERE device_id = $1 AND issued_at >= $2 AND issued_at < $3`, [deviceId, from, to])).rows[0]
-      .n as number;
+    (
+      await db.query(
+        `SELECT count(*)::int AS n FROM commands WHERE device_id = $1 AND issued_at >= $2 AND issued_at < $3`,
+        [deviceId, from, to],
+      )
+    ).rows[0].n as number;
 
   /** What the controller received after coming back: how many, how many had expired, how many of those it applied. */
   function receivedSince(at: Date) {
     const received = runner.commandLog.filter((c) => c.deviceId === BATTERY && c.receivedAt >= at);
     const expired = received.filter((c) => c.validUntil <= c.receivedAt);
-    return { received: received.length, expired: expired.length, expiredApplied: expired.filter((c) => c.status === 'applied').length };
+    return {
+      received: received.length,
+      expired: expired.length,
+      expiredApplied: expired.filter((c) => c.status === 'applied').length,
+    };
   }
 
   it.each([
@@ -103,7 +115,8 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
       // What was pending arrives at once on return; then the planner's next command, applied.
       await waitFor(
         'a command applied after the return',
-        async () => runner.commandLog.some((c) => c.deviceId === BATTERY && c.receivedAt > backAt && c.status === 'applied'),
+        async () =>
+          runner.commandLog.some((c) => c.deviceId === BATTERY && c.receivedAt > backAt && c.status === 'applied'),
         30_000,
       );
       const figures = receivedSince(backAt);
@@ -142,14 +155,22 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     const inForce = runner.commandLog.filter((c) => c.status === 'applied' && c.validUntil > killedAt);
     expect(inForce.length).toBeGreaterThan(0);
     const lastValidUntil = new Map<string, Date>();
-    for (const c of inForce) if ((lastValidUntil.get(c.deviceId)?.getTime() ?? 0) < c.validUntil.getTime()) lastValidUntil.set(c.deviceId, c.validUntil);
+    for (const c of inForce)
+      if ((lastValidUntil.get(c.deviceId)?.getTime() ?? 0) < c.validUntil.getTime())
+        lastValidUntil.set(c.deviceId, c.validUntil);
     const latest = Math.max(...[...lastValidUntil.values()].map((d) => d.getTime()));
-    await waitFor('every command to expire', async () => clock.now().getTime() > latest + 5_000, ((latest - killedAt.getTime()) / SPEEDUP) * 1.2 + 5_000);
+    await waitFor(
+      'every command to expire',
+      async () => clock.now().getTime() > latest + 5_000,
+      ((latest - killedAt.getTime()) / SPEEDUP) * 1.2 + 5_000,
+    );
     for (const [deviceId, validUntil] of lastValidUntil) {
       const fallback = runner.modeLog.find((m) => m.deviceId === deviceId && m.mode === 'fallback' && m.at >= killedAt);
       expect(fallback).toBeDefined();
       const lateMs = fallback!.at.getTime() - validUntil.getTime();
-      console.log(`${deviceId}: own rule ${(lateMs / 1000).toFixed(2)} s (simulated) after validUntil ${validUntil.toISOString()}`);
+      console.log(
+        `${deviceId}: own rule ${(lateMs / 1000).toFixed(2)} s (simulated) after validUntil ${validUntil.toISOString()}`,
+      );
       expect(lateMs).toBeGreaterThanOrEqual(0);
       expect(lateMs).toBeLessThanOrEqual(1000);
     }

@@ -15,9 +15,13 @@ const RSS_BOUND_MIB = 400;
 
 function pgCluster(action: 'stop' | 'start'): void {
   const version = readdirSync('/etc/postgresql')[0];
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', action, ...(action === 'stop' ? ['-m', 'immediate'] : [])], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    'pg_ctlcluster',
+    ['--skip-systemctl-redirect', version, 'main', action, ...(action === 'stop' ? ['-m', 'immediate'] : [])],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 /** PostgreSQL stopped (-m immediate) for 30 s under load, then restarted: nothing lost, no crash, memory bounded. */
@@ -58,10 +62,16 @@ describe(`database down for ${OUTAGE_S} s under load`, () => {
         for (let k = 0; k < total; k++) {
           const ts = new Date(baseMs + Math.floor(k / meters.length) * 100).toISOString();
           void publisher
-            .publishAsync(`ilot/v1/${siteId}/${meters[k % meters.length]}/telemetry`, JSON.stringify({ ts, seq: k, powerW: 300 }), { qos: 1 })
+            .publishAsync(
+              `ilot/v1/${siteId}/${meters[k % meters.length]}/telemetry`,
+              JSON.stringify({ ts, seq: k, powerW: 300 }),
+              { qos: 1 },
+            )
             .then(() => published++);
           if (k % RATE_PER_S === RATE_PER_S - 1)
-            await new Promise((resolve) => setTimeout(resolve, Math.max(started + ((k + 1) / RATE_PER_S) * 1000 - Date.now(), 0)));
+            await new Promise((resolve) =>
+              setTimeout(resolve, Math.max(started + ((k + 1) / RATE_PER_S) * 1000 - Date.now(), 0)),
+            );
         }
       })();
 
@@ -88,7 +98,8 @@ describe(`database down for ${OUTAGE_S} s under load`, () => {
         30_000,
         500,
       );
-      const count = async () => Number((await db.query('SELECT count(*) FROM readings WHERE site_id = $1', [siteId])).rows[0].count);
+      const count = async () =>
+        Number((await db.query('SELECT count(*) FROM readings WHERE site_id = $1', [siteId])).rows[0].count);
       await waitFor('every reading stored', async () => (await count()) >= total, 120_000, 500).catch(() => undefined);
       const stored = await count();
       await db.end();

@@ -7,9 +7,17 @@ import { TEST_MQTT_URL, waitFor } from '../support/services';
 const METERS = ['m-a-101', 'm-a-102', 'm-a-103', 'm-b-101', 'm-b-102'];
 
 /** Publishes [topic suffix, payload] pairs at QoS 1, 200 in flight at a time. */
-async function publishAll(client: mqtt.MqttClient, siteId: string, messages: Array<[string, string | Buffer]>): Promise<void> {
+async function publishAll(
+  client: mqtt.MqttClient,
+  siteId: string,
+  messages: Array<[string, string | Buffer]>,
+): Promise<void> {
   for (let i = 0; i < messages.length; i += 200)
-    await Promise.all(messages.slice(i, i + 200).map(([suffix, payload]) => client.publishAsync(`ilot/v1/${siteId}/${suffix}`, payload, { qos: 1 })));
+    await Promise.all(
+      messages
+        .slice(i, i + 200)
+        .map(([suffix, payload]) => client.publishAsync(`ilot/v1/${siteId}/${suffix}`, payload, { qos: 1 })),
+    );
 }
 
 describe('ingester against replays and hostile input', () => {
@@ -38,7 +46,11 @@ describe('ingester against replays and hostile input', () => {
     const baseMs = Date.now() - 2 * 3_600_000;
     const messages: Array<[string, string]> = Array.from({ length: 10_000 }, (_, k) => [
       `${METERS[k % METERS.length]}/telemetry`,
-      JSON.stringify({ ts: new Date(baseMs + Math.floor(k / METERS.length) * 1000).toISOString(), seq: k, powerW: 500 }),
+      JSON.stringify({
+        ts: new Date(baseMs + Math.floor(k / METERS.length) * 1000).toISOString(),
+        seq: k,
+        powerW: 500,
+      }),
     ]);
     for (let round = 0; round < 3; round++) await publishAll(publisher, siteId, messages);
     const duplicates = await waitFor(
@@ -62,19 +74,58 @@ describe('ingester against replays and hostile input', () => {
       JSON.stringify({ ts: new Date(nowMs - 3_600_000 + k * 100).toISOString(), seq: k, powerW: 700 }),
     ];
     const fuzz: Array<{ reason: string; make: (k: number) => [string, string | Buffer] }> = [
-      { reason: 'malformed_json', make: (k) => [`m-a-101/telemetry`, `{"ts": "2026-01-01T00:00:00Z", "seq": ${k}, "powerW": NaN}`] },
+      {
+        reason: 'malformed_json',
+        make: (k) => [`m-a-101/telemetry`, `{"ts": "2026-01-01T00:00:00Z", "seq": ${k}, "powerW": NaN}`],
+      },
       { reason: 'malformed_json', make: () => [`m-a-101/telemetry`, Buffer.from([0xff, 0xfe, 0x7b, 0x00])] },
-      { reason: 'out_of_range', make: (k) => [`m-a-102/telemetry`, JSON.stringify({ ts: new Date(nowMs - k).toISOString(), seq: k, powerW: 1e308 })] },
-      { reason: 'schema', make: (k) => [`m-a-102/telemetry`, `{"ts":"${new Date(nowMs - k).toISOString()}","seq":${k},"powerW":1e999}`] },
-      { reason: 'schema', make: (k) => [`m-a-103/telemetry`, JSON.stringify({ ts: new Date(nowMs - k).toISOString(), seq: String(k), powerW: 1 })] },
-      { reason: 'schema', make: (k) => [`m-a-103/telemetry`, JSON.stringify({ ts: 'x'.repeat(5000), seq: k, powerW: 1 })] },
+      {
+        reason: 'out_of_range',
+        make: (k) => [
+          `m-a-102/telemetry`,
+          JSON.stringify({ ts: new Date(nowMs - k).toISOString(), seq: k, powerW: 1e308 }),
+        ],
+      },
+      {
+        reason: 'schema',
+        make: (k) => [`m-a-102/telemetry`, `{"ts":"${new Date(nowMs - k).toISOString()}","seq":${k},"powerW":1e999}`],
+      },
+      {
+        reason: 'schema',
+        make: (k) => [
+          `m-a-103/telemetry`,
+          JSON.stringify({ ts: new Date(nowMs - k).toISOString(), seq: String(k), powerW: 1 }),
+        ],
+      },
+      {
+        reason: 'schema',
+        make: (k) => [`m-a-103/telemetry`, JSON.stringify({ ts: 'x'.repeat(5000), seq: k, powerW: 1 })],
+      },
       {
         reason: 'oversized',
-        make: (k) => [`m-b-101/telemetry`, JSON.stringify({ ts: new Date(nowMs).toISOString(), seq: k, powerW: 1, pad: 'y'.repeat(70_000) })],
+        make: (k) => [
+          `m-b-101/telemetry`,
+          JSON.stringify({ ts: new Date(nowMs).toISOString(), seq: k, powerW: 1, pad: 'y'.repeat(70_000) }),
+        ],
       },
-      { reason: 'too_old', make: (k) => [`m-b-101/telemetry`, JSON.stringify({ ts: new Date(k * 1000).toISOString(), seq: k, powerW: 1 })] },
-      { reason: 'future', make: (k) => [`m-b-102/telemetry`, JSON.stringify({ ts: new Date(nowMs + 3_600_000 + k).toISOString(), seq: k, powerW: 1 })] },
-      { reason: 'unknown_device', make: (k) => [`nobody-${k % 7}/telemetry`, JSON.stringify({ ts: new Date(nowMs - k).toISOString(), seq: k, powerW: 1 })] },
+      {
+        reason: 'too_old',
+        make: (k) => [`m-b-101/telemetry`, JSON.stringify({ ts: new Date(k * 1000).toISOString(), seq: k, powerW: 1 })],
+      },
+      {
+        reason: 'future',
+        make: (k) => [
+          `m-b-102/telemetry`,
+          JSON.stringify({ ts: new Date(nowMs + 3_600_000 + k).toISOString(), seq: k, powerW: 1 }),
+        ],
+      },
+      {
+        reason: 'unknown_device',
+        make: (k) => [
+          `nobody-${k % 7}/telemetry`,
+          JSON.stringify({ ts: new Date(nowMs - k).toISOString(), seq: k, powerW: 1 }),
+        ],
+      },
     ];
     const messages: Array<[string, string | Buffer]> = [];
     const expected: Record<string, number> = {};
@@ -97,7 +148,10 @@ describe('ingester against replays and hostile input', () => {
     );
     const rejectedTotal = await rejectedCount();
     const byReason = Object.fromEntries(
-      (await db.query(`SELECT reason, count(*)::int AS n FROM rejected_messages GROUP BY reason`)).rows.map((r) => [r.reason, r.n]),
+      (await db.query(`SELECT reason, count(*)::int AS n FROM rejected_messages GROUP BY reason`)).rows.map((r) => [
+        r.reason,
+        r.n,
+      ]),
     );
     const goodStored = await goodCountStored();
     const ready = await fetch(`http://127.0.0.1:${ingester.httpPort}/readyz`);

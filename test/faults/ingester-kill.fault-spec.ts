@@ -33,10 +33,14 @@ describe(`ingester killed (-9) during a ${MESSAGES}-message QoS 1 burst`, () => 
   // handler was attached were acknowledged by mqtt.js and lost (38k of 100k). The handler now attaches first.
   it('loses nothing and stores nothing twice', async () => {
     const meters = Array.from({ length: 34 }, (_, i) => i).map((i) =>
-      i < 18 ? `m-a-${Math.floor(i / 3) + 1}0${(i % 3) + 1}` : `m-b-${Math.floor((i - 18) / 4) + 1}0${((i - 18) % 4) + 1}`,
+      i < 18
+        ? `m-a-${Math.floor(i / 3) + 1}0${(i % 3) + 1}`
+        : `m-b-${Math.floor((i - 18) / 4) + 1}0${((i - 18) % 4) + 1}`,
     );
     const baseMs = Date.now() - 3 * 3_600_000;
-    const publishers = await Promise.all(Array.from({ length: PUBLISHERS }, () => mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 })));
+    const publishers = await Promise.all(
+      Array.from({ length: PUBLISHERS }, () => mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 })),
+    );
     let published = 0;
     const publishSlice = async (client: mqtt.MqttClient, from: number) => {
       const inFlight: Promise<unknown>[] = [];
@@ -45,7 +49,11 @@ describe(`ingester killed (-9) during a ${MESSAGES}-message QoS 1 burst`, () => 
         const ts = new Date(baseMs + Math.floor(k / meters.length) * 100).toISOString();
         inFlight.push(
           client
-            .publishAsync(`ilot/v1/${siteId}/${device}/telemetry`, JSON.stringify({ ts, seq: k, powerW: 100 + (k % 50) }), { qos: 1 })
+            .publishAsync(
+              `ilot/v1/${siteId}/${device}/telemetry`,
+              JSON.stringify({ ts, seq: k, powerW: 100 + (k % 50) }),
+              { qos: 1 },
+            )
             .then(() => published++),
         );
         if (inFlight.length >= 200) await Promise.all(inFlight.splice(0));
@@ -56,7 +64,9 @@ describe(`ingester killed (-9) during a ${MESSAGES}-message QoS 1 burst`, () => 
     const burst = Promise.all(publishers.map((client, i) => publishSlice(client, i)));
 
     await waitFor('a third of the burst', async () => published >= MESSAGES / 3, 120_000, 20);
-    const storedAtKill = Number((await db.query(`SELECT count(*) FROM readings WHERE site_id = $1`, [siteId])).rows[0].count);
+    const storedAtKill = Number(
+      (await db.query(`SELECT count(*) FROM readings WHERE site_id = $1`, [siteId])).rows[0].count,
+    );
     await ingester.kill9();
     const publishedAtKill = published;
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -73,8 +83,12 @@ describe(`ingester killed (-9) during a ${MESSAGES}-message QoS 1 burst`, () => 
       },
       180_000,
       250,
-    ).catch(async () => Number((await db.query(`SELECT count(*) FROM readings WHERE site_id = $1`, [siteId])).rows[0].count));
-    const distinct = Number((await db.query(`SELECT count(DISTINCT seq) FROM readings WHERE site_id = $1`, [siteId])).rows[0].count);
+    ).catch(async () =>
+      Number((await db.query(`SELECT count(*) FROM readings WHERE site_id = $1`, [siteId])).rows[0].count),
+    );
+    const distinct = Number(
+      (await db.query(`SELECT count(DISTINCT seq) FROM readings WHERE site_id = $1`, [siteId])).rows[0].count,
+    );
     const redeliveredDuplicates = await ingester.metric(`ilot_ingest_duplicates_total{site="${siteId}"}`);
     const rejected = Number((await db.query(`SELECT count(*) FROM rejected_messages`)).rows[0].count);
 

@@ -50,7 +50,8 @@ export class AppProcess {
 
   /** Throws with the app's output if it has exited. */
   assertRunning(): void {
-    if (this.child && this.child.exitCode !== null) throw new Error(`${this.app} exited with code ${this.child.exitCode}: ${this.output}`);
+    if (this.child && this.child.exitCode !== null)
+      throw new Error(`${this.app} exited with code ${this.child.exitCode}: ${this.output}`);
   }
 
   /** kill -9: no shutdown hook runs, nothing pending is flushed, no PUBACK goes out. */

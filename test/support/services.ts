@@ -16,7 +16,12 @@ export function uniqueDemoSite(prefix = 'e2e'): { path: string; siteId: string }
   return { path, siteId };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -28,7 +33,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 /** Removes the retained messages a test left under a site's prefix. */
 export async function clearRetained(url: string, siteId: string, protocolVersion: 4 | 5 = 5): Promise<void> {
-  const client = await mqtt.connectAsync(url, { protocolVersion, clientId: `cleanup-${randomBytes(3).toString('hex')}` });
+  const client = await mqtt.connectAsync(url, {
+    protocolVersion,
+    clientId: `cleanup-${randomBytes(3).toString('hex')}`,
+  });
   const retainedTopics = new Set<string>();
   client.on('message', (topic, payload, packet) => {
     if (packet.retain && payload.length > 0) retainedTopics.add(topic);

@@ -5,7 +5,11 @@ export const TEST_OPERATOR_TOKEN = 'e2e-operator-token-0123456789';
 export const TEST_TOKEN_SECRET = 'e2e-token-secret-0123456789abcdef0123';
 
 /** The whole îlot in this process on the test broker (MQTT 5) and a test database, at `speedup` from `simStart`. */
-export function startTestIlot(databaseUrl: string, siteFile: string, clock: { speedup: number; simStart: string }): Promise<RunningIlot> {
+export function startTestIlot(
+  databaseUrl: string,
+  siteFile: string,
+  clock: { speedup: number; simStart: string },
+): Promise<RunningIlot> {
   return startIlot({
     ILOT_MQTT_URL: TEST_MQTT_URL,
     ILOT_MQTT_PROTOCOL_VERSION: '5',

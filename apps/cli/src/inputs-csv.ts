@@ -7,7 +7,9 @@ export interface ForecastSeries {
 
 export class InputsCsvError extends Error {
   constructor(readonly problems: string[]) {
-    super(`inputs CSV: ${problems.slice(0, 20).join('; ')}${problems.length > 20 ? `; and ${problems.length - 20} more` : ''}`);
+    super(
+      `inputs CSV: ${problems.slice(0, 20).join('; ')}${problems.length > 20 ? `; and ${problems.length - 20} more` : ''}`,
+    );
   }
 }
 
@@ -20,7 +22,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}
 export function parseInputsCsv(text: string, start: Date): ForecastSeries {
   const lines = text.split(/\r?\n/);
   const problems: string[] = [];
-  if (lines[0]?.trim().replace(/\s*,\s*/g, ',') !== 'ts,device,powerW') throw new InputsCsvError([`line 1: header must be "ts,device,powerW"`]);
+  if (lines[0]?.trim().replace(/\s*,\s*/g, ',') !== 'ts,device,powerW')
+    throw new InputsCsvError([`line 1: header must be "ts,device,powerW"`]);
   const values = new Map<number, Map<string, number>>();
   lines.slice(1).forEach((line, i) => {
     const lineNo = i + 2;
@@ -34,20 +37,24 @@ export function parseInputsCsv(text: string, start: Date): ForecastSeries {
     if (!Number.isFinite(powerW)) return problems.push(`line ${lineNo}: powerW "${power}" is not a finite number`);
     if (atMs < start.getTime()) return;
     const slot = values.get(atMs) ?? new Map<string, number>();
-    if (slot.has(device)) return problems.push(`line ${lineNo}: a second value for ${device} at ${new Date(atMs).toISOString()}`);
+    if (slot.has(device))
+      return problems.push(`line ${lineNo}: a second value for ${device} at ${new Date(atMs).toISOString()}`);
     slot.set(device, powerW);
     values.set(atMs, slot);
   });
   if (problems.length) throw new InputsCsvError(problems);
 
   const startsMs = [...values.keys()].sort((a, b) => a - b);
-  if (startsMs[0] !== start.getTime()) throw new InputsCsvError([`no row at --start ${start.toISOString()}: the first slot must start there`]);
+  if (startsMs[0] !== start.getTime())
+    throw new InputsCsvError([`no row at --start ${start.toISOString()}: the first slot must start there`]);
   if (startsMs.length < 2) throw new InputsCsvError(['at least two slots are needed']);
   const slotMs = startsMs[1] - startsMs[0];
   const slotMinutes = slotMs / 60_000;
-  if (![5, 10, 15, 30, 60].includes(slotMinutes)) throw new InputsCsvError([`slots are ${slotMinutes} minutes apart; 5, 10, 15, 30 or 60 are supported`]);
+  if (![5, 10, 15, 30, 60].includes(slotMinutes))
+    throw new InputsCsvError([`slots are ${slotMinutes} minutes apart; 5, 10, 15, 30 or 60 are supported`]);
   startsMs.forEach((ms, t) => {
-    if (ms !== startsMs[0] + t * slotMs) problems.push(`slot ${new Date(ms).toISOString()} breaks the ${slotMinutes}-minute spacing`);
+    if (ms !== startsMs[0] + t * slotMs)
+      problems.push(`slot ${new Date(ms).toISOString()} breaks the ${slotMinutes}-minute spacing`);
   });
   const devices = [...new Set([...values.values()].flatMap((slot) => [...slot.keys()]))].sort();
   const powerW = new Map(devices.map((d) => [d, [] as number[]]));

@@ -43,7 +43,12 @@ export async function runCli(argv: readonly string[], log: (line: string) => voi
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SiteValidationError || error instanceof InputsCsvError || error instanceof PlanInputError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof SiteValidationError ||
+      error instanceof InputsCsvError ||
+      error instanceof PlanInputError
+    ) {
       console.error(`ilot: ${error.message}\n\n${USAGE}`);
       return 2;
     }

@@ -15,15 +15,20 @@ function demoForecastCsv(slots = 96): string {
     const ts = new Date(Date.parse(START) + t * 900_000).toISOString();
     const hour = t / 4;
     for (const device of site.devices.values()) {
-      if (device.kind === 'meter') rows.push(`${ts},${device.id},${((device.annualKWh * 1000) / 8760) * (hour >= 18 && hour < 22 ? 1.8 : 0.8)}`);
-      if (device.kind === 'pv') rows.push(`${ts},${device.id},${hour > 6 && hour < 21 ? device.peakW * 0.7 * Math.sin((Math.PI * (hour - 6)) / 15) : 0}`);
+      if (device.kind === 'meter')
+        rows.push(`${ts},${device.id},${((device.annualKWh * 1000) / 8760) * (hour >= 18 && hour < 22 ? 1.8 : 0.8)}`);
+      if (device.kind === 'pv')
+        rows.push(
+          `${ts},${device.id},${hour > 6 && hour < 21 ? device.peakW * 0.7 * Math.sin((Math.PI * (hour - 6)) / 15) : 0}`,
+        );
     }
   }
   return rows.join('\n') + '\n';
 }
 
 /** Rows for one device in both slots of `demoForecastCsv(2)`. */
-const bothSlots = (device: string) => `${START},${device},5\n${new Date(Date.parse(START) + 900_000).toISOString()},${device},5\n`;
+const bothSlots = (device: string) =>
+  `${START},${device},5\n${new Date(Date.parse(START) + 900_000).toISOString()},${device},5\n`;
 
 describe('ilot optimise', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ilot-optimise-'));
@@ -34,7 +39,9 @@ describe('ilot optimise', () => {
     const errors: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
     try {
-      const code = await runCli(['optimise', '--site', SITE_FILE, '--start', START, ...extra], (line) => lines.push(line));
+      const code = await runCli(['optimise', '--site', SITE_FILE, '--start', START, ...extra], (line) =>
+        lines.push(line),
+      );
       return { code, lines, errors: errors.join('\n') };
     } finally {
       spy.mockRestore();
@@ -76,11 +83,27 @@ describe('ilot optimise', () => {
   });
 
   it.each([
-    { name: 'a malformed row', csv: 'ts,device,powerW\n2026-06-17T00:00:00Z,m-a-101,abc\n', message: 'line 2: powerW "abc" is not a finite number' },
+    {
+      name: 'a malformed row',
+      csv: 'ts,device,powerW\n2026-06-17T00:00:00Z,m-a-101,abc\n',
+      message: 'line 2: powerW "abc" is not a finite number',
+    },
     { name: 'a wrong header', csv: 'time,device,power\n', message: 'line 1: header must be "ts,device,powerW"' },
-    { name: 'a device the site lacks', csv: demoForecastCsv(2) + bothSlots('ghost'), message: 'device "ghost" is not in site' },
-    { name: 'a missing pv forecast', csv: demoForecastCsv(2).replace(/^.*,pv-a,.*\n/gm, ''), message: 'no forecast for pv "pv-a"' },
-    { name: 'a forecast for the battery', csv: demoForecastCsv(2) + bothSlots('bat-1'), message: 'the planner decides its power' },
+    {
+      name: 'a device the site lacks',
+      csv: demoForecastCsv(2) + bothSlots('ghost'),
+      message: 'device "ghost" is not in site',
+    },
+    {
+      name: 'a missing pv forecast',
+      csv: demoForecastCsv(2).replace(/^.*,pv-a,.*\n/gm, ''),
+      message: 'no forecast for pv "pv-a"',
+    },
+    {
+      name: 'a forecast for the battery',
+      csv: demoForecastCsv(2) + bothSlots('bat-1'),
+      message: 'the planner decides its power',
+    },
   ])('refuses $name with a precise reason and exit code 2, writing nothing', async ({ csv, message }) => {
     const file = join(dir, 'bad.csv');
     writeFileSync(file, csv);

@@ -1,4 +1,11 @@
-import { loadSolver, plan, planInputFromForecasts, SOLVER_NAMES, type Schedule, type SolverName } from '@ilot/optimiser';
+import {
+  loadSolver,
+  plan,
+  planInputFromForecasts,
+  SOLVER_NAMES,
+  type Schedule,
+  type SolverName,
+} from '@ilot/optimiser';
 import { loadSiteFile } from '@ilot/site';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';

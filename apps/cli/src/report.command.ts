@@ -12,20 +12,28 @@ import { required, UsageError } from './args';
  * it brings the resident ledger up to the newest reading first (as the metrics app does every minute), then reads
  * it as the operator.
  */
-export async function reportCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<ResidentReport> {
+export async function reportCommand(
+  options: Map<string, string[]>,
+  log: (line: string) => void,
+): Promise<ResidentReport> {
   const site = loadSiteFile(required(options, 'site'));
   const participantId = required(options, 'participant');
   const month = required(options, 'month');
   if (!isMonth(month)) throw new UsageError('--month must be YYYY-MM');
   const format = options.get('format')?.[0] ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
-  if (!site.participants.some((p) => p.id === participantId)) throw new UsageError(`--participant: no participant "${participantId}" in site "${site.id}"`);
+  if (!site.participants.some((p) => p.id === participantId))
+    throw new UsageError(`--participant: no participant "${participantId}" in site "${site.id}"`);
   const url = options.get('database')?.[0] ?? process.env.ILOT_DATABASE_URL;
   if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
   const db = await openDatabase(url);
   try {
     await residentLedgerOn(site, db).catchUp(new Date(), { wait: true }); // after the metrics app's run, if one is on
-    const report = (await new ResidentReportService(site, new ResidentLedgerRepository(db)).report({ role: 'operator' }, participantId, month))!;
+    const report = (await new ResidentReportService(site, new ResidentLedgerRepository(db)).report(
+      { role: 'operator' },
+      participantId,
+      month,
+    ))!;
     log(format === 'csv' ? residentReportCsv(report).trimEnd() : JSON.stringify(report, null, 2));
     return report;
   } finally {

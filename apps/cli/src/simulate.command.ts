@@ -12,7 +12,8 @@ export function parseEffacementOption(text: string): EffacementOrder {
   const parts = text.split(',');
   if (parts.length !== 4) throw new UsageError(`--effacement "${text}": expected ID,START,END,REDUCTION_W`);
   const [id, startText, endText, reductionText] = parts;
-  if (!/^[A-Za-z0-9._:-]+$/.test(id)) throw new UsageError(`--effacement "${text}": the id may hold letters, digits and . _ : - only`);
+  if (!/^[A-Za-z0-9._:-]+$/.test(id))
+    throw new UsageError(`--effacement "${text}": the id may hold letters, digits and . _ : - only`);
   const start = new Date(startText);
   const end = new Date(endText);
   for (const [name, at] of [
@@ -23,7 +24,8 @@ export function parseEffacementOption(text: string): EffacementOrder {
       throw new UsageError(`--effacement "${text}": ${name} must be an ISO instant on a quarter-hour`);
   if (end <= start) throw new UsageError(`--effacement "${text}": END must be after START`);
   const reductionW = Number(reductionText);
-  if (!Number.isFinite(reductionW) || reductionW <= 0) throw new UsageError(`--effacement "${text}": REDUCTION_W must be a positive power, W`);
+  if (!Number.isFinite(reductionW) || reductionW <= 0)
+    throw new UsageError(`--effacement "${text}": REDUCTION_W must be a positive power, W`);
   return { id, start, end, reductionW };
 }
 
@@ -31,13 +33,18 @@ export function parseEffacementOption(text: string): EffacementOrder {
  * `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]
  * [--effacement ID,START,END,REDUCTION_W]...`: closed-loop replay, KPIs side by side.
  */
-export async function simulateCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<ReplayKpis[]> {
+export async function simulateCommand(
+  options: Map<string, string[]>,
+  log: (line: string) => void,
+): Promise<ReplayKpis[]> {
   const site = loadSiteFile(required(options, 'site'));
   const days = Number(required(options, 'days'));
-  if (!Number.isFinite(days) || days <= 0 || days > 366) throw new UsageError('--days must be a number of days between 0 and 366');
+  if (!Number.isFinite(days) || days <= 0 || days > 366)
+    throw new UsageError('--days must be a number of days between 0 and 366');
   const outDir = required(options, 'out');
   const start = new Date(options.get('start')?.[0] ?? '2026-01-12T00:00:00Z');
-  if (Number.isNaN(start.getTime()) || start.getTime() % 900_000 !== 0) throw new UsageError('--start must be an ISO instant on a quarter-hour');
+  if (Number.isNaN(start.getTime()) || start.getTime() % 900_000 !== 0)
+    throw new UsageError('--start must be an ISO instant on a quarter-hour');
   const initialSocPct = options.has('soc') ? Number(options.get('soc')![0]) : undefined;
   const solverName = (options.get('solver')?.[0] ?? 'highs') as SolverName;
   if (!SOLVER_NAMES.includes(solverName)) throw new UsageError(`--solver must be one of ${SOLVER_NAMES.join(', ')}`);
@@ -46,11 +53,17 @@ export async function simulateCommand(options: Map<string, string[]>, log: (line
   const effacements = (options.get('effacement') ?? []).map(parseEffacementOption);
   const endMs = start.getTime() + days * 86_400_000;
   for (const order of effacements)
-    if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs) throw new UsageError(`--effacement ${order.id}: must lie within the replay`);
+    if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs)
+      throw new UsageError(`--effacement ${order.id}: must lie within the replay`);
   // Every strategy is measured against the orders; only the optimised one answers them.
-  const results = STRATEGIES.map((strategy) => replay(site, profiles, strategy, { start, days, initialSocPct, solver, effacements }));
+  const results = STRATEGIES.map((strategy) =>
+    replay(site, profiles, strategy, { start, days, initialSocPct, solver, effacements }),
+  );
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'kpis.json'), JSON.stringify({ site: site.id, start: start.toISOString(), days, results }, null, 2) + '\n');
+  writeFileSync(
+    join(outDir, 'kpis.json'),
+    JSON.stringify({ site: site.id, start: start.toISOString(), days, results }, null, 2) + '\n',
+  );
   const rows: Array<[string, (k: ReplayKpis) => string]> = [
     ['cost (EUR)', (k) => k.costEur.toFixed(2)],
     ['cost net of stored energy (EUR)', (k) => k.costNetOfStorageEur.toFixed(2)],

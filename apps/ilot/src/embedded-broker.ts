@@ -10,7 +10,9 @@ export interface EmbeddedBroker {
 /** An in-process MQTT 3.1.1 broker (aedes) for `npm start` without ILOT_MQTT_URL. */
 export async function startEmbeddedBroker(port: number): Promise<EmbeddedBroker> {
   await assertPortFree(port, 'ILOT_EMBEDDED_MQTT_PORT', 'embedded MQTT broker');
-  const { Aedes } = (await importEsm('aedes')) as { Aedes: { createBroker(): Promise<{ handle: (socket: unknown) => void; close(cb: () => void): void }> } };
+  const { Aedes } = (await importEsm('aedes')) as {
+    Aedes: { createBroker(): Promise<{ handle: (socket: unknown) => void; close(cb: () => void): void }> };
+  };
   const broker = await Aedes.createBroker();
   const server: Server = createServer(broker.handle as never);
   await new Promise<void>((resolve, reject) => {

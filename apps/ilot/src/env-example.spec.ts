@@ -44,6 +44,7 @@ describe('.env.example', () => {
       ...optimiserEnvSchema.parse({}),
       ...metricsEnvSchema.parse({}),
     } as Record<string, unknown>;
-    for (const [key, value] of Object.entries(defaults)) expect(`${key}=${values[key]}`).toBe(`${key}=${String(value)}`);
+    for (const [key, value] of Object.entries(defaults))
+      expect(`${key}=${values[key]}`).toBe(`${key}=${String(value)}`);
   });
 });

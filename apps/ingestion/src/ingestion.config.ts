@@ -18,7 +18,10 @@ export const ingestionEnvSchema = z.object({
   ILOT_INGEST_LATENESS_S: z.coerce
     .number()
     .min(60)
-    .max(STORAGE_POLICY.maxLatenessS, `at most ${STORAGE_POLICY.maxLatenessS} (older readings would miss the aggregates' refresh window)`)
+    .max(
+      STORAGE_POLICY.maxLatenessS,
+      `at most ${STORAGE_POLICY.maxLatenessS} (older readings would miss the aggregates' refresh window)`,
+    )
     .default(STORAGE_POLICY.maxLatenessS),
   /** Fixed MQTT client id of the persistent session; each instance needs its own. Default: ilot-ingestion-{siteId}. */
   ILOT_INGEST_CLIENT_ID: z

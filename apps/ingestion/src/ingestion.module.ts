@@ -1,6 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { repositoryProvider, CLOCK, createAppMqttClient, METRICS_REGISTRY, ReadinessRegistry, RUNTIME_CONFIG, RuntimeConfig, SITE } from '@ilot/runtime';
+import {
+  repositoryProvider,
+  CLOCK,
+  createAppMqttClient,
+  METRICS_REGISTRY,
+  ReadinessRegistry,
+  RUNTIME_CONFIG,
+  RuntimeConfig,
+  SITE,
+} from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { DeviceStatusRepository, ReadingRepository, RejectedMessageRepository } from '@ilot/timeseries';
 import { Registry } from 'prom-client';
@@ -39,7 +48,11 @@ export class IngestionModule {
               ),
           inject: [RUNTIME_CONFIG, ReadinessRegistry, SITE],
         },
-        { provide: IngestionMetrics, useFactory: (registry: Registry) => new IngestionMetrics(registry), inject: [METRICS_REGISTRY] },
+        {
+          provide: IngestionMetrics,
+          useFactory: (registry: Registry) => new IngestionMetrics(registry),
+          inject: [METRICS_REGISTRY],
+        },
         repositoryProvider(ReadingRepository),
         repositoryProvider(RejectedMessageRepository),
         repositoryProvider(DeviceStatusRepository),

@@ -2,4 +2,6 @@ export const INGESTION_CONFIG = Symbol('INGESTION_CONFIG');
 export const INGESTION_MQTT = Symbol('INGESTION_MQTT');
 
 /** Opens the ingester's MQTT session, calling `beforeConnect` before any packet can arrive. */
-export type IngestionMqttConnect = (beforeConnect: (client: import('mqtt').MqttClient) => void) => Promise<import('mqtt').MqttClient>;
+export type IngestionMqttConnect = (
+  beforeConnect: (client: import('mqtt').MqttClient) => void,
+) => Promise<import('mqtt').MqttClient>;

@@ -98,7 +98,9 @@ export class ReadingBatcher {
             return;
           }
           if (attempt === 1 || attempt % 30 === 0)
-            this.logger.warn(`write of ${chunk.length} readings failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
+            this.logger.warn(
+              `write of ${chunk.length} readings failed (attempt ${attempt}), retrying: ${(error as Error).message}`,
+            );
           await new Promise((resolve) => setTimeout(resolve, this.options.retryMs ?? 1000));
         }
       }
@@ -111,6 +113,7 @@ export class ReadingBatcher {
     this.metrics.readings.inc({ site: siteId }, inserted);
     if (duplicates > 0) this.metrics.duplicates.inc({ site: siteId }, duplicates);
     const committedMs = this.clock.now().getTime();
-    for (const reading of chunk) this.metrics.lagSeconds.observe({ site: siteId }, Math.max(committedMs - reading.ts.getTime(), 0) / 1000);
+    for (const reading of chunk)
+      this.metrics.lagSeconds.observe({ site: siteId }, Math.max(committedMs - reading.ts.getTime(), 0) / 1000);
   }
 }

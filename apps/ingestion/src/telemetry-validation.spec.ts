@@ -28,10 +28,26 @@ const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 describe('validateTelemetry', () => {
   it('accepts one reading and arrays of readings, in the sign convention', () => {
-    const one = validateTelemetry(site, 'bat', json({ ts: '2026-01-15T11:59:50Z', seq: 1, powerW: -4000, socPct: 50 }), now, limits);
+    const one = validateTelemetry(
+      site,
+      'bat',
+      json({ ts: '2026-01-15T11:59:50Z', seq: 1, powerW: -4000, socPct: 50 }),
+      now,
+      limits,
+    );
     expect(one).toEqual({
       ok: true,
-      value: [{ siteId: 'demo', deviceId: 'bat', ts: new Date('2026-01-15T11:59:50Z'), seq: 1, powerW: -4000, socPct: 50, energyWh: undefined }],
+      value: [
+        {
+          siteId: 'demo',
+          deviceId: 'bat',
+          ts: new Date('2026-01-15T11:59:50Z'),
+          seq: 1,
+          powerW: -4000,
+          socPct: 50,
+          energyWh: undefined,
+        },
+      ],
     });
     const many = validateTelemetry(
       site,

@@ -2,7 +2,16 @@ import type { Reading } from '@ilot/domain';
 import { describeIssue, statusPayloadSchema, telemetryPayloadSchema } from '@ilot/mqtt';
 import { powerBoundsW, Site } from '@ilot/site';
 
-export const REJECT_REASONS = ['oversized', 'malformed_json', 'schema', 'unknown_site', 'unknown_device', 'out_of_range', 'future', 'too_old'] as const;
+export const REJECT_REASONS = [
+  'oversized',
+  'malformed_json',
+  'schema',
+  'unknown_site',
+  'unknown_device',
+  'out_of_range',
+  'future',
+  'too_old',
+] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; reason: RejectReason; detail: string };
@@ -14,7 +23,8 @@ export interface ValidationLimits {
 }
 
 function parseJson(payload: Buffer, limits: ValidationLimits): Validation<unknown> {
-  if (payload.length > limits.maxPayloadBytes) return { ok: false, reason: 'oversized', detail: `${payload.length} bytes > ${limits.maxPayloadBytes}` };
+  if (payload.length > limits.maxPayloadBytes)
+    return { ok: false, reason: 'oversized', detail: `${payload.length} bytes > ${limits.maxPayloadBytes}` };
   try {
     return { ok: true, value: JSON.parse(payload.toString('utf8')) };
   } catch (error) {
@@ -24,14 +34,28 @@ function parseJson(payload: Buffer, limits: ValidationLimits): Validation<unknow
 
 function checkTime(ts: Date, now: Date, limits: ValidationLimits): Validation<Date> {
   if (ts.getTime() > now.getTime() + limits.maxFutureMs)
-    return { ok: false, reason: 'future', detail: `ts ${ts.toISOString()} is after now ${now.toISOString()} + ${limits.maxFutureMs / 1000} s` };
+    return {
+      ok: false,
+      reason: 'future',
+      detail: `ts ${ts.toISOString()} is after now ${now.toISOString()} + ${limits.maxFutureMs / 1000} s`,
+    };
   if (ts.getTime() < now.getTime() - limits.latenessMs)
-    return { ok: false, reason: 'too_old', detail: `ts ${ts.toISOString()} is older than the ${limits.latenessMs / 1000} s lateness limit` };
+    return {
+      ok: false,
+      reason: 'too_old',
+      detail: `ts ${ts.toISOString()} is older than the ${limits.latenessMs / 1000} s lateness limit`,
+    };
   return { ok: true, value: ts };
 }
 
 /** Telemetry payload of one device -> readings in the sign convention, or the reason it is refused. Pure. */
-export function validateTelemetry(site: Site, deviceId: string, payload: Buffer, now: Date, limits: ValidationLimits): Validation<Reading[]> {
+export function validateTelemetry(
+  site: Site,
+  deviceId: string,
+  payload: Buffer,
+  now: Date,
+  limits: ValidationLimits,
+): Validation<Reading[]> {
   const device = site.devices.get(deviceId);
   if (!device) return { ok: false, reason: 'unknown_device', detail: `no device "${deviceId}" in site "${site.id}"` };
   const json = parseJson(payload, limits);
@@ -53,8 +77,17 @@ export function validateTelemetry(site: Site, deviceId: string, payload: Buffer,
       };
     if (r.socPct !== undefined && (r.socPct < 0 || r.socPct > 100))
       return { ok: false, reason: 'out_of_range', detail: `${where}socPct ${r.socPct} outside [0, 100]` };
-    if (r.energyWh !== undefined && r.energyWh < 0) return { ok: false, reason: 'out_of_range', detail: `${where}energyWh ${r.energyWh} is negative` };
-    readings.push({ siteId: site.id, deviceId, ts: time.value, seq: r.seq, powerW: r.powerW, energyWh: r.energyWh, socPct: r.socPct });
+    if (r.energyWh !== undefined && r.energyWh < 0)
+      return { ok: false, reason: 'out_of_range', detail: `${where}energyWh ${r.energyWh} is negative` };
+    readings.push({
+      siteId: site.id,
+      deviceId,
+      ts: time.value,
+      seq: r.seq,
+      powerW: r.powerW,
+      energyWh: r.energyWh,
+      socPct: r.socPct,
+    });
   }
   return { ok: true, value: readings };
 }
@@ -66,12 +99,14 @@ export function validateStatus(
   now: Date,
   limits: ValidationLimits,
 ): Validation<{ state: 'online' | 'offline'; ts: Date }> {
-  if (!site.devices.has(deviceId)) return { ok: false, reason: 'unknown_device', detail: `no device "${deviceId}" in site "${site.id}"` };
+  if (!site.devices.has(deviceId))
+    return { ok: false, reason: 'unknown_device', detail: `no device "${deviceId}" in site "${site.id}"` };
   const json = parseJson(payload, limits);
   if (!json.ok) return json;
   const parsed = statusPayloadSchema.safeParse(json.value);
   if (!parsed.success) return { ok: false, reason: 'schema', detail: describeIssue(parsed.error) };
   const ts = new Date(parsed.data.ts);
-  if (ts.getTime() > now.getTime() + limits.maxFutureMs) return { ok: false, reason: 'future', detail: `ts ${parsed.data.ts} is in the future` };
+  if (ts.getTime() > now.getTime() + limits.maxFutureMs)
+    return { ok: false, reason: 'future', detail: `ts ${parsed.data.ts} is in the future` };
   return { ok: true, value: { state: parsed.data.state, ts } };
 }

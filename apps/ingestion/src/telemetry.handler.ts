@@ -72,11 +72,15 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
   private process(topic: string, payload: Buffer): Promise<void> {
     const now = this.clock.now();
     const parsed = parseTopic(topic);
-    if (!parsed || !('deviceId' in parsed)) return this.reject(topic, payload, now, 'schema', 'not a telemetry or status topic');
-    if (parsed.siteId !== this.site.id) return this.reject(topic, payload, now, 'unknown_site', `site "${parsed.siteId}" is not "${this.site.id}"`);
+    if (!parsed || !('deviceId' in parsed))
+      return this.reject(topic, payload, now, 'schema', 'not a telemetry or status topic');
+    if (parsed.siteId !== this.site.id)
+      return this.reject(topic, payload, now, 'unknown_site', `site "${parsed.siteId}" is not "${this.site.id}"`);
     if (parsed.kind === 'telemetry') {
       const result = validateTelemetry(this.site, parsed.deviceId, payload, now, this.limits);
-      return result.ok ? this.batcher.add(result.value) : this.reject(topic, payload, now, result.reason, result.detail);
+      return result.ok
+        ? this.batcher.add(result.value)
+        : this.reject(topic, payload, now, result.reason, result.detail);
     }
     if (parsed.kind === 'status') {
       const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);
@@ -93,7 +97,13 @@ export class TelemetryHandler implements OnModuleInit, BeforeApplicationShutdown
   }
 
   /** Counts and keeps a refused message (its PUBACK waits until the rejection is stored). */
-  private reject(topic: string, payload: Buffer, receivedAt: Date, reason: RejectReason, detail: string): Promise<void> {
+  private reject(
+    topic: string,
+    payload: Buffer,
+    receivedAt: Date,
+    reason: RejectReason,
+    detail: string,
+  ): Promise<void> {
     this.metrics.rejected.inc({ site: this.site.id, reason });
     const text = payload.length > 4096 ? payload.subarray(0, 4096).toString('utf8') : payload.toString('utf8');
     return retryUntilDone(

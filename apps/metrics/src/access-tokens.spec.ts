@@ -11,7 +11,11 @@ describe('access tokens', () => {
   });
 
   it.each([
-    ['another secret', signAccessToken(resident, 'another-secret-of-32-characters-or-more'), 'token not valid: bad signature'],
+    [
+      'another secret',
+      signAccessToken(resident, 'another-secret-of-32-characters-or-more'),
+      'token not valid: bad signature',
+    ],
     [
       'claims swapped to another participant, signature kept (forged)',
       (() => {
@@ -22,7 +26,11 @@ describe('access tokens', () => {
     ],
     ['expired', signAccessToken({ ...resident, exp: now.getTime() / 1000 - 1 }, SECRET), 'token expired'],
     ['not a v1 token', 'operator-token-0123456789', 'token not valid: not a v1 token'],
-    ['a resident token without its participant', signAccessToken({ role: 'resident', site: 'demo', exp } as never, SECRET), 'token not valid: no participant'],
+    [
+      'a resident token without its participant',
+      signAccessToken({ role: 'resident', site: 'demo', exp } as never, SECRET),
+      'token not valid: no participant',
+    ],
   ])('refuses %s', (_name, token, reason) => {
     expect(verifyAccessToken(token, SECRET, now)).toEqual({ ok: false, reason });
   });

@@ -1,7 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Who a token speaks for: the operator (every participant of the site) or one resident. */
-export type AccessClaims = { role: 'operator'; site: string; exp: number } | { role: 'resident'; site: string; participant: string; exp: number };
+export type AccessClaims =
+  | { role: 'operator'; site: string; exp: number }
+  | { role: 'resident'; site: string; participant: string; exp: number };
 
 const PREFIX = 'v1';
 const mac = (body: string, secret: string) => createHmac('sha256', secret).update(`${PREFIX}.${body}`).digest();
@@ -13,21 +15,29 @@ export function signAccessToken(claims: AccessClaims, secret: string): string {
 }
 
 /** The claims of a token signed with `secret` and not expired at `now`, or why it is refused. */
-export function verifyAccessToken(token: string, secret: string, now: Date): { ok: true; claims: AccessClaims } | { ok: false; reason: string } {
+export function verifyAccessToken(
+  token: string,
+  secret: string,
+  now: Date,
+): { ok: true; claims: AccessClaims } | { ok: false; reason: string } {
   const [prefix, body, signature, ...rest] = token.split('.');
-  if (prefix !== PREFIX || !body || !signature || rest.length) return { ok: false, reason: 'token not valid: not a v1 token' };
+  if (prefix !== PREFIX || !body || !signature || rest.length)
+    return { ok: false, reason: 'token not valid: not a v1 token' };
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(body, secret);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'token not valid: bad signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'token not valid: bad signature' };
   let claims: AccessClaims;
   try {
     claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as AccessClaims;
   } catch {
     return { ok: false, reason: 'token not valid: unreadable claims' };
   }
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime()) return { ok: false, reason: 'token expired' };
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime())
+    return { ok: false, reason: 'token expired' };
   if ((claims.role !== 'operator' && claims.role !== 'resident') || typeof claims.site !== 'string')
     return { ok: false, reason: 'token not valid: bad claims' };
-  if (claims.role === 'resident' && typeof claims.participant !== 'string') return { ok: false, reason: 'token not valid: no participant' };
+  if (claims.role === 'resident' && typeof claims.participant !== 'string')
+    return { ok: false, reason: 'token not valid: no participant' };
   return { ok: true, claims };
 }

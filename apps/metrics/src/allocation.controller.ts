@@ -1,4 +1,14 @@
-import { BadRequestException, Body, ConflictException, Controller, Inject, NotFoundException, Param, Put, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  ConflictException,
+  Controller,
+  Inject,
+  NotFoundException,
+  Param,
+  Put,
+  UseGuards,
+} from '@nestjs/common';
 import { parseCustomShares } from '@ilot/allocation';
 import { MINUTE_MS, type Clock } from '@ilot/domain';
 import { CLOCK, SITE } from '@ilot/runtime';
@@ -30,15 +40,24 @@ export class AllocationController {
   async putShares(@Param('siteId') siteId: string, @Body() body: unknown) {
     if (siteId !== this.site.id) throw new NotFoundException(`no site "${siteId}"`);
     if (this.site.allocation.key !== 'dynamic-custom')
-      throw new ConflictException(`site "${siteId}" shares its production by the ${this.site.allocation.key} key: custom shares would not be used`);
+      throw new ConflictException(
+        `site "${siteId}" shares its production by the ${this.site.allocation.key} key: custom shares would not be used`,
+      );
     const parsed = parseCustomShares(body, new Set(this.site.participants.map((p) => p.id)), STEP_MS);
-    if (!parsed.ok) throw new BadRequestException({ message: 'shares refused, nothing stored', problems: parsed.problems });
+    if (!parsed.ok)
+      throw new BadRequestException({ message: 'shares refused, nothing stored', problems: parsed.problems });
     const now = this.clock.now();
     await this.shares.replace(siteId, parsed.steps, now);
     const starts = parsed.steps.map((s) => s.start.getTime());
     const from = new Date(Math.min(...starts));
     const to = new Date(Math.min(Math.max(...starts) + STEP_MS, now.getTime()));
     const recomputed = await this.ledger.recompute(from, to);
-    return { siteId, steps: parsed.steps.length, recomputedSteps: recomputed?.steps ?? 0, from: from.toISOString(), to: to.toISOString() };
+    return {
+      siteId,
+      steps: parsed.steps.length,
+      recomputedSteps: recomputed?.steps ?? 0,
+      from: from.toISOString(),
+      to: to.toISOString(),
+    };
   }
 }

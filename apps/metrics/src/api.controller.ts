@@ -1,4 +1,18 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { validateSignal } from '@ilot/mqtt';
 import { eventReportCsv } from '@ilot/effacement';
@@ -35,7 +49,11 @@ export class ApiController {
    * token or that participant's own; the îlot's shared devices (grid, PV, batteries, loads) need none.
    */
   @Get('readings')
-  async getReadings(@Param('siteId') siteId: string, @Query() query: Record<string, string | undefined>, @Req() request: Request) {
+  async getReadings(
+    @Param('siteId') siteId: string,
+    @Query() query: Record<string, string | undefined>,
+    @Req() request: Request,
+  ) {
     this.checkSite(siteId);
     const { device, from, to, bucket } = query;
     if (!device) throw new BadRequestException('query parameter "device" is required');
@@ -44,7 +62,8 @@ export class ApiController {
     const fromDate = parseInstant('from', from);
     const toDate = parseInstant('to', to);
     if (fromDate >= toDate) throw new BadRequestException('"from" must be before "to"');
-    if (bucket !== undefined && !(bucket in BUCKETS)) throw new BadRequestException(`"bucket" must be one of ${Object.keys(BUCKETS).join(', ')}`);
+    if (bucket !== undefined && !(bucket in BUCKETS))
+      throw new BadRequestException(`"bucket" must be one of ${Object.keys(BUCKETS).join(', ')}`);
     const rows = await this.readings.forDevice(siteId, device, fromDate, toDate, bucket ? BUCKETS[bucket] : undefined);
     return {
       siteId,
@@ -71,7 +90,13 @@ export class ApiController {
     if (!signal.ok) throw new BadRequestException(`signal refused: ${signal.detail}`);
     const stored = await this.signals.storePayload(siteId, signal.value, this.site.timezone, now);
     await this.signals.announce(siteId);
-    return { siteId, type: stored.type, key: stored.key, start: stored.startsAt.toISOString(), end: stored.endsAt.toISOString() };
+    return {
+      siteId,
+      type: stored.type,
+      key: stored.key,
+      start: stored.startsAt.toISOString(),
+      end: stored.endsAt.toISOString(),
+    };
   }
 
   /**
@@ -91,7 +116,8 @@ export class ApiController {
   ) {
     this.checkSite(siteId);
     if (!month || !isMonth(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
-    if (format !== undefined && !['json', 'csv', 'html'].includes(format)) throw new BadRequestException('"format" must be json, csv or html');
+    if (format !== undefined && !['json', 'csv', 'html'].includes(format))
+      throw new BadRequestException('"format" must be json, csv or html');
     if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
     const report = await this.residents.report(viewer, participantId, month);
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
@@ -121,7 +147,8 @@ export class ApiController {
     @Res({ passthrough: true }) response: Response,
   ) {
     this.checkSite(siteId);
-    if (format !== undefined && format !== 'json' && format !== 'csv') throw new BadRequestException('"format" must be json or csv');
+    if (format !== undefined && format !== 'json' && format !== 'csv')
+      throw new BadRequestException('"format" must be json or csv');
     const report = await this.effacements.report(eventId);
     if (!report) throw new NotFoundException(`no effacement order "${eventId}" for site "${siteId}"`);
     if (format !== 'csv') return { siteId, ...report };

@@ -23,7 +23,12 @@ export class EffacementReportService {
   async report(eventId: string): Promise<EventReport | undefined> {
     const order = await this.signals.find(this.site.id, 'effacement', eventId);
     if (!order) return undefined;
-    const event = { id: eventId, start: order.startsAt, end: order.endsAt, reductionW: Number(order.payload.reductionW) };
+    const event = {
+      id: eventId,
+      start: order.startsAt,
+      end: order.endsAt,
+      reductionW: Number(order.payload.reductionW),
+    };
     const { series, netOfStorage, options } = await this.references.inputs(event);
     const plan = await this.plans.latestAt<PlanDocument>(this.site.id, event.start);
     // What the plan committed to: the order's cap, or its grid power where it expected to stay above it.
@@ -36,20 +41,35 @@ export class EffacementReportService {
       netOfStorage(),
       ...this.site.participants.map((p) => series(p.meter)),
     ]);
-    const participants = this.site.participants.map((p, i) => ({ participantId: p.id, meterId: p.meter, consumptionW: meters[i] }));
-    const loads = await Promise.all(sheddableLoads(this.site).map(async (d) => ({ deviceId: d.id, maxShedW: d.maxShedW, powerW: await series(d.id) })));
+    const participants = this.site.participants.map((p, i) => ({
+      participantId: p.id,
+      meterId: p.meter,
+      consumptionW: meters[i],
+    }));
+    const loads = await Promise.all(
+      sheddableLoads(this.site).map(async (d) => ({
+        deviceId: d.id,
+        maxShedW: d.maxShedW,
+        powerW: await series(d.id),
+      })),
+    );
     return eventReport({ event, gridW, referenceBasisW, plannedGridW, participants, loads }, options);
   }
 
   /** Each order in progress at `now`: the reduction asked, and the one it delivers now against the îlot's reference, W (undefined while unknown). */
   async inProgress(now: Date): Promise<Map<string, { askedW: number; deliveredW: number | undefined }>> {
-    const orders = (await this.signals.overlapping(this.site.id, now, new Date(now.getTime() + 1))).filter((s) => s.type === 'effacement');
+    const orders = (await this.signals.overlapping(this.site.id, now, new Date(now.getTime() + 1))).filter(
+      (s) => s.type === 'effacement',
+    );
     const result = new Map<string, { askedW: number; deliveredW: number | undefined }>();
     for (const order of orders) {
       const event = { start: order.startsAt, end: order.endsAt };
       const { series, netOfStorage, options } = await this.references.inputs(event);
       const [gridW, basisW] = await Promise.all([series(gridDeviceId(this.site)), netOfStorage()]);
-      result.set(order.key, { askedW: Number(order.payload.reductionW), deliveredW: deliveredNowW(referenceCurve(basisW, event, options), gridW, event) });
+      result.set(order.key, {
+        askedW: Number(order.payload.reductionW),
+        deliveredW: deliveredNowW(referenceCurve(basisW, event, options), gridW, event),
+      });
     }
     return result;
   }

@@ -38,7 +38,9 @@ describe('the metrics API (real PostgreSQL)', () => {
       ILOT_TOKEN_SECRET: SECRET,
       ILOT_LEDGER_INTERVAL_S: '3600',
     };
-    @Module({ imports: [RuntimeModule.forRoot(loadRuntimeConfig(env), SITE), MetricsModule.forRoot(loadMetricsConfig(env))] })
+    @Module({
+      imports: [RuntimeModule.forRoot(loadRuntimeConfig(env), SITE), MetricsModule.forRoot(loadMetricsConfig(env))],
+    })
     class MetricsAlone {}
     app = await bootstrapHttpApp(MetricsAlone, loadRuntimeConfig(env), false);
     base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1/sites/${SITE.id}`;
@@ -60,7 +62,9 @@ describe('the metrics API (real PostgreSQL)', () => {
         body: JSON.stringify(body),
       });
     const localKWh = async (participant: string) => {
-      const response = await fetch(`${base}/participants/${participant}/report?month=2026-01`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      const response = await fetch(`${base}/participants/${participant}/report?month=2026-01`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       return ((await response.json()) as { totals: { localKWh: number } }).totals.localKWh;
     };
 
@@ -71,7 +75,9 @@ describe('the metrics API (real PostgreSQL)', () => {
     });
 
     it('refuses shares without the operator’s token, and bad shares with every reason, storing nothing', async () => {
-      expect((await put({ steps: [{ start: '2026-01-10T12:00:00Z', shares: { 'flat-1': 1 } }] }, null)).status).toBe(401);
+      expect((await put({ steps: [{ start: '2026-01-10T12:00:00Z', shares: { 'flat-1': 1 } }] }, null)).status).toBe(
+        401,
+      );
       const bad = await put({
         steps: [
           { start: '2026-01-10T12:00:00Z', shares: { 'flat-1': 0.7, 'flat-2': 0.7 } },
@@ -87,7 +93,9 @@ describe('the metrics API (real PostgreSQL)', () => {
     });
 
     it('stores good shares and computes the residents’ steps again at once', async () => {
-      const response = await put({ steps: [{ start: '2026-01-10T13:00:00+01:00', shares: { 'flat-1': 0.5, 'shop-1': 0.5 } }] });
+      const response = await put({
+        steps: [{ start: '2026-01-10T13:00:00+01:00', shares: { 'flat-1': 0.5, 'shop-1': 0.5 } }],
+      });
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ steps: 1, recomputedSteps: 3 }); // the step given, for its three participants;
       // 12:00: flat-1 may take 500 Wh, used 250; flat-2 nothing. 12:15 (no shares): 300 Wh each, as before.
@@ -120,7 +128,9 @@ describe('the metrics API (real PostgreSQL)', () => {
       );
       const own = await readings('m-1', flat1);
       expect(own.status).toBe(200);
-      expect(((await own.json()) as { readings: Array<{ powerW: number }> }).readings.map((r) => r.powerW)).toEqual([1000, 1000, 1000, 2000, 2000, 2000]);
+      expect(((await own.json()) as { readings: Array<{ powerW: number }> }).readings.map((r) => r.powerW)).toEqual([
+        1000, 1000, 1000, 2000, 2000, 2000,
+      ]);
       expect((await readings('m-1', flat2)).status).toBe(403);
       expect((await readings('m-1', TOKEN)).status).toBe(200);
       expect((await readings('m-1', 'not-the-operator-token')).status).toBe(401);
@@ -128,8 +138,12 @@ describe('the metrics API (real PostgreSQL)', () => {
 
     it('serves an effacement report, which lists every participant, to the operator only', async () => {
       expect((await fetch(`${base}/effacements/no-order/report`)).status).toBe(401);
-      expect((await fetch(`${base}/effacements/no-order/report`, { headers: { authorization: `Bearer ${flat1}` } })).status).toBe(401);
-      expect((await fetch(`${base}/effacements/no-order/report`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+      expect(
+        (await fetch(`${base}/effacements/no-order/report`, { headers: { authorization: `Bearer ${flat1}` } })).status,
+      ).toBe(401);
+      expect(
+        (await fetch(`${base}/effacements/no-order/report`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+      ).toBe(404);
     });
   });
 });

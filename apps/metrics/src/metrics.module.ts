@@ -11,7 +11,13 @@ import {
   type RuntimeConfig,
 } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { AllocationShareRepository, PlanRepository, ReadingRepository, ResidentLedgerRepository, SignalRepository } from '@ilot/timeseries';
+import {
+  AllocationShareRepository,
+  PlanRepository,
+  ReadingRepository,
+  ResidentLedgerRepository,
+  SignalRepository,
+} from '@ilot/timeseries';
 import type { DataSource } from 'typeorm';
 import { Gauge, Registry } from 'prom-client';
 import { AllocationController } from './allocation.controller';
@@ -66,13 +72,19 @@ export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: RESIDENT_DATA_SOURCE,
           useFactory: async (runtime: RuntimeConfig, readiness: ReadinessRegistry) => {
-            const db = await openResidentDatabase(apiDatabaseUrl(runtime.ILOT_DATABASE_URL, config.ILOT_API_DATABASE_URL));
+            const db = await openResidentDatabase(
+              apiDatabaseUrl(runtime.ILOT_DATABASE_URL, config.ILOT_API_DATABASE_URL),
+            );
             readiness.register('resident database', async () => (await db.query('SELECT 1 AS ok'))[0].ok === 1);
             return db;
           },
           inject: [RUNTIME_CONFIG, ReadinessRegistry],
         },
-        { provide: RESIDENT_READER, useFactory: (db: DataSource) => new ResidentLedgerRepository(db), inject: [RESIDENT_DATA_SOURCE] },
+        {
+          provide: RESIDENT_READER,
+          useFactory: (db: DataSource) => new ResidentLedgerRepository(db),
+          inject: [RESIDENT_DATA_SOURCE],
+        },
         ResidentReportService,
         repositoryProvider(ResidentLedgerRepository),
         repositoryProvider(AllocationShareRepository),
@@ -97,7 +109,8 @@ export class MetricsModule implements OnModuleInit, OnApplicationShutdown {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [event, { deliveredW }] of await orders()) if (deliveredW !== undefined) this.set({ site: site.id, event }, deliveredW);
+        for (const [event, { deliveredW }] of await orders())
+          if (deliveredW !== undefined) this.set({ site: site.id, event }, deliveredW);
       },
     });
     new Gauge({

@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 
@@ -31,6 +38,7 @@ export class OperatorGuard implements CanActivate {
   /** Refuses a token that is not the operator's (403 when none is configured, 401 otherwise). */
   check(given: string): void {
     if (!this.token) throw new ForbiddenException('operator calls are disabled: ILOT_OPERATOR_TOKEN is not set');
-    if (!timingSafeEqual(sha256(given), sha256(this.token))) throw new UnauthorizedException('operator token not valid');
+    if (!timingSafeEqual(sha256(given), sha256(this.token)))
+      throw new UnauthorizedException('operator token not valid');
   }
 }

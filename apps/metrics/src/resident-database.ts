@@ -26,7 +26,9 @@ export async function openResidentDatabase(url: string, poolSize = 4): Promise<D
   const problem = await apiRoleProblem(db);
   if (problem) {
     await db.destroy();
-    throw new Error(`ILOT_API_DATABASE_URL (${shown}) may not serve residents' reports: ${problem}. Connect as ${API_ROLE} (the migrations create it).`);
+    throw new Error(
+      `ILOT_API_DATABASE_URL (${shown}) may not serve residents' reports: ${problem}. Connect as ${API_ROLE} (the migrations create it).`,
+    );
   }
   return db;
 }

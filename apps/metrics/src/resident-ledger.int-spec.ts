@@ -1,4 +1,10 @@
-import { API_ROLE, createDataSource, openDatabase, ReadingRepository, ResidentLedgerRepository } from '@ilot/timeseries';
+import {
+  API_ROLE,
+  createDataSource,
+  openDatabase,
+  ReadingRepository,
+  ResidentLedgerRepository,
+} from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -36,10 +42,16 @@ describe('the resident ledger (real PostgreSQL)', () => {
   });
 
   const allocated = async () => {
-    const rows: Array<{ participant_id: string; ts: Date; consumption_wh: number; allocated_wh: number }> = await owner.query(
-      `SELECT participant_id, ts, consumption_wh, allocated_wh FROM participant_steps ORDER BY ts, participant_id`,
-    );
-    return rows.map((r) => [r.ts.toISOString().slice(11, 16), r.participant_id, r.consumption_wh, Math.round(r.allocated_wh * 100) / 100]);
+    const rows: Array<{ participant_id: string; ts: Date; consumption_wh: number; allocated_wh: number }> =
+      await owner.query(
+        `SELECT participant_id, ts, consumption_wh, allocated_wh FROM participant_steps ORDER BY ts, participant_id`,
+      );
+    return rows.map((r) => [
+      r.ts.toISOString().slice(11, 16),
+      r.participant_id,
+      r.consumption_wh,
+      Math.round(r.allocated_wh * 100) / 100,
+    ]);
   };
 
   it('writes each participant’s complete steps, the production shared pro rata to consumption', async () => {
@@ -104,7 +116,8 @@ describe('the resident ledger (real PostgreSQL)', () => {
     await ledger.catchUp(new Date(day2 + 20 * 60_000)); // the first run for two days: deep
     // flat-2's meter sends its 12:30 quarter of two days ago, now.
     await readings.insertBatch(quarter(SITE.id, 'm-2', T0 + 1_800_000, 1200), new Date(day2 + 25 * 60_000));
-    const flat2At1230 = async () => (await allocated()).filter(([ts, participant]) => ts === '12:30' && participant === 'flat-2');
+    const flat2At1230 = async () =>
+      (await allocated()).filter(([ts, participant]) => ts === '12:30' && participant === 'flat-2');
     await ledger.catchUp(new Date(day2 + 30 * 60_000)); // 10 minutes later: the last day only
     expect(await flat2At1230()).toEqual([]);
     await ledger.catchUp(new Date(day2 + 80 * 60_000)); // an hour after the deep run: the last week again
@@ -119,7 +132,9 @@ describe('the resident ledger (real PostgreSQL)', () => {
       const now = new Date(T0 + 2 * 86_400_000 + 3 * 3_600_000);
       expect(await ledger.catchUp(now)).toBe('busy');
       let recomputed = false;
-      const recompute = ledger.recompute(new Date(T0), new Date(T0 + 900_000)).then((run) => ((recomputed = true), run));
+      const recompute = ledger
+        .recompute(new Date(T0), new Date(T0 + 900_000))
+        .then((run) => ((recomputed = true), run));
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(recomputed).toBe(false);
       await other.query(`SELECT pg_advisory_unlock(7110102, hashtext($1))`, [SITE.id]);
@@ -131,7 +146,9 @@ describe('the resident ledger (real PostgreSQL)', () => {
   });
 
   it('refuses to serve reports on a connection row-level security does not bind', async () => {
-    await expect(openResidentDatabase(database.url)).rejects.toThrow(/a superuser, whom row-level security does not bind/);
+    await expect(openResidentDatabase(database.url)).rejects.toThrow(
+      /a superuser, whom row-level security does not bind/,
+    );
     const asApi = createDataSource(apiDatabaseUrl(database.url), 1);
     await asApi.initialize();
     expect(await asApi.query('SELECT current_user AS u')).toEqual([{ u: API_ROLE }]);
@@ -139,7 +156,8 @@ describe('the resident ledger (real PostgreSQL)', () => {
   });
 
   it('keeps a participant’s data only as long as the 15-min aggregates it is made from: 36 whole local months', async () => {
-    const months = async () => (await owner.query(`SELECT DISTINCT month FROM participant_months ORDER BY month`)) as Array<{ month: string }>;
+    const months = async () =>
+      (await owner.query(`SELECT DISTINCT month FROM participant_months ORDER BY month`)) as Array<{ month: string }>;
     await ledger.catchUp(new Date('2029-01-31T22:00:00Z')); // 2029-01 local: 36 months back is 2026-01, kept
     expect((await allocated()).length).toBeGreaterThan(0);
     expect(await months()).toEqual([{ month: '2026-01' }]);

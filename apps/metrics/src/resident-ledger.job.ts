@@ -42,7 +42,9 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
       const written = await this.ledger.catchUp(this.clock.now());
       if (written === 'busy') this.logger.debug('another process is writing the ledger: skipped this round');
       else if (written)
-        this.logger.debug(`steps ${written.from.toISOString()} to ${written.to.toISOString()}: ${written.steps} rows, months ${written.months.join(', ')}`);
+        this.logger.debug(
+          `steps ${written.from.toISOString()} to ${written.to.toISOString()}: ${written.steps} rows, months ${written.months.join(', ')}`,
+        );
     } catch (error) {
       this.logger.error(`catching up failed (next try in ${this.intervalMs / 1000} s): ${(error as Error).message}`);
     }

@@ -68,7 +68,9 @@ export class ResidentLedgerService {
   ) {
     this.productionIds = [...devicesOfKind(site, 'pv'), ...devicesOfKind(site, 'battery')].map((d) => d.id);
     const meters = new Set(site.participants.map((p) => p.meter));
-    this.sharedLoadIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind) && !meters.has(d.id)).map((d) => d.id);
+    this.sharedLoadIds = [...site.devices.values()]
+      .filter((d) => CONSUMING_KINDS.has(d.kind) && !meters.has(d.id))
+      .map((d) => d.id);
   }
 
   /**
@@ -91,7 +93,10 @@ export class ResidentLedgerService {
   }
 
   /** One process writes a site's ledger at a time (several metrics apps may run); `busy` when another one does. */
-  private async asWriter(work: () => Promise<LedgerRun | undefined>, wait: boolean): Promise<LedgerRun | 'busy' | undefined> {
+  private async asWriter(
+    work: () => Promise<LedgerRun | undefined>,
+    wait: boolean,
+  ): Promise<LedgerRun | 'busy' | undefined> {
     const held = await this.ledger.asWriter(this.site.id, work, wait);
     return held.busy ? 'busy' : held.value;
   }
@@ -122,7 +127,11 @@ export class ResidentLedgerService {
   /** Personal data is not kept longer than the 15-min aggregates it is made from: whole local months past the retention go. */
   private async dropExpired(now: Date): Promise<void> {
     const oldestMonth = shiftMonth(localMonth(now, this.site.timezone), -STORAGE_POLICY.residentLedgerRetentionMonths);
-    const deleted = await this.ledger.deleteBefore(this.site.id, localMonthRange(oldestMonth, this.site.timezone).from, oldestMonth);
+    const deleted = await this.ledger.deleteBefore(
+      this.site.id,
+      localMonthRange(oldestMonth, this.site.timezone).from,
+      oldestMonth,
+    );
     if (deleted > 0) this.logger.log(`retention: ${deleted} participant-steps before ${oldestMonth} deleted`);
   }
 
@@ -161,16 +170,25 @@ export class ResidentLedgerService {
       const productionWh = Math.max((production.get(startMs) ?? 0) - (shared.get(startMs) ?? 0), 0) * STEP_H;
       const allocation = allocateStep({ start, productionWh, consumptionWh }, key);
       // Stored shares were checked on their way in, energies are >= 0: a refusal here is a bug, said loudly.
-      if (!allocation.ok) this.logger.error(`step ${start.toISOString()} not allocated (nothing allocated to anyone): ${allocation.reason}`);
+      if (!allocation.ok)
+        this.logger.error(
+          `step ${start.toISOString()} not allocated (nothing allocated to anyone): ${allocation.reason}`,
+        );
       for (const [participantId, wh] of consumptionWh)
-        rows.push({ participantId, ts: start, consumptionWh: wh, allocatedWh: allocation.ok ? (allocation.value.allocatedWh.get(participantId) ?? 0) : 0 });
+        rows.push({
+          participantId,
+          ts: start,
+          consumptionWh: wh,
+          allocatedWh: allocation.ok ? (allocation.value.allocatedWh.get(participantId) ?? 0) : 0,
+        });
     }
     return rows;
   }
 
   /** The site's key over [from, to): a custom key's steps without shares given fall back on the default, as Enedis does. */
   private async allocationKey(from: Date, to: Date): Promise<AllocationKey> {
-    if (this.site.allocation.key === 'static') return { kind: 'static', shares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) };
+    if (this.site.allocation.key === 'static')
+      return { kind: 'static', shares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) };
     if (this.site.allocation.key === 'dynamic-custom') {
       const shares = await this.customShares.between(this.site.id, from, to);
       return { kind: 'dynamic-custom', sharesAt: (start) => shares.get(start.getTime()) };
@@ -215,7 +233,13 @@ export class ResidentLedgerService {
     for (const order of orders) {
       const report = await this.effacements.report(order.key);
       for (const p of report?.participants ?? [])
-        rows.push({ participantId: p.participantId, signalKey: order.key, startsAt: order.startsAt, endsAt: order.endsAt, deliveredWh: p.deliveredWh });
+        rows.push({
+          participantId: p.participantId,
+          signalKey: order.key,
+          startsAt: order.startsAt,
+          endsAt: order.endsAt,
+          deliveredWh: p.deliveredWh,
+        });
     }
     return rows;
   }
@@ -225,6 +249,18 @@ export class ResidentLedgerService {
 export function residentLedgerOn(site: Site, db: DataSource): ResidentLedgerService {
   const readings = new ReadingRepository(db);
   const signals = new SignalRepository(db);
-  const effacements = new EffacementReportService(site, signals, new EffacementReferences(site, readings, signals), new PlanRepository(db));
-  return new ResidentLedgerService(site, readings, signals, new ResidentLedgerRepository(db), effacements, new AllocationShareRepository(db));
+  const effacements = new EffacementReportService(
+    site,
+    signals,
+    new EffacementReferences(site, readings, signals),
+    new PlanRepository(db),
+  );
+  return new ResidentLedgerService(
+    site,
+    readings,
+    signals,
+    new ResidentLedgerRepository(db),
+    effacements,
+    new AllocationShareRepository(db),
+  );
 }

@@ -29,10 +29,21 @@ export class ResidentReportService {
     if (!this.site.participants.some((p) => p.id === participantId)) return undefined;
     const tz = this.site.timezone;
     const { from, to } = localMonthRange(month, tz);
-    const data = await this.ledger.participantMonth(this.site.id, viewer, participantId, { key: month, from, to, previousKey: shiftMonth(month, -1) });
+    const data = await this.ledger.participantMonth(this.site.id, viewer, participantId, {
+      key: month,
+      from,
+      to,
+      previousKey: shiftMonth(month, -1),
+    });
     const steps: ReportStep[] = data.steps.map((s) => {
       const price = priceAt(s.ts, this.site.tariff, tz, undefined, this.site.priceSeries);
-      return { start: s.ts, consumptionWh: s.consumptionWh, allocatedWh: s.allocatedWh, importEurPerKWh: price.importEurPerKWh, period: price.period };
+      return {
+        start: s.ts,
+        consumptionWh: s.consumptionWh,
+        allocatedWh: s.allocatedWh,
+        importEurPerKWh: price.importEurPerKWh,
+        period: price.period,
+      };
     });
     const last = data.steps[data.steps.length - 1];
     return residentReport({
@@ -44,7 +55,12 @@ export class ResidentReportService {
       dataUntil: last ? new Date(last.ts.getTime() + STEP_MS) : undefined,
       previousMonthKWh: data.previousMonthKWh,
       peersKWh: data.peersKWh,
-      effacements: data.effacements.map((e) => ({ id: e.signalKey, start: e.startsAt, end: e.endsAt, deliveredWh: e.deliveredWh })),
+      effacements: data.effacements.map((e) => ({
+        id: e.signalKey,
+        start: e.startsAt,
+        end: e.endsAt,
+        deliveredWh: e.deliveredWh,
+      })),
     });
   }
 }

@@ -25,12 +25,18 @@ export function registerSiteGauges(
   // The last reading of every device over the past week; the power gauges use only the fresh ones.
   const lastReadings = sharedWhileInFlight(async () => {
     const now = clock.now();
-    return { now, rows: await readings.latestPerDevice(site.id, deviceIds, new Date(now.getTime() - 7 * 24 * HOUR_MS), now) };
+    return {
+      now,
+      rows: await readings.latestPerDevice(site.id, deviceIds, new Date(now.getTime() - 7 * 24 * HOUR_MS), now),
+    };
   });
   const latest = async () => {
     const { now, rows } = await lastReadings();
     // Fresh by the same rule as the planner's (per-device maxAgeS, else the default); status is not asked here.
-    return rows.filter((r) => deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, options.maxAgeS).state === 'live');
+    return rows.filter(
+      (r) =>
+        deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, options.maxAgeS).state === 'live',
+    );
   };
 
   new Gauge({
@@ -41,7 +47,8 @@ export function registerSiteGauges(
     async collect() {
       this.reset();
       const { now, rows } = await lastReadings();
-      for (const row of rows) this.set({ site: site.id, device: row.deviceId }, (now.getTime() - row.ts.getTime()) / 1000);
+      for (const row of rows)
+        this.set({ site: site.id, device: row.deviceId }, (now.getTime() - row.ts.getTime()) / 1000);
     },
   });
 
@@ -86,7 +93,8 @@ export function registerSiteGauges(
     labelNames: ['site', 'device'],
     registers: [registry],
     async collect() {
-      for (const row of await latest()) if (row.socPct !== null) this.set({ site: site.id, device: row.deviceId }, row.socPct);
+      for (const row of await latest())
+        if (row.socPct !== null) this.set({ site: site.id, device: row.deviceId }, row.socPct);
     },
   });
 
@@ -94,9 +102,14 @@ export function registerSiteGauges(
     const to = clock.now();
     const from = new Date(to.getTime() - options.windowH * HOUR_MS);
     const buckets = (ids: string[]) => readings.bucketedSum(site.id, ids, from, to, 15);
-    const [gridBuckets, pvBuckets, consumptionBuckets] = await Promise.all([buckets([grid]), buckets(pvIds), buckets(consumerIds)]);
+    const [gridBuckets, pvBuckets, consumptionBuckets] = await Promise.all([
+      buckets([grid]),
+      buckets(pvIds),
+      buckets(consumerIds),
+    ]);
     // 15-minute means: a quarter of an hour each.
-    const energyWh = (rows: Array<{ powerW: number }>, part: (w: number) => number) => rows.reduce((sum, b) => sum + part(b.powerW) / 4, 0);
+    const energyWh = (rows: Array<{ powerW: number }>, part: (w: number) => number) =>
+      rows.reduce((sum, b) => sum + part(b.powerW) / 4, 0);
     const positive = (w: number) => Math.max(w, 0);
     return energyRatios({
       importWh: energyWh(gridBuckets, importW),

@@ -27,18 +27,28 @@ export class ViewerResolver {
    * The viewer who may see one participant's data: the operator, or that participant's resident. Without a token:
    * 401 with `refused.missing`; another resident: 403 with `refused.other`.
    */
-  viewerFor(request: Request, siteId: string, participantId: string, refused: { missing: string; other: string }): Viewer {
+  viewerFor(
+    request: Request,
+    siteId: string,
+    participantId: string,
+    refused: { missing: string; other: string },
+  ): Viewer {
     const viewer = this.viewerOf(request, siteId);
     if (!viewer) throw new UnauthorizedException(refused.missing);
-    if (viewer.role === 'resident' && viewer.participantId !== participantId) throw new ForbiddenException(refused.other);
+    if (viewer.role === 'resident' && viewer.participantId !== participantId)
+      throw new ForbiddenException(refused.other);
     return viewer;
   }
 
   viewerOf(request: Request, siteId: string): Viewer | undefined {
-    const inQuery = request.method === 'GET' && typeof request.query.access_token === 'string' ? request.query.access_token : undefined;
+    const inQuery =
+      request.method === 'GET' && typeof request.query.access_token === 'string'
+        ? request.query.access_token
+        : undefined;
     const given = bearerToken(request) ?? inQuery;
     if (!given) return undefined;
-    if (given === inQuery && !given.startsWith('v1.')) throw new UnauthorizedException('only a signed token may be given in the URL');
+    if (given === inQuery && !given.startsWith('v1.'))
+      throw new UnauthorizedException('only a signed token may be given in the URL');
     if (!given.startsWith('v1.')) {
       this.operator.check(given);
       return { role: 'operator' };

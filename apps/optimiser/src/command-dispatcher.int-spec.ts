@@ -25,9 +25,13 @@ async function controller(siteId: string, deviceId: string, dropAcks: number) {
     received.push(command.cmdId);
     const decision = battery.receive(command, new Date());
     if (toDrop-- > 0) return;
-    void client.publishAsync(`ilot/v1/${siteId}/${deviceId}/command/ack`, JSON.stringify({ cmdId: command.cmdId, ...decision, ts: new Date().toISOString() }), {
-      qos: 1,
-    });
+    void client.publishAsync(
+      `ilot/v1/${siteId}/${deviceId}/command/ack`,
+      JSON.stringify({ cmdId: command.cmdId, ...decision, ts: new Date().toISOString() }),
+      {
+        qos: 1,
+      },
+    );
   });
   await client.subscribeAsync(`ilot/v1/${siteId}/${deviceId}/command`, { qos: 1 });
   return { client, battery, received };
@@ -56,14 +60,18 @@ describe('CommandDispatcher on the real Mosquitto and PostgreSQL: acks, retries,
     };
   };
   const counter = async (status: string) =>
-    (await registry.getSingleMetric('ilot_commands_total')!.get()).values.find((v) => v.labels.status === status)?.value ?? 0;
+    (await registry.getSingleMetric('ilot_commands_total')!.get()).values.find((v) => v.labels.status === status)
+      ?.value ?? 0;
 
   beforeAll(async () => {
     database = await createTestDatabase();
     db = await openDatabase(database.url);
     repository = new CommandRepository(db);
     optimiserMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
-    dispatcher = new CommandDispatcher(siteId, optimiserMqtt, repository, new SystemClock(), metrics, 5, { ackTimeoutMs: 300, maxRetries: 3 });
+    dispatcher = new CommandDispatcher(siteId, optimiserMqtt, repository, new SystemClock(), metrics, 5, {
+      ackTimeoutMs: 300,
+      maxRetries: 3,
+    });
     await dispatcher.start();
   });
   afterAll(async () => {
@@ -80,10 +88,19 @@ describe('CommandDispatcher on the real Mosquitto and PostgreSQL: acks, retries,
     try {
       const sent = command();
       await dispatcher.dispatch('bat-a', sent, null as unknown as string);
-      await waitFor('the third answer', async () => (await repository.find(sent.cmdId))?.ackStatus === 'applied', 10_000);
+      await waitFor(
+        'the third answer',
+        async () => (await repository.find(sent.cmdId))?.ackStatus === 'applied',
+        10_000,
+      );
       expect(device.received).toEqual([sent.cmdId, sent.cmdId, sent.cmdId]);
       expect(device.battery.applied).toBe(1);
-      expect((await repository.auditTrail(sent.cmdId)).map((e) => e.event)).toEqual(['issued', 'retried', 'retried', 'applied']);
+      expect((await repository.auditTrail(sent.cmdId)).map((e) => e.event)).toEqual([
+        'issued',
+        'retried',
+        'retried',
+        'applied',
+      ]);
       expect(await counter('retried')).toBe(2);
     } finally {
       await device.client.endAsync();
@@ -95,10 +112,20 @@ describe('CommandDispatcher on the real Mosquitto and PostgreSQL: acks, retries,
     try {
       const sent = command();
       await dispatcher.dispatch('bat-b', sent, null as unknown as string);
-      await waitFor('the give-up', async () => (await repository.auditTrail(sent.cmdId)).some((e) => e.event === 'unacknowledged'), 10_000);
+      await waitFor(
+        'the give-up',
+        async () => (await repository.auditTrail(sent.cmdId)).some((e) => e.event === 'unacknowledged'),
+        10_000,
+      );
       expect(device.received).toHaveLength(4); // the first send and 3 retries
       expect(device.battery.applied).toBe(1);
-      expect((await repository.auditTrail(sent.cmdId)).map((e) => e.event)).toEqual(['issued', 'retried', 'retried', 'retried', 'unacknowledged']);
+      expect((await repository.auditTrail(sent.cmdId)).map((e) => e.event)).toEqual([
+        'issued',
+        'retried',
+        'retried',
+        'retried',
+        'unacknowledged',
+      ]);
       expect(await counter('unacknowledged')).toBe(1);
       expect((await repository.find(sent.cmdId))?.ackStatus).toBeNull();
     } finally {

@@ -32,7 +32,10 @@ export class CommandDispatcher {
     /** Real milliseconds to wait for an ack before sending the same command (same cmdId) again; how many times. */
     private readonly retry: { ackTimeoutMs: number; maxRetries: number } = { ackTimeoutMs: 5000, maxRetries: 3 },
     /** Checks, `afterMs` real ms after an applied ack, that the device follows the command (undefined: no readings to judge by yet). */
-    private readonly verification?: { afterMs: number; check: (deviceId: string, command: CommandPayload, since: Date) => Promise<Verdict | undefined> },
+    private readonly verification?: {
+      afterMs: number;
+      check: (deviceId: string, command: CommandPayload, since: Date) => Promise<Verdict | undefined>;
+    },
   ) {}
 
   /** The command each device has (the last one sent and not refused): the plan renews it only when needed, and only it is verified. */
@@ -86,7 +89,10 @@ export class CommandDispatcher {
 
   /** QoS 1, never retained; with MQTT 5 the broker drops it at validUntil (message expiry, real seconds). */
   private async publish(deviceId: string, command: CommandPayload, now: Date): Promise<void> {
-    const ttlRealS = Math.max(Math.ceil((Date.parse(command.validUntil) - now.getTime()) / 1000 / this.clock.speedup), 1);
+    const ttlRealS = Math.max(
+      Math.ceil((Date.parse(command.validUntil) - now.getTime()) / 1000 / this.clock.speedup),
+      1,
+    );
     await this.mqtt.publishAsync(topics.command(this.siteId, deviceId), JSON.stringify(command), {
       qos: 1,
       retain: false,
@@ -151,7 +157,9 @@ export class CommandDispatcher {
         this.forget(deviceId, command.cmdId);
         await this.repository.recordEvent(command.cmdId, 'unacknowledged', now, { retries });
         this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'unacknowledged' });
-        this.logger.warn(`ALERT ${deviceId} never acknowledged ${command.cmdId} (${retries} retries): its controller may be offline or its acks lost`);
+        this.logger.warn(
+          `ALERT ${deviceId} never acknowledged ${command.cmdId} (${retries} retries): its controller may be offline or its acks lost`,
+        );
         return;
       }
       // Recorded and awaited before the send, so that the answer is always audited after it.

@@ -13,15 +13,21 @@ export function commandVerifier(site: Site, readings: ReadingRepository) {
   const gridId = gridDeviceId(site);
   return async (deviceId: string, command: CommandPayload, since: Date): Promise<Verdict | undefined> => {
     const device = site.devices.get(deviceId);
-    if ((device?.kind === 'heat_pump' || device?.kind === 'flexible_load') && command.type === 'load.limit' && command.maxW !== undefined) {
+    if (
+      (device?.kind === 'heat_pump' || device?.kind === 'flexible_load') &&
+      command.type === 'load.limit' &&
+      command.maxW !== undefined
+    ) {
       const [measured] = await readings.latestPerDevice(site.id, [deviceId], since, new Date(command.validUntil));
       return measured && loadFollowsLimit(command.maxW, measured.powerW, device.ratedW ?? device.maxShedW);
     }
-    if (device?.kind !== 'battery' || command.type !== 'battery.setpoint' || command.setpointW === undefined) return undefined;
+    if (device?.kind !== 'battery' || command.type !== 'battery.setpoint' || command.setpointW === undefined)
+      return undefined;
     const rows = await readings.latestPerDevice(site.id, [deviceId, gridId], since, new Date(command.validUntil));
     const measured = rows.find((r) => r.deviceId === deviceId);
     const grid = rows.find((r) => r.deviceId === gridId);
-    if (!measured || !grid || measured.socPct === null || Math.abs(measured.ts.getTime() - grid.ts.getTime()) > 1000) return undefined;
+    if (!measured || !grid || measured.socPct === null || Math.abs(measured.ts.getTime() - grid.ts.getTime()) > 1000)
+      return undefined;
     return batteryFollowsCommand(
       { setpointW: command.setpointW, gridTargetW: command.gridTargetW, deviationShare: command.deviationShare },
       { batteryW: measured.powerW, gridW: grid.powerW, socPct: measured.socPct },

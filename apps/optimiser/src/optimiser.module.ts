@@ -12,7 +12,14 @@ import {
   SITE,
 } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { CommandRepository, DeviceStatusRepository, PlanRepository, ReadingRepository, RejectedMessageRepository, SignalRepository } from '@ilot/timeseries';
+import {
+  CommandRepository,
+  DeviceStatusRepository,
+  PlanRepository,
+  ReadingRepository,
+  RejectedMessageRepository,
+  SignalRepository,
+} from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
 import { CommandDispatcher } from './command-dispatcher';
@@ -36,10 +43,15 @@ export class OptimiserModule {
         { provide: LP_SOLVER, useFactory: () => new WorkerLpSolver(config.ILOT_PLAN_SOLVER) },
         {
           provide: OPTIMISER_MQTT,
-          useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry) => createAppMqttClient(runtime, readiness, 'optimiser'),
+          useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry) =>
+            createAppMqttClient(runtime, readiness, 'optimiser'),
           inject: [RUNTIME_CONFIG, ReadinessRegistry],
         },
-        { provide: OptimiserMetrics, useFactory: (registry: Registry) => new OptimiserMetrics(registry), inject: [METRICS_REGISTRY] },
+        {
+          provide: OptimiserMetrics,
+          useFactory: (registry: Registry) => new OptimiserMetrics(registry),
+          inject: [METRICS_REGISTRY],
+        },
         repositoryProvider(ReadingRepository),
         repositoryProvider(DeviceStatusRepository),
         repositoryProvider(PlanRepository),
@@ -49,8 +61,13 @@ export class OptimiserModule {
         repositoryProvider(RejectedMessageRepository),
         {
           provide: SignalsHandler,
-          useFactory: (site: Site, mqtt: MqttClient, signals: SignalRepository, rejects: RejectedMessageRepository, clock: Clock) =>
-            new SignalsHandler(site.id, site.timezone, mqtt, signals, rejects, clock),
+          useFactory: (
+            site: Site,
+            mqtt: MqttClient,
+            signals: SignalRepository,
+            rejects: RejectedMessageRepository,
+            clock: Clock,
+          ) => new SignalsHandler(site.id, site.timezone, mqtt, signals, rejects, clock),
           inject: [SITE, OPTIMISER_MQTT, SignalRepository, RejectedMessageRepository, CLOCK],
         },
         {
@@ -77,7 +94,10 @@ export class OptimiserModule {
               metrics,
               runtime.ILOT_MQTT_PROTOCOL_VERSION,
               { ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS, maxRetries: config.ILOT_COMMAND_MAX_RETRIES },
-              { afterMs: (config.ILOT_COMMAND_VERIFY_AFTER_S * 1000) / clock.speedup, check: commandVerifier(site, readings) },
+              {
+                afterMs: (config.ILOT_COMMAND_VERIFY_AFTER_S * 1000) / clock.speedup,
+                check: commandVerifier(site, readings),
+              },
             ),
           inject: [SITE, OPTIMISER_MQTT, CommandRepository, CLOCK, OptimiserMetrics, RUNTIME_CONFIG, ReadingRepository],
         },

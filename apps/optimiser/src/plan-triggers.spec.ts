@@ -9,14 +9,19 @@ describe('planTriggers', () => {
       const readings = hot('-a-b-c-------d|');
       const values = { t: { cause: 'timer' }, r: { cause: 'readings' } };
       // period 100 (only the t at 0 shows), min interval 5
-      expectObservable(planTriggers(readings, { periodMs: 100, minIntervalMs: 5 }), '^ 15ms !').toBe('tr----r------r-', values);
+      expectObservable(planTriggers(readings, { periodMs: 100, minIntervalMs: 5 }), '^ 15ms !').toBe(
+        'tr----r------r-',
+        values,
+      );
     });
   });
 
   it('plans on the period when no readings arrive', () => {
     scheduler().run(({ hot, expectObservable }) => {
       const readings = hot('-');
-      expectObservable(planTriggers(readings, { periodMs: 4, minIntervalMs: 1 }), '^ 10ms !').toBe('t---t---t-', { t: { cause: 'timer' } });
+      expectObservable(planTriggers(readings, { periodMs: 4, minIntervalMs: 1 }), '^ 10ms !').toBe('t---t---t-', {
+        t: { cause: 'timer' },
+      });
     });
   });
 
@@ -25,7 +30,10 @@ describe('planTriggers', () => {
       const readings = hot('-a---------');
       const signals = hot('--s-s------');
       const values = { t: { cause: 'timer' }, r: { cause: 'readings' }, s: { cause: 'signal' } };
-      expectObservable(planTriggers(readings, { periodMs: 100, minIntervalMs: 20 }, undefined, signals), '^ 10ms !').toBe('trs-s-----', values);
+      expectObservable(
+        planTriggers(readings, { periodMs: 100, minIntervalMs: 20 }, undefined, signals),
+        '^ 10ms !',
+      ).toBe('trs-s-----', values);
     });
   });
 });

@@ -82,7 +82,10 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const slotMs = this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS;
     const triggers$ = planTriggers(
       this.notifications.committed$,
-      { periodMs: slotMs / this.clock.speedup, minIntervalMs: (this.config.ILOT_REPLAN_MIN_INTERVAL_S * 1000) / this.clock.speedup },
+      {
+        periodMs: slotMs / this.clock.speedup,
+        minIntervalMs: (this.config.ILOT_REPLAN_MIN_INTERVAL_S * 1000) / this.clock.speedup,
+      },
       undefined,
       this.signalsHandler.received$,
     );
@@ -121,7 +124,12 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       cyclingCostEurPerKWh: this.config.ILOT_CYCLING_COST_EUR_PER_KWH,
     });
     const outcome = await planAsync(input, this.solver, { timeLimitMs: this.config.ILOT_SOLVE_TIMEOUT_MS });
-    const { schedule: chosen, kept } = keepLastValid(this.lastValid, outcome.schedule, now, this.config.ILOT_PLAN_KEEP_S * 1000);
+    const { schedule: chosen, kept } = keepLastValid(
+      this.lastValid,
+      outcome.schedule,
+      now,
+      this.config.ILOT_PLAN_KEEP_S * 1000,
+    );
     const schedule = { ...chosen, staleInputs: excluded };
     if (schedule.status !== 'fallback' && !kept) this.lastValid = schedule;
     const elapsedS = (outcome.buildMs + outcome.solveMs + outcome.decodeMs) / 1000;
@@ -161,15 +169,29 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       ),
     );
     // A shed load gets a new limit when its cap moves or needs renewing, by the same rule (its maxW as the setpoint).
-    const limits = loadCommands(schedule, input.flexibleLoads ?? [], { now, graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000, newId: randomUUID }).filter(
-      ({ deviceId, command }) => {
-        const current = this.dispatcher.currentCommand(deviceId);
-        const asSetpoint = (c: { maxW?: number; validFrom: string; validUntil: string }) => ({ ...c, setpointW: c.maxW ?? 0, gridTargetW: 0 });
-        return needsNewCommand(current?.type === 'load.limit' ? asSetpoint(current) : undefined, asSetpoint(command), now, LOAD_LIMIT_TOLERANCE_W);
-      },
+    const limits = loadCommands(schedule, input.flexibleLoads ?? [], {
+      now,
+      graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000,
+      newId: randomUUID,
+    }).filter(({ deviceId, command }) => {
+      const current = this.dispatcher.currentCommand(deviceId);
+      const asSetpoint = (c: { maxW?: number; validFrom: string; validUntil: string }) => ({
+        ...c,
+        setpointW: c.maxW ?? 0,
+        gridTargetW: 0,
+      });
+      return needsNewCommand(
+        current?.type === 'load.limit' ? asSetpoint(current) : undefined,
+        asSetpoint(command),
+        now,
+        LOAD_LIMIT_TOLERANCE_W,
+      );
+    });
+    for (const { deviceId, command } of [...needed, ...limits])
+      await this.dispatcher.dispatch(deviceId, command, planId);
+    this.logger.debug(
+      `${trigger.cause}: ${schedule.status} plan, ${needed.length + limits.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`,
     );
-    for (const { deviceId, command } of [...needed, ...limits]) await this.dispatcher.dispatch(deviceId, command, planId);
-    this.logger.debug(`${trigger.cause}: ${schedule.status} plan, ${needed.length + limits.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`);
     return schedule;
   }
 
@@ -195,7 +217,12 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const unavailable = new Map<string, string>();
     for (const device of this.site.devices.values()) {
       const reading = lastReadings.get(device.id);
-      const liveness = deviceLiveness(device, { lastReadingAt: reading?.ts, offlineSince: offline.get(device.id) }, now, defaultMaxAgeS);
+      const liveness = deviceLiveness(
+        device,
+        { lastReadingAt: reading?.ts, offlineSince: offline.get(device.id) },
+        now,
+        defaultMaxAgeS,
+      );
       if (liveness.state === 'live') latest.set(device.id, reading!);
       else unavailable.set(device.id, describeLiveness(device.id, liveness, now));
     }
@@ -205,13 +232,17 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
         .bucketedSum(this.site.id, ids, historyFrom, historyTo, this.config.ILOT_PLAN_SLOT_MINUTES)
         .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
     // Signals in force over the horizon (Tempo days start at 06:00, so from a day back).
-    const horizonEnd = new Date(historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
+    const horizonEnd = new Date(
+      historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS,
+    );
     const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory] = await Promise.all([
       samples(this.consumerIds),
       samples(this.pvIds),
       this.signals.overlapping(this.site.id, new Date(now.getTime() - 24 * HOUR_MS), horizonEnd),
       peakChargeEurPerKW(this.site) ? this.monthPeakImportW(now, historyTo) : Promise.resolve(undefined),
-      Promise.all(this.sheddableIds.map(async (id) => [id, await samples([id])] as const)).then((entries) => new Map(entries)),
+      Promise.all(this.sheddableIds.map(async (id) => [id, await samples([id])] as const)).then(
+        (entries) => new Map(entries),
+      ),
     ]);
     const signals = planSignals(stored);
     // Each order is aimed at its contractual reference (the report's), made from the import net of storage.

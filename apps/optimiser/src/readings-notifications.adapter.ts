@@ -36,7 +36,10 @@ export class ReadingsNotificationsAdapter {
     old?.end().catch(() => undefined);
     if (this.stopped) return;
     setTimeout(
-      () => this.start().catch((error: Error) => (this.logger.warn(`LISTEN reconnect failed: ${error.message}`), this.reconnectLater())),
+      () =>
+        this.start().catch(
+          (error: Error) => (this.logger.warn(`LISTEN reconnect failed: ${error.message}`), this.reconnectLater()),
+        ),
       1000,
     ).unref();
   }

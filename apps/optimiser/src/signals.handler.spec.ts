@@ -10,7 +10,13 @@ describe('planSignals', () => {
         key: 'o-1',
         startsAt: start,
         endsAt: end,
-        payload: { type: 'effacement', id: 'o-1', start: start.toISOString(), end: end.toISOString(), reductionW: 25_000 },
+        payload: {
+          type: 'effacement',
+          id: 'o-1',
+          start: start.toISOString(),
+          end: end.toISOString(),
+          reductionW: 25_000,
+        },
       },
       {
         type: 'ecowatt',
@@ -19,7 +25,13 @@ describe('planSignals', () => {
         endsAt: end,
         payload: { type: 'ecowatt', level: 3, start: start.toISOString(), end: end.toISOString() },
       },
-      { type: 'tempo', key: '2026-01-20', startsAt: start, endsAt: end, payload: { type: 'tempo', date: '2026-01-20', color: 'red' } },
+      {
+        type: 'tempo',
+        key: '2026-01-20',
+        startsAt: start,
+        endsAt: end,
+        payload: { type: 'tempo', date: '2026-01-20', color: 'red' },
+      },
     ]);
     expect(signals.effacements).toEqual([{ id: 'o-1', start, end, reductionW: 25_000 }]);
     expect(signals.ecowatt).toEqual([{ level: 3, start, end }]);

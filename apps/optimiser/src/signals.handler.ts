@@ -64,7 +64,13 @@ export class SignalsHandler {
     return undefined;
   }
 
-  private async reject(topic: string, payload: Buffer, receivedAt: Date, reason: string, detail: string): Promise<string> {
+  private async reject(
+    topic: string,
+    payload: Buffer,
+    receivedAt: Date,
+    reason: string,
+    detail: string,
+  ): Promise<string> {
     this.logger.warn(`signal refused (${reason}): ${detail}`);
     await this.rejects
       .insertBatch([{ receivedAt, topic, reason, detail, payload: payload.subarray(0, 4096).toString('utf8') }])
@@ -79,7 +85,8 @@ export function planSignals(stored: readonly StoredSignal[]): PlanSignals {
   const signals: PlanSignals = { effacements: [], ecowatt: [], tempo };
   for (const s of stored) {
     const payload = s.payload as unknown as SignalPayload;
-    if (payload.type === 'effacement') signals.effacements.push({ id: payload.id, start: s.startsAt, end: s.endsAt, reductionW: payload.reductionW });
+    if (payload.type === 'effacement')
+      signals.effacements.push({ id: payload.id, start: s.startsAt, end: s.endsAt, reductionW: payload.reductionW });
     if (payload.type === 'ecowatt') signals.ecowatt.push({ level: payload.level, start: s.startsAt, end: s.endsAt });
     if (payload.type === 'tempo') tempo.set(payload.date, payload.color);
   }

@@ -10,6 +10,9 @@ const solver = loadSolver((workerData as { solverName: SolverName }).solverName)
 parentPort!.on('message', (request: { id: number; model: LpModel; options: SolveOptions }) => {
   void solver.then((s) => {
     const result = s.solve(request.model, request.options);
-    parentPort!.postMessage({ id: request.id, result }, 'values' in result ? [result.values.buffer as ArrayBuffer] : []);
+    parentPort!.postMessage(
+      { id: request.id, result },
+      'values' in result ? [result.values.buffer as ArrayBuffer] : [],
+    );
   });
 });

@@ -8,7 +8,9 @@ function bigModel() {
     planInput({
       consumptionW: Array.from({ length: 96 }, (_, t) => (t >= 68 && t < 84 ? 400_000 : 200_000)),
       pvW: Array.from({ length: 96 }, (_, t) => (t > 28 && t < 76 ? 500_000 * Math.sin((Math.PI * (t - 28)) / 48) : 0)),
-      batteries: Array.from({ length: 50 }, (_, i) => battery({ id: `bat-${i}`, capacityWh: 20_000 + 1000 * i, maxChargeW: 10_000, maxDischargeW: 10_000 })),
+      batteries: Array.from({ length: 50 }, (_, i) =>
+        battery({ id: `bat-${i}`, capacityWh: 20_000 + 1000 * i, maxChargeW: 10_000, maxDischargeW: 10_000 }),
+      ),
       connection: { importLimitW: 500_000, exportLimitW: 200_000 },
     }),
   ).model;
@@ -29,7 +31,8 @@ describe('WorkerLpSolver (HiGHS in a worker thread)', () => {
     clearInterval(ticker);
     expect(remote.status).toBe('optimal');
     expect(local.status).toBe('optimal');
-    if (remote.status === 'optimal' && local.status === 'optimal') expect(remote.objective).toBeCloseTo(local.objective, 6);
+    if (remote.status === 'optimal' && local.status === 'optimal')
+      expect(remote.objective).toBeCloseTo(local.objective, 6);
     // The main thread was free: the 5 ms ticker ran through most of the solve.
     expect(ticks).toBeGreaterThan((elapsedMs / 5) * 0.5);
   });

@@ -30,14 +30,20 @@ export class WorkerLpSolver implements AsyncLpSolver {
   }
 
   solve(model: LpModel, options: SolveOptions = {}): Promise<SolveResult> {
-    if (this.pending) return Promise.resolve({ status: 'error', solver: this.name, solveMs: 0, message: 'a solve is already running' });
+    if (this.pending)
+      return Promise.resolve({ status: 'error', solver: this.name, solveMs: 0, message: 'a solve is already running' });
     const started = performance.now();
     return new Promise((resolve) => {
       const id = this.nextId++;
       this.pending = { id, resolve };
       if (options.timeLimitMs !== undefined)
         this.pending.timer = setTimeout(() => {
-          this.settle(id, { status: 'timeout', solver: this.name, solveMs: performance.now() - started, message: 'solver thread stopped' });
+          this.settle(id, {
+            status: 'timeout',
+            solver: this.name,
+            solveMs: performance.now() - started,
+            message: 'solver thread stopped',
+          });
           void this.worker.terminate();
           this.worker = this.spawn();
         }, options.timeLimitMs + this.graceMs);
@@ -54,7 +60,13 @@ export class WorkerLpSolver implements AsyncLpSolver {
     worker.unref();
     worker.on('message', (message: { id: number; result: SolveResult }) => this.settle(message.id, message.result));
     worker.on('error', (error) => {
-      if (this.pending) this.settle(this.pending.id, { status: 'error', solver: this.name, solveMs: 0, message: `solver thread: ${error.message}` });
+      if (this.pending)
+        this.settle(this.pending.id, {
+          status: 'error',
+          solver: this.name,
+          solveMs: 0,
+          message: `solver thread: ${error.message}`,
+        });
       this.worker = this.spawn();
     });
     return worker;

@@ -1,15 +1,35 @@
 import { allocateStep, AllocationKey } from './allocation';
 
 const start = new Date('2026-06-17T10:00:00Z');
-const step = (productionWh: number, consumptionWh: Record<string, number>) => ({ start, productionWh, consumptionWh: new Map(Object.entries(consumptionWh)) });
+const step = (productionWh: number, consumptionWh: Record<string, number>) => ({
+  start,
+  productionWh,
+  consumptionWh: new Map(Object.entries(consumptionWh)),
+});
 const shares = (s: Record<string, number>) => new Map(Object.entries(s));
 const DEFAULT: AllocationKey = { kind: 'dynamic-default' };
 
 describe('allocateStep (hand-computed cases)', () => {
   it.each([
     // [case, key, production Wh, consumption Wh, expected allocation Wh, expected surplus Wh, key applied]
-    ['default: production below consumption, pro rata (half of each)', DEFAULT, 6, { a: 2, b: 4, c: 6 }, { a: 1, b: 2, c: 3 }, 0, 'dynamic-default'],
-    ['default: production above consumption, all covered, the rest exported', DEFAULT, 15, { a: 2, b: 4, c: 6 }, { a: 2, b: 4, c: 6 }, 3, 'dynamic-default'],
+    [
+      'default: production below consumption, pro rata (half of each)',
+      DEFAULT,
+      6,
+      { a: 2, b: 4, c: 6 },
+      { a: 1, b: 2, c: 3 },
+      0,
+      'dynamic-default',
+    ],
+    [
+      'default: production above consumption, all covered, the rest exported',
+      DEFAULT,
+      15,
+      { a: 2, b: 4, c: 6 },
+      { a: 2, b: 4, c: 6 },
+      3,
+      'dynamic-default',
+    ],
     ['default: nobody consumes, all exported', DEFAULT, 5, { a: 0, b: 0 }, { a: 0, b: 0 }, 5, 'dynamic-default'],
     ['default: no production', DEFAULT, 0, { a: 3 }, { a: 0 }, 0, 'dynamic-default'],
     [
@@ -30,7 +50,15 @@ describe('allocateStep (hand-computed cases)', () => {
       2,
       'static',
     ],
-    ['static: a participant without a share gets nothing', { kind: 'static', shares: shares({ a: 1 }) }, 10, { a: 4, b: 10 }, { a: 4, b: 0 }, 6, 'static'],
+    [
+      'static: a participant without a share gets nothing',
+      { kind: 'static', shares: shares({ a: 1 }) },
+      10,
+      { a: 4, b: 10 },
+      { a: 4, b: 0 },
+      6,
+      'static',
+    ],
     [
       'custom: the step’s shares',
       { kind: 'dynamic-custom', sharesAt: () => shares({ a: 0.9, b: 0.1 }) },
@@ -62,7 +90,12 @@ describe('allocateStep (hand-computed cases)', () => {
 
   it.each([
     ['a negative production', DEFAULT, step(-1, { a: 1 }), 'productionWh -1 must be a number >= 0'],
-    ['a consumption that is not a number', DEFAULT, step(1, { a: NaN }), 'consumption of a is NaN: must be a number >= 0'],
+    [
+      'a consumption that is not a number',
+      DEFAULT,
+      step(1, { a: NaN }),
+      'consumption of a is NaN: must be a number >= 0',
+    ],
     [
       'static shares above 1',
       { kind: 'static', shares: shares({ a: 0.7, b: 0.5 }) },
@@ -75,9 +108,12 @@ describe('allocateStep (hand-computed cases)', () => {
       step(1, { a: 1 }),
       '2026-06-17T10:00:00.000Z: share of a is -0.1: must be a number >= 0',
     ],
-  ] as Array<[string, AllocationKey, ReturnType<typeof step>, string]>)('refuses %s with the reason', (_name, key, input, reason) => {
-    expect(allocateStep(input, key)).toEqual({ ok: false, reason });
-  });
+  ] as Array<[string, AllocationKey, ReturnType<typeof step>, string]>)(
+    'refuses %s with the reason',
+    (_name, key, input, reason) => {
+      expect(allocateStep(input, key)).toEqual({ ok: false, reason });
+    },
+  );
 });
 
 describe('allocateStep invariants over random steps', () => {
@@ -92,7 +128,11 @@ describe('allocateStep invariants over random steps', () => {
       const raw = participants.map(() => random());
       const scale = random() / raw.reduce((a, b) => a + b, 0);
       const keyShares = shares(Object.fromEntries(participants.map((p, k) => [p, raw[k] * scale])));
-      const keys: AllocationKey[] = [DEFAULT, { kind: 'static', shares: keyShares }, { kind: 'dynamic-custom', sharesAt: () => keyShares }];
+      const keys: AllocationKey[] = [
+        DEFAULT,
+        { kind: 'static', shares: keyShares },
+        { kind: 'dynamic-custom', sharesAt: () => keyShares },
+      ];
       const input = step(random() * 2000, consumption);
       for (const key of keys) {
         const result = allocateStep(input, key);

@@ -39,7 +39,8 @@ export type AllocationResult = { ok: true; value: StepAllocation } | { ok: false
 
 /** Shares must be finite, >= 0 and sum to at most 1 (what is left unshared is surplus). */
 export function sharesProblem(shares: ReadonlyMap<string, number>): string | undefined {
-  for (const [participant, share] of shares) if (!Number.isFinite(share) || share < 0) return `share of ${participant} is ${share}: must be a number >= 0`;
+  for (const [participant, share] of shares)
+    if (!Number.isFinite(share) || share < 0) return `share of ${participant} is ${share}: must be a number >= 0`;
   const total = [...shares.values()].reduce((sum, s) => sum + s, 0);
   if (total > 1 + 1e-9) return `shares sum to ${total}: must be at most 1`;
   return undefined;
@@ -47,7 +48,10 @@ export function sharesProblem(shares: ReadonlyMap<string, number>): string | und
 
 function byShares(step: AllocationStep, shares: ReadonlyMap<string, number>): Map<string, number> {
   return new Map(
-    [...step.consumptionWh].map(([participant, consumedWh]) => [participant, Math.min((shares.get(participant) ?? 0) * step.productionWh, consumedWh)]),
+    [...step.consumptionWh].map(([participant, consumedWh]) => [
+      participant,
+      Math.min((shares.get(participant) ?? 0) * step.productionWh, consumedWh),
+    ]),
   );
 }
 
@@ -59,9 +63,11 @@ function byConsumption(step: AllocationStep): Map<string, number> {
 
 /** One step's allocation, or why it cannot be made (negative or non-finite energies, bad shares). */
 export function allocateStep(step: AllocationStep, key: AllocationKey): AllocationResult {
-  if (!Number.isFinite(step.productionWh) || step.productionWh < 0) return { ok: false, reason: `productionWh ${step.productionWh} must be a number >= 0` };
+  if (!Number.isFinite(step.productionWh) || step.productionWh < 0)
+    return { ok: false, reason: `productionWh ${step.productionWh} must be a number >= 0` };
   for (const [participant, consumedWh] of step.consumptionWh)
-    if (!Number.isFinite(consumedWh) || consumedWh < 0) return { ok: false, reason: `consumption of ${participant} is ${consumedWh}: must be a number >= 0` };
+    if (!Number.isFinite(consumedWh) || consumedWh < 0)
+      return { ok: false, reason: `consumption of ${participant} is ${consumedWh}: must be a number >= 0` };
   let allocatedWh: Map<string, number>;
   let applied: AllocationKey['kind'] = key.kind;
   if (key.kind === 'dynamic-default') allocatedWh = byConsumption(step);
@@ -77,5 +83,13 @@ export function allocateStep(step: AllocationStep, key: AllocationKey): Allocati
     }
   }
   const allocatedTotalWh = [...allocatedWh.values()].reduce((sum, a) => sum + a, 0);
-  return { ok: true, value: { start: step.start, allocatedWh, surplusWh: Math.max(step.productionWh - allocatedTotalWh, 0), key: applied } };
+  return {
+    ok: true,
+    value: {
+      start: step.start,
+      allocatedWh,
+      surplusWh: Math.max(step.productionWh - allocatedTotalWh, 0),
+      key: applied,
+    },
+  };
 }

@@ -8,7 +8,12 @@ const step = (start: string, shares: Record<string, unknown>) => ({ start, share
 describe('custom shares given by the operator (dynamic-custom key)', () => {
   it('reads each step’s shares, the unshared rest left as surplus by the allocation', () => {
     const parsed = parseCustomShares(
-      { steps: [step('2026-01-10T12:00:00Z', { 'flat-1': 0.5, 'shop-1': 0.25 }), step('2026-01-10T13:15:00+01:00', { 'flat-2': 1 })] },
+      {
+        steps: [
+          step('2026-01-10T12:00:00Z', { 'flat-1': 0.5, 'shop-1': 0.25 }),
+          step('2026-01-10T13:15:00+01:00', { 'flat-2': 1 }),
+        ],
+      },
       PARTICIPANTS,
       STEP_MS,
     );
@@ -51,7 +56,11 @@ describe('custom shares given by the operator (dynamic-custom key)', () => {
   it.each([
     ['no steps', {}, ['steps: must be a non-empty array of {start, shares}']],
     ['an empty list', { steps: [] }, ['steps: must be a non-empty array of {start, shares}']],
-    ['a start without offset', { steps: [step('2026-01-10T12:00:00', { 'flat-1': 1 })] }, ['steps[0].start: must be an ISO 8601 instant with its offset']],
+    [
+      'a start without offset',
+      { steps: [step('2026-01-10T12:00:00', { 'flat-1': 1 })] },
+      ['steps[0].start: must be an ISO 8601 instant with its offset'],
+    ],
     [
       'a start off the grid',
       { steps: [step('2026-01-10T12:05:00Z', { 'flat-1': 1 })] },
@@ -62,28 +71,53 @@ describe('custom shares given by the operator (dynamic-custom key)', () => {
       { steps: [step('2026-01-10T12:00:00Z', { 'flat-1': 0 }), step('2026-01-10T13:00:00+01:00', { 'flat-1': 0 })] },
       ['steps[1].start: 2026-01-10T13:00:00+01:00 given twice'],
     ],
-    ['no share at all', { steps: [step('2026-01-10T12:00:00Z', {})] }, ['steps[0].shares: empty (a step where nothing is shared gives a participant 0)']],
-    ['an unknown participant', { steps: [step('2026-01-10T12:00:00Z', { 'flat-9': 0.1 })] }, ['steps[0].shares.flat-9: no such participant']],
+    [
+      'no share at all',
+      { steps: [step('2026-01-10T12:00:00Z', {})] },
+      ['steps[0].shares: empty (a step where nothing is shared gives a participant 0)'],
+    ],
+    [
+      'an unknown participant',
+      { steps: [step('2026-01-10T12:00:00Z', { 'flat-9': 0.1 })] },
+      ['steps[0].shares.flat-9: no such participant'],
+    ],
     [
       'a share out of range, and one that is not a number',
       { steps: [step('2026-01-10T12:00:00Z', { 'flat-1': 1.5, 'flat-2': '0.2' })] },
       ['steps[0].shares.flat-1: must be a number from 0 to 1', 'steps[0].shares.flat-2: must be a number from 0 to 1'],
     ],
-    ['a negative share', { steps: [step('2026-01-10T12:00:00Z', { 'flat-1': -0.1 })] }, ['steps[0].shares: share of flat-1 is -0.1: must be a number >= 0']],
+    [
+      'a negative share',
+      { steps: [step('2026-01-10T12:00:00Z', { 'flat-1': -0.1 })] },
+      ['steps[0].shares: share of flat-1 is -0.1: must be a number >= 0'],
+    ],
     [
       'shares above the whole production',
       { steps: [step('2026-01-10T12:00:00Z', { 'flat-1': 0.6, 'flat-2': 0.5 })] },
       ['steps[0].shares: shares sum to 1.1: must be at most 1'],
     ],
-    ['shares that are a list', { steps: [step('2026-01-10T12:00:00Z', [0.5] as never)] }, ['steps[0].shares: must be an object {participantId: share}']],
+    [
+      'shares that are a list',
+      { steps: [step('2026-01-10T12:00:00Z', [0.5] as never)] },
+      ['steps[0].shares: must be an object {participantId: share}'],
+    ],
   ])('refuses %s, with the path and the reason', (_case, body, problems) => {
     expect(parseCustomShares(body, PARTICIPANTS, STEP_MS)).toEqual({ ok: false, problems });
   });
 
   it('reports every bad step at once, and refuses more steps than a request may carry', () => {
-    const result = parseCustomShares({ steps: [step('x', {}), step('2026-01-10T12:00:00Z', { nobody: 1 })] }, PARTICIPANTS, STEP_MS);
+    const result = parseCustomShares(
+      { steps: [step('x', {}), step('2026-01-10T12:00:00Z', { nobody: 1 })] },
+      PARTICIPANTS,
+      STEP_MS,
+    );
     expect(result.ok || result.problems).toHaveLength(2);
-    const many = Array.from({ length: MAX_CUSTOM_SHARE_STEPS + 1 }, (_, k) => step(new Date(Date.UTC(2026, 0, 1) + k * STEP_MS).toISOString(), {}));
-    expect(parseCustomShares({ steps: many }, PARTICIPANTS, STEP_MS)).toEqual({ ok: false, problems: [`steps: 3001 steps, at most 3000 at once`] });
+    const many = Array.from({ length: MAX_CUSTOM_SHARE_STEPS + 1 }, (_, k) =>
+      step(new Date(Date.UTC(2026, 0, 1) + k * STEP_MS).toISOString(), {}),
+    );
+    expect(parseCustomShares({ steps: many }, PARTICIPANTS, STEP_MS)).toEqual({
+      ok: false,
+      problems: [`steps: 3001 steps, at most 3000 at once`],
+    });
   });
 });

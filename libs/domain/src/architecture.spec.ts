@@ -33,10 +33,19 @@ describe('architecture rules (lint)', () => {
   });
 
   it('lets an app import the same things', async () => {
-    expect(await lint('apps/ingestion/src/probe.ts', "import { Client } from 'pg';\nimport { Injectable } from '@nestjs/common';")).toEqual([]);
+    expect(
+      await lint(
+        'apps/ingestion/src/probe.ts',
+        "import { Client } from 'pg';\nimport { Injectable } from '@nestjs/common';",
+      ),
+    ).toEqual([]);
   });
 
   it('refuses a relative import into another library', async () => {
-    expect((await lint('apps/optimiser/src/probe.ts', "import { plan } from '../../../libs/optimiser/src/plan';")).join('\n')).toContain('@ilot/<lib> alias');
+    expect(
+      (await lint('apps/optimiser/src/probe.ts', "import { plan } from '../../../libs/optimiser/src/plan';")).join(
+        '\n',
+      ),
+    ).toContain('@ilot/<lib> alias');
   });
 });

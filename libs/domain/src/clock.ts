@@ -23,7 +23,8 @@ export class ScaledClock implements Clock {
     readonly speedup: number,
     private readonly realNowMs: () => number = Date.now,
   ) {
-    if (!(speedup > 0) || !Number.isFinite(speedup)) throw new RangeError(`speedup must be a positive number, got ${speedup}`);
+    if (!(speedup > 0) || !Number.isFinite(speedup))
+      throw new RangeError(`speedup must be a positive number, got ${speedup}`);
   }
   now(): Date {
     return new Date(this.originSimMs + (this.realNowMs() - this.originRealMs) * this.speedup);

@@ -8,7 +8,12 @@ import { referenceCurve } from './reference-curve';
  */
 const ZONE = 'Europe/Paris';
 const options = { timeZone: ZONE, slotMinutes: 15, days: 10, eventDays: new Set<string>(), adjustmentMinutes: 60 };
-const event = { id: 'dst-order', start: new Date('2026-10-25T00:00:00Z'), end: new Date('2026-10-25T02:00:00Z'), reductionW: 5000 };
+const event = {
+  id: 'dst-order',
+  start: new Date('2026-10-25T00:00:00Z'),
+  end: new Date('2026-10-25T02:00:00Z'),
+  reductionW: 5000,
+};
 
 /** Quarter-hour means over the 40 days before, through the event: a level set by the LOCAL hour (so a UTC mix-up shows). */
 const byLocalHour = (at: Date) => 10_000 + 1000 * Math.floor(localDateTime(at, ZONE).minuteOfDay / 60);

@@ -26,10 +26,20 @@ export interface EventReport {
   event: { id: string; start: string; end: string };
   askedW: number;
   planned: { meanReductionW: number | null };
-  delivered: { meanReductionW: number | null; energyWh: number; slots: Array<{ at: string; referenceW: number; measuredW: number; reductionW: number }> };
+  delivered: {
+    meanReductionW: number | null;
+    energyWh: number;
+    slots: Array<{ at: string; referenceW: number; measuredW: number; reductionW: number }>;
+  };
   /** Delivered at least 90 % of what was asked (within 10 %). */
   deliveredAsAsked: boolean;
-  participants: Array<{ participantId: string; meterId: string; referenceWh: number; measuredWh: number; deliveredWh: number }>;
+  participants: Array<{
+    participantId: string;
+    meterId: string;
+    referenceWh: number;
+    measuredWh: number;
+    deliveredWh: number;
+  }>;
   /** What each sheddable load gave: its mean reduction against its own reference, and that as a share of its declared flexibility. */
   loads: Array<{ deviceId: string; maxShedW: number; meanReductionW: number | null; shareOfMaxShed: number | null }>;
   /** Why a figure is missing or partial, in words. */
@@ -46,7 +56,8 @@ export function eventReport(input: EventReportInput, options: ReferenceOptions):
   const notes: string[] = [];
   const hours = options.slotMinutes / 60;
   const reference = referenceCurve(input.referenceBasisW ?? input.gridW, event, options);
-  if (reference.length === 0) notes.push(`no reference: no history of the same kind of day in the ${options.days} days before the event`);
+  if (reference.length === 0)
+    notes.push(`no reference: no history of the same kind of day in the ${options.days} days before the event`);
   const delivered = deliveredReduction(reference, input.gridW, options.slotMinutes);
   const expectedSlots = Math.round((event.end.getTime() - event.start.getTime()) / (options.slotMinutes * 60_000));
   if (reference.length > 0 && delivered.slots.length < expectedSlots)
@@ -54,12 +65,24 @@ export function eventReport(input: EventReportInput, options: ReferenceOptions):
   const planned = deliveredReduction(reference, input.plannedGridW, options.slotMinutes);
   if (reference.length > 0 && planned.slots.length === 0) notes.push('no plan covered the event');
   else if (planned.slots.length > 0 && planned.meanReductionW < 0.9 * event.reductionW)
-    notes.push(`not fully deliverable: the plan committed to ${Math.round(planned.meanReductionW)} W of the ${event.reductionW} W asked`);
+    notes.push(
+      `not fully deliverable: the plan committed to ${Math.round(planned.meanReductionW)} W of the ${event.reductionW} W asked`,
+    );
   const participants = input.participants.map((p) => {
-    const result = deliveredReduction(referenceCurve(p.consumptionW, event, options), p.consumptionW, options.slotMinutes);
+    const result = deliveredReduction(
+      referenceCurve(p.consumptionW, event, options),
+      p.consumptionW,
+      options.slotMinutes,
+    );
     const referenceWh = result.slots.reduce((sum, s) => sum + s.referenceW * hours, 0);
     const measuredWh = result.slots.reduce((sum, s) => sum + s.measuredW * hours, 0);
-    return { participantId: p.participantId, meterId: p.meterId, referenceWh, measuredWh, deliveredWh: referenceWh - measuredWh };
+    return {
+      participantId: p.participantId,
+      meterId: p.meterId,
+      referenceWh,
+      measuredWh,
+      deliveredWh: referenceWh - measuredWh,
+    };
   });
   const loads = (input.loads ?? []).map((load) => {
     const result = deliveredReduction(referenceCurve(load.powerW, event, options), load.powerW, options.slotMinutes);
@@ -99,8 +122,14 @@ export function eventReportCsv(report: EventReport): string {
  * What an event in progress delivers now: the reference of the latest measured slot of the event
  * minus that measurement (W); undefined before the first measured slot or without a reference.
  */
-export function deliveredNowW(reference: readonly PowerSample[], measured: readonly PowerSample[], event: { start: Date; end: Date }): number | undefined {
-  const inEvent = measured.filter((s) => s.at >= event.start && s.at < event.end).sort((a, b) => a.at.getTime() - b.at.getTime());
+export function deliveredNowW(
+  reference: readonly PowerSample[],
+  measured: readonly PowerSample[],
+  event: { start: Date; end: Date },
+): number | undefined {
+  const inEvent = measured
+    .filter((s) => s.at >= event.start && s.at < event.end)
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
   for (let i = inEvent.length - 1; i >= 0; i--) {
     const ref = reference.find((r) => r.at.getTime() === inEvent[i].at.getTime());
     if (ref) return ref.powerW - inEvent[i].powerW;

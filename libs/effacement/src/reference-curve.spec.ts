@@ -38,7 +38,11 @@ describe('referenceCurve', () => {
       if (day === 18 && h >= 17 && h < 18) return usual(h) + 5_000;
       return usual(h);
     });
-    const curve = referenceCurve(samples, { start: new Date('2026-01-23T17:00:00Z'), end: event.end }, { ...options, eventDays: new Set(['2026-01-22']) });
+    const curve = referenceCurve(
+      samples,
+      { start: new Date('2026-01-23T17:00:00Z'), end: event.end },
+      { ...options, eventDays: new Set(['2026-01-22']) },
+    );
     // The event starts at 18:00 local; the hour before (17:00-18:00) is 85 kW against 80 usually: +5 kW.
     expect(curve.map((s) => s.powerW)).toEqual(Array(8).fill(85_000));
   });
@@ -53,7 +57,12 @@ describe('referenceCurve', () => {
 });
 
 describe('eventReport', () => {
-  const event = { id: 'order-7', start: new Date('2026-01-23T17:00:00Z'), end: new Date('2026-01-23T19:00:00Z'), reductionW: 30_000 };
+  const event = {
+    id: 'order-7',
+    start: new Date('2026-01-23T17:00:00Z'),
+    end: new Date('2026-01-23T19:00:00Z'),
+    reductionW: 30_000,
+  };
   const usual = (h: number) => (h >= 17 && h < 21 ? 80_000 : 40_000);
   const inEvent = (h: number, day: number) => day === 18 && h >= 18 && h < 20;
 
@@ -61,7 +70,9 @@ describe('eventReport', () => {
     const grid = history('2026-01-04T23:00:00Z', 19, (h, day) => usual(h) - (inEvent(h, day) ? 28_000 : 0));
     const meterA = history('2026-01-04T23:00:00Z', 19, (h, day) => usual(h) / 2 - (inEvent(h, day) ? 20_000 : 0));
     const meterB = history('2026-01-04T23:00:00Z', 19, (h, day) => usual(h) / 2 - (inEvent(h, day) ? 8_000 : 0));
-    const plannedGridW = grid.filter((s) => s.at >= event.start && s.at < event.end).map((s) => ({ at: s.at, powerW: 50_000 }));
+    const plannedGridW = grid
+      .filter((s) => s.at >= event.start && s.at < event.end)
+      .map((s) => ({ at: s.at, powerW: 50_000 }));
     const report = eventReport(
       {
         event,
@@ -89,7 +100,9 @@ describe('eventReport', () => {
 
   it('says an order the plan committed to only in part is not fully deliverable', () => {
     const grid = history('2026-01-04T23:00:00Z', 19, usual);
-    const plannedGridW = grid.filter((s) => s.at >= event.start && s.at < event.end).map((s) => ({ at: s.at, powerW: 60_000 }));
+    const plannedGridW = grid
+      .filter((s) => s.at >= event.start && s.at < event.end)
+      .map((s) => ({ at: s.at, powerW: 60_000 }));
     const report = eventReport({ event, gridW: grid, plannedGridW, participants: [] }, options);
     expect(report.planned.meanReductionW).toBe(20_000);
     expect(report.notes).toEqual(['not fully deliverable: the plan committed to 20000 W of the 30000 W asked']);
@@ -118,7 +131,9 @@ describe('deliveredNowW', () => {
   });
 
   it('is undefined before the first measured slot of the event, or without a reference', () => {
-    expect(deliveredNowW(reference, [{ at: new Date(event.start.getTime() - SLOT_MS), powerW: 1 }], event)).toBeUndefined();
+    expect(
+      deliveredNowW(reference, [{ at: new Date(event.start.getTime() - SLOT_MS), powerW: 1 }], event),
+    ).toBeUndefined();
     expect(deliveredNowW([], [{ at: reference[0].at, powerW: 1 }], event)).toBeUndefined();
   });
 });

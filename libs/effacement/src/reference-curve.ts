@@ -21,7 +21,11 @@ export const REFERENCE_DEFAULTS = { days: 10, adjustmentMinutes: 60 } as const;
  * `adjustmentMinutes` before the event (measured minus the same averaged reference), never below 0.
  * `history` holds slot means (W) of the consumption concerned, event day included. Pure.
  */
-export function referenceCurve(history: readonly PowerSample[], event: { start: Date; end: Date }, options: ReferenceOptions): PowerSample[] {
+export function referenceCurve(
+  history: readonly PowerSample[],
+  event: { start: Date; end: Date },
+  options: ReferenceOptions,
+): PowerSample[] {
   const slotMs = options.slotMinutes * 60_000;
   const zone = options.timeZone;
   const eventDay = localDateTime(event.start, zone).date;
@@ -62,7 +66,11 @@ export function referenceCurve(history: readonly PowerSample[], event: { start: 
 }
 
 /** The mean of the reference over the event, W: what a planner aims the reduction from. Undefined without a reference. */
-export function referenceMeanW(history: readonly PowerSample[], event: { start: Date; end: Date }, options: ReferenceOptions): number | undefined {
+export function referenceMeanW(
+  history: readonly PowerSample[],
+  event: { start: Date; end: Date },
+  options: ReferenceOptions,
+): number | undefined {
   const curve = referenceCurve(history, event, options);
   return curve.length ? curve.reduce((sum, s) => sum + s.powerW, 0) / curve.length : undefined;
 }
@@ -72,11 +80,17 @@ export function deliveredReduction(
   reference: readonly PowerSample[],
   measured: readonly PowerSample[],
   slotMinutes: number,
-): { slots: Array<{ at: Date; referenceW: number; measuredW: number; reductionW: number }>; meanReductionW: number; energyWh: number } {
+): {
+  slots: Array<{ at: Date; referenceW: number; measuredW: number; reductionW: number }>;
+  meanReductionW: number;
+  energyWh: number;
+} {
   const actual = new Map(measured.map((s) => [s.at.getTime(), s.powerW]));
   const slots = reference.flatMap((r) => {
     const measuredW = actual.get(r.at.getTime());
-    return measuredW === undefined ? [] : [{ at: r.at, referenceW: r.powerW, measuredW, reductionW: r.powerW - measuredW }];
+    return measuredW === undefined
+      ? []
+      : [{ at: r.at, referenceW: r.powerW, measuredW, reductionW: r.powerW - measuredW }];
   });
   const total = slots.reduce((sum, s) => sum + s.reductionW, 0);
   return { slots, meanReductionW: slots.length ? total / slots.length : 0, energyWh: (total * slotMinutes) / 60 };

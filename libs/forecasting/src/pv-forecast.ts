@@ -31,7 +31,8 @@ export function forecastPv(input: PvForecastInput): number[] {
   return input.slotStarts.map((start) => {
     const mid = new Date(start.getTime() + halfSlotMs);
     const clearW = clearSkyPvWPerKWp(mid, input.array) * kWp;
-    const weight = measured === undefined ? 0 : Math.exp(-Math.max(start.getTime() - input.now.getTime(), 0) / persistenceMs);
+    const weight =
+      measured === undefined ? 0 : Math.exp(-Math.max(start.getTime() - input.now.getTime(), 0) / persistenceMs);
     const clearness = weight * (measured ?? typical) + (1 - weight) * typical;
     return Math.min(clearW * clearness, input.peakW);
   });
@@ -41,7 +42,12 @@ export function forecastPv(input: PvForecastInput): number[] {
  * Clearness of the recent past: measured PV energy over clear-sky PV energy of the same array and
  * peak power, over the samples given (bucket means). Undefined without daylight samples.
  */
-export function recentClearness(samples: readonly PowerSample[], peakW: number, array: PvArray, bucketMinutes: number): number | undefined {
+export function recentClearness(
+  samples: readonly PowerSample[],
+  peakW: number,
+  array: PvArray,
+  bucketMinutes: number,
+): number | undefined {
   let measuredWh = 0;
   let clearWh = 0;
   for (const sample of samples) {

@@ -17,7 +17,12 @@ export function solarPosition(at: Date, latitudeDeg: number, longitudeDeg: numbe
   const hourUtc = at.getUTCHours() + at.getUTCMinutes() / 60 + at.getUTCSeconds() / 3600;
   const gamma = ((2 * Math.PI) / 365) * (dayOfYear - 1 + (hourUtc - 12) / 24);
   const equationOfTimeMin =
-    229.18 * (0.000075 + 0.001868 * Math.cos(gamma) - 0.032077 * Math.sin(gamma) - 0.014615 * Math.cos(2 * gamma) - 0.040849 * Math.sin(2 * gamma));
+    229.18 *
+    (0.000075 +
+      0.001868 * Math.cos(gamma) -
+      0.032077 * Math.sin(gamma) -
+      0.014615 * Math.cos(2 * gamma) -
+      0.040849 * Math.sin(2 * gamma));
   const declinationRad =
     0.006918 -
     0.399912 * Math.cos(gamma) +
@@ -29,7 +34,8 @@ export function solarPosition(at: Date, latitudeDeg: number, longitudeDeg: numbe
   const trueSolarTimeMin = hourUtc * 60 + equationOfTimeMin + 4 * longitudeDeg;
   const hourAngleRad = (trueSolarTimeMin / 4 - 180) * DEG;
   const lat = latitudeDeg * DEG;
-  const cosZenith = Math.sin(lat) * Math.sin(declinationRad) + Math.cos(lat) * Math.cos(declinationRad) * Math.cos(hourAngleRad);
+  const cosZenith =
+    Math.sin(lat) * Math.sin(declinationRad) + Math.cos(lat) * Math.cos(declinationRad) * Math.cos(hourAngleRad);
   return { cosZenith, declinationRad, hourAngleRad };
 }
 
@@ -37,7 +43,8 @@ export function solarPosition(at: Date, latitudeDeg: number, longitudeDeg: numbe
 export function cosIncidenceSouth(position: SolarPosition, latitudeDeg: number, tiltDeg: number): number {
   const effectiveLat = (latitudeDeg - tiltDeg) * DEG;
   return (
-    Math.sin(position.declinationRad) * Math.sin(effectiveLat) + Math.cos(position.declinationRad) * Math.cos(effectiveLat) * Math.cos(position.hourAngleRad)
+    Math.sin(position.declinationRad) * Math.sin(effectiveLat) +
+    Math.cos(position.declinationRad) * Math.cos(effectiveLat) * Math.cos(position.hourAngleRad)
   );
 }
 

@@ -15,7 +15,8 @@ function fakeClient() {
   /** How many times mqtt.js's reader was told to take the next packet. */
   const reader = { released: 0 };
   // What mqtt.js does after emitting a message: send its PUBACK through the (wrapped) packet writer, then read on when called back.
-  const sendPuback = (messageId: number) => client._sendPacket({ cmd: 'puback', messageId }, () => void reader.released++);
+  const sendPuback = (messageId: number) =>
+    client._sendPacket({ cmd: 'puback', messageId }, () => void reader.released++);
   const deliver = (acks: DeferredPubacks, messageId: number) => {
     const safe = acks.hold({ cmd: 'publish', qos: 1, messageId } as IPublishPacket);
     sendPuback(messageId);

@@ -1,6 +1,10 @@
 import type { MqttClient, IPublishPacket } from 'mqtt';
 
-type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: (error?: Error) => void, ...rest: unknown[]) => void;
+type SendPacket = (
+  packet: { cmd: string; messageId?: number },
+  cb?: (error?: Error) => void,
+  ...rest: unknown[]
+) => void;
 
 interface Held {
   messageId: number;
@@ -50,7 +54,8 @@ export class DeferredPubacks {
     this.originalSend = internals._sendPacket.bind(client);
     internals._sendPacket = (packet, cb, ...rest) => {
       const held = this.justEmitted;
-      if (packet.cmd !== 'puback' || !held || held.messageId !== packet.messageId) return this.originalSend(packet, cb, ...rest);
+      if (packet.cmd !== 'puback' || !held || held.messageId !== packet.messageId)
+        return this.originalSend(packet, cb, ...rest);
       this.justEmitted = undefined;
       held.ack = () => this.originalSend(packet, undefined, ...rest);
       // Let the reader take the next packet now, unless the broker overruns the window (see above).

@@ -18,7 +18,10 @@ export interface MqttConnectionOptions {
  * otherwise. `beforeConnect` attaches listeners before the first packet can arrive: a resumed
  * persistent session delivers its queued messages right after CONNACK.
  */
-export function connectMqtt(options: MqttConnectionOptions, beforeConnect?: (client: MqttClient) => void): Promise<MqttClient> {
+export function connectMqtt(
+  options: MqttConnectionOptions,
+  beforeConnect?: (client: MqttClient) => void,
+): Promise<MqttClient> {
   const clientOptions: IClientOptions = {
     clientId: options.clientId,
     protocolVersion: options.protocolVersion,
@@ -26,7 +29,10 @@ export function connectMqtt(options: MqttConnectionOptions, beforeConnect?: (cli
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
     will: options.will ? { ...options.will, payload: Buffer.from(options.will.payload) } : undefined,
-    properties: options.protocolVersion === 5 ? { sessionExpiryInterval: options.sessionExpiryS, receiveMaximum: options.receiveMaximum } : undefined,
+    properties:
+      options.protocolVersion === 5
+        ? { sessionExpiryInterval: options.sessionExpiryS, receiveMaximum: options.receiveMaximum }
+        : undefined,
   };
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(options.url, { ...clientOptions, manualConnect: true });

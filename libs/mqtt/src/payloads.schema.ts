@@ -10,7 +10,10 @@ export const telemetryReadingSchema = z.strictObject({
   energyWh: z.number().optional(),
   socPct: z.number().optional(),
 });
-export const telemetryPayloadSchema = z.union([telemetryReadingSchema, z.strictObject({ values: z.array(telemetryReadingSchema).min(1).max(1000) })]);
+export const telemetryPayloadSchema = z.union([
+  telemetryReadingSchema,
+  z.strictObject({ values: z.array(telemetryReadingSchema).min(1).max(1000) }),
+]);
 export type TelemetryReading = z.infer<typeof telemetryReadingSchema>;
 export type TelemetryPayload = z.infer<typeof telemetryPayloadSchema>;
 
@@ -64,7 +67,12 @@ export const signalPayloadSchema = z.discriminatedUnion('type', [
     end: isoInstant,
     reductionW: z.number().positive('must be a positive power, W'),
   }),
-  z.strictObject({ type: z.literal('ecowatt'), level: z.union([z.literal(1), z.literal(2), z.literal(3)]), start: isoInstant, end: isoInstant }),
+  z.strictObject({
+    type: z.literal('ecowatt'),
+    level: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+    start: isoInstant,
+    end: isoInstant,
+  }),
   z.strictObject({ type: z.literal('tempo'), date: z.iso.date(), color: z.enum(['blue', 'white', 'red']) }),
 ]);
 export type SignalPayload = z.infer<typeof signalPayloadSchema>;

@@ -12,7 +12,11 @@ describe('topics', () => {
     expect(parseTopic(topic)).toEqual(expected);
   });
 
-  it.each(['ilot/v2/demo/pv/telemetry', 'ilot/v1/demo/pv/other', 'ilot/v1//pv/telemetry', 'ilot/v1/demo/pv/telemetry/x', 'foo'])('refuses %s', (topic) =>
-    expect(parseTopic(topic)).toBeUndefined(),
-  );
+  it.each([
+    'ilot/v2/demo/pv/telemetry',
+    'ilot/v1/demo/pv/other',
+    'ilot/v1//pv/telemetry',
+    'ilot/v1/demo/pv/telemetry/x',
+    'foo',
+  ])('refuses %s', (topic) => expect(parseTopic(topic)).toBeUndefined());
 });

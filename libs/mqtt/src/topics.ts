@@ -15,7 +15,8 @@ export const topics = {
 } as const;
 
 export type ParsedTopic =
-  { kind: 'telemetry' | 'status' | 'command' | 'commandAck'; siteId: string; deviceId: string } | { kind: 'schedule' | 'signals'; siteId: string };
+  | { kind: 'telemetry' | 'status' | 'command' | 'commandAck'; siteId: string; deviceId: string }
+  | { kind: 'schedule' | 'signals'; siteId: string };
 
 /** Parses a topic of the product; undefined for anything else. */
 export function parseTopic(topic: string): ParsedTopic | undefined {
@@ -28,6 +29,7 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
     const kind = ({ telemetry: 'telemetry', status: 'status', command: 'command' } as const)[rest[1]];
     if (kind) return { kind, siteId, deviceId: rest[0] };
   }
-  if (rest.length === 3 && rest[0] && rest[1] === 'command' && rest[2] === 'ack') return { kind: 'commandAck', siteId, deviceId: rest[0] };
+  if (rest.length === 3 && rest[0] && rest[1] === 'command' && rest[2] === 'ack')
+    return { kind: 'commandAck', siteId, deviceId: rest[0] };
   return undefined;
 }

@@ -58,7 +58,13 @@ export function setpointReason(schedule: Schedule, setpointW: number, importLimi
 export function batteryCommands(
   schedule: Schedule,
   batteryIds: readonly string[],
-  options: { now: Date; graceMs: number; importLimitW: number; newId: () => string; capacityWh: (id: string) => number },
+  options: {
+    now: Date;
+    graceMs: number;
+    importLimitW: number;
+    newId: () => string;
+    capacityWh: (id: string) => number;
+  },
 ): Array<{ deviceId: string; command: BatterySetpointCommand }> {
   const slot = schedule.slots[0];
   if (!slot) return [];

@@ -76,7 +76,16 @@ export function buildModel(input: PlanInput): BuiltModel {
   const b = new LpModelBuilder();
   const hours = input.slotMinutes / 60;
   const slotCount = input.slots.length;
-  const index: ModelIndex = { importKw: [], exportKw: [], importExcessKw: [], batteries: [], pvCurtailKw: [], flexibleLoads: [], evs: [], effacements: [] };
+  const index: ModelIndex = {
+    importKw: [],
+    exportKw: [],
+    importExcessKw: [],
+    batteries: [],
+    pvCurtailKw: [],
+    flexibleLoads: [],
+    evs: [],
+    effacements: [],
+  };
   // Stored energy is never worth less than nothing (it can be held), even when prices go negative.
   const minImportPrice = Math.max(Math.min(...input.slots.map((s) => s.importEurPerKWh)), 0);
 
@@ -84,9 +93,14 @@ export function buildModel(input: PlanInput): BuiltModel {
     index.importKw.push(b.addVariable(`import[${t}]`, 0, Infinity, slot.importEurPerKWh * hours));
     // The connection is metered net: a kWh exported never earns more than a kWh not imported (MODEL.md), which keeps
     // import and export from running together even when the import price falls below the feed-in price.
-    const exportEurPerKWh = slot.exportEurPerKWh < slot.importEurPerKWh ? slot.exportEurPerKWh : slot.importEurPerKWh - TIE_BREAK_EUR_PER_KWH;
-    index.exportKw.push(b.addVariable(`export[${t}]`, 0, input.connection.exportLimitW / 1000, -exportEurPerKWh * hours));
-    index.importExcessKw.push(b.addVariable(`importExcess[${t}]`, 0, Infinity, input.importLimitPenaltyEurPerKWh * hours));
+    const exportEurPerKWh =
+      slot.exportEurPerKWh < slot.importEurPerKWh ? slot.exportEurPerKWh : slot.importEurPerKWh - TIE_BREAK_EUR_PER_KWH;
+    index.exportKw.push(
+      b.addVariable(`export[${t}]`, 0, input.connection.exportLimitW / 1000, -exportEurPerKWh * hours),
+    );
+    index.importExcessKw.push(
+      b.addVariable(`importExcess[${t}]`, 0, Infinity, input.importLimitPenaltyEurPerKWh * hours),
+    );
   });
   input.batteries.forEach((battery, k) => {
     const capacityKwh = battery.capacityWh / 1000;
@@ -94,10 +108,19 @@ export function buildModel(input: PlanInput): BuiltModel {
     for (let t = 0; t < slotCount; t++) {
       const wearEurPerKWh = input.cyclingCostEurPerKWh + (TIE_BREAK_EUR_PER_KWH * t) / slotCount;
       vars.chargeKw.push(b.addVariable(`charge[${k}][${t}]`, 0, battery.maxChargeW / 1000, wearEurPerKWh * hours));
-      vars.dischargeKw.push(b.addVariable(`discharge[${k}][${t}]`, 0, battery.maxDischargeW / 1000, wearEurPerKWh * hours));
+      vars.dischargeKw.push(
+        b.addVariable(`discharge[${k}][${t}]`, 0, battery.maxDischargeW / 1000, wearEurPerKWh * hours),
+      );
       // Stored energy left at the end of the horizon is worth what it saves later, at the cheapest price seen.
       const terminalValue = t === slotCount - 1 ? -minImportPrice * battery.dischargeEfficiency : 0;
-      vars.energyKwh.push(b.addVariable(`energy[${k}][${t}]`, (battery.minSocPct / 100) * capacityKwh, (battery.maxSocPct / 100) * capacityKwh, terminalValue));
+      vars.energyKwh.push(
+        b.addVariable(
+          `energy[${k}][${t}]`,
+          (battery.minSocPct / 100) * capacityKwh,
+          (battery.maxSocPct / 100) * capacityKwh,
+          terminalValue,
+        ),
+      );
     }
     const initialKwh = (Math.min(Math.max(battery.socPct, battery.minSocPct), battery.maxSocPct) / 100) * capacityKwh;
     for (let t = 0; t < slotCount; t++) {
@@ -114,7 +137,9 @@ export function buildModel(input: PlanInput): BuiltModel {
     index.batteries.push(vars);
   });
   input.pvs.forEach((pv, p) => {
-    index.pvCurtailKw.push(input.slots.map((_, t) => b.addVariable(`curtail[${p}][${t}]`, 0, Math.max(pv.forecastW[t], 0) / 1000, 0)));
+    index.pvCurtailKw.push(
+      input.slots.map((_, t) => b.addVariable(`curtail[${p}][${t}]`, 0, Math.max(pv.forecastW[t], 0) / 1000, 0)),
+    );
   });
 
   (input.flexibleLoads ?? []).forEach((load, l) => {
@@ -122,7 +147,14 @@ export function buildModel(input: PlanInput): BuiltModel {
     const maxDebtKwh = ((load.maxShedW / 1000) * load.maxShedMinutes) / 60;
     for (let t = 0; t < slotCount; t++) {
       const baselineKw = Math.max(load.baselineW[t], 0) / 1000;
-      vars.shedKw.push(b.addVariable(`shed[${l}][${t}]`, 0, Math.min(load.maxShedW / 1000, baselineKw), PLAN_DEFAULTS.sheddingCostEurPerKWh * hours));
+      vars.shedKw.push(
+        b.addVariable(
+          `shed[${l}][${t}]`,
+          0,
+          Math.min(load.maxShedW / 1000, baselineKw),
+          PLAN_DEFAULTS.sheddingCostEurPerKWh * hours,
+        ),
+      );
       vars.recoverKw.push(b.addVariable(`recover[${l}][${t}]`, 0, Math.max(load.ratedW / 1000 - baselineKw, 0), 0));
       // Energy owed (recoveryRatio of what was shed, not yet recovered) at the end of slot t: bounded for comfort, paid back by the end.
       vars.debtKwh.push(b.addVariable(`debt[${l}][${t}]`, 0, t === slotCount - 1 ? 0 : maxDebtKwh, 0));
@@ -141,10 +173,14 @@ export function buildModel(input: PlanInput): BuiltModel {
   });
   addFairShedding(b, input, index.flexibleLoads, hours);
   (input.evs ?? []).forEach((ev, e) => {
-    const chargeKw = input.slots.map((slot, t) => (slot.start < ev.departure ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0) : undefined));
+    const chargeKw = input.slots.map((slot, t) =>
+      slot.start < ev.departure ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0) : undefined,
+    );
     const shortfallKwh = b.addVariable(`evShortfall[${e}]`, 0, Infinity, PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh);
     // Σ h·charge[t] + shortfall >= energy needed
-    const terms: Array<[number, number]> = chargeKw.flatMap((v) => (v === undefined ? [] : [[v, hours] as [number, number]]));
+    const terms: Array<[number, number]> = chargeKw.flatMap((v) =>
+      v === undefined ? [] : [[v, hours] as [number, number]],
+    );
     b.addConstraint(`evEnergy[${e}]`, [...terms, [shortfallKwh, 1]], ev.energyNeededWh / 1000, Infinity);
     index.evs.push({ chargeKw, shortfallKwh });
   });
@@ -155,11 +191,22 @@ export function buildModel(input: PlanInput): BuiltModel {
       const excess = b.addVariable(`effacementExcess[${w}][${t}]`, 0, Infinity, window.penaltyEurPerKWh * hours);
       // The plan aims `reserve` below the cap (energy kept for a forecast that was too low); using the reserve costs less than missing the cap.
       const reserveUsed =
-        reserveKw > 0 ? b.addVariable(`effacementReserve[${w}][${t}]`, 0, reserveKw, window.penaltyEurPerKWh * RESERVE_PENALTY_SHARE * hours) : undefined;
+        reserveKw > 0
+          ? b.addVariable(
+              `effacementReserve[${w}][${t}]`,
+              0,
+              reserveKw,
+              window.penaltyEurPerKWh * RESERVE_PENALTY_SHARE * hours,
+            )
+          : undefined;
       // import - reserveUsed - excess <= cap - reserve
       b.addConstraint(
         `effacement[${w}][${t}]`,
-        [[index.importKw[t], 1], [excess, -1], ...(reserveUsed === undefined ? [] : [[reserveUsed, -1] as [number, number]])],
+        [
+          [index.importKw[t], 1],
+          [excess, -1],
+          ...(reserveUsed === undefined ? [] : [[reserveUsed, -1] as [number, number]]),
+        ],
         -Infinity,
         window.importCapW / 1000 - reserveKw,
       );

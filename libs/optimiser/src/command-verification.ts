@@ -20,11 +20,17 @@ export function batteryFollowsCommand(
   const askedW =
     command.gridTargetW === undefined
       ? command.setpointW
-      : command.setpointW + (command.deviationShare ?? 1) * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
+      : command.setpointW +
+        (command.deviationShare ?? 1) * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
   // What the battery can do at that SoC (a short step: only the limits, not the energy, bind).
   const expectedW = applyBatteryPower(battery, measured.socPct, askedW, 1 / 360).powerW;
   const toleranceW = verificationToleranceW(battery);
-  return { followed: Math.abs(measured.batteryW - expectedW) <= toleranceW, expectedW, measuredW: measured.batteryW, toleranceW };
+  return {
+    followed: Math.abs(measured.batteryW - expectedW) <= toleranceW,
+    expectedW,
+    measuredW: measured.batteryW,
+    toleranceW,
+  };
 }
 
 /** Did a load keep under its `load.limit`? Its measured power against the cap, with 5 % of its rating (at least 100 W) of tolerance. Pure. */

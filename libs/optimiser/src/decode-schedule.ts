@@ -34,12 +34,19 @@ export function decodeSchedule(
       devices[ev.id] = { setpointW: charge === undefined ? 0 : round(v[charge] * 1000) };
     });
     const excessW = v[index.importExcessKw[t]] * 1000;
-    if (excessW > 1) violations.push({ constraint: 'importLimit', slotStart: slot.start.toISOString(), amountW: round(excessW) });
+    if (excessW > 1)
+      violations.push({ constraint: 'importLimit', slotStart: slot.start.toISOString(), amountW: round(excessW) });
     (input.effacements ?? []).forEach((window, w) => {
       const at = index.effacements[w].slots.indexOf(t);
       // Above the cap, plus what the order asks beyond the reference itself (the cap stops at 0 import).
       const overW = at < 0 ? 0 : v[index.effacements[w].excessKw[at]] * 1000 + (window.unreachableW ?? 0);
-      if (overW > 1) violations.push({ constraint: 'effacement', id: window.id, slotStart: slot.start.toISOString(), amountW: round(overW) });
+      if (overW > 1)
+        violations.push({
+          constraint: 'effacement',
+          id: window.id,
+          slotStart: slot.start.toISOString(),
+          amountW: round(overW),
+        });
     });
     return {
       start: slot.start.toISOString(),
@@ -51,7 +58,13 @@ export function decodeSchedule(
   });
   (input.evs ?? []).forEach((ev, e) => {
     const lackingWh = v[index.evs[e].shortfallKwh] * 1000;
-    if (lackingWh > 1) violations.push({ constraint: 'evEnergy', id: ev.id, slotStart: ev.departure.toISOString(), amountWh: round(lackingWh) });
+    if (lackingWh > 1)
+      violations.push({
+        constraint: 'evEnergy',
+        id: ev.id,
+        slotStart: ev.departure.toISOString(),
+        amountWh: round(lackingWh),
+      });
   });
   return {
     siteId: input.siteId,
@@ -70,6 +83,11 @@ export function decodeSchedule(
 export function effacementsOf(input: PlanInput): Pick<Schedule, 'effacements'> {
   if (!input.effacements?.length) return {};
   return {
-    effacements: input.effacements.map((w) => ({ id: w.id, start: w.start.toISOString(), end: w.end.toISOString(), importCapW: Math.round(w.importCapW) })),
+    effacements: input.effacements.map((w) => ({
+      id: w.id,
+      start: w.start.toISOString(),
+      end: w.end.toISOString(),
+      importCapW: Math.round(w.importCapW),
+    })),
   };
 }

@@ -11,7 +11,9 @@ function scenario(loads: PlanFlexibleLoad[]) {
   return {
     ...base,
     flexibleLoads: loads,
-    effacements: [{ id: 'order-1', start: base.slots[1].start, end: base.slots[3].start, importCapW: 44_000, penaltyEurPerKWh: 1 }],
+    effacements: [
+      { id: 'order-1', start: base.slots[1].start, end: base.slots[3].start, importCapW: 44_000, penaltyEurPerKWh: 1 },
+    ],
   };
 }
 const load = (id: string, maxShedW: number, baselineW: number): PlanFlexibleLoad => ({
@@ -30,9 +32,15 @@ describe.each([
   it.each([
     // [loads, expected shed per load in an effacement slot]: each gives the same share of what it can shed then.
     [[load('hp-a', 8000, 10_000), load('hp-b', 4000, 4000)], { 'hp-a': 4000, 'hp-b': 2000 }],
-    [[load('hp-a', 8000, 10_000), load('hp-b', 6000, 10_000), load('wh-a', 3000, 3000)], { 'hp-a': 2824, 'hp-b': 2118, 'wh-a': 1059 }],
+    [
+      [load('hp-a', 8000, 10_000), load('hp-b', 6000, 10_000), load('wh-a', 3000, 3000)],
+      { 'hp-a': 2824, 'hp-b': 2118, 'wh-a': 1059 },
+    ],
     // The water heater is off (baseline 0): the others share the order between them.
-    [[load('hp-a', 8000, 10_000), load('hp-b', 4000, 4000), load('wh-a', 3000, 0)], { 'hp-a': 4000, 'hp-b': 2000, 'wh-a': 0 }],
+    [
+      [load('hp-a', 8000, 10_000), load('hp-b', 4000, 4000), load('wh-a', 3000, 0)],
+      { 'hp-a': 4000, 'hp-b': 2000, 'wh-a': 0 },
+    ],
   ])('spreads a 6 kW reduction over %j in proportion to each one’s flexibility', async (loads, expected) => {
     const solver = await solverOf();
     const input = scenario(loads);

@@ -38,10 +38,25 @@ export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
     });
     const gridW = netW + curtailW;
     objectiveEur += (gridW > 0 ? gridW * slot.importEurPerKWh : gridW * slot.exportEurPerKWh) * (hours / 1000);
-    return { start: slot.start.toISOString(), gridW: Math.round(gridW * 10) / 10, consumptionW: slot.consumptionW, pvW, devices };
+    return {
+      start: slot.start.toISOString(),
+      gridW: Math.round(gridW * 10) / 10,
+      consumptionW: slot.consumptionW,
+      pvW,
+      devices,
+    };
   });
   const violations: Schedule['violations'] = (input.evs ?? []).flatMap((ev, e) =>
-    evNeededWh[e] > 1 ? [{ constraint: 'evEnergy' as const, id: ev.id, slotStart: ev.departure.toISOString(), amountWh: Math.round(evNeededWh[e]) }] : [],
+    evNeededWh[e] > 1
+      ? [
+          {
+            constraint: 'evEnergy' as const,
+            id: ev.id,
+            slotStart: ev.departure.toISOString(),
+            amountWh: Math.round(evNeededWh[e]),
+          },
+        ]
+      : [],
   );
   return {
     siteId: input.siteId,

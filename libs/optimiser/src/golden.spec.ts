@@ -25,15 +25,18 @@ describe('golden scenarios (libs/optimiser/golden)', () => {
     for (const { scenario } of scenarios) expect(scenario.why.length).toBeGreaterThan(40);
   });
 
-  it.each(scenarios)('$file: every invariant holds, the expectations hold, and both solvers agree on the objective', ({ scenario }) => {
-    const input = goldenPlanInput(scenario);
-    const { schedule } = plan(input, highs);
-    expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
-    expect(goldenExpectationFailures(scenario, input, schedule)).toEqual([]);
-    const model = buildModel(input).model;
-    const [a, b] = [highs.solve(model), js.solve(model)];
-    expect([a.status, b.status]).toEqual(['optimal', 'optimal']);
-    if (a.status === 'optimal' && b.status === 'optimal')
-      expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b.objective)));
-  });
+  it.each(scenarios)(
+    '$file: every invariant holds, the expectations hold, and both solvers agree on the objective',
+    ({ scenario }) => {
+      const input = goldenPlanInput(scenario);
+      const { schedule } = plan(input, highs);
+      expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
+      expect(goldenExpectationFailures(scenario, input, schedule)).toEqual([]);
+      const model = buildModel(input).model;
+      const [a, b] = [highs.solve(model), js.solve(model)];
+      expect([a.status, b.status]).toEqual(['optimal', 'optimal']);
+      if (a.status === 'optimal' && b.status === 'optimal')
+        expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b.objective)));
+    },
+  );
 });

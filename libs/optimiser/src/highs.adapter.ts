@@ -24,7 +24,9 @@ export class HighsSolverAdapter implements LpSolver {
    * with the same variables and rows as the previous one (the rolling plan of the same îlot) starts
    * from the previous optimal basis instead of from scratch.
    */
-  static async load(options: { warmStart?: boolean; highsOptions?: Record<string, string | number | boolean> } = {}): Promise<HighsSolverAdapter> {
+  static async load(
+    options: { warmStart?: boolean; highsOptions?: Record<string, string | number | boolean> } = {},
+  ): Promise<HighsSolverAdapter> {
     return new HighsSolverAdapter(await highsLoader(), options.warmStart ?? true, options.highsOptions ?? {});
   }
 
@@ -35,7 +37,11 @@ export class HighsSolverAdapter implements LpSolver {
     try {
       const data = toModelData(model);
       native = this.highs.createModel(data);
-      native.options.set({ output_flag: false, ...this.highsOptions, ...(options.timeLimitMs ? { time_limit: options.timeLimitMs / 1000 } : {}) });
+      native.options.set({
+        output_flag: false,
+        ...this.highsOptions,
+        ...(options.timeLimitMs ? { time_limit: options.timeLimitMs / 1000 } : {}),
+      });
       const shape = modelShape(model, data.matrix.indices.length);
       if (this.warmStart && this.lastBasis?.shape === shape) native.setBasis(this.lastBasis.basis);
       native.run();
@@ -47,11 +53,18 @@ export class HighsSolverAdapter implements LpSolver {
         return { status: 'optimal', solver: this.name, values, objective: objectiveValue(model, values), solveMs };
       }
       if (status === statuses.infeasible) return { status: 'infeasible', solver: this.name, solveMs };
-      if (status === statuses.unbounded || status === statuses.unboundedOrInfeasible) return { status: 'unbounded', solver: this.name, solveMs };
-      if (status === statuses.timeLimit || status === statuses.interrupted) return { status: 'timeout', solver: this.name, solveMs };
+      if (status === statuses.unbounded || status === statuses.unboundedOrInfeasible)
+        return { status: 'unbounded', solver: this.name, solveMs };
+      if (status === statuses.timeLimit || status === statuses.interrupted)
+        return { status: 'timeout', solver: this.name, solveMs };
       return { status: 'error', solver: this.name, solveMs, message: `HiGHS model status ${status}` };
     } catch (error) {
-      return { status: 'error', solver: this.name, solveMs: performance.now() - started, message: (error as Error).message };
+      return {
+        status: 'error',
+        solver: this.name,
+        solveMs: performance.now() - started,
+        message: (error as Error).message,
+      };
     } finally {
       native?.dispose();
     }
@@ -91,6 +104,13 @@ function toModelData(model: LpModel) {
     colUpper: Float64Array.from(model.variables, (v) => v.upper),
     rowLower: Float64Array.from(model.constraints, (c) => c.lower),
     rowUpper: Float64Array.from(model.constraints, (c) => c.upper),
-    matrix: { format: 'csr' as const, numRows, numCols, starts, indices: Int32Array.from(indices), values: Float64Array.from(values) },
+    matrix: {
+      format: 'csr' as const,
+      numRows,
+      numCols,
+      starts,
+      indices: Int32Array.from(indices),
+      values: Float64Array.from(values),
+    },
   };
 }

@@ -46,10 +46,16 @@ export class JavascriptLpSolverAdapter implements LpSolver {
         options: options.timeLimitMs ? { timeout: options.timeLimitMs } : undefined,
       }) as Record<string, unknown>;
     } catch (error) {
-      return { status: 'error', solver: this.name, solveMs: performance.now() - started, message: (error as Error).message };
+      return {
+        status: 'error',
+        solver: this.name,
+        solveMs: performance.now() - started,
+        message: (error as Error).message,
+      };
     }
     const solveMs = performance.now() - started;
-    if (options.timeLimitMs !== undefined && solveMs > options.timeLimitMs) return { status: 'timeout', solver: this.name, solveMs };
+    if (options.timeLimitMs !== undefined && solveMs > options.timeLimitMs)
+      return { status: 'timeout', solver: this.name, solveMs };
     if (!raw.feasible) return { status: 'infeasible', solver: this.name, solveMs };
     if (raw.bounded === false) return { status: 'unbounded', solver: this.name, solveMs };
     const values = new Float64Array(model.variables.length);

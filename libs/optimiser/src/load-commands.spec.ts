@@ -19,7 +19,11 @@ function schedule(effacements?: Schedule['effacements']): Schedule {
         gridW: 38_000,
         consumptionW: 91_000,
         pvW: 0,
-        devices: { 'bat-1': { setpointW: 50_000, socPct: 40 }, 'hp-a': { setpointW: 3000, recoveryW: 0 }, 'hp-b': { setpointW: 40, recoveryW: 0 } },
+        devices: {
+          'bat-1': { setpointW: 50_000, socPct: 40 },
+          'hp-a': { setpointW: 3000, recoveryW: 0 },
+          'hp-b': { setpointW: 40, recoveryW: 0 },
+        },
       },
     ],
   };
@@ -28,7 +32,13 @@ const loads = [
   { id: 'hp-a', baselineW: [7000], maxShedW: 8000, ratedW: 12_000, maxShedMinutes: 60, recoveryRatio: 1 },
   { id: 'hp-b', baselineW: [5000], maxShedW: 6000, ratedW: 10_000, maxShedMinutes: 60, recoveryRatio: 1 },
 ];
-const options = { now: new Date('2026-01-15T17:00:00Z'), graceMs: 60_000, newId: () => 'id-1', importLimitW: 160_000, capacityWh: () => 200_000 };
+const options = {
+  now: new Date('2026-01-15T17:00:00Z'),
+  graceMs: 60_000,
+  newId: () => 'id-1',
+  importLimitW: 160_000,
+  capacityWh: () => 200_000,
+};
 const order = { id: 'order-7', start: '2026-01-15T16:00:00.000Z', end: '2026-01-15T18:00:00.000Z', importCapW: 44_000 };
 
 describe('commands of a plan in an effacement window', () => {
@@ -53,9 +63,14 @@ describe('commands of a plan in an effacement window', () => {
     ['an order', [order], 'effacement:order-7', 44_000],
     ['an EcoWatt alert', [{ ...order, id: 'ecowatt-3-2026-01-15T16:00:00.000Z' }], 'ecowatt', 44_000],
     ['no window', undefined, 'self-consumption', 38_000],
-  ])('in %s, the battery holds the connection at the cap (the plan keeps its reserve below it) and says why', (_name, windows, reason, gridTargetW) => {
-    const [battery] = batteryCommands(schedule(windows), ['bat-1'], options);
-    expect(battery.command).toMatchObject({ setpointW: 50_000, gridTargetW, reason });
-    expect(loadCommands(schedule(windows), loads, options)[0].command.reason).toBe(reason === 'self-consumption' ? 'tariff' : reason);
-  });
+  ])(
+    'in %s, the battery holds the connection at the cap (the plan keeps its reserve below it) and says why',
+    (_name, windows, reason, gridTargetW) => {
+      const [battery] = batteryCommands(schedule(windows), ['bat-1'], options);
+      expect(battery.command).toMatchObject({ setpointW: 50_000, gridTargetW, reason });
+      expect(loadCommands(schedule(windows), loads, options)[0].command.reason).toBe(
+        reason === 'self-consumption' ? 'tariff' : reason,
+      );
+    },
+  );
 });

@@ -6,7 +6,8 @@ import type { LpModel } from './lp-model';
  * brackets LP format does not allow); the objective offset is left out (it changes no decision).
  */
 export function toLpFormat(model: LpModel): string {
-  const term = (coefficient: number, column: number) => `${coefficient < 0 ? '-' : '+'} ${Math.abs(coefficient)} x${column}`;
+  const term = (coefficient: number, column: number) =>
+    `${coefficient < 0 ? '-' : '+'} ${Math.abs(coefficient)} x${column}`;
   const lines: string[] = ['Minimize', ' obj:'];
   model.variables.forEach((v, i) => {
     if (v.cost !== 0) lines.push(`  ${term(v.cost, i)}`);

@@ -12,13 +12,25 @@ function freshReadings(except: string[] = []) {
   return new Map(
     [...site.devices.values()]
       .filter((d) => !except.includes(d.id))
-      .map((d) => [d.id, { ts: new Date(now.getTime() - 30_000), powerW: d.kind === 'pv' ? 5000 : 1000, socPct: d.kind === 'battery' ? 40 : null }]),
+      .map((d) => [
+        d.id,
+        {
+          ts: new Date(now.getTime() - 30_000),
+          powerW: d.kind === 'pv' ? 5000 : 1000,
+          socPct: d.kind === 'battery' ? 40 : null,
+        },
+      ]),
   );
 }
 
 describe('buildPlanInput', () => {
   it('starts at the slot of now, prices HP/HC in local time, takes the battery SoC', () => {
-    const { input, excluded } = buildPlanInput(site, { latest: freshReadings(), consumptionHistory: [] }, now, settings);
+    const { input, excluded } = buildPlanInput(
+      site,
+      { latest: freshReadings(), consumptionHistory: [] },
+      now,
+      settings,
+    );
     expect(input.slots).toHaveLength(96);
     expect(input.slots[0].start.toISOString()).toBe('2026-01-14T12:00:00.000Z');
     expect(input.slots[0].importEurPerKWh).toBe(0.27); // 13:00 local: HP
@@ -28,12 +40,25 @@ describe('buildPlanInput', () => {
   });
 
   it('names stale inputs instead of using them silently, and leaves out a battery without a fresh SoC', () => {
-    const { input, excluded } = buildPlanInput(site, { latest: freshReadings(['m-a-101', 'pv-b', 'bat-1']), consumptionHistory: [] }, now, settings);
-    expect(excluded).toEqual(expect.arrayContaining(['m-a-101: no fresh reading', 'pv-b: no fresh reading', 'bat-1: no fresh state of charge']));
+    const { input, excluded } = buildPlanInput(
+      site,
+      { latest: freshReadings(['m-a-101', 'pv-b', 'bat-1']), consumptionHistory: [] },
+      now,
+      settings,
+    );
+    expect(excluded).toEqual(
+      expect.arrayContaining([
+        'm-a-101: no fresh reading',
+        'pv-b: no fresh reading',
+        'bat-1: no fresh state of charge',
+      ]),
+    );
     expect(excluded).toHaveLength(3);
     expect(input.batteries).toEqual([]);
     // The missing meter's consumption is estimated from the fresh ones (all read 1000 W here).
-    const consumers = [...site.devices.values()].filter((d) => ['meter', 'heat_pump', 'ev_charger', 'flexible_load'].includes(d.kind)).length;
+    const consumers = [...site.devices.values()].filter((d) =>
+      ['meter', 'heat_pump', 'ev_charger', 'flexible_load'].includes(d.kind),
+    ).length;
     expect(input.slots[0].consumptionW).toBeCloseTo(consumers * 1000, 6);
   });
 
@@ -49,7 +74,9 @@ describe('buildPlanInput', () => {
     const inside = input.slots.filter((slot) => slot.start >= start && slot.start < end);
     expect(inside).toHaveLength(8);
     const pvW = (t: number) => input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0);
-    const referenceW = inside.reduce((sum, slot) => sum + Math.max(slot.consumptionW - pvW(input.slots.indexOf(slot)), 0), 0) / inside.length;
+    const referenceW =
+      inside.reduce((sum, slot) => sum + Math.max(slot.consumptionW - pvW(input.slots.indexOf(slot)), 0), 0) /
+      inside.length;
     expect(input.effacements).toEqual([
       // The plan keeps 20 % of the reference in hand below the cap (the forecast's error), never more than the cap itself.
       {
@@ -68,9 +95,15 @@ describe('buildPlanInput', () => {
   it('marks what an order asks beyond the reference itself as unreachable, and the plan reports it short in every slot', async () => {
     const start = new Date('2026-01-14T17:00:00Z');
     const end = new Date('2026-01-14T19:00:00Z');
-    const signals = { effacements: [{ id: 'order-1', start, end, reductionW: 130_000, referenceW: 100_000 }], ecowatt: [], tempo: new Map() };
+    const signals = {
+      effacements: [{ id: 'order-1', start, end, reductionW: 130_000, referenceW: 100_000 }],
+      ecowatt: [],
+      tempo: new Map(),
+    };
     const { input } = buildPlanInput(site, { latest: freshReadings(), consumptionHistory: [], signals }, now, settings);
-    expect(input.effacements).toEqual([{ id: 'order-1', start, end, importCapW: 0, penaltyEurPerKWh: 1, reserveW: 0, unreachableW: 30_000 }]);
+    expect(input.effacements).toEqual([
+      { id: 'order-1', start, end, importCapW: 0, penaltyEurPerKWh: 1, reserveW: 0, unreachableW: 30_000 },
+    ]);
     const { schedule } = plan(input, await HighsSolverAdapter.load());
     const short = schedule.violations.filter((v) => v.constraint === 'effacement');
     expect(short).toHaveLength(8);
@@ -80,9 +113,15 @@ describe('buildPlanInput', () => {
   it('aims an order at the contractual reference when it is given, not at the forecast', () => {
     const start = new Date('2026-01-14T17:00:00Z');
     const end = new Date('2026-01-14T19:00:00Z');
-    const signals = { effacements: [{ id: 'order-1', start, end, reductionW: 30_000, referenceW: 100_000 }], ecowatt: [], tempo: new Map() };
+    const signals = {
+      effacements: [{ id: 'order-1', start, end, reductionW: 30_000, referenceW: 100_000 }],
+      ecowatt: [],
+      tempo: new Map(),
+    };
     const { input } = buildPlanInput(site, { latest: freshReadings(), consumptionHistory: [], signals }, now, settings);
-    expect(input.effacements).toEqual([{ id: 'order-1', start, end, importCapW: 70_000, penaltyEurPerKWh: 1, reserveW: 20_000 }]);
+    expect(input.effacements).toEqual([
+      { id: 'order-1', start, end, importCapW: 70_000, penaltyEurPerKWh: 1, reserveW: 20_000 },
+    ]);
   });
 
   it('prices a Tempo site with the colours the signals gave, blue otherwise', () => {
@@ -98,7 +137,12 @@ describe('buildPlanInput', () => {
       },
     };
     const signals = { effacements: [], ecowatt: [], tempo: new Map([['2026-01-14', 'red' as const]]) };
-    const red = buildPlanInput(tempoSite, { latest: freshReadings(), consumptionHistory: [], signals }, now, settings).input;
+    const red = buildPlanInput(
+      tempoSite,
+      { latest: freshReadings(), consumptionHistory: [], signals },
+      now,
+      settings,
+    ).input;
     const blue = buildPlanInput(tempoSite, { latest: freshReadings(), consumptionHistory: [] }, now, settings).input;
     expect(red.slots[0].importEurPerKWh).toBe(0.76); // 13:00 local on a red day: red HP
     expect(blue.slots[0].importEurPerKWh).toBe(0.16);
@@ -110,9 +154,17 @@ describe('buildPlanInput', () => {
     const dynamicSite = {
       ...site,
       tariff: { kind: 'dynamic' as const, seriesFile: 'prices.csv', feedInEurPerKWh: 0.05, peakEurPerKW: 9 },
-      priceSeries: Array.from({ length: 36 }, (_, h) => ({ atMs: start + h * hour, importEurPerKWh: h === 2 ? -0.04 : 0.2 })),
+      priceSeries: Array.from({ length: 36 }, (_, h) => ({
+        atMs: start + h * hour,
+        importEurPerKWh: h === 2 ? -0.04 : 0.2,
+      })),
     };
-    const { input } = buildPlanInput(dynamicSite, { latest: freshReadings(), consumptionHistory: [], monthPeakImportW: 87_000 }, now, settings);
+    const { input } = buildPlanInput(
+      dynamicSite,
+      { latest: freshReadings(), consumptionHistory: [], monthPeakImportW: 87_000 },
+      now,
+      settings,
+    );
     expect(input.slots[0]).toMatchObject({ importEurPerKWh: 0.2, exportEurPerKWh: 0.05 });
     expect(input.slots.filter((s) => s.importEurPerKWh < 0).map((s) => s.start.toISOString())).toEqual(
       ['14:00', '14:15', '14:30', '14:45'].map((hm) => `2026-01-14T${hm}:00.000Z`),

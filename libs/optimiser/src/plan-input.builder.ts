@@ -43,7 +43,12 @@ export interface PlanSettings {
 }
 
 /** The planner's snapshot of the îlot: forecasts, prices, battery states. Pure: `now` is given. */
-export function buildPlanInput(site: Site, observations: SiteObservations, now: Date, settings: PlanSettings): { input: PlanInput; excluded: string[] } {
+export function buildPlanInput(
+  site: Site,
+  observations: SiteObservations,
+  now: Date,
+  settings: PlanSettings,
+): { input: PlanInput; excluded: string[] } {
   const slotMs = settings.slotMinutes * MINUTE_MS;
   const first = slotStart(now, slotMs);
   const slotStarts = Array.from({ length: settings.horizonSlots }, (_, t) => addMs(first, t * slotMs));
@@ -56,7 +61,11 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     if (device.kind !== 'grid' && device.kind !== 'battery' && !observations.latest.has(device.id))
       excluded.push(observations.unavailable?.get(device.id) ?? `${device.id}: no fresh reading`);
   const latestConsumption = fresh.length
-    ? { at: now, powerW: fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length) }
+    ? {
+        at: now,
+        powerW:
+          fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length),
+      }
     : undefined;
   const consumptionW = forecastConsumption({
     now,
@@ -66,7 +75,11 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     dayKind: (at) => localDayKind(at, site.timezone),
   });
 
-  const array = { latitudeDeg: site.location?.latitudeDeg ?? 0, longitudeDeg: site.location?.longitudeDeg ?? 0, ...DEFAULT_ROOFTOP };
+  const array = {
+    latitudeDeg: site.location?.latitudeDeg ?? 0,
+    longitudeDeg: site.location?.longitudeDeg ?? 0,
+    ...DEFAULT_ROOFTOP,
+  };
   const pvDevices = devicesOfKind(site, 'pv');
   const typicalClearness = recentClearness(
     observations.pvHistory ?? [],
@@ -108,7 +121,9 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
     pvs,
     flexibleLoads: flexibleLoads(site, observations, now, slotStarts),
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
-    ...(peakChargeEurPerKW(site) ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } } : {}),
+    ...(peakChargeEurPerKW(site)
+      ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }
+      : {}),
     connection: site.connection,
     cyclingCostEurPerKWh: settings.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
@@ -120,7 +135,12 @@ export function buildPlanInput(site: Site, observations: SiteObservations, now: 
  * The sheddable loads with a fresh reading and a history: each one's baseline forecast (the same method as the
  * consumption's) and its declared flexibility. A shed heat pump or water heater makes up all it was denied.
  */
-function flexibleLoads(site: Site, observations: SiteObservations, now: Date, slotStarts: Date[]): NonNullable<PlanInput['flexibleLoads']> {
+function flexibleLoads(
+  site: Site,
+  observations: SiteObservations,
+  now: Date,
+  slotStarts: Date[],
+): NonNullable<PlanInput['flexibleLoads']> {
   return sheddableLoads(site).flatMap((device) => {
     const latest = observations.latest.get(device.id);
     const history = observations.flexibleHistory?.get(device.id);
@@ -146,10 +166,20 @@ function flexibleLoads(site: Site, observations: SiteObservations, now: Date, sl
 }
 
 /** Slots with the site's tariff applied (local time for HP/HC and Tempo). */
-function pricedSlots(site: Site, slotStarts: readonly Date[], consumptionW: readonly number[], tempo?: ReadonlyMap<string, TempoColour>): PlanInput['slots'] {
+function pricedSlots(
+  site: Site,
+  slotStarts: readonly Date[],
+  consumptionW: readonly number[],
+  tempo?: ReadonlyMap<string, TempoColour>,
+): PlanInput['slots'] {
   return slotStarts.map((start, t) => {
     const price = priceAt(start, site.tariff, site.timezone, (date) => tempo?.get(date), site.priceSeries);
-    return { start, consumptionW: Math.max(consumptionW[t], 0), importEurPerKWh: price.importEurPerKWh, exportEurPerKWh: price.exportEurPerKWh };
+    return {
+      start,
+      consumptionW: Math.max(consumptionW[t], 0),
+      importEurPerKWh: price.importEurPerKWh,
+      exportEurPerKWh: price.exportEurPerKWh,
+    };
   });
 }
 
@@ -170,10 +200,12 @@ export function planInputFromForecasts(
   for (const deviceId of forecasts.powerW.keys()) {
     const device = site.devices.get(deviceId);
     if (!device) problems.push(`device "${deviceId}" is not in site "${site.id}"`);
-    else if (!FORECAST_KINDS.has(device.kind)) problems.push(`device "${deviceId}" is a ${device.kind}: the planner decides its power, it takes no forecast`);
+    else if (!FORECAST_KINDS.has(device.kind))
+      problems.push(`device "${deviceId}" is a ${device.kind}: the planner decides its power, it takes no forecast`);
   }
   for (const device of site.devices.values())
-    if ((device.kind === 'meter' || device.kind === 'pv') && !forecasts.powerW.has(device.id)) problems.push(`no forecast for ${device.kind} "${device.id}"`);
+    if ((device.kind === 'meter' || device.kind === 'pv') && !forecasts.powerW.has(device.id))
+      problems.push(`no forecast for ${device.kind} "${device.id}"`);
   for (const [deviceId, soc] of options.socPct ?? []) {
     const device = site.devices.get(deviceId);
     if (device?.kind !== 'battery') problems.push(`--soc ${deviceId}: no battery "${deviceId}" in site "${site.id}"`);
@@ -183,9 +215,15 @@ export function planInputFromForecasts(
   if (problems.length) throw new PlanInputError(problems);
 
   const consumptionW = forecasts.slotStarts.map((_, t) =>
-    [...forecasts.powerW].reduce((sum, [deviceId, series]) => (site.devices.get(deviceId)!.kind === 'pv' ? sum : sum + series[t]), 0),
+    [...forecasts.powerW].reduce(
+      (sum, [deviceId, series]) => (site.devices.get(deviceId)!.kind === 'pv' ? sum : sum + series[t]),
+      0,
+    ),
   );
-  const pvs = devicesOfKind(site, 'pv').map((pv) => ({ id: pv.id, forecastW: forecasts.powerW.get(pv.id)!.map((w) => Math.max(w, 0)) }));
+  const pvs = devicesOfKind(site, 'pv').map((pv) => ({
+    id: pv.id,
+    forecastW: forecasts.powerW.get(pv.id)!.map((w) => Math.max(w, 0)),
+  }));
   const batteries = devicesOfKind(site, 'battery').map((battery) => ({
     ...battery,
     socPct: options.socPct?.get(battery.id) ?? (battery.minSocPct + battery.maxSocPct) / 2,

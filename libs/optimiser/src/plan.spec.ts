@@ -63,7 +63,11 @@ describe('plan (buildModel -> solve -> decodeSchedule)', () => {
   });
 
   it('reports the import above the contracted power it cannot avoid, instead of failing', () => {
-    const input = planInput({ consumptionW: [300_000, 300_000], batteries: [battery({ socPct: 10 })], connection: { importLimitW: 250_000, exportLimitW: 0 } });
+    const input = planInput({
+      consumptionW: [300_000, 300_000],
+      batteries: [battery({ socPct: 10 })],
+      connection: { importLimitW: 250_000, exportLimitW: 0 },
+    });
     const { schedule } = plan(input, solver);
     expect(schedule.status).toBe('optimal');
     expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
@@ -71,7 +75,11 @@ describe('plan (buildModel -> solve -> decodeSchedule)', () => {
   });
 
   it('shaves the import peak with the battery when it has the energy', () => {
-    const input = planInput({ consumptionW: [300_000, 300_000], batteries: [battery({ socPct: 95 })], connection: { importLimitW: 250_000, exportLimitW: 0 } });
+    const input = planInput({
+      consumptionW: [300_000, 300_000],
+      batteries: [battery({ socPct: 95 })],
+      connection: { importLimitW: 250_000, exportLimitW: 0 },
+    });
     const { schedule } = plan(input, solver);
     expect(schedule.violations).toEqual([]);
     expect(Math.max(...schedule.slots.map((s) => s.gridW))).toBeLessThanOrEqual(250_001);

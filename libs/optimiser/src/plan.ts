@@ -31,7 +31,11 @@ export interface AsyncLpSolver {
 }
 
 /** `plan` with a solver that runs elsewhere; the same outcome for the same answer. */
-export async function planAsync(input: PlanInput, solver: AsyncLpSolver, options: SolveOptions = {}): Promise<PlanOutcome> {
+export async function planAsync(
+  input: PlanInput,
+  solver: AsyncLpSolver,
+  options: SolveOptions = {},
+): Promise<PlanOutcome> {
   const t0 = performance.now();
   const built = buildModel(input);
   const t1 = performance.now();
@@ -39,12 +43,21 @@ export async function planAsync(input: PlanInput, solver: AsyncLpSolver, options
   return finish(input, built, result, t1 - t0, performance.now() - t1);
 }
 
-function finish(input: PlanInput, built: BuiltModel, result: SolveResult, buildMs: number, solveMs: number): PlanOutcome {
+function finish(
+  input: PlanInput,
+  built: BuiltModel,
+  result: SolveResult,
+  buildMs: number,
+  solveMs: number,
+): PlanOutcome {
   const t2 = performance.now();
   const schedule =
     result.status === 'optimal' || result.status === 'feasible'
       ? decodeSchedule(input, built, result)
-      : fallbackSchedule(input, `${result.solver}: ${result.status}${'message' in result && result.message ? ` (${result.message})` : ''}`);
+      : fallbackSchedule(
+          input,
+          `${result.solver}: ${result.status}${'message' in result && result.message ? ` (${result.message})` : ''}`,
+        );
   return { schedule, solveStatus: result.status, buildMs, solveMs, decodeMs: performance.now() - t2 };
 }
 
@@ -52,14 +65,25 @@ function finish(input: PlanInput, built: BuiltModel, result: SolveResult, buildM
  * When the solver gave no plan, the last valid one goes on (its slots from now on) until it is
  * `keepMs` old; only then the rule-based fallback. Pure: `now` is given.
  */
-export function keepLastValid(previous: Schedule | undefined, fresh: Schedule, now: Date, keepMs: number): { schedule: Schedule; kept: boolean } {
-  if (fresh.status !== 'fallback' || !previous || previous.status === 'fallback') return { schedule: fresh, kept: false };
+export function keepLastValid(
+  previous: Schedule | undefined,
+  fresh: Schedule,
+  now: Date,
+  keepMs: number,
+): { schedule: Schedule; kept: boolean } {
+  if (fresh.status !== 'fallback' || !previous || previous.status === 'fallback')
+    return { schedule: fresh, kept: false };
   if (now.getTime() - Date.parse(previous.generatedAt) > keepMs) return { schedule: fresh, kept: false };
   const slotMs = previous.slotMinutes * 60_000;
   const slots = previous.slots.filter((slot) => Date.parse(slot.start) + slotMs > now.getTime());
   if (slots.length === 0) return { schedule: fresh, kept: false };
   return {
-    schedule: { ...previous, slots, status: 'feasible', reason: `kept the plan of ${previous.generatedAt}: ${fresh.reason ?? 'no new plan'}` },
+    schedule: {
+      ...previous,
+      slots,
+      status: 'feasible',
+      reason: `kept the plan of ${previous.generatedAt}: ${fresh.reason ?? 'no new plan'}`,
+    },
     kept: true,
   };
 }

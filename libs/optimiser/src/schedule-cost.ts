@@ -17,15 +17,21 @@ export function scheduleCostEur(input: PlanInput, schedule: Schedule): number {
     const importKWh = (importW(slot.gridW) * hours) / 1000;
     const exportKWh = (exportW(slot.gridW) * hours) / 1000;
     const excessKWh = (Math.max(slot.gridW - input.connection.importLimitW, 0) * hours) / 1000;
-    costEur += importKWh * price.importEurPerKWh - exportKWh * price.exportEurPerKWh + excessKWh * input.importLimitPenaltyEurPerKWh;
-    for (const battery of input.batteries) costEur += (Math.abs(slot.devices[battery.id]?.setpointW ?? 0) * hours * input.cyclingCostEurPerKWh) / 1000;
-    for (const load of input.flexibleLoads ?? []) costEur += ((slot.devices[load.id]?.setpointW ?? 0) * hours * PLAN_DEFAULTS.sheddingCostEurPerKWh) / 1000;
+    costEur +=
+      importKWh * price.importEurPerKWh -
+      exportKWh * price.exportEurPerKWh +
+      excessKWh * input.importLimitPenaltyEurPerKWh;
+    for (const battery of input.batteries)
+      costEur += (Math.abs(slot.devices[battery.id]?.setpointW ?? 0) * hours * input.cyclingCostEurPerKWh) / 1000;
+    for (const load of input.flexibleLoads ?? [])
+      costEur += ((slot.devices[load.id]?.setpointW ?? 0) * hours * PLAN_DEFAULTS.sheddingCostEurPerKWh) / 1000;
     for (const window of input.effacements ?? [])
       if (price.start >= window.start && price.start < window.end)
         costEur += (Math.max(slot.gridW - window.importCapW, 0) * hours * window.penaltyEurPerKWh) / 1000;
   });
   for (const violation of schedule.violations)
-    if (violation.constraint === 'evEnergy') costEur += (violation.amountWh / 1000) * PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh;
+    if (violation.constraint === 'evEnergy')
+      costEur += (violation.amountWh / 1000) * PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh;
   if (input.peak) {
     const peakW = Math.max(input.peak.peakSoFarW, ...schedule.slots.map((s) => s.gridW));
     costEur += ((peakW - input.peak.peakSoFarW) / 1000) * input.peak.eurPerKW;

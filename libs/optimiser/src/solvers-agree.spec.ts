@@ -15,7 +15,10 @@ const hphc = at((h) => (h < 6 || h >= 22 ? 0.2068 : 0.27));
 
 /** Scenarios small enough for javascript-lp-solver, each a distinct regime of the model. */
 const scenarios: Array<{ name: string; input: PlanInput }> = [
-  { name: 'winter evening peak, HP/HC', input: planInput({ consumptionW: winterEvening, importEurPerKWh: hphc, batteries: [battery({ socPct: 30 })] }) },
+  {
+    name: 'winter evening peak, HP/HC',
+    input: planInput({ consumptionW: winterEvening, importEurPerKWh: hphc, batteries: [battery({ socPct: 30 })] }),
+  },
   {
     name: 'sunny day, export capped at 20 kW',
     input: planInput({
@@ -26,11 +29,21 @@ const scenarios: Array<{ name: string; input: PlanInput }> = [
       connection: { importLimitW: 160_000, exportLimitW: 20_000 },
     }),
   },
-  { name: 'empty battery', input: planInput({ consumptionW: winterEvening, pvW: summerPv, batteries: [battery({ socPct: 10 })] }) },
-  { name: 'full battery', input: planInput({ consumptionW: winterEvening, pvW: summerPv, batteries: [battery({ socPct: 95 })] }) },
+  {
+    name: 'empty battery',
+    input: planInput({ consumptionW: winterEvening, pvW: summerPv, batteries: [battery({ socPct: 10 })] }),
+  },
+  {
+    name: 'full battery',
+    input: planInput({ consumptionW: winterEvening, pvW: summerPv, batteries: [battery({ socPct: 95 })] }),
+  },
   {
     name: 'import above the contracted power (soft limit violated)',
-    input: planInput({ consumptionW: at(() => 300_000), batteries: [battery({ socPct: 50 })], connection: { importLimitW: 250_000, exportLimitW: 0 } }),
+    input: planInput({
+      consumptionW: at(() => 300_000),
+      batteries: [battery({ socPct: 50 })],
+      connection: { importLimitW: 250_000, exportLimitW: 0 },
+    }),
   },
   {
     name: 'two batteries, negative feed-in price',
@@ -38,7 +51,10 @@ const scenarios: Array<{ name: string; input: PlanInput }> = [
       consumptionW: at(() => 20_000),
       pvW: summerPv,
       exportEurPerKWh: -0.05,
-      batteries: [battery({ socPct: 20 }), battery({ id: 'bat-2', capacityWh: 50_000, maxChargeW: 25_000, maxDischargeW: 25_000, socPct: 80 })],
+      batteries: [
+        battery({ socPct: 20 }),
+        battery({ id: 'bat-2', capacityWh: 50_000, maxChargeW: 25_000, maxDischargeW: 25_000, socPct: 80 }),
+      ],
     }),
   },
 ];
@@ -50,16 +66,19 @@ describe('HiGHS and javascript-lp-solver on the same models', () => {
     highs = await HighsSolverAdapter.load();
   });
 
-  it.each(scenarios)('$name: both optimal, objectives within 1e-6 relative, the HiGHS schedule within every limit', ({ input }) => {
-    const built = buildModel(input);
-    const a = highs.solve(built.model);
-    const b = js.solve(built.model);
-    expect(a.status).toBe('optimal');
-    expect(b.status).toBe('optimal');
-    if (a.status !== 'optimal' || b.status !== 'optimal') return;
-    expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b.objective)));
-    expect(scheduleInvariantViolations(input, decodeSchedule(input, built, a))).toEqual([]);
-  });
+  it.each(scenarios)(
+    '$name: both optimal, objectives within 1e-6 relative, the HiGHS schedule within every limit',
+    ({ input }) => {
+      const built = buildModel(input);
+      const a = highs.solve(built.model);
+      const b = js.solve(built.model);
+      expect(a.status).toBe('optimal');
+      expect(b.status).toBe('optimal');
+      if (a.status !== 'optimal' || b.status !== 'optimal') return;
+      expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b.objective)));
+      expect(scheduleInvariantViolations(input, decodeSchedule(input, built, a))).toEqual([]);
+    },
+  );
 
   it('both say infeasible, with no values, for a model that has no solution', () => {
     const builder = new LpModelBuilder();
@@ -103,18 +122,29 @@ describe('net metering at the connection', () => {
     const result = highs.solve(built.model);
     expect(result.status).toBe('optimal');
     if (result.status !== 'optimal') return;
-    built.index.importKw.forEach((imp, t) => expect(Math.min(result.values[imp], result.values[built.index.exportKw[t]])).toBeLessThan(1e-6));
+    built.index.importKw.forEach((imp, t) =>
+      expect(Math.min(result.values[imp], result.values[built.index.exportKw[t]])).toBeLessThan(1e-6),
+    );
   });
 });
 
 describe('HiGHS warm start', () => {
   it('re-solves the next slot’s model from the previous basis to the same optimum as a cold solve', async () => {
-    const [warm, cold] = await Promise.all([HighsSolverAdapter.load({ warmStart: true }), HighsSolverAdapter.load({ warmStart: false })]);
-    const first = planInput({ consumptionW: winterEvening, pvW: summerPv, importEurPerKWh: hphc, batteries: [battery({ socPct: 30 })] });
+    const [warm, cold] = await Promise.all([
+      HighsSolverAdapter.load({ warmStart: true }),
+      HighsSolverAdapter.load({ warmStart: false }),
+    ]);
+    const first = planInput({
+      consumptionW: winterEvening,
+      pvW: summerPv,
+      importEurPerKWh: hphc,
+      batteries: [battery({ socPct: 30 })],
+    });
     const next = { ...first, slots: [...first.slots.slice(1), first.slots[0]], batteries: [battery({ socPct: 33 })] };
     expect(warm.solve(buildModel(first).model).status).toBe('optimal');
     const [a, b] = [warm.solve(buildModel(next).model), cold.solve(buildModel(next).model)];
     expect([a.status, b.status]).toEqual(['optimal', 'optimal']);
-    if (a.status === 'optimal' && b.status === 'optimal') expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(1e-6 * Math.abs(b.objective));
+    if (a.status === 'optimal' && b.status === 'optimal')
+      expect(Math.abs(a.objective - b.objective)).toBeLessThanOrEqual(1e-6 * Math.abs(b.objective));
   });
 });

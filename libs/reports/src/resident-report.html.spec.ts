@@ -7,13 +7,32 @@ const report = residentReport({
   timeZone: 'Europe/Paris',
   localEurPerKWh: 0.1,
   steps: [
-    { start: new Date('2026-10-01T10:00:00Z'), consumptionWh: 2000, allocatedWh: 500, importEurPerKWh: 0.27, period: 'HP' },
-    { start: new Date('2026-10-02T01:00:00Z'), consumptionWh: 1000, allocatedWh: 0, importEurPerKWh: 0.2068, period: 'HC' },
+    {
+      start: new Date('2026-10-01T10:00:00Z'),
+      consumptionWh: 2000,
+      allocatedWh: 500,
+      importEurPerKWh: 0.27,
+      period: 'HP',
+    },
+    {
+      start: new Date('2026-10-02T01:00:00Z'),
+      consumptionWh: 1000,
+      allocatedWh: 0,
+      importEurPerKWh: 0.2068,
+      period: 'HC',
+    },
   ],
   previousMonthKWh: 4,
   dataUntil: new Date('2026-10-02T01:15:00Z'),
   peersKWh: [2, 5],
-  effacements: [{ id: 'order-<1>', start: new Date('2026-10-15T16:00:00Z'), end: new Date('2026-10-15T18:00:00Z'), deliveredWh: 250 }],
+  effacements: [
+    {
+      id: 'order-<1>',
+      start: new Date('2026-10-15T16:00:00Z'),
+      end: new Date('2026-10-15T18:00:00Z'),
+      deliveredWh: 250,
+    },
+  ],
 });
 
 describe('residentReportHtml', () => {
@@ -39,7 +58,14 @@ describe('residentReportHtml', () => {
       localEurPerKWh: 0.1,
       steps: [],
       peersKWh: [],
-      effacements: [{ id: 'order-1', start: new Date('2026-10-15T16:00:00Z'), end: new Date('2026-10-15T18:00:00Z'), deliveredWh: -40 }],
+      effacements: [
+        {
+          id: 'order-1',
+          start: new Date('2026-10-15T16:00:00Z'),
+          end: new Date('2026-10-15T18:00:00Z'),
+          deliveredWh: -40,
+        },
+      ],
     });
     const html = residentReportHtml(quiet);
     expect(html).toContain('<li>pas de mois précédent pour comparer</li>');

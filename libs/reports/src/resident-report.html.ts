@@ -68,7 +68,8 @@ const TEXT = {
   },
 };
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * The printable page of a resident's month, French by default: one column that fits a phone (no horizontal
@@ -78,11 +79,18 @@ export function residentReportHtml(report: ResidentReport, language: ReportLangu
   const t = TEXT[language];
   const n = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
   const money = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' });
-  const pct = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 });
+  const pct = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    style: 'percent',
+    maximumFractionDigits: 0,
+  });
   // Rounded first, so a small negative shows as 0, not -0.
   const kwh = (x: number) => `${n.format(Math.round(x * 10) / 10 || 0)} kWh`;
   // The month is in the title: a day is its weekday and number, which keeps the column narrow on a phone.
-  const day = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', day: 'numeric', timeZone: 'UTC' });
+  const day = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  });
   const instant = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
     day: 'numeric',
     month: 'long',
@@ -100,7 +108,10 @@ export function residentReportHtml(report: ResidentReport, language: ReportLangu
     )
     .join('\n');
   const periods = report.byPeriod
-    .map((p) => `<tr><td>${escape(t.periods[p.period] ?? p.period)}</td><td>${kwh(p.consumptionKWh)}</td><td>${kwh(p.localKWh)}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td>${escape(t.periods[p.period] ?? p.period)}</td><td>${kwh(p.consumptionKWh)}</td><td>${kwh(p.localKWh)}</td></tr>`,
+    )
     .join('\n');
   const effacements = report.effacements.length
     ? `<ul>${report.effacements.map((e) => `<li>${escape(e.id)} (${escape(instant.format(new Date(e.start)))}): ${t.delivered} ${kwh(e.deliveredKWh)}</li>`).join('')}</ul>`

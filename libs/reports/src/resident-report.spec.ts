@@ -7,8 +7,20 @@ const hour = (iso: string, k: number) => new Date(Date.parse(iso) + k * 3_600_00
  * consumption: capped), the 25th, a 25-hour day (the change of time), hour by hour, and 1 Nov local midnight (not in it).
  */
 const steps: ReportStep[] = [
-  { start: new Date('2026-09-30T22:00:00Z'), consumptionWh: 2000, allocatedWh: 500, importEurPerKWh: 0.2, period: 'HC' },
-  { start: new Date('2026-10-10T10:00:00Z'), consumptionWh: 1000, allocatedWh: 3000, importEurPerKWh: 0.3, period: 'HP' },
+  {
+    start: new Date('2026-09-30T22:00:00Z'),
+    consumptionWh: 2000,
+    allocatedWh: 500,
+    importEurPerKWh: 0.2,
+    period: 'HC',
+  },
+  {
+    start: new Date('2026-10-10T10:00:00Z'),
+    consumptionWh: 1000,
+    allocatedWh: 3000,
+    importEurPerKWh: 0.3,
+    period: 'HP',
+  },
   ...Array.from({ length: 25 }, (_, k) => ({
     start: hour('2026-10-24T22:00:00Z', k),
     consumptionWh: 1000,
@@ -26,7 +38,14 @@ const input = {
   steps,
   previousMonthKWh: 20,
   peersKWh: [10, 30, 50, 20],
-  effacements: [{ id: 'order-1', start: new Date('2026-10-15T16:00:00Z'), end: new Date('2026-10-15T18:00:00Z'), deliveredWh: 1234 }],
+  effacements: [
+    {
+      id: 'order-1',
+      start: new Date('2026-10-15T16:00:00Z'),
+      end: new Date('2026-10-15T18:00:00Z'),
+      deliveredWh: 1234,
+    },
+  ],
 };
 
 describe('residentReport', () => {
@@ -57,8 +76,14 @@ describe('residentReport', () => {
   });
 
   it('compares with the previous month and with similar homes, anonymously (a median and a rank, no names)', () => {
-    expect(report.comparison).toEqual({ previousMonthKWh: 20, changePct: 40, peers: { count: 4, medianKWh: 25, belowShare: 0.5 } });
-    expect(report.effacements).toEqual([{ id: 'order-1', start: '2026-10-15T16:00:00.000Z', end: '2026-10-15T18:00:00.000Z', deliveredKWh: 1.234 }]);
+    expect(report.comparison).toEqual({
+      previousMonthKWh: 20,
+      changePct: 40,
+      peers: { count: 4, medianKWh: 25, belowShare: 0.5 },
+    });
+    expect(report.effacements).toEqual([
+      { id: 'order-1', start: '2026-10-15T16:00:00.000Z', end: '2026-10-15T18:00:00.000Z', deliveredKWh: 1.234 },
+    ]);
     expect(report.notes).toEqual([]);
   });
 
@@ -67,14 +92,26 @@ describe('residentReport', () => {
     // 0.0098 €, would round to 0.01 beside two equal costs.
     const tight = residentReport({
       ...input,
-      steps: [{ start: new Date('2026-10-10T10:00:00Z'), consumptionWh: 1049.67, allocatedWh: 49, importEurPerKWh: 0.3, period: 'HP' }],
+      steps: [
+        {
+          start: new Date('2026-10-10T10:00:00Z'),
+          consumptionWh: 1049.67,
+          allocatedWh: 49,
+          importEurPerKWh: 0.3,
+          period: 'HP',
+        },
+      ],
     });
     expect(tight.cost).toEqual({ withCollectiveEur: 0.31, withoutCollectiveEur: 0.31, savingEur: 0 });
     expect(tight.cost.savingEur).toBeCloseTo(tight.cost.withoutCollectiveEur - tight.cost.withCollectiveEur, 10);
   });
 
   it('gives the comparison’s kWh to the Wh, as the totals (a median of raw meter sums came out with 14 digits)', () => {
-    const raw = residentReport({ ...input, previousMonthKWh: 20.123456789, peersKWh: [80.90159305465336, 81.5, 70.25] });
+    const raw = residentReport({
+      ...input,
+      previousMonthKWh: 20.123456789,
+      peersKWh: [80.90159305465336, 81.5, 70.25],
+    });
     expect(raw.comparison.previousMonthKWh).toBe(20.123);
     expect(raw.comparison.peers.medianKWh).toBe(80.902);
   });
@@ -82,8 +119,16 @@ describe('residentReport', () => {
   it('says what is missing rather than inventing it', () => {
     const empty = residentReport({ ...input, steps: [], previousMonthKWh: undefined, peersKWh: [], effacements: [] });
     expect(empty.totals).toEqual({ consumptionKWh: 0, localKWh: 0, gridKWh: 0, localShare: 0 });
-    expect(empty.comparison).toEqual({ previousMonthKWh: null, changePct: null, peers: { count: 0, medianKWh: null, belowShare: null } });
-    expect(empty.notes).toEqual(['no consumption recorded for 2026-10', 'no previous month to compare with', 'no similar home in the îlot to compare with']);
+    expect(empty.comparison).toEqual({
+      previousMonthKWh: null,
+      changePct: null,
+      peers: { count: 0, medianKWh: null, belowShare: null },
+    });
+    expect(empty.notes).toEqual([
+      'no consumption recorded for 2026-10',
+      'no previous month to compare with',
+      'no similar home in the îlot to compare with',
+    ]);
   });
 
   it('exports its days as CSV', () => {

@@ -43,7 +43,11 @@ export interface ResidentReport {
     previousMonthKWh: number | null;
     /** Change against the previous month, % (null without it). */
     changePct: number | null;
-    peers: { count: number; medianKWh: number | null; /** Share of peers who consumed less, 0..1 (null without peers). */ belowShare: number | null };
+    peers: {
+      count: number;
+      medianKWh: number | null;
+      /** Share of peers who consumed less, 0..1 (null without peers). */ belowShare: number | null;
+    };
   };
   /** Why a figure is missing, in words. */
   notes: string[];
@@ -110,19 +114,35 @@ export function residentReport(input: ResidentReportInput): ResidentReport {
     },
     days: [...days]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([date, d]) => ({ date, consumptionKWh: kWh(d.consumptionWh), localKWh: kWh(d.localWh), gridKWh: kWh(d.consumptionWh - d.localWh) })),
+      .map(([date, d]) => ({
+        date,
+        consumptionKWh: kWh(d.consumptionWh),
+        localKWh: kWh(d.localWh),
+        gridKWh: kWh(d.consumptionWh - d.localWh),
+      })),
     byPeriod: [...periods]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([period, p]) => ({ period, consumptionKWh: kWh(p.consumptionWh), localKWh: kWh(p.localWh) })),
-    cost: { withCollectiveEur: eur(withEur), withoutCollectiveEur: eur(withoutEur), savingEur: eur(eur(withoutEur) - eur(withEur)) },
-    effacements: input.effacements.map((e) => ({ id: e.id, start: e.start.toISOString(), end: e.end.toISOString(), deliveredKWh: kWh(e.deliveredWh) })),
+    cost: {
+      withCollectiveEur: eur(withEur),
+      withoutCollectiveEur: eur(withoutEur),
+      savingEur: eur(eur(withoutEur) - eur(withEur)),
+    },
+    effacements: input.effacements.map((e) => ({
+      id: e.id,
+      start: e.start.toISOString(),
+      end: e.end.toISOString(),
+      deliveredKWh: kWh(e.deliveredWh),
+    })),
     comparison: {
       previousMonthKWh: roundKWh(previous ?? null),
       changePct: previous ? Math.round(((totalKWh - previous) / previous) * 1000) / 10 : null,
       peers: {
         count: input.peersKWh.length,
         medianKWh: roundKWh(median(input.peersKWh)),
-        belowShare: input.peersKWh.length ? input.peersKWh.filter((p) => p < totalKWh).length / input.peersKWh.length : null,
+        belowShare: input.peersKWh.length
+          ? input.peersKWh.filter((p) => p < totalKWh).length / input.peersKWh.length
+          : null,
       },
     },
     notes,
@@ -131,6 +151,8 @@ export function residentReport(input: ResidentReportInput): ResidentReport {
 
 /** The days of a report as CSV (kWh), for a spreadsheet. */
 export function residentReportCsv(report: ResidentReport): string {
-  const rows = report.days.map((d) => [d.date, d.consumptionKWh.toFixed(3), d.localKWh.toFixed(3), d.gridKWh.toFixed(3)].join(','));
+  const rows = report.days.map((d) =>
+    [d.date, d.consumptionKWh.toFixed(3), d.localKWh.toFixed(3), d.gridKWh.toFixed(3)].join(','),
+  );
   return ['date,consumptionKWh,localKWh,gridKWh', ...rows].join('\n') + '\n';
 }

@@ -18,8 +18,15 @@ const LEVELS: Record<RuntimeConfig['ILOT_LOG_LEVEL'], LogLevel[]> = {
  * `handleSignals` Nest closes the app on SIGINT/SIGTERM; a launcher that orders its own shutdown
  * (simulators, then apps, then embedded services) passes false.
  */
-export async function bootstrapHttpApp(rootModule: Type<unknown>, config: RuntimeConfig, handleSignals = true): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(rootModule, { logger: LEVELS[config.ILOT_LOG_LEVEL], abortOnError: false });
+export async function bootstrapHttpApp(
+  rootModule: Type<unknown>,
+  config: RuntimeConfig,
+  handleSignals = true,
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    logger: LEVELS[config.ILOT_LOG_LEVEL],
+    abortOnError: false,
+  });
   // A month of custom allocation shares for 40 participants is ~3 MB of JSON; larger bodies get 413.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   if (handleSignals) app.enableShutdownHooks();

@@ -10,7 +10,8 @@ export class ConfigError extends Error {
 /** Validates environment variables against an app's schema; every problem is reported at once, with the variable's name. */
 export function loadConfig<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
   const result = schema.safeParse(env);
-  if (!result.success) throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  if (!result.success)
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   return result.data;
 }
 
@@ -52,10 +53,15 @@ export const runtimeEnvSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['ILOT_SIM_START'],
-        message: 'ILOT_SPEEDUP other than 1 needs ILOT_SIM_START and ILOT_SIM_START_REAL, so that every process shares one clock',
+        message:
+          'ILOT_SPEEDUP other than 1 needs ILOT_SIM_START and ILOT_SIM_START_REAL, so that every process shares one clock',
       });
     if (env.ILOT_SPEEDUP === 1 && (env.ILOT_SIM_START !== undefined) !== (env.ILOT_SIM_START_REAL !== undefined))
-      ctx.addIssue({ code: 'custom', path: ['ILOT_SIM_START'], message: 'ILOT_SIM_START and ILOT_SIM_START_REAL go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ILOT_SIM_START'],
+        message: 'ILOT_SIM_START and ILOT_SIM_START_REAL go together',
+      });
   });
 
 export type RuntimeConfig = Omit<z.infer<typeof runtimeEnvSchema>, 'ILOT_MQTT_URL' | 'ILOT_DATABASE_URL'> & {
@@ -67,7 +73,10 @@ export type RuntimeConfig = Omit<z.infer<typeof runtimeEnvSchema>, 'ILOT_MQTT_UR
  * The runtime variables, with the services this process needs: an app run alone needs the URLs
  * (`npm start` provides embedded ones); the simulators need only the broker.
  */
-export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env, needs: { database: boolean } = { database: true }): RuntimeConfig {
+export function loadRuntimeConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  needs: { database: boolean } = { database: true },
+): RuntimeConfig {
   const problems: string[] = [];
   const hint = 'required to run this part alone (npm start runs everything on embedded defaults)';
   if (!env.ILOT_MQTT_URL) problems.push(`ILOT_MQTT_URL: ${hint}`);

@@ -16,7 +16,8 @@ export function repositoryProvider<T>(repository: new (db: DataSource) => T): Pr
 /** The effacement references of the site (planner and report), over the readings and signals repositories (which must be provided too). */
 export const effacementReferencesProvider: Provider = {
   provide: EffacementReferences,
-  useFactory: (site: Site, readings: ReadingRepository, signals: SignalRepository) => new EffacementReferences(site, readings, signals),
+  useFactory: (site: Site, readings: ReadingRepository, signals: SignalRepository) =>
+    new EffacementReferences(site, readings, signals),
   inject: [SITE, ReadingRepository, SignalRepository],
 };
 

@@ -10,7 +10,10 @@ export class ReadinessRegistry {
     const checks: Record<string, boolean> = {};
     for (const [name, check] of this.checks) {
       try {
-        checks[name] = await Promise.race([Promise.resolve(check()), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref())]);
+        checks[name] = await Promise.race([
+          Promise.resolve(check()),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
+        ]);
       } catch {
         checks[name] = false;
       }

@@ -34,7 +34,11 @@ export class RuntimeModule implements OnApplicationShutdown {
             const registry = new Registry();
             collectDefaultMetrics({ register: registry });
             // prom-client names these three gauges `_total`, a counter's suffix (promtool check metrics says so); dropped.
-            for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+            for (const name of [
+              'nodejs_active_handles_total',
+              'nodejs_active_requests_total',
+              'nodejs_active_resources_total',
+            ])
               registry.removeSingleMetric(name);
             return registry;
           },
@@ -46,7 +50,9 @@ export class RuntimeModule implements OnApplicationShutdown {
             readiness.register('database', async () => (await dataSource.query('SELECT 1 AS ok'))[0].ok === 1);
             const mode = await detectStorageMode(dataSource);
             new Logger('Storage').log(
-              mode === 'timescaledb' ? 'TimescaleDB: readings hypertable, continuous aggregates' : 'plain PostgreSQL: rollup tables kept by ingestion',
+              mode === 'timescaledb'
+                ? 'TimescaleDB: readings hypertable, continuous aggregates'
+                : 'plain PostgreSQL: rollup tables kept by ingestion',
             );
             return dataSource;
           },

@@ -1,7 +1,11 @@
 import type { DeviceSpec } from './site.schema';
 
 /** What the service can tell of a device from its status topic and its last reading. */
-export type Liveness = { state: 'live' } | { state: 'offline'; since: Date } | { state: 'stale'; lastReadingAt: Date; maxAgeS: number } | { state: 'silent' };
+export type Liveness =
+  | { state: 'live' }
+  | { state: 'offline'; since: Date }
+  | { state: 'stale'; lastReadingAt: Date; maxAgeS: number }
+  | { state: 'silent' };
 
 export interface LivenessEvidence {
   /** When the device's last reading was stamped, if any is stored. */
@@ -14,11 +18,17 @@ export interface LivenessEvidence {
  * A device is offline when its last status says so, stale when its last reading is older than its
  * `maxAgeS` (or the default), silent when it never sent one, live otherwise. Pure: `now` is given.
  */
-export function deviceLiveness(device: Pick<DeviceSpec, 'maxAgeS'>, evidence: LivenessEvidence, now: Date, defaultMaxAgeS: number): Liveness {
+export function deviceLiveness(
+  device: Pick<DeviceSpec, 'maxAgeS'>,
+  evidence: LivenessEvidence,
+  now: Date,
+  defaultMaxAgeS: number,
+): Liveness {
   if (evidence.offlineSince) return { state: 'offline', since: evidence.offlineSince };
   if (!evidence.lastReadingAt) return { state: 'silent' };
   const maxAgeS = device.maxAgeS ?? defaultMaxAgeS;
-  if (now.getTime() - evidence.lastReadingAt.getTime() > maxAgeS * 1000) return { state: 'stale', lastReadingAt: evidence.lastReadingAt, maxAgeS };
+  if (now.getTime() - evidence.lastReadingAt.getTime() > maxAgeS * 1000)
+    return { state: 'stale', lastReadingAt: evidence.lastReadingAt, maxAgeS };
   return { state: 'live' };
 }
 

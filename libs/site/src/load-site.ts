@@ -32,7 +32,9 @@ export function loadSiteFile(path: string): Site {
   if (problems.length)
     throw new SiteValidationError(
       path,
-      problems.slice(0, 20).map((p) => `tariff.seriesFile ${site.tariff.kind === 'dynamic' ? site.tariff.seriesFile : ''}: ${p}`),
+      problems
+        .slice(0, 20)
+        .map((p) => `tariff.seriesFile ${site.tariff.kind === 'dynamic' ? site.tariff.seriesFile : ''}: ${p}`),
     );
   return { ...site, priceSeries: points };
 }

@@ -7,7 +7,10 @@ import type { DeviceSpec, SiteFile } from './site.schema';
 export function powerBoundsW(device: DeviceSpec, connection: SiteFile['connection']): { minW: number; maxW: number } {
   switch (device.kind) {
     case 'grid':
-      return { minW: -2 * Math.max(connection.exportLimitW, connection.importLimitW), maxW: 2 * Math.max(connection.importLimitW, connection.exportLimitW) };
+      return {
+        minW: -2 * Math.max(connection.exportLimitW, connection.importLimitW),
+        maxW: 2 * Math.max(connection.importLimitW, connection.exportLimitW),
+      };
     case 'meter':
       // Peak demand of a consumer rarely exceeds 25 times its mean power; never below a 12 kVA flat.
       return { minW: 0, maxW: Math.max(12_000, ((device.annualKWh * 1000) / 8760) * 25) };

@@ -6,7 +6,9 @@ import { loadSiteFile, parsePriceSeries, pricePointAt, SiteValidationError } fro
 
 describe('parsePriceSeries', () => {
   it('reads import prices, and export prices when the column is there', () => {
-    const parsed = parsePriceSeries('ts,importEurPerKWh\n2026-05-10T00:00:00Z,0.12\n2026-05-10T03:00:00+02:00,-0.05\n2026-05-10T00:30:00+02:00,0.2\n');
+    const parsed = parsePriceSeries(
+      'ts,importEurPerKWh\n2026-05-10T00:00:00Z,0.12\n2026-05-10T03:00:00+02:00,-0.05\n2026-05-10T00:30:00+02:00,0.2\n',
+    );
     expect(parsed.points).toEqual([
       { atMs: Date.parse('2026-05-10T00:00:00Z'), importEurPerKWh: 0.12 },
       { atMs: Date.parse('2026-05-10T01:00:00Z'), importEurPerKWh: -0.05 },
@@ -49,7 +51,13 @@ describe('loadSiteFile with a dynamic tariff', () => {
   const demo = parse(readFileSync(join(__dirname, '..', '..', '..', 'sites', 'demo.yaml'), 'utf8'));
   const write = (series: string | undefined) => {
     const path = join(dir, 'site.yaml');
-    writeFileSync(path, stringify({ ...demo, tariff: { kind: 'dynamic', seriesFile: 'prices.csv', feedInEurPerKWh: 0.06, peakEurPerKW: 8 } }));
+    writeFileSync(
+      path,
+      stringify({
+        ...demo,
+        tariff: { kind: 'dynamic', seriesFile: 'prices.csv', feedInEurPerKWh: 0.06, peakEurPerKW: 8 },
+      }),
+    );
     if (series !== undefined) writeFileSync(join(dir, 'prices.csv'), series);
     return path;
   };

@@ -15,19 +15,26 @@ export function parsePriceSeries(text: string): { points: PricePoint[]; problems
   const header = lines[0]?.split(',').map((h) => h.trim());
   const withExport = header?.length === 3 && header[2] === 'exportEurPerKWh';
   if (header?.[0] !== 'ts' || header[1] !== 'importEurPerKWh' || !(header.length === 2 || withExport))
-    return { points: [], problems: ['line 1: header must be "ts,importEurPerKWh" or "ts,importEurPerKWh,exportEurPerKWh"'] };
+    return {
+      points: [],
+      problems: ['line 1: header must be "ts,importEurPerKWh" or "ts,importEurPerKWh,exportEurPerKWh"'],
+    };
   const points: PricePoint[] = [];
   const problems: string[] = [];
   lines.slice(1).forEach((line, i) => {
     if (line.trim() === '') return;
     const lineNo = i + 2;
     const cells = line.split(',').map((c) => c.trim());
-    if (cells.length !== header.length) return problems.push(`line ${lineNo}: ${cells.length} fields, expected ${header.length}`);
+    if (cells.length !== header.length)
+      return problems.push(`line ${lineNo}: ${cells.length} fields, expected ${header.length}`);
     const atMs = /(Z|[+-]\d{2}:\d{2})$/.test(cells[0]) ? Date.parse(cells[0]) : NaN;
-    if (Number.isNaN(atMs)) return problems.push(`line ${lineNo}: "${cells[0]}" is not an ISO 8601 instant with a zone`);
+    if (Number.isNaN(atMs))
+      return problems.push(`line ${lineNo}: "${cells[0]}" is not an ISO 8601 instant with a zone`);
     const prices = cells.slice(1).map((c) => (c === '' ? NaN : Number(c)));
-    if (prices.some((p) => !Number.isFinite(p))) return problems.push(`line ${lineNo}: prices must be finite numbers (EUR/kWh)`);
-    if (points.length && atMs <= points[points.length - 1].atMs) return problems.push(`line ${lineNo}: ${cells[0]} is not after the previous instant`);
+    if (prices.some((p) => !Number.isFinite(p)))
+      return problems.push(`line ${lineNo}: prices must be finite numbers (EUR/kWh)`);
+    if (points.length && atMs <= points[points.length - 1].atMs)
+      return problems.push(`line ${lineNo}: ${cells[0]} is not after the previous instant`);
     points.push({ atMs, importEurPerKWh: prices[0], ...(withExport ? { exportEurPerKWh: prices[1] } : {}) });
   });
   if (points.length === 0 && problems.length === 0) problems.push('no prices');

@@ -6,7 +6,9 @@ const nonNegative = z.number().finite().nonnegative();
 const pct = z.number().finite().min(0).max(100);
 const efficiency = z.number().finite().gt(0).max(1);
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
-const window = z.string().refine((s) => s.split('-').length === 2 && s.split('-').every((p) => hhmm.test(p)), 'must be "HH:MM-HH:MM"');
+const window = z
+  .string()
+  .refine((s) => s.split('-').length === 2 && s.split('-').every((p) => hhmm.test(p)), 'must be "HH:MM-HH:MM"');
 
 /** Every device may say how long it may stay silent before its readings are stale (default: the optimiser's ILOT_STATE_MAX_AGE_S). */
 const maxAgeS = positive.optional();
@@ -92,7 +94,9 @@ export const siteSchema = z.strictObject({
   id,
   name: z.string().min(1),
   timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as Europe/Paris'),
-  location: z.strictObject({ latitudeDeg: z.number().min(-90).max(90), longitudeDeg: z.number().min(-180).max(180) }).optional(),
+  location: z
+    .strictObject({ latitudeDeg: z.number().min(-90).max(90), longitudeDeg: z.number().min(-180).max(180) })
+    .optional(),
   connection: z.strictObject({ importLimitW: positive, exportLimitW: nonNegative }),
   tariff: z.discriminatedUnion('kind', [hphcTariff, tempoTariff, dynamicTariff]),
   allocation: z.strictObject({ key: z.enum(['static', 'dynamic-default', 'dynamic-custom']) }),

@@ -32,16 +32,36 @@ describe('site files', () => {
   });
 
   it.each([
-    ['a wrong type, with its path', (s: any) => (s.buildings[3].devices[2].capacityWh = 'big'), 'buildings[3].devices[2].capacityWh: '],
+    [
+      'a wrong type, with its path',
+      (s: any) => (s.buildings[3].devices[2].capacityWh = 'big'),
+      'buildings[3].devices[2].capacityWh: ',
+    ],
     ['an unknown field', (s: any) => (s.connection.importLimitKW = 3), 'connection: '],
     ['a bad id', (s: any) => (s.id = 'Demo Site'), 'id: must match [a-z0-9-]+'],
     ['an unknown time zone', (s: any) => (s.timezone = 'Lyon'), 'timezone: must be an IANA time zone'],
     ['a bad HC window', (s: any) => (s.tariff.hcWindows = ['22h-6h']), 'tariff.hcWindows[0]: must be "HH:MM-HH:MM"'],
-    ['a second grid meter', (s: any) => s.buildings[1].devices.push({ id: 'grid-2', kind: 'grid' }), 'exactly one device of kind "grid" is required, found 2'],
-    ['a duplicate device id', (s: any) => s.buildings[1].devices.push({ id: 'pv-a', kind: 'pv', peakW: 1000 }), 'duplicate device id "pv-a"'],
-    ['a participant without its meter', (s: any) => (s.participants[0].meter = 'm-nowhere'), 'participants[0].meter: no device "m-nowhere"'],
+    [
+      'a second grid meter',
+      (s: any) => s.buildings[1].devices.push({ id: 'grid-2', kind: 'grid' }),
+      'exactly one device of kind "grid" is required, found 2',
+    ],
+    [
+      'a duplicate device id',
+      (s: any) => s.buildings[1].devices.push({ id: 'pv-a', kind: 'pv', peakW: 1000 }),
+      'duplicate device id "pv-a"',
+    ],
+    [
+      'a participant without its meter',
+      (s: any) => (s.participants[0].meter = 'm-nowhere'),
+      'participants[0].meter: no device "m-nowhere"',
+    ],
     ['a participant on a PV', (s: any) => (s.participants[0].meter = 'pv-a'), 'is a pv, not a meter'],
-    ['SoC bounds upside down', (s: any) => (s.buildings[3].devices[2].minSocPct = 99), 'minSocPct must be below maxSocPct'],
+    [
+      'SoC bounds upside down',
+      (s: any) => (s.buildings[3].devices[2].minSocPct = 99),
+      'minSocPct must be below maxSocPct',
+    ],
     ['PV without a location', (s: any) => delete s.location, 'location: required when the site has pv devices'],
   ])('refuses %s', (_case, mutate, expected) => {
     expect(problemsOf(mutate).join('\n')).toContain(expected);
@@ -52,6 +72,8 @@ describe('site files', () => {
     const path = join(dir, 'broken.yaml');
     writeFileSync(path, 'id: demo\nname: [unclosed\n');
     expect(() => loadSiteFile(path)).toThrow(new RegExp(`${path} is not a valid site file:\\n  - not valid YAML`));
-    expect(() => loadSiteFile(join(dir, 'missing.yaml'))).toThrow(/missing\.yaml is not a valid site file:\n {2}- cannot read the file/);
+    expect(() => loadSiteFile(join(dir, 'missing.yaml'))).toThrow(
+      /missing\.yaml is not a valid site file:\n {2}- cannot read the file/,
+    );
   });
 });

@@ -20,7 +20,10 @@ export class SiteValidationError extends Error {
 }
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)), '');
+  return path.reduce<string>(
+    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+    '',
+  );
 }
 
 /** Validates a parsed site document: schema first, then the rules that span fields. */
@@ -42,18 +45,22 @@ export function validateSite(raw: unknown, source = 'site'): Site {
     }),
   );
   const grids = [...devices.values()].filter((d) => d.kind === 'grid');
-  if (grids.length !== 1) problems.push(`buildings: exactly one device of kind "grid" is required, found ${grids.length}`);
+  if (grids.length !== 1)
+    problems.push(`buildings: exactly one device of kind "grid" is required, found ${grids.length}`);
   if (!file.location && [...devices.values()].some((d) => d.kind === 'pv'))
     problems.push('location: required when the site has pv devices (the PV forecast needs the position of the sun)');
   const participantIds = new Set<string>();
   const metersTaken = new Set<string>();
   file.participants.forEach((participant, p) => {
-    if (participantIds.has(participant.id)) problems.push(`participants[${p}].id: duplicate participant id "${participant.id}"`);
+    if (participantIds.has(participant.id))
+      problems.push(`participants[${p}].id: duplicate participant id "${participant.id}"`);
     participantIds.add(participant.id);
     const meter = devices.get(participant.meter);
     if (!meter) problems.push(`participants[${p}].meter: no device "${participant.meter}" in buildings`);
-    else if (meter.kind !== 'meter') problems.push(`participants[${p}].meter: device "${participant.meter}" is a ${meter.kind}, not a meter`);
-    if (metersTaken.has(participant.meter)) problems.push(`participants[${p}].meter: meter "${participant.meter}" already belongs to another participant`);
+    else if (meter.kind !== 'meter')
+      problems.push(`participants[${p}].meter: device "${participant.meter}" is a ${meter.kind}, not a meter`);
+    if (metersTaken.has(participant.meter))
+      problems.push(`participants[${p}].meter: meter "${participant.meter}" already belongs to another participant`);
     metersTaken.add(participant.meter);
   });
   if (file.allocation.key === 'static') {
@@ -66,12 +73,19 @@ export function validateSite(raw: unknown, source = 'site'): Site {
   return { ...file, devices };
 }
 
-export function devicesOfKind<K extends DeviceSpec['kind']>(site: Site, kind: K): Array<Extract<DeviceSpec, { kind: K }> & { buildingId: string }> {
-  return [...site.devices.values()].filter((d): d is Extract<DeviceSpec, { kind: K }> & { buildingId: string } => d.kind === kind);
+export function devicesOfKind<K extends DeviceSpec['kind']>(
+  site: Site,
+  kind: K,
+): Array<Extract<DeviceSpec, { kind: K }> & { buildingId: string }> {
+  return [...site.devices.values()].filter(
+    (d): d is Extract<DeviceSpec, { kind: K }> & { buildingId: string } => d.kind === kind,
+  );
 }
 
 /** The loads that may be shed (heat pumps, flexible loads) and declared how much (`maxShedW` > 0), in the site's order. */
-export function sheddableLoads(site: Site): Array<Extract<DeviceSpec, { kind: 'heat_pump' | 'flexible_load' }> & { buildingId: string }> {
+export function sheddableLoads(
+  site: Site,
+): Array<Extract<DeviceSpec, { kind: 'heat_pump' | 'flexible_load' }> & { buildingId: string }> {
   return [...site.devices.values()].filter(
     (d): d is Extract<DeviceSpec, { kind: 'heat_pump' | 'flexible_load' }> & { buildingId: string } =>
       (d.kind === 'heat_pump' || d.kind === 'flexible_load') && d.maxShedW > 0,

@@ -31,7 +31,10 @@ export function localDateTime(at: Date, timeZone: string): LocalDateTime {
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    minuteOfDay: Number(parts.hour) * 60 + Number(parts.minute),
+  };
 }
 
 /** Parses "HH:MM-HH:MM" into minute bounds; a window may wrap past midnight. */

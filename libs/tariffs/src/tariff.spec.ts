@@ -1,7 +1,22 @@
 import { HphcTariffSpec } from '@ilot/site';
-import { isMonth, localDateTime, localDayStart, localMonth, localMonthRange, periodAt, priceAt, shiftMonth } from './index';
+import {
+  isMonth,
+  localDateTime,
+  localDayStart,
+  localMonth,
+  localMonthRange,
+  periodAt,
+  priceAt,
+  shiftMonth,
+} from './index';
 
-const hphc: HphcTariffSpec = { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2068, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 };
+const hphc: HphcTariffSpec = {
+  kind: 'hphc',
+  hpEurPerKWh: 0.27,
+  hcEurPerKWh: 0.2068,
+  hcWindows: ['22:00-06:00'],
+  feedInEurPerKWh: 0.1,
+};
 const zone = 'Europe/Paris';
 
 describe('HP/HC periods in local time', () => {
@@ -24,7 +39,8 @@ describe('HP/HC periods in local time', () => {
       ['2026-10-25', 100, '2026-10-24T22:00:00Z'],
     ] as const) {
       const slots: Date[] = [];
-      for (let t = new Date(startUtc).getTime(); localDateTime(new Date(t), zone).date === day; t += 900_000) slots.push(new Date(t));
+      for (let t = new Date(startUtc).getTime(); localDateTime(new Date(t), zone).date === day; t += 900_000)
+        slots.push(new Date(t));
       expect(slots).toHaveLength(expectedSlots);
       const hcCount = slots.filter((s) => priceAt(s, hphc, zone).period === 'HC').length;
       // 00:00-06:00 and 22:00-24:00 local: 8 h of HC, minus or plus the hour that the change removes or adds in the night.
@@ -33,7 +49,11 @@ describe('HP/HC periods in local time', () => {
   });
 
   it('prices feed-in with the site feed-in tariff whatever the period', () => {
-    expect(priceAt(new Date('2026-01-15T12:00:00Z'), hphc, zone)).toEqual({ period: 'HP', importEurPerKWh: 0.27, exportEurPerKWh: 0.1 });
+    expect(priceAt(new Date('2026-01-15T12:00:00Z'), hphc, zone)).toEqual({
+      period: 'HP',
+      importEurPerKWh: 0.27,
+      exportEurPerKWh: 0.1,
+    });
   });
 });
 
@@ -63,7 +83,14 @@ describe('local months', () => {
 
   it('reads YYYY-MM only', () => {
     expect(['2026-01', '2026-12', '1999-10'].map(isMonth)).toEqual([true, true, true]);
-    expect(['2026-1', '2026-13', '2026-00', '26-01', '2026-01-01', ' 2026-01'].map(isMonth)).toEqual([false, false, false, false, false, false]);
+    expect(['2026-1', '2026-13', '2026-00', '26-01', '2026-01-01', ' 2026-01'].map(isMonth)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('puts an instant in its local month: 23:30Z on 31 January is February in Paris', () => {

@@ -33,7 +33,11 @@ export function priceAt(
   switch (tariff.kind) {
     case 'hphc': {
       const period = periodAt(at, tariff.hcWindows, timeZone);
-      return { period, importEurPerKWh: period === 'HC' ? tariff.hcEurPerKWh : tariff.hpEurPerKWh, exportEurPerKWh: tariff.feedInEurPerKWh };
+      return {
+        period,
+        importEurPerKWh: period === 'HC' ? tariff.hcEurPerKWh : tariff.hpEurPerKWh,
+        exportEurPerKWh: tariff.feedInEurPerKWh,
+      };
     }
     case 'tempo': {
       const period = periodAt(at, tariff.hcWindows, timeZone);
@@ -50,8 +54,14 @@ export function priceAt(
     }
     case 'dynamic': {
       const point = pricePointAt(series ?? [], at.getTime());
-      if (!point) throw new UnsupportedTariffError(`no dynamic price at ${at.toISOString()}: the series starts later or is empty`);
-      return { importEurPerKWh: point.importEurPerKWh, exportEurPerKWh: point.exportEurPerKWh ?? tariff.feedInEurPerKWh };
+      if (!point)
+        throw new UnsupportedTariffError(
+          `no dynamic price at ${at.toISOString()}: the series starts later or is empty`,
+        );
+      return {
+        importEurPerKWh: point.importEurPerKWh,
+        exportEurPerKWh: point.exportEurPerKWh ?? tariff.feedInEurPerKWh,
+      };
     }
     default: {
       const unreachable: never = tariff;

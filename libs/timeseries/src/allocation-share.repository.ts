@@ -6,8 +6,14 @@ export class AllocationShareRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Stores the steps' shares; a step given again loses its earlier shares (a participant left out has none). */
-  async replace(siteId: string, steps: ReadonlyArray<{ start: Date; shares: ReadonlyMap<string, number> }>, receivedAt: Date): Promise<void> {
-    const rows = steps.flatMap((s) => [...s.shares].map(([participantId, share]) => ({ ts: s.start.toISOString(), participantId, share })));
+  async replace(
+    siteId: string,
+    steps: ReadonlyArray<{ start: Date; shares: ReadonlyMap<string, number> }>,
+    receivedAt: Date,
+  ): Promise<void> {
+    const rows = steps.flatMap((s) =>
+      [...s.shares].map(([participantId, share]) => ({ ts: s.start.toISOString(), participantId, share })),
+    );
     await this.db.transaction(async (m) => {
       await m.query('DELETE FROM allocation_shares WHERE site_id = $1 AND ts = ANY($2::timestamptz[])', [
         siteId,

@@ -54,7 +54,11 @@ describe('CommandRepository on the real PostgreSQL', () => {
       { event: 'rejected', reason: 'SoC at its floor', payloadSha256: null, at: new Date('2026-01-15T12:00:02Z') },
     ]);
     expect(payloadSha256(payload)).toMatch(/^[0-9a-f]{64}$/);
-    for (const statement of [`UPDATE command_audit SET reason = 'tampered'`, 'DELETE FROM command_audit', 'TRUNCATE command_audit'])
+    for (const statement of [
+      `UPDATE command_audit SET reason = 'tampered'`,
+      'DELETE FROM command_audit',
+      'TRUNCATE command_audit',
+    ])
       await expect(db.query(statement)).rejects.toThrow(/command_audit is append-only/);
     expect(await repository.auditTrail(cmdId)).toHaveLength(2);
   });

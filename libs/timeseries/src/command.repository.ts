@@ -13,7 +13,15 @@ export class CommandRepository {
       await manager.getRepository(CommandEntity).insert(command);
       await manager.query(
         `INSERT INTO command_audit (cmd_id, site_id, device_id, event, plan_id, reason, payload_sha256, at) VALUES ($1, $2, $3, 'issued', $4, $5, $6, $7)`,
-        [command.cmdId, command.siteId, command.deviceId, command.planId, command.reason, payloadSha256(command.payload), command.issuedAt.toISOString()],
+        [
+          command.cmdId,
+          command.siteId,
+          command.deviceId,
+          command.planId,
+          command.reason,
+          payloadSha256(command.payload),
+          command.issuedAt.toISOString(),
+        ],
       );
     });
   }
@@ -22,7 +30,12 @@ export class CommandRepository {
    * Records the first acknowledgement of a command (and its audit event) and returns the command's
    * type; undefined for an unknown or already acknowledged cmdId.
    */
-  async recordAck(cmdId: string, status: 'applied' | 'rejected', reason: string | undefined, ackedAt: Date): Promise<string | undefined> {
+  async recordAck(
+    cmdId: string,
+    status: 'applied' | 'rejected',
+    reason: string | undefined,
+    ackedAt: Date,
+  ): Promise<string | undefined> {
     // One statement: the update and its audit row commit together. A SELECT over the CTE: TypeORM returns plain rows for it.
     const rows: Array<{ type: string }> = await this.db.query(
       `WITH acked AS (
@@ -38,7 +51,12 @@ export class CommandRepository {
   }
 
   /** Appends an event to a command's audit trail (retried, unacknowledged, followed, not_followed). */
-  async recordEvent(cmdId: string, event: 'retried' | 'unacknowledged' | 'followed' | 'not_followed', at: Date, detail?: object): Promise<void> {
+  async recordEvent(
+    cmdId: string,
+    event: 'retried' | 'unacknowledged' | 'followed' | 'not_followed',
+    at: Date,
+    detail?: object,
+  ): Promise<void> {
     await this.db.query(
       `INSERT INTO command_audit (cmd_id, site_id, device_id, event, plan_id, reason, at, detail)
        SELECT cmd_id, site_id, device_id, $2, plan_id, reason, $3, $4 FROM commands WHERE cmd_id = $1`,
@@ -47,11 +65,13 @@ export class CommandRepository {
   }
 
   /** A command's audit trail, oldest first. */
-  async auditTrail(cmdId: string): Promise<Array<{ event: string; reason: string | null; payloadSha256: string | null; at: Date }>> {
-    const rows: Array<{ event: string; reason: string | null; payload_sha256: string | null; at: Date }> = await this.db.query(
-      'SELECT event, reason, payload_sha256, at FROM command_audit WHERE cmd_id = $1 ORDER BY id',
-      [cmdId],
-    );
+  async auditTrail(
+    cmdId: string,
+  ): Promise<Array<{ event: string; reason: string | null; payloadSha256: string | null; at: Date }>> {
+    const rows: Array<{ event: string; reason: string | null; payload_sha256: string | null; at: Date }> =
+      await this.db.query('SELECT event, reason, payload_sha256, at FROM command_audit WHERE cmd_id = $1 ORDER BY id', [
+        cmdId,
+      ]);
     return rows.map((r) => ({ event: r.event, reason: r.reason, payloadSha256: r.payload_sha256, at: r.at }));
   }
 

@@ -9,7 +9,13 @@ export class DeviceStatusRepository {
    * composed when the device connects, so it carries a `ts` older than the "online" that follows it,
    * yet it is the newer news. The retained status a broker sends on (re)subscription is its latest one.
    */
-  async upsert(siteId: string, deviceId: string, state: 'online' | 'offline', ts: Date, receivedAt: Date): Promise<void> {
+  async upsert(
+    siteId: string,
+    deviceId: string,
+    state: 'online' | 'offline',
+    ts: Date,
+    receivedAt: Date,
+  ): Promise<void> {
     await this.db.query(
       `INSERT INTO device_status (site_id, device_id, state, ts, received_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (site_id, device_id) DO UPDATE SET state = EXCLUDED.state, ts = EXCLUDED.ts, received_at = EXCLUDED.received_at`,

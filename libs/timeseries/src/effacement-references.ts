@@ -35,15 +35,20 @@ export class EffacementReferences {
     options: ReferenceOptions;
   }> {
     const from = new Date(event.start.getTime() - (REFERENCE_DEFAULTS.days * 2 + 4) * DAY_MS);
-    const toSamples = (rows: Array<{ bucket: Date; powerW: number }>) => rows.map((r) => ({ at: r.bucket, powerW: r.powerW }));
+    const toSamples = (rows: Array<{ bucket: Date; powerW: number }>) =>
+      rows.map((r) => ({ at: r.bucket, powerW: r.powerW }));
     const series = (deviceId: string) =>
       this.readings
         .forDevice(this.site.id, deviceId, from, event.end, REFERENCE_SLOT_MINUTES)
         .then((rows) => rows.map((r) => ({ at: r.ts, powerW: r.powerW })));
     const netOfStorage = () =>
-      this.readings.bucketedSum(this.site.id, [this.gridId, ...this.batteryIds], from, event.end, REFERENCE_SLOT_MINUTES).then(toSamples);
+      this.readings
+        .bucketedSum(this.site.id, [this.gridId, ...this.batteryIds], from, event.end, REFERENCE_SLOT_MINUTES)
+        .then(toSamples);
     const others = await this.signals.overlapping(this.site.id, from, event.start);
-    const eventDays = new Set(others.filter((s) => s.type === 'effacement').map((s) => localDateTime(s.startsAt, this.site.timezone).date));
+    const eventDays = new Set(
+      others.filter((s) => s.type === 'effacement').map((s) => localDateTime(s.startsAt, this.site.timezone).date),
+    );
     return {
       series,
       netOfStorage,

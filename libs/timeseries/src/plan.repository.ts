@@ -31,7 +31,9 @@ export class PlanRepository {
   }
 
   async latest<TDocument>(siteId: string): Promise<StoredPlan<TDocument> | undefined> {
-    const row = await this.db.getRepository(PlanEntity).findOne({ where: { siteId }, order: { generatedAt: 'DESC', id: 'DESC' } });
+    const row = await this.db
+      .getRepository(PlanEntity)
+      .findOne({ where: { siteId }, order: { generatedAt: 'DESC', id: 'DESC' } });
     return row ? ({ ...row, document: row.document as TDocument } as StoredPlan<TDocument>) : undefined;
   }
 }

@@ -9,7 +9,13 @@ describe('ReadingRepository on the real PostgreSQL', () => {
   let db: DataSource;
   let repository: ReadingRepository;
   const at = (minute: number) => new Date(Date.UTC(2026, 0, 15, 12, minute));
-  const reading = (deviceId: string, minute: number, powerW: number, seq = minute) => ({ siteId: 'demo', deviceId, ts: at(minute), seq, powerW });
+  const reading = (deviceId: string, minute: number, powerW: number, seq = minute) => ({
+    siteId: 'demo',
+    deviceId,
+    ts: at(minute),
+    seq,
+    powerW,
+  });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -29,7 +35,10 @@ describe('ReadingRepository on the real PostgreSQL', () => {
   });
 
   it('stores a reading once: the same (site, device, ts) again is counted as a duplicate, within and across batches', async () => {
-    const first = await repository.insertBatch([reading('pv', 0, 100), reading('pv', 1, 110), reading('pv', 1, 110)], at(2));
+    const first = await repository.insertBatch(
+      [reading('pv', 0, 100), reading('pv', 1, 110), reading('pv', 1, 110)],
+      at(2),
+    );
     expect(first).toEqual({ inserted: 2, duplicates: 1 });
     const again = await repository.insertBatch([reading('pv', 0, 100), reading('pv', 2, 120)], at(3));
     expect(again).toEqual({ inserted: 1, duplicates: 1 });
@@ -43,11 +52,19 @@ describe('ReadingRepository on the real PostgreSQL', () => {
 
   it('gives the newest reading per device and per-bucket sums of device means', async () => {
     await repository.insertBatch(
-      [reading('m1', 0, 1000), reading('m1', 5, 3000), reading('m1', 20, 500), reading('m2', 0, 200), reading('m2', 16, 400)],
+      [
+        reading('m1', 0, 1000),
+        reading('m1', 5, 3000),
+        reading('m1', 20, 500),
+        reading('m2', 0, 200),
+        reading('m2', 16, 400),
+      ],
       at(30),
     );
     const latest = await repository.latestPerDevice('demo', ['m1', 'm2', 'absent'], at(0));
-    expect(Object.fromEntries(latest.filter((l) => l.deviceId.startsWith('m')).map((l) => [l.deviceId, l.powerW]))).toEqual({ m1: 500, m2: 400 });
+    expect(
+      Object.fromEntries(latest.filter((l) => l.deviceId.startsWith('m')).map((l) => [l.deviceId, l.powerW])),
+    ).toEqual({ m1: 500, m2: 400 });
     const buckets = await repository.bucketedSum('demo', ['m1', 'm2'], at(0), at(30), 15);
     expect(buckets.map((b) => [b.bucket.toISOString(), b.powerW, b.devices])).toEqual([
       [at(0).toISOString(), 2000 + 200, 2],

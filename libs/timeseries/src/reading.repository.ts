@@ -53,7 +53,12 @@ export class ReadingRepository {
   }
 
   /** The newest reading of each device given, stamped in [since, until]; one index probe per device. */
-  async latestPerDevice(siteId: string, deviceIds: readonly string[], since: Date, until?: Date): Promise<LatestReading[]> {
+  async latestPerDevice(
+    siteId: string,
+    deviceIds: readonly string[],
+    since: Date,
+    until?: Date,
+  ): Promise<LatestReading[]> {
     const rows: Array<{ device_id: string; ts: Date; power_w: number; soc_pct: number | null }> = await this.db.query(
       `SELECT d.device_id, r.ts, r.power_w, r.soc_pct
          FROM unnest($2::text[]) AS d(device_id)
@@ -70,7 +75,13 @@ export class ReadingRepository {
    * multiple of an aggregate's (15 min, 1 h) are read from the aggregate, covering the buckets that
    * start in [from, to); other widths are computed from the raw readings in [from, to).
    */
-  async bucketedSum(siteId: string, deviceIds: readonly string[], from: Date, to: Date, bucketMinutes: number): Promise<BucketPower[]> {
+  async bucketedSum(
+    siteId: string,
+    deviceIds: readonly string[],
+    from: Date,
+    to: Date,
+    bucketMinutes: number,
+  ): Promise<BucketPower[]> {
     const rows: Array<{ bucket: Date; power_w: number; devices: string }> = await this.db.query(
       `SELECT bucket, sum(mean_w) AS power_w, count(*) AS devices
          FROM (${perDeviceMeans(bucketMinutes)}) per_device
@@ -88,11 +99,17 @@ export class ReadingRepository {
     to: Date,
     bucketMinutes: number,
   ): Promise<Array<{ deviceId: string; bucket: Date; powerW: number; socPct: number | null }>> {
-    const rows: Array<{ device_id: string; bucket: Date; mean_w: number; soc_pct: number | null }> = await this.db.query(
-      `SELECT device_id, bucket, mean_w, soc_pct FROM (${perDeviceMeans(bucketMinutes)}) per_device ORDER BY bucket, device_id`,
-      [siteId, deviceIds, from.toISOString(), to.toISOString(), bucketMinutes],
-    );
-    return rows.map((r) => ({ deviceId: r.device_id, bucket: r.bucket, powerW: Number(r.mean_w), socPct: r.soc_pct === null ? null : Number(r.soc_pct) }));
+    const rows: Array<{ device_id: string; bucket: Date; mean_w: number; soc_pct: number | null }> =
+      await this.db.query(
+        `SELECT device_id, bucket, mean_w, soc_pct FROM (${perDeviceMeans(bucketMinutes)}) per_device ORDER BY bucket, device_id`,
+        [siteId, deviceIds, from.toISOString(), to.toISOString(), bucketMinutes],
+      );
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      bucket: r.bucket,
+      powerW: Number(r.mean_w),
+      socPct: r.soc_pct === null ? null : Number(r.soc_pct),
+    }));
   }
 
   /** The first and the last reading's timestamps of a site, if it has any. */
@@ -114,7 +131,11 @@ export class ReadingRepository {
     bucketMinutes?: number,
   ): Promise<Array<{ ts: Date; powerW: number; socPct: number | null; seq?: number }>> {
     if (bucketMinutes)
-      return (await this.bucketedByDevice(siteId, [deviceId], from, to, bucketMinutes)).map((r) => ({ ts: r.bucket, powerW: r.powerW, socPct: r.socPct }));
+      return (await this.bucketedByDevice(siteId, [deviceId], from, to, bucketMinutes)).map((r) => ({
+        ts: r.bucket,
+        powerW: r.powerW,
+        socPct: r.socPct,
+      }));
     const rows: Array<{ ts: Date; power_w: number; soc_pct: number | null; seq: string }> = await this.db.query(
       `SELECT ts, power_w, soc_pct, seq FROM readings
         WHERE site_id = $1 AND device_id = $2 AND ts >= $3 AND ts < $4 ORDER BY ts LIMIT 100000`,

@@ -10,16 +10,17 @@ import { STORAGE_BACKENDS } from './testing/storage-backends';
 async function runJobs(db: DataSource, procName: string, relations: string[]): Promise<number> {
   if ((await new ReadingRepository(db).storageMode()) !== 'timescaledb') return 0;
   for (const relation of relations) {
-    const jobs: Array<{ job_id: number }> = await db.query(`SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = $1 AND hypertable_name = $2`, [
-      procName,
-      relation,
-    ]);
+    const jobs: Array<{ job_id: number }> = await db.query(
+      `SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = $1 AND hypertable_name = $2`,
+      [procName, relation],
+    );
     expect(jobs).toHaveLength(1);
     await db.query('CALL run_job($1)', [jobs[0].job_id]);
   }
   return relations.length;
 }
-const refreshAggregates = (db: DataSource) => runJobs(db, 'policy_refresh_continuous_aggregate', ['readings_15m', 'readings_1h']);
+const refreshAggregates = (db: DataSource) =>
+  runJobs(db, 'policy_refresh_continuous_aggregate', ['readings_15m', 'readings_1h']);
 
 async function waitUntil(done: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -51,7 +52,9 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
     if (backend.mode === 'timescaledb') {
       const hypertables = await db.query(`SELECT hypertable_name FROM timescaledb_information.hypertables`);
       expect(hypertables.map((h: { hypertable_name: string }) => h.hypertable_name)).toEqual(['readings']);
-      const views = await db.query(`SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY view_name`);
+      const views = await db.query(
+        `SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY view_name`,
+      );
       expect(views).toEqual([
         { view_name: 'readings_15m', materialized_only: false },
         { view_name: 'readings_1h', materialized_only: false },
@@ -59,7 +62,9 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
       const jobs = await db.query(
         `SELECT proc_name, hypertable_name, config FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY proc_name, hypertable_name`,
       );
-      expect(jobs.map((j: { proc_name: string; hypertable_name: string }) => `${j.proc_name} ${j.hypertable_name}`)).toEqual([
+      expect(
+        jobs.map((j: { proc_name: string; hypertable_name: string }) => `${j.proc_name} ${j.hypertable_name}`),
+      ).toEqual([
         'policy_compression readings',
         'policy_refresh_continuous_aggregate readings_15m',
         'policy_refresh_continuous_aggregate readings_1h',
@@ -69,7 +74,9 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
       const refresh = jobs.find((j: { hypertable_name: string }) => j.hypertable_name === 'readings_15m').config;
       expect(refresh.start_offset).toBe(STORAGE_POLICY.refreshLookback);
     } else {
-      const tables = await db.query(`SELECT relname FROM pg_class WHERE relname IN ('readings_15m', 'readings_1h') AND relkind = 'r' ORDER BY relname`);
+      const tables = await db.query(
+        `SELECT relname FROM pg_class WHERE relname IN ('readings_15m', 'readings_1h') AND relkind = 'r' ORDER BY relname`,
+      );
       expect(tables.map((t: { relname: string }) => t.relname)).toEqual(['readings_15m', 'readings_1h']);
     }
   });
@@ -91,7 +98,8 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
         })),
       );
     const insertInBatches = async (readings: Reading[]) => {
-      for (let i = 0; i < readings.length; i += 250) await repository.insertBatch(readings.slice(i, i + 250), new Date(now));
+      for (let i = 0; i < readings.length; i += 250)
+        await repository.insertBatch(readings.slice(i, i + 250), new Date(now));
     };
 
     await insertInBatches(makeReadings('in-order'));
@@ -103,7 +111,13 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
     const late = shuffled.slice(0, lateCount);
     await insertInBatches(onTime);
     const jobsRun = await refreshAggregates(db);
-    const hourBefore = await repository.forDevice('late', 'meter-3', new Date(hourStartMs), new Date(hourStartMs + 3_600_000), 60);
+    const hourBefore = await repository.forDevice(
+      'late',
+      'meter-3',
+      new Date(hourStartMs),
+      new Date(hourStartMs + 3_600_000),
+      60,
+    );
     await insertInBatches(late);
     // A duplicate of what is stored must not count twice in the aggregates.
     await insertInBatches(onTime.slice(0, 500));
@@ -126,12 +140,20 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
       // Sums across devices, the optimiser's and the gauges' query.
       const expectedSum = await repository.bucketedSum('in-order', devices, from, to, minutes);
       const actualSum = await repository.bucketedSum('late', devices, from, to, minutes);
-      expect(actualSum.map((b) => [b.bucket.toISOString(), b.devices])).toEqual(expectedSum.map((b) => [b.bucket.toISOString(), devices.length]));
+      expect(actualSum.map((b) => [b.bucket.toISOString(), b.devices])).toEqual(
+        expectedSum.map((b) => [b.bucket.toISOString(), devices.length]),
+      );
       actualSum.forEach((b, i) => expect(b.powerW).toBeCloseTo(expectedSum[i].powerW, 6));
     }
     // The hour's mean of one device, from first principles.
     const meter3 = makeReadings('x').filter((r) => r.deviceId === 'meter-3');
-    const [hour] = await repository.forDevice('late', 'meter-3', new Date(hourStartMs), new Date(hourStartMs + 3_600_000), 60);
+    const [hour] = await repository.forDevice(
+      'late',
+      'meter-3',
+      new Date(hourStartMs),
+      new Date(hourStartMs + 3_600_000),
+      60,
+    );
     expect(hour.powerW).toBeCloseTo(meter3.reduce((sum, r) => sum + r.powerW, 0) / meter3.length, 9);
     // With TimescaleDB the late readings reach the materialised hour only through the refresh; the rollup tables take them at once.
     if (jobsRun > 0) expect(hourBefore[0].powerW).not.toBeCloseTo(hour.powerW, 6);
@@ -177,7 +199,9 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
         [old(20).toISOString(), old(500).toISOString()],
       );
       await runJobs(db, 'policy_compression', ['readings']);
-      const compressed = await db.query(`SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_name = 'readings' AND is_compressed`);
+      const compressed = await db.query(
+        `SELECT count(*)::int AS n FROM timescaledb_information.chunks WHERE hypertable_name = 'readings' AND is_compressed`,
+      );
       expect(compressed[0].n).toBeGreaterThanOrEqual(2);
       expect(await repository.forDevice('archive', 'meter', old(21), old(19))).toHaveLength(60);
 

@@ -16,7 +16,12 @@ export type Viewer = { role: 'operator' } | { role: 'resident'; participantId: s
  * Runs `work` in a transaction whose row-level-security settings say who is asking, for one site. The settings
  * are transaction-local: a pooled connection goes back to the pool with nothing set, and sees nothing.
  */
-export async function asViewer<T>(db: DataSource, siteId: string, viewer: Viewer, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+export async function asViewer<T>(
+  db: DataSource,
+  siteId: string,
+  viewer: Viewer,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (manager) => {
     await manager.query(`SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true)`, [
       VIEWER_SETTINGS.site,

@@ -7,9 +7,19 @@ import { LedgerStep, ResidentLedgerRepository } from './resident-ledger.reposito
 import { createTestDatabase, TestDatabase, TEST_SERVER_URL } from './testing/test-database';
 import { startTimescaleTestServer } from './testing/timescale-database';
 
-const JANUARY = { key: '2026-01', from: new Date('2025-12-31T23:00:00Z'), to: new Date('2026-01-31T23:00:00Z'), previousKey: '2025-12' };
+const JANUARY = {
+  key: '2026-01',
+  from: new Date('2025-12-31T23:00:00Z'),
+  to: new Date('2026-01-31T23:00:00Z'),
+  previousKey: '2025-12',
+};
 const steps = (participantId: string, wh: number): LedgerStep[] =>
-  [0, 1, 2, 3].map((k) => ({ participantId, ts: new Date(Date.UTC(2026, 0, 10, 12, 15 * k)), consumptionWh: wh, allocatedWh: wh / 2 }));
+  [0, 1, 2, 3].map((k) => ({
+    participantId,
+    ts: new Date(Date.UTC(2026, 0, 10, 12, 15 * k)),
+    consumptionWh: wh,
+    allocatedWh: wh / 2,
+  }));
 const ALICE: Viewer = { role: 'resident', participantId: 'flat-a' };
 const OPERATOR: Viewer = { role: 'operator' };
 
@@ -31,7 +41,13 @@ async function fill(db: DataSource): Promise<void> {
     { participantId: 'flat-b', month: '2026-01', consumptionKWh: 1.2, peersKWh: [0.4] },
   ]);
   await ledger.writeEffacements('site-1', [
-    { participantId: 'flat-b', signalKey: 'order-1', startsAt: new Date('2026-01-10T17:00:00Z'), endsAt: new Date('2026-01-10T19:00:00Z'), deliveredWh: 500 },
+    {
+      participantId: 'flat-b',
+      signalKey: 'order-1',
+      startsAt: new Date('2026-01-10T17:00:00Z'),
+      endsAt: new Date('2026-01-10T19:00:00Z'),
+      deliveredWh: 500,
+    },
   ]);
 }
 
@@ -60,11 +76,12 @@ describe('the resident ledger under row-level security (real PostgreSQL)', () =>
   });
 
   it('is FORCEd on every ledger table, with a policy', async () => {
-    const rows: Array<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; policies: string }> = await owner.query(
-      `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+    const rows: Array<{ relname: string; relrowsecurity: boolean; relforcerowsecurity: boolean; policies: string }> =
+      await owner.query(
+        `SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
          FROM pg_class c WHERE c.relname = ANY($1) ORDER BY c.relname`,
-      [[...RESIDENT_TABLES]],
-    );
+        [[...RESIDENT_TABLES]],
+      );
     expect(rows.map((r) => [r.relname, r.relrowsecurity, r.relforcerowsecurity, Number(r.policies)])).toEqual(
       [...RESIDENT_TABLES].sort().map((t) => [t, true, true, 1]),
     );
@@ -77,7 +94,8 @@ describe('the resident ledger under row-level security (real PostgreSQL)', () =>
   });
 
   it('shows nothing to a direct query as the API role without the setting: 0 rows in every table', async () => {
-    for (const table of RESIDENT_TABLES) expect(await api.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
+    for (const table of RESIDENT_TABLES)
+      expect(await api.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
   });
 
   it('shows a resident their own rows only, whatever the query asks', async () => {
@@ -96,8 +114,12 @@ describe('the resident ledger under row-level security (real PostgreSQL)', () =>
 
   it('keeps a participant id to its own site', async () => {
     const ledger = new ResidentLedgerRepository(api);
-    expect((await ledger.participantMonth('site-2', ALICE, 'flat-a', JANUARY)).steps.map((s) => s.consumptionWh)).toEqual([900, 900, 900, 900]);
-    const crossSite: unknown[] = await asViewer(api, 'site-2', ALICE, (m) => m.query(`SELECT * FROM participant_steps WHERE site_id = 'site-1'`));
+    expect(
+      (await ledger.participantMonth('site-2', ALICE, 'flat-a', JANUARY)).steps.map((s) => s.consumptionWh),
+    ).toEqual([900, 900, 900, 900]);
+    const crossSite: unknown[] = await asViewer(api, 'site-2', ALICE, (m) =>
+      m.query(`SELECT * FROM participant_steps WHERE site_id = 'site-1'`),
+    );
     expect(crossSite).toEqual([]);
   });
 
@@ -119,16 +141,24 @@ describe('the resident ledger under row-level security (real PostgreSQL)', () =>
   });
 
   it('lets the API role write nothing and read nothing else', async () => {
-    await expect(asViewer(api, 'site-1', ALICE, (m) => m.query(`DELETE FROM participant_steps`))).rejects.toThrow(/permission denied/);
-    await expect(new ResidentLedgerRepository(api).writeSteps('site-1', steps('flat-a', 1))).rejects.toThrow(/permission denied/);
+    await expect(asViewer(api, 'site-1', ALICE, (m) => m.query(`DELETE FROM participant_steps`))).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(new ResidentLedgerRepository(api).writeSteps('site-1', steps('flat-a', 1))).rejects.toThrow(
+      /permission denied/,
+    );
     for (const table of ['readings', 'readings_15m', 'plans', 'commands', 'signals'])
       await expect(api.query(`SELECT 1 FROM ${table} LIMIT 1`)).rejects.toThrow(/permission denied/);
   });
 
   it('refuses a transaction that tries to become another role or to turn the policies off', async () => {
     // A resident transaction that tries to become the operator still runs as the API role: SET ROLE is refused.
-    await expect(asViewer(api, 'site-1', ALICE, (m) => m.query('SET LOCAL ROLE postgres'))).rejects.toThrow(/permission denied/);
-    await expect(api.query('ALTER TABLE participant_steps DISABLE ROW LEVEL SECURITY')).rejects.toThrow(/must be owner/);
+    await expect(asViewer(api, 'site-1', ALICE, (m) => m.query('SET LOCAL ROLE postgres'))).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(api.query('ALTER TABLE participant_steps DISABLE ROW LEVEL SECURITY')).rejects.toThrow(
+      /must be owner/,
+    );
   });
 });
 
@@ -160,9 +190,12 @@ describe('the resident ledger owned by a role that is not superuser (real Postgr
   });
 
   it('shows the owner nothing without the setting, and refuses its writes', async () => {
-    for (const table of RESIDENT_TABLES) expect(await owner.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
+    for (const table of RESIDENT_TABLES)
+      expect(await owner.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
     await expect(
-      owner.query(`INSERT INTO participant_steps (site_id, participant_id, ts, consumption_wh, allocated_wh) VALUES ('site-1', 'x', now(), 1, 0)`),
+      owner.query(
+        `INSERT INTO participant_steps (site_id, participant_id, ts, consumption_wh, allocated_wh) VALUES ('site-1', 'x', now(), 1, 0)`,
+      ),
     ).rejects.toThrow(/row-level security/);
     expect(await apiRoleProblem(owner)).toMatch(/owns/);
   });
@@ -195,12 +228,15 @@ describe('the resident ledger under row-level security (TimescaleDB 2.23, PGlite
     const runner = db.createQueryRunner();
     try {
       await runner.query(`SET ROLE ${API_ROLE}`);
-      for (const table of RESIDENT_TABLES) expect(await runner.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
+      for (const table of RESIDENT_TABLES)
+        expect(await runner.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
       await runner.startTransaction();
       await runner.query(
         `SELECT set_config('ilot.site', 'site-1', true), set_config('ilot.role', 'resident', true), set_config('ilot.participant', 'flat-a', true)`,
       );
-      expect(await runner.query('SELECT DISTINCT participant_id FROM participant_steps')).toEqual([{ participant_id: 'flat-a' }]);
+      expect(await runner.query('SELECT DISTINCT participant_id FROM participant_steps')).toEqual([
+        { participant_id: 'flat-a' },
+      ]);
       await runner.commitTransaction();
       expect(await runner.query('SELECT count(*)::int AS n FROM participant_steps')).toEqual([{ n: 0 }]);
     } finally {

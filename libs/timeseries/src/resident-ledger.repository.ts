@@ -52,11 +52,17 @@ export class ResidentLedgerRepository {
    * `wait`, answers `busy` at once when another process holds it; with it, waits for it. A session-level advisory
    * lock, on a connection of its own.
    */
-  async asWriter<T>(siteId: string, work: () => Promise<T>, wait = false): Promise<{ busy: true } | { busy: false; value: T }> {
+  async asWriter<T>(
+    siteId: string,
+    work: () => Promise<T>,
+    wait = false,
+  ): Promise<{ busy: true } | { busy: false; value: T }> {
     const runner = this.db.createQueryRunner();
     try {
       const [{ locked }] = (await runner.query(
-        wait ? 'SELECT true AS locked FROM pg_advisory_lock($1, hashtext($2))' : 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
+        wait
+          ? 'SELECT true AS locked FROM pg_advisory_lock($1, hashtext($2))'
+          : 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
         [WRITER_LOCK_CLASS, siteId],
       )) as Array<{ locked: boolean }>;
       if (!locked) return { busy: true };
@@ -103,9 +109,15 @@ export class ResidentLedgerRepository {
    */
   async deleteBefore(siteId: string, before: Date, beforeMonth: string): Promise<number> {
     return asViewer(this.db, siteId, OPERATOR, async (m) => {
-      const [, deleted] = (await m.query('DELETE FROM participant_steps WHERE site_id = $1 AND ts < $2', [siteId, before.toISOString()])) as [unknown, number];
+      const [, deleted] = (await m.query('DELETE FROM participant_steps WHERE site_id = $1 AND ts < $2', [
+        siteId,
+        before.toISOString(),
+      ])) as [unknown, number];
       await m.query('DELETE FROM participant_months WHERE site_id = $1 AND month < $2', [siteId, beforeMonth]);
-      await m.query('DELETE FROM participant_effacements WHERE site_id = $1 AND ends_at < $2', [siteId, before.toISOString()]);
+      await m.query('DELETE FROM participant_effacements WHERE site_id = $1 AND ends_at < $2', [
+        siteId,
+        before.toISOString(),
+      ]);
       return deleted;
     });
   }
@@ -179,11 +191,12 @@ export class ResidentLedgerRepository {
         [siteId, participantId, month.from.toISOString(), month.to.toISOString()],
       );
       const months = await monthRows(m, siteId, participantId, [month.key, month.previousKey]);
-      const effacements: Array<{ signal_key: string; starts_at: Date; ends_at: Date; delivered_wh: number }> = await m.query(
-        `SELECT signal_key, starts_at, ends_at, delivered_wh FROM participant_effacements
+      const effacements: Array<{ signal_key: string; starts_at: Date; ends_at: Date; delivered_wh: number }> =
+        await m.query(
+          `SELECT signal_key, starts_at, ends_at, delivered_wh FROM participant_effacements
           WHERE site_id = $1 AND participant_id = $2 AND ends_at > $3 AND starts_at < $4 ORDER BY starts_at, signal_key`,
-        [siteId, participantId, month.from.toISOString(), month.to.toISOString()],
-      );
+          [siteId, participantId, month.from.toISOString(), month.to.toISOString()],
+        );
       return {
         steps: steps.map((s) => ({ ts: s.ts, consumptionWh: s.consumption_wh, allocatedWh: s.allocated_wh })),
         peersKWh: months.get(month.key)?.peers_kwh ?? [],

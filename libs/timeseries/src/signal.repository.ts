@@ -37,34 +37,78 @@ export class SignalRepository {
       `INSERT INTO signals (site_id, type, key, starts_at, ends_at, payload, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (site_id, type, key) DO UPDATE
          SET starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at, payload = EXCLUDED.payload, received_at = EXCLUDED.received_at`,
-      [siteId, signal.type, signal.key, signal.startsAt.toISOString(), signal.endsAt.toISOString(), JSON.stringify(signal.payload), receivedAt.toISOString()],
+      [
+        siteId,
+        signal.type,
+        signal.key,
+        signal.startsAt.toISOString(),
+        signal.endsAt.toISOString(),
+        JSON.stringify(signal.payload),
+        receivedAt.toISOString(),
+      ],
     );
   }
 
   async find(siteId: string, type: StoredSignal['type'], key: string): Promise<StoredSignal | undefined> {
-    const rows: Array<{ type: StoredSignal['type']; key: string; starts_at: Date; ends_at: Date; payload: Record<string, unknown> }> = await this.db.query(
+    const rows: Array<{
+      type: StoredSignal['type'];
+      key: string;
+      starts_at: Date;
+      ends_at: Date;
+      payload: Record<string, unknown>;
+    }> = await this.db.query(
       'SELECT type, key, starts_at, ends_at, payload FROM signals WHERE site_id = $1 AND type = $2 AND key = $3',
       [siteId, type, key],
     );
-    return rows.map((r) => ({ type: r.type, key: r.key, startsAt: r.starts_at, endsAt: r.ends_at, payload: r.payload }))[0];
+    return rows.map((r) => ({
+      type: r.type,
+      key: r.key,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      payload: r.payload,
+    }))[0];
   }
 
   /** Signals whose period overlaps [from, to). */
   async overlapping(siteId: string, from: Date, to: Date): Promise<StoredSignal[]> {
-    const rows: Array<{ type: StoredSignal['type']; key: string; starts_at: Date; ends_at: Date; payload: Record<string, unknown> }> = await this.db.query(
+    const rows: Array<{
+      type: StoredSignal['type'];
+      key: string;
+      starts_at: Date;
+      ends_at: Date;
+      payload: Record<string, unknown>;
+    }> = await this.db.query(
       `SELECT type, key, starts_at, ends_at, payload FROM signals WHERE site_id = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at, type, key`,
       [siteId, from.toISOString(), to.toISOString()],
     );
-    return rows.map((r) => ({ type: r.type, key: r.key, startsAt: r.starts_at, endsAt: r.ends_at, payload: r.payload }));
+    return rows.map((r) => ({
+      type: r.type,
+      key: r.key,
+      startsAt: r.starts_at,
+      endsAt: r.ends_at,
+      payload: r.payload,
+    }));
   }
 }
 
 function storedSignal(signal: SignalPayload, timeZone: string): StoredSignal {
   switch (signal.type) {
     case 'effacement':
-      return { type: 'effacement', key: signal.id, startsAt: new Date(signal.start), endsAt: new Date(signal.end), payload: signal };
+      return {
+        type: 'effacement',
+        key: signal.id,
+        startsAt: new Date(signal.start),
+        endsAt: new Date(signal.end),
+        payload: signal,
+      };
     case 'ecowatt':
-      return { type: 'ecowatt', key: signal.start, startsAt: new Date(signal.start), endsAt: new Date(signal.end), payload: signal };
+      return {
+        type: 'ecowatt',
+        key: signal.start,
+        startsAt: new Date(signal.start),
+        endsAt: new Date(signal.end),
+        payload: signal,
+      };
     case 'tempo': {
       const dayStart = localDayStart(signal.date, timeZone);
       return {

@@ -35,7 +35,13 @@ export function ledgerSite(key: Site['allocation']['key'] = 'dynamic-default', i
 
 /** Readings every 5 min over [fromMs, fromMs + 15 min) at a constant power. */
 export function quarter(siteId: string, deviceId: string, fromMs: number, powerW: number): Reading[] {
-  return [0, 1, 2].map((k) => ({ siteId, deviceId, ts: new Date(fromMs + k * 300_000), seq: fromMs / 1000 + k, powerW }));
+  return [0, 1, 2].map((k) => ({
+    siteId,
+    deviceId,
+    ts: new Date(fromMs + k * 300_000),
+    seq: fromMs / 1000 + k,
+    powerW,
+  }));
 }
 
 export const T0 = Date.parse('2026-01-10T12:00:00Z');

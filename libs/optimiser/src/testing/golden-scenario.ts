@@ -66,15 +66,23 @@ export function goldenPlanInput(scenario: GoldenScenario): PlanInput {
   const hours = slotStarts.map(localHour);
   const pvW = hours.map((h) => {
     const pv = scenario.pv;
-    return pv && h > pv.fromHour && h < pv.toHour ? pv.peakW * Math.sin((Math.PI * (h - pv.fromHour)) / (pv.toHour - pv.fromHour)) : 0;
+    return pv && h > pv.fromHour && h < pv.toHour
+      ? pv.peakW * Math.sin((Math.PI * (h - pv.fromHour)) / (pv.toHour - pv.fromHour))
+      : 0;
   });
   const price = (at: Date, t: number) => {
     if (scenario.prices)
-      return { importEurPerKWh: stepAt(scenario.prices.importEurPerKWh, hours[t]), exportEurPerKWh: stepAt(scenario.prices.exportEurPerKWh, hours[t]) };
+      return {
+        importEurPerKWh: stepAt(scenario.prices.importEurPerKWh, hours[t]),
+        exportEurPerKWh: stepAt(scenario.prices.exportEurPerKWh, hours[t]),
+      };
     const { tempoColour, ...tariff } = scenario.tariff!;
     return priceAt(at, tariff as TariffSpec, ZONE, () => tempoColour);
   };
-  const flexibleLoads = (scenario.flexibleLoads ?? []).map((load) => ({ ...load, baselineW: hours.map((h) => stepAt(load.baselineW, h)) }));
+  const flexibleLoads = (scenario.flexibleLoads ?? []).map((load) => ({
+    ...load,
+    baselineW: hours.map((h) => stepAt(load.baselineW, h)),
+  }));
   // The first slot at or after a local hour (on 2026-10-25 the first of the two 02:00s).
   const at = (hour: number) => slotStarts.find((_, t) => hours[t] >= hour) ?? end;
   return {
@@ -94,7 +102,11 @@ export function goldenPlanInput(scenario: GoldenScenario): PlanInput {
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
     flexibleLoads,
     evs: (scenario.evs ?? []).map(({ departureHour, ...ev }) => ({ ...ev, departure: at(departureHour) })),
-    effacements: (scenario.effacements ?? []).map(({ fromHour, toHour, ...window }) => ({ ...window, start: at(fromHour), end: at(toHour) })),
+    effacements: (scenario.effacements ?? []).map(({ fromHour, toHour, ...window }) => ({
+      ...window,
+      start: at(fromHour),
+      end: at(toHour),
+    })),
     peak: scenario.peak,
   };
 }
@@ -112,21 +124,26 @@ export function goldenExpectationFailures(scenario: GoldenScenario, input: PlanI
   const within = (t: number, from: number, to: number) => hours[t] >= from && hours[t] < to;
   for (const bound of e.gridAtMostW ?? [])
     schedule.slots.forEach((slot, t) => {
-      if (within(t, bound.fromHour, bound.toHour) && slot.gridW > bound.W + 1) failures.push(`${slot.start}: grid ${slot.gridW} W > ${bound.W} W`);
+      if (within(t, bound.fromHour, bound.toHour) && slot.gridW > bound.W + 1)
+        failures.push(`${slot.start}: grid ${slot.gridW} W > ${bound.W} W`);
     });
   for (const bound of e.gridAtLeastW ?? [])
     schedule.slots.forEach((slot, t) => {
-      if (within(t, bound.fromHour, bound.toHour) && slot.gridW < bound.W - 1) failures.push(`${slot.start}: grid ${slot.gridW} W < ${bound.W} W`);
+      if (within(t, bound.fromHour, bound.toHour) && slot.gridW < bound.W - 1)
+        failures.push(`${slot.start}: grid ${slot.gridW} W < ${bound.W} W`);
     });
   for (const check of e.socPct ?? []) {
     const t = hours.findIndex((h) => h >= check.afterHour) - 1;
     const soc = schedule.slots[t < 0 ? hours.length - 1 : t]?.devices[check.device]?.socPct ?? NaN;
-    if (check.atLeast !== undefined && !(soc >= check.atLeast)) failures.push(`${check.device} SoC ${soc} % at ${check.afterHour}h < ${check.atLeast} %`);
-    if (check.atMost !== undefined && !(soc <= check.atMost)) failures.push(`${check.device} SoC ${soc} % at ${check.afterHour}h > ${check.atMost} %`);
+    if (check.atLeast !== undefined && !(soc >= check.atLeast))
+      failures.push(`${check.device} SoC ${soc} % at ${check.afterHour}h < ${check.atLeast} %`);
+    if (check.atMost !== undefined && !(soc <= check.atMost))
+      failures.push(`${check.device} SoC ${soc} % at ${check.afterHour}h > ${check.atMost} %`);
   }
   for (const check of e.energyWh ?? []) {
     const wh = schedule.slots.reduce(
-      (sum, slot, t) => sum + (within(t, check.fromHour, check.toHour) ? (slot.devices[check.device]?.setpointW ?? 0) / 4 : 0),
+      (sum, slot, t) =>
+        sum + (within(t, check.fromHour, check.toHour) ? (slot.devices[check.device]?.setpointW ?? 0) / 4 : 0),
       0,
     );
     if (check.atLeast !== undefined && wh < check.atLeast)

@@ -17,7 +17,9 @@ export function battery(overrides: Partial<PlanBattery> = {}): PlanBattery {
 
 /** A planning snapshot built from per-slot arrays; prices default to HP all day. */
 export function planInput(
-  options: { consumptionW: number[]; pvW?: number[]; importEurPerKWh?: number[]; exportEurPerKWh?: number } & Partial<Omit<PlanInput, 'slots' | 'pvs'>>,
+  options: { consumptionW: number[]; pvW?: number[]; importEurPerKWh?: number[]; exportEurPerKWh?: number } & Partial<
+    Omit<PlanInput, 'slots' | 'pvs'>
+  >,
 ): PlanInput {
   const now = options.now ?? new Date('2026-01-15T00:00:00Z');
   const slotMinutes = options.slotMinutes ?? PLAN_DEFAULTS.slotMinutes;

@@ -65,10 +65,13 @@ export class InitialSchema1700000000001 implements MigrationInterface {
         ack_reason  text,
         acked_at    timestamptz
       )`);
-    await queryRunner.query(`CREATE INDEX commands_site_device_issued ON commands (site_id, device_id, issued_at DESC)`);
+    await queryRunner.query(
+      `CREATE INDEX commands_site_device_issued ON commands (site_id, device_id, issued_at DESC)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['commands', 'plans', 'device_status', 'rejected_messages', 'readings']) await queryRunner.query(`DROP TABLE ${table}`);
+    for (const table of ['commands', 'plans', 'device_status', 'rejected_messages', 'readings'])
+      await queryRunner.query(`DROP TABLE ${table}`);
   }
 }

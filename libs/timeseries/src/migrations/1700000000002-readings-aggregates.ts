@@ -49,7 +49,9 @@ async function enableTimescale(queryRunner: QueryRunner): Promise<boolean> {
 
 async function timescalePath(queryRunner: QueryRunner): Promise<void> {
   const p = STORAGE_POLICY;
-  await queryRunner.query(`SELECT create_hypertable('readings', by_range('ts', INTERVAL '${p.chunkInterval}'), migrate_data => true)`);
+  await queryRunner.query(
+    `SELECT create_hypertable('readings', by_range('ts', INTERVAL '${p.chunkInterval}'), migrate_data => true)`,
+  );
   await queryRunner.query(`
     CREATE MATERIALIZED VIEW readings_15m WITH (timescaledb.continuous, timescaledb.materialized_only = false) AS
     SELECT site_id, device_id, time_bucket(INTERVAL '15 minutes', ts) AS bucket,
@@ -75,7 +77,9 @@ async function timescalePath(queryRunner: QueryRunner): Promise<void> {
   );
   await queryRunner.query(`SELECT add_compression_policy('readings', compress_after => INTERVAL '${p.compressAfter}')`);
   await queryRunner.query(`SELECT add_retention_policy('readings', drop_after => INTERVAL '${p.rawRetention}')`);
-  await queryRunner.query(`SELECT add_retention_policy('readings_15m', drop_after => INTERVAL '${p.quarterHourRetention}')`);
+  await queryRunner.query(
+    `SELECT add_retention_policy('readings_15m', drop_after => INTERVAL '${p.quarterHourRetention}')`,
+  );
 }
 
 async function rollupTablesPath(queryRunner: QueryRunner): Promise<void> {

@@ -15,11 +15,18 @@ export interface TimescaleTestServer {
 }
 
 export async function startTimescaleTestServer(timeoutMs = 60_000): Promise<TimescaleTestServer> {
-  const child = spawn(process.execPath, [join(__dirname, 'timescale-server.mjs')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(__dirname, 'timescale-server.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the TimescaleDB test server did not start within ${timeoutMs} ms`)), timeoutMs);
-    child.once('exit', (code) => reject(new Error(`the TimescaleDB test server exited with code ${code} before it was ready`)));
+    const timer = setTimeout(
+      () => reject(new Error(`the TimescaleDB test server did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`the TimescaleDB test server exited with code ${code} before it was ready`)),
+    );
     createInterface({ input: child.stdout }).once('line', (line) => {
       clearTimeout(timer);
       resolve((JSON.parse(line) as { url: string }).url);

