@@ -192,9 +192,14 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       start: new Date(simNow - 2 * 86_400_000).toISOString(),
       end: new Date(simNow - 86_400_000).toISOString(),
     };
+    // Regression (probe of the running îlot): an order ending in 9999 froze the whole îlot, at every start too.
+    const forever = { ...order, id: 'e2e-forever', end: '9999-01-01T00:00:00Z' };
+    const tooLong = { ...order, id: 'e2e-too-long', end: new Date(simNow + 48 * 3_600_000).toISOString() };
     const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
     await client.publishAsync(`ilot/v1/${siteId}/signals`, '{"type": "effacement",', { qos: 1 });
     await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(past), { qos: 1 });
+    await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(forever), { qos: 1 });
+    await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(tooLong), { qos: 1 });
     await client.publishAsync(`ilot/v1/${siteId}/signals`, JSON.stringify(order), { qos: 1 });
     await client.endAsync();
     await waitFor(
@@ -208,8 +213,12 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       `SELECT reason, detail FROM rejected_messages WHERE topic = $1 ORDER BY id`,
       [`ilot/v1/${siteId}/signals`],
     );
-    expect(refused.rows.map((r) => r.reason)).toEqual(['malformed_json', 'out_of_range']);
+    expect(refused.rows.map((r) => r.reason)).toEqual(['malformed_json', 'out_of_range', 'schema', 'out_of_range']);
     expect(refused.rows[1].detail).toContain('before now');
+    expect(refused.rows[2].detail).toBe('end: must lie in the years 2000 to 2099');
+    expect(refused.rows[3].detail).toBe('end: the period spans 47.5 h, at most 25 h');
+    const metrics = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
+    expect(metrics).toContain(`ilot_ingest_rejected_total{site="${siteId}",topic="signals",reason="out_of_range"} 2`);
     // Its report is served to the operator (the figures are unit-tested in libs/effacement; a fresh îlot has no
     // reference days yet, and says so). It lists every participant's meter: nobody else gets it.
     const base = `http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/effacements`;

@@ -1,4 +1,4 @@
-import { CommandPayload } from '@ilot/mqtt';
+import { CommandPayload } from '@ilot/protocol';
 import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
 
 /**
@@ -26,7 +26,6 @@ export class BatteryController {
   private decide(command: CommandPayload, now: Date): AckDecision {
     if (command.type !== 'battery.setpoint')
       return { status: 'rejected', reason: `a battery does not take ${command.type}` };
-    if (command.setpointW === undefined) return { status: 'rejected', reason: 'setpointW missing' };
     const invalid = validityProblem(command, now);
     if (invalid) return { status: 'rejected', reason: invalid };
     const validUntilMs = Date.parse(command.validUntil);

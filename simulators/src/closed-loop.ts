@@ -1,4 +1,4 @@
-import { CONSUMING_KINDS, energyRatios, exportW, importW, MINUTE_MS } from '@ilot/domain';
+import { CONSUMING_KINDS, type EffacementOrder, energyRatios, exportW, importW, MINUTE_MS } from '@ilot/domain';
 import { PowerSample } from '@ilot/forecasting';
 import {
   deliveredReduction,
@@ -8,16 +8,15 @@ import {
   ReferenceOptions,
 } from '@ilot/effacement';
 import {
-  batteryCommands,
-  committedGridW,
   buildPlanInput,
+  commandsToSend,
+  committedGridW,
   JavascriptLpSolverAdapter,
-  loadCommands,
   LpSolver,
   plan,
   PLAN_DEFAULTS,
 } from '@ilot/optimiser';
-import type { CommandPayload } from '@ilot/mqtt';
+import type { CommandPayload } from '@ilot/protocol';
 import { gridDeviceId, Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
 import { IlotWorld } from './ilot-world';
@@ -52,12 +51,7 @@ export interface ReplayKpis {
   costNetOfStorageEur: number;
 }
 
-export interface EffacementOrder {
-  id: string;
-  start: Date;
-  end: Date;
-  reductionW: number;
-}
+export type { EffacementOrder } from '@ilot/domain';
 
 export interface EffacementOutcome {
   id: string;
@@ -84,6 +78,8 @@ export interface ReplayOptions {
   solver?: LpSolver;
   /** The optimised strategy plans from this instant; before it the controllers run on their own rule (history for the references). */
   planFrom?: Date;
+  /** A command stays valid this long past the end of its slot, ms (the live default, ILOT_COMMAND_GRACE_S). */
+  commandGraceMs?: number;
   /** Aggregator orders the optimised strategy answers (the others ignore them; all are measured). */
   effacements?: EffacementOrder[];
 }
@@ -135,6 +131,8 @@ export function replay(
     eventDays: new Set(),
   };
   const plannedGridW = new Map<number, number>();
+  /** The command each device has, as the live dispatcher keeps it. */
+  const current = new Map<string, CommandPayload>();
   const shortSlots = new Set<string>();
   const shedStartWh = new Map<string, Map<string, number>>();
   const shedWh = new Map<string, Map<string, number>>();
@@ -205,23 +203,13 @@ export function replay(
         const outcome = plan(input, solver);
         plans++;
         planMs += outcome.buildMs + outcome.solveMs + outcome.decodeMs;
-        commands = batteryCommands(
-          outcome.schedule,
-          input.batteries.map((b) => b.id),
-          {
-            now,
-            graceMs: 0,
-            importLimitW: site.connection.importLimitW,
-            newId: commandId,
-            capacityWh: (id) => world.batteries.get(id)!.spec.capacityWh,
-          },
-        ).map(({ deviceId, command }) => ({ deviceId, command: { ...command, validUntil } as CommandPayload }));
-        for (const load of loadCommands(outcome.schedule, input.flexibleLoads ?? [], {
+        // The live loop's command policy: a device keeps its command while the plan holds (libs/optimiser).
+        commands = commandsToSend(outcome.schedule, input, (id) => current.get(id), {
           now,
-          graceMs: 0,
+          graceMs: options.commandGraceMs ?? PLAN_DEFAULTS.commandGraceS * 1000,
+          importLimitW: site.connection.importLimitW,
           newId: commandId,
-        }))
-          commands.push({ deviceId: load.deviceId, command: { ...load.command, validUntil } });
+        });
         // The plan in force for each slot of an order: its expected grid power, and whether it expects to miss the cap.
         const first = outcome.schedule.slots[0];
         if (
@@ -247,7 +235,8 @@ export function replay(
         });
         commands = [...world.batteries.keys()].map(idle);
       }
-      for (const { deviceId, command } of commands) world.command(deviceId, command, now);
+      for (const { deviceId, command } of commands)
+        if (world.command(deviceId, command, now).status === 'applied') current.set(deviceId, command);
     }
     const readings = world.step(now);
     latest = new Map(readings.map((r) => [r.deviceId, { ts: r.ts, powerW: r.powerW, socPct: r.socPct ?? null }]));

@@ -1,4 +1,4 @@
-import { CommandPayload } from '@ilot/mqtt';
+import { CommandPayload } from '@ilot/protocol';
 
 export type AckDecision = { status: 'applied' } | { status: 'rejected'; reason: string };
 

@@ -3,7 +3,7 @@ import { BatterySpec, DeviceSpec, devicesOfKind, gridDeviceId, Site } from '@ilo
 import { BatteryController } from './battery-controller';
 import type { AckDecision } from './command-answers';
 import { LoadController } from './load-controller';
-import type { CommandPayload } from '@ilot/mqtt';
+import type { CommandPayload } from '@ilot/protocol';
 import { evSessionOfDay } from './ev-sessions';
 import { ProfileColumn, ProfileTable } from './profile-table';
 

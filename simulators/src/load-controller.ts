@@ -1,4 +1,4 @@
-import { CommandPayload } from '@ilot/mqtt';
+import { CommandPayload } from '@ilot/protocol';
 import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
 
 /**
@@ -25,7 +25,6 @@ export class LoadController {
   private decide(command: CommandPayload, now: Date): AckDecision {
     if (command.type !== 'load.limit')
       return { status: 'rejected', reason: `${this.spec.id} does not take ${command.type}` };
-    if (command.maxW === undefined) return { status: 'rejected', reason: 'maxW missing' };
     if (command.maxW < 0) return { status: 'rejected', reason: `maxW ${command.maxW} is negative` };
     const invalid = validityProblem(command, now);
     if (invalid) return { status: 'rejected', reason: invalid };

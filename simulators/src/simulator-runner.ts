@@ -1,5 +1,6 @@
 import type { Clock } from '@ilot/domain';
-import { commandPayloadSchema, connectMqtt, describeIssue, topics } from '@ilot/mqtt';
+import { connectMqtt } from '@ilot/mqtt';
+import { commandPayloadSchema, describeIssues, topics } from '@ilot/protocol';
 import type { MqttClient } from 'mqtt';
 import { IlotWorld } from './ilot-world';
 
@@ -60,6 +61,8 @@ export class SimulatorRunner {
   private async connect(deviceId: string): Promise<void> {
     const siteId = this.world.site.id;
     const controller = this.world.takesCommands(deviceId);
+    // The Last Will carries the instant of the connection it guards, the same as the "online" below (docs/design.md).
+    const connectedTs = this.clock.now().toISOString();
     const client = await connectMqtt(
       {
         url: this.options.mqttUrl,
@@ -69,7 +72,7 @@ export class SimulatorRunner {
         sessionExpiryS: controller ? 3600 : undefined,
         will: {
           topic: topics.status(siteId, deviceId),
-          payload: JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }),
+          payload: JSON.stringify({ state: 'offline', ts: connectedTs }),
           retain: true,
           qos: 1,
         },
@@ -79,14 +82,10 @@ export class SimulatorRunner {
     );
     client.on('error', (error) => this.options.log?.(`${deviceId}: ${error.message}`));
     this.clients.set(deviceId, client);
-    await client.publishAsync(
-      topics.status(siteId, deviceId),
-      JSON.stringify({ state: 'online', ts: this.clock.now().toISOString() }),
-      {
-        qos: 1,
-        retain: true,
-      },
-    );
+    await client.publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'online', ts: connectedTs }), {
+      qos: 1,
+      retain: true,
+    });
     if (controller) await client.subscribeAsync(topics.command(siteId, deviceId), { qos: 1 });
   }
 
@@ -139,7 +138,7 @@ export class SimulatorRunner {
         await this.ack(deviceId, {
           cmdId,
           status: 'rejected',
-          reason: describeIssue(parsed.error),
+          reason: describeIssues(parsed.error.issues).join('; '),
           ts: now.toISOString(),
         });
       return;

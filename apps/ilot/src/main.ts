@@ -1,4 +1,4 @@
-import { topics } from '@ilot/mqtt';
+import { topics } from '@ilot/protocol';
 import { withoutPassword } from '@ilot/runtime';
 import { localMonth } from '@ilot/tariffs';
 import { randomBytes } from 'node:crypto';

@@ -3,7 +3,6 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 /** The ingestion metrics of DESIGN.md. */
 export class IngestionMetrics {
   readonly readings: Counter<'site'>;
-  readonly rejected: Counter<'site' | 'reason'>;
   readonly duplicates: Counter<'site'>;
   readonly lagSeconds: Histogram<'site'>;
   readonly unackedMessages: Gauge<'site'>;
@@ -15,12 +14,6 @@ export class IngestionMetrics {
       name: 'ilot_ingest_readings_total',
       help: 'Readings committed to the database',
       labelNames: ['site'],
-      registers: [registry],
-    });
-    this.rejected = new Counter({
-      name: 'ilot_ingest_rejected_total',
-      help: 'Messages refused, by reason (kept in rejected_messages)',
-      labelNames: ['site', 'reason'],
       registers: [registry],
     });
     this.duplicates = new Counter({

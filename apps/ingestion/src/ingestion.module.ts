@@ -4,6 +4,7 @@ import {
   repositoryProvider,
   CLOCK,
   createAppMqttClient,
+  InboundRejects,
   METRICS_REGISTRY,
   ReadinessRegistry,
   RUNTIME_CONFIG,
@@ -11,15 +12,20 @@ import {
   SITE,
 } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { DeviceStatusRepository, ReadingRepository, RejectedMessageRepository } from '@ilot/timeseries';
+import {
+  DeviceStatusRepository,
+  ReadingRepository,
+  RejectedMessageRepository,
+  SignalRepository,
+} from '@ilot/timeseries';
 import { Registry } from 'prom-client';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
-import { INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
+import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
 import { ReadingBatcher } from './reading-batcher';
-import { TelemetryHandler } from './telemetry.handler';
+import { InboundHandler } from './inbound.handler';
 
-/** Ingestion: MQTT telemetry and status -> validated -> PostgreSQL. */
+/** Ingestion: MQTT telemetry, status and signals -> validated -> PostgreSQL (refusals kept and counted). */
 @Module({})
 export class IngestionModule {
   static forRoot(config: IngestionConfig): DynamicModule {
@@ -56,6 +62,13 @@ export class IngestionModule {
         repositoryProvider(ReadingRepository),
         repositoryProvider(RejectedMessageRepository),
         repositoryProvider(DeviceStatusRepository),
+        repositoryProvider(SignalRepository),
+        {
+          provide: INBOUND_REJECTS,
+          useFactory: (site: Site, registry: Registry, repository: RejectedMessageRepository) =>
+            new InboundRejects(site.id, registry, repository),
+          inject: [SITE, METRICS_REGISTRY, RejectedMessageRepository],
+        },
         {
           provide: ReadingBatcher,
           useFactory: (repository: ReadingRepository, clock: Clock, metrics: IngestionMetrics) =>
@@ -66,7 +79,7 @@ export class IngestionModule {
             }),
           inject: [ReadingRepository, CLOCK, IngestionMetrics],
         },
-        TelemetryHandler,
+        InboundHandler,
       ],
     };
   }

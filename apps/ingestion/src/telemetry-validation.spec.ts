@@ -75,9 +75,10 @@ describe('validateTelemetry', () => {
     ['unknown_device', 'nobody', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12 })],
     ['out_of_range', 'pv', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 13_000 })],
     ['out_of_range', 'm1', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: -5 })],
-    ['out_of_range', 'bat', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 0, socPct: 101 })],
+    ['schema', 'bat', json({ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 0, socPct: 101 })],
     ['future', 'pv', json({ ts: '2026-01-15T12:05:01Z', seq: 1, powerW: 12 })],
-    ['too_old', 'pv', json({ ts: '1970-01-01T00:00:00Z', seq: 1, powerW: 12 })],
+    ['too_old', 'pv', json({ ts: '2026-01-14T11:59:59Z', seq: 1, powerW: 12 })],
+    ['schema', 'pv', json({ ts: '1970-01-01T00:00:00Z', seq: 1, powerW: 12 })],
     [
       'out_of_range',
       'pv',
@@ -93,7 +94,30 @@ describe('validateTelemetry', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.reason).toBe(reason);
-      expect(result.detail.length).toBeGreaterThan(0);
+      expect(result.problems.length).toBeGreaterThan(0);
     }
+  });
+
+  // Regression (probe of the running îlot): physical ranges were not checked for every field, and a reject reason
+  // "(root): Invalid input" named no field.
+  it.each([
+    ['pv', { ts: '2026-01-15T12:00:00Z', seq: 1, powerW: '12' }, 'schema', /^powerW: /],
+    ['m1', { ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12, energyWh: 1e308 }, 'schema', /^energyWh: /],
+    ['m1', { ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12, socPct: 50 }, 'out_of_range', /^socPct: a meter/],
+    ['pv', { ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12, extra: 1 }, 'schema', /^extra: unknown field/],
+    ['pv', { values: [{ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 'x' }] }, 'schema', /^values\.0\.powerW: /],
+    [
+      'pv',
+      { values: [{ ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 99_000 }] },
+      'out_of_range',
+      /^values\.0\.powerW: /,
+    ],
+    ['pv', { ts: '0000-01-01T00:00:00Z', seq: 1, powerW: 12 }, 'schema', /^ts: /],
+  ])('names the field at fault: %s %j', (deviceId, payload, reason, detail) => {
+    const result = validateTelemetry(site, deviceId, json(payload), now, limits);
+    expect(result.ok ? undefined : [result.reason, result.problems[0]]).toEqual([
+      reason,
+      expect.stringMatching(detail),
+    ]);
   });
 });

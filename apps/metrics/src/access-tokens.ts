@@ -33,6 +33,9 @@ export function verifyAccessToken(
   } catch {
     return { ok: false, reason: 'token not valid: unreadable claims' };
   }
+  // Regression (probe): a signed `null` as claims was a 500.
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+    return { ok: false, reason: 'token not valid: bad claims' };
   if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime())
     return { ok: false, reason: 'token expired' };
   if ((claims.role !== 'operator' && claims.role !== 'resident') || typeof claims.site !== 'string')

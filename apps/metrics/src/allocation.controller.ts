@@ -47,14 +47,14 @@ export class AllocationController {
     if (!parsed.ok)
       throw new BadRequestException({ message: 'shares refused, nothing stored', problems: parsed.problems });
     const now = this.clock.now();
-    await this.shares.replace(siteId, parsed.steps, now);
-    const starts = parsed.steps.map((s) => s.start.getTime());
+    await this.shares.replace(siteId, parsed.value, now);
+    const starts = parsed.value.map((s) => s.start.getTime());
     const from = new Date(Math.min(...starts));
     const to = new Date(Math.min(Math.max(...starts) + STEP_MS, now.getTime()));
     const recomputed = await this.ledger.recompute(from, to);
     return {
       siteId,
-      steps: parsed.steps.length,
+      steps: parsed.value.length,
       recomputedSteps: recomputed?.steps ?? 0,
       from: from.toISOString(),
       to: to.toISOString(),

@@ -13,8 +13,8 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import type { Clock } from '@ilot/domain';
-import { validateSignal } from '@ilot/mqtt';
+import { type Clock, describeProblems } from '@ilot/domain';
+import { PLAUSIBLE_INSTANTS, validateSignal } from '@ilot/protocol';
 import { eventReportCsv } from '@ilot/effacement';
 import type { Request, Response } from 'express';
 import { EffacementReportService } from './effacement-report.service';
@@ -62,7 +62,7 @@ export class ApiController {
     const fromDate = parseInstant('from', from);
     const toDate = parseInstant('to', to);
     if (fromDate >= toDate) throw new BadRequestException('"from" must be before "to"');
-    if (bucket !== undefined && !(bucket in BUCKETS))
+    if (bucket !== undefined && !Object.hasOwn(BUCKETS, bucket))
       throw new BadRequestException(`"bucket" must be one of ${Object.keys(BUCKETS).join(', ')}`);
     const rows = await this.readings.forDevice(siteId, device, fromDate, toDate, bucket ? BUCKETS[bucket] : undefined);
     return {
@@ -87,9 +87,8 @@ export class ApiController {
     this.checkSite(siteId);
     const now = this.clock.now();
     const signal = validateSignal(body, now);
-    if (!signal.ok) throw new BadRequestException(`signal refused: ${signal.detail}`);
+    if (!signal.ok) throw new BadRequestException(`signal refused: ${describeProblems(signal)}`);
     const stored = await this.signals.storePayload(siteId, signal.value, this.site.timezone, now);
-    await this.signals.announce(siteId);
     return {
       siteId,
       type: stored.type,
@@ -119,6 +118,9 @@ export class ApiController {
     if (format !== undefined && !['json', 'csv', 'html'].includes(format))
       throw new BadRequestException('"format" must be json, csv or html');
     if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
+    // Unknown ids (a NUL byte included) are answered before any query.
+    if (!this.site.participants.some((p) => p.id === participantId))
+      throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
     const report = await this.residents.report(viewer, participantId, month);
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
     // A resident's data: kept out of shared caches, and a link carrying its token never leaks it as a referrer.
@@ -149,6 +151,8 @@ export class ApiController {
     this.checkSite(siteId);
     if (format !== undefined && format !== 'json' && format !== 'csv')
       throw new BadRequestException('"format" must be json or csv');
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(eventId))
+      throw new NotFoundException(`no effacement order "${eventId}" for site "${siteId}"`);
     const report = await this.effacements.report(eventId);
     if (!report) throw new NotFoundException(`no effacement order "${eventId}" for site "${siteId}"`);
     if (format !== 'csv') return { siteId, ...report };
@@ -183,5 +187,7 @@ function parseInstant(name: string, value: string | undefined): Date {
   const date = new Date(value);
   if (Number.isNaN(date.getTime()) || !/T.*(Z|[+-]\d\d:?\d\d)$/.test(value))
     throw new BadRequestException(`"${name}" must be an ISO 8601 instant with a zone, got "${value}"`);
+  if (date.getTime() < PLAUSIBLE_INSTANTS.from || date.getTime() >= PLAUSIBLE_INSTANTS.to)
+    throw new BadRequestException(`"${name}" must lie in the years 2000 to 2099, got "${value}"`);
   return date;
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deliveredNowW, eventReport, EventReport, referenceCurve } from '@ilot/effacement';
+import { effacementOrderOf } from '@ilot/protocol';
 import { SITE } from '@ilot/runtime';
 import { gridDeviceId, sheddableLoads, type Site } from '@ilot/site';
 import { EffacementReferences, PlanRepository, SignalRepository } from '@ilot/timeseries';
@@ -23,12 +24,8 @@ export class EffacementReportService {
   async report(eventId: string): Promise<EventReport | undefined> {
     const order = await this.signals.find(this.site.id, 'effacement', eventId);
     if (!order) return undefined;
-    const event = {
-      id: eventId,
-      start: order.startsAt,
-      end: order.endsAt,
-      reductionW: Number(order.payload.reductionW),
-    };
+    if (order.payload.type !== 'effacement') return undefined;
+    const event = effacementOrderOf(order.payload);
     const { series, netOfStorage, options } = await this.references.inputs(event);
     const plan = await this.plans.latestAt<PlanDocument>(this.site.id, event.start);
     // What the plan committed to: the order's cap, or its grid power where it expected to stay above it.
@@ -58,16 +55,15 @@ export class EffacementReportService {
 
   /** Each order in progress at `now`: the reduction asked, and the one it delivers now against the îlot's reference, W (undefined while unknown). */
   async inProgress(now: Date): Promise<Map<string, { askedW: number; deliveredW: number | undefined }>> {
-    const orders = (await this.signals.overlapping(this.site.id, now, new Date(now.getTime() + 1))).filter(
-      (s) => s.type === 'effacement',
-    );
+    const stored = await this.signals.overlapping(this.site.id, now, new Date(now.getTime() + 1));
     const result = new Map<string, { askedW: number; deliveredW: number | undefined }>();
-    for (const order of orders) {
-      const event = { start: order.startsAt, end: order.endsAt };
+    for (const { payload } of stored) {
+      if (payload.type !== 'effacement') continue;
+      const event = effacementOrderOf(payload);
       const { series, netOfStorage, options } = await this.references.inputs(event);
       const [gridW, basisW] = await Promise.all([series(gridDeviceId(this.site)), netOfStorage()]);
-      result.set(order.key, {
-        askedW: Number(order.payload.reductionW),
+      result.set(event.id, {
+        askedW: event.reductionW,
         deliveredW: deliveredNowW(referenceCurve(basisW, event, options), gridW, event),
       });
     }

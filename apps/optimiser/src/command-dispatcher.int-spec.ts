@@ -1,5 +1,5 @@
 import { SystemClock } from '@ilot/domain';
-import { commandPayloadSchema, CommandPayload } from '@ilot/mqtt';
+import { commandPayloadSchema, CommandPayload } from '@ilot/protocol';
 import { CommandRepository, openDatabase } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import mqtt, { MqttClient } from 'mqtt';

@@ -1,6 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { CommandPayload, commandAckSchema, describeIssue, parseTopic, topics } from '@ilot/mqtt';
+import {
+  CommandPayload,
+  commandAckSchema,
+  decode,
+  type DecodeLimits,
+  INBOUND_DEFAULTS,
+  parseTopic,
+  type RejectReason,
+  topics,
+} from '@ilot/protocol';
+import type { InboundRejects } from '@ilot/runtime';
 import { CommandRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { OptimiserMetrics } from './optimiser.metrics';
@@ -31,6 +41,8 @@ export class CommandDispatcher {
     private readonly protocolVersion: 4 | 5,
     /** Real milliseconds to wait for an ack before sending the same command (same cmdId) again; how many times. */
     private readonly retry: { ackTimeoutMs: number; maxRetries: number } = { ackTimeoutMs: 5000, maxRetries: 3 },
+    /** Where a refused ack is kept and counted, and the bounds of an ack (size; how far its ts may be ahead of now). */
+    private readonly inbound?: { rejects: InboundRejects; limits: DecodeLimits & { maxFutureMs: number } },
     /** Checks, `afterMs` real ms after an applied ack, that the device follows the command (undefined: no readings to judge by yet). */
     private readonly verification?: {
       afterMs: number;
@@ -60,7 +72,8 @@ export class CommandDispatcher {
   async start(): Promise<void> {
     this.mqtt.on('message', (topic, payload) => {
       const parsed = parseTopic(topic);
-      if (parsed?.kind === 'commandAck' && parsed.siteId === this.siteId) void this.onAck(parsed.deviceId, payload);
+      if (parsed?.kind === 'commandAck' && parsed.siteId === this.siteId)
+        void this.onAck(topic, parsed.deviceId, payload);
     });
     await this.mqtt.subscribeAsync(topics.allCommandAcks(this.siteId), { qos: 1 });
   }
@@ -76,7 +89,7 @@ export class CommandDispatcher {
       issuedAt: new Date(command.issuedAt),
       validFrom: new Date(command.validFrom),
       validUntil: new Date(command.validUntil),
-      setpointW: command.setpointW ?? null,
+      setpointW: command.type === 'battery.setpoint' ? command.setpointW : command.maxW,
       reason: command.reason,
       payload: command,
     });
@@ -172,27 +185,48 @@ export class CommandDispatcher {
     }
   }
 
-  private async onAck(deviceId: string, payload: Buffer): Promise<void> {
-    let json: unknown;
+  /**
+   * An answer on a device's ack topic, taken only for a command sent to that device, with a plausible `ts` (not ahead
+   * of now, not before the command was issued); anything else is refused with its reason, kept and counted.
+   */
+  private async onAck(topic: string, deviceId: string, payload: Buffer): Promise<void> {
+    const now = this.clock.now();
+    const limits = this.inbound?.limits ?? INBOUND_DEFAULTS;
+    const refuse = (reason: RejectReason, ...problems: string[]) =>
+      this.inbound
+        ? this.inbound.rejects.keep(topic, 'ack', payload, now, { reason, problems })
+        : (this.logger.warn(`ack from ${deviceId} refused (${reason}): ${problems.join('; ')}`), Promise.resolve());
+    const decoded = decode(payload, commandAckSchema, limits);
+    if (!decoded.ok) return refuse(decoded.reason, ...decoded.problems);
+    const ack = decoded.value;
+    const ackedAt = new Date(ack.ts);
+    if (ackedAt.getTime() > now.getTime() + limits.maxFutureMs)
+      return refuse('future', `ts: ${ack.ts} is after now ${now.toISOString()} + ${limits.maxFutureMs / 1000} s`);
     try {
-      json = JSON.parse(payload.toString('utf8'));
-    } catch {
-      this.logger.warn(`ack from ${deviceId} is not JSON`);
-      return;
-    }
-    const parsed = commandAckSchema.safeParse(json);
-    if (!parsed.success) {
-      this.logger.warn(`ack from ${deviceId} refused: ${describeIssue(parsed.error)}`);
-      return;
-    }
-    const ack = parsed.data;
-    clearTimeout(this.awaitingAck.get(ack.cmdId));
-    this.awaitingAck.delete(ack.cmdId);
-    try {
-      const type = await this.repository.recordAck(ack.cmdId, ack.status, ack.reason, new Date(ack.ts));
-      if (type === undefined) return; // unknown command or repeated ack: counted once
-      this.metrics.commands.inc({ site: this.siteId, type, status: ack.status });
-      if (ack.status === 'applied') this.scheduleVerification(deviceId, ack.cmdId, new Date(ack.ts));
+      const recorded = await this.repository.recordAck(
+        this.siteId,
+        deviceId,
+        ack.cmdId,
+        ack.status,
+        ack.reason,
+        ackedAt,
+      );
+      switch (recorded.outcome) {
+        case 'unknown_command':
+          return refuse('out_of_range', `cmdId: no command ${ack.cmdId} was sent on site ${this.siteId}`);
+        case 'wrong_device':
+          return refuse('wrong_device', `topic: command ${ack.cmdId} was not sent to ${deviceId}`);
+        case 'before_issue':
+          return refuse('out_of_range', `ts: ${ack.ts} is before command ${ack.cmdId} was issued`);
+        case 'repeated':
+          return; // answered before: counted once (a controller answers a retried cmdId again)
+        case 'recorded':
+          break;
+      }
+      clearTimeout(this.awaitingAck.get(ack.cmdId));
+      this.awaitingAck.delete(ack.cmdId);
+      this.metrics.commands.inc({ site: this.siteId, type: recorded.type, status: ack.status });
+      if (ack.status === 'applied') this.scheduleVerification(deviceId, ack.cmdId, ackedAt);
       else {
         this.forget(deviceId, ack.cmdId);
         this.logger.warn(`${deviceId} rejected ${ack.cmdId}: ${ack.reason ?? 'no reason given'}`);

@@ -1,5 +1,5 @@
 import { batteryFollowsCommand, loadFollowsLimit } from '@ilot/optimiser';
-import type { CommandPayload } from '@ilot/mqtt';
+import type { CommandPayload } from '@ilot/protocol';
 import { gridDeviceId, type Site } from '@ilot/site';
 import type { ReadingRepository } from '@ilot/timeseries';
 import type { Verdict } from './command-dispatcher';

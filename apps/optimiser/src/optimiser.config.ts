@@ -1,5 +1,5 @@
 import { loadConfig } from '@ilot/runtime';
-import { SOLVER_NAMES } from '@ilot/optimiser';
+import { PLAN_DEFAULTS, SOLVER_NAMES } from '@ilot/optimiser';
 import { z } from 'zod';
 
 /** The optimiser app's variables (README, "Environment variables"). Durations in simulated time unless said. */
@@ -13,7 +13,7 @@ export const optimiserEnvSchema = z.object({
   /** New readings trigger a re-plan at most this often, seconds. */
   ILOT_REPLAN_MIN_INTERVAL_S: z.coerce.number().min(0).default(60),
   /** A command stays valid this long after the end of its slot, seconds. */
-  ILOT_COMMAND_GRACE_S: z.coerce.number().min(0).default(300),
+  ILOT_COMMAND_GRACE_S: z.coerce.number().min(0).default(PLAN_DEFAULTS.commandGraceS),
   /** A reading older than this is stale and not used as the current state, seconds. */
   ILOT_STATE_MAX_AGE_S: z.coerce.number().min(1).default(600),
   /** Wall-clock budget of one solve, real milliseconds. */

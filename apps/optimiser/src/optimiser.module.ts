@@ -5,6 +5,7 @@ import {
   effacementReferencesProvider,
   CLOCK,
   createAppMqttClient,
+  InboundRejects,
   METRICS_REGISTRY,
   ReadinessRegistry,
   RUNTIME_CONFIG,
@@ -21,6 +22,7 @@ import {
   SignalRepository,
 } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
+import { INBOUND_DEFAULTS } from '@ilot/protocol';
 import { Registry } from 'prom-client';
 import { CommandDispatcher } from './command-dispatcher';
 import { commandVerifier } from './command-verifier';
@@ -28,8 +30,7 @@ import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { PlanningLoopService } from './planning-loop.service';
-import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
-import { SignalsHandler } from './signals.handler';
+import { SiteChangesAdapter } from './site-changes.adapter';
 import { WorkerLpSolver } from './worker-lp-solver';
 
 /** Optimiser: the planning loop and command dispatch. */
@@ -60,19 +61,8 @@ export class OptimiserModule {
         effacementReferencesProvider,
         repositoryProvider(RejectedMessageRepository),
         {
-          provide: SignalsHandler,
-          useFactory: (
-            site: Site,
-            mqtt: MqttClient,
-            signals: SignalRepository,
-            rejects: RejectedMessageRepository,
-            clock: Clock,
-          ) => new SignalsHandler(site.id, site.timezone, mqtt, signals, rejects, clock),
-          inject: [SITE, OPTIMISER_MQTT, SignalRepository, RejectedMessageRepository, CLOCK],
-        },
-        {
-          provide: ReadingsNotificationsAdapter,
-          useFactory: (runtime: RuntimeConfig) => new ReadingsNotificationsAdapter(runtime.ILOT_DATABASE_URL),
+          provide: SiteChangesAdapter,
+          useFactory: (runtime: RuntimeConfig) => new SiteChangesAdapter(runtime.ILOT_DATABASE_URL),
           inject: [RUNTIME_CONFIG],
         },
         {
@@ -85,6 +75,8 @@ export class OptimiserModule {
             metrics: OptimiserMetrics,
             runtime: RuntimeConfig,
             readings: ReadingRepository,
+            registry: Registry,
+            rejected: RejectedMessageRepository,
           ) =>
             new CommandDispatcher(
               site.id,
@@ -94,12 +86,23 @@ export class OptimiserModule {
               metrics,
               runtime.ILOT_MQTT_PROTOCOL_VERSION,
               { ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS, maxRetries: config.ILOT_COMMAND_MAX_RETRIES },
+              { rejects: new InboundRejects(site.id, registry, rejected), limits: INBOUND_DEFAULTS },
               {
                 afterMs: (config.ILOT_COMMAND_VERIFY_AFTER_S * 1000) / clock.speedup,
                 check: commandVerifier(site, readings),
               },
             ),
-          inject: [SITE, OPTIMISER_MQTT, CommandRepository, CLOCK, OptimiserMetrics, RUNTIME_CONFIG, ReadingRepository],
+          inject: [
+            SITE,
+            OPTIMISER_MQTT,
+            CommandRepository,
+            CLOCK,
+            OptimiserMetrics,
+            RUNTIME_CONFIG,
+            ReadingRepository,
+            METRICS_REGISTRY,
+            RejectedMessageRepository,
+          ],
         },
         PlanningLoopService,
       ],

@@ -1,17 +1,13 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
-import { topics } from '@ilot/mqtt';
+import { topics } from '@ilot/protocol';
 import {
-  batteryCommands,
-  BatterySetpointCommand,
   buildPlanInput,
+  commandsToSend,
   keepLastValid,
-  loadCommands,
-  needsNewCommand,
   peakChargeEurPerKW,
   planAsync,
   Schedule,
-  verificationToleranceW,
 } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, sheddableLoads, Site } from '@ilot/site';
@@ -19,19 +15,16 @@ import { localMonth, localMonthRange } from '@ilot/tariffs';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { catchError, defer, EMPTY, exhaustMap, Subscription } from 'rxjs';
+import { catchError, defer, EMPTY, exhaustMap, filter, Subscription } from 'rxjs';
 import { CommandDispatcher } from './command-dispatcher';
 import { EffacementReferences } from '@ilot/timeseries';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { planTriggers, PlanTrigger } from './plan-triggers';
-import { ReadingsNotificationsAdapter } from './readings-notifications.adapter';
 import type { WorkerLpSolver } from './worker-lp-solver';
-import { planSignals, SignalsHandler } from './signals.handler';
-
-/** A load limit moving by less than this is not worth a new command. */
-const LOAD_LIMIT_TOLERANCE_W = 200;
+import { planSignals } from './plan-signals';
+import { SiteChangesAdapter } from './site-changes.adapter';
 
 /**
  * The RxJS planning loop: triggers -> read the îlot's state -> plan -> publish schedule and
@@ -62,8 +55,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     private readonly statuses: DeviceStatusRepository,
     private readonly plans: PlanRepository,
     private readonly dispatcher: CommandDispatcher,
-    private readonly notifications: ReadingsNotificationsAdapter,
-    private readonly signalsHandler: SignalsHandler,
+    private readonly changes: SiteChangesAdapter,
     private readonly signals: SignalRepository,
     private readonly metrics: OptimiserMetrics,
     private readonly references: EffacementReferences,
@@ -77,18 +69,12 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
 
   async onModuleInit(): Promise<void> {
     await this.dispatcher.start();
-    await this.notifications.start();
-    await this.signalsHandler.start();
+    await this.changes.start();
     const slotMs = this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS;
-    const triggers$ = planTriggers(
-      this.notifications.committed$,
-      {
-        periodMs: slotMs / this.clock.speedup,
-        minIntervalMs: (this.config.ILOT_REPLAN_MIN_INTERVAL_S * 1000) / this.clock.speedup,
-      },
-      undefined,
-      this.signalsHandler.received$,
-    );
+    const triggers$ = planTriggers(this.changes.changes$.pipe(filter((c) => c.site === this.site.id)), {
+      periodMs: slotMs / this.clock.speedup,
+      minIntervalMs: (this.config.ILOT_REPLAN_MIN_INTERVAL_S * 1000) / this.clock.speedup,
+    });
     this.subscription = triggers$
       .pipe(
         exhaustMap((trigger) =>
@@ -108,7 +94,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   async beforeApplicationShutdown(): Promise<void> {
     this.subscription?.unsubscribe();
     await this.inFlight.catch(() => undefined);
-    await this.notifications.stop();
+    await this.changes.stop();
     await this.solver.close();
     this.dispatcher.close();
     await this.mqtt.endAsync();
@@ -148,49 +134,15 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       document: schedule,
     });
     await this.mqtt.publishAsync(topics.schedule(this.site.id), JSON.stringify(schedule), { qos: 1, retain: true });
-    const commands = batteryCommands(
-      schedule,
-      input.batteries.map((b) => b.id),
-      {
-        now,
-        graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000,
-        importLimitW: this.site.connection.importLimitW,
-        newId: randomUUID,
-        capacityWh: (id) => input.batteries.find((b) => b.id === id)!.capacityWh,
-      },
-    );
-    // A battery keeps its command while the plan holds; a new one goes out when it changes or needs renewing.
-    const needed = commands.filter(({ deviceId, command }) =>
-      needsNewCommand(
-        this.dispatcher.currentCommand(deviceId) as BatterySetpointCommand | undefined,
-        command,
-        now,
-        verificationToleranceW(input.batteries.find((b) => b.id === deviceId)!),
-      ),
-    );
-    // A shed load gets a new limit when its cap moves or needs renewing, by the same rule (its maxW as the setpoint).
-    const limits = loadCommands(schedule, input.flexibleLoads ?? [], {
+    const commands = commandsToSend(schedule, input, (id) => this.dispatcher.currentCommand(id), {
       now,
       graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000,
+      importLimitW: this.site.connection.importLimitW,
       newId: randomUUID,
-    }).filter(({ deviceId, command }) => {
-      const current = this.dispatcher.currentCommand(deviceId);
-      const asSetpoint = (c: { maxW?: number; validFrom: string; validUntil: string }) => ({
-        ...c,
-        setpointW: c.maxW ?? 0,
-        gridTargetW: 0,
-      });
-      return needsNewCommand(
-        current?.type === 'load.limit' ? asSetpoint(current) : undefined,
-        asSetpoint(command),
-        now,
-        LOAD_LIMIT_TOLERANCE_W,
-      );
     });
-    for (const { deviceId, command } of [...needed, ...limits])
-      await this.dispatcher.dispatch(deviceId, command, planId);
+    for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
     this.logger.debug(
-      `${trigger.cause}: ${schedule.status} plan, ${needed.length + limits.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`,
+      `${trigger.cause}: ${schedule.status} plan, ${commands.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`,
     );
     return schedule;
   }

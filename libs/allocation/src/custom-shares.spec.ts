@@ -19,7 +19,7 @@ describe('custom shares given by the operator (dynamic-custom key)', () => {
     );
     expect(parsed).toEqual({
       ok: true,
-      steps: [
+      value: [
         {
           start: new Date('2026-01-10T12:00:00Z'),
           shares: new Map([
@@ -31,7 +31,7 @@ describe('custom shares given by the operator (dynamic-custom key)', () => {
       ],
     });
     if (!parsed.ok) return;
-    const first = parsed.steps[0];
+    const first = parsed.value[0];
     const allocation = allocateStep(
       {
         start: first.start,
@@ -72,6 +72,17 @@ describe('custom shares given by the operator (dynamic-custom key)', () => {
       ['steps[1].start: 2026-01-10T13:00:00+01:00 given twice'],
     ],
     [
+      'a start in year 9999',
+      { steps: [step('9999-12-31T00:00:00Z', { 'flat-1': 1 })] },
+      ['steps[0].start: must lie in the years 2000 to 2099'],
+    ],
+    // Regression (probe of the running îlot): steps over decades made a 33-s recompute, then a 500.
+    [
+      'steps decades apart',
+      { steps: [step('2001-01-01T00:00:00Z', { 'flat-1': 1 }), step('2090-01-01T00:00:00Z', { 'flat-1': 1 })] },
+      ['steps: spread over more than 3000 steps; send them a month at a time'],
+    ],
+    [
       'no share at all',
       { steps: [step('2026-01-10T12:00:00Z', {})] },
       ['steps[0].shares: empty (a step where nothing is shared gives a participant 0)'],
@@ -102,7 +113,7 @@ describe('custom shares given by the operator (dynamic-custom key)', () => {
       ['steps[0].shares: must be an object {participantId: share}'],
     ],
   ])('refuses %s, with the path and the reason', (_case, body, problems) => {
-    expect(parseCustomShares(body, PARTICIPANTS, STEP_MS)).toEqual({ ok: false, problems });
+    expect(parseCustomShares(body, PARTICIPANTS, STEP_MS)).toEqual({ ok: false, reason: 'invalid', problems });
   });
 
   it('reports every bad step at once, and refuses more steps than a request may carry', () => {
@@ -117,6 +128,7 @@ describe('custom shares given by the operator (dynamic-custom key)', () => {
     );
     expect(parseCustomShares({ steps: many }, PARTICIPANTS, STEP_MS)).toEqual({
       ok: false,
+      reason: 'invalid',
       problems: [`steps: 3001 steps, at most 3000 at once`],
     });
   });

@@ -1,3 +1,4 @@
+import { type Checked, refused } from '@ilot/domain';
 import { sharesProblem } from './allocation';
 
 /** The shares of one step of a `dynamic-custom` key: each participant's part of the step's production. */
@@ -8,23 +9,26 @@ export interface CustomSharesStep {
 
 /** At most this many steps in one request: a month of 15-min steps is 2976. */
 export const MAX_CUSTOM_SHARE_STEPS = 3000;
+const PLAUSIBLE_FROM_MS = Date.UTC(2000, 0, 1);
+const PLAUSIBLE_TO_MS = Date.UTC(2100, 0, 1);
 
 /**
  * Reads the shares the operator (the PMO) gives for a `dynamic-custom` key:
  * `{"steps": [{"start": ISO, "shares": {"<participantId>": 0..1, ...}}, ...]}`. Every problem is reported, with
- * its path: unknown participants, a start off the step grid or given twice, shares below 0 or summing above 1.
+ * its path: unknown participants, a start off the step grid, outside 2000-2099 or given twice, steps spread over more
+ * than MAX_CUSTOM_SHARE_STEPS steps (the recompute they cause stays bounded), shares below 0 or summing above 1.
  * Pure: the participants and the step are given.
  */
 export function parseCustomShares(
   body: unknown,
   participantIds: ReadonlySet<string>,
   stepMs: number,
-): { ok: true; steps: CustomSharesStep[] } | { ok: false; problems: string[] } {
+): Checked<CustomSharesStep[], 'invalid'> {
   const steps = (body as { steps?: unknown } | null)?.steps;
   if (!Array.isArray(steps) || steps.length === 0)
-    return { ok: false, problems: ['steps: must be a non-empty array of {start, shares}'] };
+    return refused('invalid', 'steps: must be a non-empty array of {start, shares}');
   if (steps.length > MAX_CUSTOM_SHARE_STEPS)
-    return { ok: false, problems: [`steps: ${steps.length} steps, at most ${MAX_CUSTOM_SHARE_STEPS} at once`] };
+    return refused('invalid', `steps: ${steps.length} steps, at most ${MAX_CUSTOM_SHARE_STEPS} at once`);
   const problems: string[] = [];
   const parsed: CustomSharesStep[] = [];
   const seen = new Set<number>();
@@ -33,6 +37,8 @@ export function parseCustomShares(
     const startMs =
       typeof step?.start === 'string' && /(Z|[+-]\d\d:\d\d)$/.test(step.start) ? Date.parse(step.start) : NaN;
     if (!Number.isFinite(startMs)) return problems.push(`${at}.start: must be an ISO 8601 instant with its offset`);
+    if (startMs < PLAUSIBLE_FROM_MS || startMs >= PLAUSIBLE_TO_MS)
+      return problems.push(`${at}.start: must lie in the years 2000 to 2099`);
     if (startMs % stepMs !== 0)
       return problems.push(`${at}.start: ${step!.start} is not the start of a ${stepMs / 60_000}-min step`);
     if (seen.has(startMs)) return problems.push(`${at}.start: ${step!.start} given twice`);
@@ -52,5 +58,9 @@ export function parseCustomShares(
     if (problem) return problems.push(`${at}.shares: ${problem}`);
     parsed.push({ start: new Date(startMs), shares });
   });
-  return problems.length ? { ok: false, problems } : { ok: true, steps: parsed };
+  const starts = parsed.map((s) => s.start.getTime());
+  // Regression (probe): steps over decades made a recompute of 33 s, then a 500.
+  if (parsed.length && Math.max(...starts) - Math.min(...starts) >= MAX_CUSTOM_SHARE_STEPS * stepMs)
+    problems.push(`steps: spread over more than ${MAX_CUSTOM_SHARE_STEPS} steps; send them a month at a time`);
+  return problems.length ? { ok: false, reason: 'invalid', problems } : { ok: true, value: parsed };
 }

@@ -5,3 +5,5 @@ export * from './device-kind';
 export * from './reading';
 export * from './battery-physics';
 export * from './energy-kpis';
+export * from './checked';
+export * from './effacement-order';

@@ -9,3 +9,11 @@ export function slotStart(at: Date, slotMs: number): Date {
 export function addMs(at: Date, ms: number): Date {
   return new Date(at.getTime() + ms);
 }
+
+export const DAY_MS = 86_400_000;
+/** The settlement step of French metering and of collective self-consumption (TURPE, Enedis): 15 minutes. */
+export const SETTLEMENT_STEP_MS = 15 * MINUTE_MS;
+export const SETTLEMENT_STEP_MINUTES = 15;
+/** How far back the planner and the replay read history, and how late ingestion accepts a reading: 7 days. */
+export const HISTORY_DAYS = 7;
+export const HISTORY_MS = HISTORY_DAYS * DAY_MS;

@@ -1,16 +1,10 @@
+import type { EffacementOrder } from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
 import { deliveredReduction, referenceCurve, ReferenceOptions } from './reference-curve';
 
-export interface EffacementEvent {
-  id: string;
-  start: Date;
-  end: Date;
-  reductionW: number;
-}
-
 /** The inputs of an event report: slot means (W) from before the reference days to the end of the event. */
 export interface EventReportInput {
-  event: EffacementEvent;
+  event: EffacementOrder;
   /** The îlot's import at its connection (grid power, > 0 import): what is measured. */
   gridW: readonly PowerSample[];
   /** What the îlot's reference is made from, when not `gridW`: its import net of storage (grid + batteries). */

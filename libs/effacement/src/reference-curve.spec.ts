@@ -28,6 +28,16 @@ describe('referenceCurve', () => {
     expect(curve.every((s) => s.powerW === 80_000)).toBe(true);
   });
 
+  // Regression (probe of the running îlot): a stored order ending in 9999 walked every quarter-hour to it, on the event
+  // loop, from the planner, every /metrics scrape and the report: the îlot froze, at every start too.
+  it('never walks an event past the longest signal span, whatever was stored', () => {
+    const samples = history('2026-01-04T23:00:00Z', 19, usual);
+    const forever = { start: event.start, end: new Date('9999-01-01T00:00:00Z') };
+    const curve = referenceCurve(samples, forever, options);
+    expect(curve).toHaveLength(25 * 4);
+    expect(curve.at(-1)!.at).toEqual(new Date(event.start.getTime() + 25 * 3_600_000 - SLOT_MS));
+  });
+
   it('leaves out weekends and other event days, and shifts to the level of the hour before the event', () => {
     // Weekends at 10 kW (must not count); an earlier event day (Thu 22nd) at 20 kW (must not count);
     // on the event day the hour before the event runs 5 kW above usual.

@@ -1,3 +1,4 @@
+import { SIGNAL_MAX_SPAN_MS } from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
 import { localDateTime, localDayKind } from '@ilot/tariffs';
 
@@ -19,7 +20,8 @@ export const REFERENCE_DEFAULTS = { days: 10, adjustmentMinutes: 60 } as const;
  * it. Per event slot, the mean of the same local time of day over the last `days` days of the same
  * kind before the event day (other event days left out), shifted by the day's deviation over the
  * `adjustmentMinutes` before the event (measured minus the same averaged reference), never below 0.
- * `history` holds slot means (W) of the consumption concerned, event day included. Pure.
+ * `history` holds slot means (W) of the consumption concerned, event day included. An event is never walked past
+ * SIGNAL_MAX_SPAN_MS after its start, whatever was stored: the work stays bounded. Pure.
  */
 export function referenceCurve(
   history: readonly PowerSample[],
@@ -58,7 +60,8 @@ export function referenceCurve(
   }
   const offsetW = deviations.length ? deviations.reduce((a, b) => a + b, 0) / deviations.length : 0;
   const curve: PowerSample[] = [];
-  for (let t = event.start.getTime(); t < event.end.getTime(); t += slotMs) {
+  const endMs = Math.min(event.end.getTime(), event.start.getTime() + SIGNAL_MAX_SPAN_MS);
+  for (let t = event.start.getTime(); t < endMs; t += slotMs) {
     const average = averageAt(new Date(t));
     if (average !== undefined) curve.push({ at: new Date(t), powerW: Math.max(average + offsetW, 0) });
   }

@@ -1,18 +1,10 @@
+import type { BatterySetpoint } from '@ilot/protocol';
 import { ECOWATT_WINDOW_PREFIX } from './plan-input';
 import { Schedule } from './schedule';
 
-/** A battery command as the plan makes it; the MQTT command document of DESIGN.md (libs/mqtt validates it on the wire). */
-export interface BatterySetpointCommand {
-  cmdId: string;
-  type: 'battery.setpoint';
-  issuedAt: string;
-  validFrom: string;
-  validUntil: string;
-  setpointW: number;
-  gridTargetW: number;
-  deviationShare: number;
-  reason: string;
-}
+/** A battery command as the plan makes it: the wire's `battery.setpoint` (libs/protocol), always with the planned grid power. */
+export type BatterySetpointCommand = BatterySetpoint &
+  Required<Pick<BatterySetpoint, 'gridTargetW' | 'deviationShare'>>;
 
 /** The demand-response window the plan's first slot lies in, as a command reason: `effacement:{id}` for an order, `ecowatt` for an alert. */
 export function windowReason(schedule: Schedule): string | undefined {
@@ -90,24 +82,4 @@ export function batteryCommands(
       },
     };
   });
-}
-
-/**
- * Whether a battery needs the new command or can keep the one it has: a new one goes out when
- * there is none, when the setpoint or the planned grid power moves by more than `toleranceW`, or
- * when the current one has less than a third of its validity left (renewal while the plan holds).
- * Otherwise the controller keeps its command: fewer messages, and each command is judged long
- * enough to tell whether it is followed. Pure: `now` is given.
- */
-export function needsNewCommand(
-  current: Pick<BatterySetpointCommand, 'setpointW' | 'gridTargetW' | 'validFrom' | 'validUntil'> | undefined,
-  next: Pick<BatterySetpointCommand, 'setpointW' | 'gridTargetW'>,
-  now: Date,
-  toleranceW: number,
-): boolean {
-  if (!current) return true;
-  if (Math.abs(current.setpointW - next.setpointW) > toleranceW) return true;
-  if (Math.abs(current.gridTargetW - next.gridTargetW) > toleranceW) return true;
-  const ttlMs = Date.parse(current.validUntil) - Date.parse(current.validFrom);
-  return Date.parse(current.validUntil) - now.getTime() < ttlMs / 3;
 }

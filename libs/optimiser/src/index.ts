@@ -15,3 +15,4 @@ export * from './highs.adapter';
 export * from './solvers';
 export * from './lp-format';
 export * from './command-verification';
+export * from './command-policy';

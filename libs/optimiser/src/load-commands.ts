@@ -1,17 +1,10 @@
+import type { LoadLimit } from '@ilot/protocol';
 import { firstSlotValidUntil, windowReason } from './battery-commands';
 import type { PlanFlexibleLoad } from './plan-input';
 import { Schedule } from './schedule';
 
-/** A load limit as the plan makes it: the load may draw at most `maxW` until `validUntil` (the MQTT command document of DESIGN.md). */
-export interface LoadLimitCommand {
-  cmdId: string;
-  type: 'load.limit';
-  issuedAt: string;
-  validFrom: string;
-  validUntil: string;
-  maxW: number;
-  reason: string;
-}
+/** A load limit as the plan makes it: the wire's `load.limit` (libs/protocol), the load drawing at most `maxW` until `validUntil`. */
+export type LoadLimitCommand = LoadLimit;
 
 /** Below this, a planned shed is noise of the solver, not an instruction. */
 export const MIN_SHED_W = 50;

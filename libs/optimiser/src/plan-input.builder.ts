@@ -1,4 +1,4 @@
-import { addMs, CONSUMING_KINDS, MINUTE_MS, slotStart } from '@ilot/domain';
+import { addMs, CONSUMING_KINDS, type EffacementOrder, MINUTE_MS, slotStart } from '@ilot/domain';
 import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanInput } from './plan-input';
 import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
@@ -30,7 +30,7 @@ export interface PlanSignals {
    * Orders; `referenceW`, when known, is the îlot's contractual reference import over the order (the courbe de
    * référence the delivery is counted against), so the plan aims at what will be measured; else the forecast import.
    */
-  effacements: Array<{ id: string; start: Date; end: Date; reductionW: number; referenceW?: number }>;
+  effacements: Array<EffacementOrder & { referenceW?: number }>;
   ecowatt: Array<{ level: 1 | 2 | 3; start: Date; end: Date }>;
   /** Tempo colour by local date (YYYY-MM-DD); days not given are blue. */
   tempo: ReadonlyMap<string, TempoColour>;

@@ -101,6 +101,8 @@ export const PLAN_DEFAULTS = {
   horizonSlots: 96,
   cyclingCostEurPerKWh: 0.03,
   importLimitPenaltyEurPerKWh: 5,
+  /** A command stays valid this long past the end of its slot, s (the controller's margin for a late next plan). */
+  commandGraceS: 300,
   /** Discomfort per kWh shed: shifting a load must save more than this. */
   sheddingCostEurPerKWh: 0.01,
   /** Per kWh an EV lacks at departure: far above any energy price, so it is charged whenever it can be. */

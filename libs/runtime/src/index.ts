@@ -6,3 +6,6 @@ export * from './runtime.module';
 export * from './app-mqtt-client';
 export * from './bootstrap';
 export * from './providers';
+export * from './retry';
+export * from './log-throttle';
+export * from './inbound-rejects';

@@ -73,7 +73,8 @@ export function localDayStart(date: string, timeZone: string): Date {
 
 /** Whether `text` is a month as YYYY-MM (the form reports and their routes take). */
 export function isMonth(text: string): boolean {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(text);
+  // Years 2000-2099: what the product's instants span (PostgreSQL and Intl hold them; 0000-01 or 9999-12 were 500s).
+  return /^20\d\d-(0[1-9]|1[0-2])$/.test(text);
 }
 
 /** The local month (YYYY-MM) an instant falls in, in a zone. */

@@ -82,7 +82,9 @@ describe('local months', () => {
   });
 
   it('reads YYYY-MM only', () => {
-    expect(['2026-01', '2026-12', '1999-10'].map(isMonth)).toEqual([true, true, true]);
+    expect(['2026-01', '2026-12', '2000-01', '2099-12'].map(isMonth)).toEqual([true, true, true, true]);
+    // Regression (probe): months PostgreSQL or Intl cannot hold were 500s; the product's years are 2000-2099.
+    expect(['0000-01', '9999-12', '1999-12', '2100-01'].map(isMonth)).toEqual([false, false, false, false]);
     expect(['2026-1', '2026-13', '2026-00', '26-01', '2026-01-01', ' 2026-01'].map(isMonth)).toEqual([
       false,
       false,

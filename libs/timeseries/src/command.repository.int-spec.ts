@@ -36,10 +36,38 @@ describe('CommandRepository on the real PostgreSQL', () => {
     const cmdId = '6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a01';
     const t = new Date('2026-01-15T12:00:00Z');
     await repository.insert(storedCommand({ cmdId, setpointW: -5000, reason: 'tariff', payload: { cmdId } }));
-    expect(await repository.recordAck(cmdId, 'applied', undefined, t)).toBe('battery.setpoint');
-    expect(await repository.recordAck(cmdId, 'rejected', 'late duplicate', t)).toBeUndefined();
-    expect(await repository.recordAck('6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a02', 'applied', undefined, t)).toBeUndefined();
+    expect(await repository.recordAck('demo', 'bat-1', cmdId, 'applied', undefined, t)).toEqual({
+      outcome: 'recorded',
+      type: 'battery.setpoint',
+    });
+    expect(await repository.recordAck('demo', 'bat-1', cmdId, 'rejected', 'late duplicate', t)).toEqual({
+      outcome: 'repeated',
+    });
+    expect(
+      await repository.recordAck('demo', 'bat-1', '6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a02', 'applied', undefined, t),
+    ).toEqual({ outcome: 'unknown_command' });
     expect(await repository.find(cmdId)).toMatchObject({ ackStatus: 'applied', ackReason: null, setpointW: -5000 });
+  });
+
+  // Regression (probe of the running îlot): an ack was taken from any device's topic, and its ts believed.
+  it('takes an ack only from the commanded device, not dated before the command was issued', async () => {
+    const repository = new CommandRepository(db);
+    const cmdId = '6f1c1f3e-3a51-4c3e-9a55-0d3f5e0c1a09';
+    const t = new Date('2026-01-15T12:00:00Z');
+    await repository.insert(storedCommand({ cmdId, setpointW: 1000, reason: 'peak', payload: { cmdId } }));
+    expect(await repository.recordAck('demo', 'bat-2', cmdId, 'rejected', 'not mine', t)).toEqual({
+      outcome: 'wrong_device',
+    });
+    expect(await repository.recordAck('other-site', 'bat-1', cmdId, 'applied', undefined, t)).toEqual({
+      outcome: 'unknown_command',
+    });
+    expect(
+      await repository.recordAck('demo', 'bat-1', cmdId, 'applied', undefined, new Date('2026-01-15T11:00:00Z')),
+    ).toEqual({ outcome: 'before_issue' });
+    expect(await repository.find(cmdId)).toMatchObject({ ackStatus: null });
+    expect(await repository.recordAck('demo', 'bat-1', cmdId, 'applied', undefined, t)).toMatchObject({
+      outcome: 'recorded',
+    });
   });
 
   it('keeps an append-only audit trail: issued with the payload hash, then the ack; no UPDATE, DELETE or TRUNCATE', async () => {
@@ -48,7 +76,14 @@ describe('CommandRepository on the real PostgreSQL', () => {
     const t = new Date('2026-01-15T12:00:00Z');
     const payload = { cmdId, type: 'battery.setpoint', setpointW: 7000 };
     await repository.insert(storedCommand({ cmdId, setpointW: 7000, reason: 'peak', payload }));
-    await repository.recordAck(cmdId, 'rejected', 'SoC at its floor', new Date('2026-01-15T12:00:02Z'));
+    await repository.recordAck(
+      'demo',
+      'bat-1',
+      cmdId,
+      'rejected',
+      'SoC at its floor',
+      new Date('2026-01-15T12:00:02Z'),
+    );
     expect(await repository.auditTrail(cmdId)).toEqual([
       { event: 'issued', reason: 'peak', payloadSha256: payloadSha256(payload), at: t },
       { event: 'rejected', reason: 'SoC at its floor', payloadSha256: null, at: new Date('2026-01-15T12:00:02Z') },

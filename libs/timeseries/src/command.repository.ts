@@ -27,27 +27,46 @@ export class CommandRepository {
   }
 
   /**
-   * Records the first acknowledgement of a command (and its audit event) and returns the command's
-   * type; undefined for an unknown or already acknowledged cmdId.
+   * Records a controller's answer, once, from the commanded device only and not dated before the command was issued:
+   * `recorded` (with the command's type), `repeated` (answered before: counted once), or why it is not taken
+   * (`unknown_command`, `wrong_device`, `before_issue`). One statement: the answer and its audit row commit together.
    */
   async recordAck(
+    siteId: string,
+    deviceId: string,
     cmdId: string,
     status: 'applied' | 'rejected',
     reason: string | undefined,
     ackedAt: Date,
-  ): Promise<string | undefined> {
-    // One statement: the update and its audit row commit together. A SELECT over the CTE: TypeORM returns plain rows for it.
-    const rows: Array<{ type: string }> = await this.db.query(
-      `WITH acked AS (
-         UPDATE commands SET ack_status = $2, ack_reason = $3, acked_at = $4 WHERE cmd_id = $1 AND ack_status IS NULL
-         RETURNING cmd_id, site_id, device_id, plan_id, type),
-       audited AS (
-         INSERT INTO command_audit (cmd_id, site_id, device_id, event, plan_id, reason, at)
-         SELECT cmd_id, site_id, device_id, $2, plan_id, $3, $4 FROM acked)
-       SELECT type FROM acked`,
-      [cmdId, status, reason ?? null, ackedAt.toISOString()],
+  ): Promise<
+    | { outcome: 'recorded'; type: string }
+    | { outcome: 'repeated' | 'unknown_command' | 'wrong_device' | 'before_issue'; type?: undefined }
+  > {
+    // A SELECT over the CTE: TypeORM returns plain rows for it.
+    const rows: Array<{
+      type: string | null;
+      device_id: string | null;
+      answered: boolean | null;
+      issued_at: Date | null;
+    }> = await this.db.query(
+      `WITH target AS (SELECT device_id, ack_status IS NOT NULL AS answered, issued_at FROM commands WHERE cmd_id = $1 AND site_id = $5),
+         acked AS (
+           UPDATE commands SET ack_status = $2, ack_reason = $3, acked_at = $4
+            WHERE cmd_id = $1 AND site_id = $5 AND device_id = $6 AND ack_status IS NULL AND issued_at <= $4
+           RETURNING cmd_id, site_id, device_id, plan_id, type),
+         audited AS (
+           INSERT INTO command_audit (cmd_id, site_id, device_id, event, plan_id, reason, at)
+           SELECT cmd_id, site_id, device_id, $2, plan_id, $3, $4 FROM acked)
+         SELECT (SELECT type FROM acked) AS type, t.device_id, t.answered, t.issued_at
+           FROM (SELECT 1) one LEFT JOIN target t ON true`,
+      [cmdId, status, reason ?? null, ackedAt.toISOString(), siteId, deviceId],
     );
-    return rows[0]?.type;
+    const row = rows[0];
+    if (row?.type) return { outcome: 'recorded', type: row.type };
+    if (!row?.device_id) return { outcome: 'unknown_command' };
+    if (row.device_id !== deviceId) return { outcome: 'wrong_device' };
+    if (row.answered) return { outcome: 'repeated' };
+    return { outcome: 'before_issue' };
   }
 
   /** Appends an event to a command's audit trail (retried, unacknowledged, followed, not_followed). */

@@ -1,7 +1,7 @@
 import type { Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
 import { numberArrayLiteral, textArrayLiteral } from './pg-array';
-import { READINGS_CHANNEL } from './site-changes';
+import { SITE_CHANGES_CHANNEL } from './site-changes';
 import { AGGREGATES, type StorageMode } from './storage-policy';
 
 export interface LatestReading {
@@ -33,7 +33,7 @@ export class ReadingRepository {
   /**
    * Inserts a batch in one statement; a reading already stored (same site, device, ts) is a duplicate, not an error.
    * On plain PostgreSQL the same statement adds the new rows to the rollup tables, so they never disagree with `readings`.
-   * At commit, listeners of READINGS_CHANNEL hear of the sites that got new rows.
+   * At commit, listeners of SITE_CHANGES_CHANNEL hear of the sites that got new rows.
    */
   async insertBatch(readings: readonly Reading[], receivedAt: Date): Promise<{ inserted: number; duplicates: number }> {
     if (readings.length === 0) return { inserted: 0, duplicates: 0 };
@@ -175,12 +175,12 @@ const UNNEST_READINGS = `
     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::float8[], $6::float8[], $7::float8[]) AS u(s, d, t, q, p, e, c)`;
 
 /**
- * The batch statement's result, and the commit announcement on READINGS_CHANNEL for each site that got new rows
+ * The batch statement's result, and the commit announcement on SITE_CHANGES_CHANNEL for each site that got new rows
  * (delivered by PostgreSQL at commit, so in the same round trip as the insert; nothing when every row was a duplicate).
  */
 const COUNT_AND_NOTIFY = `
   SELECT (SELECT count(*)::int FROM inserted) AS inserted,
-         (SELECT count(*)::int FROM (SELECT pg_notify('${READINGS_CHANNEL}', site_id) FROM (SELECT DISTINCT site_id FROM inserted) s) n) AS notified`;
+         (SELECT count(*)::int FROM (SELECT pg_notify('${SITE_CHANGES_CHANNEL}', json_build_object('site', site_id, 'kind', 'readings')::text) FROM (SELECT DISTINCT site_id FROM inserted) s) n) AS notified`;
 
 const INSERT_ONLY = `
   WITH inserted AS (

@@ -2,7 +2,7 @@ import type { Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
 import { Client } from 'pg';
 import { ReadingRepository } from './reading.repository';
-import { READINGS_CHANNEL } from './site-changes';
+import { parseSiteChange, SITE_CHANGES_CHANNEL } from './site-changes';
 import { STORAGE_POLICY } from './storage-policy';
 import { STORAGE_BACKENDS } from './testing/storage-backends';
 
@@ -161,14 +161,17 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
 
   // PGlite serves every connection from one session and does not pass notifications between them; both paths end with the same COUNT_AND_NOTIFY.
   (backend.mode === 'postgresql' ? it : it.skip)(
-    'announces committed readings on READINGS_CHANNEL in the insert statement itself: once per site with new rows, never for duplicates only',
+    'announces committed readings on SITE_CHANGES_CHANNEL in the insert statement itself: once per site with new rows, never for duplicates only',
     async () => {
       const listener = new Client({ connectionString: (db.options as { url: string }).url });
       await listener.connect();
       const heard: string[] = [];
-      listener.on('notification', (n) => n.channel === READINGS_CHANNEL && heard.push(n.payload ?? ''));
+      listener.on(
+        'notification',
+        (n) => n.channel === SITE_CHANGES_CHANNEL && heard.push(JSON.stringify(parseSiteChange(n.payload))),
+      );
       try {
-        await listener.query(`LISTEN ${READINGS_CHANNEL}`);
+        await listener.query(`LISTEN ${SITE_CHANGES_CHANNEL}`);
         const ts = new Date(Date.UTC(2026, 2, 1, 8));
         const batch = [
           { siteId: 'north', deviceId: 'm1', ts, seq: 1, powerW: 100 },
@@ -180,7 +183,10 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
         expect(await repository.insertBatch(batch, ts)).toEqual({ inserted: 0, duplicates: 3 });
         // A later notification would have arrived by the time this round trip returns (delivered in commit order).
         await listener.query('SELECT 1');
-        expect(heard.sort()).toEqual(['north', 'south']);
+        expect(heard.sort()).toEqual([
+          JSON.stringify({ site: 'north', kind: 'readings' }),
+          JSON.stringify({ site: 'south', kind: 'readings' }),
+        ]);
       } finally {
         await listener.end();
       }

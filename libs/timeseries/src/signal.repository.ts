@@ -1,16 +1,32 @@
-import type { SignalPayload } from '@ilot/mqtt';
+import type { SignalPayload } from '@ilot/protocol';
 import { localDayStart } from '@ilot/tariffs';
 import { DataSource } from 'typeorm';
 import { announceSiteChange } from './site-changes';
 
-/** A stored signal: its payload as received (validated), its period and when it came. */
-export interface StoredSignal<P = Record<string, unknown>> {
-  type: 'effacement' | 'ecowatt' | 'tempo';
+/** A stored signal: its payload as received (validated on the way in), its period and its key. */
+export interface StoredSignal {
+  type: SignalPayload['type'];
   key: string;
   startsAt: Date;
   endsAt: Date;
-  payload: P;
+  payload: SignalPayload;
 }
+
+interface SignalRow {
+  type: StoredSignal['type'];
+  key: string;
+  starts_at: Date;
+  ends_at: Date;
+  payload: SignalPayload;
+}
+
+const fromRow = (r: SignalRow): StoredSignal => ({
+  type: r.type,
+  key: r.key,
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+  payload: r.payload,
+});
 
 /** All the SQL on `signals`. */
 export class SignalRepository {
@@ -18,17 +34,14 @@ export class SignalRepository {
 
   /**
    * Stores a validated signal under its key (an order's id, an EcoWatt period's start, a Tempo date) and
-   * period (a Tempo day runs 06:00 to 06:00 local); the same key again replaces it. Returns what was stored.
+   * period (a Tempo day runs 06:00 to 06:00 local); the same key again replaces it. The planner (which LISTENs to
+   * the site changes) hears of it. Returns what was stored.
    */
   async storePayload(siteId: string, signal: SignalPayload, timeZone: string, receivedAt: Date): Promise<StoredSignal> {
     const stored = storedSignal(signal, timeZone);
     await this.upsert(siteId, stored, receivedAt);
+    await announceSiteChange(this.db, siteId, 'signals');
     return stored;
-  }
-
-  /** Tells the planner (which LISTENs) that the site's signals changed. */
-  announce(siteId: string): Promise<void> {
-    return announceSiteChange(this.db, siteId);
   }
 
   /** Stores a signal; the same (type, key) again replaces it (an aggregator revising its order). */
@@ -50,44 +63,20 @@ export class SignalRepository {
   }
 
   async find(siteId: string, type: StoredSignal['type'], key: string): Promise<StoredSignal | undefined> {
-    const rows: Array<{
-      type: StoredSignal['type'];
-      key: string;
-      starts_at: Date;
-      ends_at: Date;
-      payload: Record<string, unknown>;
-    }> = await this.db.query(
+    const rows: SignalRow[] = await this.db.query(
       'SELECT type, key, starts_at, ends_at, payload FROM signals WHERE site_id = $1 AND type = $2 AND key = $3',
       [siteId, type, key],
     );
-    return rows.map((r) => ({
-      type: r.type,
-      key: r.key,
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
-      payload: r.payload,
-    }))[0];
+    return rows.map(fromRow)[0];
   }
 
   /** Signals whose period overlaps [from, to). */
   async overlapping(siteId: string, from: Date, to: Date): Promise<StoredSignal[]> {
-    const rows: Array<{
-      type: StoredSignal['type'];
-      key: string;
-      starts_at: Date;
-      ends_at: Date;
-      payload: Record<string, unknown>;
-    }> = await this.db.query(
+    const rows: SignalRow[] = await this.db.query(
       `SELECT type, key, starts_at, ends_at, payload FROM signals WHERE site_id = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at, type, key`,
       [siteId, from.toISOString(), to.toISOString()],
     );
-    return rows.map((r) => ({
-      type: r.type,
-      key: r.key,
-      startsAt: r.starts_at,
-      endsAt: r.ends_at,
-      payload: r.payload,
-    }));
+    return rows.map(fromRow);
   }
 }
 

@@ -4,6 +4,7 @@ import { Signals1700000000003 } from './1700000000003-signals';
 import { CommandAudit1700000000004 } from './1700000000004-command-audit';
 import { ResidentLedger1700000000005 } from './1700000000005-resident-ledger';
 import { AllocationShares1700000000006 } from './1700000000006-allocation-shares';
+import { DeviceStatusHistory1700000000007 } from './1700000000007-device-status-history';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CommandAudit1700000000004,
   ResidentLedger1700000000005,
   AllocationShares1700000000006,
+  DeviceStatusHistory1700000000007,
 ];

@@ -1,4 +1,4 @@
-import { planSignals } from './signals.handler';
+import { planSignals } from './plan-signals';
 
 describe('planSignals', () => {
   it('turns stored signals into the planner’s orders, alerts and Tempo calendar', () => {

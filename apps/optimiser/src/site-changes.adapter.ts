@@ -1,32 +1,33 @@
 import { Logger } from '@nestjs/common';
-import { READINGS_CHANNEL } from '@ilot/timeseries';
+import { parseSiteChange, SITE_CHANGES_CHANNEL, SiteChange } from '@ilot/timeseries';
 import { Client } from 'pg';
 import { Observable, Subject } from 'rxjs';
 
-/** PostgreSQL LISTEN on the readings channel as an Observable of site ids; reconnects on loss. */
-export class ReadingsNotificationsAdapter {
-  private readonly logger = new Logger('ReadingsNotifications');
-  private readonly subject = new Subject<string>();
+/** PostgreSQL LISTEN on the site-changes channel as an Observable of changes ({site, kind}); reconnects on loss. */
+export class SiteChangesAdapter {
+  private readonly logger = new Logger('SiteChanges');
+  private readonly subject = new Subject<SiteChange>();
   private client: Client | undefined;
   private stopped = false;
 
   constructor(private readonly databaseUrl: string) {}
 
-  get committed$(): Observable<string> {
+  get changes$(): Observable<SiteChange> {
     return this.subject.asObservable();
   }
 
   async start(): Promise<void> {
     const client = new Client({ connectionString: this.databaseUrl });
     client.on('notification', (message) => {
-      if (message.channel === READINGS_CHANNEL && message.payload) this.subject.next(message.payload);
+      const change = message.channel === SITE_CHANGES_CHANNEL ? parseSiteChange(message.payload) : undefined;
+      if (change) this.subject.next(change);
     });
     client.on('error', (error) => {
       this.logger.warn(`LISTEN connection lost: ${error.message}`);
       this.reconnectLater();
     });
     await client.connect();
-    await client.query(`LISTEN ${READINGS_CHANNEL}`);
+    await client.query(`LISTEN ${SITE_CHANGES_CHANNEL}`);
     this.client = client;
   }
 

@@ -1,0 +1,142 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import type { Clock } from '@ilot/domain';
+import { DeferredPubacks } from '@ilot/mqtt';
+import { decodeSignal, parseTopic, type RejectReason, topics } from '@ilot/protocol';
+import { CLOCK, InboundRejects, InboundTopic, LogThrottle, retryUntilDone, SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
+import { DeviceStatusRepository, SignalRepository } from '@ilot/timeseries';
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import type { IngestionConfig } from './ingestion.config';
+import { IngestionMetrics } from './ingestion.metrics';
+import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
+import { ReadingBatcher } from './reading-batcher';
+import { validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
+
+/**
+ * The MQTT edge of ingestion: telemetry, statuses and signals, each parsed and validated by the one decode of
+ * libs/protocol, then handed over (readings to the batcher, statuses and signals to their repositories); a refusal is
+ * kept and counted by InboundRejects. A message's PUBACK waits until it is stored or its refusal is.
+ */
+@Injectable()
+export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Inbound');
+  private readonly log = new LogThrottle(this.logger);
+  private readonly limits: ValidationLimits;
+  private acks: DeferredPubacks | undefined;
+  private mqtt: MqttClient | undefined;
+  private readonly share: string;
+  private readonly maxInflight: number;
+  private stopping = false;
+  /** Signals one at a time, in arrival order: an order revised twice in a row ends as its last version. */
+  private signalQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    @Inject(INGESTION_MQTT) private readonly connect: IngestionMqttConnect,
+    @Inject(SITE) private readonly site: Site,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(INGESTION_CONFIG) config: IngestionConfig,
+    @Inject(INBOUND_REJECTS) private readonly rejects: InboundRejects,
+    private readonly batcher: ReadingBatcher,
+    private readonly statuses: DeviceStatusRepository,
+    private readonly signals: SignalRepository,
+    metrics: IngestionMetrics,
+  ) {
+    this.limits = {
+      maxPayloadBytes: config.ILOT_INGEST_MAX_PAYLOAD_BYTES,
+      maxFutureMs: config.ILOT_INGEST_MAX_FUTURE_S * 1000,
+      latenessMs: config.ILOT_INGEST_LATENESS_S * 1000,
+    };
+    this.share = config.ILOT_INGEST_SHARE_GROUP;
+    this.maxInflight = config.ILOT_INGEST_MAX_INFLIGHT;
+    metrics.unackedSource = () => ({ site: this.site.id, count: this.acks?.held ?? 0 });
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.mqtt = await this.connect((client) => {
+      this.acks = new DeferredPubacks(client, this.maxInflight);
+      client.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
+    });
+    // Several instances share the load through an MQTT 5 shared subscription; aedes (MQTT 3.1.1) has none.
+    const prefix = this.share && this.mqtt.options.protocolVersion === 5 ? `$share/${this.share}/` : '';
+    const subscriptions = [
+      topics.allTelemetry(this.site.id),
+      topics.allStatus(this.site.id),
+      topics.signals(this.site.id),
+    ].map((t) => prefix + t);
+    await this.mqtt.subscribeAsync(subscriptions, { qos: 1 });
+    this.logger.log(`subscribed to ${subscriptions.join(', ')}`);
+  }
+
+  /** Stops taking messages, then writes what is pending, before the database pool closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.mqtt?.endAsync();
+    await this.batcher.close();
+  }
+
+  /** One message: its PUBACK waits until it is committed or its rejection is stored. */
+  handle(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    const safe = this.acks!.hold(packet);
+    this.watchWindow(this.acks!.held);
+    void this.process(topic, payload).then(safe);
+  }
+
+  private process(topic: string, payload: Buffer): Promise<unknown> {
+    const now = this.clock.now();
+    const parsed = parseTopic(topic);
+    const kind: InboundTopic = parsed?.kind === 'status' || parsed?.kind === 'signals' ? parsed.kind : 'telemetry';
+    const refuse = (refusal: { reason: RejectReason; problems: string[] }) =>
+      this.rejects.keep(topic, kind, payload, now, refusal);
+    if (!parsed || (parsed.kind !== 'telemetry' && parsed.kind !== 'status' && parsed.kind !== 'signals'))
+      return refuse({ reason: 'schema', problems: ['topic: not a telemetry, status or signals topic'] });
+    if (parsed.siteId !== this.site.id)
+      return refuse({ reason: 'unknown_site', problems: [`topic: site "${parsed.siteId}" is not "${this.site.id}"`] });
+    switch (parsed.kind) {
+      case 'telemetry': {
+        const result = validateTelemetry(this.site, parsed.deviceId, payload, now, this.limits);
+        return result.ok ? this.batcher.add(result.value) : refuse(result);
+      }
+      case 'status': {
+        const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);
+        if (!result.ok) return refuse(result);
+        const { state, ts } = result.value;
+        return this.store('status', () => this.statuses.upsert(this.site.id, parsed.deviceId, state, ts, now));
+      }
+      case 'signals':
+        return (this.signalQueue = this.signalQueue.then(() => this.takeSignal(payload, now, refuse)));
+    }
+  }
+
+  private async takeSignal(
+    payload: Buffer,
+    now: Date,
+    refuse: (refusal: { reason: RejectReason; problems: string[] }) => Promise<void>,
+  ): Promise<void> {
+    const signal = decodeSignal(payload, now, this.limits);
+    if (!signal.ok) return refuse(signal);
+    await this.store('signal', () => this.signals.storePayload(this.site.id, signal.value, this.site.timezone, now));
+    this.log.log('signal', `signal stored: ${JSON.stringify(signal.value)}`);
+  }
+
+  /** Stores what was accepted, retrying while the database is away (the PUBACK waits), never past shutdown. */
+  private store(what: string, write: () => Promise<unknown>): Promise<unknown> {
+    return retryUntilDone(
+      write,
+      1000,
+      (error) => this.log.error(`store:${what}`, `${what} write failed: ${error.message}`),
+      () => this.stopping,
+    );
+  }
+
+  private windowExceeded = false;
+
+  /** Says once per episode when the broker overruns Receive Maximum (memory is then bounded by its backlog). */
+  private watchWindow(held: number): void {
+    const overrun = held > this.maxInflight;
+    if (overrun && !this.windowExceeded)
+      this.logger.warn(
+        `${held} messages unacknowledged, above the ${this.maxInflight} Receive Maximum: the broker is not honouring it (Mosquitto 2.0 on session resume)`,
+      );
+    this.windowExceeded = overrun;
+  }
+}

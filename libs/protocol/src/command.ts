@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { isoInstant } from './instant';
+
+/** What every command carries (DESIGN.md, "MQTT topics"): a controller applies a cmdId at most once, and only until validUntil. */
+const commandEnvelope = {
+  cmdId: z.uuid(),
+  issuedAt: isoInstant,
+  validFrom: isoInstant,
+  validUntil: isoInstant,
+  reason: z.string().min(1).max(200),
+};
+
+export const batterySetpointSchema = z.strictObject({
+  ...commandEnvelope,
+  type: z.literal('battery.setpoint'),
+  /** Battery power, W: > 0 discharging, < 0 charging. */
+  setpointW: z.number(),
+  /**
+   * Optional: the grid power the plan expects at the connection. A controller that measures the connection then
+   * absorbs its share of any deviation from the plan: power = setpointW + deviationShare x (grid power without this
+   * battery - setpointW - gridTargetW). A controller that ignores it still gets `setpointW`.
+   */
+  gridTargetW: z.number().optional(),
+  deviationShare: z.number().min(0).max(1).optional(),
+});
+
+/** A sheddable load (heat pump, water heater) may draw at most `maxW` until validUntil. */
+export const loadLimitSchema = z.strictObject({
+  ...commandEnvelope,
+  type: z.literal('load.limit'),
+  maxW: z.number().min(0),
+});
+
+/** A PV inverter may produce at most `maxW` until validUntil (in the contract; the planner does not send it yet). */
+export const pvCurtailSchema = z.strictObject({
+  ...commandEnvelope,
+  type: z.literal('pv.curtail'),
+  maxW: z.number().min(0),
+});
+
+/** The command document, one shape per `type`; a later type is one more member here. */
+export const commandPayloadSchema = z.discriminatedUnion('type', [
+  batterySetpointSchema,
+  loadLimitSchema,
+  pvCurtailSchema,
+]);
+export type CommandPayload = z.infer<typeof commandPayloadSchema>;
+export type CommandType = CommandPayload['type'];
+export type BatterySetpoint = z.infer<typeof batterySetpointSchema>;
+export type LoadLimit = z.infer<typeof loadLimitSchema>;
+export const COMMAND_TYPES = commandPayloadSchema.options.map((o) => o.shape.type.value) as CommandType[];
+
+export const commandAckSchema = z.strictObject({
+  cmdId: z.uuid(),
+  status: z.enum(['applied', 'rejected']),
+  reason: z.string().max(500).optional(),
+  ts: isoInstant,
+});
+export type CommandAck = z.infer<typeof commandAckSchema>;

@@ -1,0 +1,6 @@
+export * from './topics';
+export * from './instant';
+export * from './telemetry';
+export * from './command';
+export * from './signal';
+export * from './decode';

@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+import { describeProblems } from '@ilot/domain';
+import type { RejectReason } from '@ilot/protocol';
+import { RejectedMessageRepository } from '@ilot/timeseries';
+import { Counter, Registry } from 'prom-client';
+import { LogThrottle } from './log-throttle';
+import { retryUntilDone } from './retry';
+
+/** The inbound topics of the product (DESIGN.md, "MQTT topics"), as the `topic` label of refused messages. */
+export type InboundTopic = 'telemetry' | 'status' | 'signals' | 'ack' | 'http';
+
+const REJECTED_METRIC = 'ilot_ingest_rejected_total';
+
+/** `ilot_ingest_rejected_total{site,topic,reason}` in a registry, made once per process (several apps may share it). */
+export function rejectedCounter(registry: Registry): Counter<'site' | 'topic' | 'reason'> {
+  const existing = registry.getSingleMetric(REJECTED_METRIC);
+  if (existing) return existing as Counter<'site' | 'topic' | 'reason'>;
+  return new Counter({
+    name: REJECTED_METRIC,
+    help: 'Inbound messages refused, by topic and reason (each kept in rejected_messages)',
+    labelNames: ['site', 'topic', 'reason'],
+    registers: [registry],
+  });
+}
+
+/**
+ * The one way a refused inbound message is kept (DESIGN.md, "Bad input"): counted, stored in `rejected_messages` with
+ * its reason and the fields at fault (a transient database failure is retried until stored, so a PUBACK held for it
+ * is sent only then), and logged at most once a second per topic.
+ */
+export class InboundRejects {
+  private readonly counter: Counter<'site' | 'topic' | 'reason'>;
+  private readonly log: LogThrottle;
+
+  constructor(
+    private readonly siteId: string,
+    registry: Registry,
+    private readonly repository: RejectedMessageRepository,
+    logger = new Logger('InboundRejects'),
+    private readonly stopping: () => boolean = () => false,
+  ) {
+    this.counter = rejectedCounter(registry);
+    this.log = new LogThrottle(logger);
+  }
+
+  async keep(
+    topic: string,
+    kind: InboundTopic,
+    payload: Buffer | string,
+    receivedAt: Date,
+    refusal: { reason: RejectReason; problems: readonly string[] },
+  ): Promise<void> {
+    this.counter.inc({ site: this.siteId, topic: kind, reason: refusal.reason });
+    const detail = describeProblems(refusal);
+    this.log.warn(`refused:${kind}`, `${kind} message on ${topic} refused (${refusal.reason}): ${detail}`);
+    const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    const text = bytes.subarray(0, 4096).toString('utf8');
+    await retryUntilDone(
+      () => this.repository.insertBatch([{ receivedAt, topic, reason: refusal.reason, detail, payload: text }]),
+      1000,
+      (error) => this.log.error('store', `a refused message could not be stored: ${error.message}`),
+      this.stopping,
+    );
+  }
+}
