@@ -1,13 +1,34 @@
 import { sharedWhileInFlight } from './shared-while-in-flight';
-import { CONSUMING_KINDS, energyRatios, exportW, HOUR_MS, importW, type Clock } from '@ilot/domain';
+import { CONSUMING_KINDS, energyRatios, exportW, HISTORY_MS, HOUR_MS, importW, type Clock } from '@ilot/domain';
 import { deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
 import { ReadingRepository } from '@ilot/timeseries';
 import { Gauge, Registry } from 'prom-client';
 
+type SetValue = (labels: Record<string, string>, value: number) => void;
+
 /**
- * The îlot gauges of DESIGN.md, read from the database at scrape time: the latest fresh
- * readings for powers and SoC, 15-minute means over the trailing window for the ratios.
+ * A gauge read at scrape time that starts each scrape empty: a series is there only while `collect` sets it, so a
+ * device that goes stale or offline stops exporting its last value (the bug of stale gauges).
+ */
+export function scrapeGauge(
+  registry: Registry,
+  definition: { name: string; help: string; labelNames: string[] },
+  collect: (set: SetValue) => void | Promise<void>,
+): Gauge {
+  return new Gauge({
+    ...definition,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      await collect((labels, value) => this.set(labels, value));
+    },
+  });
+}
+
+/**
+ * The îlot gauges of docs/design.md, read from the database at scrape time: the latest fresh readings for powers and
+ * SoC (a stale device's series disappears), 15-minute means over the trailing window for the ratios.
  */
 export function registerSiteGauges(
   registry: Registry,
@@ -16,91 +37,113 @@ export function registerSiteGauges(
   clock: Clock,
   options: { maxAgeS: number; windowH: number },
 ): void {
-  const grid = gridDeviceId(site);
-  const pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
-  const consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
-  const labels = { site: site.id };
+  registerReadingGauges(registry, site, readings, clock, options.maxAgeS);
+  registerRatioGauges(registry, site, readings, clock, options.windowH);
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_site_import_price_eur_per_kwh',
+      help: 'Import price now by the site tariff, EUR per kWh, labelled with the tariff period (HP, HC; empty for a dynamic tariff); Tempo days taken as blue',
+      labelNames: ['site', 'period'],
+    },
+    (set) => {
+      const price = priceAt(clock.now(), site.tariff, site.timezone, undefined, site.priceSeries);
+      set({ site: site.id, period: price.period ?? '' }, price.importEurPerKWh);
+    },
+  );
+}
 
+/** Reading age, grid and PV power, battery SoC: from each device's last reading, the powers from fresh ones only. */
+function registerReadingGauges(
+  registry: Registry,
+  site: Site,
+  readings: ReadingRepository,
+  clock: Clock,
+  maxAgeS: number,
+): void {
+  const grid = gridDeviceId(site);
+  const pvIds = new Set(devicesOfKind(site, 'pv').map((d) => d.id));
   const deviceIds = [...site.devices.keys()];
-  // The last reading of every device over the past week; the power gauges use only the fresh ones.
+  // The last reading of every device over the history window; the power gauges use only the fresh ones.
   const lastReadings = sharedWhileInFlight(async () => {
     const now = clock.now();
-    return {
-      now,
-      rows: await readings.latestPerDevice(site.id, deviceIds, new Date(now.getTime() - 7 * 24 * HOUR_MS), now),
-    };
+    return { now, rows: await readings.latestPerDevice(site.id, deviceIds, new Date(now.getTime() - HISTORY_MS), now) };
   });
-  const latest = async () => {
+  // Fresh by the same rule as the planner's (per-device maxAgeS, else the default); status is not asked here.
+  const fresh = async () => {
     const { now, rows } = await lastReadings();
-    // Fresh by the same rule as the planner's (per-device maxAgeS, else the default); status is not asked here.
     return rows.filter(
-      (r) =>
-        deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, options.maxAgeS).state === 'live',
+      (r) => deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, maxAgeS).state === 'live',
     );
   };
-
-  new Gauge({
-    name: 'ilot_device_last_reading_age_seconds',
-    help: 'Time since the last stored reading of each device, seconds (absent: none in the past week); compare with its max age for staleness',
-    labelNames: ['site', 'device'],
-    registers: [registry],
-    async collect() {
-      this.reset();
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_device_last_reading_age_seconds',
+      help: 'Time since the last stored reading of each device, seconds (absent: none in the past week); compare with its max age for staleness',
+      labelNames: ['site', 'device'],
+    },
+    async (set) => {
       const { now, rows } = await lastReadings();
-      for (const row of rows)
-        this.set({ site: site.id, device: row.deviceId }, (now.getTime() - row.ts.getTime()) / 1000);
+      for (const row of rows) set({ site: site.id, device: row.deviceId }, (now.getTime() - row.ts.getTime()) / 1000);
     },
-  });
-
-  new Gauge({
-    name: 'ilot_site_grid_power_watts',
-    help: 'Power at the grid connection, W (> 0 import, < 0 export)',
-    labelNames: ['site'],
-    registers: [registry],
-    async collect() {
-      const row = (await latest()).find((r) => r.deviceId === grid);
-      if (row) this.set(labels, row.powerW);
+  );
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_site_grid_power_watts',
+      help: 'Power at the grid connection, W (> 0 import, < 0 export); absent while the grid meter is stale',
+      labelNames: ['site'],
     },
-  });
-  new Gauge({
-    name: 'ilot_site_import_price_eur_per_kwh',
-    help: 'Import price now by the site tariff, EUR per kWh, labelled with the tariff period (HP, HC; empty for a dynamic tariff); Tempo days taken as blue',
-    labelNames: ['site', 'period'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      const price = priceAt(clock.now(), site.tariff, site.timezone, undefined, site.priceSeries);
-      this.set({ site: site.id, period: price.period ?? '' }, price.importEurPerKWh);
+    async (set) => {
+      const row = (await fresh()).find((r) => r.deviceId === grid);
+      if (row) set({ site: site.id }, row.powerW);
     },
-  });
-  new Gauge({
-    name: 'ilot_site_pv_power_watts',
-    help: 'PV production of the îlot, W',
-    labelNames: ['site'],
-    registers: [registry],
-    async collect() {
-      const rows = (await latest()).filter((r) => pvIds.includes(r.deviceId));
+  );
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_site_pv_power_watts',
+      help: 'PV production of the îlot, W, from the fresh PV readings; absent while every PV array is stale',
+      labelNames: ['site'],
+    },
+    async (set) => {
+      const rows = (await fresh()).filter((r) => pvIds.has(r.deviceId));
       if (rows.length)
-        this.set(
-          labels,
+        set(
+          { site: site.id },
           rows.reduce((sum, r) => sum + r.powerW, 0),
         );
     },
-  });
-  new Gauge({
-    name: 'ilot_battery_soc_percent',
-    help: 'Battery state of charge, %',
-    labelNames: ['site', 'device'],
-    registers: [registry],
-    async collect() {
-      for (const row of await latest())
-        if (row.socPct !== null) this.set({ site: site.id, device: row.deviceId }, row.socPct);
+  );
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_battery_soc_percent',
+      help: 'Battery state of charge, %; absent while the battery is stale',
+      labelNames: ['site', 'device'],
     },
-  });
+    async (set) => {
+      for (const row of await fresh())
+        if (row.socPct !== null) set({ site: site.id, device: row.deviceId }, row.socPct);
+    },
+  );
+}
 
+/** Self-consumption and self-sufficiency over the trailing window, from 15-minute means. */
+function registerRatioGauges(
+  registry: Registry,
+  site: Site,
+  readings: ReadingRepository,
+  clock: Clock,
+  windowH: number,
+): void {
+  const grid = gridDeviceId(site);
+  const pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
+  const consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
   const ratios = sharedWhileInFlight(async () => {
     const to = clock.now();
-    const from = new Date(to.getTime() - options.windowH * HOUR_MS);
+    const from = new Date(to.getTime() - windowH * HOUR_MS);
     const buckets = (ids: string[]) => readings.bucketedSum(site.id, ids, from, to, 15);
     const [gridBuckets, pvBuckets, consumptionBuckets] = await Promise.all([
       buckets([grid]),
@@ -118,24 +161,16 @@ export function registerSiteGauges(
       consumptionWh: energyWh(consumptionBuckets, positive),
     });
   });
-  new Gauge({
-    name: 'ilot_site_self_consumption_ratio',
-    help: `Share of the PV production consumed inside the îlot over the trailing ${options.windowH} h`,
-    labelNames: ['site'],
-    registers: [registry],
-    async collect() {
-      const { selfConsumptionRatio } = await ratios();
-      if (selfConsumptionRatio !== undefined) this.set(labels, selfConsumptionRatio);
-    },
-  });
-  new Gauge({
-    name: 'ilot_site_self_sufficiency_ratio',
-    help: `Share of the îlot consumption not imported over the trailing ${options.windowH} h`,
-    labelNames: ['site'],
-    registers: [registry],
-    async collect() {
-      const { selfSufficiencyRatio } = await ratios();
-      if (selfSufficiencyRatio !== undefined) this.set(labels, selfSufficiencyRatio);
-    },
-  });
+  for (const [name, key, help] of [
+    ['ilot_site_self_consumption_ratio', 'selfConsumptionRatio', 'Share of the PV production consumed inside the îlot'],
+    ['ilot_site_self_sufficiency_ratio', 'selfSufficiencyRatio', 'Share of the îlot consumption not imported'],
+  ] as const)
+    scrapeGauge(
+      registry,
+      { name, help: `${help} over the trailing ${windowH} h; absent without data in it`, labelNames: ['site'] },
+      async (set) => {
+        const value = (await ratios())[key];
+        if (value !== undefined) set({ site: site.id }, value);
+      },
+    );
 }

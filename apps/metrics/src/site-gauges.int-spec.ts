@@ -1,0 +1,55 @@
+import type { Clock } from '@ilot/domain';
+import { openDatabase, ReadingRepository } from '@ilot/timeseries';
+import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { registerSiteGauges } from './site-gauges';
+import { ledgerSite, quarter, T0 } from './testing/ledger-site';
+
+/** The site gauges on real PostgreSQL, the clock moved by hand. */
+describe('site gauges (real PostgreSQL)', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  const site = ledgerSite('dynamic-default', 'gauges');
+  let nowMs = T0;
+  const clock: Clock = { now: () => new Date(nowMs), speedup: 1 };
+  const registry = new Registry();
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_gauges');
+    db = await openDatabase(database.url);
+    await new ReadingRepository(db).insertBatch(
+      [
+        ...quarter(site.id, 'grid', T0, 12_000),
+        ...quarter(site.id, 'pv-1', T0, 5000),
+        ...quarter(site.id, 'm-1', T0, 1000),
+      ],
+      new Date(T0 + 900_000),
+    );
+    registerSiteGauges(registry, site, new ReadingRepository(db), clock, { maxAgeS: 600, windowH: 24 });
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  const series = async (name: string) =>
+    (await registry.getSingleMetric(name)!.get()).values.map((v) => ({ labels: v.labels, value: v.value }));
+
+  it('exports the grid and PV power of fresh readings', async () => {
+    nowMs = T0 + 11 * 60_000; // the last readings (12:10) are a minute old
+    expect(await series('ilot_site_grid_power_watts')).toEqual([{ labels: { site: 'gauges' }, value: 12_000 }]);
+    expect(await series('ilot_site_pv_power_watts')).toEqual([{ labels: { site: 'gauges' }, value: 5000 }]);
+  });
+
+  // Regression: the gauges were never reset, so a meter that went stale exported its last value for ever.
+  it('drops the series of a device gone stale, and keeps saying how old its last reading is', async () => {
+    nowMs = T0 + 60 * 60_000; // 50 min after the last readings, past the 600 s max age
+    expect(await series('ilot_site_grid_power_watts')).toEqual([]);
+    expect(await series('ilot_site_pv_power_watts')).toEqual([]);
+    expect(await series('ilot_device_last_reading_age_seconds')).toContainEqual({
+      labels: { site: 'gauges', device: 'grid' },
+      value: 50 * 60,
+    });
+  });
+});
