@@ -1,60 +1,60 @@
 import { SiteValidationError } from '@ilot/site';
-import { parseArgs, UsageError } from './args';
-import { InputsCsvError } from './inputs-csv';
-import { optimiseCommand } from './optimise.command';
-import { simulateCommand } from './simulate.command';
-import { reportCommand } from './report.command';
-import { tokenCommand } from './token.command';
 import { PlanInputError } from '@ilot/optimiser';
+import { parseCommandArgs, suggestion, UsageError } from './args';
+import { COMMANDS, CommandSpec } from './commands';
+import { InputsCsvError } from './inputs-csv';
 
-const USAGE = `usage:
-  ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]...
-      closed-loop replay on the shipped real profiles: optimised plan, self-consumption rule and idle battery side by side
-  ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]
-      plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule
-  ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]
-      a resident's month (the API's report) from the database (--database, else ILOT_DATABASE_URL)
-  ilot token --site FILE (--participant ID | --role operator) [--days N]
-      a signed access token for the reports API (ILOT_TOKEN_SECRET from the environment), valid N days (31)`;
+const OVERVIEW = `usage: ilot COMMAND [OPTIONS]   (ilot help COMMAND, or ilot COMMAND --help, for its options)
+
+${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}`;
+
+function usageOf(command: CommandSpec): string {
+  return `usage: ${command.usage}\n  ${command.summary}`;
+}
 
 /** The `ilot` command line. Exit codes: 0 done, 1 failed, 2 usage or input error. */
 export async function runCli(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined) {
+    console.error(OVERVIEW);
+    return 2;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    const topic = args[0];
+    if (topic === undefined) return (log(OVERVIEW), 0);
+    const command = COMMANDS.find((c) => c.name === topic);
+    if (!command) return refuse(`unknown command "${topic}"${commandSuggestion(topic)}`, OVERVIEW);
+    return (log(usageOf(command)), 0);
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) return refuse(`unknown command "${name}"${commandSuggestion(name)}`, OVERVIEW);
   try {
-    const { command, options } = parseArgs(argv);
-    switch (command) {
-      case 'simulate':
-        await simulateCommand(options, log);
-        return 0;
-      case 'optimise':
-        await optimiseCommand(options, log);
-        return 0;
-      case 'report':
-        await reportCommand(options, log);
-        return 0;
-      case 'token':
-        tokenCommand(options, log);
-        return 0;
-      case undefined:
-      case 'help':
-      case '--help':
-        log(USAGE);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
-    }
+    const parsed = parseCommandArgs(command.name, command, args);
+    if (parsed.help) return (log(usageOf(command)), 0);
+    await command.run(parsed.options, log);
+    return 0;
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      error instanceof SiteValidationError ||
-      error instanceof InputsCsvError ||
-      error instanceof PlanInputError
-    ) {
-      console.error(`ilot: ${error.message}\n\n${USAGE}`);
+    if (error instanceof UsageError) return refuse(error.message, usageOf(command));
+    // Bad input files: their own precise message, without the usage (it is not how the command was called).
+    if (error instanceof SiteValidationError || error instanceof InputsCsvError || error instanceof PlanInputError) {
+      console.error(`ilot ${command.name}: ${error.message}`);
       return 2;
     }
-    console.error(`ilot: ${(error as Error).message}`);
+    console.error(`ilot ${command.name}: ${(error as Error).message}`);
     return 1;
   }
+}
+
+function refuse(message: string, usage: string): number {
+  console.error(`ilot: ${message}\n\n${usage}`);
+  return 2;
+}
+
+function commandSuggestion(name: string): string {
+  return suggestion(
+    name,
+    COMMANDS.map((c) => c.name),
+  ).replace('--', '');
 }
 
 if (require.main === module) void runCli(process.argv.slice(2)).then((code) => (process.exitCode = code));

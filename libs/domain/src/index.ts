@@ -7,3 +7,4 @@ export * from './battery-physics';
 export * from './energy-kpis';
 export * from './checked';
 export * from './effacement-order';
+export * from './closest-match';

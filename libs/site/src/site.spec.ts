@@ -32,12 +32,22 @@ describe('site files', () => {
   });
 
   it.each([
+    // The path names each listed item by its id: a newcomer reads the device, not its index in the file.
     [
       'a wrong type, with its path',
       (s: any) => (s.buildings[3].devices[2].capacityWh = 'big'),
-      'buildings[3].devices[2].capacityWh: ',
+      'buildings[school].devices[bat-1].capacityWh: ',
     ],
-    ['an unknown field', (s: any) => (s.connection.importLimitKW = 3), 'connection: '],
+    [
+      'an unknown field, with the field meant',
+      (s: any) => (s.connection.importLimitKW = 3),
+      'connection: unknown field "importLimitKW" (did you mean "importLimitW"?)',
+    ],
+    [
+      "a device's unknown field, with the field meant for its kind",
+      (s: any) => (s.buildings[3].devices[2].maxSocPcnt = 90),
+      'buildings[school].devices[bat-1]: unknown field "maxSocPcnt" (did you mean "maxSocPct"?)',
+    ],
     ['a bad id', (s: any) => (s.id = 'Demo Site'), 'id: must match [a-z0-9-]+'],
     ['an unknown time zone', (s: any) => (s.timezone = 'Lyon'), 'timezone: must be an IANA time zone'],
     ['a bad HC window', (s: any) => (s.tariff.hcWindows = ['22h-6h']), 'tariff.hcWindows[0]: must be "HH:MM-HH:MM"'],
@@ -54,7 +64,7 @@ describe('site files', () => {
     [
       'a participant without its meter',
       (s: any) => (s.participants[0].meter = 'm-nowhere'),
-      'participants[0].meter: no device "m-nowhere"',
+      'participants[flat-a-101].meter: no device "m-nowhere"',
     ],
     ['a participant on a PV', (s: any) => (s.participants[0].meter = 'pv-a'), 'is a pv, not a meter'],
     [

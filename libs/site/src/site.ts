@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PricePoint } from './price-series';
 import { DeviceSpec, SiteFile, siteSchema } from './site.schema';
+import { describeSiteIssue, namedPath } from './site-problems';
 
 /** A validated site with its devices indexed. */
 export interface Site extends SiteFile {
@@ -19,20 +20,13 @@ export class SiteValidationError extends Error {
   }
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path.reduce<string>(
-    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
-    '',
-  );
-}
-
 /** Validates a parsed site document: schema first, then the rules that span fields. */
 export function validateSite(raw: unknown, source = 'site'): Site {
   const parsed = siteSchema.safeParse(raw);
   if (!parsed.success) {
     throw new SiteValidationError(
       source,
-      parsed.error.issues.map((issue: z.core.$ZodIssue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`),
+      parsed.error.issues.map((issue: z.core.$ZodIssue) => describeSiteIssue(issue, raw, siteSchema)),
     );
   }
   const file = parsed.data;
@@ -40,7 +34,8 @@ export function validateSite(raw: unknown, source = 'site'): Site {
   const devices = new Map<string, DeviceSpec & { buildingId: string }>();
   file.buildings.forEach((building, b) =>
     building.devices.forEach((device, d) => {
-      if (devices.has(device.id)) problems.push(`buildings[${b}].devices[${d}].id: duplicate device id "${device.id}"`);
+      if (devices.has(device.id))
+        problems.push(`${namedPath(['buildings', b, 'devices'], raw)}[${d}].id: duplicate device id "${device.id}"`);
       devices.set(device.id, { ...device, buildingId: building.id });
     }),
   );
@@ -53,19 +48,25 @@ export function validateSite(raw: unknown, source = 'site'): Site {
   const metersTaken = new Set<string>();
   file.participants.forEach((participant, p) => {
     if (participantIds.has(participant.id))
-      problems.push(`participants[${p}].id: duplicate participant id "${participant.id}"`);
+      problems.push(`${namedPath(['participants', p], raw)}.id: duplicate participant id "${participant.id}"`);
     participantIds.add(participant.id);
     const meter = devices.get(participant.meter);
-    if (!meter) problems.push(`participants[${p}].meter: no device "${participant.meter}" in buildings`);
+    if (!meter)
+      problems.push(`${namedPath(['participants', p], raw)}.meter: no device "${participant.meter}" in buildings`);
     else if (meter.kind !== 'meter')
-      problems.push(`participants[${p}].meter: device "${participant.meter}" is a ${meter.kind}, not a meter`);
+      problems.push(
+        `${namedPath(['participants', p], raw)}.meter: device "${participant.meter}" is a ${meter.kind}, not a meter`,
+      );
     if (metersTaken.has(participant.meter))
-      problems.push(`participants[${p}].meter: meter "${participant.meter}" already belongs to another participant`);
+      problems.push(
+        `${namedPath(['participants', p], raw)}.meter: meter "${participant.meter}" already belongs to another participant`,
+      );
     metersTaken.add(participant.meter);
   });
   if (file.allocation.key === 'static') {
     const missing = file.participants.findIndex((p) => p.staticShare === undefined);
-    if (missing >= 0) problems.push(`participants[${missing}].staticShare: required by allocation key "static"`);
+    if (missing >= 0)
+      problems.push(`${namedPath(['participants', missing], raw)}.staticShare: required by allocation key "static"`);
     const total = file.participants.reduce((sum, p) => sum + (p.staticShare ?? 0), 0);
     if (total > 1 + 1e-9) problems.push(`participants: static shares add up to ${total.toFixed(4)}, more than 1`);
   }

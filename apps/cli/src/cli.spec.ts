@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { runCli } from './main';
+
+const SITE_FILE = join(__dirname, '..', '..', '..', 'sites', 'demo.yaml');
+
+/** Runs the CLI and keeps what it printed and what it said on stderr. */
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((line: string) => void err.push(line));
+  try {
+    const code = await runCli(argv, (line) => out.push(line));
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('ilot: a command line that refuses what it does not know', () => {
+  // Regression: `ilot simulate --histroy x.csv` silently ran on the shipped profiles.
+  it('refuses an unknown option with the command usage and exit 2, suggesting the option meant', async () => {
+    const result = await cli('simulate', '--site', SITE_FILE, '--dyas', '7', '--out', '/tmp/x');
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('ilot: unknown option --dyas for "ilot simulate" (did you mean --days?)');
+    expect(result.err).toContain('usage: ilot simulate --site FILE --days N');
+    expect(result.out).toBe('');
+  });
+
+  it.each([
+    [['simulate', '--site'], '--site needs a value'],
+    [['simulate', 'extra'], 'Unexpected argument'],
+    [['simulat'], 'unknown command "simulat" (did you mean simulate?)'],
+    [['help', 'nope'], 'unknown command "nope"'],
+    [['token', '--site', SITE_FILE, '--role', 'operator', '--role', 'resident'], '--role is given twice'],
+  ])('refuses %j with exit 2', async (argv, message) => {
+    const result = await cli(...argv);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(message);
+  });
+
+  it('shows each command its usage on --help and ilot help COMMAND, exit 0', async () => {
+    for (const argv of [
+      ['report', '--help'],
+      ['help', 'report'],
+    ]) {
+      const result = await cli(...argv);
+      expect(result).toMatchObject({ code: 0, err: '' });
+      expect(result.out).toMatch(/^usage: ilot report --site FILE --participant ID --month YYYY-MM/);
+    }
+    const overview = await cli('help');
+    expect(overview.code).toBe(0);
+    for (const name of ['validate', 'simulate', 'optimise', 'report', 'token'])
+      expect(overview.out).toContain(`  ${name} `);
+  });
+
+  it('ilot validate: says what a good site file describes', async () => {
+    const result = await cli('validate', '--site', SITE_FILE);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/valid\. Site "demo"/);
+    expect(result.out).toMatch(/\d+ devices \(1 grid, \d+ meter/);
+  });
+});

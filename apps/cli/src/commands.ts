@@ -1,0 +1,56 @@
+import type { CommandOptionsSpec } from './args';
+import { optimiseCommand } from './optimise.command';
+import { reportCommand } from './report.command';
+import { simulateCommand } from './simulate.command';
+import { tokenCommand } from './token.command';
+import { validateCommand } from './validate.command';
+
+/** One command of `ilot`: its name, one-line summary, usage and options, and what it runs. */
+export interface CommandSpec extends CommandOptionsSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  run(options: Map<string, string[]>, log: (line: string) => void): unknown;
+}
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'validate',
+    summary: 'checks a site file and says what it describes, or every problem with the device it is about',
+    usage: 'ilot validate --site FILE',
+    options: { site: {} },
+    run: validateCommand,
+  },
+  {
+    name: 'simulate',
+    summary:
+      'closed-loop replay on the shipped real profiles: optimised plan, self-consumption rule and idle battery side by side',
+    usage:
+      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]...',
+    options: { site: {}, days: {}, out: {}, start: {}, soc: {}, solver: {}, effacement: { multiple: true } },
+    run: simulateCommand,
+  },
+  {
+    name: 'optimise',
+    summary:
+      'plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule',
+    usage:
+      'ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]',
+    options: { site: {}, inputs: {}, start: {}, out: {}, soc: { multiple: true }, solver: {} },
+    run: optimiseCommand,
+  },
+  {
+    name: 'report',
+    summary: "a resident's month (the API's report) from the database (--database, else ILOT_DATABASE_URL)",
+    usage: 'ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]',
+    options: { site: {}, participant: {}, month: {}, format: {}, database: {} },
+    run: reportCommand,
+  },
+  {
+    name: 'token',
+    summary: 'a signed access token for the reports API (ILOT_TOKEN_SECRET from the environment), valid N days (31)',
+    usage: 'ilot token --site FILE (--participant ID | --role operator) [--days N]',
+    options: { site: {}, participant: {}, role: {}, days: {} },
+    run: (options, log) => tokenCommand(options, log),
+  },
+];

@@ -1,0 +1,25 @@
+import { devicesOfKind, loadSiteFile, type Site } from '@ilot/site';
+import { required } from './args';
+
+/**
+ * `ilot validate --site FILE`: reads the site file as the apps do at start and says what it describes; a bad file
+ * fails with every problem (the device it is about, the field meant), exit 2.
+ */
+export function validateCommand(options: Map<string, string[]>, log: (line: string) => void): Site {
+  const path = required(options, 'site');
+  const site = loadSiteFile(path);
+  const kinds = new Map<string, number>();
+  for (const device of site.devices.values()) kinds.set(device.kind, (kinds.get(device.kind) ?? 0) + 1);
+  const kW = (w: number) => `${(w / 1000).toFixed(0)} kW`;
+  const batteryKWh = devicesOfKind(site, 'battery').reduce((sum, b) => sum + b.capacityWh, 0) / 1000;
+  const pvKWp = devicesOfKind(site, 'pv').reduce((sum, p) => sum + p.peakW, 0) / 1000;
+  log(`${path}: valid. Site "${site.id}" (${site.name}), ${site.timezone}`);
+  log(
+    `  connection: import ${kW(site.connection.importLimitW)}, export ${kW(site.connection.exportLimitW)}; tariff ${site.tariff.kind}; allocation ${site.allocation.key}`,
+  );
+  log(
+    `  ${site.buildings.length} building(s), ${site.devices.size} devices (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), ${site.participants.length} participants`,
+  );
+  log(`  PV ${pvKWp.toFixed(1)} kWp, batteries ${batteryKWh.toFixed(0)} kWh`);
+  return site;
+}
