@@ -2,8 +2,9 @@
  * The architecture rules of the repository, shared by eslint.config.mjs and the test that proves
  * they bite (libs/domain/src/architecture.spec.ts).
  *
- * Pure libraries (the model, forecasting, tariffs, site schema, domain) import no framework, no
- * broker client, no database driver and no metrics client, and no adapter library of ours.
+ * Pure libraries (domain, site schema, tariffs, forecasting, the optimiser model, effacement, allocation, reports, the
+ * wire protocol) import no framework, no broker client, no database driver and no metrics client, and no adapter
+ * library of ours. Libraries are imported by their alias. Apps do not import each other (apps/ilot excepted).
  */
 const PURE_LIBS = [
   'libs/domain/**',
@@ -58,4 +59,29 @@ const crossLibraryRule = {
   },
 };
 
-module.exports = { PURE_LIBS, pureLibraryRule, crossLibraryRule };
+/**
+ * An app is a composition root: it never reaches into another app, the tests or the simulators by a relative path
+ * (what two apps share lives in a lib: libs/residents, libs/protocol). apps/ilot, the all-in-one, composes the others.
+ */
+const APP_PATTERNS = [
+  {
+    group: ['../../*/src/**', '../../../*/src/**', '../../../../*/src/**'],
+    message: 'an app does not import another app: move what they share to a lib',
+  },
+  {
+    group: ['**/test/**', '**/simulators/**'],
+    message: 'an app does not import tests or simulators by path: a lib (or @ilot/simulators) serves both',
+  },
+];
+const appBoundaryRule = {
+  files: ['apps/**'],
+  ignores: ['apps/ilot/**'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [...APP_PATTERNS, ...crossLibraryRule.rules['no-restricted-imports'][1].patterns] },
+    ],
+  },
+};
+
+module.exports = { PURE_LIBS, pureLibraryRule, crossLibraryRule, appBoundaryRule };

@@ -33,6 +33,7 @@ export default tseslint.config(
     },
   },
   boundaries.crossLibraryRule,
+  boundaries.appBoundaryRule,
   // Later blocks win for the same rule: pure libraries get the stricter list (it includes the cross-library one).
   {
     ...boundaries.pureLibraryRule,

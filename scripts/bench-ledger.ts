@@ -13,7 +13,7 @@ import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { Reading } from '@ilot/domain';
 import { join } from 'node:path';
-import { LEDGER_DEEP_EVERY_MS, residentLedgerOn } from '../apps/metrics/src/resident-ledger.service';
+import { LEDGER_DEEP_EVERY_MS, residentLedgerOn } from '@ilot/residents';
 
 const DAYS = Number(process.env.BENCH_DAYS ?? 31);
 const INTERVAL_S = Number(process.env.ILOT_LEDGER_INTERVAL_S ?? 60);

@@ -4,7 +4,7 @@ import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { RunningIlot } from '../apps/ilot/src/ilot.app';
 import { startTestIlot, TEST_OPERATOR_TOKEN, TEST_TOKEN_SECRET } from './support/test-ilot';
-import { signAccessToken } from '../apps/metrics/src/access-tokens';
+import { signAccessToken } from '@ilot/residents';
 import { runCli } from '../apps/cli/src/main';
 import { mkdirSync, statSync } from 'node:fs';
 import { chromium } from 'playwright-core';

@@ -1,11 +1,9 @@
+export { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
-
-/** The machine's real broker, configured like production (see .ci/run). */
-export const TEST_MQTT_URL = process.env.ILOT_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 
 /** A copy of the demo site under a unique id, so that tests sharing the broker never see each other's topics. */
 export function uniqueDemoSite(prefix = 'e2e'): { path: string; siteId: string } {
@@ -14,21 +12,6 @@ export function uniqueDemoSite(prefix = 'e2e'): { path: string; siteId: string }
   const path = join(mkdtempSync(join(tmpdir(), 'ilot-site-')), `${siteId}.yaml`);
   writeFileSync(path, text);
   return { path, siteId };
-}
-
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** Removes the retained messages a test left under a site's prefix. */

@@ -2,8 +2,8 @@ import { ResidentReport, residentReportCsv } from '@ilot/reports';
 import { loadSiteFile } from '@ilot/site';
 import { isMonth } from '@ilot/tariffs';
 import { openDatabase, ResidentLedgerRepository } from '@ilot/timeseries';
-import { residentLedgerOn } from '../../metrics/src/resident-ledger.service';
-import { ResidentReportService } from '../../metrics/src/resident-report.service';
+import { residentLedgerOn } from '@ilot/residents';
+import { ResidentReportService } from '@ilot/residents';
 import { required, UsageError } from './args';
 
 /**

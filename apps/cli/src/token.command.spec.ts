@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { verifyAccessToken } from '../../metrics/src/access-tokens';
+import { verifyAccessToken } from '@ilot/residents';
 import { UsageError } from './args';
 import { tokenCommand } from './token.command';
 

@@ -1,5 +1,5 @@
 import { loadSiteFile } from '@ilot/site';
-import { AccessClaims, signAccessToken } from '../../metrics/src/access-tokens';
+import { AccessClaims, signAccessToken } from '@ilot/residents';
 import { required, UsageError } from './args';
 
 const MAX_DAYS = 366;

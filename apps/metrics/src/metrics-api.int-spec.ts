@@ -6,8 +6,8 @@ import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-
 import type { AddressInfo } from 'node:net';
 import { loadMetricsConfig } from './metrics.config';
 import { MetricsModule } from './metrics.module';
-import { signAccessToken } from './access-tokens';
-import { ledgerReadings, ledgerSite, T0 } from './testing/ledger-site';
+import { signAccessToken } from '@ilot/residents';
+import { ledgerReadings, ledgerSite, T0 } from '@ilot/residents/testing/ledger-site';
 
 const TOKEN = 'allocation-operator-token-0123';
 const SECRET = 'metrics-api-token-secret-0123456789abcdef';

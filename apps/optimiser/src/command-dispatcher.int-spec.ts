@@ -6,8 +6,8 @@ import mqtt, { MqttClient } from 'mqtt';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { BatteryController } from '../../../simulators/src/battery-controller';
-import { TEST_MQTT_URL, waitFor } from '../../../test/support/services';
+import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
+import { BatteryController } from '@ilot/simulators';
 import { CommandDispatcher } from './command-dispatcher';
 import { OptimiserMetrics } from './optimiser.metrics';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 // The rules the lint step enforces (eslint.config.mjs uses the same objects).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { pureLibraryRule, crossLibraryRule } = require('../../../eslint.boundaries.cjs');
+const { pureLibraryRule, crossLibraryRule, appBoundaryRule } = require('../../../eslint.boundaries.cjs');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parser } = require('typescript-eslint');
 
@@ -13,7 +13,12 @@ async function lint(relativePath: string, code: string): Promise<string[]> {
   const eslint = new ESLint({
     cwd: root,
     overrideConfigFile: true,
-    overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser } }, crossLibraryRule, pureLibraryRule],
+    overrideConfig: [
+      { files: ['**/*.ts'], languageOptions: { parser } },
+      crossLibraryRule,
+      appBoundaryRule,
+      pureLibraryRule,
+    ],
   });
   const [result] = await eslint.lintText(code, { filePath: join(root, relativePath) });
   return result.messages.map((m) => m.message);
@@ -47,5 +52,31 @@ describe('architecture rules (lint)', () => {
         '\n',
       ),
     ).toContain('@ilot/<lib> alias');
+  });
+
+  it.each([
+    ['apps/cli/src/probe.ts', "import { MetricsModule } from '../../metrics/src/metrics.module';", 'another app'],
+    ['apps/metrics/src/api/probe.ts', "import { runCli } from '../../../cli/src/main';", 'another app'],
+    [
+      'apps/optimiser/src/probe.ts',
+      "import { startTestIlot } from '../../../test/support/test-ilot';",
+      'tests or simulators',
+    ],
+    [
+      'apps/ingestion/src/probe.ts',
+      "import { IlotWorld } from '../../../simulators/src/ilot-world';",
+      'tests or simulators',
+    ],
+  ])('refuses an app reaching into another app, the tests or the simulators: %s', async (path, code, reason) => {
+    expect((await lint(path, code)).join('\n')).toContain(reason);
+  });
+
+  it('lets an app use its own files, and the all-in-one compose the others', async () => {
+    expect(
+      await lint('apps/metrics/src/api/probe.ts', "import { GaugesModule } from '../gauges/gauges.module';"),
+    ).toEqual([]);
+    expect(
+      await lint('apps/ilot/src/probe.ts', "import { MetricsModule } from '../../metrics/src/metrics.module';"),
+    ).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { CLOCK } from '@ilot/runtime';
-import { ResidentLedgerService } from './resident-ledger.service';
+import { ResidentLedgerService } from '@ilot/residents';
 
 /** Injection token of the ledger's period, ms of wall time. */
 export const LEDGER_INTERVAL_MS = Symbol('LEDGER_INTERVAL_MS');

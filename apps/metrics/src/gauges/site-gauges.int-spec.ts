@@ -4,7 +4,7 @@ import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-
 import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { registerSiteGauges } from './site-gauges';
-import { ledgerSite, quarter, T0 } from './testing/ledger-site';
+import { ledgerSite, quarter, T0 } from '@ilot/residents/testing/ledger-site';
 
 /** The site gauges on real PostgreSQL, the clock moved by hand. */
 describe('site gauges (real PostgreSQL)', () => {

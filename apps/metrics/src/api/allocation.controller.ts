@@ -15,7 +15,7 @@ import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { AllocationShareRepository } from '@ilot/timeseries';
 import { OperatorGuard } from './operator.guard';
-import { ResidentLedgerService } from './resident-ledger.service';
+import { ResidentLedgerService } from '@ilot/residents';
 
 const STEP_MS = 15 * MINUTE_MS;
 

@@ -1,8 +1,8 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { AllocationShareRepository } from '@ilot/timeseries';
 import { AllocationController } from './allocation.controller';
-import type { ResidentLedgerService } from './resident-ledger.service';
-import { ledgerSite } from './testing/ledger-site';
+import type { ResidentLedgerService } from '@ilot/residents';
+import { ledgerSite } from '@ilot/residents/testing/ledger-site';
 
 const clock = { now: () => new Date('2026-01-10T13:00:00Z'), speedup: 1 };
 const untouched = new Proxy(

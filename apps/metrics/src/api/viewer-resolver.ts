@@ -1,7 +1,7 @@
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Viewer } from '@ilot/timeseries';
 import type { Request } from 'express';
-import { verifyAccessToken } from './access-tokens';
+import { verifyAccessToken } from '@ilot/residents';
 import { bearerToken, OperatorGuard } from './operator.guard';
 
 /** Injection token of ILOT_TOKEN_SECRET (possibly undefined: then only the operator gets in). */

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { MetricsConfig } from '../metrics.config';
+import { AllocationController } from './allocation.controller';
+import { ApiController } from './api.controller';
+import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
+import { ReportAccessGuard } from './report-access.guard';
+import { TOKEN_SECRET, ViewerResolver } from './viewer-resolver';
+
+/** The HTTP API under /api/v1: readings, schedule, signals, reports, custom shares; who may read what. */
+@Module({})
+export class ApiModule {
+  static register(config: MetricsConfig, shared: DynamicModule): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [shared],
+      controllers: [ApiController, AllocationController],
+      providers: [
+        { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
+        OperatorGuard,
+        { provide: TOKEN_SECRET, useValue: config.ILOT_TOKEN_SECRET },
+        ViewerResolver,
+        ReportAccessGuard,
+      ],
+    };
+  }
+}

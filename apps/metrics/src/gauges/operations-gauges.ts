@@ -1,0 +1,56 @@
+import type { Clock } from '@ilot/domain';
+import type { EffacementReportService } from '@ilot/residents';
+import type { Site } from '@ilot/site';
+import type { ResidentLedgerRepository } from '@ilot/timeseries';
+import type { Registry } from 'prom-client';
+import { sharedWhileInFlight } from './shared-while-in-flight';
+import { scrapeGauge } from './site-gauges';
+
+/** The ledger's step, s: its newest step ends this long after it starts. */
+const LEDGER_STEP_S = 900;
+
+/** The orders in progress (asked and delivered reduction) and how far the residents' ledger is behind. */
+export function registerOperationsGauges(
+  registry: Registry,
+  site: Site,
+  clock: Clock,
+  effacements: EffacementReportService,
+  residentLedger: ResidentLedgerRepository,
+): void {
+  const orders = sharedWhileInFlight(() => effacements.inProgress(clock.now()));
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_effacement_delivered_watts',
+      help: 'Reduction an effacement order in progress delivers now: the îlot reference (courbe de référence) minus the measured import of the latest 15-min slot, W',
+      labelNames: ['site', 'event'],
+    },
+    async (set) => {
+      for (const [event, { deliveredW }] of await orders())
+        if (deliveredW !== undefined) set({ site: site.id, event }, deliveredW);
+    },
+  );
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_effacement_asked_watts',
+      help: 'Reduction an effacement order in progress asks, W (the alert compares the delivered one with it)',
+      labelNames: ['site', 'event'],
+    },
+    async (set) => {
+      for (const [event, { askedW }] of await orders()) set({ site: site.id, event }, askedW);
+    },
+  );
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_resident_ledger_lag_seconds',
+      help: 'How far the residents’ ledger (each participant’s allocated 15-min steps, what the reports read) is behind the îlot clock: now minus the end of its newest step, s',
+      labelNames: ['site'],
+    },
+    async (set) => {
+      const newest = await residentLedger.newestStep(site.id);
+      if (newest) set({ site: site.id }, (clock.now().getTime() - newest.getTime()) / 1000 - LEDGER_STEP_S);
+    },
+  );
+}

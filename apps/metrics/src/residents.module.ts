@@ -1,0 +1,73 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  effacementReferencesProvider,
+  ReadinessRegistry,
+  repositoryProvider,
+  RUNTIME_CONFIG,
+  type RuntimeConfig,
+} from '@ilot/runtime';
+import {
+  apiDatabaseUrl,
+  EffacementReportService,
+  openResidentDatabase,
+  RESIDENT_READER,
+  ResidentLedgerService,
+  ResidentReportService,
+} from '@ilot/residents';
+import {
+  AllocationShareRepository,
+  PlanRepository,
+  ReadingRepository,
+  ResidentLedgerRepository,
+  SignalRepository,
+} from '@ilot/timeseries';
+import type { DataSource } from 'typeorm';
+import type { MetricsConfig } from './metrics.config';
+
+export const METRICS_CONFIG = Symbol('METRICS_CONFIG');
+const RESIDENT_DATA_SOURCE = Symbol('RESIDENT_DATA_SOURCE');
+
+/**
+ * What the metrics app's modules share: its configuration, the repositories, the effacement and resident services
+ * (libs/residents) and the resident database, the API role's connection under row-level security (ADR 0007).
+ */
+@Module({})
+export class ResidentsModule implements OnApplicationShutdown {
+  constructor(@Inject(RESIDENT_DATA_SOURCE) private readonly residentDb: DataSource) {}
+
+  static forRoot(config: MetricsConfig): DynamicModule {
+    const providers = [
+      { provide: METRICS_CONFIG, useValue: config },
+      repositoryProvider(ReadingRepository),
+      repositoryProvider(PlanRepository),
+      repositoryProvider(SignalRepository),
+      repositoryProvider(ResidentLedgerRepository),
+      repositoryProvider(AllocationShareRepository),
+      effacementReferencesProvider,
+      EffacementReportService,
+      {
+        provide: RESIDENT_DATA_SOURCE,
+        useFactory: async (runtime: RuntimeConfig, readiness: ReadinessRegistry) => {
+          const db = await openResidentDatabase(
+            apiDatabaseUrl(runtime.ILOT_DATABASE_URL, config.ILOT_API_DATABASE_URL),
+          );
+          readiness.register('resident database', async () => (await db.query('SELECT 1 AS ok'))[0].ok === 1);
+          return db;
+        },
+        inject: [RUNTIME_CONFIG, ReadinessRegistry],
+      },
+      {
+        provide: RESIDENT_READER,
+        useFactory: (db: DataSource) => new ResidentLedgerRepository(db),
+        inject: [RESIDENT_DATA_SOURCE],
+      },
+      ResidentReportService,
+      ResidentLedgerService,
+    ];
+    return { module: ResidentsModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.residentDb.isInitialized) await this.residentDb.destroy();
+  }
+}

@@ -1,0 +1,5 @@
+export * from './access-tokens';
+export * from './resident-database';
+export * from './resident-ledger.service';
+export * from './resident-report.service';
+export * from './effacement-report.service';
