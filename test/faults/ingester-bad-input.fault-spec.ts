@@ -83,7 +83,7 @@ describe('ingester against replays and hostile input', () => {
         reason: 'out_of_range',
         make: (k) => [
           `m-a-102/telemetry`,
-          JSON.stringify({ ts: new Date(nowMs - k).toISOString(), seq: k, powerW: 1e308 }),
+          JSON.stringify({ ts: new Date(nowMs - k).toISOString(), seq: k, powerW: 1e7 }),
         ],
       },
       {
@@ -110,7 +110,10 @@ describe('ingester against replays and hostile input', () => {
       },
       {
         reason: 'too_old',
-        make: (k) => [`m-b-101/telemetry`, JSON.stringify({ ts: new Date(k * 1000).toISOString(), seq: k, powerW: 1 })],
+        make: (k) => [
+          `m-b-101/telemetry`,
+          JSON.stringify({ ts: new Date(nowMs - 30 * 86_400_000 - k * 1000).toISOString(), seq: k, powerW: 1 }),
+        ],
       },
       {
         reason: 'future',
@@ -162,4 +165,42 @@ describe('ingester against replays and hostile input', () => {
     const longest = Number((await db.query(`SELECT max(length(payload)) AS n FROM rejected_messages`)).rows[0].n);
     expect(longest).toBeLessThanOrEqual(2048);
   }, 120_000);
+
+  // Regression (probe of the running îlot): a second value for a stored (device, ts) was dropped silently, counted as
+  // a duplicate. It is refused with its reason, kept and counted; the stored reading stays.
+  it('refuses a second value for a stored instant, keeps it with its reason, and leaves the stored reading', async () => {
+    const ts = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    const first: Array<[string, string]> = [[`${METERS[0]}/telemetry`, JSON.stringify({ ts, seq: 1, powerW: 400 })]];
+    await publishAll(publisher, siteId, first);
+    await waitFor(
+      'the first value stored',
+      async () => (await count(`SELECT count(*) FROM readings WHERE site_id = $1 AND power_w = 400`)) === 1,
+      20_000,
+    );
+    const duplicatesBefore = await ingester.metric(`ilot_ingest_duplicates_total{site="${siteId}"}`);
+    await publishAll(publisher, siteId, [
+      [`${METERS[0]}/telemetry`, JSON.stringify({ ts, seq: 1, powerW: 400 })], // the same reading again
+      [`${METERS[0]}/telemetry`, JSON.stringify({ ts, seq: 1, powerW: 455 })], // another value
+    ]);
+    const refused = await waitFor(
+      'the second value refused',
+      async () =>
+        (await db.query(`SELECT reason, detail FROM rejected_messages WHERE reason = 'duplicate'`)).rows[0] as
+          { reason: string; detail: string } | undefined,
+      20_000,
+    );
+    expect(refused.detail).toBe(
+      `ts: ${ts} is stored for ${METERS[0]} with powerW 400 (seq 1); this one says powerW 455 (seq 1)`,
+    );
+    expect(
+      await ingester.metric(`ilot_ingest_rejected_total{site="${siteId}",topic="telemetry",reason="duplicate"}`),
+    ).toBe(1);
+    expect(await ingester.metric(`ilot_ingest_duplicates_total{site="${siteId}"}`)).toBe(duplicatesBefore + 1);
+    const stored = await db.query(`SELECT power_w FROM readings WHERE site_id = $1 AND device_id = $2 AND ts = $3`, [
+      siteId,
+      METERS[0],
+      ts,
+    ]);
+    expect(stored.rows).toEqual([{ power_w: 400 }]);
+  }, 60_000);
 });

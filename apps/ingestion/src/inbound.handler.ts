@@ -9,7 +9,7 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
 import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
-import { ReadingBatcher } from './reading-batcher';
+import { ConflictingReading, ReadingBatcher } from './reading-batcher';
 import { validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
 
 /**
@@ -94,7 +94,12 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     switch (parsed.kind) {
       case 'telemetry': {
         const result = validateTelemetry(this.site, parsed.deviceId, payload, now, this.limits);
-        return result.ok ? this.batcher.add(result.value) : refuse(result);
+        if (!result.ok) return refuse(result);
+        return this.batcher.add(result.value).then((conflicts) =>
+          conflicts.length
+            ? refuse({ reason: 'duplicate', problems: conflicts.map((c) => describeConflict(c)) })
+            : undefined,
+        );
       }
       case 'status': {
         const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);
@@ -139,4 +144,9 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
       );
     this.windowExceeded = overrun;
   }
+}
+
+/** Why a reading that came again with another value is refused, naming its field. */
+function describeConflict({ reading, storedPowerW, storedSeq }: ConflictingReading): string {
+  return `ts: ${reading.ts.toISOString()} is stored for ${reading.deviceId} with powerW ${storedPowerW} (seq ${storedSeq}); this one says powerW ${reading.powerW} (seq ${reading.seq})`;
 }

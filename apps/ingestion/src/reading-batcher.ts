@@ -3,9 +3,16 @@ import type { Clock, Reading } from '@ilot/domain';
 import { ReadingRepository } from '@ilot/timeseries';
 import { IngestionMetrics } from './ingestion.metrics';
 
+/** A reading refused because another value is stored for its device and instant. */
+export interface ConflictingReading {
+  reading: Reading;
+  storedPowerW: number;
+  storedSeq: number;
+}
+
 interface Pending {
   readings: readonly Reading[];
-  committed: () => void;
+  committed: (conflicts: ConflictingReading[]) => void;
 }
 
 /**
@@ -34,8 +41,11 @@ export class ReadingBatcher {
     private readonly options: { batchSize: number; flushMs: number; writeConcurrency?: number; retryMs?: number },
   ) {}
 
-  /** Resolves when the readings are committed (or were already stored: duplicates). */
-  add(readings: readonly Reading[]): Promise<void> {
+  /**
+   * Resolves when the readings are committed (or were already stored: duplicates), with those of them that conflict
+   * with a different stored reading for the same device and instant (not stored; the caller keeps them as a reject).
+   */
+  add(readings: readonly Reading[]): Promise<ConflictingReading[]> {
     return new Promise((committed) => {
       this.pending.push({ readings, committed });
       this.pendingReadings += readings.length;
@@ -83,12 +93,16 @@ export class ReadingBatcher {
 
   private async write(batch: Pending[]): Promise<void> {
     const readings = batch.flatMap((p) => p.readings);
+    const conflicts = new Map<Reading, ConflictingReading>();
     for (let start = 0; start < readings.length; start += this.options.batchSize) {
       const chunk = readings.slice(start, start + this.options.batchSize);
       for (let attempt = 1; ; attempt++) {
         try {
           const { inserted, duplicates } = await this.repository.insertBatch(chunk, this.clock.now());
-          this.record(chunk, inserted, duplicates);
+          // Only a batch with duplicates can hold a second value for a stored instant: asked only then.
+          const clashes = duplicates > 0 ? await this.repository.conflicting(chunk) : [];
+          for (const c of clashes) conflicts.set(c.reading, c);
+          this.record(chunk, inserted, duplicates - clashes.length);
           break;
         } catch (error) {
           if (this.closed) {
@@ -105,7 +119,7 @@ export class ReadingBatcher {
         }
       }
     }
-    for (const pending of batch) pending.committed();
+    for (const pending of batch) pending.committed(pending.readings.flatMap((r) => conflicts.get(r) ?? []));
   }
 
   private record(chunk: Reading[], inserted: number, duplicates: number): void {

@@ -50,6 +50,18 @@ describe('ReadingRepository on the real PostgreSQL', () => {
     ]);
   });
 
+  // Regression (probe of the running îlot): a second value for a stored (device, ts) was dropped silently.
+  it('tells a second value for a stored instant from the same reading sent again', async () => {
+    await repository.insertBatch([reading('m-9', 0, 500, 7)], at(1));
+    const replayed = reading('m-9', 0, 500, 7);
+    const otherPower = reading('m-9', 0, 650, 7);
+    const otherSeq = reading('m-9', 0, 500, 8);
+    expect(await repository.conflicting([replayed, otherPower, otherSeq])).toEqual([
+      { reading: otherPower, storedPowerW: 500, storedSeq: 7 },
+      { reading: otherSeq, storedPowerW: 500, storedSeq: 7 },
+    ]);
+  });
+
   it('gives the newest reading per device and per-bucket sums of device means', async () => {
     await repository.insertBatch(
       [

@@ -52,6 +52,30 @@ export class ReadingRepository {
     return { inserted, duplicates: readings.length - inserted };
   }
 
+  /**
+   * Of readings that came as duplicates, those whose stored reading at the same (site, device, ts) differs (another
+   * power or seq): a second value for an instant is not the same reading sent again, and is refused, not dropped.
+   */
+  async conflicting(
+    readings: readonly Reading[],
+  ): Promise<Array<{ reading: Reading; storedPowerW: number; storedSeq: number }>> {
+    if (readings.length === 0) return [];
+    const rows: Array<{ i: number; power_w: number; seq: string }> = await this.db.query(
+      `SELECT u.i::int AS i, r.power_w, r.seq
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[], $5::float8[]) WITH ORDINALITY AS u(s, d, t, q, p, i)
+         JOIN readings r ON r.site_id = u.s AND r.device_id = u.d AND r.ts = u.t
+        WHERE r.power_w IS DISTINCT FROM u.p OR r.seq IS DISTINCT FROM u.q`,
+      [
+        textArrayLiteral(readings.map((r) => r.siteId)),
+        textArrayLiteral(readings.map((r) => r.deviceId)),
+        textArrayLiteral(readings.map((r) => r.ts.toISOString())),
+        numberArrayLiteral(readings.map((r) => r.seq)),
+        numberArrayLiteral(readings.map((r) => r.powerW)),
+      ],
+    );
+    return rows.map((row) => ({ reading: readings[row.i - 1], storedPowerW: row.power_w, storedSeq: Number(row.seq) }));
+  }
+
   /** The newest reading of each device given, stamped in [since, until]; one index probe per device. */
   async latestPerDevice(
     siteId: string,
