@@ -13,7 +13,11 @@ const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: 
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps,simulators}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,apps,simulators}/**/*.spec.ts', '<rootDir>/test/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'integration',

@@ -50,7 +50,7 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     }
   });
 
-  it('serves /metrics that promtool finds nothing to say about, with every metric of DESIGN.md', async () => {
+  it('serves /metrics that promtool finds nothing to say about, with every metric of docs/design.md', async () => {
     const text = await waitFor(
       'the îlot gauges on /metrics',
       async () => {

@@ -48,7 +48,7 @@ describe('ilot optimise', () => {
     }
   };
 
-  it('writes the schedule document of DESIGN.md: every slot balanced, the battery within its limits and SoC range', async () => {
+  it('writes the schedule document of docs/design.md: every slot balanced, the battery within its limits and SoC range', async () => {
     const out = join(dir, 'plan.json');
     const { code, lines } = await run('--inputs', inputs, '--out', out, '--soc', 'bat-1=20');
     expect(code).toBe(0);

@@ -14,7 +14,7 @@ import { parseInputsCsv } from './inputs-csv';
 
 /**
  * `ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]`:
- * plans offline from given forecasts and writes the schedule document (DESIGN.md, "CLI").
+ * plans offline from given forecasts and writes the schedule document (docs/design.md, "CLI").
  */
 export async function optimiseCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<Schedule> {
   const site = loadSiteFile(required(options, 'site'));

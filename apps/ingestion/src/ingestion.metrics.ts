@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** The ingestion metrics of DESIGN.md. */
+/** The ingestion metrics of docs/design.md. */
 export class IngestionMetrics {
   readonly readings: Counter<'site'>;
   readonly duplicates: Counter<'site'>;

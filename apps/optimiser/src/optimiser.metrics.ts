@@ -21,7 +21,7 @@ export class OptimiserMetrics {
     });
     this.commands = new Counter({
       name: 'ilot_commands_total',
-      help: 'Commands by type and outcome (issued, applied, rejected)',
+      help: 'Commands by type and outcome: issued, retried, applied, rejected, unacknowledged (no ack after every retry), followed, not_followed (the telemetry after an applied ack)',
       labelNames: ['site', 'type', 'status'],
       registers: [registry],
     });

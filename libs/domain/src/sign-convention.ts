@@ -1,5 +1,5 @@
 /**
- * Power signs, from the îlot's point of view (DESIGN.md, "Units and signs"). Written once, here.
+ * Power signs, from the îlot's point of view (docs/design.md, "Units and signs"). Written once, here.
  *
  * - `grid`: > 0 import from the public grid, < 0 export to it.
  * - `meter`, `heat_pump`, `ev_charger`, `flexible_load`: >= 0 consumption.

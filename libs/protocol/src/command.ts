@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoInstant } from './instant';
 
-/** What every command carries (DESIGN.md, "MQTT topics"): a controller applies a cmdId at most once, and only until validUntil. */
+/** What every command carries (docs/design.md, "MQTT topics"): a controller applies a cmdId at most once, and only until validUntil. */
 const commandEnvelope = {
   cmdId: z.uuid(),
   issuedAt: isoInstant,

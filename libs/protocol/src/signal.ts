@@ -22,7 +22,7 @@ export const SIGNAL_LIMITS = {
 } as const;
 
 /**
- * The `signals` topic (DESIGN.md): an aggregator's effacement order, an EcoWatt level over a period (3 = red,
+ * The `signals` topic (docs/design.md): an aggregator's effacement order, an EcoWatt level over a period (3 = red,
  * 2 = orange: reduce), or the Tempo colour of a day.
  */
 export const signalPayloadSchema = z.discriminatedUnion('type', [

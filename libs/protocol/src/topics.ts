@@ -1,4 +1,4 @@
-/** Every MQTT topic of the product, built and parsed here and nowhere else (DESIGN.md, "MQTT topics"). */
+/** Every MQTT topic of the product, built and parsed here and nowhere else (docs/design.md, "MQTT topics"). */
 export const TOPIC_PREFIX = 'ilot/v1';
 
 export const topics = {

@@ -6,7 +6,7 @@ import { Counter, Registry } from 'prom-client';
 import { LogThrottle } from './log-throttle';
 import { retryUntilDone } from './retry';
 
-/** The inbound topics of the product (DESIGN.md, "MQTT topics"), as the `topic` label of refused messages. */
+/** The inbound topics of the product (docs/design.md, "MQTT topics"), as the `topic` label of refused messages. */
 export type InboundTopic = 'telemetry' | 'status' | 'signals' | 'ack' | 'http';
 
 const REJECTED_METRIC = 'ilot_ingest_rejected_total';
@@ -24,7 +24,7 @@ export function rejectedCounter(registry: Registry): Counter<'site' | 'topic' | 
 }
 
 /**
- * The one way a refused inbound message is kept (DESIGN.md, "Bad input"): counted, stored in `rejected_messages` with
+ * The one way a refused inbound message is kept (docs/design.md, "Bad input"): counted, stored in `rejected_messages` with
  * its reason and the fields at fault (a transient database failure is retried until stored, so a PUBACK held for it
  * is sent only then), and logged at most once a second per topic.
  */

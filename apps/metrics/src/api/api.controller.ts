@@ -30,7 +30,7 @@ import { PlanRepository, ReadingRepository, SignalRepository, type Viewer } from
 
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
-/** The operator API of DESIGN.md (`/api/v1`): readings and the current plan. */
+/** The operator API of docs/design.md (`/api/v1`): readings and the current plan. */
 @Controller('api/v1/sites/:siteId')
 export class ApiController {
   constructor(

@@ -20,7 +20,7 @@ export function bearerToken(request: Request): string | undefined {
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /**
- * Operator-only routes (DESIGN.md: POST /signals): `Authorization: Bearer <ILOT_OPERATOR_TOKEN>`. Without a token
+ * Operator-only routes (docs/design.md: POST /signals): `Authorization: Bearer <ILOT_OPERATOR_TOKEN>`. Without a token
  * configured, operator calls are refused rather than open. Compared in constant time (on hashes, so lengths do not leak).
  */
 @Injectable()
