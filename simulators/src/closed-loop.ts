@@ -1,4 +1,13 @@
-import { CONSUMING_KINDS, type EffacementOrder, energyRatios, exportW, importW, MINUTE_MS } from '@ilot/domain';
+import {
+  CONSUMING_KINDS,
+  type EffacementOrder,
+  energyRatios,
+  exportW,
+  importW,
+  MINUTE_MS,
+  DAY_MS,
+  HISTORY_MS,
+} from '@ilot/domain';
 import { PowerSample } from '@ilot/forecasting';
 import {
   deliveredReduction,
@@ -102,6 +111,8 @@ export function replay(
   const stepMs = (options.stepMinutes ?? 5) * MINUTE_MS;
   const slotMinutes = options.slotMinutes ?? 15;
   const slotMs = slotMinutes * MINUTE_MS;
+  /** The same history as the live planner's: HISTORY_MS of slot means. */
+  const historySlots = HISTORY_MS / slotMs;
   const replanMs = (options.replanMinutes ?? options.stepMinutes ?? 5) * MINUTE_MS;
   const solver = options.solver ?? new JavascriptLpSolverAdapter();
   const world = new IlotWorld(site, profiles, options.initialSocPct);
@@ -140,7 +151,7 @@ export function replay(
     [...world.batteries.values()].reduce((sum, b) => sum + (b.socPct / 100) * b.spec.capacityWh, 0) / 1000;
   const storedStartKWh = storedKWh();
   const startMs = options.start.getTime();
-  const endMs = startMs + options.days * 86_400_000;
+  const endMs = startMs + options.days * DAY_MS;
 
   for (let t = startMs; t < endMs; t += stepMs) {
     const now = new Date(t);
@@ -187,11 +198,13 @@ export function replay(
           ecowatt: [],
           tempo: new Map(),
         };
-        const flexibleHistory = new Map([...world.loads.keys()].map((id) => [id, slotHistory.get(id)!.slice(-7 * 96)]));
+        const flexibleHistory = new Map(
+          [...world.loads.keys()].map((id) => [id, slotHistory.get(id)!.slice(-historySlots)]),
+        );
         const observations = {
           latest,
-          consumptionHistory: history.slice(-7 * 96),
-          pvHistory: pvHistory.slice(-7 * 96),
+          consumptionHistory: history.slice(-historySlots),
+          pvHistory: pvHistory.slice(-historySlots),
           flexibleHistory,
           signals,
         };

@@ -1,4 +1,4 @@
-import { applyBatteryPower, CONSUMING_KINDS, gridPowerW, Reading } from '@ilot/domain';
+import { applyBatteryPower, CONSUMING_KINDS, gridPowerW, Reading, DAY_MS } from '@ilot/domain';
 import { BatterySpec, DeviceSpec, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { BatteryController } from './battery-controller';
 import type { AckDecision } from './command-answers';
@@ -7,7 +7,6 @@ import type { CommandPayload } from '@ilot/protocol';
 import { evSessionOfDay } from './ev-sessions';
 import { ProfileColumn, ProfileTable } from './profile-table';
 
-const DAY_MS = 86_400_000;
 const METER_COLUMNS: Record<string, ProfileColumn> = {
   flat: 'flatWPerMWh',
   office: 'officeWPerMWh',

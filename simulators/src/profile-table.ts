@@ -1,3 +1,4 @@
+import { DAY_MS, SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { readFileSync } from 'node:fs';
 import { repoPath } from './repo-path';
 
@@ -12,7 +13,6 @@ export const PROFILE_COLUMNS = [
 export type ProfileColumn = (typeof PROFILE_COLUMNS)[number];
 
 const SLOTS = 35_040;
-const DAY_MS = 86_400_000;
 /** 2019-01-01 was a Tuesday. */
 const REFERENCE_JAN1_WEEKDAY = 2;
 
@@ -58,7 +58,7 @@ export class ProfileTable {
     if (day < 0) day += 7;
     if (day > 364) day -= 7;
     const msOfDay = at.getTime() - yearStart - dayOfYear * DAY_MS;
-    return day * 96 + msOfDay / 900_000;
+    return day * 96 + msOfDay / SETTLEMENT_STEP_MS;
   }
 
   value(column: ProfileColumn, at: Date): number {

@@ -1,6 +1,6 @@
 import { ResidentReport, residentReportCsv } from '@ilot/reports';
 import { loadSiteFile } from '@ilot/site';
-import { isMonth } from '@ilot/tariffs';
+import { isMonth } from '@ilot/domain';
 import { openDatabase, ResidentLedgerRepository } from '@ilot/timeseries';
 import { residentLedgerOn } from '@ilot/residents';
 import { ResidentReportService } from '@ilot/residents';

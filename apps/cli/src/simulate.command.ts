@@ -1,3 +1,4 @@
+import { DAY_MS, SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { loadSolver, SOLVER_NAMES, type SolverName } from '@ilot/optimiser';
 import { loadSiteFile } from '@ilot/site';
 import { BatteryStrategy, EffacementOrder, ProfileTable, replay, ReplayKpis } from '@ilot/simulators';
@@ -20,7 +21,7 @@ export function parseEffacementOption(text: string): EffacementOrder {
     ['START', start],
     ['END', end],
   ] as const)
-    if (Number.isNaN(at.getTime()) || at.getTime() % 900_000 !== 0)
+    if (Number.isNaN(at.getTime()) || at.getTime() % SETTLEMENT_STEP_MS !== 0)
       throw new UsageError(`--effacement "${text}": ${name} must be an ISO instant on a quarter-hour`);
   if (end <= start) throw new UsageError(`--effacement "${text}": END must be after START`);
   const reductionW = Number(reductionText);
@@ -43,7 +44,7 @@ export async function simulateCommand(
     throw new UsageError('--days must be a number of days between 0 and 366');
   const outDir = required(options, 'out');
   const start = new Date(options.get('start')?.[0] ?? '2026-01-12T00:00:00Z');
-  if (Number.isNaN(start.getTime()) || start.getTime() % 900_000 !== 0)
+  if (Number.isNaN(start.getTime()) || start.getTime() % SETTLEMENT_STEP_MS !== 0)
     throw new UsageError('--start must be an ISO instant on a quarter-hour');
   const initialSocPct = options.has('soc') ? Number(options.get('soc')![0]) : undefined;
   const solverName = (options.get('solver')?.[0] ?? 'highs') as SolverName;
@@ -51,7 +52,7 @@ export async function simulateCommand(
   const solver = await loadSolver(solverName);
   const profiles = ProfileTable.load();
   const effacements = (options.get('effacement') ?? []).map(parseEffacementOption);
-  const endMs = start.getTime() + days * 86_400_000;
+  const endMs = start.getTime() + days * DAY_MS;
   for (const order of effacements)
     if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs)
       throw new UsageError(`--effacement ${order.id}: must lie within the replay`);

@@ -1,6 +1,6 @@
 import { topics } from '@ilot/protocol';
 import { withoutPassword } from '@ilot/runtime';
-import { localMonth } from '@ilot/tariffs';
+import { localMonth } from '@ilot/domain';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';

@@ -95,11 +95,13 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
       case 'telemetry': {
         const result = validateTelemetry(this.site, parsed.deviceId, payload, now, this.limits);
         if (!result.ok) return refuse(result);
-        return this.batcher.add(result.value).then((conflicts) =>
-          conflicts.length
-            ? refuse({ reason: 'duplicate', problems: conflicts.map((c) => describeConflict(c)) })
-            : undefined,
-        );
+        return this.batcher
+          .add(result.value)
+          .then((conflicts) =>
+            conflicts.length
+              ? refuse({ reason: 'duplicate', problems: conflicts.map((c) => describeConflict(c)) })
+              : undefined,
+          );
       }
       case 'status': {
         const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);

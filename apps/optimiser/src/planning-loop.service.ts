@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Clock, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
+import { Clock, CONSUMING_KINDS, DAY_MS, HISTORY_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { topics } from '@ilot/protocol';
 import {
   buildPlanInput,
@@ -11,7 +11,7 @@ import {
 } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, sheddableLoads, Site } from '@ilot/site';
-import { localMonth, localMonthRange } from '@ilot/tariffs';
+import { localMonth, localMonthRange } from '@ilot/domain';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
@@ -159,7 +159,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const defaultMaxAgeS = this.config.ILOT_STATE_MAX_AGE_S;
     // A device heard from within the history window is stale when silent too long; one not heard from in it is silent.
     const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
-    const historyFrom = new Date(historyTo.getTime() - 7 * 24 * HOUR_MS);
+    const historyFrom = new Date(historyTo.getTime() - HISTORY_MS);
     const [latestRows, offline] = await Promise.all([
       this.readings.latestPerDevice(this.site.id, this.deviceIds, historyFrom, now),
       this.statuses.offlineDevices(this.site.id),
@@ -190,7 +190,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory] = await Promise.all([
       samples(this.consumerIds),
       samples(this.pvIds),
-      this.signals.overlapping(this.site.id, new Date(now.getTime() - 24 * HOUR_MS), horizonEnd),
+      this.signals.overlapping(this.site.id, new Date(now.getTime() - DAY_MS), horizonEnd),
       peakChargeEurPerKW(this.site) ? this.monthPeakImportW(now, historyTo) : Promise.resolve(undefined),
       Promise.all(this.sheddableIds.map(async (id) => [id, await samples([id])] as const)).then(
         (entries) => new Map(entries),

@@ -8,3 +8,4 @@ export * from './energy-kpis';
 export * from './checked';
 export * from './effacement-order';
 export * from './closest-match';
+export * from './local-time';

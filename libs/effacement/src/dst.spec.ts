@@ -1,4 +1,4 @@
-import { localDateTime } from '@ilot/tariffs';
+import { localDateTime } from '@ilot/domain';
 import { eventReport } from './event-report';
 import { referenceCurve } from './reference-curve';
 

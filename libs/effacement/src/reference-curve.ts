@@ -1,6 +1,6 @@
 import { SIGNAL_MAX_SPAN_MS } from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
-import { localDateTime, localDayKind } from '@ilot/tariffs';
+import { localDateTime, localDayKind } from '@ilot/domain';
 
 export interface ReferenceOptions {
   timeZone: string;

@@ -1,4 +1,4 @@
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '@ilot/domain';
 
 export interface PowerSample {
   /** Start of the bucket the average covers. */

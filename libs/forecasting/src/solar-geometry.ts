@@ -1,3 +1,4 @@
+import { DAY_MS } from '@ilot/domain';
 /**
  * Sun position and plane-of-array irradiance (NOAA / Spencer approximations, accurate to a
  * fraction of a degree: enough for PV power at 15-minute resolution).
@@ -13,7 +14,7 @@ export interface SolarPosition {
 
 export function solarPosition(at: Date, latitudeDeg: number, longitudeDeg: number): SolarPosition {
   const startOfYear = Date.UTC(at.getUTCFullYear(), 0, 1);
-  const dayOfYear = Math.floor((at.getTime() - startOfYear) / 86_400_000) + 1;
+  const dayOfYear = Math.floor((at.getTime() - startOfYear) / DAY_MS) + 1;
   const hourUtc = at.getUTCHours() + at.getUTCMinutes() / 60 + at.getUTCSeconds() / 3600;
   const gamma = ((2 * Math.PI) / 365) * (dayOfYear - 1 + (hourUtc - 12) / 24);
   const equationOfTimeMin =

@@ -2,7 +2,8 @@ import { addMs, CONSUMING_KINDS, type EffacementOrder, MINUTE_MS, slotStart } fr
 import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanInput } from './plan-input';
 import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
-import { localDayKind, priceAt, type TempoColour } from '@ilot/tariffs';
+import { priceAt, type TempoColour } from '@ilot/tariffs';
+import { localDayKind } from '@ilot/domain';
 
 export interface SiteObservations {
   /** Latest fresh reading per device (stale and offline ones already left out). */

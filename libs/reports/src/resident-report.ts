@@ -1,4 +1,4 @@
-import { localDateTime } from '@ilot/tariffs';
+import { localDateTime } from '@ilot/domain';
 
 /** One step of a participant's month: what it consumed, what the collective allocated it, and the price it would have paid. */
 export interface ReportStep {

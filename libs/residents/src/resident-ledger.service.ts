@@ -3,7 +3,7 @@ import { allocateStep, AllocationKey } from '@ilot/allocation';
 import { addMs, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
 import { SITE } from '@ilot/runtime';
 import { devicesOfKind, type Site } from '@ilot/site';
-import { localMonth, localMonthRange, shiftMonth } from '@ilot/tariffs';
+import { localMonth, localMonthRange, shiftMonth } from '@ilot/domain';
 import {
   AllocationShareRepository,
   EffacementReferences,

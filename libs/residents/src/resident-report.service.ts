@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MINUTE_MS } from '@ilot/domain';
+import { SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { ReportStep, residentReport, ResidentReport } from '@ilot/reports';
 import { SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { localMonthRange, priceAt, shiftMonth } from '@ilot/tariffs';
+import { priceAt } from '@ilot/tariffs';
+import { localMonthRange, shiftMonth } from '@ilot/domain';
 import { ResidentLedgerRepository, Viewer } from '@ilot/timeseries';
 
 /** Injection token of the resident ledger read on the API role's connection (row-level security applies). */
 export const RESIDENT_READER = Symbol('RESIDENT_READER');
 
-const STEP_MS = 15 * MINUTE_MS;
+const STEP_MS = SETTLEMENT_STEP_MS;
 
 /**
  * A resident's monthly report, read from the resident ledger as the viewer may see it: the database filters the

@@ -1,3 +1,4 @@
+import { DAY_MS } from '@ilot/domain';
 /** A dynamic tariff's prices: each point holds from its instant until the next one. */
 export interface PricePoint {
   atMs: number;
@@ -50,7 +51,7 @@ export function pricePointAt(points: readonly PricePoint[], atMs: number): Price
   const lastMs = points[points.length - 1].atMs;
   let at = atMs;
   // The last point holds for one hour; beyond that, step back whole days into the series.
-  while (at > lastMs + 3_600_000) at -= 86_400_000;
+  while (at > lastMs + 3_600_000) at -= DAY_MS;
   let lo = 0;
   let hi = points.length - 1;
   while (lo < hi) {

@@ -1,2 +1,1 @@
-export * from './local-time';
 export * from './tariff';

@@ -1,5 +1,5 @@
 import { pricePointAt, type PricePoint, type TariffSpec } from '@ilot/site';
-import { localDateTime, minuteInWindow, parseWindow } from './local-time';
+import { localDateTime, minuteInWindow, parseWindow } from '@ilot/domain';
 
 export type TariffPeriod = 'HP' | 'HC';
 export type TempoColour = 'blue' | 'white' | 'red';

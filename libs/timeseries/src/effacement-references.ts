@@ -1,11 +1,11 @@
+import { DAY_MS } from '@ilot/domain';
 import { REFERENCE_DEFAULTS, referenceMeanW, ReferenceOptions } from '@ilot/effacement';
 import type { PowerSample } from '@ilot/forecasting';
 import { devicesOfKind, gridDeviceId, type Site } from '@ilot/site';
-import { localDateTime } from '@ilot/tariffs';
+import { localDateTime } from '@ilot/domain';
 import { ReadingRepository } from './reading.repository';
 import { SignalRepository } from './signal.repository';
 
-const DAY_MS = 86_400_000;
 export const REFERENCE_SLOT_MINUTES = 15;
 
 /**

@@ -1,5 +1,5 @@
 import type { SignalPayload } from '@ilot/protocol';
-import { localDayStart } from '@ilot/tariffs';
+import { localDayStart } from '@ilot/domain';
 import { DataSource } from 'typeorm';
 import { announceSiteChange } from './site-changes';
 

@@ -1,3 +1,4 @@
+import { HISTORY_MS } from '@ilot/domain';
 /**
  * How long readings live and when they are rolled up, in one place: the migration writes these
  * into TimescaleDB's policies, and ingestion's lateness limit is checked against them at start.
@@ -6,7 +7,7 @@ export const STORAGE_POLICY = {
   /** Hypertable chunk width. */
   chunkInterval: '1 day',
   /** The latest a reading may arrive and still be stored and aggregated (ingestion refuses older ones). */
-  maxLatenessS: 7 * 86_400,
+  maxLatenessS: HISTORY_MS / 1000,
   /** Continuous aggregates re-read this far back at each refresh, so a reading up to `maxLatenessS` late is folded in. */
   refreshLookback: '8 days',
   /** Raw chunks are compressed once older than this; it must exceed `maxLatenessS` so ingestion never writes into a compressed chunk. */

@@ -10,14 +10,14 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { parseCustomShares } from '@ilot/allocation';
-import { MINUTE_MS, type Clock } from '@ilot/domain';
+import { type Clock, SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { AllocationShareRepository } from '@ilot/timeseries';
 import { OperatorGuard } from './operator.guard';
 import { ResidentLedgerService } from '@ilot/residents';
 
-const STEP_MS = 15 * MINUTE_MS;
+const STEP_MS = SETTLEMENT_STEP_MS;
 
 /** The operator's side of the collective: the shares of a `dynamic-custom` allocation key. */
 @Controller('api/v1/sites/:siteId/allocation')

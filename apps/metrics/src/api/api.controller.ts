@@ -23,7 +23,7 @@ import { ReportAccessGuard, ReportViewer } from './report-access.guard';
 import { ResidentReportService } from '@ilot/residents';
 import { ViewerResolver } from './viewer-resolver';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
-import { isMonth } from '@ilot/tariffs';
+import { isMonth } from '@ilot/domain';
 import { CLOCK, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';

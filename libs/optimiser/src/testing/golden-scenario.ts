@@ -1,5 +1,6 @@
 import type { TariffSpec } from '@ilot/site';
-import { localDateTime, localDayStart, priceAt, type TempoColour } from '@ilot/tariffs';
+import { priceAt, type TempoColour } from '@ilot/tariffs';
+import { localDateTime, localDayStart } from '@ilot/domain';
 import { PLAN_DEFAULTS, PlanBattery, PlanEffacement, PlanEv, PlanFlexibleLoad, PlanInput } from '../plan-input';
 import type { Schedule } from '../schedule';
 import { battery } from './plan-input.factory';
