@@ -67,28 +67,50 @@ export interface BuiltModel {
   index: ModelIndex;
 }
 
+/** What every part of the model is built with: the builder, the snapshot, the index it fills, the slot length. */
+interface ModelParts {
+  b: LpModelBuilder;
+  input: PlanInput;
+  index: ModelIndex;
+  hours: number;
+}
+
 /**
- * The îlot battery LP of MODEL.md. Pure: the same input gives the same model.
- * Variables per slot t: import, export, import above the contracted power (penalised), per
- * battery charge, discharge and stored energy at the end of t, per PV the power curtailed.
+ * The îlot battery LP of MODEL.md, built part by part along its headings. Pure: the same input gives the same model.
+ * Variables per slot t: import, export, import above the contracted power (penalised), per battery charge, discharge
+ * and stored energy at the end of t, per PV the power curtailed; then the optional parts (flexible loads, EVs,
+ * effacement windows, a peak charge); last the energy balance and the contracted power of every slot.
  */
 export function buildModel(input: PlanInput): BuiltModel {
-  const b = new LpModelBuilder();
-  const hours = input.slotMinutes / 60;
-  const slotCount = input.slots.length;
-  const index: ModelIndex = {
-    importKw: [],
-    exportKw: [],
-    importExcessKw: [],
-    batteries: [],
-    pvCurtailKw: [],
-    flexibleLoads: [],
-    evs: [],
-    effacements: [],
+  const parts: ModelParts = {
+    b: new LpModelBuilder(),
+    input,
+    hours: input.slotMinutes / 60,
+    index: {
+      importKw: [],
+      exportKw: [],
+      importExcessKw: [],
+      batteries: [],
+      pvCurtailKw: [],
+      flexibleLoads: [],
+      evs: [],
+      effacements: [],
+    },
   };
-  // Stored energy is never worth less than nothing (it can be held), even when prices go negative.
-  const minImportPrice = Math.max(Math.min(...input.slots.map((s) => s.importEurPerKWh)), 0);
+  addConnection(parts);
+  addBatteries(parts);
+  addPvCurtailment(parts);
+  addFlexibleLoads(parts);
+  addFairShedding(parts.b, input, parts.index.flexibleLoads, parts.hours);
+  addEvs(parts);
+  addEffacementWindows(parts);
+  addPeakCharge(parts);
+  addBalanceAndContract(parts);
+  return { model: parts.b.build(), index: parts.index };
+}
 
+/** Variables: import, export and import above the contracted power, per slot. */
+function addConnection({ b, input, index, hours }: ModelParts): void {
   input.slots.forEach((slot, t) => {
     index.importKw.push(b.addVariable(`import[${t}]`, 0, Infinity, slot.importEurPerKWh * hours));
     // The connection is metered net: a kWh exported never earns more than a kWh not imported (MODEL.md), which keeps
@@ -102,6 +124,13 @@ export function buildModel(input: PlanInput): BuiltModel {
       b.addVariable(`importExcess[${t}]`, 0, Infinity, input.importLimitPenaltyEurPerKWh * hours),
     );
   });
+}
+
+/** Per battery: charge, discharge, stored energy (with its value at the horizon's end) and the SoC dynamics. */
+function addBatteries({ b, input, index, hours }: ModelParts): void {
+  const slotCount = input.slots.length;
+  // Stored energy is never worth less than nothing (it can be held), even when prices go negative.
+  const minImportPrice = Math.max(Math.min(...input.slots.map((s) => s.importEurPerKWh)), 0);
   input.batteries.forEach((battery, k) => {
     const capacityKwh = battery.capacityWh / 1000;
     const vars = { chargeKw: [] as number[], dischargeKw: [] as number[], energyKwh: [] as number[] };
@@ -136,12 +165,20 @@ export function buildModel(input: PlanInput): BuiltModel {
     }
     index.batteries.push(vars);
   });
+}
+
+/** Per PV array: the power curtailed, up to its forecast. */
+function addPvCurtailment({ b, input, index }: ModelParts): void {
   input.pvs.forEach((pv, p) => {
     index.pvCurtailKw.push(
       input.slots.map((_, t) => b.addVariable(`curtail[${p}][${t}]`, 0, Math.max(pv.forecastW[t], 0) / 1000, 0)),
     );
   });
+}
 
+/** Per sheddable load: power shed, power recovered and the energy owed, bounded for comfort and paid back by the end. */
+function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
+  const slotCount = input.slots.length;
   (input.flexibleLoads ?? []).forEach((load, l) => {
     const vars = { shedKw: [] as number[], recoverKw: [] as number[], debtKwh: [] as number[] };
     const maxDebtKwh = ((load.maxShedW / 1000) * load.maxShedMinutes) / 60;
@@ -171,7 +208,10 @@ export function buildModel(input: PlanInput): BuiltModel {
     }
     index.flexibleLoads.push(vars);
   });
-  addFairShedding(b, input, index.flexibleLoads, hours);
+}
+
+/** Per EV: charging power before its departure, and the energy it lacks then (penalised). */
+function addEvs({ b, input, index, hours }: ModelParts): void {
   (input.evs ?? []).forEach((ev, e) => {
     const chargeKw = input.slots.map((slot, t) =>
       slot.start < ev.departure ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0) : undefined,
@@ -184,6 +224,10 @@ export function buildModel(input: PlanInput): BuiltModel {
     b.addConstraint(`evEnergy[${e}]`, [...terms, [shortfallKwh, 1]], ev.energyNeededWh / 1000, Infinity);
     index.evs.push({ chargeKw, shortfallKwh });
   });
+}
+
+/** Per effacement window: the import cap less a reserve, the reserve used and the import above the cap (penalised). */
+function addEffacementWindows({ b, input, index, hours }: ModelParts): void {
   (input.effacements ?? []).forEach((window, w) => {
     const slots = input.slots.flatMap((slot, t) => (slot.start >= window.start && slot.start < window.end ? [t] : []));
     const reserveKw = (window.reserveW ?? 0) / 1000;
@@ -214,23 +258,29 @@ export function buildModel(input: PlanInput): BuiltModel {
     });
     index.effacements.push({ slots, excessKw });
   });
-  if (input.peak) {
-    const peakKw = b.addVariable('peak', input.peak.peakSoFarW / 1000, Infinity, input.peak.eurPerKW);
-    b.addObjectiveOffset(-input.peak.eurPerKW * (input.peak.peakSoFarW / 1000)); // only the increase costs
-    input.slots.forEach((_, t) =>
-      b.addConstraint(
-        `peak[${t}]`,
-        [
-          [index.importKw[t], 1],
-          [peakKw, -1],
-        ],
-        -Infinity,
-        0,
-      ),
-    );
-    index.peakKw = peakKw;
-  }
+}
 
+/** A capacity charge on the horizon's highest import, counted above the month's peak so far. */
+function addPeakCharge({ b, input, index }: ModelParts): void {
+  if (!input.peak) return;
+  const peakKw = b.addVariable('peak', input.peak.peakSoFarW / 1000, Infinity, input.peak.eurPerKW);
+  b.addObjectiveOffset(-input.peak.eurPerKW * (input.peak.peakSoFarW / 1000)); // only the increase costs
+  input.slots.forEach((_, t) =>
+    b.addConstraint(
+      `peak[${t}]`,
+      [
+        [index.importKw[t], 1],
+        [peakKw, -1],
+      ],
+      -Infinity,
+      0,
+    ),
+  );
+  index.peakKw = peakKw;
+}
+
+/** Every slot's energy balance, and the contracted import power (soft: the excess is penalised). */
+function addBalanceAndContract({ b, input, index }: ModelParts): void {
   input.slots.forEach((slot, t) => {
     // Energy balance: import - export + Σ discharge - Σ charge - Σ curtail + Σ shed - Σ recover - Σ ev = consumption - Σ pv
     const pvKw = input.pvs.reduce((sum, pv) => sum + Math.max(pv.forecastW[t], 0), 0) / 1000;
@@ -255,5 +305,4 @@ export function buildModel(input: PlanInput): BuiltModel {
       input.connection.importLimitW / 1000,
     );
   });
-  return { model: b.build(), index };
 }

@@ -1,0 +1,157 @@
+import { CONSUMING_KINDS, type EffacementOrder, energyRatios, exportW, importW, type Reading } from '@ilot/domain';
+import type { PowerSample } from '@ilot/forecasting';
+import { gridDeviceId, type Site } from '@ilot/site';
+import { priceAt } from '@ilot/tariffs';
+import type { BatteryStrategy, EffacementOutcome, ReplayKpis } from './closed-loop';
+import { storedValueEfficiency } from './effacement-outcome';
+import type { IlotWorld } from './ilot-world';
+
+/** The îlot's import without its storage (grid + batteries): the basis of effacement references. */
+export const NET_OF_STORAGE = '(net of storage)';
+
+export interface LatestReading {
+  ts: Date;
+  powerW: number;
+  socPct: number | null;
+}
+
+/**
+ * What a replay measures: energy and cost totals, the slot means the planner and the references are made from
+ * (consumption, PV, the grid, the import net of storage, each sheddable load), the highest 15-min import, what each
+ * load shed over each order, and the latest readings the planner observes.
+ */
+export class ReplayMeter {
+  readonly gridId: string;
+  readonly consumptionHistory: PowerSample[] = [];
+  readonly pvHistory: PowerSample[] = [];
+  /** Slot means of the grid, the import net of storage and each sheddable load. */
+  readonly slotHistory: Map<string, PowerSample[]>;
+  /** Per order: the energy each load shed between its start and its end, Wh. */
+  readonly shedWh = new Map<string, Map<string, number>>();
+  latest = new Map<string, LatestReading>();
+  private readonly totals = {
+    importWh: 0,
+    exportWh: 0,
+    pvWh: 0,
+    consumptionWh: 0,
+    costEur: 0,
+    minImportEurPerKWh: Infinity,
+  };
+  private readonly consumers: Set<string>;
+  private readonly pvIds: Set<string>;
+  private readonly tracked: string[];
+  private readonly shedStartWh = new Map<string, Map<string, number>>();
+  private readonly storedStartKWh: number;
+  private slot = { sumW: 0, pvSumW: 0, importSumW: 0, steps: 0, start: 0 };
+  private trackedSums = new Map<string, number>();
+  private peakImportW = 0;
+
+  constructor(
+    private readonly site: Site,
+    private readonly world: IlotWorld,
+    private readonly orders: readonly EffacementOrder[],
+  ) {
+    this.gridId = gridDeviceId(site);
+    this.consumers = new Set([...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id));
+    this.pvIds = new Set([...site.devices.values()].filter((d) => d.kind === 'pv').map((d) => d.id));
+    this.tracked = [this.gridId, NET_OF_STORAGE, ...world.loads.keys()];
+    this.slotHistory = new Map(this.tracked.map((id) => [id, []]));
+    this.storedStartKWh = this.storedKWh();
+  }
+
+  /** At a slot boundary: the closed slot's means and peak, and each load's shed energy at an order's start and end. */
+  closeSlot(t: number): void {
+    const { slot } = this;
+    if (slot.steps > 0) {
+      const at = new Date(slot.start);
+      this.consumptionHistory.push({ at, powerW: slot.sumW / slot.steps });
+      this.pvHistory.push({ at, powerW: slot.pvSumW / slot.steps });
+      this.peakImportW = Math.max(this.peakImportW, slot.importSumW / slot.steps);
+      for (const id of this.tracked)
+        this.slotHistory.get(id)!.push({ at, powerW: (this.trackedSums.get(id) ?? 0) / slot.steps });
+    }
+    this.trackedSums = new Map();
+    for (const order of this.orders) {
+      // What each load has shed by the order's start and by its end (the world counts it exactly).
+      const shedNow = () => [...this.world.loads].map(([id, c]) => [id, c.shedWh] as const);
+      if (t === order.start.getTime()) this.shedStartWh.set(order.id, new Map(shedNow()));
+      if (t === order.end.getTime())
+        this.shedWh.set(
+          order.id,
+          new Map(shedNow().map(([id, wh]) => [id, wh - (this.shedStartWh.get(order.id)?.get(id) ?? 0)])),
+        );
+    }
+    this.slot = { sumW: 0, pvSumW: 0, importSumW: 0, steps: 0, start: t };
+  }
+
+  /** One step's readings, each power held over the coming `hours` (the world's zero-order hold). */
+  record(now: Date, readings: readonly Reading[], hours: number): void {
+    this.latest = new Map(readings.map((r) => [r.deviceId, { ts: r.ts, powerW: r.powerW, socPct: r.socPct ?? null }]));
+    const gridW = this.latest.get(this.gridId)!.powerW;
+    const price = priceAt(now, this.site.tariff, this.site.timezone);
+    const { totals, slot } = this;
+    totals.minImportEurPerKWh = Math.min(totals.minImportEurPerKWh, price.importEurPerKWh);
+    totals.importWh += importW(gridW) * hours;
+    totals.exportWh += exportW(gridW) * hours;
+    totals.costEur +=
+      ((importW(gridW) * price.importEurPerKWh - exportW(gridW) * price.exportEurPerKWh) * hours) / 1000;
+    let consumptionW = 0;
+    for (const r of readings) {
+      if (this.consumers.has(r.deviceId)) consumptionW += r.powerW;
+      if (this.pvIds.has(r.deviceId)) {
+        totals.pvWh += r.powerW * hours;
+        slot.pvSumW += r.powerW;
+      }
+    }
+    totals.consumptionWh += consumptionW * hours;
+    slot.sumW += consumptionW;
+    slot.importSumW += importW(gridW);
+    slot.steps++;
+    // grid = consumption - PV - battery (battery > 0 discharging), so the import without storage is grid + battery.
+    const netW = gridW + [...this.world.batteries.keys()].reduce((sum, id) => sum + this.latest.get(id)!.powerW, 0);
+    for (const id of this.tracked)
+      this.trackedSums.set(
+        id,
+        (this.trackedSums.get(id) ?? 0) + (id === NET_OF_STORAGE ? netW : this.latest.get(id)!.powerW),
+      );
+  }
+
+  /** The replay's KPIs, its orders' outcomes and its planning figures given. */
+  kpis(
+    strategy: BatteryStrategy,
+    effacements: Array<EffacementOutcome & { startMs: number; endMs: number }>,
+    planning: { plans: number; planMs: number },
+  ): ReplayKpis {
+    const { totals } = this;
+    const ratios = energyRatios(totals);
+    const storedEndKWh = this.storedKWh();
+    return {
+      strategy,
+      costEur: totals.costEur,
+      importKWh: totals.importWh / 1000,
+      exportKWh: totals.exportWh / 1000,
+      pvKWh: totals.pvWh / 1000,
+      consumptionKWh: totals.consumptionWh / 1000,
+      selfConsumptionRatio: ratios.selfConsumptionRatio ?? 0,
+      selfSufficiencyRatio: ratios.selfSufficiencyRatio ?? 0,
+      peakImportKW: this.peakImportW / 1000,
+      loadEnergyOwedKWh: [...this.world.loads.values()].reduce((sum, load) => sum + load.debtWh, 0) / 1000,
+      effacementDeliveredKWh: effacements.reduce(
+        (sum, e) => sum + (e.deliveredW * (e.endMs - e.startMs)) / 3_600_000 / 1000,
+        0,
+      ),
+      effacements: effacements.map(({ startMs: _s, endMs: _e, ...outcome }) => outcome),
+      plans: planning.plans,
+      meanPlanMs: planning.plans ? planning.planMs / planning.plans : 0,
+      storedStartKWh: this.storedStartKWh,
+      storedEndKWh,
+      costNetOfStorageEur:
+        totals.costEur -
+        (storedEndKWh - this.storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(this.world),
+    };
+  }
+
+  private storedKWh(): number {
+    return [...this.world.batteries.values()].reduce((sum, b) => sum + (b.socPct / 100) * b.spec.capacityWh, 0) / 1000;
+  }
+}

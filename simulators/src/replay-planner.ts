@@ -1,0 +1,112 @@
+import { type EffacementOrder, HISTORY_MS, MINUTE_MS } from '@ilot/domain';
+import { referenceMeanW, type ReferenceOptions } from '@ilot/effacement';
+import {
+  buildPlanInput,
+  commandsToSend,
+  committedGridW,
+  type LpSolver,
+  plan,
+  PLAN_DEFAULTS,
+  type Schedule,
+} from '@ilot/optimiser';
+import type { CommandPayload } from '@ilot/protocol';
+import type { Site } from '@ilot/site';
+import type { BatteryStrategy } from './closed-loop';
+import type { IlotWorld } from './ilot-world';
+import { NET_OF_STORAGE, type ReplayMeter } from './replay-meter';
+
+let cmdCounter = 0;
+const commandId = () => `00000000-0000-4000-8000-${(++cmdCounter).toString(16).padStart(12, '0')}`;
+
+/**
+ * The replay's planner and dispatcher: plans from what the world has shown (the live loop's observations: the
+ * latest readings, 7 days of slot means, the orders with their references), sends what the live command policy
+ * sends, and keeps each device's command as the live dispatcher does. `idle` holds every battery at 0 instead.
+ */
+export class ReplayPlanner {
+  plans = 0;
+  planMs = 0;
+  /** The grid power the plans in force committed to, per slot start of an order (ms). */
+  readonly plannedGridW = new Map<number, number>();
+  /** Slots of an order the plans expected above their cap. */
+  readonly shortSlots = new Set<string>();
+  private readonly current = new Map<string, CommandPayload>();
+  private readonly historySlots: number;
+
+  constructor(
+    private readonly site: Site,
+    private readonly world: IlotWorld,
+    private readonly meter: ReplayMeter,
+    private readonly orders: readonly EffacementOrder[],
+    private readonly referenceOptions: ReferenceOptions,
+    private readonly options: { slotMinutes: number; horizonSlots: number; solver: LpSolver; graceMs: number },
+  ) {
+    this.historySlots = HISTORY_MS / (options.slotMinutes * MINUTE_MS);
+  }
+
+  /** Plans (or idles) at `now` and hands the world the commands that go out. */
+  command(now: Date, strategy: Exclude<BatteryStrategy, 'self-consumption'>, idleUntil: Date): void {
+    const commands =
+      strategy === 'optimised'
+        ? this.planned(now)
+        : [...this.world.batteries.keys()].map((deviceId) => ({
+            deviceId,
+            command: {
+              cmdId: commandId(),
+              type: 'battery.setpoint' as const,
+              issuedAt: now.toISOString(),
+              validFrom: now.toISOString(),
+              validUntil: idleUntil.toISOString(),
+              setpointW: 0,
+              reason: 'idle',
+            },
+          }));
+    for (const { deviceId, command } of commands)
+      if (this.world.command(deviceId, command, now).status === 'applied') this.current.set(deviceId, command);
+  }
+
+  private planned(now: Date) {
+    const { meter, historySlots } = this;
+    const effacements = this.orders
+      .filter((o) => o.end.getTime() > now.getTime())
+      .map((o) => ({
+        ...o,
+        referenceW: referenceMeanW(meter.slotHistory.get(NET_OF_STORAGE)!, o, this.referenceOptions),
+      }));
+    const observations = {
+      latest: meter.latest,
+      consumptionHistory: meter.consumptionHistory.slice(-historySlots),
+      pvHistory: meter.pvHistory.slice(-historySlots),
+      flexibleHistory: new Map(
+        [...this.world.loads.keys()].map((id) => [id, meter.slotHistory.get(id)!.slice(-historySlots)]),
+      ),
+      signals: { effacements, ecowatt: [], tempo: new Map() },
+    };
+    const { input } = buildPlanInput(this.site, observations, now, {
+      slotMinutes: this.options.slotMinutes,
+      horizonSlots: this.options.horizonSlots,
+      cyclingCostEurPerKWh: PLAN_DEFAULTS.cyclingCostEurPerKWh,
+    });
+    const outcome = plan(input, this.options.solver);
+    this.plans++;
+    this.planMs += outcome.buildMs + outcome.solveMs + outcome.decodeMs;
+    this.noteOrders(outcome.schedule);
+    // The live loop's command policy: a device keeps its command while the plan holds (libs/optimiser).
+    return commandsToSend(outcome.schedule, input, (id) => this.current.get(id), {
+      now,
+      graceMs: this.options.graceMs,
+      importLimitW: this.site.connection.importLimitW,
+      newId: commandId,
+    });
+  }
+
+  /** The plan in force for each slot of an order: its committed grid power, and whether it expects to miss the cap. */
+  private noteOrders(schedule: Schedule): void {
+    const first = schedule.slots[0];
+    const startMs = first ? Date.parse(first.start) : NaN;
+    if (!first || !this.orders.some((o) => startMs >= o.start.getTime() && startMs < o.end.getTime())) return;
+    this.plannedGridW.set(startMs, committedGridW(schedule));
+    if (schedule.violations.some((v) => v.constraint === 'effacement' && v.slotStart === first.start))
+      this.shortSlots.add(first.start);
+  }
+}
