@@ -217,6 +217,7 @@ async function ingesterRate(
   return { rate: meter.perSecond(), cpu: figures };
 }
 
+// eslint-disable-next-line max-lines-per-function -- the benchmark's run in order: start, publish, measure, print, stop
 async function main(): Promise<void> {
   const database = await createTestDatabase('ilot_bench');
   const db = new Client({ connectionString: database.url });

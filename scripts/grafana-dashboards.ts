@@ -1,3 +1,4 @@
+/* eslint-disable max-lines -- the dashboards as data: one panel definition after another, generated into deploy/grafana */
 /**
  * The Grafana dashboards of the îlot, as code: `npm run dashboards` writes them to deploy/grafana/dashboards/*.json
  * (what Grafana provisions); a test checks the JSON files are what this gives, runs every SQL query against a real

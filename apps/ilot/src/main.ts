@@ -11,6 +11,7 @@ import { loadLauncherConfig } from './launcher.config';
  * `npm start`: the whole îlot. Without ILOT_MQTT_URL it starts an in-process aedes broker, without
  * ILOT_DATABASE_URL an embedded PostgreSQL under ./.ilot/; Ctrl-C stops everything it started.
  */
+// eslint-disable-next-line max-lines-per-function -- the launcher's start sequence in order (broker, database, apps, simulators, banner, stop)
 async function main(): Promise<void> {
   const env = { ...process.env };
   let broker: EmbeddedBroker | undefined;

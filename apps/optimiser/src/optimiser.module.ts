@@ -36,6 +36,7 @@ import { WorkerLpSolver } from './worker-lp-solver';
 /** Optimiser: the planning loop and command dispatch. */
 @Module({})
 export class OptimiserModule {
+  // eslint-disable-next-line max-lines-per-function -- the app's provider list, one factory per provider
   static forRoot(config: OptimiserConfig): DynamicModule {
     return {
       module: OptimiserModule,

@@ -14,46 +14,13 @@ export function decodeSchedule(
   const v = solution.values;
   const violations: Schedule['violations'] = [];
   const slots = input.slots.map((slot, t) => {
-    const devices: Schedule['slots'][number]['devices'] = {};
-    input.batteries.forEach((battery, k) => {
-      const vars = index.batteries[k];
-      devices[battery.id] = {
-        setpointW: round((v[vars.dischargeKw[t]] - v[vars.chargeKw[t]]) * 1000),
-        socPct: round((v[vars.energyKwh[t]] * 1000 * 100) / battery.capacityWh, 2),
-      };
-    });
-    input.pvs.forEach((pv, p) => {
-      devices[pv.id] = { setpointW: round(v[index.pvCurtailKw[p][t]] * 1000) };
-    });
-    (input.flexibleLoads ?? []).forEach((load, l) => {
-      const vars = index.flexibleLoads[l];
-      devices[load.id] = { setpointW: round(v[vars.shedKw[t]] * 1000), recoveryW: round(v[vars.recoverKw[t]] * 1000) };
-    });
-    (input.evs ?? []).forEach((ev, e) => {
-      const charge = index.evs[e].chargeKw[t];
-      devices[ev.id] = { setpointW: charge === undefined ? 0 : round(v[charge] * 1000) };
-    });
-    const excessW = v[index.importExcessKw[t]] * 1000;
-    if (excessW > 1)
-      violations.push({ constraint: 'importLimit', slotStart: slot.start.toISOString(), amountW: round(excessW) });
-    (input.effacements ?? []).forEach((window, w) => {
-      const at = index.effacements[w].slots.indexOf(t);
-      // Above the cap, plus what the order asks beyond the reference itself (the cap stops at 0 import).
-      const overW = at < 0 ? 0 : v[index.effacements[w].excessKw[at]] * 1000 + (window.unreachableW ?? 0);
-      if (overW > 1)
-        violations.push({
-          constraint: 'effacement',
-          id: window.id,
-          slotStart: slot.start.toISOString(),
-          amountW: round(overW),
-        });
-    });
+    violations.push(...slotViolations(input, built, v, t));
     return {
       start: slot.start.toISOString(),
       gridW: round((v[index.importKw[t]] - v[index.exportKw[t]]) * 1000),
       consumptionW: round(slot.consumptionW),
       pvW: round(input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0)),
-      devices,
+      devices: slotDevices(input, built, v, t),
     };
   });
   (input.evs ?? []).forEach((ev, e) => {
@@ -77,6 +44,55 @@ export function decodeSchedule(
     violations,
     slots,
   };
+}
+
+/** Each controllable device's plan in slot t (W, %), in the signs of the schedule document. */
+function slotDevices(
+  input: PlanInput,
+  { index }: BuiltModel,
+  v: ArrayLike<number>,
+  t: number,
+): Schedule['slots'][number]['devices'] {
+  const devices: Schedule['slots'][number]['devices'] = {};
+  input.batteries.forEach((battery, k) => {
+    const vars = index.batteries[k];
+    devices[battery.id] = {
+      setpointW: round((v[vars.dischargeKw[t]] - v[vars.chargeKw[t]]) * 1000),
+      socPct: round((v[vars.energyKwh[t]] * 1000 * 100) / battery.capacityWh, 2),
+    };
+  });
+  input.pvs.forEach((pv, p) => {
+    devices[pv.id] = { setpointW: round(v[index.pvCurtailKw[p][t]] * 1000) };
+  });
+  (input.flexibleLoads ?? []).forEach((load, l) => {
+    const vars = index.flexibleLoads[l];
+    devices[load.id] = { setpointW: round(v[vars.shedKw[t]] * 1000), recoveryW: round(v[vars.recoverKw[t]] * 1000) };
+  });
+  (input.evs ?? []).forEach((ev, e) => {
+    const charge = index.evs[e].chargeKw[t];
+    devices[ev.id] = { setpointW: charge === undefined ? 0 : round(v[charge] * 1000) };
+  });
+  return devices;
+}
+
+/** The soft constraints slot t does not keep: import above the contracted power, above an effacement cap. */
+function slotViolations(
+  input: PlanInput,
+  { index }: BuiltModel,
+  v: ArrayLike<number>,
+  t: number,
+): Schedule['violations'] {
+  const slotStart = input.slots[t].start.toISOString();
+  const violations: Schedule['violations'] = [];
+  const excessW = v[index.importExcessKw[t]] * 1000;
+  if (excessW > 1) violations.push({ constraint: 'importLimit', slotStart, amountW: round(excessW) });
+  (input.effacements ?? []).forEach((window, w) => {
+    const at = index.effacements[w].slots.indexOf(t);
+    // Above the cap, plus what the order asks beyond the reference itself (the cap stops at 0 import).
+    const overW = at < 0 ? 0 : v[index.effacements[w].excessKw[at]] * 1000 + (window.unreachableW ?? 0);
+    if (overW > 1) violations.push({ constraint: 'effacement', id: window.id, slotStart, amountW: round(overW) });
+  });
+  return violations;
 }
 
 /** The effacement windows a plan honours, as the schedule document lists them (absent when none). */

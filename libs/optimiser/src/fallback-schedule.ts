@@ -46,18 +46,7 @@ export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
       devices,
     };
   });
-  const violations: Schedule['violations'] = (input.evs ?? []).flatMap((ev, e) =>
-    evNeededWh[e] > 1
-      ? [
-          {
-            constraint: 'evEnergy' as const,
-            id: ev.id,
-            slotStart: ev.departure.toISOString(),
-            amountWh: Math.round(evNeededWh[e]),
-          },
-        ]
-      : [],
-  );
+  const violations = evShortfalls(input, evNeededWh);
   return {
     siteId: input.siteId,
     generatedAt: input.now.toISOString(),
@@ -70,4 +59,20 @@ export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
     violations,
     slots,
   };
+}
+
+/** The EVs that would leave short of energy, Wh. */
+function evShortfalls(input: PlanInput, evNeededWh: readonly number[]): Schedule['violations'] {
+  return (input.evs ?? []).flatMap((ev, e) =>
+    evNeededWh[e] > 1
+      ? [
+          {
+            constraint: 'evEnergy' as const,
+            id: ev.id,
+            slotStart: ev.departure.toISOString(),
+            amountWh: Math.round(evNeededWh[e]),
+          },
+        ]
+      : [],
+  );
 }

@@ -54,64 +54,9 @@ export function buildPlanInput(
   const first = slotStart(now, slotMs);
   const slotStarts = Array.from({ length: settings.horizonSlots }, (_, t) => addMs(first, t * slotMs));
   const excluded: string[] = [];
-
-  const consumers = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind));
-  const fresh = consumers.filter((d) => observations.latest.has(d.id));
-  // Stale or offline inputs are never silently used: they are named, and the consumption they miss is scaled from the fresh ones.
-  for (const device of [...site.devices.values()])
-    if (device.kind !== 'grid' && device.kind !== 'battery' && !observations.latest.has(device.id))
-      excluded.push(observations.unavailable?.get(device.id) ?? `${device.id}: no fresh reading`);
-  const latestConsumption = fresh.length
-    ? {
-        at: now,
-        powerW:
-          fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length),
-      }
-    : undefined;
-  const consumptionW = forecastConsumption({
-    now,
-    slotStarts,
-    history: observations.consumptionHistory,
-    latest: latestConsumption,
-    dayKind: (at) => localDayKind(at, site.timezone),
-  });
-
-  const array = {
-    latitudeDeg: site.location?.latitudeDeg ?? 0,
-    longitudeDeg: site.location?.longitudeDeg ?? 0,
-    ...DEFAULT_ROOFTOP,
-  };
-  const pvDevices = devicesOfKind(site, 'pv');
-  const typicalClearness = recentClearness(
-    observations.pvHistory ?? [],
-    pvDevices.reduce((sum, pv) => sum + pv.peakW, 0),
-    array,
-    settings.slotMinutes,
-  );
-  const pvs = pvDevices.map((pv) => {
-    const latest = observations.latest.get(pv.id);
-    return {
-      id: pv.id,
-      forecastW: forecastPv({
-        now,
-        slotStarts,
-        slotMinutes: settings.slotMinutes,
-        peakW: pv.peakW,
-        array,
-        latest: latest && { at: latest.ts, powerW: latest.powerW },
-        typicalClearness,
-      }),
-    };
-  });
-
-  const batteries = devicesOfKind(site, 'battery').flatMap((battery) => {
-    const soc = observations.latest.get(battery.id)?.socPct;
-    if (soc === null || soc === undefined) {
-      excluded.push(observations.unavailable?.get(battery.id) ?? `${battery.id}: no fresh state of charge`);
-      return [];
-    }
-    return [{ ...battery, socPct: soc }];
-  });
+  const consumptionW = consumptionForecast(site, observations, now, slotStarts, excluded);
+  const pvs = pvForecasts(site, observations, now, slotStarts, settings.slotMinutes);
+  const batteries = batteryStates(site, observations, excluded);
 
   const input: PlanInput = {
     siteId: site.id,
@@ -130,6 +75,87 @@ export function buildPlanInput(
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
   };
   return { input, excluded };
+}
+
+/**
+ * The îlot's consumption per slot, from its history and its latest fresh readings. Stale or offline inputs are never
+ * silently used: each is named in `excluded`, and the consumption they miss is scaled from the fresh ones.
+ */
+function consumptionForecast(
+  site: Site,
+  observations: SiteObservations,
+  now: Date,
+  slotStarts: Date[],
+  excluded: string[],
+): number[] {
+  const consumers = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind));
+  const fresh = consumers.filter((d) => observations.latest.has(d.id));
+  for (const device of [...site.devices.values()])
+    if (device.kind !== 'grid' && device.kind !== 'battery' && !observations.latest.has(device.id))
+      excluded.push(observations.unavailable?.get(device.id) ?? `${device.id}: no fresh reading`);
+  const latestConsumption = fresh.length
+    ? {
+        at: now,
+        powerW:
+          fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length),
+      }
+    : undefined;
+  return forecastConsumption({
+    now,
+    slotStarts,
+    history: observations.consumptionHistory,
+    latest: latestConsumption,
+    dayKind: (at) => localDayKind(at, site.timezone),
+  });
+}
+
+/** Each PV array's production per slot: clear sky at the site x the recent clearness, nudged by its latest reading. */
+function pvForecasts(
+  site: Site,
+  observations: SiteObservations,
+  now: Date,
+  slotStarts: Date[],
+  slotMinutes: number,
+): PlanInput['pvs'] {
+  const array = {
+    latitudeDeg: site.location?.latitudeDeg ?? 0,
+    longitudeDeg: site.location?.longitudeDeg ?? 0,
+    ...DEFAULT_ROOFTOP,
+  };
+  const pvDevices = devicesOfKind(site, 'pv');
+  const typicalClearness = recentClearness(
+    observations.pvHistory ?? [],
+    pvDevices.reduce((sum, pv) => sum + pv.peakW, 0),
+    array,
+    slotMinutes,
+  );
+  return pvDevices.map((pv) => {
+    const latest = observations.latest.get(pv.id);
+    return {
+      id: pv.id,
+      forecastW: forecastPv({
+        now,
+        slotStarts,
+        slotMinutes,
+        peakW: pv.peakW,
+        array,
+        latest: latest && { at: latest.ts, powerW: latest.powerW },
+        typicalClearness,
+      }),
+    };
+  });
+}
+
+/** The batteries with a fresh state of charge; the others are named in `excluded` and left out of the plan. */
+function batteryStates(site: Site, observations: SiteObservations, excluded: string[]): PlanInput['batteries'] {
+  return devicesOfKind(site, 'battery').flatMap((battery) => {
+    const soc = observations.latest.get(battery.id)?.socPct;
+    if (soc === null || soc === undefined) {
+      excluded.push(observations.unavailable?.get(battery.id) ?? `${battery.id}: no fresh state of charge`);
+      return [];
+    }
+    return [{ ...battery, socPct: soc }];
+  });
 }
 
 /**

@@ -75,6 +75,7 @@ const escape = (text: string) =>
  * The printable page of a resident's month, French by default: one column that fits a phone (no horizontal
  * scroll: tables wrap, nothing has a fixed width), printable as is. Pure: the report and the language in, HTML out.
  */
+// eslint-disable-next-line max-lines-per-function -- one HTML template, read top to bottom as the page it renders
 export function residentReportHtml(report: ResidentReport, language: ReportLanguage = 'fr', timeZone = 'UTC'): string {
   const t = TEXT[language];
   const n = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });

@@ -73,30 +73,7 @@ function median(values: readonly number[]): number | null {
  */
 export function residentReport(input: ResidentReportInput): ResidentReport {
   const notes: string[] = [];
-  const days = new Map<string, { consumptionWh: number; localWh: number }>();
-  const periods = new Map<string, { consumptionWh: number; localWh: number }>();
-  let consumptionWh = 0;
-  let localWh = 0;
-  let withoutEur = 0;
-  let withEur = 0;
-  for (const step of input.steps) {
-    const local = Math.min(step.allocatedWh, step.consumptionWh);
-    const date = localDateTime(step.start, input.timeZone).date;
-    if (!date.startsWith(input.month)) continue;
-    const day = days.get(date) ?? { consumptionWh: 0, localWh: 0 };
-    day.consumptionWh += step.consumptionWh;
-    day.localWh += local;
-    days.set(date, day);
-    const periodKey = step.period ?? 'all';
-    const period = periods.get(periodKey) ?? { consumptionWh: 0, localWh: 0 };
-    period.consumptionWh += step.consumptionWh;
-    period.localWh += local;
-    periods.set(periodKey, period);
-    consumptionWh += step.consumptionWh;
-    localWh += local;
-    withoutEur += (step.consumptionWh / 1000) * step.importEurPerKWh;
-    withEur += ((step.consumptionWh - local) / 1000) * step.importEurPerKWh + (local / 1000) * input.localEurPerKWh;
-  }
+  const { days, periods, consumptionWh, localWh, withoutEur, withEur } = sumSteps(input);
   if (days.size === 0) notes.push(`no consumption recorded for ${input.month}`);
   const totalKWh = kWh(consumptionWh);
   const previous = input.previousMonthKWh;
@@ -147,6 +124,32 @@ export function residentReport(input: ResidentReportInput): ResidentReport {
     },
     notes,
   };
+}
+
+/** The month's steps summed by local day, by tariff period and in all, with their cost with and without the collective. */
+function sumSteps(input: ResidentReportInput) {
+  const days = new Map<string, { consumptionWh: number; localWh: number }>();
+  const periods = new Map<string, { consumptionWh: number; localWh: number }>();
+  const sums = { consumptionWh: 0, localWh: 0, withoutEur: 0, withEur: 0 };
+  const add = (map: typeof days, key: string, consumptionWh: number, localWh: number) => {
+    const entry = map.get(key) ?? { consumptionWh: 0, localWh: 0 };
+    entry.consumptionWh += consumptionWh;
+    entry.localWh += localWh;
+    map.set(key, entry);
+  };
+  for (const step of input.steps) {
+    const local = Math.min(step.allocatedWh, step.consumptionWh);
+    const date = localDateTime(step.start, input.timeZone).date;
+    if (!date.startsWith(input.month)) continue;
+    add(days, date, step.consumptionWh, local);
+    add(periods, step.period ?? 'all', step.consumptionWh, local);
+    sums.consumptionWh += step.consumptionWh;
+    sums.localWh += local;
+    sums.withoutEur += (step.consumptionWh / 1000) * step.importEurPerKWh;
+    sums.withEur +=
+      ((step.consumptionWh - local) / 1000) * step.importEurPerKWh + (local / 1000) * input.localEurPerKWh;
+  }
+  return { days, periods, ...sums };
 }
 
 /** The days of a report as CSV (kWh), for a spreadsheet. */

@@ -76,18 +76,7 @@ function registerReadingGauges(
       (r) => deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, maxAgeS).state === 'live',
     );
   };
-  scrapeGauge(
-    registry,
-    {
-      name: 'ilot_device_last_reading_age_seconds',
-      help: 'Time since the last stored reading of each device, seconds (absent: none in the past week); compare with its max age for staleness',
-      labelNames: ['site', 'device'],
-    },
-    async (set) => {
-      const { now, rows } = await lastReadings();
-      for (const row of rows) set({ site: site.id, device: row.deviceId }, (now.getTime() - row.ts.getTime()) / 1000);
-    },
-  );
+  registerReadingAgeGauge(registry, site, lastReadings);
   scrapeGauge(
     registry,
     {
@@ -116,6 +105,15 @@ function registerReadingGauges(
         );
     },
   );
+  registerBatteryGauge(registry, site, fresh);
+}
+
+/** Each battery's state of charge, from its fresh readings. */
+function registerBatteryGauge(
+  registry: Registry,
+  site: Site,
+  fresh: () => Promise<Array<{ deviceId: string; socPct: number | null }>>,
+): void {
   scrapeGauge(
     registry,
     {
@@ -126,6 +124,26 @@ function registerReadingGauges(
     async (set) => {
       for (const row of await fresh())
         if (row.socPct !== null) set({ site: site.id, device: row.deviceId }, row.socPct);
+    },
+  );
+}
+
+/** How old each device's last reading is, fresh or not: the series an operator watches for staleness. */
+function registerReadingAgeGauge(
+  registry: Registry,
+  site: Site,
+  lastReadings: () => Promise<{ now: Date; rows: Array<{ deviceId: string; ts: Date }> }>,
+): void {
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_device_last_reading_age_seconds',
+      help: 'Time since the last stored reading of each device, seconds (absent: none in the past week); compare with its max age for staleness',
+      labelNames: ['site', 'device'],
+    },
+    async (set) => {
+      const { now, rows } = await lastReadings();
+      for (const row of rows) set({ site: site.id, device: row.deviceId }, (now.getTime() - row.ts.getTime()) / 1000);
     },
   );
 }
