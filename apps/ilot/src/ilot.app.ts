@@ -19,6 +19,8 @@ export interface RunningIlot {
   httpPort: number;
   simulators?: SimulatorRunner;
   planningLoop: PlanningLoopService;
+  /** The apps' clock: îlot time (scaled with ILOT_SPEEDUP). */
+  clock: Clock;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export async function startIlot(
     httpPort,
     simulators,
     planningLoop: app.get(PlanningLoopService),
+    clock: app.get<Clock>(CLOCK),
     async stop() {
       await simulators?.stop();
       await app.close();

@@ -1,5 +1,6 @@
 import { topics } from '@ilot/protocol';
 import { withoutPassword } from '@ilot/runtime';
+import { signAccessToken } from '@ilot/residents';
 import { localMonth } from '@ilot/domain';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
@@ -58,9 +59,21 @@ async function main(): Promise<void> {
     const generatedToken = env.ILOT_OPERATOR_TOKEN
       ? undefined
       : (env.ILOT_OPERATOR_TOKEN = randomBytes(18).toString('base64url'));
+    // The secret that signs residents' links: made up for this run unless given, so the link printed below opens.
+    env.ILOT_TOKEN_SECRET ??= randomBytes(32).toString('base64url');
     ilot = await startIlot(env);
-    const { site } = ilot;
+    const { site, clock } = ilot;
     const http = `http://127.0.0.1:${ilot.httpPort}`;
+    const resident = site.participants[0];
+    const residentLink = `${http}/api/v1/sites/${site.id}/participants/${resident.id}/report?month=${localMonth(clock.now(), site.timezone)}&format=html&access_token=${signAccessToken(
+      {
+        role: 'resident',
+        site: site.id,
+        participant: resident.id,
+        exp: Math.floor(Date.now() / 1000) + 31 * 86_400 /* wall clock, as the API checks it */,
+      },
+      env.ILOT_TOKEN_SECRET,
+    )}`;
     console.log(
       [
         '',
@@ -70,7 +83,8 @@ async function main(): Promise<void> {
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
         `  plan       ${http}/api/v1/sites/${site.id}/schedule`,
         `  signals    POST ${http}/api/v1/sites/${site.id}/signals with Authorization: Bearer ${generatedToken ?? '<ILOT_OPERATOR_TOKEN>'}${generatedToken ? ' (made up for this run; set ILOT_OPERATOR_TOKEN to choose it)' : ''}`,
-        `  reports    ${http}/api/v1/sites/${site.id}/participants/${site.participants[0].id}/report?month=${localMonth(new Date(), site.timezone)}&format=html (same token, or a resident's signed one)`,
+        `  resident   ${residentLink}`,
+        `             (${resident.id}'s month, opens in a browser; \`ilot token\` makes one for any resident with ILOT_TOKEN_SECRET)`,
         `  topics     ${topics.allTelemetry(site.id)}, ${topics.command(site.id, '+')}, ${topics.commandAck(site.id, '+')}, ${topics.schedule(site.id)} (retained)`,
         'Ctrl-C stops everything.',
         '',

@@ -67,12 +67,16 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     this.logger.log(`subscribed to ${subscriptions.join(', ')}`);
   }
 
-  /** Stops taking messages, then writes what is pending, before the database pool closes. */
+  /** Stops taking messages, then writes what is pending (readings, statuses, signals), before the database pool closes. */
   async beforeApplicationShutdown(): Promise<void> {
+    // A write in flight completes; one that fails from here on is not retried (its PUBACK never leaves: redelivered).
     this.stopping = true;
     await this.mqtt?.endAsync();
-    await this.batcher.close();
+    await Promise.all([this.batcher.close(), ...this.writes]);
   }
+
+  /** Status and signal writes in flight, awaited at shutdown. */
+  private readonly writes = new Set<Promise<unknown>>();
 
   /** One message: its PUBACK waits until it is committed or its rejection is stored. */
   handle(topic: string, payload: Buffer, packet: IPublishPacket): void {
@@ -127,12 +131,14 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
 
   /** Stores what was accepted, retrying while the database is away (the PUBACK waits), never past shutdown. */
   private store(what: string, write: () => Promise<unknown>): Promise<unknown> {
-    return retryUntilDone(
+    const written = retryUntilDone(
       write,
       1000,
-      (error) => this.log.error(`store:${what}`, `${what} write failed: ${error.message}`),
+      (error) => this.stopping || this.log.error(`store:${what}`, `${what} write failed: ${error.message}`),
       () => this.stopping,
-    );
+    ).finally(() => this.writes.delete(written));
+    this.writes.add(written);
+    return written;
   }
 
   private windowExceeded = false;

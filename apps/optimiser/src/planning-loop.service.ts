@@ -1,17 +1,28 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Clock, CONSUMING_KINDS, DAY_MS, HISTORY_MS, MINUTE_MS, slotStart } from '@ilot/domain';
+import {
+  Clock,
+  CONSUMING_KINDS,
+  DAY_MS,
+  HISTORY_MS,
+  localMonth,
+  localMonthRange,
+  MINUTE_MS,
+  slotStart,
+} from '@ilot/domain';
+import { priceAt } from '@ilot/tariffs';
 import { topics } from '@ilot/protocol';
 import {
   buildPlanInput,
   commandsToSend,
+  describeExcluded,
   keepLastValid,
   peakChargeEurPerKW,
+  planSummary,
   planAsync,
   Schedule,
 } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, sheddableLoads, Site } from '@ilot/site';
-import { localMonth, localMonthRange } from '@ilot/domain';
 import { DeviceStatusRepository, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
@@ -122,7 +133,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     this.metrics.solveSeconds.observe({ site: this.site.id, solver: outcome.schedule.solver }, elapsedS);
     this.metrics.runs.inc({ site: this.site.id, status: kept ? 'kept' : schedule.status });
     if (schedule.reason) this.logger.warn(`${kept ? 'last valid plan kept' : 'fallback plan'}: ${schedule.reason}`);
-    if (excluded.length) this.logger.warn(`left out of the plan: ${excluded.join('; ')}`);
+    this.reportExcluded(excluded);
 
     const planId = await this.plans.insert({
       siteId: this.site.id,
@@ -141,11 +152,24 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       newId: randomUUID,
     });
     for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
-    this.logger.debug(
-      `${trigger.cause}: ${schedule.status} plan, ${commands.length} commands, ${(elapsedS * 1000).toFixed(0)} ms`,
+    const period = priceAt(now, this.site.tariff, this.site.timezone, undefined, this.site.priceSeries).period;
+    this.logger.log(
+      `${trigger.cause}: ${planSummary(schedule, input, { period, commands: commands.length, elapsedMs: elapsedS * 1000 })}`,
     );
     return schedule;
   }
+
+  /** The devices left out of the plan, said once when they change (grouped by why), not at every plan. */
+  private reportExcluded(excluded: readonly string[]): void {
+    const key = excluded.map((e) => e.split(':')[0]).join(',');
+    if (key === this.excludedKey) return;
+    this.excludedKey = key;
+    if (excluded.length) this.logger.warn(describeExcluded(excluded, this.site.devices.size));
+    else this.logger.log('every device is in the plan again');
+    this.logger.debug(`left out of the plan: ${excluded.join('; ')}`);
+  }
+
+  private excludedKey = '';
 
   /** The month's highest 15-min import so far (local month), which a peak charge counts above; read only for tariffs that have one. */
   private async monthPeakImportW(now: Date, to: Date): Promise<number> {

@@ -16,3 +16,4 @@ export * from './solvers';
 export * from './lp-format';
 export * from './command-verification';
 export * from './command-policy';
+export * from './plan-summary';

@@ -27,8 +27,9 @@ export async function createAppMqttClient(
     beforeConnect,
   );
   const logger = new Logger(`mqtt:${appName}`);
-  client.on('error', (error) => logger.warn(`broker error: ${error.message}`));
-  client.on('offline', () => logger.warn('broker unreachable, reconnecting'));
+  // Once the app ends its session (shutdown), a write still in flight fails by design: not an operator's concern.
+  client.on('error', (error) => client.disconnecting || logger.warn(`broker error: ${error.message}`));
+  client.on('offline', () => client.disconnecting || logger.warn('broker unreachable, reconnecting'));
   readiness.register(`mqtt:${appName}`, () => client.connected);
   return client;
 }
