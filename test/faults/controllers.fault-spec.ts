@@ -51,6 +51,8 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
       // 5-min slots: a 10-min absence spans two slot ends, so commands sent meanwhile expire before the controller is back.
       ILOT_PLAN_SLOT_MINUTES: '5',
       ILOT_COMMAND_ACK_TIMEOUT_MS: '1500',
+      // As production runs it: one JSON object per log line.
+      ILOT_LOG_FORMAT: 'json',
     });
     await ingester.start();
     await optimiser.start();
@@ -138,6 +140,24 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     },
     60_000,
   );
+
+  it('logs JSON lines, and the commands the paused controller never acknowledged are alerts with site, device, reason', async () => {
+    const entries = optimiser.output
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) expect(entry).toMatchObject({ level: expect.any(String), message: expect.anything() });
+    expect(entries).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        alert: 'command_unacknowledged',
+        site: siteId,
+        device: BATTERY,
+        reason: expect.stringMatching(/^never acknowledged/),
+      }),
+    );
+  });
 
   it('leaves no command retained on the broker', async () => {
     const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });

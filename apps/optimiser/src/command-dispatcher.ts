@@ -10,7 +10,7 @@ import {
   type RejectReason,
   topics,
 } from '@ilot/protocol';
-import type { InboundRejects } from '@ilot/runtime';
+import type { AlertFields, InboundRejects } from '@ilot/runtime';
 import { CommandRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { OptimiserMetrics } from './optimiser.metrics';
@@ -143,9 +143,13 @@ export class CommandDispatcher {
       await this.repository.recordEvent(cmdId, status, now, verdict);
       this.metrics.commands.inc({ site: this.siteId, type: command.type, status });
       if (!verdict.followed)
-        this.logger.warn(
-          `ALERT ${deviceId} applied ${cmdId} but does not follow it: ${verdict.measuredW} W measured, ${verdict.expectedW.toFixed(0)} W expected (±${verdict.toleranceW} W)`,
-        );
+        this.logger.warn({
+          alert: 'command_not_followed',
+          site: this.siteId,
+          device: deviceId,
+          cmdId,
+          reason: `applied but not followed: ${verdict.measuredW} W measured, ${verdict.expectedW.toFixed(0)} W expected (±${verdict.toleranceW} W)`,
+        } satisfies AlertFields);
     } catch (error) {
       this.logger.error(`verification of ${cmdId} failed: ${(error as Error).message}`);
     }
@@ -170,9 +174,14 @@ export class CommandDispatcher {
         this.forget(deviceId, command.cmdId);
         await this.repository.recordEvent(command.cmdId, 'unacknowledged', now, { retries });
         this.metrics.commands.inc({ site: this.siteId, type: command.type, status: 'unacknowledged' });
-        this.logger.warn(
-          `ALERT ${deviceId} never acknowledged ${command.cmdId} (${retries} retries): its controller may be offline or its acks lost`,
-        );
+        this.logger.warn({
+          alert: 'command_unacknowledged',
+          site: this.siteId,
+          device: deviceId,
+          cmdId: command.cmdId,
+          retries,
+          reason: `never acknowledged (${retries} retries): its controller may be offline or its acks lost`,
+        } satisfies AlertFields);
         return;
       }
       // Recorded and awaited before the send, so that the answer is always audited after it.

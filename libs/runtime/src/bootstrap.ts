@@ -2,6 +2,7 @@ import { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RuntimeConfig } from './config';
+import { IlotLogger } from './ilot-logger';
 
 /** The largest JSON body the API reads. */
 export const JSON_BODY_LIMIT = '4mb';
@@ -24,7 +25,7 @@ export async function bootstrapHttpApp(
   handleSignals = true,
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
-    logger: LEVELS[config.ILOT_LOG_LEVEL],
+    logger: new IlotLogger(config.ILOT_LOG_FORMAT, LEVELS[config.ILOT_LOG_LEVEL]),
     abortOnError: false,
   });
   // A month of custom allocation shares for 40 participants is ~3 MB of JSON; larger bodies get 413.

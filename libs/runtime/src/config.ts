@@ -47,6 +47,8 @@ export const runtimeEnvSchema = z
     ILOT_SIM_START: isoInstant.optional(),
     ILOT_SIM_START_REAL: isoInstant.optional(),
     ILOT_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
+    /** text: readable lines (a terminal, npm start); json: one JSON object per line for a log shipper (production). */
+    ILOT_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   })
   .superRefine((env, ctx) => {
     if (env.ILOT_SPEEDUP !== 1 && (!env.ILOT_SIM_START || !env.ILOT_SIM_START_REAL))

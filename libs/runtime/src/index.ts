@@ -9,3 +9,4 @@ export * from './providers';
 export * from './retry';
 export * from './log-throttle';
 export * from './inbound-rejects';
+export * from './ilot-logger';
