@@ -16,3 +16,7 @@ describe('docs/architecture.md, the one-reading walk', () => {
 
   it.each(paths)('%s exists', (path) => expect(existsSync(join(root, path))).toBe(true));
 });
+
+describe.each(['docs/design.md', 'docs/controller-guide.md', 'docs/site-file.md', 'README.md'])('%s', (doc) => {
+  it.each(namedPaths(doc))('names %s, which exists', (path) => expect(existsSync(join(root, path))).toBe(true));
+});
