@@ -25,11 +25,12 @@ describe('ilot token', () => {
     expect(printed).toEqual([token]);
     expect(verifyAccessToken(token, SECRET, NOW)).toEqual({
       ok: true,
-      claims: { role: 'resident', site: 'demo', participant: 'flat-a-101', exp: NOW.getTime() / 1000 + 7 * 86_400 },
+      value: { role: 'resident', site: 'demo', participant: 'flat-a-101', exp: NOW.getTime() / 1000 + 7 * 86_400 },
     });
     expect(verifyAccessToken(token, SECRET, new Date(NOW.getTime() + 7 * 86_400_000))).toEqual({
       ok: false,
-      reason: 'token expired',
+      reason: 'expired',
+      problems: ['token expired'],
     });
   });
 

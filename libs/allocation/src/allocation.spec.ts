@@ -111,7 +111,7 @@ describe('allocateStep (hand-computed cases)', () => {
   ] as Array<[string, AllocationKey, ReturnType<typeof step>, string]>)(
     'refuses %s with the reason',
     (_name, key, input, reason) => {
-      expect(allocateStep(input, key)).toEqual({ ok: false, reason });
+      expect(allocateStep(input, key)).toEqual({ ok: false, reason: 'invalid', problems: [reason] });
     },
   );
 });

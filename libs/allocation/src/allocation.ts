@@ -1,3 +1,4 @@
+import { type Checked, refused } from '@ilot/domain';
 /**
  * Collective self-consumption (autoconsommation collective): the energy the îlot produces in a step is
  * shared among its participants by an allocation key, as Enedis does per 15-min step. Pure.
@@ -35,7 +36,7 @@ export interface StepAllocation {
   key: AllocationKey['kind'];
 }
 
-export type AllocationResult = { ok: true; value: StepAllocation } | { ok: false; reason: string };
+export type AllocationResult = Checked<StepAllocation, 'invalid'>;
 
 /** Shares must be finite, >= 0 and sum to at most 1 (what is left unshared is surplus). */
 export function sharesProblem(shares: ReadonlyMap<string, number>): string | undefined {
@@ -64,10 +65,10 @@ function byConsumption(step: AllocationStep): Map<string, number> {
 /** One step's allocation, or why it cannot be made (negative or non-finite energies, bad shares). */
 export function allocateStep(step: AllocationStep, key: AllocationKey): AllocationResult {
   if (!Number.isFinite(step.productionWh) || step.productionWh < 0)
-    return { ok: false, reason: `productionWh ${step.productionWh} must be a number >= 0` };
+    return refused('invalid', `productionWh ${step.productionWh} must be a number >= 0`);
   for (const [participant, consumedWh] of step.consumptionWh)
     if (!Number.isFinite(consumedWh) || consumedWh < 0)
-      return { ok: false, reason: `consumption of ${participant} is ${consumedWh}: must be a number >= 0` };
+      return refused('invalid', `consumption of ${participant} is ${consumedWh}: must be a number >= 0`);
   let allocatedWh: Map<string, number>;
   let applied: AllocationKey['kind'] = key.kind;
   if (key.kind === 'dynamic-default') allocatedWh = byConsumption(step);
@@ -78,7 +79,7 @@ export function allocateStep(step: AllocationStep, key: AllocationKey): Allocati
       applied = 'dynamic-default';
     } else {
       const problem = sharesProblem(shares);
-      if (problem) return { ok: false, reason: `${step.start.toISOString()}: ${problem}` };
+      if (problem) return refused('invalid', `${step.start.toISOString()}: ${problem}`);
       allocatedWh = byShares(step, shares);
     }
   }

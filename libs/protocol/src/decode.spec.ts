@@ -105,3 +105,16 @@ describe('signals: bounded periods', () => {
   it('bounds every period to a day and a lead to a week', () =>
     expect(SIGNAL_LIMITS).toEqual({ maxSpanMs: 25 * 3_600_000, maxLeadMs: 7 * 86_400_000 }));
 });
+
+// Regression (probe of the running îlot): a 64 MB signal was parsed; signals and acks now have telemetry's byte limit.
+describe('the same byte limit for every inbound topic', () => {
+  it('refuses an oversized signal before parsing it', () => {
+    const huge = Buffer.alloc(70_000, 32);
+    expect(decodeSignal(huge, new Date('2026-01-15T12:00:00Z'), { maxPayloadBytes: 65_536 })).toEqual({
+      ok: false,
+      reason: 'oversized',
+      problems: ['70000 bytes > 65536'],
+    });
+    expect(decode(huge, commandAckSchema, { maxPayloadBytes: 65_536 }).ok).toBe(false);
+  });
+});

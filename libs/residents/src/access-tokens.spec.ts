@@ -7,7 +7,7 @@ const resident = { role: 'resident' as const, site: 'demo', participant: 'flat-a
 
 describe('access tokens', () => {
   it('gives back the claims of a token it signed', () => {
-    expect(verifyAccessToken(signAccessToken(resident, SECRET), SECRET, now)).toEqual({ ok: true, claims: resident });
+    expect(verifyAccessToken(signAccessToken(resident, SECRET), SECRET, now)).toEqual({ ok: true, value: resident });
   });
 
   it.each([
@@ -32,6 +32,6 @@ describe('access tokens', () => {
       'token not valid: no participant',
     ],
   ])('refuses %s', (_name, token, reason) => {
-    expect(verifyAccessToken(token, SECRET, now)).toEqual({ ok: false, reason });
+    expect(verifyAccessToken(token, SECRET, now)).toMatchObject({ ok: false, problems: [reason] });
   });
 });

@@ -1,3 +1,4 @@
+import { accepted, type Checked, refused } from '@ilot/domain';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Who a token speaks for: the operator (every participant of the site) or one resident. */
@@ -19,28 +20,27 @@ export function verifyAccessToken(
   token: string,
   secret: string,
   now: Date,
-): { ok: true; claims: AccessClaims } | { ok: false; reason: string } {
+): Checked<AccessClaims, 'invalid' | 'expired'> {
   const [prefix, body, signature, ...rest] = token.split('.');
   if (prefix !== PREFIX || !body || !signature || rest.length)
-    return { ok: false, reason: 'token not valid: not a v1 token' };
+    return refused('invalid', 'token not valid: not a v1 token');
   const given = Buffer.from(signature, 'base64url');
   const expected = mac(body, secret);
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
-    return { ok: false, reason: 'token not valid: bad signature' };
+    return refused('invalid', 'token not valid: bad signature');
   let claims: AccessClaims;
   try {
     claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as AccessClaims;
   } catch {
-    return { ok: false, reason: 'token not valid: unreadable claims' };
+    return refused('invalid', 'token not valid: unreadable claims');
   }
   // Regression (probe): a signed `null` as claims was a 500.
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
-    return { ok: false, reason: 'token not valid: bad claims' };
-  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime())
-    return { ok: false, reason: 'token expired' };
+    return refused('invalid', 'token not valid: bad claims');
+  if (typeof claims.exp !== 'number' || claims.exp * 1000 <= now.getTime()) return refused('expired', 'token expired');
   if ((claims.role !== 'operator' && claims.role !== 'resident') || typeof claims.site !== 'string')
-    return { ok: false, reason: 'token not valid: bad claims' };
+    return refused('invalid', 'token not valid: bad claims');
   if (claims.role === 'resident' && typeof claims.participant !== 'string')
-    return { ok: false, reason: 'token not valid: no participant' };
-  return { ok: true, claims };
+    return refused('invalid', 'token not valid: no participant');
+  return accepted(claims);
 }

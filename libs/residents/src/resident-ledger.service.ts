@@ -1,9 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { allocateStep, AllocationKey } from '@ilot/allocation';
-import { addMs, CONSUMING_KINDS, HOUR_MS, MINUTE_MS, slotStart } from '@ilot/domain';
+import {
+  addMs,
+  CONSUMING_KINDS,
+  describeProblems,
+  HOUR_MS,
+  localMonth,
+  localMonthRange,
+  MINUTE_MS,
+  shiftMonth,
+  slotStart,
+} from '@ilot/domain';
 import { SITE } from '@ilot/runtime';
 import { devicesOfKind, type Site } from '@ilot/site';
-import { localMonth, localMonthRange, shiftMonth } from '@ilot/domain';
 import {
   AllocationShareRepository,
   EffacementReferences,
@@ -172,7 +181,7 @@ export class ResidentLedgerService {
       // Stored shares were checked on their way in, energies are >= 0: a refusal here is a bug, said loudly.
       if (!allocation.ok)
         this.logger.error(
-          `step ${start.toISOString()} not allocated (nothing allocated to anyone): ${allocation.reason}`,
+          `step ${start.toISOString()} not allocated (nothing allocated to anyone): ${describeProblems(allocation)}`,
         );
       for (const [participantId, wh] of consumptionWh)
         rows.push({

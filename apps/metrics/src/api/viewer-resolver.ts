@@ -1,3 +1,4 @@
+import { describeProblems } from '@ilot/domain';
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Viewer } from '@ilot/timeseries';
 import type { Request } from 'express';
@@ -56,8 +57,8 @@ export class ViewerResolver {
     if (!this.secret) throw new UnauthorizedException('signed tokens are not accepted: ILOT_TOKEN_SECRET is not set');
     // Wall-clock time, not the îlot's clock: a token expires in the real world even when a demo runs simulated time.
     const verified = verifyAccessToken(given, this.secret, new Date());
-    if (!verified.ok) throw new UnauthorizedException(verified.reason);
-    const claims = verified.claims;
+    if (!verified.ok) throw new UnauthorizedException(describeProblems(verified));
+    const claims = verified.value;
     if (claims.site !== siteId) throw new ForbiddenException(`this token is for site "${claims.site}"`);
     return claims.role === 'resident' ? { role: 'resident', participantId: claims.participant } : { role: 'operator' };
   }
