@@ -1,4 +1,4 @@
-import { CommandPayload } from '@ilot/protocol';
+import { type BatterySetpoint, batteryPowerAskedW, CommandPayload } from '@ilot/protocol';
 import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
 
 /**
@@ -9,7 +9,10 @@ import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
  */
 export class BatteryController {
   private current:
-    | { setpointW: number; gridTargetW?: number; deviationShare: number; validFromMs: number; validUntilMs: number }
+    | (Pick<BatterySetpoint, 'setpointW' | 'gridTargetW' | 'deviationShare' | 'gridLimitW'> & {
+        validFromMs: number;
+        validUntilMs: number;
+      })
     | undefined;
   private readonly answers = new AnswerMemory();
   /** Commands applied, each counted once. */
@@ -38,7 +41,8 @@ export class BatteryController {
     this.current = {
       setpointW: command.setpointW,
       gridTargetW: command.gridTargetW,
-      deviationShare: command.deviationShare ?? 1,
+      deviationShare: command.deviationShare,
+      gridLimitW: command.gridLimitW,
       validFromMs,
       validUntilMs,
     };
@@ -55,13 +59,8 @@ export class BatteryController {
     const t = now.getTime();
     const command = this.current;
     if (this.stuck) return { requestW: 0, mode: 'command' };
-    if (command && t >= command.validFromMs && t < command.validUntilMs) {
-      const correctionW =
-        command.gridTargetW === undefined
-          ? 0
-          : command.deviationShare * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
-      return { requestW: command.setpointW + correctionW, mode: 'command' };
-    }
+    if (command && t >= command.validFromMs && t < command.validUntilMs)
+      return { requestW: batteryPowerAskedW(command, gridWithoutBatteryW), mode: 'command' };
     return { requestW: gridWithoutBatteryW, mode: 'fallback' };
   }
 }

@@ -22,6 +22,8 @@ export interface ReplayKpis {
   selfSufficiencyRatio: number;
   /** Highest 15-minute mean import, kW. */
   peakImportKW: number;
+  /** Energy imported above the contracted power (connection.importLimitW), counted on 15-minute means, kWh. */
+  importAboveLimitKWh: number;
   /** Energy the sheddable loads were denied and have not made up yet at the end, kWh (consumption shifted past the replay). */
   loadEnergyOwedKWh: number;
   /** Reduction delivered over the effacement orders, against the îlot's reference (courbe de référence), kWh. */

@@ -45,6 +45,8 @@ export class ReplayMeter {
   private slot = { sumW: 0, pvSumW: 0, importSumW: 0, steps: 0, start: 0 };
   private trackedSums = new Map<string, number>();
   private peakImportW = 0;
+  /** Energy imported above the contracted power, counted on 15-min means as the network operator counts it, Wh. */
+  private aboveLimitWh = 0;
 
   constructor(
     private readonly site: Site,
@@ -67,6 +69,8 @@ export class ReplayMeter {
       this.consumptionHistory.push({ at, powerW: slot.sumW / slot.steps });
       this.pvHistory.push({ at, powerW: slot.pvSumW / slot.steps });
       this.peakImportW = Math.max(this.peakImportW, slot.importSumW / slot.steps);
+      const slotH = (t - slot.start) / 3_600_000;
+      this.aboveLimitWh += Math.max(slot.importSumW / slot.steps - this.site.connection.importLimitW, 0) * slotH;
       for (const id of this.tracked)
         this.slotHistory.get(id)!.push({ at, powerW: (this.trackedSums.get(id) ?? 0) / slot.steps });
     }
@@ -135,6 +139,7 @@ export class ReplayMeter {
       selfConsumptionRatio: ratios.selfConsumptionRatio ?? 0,
       selfSufficiencyRatio: ratios.selfSufficiencyRatio ?? 0,
       peakImportKW: this.peakImportW / 1000,
+      importAboveLimitKWh: this.aboveLimitWh / 1000,
       loadEnergyOwedKWh: [...this.world.loads.values()].reduce((sum, load) => sum + load.debtWh, 0) / 1000,
       effacementDeliveredKWh: effacements.reduce(
         (sum, e) => sum + (e.deliveredW * (e.endMs - e.startMs)) / 3_600_000 / 1000,

@@ -75,6 +75,7 @@ export async function simulateCommand(
     ['self-consumption rate', (k) => `${(k.selfConsumptionRatio * 100).toFixed(1)} %`],
     ['self-sufficiency', (k) => `${(k.selfSufficiencyRatio * 100).toFixed(1)} %`],
     ['peak import, 15 min (kW)', (k) => k.peakImportKW.toFixed(1)],
+    ['import above the contract (kWh)', (k) => k.importAboveLimitKWh.toFixed(1)],
     ['battery energy start -> end (kWh)', (k) => `${k.storedStartKWh.toFixed(0)} -> ${k.storedEndKWh.toFixed(0)}`],
     ['effacement delivered (kWh)', (k) => k.effacementDeliveredKWh.toFixed(1)],
     ['plans (mean ms)', (k) => (k.plans ? `${k.plans} (${k.meanPlanMs.toFixed(0)})` : '-')],

@@ -15,21 +15,19 @@ export function commandVerifier(site: Site, readings: ReadingRepository) {
     const device = site.devices.get(deviceId);
     if (
       (device?.kind === 'heat_pump' || device?.kind === 'flexible_load') &&
-      command.type === 'load.limit' &&
-      command.maxW !== undefined
+      command.type === 'load.limit'
     ) {
       const [measured] = await readings.latestPerDevice(site.id, [deviceId], since, new Date(command.validUntil));
       return measured && loadFollowsLimit(command.maxW, measured.powerW, device.ratedW ?? device.maxShedW);
     }
-    if (device?.kind !== 'battery' || command.type !== 'battery.setpoint' || command.setpointW === undefined)
-      return undefined;
+    if (device?.kind !== 'battery' || command.type !== 'battery.setpoint') return undefined;
     const rows = await readings.latestPerDevice(site.id, [deviceId, gridId], since, new Date(command.validUntil));
     const measured = rows.find((r) => r.deviceId === deviceId);
     const grid = rows.find((r) => r.deviceId === gridId);
     if (!measured || !grid || measured.socPct === null || Math.abs(measured.ts.getTime() - grid.ts.getTime()) > 1000)
       return undefined;
     return batteryFollowsCommand(
-      { setpointW: command.setpointW, gridTargetW: command.gridTargetW, deviationShare: command.deviationShare },
+      command,
       { batteryW: measured.powerW, gridW: grid.powerW, socPct: measured.socPct },
       device,
     );

@@ -4,7 +4,7 @@ import { Schedule } from './schedule';
 
 /** A battery command as the plan makes it: the wire's `battery.setpoint` (libs/protocol), always with the planned grid power. */
 export type BatterySetpointCommand = BatterySetpoint &
-  Required<Pick<BatterySetpoint, 'gridTargetW' | 'deviationShare'>>;
+  Required<Pick<BatterySetpoint, 'gridTargetW' | 'deviationShare' | 'gridLimitW'>>;
 
 /** The demand-response window the plan's first slot lies in, as a command reason: `effacement:{id}` for an order, `ecowatt` for an alert. */
 export function windowReason(schedule: Schedule): string | undefined {
@@ -78,6 +78,8 @@ export function batteryCommands(
         // window they hold the connection at the cap, not at the plan (which keeps a reserve below it).
         gridTargetW: committedGridW(schedule),
         deviationShare: Math.round((options.capacityWh(deviceId) / totalCapacityWh) * 1e6) / 1e6,
+        // A hard ceiling at the contracted power: the controller holds it in real time, whatever the forecast said.
+        gridLimitW: options.importLimitW,
         reason: setpointReason(schedule, setpointW, options.importLimitW),
       },
     };

@@ -1,4 +1,5 @@
 import { applyBatteryPower, type BatteryParameters } from '@ilot/domain';
+import { batteryPowerAskedW } from '@ilot/protocol';
 
 /** Tolerance of the check: 5 % of the battery's larger power rating, at least 500 W. */
 export function verificationToleranceW(battery: Pick<BatteryParameters, 'maxChargeW' | 'maxDischargeW'>): number {
@@ -12,16 +13,12 @@ export function verificationToleranceW(battery: Pick<BatteryParameters, 'maxChar
  * limited by the battery's ratings and its state of charge, against the power measured. Pure.
  */
 export function batteryFollowsCommand(
-  command: { setpointW: number; gridTargetW?: number; deviationShare?: number },
+  command: { setpointW: number; gridTargetW?: number; deviationShare?: number; gridLimitW?: number },
   measured: { batteryW: number; gridW: number; socPct: number },
   battery: BatteryParameters,
 ): { followed: boolean; expectedW: number; measuredW: number; toleranceW: number } {
   const gridWithoutBatteryW = measured.gridW + measured.batteryW;
-  const askedW =
-    command.gridTargetW === undefined
-      ? command.setpointW
-      : command.setpointW +
-        (command.deviationShare ?? 1) * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
+  const askedW = batteryPowerAskedW(command, gridWithoutBatteryW);
   // What the battery can do at that SoC (a short step: only the limits, not the energy, bind).
   const expectedW = applyBatteryPower(battery, measured.socPct, askedW, 1 / 360).powerW;
   const toleranceW = verificationToleranceW(battery);

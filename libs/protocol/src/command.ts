@@ -22,7 +22,35 @@ export const batterySetpointSchema = z.strictObject({
    */
   gridTargetW: z.number().optional(),
   deviationShare: z.number().min(0).max(1).optional(),
+  /**
+   * Optional: a hard ceiling on the connection's import, W (the contracted power). Whatever the setpoint, a controller
+   * that measures the connection discharges further (or charges less), as far as its power and SoC allow, to keep the
+   * measured import at or below it, its `deviationShare` of the excess. One that ignores it still gets `setpointW`.
+   */
+  gridLimitW: z.number().optional(),
 });
+
+/**
+ * The power a `battery.setpoint` asks of its battery at an instant, W (> 0 discharge), as a controller that measures
+ * the connection applies it (docs/design.md): the setpoint, plus its share of the deviation from the planned grid power
+ * (`gridTargetW`), then whatever more keeps the import under `gridLimitW`. `gridWithoutBatteryW` is the connection's
+ * power were this battery idle. The battery's own ratings and SoC limit the result; the controller applies them.
+ */
+export function batteryPowerAskedW(
+  command: Pick<BatterySetpoint, 'setpointW' | 'gridTargetW' | 'deviationShare' | 'gridLimitW'>,
+  gridWithoutBatteryW: number,
+): number {
+  const share = command.deviationShare ?? 1;
+  let askedW =
+    command.gridTargetW === undefined
+      ? command.setpointW
+      : command.setpointW + share * (gridWithoutBatteryW - command.setpointW - command.gridTargetW);
+  if (command.gridLimitW !== undefined) {
+    const excessW = gridWithoutBatteryW - askedW - command.gridLimitW;
+    if (excessW > 0) askedW += share * excessW;
+  }
+  return askedW;
+}
 
 /** A sheddable load (heat pump, water heater) may draw at most `maxW` until validUntil. */
 export const loadLimitSchema = z.strictObject({

@@ -1,4 +1,4 @@
-import { commandAckSchema, commandPayloadSchema, COMMAND_TYPES } from './command';
+import { batteryPowerAskedW, commandAckSchema, commandPayloadSchema, COMMAND_TYPES } from './command';
 import { decode } from './decode';
 import { decodeSignal, SIGNAL_LIMITS } from './signal';
 import { telemetryPayloadSchema } from './telemetry';
@@ -117,4 +117,24 @@ describe('the same byte limit for every inbound topic', () => {
     });
     expect(decode(huge, commandAckSchema, { maxPayloadBytes: 65_536 }).ok).toBe(false);
   });
+});
+
+describe('batteryPowerAskedW: how a controller applies battery.setpoint', () => {
+  it.each([
+    ['the setpoint alone', { setpointW: 5000 }, 80_000, 5000],
+    ['follows the planned grid power', { setpointW: 5000, gridTargetW: 70_000 }, 80_000, 10_000],
+    ['its share of the deviation', { setpointW: 5000, gridTargetW: 70_000, deviationShare: 0.5 }, 80_000, 7500],
+    // 200 kW without the battery, plan 150 kW: the target asks 50 kW, the 160 kW ceiling would need 40: the target wins.
+    [
+      'the ceiling, when the target already holds it',
+      { setpointW: 0, gridTargetW: 150_000, gridLimitW: 160_000 },
+      200_000,
+      50_000,
+    ],
+    // Charging 30 kW planned at 130 kW of grid, the consumption comes 50 kW higher with a fixed setpoint: discharge 20.
+    ['the ceiling over a fixed setpoint', { setpointW: -30_000, gridLimitW: 160_000 }, 180_000, 20_000],
+    ['a ceiling not reached changes nothing', { setpointW: -30_000, gridLimitW: 160_000 }, 100_000, -30_000],
+  ])('%s', (_name, command, gridWithoutBatteryW, expectedW) =>
+    expect(batteryPowerAskedW(command, gridWithoutBatteryW)).toBeCloseTo(expectedW, 6),
+  );
 });
