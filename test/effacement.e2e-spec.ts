@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { IlotWorld, ProfileTable } from '../simulators/src';
 import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from './support/services';
 
-const SPEEDUP = 300;
+// 150x, not 300x: at 300x the same code delivered from 52 to 60 kW from run to run (plans and commands lagging the
+// simulated clock on a 2-core machine, more so under load); at 150x it delivers 59.4-59.5 kW every run.
+const SPEEDUP = 150;
 const OPERATOR_TOKEN = TEST_OPERATOR_TOKEN;
 /** A January weekday: the order runs 17:00-19:00 Paris (16:00-18:00Z); the îlot starts at 14:00Z with two weeks of history. */
 const HISTORY_FROM = '2026-01-01T00:00:00Z';
@@ -38,7 +40,7 @@ interface Report {
 /**
  * An aggregator's order of 60 kW for 2 h on the demo îlot, the whole loop on the real broker and database: two
  * weeks of history (the world on its controllers' own rule, stored as the ingester would), then the apps and the
- * simulated controllers at 300x from 14:00Z, the order posted by the operator, and its report read from the API.
+ * simulated controllers at 150x from 14:00Z, the order posted by the operator, and its report read from the API.
  */
 describe('an effacement order on the demo îlot, end to end', () => {
   let database: TestDatabase;
