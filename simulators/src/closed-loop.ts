@@ -4,12 +4,17 @@ import { JavascriptLpSolverAdapter, LpSolver, PLAN_DEFAULTS } from '@ilot/optimi
 import type { Site } from '@ilot/site';
 import { effacementOutcome } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
+import { perfectForesightPlan } from './perfect-foresight';
 import { ProfileTable } from './profile-table';
 import { NET_OF_STORAGE, ReplayMeter } from './replay-meter';
 import { ReplayPlanner } from './replay-planner';
 
-/** How the battery is run in a replay. */
-export type BatteryStrategy = 'optimised' | 'self-consumption' | 'idle';
+/**
+ * How the battery is run in a replay: `optimised` by the live loop's planner and command policy, `self-consumption` by
+ * its controller's own rule, `idle` held at 0, `perfect-foresight` by one plan of the whole period made with the true
+ * series (the bound: what no forecast can beat).
+ */
+export type BatteryStrategy = 'optimised' | 'self-consumption' | 'idle' | 'perfect-foresight';
 
 export interface ReplayKpis {
   strategy: BatteryStrategy;
@@ -98,11 +103,22 @@ export function replay(
     eventDays: new Set(),
   };
   const meter = new ReplayMeter(site, world, orders);
+  const solver = options.solver ?? new JavascriptLpSolverAdapter();
   const planner = new ReplayPlanner(site, world, meter, orders, referenceOptions, {
     slotMinutes,
     horizonSlots: options.horizonSlots ?? 96,
-    solver: options.solver ?? new JavascriptLpSolverAdapter(),
+    solver,
     graceMs: options.commandGraceMs ?? PLAN_DEFAULTS.commandGraceS * 1000,
+    perfectForesight:
+      strategy === 'perfect-foresight'
+        ? perfectForesightPlan(site, profiles, {
+            start: options.start,
+            days: options.days,
+            stepMinutes: stepMs / MINUTE_MS,
+            initialSocPct: options.initialSocPct,
+            solver,
+          })
+        : undefined,
   });
   const startMs = options.start.getTime();
   const endMs = startMs + options.days * DAY_MS;

@@ -39,13 +39,22 @@ export class ReplayPlanner {
     private readonly meter: ReplayMeter,
     private readonly orders: readonly EffacementOrder[],
     private readonly referenceOptions: ReferenceOptions,
-    private readonly options: { slotMinutes: number; horizonSlots: number; solver: LpSolver; graceMs: number },
+    private readonly options: {
+      slotMinutes: number;
+      horizonSlots: number;
+      solver: LpSolver;
+      graceMs: number;
+      /** The one plan of the whole period, for the perfect-foresight strategy. */
+      perfectForesight?: Schedule;
+    },
   ) {
     this.historySlots = HISTORY_MS / (options.slotMinutes * MINUTE_MS);
   }
 
   /** Plans (or idles) at `now` and hands the world the commands that go out. */
   command(now: Date, strategy: Exclude<BatteryStrategy, 'self-consumption'>, idleUntil: Date): void {
+    const setpointW = (deviceId: string) =>
+      strategy === 'perfect-foresight' ? (this.foresightSlot(now)?.devices[deviceId]?.setpointW ?? 0) : 0;
     const commands =
       strategy === 'optimised'
         ? this.planned(now)
@@ -57,12 +66,22 @@ export class ReplayPlanner {
               issuedAt: now.toISOString(),
               validFrom: now.toISOString(),
               validUntil: idleUntil.toISOString(),
-              setpointW: 0,
-              reason: 'idle',
+              setpointW: setpointW(deviceId),
+              reason: strategy === 'idle' ? 'idle' : 'perfect-foresight',
             },
           }));
     for (const { deviceId, command } of commands)
       if (this.world.command(deviceId, command, now).status === 'applied') this.current.set(deviceId, command);
+  }
+
+  /** The perfect-foresight plan's slot that holds `now`. */
+  private foresightSlot(now: Date) {
+    const schedule = this.options.perfectForesight;
+    if (!schedule?.slots.length) return undefined;
+    const index = Math.floor(
+      (now.getTime() - Date.parse(schedule.slots[0].start)) / (schedule.slotMinutes * MINUTE_MS),
+    );
+    return schedule.slots[index];
   }
 
   private planned(now: Date) {

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { required, UsageError } from './args';
 
-const STRATEGIES: BatteryStrategy[] = ['optimised', 'self-consumption', 'idle'];
+const STRATEGIES: BatteryStrategy[] = ['optimised', 'self-consumption', 'idle', 'perfect-foresight'];
 
 /** `--effacement ID,START,END,REDUCTION_W`: an aggregator's order in the replay (quarter-hour instants, W > 0). */
 export function parseEffacementOption(text: string): EffacementOrder {
@@ -57,17 +57,25 @@ export async function simulateCommand(
     if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs)
       throw new UsageError(`--effacement ${order.id}: must lie within the replay`);
   // Every strategy is measured against the orders; only the optimised one answers them.
-  const results = STRATEGIES.map((strategy) =>
+  // The perfect-foresight bound is one LP over the whole period (2016 slots a week): HiGHS only.
+  const strategies = STRATEGIES.filter((s) => s !== 'perfect-foresight' || solverName === 'highs');
+  const measured = strategies.map((strategy) =>
     replay(site, profiles, strategy, { start, days, initialSocPct, solver, effacements }),
   );
+  const results = measured.map((k) => ({ ...k, ...foresightShare(k, measured) }));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     join(outDir, 'kpis.json'),
     JSON.stringify({ site: site.id, start: start.toISOString(), days, results }, null, 2) + '\n',
   );
-  const rows: Array<[string, (k: ReplayKpis) => string]> = [
+  const rows: Array<[string, (k: ReplayKpis & { perfectForesightSavingShare?: number }) => string]> = [
     ['cost (EUR)', (k) => k.costEur.toFixed(2)],
     ['cost net of stored energy (EUR)', (k) => k.costNetOfStorageEur.toFixed(2)],
+    [
+      'share of the foresight saving',
+      (k) =>
+        k.perfectForesightSavingShare === undefined ? '-' : `${(k.perfectForesightSavingShare * 100).toFixed(0)} %`,
+    ],
     ['energy imported (kWh)', (k) => k.importKWh.toFixed(1)],
     ['energy exported (kWh)', (k) => k.exportKWh.toFixed(1)],
     ['PV produced (kWh)', (k) => k.pvKWh.toFixed(1)],
@@ -81,8 +89,23 @@ export async function simulateCommand(
     ['plans (mean ms)', (k) => (k.plans ? `${k.plans} (${k.meanPlanMs.toFixed(0)})` : '-')],
   ];
   log(`${site.name}: ${days} day(s) from ${start.toISOString()}, battery strategies side by side`);
-  log(['', ...STRATEGIES].map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(18))).join(''));
+  log(['', ...strategies].map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(18))).join(''));
   for (const [label, format] of rows) log([label.padEnd(34), ...results.map((k) => format(k).padStart(18))].join(''));
   log(`written: ${join(outDir, 'kpis.json')}`);
   return results;
+}
+
+/**
+ * For the optimised strategy: the share of the perfect-foresight saving against an idle battery it captures, on the
+ * cost net of stored energy ((idle - optimised) / (idle - perfect foresight)); above 1 when the bound spent money to
+ * hold the contracted power (its overrun is not priced in this cost).
+ */
+function foresightShare(k: ReplayKpis, all: readonly ReplayKpis[]): { perfectForesightSavingShare?: number } {
+  const idle = all.find((r) => r.strategy === 'idle');
+  const bound = all.find((r) => r.strategy === 'perfect-foresight');
+  if (k.strategy !== 'optimised' || !idle || !bound) return {};
+  const boundSaving = idle.costNetOfStorageEur - bound.costNetOfStorageEur;
+  return boundSaving > 0
+    ? { perfectForesightSavingShare: (idle.costNetOfStorageEur - k.costNetOfStorageEur) / boundSaving }
+    : {};
 }
