@@ -4,7 +4,7 @@ import { JavascriptLpSolverAdapter, LpSolver, PLAN_DEFAULTS } from '@ilot/optimi
 import type { Site } from '@ilot/site';
 import { effacementOutcome } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
-import { perfectForesightPlan } from './perfect-foresight';
+import { perfectForesightPlan, trueSeries, trueSlotMeans } from './perfect-foresight';
 import { ProfileTable } from './profile-table';
 import { NET_OF_STORAGE, ReplayMeter } from './replay-meter';
 import { ReplayPlanner } from './replay-planner';
@@ -12,9 +12,10 @@ import { ReplayPlanner } from './replay-planner';
 /**
  * How the battery is run in a replay: `optimised` by the live loop's planner and command policy, `self-consumption` by
  * its controller's own rule, `idle` held at 0, `perfect-foresight` by one plan of the whole period made with the true
- * series (the bound: what no forecast can beat).
+ * series (the bound: what no forecast can beat), `oracle-forecast` by the live planner fed the true future instead of
+ * its forecasts (what is lost to forecast error, against what is lost to the policy).
  */
-export type BatteryStrategy = 'optimised' | 'self-consumption' | 'idle' | 'perfect-foresight';
+export type BatteryStrategy = 'optimised' | 'oracle-forecast' | 'self-consumption' | 'idle' | 'perfect-foresight';
 
 export interface ReplayKpis {
   strategy: BatteryStrategy;
@@ -118,6 +119,19 @@ export function replay(
             initialSocPct: options.initialSocPct,
             solver,
           })
+        : undefined,
+    oracle:
+      strategy === 'oracle-forecast'
+        ? trueSlotMeans(
+            // The horizon reaches a day past the replay's end.
+            trueSeries(site, profiles, {
+              start: options.start,
+              days: options.days + 1,
+              stepMinutes: stepMs / MINUTE_MS,
+              initialSocPct: options.initialSocPct,
+            }),
+            slotMinutes,
+          )
         : undefined,
   });
   const startMs = options.start.getTime();

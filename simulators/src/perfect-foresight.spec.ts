@@ -1,9 +1,10 @@
-import { loadSolver } from '@ilot/optimiser';
+import { loadSolver, type PlanInput } from '@ilot/optimiser';
 import { loadSiteFile } from '@ilot/site';
 import { join } from 'node:path';
 import { replay } from './closed-loop';
 import { perfectForesightPlan } from './perfect-foresight';
 import { ProfileTable } from './profile-table';
+import { withTrueFuture } from './replay-planner';
 
 const site = loadSiteFile(join(__dirname, '..', '..', 'sites', 'demo.yaml'));
 const profiles = ProfileTable.load();
@@ -32,5 +33,42 @@ describe('perfect foresight, the bound of a replay', () => {
     );
     expect(bound.costNetOfStorageEur).toBeLessThanOrEqual(rule.costNetOfStorageEur);
     expect(bound.costNetOfStorageEur).toBeLessThan(idle.costNetOfStorageEur);
+  });
+});
+
+describe('oracle forecast: the live planner fed the true future', () => {
+  it('replaces the consumption, PV and load baselines of the plan input with the true slot means, and nothing else', () => {
+    const slot = (h: number) => new Date(Date.UTC(2026, 5, 16, h));
+    const input = {
+      slots: [0, 1].map((h) => ({ start: slot(h), consumptionW: 100, importEurPerKWh: 0.2, exportEurPerKWh: 0.1 })),
+      pvs: [{ id: 'pv-a', forecastW: [10, 20] }],
+      flexibleLoads: [{ id: 'hp-a', baselineW: [5, 5], maxShedW: 3, ratedW: 8, maxShedMinutes: 60, recoveryRatio: 1 }],
+      batteries: [],
+    } as unknown as PlanInput;
+    const truth = new Map([
+      ['m-1', new Map([[slot(0).getTime(), 70]])], // slot 1 unknown: its forecast stays
+      [
+        'hp-a',
+        new Map([
+          [slot(0).getTime(), 7],
+          [slot(1).getTime(), 6],
+        ]),
+      ],
+      ['pv-a', new Map([[slot(1).getTime(), 35]])],
+    ]);
+    const oracle = withTrueFuture(input, truth);
+    expect(oracle.slots.map((s) => s.consumptionW)).toEqual([77, 100]);
+    expect(oracle.pvs[0].forecastW).toEqual([10, 35]);
+    expect(oracle.flexibleLoads![0].baselineW).toEqual([7, 6]);
+    expect(oracle.slots[1].importEurPerKWh).toBe(0.2);
+  });
+
+  it('on a June day, plans as often as the live planner and costs it no more', async () => {
+    const solver = await loadSolver('highs');
+    const day = { start: new Date('2026-06-16T00:00:00Z'), days: 1, solver };
+    const optimised = replay(site, profiles, 'optimised', day);
+    const oracle = replay(site, profiles, 'oracle-forecast', day);
+    expect(oracle.plans).toBe(optimised.plans);
+    expect(oracle.costNetOfStorageEur).toBeLessThanOrEqual(optimised.costNetOfStorageEur);
   });
 });

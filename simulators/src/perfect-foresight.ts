@@ -15,6 +15,21 @@ export function perfectForesightPlan(
   profiles: ProfileTable,
   options: { start: Date; days: number; stepMinutes: number; initialSocPct?: number; solver: LpSolver },
 ): Schedule {
+  const { slotStarts, powerW, socPct } = trueSeries(site, profiles, options);
+  const input = planInputFromForecasts(site, { slotStarts, slotMinutes: options.stepMinutes, powerW }, { socPct });
+  return plan(input, options.solver).schedule;
+}
+
+/**
+ * What the world will do, step by step, read from a shadow world on the same profiles: the power of every device the
+ * planner forecasts (meters, PV, heat pumps, chargers, sheddable loads, as they run on their own), and the batteries'
+ * start SoC. Loads are not shed in it: their own demand is the truth a forecast aims at.
+ */
+export function trueSeries(
+  site: Site,
+  profiles: ProfileTable,
+  options: { start: Date; days: number; stepMinutes: number; initialSocPct?: number },
+): { slotStarts: Date[]; powerW: Map<string, number[]>; socPct: Map<string, number> } {
   const shadow = new IlotWorld(site, profiles, options.initialSocPct);
   const socPct = new Map([...shadow.batteries].map(([id, b]) => [id, b.socPct]));
   const stepMs = options.stepMinutes * MINUTE_MS;
@@ -24,6 +39,26 @@ export function perfectForesightPlan(
   const powerW = new Map<string, number[]>(forecastIds.map((id) => [id, []]));
   for (const at of slotStarts)
     for (const reading of shadow.step(at)) powerW.get(reading.deviceId)?.push(reading.powerW);
-  const input = planInputFromForecasts(site, { slotStarts, slotMinutes: options.stepMinutes, powerW }, { socPct });
-  return plan(input, options.solver).schedule;
+  return { slotStarts, powerW, socPct };
+}
+
+/** The true series as slot means: device -> slot start (ms) -> mean power, W. */
+export function trueSlotMeans(
+  series: { slotStarts: Date[]; powerW: Map<string, number[]> },
+  slotMinutes: number,
+): Map<string, Map<number, number>> {
+  const slotMs = slotMinutes * MINUTE_MS;
+  const means = new Map<string, Map<number, number>>();
+  for (const [id, values] of series.powerW) {
+    const sums = new Map<number, { sumW: number; n: number }>();
+    values.forEach((w, k) => {
+      const slot = Math.floor(series.slotStarts[k].getTime() / slotMs) * slotMs;
+      const entry = sums.get(slot) ?? { sumW: 0, n: 0 };
+      entry.sumW += w;
+      entry.n++;
+      sums.set(slot, entry);
+    });
+    means.set(id, new Map([...sums].map(([slot, { sumW, n }]) => [slot, sumW / n])));
+  }
+  return means;
 }

@@ -7,6 +7,7 @@ import {
   type LpSolver,
   plan,
   PLAN_DEFAULTS,
+  type PlanInput,
   type Schedule,
 } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/protocol';
@@ -46,6 +47,8 @@ export class ReplayPlanner {
       graceMs: number;
       /** The one plan of the whole period, for the perfect-foresight strategy. */
       perfectForesight?: Schedule;
+      /** The true future as slot means (device -> slot start ms -> W), for the oracle-forecast strategy. */
+      oracle?: Map<string, Map<number, number>>;
     },
   ) {
     this.historySlots = HISTORY_MS / (options.slotMinutes * MINUTE_MS);
@@ -56,7 +59,7 @@ export class ReplayPlanner {
     const setpointW = (deviceId: string) =>
       strategy === 'perfect-foresight' ? (this.foresightSlot(now)?.devices[deviceId]?.setpointW ?? 0) : 0;
     const commands =
-      strategy === 'optimised'
+      strategy === 'optimised' || strategy === 'oracle-forecast'
         ? this.planned(now)
         : [...this.world.batteries.keys()].map((deviceId) => ({
             deviceId,
@@ -106,7 +109,7 @@ export class ReplayPlanner {
       horizonSlots: this.options.horizonSlots,
       cyclingCostEurPerKWh: PLAN_DEFAULTS.cyclingCostEurPerKWh,
     });
-    const outcome = plan(input, this.options.solver);
+    const outcome = plan(this.options.oracle ? withTrueFuture(input, this.options.oracle) : input, this.options.solver);
     this.plans++;
     this.planMs += outcome.buildMs + outcome.solveMs + outcome.decodeMs;
     this.noteOrders(outcome.schedule);
@@ -128,4 +131,31 @@ export class ReplayPlanner {
     if (schedule.violations.some((v) => v.constraint === 'effacement' && v.slotStart === first.start))
       this.shortSlots.add(first.start);
   }
+}
+
+/**
+ * The live planner's input with its forecasts replaced by the true future (the oracle-forecast strategy): the îlot's
+ * consumption, each PV array and each sheddable load's baseline, slot by slot; a slot the truth does not cover keeps
+ * its forecast. What is lost to forecast error is then the gap between this strategy and `optimised`.
+ */
+export function withTrueFuture(input: PlanInput, truth: ReadonlyMap<string, ReadonlyMap<number, number>>): PlanInput {
+  const at = (id: string, slot: Date) => truth.get(id)?.get(slot.getTime());
+  const consumers = [...truth.keys()].filter((id) => !input.pvs.some((pv) => pv.id === id));
+  return {
+    ...input,
+    slots: input.slots.map((slot) => {
+      const values = consumers.map((id) => at(id, slot.start));
+      return values.every((v) => v !== undefined)
+        ? { ...slot, consumptionW: values.reduce((sum: number, v) => sum + v!, 0) }
+        : slot;
+    }),
+    pvs: input.pvs.map((pv) => ({
+      ...pv,
+      forecastW: input.slots.map((s, t) => at(pv.id, s.start) ?? pv.forecastW[t]),
+    })),
+    flexibleLoads: input.flexibleLoads?.map((load) => ({
+      ...load,
+      baselineW: input.slots.map((s, t) => at(load.id, s.start) ?? load.baselineW[t]),
+    })),
+  };
 }

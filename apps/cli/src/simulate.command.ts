@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { required, UsageError } from './args';
 
-const STRATEGIES: BatteryStrategy[] = ['optimised', 'self-consumption', 'idle', 'perfect-foresight'];
+const STRATEGIES: BatteryStrategy[] = ['optimised', 'oracle-forecast', 'self-consumption', 'idle', 'perfect-foresight'];
 
 /** `--effacement ID,START,END,REDUCTION_W`: an aggregator's order in the replay (quarter-hour instants, W > 0). */
 export function parseEffacementOption(text: string): EffacementOrder {
@@ -96,14 +96,14 @@ export async function simulateCommand(
 }
 
 /**
- * For the optimised strategy: the share of the perfect-foresight saving against an idle battery it captures, on the
+ * For the optimised and oracle-forecast strategies: the share of the perfect-foresight saving against an idle battery it captures, on the
  * cost net of stored energy ((idle - optimised) / (idle - perfect foresight)); above 1 when the bound spent money to
  * hold the contracted power (its overrun is not priced in this cost).
  */
 function foresightShare(k: ReplayKpis, all: readonly ReplayKpis[]): { perfectForesightSavingShare?: number } {
   const idle = all.find((r) => r.strategy === 'idle');
   const bound = all.find((r) => r.strategy === 'perfect-foresight');
-  if (k.strategy !== 'optimised' || !idle || !bound) return {};
+  if ((k.strategy !== 'optimised' && k.strategy !== 'oracle-forecast') || !idle || !bound) return {};
   const boundSaving = idle.costNetOfStorageEur - bound.costNetOfStorageEur;
   return boundSaving > 0
     ? { perfectForesightSavingShare: (idle.costNetOfStorageEur - k.costNetOfStorageEur) / boundSaving }
