@@ -110,29 +110,12 @@ export function replay(
     horizonSlots: options.horizonSlots ?? 96,
     solver,
     graceMs: options.commandGraceMs ?? PLAN_DEFAULTS.commandGraceS * 1000,
-    perfectForesight:
-      strategy === 'perfect-foresight'
-        ? perfectForesightPlan(site, profiles, {
-            start: options.start,
-            days: options.days,
-            stepMinutes: stepMs / MINUTE_MS,
-            initialSocPct: options.initialSocPct,
-            solver,
-          })
-        : undefined,
-    oracle:
-      strategy === 'oracle-forecast'
-        ? trueSlotMeans(
-            // The horizon reaches a day past the replay's end.
-            trueSeries(site, profiles, {
-              start: options.start,
-              days: options.days + 1,
-              stepMinutes: stepMs / MINUTE_MS,
-              initialSocPct: options.initialSocPct,
-            }),
-            slotMinutes,
-          )
-        : undefined,
+    ...whatTheFutureHolds(site, profiles, strategy, {
+      ...options,
+      stepMinutes: stepMs / MINUTE_MS,
+      slotMinutes,
+      solver,
+    }),
   });
   const startMs = options.start.getTime();
   const endMs = startMs + options.days * DAY_MS;
@@ -157,4 +140,26 @@ export function replay(
     ),
   );
   return meter.kpis(strategy, effacements, planner);
+}
+
+/** What a strategy knows of the future: the perfect-foresight plan, or the oracle's true slot means; nothing else. */
+function whatTheFutureHolds(
+  site: Site,
+  profiles: ProfileTable,
+  strategy: BatteryStrategy,
+  options: {
+    start: Date;
+    days: number;
+    stepMinutes: number;
+    slotMinutes: number;
+    initialSocPct?: number;
+    solver: LpSolver;
+  },
+) {
+  if (strategy === 'perfect-foresight') return { perfectForesight: perfectForesightPlan(site, profiles, options) };
+  if (strategy !== 'oracle-forecast') return {};
+  // The horizon reaches a day past the replay's end.
+  return {
+    oracle: trueSlotMeans(trueSeries(site, profiles, { ...options, days: options.days + 1 }), options.slotMinutes),
+  };
 }
