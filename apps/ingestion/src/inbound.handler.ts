@@ -72,7 +72,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     // A write in flight completes; one that fails from here on is not retried (its PUBACK never leaves: redelivered).
     this.stopping = true;
     await this.mqtt?.endAsync();
-    await Promise.all([this.batcher.close(), ...this.writes]);
+    await Promise.all([this.batcher.close(), ...this.writes, this.rejects.close()]);
   }
 
   /** Status and signal writes in flight, awaited at shutdown. */

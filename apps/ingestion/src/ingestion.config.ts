@@ -1,4 +1,5 @@
 import { loadConfig } from '@ilot/runtime';
+import { INBOUND_DEFAULTS } from '@ilot/protocol';
 import { STORAGE_POLICY } from '@ilot/timeseries';
 import { z } from 'zod';
 
@@ -11,9 +12,17 @@ export const ingestionEnvSchema = z.object({
   /** A batch is written at the latest this many real milliseconds after its first reading. */
   ILOT_INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(50),
   /** Payloads larger than this are refused before parsing, bytes. */
-  ILOT_INGEST_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(10_000_000).default(65_536),
+  ILOT_INGEST_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .max(10_000_000)
+    .default(INBOUND_DEFAULTS.maxPayloadBytes),
   /** A reading stamped further in the future than this is refused, seconds of (simulated) time. */
-  ILOT_INGEST_MAX_FUTURE_S: z.coerce.number().min(0).default(300),
+  ILOT_INGEST_MAX_FUTURE_S: z.coerce
+    .number()
+    .min(0)
+    .default(INBOUND_DEFAULTS.maxFutureMs / 1000),
   /** A reading older than this is refused (lateness limit), seconds; at most what the aggregates re-read and compression leaves writable. */
   ILOT_INGEST_LATENESS_S: z.coerce
     .number()

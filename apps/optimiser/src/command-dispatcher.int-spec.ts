@@ -75,7 +75,7 @@ describe('CommandDispatcher on the real Mosquitto and PostgreSQL: acks, retries,
     await dispatcher.start();
   });
   afterAll(async () => {
-    dispatcher.close();
+    await dispatcher.close();
     await optimiserMqtt.endAsync();
     await db.destroy();
     await database.drop();

@@ -62,11 +62,12 @@ export class CommandDispatcher {
     if (this.current.get(deviceId)?.cmdId === cmdId) this.current.delete(deviceId);
   }
 
-  /** Stops the retry timers (at shutdown). */
-  close(): void {
+  /** Stops the retry timers and lets the refused acks being stored finish (at shutdown, before the pool closes). */
+  async close(): Promise<void> {
     for (const timer of [...this.awaitingAck.values(), ...this.verifyTimers]) clearTimeout(timer);
     this.awaitingAck.clear();
     this.verifyTimers.clear();
+    await this.inbound?.rejects.close();
   }
 
   async start(): Promise<void> {
@@ -89,7 +90,7 @@ export class CommandDispatcher {
       issuedAt: new Date(command.issuedAt),
       validFrom: new Date(command.validFrom),
       validUntil: new Date(command.validUntil),
-      setpointW: command.type === 'battery.setpoint' ? command.setpointW : command.maxW,
+      setpointW: command.type === 'battery.setpoint' ? command.setpointW : null,
       reason: command.reason,
       payload: command,
     });

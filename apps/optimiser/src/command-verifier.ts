@@ -13,10 +13,7 @@ export function commandVerifier(site: Site, readings: ReadingRepository) {
   const gridId = gridDeviceId(site);
   return async (deviceId: string, command: CommandPayload, since: Date): Promise<Verdict | undefined> => {
     const device = site.devices.get(deviceId);
-    if (
-      (device?.kind === 'heat_pump' || device?.kind === 'flexible_load') &&
-      command.type === 'load.limit'
-    ) {
+    if ((device?.kind === 'heat_pump' || device?.kind === 'flexible_load') && command.type === 'load.limit') {
       const [measured] = await readings.latestPerDevice(site.id, [deviceId], since, new Date(command.validUntil));
       return measured && loadFollowsLimit(command.maxW, measured.powerW, device.ratedW ?? device.maxShedW);
     }

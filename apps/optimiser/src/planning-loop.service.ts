@@ -107,7 +107,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     await this.inFlight.catch(() => undefined);
     await this.changes.stop();
     await this.solver.close();
-    this.dispatcher.close();
+    await this.dispatcher.close();
     await this.mqtt.endAsync();
   }
 

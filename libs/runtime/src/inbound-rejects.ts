@@ -26,18 +26,21 @@ export function rejectedCounter(registry: Registry): Counter<'site' | 'topic' | 
 /**
  * The one way a refused inbound message is kept (docs/design.md, "Bad input"): counted, stored in `rejected_messages` with
  * its reason and the fields at fault (a transient database failure is retried until stored, so a PUBACK held for it
- * is sent only then), and logged at most once a second per topic.
+ * is sent only then, and abandoned once `close` is called: the broker redelivers), and logged at most once a second
+ * per topic.
  */
 export class InboundRejects {
   private readonly counter: Counter<'site' | 'topic' | 'reason'>;
   private readonly log: LogThrottle;
+  private stopping = false;
+  /** Refusals being stored, awaited by `close`. */
+  private readonly writes = new Set<Promise<unknown>>();
 
   constructor(
     private readonly siteId: string,
     registry: Registry,
     private readonly repository: RejectedMessageRepository,
     logger = new Logger('InboundRejects'),
-    private readonly stopping: () => boolean = () => false,
   ) {
     this.counter = rejectedCounter(registry);
     this.log = new LogThrottle(logger);
@@ -55,11 +58,19 @@ export class InboundRejects {
     this.log.warn(`refused:${kind}`, `${kind} message on ${topic} refused (${refusal.reason}): ${detail}`);
     const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
     const text = bytes.subarray(0, 4096).toString('utf8');
-    await retryUntilDone(
+    const written = retryUntilDone(
       () => this.repository.insertBatch([{ receivedAt, topic, reason: refusal.reason, detail, payload: text }]),
       1000,
-      (error) => this.log.error('store', `a refused message could not be stored: ${error.message}`),
-      this.stopping,
-    );
+      (error) => this.stopping || this.log.error('store', `a refused message could not be stored: ${error.message}`),
+      () => this.stopping,
+    ).finally(() => this.writes.delete(written));
+    this.writes.add(written);
+    await written;
+  }
+
+  /** At shutdown, before the database closes: what is being stored completes, a failed write is no longer retried. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.writes);
   }
 }
