@@ -1,4 +1,4 @@
-import { DAY_MS, type EffacementOrder, MINUTE_MS } from '@ilot/domain';
+import { DAY_MS, type EffacementOrder, HISTORY_DAYS, MINUTE_MS } from '@ilot/domain';
 import { REFERENCE_DEFAULTS, ReferenceOptions } from '@ilot/effacement';
 import { JavascriptLpSolverAdapter, LpSolver, PLAN_DEFAULTS } from '@ilot/optimiser';
 import type { Site } from '@ilot/site';
@@ -6,7 +6,7 @@ import { effacementOutcome } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
 import { perfectForesightPlan, trueSeries, trueSlotMeans } from './perfect-foresight';
 import { ProfileTable } from './profile-table';
-import { NET_OF_STORAGE, ReplayMeter } from './replay-meter';
+import { NET_OF_STORAGE, ReplayMeter, type SlotTrace } from './replay-meter';
 import { ReplayPlanner } from './replay-planner';
 
 /**
@@ -43,6 +43,8 @@ export interface ReplayKpis {
   storedEndKWh: number;
   /** Cost minus the change of stored energy valued as the planner values it (cheapest import price x discharge efficiency). */
   costNetOfStorageEur: number;
+  /** Per slot: mean grid power and stored energy (the picture of the replay; not part of kpis.json). */
+  trace: SlotTrace[];
 }
 
 export type { EffacementOrder } from '@ilot/domain';
@@ -74,6 +76,8 @@ export interface ReplayOptions {
   planFrom?: Date;
   /** A command stays valid this long past the end of its slot, ms (the live default, ILOT_COMMAND_GRACE_S). */
   commandGraceMs?: number;
+  /** Days of history the planner has at the start (the same world before it, batteries on their own rule); default 7, 0 for a cold start. */
+  warmUpDays?: number;
   /** Aggregator orders the optimised strategy answers (the others ignore them; all are measured). */
   effacements?: EffacementOrder[];
 }
@@ -104,6 +108,10 @@ export function replay(
     eventDays: new Set(),
   };
   const meter = new ReplayMeter(site, world, orders);
+  // The planner starts with the history a live îlot would have (a cold start is not what an operator runs).
+  const warmUpDays = options.warmUpDays ?? HISTORY_DAYS;
+  if (warmUpDays > 0)
+    meter.warmUp(new IlotWorld(site, profiles, options.initialSocPct), options.start, warmUpDays, stepMs, slotMs);
   const solver = options.solver ?? new JavascriptLpSolverAdapter();
   const planner = new ReplayPlanner(site, world, meter, orders, referenceOptions, {
     slotMinutes,

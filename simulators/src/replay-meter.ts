@@ -1,4 +1,4 @@
-import { CONSUMING_KINDS, type EffacementOrder, energyRatios, exportW, importW, type Reading } from '@ilot/domain';
+import { CONSUMING_KINDS, DAY_MS, type EffacementOrder, energyRatios, exportW, importW, type Reading } from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
 import { gridDeviceId, type Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
@@ -8,6 +8,14 @@ import type { IlotWorld } from './ilot-world';
 
 /** The îlot's import without its storage (grid + batteries): the basis of effacement references. */
 export const NET_OF_STORAGE = '(net of storage)';
+
+export interface SlotTrace {
+  startMs: number;
+  /** Mean grid power over the slot, W (> 0 importing). */
+  gridW: number;
+  /** Energy stored in all batteries at the slot's end, kWh. */
+  storedKWh: number;
+}
 
 export interface LatestReading {
   ts: Date;
@@ -29,6 +37,8 @@ export class ReplayMeter {
   /** Per order: the energy each load shed between its start and its end, Wh. */
   readonly shedWh = new Map<string, Map<string, number>>();
   latest = new Map<string, LatestReading>();
+  /** Per closed slot: its start, the mean grid power and the energy stored at its end (what the replay's picture shows). */
+  readonly trace: SlotTrace[] = [];
   private readonly totals = {
     importWh: 0,
     exportWh: 0,
@@ -73,6 +83,11 @@ export class ReplayMeter {
       this.aboveLimitWh += Math.max(slot.importSumW / slot.steps - this.site.connection.importLimitW, 0) * slotH;
       for (const id of this.tracked)
         this.slotHistory.get(id)!.push({ at, powerW: (this.trackedSums.get(id) ?? 0) / slot.steps });
+      this.trace.push({
+        startMs: slot.start,
+        gridW: (this.trackedSums.get(this.gridId) ?? 0) / slot.steps,
+        storedKWh: this.storedKWh(),
+      });
     }
     this.trackedSums = new Map();
     for (const order of this.orders) {
@@ -120,6 +135,23 @@ export class ReplayMeter {
       );
   }
 
+  /**
+   * The history the operator's database would hold at the replay's start: `days` of the same world before it, its
+   * batteries on their own rule, as slot means (consumption, PV, grid, import net of storage, each sheddable load).
+   * Only the planner's observations are filled; the replay's totals and KPIs start at its start.
+   */
+  warmUp(shadow: IlotWorld, start: Date, days: number, stepMs: number, slotMs: number): void {
+    const earlier = new ReplayMeter(this.site, shadow, []);
+    for (let t = start.getTime() - days * DAY_MS; t < start.getTime(); t += stepMs) {
+      if (t % slotMs === 0) earlier.closeSlot(t);
+      earlier.record(new Date(t), shadow.step(new Date(t)), stepMs / 3_600_000);
+    }
+    earlier.closeSlot(start.getTime());
+    this.consumptionHistory.push(...earlier.consumptionHistory);
+    this.pvHistory.push(...earlier.pvHistory);
+    for (const [id, samples] of earlier.slotHistory) this.slotHistory.get(id)!.push(...samples);
+  }
+
   /** The replay's KPIs, its orders' outcomes and its planning figures given. */
   kpis(
     strategy: BatteryStrategy,
@@ -150,6 +182,7 @@ export class ReplayMeter {
       meanPlanMs: planning.plans ? planning.planMs / planning.plans : 0,
       storedStartKWh: this.storedStartKWh,
       storedEndKWh,
+      trace: this.trace,
       costNetOfStorageEur:
         totals.costEur -
         (storedEndKWh - this.storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(this.world),

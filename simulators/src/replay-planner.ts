@@ -143,6 +143,8 @@ export function withTrueFuture(input: PlanInput, truth: ReadonlyMap<string, Read
   const consumers = [...truth.keys()].filter((id) => !input.pvs.some((pv) => pv.id === id));
   return {
     ...input,
+    // The truth has no error to hold a reserve against.
+    contractGuard: undefined,
     slots: input.slots.map((slot) => {
       const values = consumers.map((id) => at(id, slot.start));
       return values.every((v) => v !== undefined)

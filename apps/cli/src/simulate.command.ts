@@ -63,11 +63,7 @@ export async function simulateCommand(
     replay(site, profiles, strategy, { start, days, initialSocPct, solver, effacements }),
   );
   const results = measured.map((k) => ({ ...k, ...foresightShare(k, measured) }));
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    join(outDir, 'kpis.json'),
-    JSON.stringify({ site: site.id, start: start.toISOString(), days, results }, null, 2) + '\n',
-  );
+  writeKpis(outDir, { site: site.id, start: start.toISOString(), days, results });
   const rows: Array<[string, (k: ReplayKpis & { perfectForesightSavingShare?: number }) => string]> = [
     ['cost (EUR)', (k) => k.costEur.toFixed(2)],
     ['cost net of stored energy (EUR)', (k) => k.costNetOfStorageEur.toFixed(2)],
@@ -93,6 +89,13 @@ export async function simulateCommand(
   for (const [label, format] of rows) log([label.padEnd(34), ...results.map((k) => format(k).padStart(18))].join(''));
   log(`written: ${join(outDir, 'kpis.json')}`);
   return results;
+}
+
+/** `kpis.json` in `outDir`: the KPIs of every strategy, without the per-slot trace (the picture has it). */
+function writeKpis(outDir: string, report: { site: string; start: string; days: number; results: ReplayKpis[] }): void {
+  mkdirSync(outDir, { recursive: true });
+  const results = report.results.map(({ trace: _trace, ...kpis }) => kpis);
+  writeFileSync(join(outDir, 'kpis.json'), JSON.stringify({ ...report, results }, null, 2) + '\n');
 }
 
 /**

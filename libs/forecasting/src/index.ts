@@ -1,3 +1,4 @@
 export * from './solar-geometry';
 export * from './consumption-forecast';
 export * from './pv-forecast';
+export * from './forecast-quantiles';

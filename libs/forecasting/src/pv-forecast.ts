@@ -59,3 +59,24 @@ export function recentClearness(
   }
   return clearWh > 0 ? Math.min(Math.max(measuredWh / clearWh, 0.05), 1.2) : undefined;
 }
+
+/**
+ * Each past day's clearness (as `recentClearness`, one value per UTC day with daylight samples): the spread of the
+ * weather the forecast's typical clearness averages over.
+ */
+export function dailyClearness(
+  samples: readonly PowerSample[],
+  peakW: number,
+  array: PvArray,
+  bucketMinutes: number,
+): number[] {
+  const byDay = new Map<number, PowerSample[]>();
+  for (const sample of samples) {
+    const day = Math.floor(sample.at.getTime() / 86_400_000);
+    byDay.set(day, [...(byDay.get(day) ?? []), sample]);
+  }
+  return [...byDay.values()].flatMap((day) => {
+    const clearness = recentClearness(day, peakW, array, bucketMinutes);
+    return clearness === undefined ? [] : [clearness];
+  });
+}

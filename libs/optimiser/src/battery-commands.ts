@@ -2,9 +2,25 @@ import type { BatterySetpoint } from '@ilot/protocol';
 import { ECOWATT_WINDOW_PREFIX } from './plan-input';
 import { Schedule } from './schedule';
 
-/** A battery command as the plan makes it: the wire's `battery.setpoint` (libs/protocol), always with the planned grid power. */
-export type BatterySetpointCommand = BatterySetpoint &
-  Required<Pick<BatterySetpoint, 'gridTargetW' | 'deviationShare' | 'gridLimitW'>>;
+/**
+ * A battery command as the plan makes it: the wire's `battery.setpoint` (libs/protocol), always with the contracted
+ * power as its ceiling, and with the planned grid power to track when the plan has the battery working (see
+ * `tracksDeviation`).
+ */
+export type BatterySetpointCommand = BatterySetpoint & Required<Pick<BatterySetpoint, 'deviationShare' | 'gridLimitW'>>;
+
+/**
+ * Whether the batteries should absorb the deviation from the planned grid power in the plan's first slot: when the plan
+ * has them working (charging or discharging: a surplus above the forecast is then stored, a consumption above it
+ * served), and in a demand-response window (the cap is held). Not when the plan holds them idle: absorbing the
+ * forecast's errors then drifts the charge the plan keeps (for the contract, or because spending it saves less than
+ * refilling it costs), charging from the grid at any price or discharging for less than the energy is worth; the
+ * contracted-power ceiling (`gridLimitW`) still holds.
+ */
+export function tracksDeviation(schedule: Schedule, batteryIds: readonly string[]): boolean {
+  const slot = schedule.slots[0];
+  return windowOf(schedule) !== undefined || batteryIds.some((id) => Math.abs(slot.devices[id]?.setpointW ?? 0) >= 1);
+}
 
 /** The demand-response window the plan's first slot lies in, as a command reason: `effacement:{id}` for an order, `ecowatt` for an alert. */
 export function windowReason(schedule: Schedule): string | undefined {
@@ -63,6 +79,7 @@ export function batteryCommands(
   const validUntil = firstSlotValidUntil(schedule, options.graceMs);
   const planned = batteryIds.filter((id) => slot.devices[id] !== undefined);
   const totalCapacityWh = planned.reduce((sum, id) => sum + options.capacityWh(id), 0);
+  const tracking = tracksDeviation(schedule, planned);
   return planned.map((deviceId) => {
     const setpointW = slot.devices[deviceId].setpointW;
     return {
@@ -76,7 +93,7 @@ export function batteryCommands(
         setpointW,
         // Batteries absorb the deviation from the planned grid power in proportion to their capacity. In an effacement
         // window they hold the connection at the cap, not at the plan (which keeps a reserve below it).
-        gridTargetW: committedGridW(schedule),
+        ...(tracking ? { gridTargetW: committedGridW(schedule) } : {}),
         deviationShare: Math.round((options.capacityWh(deviceId) / totalCapacityWh) * 1e6) / 1e6,
         // A hard ceiling at the contracted power: the controller holds it in real time, whatever the forecast said.
         gridLimitW: options.importLimitW,

@@ -1,5 +1,7 @@
 import { LpModel, LpModelBuilder } from './lp-model';
+import { addContractGuard } from './contract-guard';
 import { PLAN_DEFAULTS, PlanInput } from './plan-input';
+import { storedEnergySegments } from './stored-energy-value';
 
 /** Where each decision variable sits in the model, for decodeSchedule. Units inside the LP: kW, kWh, EUR. */
 export interface ModelIndex {
@@ -14,6 +16,8 @@ export interface ModelIndex {
   /** Per effacement window: the slots it covers and the import above its cap in each. */
   effacements: Array<{ slots: number[]; excessKw: number[] }>;
   peakKw?: number;
+  /** The contract guard's scenario: per slot the import above the contracted power it could not hold. */
+  guardExcessKw?: number[];
 }
 
 /**
@@ -68,7 +72,7 @@ export interface BuiltModel {
 }
 
 /** What every part of the model is built with: the builder, the snapshot, the index it fills, the slot length. */
-interface ModelParts {
+export interface ModelParts {
   b: LpModelBuilder;
   input: PlanInput;
   index: ModelIndex;
@@ -106,6 +110,7 @@ export function buildModel(input: PlanInput): BuiltModel {
   addEffacementWindows(parts);
   addPeakCharge(parts);
   addBalanceAndContract(parts);
+  addContractGuard(parts);
   return { model: parts.b.build(), index: parts.index };
 }
 
@@ -129,8 +134,6 @@ function addConnection({ b, input, index, hours }: ModelParts): void {
 /** Per battery: charge, discharge, stored energy (with its value at the horizon's end) and the SoC dynamics. */
 function addBatteries({ b, input, index, hours }: ModelParts): void {
   const slotCount = input.slots.length;
-  // Stored energy is never worth less than nothing (it can be held), even when prices go negative.
-  const minImportPrice = Math.max(Math.min(...input.slots.map((s) => s.importEurPerKWh)), 0);
   input.batteries.forEach((battery, k) => {
     const capacityKwh = battery.capacityWh / 1000;
     const vars = { chargeKw: [] as number[], dischargeKw: [] as number[], energyKwh: [] as number[] };
@@ -140,17 +143,15 @@ function addBatteries({ b, input, index, hours }: ModelParts): void {
       vars.dischargeKw.push(
         b.addVariable(`discharge[${k}][${t}]`, 0, battery.maxDischargeW / 1000, wearEurPerKWh * hours),
       );
-      // Stored energy left at the end of the horizon is worth what it saves later, at the cheapest price seen.
-      const terminalValue = t === slotCount - 1 ? -minImportPrice * battery.dischargeEfficiency : 0;
       vars.energyKwh.push(
         b.addVariable(
           `energy[${k}][${t}]`,
           (battery.minSocPct / 100) * capacityKwh,
           (battery.maxSocPct / 100) * capacityKwh,
-          terminalValue,
         ),
       );
     }
+    addStoredEnergyValue(b, input, battery, k, vars.energyKwh[slotCount - 1]);
     const initialKwh = (Math.min(Math.max(battery.socPct, battery.minSocPct), battery.maxSocPct) / 100) * capacityKwh;
     for (let t = 0; t < slotCount; t++) {
       // energy[t] - energy[t-1] - ηc·h·charge[t] + h/ηd·discharge[t] = 0 (energy[-1] is the initial SoC)
@@ -165,6 +166,31 @@ function addBatteries({ b, input, index, hours }: ModelParts): void {
     }
     index.batteries.push(vars);
   });
+}
+
+/**
+ * The energy left stored at the end of the horizon is worth what refilling it would cost (stored-energy-value.ts): one
+ * variable per value segment, their sum at most the final energy above the floor; the LP fills the dearest first.
+ */
+function addStoredEnergyValue(
+  b: LpModelBuilder,
+  input: PlanInput,
+  battery: PlanInput['batteries'][number],
+  k: number,
+  finalEnergyKwh: number,
+): void {
+  const segments = storedEnergySegments(input, battery);
+  if (segments.length === 0) return;
+  const parts = segments.map((segment, i) =>
+    b.addVariable(`storedValue[${k}][${i}]`, 0, segment.kWh, -segment.eurPerKWh),
+  );
+  // Σ segment - energy[last] <= -floor
+  b.addConstraint(
+    `storedValue[${k}]`,
+    [...parts.map((v): [number, number] => [v, 1]), [finalEnergyKwh, -1]],
+    -Infinity,
+    -(battery.minSocPct / 100) * (battery.capacityWh / 1000),
+  );
 }
 
 /** Per PV array: the power curtailed, up to its forecast. */

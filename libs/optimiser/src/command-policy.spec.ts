@@ -114,3 +114,28 @@ describe('commandsToSend: the one command policy, cycle by cycle', () => {
     ]);
   });
 });
+
+describe('which plans have the batteries absorb the deviation from the planned grid power', () => {
+  const send = (batteryW: number) =>
+    commandsToSend(planAt(0, batteryW, 0), input, () => undefined, {
+      now: at(0),
+      graceMs: 0,
+      importLimitW: 160_000,
+      newId: () => 'id',
+    }).find((c) => c.deviceId === 'bat-1')!.command;
+
+  it.each([
+    [50_000, 40_000],
+    [-30_000, 40_000],
+  ])('a battery the plan has working (%d W) tracks the planned grid power (%d W)', (batteryW, gridTargetW) => {
+    expect(send(batteryW)).toMatchObject({ setpointW: batteryW, gridTargetW, gridLimitW: 160_000 });
+  });
+
+  it('regression (Jan 2026 replay): a battery the plan holds idle keeps its charge, with the contract as its only ceiling', () => {
+    // Tracking the plan's grid power while idle let the controller absorb every forecast error: over five days it
+    // drifted from 50 % to its floor and stood empty under a 196 kW peak on a 160 kW contract.
+    const command = send(0);
+    expect(command).toMatchObject({ setpointW: 0, gridLimitW: 160_000 });
+    expect(command).not.toHaveProperty('gridTargetW');
+  });
+});

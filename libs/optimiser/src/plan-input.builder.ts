@@ -1,5 +1,6 @@
 import { addMs, CONSUMING_KINDS, type EffacementOrder, MINUTE_MS, slotStart } from '@ilot/domain';
 import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
+import { contractGuardOf } from './forecast-uncertainty';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanInput } from './plan-input';
 import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
 import { priceAt, type TempoColour } from '@ilot/tariffs';
@@ -67,6 +68,7 @@ export function buildPlanInput(
     pvs,
     flexibleLoads: flexibleLoads(site, observations, now, slotStarts),
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
+    contractGuard: contractGuardOf(site, observations, slotStarts, pvs, settings.slotMinutes),
     ...(peakChargeEurPerKW(site)
       ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }
       : {}),

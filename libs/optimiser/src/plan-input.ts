@@ -87,6 +87,12 @@ export interface PlanInput {
   flexibleLoads?: PlanFlexibleLoad[];
   evs?: PlanEv[];
   effacements?: PlanEffacement[];
+  /**
+   * The contract guard (contract-guard.ts): per slot how much more the îlot may import than forecast, W >= 0 (the
+   * consumption at its upper quantile, PV at its lower one). The plan keeps the battery energy that holding the
+   * contracted power against it needs. Absent: no reserve is kept (a forecast taken as the truth).
+   */
+  contractGuard?: { extraImportW: number[] };
   /** Capacity charge on the horizon's highest import, EUR per kW, above `peakSoFarW` (the month's peak so far). */
   peak?: { eurPerKW: number; peakSoFarW: number };
 }

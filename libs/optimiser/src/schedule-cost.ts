@@ -1,16 +1,16 @@
 import { exportW, importW } from '@ilot/domain';
 import { PLAN_DEFAULTS, PlanInput } from './plan-input';
 import { Schedule } from './schedule';
+import { storedEnergySegments, storedEnergyValueEur } from './stored-energy-value';
 
 /**
  * What a schedule costs under the planner's own accounting (MODEL.md), whoever made it: energy
  * bought minus energy sold, battery wear, import above the contracted power at its penalty, minus
- * the value of the energy left stored at the end. It makes plans of the LP, of the rule and of an
+ * the value of the energy left stored at the end (stored-energy-value.ts). It makes plans of the LP, of the rule and of an
  * idle battery comparable; for an LP plan it equals the objective up to the tie-break.
  */
 export function scheduleCostEur(input: PlanInput, schedule: Schedule): number {
   const hours = input.slotMinutes / 60;
-  const minImportPrice = Math.max(Math.min(...input.slots.map((s) => s.importEurPerKWh)), 0);
   let costEur = 0;
   schedule.slots.forEach((slot, t) => {
     const price = input.slots[t];
@@ -39,7 +39,8 @@ export function scheduleCostEur(input: PlanInput, schedule: Schedule): number {
   const last = schedule.slots.at(-1);
   for (const battery of input.batteries) {
     const finalSocPct = last?.devices[battery.id]?.socPct ?? battery.socPct;
-    costEur -= ((finalSocPct / 100) * battery.capacityWh * minImportPrice * battery.dischargeEfficiency) / 1000;
+    const aboveFloorKWh = (((finalSocPct - battery.minSocPct) / 100) * battery.capacityWh) / 1000;
+    costEur -= storedEnergyValueEur(storedEnergySegments(input, battery), aboveFloorKWh);
   }
   return costEur;
 }

@@ -39,5 +39,6 @@ export function planInput(
     connection: options.connection ?? { importLimitW: 250_000, exportLimitW: 120_000 },
     cyclingCostEurPerKWh: options.cyclingCostEurPerKWh ?? PLAN_DEFAULTS.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: options.importLimitPenaltyEurPerKWh ?? PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
+    ...(options.contractGuard ? { contractGuard: options.contractGuard } : {}),
   };
 }

@@ -1,0 +1,57 @@
+import { localDayKind } from '@ilot/domain';
+import { dailyClearness, DEFAULT_ROOFTOP, profileErrorQuantiles, quantileOfSorted } from '@ilot/forecasting';
+import { devicesOfKind, type Site } from '@ilot/site';
+import type { PlanInput } from './plan-input';
+import type { SiteObservations } from './plan-input.builder';
+
+/**
+ * The quantile of the forecast error the contract guard holds against: the consumption this likely not to be
+ * exceeded, the PV at the mirror quantile. A probability, not a figure fitted to a data set.
+ */
+export const GUARD_QUANTILE = 0.9;
+
+/**
+ * How much more the îlot may import than forecast, per slot, W >= 0: the consumption's measured error at the guard's
+ * quantile (profile errors of the past days, libs/forecasting), plus the PV lost if the sky is as dull as the guard's
+ * mirror quantile of the past days' clearness. Empty history: no guard (nothing measured to size it on).
+ */
+export function contractGuardOf(
+  site: Site,
+  observations: SiteObservations,
+  slotStarts: readonly Date[],
+  pvs: PlanInput['pvs'],
+  slotMinutes: number,
+): PlanInput['contractGuard'] {
+  const consumption = profileErrorQuantiles(
+    {
+      history: observations.consumptionHistory,
+      slotStarts,
+      dayKind: (at) => localDayKind(at, site.timezone),
+    },
+    [GUARD_QUANTILE],
+  )?.get(GUARD_QUANTILE);
+  if (!consumption) return undefined;
+  const pvDropShare = pvDropShareOf(site, observations, slotMinutes);
+  return {
+    extraImportW: slotStarts.map(
+      (_, t) =>
+        Math.max(consumption[t], 0) + pvDropShare * pvs.reduce((sum, pv) => sum + Math.max(pv.forecastW[t], 0), 0),
+    ),
+  };
+}
+
+/** Share of the PV forecast lost on a dull day: 1 - (clearness at the guard's low quantile / mean clearness), in [0, 1]. */
+function pvDropShareOf(site: Site, observations: SiteObservations, slotMinutes: number): number {
+  const peakW = devicesOfKind(site, 'pv').reduce((sum, pv) => sum + pv.peakW, 0);
+  if (peakW <= 0) return 0;
+  const array = {
+    latitudeDeg: site.location?.latitudeDeg ?? 0,
+    longitudeDeg: site.location?.longitudeDeg ?? 0,
+    ...DEFAULT_ROOFTOP,
+  };
+  const days = dailyClearness(observations.pvHistory ?? [], peakW, array, slotMinutes).sort((a, b) => a - b);
+  if (days.length === 0) return 0;
+  const meanClearness = days.reduce((a, b) => a + b, 0) / days.length;
+  const low = quantileOfSorted(days, 1 - GUARD_QUANTILE);
+  return meanClearness > 0 ? Math.min(Math.max(1 - low / meanClearness, 0), 1) : 0;
+}
