@@ -19,7 +19,10 @@ export type BatteryStrategy = 'optimised' | 'oracle-forecast' | 'self-consumptio
 
 export interface ReplayKpis {
   strategy: BatteryStrategy;
-  costEur: number;
+  /** Energy bought less energy sold, EUR. */
+  energyCostEur: number;
+  /** Overrun penalties under the site's capacity tariff (0 without one), EUR. */
+  overrunCostEur: number;
   importKWh: number;
   exportKWh: number;
   pvKWh: number;
@@ -28,7 +31,7 @@ export interface ReplayKpis {
   selfSufficiencyRatio: number;
   /** Highest 15-minute mean import, kW. */
   peakImportKW: number;
-  /** Energy imported above the contracted power (connection.importLimitW), counted on 15-minute means, kWh. */
+  /** Energy imported above the contracted power (its time class's subscription, else importLimitW), on 15-minute means, kWh. */
   importAboveLimitKWh: number;
   /** Energy the sheddable loads were denied and have not made up yet at the end, kWh (consumption shifted past the replay). */
   loadEnergyOwedKWh: number;
@@ -41,7 +44,11 @@ export interface ReplayKpis {
   /** Energy stored in the batteries at the start and at the end, kWh: a fair comparison counts the difference. */
   storedStartKWh: number;
   storedEndKWh: number;
-  /** Cost minus the change of stored energy valued as the planner values it (cheapest import price x discharge efficiency). */
+  /**
+   * Energy cost plus overrun cost, minus the change of stored energy (at the cheapest import price x discharge
+   * efficiency), plus the energy shed loads still owe at the end (at the cheapest import price): what each strategy
+   * paid for the same service.
+   */
   costNetOfStorageEur: number;
   /** Per slot: mean grid power and stored energy (the picture of the replay; not part of kpis.json). */
   trace: SlotTrace[];

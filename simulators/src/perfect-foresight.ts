@@ -1,5 +1,12 @@
 import { MINUTE_MS } from '@ilot/domain';
-import { FORECAST_KINDS, type LpSolver, plan, planInputFromForecasts, type Schedule } from '@ilot/optimiser';
+import {
+  FORECAST_KINDS,
+  type LpSolver,
+  plan,
+  planInputFromForecasts,
+  type PlanFlexibleLoad,
+  type Schedule,
+} from '@ilot/optimiser';
 import type { Site } from '@ilot/site';
 import { IlotWorld } from './ilot-world';
 import type { ProfileTable } from './profile-table';
@@ -7,17 +14,17 @@ import type { ProfileTable } from './profile-table';
 /**
  * The bound of a replay: the batteries planned once over the whole period with the true consumption and PV (read from
  * a shadow world that runs the same profiles), at the replay's step, with the same wear cost and start SoC. What a
- * planner with perfect forecasts and nothing to re-plan would do; loads are not shed. Returns the plan, each step's
- * battery setpoints in it.
+ * planner with perfect forecasts and nothing to re-plan would do, its sheddable loads planned as the live planner plans
+ * them (their true demand the baseline). Returns the plan (each step's battery setpoints and load sheds) and the loads.
  */
 export function perfectForesightPlan(
   site: Site,
   profiles: ProfileTable,
   options: { start: Date; days: number; stepMinutes: number; initialSocPct?: number; solver: LpSolver },
-): Schedule {
+): { schedule: Schedule; loads: PlanFlexibleLoad[] } {
   const { slotStarts, powerW, socPct } = trueSeries(site, profiles, options);
   const input = planInputFromForecasts(site, { slotStarts, slotMinutes: options.stepMinutes, powerW }, { socPct });
-  return plan(input, options.solver).schedule;
+  return { schedule: plan(input, options.solver).schedule, loads: input.flexibleLoads ?? [] };
 }
 
 /**

@@ -1,7 +1,15 @@
-import { CONSUMING_KINDS, DAY_MS, type EffacementOrder, energyRatios, exportW, importW, type Reading } from '@ilot/domain';
+import {
+  CONSUMING_KINDS,
+  DAY_MS,
+  type EffacementOrder,
+  energyRatios,
+  exportW,
+  importW,
+  type Reading,
+} from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
 import { gridDeviceId, type Site } from '@ilot/site';
-import { priceAt } from '@ilot/tariffs';
+import { contractedImportW, type ImportInterval, overrunCostEur as tariffOverrunCostEur, priceAt } from '@ilot/tariffs';
 import type { BatteryStrategy, EffacementOutcome, ReplayKpis } from './closed-loop';
 import { storedValueEfficiency } from './effacement-outcome';
 import type { IlotWorld } from './ilot-world';
@@ -55,6 +63,8 @@ export class ReplayMeter {
   private slot = { sumW: 0, pvSumW: 0, importSumW: 0, steps: 0, start: 0 };
   private trackedSums = new Map<string, number>();
   private peakImportW = 0;
+  /** Each closed slot's mean import: what the capacity tariff's overruns are counted on. */
+  private readonly imports: ImportInterval[] = [];
   /** Energy imported above the contracted power, counted on 15-min means as the network operator counts it, Wh. */
   private aboveLimitWh = 0;
 
@@ -80,7 +90,9 @@ export class ReplayMeter {
       this.pvHistory.push({ at, powerW: slot.pvSumW / slot.steps });
       this.peakImportW = Math.max(this.peakImportW, slot.importSumW / slot.steps);
       const slotH = (t - slot.start) / 3_600_000;
-      this.aboveLimitWh += Math.max(slot.importSumW / slot.steps - this.site.connection.importLimitW, 0) * slotH;
+      const importW = slot.importSumW / slot.steps;
+      this.aboveLimitWh += Math.max(importW - contractedImportW(at, this.site), 0) * slotH;
+      this.imports.push({ start: at, hours: slotH, importW });
       for (const id of this.tracked)
         this.slotHistory.get(id)!.push({ at, powerW: (this.trackedSums.get(id) ?? 0) / slot.steps });
       this.trace.push({
@@ -161,9 +173,12 @@ export class ReplayMeter {
     const { totals } = this;
     const ratios = energyRatios(totals);
     const storedEndKWh = this.storedKWh();
+    const loadEnergyOwedKWh = [...this.world.loads.values()].reduce((sum, load) => sum + load.debtWh, 0) / 1000;
+    const overrunCostEur = tariffOverrunCostEur(this.imports, this.site);
     return {
       strategy,
-      costEur: totals.costEur,
+      energyCostEur: totals.costEur,
+      overrunCostEur,
       importKWh: totals.importWh / 1000,
       exportKWh: totals.exportWh / 1000,
       pvKWh: totals.pvWh / 1000,
@@ -172,7 +187,7 @@ export class ReplayMeter {
       selfSufficiencyRatio: ratios.selfSufficiencyRatio ?? 0,
       peakImportKW: this.peakImportW / 1000,
       importAboveLimitKWh: this.aboveLimitWh / 1000,
-      loadEnergyOwedKWh: [...this.world.loads.values()].reduce((sum, load) => sum + load.debtWh, 0) / 1000,
+      loadEnergyOwedKWh,
       effacementDeliveredKWh: effacements.reduce(
         (sum, e) => sum + (e.deliveredW * (e.endMs - e.startMs)) / 3_600_000 / 1000,
         0,
@@ -183,9 +198,12 @@ export class ReplayMeter {
       storedStartKWh: this.storedStartKWh,
       storedEndKWh,
       trace: this.trace,
+      // Energy a shed load still owes is consumption moved past the replay's end: it is paid at the cheapest import price.
       costNetOfStorageEur:
-        totals.costEur -
-        (storedEndKWh - this.storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(this.world),
+        totals.costEur +
+        overrunCostEur -
+        (storedEndKWh - this.storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(this.world) +
+        loadEnergyOwedKWh * totals.minImportEurPerKWh,
     };
   }
 

@@ -4,14 +4,17 @@ import {
   buildPlanInput,
   commandsToSend,
   committedGridW,
+  MIN_SHED_W,
   type LpSolver,
   plan,
+  type PlanFlexibleLoad,
   PLAN_DEFAULTS,
   type PlanInput,
   type Schedule,
 } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/protocol';
 import type { Site } from '@ilot/site';
+import { contractedImportW } from '@ilot/tariffs';
 import type { BatteryStrategy } from './closed-loop';
 import type { IlotWorld } from './ilot-world';
 import { NET_OF_STORAGE, type ReplayMeter } from './replay-meter';
@@ -45,8 +48,8 @@ export class ReplayPlanner {
       horizonSlots: number;
       solver: LpSolver;
       graceMs: number;
-      /** The one plan of the whole period, for the perfect-foresight strategy. */
-      perfectForesight?: Schedule;
+      /** The one plan of the whole period and its sheddable loads, for the perfect-foresight strategy. */
+      perfectForesight?: { schedule: Schedule; loads: PlanFlexibleLoad[] };
       /** The true future as slot means (device -> slot start ms -> W), for the oracle-forecast strategy. */
       oracle?: Map<string, Map<number, number>>;
     },
@@ -56,35 +59,68 @@ export class ReplayPlanner {
 
   /** Plans (or idles) at `now` and hands the world the commands that go out. */
   command(now: Date, strategy: Exclude<BatteryStrategy, 'self-consumption'>, idleUntil: Date): void {
-    const setpointW = (deviceId: string) =>
-      strategy === 'perfect-foresight' ? (this.foresightSlot(now)?.devices[deviceId]?.setpointW ?? 0) : 0;
     const commands =
       strategy === 'optimised' || strategy === 'oracle-forecast'
         ? this.planned(now)
-        : [...this.world.batteries.keys()].map((deviceId) => ({
-            deviceId,
-            command: {
-              cmdId: commandId(),
-              type: 'battery.setpoint' as const,
-              issuedAt: now.toISOString(),
-              validFrom: now.toISOString(),
-              validUntil: idleUntil.toISOString(),
-              setpointW: setpointW(deviceId),
-              reason: strategy === 'idle' ? 'idle' : 'perfect-foresight',
-            },
-          }));
+        : strategy === 'perfect-foresight'
+          ? this.foresee(now, idleUntil)
+          : this.idle(now, idleUntil);
     for (const { deviceId, command } of commands)
       if (this.world.command(deviceId, command, now).status === 'applied') this.current.set(deviceId, command);
   }
 
-  /** The perfect-foresight plan's slot that holds `now`. */
-  private foresightSlot(now: Date) {
-    const schedule = this.options.perfectForesight;
-    if (!schedule?.slots.length) return undefined;
+  /** Every battery held at 0 W until `until`. */
+  private idle(now: Date, until: Date, setpointW: (deviceId: string) => number = () => 0, reason = 'idle') {
+    return [...this.world.batteries.keys()].map((deviceId) => ({
+      deviceId,
+      command: {
+        cmdId: commandId(),
+        type: 'battery.setpoint' as const,
+        issuedAt: now.toISOString(),
+        validFrom: now.toISOString(),
+        validUntil: until.toISOString(),
+        setpointW: setpointW(deviceId),
+        reason,
+      },
+    }));
+  }
+
+  /**
+   * The perfect-foresight plan's step that holds `now`: its battery setpoints, and for each sheddable load a limit at its
+   * true demand less what the plan sheds, or none where the plan has it make up what it owes (a load controller makes
+   * up only without a limit). A limit at the demand itself holds a load the plan neither sheds nor recovers to its
+   * own demand, so it rebounds when the plan says, not as soon as a shed ends.
+   */
+  private foresee(now: Date, until: Date): Array<{ deviceId: string; command: CommandPayload }> {
+    const foresight = this.options.perfectForesight;
+    if (!foresight?.schedule.slots.length) return [];
+    const { schedule, loads } = foresight;
     const index = Math.floor(
       (now.getTime() - Date.parse(schedule.slots[0].start)) / (schedule.slotMinutes * MINUTE_MS),
     );
-    return schedule.slots[index];
+    const slot = schedule.slots[index];
+    if (!slot) return [];
+    const batteries = this.idle(now, until, (id) => slot.devices[id]?.setpointW ?? 0, 'perfect-foresight');
+    const limits = loads.flatMap((load) => {
+      const planned = slot.devices[load.id];
+      if ((planned?.recoveryW ?? 0) >= MIN_SHED_W) return [];
+      const maxW = Math.max(Math.round(load.baselineW[index] - Math.max(planned?.setpointW ?? 0, 0)), 0);
+      return [
+        {
+          deviceId: load.id,
+          command: {
+            cmdId: commandId(),
+            type: 'load.limit' as const,
+            issuedAt: now.toISOString(),
+            validFrom: now.toISOString(),
+            validUntil: until.toISOString(),
+            maxW,
+            reason: 'perfect-foresight',
+          },
+        },
+      ];
+    });
+    return [...batteries, ...limits];
   }
 
   private planned(now: Date) {
@@ -117,7 +153,7 @@ export class ReplayPlanner {
     return commandsToSend(outcome.schedule, input, (id) => this.current.get(id), {
       now,
       graceMs: this.options.graceMs,
-      importLimitW: this.site.connection.importLimitW,
+      importLimitW: contractedImportW(now, this.site),
       newId: commandId,
     });
   }

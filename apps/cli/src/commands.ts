@@ -26,8 +26,17 @@ export const COMMANDS: CommandSpec[] = [
     summary:
       'closed-loop replay on the shipped real profiles: optimised plan, self-consumption rule and idle battery side by side',
     usage:
-      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]...',
-    options: { site: {}, days: {}, out: {}, start: {}, soc: {}, solver: {}, effacement: { multiple: true } },
+      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA]',
+    options: {
+      site: {},
+      days: {},
+      out: {},
+      start: {},
+      soc: {},
+      solver: {},
+      effacement: { multiple: true },
+      'subscribed-power': {},
+    },
     run: simulateCommand,
   },
   {

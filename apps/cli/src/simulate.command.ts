@@ -1,10 +1,12 @@
 import { DAY_MS, SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { loadSolver, SOLVER_NAMES, type SolverName } from '@ilot/optimiser';
-import { loadSiteFile } from '@ilot/site';
+import { devicesOfKind, loadSiteFile, type Site } from '@ilot/site';
 import { BatteryStrategy, EffacementOrder, ProfileTable, replay, ReplayKpis } from '@ilot/simulators';
+import { contractedImportW, subscriptionCostEur } from '@ilot/tariffs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { required, UsageError } from './args';
+import { replayPicture } from './replay-picture';
 
 const STRATEGIES: BatteryStrategy[] = ['optimised', 'oracle-forecast', 'self-consumption', 'idle', 'perfect-foresight'];
 
@@ -30,15 +32,19 @@ export function parseEffacementOption(text: string): EffacementOrder {
   return { id, start, end, reductionW };
 }
 
-/**
- * `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]
- * [--effacement ID,START,END,REDUCTION_W]...`: closed-loop replay, KPIs side by side.
- */
-export async function simulateCommand(
-  options: Map<string, string[]>,
-  log: (line: string) => void,
-): Promise<ReplayKpis[]> {
-  const site = loadSiteFile(required(options, 'site'));
+/** What `ilot simulate` was asked, checked: each mistake refused with its option named. */
+export interface SimulateRequest {
+  site: Site;
+  days: number;
+  outDir: string;
+  start: Date;
+  initialSocPct?: number;
+  solverName: SolverName;
+  effacements: EffacementOrder[];
+}
+
+export function simulateRequest(options: Map<string, string[]>): SimulateRequest {
+  const site = withSubscription(loadSiteFile(required(options, 'site')), options.get('subscribed-power')?.[0]);
   const days = Number(required(options, 'days'));
   if (!Number.isFinite(days) || days <= 0 || days > 366)
     throw new UsageError('--days must be a number of days between 0 and 366');
@@ -49,24 +55,69 @@ export async function simulateCommand(
   const initialSocPct = options.has('soc') ? Number(options.get('soc')![0]) : undefined;
   const solverName = (options.get('solver')?.[0] ?? 'highs') as SolverName;
   if (!SOLVER_NAMES.includes(solverName)) throw new UsageError(`--solver must be one of ${SOLVER_NAMES.join(', ')}`);
-  const solver = await loadSolver(solverName);
-  const profiles = ProfileTable.load();
   const effacements = (options.get('effacement') ?? []).map(parseEffacementOption);
   const endMs = start.getTime() + days * DAY_MS;
   for (const order of effacements)
     if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs)
       throw new UsageError(`--effacement ${order.id}: must lie within the replay`);
+  return { site, days, outDir, start, initialSocPct, solverName, effacements };
+}
+
+/** Every strategy replayed over the request's period, each with its share of the perfect-foresight saving. */
+export async function replayStrategies(
+  request: Omit<SimulateRequest, 'outDir'>,
+): Promise<Array<ReplayKpis & { perfectForesightSavingShare?: number }>> {
+  const { site, days, start, initialSocPct, solverName, effacements } = request;
+  const solver = await loadSolver(solverName);
+  const profiles = ProfileTable.load();
   // Every strategy is measured against the orders; only the optimised one answers them.
   // The perfect-foresight bound is one LP over the whole period (2016 slots a week): HiGHS only.
   const strategies = STRATEGIES.filter((s) => s !== 'perfect-foresight' || solverName === 'highs');
   const measured = strategies.map((strategy) =>
     replay(site, profiles, strategy, { start, days, initialSocPct, solver, effacements }),
   );
-  const results = measured.map((k) => ({ ...k, ...foresightShare(k, measured) }));
+  return measured.map((k) => ({ ...k, ...foresightShare(k, measured) }));
+}
+
+/**
+ * `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]
+ * [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA]`: closed-loop replay, KPIs side by side, in
+ * `kpis.json` and as a picture (`replay.html`).
+ */
+export async function simulateCommand(
+  options: Map<string, string[]>,
+  log: (line: string) => void,
+): Promise<ReplayKpis[]> {
+  const request = simulateRequest(options);
+  const { site, days, start, outDir } = request;
+  const results = await replayStrategies(request);
   writeKpis(outDir, { site: site.id, start: start.toISOString(), days, results });
+  const title = `${site.name}: ${days} day(s) from ${start.toISOString()}`;
+  const capacityKWh = devicesOfKind(site, 'battery').reduce((sum, b) => sum + b.capacityWh, 0) / 1000;
+  writeFileSync(
+    join(outDir, 'replay.html'),
+    replayPicture(title, results, (ms) => contractedImportW(new Date(ms), site), capacityKWh),
+  );
+  for (const line of kpiTable(site, days, start, results)) log(line);
+  log(`written: ${join(outDir, 'kpis.json')}, ${join(outDir, 'replay.html')}`);
+  return results;
+}
+
+/** The KPIs of every strategy side by side, as lines of a table. */
+export function kpiTable(
+  site: Site,
+  days: number,
+  start: Date,
+  results: ReadonlyArray<ReplayKpis & { perfectForesightSavingShare?: number }>,
+): string[] {
   const rows: Array<[string, (k: ReplayKpis & { perfectForesightSavingShare?: number }) => string]> = [
-    ['cost (EUR)', (k) => k.costEur.toFixed(2)],
-    ['cost net of stored energy (EUR)', (k) => k.costNetOfStorageEur.toFixed(2)],
+    ['energy cost (EUR)', (k) => k.energyCostEur.toFixed(2)],
+    ['overrun cost (EUR)', (k) => k.overrunCostEur.toFixed(2)],
+    [
+      'subscription, pro rata (EUR)',
+      () => (site.connection.capacity ? subscriptionCostEur(site.connection.capacity, days) : 0).toFixed(2),
+    ],
+    ['cost net of storage, with overruns (EUR)', (k) => k.costNetOfStorageEur.toFixed(2)],
     [
       'share of the foresight saving',
       (k) =>
@@ -84,11 +135,30 @@ export async function simulateCommand(
     ['effacement delivered (kWh)', (k) => k.effacementDeliveredKWh.toFixed(1)],
     ['plans (mean ms)', (k) => (k.plans ? `${k.plans} (${k.meanPlanMs.toFixed(0)})` : '-')],
   ];
-  log(`${site.name}: ${days} day(s) from ${start.toISOString()}, battery strategies side by side`);
-  log(['', ...strategies].map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(18))).join(''));
-  for (const [label, format] of rows) log([label.padEnd(34), ...results.map((k) => format(k).padStart(18))].join(''));
-  log(`written: ${join(outDir, 'kpis.json')}`);
-  return results;
+  return [
+    `${site.name}: ${days} day(s) from ${start.toISOString()}, battery strategies side by side`,
+    ['', ...results.map((k) => k.strategy)].map((c, i) => (i === 0 ? c.padEnd(42) : c.padStart(18))).join(''),
+    ...rows.map(([label, format]) => [label.padEnd(42), ...results.map((k) => format(k).padStart(18))].join('')),
+  ];
+}
+
+/**
+ * `--subscribed-power KVA`: the what-if of another subscription, the same in every time class (the LP holds it, the
+ * KPIs count its overruns and its fixed cost). Needs the site's capacity tariff (its prices and overrun rule).
+ */
+export function withSubscription(site: Site, text: string | undefined): Site {
+  if (text === undefined) return site;
+  const kVA = Number(text);
+  const capacity = site.connection.capacity;
+  if (!capacity)
+    throw new UsageError('--subscribed-power: the site has no capacity tariff (connection.capacity) to price it with');
+  if (!Number.isFinite(kVA) || kVA <= 0) throw new UsageError('--subscribed-power must be a positive power, kVA');
+  if (kVA * capacity.powerFactor * 1000 > site.connection.importLimitW)
+    throw new UsageError(
+      `--subscribed-power ${kVA} kVA is ${(kVA * capacity.powerFactor).toFixed(1)} kW, above the connection's importLimitW`,
+    );
+  const subscribedKVA = { HPH: kVA, HCH: kVA, HPB: kVA, HCB: kVA };
+  return { ...site, connection: { ...site.connection, capacity: { ...capacity, subscribedKVA } } };
 }
 
 /** `kpis.json` in `outDir`: the KPIs of every strategy, without the per-slot trace (the picture has it). */

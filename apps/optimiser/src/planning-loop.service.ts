@@ -9,7 +9,7 @@ import {
   MINUTE_MS,
   slotStart,
 } from '@ilot/domain';
-import { priceAt } from '@ilot/tariffs';
+import { contractedImportW, priceAt } from '@ilot/tariffs';
 import { topics } from '@ilot/protocol';
 import {
   buildPlanInput,
@@ -148,7 +148,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const commands = commandsToSend(schedule, input, (id) => this.dispatcher.currentCommand(id), {
       now,
       graceMs: this.config.ILOT_COMMAND_GRACE_S * 1000,
-      importLimitW: this.site.connection.importLimitW,
+      importLimitW: contractedImportW(now, this.site),
       newId: randomUUID,
     });
     for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);

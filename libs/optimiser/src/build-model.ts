@@ -1,6 +1,6 @@
 import { LpModel, LpModelBuilder } from './lp-model';
 import { addContractGuard } from './contract-guard';
-import { PLAN_DEFAULTS, PlanInput } from './plan-input';
+import { PLAN_DEFAULTS, PlanInput, slotImportLimitW } from './plan-input';
 import { storedEnergySegments } from './stored-energy-value';
 
 /** Where each decision variable sits in the model, for decodeSchedule. Units inside the LP: kW, kWh, EUR. */
@@ -328,7 +328,7 @@ function addBalanceAndContract({ b, input, index }: ModelParts): void {
         [index.importExcessKw[t], -1],
       ],
       -Infinity,
-      input.connection.importLimitW / 1000,
+      slotImportLimitW(input, t) / 1000,
     );
   });
 }

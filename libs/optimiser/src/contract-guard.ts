@@ -1,4 +1,5 @@
 import type { ModelParts } from './build-model';
+import { slotImportLimitW } from './plan-input';
 
 /**
  * Share of the contracted-power penalty paid per kWh the guard's scenario cannot hold: the scenario is a pessimistic
@@ -20,7 +21,6 @@ export const GUARD_PENALTY_SHARE = 0.2;
 export function addContractGuard({ b, input, index, hours }: ModelParts): void {
   const extraImportW = input.contractGuard?.extraImportW;
   if (!extraImportW || input.batteries.length === 0 || !extraImportW.some((w) => w > 0)) return;
-  const limitKw = input.connection.importLimitW / 1000;
   const guardKw = input.batteries.map(() => [] as number[]);
   input.batteries.forEach((battery, k) => {
     const plan = index.batteries[k];
@@ -68,7 +68,7 @@ export function addContractGuard({ b, input, index, hours }: ModelParts): void {
       `guardLimit[${t}]`,
       [[index.importKw[t], 1], ...guardKw.map((g): [number, number] => [g[t], -1]), [excess, -1]],
       -Infinity,
-      limitKw - Math.max(extraImportW[t], 0) / 1000,
+      (slotImportLimitW(input, t) - Math.max(extraImportW[t], 0)) / 1000,
     );
     return excess;
   });

@@ -1,9 +1,9 @@
 import { addMs, CONSUMING_KINDS, type EffacementOrder, MINUTE_MS, slotStart } from '@ilot/domain';
 import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
 import { contractGuardOf } from './forecast-uncertainty';
-import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanInput } from './plan-input';
+import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanFlexibleLoad, type PlanInput } from './plan-input';
 import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
-import { priceAt, type TempoColour } from '@ilot/tariffs';
+import { contractedImportW, priceAt, type TempoColour } from '@ilot/tariffs';
 import { localDayKind } from '@ilot/domain';
 
 export interface SiteObservations {
@@ -181,17 +181,20 @@ function flexibleLoads(
       latest: { at: now, powerW: latest.powerW },
       dayKind: (at) => localDayKind(at, site.timezone),
     }).map((w) => Math.max(w, 0));
-    return [
-      {
-        id: device.id,
-        baselineW,
-        maxShedW: device.maxShedW,
-        ratedW: device.ratedW ?? device.maxShedW,
-        maxShedMinutes: device.maxShedMinutes,
-        recoveryRatio: 1,
-      },
-    ];
+    return [flexibleLoadOf(device, baselineW)];
   });
+}
+
+/** A sheddable device of the site as the plan takes it: its baseline and its declared flexibility; what it sheds it makes up. */
+function flexibleLoadOf(device: ReturnType<typeof sheddableLoads>[number], baselineW: number[]): PlanFlexibleLoad {
+  return {
+    id: device.id,
+    baselineW,
+    maxShedW: device.maxShedW,
+    ratedW: device.ratedW ?? device.maxShedW,
+    maxShedMinutes: device.maxShedMinutes,
+    recoveryRatio: 1,
+  };
 }
 
 /** Slots with the site's tariff applied (local time for HP/HC and Tempo). */
@@ -208,6 +211,7 @@ function pricedSlots(
       consumptionW: Math.max(consumptionW[t], 0),
       importEurPerKWh: price.importEurPerKWh,
       exportEurPerKWh: price.exportEurPerKWh,
+      ...(site.connection.capacity ? { importLimitW: contractedImportW(start, site) } : {}),
     };
   });
 }
@@ -257,6 +261,17 @@ export function planInputFromForecasts(
     ...battery,
     socPct: options.socPct?.get(battery.id) ?? (battery.minSocPct + battery.maxSocPct) / 2,
   }));
+  // The sheddable loads given a forecast are planned as the live planner plans them (their baseline is that forecast).
+  const flexible = sheddableLoads(site).flatMap((device) => {
+    const baselineW = forecasts.powerW.get(device.id);
+    if (!baselineW || device.maxShedMinutes <= 0) return [];
+    return [
+      flexibleLoadOf(
+        device,
+        baselineW.map((w) => Math.max(w, 0)),
+      ),
+    ];
+  });
   return {
     siteId: site.id,
     now: forecasts.slotStarts[0],
@@ -264,6 +279,7 @@ export function planInputFromForecasts(
     slots: pricedSlots(site, forecasts.slotStarts, consumptionW),
     batteries,
     pvs,
+    ...(flexible.length ? { flexibleLoads: flexible } : {}),
     connection: site.connection,
     cyclingCostEurPerKWh: options.cyclingCostEurPerKWh ?? PLAN_DEFAULTS.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,

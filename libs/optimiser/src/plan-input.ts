@@ -7,6 +7,8 @@ export interface PlanSlot {
   consumptionW: number;
   importEurPerKWh: number;
   exportEurPerKWh: number;
+  /** The contracted import power in this slot, W (its time class's subscription); default `connection.importLimitW`. */
+  importLimitW?: number;
 }
 
 export interface PlanBattery extends BatteryParameters {
@@ -120,3 +122,8 @@ export const PLAN_DEFAULTS = {
   /** EcoWatt orange (2) and red (3): a voluntary reduction of this share of the expected import, at this penalty per kWh missed. */
   ecowatt: { 2: { share: 0.1, penaltyEurPerKWh: 0.1 }, 3: { share: 0.2, penaltyEurPerKWh: 0.2 } },
 } as const;
+
+/** The contracted import power of slot t, W. */
+export function slotImportLimitW(input: Pick<PlanInput, 'slots' | 'connection'>, t: number): number {
+  return input.slots[t]?.importLimitW ?? input.connection.importLimitW;
+}

@@ -1,5 +1,5 @@
 import { exportW, importW } from '@ilot/domain';
-import { PLAN_DEFAULTS, PlanInput } from './plan-input';
+import { PLAN_DEFAULTS, PlanInput, slotImportLimitW } from './plan-input';
 import { Schedule } from './schedule';
 import { storedEnergySegments, storedEnergyValueEur } from './stored-energy-value';
 
@@ -16,7 +16,7 @@ export function scheduleCostEur(input: PlanInput, schedule: Schedule): number {
     const price = input.slots[t];
     const importKWh = (importW(slot.gridW) * hours) / 1000;
     const exportKWh = (exportW(slot.gridW) * hours) / 1000;
-    const excessKWh = (Math.max(slot.gridW - input.connection.importLimitW, 0) * hours) / 1000;
+    const excessKWh = (Math.max(slot.gridW - slotImportLimitW(input, t), 0) * hours) / 1000;
     costEur +=
       importKWh * price.importEurPerKWh -
       exportKWh * price.exportEurPerKWh +

@@ -55,6 +55,8 @@ describe('loadSiteFile with a dynamic tariff', () => {
       path,
       stringify({
         ...demo,
+        // A capacity tariff needs HC hours, which a dynamic tariff does not have: the connection alone here.
+        connection: { importLimitW: demo.connection.importLimitW, exportLimitW: demo.connection.exportLimitW },
         tariff: { kind: 'dynamic', seriesFile: 'prices.csv', feedInEurPerKWh: 0.06, peakEurPerKW: 8 },
       }),
     );

@@ -90,6 +90,37 @@ const dynamicTariff = z.strictObject({
   peakEurPerKW: nonNegative.optional(),
 });
 
+/** The time classes of a French BT > 36 kVA connection (TURPE), in the order each subscription must not decrease. */
+export const CAPACITY_CLASSES = ['HPH', 'HCH', 'HPB', 'HCB'] as const;
+export type CapacityClass = (typeof CAPACITY_CLASSES)[number];
+const perClass = (value: z.ZodNumber) =>
+  z.strictObject({ HPH: value, HCH: value, HPB: value, HCB: value }) as z.ZodType<Record<CapacityClass, number>>;
+
+/**
+ * A capacity tariff (TURPE BT > 36 kVA, "C4", style; docs/site-file.md): one subscribed power per time class (winter /
+ * summer x HP / HC), each at least the previous; a fixed cost per kVA and year, paid on each class's increase over the
+ * previous one; and a penalty for overrun, per hour of overrun or per kW of the month's highest overrun.
+ */
+const capacityTariff = z
+  .strictObject({
+    subscribedKVA: perClass(positive),
+    eurPerKVAYear: perClass(nonNegative),
+    overrun: z.union([z.strictObject({ eurPerHour: nonNegative }), z.strictObject({ eurPerKW: nonNegative })]),
+    /** Active power per kVA subscribed: Enedis controls BT > 36 kVA overruns on 0.93 x the apparent power. */
+    powerFactor: z.number().gt(0).max(1).default(0.93),
+    /** The HC hours of the network tariff, local time; default: the energy tariff's `hcWindows`. */
+    hcWindows: z.array(window).min(1).optional(),
+    /** Winter months (1-12, local time); the other months are summer. */
+    winterMonths: z.array(z.number().int().min(1).max(12)).default([11, 12, 1, 2, 3]),
+  })
+  .refine(
+    (c) => CAPACITY_CLASSES.every((k, i) => i === 0 || c.subscribedKVA[k] >= c.subscribedKVA[CAPACITY_CLASSES[i - 1]]),
+    {
+      message: 'each class must subscribe at least the previous one (HPH <= HCH <= HPB <= HCB)',
+      path: ['subscribedKVA'],
+    },
+  );
+
 export const siteSchema = z.strictObject({
   id,
   name: z.string().min(1),
@@ -97,7 +128,11 @@ export const siteSchema = z.strictObject({
   location: z
     .strictObject({ latitudeDeg: z.number().min(-90).max(90), longitudeDeg: z.number().min(-180).max(180) })
     .optional(),
-  connection: z.strictObject({ importLimitW: positive, exportLimitW: nonNegative }),
+  connection: z.strictObject({
+    importLimitW: positive,
+    exportLimitW: nonNegative,
+    capacity: capacityTariff.optional(),
+  }),
   tariff: z.discriminatedUnion('kind', [hphcTariff, tempoTariff, dynamicTariff]),
   allocation: z.strictObject({ key: z.enum(['static', 'dynamic-default', 'dynamic-custom']) }),
   participants: z
@@ -127,4 +162,5 @@ export type DeviceSpec = z.infer<typeof deviceSchema>;
 export type BatterySpec = Extract<DeviceSpec, { kind: 'battery' }>;
 export type PvSpec = Extract<DeviceSpec, { kind: 'pv' }>;
 export type TariffSpec = SiteFile['tariff'];
+export type CapacityTariffSpec = z.infer<typeof capacityTariff>;
 export type HphcTariffSpec = Extract<TariffSpec, { kind: 'hphc' }>;

@@ -73,6 +73,26 @@ describe('site files', () => {
       'minSocPct must be below maxSocPct',
     ],
     ['PV without a location', (s: any) => delete s.location, 'location: required when the site has pv devices'],
+    [
+      'a capacity tariff whose classes decrease',
+      (s: any) => (s.connection.capacity.subscribedKVA.HCB = 100),
+      'connection.capacity.subscribedKVA: each class must subscribe at least the previous one (HPH <= HCH <= HPB <= HCB)',
+    ],
+    [
+      'a subscription above the connection',
+      (s: any) => (s.connection.capacity.subscribedKVA = { HPH: 172, HCH: 172, HPB: 172, HCB: 200 }),
+      "connection.capacity.subscribedKVA.HCB: 200 kVA x 0.93 is 186.0 kW, above the connection's importLimitW (160 kW)",
+    ],
+    [
+      'a capacity tariff without HC hours under a dynamic tariff',
+      (s: any) => (s.tariff = { kind: 'dynamic', seriesFile: 'prices.csv', feedInEurPerKWh: 0.1 }),
+      'connection.capacity.hcWindows: required when the energy tariff has no HC hours',
+    ],
+    [
+      'an overrun rule of neither kind',
+      (s: any) => (s.connection.capacity.overrun = { eurPerMinute: 1 }),
+      'connection.capacity.overrun',
+    ],
   ])('refuses %s', (_case, mutate, expected) => {
     expect(problemsOf(mutate).join('\n')).toContain(expected);
   });

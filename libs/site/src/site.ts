@@ -44,6 +44,7 @@ export function validateSite(raw: unknown, source = 'site'): Site {
     problems.push(`buildings: exactly one device of kind "grid" is required, found ${grids.length}`);
   if (!file.location && [...devices.values()].some((d) => d.kind === 'pv'))
     problems.push('location: required when the site has pv devices (the PV forecast needs the position of the sun)');
+  problems.push(...capacityProblems(file));
   const participantIds = new Set<string>();
   const metersTaken = new Set<string>();
   file.participants.forEach((participant, p) => {
@@ -72,6 +73,21 @@ export function validateSite(raw: unknown, source = 'site'): Site {
   }
   if (problems.length > 0) throw new SiteValidationError(source, problems);
   return { ...file, devices };
+}
+
+/** A capacity tariff needs HC hours (its own or the energy tariff's) and subscriptions the connection can carry. */
+function capacityProblems(file: SiteFile): string[] {
+  const capacity = file.connection.capacity;
+  if (!capacity) return [];
+  const problems: string[] = [];
+  if (!capacity.hcWindows && !('hcWindows' in file.tariff))
+    problems.push('connection.capacity.hcWindows: required when the energy tariff has no HC hours (kind "dynamic")');
+  for (const [timeClass, kVA] of Object.entries(capacity.subscribedKVA))
+    if (kVA * 1000 * capacity.powerFactor > file.connection.importLimitW + 1e-6)
+      problems.push(
+        `connection.capacity.subscribedKVA.${timeClass}: ${kVA} kVA x ${capacity.powerFactor} is ${(kVA * capacity.powerFactor).toFixed(1)} kW, above the connection's importLimitW (${file.connection.importLimitW / 1000} kW)`,
+      );
+  return problems;
 }
 
 export function devicesOfKind<K extends DeviceSpec['kind']>(

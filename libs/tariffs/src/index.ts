@@ -1,1 +1,2 @@
 export * from './tariff';
+export * from './capacity';

@@ -1,0 +1,284 @@
+/**
+ * npm run bench:forecast: how good the planner's forecasts are (issue 13), on the shipped profiles (the demo îlot, a
+ * year) and on real homes it was not written around (../shared/data/households, six homes in Konstanz, hourly, and
+ * their sum). For each series and each quantity (consumption, PV, net load), rolling origins: day-ahead (every local
+ * midnight, the next 24 h) and intraday (every 6 h, 1-6 h ahead). Prints nMAE (sum |error| / sum |measured|) of the
+ * planner's method, of seasonal naive (same slot a week before) and of persistence (the last value), the skill
+ * (1 - nMAE / nMAE of the peer), and the coverage of the P10 and P90 the contract guard uses (measured <= P90 should
+ * be ~90 %, >= P10 ~90 %). Every method sees only the 7 days before its origin, as the live planner does.
+ */
+import { DAY_MS, HISTORY_MS, localDayKind } from '@ilot/domain';
+import {
+  DEFAULT_ROOFTOP,
+  forecastConsumption,
+  forecastPv,
+  type PowerSample,
+  profileErrorQuantiles,
+  recentClearness,
+} from '@ilot/forecasting';
+import { loadSiteFile } from '@ilot/site';
+import { ProfileTable } from '@ilot/simulators';
+import { trueSeries } from '../simulators/src/perfect-foresight';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const HOUSEHOLDS =
+  process.env.BENCH_HOUSEHOLDS ?? join(__dirname, '..', '..', '..', 'shared', 'data', 'households', 'opsd-konstanz');
+const MAX_ORIGINS = Number(process.env.BENCH_MAX_ORIGINS ?? 300);
+const HOUR_MS = 3_600_000;
+
+/** A measured series on a regular step: consumption and PV, W, by instant (ms, UTC interval start). */
+interface Series {
+  name: string;
+  stepMs: number;
+  timeZone: string;
+  location: { latitudeDeg: number; longitudeDeg: number };
+  consumptionW: Map<number, number>;
+  pvW?: Map<number, number>;
+}
+
+type Method = 'planner' | 'seasonal naive' | 'persistence';
+interface Score {
+  absErr: Record<Method, number>;
+  absActual: number;
+  belowP90: number;
+  aboveP10: number;
+  n: number;
+}
+const newScore = (): Score => ({
+  absErr: { planner: 0, 'seasonal naive': 0, persistence: 0 },
+  absActual: 0,
+  belowP90: 0,
+  aboveP10: 0,
+  n: 0,
+});
+
+/** The demo îlot a year long, 15 min, from the shipped profiles (the world the replays run). */
+function demoSeries(): Series {
+  const site = loadSiteFile(join(__dirname, '..', '..', 'sites', 'demo.yaml'));
+  const start = new Date('2026-01-01T00:00:00Z');
+  const { slotStarts, powerW } = trueSeries(site, ProfileTable.load(), { start, days: 364, stepMinutes: 15 });
+  const pvIds = new Set([...site.devices.values()].filter((d) => d.kind === 'pv').map((d) => d.id));
+  const consumptionW = new Map<number, number>();
+  const pvW = new Map<number, number>();
+  slotStarts.forEach((at, k) => {
+    let c = 0;
+    let p = 0;
+    for (const [id, series] of powerW) {
+      if (pvIds.has(id)) p += series[k];
+      else c += series[k];
+    }
+    consumptionW.set(at.getTime(), c);
+    pvW.set(at.getTime(), p);
+  });
+  return {
+    name: 'demo îlot (profiles)',
+    stepMs: 15 * 60_000,
+    timeZone: site.timezone,
+    location: site.location!,
+    consumptionW,
+    pvW,
+  };
+}
+
+/** One Konstanz home's hourly grid import and PV, W, from its cumulative kWh counters (gaps and resets left out). */
+function household(n: number): Series | undefined {
+  const file = join(HOUSEHOLDS, `power_of_residential_${n}.csv`);
+  if (!existsSync(file)) return undefined;
+  const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
+  const columns = header.split(',');
+  const col = (suffix: string) => columns.findIndex((c) => c.endsWith(`_${suffix}`));
+  const [importCol, pvCol] = [col('grid_import'), col('pv')];
+  const series = (index: number) => {
+    const out = new Map<number, number>();
+    let previous: { atMs: number; kWh: number } | undefined;
+    for (const row of rows) {
+      const cells = row.split(',');
+      const atMs = Date.parse(cells[0]);
+      const kWh = cells[index] === '' ? NaN : Number(cells[index]);
+      if (!Number.isFinite(kWh)) continue;
+      // The counter at t is the energy up to t: the difference is the hour before, which starts at t - 1 h.
+      if (previous && atMs - previous.atMs === HOUR_MS && kWh >= previous.kWh)
+        out.set(atMs - HOUR_MS, (kWh - previous.kWh) * 1000);
+      previous = { atMs, kWh };
+    }
+    return out;
+  };
+  const location = { latitudeDeg: 47.66, longitudeDeg: 9.18 };
+  return {
+    name: `Konstanz home ${n}`,
+    stepMs: HOUR_MS,
+    timeZone: 'Europe/Berlin',
+    location,
+    consumptionW: series(importCol),
+    ...(pvCol >= 0 ? { pvW: series(pvCol) } : {}),
+  };
+}
+
+/** The sum of the homes, where every home has a value (a small îlot of real homes). */
+function sumOf(homes: Series[]): Series {
+  const sum = (pick: (s: Series) => Map<number, number> | undefined) => {
+    const out = new Map<number, number>();
+    const maps = homes.map(pick).filter((m): m is Map<number, number> => m !== undefined);
+    for (const [atMs] of maps[0] ?? []) {
+      const values = maps.map((m) => m.get(atMs));
+      if (values.every((v) => v !== undefined))
+        out.set(
+          atMs,
+          values.reduce((a, b) => a + b!, 0),
+        );
+    }
+    return out;
+  };
+  return { ...homes[0], name: `Konstanz, ${homes.length} homes summed`, consumptionW: sum((s) => s.consumptionW) };
+}
+
+type Quantity = 'consumption' | 'pv' | 'net';
+
+/** The planner's forecast of a quantity from `origin`, for `slotStarts`, from the 7 days before (builder's methods). */
+function plannerForecast(
+  series: Series,
+  quantity: Quantity,
+  originMs: number,
+  slotStarts: Date[],
+): { mean: number[]; p10?: number[]; p90?: number[] } {
+  const history = (map: Map<number, number>) => {
+    const out: PowerSample[] = [];
+    for (let t = originMs - HISTORY_MS; t < originMs; t += series.stepMs) {
+      const v = map.get(t);
+      if (v !== undefined) out.push({ at: new Date(t), powerW: v });
+    }
+    return out;
+  };
+  const dayKind = (at: Date) => localDayKind(at, series.timeZone);
+  const now = new Date(originMs);
+  const consumption = () => {
+    const h = history(series.consumptionW);
+    const latest = series.consumptionW.get(originMs - series.stepMs);
+    const mean = forecastConsumption({
+      now,
+      slotStarts,
+      history: h,
+      latest: latest === undefined ? undefined : { at: now, powerW: latest },
+      dayKind,
+    });
+    const q = profileErrorQuantiles({ history: h, slotStarts, dayKind }, [0.1, 0.9]);
+    return { mean, p10: q && mean.map((m, t) => m + q.get(0.1)![t]), p90: q && mean.map((m, t) => m + q.get(0.9)![t]) };
+  };
+  const pv = () => {
+    const array = { ...series.location, ...DEFAULT_ROOFTOP };
+    const h = history(series.pvW!);
+    // A home's peak power is not in the data: the largest hour of the past week, plus a margin, stands for it (the
+    // clearness is measured against the same peak, so the forecast barely depends on it).
+    const scaledPeakW = Math.max(...h.map((s) => s.powerW), 1) * 1.2;
+    const latest = series.pvW!.get(originMs - series.stepMs);
+    return forecastPv({
+      now,
+      slotStarts,
+      slotMinutes: series.stepMs / 60_000,
+      peakW: scaledPeakW,
+      array,
+      latest: latest === undefined ? undefined : { at: new Date(originMs - series.stepMs), powerW: latest },
+      typicalClearness: recentClearness(h, scaledPeakW, array, series.stepMs / 60_000),
+    });
+  };
+  if (quantity === 'consumption') return consumption();
+  if (quantity === 'pv') return { mean: pv() };
+  const c = consumption();
+  const p = pv();
+  return { mean: c.mean.map((w, t) => w - p[t]) };
+}
+
+function valueOf(series: Series, quantity: Quantity, atMs: number): number | undefined {
+  const c = series.consumptionW.get(atMs);
+  const p = series.pvW?.get(atMs);
+  if (quantity === 'consumption') return c;
+  if (quantity === 'pv') return p;
+  return c === undefined || p === undefined ? undefined : c - p;
+}
+
+/** Scores one quantity of a series over rolling origins: day-ahead (24 h from midnight UTC) and 1-6 h ahead. */
+function evaluate(series: Series, quantity: Quantity): { dayAhead: Score; intraday: Score } {
+  const times = [...series.consumptionW.keys()].sort((a, b) => a - b);
+  const first = times[0] + HISTORY_MS + DAY_MS;
+  const last = times.at(-1)! - DAY_MS;
+  const dayAhead = newScore();
+  const intraday = newScore();
+  const origins: Array<{ originMs: number; horizonMs: number; score: Score }> = [];
+  for (let day = Math.ceil(first / DAY_MS) * DAY_MS; day < last; day += DAY_MS)
+    origins.push({ originMs: day, horizonMs: DAY_MS, score: dayAhead });
+  for (let t = Math.ceil(first / (6 * HOUR_MS)) * 6 * HOUR_MS; t < last; t += 6 * HOUR_MS)
+    origins.push({ originMs: t, horizonMs: 6 * HOUR_MS, score: intraday });
+  const stride = Math.max(1, Math.floor(origins.length / (2 * MAX_ORIGINS)));
+  origins
+    .filter((_, i) => i % stride === 0)
+    .forEach(({ originMs, horizonMs, score }) => {
+      const slotStarts = Array.from(
+        { length: horizonMs / series.stepMs },
+        (_, k) => new Date(originMs + k * series.stepMs),
+      );
+      const actual = slotStarts.map((s) => valueOf(series, quantity, s.getTime()));
+      const naive = slotStarts.map((s) => valueOf(series, quantity, s.getTime() - 7 * DAY_MS));
+      const persistence = valueOf(series, quantity, originMs - series.stepMs);
+      if (actual.some((v) => v === undefined) || naive.some((v) => v === undefined) || persistence === undefined)
+        return;
+      const forecast = plannerForecast(series, quantity, originMs, slotStarts);
+      actual.forEach((a, t) => {
+        score.absErr.planner += Math.abs(a! - forecast.mean[t]);
+        score.absErr['seasonal naive'] += Math.abs(a! - naive[t]!);
+        score.absErr.persistence += Math.abs(a! - persistence);
+        score.absActual += Math.abs(a!);
+        if (forecast.p90 && forecast.p10) {
+          score.belowP90 += a! <= forecast.p90[t] ? 1 : 0;
+          score.aboveP10 += a! >= forecast.p10[t] ? 1 : 0;
+        }
+        score.n++;
+      });
+    });
+  return { dayAhead, intraday };
+}
+
+function main(): void {
+  const started = Date.now();
+  const homes = [1, 2, 3, 4, 5, 6].map(household).filter((h): h is Series => h !== undefined);
+  const all: Series[] = [demoSeries(), ...homes, ...(homes.length > 1 ? [sumOf(homes)] : [])];
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  console.log(
+    ['series', 'quantity', 'horizon', 'nMAE', 'vs naive', 'vs persist.', 'skill/naive', 'skill/pers.', '<=P90', '>=P10']
+      .map((c, i) => (i < 3 ? c.padEnd(i === 0 ? 30 : 12) : c.padStart(11)))
+      .join(''),
+  );
+  for (const series of all)
+    for (const quantity of ['consumption', 'pv', 'net'] as const) {
+      if (quantity !== 'consumption' && !series.pvW?.size) continue;
+      // A home's grid import is already its net load (PV used at home is not in it).
+      if (quantity === 'net' && series.name.startsWith('Konstanz')) continue;
+      const { dayAhead, intraday } = evaluate(series, quantity);
+      for (const [horizon, s] of [
+        ['day-ahead', dayAhead],
+        ['1-6 h', intraday],
+      ] as const) {
+        if (s.n === 0) continue;
+        const nmae = (m: Method) => s.absErr[m] / s.absActual;
+        console.log(
+          [
+            series.name.padEnd(30),
+            (quantity === 'consumption' && series.name.startsWith('Konstanz') ? 'import' : quantity).padEnd(12),
+            horizon.padEnd(12),
+            pct(nmae('planner')).padStart(11),
+            pct(nmae('seasonal naive')).padStart(11),
+            pct(nmae('persistence')).padStart(11),
+            (1 - nmae('planner') / nmae('seasonal naive')).toFixed(2).padStart(11),
+            (1 - nmae('planner') / nmae('persistence')).toFixed(2).padStart(11),
+            (quantity === 'pv' || quantity === 'net' ? '-' : pct(s.belowP90 / s.n)).padStart(11),
+            (quantity === 'pv' || quantity === 'net' ? '-' : pct(s.aboveP10 / s.n)).padStart(11),
+          ].join(''),
+        );
+      }
+    }
+  console.log(
+    `(${((Date.now() - started) / 1000).toFixed(0)} s; at most ${MAX_ORIGINS} origins of each horizon per series)`,
+  );
+}
+
+main();

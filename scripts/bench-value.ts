@@ -1,0 +1,139 @@
+/**
+ * npm run bench:value: what the planner is worth in closed loop (issue 13). Replays the demo îlot (or BENCH_SITE) over
+ * four weeks of the year (BENCH_WEEKS, ISO Mondays) with all five strategies (`ilot simulate`, one process per week,
+ * as many at once as the machine has cores) and prints, per week and summed: the cost net of storage with overruns,
+ * the share of the perfect-foresight saving captured, the 15-min peak, the energy above the contract and the overrun
+ * cost; then each target of the issue, met or not, with its figures:
+ *   - optimised costs less than self-consumption in every week;
+ *   - optimised captures >= 95 % of the perfect-foresight saving against idle in every week;
+ *   - optimised imports above the contract <= 10 % of what the rule does, every week;
+ *   - optimised's peak <= max(rule's peak, perfect foresight's peak) + 5 %, every week.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SITE = process.env.BENCH_SITE ?? 'sites/demo.yaml';
+const WEEKS = (process.env.BENCH_WEEKS ?? '2026-01-12,2026-04-13,2026-06-15,2026-09-14').split(',');
+const STRATEGY_ORDER = ['idle', 'self-consumption', 'optimised', 'oracle-forecast', 'perfect-foresight'] as const;
+
+interface Kpis {
+  strategy: string;
+  costNetOfStorageEur: number;
+  overrunCostEur: number;
+  peakImportKW: number;
+  importAboveLimitKWh: number;
+  perfectForesightSavingShare?: number;
+}
+
+function simulateWeek(start: string, outDir: string): Promise<Kpis[]> {
+  return new Promise((resolve, reject) => {
+    const args = ['dist/apps/cli/src/main.js', 'simulate', '--site', SITE, '--days', '7'];
+    const child = spawn(process.execPath, [...args, '--start', `${start}T00:00:00Z`, '--out', outDir], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve((JSON.parse(readFileSync(join(outDir, 'kpis.json'), 'utf8')) as { results: Kpis[] }).results)
+        : reject(new Error(`simulate ${start} exited ${code}: ${stderr}`)),
+    );
+  });
+}
+
+async function inPool<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await run(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
+  return results;
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(0)} %`);
+const row = (cells: string[], widths: number[]) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+
+async function main(): Promise<void> {
+  const started = process.hrtime.bigint();
+  const root = mkdtempSync(join(tmpdir(), 'ilot-bench-value-'));
+  const weeks = await inPool(WEEKS, cpus().length, (week) => simulateWeek(week, join(root, week)));
+  const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+  const of = (results: Kpis[], strategy: string) => results.find((k) => k.strategy === strategy)!;
+  const widths = [26, 10, 10, 10, 10, 10];
+  console.log(
+    `bench:value: ${SITE}, ${WEEKS.length} weeks x ${STRATEGY_ORDER.length} strategies in ${elapsedS.toFixed(0)} s (${cpus().length} at once)`,
+  );
+  console.log(row(['cost net of storage, EUR', 'idle', 'rule', 'optimised', 'oracle', 'foresight'], widths));
+  const sums = STRATEGY_ORDER.map(() => 0);
+  weeks.forEach((results, w) => {
+    const costs = STRATEGY_ORDER.map((s) => of(results, s).costNetOfStorageEur);
+    costs.forEach((c, i) => (sums[i] += c));
+    console.log(row([WEEKS[w], ...costs.map((c) => c.toFixed(2))], widths));
+  });
+  console.log(row(['sum', ...sums.map((c) => c.toFixed(2))], widths));
+  for (const [title, format] of [
+    ['peak 15 min, kW', (k: Kpis) => k.peakImportKW.toFixed(1)],
+    ['above contract, kWh', (k: Kpis) => k.importAboveLimitKWh.toFixed(1)],
+    ['overrun cost, EUR', (k: Kpis) => k.overrunCostEur.toFixed(2)],
+  ] as const) {
+    console.log(row([title, 'idle', 'rule', 'optimised', 'oracle', 'foresight'], widths));
+    weeks.forEach((results, w) =>
+      console.log(row([WEEKS[w], ...STRATEGY_ORDER.map((s) => format(of(results, s)))], widths)),
+    );
+  }
+  const sumShare = (sums[0] - sums[2]) / (sums[0] - sums[4]);
+  console.log(row(['share of foresight saving', ...WEEKS, 'sum'], [26, 12, 12, 12, 12, 8]));
+  console.log(
+    row(
+      ['optimised', ...weeks.map((r) => pct(of(r, 'optimised').perfectForesightSavingShare)), pct(sumShare)],
+      [26, 12, 12, 12, 12, 8],
+    ),
+  );
+  console.log(
+    row(
+      ['oracle-forecast', ...weeks.map((r) => pct(of(r, 'oracle-forecast').perfectForesightSavingShare)), '-'],
+      [26, 12, 12, 12, 12, 8],
+    ),
+  );
+  printTargets(weeks);
+  console.log(`kpis.json of each week: ${root}`);
+}
+
+/** Each target of the issue, week by week: met or missed. */
+function printTargets(weeks: Kpis[][]): void {
+  const of = (results: Kpis[], strategy: string) => results.find((k) => k.strategy === strategy)!;
+  const targets: Array<[string, (r: Kpis[]) => boolean]> = [
+    [
+      'optimised < rule (cost net of storage, with overruns)',
+      (r) => of(r, 'optimised').costNetOfStorageEur < of(r, 'self-consumption').costNetOfStorageEur,
+    ],
+    ['optimised >= 95 % of the foresight saving', (r) => (of(r, 'optimised').perfectForesightSavingShare ?? 0) >= 0.95],
+    [
+      "above contract <= 10 % of the rule's",
+      (r) => of(r, 'optimised').importAboveLimitKWh <= 0.1 * of(r, 'self-consumption').importAboveLimitKWh + 1e-9,
+    ],
+    [
+      'peak <= max(rule, foresight) + 5 %',
+      (r) =>
+        of(r, 'optimised').peakImportKW <=
+        1.05 * Math.max(of(r, 'self-consumption').peakImportKW, of(r, 'perfect-foresight').peakImportKW),
+    ],
+  ];
+  console.log('targets (per week):');
+  for (const [name, met] of targets) {
+    const verdicts = weeks.map((r, w) => `${WEEKS[w]} ${met(r) ? 'met' : 'MISSED'}`);
+    console.log(`  ${name.padEnd(54)} ${verdicts.join(', ')}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
