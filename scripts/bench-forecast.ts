@@ -17,13 +17,12 @@ import {
   recentClearness,
 } from '@ilot/forecasting';
 import { loadSiteFile } from '@ilot/site';
-import { ProfileTable } from '@ilot/simulators';
+import { ProfileTable, repoPath } from '@ilot/simulators';
 import { trueSeries } from '../simulators/src/perfect-foresight';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const HOUSEHOLDS =
-  process.env.BENCH_HOUSEHOLDS ?? join(__dirname, '..', '..', '..', 'shared', 'data', 'households', 'opsd-konstanz');
+const HOUSEHOLDS = process.env.BENCH_HOUSEHOLDS ?? repoPath('..', 'shared', 'data', 'households', 'opsd-konstanz');
 const MAX_ORIGINS = Number(process.env.BENCH_MAX_ORIGINS ?? 300);
 const HOUR_MS = 3_600_000;
 
@@ -55,7 +54,7 @@ const newScore = (): Score => ({
 
 /** The demo îlot a year long, 15 min, from the shipped profiles (the world the replays run). */
 function demoSeries(): Series {
-  const site = loadSiteFile(join(__dirname, '..', '..', 'sites', 'demo.yaml'));
+  const site = loadSiteFile(repoPath('sites', 'demo.yaml'));
   const start = new Date('2026-01-01T00:00:00Z');
   const { slotStarts, powerW } = trueSeries(site, ProfileTable.load(), { start, days: 364, stepMinutes: 15 });
   const pvIds = new Set([...site.devices.values()].filter((d) => d.kind === 'pv').map((d) => d.id));
@@ -130,7 +129,12 @@ function sumOf(homes: Series[]): Series {
     }
     return out;
   };
-  return { ...homes[0], name: `Konstanz, ${homes.length} homes summed`, consumptionW: sum((s) => s.consumptionW) };
+  return {
+    ...homes[0],
+    name: `Konstanz, ${homes.length} homes summed`,
+    consumptionW: sum((s) => s.consumptionW),
+    pvW: sum((s) => s.pvW),
+  };
 }
 
 type Quantity = 'consumption' | 'pv' | 'net';

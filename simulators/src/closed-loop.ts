@@ -5,6 +5,7 @@ import type { Site } from '@ilot/site';
 import { effacementOutcome } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
 import { perfectForesightPlan, trueSeries, trueSlotMeans } from './perfect-foresight';
+import type { MeasuredHistory } from './measured-history';
 import { ProfileTable } from './profile-table';
 import { NET_OF_STORAGE, ReplayMeter, type SlotTrace } from './replay-meter';
 import { ReplayPlanner } from './replay-planner';
@@ -85,6 +86,8 @@ export interface ReplayOptions {
   commandGraceMs?: number;
   /** Days of history the planner has at the start (the same world before it, batteries on their own rule); default 7, 0 for a cold start. */
   warmUpDays?: number;
+  /** Called as the replay advances, with the share done (0 to 1), about once per simulated hour: a progress bar. */
+  onProgress?: (doneShare: number) => void;
   /** Aggregator orders the optimised strategy answers (the others ignore them; all are measured). */
   effacements?: EffacementOrder[];
 }
@@ -98,7 +101,7 @@ export interface ReplayOptions {
  */
 export function replay(
   site: Site,
-  profiles: ProfileTable,
+  profiles: ProfileTable | MeasuredHistory,
   strategy: BatteryStrategy,
   options: ReplayOptions,
 ): ReplayKpis {
@@ -141,6 +144,7 @@ export function replay(
     if (t % replanMs === 0 && strategy !== 'self-consumption' && meter.latest.size > 0 && t >= planFromMs)
       planner.command(now, strategy, new Date(t + Math.max(replanMs, stepMs)));
     meter.record(now, world.step(now), stepMs / 3_600_000);
+    if (options.onProgress && (t - startMs) % 3_600_000 === 0) options.onProgress((t - startMs) / (endMs - startMs));
   }
   const effacements = orders.map((order) =>
     effacementOutcome(
@@ -160,7 +164,7 @@ export function replay(
 /** What a strategy knows of the future: the perfect-foresight plan, or the oracle's true slot means; nothing else. */
 function whatTheFutureHolds(
   site: Site,
-  profiles: ProfileTable,
+  profiles: ProfileTable | MeasuredHistory,
   strategy: BatteryStrategy,
   options: {
     start: Date;

@@ -5,6 +5,7 @@ import type { AckDecision } from './command-answers';
 import { LoadController } from './load-controller';
 import type { CommandPayload } from '@ilot/protocol';
 import { evSessionOfDay } from './ev-sessions';
+import { MeasuredHistory } from './measured-history';
 import { ProfileColumn, ProfileTable } from './profile-table';
 
 const METER_COLUMNS: Record<string, ProfileColumn> = {
@@ -39,7 +40,8 @@ export class IlotWorld {
 
   constructor(
     readonly site: Site,
-    private readonly profiles: ProfileTable,
+    /** Where the devices' own demand comes from: the shipped profiles, or an operator's measured history. */
+    private readonly profiles: ProfileTable | MeasuredHistory,
     /** SoC of every battery at the start, %; the middle of each battery's range when not given. */
     initialSocPct?: number,
   ) {
@@ -86,14 +88,20 @@ export class IlotWorld {
 
   /** Power of a non-controllable device at an instant, W, in the sign convention. */
   powerW(device: DeviceSpec, at: Date): number {
+    if (this.profiles instanceof MeasuredHistory) {
+      if (device.kind === 'grid' || device.kind === 'battery')
+        throw new Error(`${device.kind} power is not measured demand`);
+      return this.profiles.powerW(device.id, at);
+    }
+    const profiles = this.profiles;
     switch (device.kind) {
       case 'meter':
-        return (this.profiles.value(METER_COLUMNS[device.profile ?? 'flat'], at) * device.annualKWh) / 1000;
+        return (profiles.value(METER_COLUMNS[device.profile ?? 'flat'], at) * device.annualKWh) / 1000;
       case 'pv':
-        return (this.profiles.value('pvWPerKWp', at) * device.peakW) / 1000;
+        return (profiles.value('pvWPerKWp', at) * device.peakW) / 1000;
       case 'heat_pump': {
         // Space heating follows the outdoor temperature below 16 °C (full power at -7 °C), plus hot water.
-        const heating = Math.min(Math.max((16 - this.profiles.value('airTempC', at)) / 23, 0), 1);
+        const heating = Math.min(Math.max((16 - profiles.value('airTempC', at)) / 23, 0), 1);
         return device.ratedW * (0.05 + 0.9 * heating);
       }
       case 'flexible_load': {

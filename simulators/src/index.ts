@@ -7,3 +7,4 @@ export * from './simulator-runner';
 export * from './simulators.config';
 export * from './repo-path';
 export * from './closed-loop';
+export * from './measured-history';

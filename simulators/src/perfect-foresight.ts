@@ -9,6 +9,7 @@ import {
 } from '@ilot/optimiser';
 import type { Site } from '@ilot/site';
 import { IlotWorld } from './ilot-world';
+import type { MeasuredHistory } from './measured-history';
 import type { ProfileTable } from './profile-table';
 
 /**
@@ -19,7 +20,7 @@ import type { ProfileTable } from './profile-table';
  */
 export function perfectForesightPlan(
   site: Site,
-  profiles: ProfileTable,
+  profiles: ProfileTable | MeasuredHistory,
   options: { start: Date; days: number; stepMinutes: number; initialSocPct?: number; solver: LpSolver },
 ): { schedule: Schedule; loads: PlanFlexibleLoad[] } {
   const { slotStarts, powerW, socPct } = trueSeries(site, profiles, options);
@@ -34,7 +35,7 @@ export function perfectForesightPlan(
  */
 export function trueSeries(
   site: Site,
-  profiles: ProfileTable,
+  profiles: ProfileTable | MeasuredHistory,
   options: { start: Date; days: number; stepMinutes: number; initialSocPct?: number },
 ): { slotStarts: Date[]; powerW: Map<string, number[]>; socPct: Map<string, number> } {
   const shadow = new IlotWorld(site, profiles, options.initialSocPct);

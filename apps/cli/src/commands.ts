@@ -24,9 +24,9 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'simulate',
     summary:
-      'closed-loop replay on the shipped real profiles: optimised plan, self-consumption rule and idle battery side by side',
+      'closed-loop replay on the shipped real profiles or your measured history: five battery strategies side by side',
     usage:
-      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA]',
+      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA] [--history CSV]',
     options: {
       site: {},
       days: {},
@@ -36,6 +36,7 @@ export const COMMANDS: CommandSpec[] = [
       solver: {},
       effacement: { multiple: true },
       'subscribed-power': {},
+      history: {},
     },
     run: simulateCommand,
   },

@@ -16,10 +16,15 @@ export class InputsCsvError extends Error {
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * Parses and checks the long-format CSV: slots from `start` on, evenly spaced (5 to 60 minutes),
- * every device given exactly once per slot. Every problem is reported with its line number.
+ * Parses and checks the long-format CSV: slots from `start` on (default: the first row's instant), evenly spaced by one
+ * of `stepsMinutes`, every device given exactly once per slot. Every problem of a row is reported with its line
+ * number; a gap with the instant it breaks at.
  */
-export function parseInputsCsv(text: string, start: Date): ForecastSeries {
+export function parseInputsCsv(
+  text: string,
+  start?: Date,
+  stepsMinutes: readonly number[] = [5, 10, 15, 30, 60],
+): ForecastSeries {
   const lines = text.split(/\r?\n/);
   const problems: string[] = [];
   if (lines[0]?.trim().replace(/\s*,\s*/g, ',') !== 'ts,device,powerW')
@@ -35,7 +40,7 @@ export function parseInputsCsv(text: string, start: Date): ForecastSeries {
     if (Number.isNaN(atMs)) return problems.push(`line ${lineNo}: ts "${ts}" is not an ISO 8601 instant with a zone`);
     const powerW = power === '' ? NaN : Number(power);
     if (!Number.isFinite(powerW)) return problems.push(`line ${lineNo}: powerW "${power}" is not a finite number`);
-    if (atMs < start.getTime()) return;
+    if (start && atMs < start.getTime()) return;
     const slot = values.get(atMs) ?? new Map<string, number>();
     if (slot.has(device))
       return problems.push(`line ${lineNo}: a second value for ${device} at ${new Date(atMs).toISOString()}`);
@@ -45,13 +50,15 @@ export function parseInputsCsv(text: string, start: Date): ForecastSeries {
   if (problems.length) throw new InputsCsvError(problems);
 
   const startsMs = [...values.keys()].sort((a, b) => a - b);
-  if (startsMs[0] !== start.getTime())
+  if (start && startsMs[0] !== start.getTime())
     throw new InputsCsvError([`no row at --start ${start.toISOString()}: the first slot must start there`]);
   if (startsMs.length < 2) throw new InputsCsvError(['at least two slots are needed']);
   const slotMs = startsMs[1] - startsMs[0];
   const slotMinutes = slotMs / 60_000;
-  if (![5, 10, 15, 30, 60].includes(slotMinutes))
-    throw new InputsCsvError([`slots are ${slotMinutes} minutes apart; 5, 10, 15, 30 or 60 are supported`]);
+  if (!stepsMinutes.includes(slotMinutes))
+    throw new InputsCsvError([
+      `slots are ${slotMinutes} minutes apart; ${stepsMinutes.length > 6 ? `${stepsMinutes[0]} to ${stepsMinutes.at(-1)}` : stepsMinutes.join(', ')} are supported`,
+    ]);
   startsMs.forEach((ms, t) => {
     if (ms !== startsMs[0] + t * slotMs)
       problems.push(`slot ${new Date(ms).toISOString()} breaks the ${slotMinutes}-minute spacing`);

@@ -1,11 +1,19 @@
 import { DAY_MS, SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { loadSolver, SOLVER_NAMES, type SolverName } from '@ilot/optimiser';
 import { devicesOfKind, loadSiteFile, type Site } from '@ilot/site';
-import { BatteryStrategy, EffacementOrder, ProfileTable, replay, ReplayKpis } from '@ilot/simulators';
+import {
+  BatteryStrategy,
+  EffacementOrder,
+  type MeasuredHistory,
+  ProfileTable,
+  replay,
+  ReplayKpis,
+} from '@ilot/simulators';
 import { contractedImportW, subscriptionCostEur } from '@ilot/tariffs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { required, UsageError } from './args';
+import { readHistory } from './history-option';
 import { replayPicture } from './replay-picture';
 
 const STRATEGIES: BatteryStrategy[] = ['optimised', 'oracle-forecast', 'self-consumption', 'idle', 'perfect-foresight'];
@@ -41,15 +49,21 @@ export interface SimulateRequest {
   initialSocPct?: number;
   solverName: SolverName;
   effacements: EffacementOrder[];
+  /** `--history`: the operator's measured data and the planner's history days; else the shipped profiles. */
+  measured?: { history: MeasuredHistory; warmUpDays: number; path: string };
 }
 
 export function simulateRequest(options: Map<string, string[]>): SimulateRequest {
   const site = withSubscription(loadSiteFile(required(options, 'site')), options.get('subscribed-power')?.[0]);
-  const days = Number(required(options, 'days'));
+  const outDir = required(options, 'out');
+  const historyPath = options.get('history')?.[0];
+  const measured = historyPath
+    ? readHistory(site, historyPath, options.get('start')?.[0], options.get('days')?.[0])
+    : undefined;
+  const days = measured?.days ?? Number(required(options, 'days'));
   if (!Number.isFinite(days) || days <= 0 || days > 366)
     throw new UsageError('--days must be a number of days between 0 and 366');
-  const outDir = required(options, 'out');
-  const start = new Date(options.get('start')?.[0] ?? '2026-01-12T00:00:00Z');
+  const start = measured?.start ?? new Date(options.get('start')?.[0] ?? '2026-01-12T00:00:00Z');
   if (Number.isNaN(start.getTime()) || start.getTime() % SETTLEMENT_STEP_MS !== 0)
     throw new UsageError('--start must be an ISO instant on a quarter-hour');
   const initialSocPct = options.has('soc') ? Number(options.get('soc')![0]) : undefined;
@@ -60,23 +74,45 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
   for (const order of effacements)
     if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs)
       throw new UsageError(`--effacement ${order.id}: must lie within the replay`);
-  return { site, days, outDir, start, initialSocPct, solverName, effacements };
+  return {
+    site,
+    days,
+    outDir,
+    start,
+    initialSocPct,
+    solverName,
+    effacements,
+    ...(measured && historyPath
+      ? { measured: { history: measured.history, warmUpDays: measured.warmUpDays, path: historyPath } }
+      : {}),
+  };
 }
 
 /** Every strategy replayed over the request's period, each with its share of the perfect-foresight saving. */
 export async function replayStrategies(
   request: Omit<SimulateRequest, 'outDir'>,
+  progress?: (doneShare: number, strategy: string) => void,
 ): Promise<Array<ReplayKpis & { perfectForesightSavingShare?: number }>> {
-  const { site, days, start, initialSocPct, solverName, effacements } = request;
+  const { site, days, start, initialSocPct, solverName, effacements, measured } = request;
   const solver = await loadSolver(solverName);
-  const profiles = ProfileTable.load();
+  const source = measured?.history ?? ProfileTable.load();
+  const warmUpDays = measured?.warmUpDays;
   // Every strategy is measured against the orders; only the optimised one answers them.
   // The perfect-foresight bound is one LP over the whole period (2016 slots a week): HiGHS only.
   const strategies = STRATEGIES.filter((s) => s !== 'perfect-foresight' || solverName === 'highs');
-  const measured = strategies.map((strategy) =>
-    replay(site, profiles, strategy, { start, days, initialSocPct, solver, effacements }),
+  const replayed = strategies.map((strategy, i) =>
+    replay(site, source, strategy, {
+      start,
+      days,
+      initialSocPct,
+      solver,
+      effacements,
+      warmUpDays,
+      onProgress: progress && ((done) => progress((i + done) / strategies.length, strategy)),
+    }),
   );
-  return measured.map((k) => ({ ...k, ...foresightShare(k, measured) }));
+  progress?.(1, 'done');
+  return replayed.map((k) => ({ ...k, ...foresightShare(k, replayed) }));
 }
 
 /**
@@ -90,7 +126,7 @@ export async function simulateCommand(
 ): Promise<ReplayKpis[]> {
   const request = simulateRequest(options);
   const { site, days, start, outDir } = request;
-  const results = await replayStrategies(request);
+  const results = await replayStrategies(request, process.stderr.isTTY ? progressBar : undefined);
   writeKpis(outDir, { site: site.id, start: start.toISOString(), days, results });
   const title = `${site.name}: ${days} day(s) from ${start.toISOString()}`;
   const capacityKWh = devicesOfKind(site, 'battery').reduce((sum, b) => sum + b.capacityWh, 0) / 1000;
@@ -98,9 +134,26 @@ export async function simulateCommand(
     join(outDir, 'replay.html'),
     replayPicture(title, results, (ms) => contractedImportW(new Date(ms), site), capacityKWh),
   );
+  log(whatIsReplayed(request));
   for (const line of kpiTable(site, days, start, results)) log(line);
   log(`written: ${join(outDir, 'kpis.json')}, ${join(outDir, 'replay.html')}`);
   return results;
+}
+
+/** A progress bar on a terminal (stderr), redrawn in place; cleared when done. */
+function progressBar(doneShare: number, strategy: string): void {
+  const width = 30;
+  const filled = Math.round(doneShare * width);
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(doneShare * 100).toFixed(0).padStart(3)} % ${strategy}`;
+  process.stderr.write(doneShare >= 1 ? `\r${' '.repeat(bar.length + 20)}\r` : `\r${bar.padEnd(width + 30)}`);
+}
+
+/** What the replay runs on, said plainly: the operator's data, or the shipped profiles and whose weather they carry. */
+export function whatIsReplayed({ site, measured }: Pick<SimulateRequest, 'site' | 'measured'>): string {
+  if (measured)
+    return `replays ${measured.path}: ${measured.history.devices().length} series, a ${measured.history.stepMs / 60_000}-minute step; the planner starts with ${measured.warmUpDays} day(s) of it as history`;
+  const at = site.location ? ` (the site is at ${site.location.latitudeDeg}, ${site.location.longitudeDeg})` : '';
+  return `replays the shipped profiles: VDI and measured building loads, PV from Paris 2019 weather whatever the site's location${at}; the planner starts with 7 days of history`;
 }
 
 /** The KPIs of every strategy side by side, as lines of a table. */
