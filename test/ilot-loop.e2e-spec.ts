@@ -154,12 +154,13 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       ).rows[0].n;
     await waitFor('a command verified as followed', async () => (await events('followed')) > 0, 20_000);
     expect(await events('not_followed')).toBe(0);
-    // The inverter stops following while the controller keeps acking.
-    ilot.simulators!.world.batteries.get('bat-1')!.controller.stuck = true;
+    // The inverter stops following while the controller keeps acking: it stays at a 30 kW discharge whatever is asked
+    // (at 0 W it would follow a battery the plan holds idle, which asks exactly 0 W).
+    ilot.simulators!.world.batteries.get('bat-1')!.controller.stuckAtW = 30_000;
     try {
       await waitFor('a command found not followed', async () => (await events('not_followed')) > 0, 20_000);
     } finally {
-      ilot.simulators!.world.batteries.get('bat-1')!.controller.stuck = false;
+      ilot.simulators!.world.batteries.get('bat-1')!.controller.stuckAtW = undefined;
     }
     const metrics = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
     expect(

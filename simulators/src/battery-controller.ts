@@ -17,8 +17,11 @@ export class BatteryController {
   private readonly answers = new AnswerMemory();
   /** Commands applied, each counted once. */
   applied = 0;
-  /** Test hook: the controller acks commands as applied but its inverter stays at 0 W (a fault the service must notice). */
-  stuck = false;
+  /**
+   * Test hook: the controller acks commands as applied but its inverter stays at this power, W, whatever they ask (a
+   * fault the service must notice; not 0, which an idle battery's command asks).
+   */
+  stuckAtW: number | undefined;
 
   constructor(private readonly limits: { maxChargeW: number; maxDischargeW: number }) {}
 
@@ -58,7 +61,7 @@ export class BatteryController {
   requestW(now: Date, gridWithoutBatteryW: number): { requestW: number; mode: 'command' | 'fallback' } {
     const t = now.getTime();
     const command = this.current;
-    if (this.stuck) return { requestW: 0, mode: 'command' };
+    if (this.stuckAtW !== undefined) return { requestW: this.stuckAtW, mode: 'command' };
     if (command && t >= command.validFromMs && t < command.validUntilMs)
       return { requestW: batteryPowerAskedW(command, gridWithoutBatteryW), mode: 'command' };
     return { requestW: gridWithoutBatteryW, mode: 'fallback' };

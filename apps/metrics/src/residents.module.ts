@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import {
+  DATA_SOURCE,
   effacementReferencesProvider,
   ReadinessRegistry,
   repositoryProvider,
@@ -47,14 +48,16 @@ export class ResidentsModule implements OnApplicationShutdown {
       EffacementReportService,
       {
         provide: RESIDENT_DATA_SOURCE,
-        useFactory: async (runtime: RuntimeConfig, readiness: ReadinessRegistry) => {
+        // After the main data source (its migrations create the API role and grant it): on a fresh cluster the role
+        // does not exist before them (regression: the e2e loop failed with 'role "ilot_api" does not exist').
+        useFactory: async (runtime: RuntimeConfig, readiness: ReadinessRegistry, _migrated: DataSource) => {
           const db = await openResidentDatabase(
             apiDatabaseUrl(runtime.ILOT_DATABASE_URL, config.ILOT_API_DATABASE_URL),
           );
           readiness.register('resident database', async () => (await db.query('SELECT 1 AS ok'))[0].ok === 1);
           return db;
         },
-        inject: [RUNTIME_CONFIG, ReadinessRegistry],
+        inject: [RUNTIME_CONFIG, ReadinessRegistry, DATA_SOURCE],
       },
       {
         provide: RESIDENT_READER,
