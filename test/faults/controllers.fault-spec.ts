@@ -170,6 +170,16 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
   });
 
   it('puts every controller back on its own rule within 1 s of its last command’s validUntil when the optimiser is killed', async () => {
+    // Killed while a command is in force (with no grace, just after a slot boundary none may be yet: the next plan's
+    // command is a few simulated seconds away), so there is a validUntil to measure the fallback against.
+    await waitFor(
+      'a command in force for 30 simulated seconds more',
+      async () =>
+        runner.commandLog.some(
+          (c) => c.status === 'applied' && c.validUntil.getTime() > clock.now().getTime() + 30_000,
+        ),
+      30_000,
+    );
     await optimiser.kill9();
     const killedAt = clock.now();
     const inForce = runner.commandLog.filter((c) => c.status === 'applied' && c.validUntil > killedAt);

@@ -1,6 +1,6 @@
 import { BuiltModel } from './build-model';
-import { PlanInput } from './plan-input';
-import { Schedule } from './schedule';
+import { PlanInput, slotImportLimitW } from './plan-input';
+import { Schedule, ScheduleSlot } from './schedule';
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -20,6 +20,7 @@ export function decodeSchedule(
       gridW: round((v[index.importKw[t]] - v[index.exportKw[t]]) * 1000),
       consumptionW: round(slot.consumptionW),
       pvW: round(input.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0)),
+      ...slotExplanation(input, t),
       devices: slotDevices(input, built, v, t),
     };
   });
@@ -41,6 +42,7 @@ export function decodeSchedule(
     objectiveEur: round(solution.objective, 4),
     slotMinutes: input.slotMinutes,
     ...effacementsOf(input),
+    ...forecastOf(input),
     violations,
     slots,
   };
@@ -105,5 +107,34 @@ export function effacementsOf(input: PlanInput): Pick<Schedule, 'effacements'> {
       end: w.end.toISOString(),
       importCapW: Math.round(w.importCapW),
     })),
+  };
+}
+
+/** What a slot's plan stands on, as the schedule document says it: price, tariff period, contract, forecast error. */
+export function slotExplanation(
+  input: PlanInput,
+  t: number,
+): Pick<ScheduleSlot, 'importEurPerKWh' | 'period' | 'importLimitW' | 'importAboveForecastP90W'> {
+  const slot = input.slots[t];
+  const extraW = input.contractGuard?.extraImportW[t];
+  return {
+    importEurPerKWh: slot.importEurPerKWh,
+    ...(slot.period ? { period: slot.period } : {}),
+    importLimitW: slotImportLimitW(input, t),
+    ...(extraW === undefined ? {} : { importAboveForecastP90W: round(extraW) }),
+  };
+}
+
+/** What the consumption forecast stood on (absent when the input does not say). */
+export function forecastOf(input: PlanInput): Pick<Schedule, 'forecast'> {
+  const basis = input.forecastBasis;
+  if (!basis) return {};
+  return {
+    forecast: {
+      ...basis,
+      ...(basis.coldStart
+        ? { note: 'no consumption history yet: the latest reading stands for every slot (a cold-start guess)' }
+        : {}),
+    },
   };
 }

@@ -172,3 +172,31 @@ describe('buildPlanInput', () => {
     expect(input.peak).toEqual({ eurPerKW: 9, peakSoFarW: 87_000 });
   });
 });
+
+describe('the schedule explains itself', () => {
+  const history = (days: number) =>
+    Array.from({ length: days * 96 }, (_, k) => ({
+      at: new Date(now.getTime() - (k + 1) * 15 * 60_000 - ((now.getTime() / 60_000) % 15) * 60_000),
+      // Days alike but for a 20 kW spread at every slot: the profile errs, the guard has something to hold.
+      powerW: 60_000 + (Math.floor(k / 96) % 2 === 0 ? 10_000 : -10_000),
+    }));
+
+  it('per slot: the import price, the tariff period, the contracted power and the P90 error the guard holds against', async () => {
+    const { input } = buildPlanInput(site, { latest: freshReadings(), consumptionHistory: history(7) }, now, settings);
+    const { schedule } = plan(input, await HighsSolverAdapter.load());
+    expect(schedule.slots[0]).toMatchObject({ importEurPerKWh: 0.27, period: 'HP', importLimitW: 159_960 });
+    const hc = schedule.slots.find((s) => s.start === '2026-01-14T21:00:00.000Z')!;
+    expect(hc).toMatchObject({ importEurPerKWh: 0.2068, period: 'HC' });
+    expect(schedule.slots[0].importAboveForecastP90W).toBeGreaterThan(0);
+    expect(schedule.forecast).toEqual({ historyDays: 7, coldStart: false });
+  });
+
+  it('regression (issue 13): a cold-start forecast, one value for all 96 slots, is said to be one', async () => {
+    const { input } = buildPlanInput(site, { latest: freshReadings(), consumptionHistory: [] }, now, settings);
+    const { schedule } = plan(input, await HighsSolverAdapter.load());
+    expect(new Set(schedule.slots.map((s) => s.consumptionW)).size).toBe(1);
+    expect(schedule.forecast).toMatchObject({ historyDays: 0, coldStart: true });
+    expect(schedule.forecast!.note).toContain('cold-start guess');
+    expect(schedule.slots[0].importAboveForecastP90W).toBeUndefined();
+  });
+});

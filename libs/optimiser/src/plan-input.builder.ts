@@ -69,6 +69,7 @@ export function buildPlanInput(
     flexibleLoads: flexibleLoads(site, observations, now, slotStarts),
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
     contractGuard: contractGuardOf(site, observations, slotStarts, pvs, settings.slotMinutes),
+    forecastBasis: forecastBasisOf(observations.consumptionHistory),
     ...(peakChargeEurPerKW(site)
       ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }
       : {}),
@@ -212,8 +213,17 @@ function pricedSlots(
       importEurPerKWh: price.importEurPerKWh,
       exportEurPerKWh: price.exportEurPerKWh,
       ...(site.connection.capacity ? { importLimitW: contractedImportW(start, site) } : {}),
+      ...(price.period ? { period: price.period } : {}),
     };
   });
+}
+
+/** How many days of history the consumption forecast had (first to last sample), and whether it had none. */
+function forecastBasisOf(history: readonly PowerSample[]): NonNullable<PlanInput['forecastBasis']> {
+  if (history.length === 0) return { historyDays: 0, coldStart: true };
+  const times = history.map((s) => s.at.getTime());
+  const spanMs = Math.max(...times) - Math.min(...times);
+  return { historyDays: Math.round((spanMs / 86_400_000) * 10) / 10, coldStart: false };
 }
 
 /** Non-controllable kinds whose expected power an offline what-if gives per slot. */

@@ -9,6 +9,8 @@ export interface PlanSlot {
   exportEurPerKWh: number;
   /** The contracted import power in this slot, W (its time class's subscription); default `connection.importLimitW`. */
   importLimitW?: number;
+  /** HP/HC tariffs: the slot's period (local time). */
+  period?: 'HP' | 'HC';
 }
 
 export interface PlanBattery extends BatteryParameters {
@@ -95,6 +97,11 @@ export interface PlanInput {
    * contracted power against it needs. Absent: no reserve is kept (a forecast taken as the truth).
    */
   contractGuard?: { extraImportW: number[] };
+  /**
+   * What the consumption forecast stands on: the days of history it had, and whether it is a cold start (no history:
+   * one value, the latest reading, for every slot), so the schedule can say so.
+   */
+  forecastBasis?: { historyDays: number; coldStart: boolean };
   /** Capacity charge on the horizon's highest import, EUR per kW, above `peakSoFarW` (the month's peak so far). */
   peak?: { eurPerKW: number; peakSoFarW: number };
 }

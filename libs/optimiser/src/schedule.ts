@@ -17,6 +17,12 @@ export interface ScheduleSlot {
   /** Expected non-controllable consumption and PV production (before curtailment). */
   consumptionW: number;
   pvW: number;
+  /** Why the plan is what it is in this slot: the import price, the tariff period, the contracted power. */
+  importEurPerKWh?: number;
+  period?: 'HP' | 'HC';
+  importLimitW?: number;
+  /** How much more the îlot may import than forecast at P90 (the measured error the contract guard holds against), W. */
+  importAboveForecastP90W?: number;
   devices: Record<string, ScheduleDevicePlan>;
 }
 
@@ -42,6 +48,8 @@ export interface Schedule {
   violations: ConstraintViolation[];
   /** Effacement windows the plan honours (orders and EcoWatt alerts), with the import cap each set. */
   effacements?: Array<{ id: string; start: string; end: string; importCapW: number }>;
+  /** What the consumption forecast stood on; `coldStart`: no history, one value for every slot (a guess, said so). */
+  forecast?: { historyDays: number; coldStart: boolean; note?: string };
   /** Inputs left out or estimated because they were stale or offline ("device: why"); empty when all were fresh. */
   staleInputs?: string[];
   slots: ScheduleSlot[];
