@@ -45,8 +45,16 @@ export const COMMANDS: CommandSpec[] = [
     summary:
       'plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule',
     usage:
-      'ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]',
-    options: { site: {}, inputs: {}, start: {}, out: {}, soc: { multiple: true }, solver: {} },
+      'ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]...',
+    options: {
+      site: {},
+      inputs: {},
+      start: {},
+      out: {},
+      soc: { multiple: true },
+      solver: {},
+      effacement: { multiple: true },
+    },
     run: optimiseCommand,
   },
   {

@@ -68,7 +68,7 @@ describe("ilot simulate --history: the operator's measured data", () => {
     [
       'a battery series',
       (l: string[]) => l.push('2016-05-02T00:00:00.000Z,bat-shared,100'),
-      'device "bat-shared" is a battery: the replay decides its power',
+      'device "bat-shared" is a battery: the planner decides its power, it takes no series',
     ],
     [
       'a meter without a series',

@@ -1,5 +1,5 @@
 import { DAY_MS, HISTORY_DAYS } from '@ilot/domain';
-import { FORECAST_KINDS } from '@ilot/optimiser';
+import { seriesProblems } from '@ilot/optimiser';
 import type { Site } from '@ilot/site';
 import { MeasuredHistory } from '@ilot/simulators';
 import { readFileSync } from 'node:fs';
@@ -41,7 +41,7 @@ export function readHistory(
       .map((line) => line.split(',')[1]?.trim())
       .filter((id): id is string => Boolean(id)),
   );
-  const problems = siteProblems(site, named);
+  const problems = seriesProblems(site, named, 'series');
   if (problems.length) throw new UsageError(`--history ${path}: ${problems.join('; ')}`);
   let series: ReturnType<typeof parseInputsCsv>;
   try {
@@ -67,19 +67,4 @@ export function readHistory(
     );
   const warmUpDays = Math.min(HISTORY_DAYS, Math.floor((start.getTime() - history.startMs) / DAY_MS));
   return { history, start, days, warmUpDays };
-}
-
-/** Every device of the file is a device of the site that does not take commands, and every meter and pv has a series. */
-function siteProblems(site: Site, named: ReadonlySet<string>): string[] {
-  const problems: string[] = [];
-  for (const deviceId of named) {
-    const device = site.devices.get(deviceId);
-    if (!device) problems.push(`device "${deviceId}" is not in site "${site.id}"`);
-    else if (!FORECAST_KINDS.has(device.kind))
-      problems.push(`device "${deviceId}" is a ${device.kind}: the replay decides its power, it takes no history`);
-  }
-  for (const device of site.devices.values())
-    if ((device.kind === 'meter' || device.kind === 'pv') && !named.has(device.id))
-      problems.push(`no series for ${device.kind} "${device.id}"`);
-  return problems;
 }

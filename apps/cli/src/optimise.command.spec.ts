@@ -73,6 +73,32 @@ describe('ilot optimise', () => {
     expect(schedule.slots[16 * 4].devices['bat-1'].socPct).toBeGreaterThan(20);
   });
 
+  it('plans the heat pumps given a series and answers the orders given, as the live planner does (regression: it dropped both silently)', async () => {
+    // The day's forecasts plus two heat pumps at 5 kW all day, and an order of 30 kW from 18:00 to 20:00 UTC.
+    const rows = [demoForecastCsv().trimEnd()];
+    for (let t = 0; t < 96; t++) {
+      const ts = new Date(Date.parse(START) + t * 900_000).toISOString();
+      rows.push(`${ts},hp-a,5000`, `${ts},hp-b,5000`);
+    }
+    const withLoads = join(dir, 'with-loads.csv');
+    writeFileSync(withLoads, rows.join('\n') + '\n');
+    const out = join(dir, 'plan-order.json');
+    const order = 'order-9,2026-06-17T18:00:00Z,2026-06-17T20:00:00Z,30000';
+    const { code, lines } = await run('--inputs', withLoads, '--out', out, '--soc', 'bat-1=10', '--effacement', order);
+    expect(code).toBe(0);
+    const schedule = JSON.parse(readFileSync(out, 'utf8'));
+    expect(schedule.effacements).toHaveLength(1);
+    const { importCapW } = schedule.effacements[0];
+    expect(lines.some((l) => l.startsWith('order order-9: import capped at'))).toBe(true);
+    const inWindow = schedule.slots.filter(
+      (s: { start: string }) => s.start >= '2026-06-17T18:00' && s.start < '2026-06-17T20:00',
+    );
+    expect(inWindow).toHaveLength(8);
+    // Held at the cap (the battery stored the day's surplus for it), the heat pumps part of the plan.
+    for (const slot of inWindow) expect(slot.gridW).toBeLessThanOrEqual(importCapW + 1);
+    expect(schedule.slots[0].devices['hp-a']).toEqual(expect.objectContaining({ setpointW: expect.any(Number) }));
+  });
+
   it('gives the same objective with javascript-lp-solver as with HiGHS, within 1e-6 relative', async () => {
     const [a, b] = [join(dir, 'highs.json'), join(dir, 'js.json')];
     expect((await run('--inputs', inputs, '--out', a)).code).toBe(0);

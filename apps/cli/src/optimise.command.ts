@@ -11,10 +11,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { required, UsageError } from './args';
 import { parseInputsCsv } from './inputs-csv';
+import { parseEffacementOption } from './simulate.command';
 
 /**
- * `ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]`:
- * plans offline from given forecasts and writes the schedule document (docs/design.md, "CLI").
+ * `ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]
+ * [--effacement ID,START,END,REDUCTION_W]...`: plans offline from given forecasts (the sheddable loads given a series
+ * planned as flexible, the orders given answered, as the live planner does) and writes the schedule document.
  */
 export async function optimiseCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<Schedule> {
   const site = loadSiteFile(required(options, 'site'));
@@ -39,7 +41,8 @@ export async function optimiseCommand(options: Map<string, string[]>, log: (line
     throw new UsageError(`--inputs ${inputsPath}: ${(error as Error).message}`);
   }
   const forecasts = parseInputsCsv(text, start);
-  const input = planInputFromForecasts(site, forecasts, { socPct });
+  const effacements = (options.get('effacement') ?? []).map(parseEffacementOption);
+  const input = planInputFromForecasts(site, forecasts, { socPct, effacements });
   const solver = await loadSolver(solverName);
   const outcome = plan(input, solver);
   const schedule = outcome.schedule;
@@ -48,8 +51,12 @@ export async function optimiseCommand(options: Map<string, string[]>, log: (line
   log(
     `${site.name}: ${forecasts.slotStarts.length} slots of ${forecasts.slotMinutes} min from ${start.toISOString()}: ${schedule.status} (${schedule.solver}), ` +
       `objective ${schedule.objectiveEur.toFixed(2)} EUR, solved in ${outcome.solveMs.toFixed(0)} ms` +
-      (schedule.violations.length ? `, ${schedule.violations.length} slot(s) above the contracted power` : ''),
+      (schedule.violations.length ? `, ${schedule.violations.length} slot(s) not kept (contract or order caps)` : ''),
   );
+  for (const window of schedule.effacements ?? [])
+    log(
+      `order ${window.id}: import capped at ${(window.importCapW / 1000).toFixed(1)} kW from ${window.start} to ${window.end}`,
+    );
   if (schedule.reason) log(`fallback: ${schedule.reason}`);
   log(`written: ${out}`);
   return schedule;

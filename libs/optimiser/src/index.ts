@@ -8,6 +8,7 @@ export * from './fallback-schedule';
 export * from './schedule';
 export * from './plan';
 export * from './plan-input.builder';
+export * from './offline-plan-input';
 export * from './battery-commands';
 export * from './load-commands';
 export * from './schedule-cost';

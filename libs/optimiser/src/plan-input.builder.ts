@@ -187,7 +187,10 @@ function flexibleLoads(
 }
 
 /** A sheddable device of the site as the plan takes it: its baseline and its declared flexibility; what it sheds it makes up. */
-function flexibleLoadOf(device: ReturnType<typeof sheddableLoads>[number], baselineW: number[]): PlanFlexibleLoad {
+export function flexibleLoadOf(
+  device: ReturnType<typeof sheddableLoads>[number],
+  baselineW: number[],
+): PlanFlexibleLoad {
   return {
     id: device.id,
     baselineW,
@@ -199,7 +202,7 @@ function flexibleLoadOf(device: ReturnType<typeof sheddableLoads>[number], basel
 }
 
 /** Slots with the site's tariff applied (local time for HP/HC and Tempo). */
-function pricedSlots(
+export function pricedSlots(
   site: Site,
   slotStarts: readonly Date[],
   consumptionW: readonly number[],
@@ -224,82 +227,6 @@ function forecastBasisOf(history: readonly PowerSample[]): NonNullable<PlanInput
   const times = history.map((s) => s.at.getTime());
   const spanMs = Math.max(...times) - Math.min(...times);
   return { historyDays: Math.round((spanMs / 86_400_000) * 10) / 10, coldStart: false };
-}
-
-/** Non-controllable kinds whose expected power an offline what-if gives per slot. */
-export const FORECAST_KINDS = new Set(['meter', 'pv', 'heat_pump', 'ev_charger', 'flexible_load']);
-
-/**
- * The planner's snapshot for an offline what-if (`ilot optimise`): given forecasts per device and
- * slot instead of history. Every meter and pv of the site needs a series; batteries start at the
- * SoC given, or mid-range. Throws `PlanInputError` naming what is missing or wrong.
- */
-export function planInputFromForecasts(
-  site: Site,
-  forecasts: { slotStarts: readonly Date[]; slotMinutes: number; powerW: ReadonlyMap<string, readonly number[]> },
-  options: { socPct?: ReadonlyMap<string, number>; cyclingCostEurPerKWh?: number } = {},
-): PlanInput {
-  const problems: string[] = [];
-  for (const deviceId of forecasts.powerW.keys()) {
-    const device = site.devices.get(deviceId);
-    if (!device) problems.push(`device "${deviceId}" is not in site "${site.id}"`);
-    else if (!FORECAST_KINDS.has(device.kind))
-      problems.push(`device "${deviceId}" is a ${device.kind}: the planner decides its power, it takes no forecast`);
-  }
-  for (const device of site.devices.values())
-    if ((device.kind === 'meter' || device.kind === 'pv') && !forecasts.powerW.has(device.id))
-      problems.push(`no forecast for ${device.kind} "${device.id}"`);
-  for (const [deviceId, soc] of options.socPct ?? []) {
-    const device = site.devices.get(deviceId);
-    if (device?.kind !== 'battery') problems.push(`--soc ${deviceId}: no battery "${deviceId}" in site "${site.id}"`);
-    else if (!(soc >= device.minSocPct && soc <= device.maxSocPct))
-      problems.push(`--soc ${deviceId}=${soc}: must be within ${device.minSocPct}-${device.maxSocPct} %`);
-  }
-  if (problems.length) throw new PlanInputError(problems);
-
-  const consumptionW = forecasts.slotStarts.map((_, t) =>
-    [...forecasts.powerW].reduce(
-      (sum, [deviceId, series]) => (site.devices.get(deviceId)!.kind === 'pv' ? sum : sum + series[t]),
-      0,
-    ),
-  );
-  const pvs = devicesOfKind(site, 'pv').map((pv) => ({
-    id: pv.id,
-    forecastW: forecasts.powerW.get(pv.id)!.map((w) => Math.max(w, 0)),
-  }));
-  const batteries = devicesOfKind(site, 'battery').map((battery) => ({
-    ...battery,
-    socPct: options.socPct?.get(battery.id) ?? (battery.minSocPct + battery.maxSocPct) / 2,
-  }));
-  // The sheddable loads given a forecast are planned as the live planner plans them (their baseline is that forecast).
-  const flexible = sheddableLoads(site).flatMap((device) => {
-    const baselineW = forecasts.powerW.get(device.id);
-    if (!baselineW || device.maxShedMinutes <= 0) return [];
-    return [
-      flexibleLoadOf(
-        device,
-        baselineW.map((w) => Math.max(w, 0)),
-      ),
-    ];
-  });
-  return {
-    siteId: site.id,
-    now: forecasts.slotStarts[0],
-    slotMinutes: forecasts.slotMinutes,
-    slots: pricedSlots(site, forecasts.slotStarts, consumptionW),
-    batteries,
-    pvs,
-    ...(flexible.length ? { flexibleLoads: flexible } : {}),
-    connection: site.connection,
-    cyclingCostEurPerKWh: options.cyclingCostEurPerKWh ?? PLAN_DEFAULTS.cyclingCostEurPerKWh,
-    importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
-  };
-}
-
-export class PlanInputError extends Error {
-  constructor(readonly problems: string[]) {
-    super(problems.join('; '));
-  }
 }
 
 /**
