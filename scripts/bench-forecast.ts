@@ -19,10 +19,10 @@ import {
 import { loadSiteFile } from '@ilot/site';
 import { ProfileTable, repoPath } from '@ilot/simulators';
 import { trueSeries } from '../simulators/src/perfect-foresight';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { HOUSEHOLDS_DIR, hourly } from './households-history';
 import { join } from 'node:path';
 
-const HOUSEHOLDS = process.env.BENCH_HOUSEHOLDS ?? repoPath('..', 'shared', 'data', 'households', 'opsd-konstanz');
 const MAX_ORIGINS = Number(process.env.BENCH_MAX_ORIGINS ?? 300);
 const HOUR_MS = 3_600_000;
 
@@ -82,35 +82,16 @@ function demoSeries(): Series {
 
 /** One Konstanz home's hourly grid import and PV, W, from its cumulative kWh counters (gaps and resets left out). */
 function household(n: number): Series | undefined {
-  const file = join(HOUSEHOLDS, `power_of_residential_${n}.csv`);
-  if (!existsSync(file)) return undefined;
-  const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
-  const columns = header.split(',');
-  const col = (suffix: string) => columns.findIndex((c) => c.endsWith(`_${suffix}`));
-  const [importCol, pvCol] = [col('grid_import'), col('pv')];
-  const series = (index: number) => {
-    const out = new Map<number, number>();
-    let previous: { atMs: number; kWh: number } | undefined;
-    for (const row of rows) {
-      const cells = row.split(',');
-      const atMs = Date.parse(cells[0]);
-      const kWh = cells[index] === '' ? NaN : Number(cells[index]);
-      if (!Number.isFinite(kWh)) continue;
-      // The counter at t is the energy up to t: the difference is the hour before, which starts at t - 1 h.
-      if (previous && atMs - previous.atMs === HOUR_MS && kWh >= previous.kWh)
-        out.set(atMs - HOUR_MS, (kWh - previous.kWh) * 1000);
-      previous = { atMs, kWh };
-    }
-    return out;
-  };
-  const location = { latitudeDeg: 47.66, longitudeDeg: 9.18 };
+  if (!existsSync(join(HOUSEHOLDS_DIR, `power_of_residential_${n}.csv`))) return undefined;
+  const series = hourly(n, ['grid_import', 'pv']);
+  const pvW = series.get('pv')!;
   return {
     name: `Konstanz home ${n}`,
     stepMs: HOUR_MS,
     timeZone: 'Europe/Berlin',
-    location,
-    consumptionW: series(importCol),
-    ...(pvCol >= 0 ? { pvW: series(pvCol) } : {}),
+    location: { latitudeDeg: 47.66, longitudeDeg: 9.18 },
+    consumptionW: series.get('grid_import')!,
+    ...(pvW.size ? { pvW } : {}),
   };
 }
 

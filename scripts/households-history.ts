@@ -9,16 +9,20 @@ import { repoPath } from '@ilot/simulators';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const DIR = process.env.ILOT_HOUSEHOLDS_DIR ?? repoPath('..', 'shared', 'data', 'households', 'opsd-konstanz');
+export const HOUSEHOLDS_DIR =
+  process.env.ILOT_HOUSEHOLDS_DIR ?? repoPath('..', 'shared', 'data', 'households', 'opsd-konstanz');
 const HOUR_MS = 3_600_000;
 const HOMES: Array<{ home: number; meter: string; pv: string }> = [
   { home: 3, meter: 'm-home-3', pv: 'pv-home-3' },
   { home: 4, meter: 'm-home-4', pv: 'pv-home-4' },
 ];
 
-/** Hourly energy per column, W (mean power of the hour starting at the key), from a home's cumulative counters. */
-function hourly(home: number, suffixes: string[]): Map<string, Map<number, number>> {
-  const [header, ...rows] = readFileSync(join(DIR, `power_of_residential_${home}.csv`), 'utf8')
+/**
+ * Hourly energy per column, W (mean power of the hour starting at the key), from a home's cumulative counters; a column
+ * the home does not have gives an empty series.
+ */
+export function hourly(home: number, suffixes: string[]): Map<string, Map<number, number>> {
+  const [header, ...rows] = readFileSync(join(HOUSEHOLDS_DIR, `power_of_residential_${home}.csv`), 'utf8')
     .trim()
     .split('\n');
   const columns = header.split(',');

@@ -24,10 +24,6 @@ export class MeasuredHistory {
     this.byDevice = series.powerW;
   }
 
-  has(deviceId: string): boolean {
-    return this.byDevice.has(deviceId);
-  }
-
   devices(): string[] {
     return [...this.byDevice.keys()];
   }

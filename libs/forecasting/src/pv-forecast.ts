@@ -73,7 +73,9 @@ export function dailyClearness(
   const byDay = new Map<number, PowerSample[]>();
   for (const sample of samples) {
     const day = Math.floor(sample.at.getTime() / 86_400_000);
-    byDay.set(day, [...(byDay.get(day) ?? []), sample]);
+    const samplesOfDay = byDay.get(day) ?? [];
+    samplesOfDay.push(sample);
+    byDay.set(day, samplesOfDay);
   }
   return [...byDay.values()].flatMap((day) => {
     const clearness = recentClearness(day, peakW, array, bucketMinutes);

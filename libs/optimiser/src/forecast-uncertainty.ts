@@ -1,5 +1,11 @@
 import { localDayKind } from '@ilot/domain';
-import { dailyClearness, DEFAULT_ROOFTOP, profileErrorQuantiles, quantileOfSorted } from '@ilot/forecasting';
+import {
+  dailyClearness,
+  DEFAULT_ROOFTOP,
+  profileErrorQuantiles,
+  type PvArray,
+  quantileOfSorted,
+} from '@ilot/forecasting';
 import { devicesOfKind, type Site } from '@ilot/site';
 import type { PlanInput } from './plan-input';
 import type { SiteObservations } from './plan-input.builder';
@@ -42,16 +48,23 @@ export function contractGuardOf(
 
 /** Share of the PV forecast lost on a dull day: 1 - (clearness at the guard's low quantile / mean clearness), in [0, 1]. */
 function pvDropShareOf(site: Site, observations: SiteObservations, slotMinutes: number): number {
-  const peakW = devicesOfKind(site, 'pv').reduce((sum, pv) => sum + pv.peakW, 0);
+  const { array, peakW } = siteRooftop(site);
   if (peakW <= 0) return 0;
-  const array = {
-    latitudeDeg: site.location?.latitudeDeg ?? 0,
-    longitudeDeg: site.location?.longitudeDeg ?? 0,
-    ...DEFAULT_ROOFTOP,
-  };
   const days = dailyClearness(observations.pvHistory ?? [], peakW, array, slotMinutes).sort((a, b) => a - b);
   if (days.length === 0) return 0;
   const meanClearness = days.reduce((a, b) => a + b, 0) / days.length;
   const low = quantileOfSorted(days, 1 - GUARD_QUANTILE);
   return meanClearness > 0 ? Math.min(Math.max(1 - low / meanClearness, 0), 1) : 0;
+}
+
+/** The site's PV as the forecasts model it: one typical rooftop at the site's location, with the arrays' total peak. */
+export function siteRooftop(site: Site): { array: PvArray; peakW: number } {
+  return {
+    array: {
+      latitudeDeg: site.location?.latitudeDeg ?? 0,
+      longitudeDeg: site.location?.longitudeDeg ?? 0,
+      ...DEFAULT_ROOFTOP,
+    },
+    peakW: devicesOfKind(site, 'pv').reduce((sum, pv) => sum + pv.peakW, 0),
+  };
 }

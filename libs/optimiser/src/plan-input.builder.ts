@@ -1,6 +1,6 @@
 import { addMs, CONSUMING_KINDS, type EffacementOrder, MINUTE_MS, slotStart } from '@ilot/domain';
-import { DEFAULT_ROOFTOP, forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
-import { contractGuardOf } from './forecast-uncertainty';
+import { forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
+import { contractGuardOf, siteRooftop } from './forecast-uncertainty';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanFlexibleLoad, type PlanInput } from './plan-input';
 import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
 import { contractedImportW, priceAt, type TempoColour } from '@ilot/tariffs';
@@ -120,19 +120,9 @@ function pvForecasts(
   slotStarts: Date[],
   slotMinutes: number,
 ): PlanInput['pvs'] {
-  const array = {
-    latitudeDeg: site.location?.latitudeDeg ?? 0,
-    longitudeDeg: site.location?.longitudeDeg ?? 0,
-    ...DEFAULT_ROOFTOP,
-  };
-  const pvDevices = devicesOfKind(site, 'pv');
-  const typicalClearness = recentClearness(
-    observations.pvHistory ?? [],
-    pvDevices.reduce((sum, pv) => sum + pv.peakW, 0),
-    array,
-    slotMinutes,
-  );
-  return pvDevices.map((pv) => {
+  const { array, peakW } = siteRooftop(site);
+  const typicalClearness = recentClearness(observations.pvHistory ?? [], peakW, array, slotMinutes);
+  return devicesOfKind(site, 'pv').map((pv) => {
     const latest = observations.latest.get(pv.id);
     return {
       id: pv.id,
