@@ -36,6 +36,10 @@ export interface ReplayKpis {
   importAboveLimitKWh: number;
   /** Energy the sheddable loads were denied and have not made up yet at the end, kWh (consumption shifted past the replay). */
   loadEnergyOwedKWh: number;
+  /** Energy the EVs still plugged at the end still want, kWh (charging moved past the replay). */
+  evEnergyOwedKWh: number;
+  /** Energy the EVs that left lacked at their departure, kWh: a driver stranded, 0 when every car got its energy. */
+  evShortfallKWh: number;
   /** Reduction delivered over the effacement orders, against the îlot's reference (courbe de référence), kWh. */
   effacementDeliveredKWh: number;
   /** Per order: asked, planned and delivered mean reduction, and what each sheddable load gave. */
@@ -47,8 +51,8 @@ export interface ReplayKpis {
   storedEndKWh: number;
   /**
    * Energy cost plus overrun cost, minus the change of stored energy (at the cheapest import price x discharge
-   * efficiency), plus the energy shed loads still owe at the end (at the cheapest import price): what each strategy
-   * paid for the same service.
+   * efficiency), plus the energy shed loads and plugged EVs still owe at the end (at the cheapest import price), plus
+   * the EVs' shortfall at the planner's penalty per kWh: what each strategy paid for the same service.
    */
   costNetOfStorageEur: number;
   /** Per slot: mean grid power and stored energy (the picture of the replay; not part of kpis.json). */
@@ -158,7 +162,7 @@ export function replay(
       referenceOptions,
     ),
   );
-  return meter.kpis(strategy, effacements, planner);
+  return meter.kpis(strategy, effacements, planner, new Date(endMs));
 }
 
 /** What a strategy knows of the future: the perfect-foresight plan, or the oracle's true slot means; nothing else. */

@@ -1,10 +1,10 @@
-import { applyBatteryPower, CONSUMING_KINDS, gridPowerW, Reading, DAY_MS } from '@ilot/domain';
+import { applyBatteryPower, CONSUMING_KINDS, gridPowerW, Reading } from '@ilot/domain';
 import { BatterySpec, DeviceSpec, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { BatteryController } from './battery-controller';
 import type { AckDecision } from './command-answers';
 import { LoadController } from './load-controller';
 import type { CommandPayload } from '@ilot/protocol';
-import { evSessionOfDay } from './ev-sessions';
+import { SimulatedCharger } from './ev-charger';
 import { MeasuredHistory } from './measured-history';
 import { ProfileColumn, ProfileTable } from './profile-table';
 
@@ -33,7 +33,8 @@ export class IlotWorld {
   readonly batteries = new Map<string, BatteryState>();
   /** The controllers of the sheddable loads (heat pumps, flexible loads with a declared flexibility). */
   readonly loads = new Map<string, LoadController>();
-  private readonly evDelivered = new Map<string, number>();
+  /** The smart EV chargers (on the shipped profiles; an operator's measured chargers are their measured demand). */
+  readonly chargers = new Map<string, SimulatedCharger>();
   private lastStepMs: number | undefined;
   private lastStepH = 5 / 60;
   private readonly seq = new Map<string, number>();
@@ -60,11 +61,19 @@ export class IlotWorld {
           device.id,
           new LoadController({ id: device.id, ratedW: device.ratedW ?? device.maxShedW, recoveryRatio: 1 }),
         );
+    if (!(profiles instanceof MeasuredHistory))
+      for (const charger of devicesOfKind(site, 'ev_charger'))
+        this.chargers.set(charger.id, new SimulatedCharger(charger, charger.buildingId === 'office'));
   }
 
-  /** Whether a device takes commands (batteries and sheddable loads do). */
+  /** Whether a device takes commands (batteries, sheddable loads and smart chargers do). */
   takesCommands(deviceId: string): boolean {
-    return this.batteries.has(deviceId) || this.loads.has(deviceId);
+    return this.batteries.has(deviceId) || this.loads.has(deviceId) || this.chargers.has(deviceId);
+  }
+
+  /** The controllers of the sheddable loads and smart chargers. */
+  private limitControllers(): Array<[string, LoadController]> {
+    return [...this.loads, ...[...this.chargers].map(([id, c]) => [id, c.controller] as [string, LoadController])];
   }
 
   /** Whether each controller runs on a valid command or on its own rule at `now`. */
@@ -73,7 +82,7 @@ export class IlotWorld {
       ...[...this.batteries].map(
         ([id, b]) => [id, b.controller.requestW(now, 0).mode] as [string, 'command' | 'fallback'],
       ),
-      ...[...this.loads].map(
+      ...this.limitControllers().map(
         ([id, l]) => [id, l.limitW(now) === undefined ? 'fallback' : 'command'] as [string, 'command' | 'fallback'],
       ),
     ];
@@ -81,7 +90,8 @@ export class IlotWorld {
 
   /** A command handed to the device's controller, and its answer. */
   command(deviceId: string, command: CommandPayload, now: Date): AckDecision {
-    const controller = this.batteries.get(deviceId)?.controller ?? this.loads.get(deviceId);
+    const controller =
+      this.batteries.get(deviceId)?.controller ?? this.loads.get(deviceId) ?? this.chargers.get(deviceId)?.controller;
     if (!controller) return { status: 'rejected', reason: `${deviceId} takes no commands` };
     return controller.receive(command, now);
   }
@@ -110,19 +120,29 @@ export class IlotWorld {
         return hour >= 22 ? (device.ratedW ?? device.maxShedW) : 0;
       }
       case 'ev_charger':
-        return this.evPowerW(device.id, device.maxW, at);
       case 'grid':
       case 'battery':
         throw new Error(`${device.kind} power is not a profile`);
     }
   }
 
-  private evPowerW(deviceId: string, maxW: number, at: Date): number {
-    const dayStartMs = Math.floor(at.getTime() / DAY_MS) * DAY_MS;
-    const session = evSessionOfDay(deviceId, dayStartMs, this.site.devices.get(deviceId)?.buildingId === 'office');
-    if (!session || at.getTime() < session.arrivalMs) return 0;
-    const delivered = this.evDelivered.get(`${deviceId}:${dayStartMs}`) ?? 0;
-    return delivered < session.energyWh ? maxW : 0;
+  /** What the EVs lacked when they left before `at`, and what those still plugged still want, kWh. */
+  evEnergyKWh(at: Date): { shortfallKWh: number; owedKWh: number } {
+    const totals = { shortfallKWh: 0, owedKWh: 0 };
+    for (const charger of this.chargers.values()) {
+      const { shortfallKWh, owedKWh } = charger.energyKWh(at.getTime());
+      totals.shortfallKWh += shortfallKWh;
+      totals.owedKWh += owedKWh;
+    }
+    return totals;
+  }
+
+  /** What a device draws from `at` until the next step: its demand, under its controller's limit when it has one. */
+  private drawW(device: DeviceSpec, at: Date): number {
+    const demandW = this.powerW(device, at);
+    const load = this.loads.get(device.id);
+    // What a load draws is held until the next step (the step ahead is taken as long as the last one).
+    return load ? load.powerW(at, demandW, this.lastStepH) : demandW;
   }
 
   /**
@@ -138,17 +158,11 @@ export class IlotWorld {
     let pvW = 0;
     for (const device of this.site.devices.values()) {
       if (device.kind === 'grid' || device.kind === 'battery') continue;
-      const demandW = this.powerW(device, at);
-      const load = this.loads.get(device.id);
-      // What a load draws is held until the next step (the step ahead is taken as long as the last one).
-      const powerW = load ? load.powerW(at, demandW, this.lastStepH) : demandW;
+      const charger = this.chargers.get(device.id);
+      const powerW = charger ? charger.draw(at, dtH, this.lastStepH) : this.drawW(device, at);
       if (CONSUMING_KINDS.has(device.kind)) consumptionW += powerW;
       if (device.kind === 'pv') pvW += powerW;
-      if (device.kind === 'ev_charger' && powerW > 0) {
-        const key = `${device.id}:${Math.floor(at.getTime() / DAY_MS) * DAY_MS}`;
-        this.evDelivered.set(key, (this.evDelivered.get(key) ?? 0) + powerW * dtH);
-      }
-      readings.push(this.reading(device.id, at, powerW));
+      readings.push({ ...this.reading(device.id, at, powerW), ...(charger ? { evSession: charger.session(at) } : {}) });
     }
     let batteryW = 0;
     for (const state of this.batteries.values()) {

@@ -16,14 +16,18 @@ export class LoadController {
   shedWh = 0;
   applied = 0;
 
-  constructor(private readonly spec: { id: string; ratedW: number; recoveryRatio: number }) {}
+  constructor(
+    private readonly spec: { id: string; ratedW: number; recoveryRatio: number },
+    /** The command it obeys: a sheddable load's `load.limit`, or an EV charger's `ev.limit` (recovery 0: the car's own need is its rebound). */
+    private readonly takes: 'load.limit' | 'ev.limit' = 'load.limit',
+  ) {}
 
   receive(command: CommandPayload, now: Date): AckDecision {
     return this.answers.answer(command.cmdId, () => this.decide(command, now));
   }
 
   private decide(command: CommandPayload, now: Date): AckDecision {
-    if (command.type !== 'load.limit')
+    if (command.type !== this.takes || !('maxW' in command))
       return { status: 'rejected', reason: `${this.spec.id} does not take ${command.type}` };
     if (command.maxW < 0) return { status: 'rejected', reason: `maxW ${command.maxW} is negative` };
     const invalid = validityProblem(command, now);

@@ -15,7 +15,9 @@ describe('perfect foresight, the bound of a replay', () => {
 
   it('plans the whole period at the replay step and the replay follows that plan to the kWh', async () => {
     const solver = await loadSolver('highs');
-    const plan = perfectForesightPlan(site, profiles, { ...options, stepMinutes: 5, solver }).schedule;
+    const { schedule: plan, evs } = perfectForesightPlan(site, profiles, { ...options, stepMinutes: 5, solver });
+    // The cars of the four smart chargers are planned as EVs, each visit from its arrival to its departure.
+    expect(new Set(evs.map((ev) => ev.deviceId))).toEqual(new Set(['ev-a-1', 'ev-b-1', 'ev-office-1', 'ev-office-2']));
     expect(plan.slots).toHaveLength(2 * 288);
     expect(plan.status).toBe('optimal');
     const bound = replay(site, profiles, 'perfect-foresight', { ...options, solver });
@@ -30,14 +32,15 @@ describe('perfect foresight, the bound of a replay', () => {
       ['hp-a', 'hp-b', 'wh-a'].reduce(
         (sum, id) => sum + (s.devices[id]?.recoveryW ?? 0) - (s.devices[id]?.setpointW ?? 0),
         0,
-      );
+      ) + evs.reduce((sum, ev) => sum + (s.devices[ev.id]?.setpointW ?? 0), 0);
     const plannedConsumptionKWh = plan.slots.reduce((sum, s) => sum + (s.consumptionW + loadsW(s)) / 12, 0) / 1000;
     expect(bound.importKWh - bound.exportKWh - (plannedImportKWh - plannedExportKWh)).toBeCloseTo(
       bound.consumptionKWh - plannedConsumptionKWh,
       0,
     );
-    // ... and the loads drew within 2 % of their planned energy.
+    // ... and the loads drew within 2 % of their planned energy; every car left with its energy.
     expect(Math.abs(bound.consumptionKWh - plannedConsumptionKWh)).toBeLessThan(0.02 * plannedConsumptionKWh);
+    expect(bound.evShortfallKWh).toBeLessThan(0.1);
   });
 
   it('costs no more than an idle battery or the self-consumption rule, net of the energy left stored', async () => {
@@ -75,6 +78,29 @@ describe('oracle forecast: the live planner fed the true future', () => {
     expect(oracle.pvs[0].forecastW).toEqual([10, 35]);
     expect(oracle.flexibleLoads![0].baselineW).toEqual([7, 6]);
     expect(oracle.slots[1].importEurPerKWh).toBe(0.2);
+  });
+
+  it("leaves a planned EV's charger out of the true consumption until the car leaves", () => {
+    const slot = (h: number) => new Date(Date.UTC(2026, 5, 16, h));
+    const input = {
+      slots: [0, 1].map((h) => ({ start: slot(h), consumptionW: 100, importEurPerKWh: 0.2, exportEurPerKWh: 0.1 })),
+      pvs: [],
+      evs: [{ id: 'ev-1', maxW: 7400, energyNeededWh: 5000, departure: slot(1) }],
+      batteries: [],
+    } as unknown as PlanInput;
+    const both = (w0: number, w1: number) =>
+      new Map([
+        [slot(0).getTime(), w0],
+        [slot(1).getTime(), w1],
+      ]);
+    const oracle = withTrueFuture(
+      input,
+      new Map([
+        ['m-1', both(70, 80)],
+        ['ev-1', both(7400, 3000)],
+      ]),
+    );
+    expect(oracle.slots.map((s) => s.consumptionW)).toEqual([70, 3080]);
   });
 
   it('over two June days, plans as often as the live planner and costs it no more', async () => {

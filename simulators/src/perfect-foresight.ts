@@ -1,13 +1,14 @@
-import { MINUTE_MS } from '@ilot/domain';
+import { DAY_MS, MINUTE_MS } from '@ilot/domain';
 import {
   FORECAST_KINDS,
   type LpSolver,
   plan,
   planInputFromForecasts,
+  type PlanEv,
   type PlanFlexibleLoad,
   type Schedule,
 } from '@ilot/optimiser';
-import type { Site } from '@ilot/site';
+import { devicesOfKind, type Site } from '@ilot/site';
 import { IlotWorld } from './ilot-world';
 import type { MeasuredHistory } from './measured-history';
 import type { ProfileTable } from './profile-table';
@@ -22,10 +23,34 @@ export function perfectForesightPlan(
   site: Site,
   profiles: ProfileTable | MeasuredHistory,
   options: { start: Date; days: number; stepMinutes: number; initialSocPct?: number; solver: LpSolver },
-): { schedule: Schedule; loads: PlanFlexibleLoad[] } {
+): { schedule: Schedule; loads: PlanFlexibleLoad[]; evs: ForeseenEv[] } {
   const { slotStarts, powerW, socPct } = trueSeries(site, profiles, options);
-  const input = planInputFromForecasts(site, { slotStarts, slotMinutes: options.stepMinutes, powerW }, { socPct });
-  return { schedule: plan(input, options.solver).schedule, loads: input.flexibleLoads ?? [] };
+  const evs = foreseenEvs(new IlotWorld(site, profiles), options.start, options.days);
+  // A smart charger's power is the plan's: its cars come in as EVs, each from its arrival to its departure.
+  for (const ev of evs) powerW.delete(ev.deviceId);
+  const input = planInputFromForecasts(site, { slotStarts, slotMinutes: options.stepMinutes, powerW }, { socPct, evs });
+  return { schedule: plan(input, options.solver).schedule, loads: input.flexibleLoads ?? [], evs };
+}
+
+/** A car planned ahead by perfect foresight: one visit of a charger, named by it (`deviceId@arrival`). */
+export type ForeseenEv = PlanEv & { deviceId: string };
+
+/**
+ * The cars that come to the smart chargers over the period, as EVs the plan decides: from their arrival (or the start)
+ * to their departure (or the end), each wanting its whole energy (the replayed world starts with nothing delivered).
+ */
+function foreseenEvs(world: IlotWorld, start: Date, days: number): ForeseenEv[] {
+  const endMs = start.getTime() + days * DAY_MS;
+  return devicesOfKind(world.site, 'ev_charger').flatMap((device) =>
+    (world.chargers.get(device.id)?.visitsBetween(start.getTime(), endMs) ?? []).map((visit) => ({
+      id: `${device.id}@${new Date(visit.arrivalMs).toISOString()}`,
+      deviceId: device.id,
+      maxW: device.maxW,
+      energyNeededWh: visit.energyWh,
+      availableFrom: new Date(Math.max(visit.arrivalMs, start.getTime())),
+      departure: new Date(Math.min(visit.departureMs, endMs)),
+    })),
+  );
 }
 
 /**

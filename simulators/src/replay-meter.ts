@@ -3,11 +3,13 @@ import {
   DAY_MS,
   type EffacementOrder,
   energyRatios,
+  type EvSession,
   exportW,
   importW,
   type Reading,
 } from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
+import { PLAN_DEFAULTS } from '@ilot/optimiser';
 import { gridDeviceId, type Site } from '@ilot/site';
 import { contractedImportW, type ImportInterval, overrunCostEur as tariffOverrunCostEur, priceAt } from '@ilot/tariffs';
 import type { BatteryStrategy, EffacementOutcome, ReplayKpis } from './closed-loop';
@@ -45,6 +47,8 @@ export class ReplayMeter {
   /** Per order: the energy each load shed between its start and its end, Wh. */
   readonly shedWh = new Map<string, Map<string, number>>();
   latest = new Map<string, LatestReading>();
+  /** The sessions the chargers reported with their latest readings. */
+  evSessions = new Map<string, EvSession>();
   /** Per closed slot: its start, the mean grid power and the energy stored at its end (what the replay's picture shows). */
   readonly trace: SlotTrace[] = [];
   private readonly totals = {
@@ -76,7 +80,7 @@ export class ReplayMeter {
     this.gridId = gridDeviceId(site);
     this.consumers = new Set([...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id));
     this.pvIds = new Set([...site.devices.values()].filter((d) => d.kind === 'pv').map((d) => d.id));
-    this.tracked = [this.gridId, NET_OF_STORAGE, ...world.loads.keys()];
+    this.tracked = [this.gridId, NET_OF_STORAGE, ...world.loads.keys(), ...world.chargers.keys()];
     this.slotHistory = new Map(this.tracked.map((id) => [id, []]));
     this.storedStartKWh = this.storedKWh();
   }
@@ -118,6 +122,7 @@ export class ReplayMeter {
   /** One step's readings, each power held over the coming `hours` (the world's zero-order hold). */
   record(now: Date, readings: readonly Reading[], hours: number): void {
     this.latest = new Map(readings.map((r) => [r.deviceId, { ts: r.ts, powerW: r.powerW, socPct: r.socPct ?? null }]));
+    this.evSessions = new Map(readings.flatMap((r) => (r.evSession ? [[r.deviceId, r.evSession]] : [])));
     const gridW = this.latest.get(this.gridId)!.powerW;
     const price = priceAt(now, this.site.tariff, this.site.timezone);
     const { totals, slot } = this;
@@ -169,11 +174,14 @@ export class ReplayMeter {
     strategy: BatteryStrategy,
     effacements: Array<EffacementOutcome & { startMs: number; endMs: number }>,
     planning: { plans: number; planMs: number },
+    /** The replay's end: what the EVs owe is counted then. */
+    end: Date,
   ): ReplayKpis {
     const { totals } = this;
     const ratios = energyRatios(totals);
     const storedEndKWh = this.storedKWh();
     const loadEnergyOwedKWh = [...this.world.loads.values()].reduce((sum, load) => sum + load.debtWh, 0) / 1000;
+    const ev = this.world.evEnergyKWh(end);
     const overrunCostEur = tariffOverrunCostEur(this.imports, this.site);
     return {
       strategy,
@@ -188,6 +196,8 @@ export class ReplayMeter {
       peakImportKW: this.peakImportW / 1000,
       importAboveLimitKWh: this.aboveLimitWh / 1000,
       loadEnergyOwedKWh,
+      evEnergyOwedKWh: ev.owedKWh,
+      evShortfallKWh: ev.shortfallKWh,
       effacementDeliveredKWh: effacements.reduce(
         (sum, e) => sum + (e.deliveredW * (e.endMs - e.startMs)) / 3_600_000 / 1000,
         0,
@@ -198,12 +208,14 @@ export class ReplayMeter {
       storedStartKWh: this.storedStartKWh,
       storedEndKWh,
       trace: this.trace,
-      // Energy a shed load still owes is consumption moved past the replay's end: it is paid at the cheapest import price.
+      // Energy a shed load or a plugged EV still owes is consumption moved past the replay's end: it is paid at the
+      // cheapest import price. A stranded driver costs what the planner's penalty says.
       costNetOfStorageEur:
         totals.costEur +
         overrunCostEur -
         (storedEndKWh - this.storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(this.world) +
-        loadEnergyOwedKWh * totals.minImportEurPerKWh,
+        (loadEnergyOwedKWh + ev.owedKWh) * totals.minImportEurPerKWh +
+        ev.shortfallKWh * PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh,
     };
   }
 

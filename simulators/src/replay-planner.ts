@@ -17,6 +17,7 @@ import type { Site } from '@ilot/site';
 import { contractedImportW } from '@ilot/tariffs';
 import type { BatteryStrategy } from './closed-loop';
 import type { IlotWorld } from './ilot-world';
+import type { ForeseenEv } from './perfect-foresight';
 import { NET_OF_STORAGE, type ReplayMeter } from './replay-meter';
 
 let cmdCounter = 0;
@@ -49,7 +50,7 @@ export class ReplayPlanner {
       solver: LpSolver;
       graceMs: number;
       /** The one plan of the whole period and its sheddable loads, for the perfect-foresight strategy. */
-      perfectForesight?: { schedule: Schedule; loads: PlanFlexibleLoad[] };
+      perfectForesight?: { schedule: Schedule; loads: PlanFlexibleLoad[]; evs: ForeseenEv[] };
       /** The true future as slot means (device -> slot start ms -> W), for the oracle-forecast strategy. */
       oracle?: Map<string, Map<number, number>>;
     },
@@ -104,23 +105,29 @@ export class ReplayPlanner {
     const limits = loads.flatMap((load) => {
       const planned = slot.devices[load.id];
       if ((planned?.recoveryW ?? 0) >= MIN_SHED_W) return [];
-      const maxW = Math.max(Math.round(load.baselineW[index] - Math.max(planned?.setpointW ?? 0, 0)), 0);
-      return [
-        {
-          deviceId: load.id,
-          command: {
-            cmdId: commandId(),
-            type: 'load.limit' as const,
-            issuedAt: now.toISOString(),
-            validFrom: now.toISOString(),
-            validUntil: until.toISOString(),
-            maxW,
-            reason: 'perfect-foresight',
-          },
-        },
-      ];
+      const maxW = load.baselineW[index] - Math.max(planned?.setpointW ?? 0, 0);
+      return [this.limit('load.limit', load.id, maxW, now, until)];
     });
+    // Each car plugged now charges what the plan gives its visit in this step.
+    for (const ev of foresight.evs)
+      if (ev.availableFrom! <= now && now < ev.departure)
+        limits.push(this.limit('ev.limit', ev.deviceId, slot.devices[ev.id]?.setpointW ?? 0, now, until));
     return [...batteries, ...limits];
+  }
+
+  private limit(type: 'load.limit' | 'ev.limit', deviceId: string, maxW: number, now: Date, until: Date) {
+    return {
+      deviceId,
+      command: {
+        cmdId: commandId(),
+        type,
+        issuedAt: now.toISOString(),
+        validFrom: now.toISOString(),
+        validUntil: until.toISOString(),
+        maxW: Math.max(Math.round(maxW), 0),
+        reason: 'perfect-foresight',
+      },
+    };
   }
 
   private planned(now: Date) {
@@ -136,8 +143,12 @@ export class ReplayPlanner {
       consumptionHistory: meter.consumptionHistory.slice(-historySlots),
       pvHistory: meter.pvHistory.slice(-historySlots),
       flexibleHistory: new Map(
-        [...this.world.loads.keys()].map((id) => [id, meter.slotHistory.get(id)!.slice(-historySlots)]),
+        [...this.world.loads.keys(), ...this.world.chargers.keys()].map((id) => [
+          id,
+          meter.slotHistory.get(id)!.slice(-historySlots),
+        ]),
       ),
+      evSessions: meter.evSessions,
       signals: { effacements, ecowatt: [], tempo: new Map() },
     };
     const { input } = buildPlanInput(this.site, observations, now, {
@@ -175,7 +186,9 @@ export class ReplayPlanner {
  * its forecast. What is lost to forecast error is then the gap between this strategy and `optimised`.
  */
 export function withTrueFuture(input: PlanInput, truth: ReadonlyMap<string, ReadonlyMap<number, number>>): PlanInput {
-  const at = (id: string, slot: Date) => truth.get(id)?.get(slot.getTime());
+  // A planned EV's charging is the plan's until it leaves: its charger's truth (the car on its own) is not consumption.
+  const departures = new Map((input.evs ?? []).map((ev) => [ev.id, ev.departure]));
+  const at = (id: string, slot: Date) => (slot < (departures.get(id) ?? slot) ? 0 : truth.get(id)?.get(slot.getTime()));
   const consumers = [...truth.keys()].filter((id) => !input.pvs.some((pv) => pv.id === id));
   return {
     ...input,

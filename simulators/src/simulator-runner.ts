@@ -111,6 +111,7 @@ export class SimulatorRunner {
               seq: r.seq,
               powerW: r.powerW,
               ...(r.socPct === undefined ? {} : { socPct: r.socPct }),
+              ...(r.evSession ? { session: r.evSession } : {}),
             }),
             { qos: 1 },
           )

@@ -18,6 +18,7 @@ const site = validateSite({
         { id: 'm1', kind: 'meter', annualKWh: 3000 },
         { id: 'pv', kind: 'pv', peakW: 10_000 },
         { id: 'bat', kind: 'battery', capacityWh: 10_000, maxChargeW: 5_000, maxDischargeW: 5_000 },
+        { id: 'ev', kind: 'ev_charger', maxW: 11_000 },
       ],
     },
   ],
@@ -27,6 +28,31 @@ const limits = { maxPayloadBytes: 1024, maxFutureMs: 300_000, latenessMs: 86_400
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
 describe('validateTelemetry', () => {
+  it("carries an EV charger's session, its departure an instant", () => {
+    const session = { plugged: true, energyNeededWh: 12_000, departure: '2026-01-16T07:30:00+01:00', maxW: 7400 };
+    const result = validateTelemetry(
+      site,
+      'ev',
+      json({ ts: '2026-01-15T11:59:50Z', seq: 3, powerW: 7400, session }),
+      now,
+      limits,
+    );
+    expect(result.ok && result.value[0].evSession).toEqual({
+      plugged: true,
+      energyNeededWh: 12_000,
+      departure: new Date('2026-01-16T06:30:00Z'),
+      maxW: 7400,
+    });
+    const unplugged = validateTelemetry(
+      site,
+      'ev',
+      json({ ts: '2026-01-15T11:59:50Z', seq: 4, powerW: 0, session: { plugged: false } }),
+      now,
+      limits,
+    );
+    expect(unplugged.ok && unplugged.value[0].evSession).toEqual({ plugged: false });
+  });
+
   it('accepts one reading and arrays of readings, in the sign convention', () => {
     const one = validateTelemetry(
       site,
@@ -113,6 +139,40 @@ describe('validateTelemetry', () => {
       /^values\.0\.powerW: /,
     ],
     ['pv', { ts: '0000-01-01T00:00:00Z', seq: 1, powerW: 12 }, 'schema', /^ts: /],
+    [
+      'm1',
+      { ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 12, session: { plugged: false } },
+      'out_of_range',
+      /^session: a meter/,
+    ],
+    [
+      'ev',
+      { ts: '2026-01-15T12:00:00Z', seq: 1, powerW: 0, session: { plugged: true, energyNeededWh: 9000 } },
+      'schema',
+      /^session: a plugged session needs/,
+    ],
+    [
+      'ev',
+      {
+        ts: '2026-01-15T12:00:00Z',
+        seq: 1,
+        powerW: 0,
+        session: { plugged: true, energyNeededWh: -1, departure: '2026-01-16T07:00:00Z' },
+      },
+      'schema',
+      /^session\.energyNeededWh: /,
+    ],
+    [
+      'ev',
+      {
+        ts: '2026-01-15T12:00:00Z',
+        seq: 1,
+        powerW: 0,
+        session: { plugged: true, energyNeededWh: 1, departure: 'tomorrow' },
+      },
+      'schema',
+      /^session\.departure: /,
+    ],
   ])('names the field at fault: %s %j', (deviceId, payload, reason, detail) => {
     const result = validateTelemetry(site, deviceId, json(payload), now, limits);
     expect(result.ok ? undefined : [result.reason, result.problems[0]]).toEqual([

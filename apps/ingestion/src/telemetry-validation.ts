@@ -1,5 +1,11 @@
-import { type Checked, type Reading, refused } from '@ilot/domain';
-import { decode, type RejectReason, statusPayloadSchema, telemetryPayloadSchema } from '@ilot/protocol';
+import { type Checked, type EvSession, type Reading, refused } from '@ilot/domain';
+import {
+  decode,
+  type EvSessionPayload,
+  type RejectReason,
+  statusPayloadSchema,
+  telemetryPayloadSchema,
+} from '@ilot/protocol';
 import { powerBoundsW, Site } from '@ilot/site';
 
 export type Validation<T> = Checked<T, RejectReason>;
@@ -50,6 +56,8 @@ export function validateTelemetry(
       );
     if (r.socPct !== undefined && device.kind !== 'battery')
       return refused('out_of_range', `${where}socPct: a ${device.kind} has no state of charge`);
+    if (r.session && device.kind !== 'ev_charger')
+      return refused('out_of_range', `${where}session: a ${device.kind} has no charging session`);
     readings.push({
       siteId: site.id,
       deviceId,
@@ -58,9 +66,14 @@ export function validateTelemetry(
       powerW: r.powerW,
       energyWh: r.energyWh,
       socPct: r.socPct,
+      ...(r.session ? { evSession: evSessionOf(r.session) } : {}),
     });
   }
   return { ok: true, value: readings };
+}
+
+function evSessionOf({ departure, ...session }: EvSessionPayload): EvSession {
+  return { ...session, ...(departure === undefined ? {} : { departure: new Date(departure) }) };
 }
 
 /** A status message (online/offline, the Last Will) -> its state and instant, or the reason it is refused. Pure. */

@@ -3,6 +3,7 @@ import {
   Clock,
   CONSUMING_KINDS,
   DAY_MS,
+  type EvSession,
   HISTORY_MS,
   localMonth,
   localMonthRange,
@@ -23,7 +24,13 @@ import {
 } from '@ilot/optimiser';
 import { CLOCK, SITE } from '@ilot/runtime';
 import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, sheddableLoads, Site } from '@ilot/site';
-import { DeviceStatusRepository, PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import {
+  DeviceStatusRepository,
+  PlanRepository,
+  ReadingRepository,
+  SignalRepository,
+  type StoredEvSession,
+} from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { catchError, defer, EMPTY, exhaustMap, filter, Subscription } from 'rxjs';
@@ -75,7 +82,8 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
     this.deviceIds = [...site.devices.keys()];
     this.gridId = gridDeviceId(site);
-    this.sheddableIds = sheddableLoads(site).map((d) => d.id);
+    // Each sheddable load's history is its baseline; each charger's its habit (what the plan takes over when plugged).
+    this.sheddableIds = [...sheddableLoads(site), ...devicesOfKind(site, 'ev_charger')].map((d) => d.id);
   }
 
   async onModuleInit(): Promise<void> {
@@ -184,9 +192,10 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     // A device heard from within the history window is stale when silent too long; one not heard from in it is silent.
     const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
     const historyFrom = new Date(historyTo.getTime() - HISTORY_MS);
-    const [latestRows, offline] = await Promise.all([
+    const [latestRows, offline, sessions] = await Promise.all([
       this.readings.latestPerDevice(this.site.id, this.deviceIds, historyFrom, now),
       this.statuses.offlineDevices(this.site.id),
+      this.readings.latestEvSessions(this.site.id, historyFrom),
     ]);
     const lastReadings = new Map(latestRows.map((r) => [r.deviceId, r]));
     const latest = new Map<string, (typeof latestRows)[number]>();
@@ -202,6 +211,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       if (liveness.state === 'live') latest.set(device.id, reading!);
       else unavailable.set(device.id, describeLiveness(device.id, liveness, now));
     }
+    const evSessions = freshEvSessions(this.site, sessions, latest, offline, now, defaultMaxAgeS);
     // The same history as the closed-loop replay (ilot simulate): 7 days of consumption and of PV, in slot means.
     const samples = (ids: string[]) =>
       this.readings
@@ -223,6 +233,38 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const signals = planSignals(stored);
     // Each order is aimed at its contractual reference (the report's), made from the import net of storage.
     for (const order of signals.effacements) order.referenceW = await this.references.referenceMeanW(order);
-    return { latest, unavailable, consumptionHistory, pvHistory, flexibleHistory, signals, monthPeakImportW };
+    return {
+      latest,
+      unavailable,
+      consumptionHistory,
+      pvHistory,
+      flexibleHistory,
+      evSessions,
+      signals,
+      monthPeakImportW,
+    };
   }
+}
+
+/** The chargers' sessions that count: the charger is live and its session as fresh as a reading must be. */
+function freshEvSessions(
+  site: Site,
+  sessions: readonly StoredEvSession[],
+  latest: ReadonlyMap<string, unknown>,
+  offline: ReadonlyMap<string, Date>,
+  now: Date,
+  defaultMaxAgeS: number,
+): Map<string, EvSession> {
+  return new Map(
+    sessions
+      .filter(({ deviceId, ts }) => {
+        const device = site.devices.get(deviceId);
+        if (!device || !latest.has(deviceId)) return false;
+        return (
+          deviceLiveness(device, { lastReadingAt: ts, offlineSince: offline.get(deviceId) }, now, defaultMaxAgeS)
+            .state === 'live'
+        );
+      })
+      .map(({ deviceId, session }) => [deviceId, session]),
+  );
 }

@@ -1,3 +1,15 @@
+/**
+ * An EV charger's session as its controller reports it: whether a car is plugged and, when one is, what its driver
+ * asks (the energy still wanted, Wh, by the departure) and the most the car takes, W (the charger's own rating when
+ * absent). A charger that reports none is not planned: its power is consumption like any other.
+ */
+export interface EvSession {
+  plugged: boolean;
+  energyNeededWh?: number;
+  departure?: Date;
+  maxW?: number;
+}
+
 /** One telemetry reading of one device, validated, in the sign convention of `sign-convention.ts`. */
 export interface Reading {
   siteId: string;
@@ -7,4 +19,6 @@ export interface Reading {
   powerW: number;
   energyWh?: number;
   socPct?: number;
+  /** An EV charger's session at `ts` (ev_charger only). */
+  evSession?: EvSession;
 }

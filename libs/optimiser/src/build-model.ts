@@ -1,6 +1,6 @@
 import { LpModel, LpModelBuilder } from './lp-model';
 import { addContractGuard } from './contract-guard';
-import { PLAN_DEFAULTS, PlanInput, slotImportLimitW } from './plan-input';
+import { PLAN_DEFAULTS, type PlanEv, PlanInput, slotImportLimitW } from './plan-input';
 import { storedEnergySegments } from './stored-energy-value';
 
 /** Where each decision variable sits in the model, for decodeSchedule. Units inside the LP: kW, kWh, EUR. */
@@ -236,11 +236,16 @@ function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
   });
 }
 
+/** Whether an EV is plugged in a slot that starts at `slotStart`: from its arrival (or now) until its departure. */
+export function evCanCharge(ev: PlanEv, slotStart: Date): boolean {
+  return slotStart < ev.departure && (ev.availableFrom === undefined || slotStart >= ev.availableFrom);
+}
+
 /** Per EV: charging power before its departure, and the energy it lacks then (penalised). */
 function addEvs({ b, input, index, hours }: ModelParts): void {
   (input.evs ?? []).forEach((ev, e) => {
     const chargeKw = input.slots.map((slot, t) =>
-      slot.start < ev.departure ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0) : undefined,
+      evCanCharge(ev, slot.start) ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0) : undefined,
     );
     const shortfallKwh = b.addVariable(`evShortfall[${e}]`, 0, Infinity, PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh);
     // Σ h·charge[t] + shortfall >= energy needed

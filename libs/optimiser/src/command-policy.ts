@@ -1,14 +1,14 @@
 import type { CommandPayload } from '@ilot/protocol';
 import { batteryCommands, BatterySetpointCommand } from './battery-commands';
 import { verificationToleranceW } from './command-verification';
-import { loadCommands, LoadLimitCommand } from './load-commands';
+import { evCommands, type EvLimitCommand, loadCommands, type LoadLimitCommand } from './load-commands';
 import type { PlanInput } from './plan-input';
 import type { Schedule } from './schedule';
 
-/** A load limit moving by less than this is not worth a new command, W. */
+/** A load or charging limit moving by less than this is not worth a new command, W. */
 export const LOAD_LIMIT_TOLERANCE_W = 200;
 
-export type OutgoingCommand = { deviceId: string; command: BatterySetpointCommand | LoadLimitCommand };
+export type OutgoingCommand = { deviceId: string; command: BatterySetpointCommand | LoadLimitCommand | EvLimitCommand };
 
 export interface CommandPolicyOptions {
   now: Date;
@@ -20,14 +20,14 @@ export interface CommandPolicyOptions {
 
 /**
  * The one command policy, shared by the live loop (apps/optimiser) and the closed-loop replay (`ilot simulate`): the
- * commands a plan makes for its first slot (battery setpoints, load limits) that must go out now, given the command
+ * commands a plan makes for its first slot (battery setpoints, load limits, EV charging limits) that must go out now, given the command
  * each device has. A device keeps its command while the plan holds; a new one goes out when there is none, when its
  * level moves by more than the tolerance (a battery's verification tolerance; 200 W for a load limit), or when the
  * current one has less than a third of its validity left (renewal). Pure: time, ids and the current commands are given.
  */
 export function commandsToSend(
   schedule: Schedule,
-  input: Pick<PlanInput, 'batteries' | 'flexibleLoads'>,
+  input: Pick<PlanInput, 'batteries' | 'flexibleLoads' | 'evs'>,
   current: (deviceId: string) => CommandPayload | undefined,
   options: CommandPolicyOptions,
 ): OutgoingCommand[] {
@@ -43,9 +43,10 @@ export function commandsToSend(
       verificationToleranceW(input.batteries.find((b) => b.id === deviceId)!),
     ),
   );
-  const limits = loadCommands(schedule, input.flexibleLoads ?? [], options).filter(({ deviceId, command }) =>
-    needsNewCommand(current(deviceId), command, options.now, LOAD_LIMIT_TOLERANCE_W),
-  );
+  const limits = [
+    ...loadCommands(schedule, input.flexibleLoads ?? [], options),
+    ...evCommands(schedule, input.evs ?? [], options),
+  ].filter(({ deviceId, command }) => needsNewCommand(current(deviceId), command, options.now, LOAD_LIMIT_TOLERANCE_W));
   return [...batteries, ...limits];
 }
 
@@ -56,7 +57,7 @@ export function commandsToSend(
  */
 export function needsNewCommand(
   current: CommandPayload | undefined,
-  next: BatterySetpointCommand | LoadLimitCommand,
+  next: OutgoingCommand['command'],
   now: Date,
   toleranceW: number,
 ): boolean {
@@ -73,6 +74,7 @@ function levelsW(command: CommandPayload): number[] {
     case 'battery.setpoint':
       return [command.setpointW, command.gridTargetW ?? 0];
     case 'load.limit':
+    case 'ev.limit':
     case 'pv.curtail':
       return [command.maxW];
   }

@@ -18,3 +18,4 @@ export * from './lp-format';
 export * from './command-verification';
 export * from './command-policy';
 export * from './plan-summary';
+export * from './ev-plan';

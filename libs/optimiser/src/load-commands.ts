@@ -1,13 +1,21 @@
-import type { LoadLimit } from '@ilot/protocol';
+import type { EvLimit, LoadLimit } from '@ilot/protocol';
 import { firstSlotValidUntil, windowReason } from './battery-commands';
-import type { PlanFlexibleLoad } from './plan-input';
+import type { PlanEv, PlanFlexibleLoad } from './plan-input';
 import { Schedule } from './schedule';
 
 /** A load limit as the plan makes it: the wire's `load.limit` (libs/protocol), the load drawing at most `maxW` until `validUntil`. */
 export type LoadLimitCommand = LoadLimit;
+/** An EV's charging limit as the plan makes it: the wire's `ev.limit`, at most `maxW` until `validUntil`. */
+export type EvLimitCommand = EvLimit;
 
 /** Below this, a planned shed is noise of the solver, not an instruction. */
 export const MIN_SHED_W = 50;
+
+interface LimitOptions {
+  now: Date;
+  graceMs: number;
+  newId: () => string;
+}
 
 /**
  * The load limits of a plan: for each sheddable load the first slot sheds, a cap at its baseline less
@@ -17,28 +25,48 @@ export const MIN_SHED_W = 50;
 export function loadCommands(
   schedule: Schedule,
   loads: readonly PlanFlexibleLoad[],
-  options: { now: Date; graceMs: number; newId: () => string },
+  options: LimitOptions,
 ): Array<{ deviceId: string; command: LoadLimitCommand }> {
   const slot = schedule.slots[0];
   if (!slot) return [];
-  const validUntil = firstSlotValidUntil(schedule, options.graceMs);
-  const reason = windowReason(schedule) ?? 'tariff';
   return loads.flatMap((load) => {
     const shedW = slot.devices[load.id]?.setpointW ?? 0;
     if (shedW < MIN_SHED_W) return [];
-    return [
-      {
-        deviceId: load.id,
-        command: {
-          cmdId: options.newId(),
-          type: 'load.limit' as const,
-          issuedAt: options.now.toISOString(),
-          validFrom: options.now.toISOString(),
-          validUntil,
-          maxW: Math.max(Math.round(load.baselineW[0] - shedW), 0),
-          reason,
-        },
-      },
-    ];
+    return [limitCommand('load.limit', load.id, load.baselineW[0] - shedW, schedule, options)];
   });
+}
+
+/**
+ * The charging limits of a plan: every EV it decides gets its first slot's charging power as a ceiling, valid to the
+ * end of the slot plus a grace period (then the charger charges as its driver asked). Pure: time and ids are given.
+ */
+export function evCommands(
+  schedule: Schedule,
+  evs: readonly PlanEv[],
+  options: LimitOptions,
+): Array<{ deviceId: string; command: EvLimitCommand }> {
+  const slot = schedule.slots[0];
+  if (!slot) return [];
+  return evs.map((ev) => limitCommand('ev.limit', ev.id, slot.devices[ev.id]?.setpointW ?? 0, schedule, options));
+}
+
+function limitCommand<T extends 'load.limit' | 'ev.limit'>(
+  type: T,
+  deviceId: string,
+  maxW: number,
+  schedule: Schedule,
+  options: LimitOptions,
+) {
+  return {
+    deviceId,
+    command: {
+      cmdId: options.newId(),
+      type,
+      issuedAt: options.now.toISOString(),
+      validFrom: options.now.toISOString(),
+      validUntil: firstSlotValidUntil(schedule, options.graceMs),
+      maxW: Math.max(Math.round(maxW), 0),
+      reason: windowReason(schedule) ?? 'tariff',
+    },
+  };
 }

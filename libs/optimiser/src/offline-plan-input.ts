@@ -1,6 +1,6 @@
 import type { EffacementOrder } from '@ilot/domain';
 import { devicesOfKind, sheddableLoads, type Site } from '@ilot/site';
-import { PLAN_DEFAULTS, type PlanInput } from './plan-input';
+import { PLAN_DEFAULTS, type PlanEv, type PlanInput } from './plan-input';
 import { effacementWindows, flexibleLoadOf, pricedSlots } from './plan-input.builder';
 
 export interface OfflineOptions {
@@ -8,6 +8,8 @@ export interface OfflineOptions {
   cyclingCostEurPerKWh?: number;
   /** Aggregator orders to answer, planned as the live planner plans them (a reference from the forecast import). */
   effacements?: readonly EffacementOrder[];
+  /** EVs whose charging the plan decides (their chargers then take no series: the plan sets their power). */
+  evs?: readonly PlanEv[];
 }
 
 /** Non-controllable kinds whose expected power an offline what-if gives per slot. */
@@ -100,6 +102,7 @@ function offlineInput(
     batteries,
     pvs,
     ...(flexible.length ? { flexibleLoads: flexible } : {}),
+    ...(options.evs?.length ? { evs: [...options.evs] } : {}),
     ...(options.effacements?.length
       ? {
           effacements: effacementWindows(forecasts.slotStarts, consumptionW, pvs, {

@@ -1,5 +1,6 @@
-import { addMs, CONSUMING_KINDS, type EffacementOrder, MINUTE_MS, slotStart } from '@ilot/domain';
+import { addMs, CONSUMING_KINDS, type EffacementOrder, type EvSession, MINUTE_MS, slotStart } from '@ilot/domain';
 import { forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
+import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
 import { contractGuardOf, siteRooftop } from './forecast-uncertainty';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanFlexibleLoad, type PlanInput } from './plan-input';
 import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
@@ -16,10 +17,12 @@ export interface SiteObservations {
   /** Bucket means of the îlot's total PV production over the past day (the clearness to expect). */
   pvHistory?: PowerSample[];
   /**
-   * Bucket means of each sheddable load (heat pump, flexible load) over the past days, by device id:
+   * Bucket means of each sheddable load (heat pump, flexible load) and EV charger over the past days, by device id:
    * its baseline forecast. A load without one is not planned as flexible (its power stays in the consumption).
    */
   flexibleHistory?: ReadonlyMap<string, PowerSample[]>;
+  /** Each EV charger's session in force, fresh (ev-plan.ts): a plugged one the plan decides the charging of. */
+  evSessions?: ReadonlyMap<string, EvSession>;
   /** Signals in force over the horizon. */
   signals?: PlanSignals;
   /** The highest 15-min import of the current (local) month so far, W: what a peak charge is counted above. */
@@ -55,7 +58,15 @@ export function buildPlanInput(
   const first = slotStart(now, slotMs);
   const slotStarts = Array.from({ length: settings.horizonSlots }, (_, t) => addMs(first, t * slotMs));
   const excluded: string[] = [];
-  const consumptionW = consumptionForecast(site, observations, now, slotStarts, excluded);
+  const evs = plannedEvs(site, observations, first);
+  const consumptionW = consumptionWithoutPlannedEvs(
+    site,
+    observations,
+    evs,
+    now,
+    slotStarts,
+    consumptionForecast(site, observations, now, slotStarts, excluded),
+  );
   const pvs = pvForecasts(site, observations, now, slotStarts, settings.slotMinutes);
   const batteries = batteryStates(site, observations, excluded);
 
@@ -67,6 +78,7 @@ export function buildPlanInput(
     batteries,
     pvs,
     flexibleLoads: flexibleLoads(site, observations, now, slotStarts),
+    ...(evs.length ? { evs } : {}),
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
     contractGuard: contractGuardOf(site, observations, slotStarts, pvs, settings.slotMinutes),
     forecastBasis: forecastBasisOf(observations.consumptionHistory),

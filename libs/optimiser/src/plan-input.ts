@@ -51,6 +51,8 @@ export interface PlanEv {
   energyNeededWh: number;
   /** It can charge in slots that start before this instant. */
   departure: Date;
+  /** It can charge in slots that start at or after this instant (a car yet to come, planned ahead); absent: from now. */
+  availableFrom?: Date;
 }
 
 /**

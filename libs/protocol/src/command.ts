@@ -59,6 +59,16 @@ export const loadLimitSchema = z.strictObject({
   maxW: z.number().min(0),
 });
 
+/**
+ * An EV charger may charge at most `maxW` until validUntil; after it, the charger falls back to charging as its driver
+ * asked (full power until the car has its energy): a late plan never strands a driver.
+ */
+export const evLimitSchema = z.strictObject({
+  ...commandEnvelope,
+  type: z.literal('ev.limit'),
+  maxW: z.number().min(0),
+});
+
 /** A PV inverter may produce at most `maxW` until validUntil (in the contract; the planner does not send it yet). */
 export const pvCurtailSchema = z.strictObject({
   ...commandEnvelope,
@@ -70,12 +80,14 @@ export const pvCurtailSchema = z.strictObject({
 export const commandPayloadSchema = z.discriminatedUnion('type', [
   batterySetpointSchema,
   loadLimitSchema,
+  evLimitSchema,
   pvCurtailSchema,
 ]);
 export type CommandPayload = z.infer<typeof commandPayloadSchema>;
 export type CommandType = CommandPayload['type'];
 export type BatterySetpoint = z.infer<typeof batterySetpointSchema>;
 export type LoadLimit = z.infer<typeof loadLimitSchema>;
+export type EvLimit = z.infer<typeof evLimitSchema>;
 export const COMMAND_TYPES = commandPayloadSchema.options.map((o) => o.shape.type.value) as CommandType[];
 
 export const commandAckSchema = z.strictObject({

@@ -38,7 +38,7 @@ describe('the command document: one shape per type', () => {
     reason: 'peak',
   };
   it('lists its types from the union', () =>
-    expect(COMMAND_TYPES).toEqual(['battery.setpoint', 'load.limit', 'pv.curtail']));
+    expect(COMMAND_TYPES).toEqual(['battery.setpoint', 'load.limit', 'ev.limit', 'pv.curtail']));
   it.each([
     [{ ...envelope, type: 'battery.setpoint', setpointW: 5000, gridTargetW: 0, deviationShare: 0.5 }, true],
     [{ ...envelope, type: 'battery.setpoint' }, false], // a setpoint without its power
@@ -46,7 +46,10 @@ describe('the command document: one shape per type', () => {
     [{ ...envelope, type: 'load.limit', maxW: 3000 }, true],
     [{ ...envelope, type: 'load.limit', maxW: -1 }, false],
     [{ ...envelope, type: 'load.limit', setpointW: 3000 }, false],
-    [{ ...envelope, type: 'ev.limit', maxW: 3000 }, false],
+    [{ ...envelope, type: 'ev.limit', maxW: 3000 }, true],
+    [{ ...envelope, type: 'ev.limit', maxW: -1 }, false],
+    [{ ...envelope, type: 'ev.limit', setpointW: 3000 }, false],
+    [{ ...envelope, type: 'ev.charge', maxW: 3000 }, false],
   ])('%j: valid %s', (command, valid) => expect(commandPayloadSchema.safeParse(command).success).toBe(valid));
 
   it('refuses an ack dated outside 2000-2099 (an ack dated 2999 was believed)', () => {

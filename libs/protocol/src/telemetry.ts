@@ -2,12 +2,32 @@ import { z } from 'zod';
 import { isoInstant } from './instant';
 
 /** Physical bounds every reading obeys whatever its device (a device's own bounds are checked by ingestion). */
+const READING_BOUNDS_MAX_W = 1e9;
 export const READING_BOUNDS = {
   /** 1 GW: no connection of an îlot comes near. */
-  maxAbsPowerW: 1e9,
+  maxAbsPowerW: READING_BOUNDS_MAX_W,
   /** 1 TWh: an energy register beyond this is corrupt. */
   maxEnergyWh: 1e12,
 } as const;
+
+/** The most an EV session may ask, Wh: far above any car's battery, so a larger figure is a unit error. */
+export const MAX_EV_ENERGY_WH = 500_000;
+
+/**
+ * An EV charger's session (docs/design.md): `plugged`, and when a car is plugged the energy its driver still wants by
+ * the departure, and optionally the most the car takes, W. A plugged session without both is refused: the planner
+ * could only guess them.
+ */
+export const evSessionSchema = z
+  .strictObject({
+    plugged: z.boolean(),
+    energyNeededWh: z.number().min(0).max(MAX_EV_ENERGY_WH).optional(),
+    departure: isoInstant.optional(),
+    maxW: z.number().positive().max(READING_BOUNDS_MAX_W).optional(),
+  })
+  .refine((s) => !s.plugged || (s.energyNeededWh !== undefined && s.departure !== undefined), {
+    message: 'a plugged session needs energyNeededWh and departure',
+  });
 
 export const telemetryReadingSchema = z.strictObject({
   ts: isoInstant,
@@ -15,6 +35,8 @@ export const telemetryReadingSchema = z.strictObject({
   powerW: z.number().min(-READING_BOUNDS.maxAbsPowerW).max(READING_BOUNDS.maxAbsPowerW),
   energyWh: z.number().min(0).max(READING_BOUNDS.maxEnergyWh).optional(),
   socPct: z.number().min(0).max(100).optional(),
+  /** An EV charger's session (ev_charger only). */
+  session: evSessionSchema.optional(),
 });
 export const MAX_READINGS_PER_MESSAGE = 1000;
 export const telemetryBatchSchema = z.strictObject({
@@ -23,6 +45,7 @@ export const telemetryBatchSchema = z.strictObject({
 /** One reading, or `{values: [...]}` (a controller's backlog). */
 export const telemetryPayloadSchema = z.union([telemetryReadingSchema, telemetryBatchSchema]);
 export type TelemetryReading = z.infer<typeof telemetryReadingSchema>;
+export type EvSessionPayload = z.infer<typeof evSessionSchema>;
 export type TelemetryPayload = z.infer<typeof telemetryPayloadSchema>;
 
 export const statusPayloadSchema = z.strictObject({ state: z.enum(['online', 'offline']), ts: isoInstant });

@@ -13,3 +13,4 @@ export * from './effacement-references';
 export * from './resident-access';
 export * from './resident-ledger.repository';
 export * from './allocation-share.repository';
+export * from './ev-session.repository';

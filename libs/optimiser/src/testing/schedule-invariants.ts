@@ -1,3 +1,4 @@
+import { evCanCharge } from '../build-model';
 import { PlanInput } from '../plan-input';
 import { Schedule } from '../schedule';
 
@@ -63,8 +64,8 @@ export function scheduleInvariantViolations(input: PlanInput, schedule: Schedule
     for (const [e, ev] of (input.evs ?? []).entries()) {
       const chargeW = slot.devices[ev.id]?.setpointW ?? 0;
       if (chargeW < -1 || chargeW > ev.maxW + 1) problems.push(`slot ${t}: ${ev.id} charges ${chargeW} W`);
-      if (chargeW > 1 && input.slots[t].start >= ev.departure)
-        problems.push(`slot ${t}: ${ev.id} charges after its departure`);
+      if (chargeW > 1 && !evCanCharge(ev, input.slots[t].start))
+        problems.push(`slot ${t}: ${ev.id} charges while not plugged`);
       evWh[e] += chargeW * hours;
       evW += chargeW;
     }

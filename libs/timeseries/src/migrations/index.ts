@@ -5,6 +5,7 @@ import { CommandAudit1700000000004 } from './1700000000004-command-audit';
 import { ResidentLedger1700000000005 } from './1700000000005-resident-ledger';
 import { AllocationShares1700000000006 } from './1700000000006-allocation-shares';
 import { DeviceStatusHistory1700000000007 } from './1700000000007-device-status-history';
+import { EvSessions1700000000008 } from './1700000000008-ev-sessions';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ResidentLedger1700000000005,
   AllocationShares1700000000006,
   DeviceStatusHistory1700000000007,
+  EvSessions1700000000008,
 ];
