@@ -74,7 +74,7 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     const commands = (
       await db.query<CommandRow>(
         `SELECT cmd_id, setpoint_w, (payload->>'gridTargetW')::float8 AS grid_target_w, issued_at, acked_at, ack_status
-           FROM commands WHERE ack_status = 'applied' ORDER BY acked_at`,
+           FROM commands WHERE ack_status = 'applied' AND device_id = 'bat-1' ORDER BY acked_at`,
       )
     ).rows;
     const battery = (
@@ -119,6 +119,70 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
       .reduce((sum, r, k) => sum + r.power_w * ((battery[k + 1].ts.getTime() - r.ts.getTime()) / 3_600_000), 0);
     const socChange = battery.at(-1)!.soc_pct - battery[0].soc_pct;
     if (Math.abs(commandedWh) > 1000) expect(Math.sign(socChange)).toBe(-Math.sign(commandedWh));
+  });
+
+  it('plans the plugged cars: their sessions stored, ev.limit sent and applied, each charger at or under its limit', async () => {
+    // 09:00 UTC on a Wednesday: the two office cars came between 07:00 and 08:30 and stay until 16:00-18:00.
+    await waitFor(
+      'applied ev.limit commands to both office chargers',
+      async () =>
+        (
+          await db.query(
+            `SELECT count(DISTINCT device_id)::int AS n FROM commands WHERE site_id = $1 AND type = 'ev.limit' AND ack_status = 'applied'`,
+            [siteId],
+          )
+        ).rows[0].n === 2,
+      30_000,
+    );
+    const sessions = await db.query<{
+      device_id: string;
+      plugged: boolean;
+      energy_needed_wh: number;
+      departure: Date;
+      ts: Date;
+    }>(
+      `SELECT device_id, plugged, energy_needed_wh, departure, ts FROM ev_sessions WHERE site_id = $1 ORDER BY device_id`,
+      [siteId],
+    );
+    const office = sessions.rows.filter((r) => r.device_id.startsWith('ev-office'));
+    expect(office.map((r) => r.plugged)).toEqual([true, true]);
+    for (const r of office) {
+      expect(r.energy_needed_wh).toBeGreaterThanOrEqual(0);
+      expect(r.departure.getUTCHours()).toBeGreaterThanOrEqual(16);
+    }
+    // The residents' cars left in the morning: their chargers report no car.
+    expect(sessions.rows.filter((r) => !r.device_id.startsWith('ev-office')).map((r) => r.plugged)).toEqual([
+      false,
+      false,
+    ]);
+    const limits = (
+      await db.query<{ device_id: string; max_w: number; acked_at: Date; valid_until: Date }>(
+        `SELECT device_id, (payload->>'maxW')::float8 AS max_w, acked_at, valid_until FROM commands
+          WHERE site_id = $1 AND type = 'ev.limit' AND ack_status = 'applied' ORDER BY acked_at`,
+        [siteId],
+      )
+    ).rows;
+    const marginMs = 1000 * SPEEDUP * 0.05;
+    let checked = 0;
+    for (const deviceId of ['ev-office-1', 'ev-office-2']) {
+      const readings = (
+        await db.query<{ ts: Date; power_w: number }>(
+          `SELECT ts, power_w FROM readings WHERE site_id = $1 AND device_id = $2 ORDER BY ts`,
+          [siteId, deviceId],
+        )
+      ).rows;
+      const own = limits.filter((l) => l.device_id === deviceId);
+      for (const reading of readings) {
+        const t = reading.ts.getTime();
+        const inForce = own.filter((l) => l.acked_at.getTime() < t - marginMs).at(-1);
+        const next = own.find((l) => l.acked_at.getTime() >= t - marginMs);
+        if (!inForce || inForce.valid_until.getTime() <= t || (next && next.acked_at.getTime() - t < marginMs))
+          continue;
+        expect(reading.power_w).toBeLessThanOrEqual(inForce.max_w + 1);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
   });
 
   it('shows the loop on /metrics and the plan on the API', async () => {
