@@ -24,6 +24,7 @@ interface Kpis {
   overrunCostEur: number;
   peakImportKW: number;
   importAboveLimitKWh: number;
+  evShortfallKWh: number;
   perfectForesightSavingShare?: number;
 }
 
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     ['peak 15 min, kW', (k: Kpis) => k.peakImportKW.toFixed(1)],
     ['above contract, kWh', (k: Kpis) => k.importAboveLimitKWh.toFixed(1)],
     ['overrun cost, EUR', (k: Kpis) => k.overrunCostEur.toFixed(2)],
+    ['EVs short at departure, kWh', (k: Kpis) => k.evShortfallKWh.toFixed(1)],
   ] as const) {
     console.log(row([title, 'idle', 'rule', 'optimised', 'oracle', 'foresight'], widths));
     weeks.forEach((results, w) =>
@@ -125,6 +127,7 @@ function printTargets(weeks: Kpis[][]): void {
         of(r, 'optimised').peakImportKW <=
         1.05 * Math.max(of(r, 'self-consumption').peakImportKW, of(r, 'perfect-foresight').peakImportKW),
     ],
+    ['every car leaves with its energy (optimised)', (r) => of(r, 'optimised').evShortfallKWh < 0.1],
   ];
   console.log('targets (per week):');
   for (const [name, met] of targets) {

@@ -239,6 +239,51 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     ).toBeGreaterThan(0);
   }, 60_000);
 
+  it('plans with an external PV forecast from the forecast topic, and refuses a bad one with its reason', async () => {
+    const latestPlan = async () =>
+      (
+        await db.query<{
+          generated_at: Date;
+          document: { forecast?: { pvSource?: string }; slots: Array<{ start: string; pvW: number }> };
+        }>('SELECT generated_at, document FROM plans WHERE site_id = $1 ORDER BY id DESC LIMIT 1', [siteId])
+      ).rows[0];
+    const simNow = (await latestPlan()).generated_at.getTime();
+    const hourMs = 3_600_000;
+    const firstHourMs = Math.floor(simNow / hourMs) * hourMs - hourMs;
+    // A dull day the clear-sky forecast does not expect: 12.345 kW for the whole site, hourly, for 12 hours.
+    const series = Array.from({ length: 12 }, (_, h) => ({
+      ts: new Date(firstHourMs + h * hourMs).toISOString(),
+      pvW: 12_345,
+    }));
+    const forecast = { issuedAt: new Date(simNow - 60_000).toISOString(), source: 'e2e-provider', series };
+    const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    await client.publishAsync(
+      `ilot/v1/${siteId}/forecast`,
+      JSON.stringify({ ...forecast, series: [{ ...series[0], device: 'm-a-101' }] }),
+      {
+        qos: 1,
+      },
+    );
+    await client.publishAsync(`ilot/v1/${siteId}/forecast`, JSON.stringify(forecast), { qos: 1 });
+    await client.endAsync();
+    await waitFor(
+      'a plan on the external PV forecast',
+      async () => (await latestPlan()).document.forecast?.pvSource?.includes('"e2e-provider"') ?? false,
+      15_000,
+    );
+    const { document } = await latestPlan();
+    const covered = document.slots.filter((s) => Date.parse(s.start) < firstHourMs + 12 * hourMs);
+    expect(covered.length).toBeGreaterThan(30);
+    for (const slot of covered) expect(slot.pvW).toBeCloseTo(12_345, -1);
+    const refused = await db.query<{ reason: string; detail: string }>(
+      `SELECT reason, detail FROM rejected_messages WHERE topic = $1 ORDER BY id`,
+      [`ilot/v1/${siteId}/forecast`],
+    );
+    expect(refused.rows).toEqual([
+      { reason: 'out_of_range', detail: 'series.0.device: "m-a-101" is not a PV array of the site' },
+    ]);
+  });
+
   it('takes an effacement order from the signals topic into the next plan, and refuses a malformed or past one with its reason', async () => {
     const latestPlan = async () =>
       (

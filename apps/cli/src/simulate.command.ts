@@ -186,6 +186,7 @@ export function kpiTable(
     ['import above the contract (kWh)', (k) => k.importAboveLimitKWh.toFixed(1)],
     ['battery energy start -> end (kWh)', (k) => `${k.storedStartKWh.toFixed(0)} -> ${k.storedEndKWh.toFixed(0)}`],
     ['effacement delivered (kWh)', (k) => k.effacementDeliveredKWh.toFixed(1)],
+    ['EVs owed at end / short (kWh)', (k) => `${k.evEnergyOwedKWh.toFixed(1)} / ${k.evShortfallKWh.toFixed(1)}`],
     ['plans (mean ms)', (k) => (k.plans ? `${k.plans} (${k.meanPlanMs.toFixed(0)})` : '-')],
   ];
   return [

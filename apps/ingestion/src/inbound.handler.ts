@@ -1,10 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { DeferredPubacks } from '@ilot/mqtt';
-import { decodeSignal, parseTopic, type RejectReason, topics } from '@ilot/protocol';
+import { decodePvForecast, decodeSignal, parseTopic, type RejectReason, topics } from '@ilot/protocol';
 import { CLOCK, InboundRejects, InboundTopic, LogThrottle, retryUntilDone, SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
-import { DeviceStatusRepository, SignalRepository } from '@ilot/timeseries';
+import { DeviceStatusRepository, PvForecastRepository, SignalRepository } from '@ilot/timeseries';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
@@ -13,7 +13,7 @@ import { ConflictingReading, ReadingBatcher } from './reading-batcher';
 import { validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
 
 /**
- * The MQTT edge of ingestion: telemetry, statuses and signals, each parsed and validated by the one decode of
+ * The MQTT edge of ingestion: telemetry, statuses, signals and external PV forecasts, each parsed and validated by the one decode of
  * libs/protocol, then handed over (readings to the batcher, statuses and signals to their repositories); a refusal is
  * kept and counted by InboundRejects. A message's PUBACK waits until it is stored or its refusal is.
  */
@@ -39,6 +39,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     private readonly batcher: ReadingBatcher,
     private readonly statuses: DeviceStatusRepository,
     private readonly signals: SignalRepository,
+    private readonly pvForecasts: PvForecastRepository,
     metrics: IngestionMetrics,
   ) {
     this.limits = {
@@ -62,6 +63,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
       topics.allTelemetry(this.site.id),
       topics.allStatus(this.site.id),
       topics.signals(this.site.id),
+      topics.forecast(this.site.id),
     ].map((t) => prefix + t);
     await this.mqtt.subscribeAsync(subscriptions, { qos: 1 });
     this.logger.log(`subscribed to ${subscriptions.join(', ')}`);
@@ -88,11 +90,14 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
   private process(topic: string, payload: Buffer): Promise<unknown> {
     const now = this.clock.now();
     const parsed = parseTopic(topic);
-    const kind: InboundTopic = parsed?.kind === 'status' || parsed?.kind === 'signals' ? parsed.kind : 'telemetry';
+    const kind: InboundTopic =
+      parsed?.kind === 'status' || parsed?.kind === 'signals' || parsed?.kind === 'forecast'
+        ? parsed.kind
+        : 'telemetry';
     const refuse = (refusal: { reason: RejectReason; problems: string[] }) =>
       this.rejects.keep(topic, kind, payload, now, refusal);
-    if (!parsed || (parsed.kind !== 'telemetry' && parsed.kind !== 'status' && parsed.kind !== 'signals'))
-      return refuse({ reason: 'schema', problems: ['topic: not a telemetry, status or signals topic'] });
+    if (!parsed || parsed.kind === 'schedule' || parsed.kind === 'command' || parsed.kind === 'commandAck')
+      return refuse({ reason: 'schema', problems: ['topic: not a telemetry, status, signals or forecast topic'] });
     if (parsed.siteId !== this.site.id)
       return refuse({ reason: 'unknown_site', problems: [`topic: site "${parsed.siteId}" is not "${this.site.id}"`] });
     switch (parsed.kind) {
@@ -115,6 +120,12 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
       }
       case 'signals':
         return (this.signalQueue = this.signalQueue.then(() => this.takeSignal(payload, now, refuse)));
+      case 'forecast': {
+        const isPvArray = (id: string) => this.site.devices.get(id)?.kind === 'pv';
+        const forecast = decodePvForecast(payload, now, this.limits, isPvArray);
+        if (!forecast.ok) return refuse(forecast);
+        return this.store('forecast', () => this.pvForecasts.store(this.site.id, forecast.value, now));
+      }
     }
   }
 

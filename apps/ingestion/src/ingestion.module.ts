@@ -17,6 +17,7 @@ import {
   ReadingRepository,
   RejectedMessageRepository,
   SignalRepository,
+  PvForecastRepository,
 } from '@ilot/timeseries';
 import { Registry } from 'prom-client';
 import type { IngestionConfig } from './ingestion.config';
@@ -63,6 +64,7 @@ export class IngestionModule {
         repositoryProvider(RejectedMessageRepository),
         repositoryProvider(DeviceStatusRepository),
         repositoryProvider(SignalRepository),
+        repositoryProvider(PvForecastRepository),
         {
           provide: INBOUND_REJECTS,
           useFactory: (site: Site, registry: Registry, repository: RejectedMessageRepository) =>

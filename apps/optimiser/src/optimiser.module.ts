@@ -20,6 +20,7 @@ import {
   ReadingRepository,
   RejectedMessageRepository,
   SignalRepository,
+  PvForecastRepository,
 } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { INBOUND_DEFAULTS } from '@ilot/protocol';
@@ -59,6 +60,7 @@ export class OptimiserModule {
         repositoryProvider(PlanRepository),
         repositoryProvider(CommandRepository),
         repositoryProvider(SignalRepository),
+        repositoryProvider(PvForecastRepository),
         effacementReferencesProvider,
         repositoryProvider(RejectedMessageRepository),
         {

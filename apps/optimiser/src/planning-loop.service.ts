@@ -4,6 +4,7 @@ import {
   CONSUMING_KINDS,
   DAY_MS,
   type EvSession,
+  HOUR_MS,
   HISTORY_MS,
   localMonth,
   localMonthRange,
@@ -16,6 +17,7 @@ import {
   buildPlanInput,
   commandsToSend,
   describeExcluded,
+  EXTERNAL_PV_MAX_AGE_MS,
   keepLastValid,
   peakChargeEurPerKW,
   planSummary,
@@ -28,6 +30,7 @@ import {
   DeviceStatusRepository,
   PlanRepository,
   ReadingRepository,
+  PvForecastRepository,
   SignalRepository,
   type StoredEvSession,
 } from '@ilot/timeseries';
@@ -75,6 +78,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     private readonly dispatcher: CommandDispatcher,
     private readonly changes: SiteChangesAdapter,
     private readonly signals: SignalRepository,
+    private readonly pvForecasts: PvForecastRepository,
     private readonly metrics: OptimiserMetrics,
     private readonly references: EffacementReferences,
   ) {
@@ -221,7 +225,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const horizonEnd = new Date(
       historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS,
     );
-    const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory] = await Promise.all([
+    const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory, pvForecast] = await Promise.all([
       samples(this.consumerIds),
       samples(this.pvIds),
       this.signals.overlapping(this.site.id, new Date(now.getTime() - DAY_MS), horizonEnd),
@@ -229,6 +233,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       Promise.all(this.sheddableIds.map(async (id) => [id, await samples([id])] as const)).then(
         (entries) => new Map(entries),
       ),
+      this.externalPvForecast(now, historyTo, horizonEnd),
     ]);
     const signals = planSignals(stored);
     // Each order is aimed at its contractual reference (the report's), made from the import net of storage.
@@ -242,7 +247,19 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       evSessions,
       signals,
       monthPeakImportW,
+      ...(pvForecast ? { pvForecast } : {}),
     };
+  }
+
+  /** The newest fresh external PV forecast, from an hour before the first slot (a point covers until the next one). */
+  private async externalPvForecast(now: Date, firstSlot: Date, horizonEnd: Date) {
+    const stored = await this.pvForecasts.newest(
+      this.site.id,
+      new Date(now.getTime() - EXTERNAL_PV_MAX_AGE_MS),
+      new Date(firstSlot.getTime() - HOUR_MS),
+      horizonEnd,
+    );
+    return stored && { ...stored, points: stored.points.map(({ ts, ...p }) => ({ ...p, at: ts })) };
   }
 }
 

@@ -2,3 +2,4 @@ export * from './solar-geometry';
 export * from './consumption-forecast';
 export * from './pv-forecast';
 export * from './forecast-quantiles';
+export * from './external-pv';

@@ -19,3 +19,4 @@ export * from './command-verification';
 export * from './command-policy';
 export * from './plan-summary';
 export * from './ev-plan';
+export * from './pv-plan';

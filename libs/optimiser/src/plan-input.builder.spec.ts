@@ -39,6 +39,30 @@ describe('buildPlanInput', () => {
     expect(excluded).toEqual([]);
   });
 
+  it('takes an external PV forecast where it covers a slot, clear sky x clearness elsewhere, and the schedule says which', async () => {
+    const issuedAt = new Date('2026-01-14T11:00:00Z');
+    // A site forecast of 40 kW for 12:00-14:00 UTC, hourly: shared among the arrays by their peak power.
+    const points = [12, 13].map((h) => ({ deviceId: '', at: new Date(Date.UTC(2026, 0, 14, h)), pvW: 40_000 }));
+    const observations = { latest: freshReadings(), consumptionHistory: [] };
+    const { input } = buildPlanInput(
+      site,
+      { ...observations, pvForecast: { issuedAt, source: 'open-meteo', points } },
+      now,
+      settings,
+    );
+    const { input: clearSky } = buildPlanInput(site, observations, now, settings);
+    const sitePvW = (i: typeof input, t: number) => i.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0);
+    for (let t = 0; t < 8; t++) expect(sitePvW(input, t)).toBeCloseTo(40_000, 3);
+    expect(sitePvW(input, 8)).toBe(sitePvW(clearSky, 8));
+    expect(sitePvW(clearSky, 4)).not.toBeCloseTo(40_000, -2);
+    expect(input.forecastBasis?.pvSource).toBe(
+      'external forecast "open-meteo" issued 2026-01-14T11:00:00.000Z, 8 of 96 slots (clear sky x clearness for the rest)',
+    );
+    const { schedule } = plan(input, await HighsSolverAdapter.load());
+    expect(schedule.forecast?.pvSource).toBe(input.forecastBasis?.pvSource);
+    expect(clearSky.forecastBasis?.pvSource).toBeUndefined();
+  });
+
   it('names stale inputs instead of using them silently, and leaves out a battery without a fresh SoC', () => {
     const { input, excluded } = buildPlanInput(
       site,

@@ -1,7 +1,8 @@
 import { addMs, CONSUMING_KINDS, type EffacementOrder, type EvSession, MINUTE_MS, slotStart } from '@ilot/domain';
-import { forecastConsumption, forecastPv, PowerSample, recentClearness } from '@ilot/forecasting';
+import { type ExternalPvPoint, forecastConsumption, PowerSample } from '@ilot/forecasting';
 import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
-import { contractGuardOf, siteRooftop } from './forecast-uncertainty';
+import { pvForecasts, pvSourceOf } from './pv-plan';
+import { contractGuardOf } from './forecast-uncertainty';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanFlexibleLoad, type PlanInput } from './plan-input';
 import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
 import { contractedImportW, priceAt, type TempoColour } from '@ilot/tariffs';
@@ -23,6 +24,8 @@ export interface SiteObservations {
   flexibleHistory?: ReadonlyMap<string, PowerSample[]>;
   /** Each EV charger's session in force, fresh (ev-plan.ts): a plugged one the plan decides the charging of. */
   evSessions?: ReadonlyMap<string, EvSession>;
+  /** The newest external PV forecast (the `forecast` topic), fresh: it replaces clear sky x clearness where it covers a slot. */
+  pvForecast?: { issuedAt: Date; source: string | null; points: ExternalPvPoint[] };
   /** Signals in force over the horizon. */
   signals?: PlanSignals;
   /** The highest 15-min import of the current (local) month so far, W: what a peak charge is counted above. */
@@ -67,7 +70,7 @@ export function buildPlanInput(
     slotStarts,
     consumptionForecast(site, observations, now, slotStarts, excluded),
   );
-  const pvs = pvForecasts(site, observations, now, slotStarts, settings.slotMinutes);
+  const { pvs, externalSlots } = pvForecasts(site, observations, now, slotStarts, settings.slotMinutes);
   const batteries = batteryStates(site, observations, excluded);
 
   const input: PlanInput = {
@@ -81,7 +84,10 @@ export function buildPlanInput(
     ...(evs.length ? { evs } : {}),
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
     contractGuard: contractGuardOf(site, observations, slotStarts, pvs, settings.slotMinutes),
-    forecastBasis: forecastBasisOf(observations.consumptionHistory),
+    forecastBasis: {
+      ...forecastBasisOf(observations.consumptionHistory),
+      ...pvSourceOf(observations.pvForecast, externalSlots, slotStarts.length),
+    },
     ...(peakChargeEurPerKW(site)
       ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }
       : {}),
@@ -121,33 +127,6 @@ function consumptionForecast(
     history: observations.consumptionHistory,
     latest: latestConsumption,
     dayKind: (at) => localDayKind(at, site.timezone),
-  });
-}
-
-/** Each PV array's production per slot: clear sky at the site x the recent clearness, nudged by its latest reading. */
-function pvForecasts(
-  site: Site,
-  observations: SiteObservations,
-  now: Date,
-  slotStarts: Date[],
-  slotMinutes: number,
-): PlanInput['pvs'] {
-  const { array, peakW } = siteRooftop(site);
-  const typicalClearness = recentClearness(observations.pvHistory ?? [], peakW, array, slotMinutes);
-  return devicesOfKind(site, 'pv').map((pv) => {
-    const latest = observations.latest.get(pv.id);
-    return {
-      id: pv.id,
-      forecastW: forecastPv({
-        now,
-        slotStarts,
-        slotMinutes,
-        peakW: pv.peakW,
-        array,
-        latest: latest && { at: latest.ts, powerW: latest.powerW },
-        typicalClearness,
-      }),
-    };
   });
 }
 

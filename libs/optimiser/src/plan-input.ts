@@ -103,7 +103,7 @@ export interface PlanInput {
    * What the consumption forecast stands on: the days of history it had, and whether it is a cold start (no history:
    * one value, the latest reading, for every slot), so the schedule can say so.
    */
-  forecastBasis?: { historyDays: number; coldStart: boolean };
+  forecastBasis?: { historyDays: number; coldStart: boolean; pvSource?: string };
   /** Capacity charge on the horizon's highest import, EUR per kW, above `peakSoFarW` (the month's peak so far). */
   peak?: { eurPerKW: number; peakSoFarW: number };
 }

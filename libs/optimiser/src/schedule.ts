@@ -48,8 +48,11 @@ export interface Schedule {
   violations: ConstraintViolation[];
   /** Effacement windows the plan honours (orders and EcoWatt alerts), with the import cap each set. */
   effacements?: Array<{ id: string; start: string; end: string; importCapW: number }>;
-  /** What the consumption forecast stood on; `coldStart`: no history, one value for every slot (a guess, said so). */
-  forecast?: { historyDays: number; coldStart: boolean; note?: string };
+  /**
+   * What the consumption forecast stood on; `coldStart`: no history, one value for every slot (a guess, said so).
+   * `pvSource`: the external PV forecast used (its source, issue and the slots it covered), when one was.
+   */
+  forecast?: { historyDays: number; coldStart: boolean; note?: string; pvSource?: string };
   /** Inputs left out or estimated because they were stale or offline ("device: why"); empty when all were fresh. */
   staleInputs?: string[];
   slots: ScheduleSlot[];

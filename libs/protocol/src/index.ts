@@ -4,3 +4,4 @@ export * from './telemetry';
 export * from './command';
 export * from './signal';
 export * from './decode';
+export * from './pv-forecast';

@@ -8,6 +8,8 @@ export const topics = {
   commandAck: (siteId: string, deviceId: string) => `${TOPIC_PREFIX}/${siteId}/${deviceId}/command/ack`,
   schedule: (siteId: string) => `${TOPIC_PREFIX}/${siteId}/schedule`,
   signals: (siteId: string) => `${TOPIC_PREFIX}/${siteId}/signals`,
+  /** An external PV forecast for the site (operator or forecast provider -> service). */
+  forecast: (siteId: string) => `${TOPIC_PREFIX}/${siteId}/forecast`,
   /** Subscription filters. */
   allTelemetry: (siteId: string) => `${TOPIC_PREFIX}/${siteId}/+/telemetry`,
   allStatus: (siteId: string) => `${TOPIC_PREFIX}/${siteId}/+/status`,
@@ -16,7 +18,7 @@ export const topics = {
 
 export type ParsedTopic =
   | { kind: 'telemetry' | 'status' | 'command' | 'commandAck'; siteId: string; deviceId: string }
-  | { kind: 'schedule' | 'signals'; siteId: string };
+  | { kind: 'schedule' | 'signals' | 'forecast'; siteId: string };
 
 /** Parses a topic of the product; undefined for anything else. */
 export function parseTopic(topic: string): ParsedTopic | undefined {
@@ -24,7 +26,8 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   if (parts.length < 3 || `${parts[0]}/${parts[1]}` !== TOPIC_PREFIX) return undefined;
   const [siteId, ...rest] = parts.slice(2);
   if (!siteId) return undefined;
-  if (rest.length === 1 && (rest[0] === 'schedule' || rest[0] === 'signals')) return { kind: rest[0], siteId };
+  if (rest.length === 1 && (rest[0] === 'schedule' || rest[0] === 'signals' || rest[0] === 'forecast'))
+    return { kind: rest[0], siteId };
   if (rest.length === 2 && rest[0]) {
     const kind = ({ telemetry: 'telemetry', status: 'status', command: 'command' } as const)[rest[1]];
     if (kind) return { kind, siteId, deviceId: rest[0] };

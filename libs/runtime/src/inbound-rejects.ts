@@ -7,7 +7,7 @@ import { LogThrottle } from './log-throttle';
 import { retryUntilDone } from './retry';
 
 /** The inbound topics of the product (docs/design.md, "MQTT topics"), as the `topic` label of refused messages. */
-export type InboundTopic = 'telemetry' | 'status' | 'signals' | 'ack' | 'http';
+export type InboundTopic = 'telemetry' | 'status' | 'signals' | 'forecast' | 'ack' | 'http';
 
 const REJECTED_METRIC = 'ilot_ingest_rejected_total';
 

@@ -14,3 +14,4 @@ export * from './resident-access';
 export * from './resident-ledger.repository';
 export * from './allocation-share.repository';
 export * from './ev-session.repository';
+export * from './pv-forecast.repository';

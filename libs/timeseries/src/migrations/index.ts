@@ -6,6 +6,7 @@ import { ResidentLedger1700000000005 } from './1700000000005-resident-ledger';
 import { AllocationShares1700000000006 } from './1700000000006-allocation-shares';
 import { DeviceStatusHistory1700000000007 } from './1700000000007-device-status-history';
 import { EvSessions1700000000008 } from './1700000000008-ev-sessions';
+import { PvForecasts1700000000009 } from './1700000000009-pv-forecasts';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AllocationShares1700000000006,
   DeviceStatusHistory1700000000007,
   EvSessions1700000000008,
+  PvForecasts1700000000009,
 ];

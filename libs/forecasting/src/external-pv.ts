@@ -1,0 +1,60 @@
+/** One point of an external PV forecast: the mean production over the interval starting at `at`, W. */
+export interface ExternalPvPoint {
+  /** The PV array it is for, or '' for the whole site. */
+  deviceId: string;
+  at: Date;
+  pvW: number;
+}
+
+/**
+ * Each array's production per slot from an external forecast: the time-weighted mean of its series over the slot (each
+ * point holds until the next one; the last holds one step, the series' own), or undefined where the series does not
+ * cover the whole slot. A forecast for the whole site ('' points) is shared among the arrays by their peak power.
+ * Pure.
+ */
+export function externalPvSlots(
+  points: readonly ExternalPvPoint[],
+  arrays: ReadonlyArray<{ id: string; peakW: number }>,
+  slotStarts: readonly Date[],
+  slotMinutes: number,
+): Map<string, Array<number | undefined>> {
+  const totalPeakW = arrays.reduce((sum, a) => sum + a.peakW, 0);
+  const site = intervalsOf(points.filter((p) => p.deviceId === ''));
+  return new Map(
+    arrays.map((array) => {
+      const own = intervalsOf(points.filter((p) => p.deviceId === array.id));
+      const [series, share] = own.length ? [own, 1] : [site, totalPeakW > 0 ? array.peakW / totalPeakW : 0];
+      return [array.id, slotStarts.map((start) => meanOver(series, start.getTime(), slotMinutes * 60_000, share))];
+    }),
+  );
+}
+
+interface Interval {
+  fromMs: number;
+  toMs: number;
+  pvW: number;
+}
+
+/** A series as back-to-back intervals: each point until the next, the last for the step before it. */
+function intervalsOf(points: readonly ExternalPvPoint[]): Interval[] {
+  const sorted = [...points].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return sorted.map((p, i) => {
+    const fromMs = p.at.getTime();
+    const stepMs =
+      i + 1 < sorted.length ? sorted[i + 1].at.getTime() - fromMs : fromMs - (sorted[i - 1]?.at.getTime() ?? fromMs);
+    return { fromMs, toMs: fromMs + stepMs, pvW: p.pvW };
+  });
+}
+
+function meanOver(series: readonly Interval[], startMs: number, spanMs: number, share: number): number | undefined {
+  const endMs = startMs + spanMs;
+  let coveredMs = 0;
+  let energy = 0;
+  for (const interval of series) {
+    const overlapMs = Math.min(interval.toMs, endMs) - Math.max(interval.fromMs, startMs);
+    if (overlapMs <= 0) continue;
+    coveredMs += overlapMs;
+    energy += interval.pvW * overlapMs;
+  }
+  return coveredMs >= spanMs - 1 ? (energy / spanMs) * share : undefined;
+}

@@ -1,0 +1,56 @@
+import { DataSource } from 'typeorm';
+import { openDatabase } from './data-source';
+import { PvForecastRepository } from './pv-forecast.repository';
+import { createTestDatabase, TestDatabase } from './testing/test-database';
+
+describe('external PV forecasts on the real PostgreSQL', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let forecasts: PvForecastRepository;
+  const at = (h: number) => new Date(Date.UTC(2026, 5, 17, h));
+  const issue = (issuedH: number, pvW: number, device?: string) => ({
+    issuedAt: at(issuedH).toISOString(),
+    source: 'open-meteo',
+    series: [6, 7, 8].map((h) => ({ ts: at(h).toISOString(), pvW, ...(device ? { device } : {}) })),
+  });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = await openDatabase(database.url);
+    forecasts = new PvForecastRepository(db);
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await database.drop();
+  });
+
+  it('gives the newest issue, its points in the window asked, and keeps the older issues', async () => {
+    await forecasts.store('demo', issue(3, 1000), at(3));
+    await forecasts.store('demo', issue(5, 2000, 'pv-a'), at(5));
+    expect(await forecasts.newest('demo', at(0), at(7), at(9))).toEqual({
+      issuedAt: at(5),
+      source: 'open-meteo',
+      points: [
+        { deviceId: 'pv-a', ts: at(7), pvW: 2000 },
+        { deviceId: 'pv-a', ts: at(8), pvW: 2000 },
+      ],
+    });
+    const kept: Array<{ n: number }> = await db.query(
+      'SELECT count(*)::int AS n FROM pv_forecasts WHERE site_id = $1',
+      ['demo'],
+    );
+    expect(kept[0].n).toBe(6);
+  });
+
+  it('writes a redelivered issue once, and gives nothing when the newest issue is stale', async () => {
+    await forecasts.store('other', issue(3, 500), at(3));
+    await forecasts.store('other', issue(3, 500), at(4));
+    const kept: Array<{ n: number }> = await db.query(
+      'SELECT count(*)::int AS n FROM pv_forecasts WHERE site_id = $1',
+      ['other'],
+    );
+    expect(kept[0].n).toBe(3);
+    expect(await forecasts.newest('other', at(4), at(6), at(9))).toBeUndefined();
+    expect((await forecasts.newest('other', at(3), at(6), at(9)))?.points).toHaveLength(3);
+  });
+});
