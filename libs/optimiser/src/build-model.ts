@@ -236,16 +236,24 @@ function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
   });
 }
 
-/** Whether an EV is plugged in a slot that starts at `slotStart`: from its arrival (or now) until its departure. */
-export function evCanCharge(ev: PlanEv, slotStart: Date): boolean {
-  return slotStart < ev.departure && (ev.availableFrom === undefined || slotStart >= ev.availableFrom);
+/**
+ * Whether the plan may charge an EV in a slot: the car is plugged the whole slot, from its arrival (or now) until its
+ * departure. Regression (issue 13 bench): a slot the car left in the middle of was planned whole, and the car left short.
+ */
+export function evCanCharge(ev: PlanEv, slotStart: Date, slotMinutes: number): boolean {
+  return (
+    slotStart.getTime() + slotMinutes * 60_000 <= ev.departure.getTime() &&
+    (ev.availableFrom === undefined || slotStart >= ev.availableFrom)
+  );
 }
 
 /** Per EV: charging power before its departure, and the energy it lacks then (penalised). */
 function addEvs({ b, input, index, hours }: ModelParts): void {
   (input.evs ?? []).forEach((ev, e) => {
     const chargeKw = input.slots.map((slot, t) =>
-      evCanCharge(ev, slot.start) ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0) : undefined,
+      evCanCharge(ev, slot.start, input.slotMinutes)
+        ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0)
+        : undefined,
     );
     const shortfallKwh = b.addVariable(`evShortfall[${e}]`, 0, Infinity, PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh);
     // Σ h·charge[t] + shortfall >= energy needed

@@ -1,6 +1,7 @@
 import type { EvSession } from '@ilot/domain';
 import { loadSiteFile } from '@ilot/site';
 import { join } from 'node:path';
+import { evCanCharge } from './build-model';
 import { commandsToSend } from './command-policy';
 import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
 import { loadSolver } from './solvers';
@@ -11,7 +12,7 @@ import { scheduleInvariantViolations } from './testing/schedule-invariants';
 const site = loadSiteFile(join(__dirname, '..', '..', '..', 'sites', 'demo.yaml'));
 // 18:07 local (Paris, winter): HP until 22:00, then HC until 06:00.
 const now = new Date('2026-01-14T17:07:00Z');
-const first = new Date('2026-01-14T17:00:00Z');
+const firstSlotEnd = new Date('2026-01-14T17:15:00Z');
 const departure = new Date('2026-01-15T06:30:00Z');
 const latest = new Map(
   [...site.devices.values()].map((d) => [
@@ -43,6 +44,7 @@ describe('plannedEvs: the cars the plan decides', () => {
     ['a charger that reports no session', undefined, true, undefined],
     ['a full car', plugged(0), true, undefined],
     ['a car due to have left', plugged(15_000, new Date('2026-01-14T16:59:00Z')), true, undefined],
+    ['a car leaving before the first slot ends', plugged(15_000, new Date('2026-01-14T17:10:00Z')), true, undefined],
     ['a charger without a fresh reading', plugged(15_000), false, undefined],
   ])('%s', (_what, session, fresh, maxW) => {
     const evs = plannedEvs(
@@ -51,10 +53,24 @@ describe('plannedEvs: the cars the plan decides', () => {
         latest: new Map([...latest].filter(([id]) => fresh || id !== 'ev-b-1')),
         evSessions: new Map(session ? [['ev-b-1', session]] : []),
       },
-      first,
+      firstSlotEnd,
     );
     expect(evs.map((ev) => ev.maxW)).toEqual(maxW === undefined ? [] : [maxW]);
     if (maxW !== undefined) expect(evs[0]).toMatchObject({ id: 'ev-b-1', energyNeededWh: 15_000, departure });
+  });
+});
+
+// Regression (issue 13 bench): the slot a car left in the middle of was planned whole, and cars left 0.8-1.4 kWh short.
+describe('evCanCharge: only slots the car is plugged for, whole', () => {
+  const ev = { id: 'ev', maxW: 7400, energyNeededWh: 1, departure: new Date('2026-01-15T06:39:00Z') };
+  it.each([
+    ['06:15', undefined, true],
+    ['06:30', undefined, false],
+    ['06:15', '06:20', false],
+    ['06:30', '06:20', false],
+  ])('slot %s, arrival %s: %s', (start, arrival, can) => {
+    const car = arrival ? { ...ev, availableFrom: new Date(`2026-01-15T${arrival}:00Z`) } : ev;
+    expect(evCanCharge(car, new Date(`2026-01-15T${start}:00Z`), 15)).toBe(can);
   });
 });
 

@@ -13,16 +13,17 @@ export interface EvObservations {
 }
 
 /**
- * The EVs the plan decides: each charger with a fresh reading and a plugged session that still wants energy before a
- * departure after the horizon's first slot starts, at the lower of its and the car's power. A charger without a session
+ * The EVs the plan decides: each charger with a fresh reading and a plugged session that still wants energy, the car
+ * staying past the end of the horizon's first slot, at the lower of its and the car's power (one leaving sooner is
+ * left to its charger, which charges it as asked). A charger without a session
  * (one that reports none, or a stale one) is not planned: its power stays in the consumption forecast.
  */
-export function plannedEvs(site: Site, observations: EvObservations, firstSlotStart: Date): PlanEv[] {
+export function plannedEvs(site: Site, observations: EvObservations, firstSlotEnd: Date): PlanEv[] {
   return devicesOfKind(site, 'ev_charger').flatMap((charger) => {
     const session = observations.evSessions?.get(charger.id);
     if (!observations.latest.has(charger.id) || !session?.plugged) return [];
     const { energyNeededWh, departure } = session;
-    if (energyNeededWh === undefined || energyNeededWh <= 0 || !departure || departure <= firstSlotStart) return [];
+    if (energyNeededWh === undefined || energyNeededWh <= 0 || !departure || departure <= firstSlotEnd) return [];
     return [{ id: charger.id, maxW: Math.min(charger.maxW, session.maxW ?? charger.maxW), energyNeededWh, departure }];
   });
 }

@@ -1,4 +1,3 @@
-import { evCanCharge } from './build-model';
 import { applyBatteryPower } from '@ilot/domain';
 import { effacementsOf } from './decode-schedule';
 import { PlanInput } from './plan-input';
@@ -20,7 +19,8 @@ export function fallbackSchedule(input: PlanInput, reason: string): Schedule {
     // EVs charge at full power from now until they have what they need (what a plain charger does); loads are not shed.
     let evW = 0;
     (input.evs ?? []).forEach((ev, e) => {
-      const chargeW = evCanCharge(ev, slot.start) ? Math.min(ev.maxW, evNeededWh[e] / hours) : 0;
+      const plugged = slot.start < ev.departure && (!ev.availableFrom || slot.start >= ev.availableFrom);
+      const chargeW = plugged ? Math.min(ev.maxW, evNeededWh[e] / hours) : 0;
       evNeededWh[e] -= chargeW * hours;
       evW += chargeW;
       devices[ev.id] = { setpointW: Math.round(chargeW * 10) / 10 };

@@ -61,7 +61,7 @@ export function buildPlanInput(
   const first = slotStart(now, slotMs);
   const slotStarts = Array.from({ length: settings.horizonSlots }, (_, t) => addMs(first, t * slotMs));
   const excluded: string[] = [];
-  const evs = plannedEvs(site, observations, first);
+  const evs = plannedEvs(site, observations, addMs(first, slotMs));
   const consumptionW = consumptionWithoutPlannedEvs(
     site,
     observations,

@@ -64,7 +64,7 @@ export function scheduleInvariantViolations(input: PlanInput, schedule: Schedule
     for (const [e, ev] of (input.evs ?? []).entries()) {
       const chargeW = slot.devices[ev.id]?.setpointW ?? 0;
       if (chargeW < -1 || chargeW > ev.maxW + 1) problems.push(`slot ${t}: ${ev.id} charges ${chargeW} W`);
-      if (chargeW > 1 && !evCanCharge(ev, input.slots[t].start))
+      if (chargeW > 1 && !evCanCharge(ev, input.slots[t].start, input.slotMinutes))
         problems.push(`slot ${t}: ${ev.id} charges while not plugged`);
       evWh[e] += chargeW * hours;
       evW += chargeW;
