@@ -45,10 +45,11 @@ export const COMMANDS: CommandSpec[] = [
     summary:
       'plans offline from forecasts (CSV header ts,device,powerW: every meter and pv per slot) and writes the schedule',
     usage:
-      'ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]...',
+      'ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]... [--ev CHARGER,ENERGY_WH,DEPARTURE[,MAX_W]]...',
     options: {
       site: {},
       inputs: {},
+      ev: { multiple: true },
       start: {},
       out: {},
       soc: { multiple: true },

@@ -99,6 +99,37 @@ describe('ilot optimise', () => {
     expect(schedule.slots[0].devices['hp-a']).toEqual(expect.objectContaining({ setpointW: expect.any(Number) }));
   });
 
+  it('charges a plugged car given with --ev before its departure, in the cheap hours, as the live planner does', async () => {
+    const out = join(dir, 'plan-ev.json');
+    // 00:00 UTC: HC until 04:00 UTC (06:00 local), then HP; the car leaves at 07:00 UTC wanting 20 kWh at 7.4 kW.
+    const { code, lines } = await run('--inputs', inputs, '--out', out, '--ev', 'ev-b-1,20000,2026-06-17T07:00:00Z');
+    expect(code).toBe(0);
+    const schedule = JSON.parse(readFileSync(out, 'utf8'));
+    const chargedWh = (from: string, to: string) =>
+      schedule.slots
+        .filter((s: { start: string }) => s.start >= from && s.start < to)
+        .reduce(
+          (sum: number, s: { devices: Record<string, { setpointW: number }> }) =>
+            sum + s.devices['ev-b-1'].setpointW / 4,
+          0,
+        );
+    expect(chargedWh('2026-06-17T00:00', '2026-06-17T04:00')).toBeCloseTo(20_000, -1);
+    expect(chargedWh('2026-06-17T04:00', '2026-06-18T00:00')).toBeCloseTo(0, -1);
+    expect(lines).toContain('car at ev-b-1: 20.0 of 20.0 kWh by 2026-06-17T07:00:00.000Z');
+  });
+
+  it.each([
+    ['ev-9,20000,2026-06-17T07:00:00Z', '"ev-9" is not an EV charger of the site'],
+    ['m-a-101,20000,2026-06-17T07:00:00Z', '"m-a-101" is not an EV charger of the site'],
+    ['ev-b-1,-5,2026-06-17T07:00:00Z', 'ENERGY_WH must be a positive energy, Wh'],
+    ['ev-b-1,20000,2026-06-16T07:00:00Z', 'DEPARTURE must be an ISO instant after --start'],
+    ['ev-b-1,20000', 'expected CHARGER,ENERGY_WH,DEPARTURE[,MAX_W]'],
+  ])('refuses --ev %s with its reason', async (ev, message) => {
+    const { code, errors } = await run('--inputs', inputs, '--out', join(dir, 'never-ev.json'), '--ev', ev);
+    expect(code).toBe(2);
+    expect(errors).toContain(message);
+  });
+
   it('gives the same objective with javascript-lp-solver as with HiGHS, within 1e-6 relative', async () => {
     const [a, b] = [join(dir, 'highs.json'), join(dir, 'js.json')];
     expect((await run('--inputs', inputs, '--out', a)).code).toBe(0);

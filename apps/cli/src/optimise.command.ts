@@ -11,12 +11,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { required, UsageError } from './args';
 import { parseInputsCsv } from './inputs-csv';
+import { parseEvOption } from './ev-option';
 import { parseEffacementOption } from './simulate.command';
 
 /**
  * `ilot optimise --site FILE --inputs CSV --start ISO --out FILE.json [--soc DEVICE=PCT]... [--solver highs|javascript-lp-solver]
- * [--effacement ID,START,END,REDUCTION_W]...`: plans offline from given forecasts (the sheddable loads given a series
- * planned as flexible, the orders given answered, as the live planner does) and writes the schedule document.
+ * [--effacement ID,START,END,REDUCTION_W]... [--ev CHARGER,ENERGY_WH,DEPARTURE[,MAX_W]]...`: plans offline from given
+ * forecasts (the sheddable loads given a series planned as flexible, the orders given answered, the plugged cars given
+ * charged, as the live planner does) and writes the schedule document.
  */
 export async function optimiseCommand(options: Map<string, string[]>, log: (line: string) => void): Promise<Schedule> {
   const site = loadSiteFile(required(options, 'site'));
@@ -42,7 +44,8 @@ export async function optimiseCommand(options: Map<string, string[]>, log: (line
   }
   const forecasts = parseInputsCsv(text, start);
   const effacements = (options.get('effacement') ?? []).map(parseEffacementOption);
-  const input = planInputFromForecasts(site, forecasts, { socPct, effacements });
+  const evs = (options.get('ev') ?? []).map((text) => parseEvOption(text, site, start));
+  const input = planInputFromForecasts(site, forecasts, { socPct, effacements, evs });
   const solver = await loadSolver(solverName);
   const outcome = plan(input, solver);
   const schedule = outcome.schedule;
@@ -53,6 +56,15 @@ export async function optimiseCommand(options: Map<string, string[]>, log: (line
       `objective ${schedule.objectiveEur.toFixed(2)} EUR, solved in ${outcome.solveMs.toFixed(0)} ms` +
       (schedule.violations.length ? `, ${schedule.violations.length} slot(s) not kept (contract or order caps)` : ''),
   );
+  for (const ev of evs) {
+    const chargedWh = schedule.slots.reduce(
+      (sum, slot) => sum + ((slot.devices[ev.id]?.setpointW ?? 0) * forecasts.slotMinutes) / 60,
+      0,
+    );
+    log(
+      `car at ${ev.id}: ${(chargedWh / 1000).toFixed(1)} of ${(ev.energyNeededWh / 1000).toFixed(1)} kWh by ${ev.departure.toISOString()}`,
+    );
+  }
   for (const window of schedule.effacements ?? [])
     log(
       `order ${window.id}: import capped at ${(window.importCapW / 1000).toFixed(1)} kW from ${window.start} to ${window.end}`,

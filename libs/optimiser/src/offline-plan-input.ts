@@ -69,9 +69,12 @@ function offlineInput(
   forecasts: { slotStarts: readonly Date[]; slotMinutes: number; powerW: ReadonlyMap<string, readonly number[]> },
   options: OfflineOptions,
 ): PlanInput {
-  const consumptionW = forecasts.slotStarts.map((_, t) =>
+  // A charger whose car the plan decides has its series left out until the car leaves: the plan sets its power.
+  const departures = new Map((options.evs ?? []).map((ev) => [ev.deviceId ?? ev.id, ev.departure]));
+  const consumptionW = forecasts.slotStarts.map((start, t) =>
     [...forecasts.powerW].reduce(
-      (sum, [deviceId, series]) => (site.devices.get(deviceId)!.kind === 'pv' ? sum : sum + series[t]),
+      (sum, [deviceId, series]) =>
+        site.devices.get(deviceId)!.kind === 'pv' || start < (departures.get(deviceId) ?? start) ? sum : sum + series[t],
       0,
     ),
   );

@@ -45,7 +45,9 @@ export interface PlanFlexibleLoad {
 
 /** An EV plugged in that needs energy by a departure time. Its charging is not part of `consumptionW`. */
 export interface PlanEv {
+  /** The charger's id (live), or a visit's own id when the plan sees several cars at a charger (`deviceId` then names it). */
   id: string;
+  deviceId?: string;
   maxW: number;
   /** Energy the EV still needs, Wh. */
   energyNeededWh: number;
