@@ -1,5 +1,5 @@
 import { batteryCommands } from './battery-commands';
-import { loadCommands } from './load-commands';
+import { evCommands, loadCommands } from './load-commands';
 import type { Schedule } from './schedule';
 
 /** A plan whose first slot (17:00-17:15) sheds 3 kW of hp-a and 40 W of hp-b (noise), the battery discharging 50 kW to 38 kW of import. */
@@ -73,4 +73,28 @@ describe('commands of a plan in an effacement window', () => {
       );
     },
   );
+});
+
+describe('charging limits of a plan', () => {
+  const car = { id: 'ev-b-1', maxW: 7400, energyNeededWh: 10_000, departure: new Date('2026-01-16T06:30:00Z') };
+  const withCar = (setpointW?: number): Schedule => {
+    const plan = schedule();
+    if (setpointW !== undefined) plan.slots[0].devices['ev-b-1'] = { setpointW };
+    return plan;
+  };
+
+  it("caps each car the plan decides at its first slot's charging power, to the end of the slot plus grace", () => {
+    expect(evCommands(withCar(3700), [car], options)).toEqual([
+      {
+        deviceId: 'ev-b-1',
+        command: expect.objectContaining({ type: 'ev.limit', maxW: 3700, validUntil: '2026-01-15T17:16:00.000Z' }),
+      },
+    ]);
+    expect(evCommands(withCar(0), [car], options)[0].command.maxW).toBe(0);
+  });
+
+  // Regression: a plan kept while the solver gave none, made before the car came, held the new car at 0 W.
+  it('leaves a car the plan does not know to its charger (no limit)', () => {
+    expect(evCommands(withCar(), [car], options)).toEqual([]);
+  });
 });

@@ -47,7 +47,12 @@ export function evCommands(
 ): Array<{ deviceId: string; command: EvLimitCommand }> {
   const slot = schedule.slots[0];
   if (!slot) return [];
-  return evs.map((ev) => limitCommand('ev.limit', ev.id, slot.devices[ev.id]?.setpointW ?? 0, schedule, options));
+  // A car the plan does not know (plugged since a plan kept while the solver gave none) gets no limit: its charger
+  // charges it as its driver asked, never held back by a plan made without it.
+  return evs.flatMap((ev) => {
+    const planned = slot.devices[ev.id];
+    return planned ? [limitCommand('ev.limit', ev.id, planned.setpointW, schedule, options)] : [];
+  });
 }
 
 function limitCommand<T extends 'load.limit' | 'ev.limit'>(
