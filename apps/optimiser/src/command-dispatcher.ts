@@ -31,6 +31,9 @@ export class CommandDispatcher {
   private readonly awaitingAck = new Map<string, NodeJS.Timeout>();
   /** Verification timers, cleared at shutdown. */
   private readonly verifyTimers = new Set<NodeJS.Timeout>();
+  /** Timer work started (verifications, ack timeouts), awaited at shutdown before the pool closes. */
+  private readonly running = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(
     private readonly siteId: string,
@@ -64,10 +67,22 @@ export class CommandDispatcher {
 
   /** Stops the retry timers and lets the refused acks being stored finish (at shutdown, before the pool closes). */
   async close(): Promise<void> {
+    this.closing = true;
     for (const timer of [...this.awaitingAck.values(), ...this.verifyTimers]) clearTimeout(timer);
     this.awaitingAck.clear();
     this.verifyTimers.clear();
+    // Regression (npm start, Ctrl-C): a verification already querying when the pool closed logged "Connection terminated".
+    await Promise.all([...this.running]);
     await this.inbound?.rejects.close();
+  }
+
+  /** Runs timer work unless shutting down, keeping it until done so that `close` can wait for it. */
+  private track(work: () => Promise<void>): void {
+    if (this.closing) return;
+    const done = work()
+      .catch((error: Error) => this.logger.error(`command follow-up failed: ${error.message}`))
+      .finally(() => this.running.delete(done));
+    this.running.add(done);
   }
 
   async start(): Promise<void> {
@@ -123,7 +138,7 @@ export class CommandDispatcher {
     if (!this.verification) return;
     const timer = setTimeout(() => {
       this.verifyTimers.delete(timer);
-      void this.verifyNow(deviceId, cmdId, since, attempt);
+      this.track(() => this.verifyNow(deviceId, cmdId, since, attempt));
     }, this.verification.afterMs);
     timer.unref();
     this.verifyTimers.add(timer);
@@ -157,7 +172,10 @@ export class CommandDispatcher {
   }
 
   private awaitAck(deviceId: string, command: CommandPayload, retries: number): void {
-    const timer = setTimeout(() => void this.onAckTimeout(deviceId, command, retries), this.retry.ackTimeoutMs);
+    const timer = setTimeout(
+      () => this.track(() => this.onAckTimeout(deviceId, command, retries)),
+      this.retry.ackTimeoutMs,
+    );
     timer.unref();
     this.awaitingAck.set(command.cmdId, timer);
   }
