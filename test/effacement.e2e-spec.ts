@@ -103,7 +103,11 @@ describe('an effacement order on the demo îlot, end to end', () => {
     );
     expect(report.askedW).toBe(60_000);
     expect(report.planned.meanReductionW).toBeGreaterThanOrEqual(0.9 * 60_000);
-    expect(Math.abs(report.delivered.meanReductionW! - 60_000)).toBeLessThanOrEqual(6_000);
+    // At least 90 % of what was asked. Above it by up to 20 %: since EVs are planned (issue 13), a resident's car that
+    // arrives during the order is held for the off-peak hours, a reduction the reference's uncontrolled habit counted
+    // as import (measured 65.4-66.8 kW). To do: count the cars' shift in the plan's delivery instead of this margin.
+    expect(report.delivered.meanReductionW!).toBeGreaterThanOrEqual(0.9 * 60_000);
+    expect(report.delivered.meanReductionW!).toBeLessThanOrEqual(1.2 * 60_000);
     expect(report.deliveredAsAsked).toBe(true);
     expect(report.notes).toEqual([]);
     // Every sheddable load is accounted for against its own reference, none beyond its declared flexibility. Whether
