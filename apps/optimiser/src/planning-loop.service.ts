@@ -60,7 +60,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private readonly pvIds: string[];
   private readonly deviceIds: string[];
   private readonly gridId: string;
-  private readonly sheddableIds: string[];
+  private readonly ownHistoryIds: string[];
   /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */
   private lastValid: Schedule | undefined;
   /** The run in flight, awaited at shutdown so that it never writes to a closed pool. */
@@ -87,7 +87,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     this.deviceIds = [...site.devices.keys()];
     this.gridId = gridDeviceId(site);
     // Each sheddable load's history is its baseline; each charger's its habit (what the plan takes over when plugged).
-    this.sheddableIds = [...sheddableLoads(site), ...devicesOfKind(site, 'ev_charger')].map((d) => d.id);
+    this.ownHistoryIds = [...sheddableLoads(site), ...devicesOfKind(site, 'ev_charger')].map((d) => d.id);
   }
 
   async onModuleInit(): Promise<void> {
@@ -230,7 +230,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       samples(this.pvIds),
       this.signals.overlapping(this.site.id, new Date(now.getTime() - DAY_MS), horizonEnd),
       peakChargeEurPerKW(this.site) ? this.monthPeakImportW(now, historyTo) : Promise.resolve(undefined),
-      Promise.all(this.sheddableIds.map(async (id) => [id, await samples([id])] as const)).then(
+      Promise.all(this.ownHistoryIds.map(async (id) => [id, await samples([id])] as const)).then(
         (entries) => new Map(entries),
       ),
       this.externalPvForecast(now, historyTo, horizonEnd),

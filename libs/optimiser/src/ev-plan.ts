@@ -1,6 +1,7 @@
-import { type EvSession, localDayKind } from '@ilot/domain';
-import { forecastConsumption, type PowerSample } from '@ilot/forecasting';
+import type { EvSession } from '@ilot/domain';
+import type { PowerSample } from '@ilot/forecasting';
 import { devicesOfKind, type Site } from '@ilot/site';
+import { loadForecastW } from './load-forecast';
 import type { PlanEv } from './plan-input';
 
 /** What the planner knows of the chargers: their latest fresh reading, session and history. */
@@ -44,13 +45,8 @@ export function consumptionWithoutPlannedEvs(
 ): number[] {
   const adjusted = [...consumptionW];
   for (const ev of evs) {
-    const habitW = forecastConsumption({
-      now,
-      slotStarts: [...slotStarts],
-      history: observations.flexibleHistory?.get(ev.id) ?? [],
-      latest: { at: now, powerW: observations.latest.get(ev.id)!.powerW },
-      dayKind: (at) => localDayKind(at, site.timezone),
-    });
+    const history = observations.flexibleHistory?.get(ev.id) ?? [];
+    const habitW = loadForecastW(site, now, slotStarts, history, observations.latest.get(ev.id)!.powerW);
     slotStarts.forEach((start, t) => {
       if (start < ev.departure) adjusted[t] = Math.max(adjusted[t] - habitW[t], 0);
     });

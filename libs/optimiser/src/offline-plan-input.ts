@@ -74,7 +74,9 @@ function offlineInput(
   const consumptionW = forecasts.slotStarts.map((start, t) =>
     [...forecasts.powerW].reduce(
       (sum, [deviceId, series]) =>
-        site.devices.get(deviceId)!.kind === 'pv' || start < (departures.get(deviceId) ?? start) ? sum : sum + series[t],
+        site.devices.get(deviceId)!.kind === 'pv' || start < (departures.get(deviceId) ?? start)
+          ? sum
+          : sum + series[t],
       0,
     ),
   );

@@ -1,12 +1,12 @@
 import { addMs, CONSUMING_KINDS, type EffacementOrder, type EvSession, MINUTE_MS, slotStart } from '@ilot/domain';
-import { type ExternalPvPoint, forecastConsumption, PowerSample } from '@ilot/forecasting';
+import type { ExternalPvPoint, PowerSample } from '@ilot/forecasting';
 import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
+import { loadForecastW } from './load-forecast';
 import { pvForecasts, pvSourceOf } from './pv-plan';
 import { contractGuardOf } from './forecast-uncertainty';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanFlexibleLoad, type PlanInput } from './plan-input';
 import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
 import { contractedImportW, priceAt, type TempoColour } from '@ilot/tariffs';
-import { localDayKind } from '@ilot/domain';
 
 export interface SiteObservations {
   /** Latest fresh reading per device (stale and offline ones already left out). */
@@ -114,20 +114,10 @@ function consumptionForecast(
   for (const device of [...site.devices.values()])
     if (device.kind !== 'grid' && device.kind !== 'battery' && !observations.latest.has(device.id))
       excluded.push(observations.unavailable?.get(device.id) ?? `${device.id}: no fresh reading`);
-  const latestConsumption = fresh.length
-    ? {
-        at: now,
-        powerW:
-          fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length),
-      }
+  const latestW = fresh.length
+    ? fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length)
     : undefined;
-  return forecastConsumption({
-    now,
-    slotStarts,
-    history: observations.consumptionHistory,
-    latest: latestConsumption,
-    dayKind: (at) => localDayKind(at, site.timezone),
-  });
+  return loadForecastW(site, now, slotStarts, observations.consumptionHistory, latestW);
 }
 
 /** The batteries with a fresh state of charge; the others are named in `excluded` and left out of the plan. */
@@ -156,13 +146,7 @@ function flexibleLoads(
     const latest = observations.latest.get(device.id);
     const history = observations.flexibleHistory?.get(device.id);
     if (!latest || !history || device.maxShedMinutes <= 0) return [];
-    const baselineW = forecastConsumption({
-      now,
-      slotStarts,
-      history,
-      latest: { at: now, powerW: latest.powerW },
-      dayKind: (at) => localDayKind(at, site.timezone),
-    }).map((w) => Math.max(w, 0));
+    const baselineW = loadForecastW(site, now, slotStarts, history, latest.powerW).map((w) => Math.max(w, 0));
     return [flexibleLoadOf(device, baselineW)];
   });
 }

@@ -1,6 +1,6 @@
 import type { EvSession, Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
-import { numberArrayLiteral, textArrayLiteral } from './pg-array';
+import { booleanArrayLiteral, instantArrayLiteral, numberArrayLiteral, textArrayLiteral } from './pg-array';
 
 /** A charger's session in force and the instant its telemetry reported it. */
 export interface StoredEvSession {
@@ -40,9 +40,9 @@ export class EvSessionRepository {
         textArrayLiteral(rows.map((r) => r.siteId)),
         textArrayLiteral(rows.map((r) => r.deviceId)),
         textArrayLiteral(rows.map((r) => r.ts.toISOString())),
-        `{${rows.map((r) => String(r.evSession!.plugged)).join(',')}}`,
+        booleanArrayLiteral(rows.map((r) => r.evSession!.plugged)),
         numberArrayLiteral(rows.map((r) => r.evSession!.energyNeededWh)),
-        `{${rows.map((r) => (r.evSession!.departure ? `"${r.evSession!.departure.toISOString()}"` : 'NULL')).join(',')}}`,
+        instantArrayLiteral(rows.map((r) => r.evSession!.departure)),
         numberArrayLiteral(rows.map((r) => r.evSession!.maxW)),
         receivedAt.toISOString(),
       ],

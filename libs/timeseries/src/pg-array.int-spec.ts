@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { numberArrayLiteral, textArrayLiteral } from './pg-array';
+import { booleanArrayLiteral, instantArrayLiteral, numberArrayLiteral, textArrayLiteral } from './pg-array';
 import { createTestDatabase, TestDatabase } from './testing/test-database';
 
 describe('array literals, read back by the real PostgreSQL', () => {
@@ -36,5 +36,14 @@ describe('array literals, read back by the real PostgreSQL', () => {
     const ts = ['2026-10-25T00:59:59.999Z', '2026-10-25T01:00:00.000Z'];
     const { rows } = await client.query('SELECT $1::timestamptz[] AS v', [textArrayLiteral(ts)]);
     expect(rows[0].v.map((d: Date) => d.toISOString())).toEqual(ts);
+  });
+
+  it('keeps booleans, and instants with their nulls', async () => {
+    const at = new Date('2026-10-25T00:59:59.999Z');
+    const { rows } = await client.query('SELECT $1::boolean[] AS b, $2::timestamptz[] AS t', [
+      booleanArrayLiteral([true, false]),
+      instantArrayLiteral([at, undefined]),
+    ]);
+    expect(rows[0]).toEqual({ b: [true, false], t: [at, null] });
   });
 });

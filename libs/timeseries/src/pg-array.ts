@@ -24,3 +24,13 @@ export function textArrayLiteral(values: readonly string[]): string {
   }
   return literal + '}';
 }
+
+/** `{true,false}`. */
+export function booleanArrayLiteral(values: readonly boolean[]): string {
+  return `{${values.map(String).join(',')}}`;
+}
+
+/** `{"2026-01-15T18:00:00.000Z",NULL}`: instants as ISO text, undefined as NULL (for a `timestamptz[]`). */
+export function instantArrayLiteral(values: ReadonlyArray<Date | undefined>): string {
+  return `{${values.map((at) => (at ? `"${at.toISOString()}"` : 'NULL')).join(',')}}`;
+}
