@@ -164,7 +164,7 @@ function plannerForecast(
       peakW: scaledPeakW,
       array,
       latest: latest === undefined ? undefined : { at: new Date(originMs - series.stepMs), powerW: latest },
-      typicalClearness: recentClearness(h, scaledPeakW, array, series.stepMs / 60_000),
+      typicalClearness: recentClearness(h, scaledPeakW, array, series.stepMs / 60_000, now),
     });
   };
   if (quantity === 'consumption') return consumption();

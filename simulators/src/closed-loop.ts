@@ -150,7 +150,20 @@ export function replay(
     meter.record(now, world.step(now), stepMs / 3_600_000);
     if (options.onProgress && (t - startMs) % 3_600_000 === 0) options.onProgress((t - startMs) / (endMs - startMs));
   }
-  const effacements = orders.map((order) =>
+  // The last slot counts too (its peak, its energy above the contract, its overrun).
+  if (endMs % slotMs === 0) meter.closeSlot(endMs);
+  return meter.kpis(strategy, outcomes(orders, meter, planner, site, referenceOptions), planner, new Date(endMs));
+}
+
+/** Each effacement order's outcome, from the replay's slots and what the planner planned. */
+function outcomes(
+  orders: readonly EffacementOrder[],
+  meter: ReplayMeter,
+  planner: ReplayPlanner,
+  site: Site,
+  referenceOptions: ReferenceOptions,
+) {
+  return orders.map((order) =>
     effacementOutcome(
       order,
       meter.slotHistory.get(NET_OF_STORAGE)!,
@@ -162,7 +175,6 @@ export function replay(
       referenceOptions,
     ),
   );
-  return meter.kpis(strategy, effacements, planner, new Date(endMs));
 }
 
 /** What a strategy knows of the future: the perfect-foresight plan, or the oracle's true slot means; nothing else. */

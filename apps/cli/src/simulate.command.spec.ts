@@ -44,7 +44,7 @@ describe('ilot simulate: the KPIs and the picture of one day, every strategy', (
     return { out, lines, kpis: JSON.parse(readFileSync(join(out, 'kpis.json'), 'utf8')) };
   };
 
-  it('writes kpis.json ({site, start, days, results}, one object per strategy, its KPIs named with units) and replay.html', async () => {
+  it('writes kpis.json ({site, start, days, results}, one object per strategy, its KPIs named with units), trace.csv and replay.html', async () => {
     const { out, kpis, lines } = await run();
     expect(kpis).toMatchObject({ site: 'demo', start: '2026-01-17T00:00:00.000Z', days: 1 });
     expect(kpis.results.map((k: { strategy: string }) => k.strategy)).toEqual([
@@ -71,6 +71,13 @@ describe('ilot simulate: the KPIs and the picture of one day, every strategy', (
     expect(html.match(/class="contract"/g)!.length).toBeGreaterThanOrEqual(5);
     expect(html).not.toMatch(/<script|https?:\/\//);
     expect(lines.at(-1)).toContain('replay.html');
+    // trace.csv: one row per strategy and 15-min slot of the day, the same grid power the picture draws.
+    // Regression: the replay's last slot was never closed, so its peak and overrun were not counted (95 rows a day).
+    const rows = readFileSync(join(out, 'trace.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('strategy,ts,gridW,storedKWh');
+    expect(rows).toHaveLength(1 + 5 * 96);
+    const idlePeakW = Math.max(...rows.filter((r) => r.startsWith('idle,')).map((r) => Number(r.split(',')[2])));
+    expect(idlePeakW / 1000).toBeCloseTo(of('idle').peakImportKW, 0);
   }, 120_000);
 
   it('--subscribed-power: the what-if of a lower subscription costs its overruns and saves its fixed part', async () => {

@@ -118,7 +118,7 @@ export async function replayStrategies(
 /**
  * `ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver]
  * [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA]`: closed-loop replay, KPIs side by side, in
- * `kpis.json` and as a picture (`replay.html`).
+ * `kpis.json`, per slot in `trace.csv` and as a picture (`replay.html`).
  */
 export async function simulateCommand(
   options: Map<string, string[]>,
@@ -128,6 +128,7 @@ export async function simulateCommand(
   const { site, days, start, outDir } = request;
   const results = await replayStrategies(request, process.stderr.isTTY ? progressBar : undefined);
   writeKpis(outDir, { site: site.id, start: start.toISOString(), days, results });
+  writeFileSync(join(outDir, 'trace.csv'), traceCsv(results));
   const title = `${site.name}: ${days} day(s) from ${start.toISOString()}`;
   const capacityKWh = devicesOfKind(site, 'battery').reduce((sum, b) => sum + b.capacityWh, 0) / 1000;
   writeFileSync(
@@ -136,7 +137,7 @@ export async function simulateCommand(
   );
   log(whatIsReplayed(request));
   for (const line of kpiTable(site, days, start, results)) log(line);
-  log(`written: ${join(outDir, 'kpis.json')}, ${join(outDir, 'replay.html')}`);
+  log(`written: ${['kpis.json', 'trace.csv', 'replay.html'].map((f) => join(outDir, f)).join(', ')}`);
   return results;
 }
 
@@ -213,6 +214,16 @@ export function withSubscription(site: Site, text: string | undefined): Site {
     );
   const subscribedKVA = { HPH: kVA, HCH: kVA, HPB: kVA, HCB: kVA };
   return { ...site, connection: { ...site.connection, capacity: { ...capacity, subscribedKVA } } };
+}
+
+/** Every strategy's slots, one row each (`strategy,ts,gridW,storedKWh`): the figures behind the picture. */
+export function traceCsv(results: readonly Pick<ReplayKpis, 'strategy' | 'trace'>[]): string {
+  const rows = results.flatMap((r) =>
+    r.trace.map(
+      (s) => `${r.strategy},${new Date(s.startMs).toISOString()},${s.gridW.toFixed(0)},${s.storedKWh.toFixed(3)}`,
+    ),
+  );
+  return ['strategy,ts,gridW,storedKWh', ...rows].join('\n') + '\n';
 }
 
 /** `kpis.json` in `outDir`: the KPIs of every strategy, without the per-slot trace (the picture has it). */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { INestApplication, Module } from '@nestjs/common';
 import { bootstrapHttpApp, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
-import { openDatabase, ReadingRepository } from '@ilot/timeseries';
+import { openDatabase, PvForecastRepository, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { AddressInfo } from 'node:net';
 import { loadMetricsConfig } from './metrics.config';
@@ -105,6 +105,69 @@ describe('the metrics API (real PostgreSQL)', () => {
       expect((await put({ steps: [{ start: '2026-01-10T12:00:00Z', shares: { 'flat-2': 1 } }] })).status).toBe(200);
       expect(await localKWh('flat-1')).toBeCloseTo(0.3, 3);
       expect(await localKWh('flat-2')).toBeCloseTo(1.05, 3);
+    });
+  });
+
+  /** External PV forecasts over HTTP: the `forecast` topic's checks, stored where the planner reads them. */
+  describe('POST /api/v1/sites/{site}/forecast', () => {
+    const post = (body: unknown, token: string | null = TOKEN) =>
+      fetch(`${base}/forecast`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    // The app's clock is at 12:40Z: a forecast issued at 12:30 for the next two hours.
+    const forecast = {
+      issuedAt: '2026-01-10T12:30:00Z',
+      source: 'open-meteo',
+      series: [
+        { ts: '2026-01-10T13:00:00Z', pvW: 4200, device: 'pv-1' },
+        { ts: '2026-01-10T14:00:00Z', pvW: 2100, device: 'pv-1' },
+      ],
+    };
+    const newest = async () => {
+      const db = await openDatabase(database.url);
+      try {
+        const from = new Date('2026-01-10T12:00:00Z');
+        return await new PvForecastRepository(db).newest(SITE.id, from, from, new Date('2026-01-11T00:00:00Z'));
+      } finally {
+        await db.destroy();
+      }
+    };
+
+    it('refuses it without the operator’s token, and a bad one with its field and reason, storing nothing', async () => {
+      expect((await post(forecast, null)).status).toBe(401);
+      const meter = await post({ ...forecast, series: [{ ts: '2026-01-10T13:00:00Z', pvW: 1, device: 'm-1' }] });
+      expect(meter.status).toBe(400);
+      expect(((await meter.json()) as { message: string }).message).toBe(
+        'forecast refused: series.0.device: "m-1" is not a PV array of the site',
+      );
+      const future = await post({ ...forecast, issuedAt: '2026-01-10T13:00:00Z' });
+      expect(future.status).toBe(400);
+      expect(((await future.json()) as { message: string }).message).toMatch(/issuedAt: .* is after now/);
+      const negative = await post({ ...forecast, series: [{ ts: '2026-01-10T13:00:00Z', pvW: -5 }] });
+      expect(((await negative.json()) as { message: string }).message).toContain('series.0.pvW');
+      expect(await newest()).toBeUndefined();
+    });
+
+    it('stores a good one where the planner reads it; the same issue again writes nothing twice', async () => {
+      for (let i = 0; i < 2; i++) {
+        const response = await post(forecast);
+        expect(response.status).toBe(201);
+        expect(await response.json()).toEqual({
+          siteId: SITE.id,
+          issuedAt: '2026-01-10T12:30:00.000Z',
+          points: 2,
+          from: '2026-01-10T13:00:00.000Z',
+          to: '2026-01-10T14:00:00.000Z',
+        });
+      }
+      const stored = await newest();
+      expect(stored).toMatchObject({ issuedAt: new Date('2026-01-10T12:30:00Z'), source: 'open-meteo' });
+      expect(stored!.points.map((p) => [p.deviceId, p.ts.toISOString(), p.pvW])).toEqual([
+        ['pv-1', '2026-01-10T13:00:00.000Z', 4200],
+        ['pv-1', '2026-01-10T14:00:00.000Z', 2100],
+      ]);
     });
   });
 

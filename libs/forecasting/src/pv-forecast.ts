@@ -39,14 +39,24 @@ export function forecastPv(input: PvForecastInput): number[] {
 }
 
 /**
+ * Weight of a day's clearness per day of age in the typical clearness: the weather persists from one day to the next
+ * (lag-1 autocorrelation of daily clearness about 0.5 in Paris 2019 and Aachen 2023, ../shared/data/weather), so
+ * yesterday says more about tomorrow than last week does. 0.6 a day (half-life 1.4 days) cut the day-ahead error of
+ * the daily clearness by 3-6 % against an equal-weight week on both; 1 would be the plain mean.
+ */
+export const CLEARNESS_DAY_DECAY = 0.6;
+
+/**
  * Clearness of the recent past: measured PV energy over clear-sky PV energy of the same array and
- * peak power, over the samples given (bucket means). Undefined without daylight samples.
+ * peak power, over the samples given (bucket means). Given `now`, each sample weighs
+ * CLEARNESS_DAY_DECAY per whole day of age (recent weather counts more). Undefined without daylight samples.
  */
 export function recentClearness(
   samples: readonly PowerSample[],
   peakW: number,
   array: PvArray,
   bucketMinutes: number,
+  now?: Date,
 ): number | undefined {
   let measuredWh = 0;
   let clearWh = 0;
@@ -54,8 +64,10 @@ export function recentClearness(
     const mid = new Date(sample.at.getTime() + (bucketMinutes * 60_000) / 2);
     const clearW = (clearSkyPvWPerKWp(mid, array) * peakW) / 1000;
     if (clearW <= 0.02 * peakW) continue;
-    measuredWh += sample.powerW;
-    clearWh += clearW;
+    const ageDays = now ? Math.max(Math.floor((now.getTime() - sample.at.getTime()) / 86_400_000), 0) : 0;
+    const weight = CLEARNESS_DAY_DECAY ** ageDays;
+    measuredWh += weight * sample.powerW;
+    clearWh += weight * clearW;
   }
   return clearWh > 0 ? Math.min(Math.max(measuredWh / clearWh, 0.05), 1.2) : undefined;
 }

@@ -19,7 +19,7 @@ export function pvForecasts(
   slotMinutes: number,
 ): { pvs: PlanInput['pvs']; externalSlots: number } {
   const { array, peakW } = siteRooftop(site);
-  const typicalClearness = recentClearness(observations.pvHistory ?? [], peakW, array, slotMinutes);
+  const typicalClearness = recentClearness(observations.pvHistory ?? [], peakW, array, slotMinutes, now);
   const arrays = devicesOfKind(site, 'pv');
   const external = observations.pvForecast
     ? externalPvSlots(observations.pvForecast.points, arrays, slotStarts, slotMinutes)

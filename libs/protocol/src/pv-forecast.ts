@@ -1,6 +1,6 @@
 import { accepted, type Checked, DAY_MS, refused } from '@ilot/domain';
 import { z } from 'zod';
-import { decode, type DecodeLimits, type RejectReason } from './decode';
+import { decode, type DecodeLimits, type RejectReason, validate } from './decode';
 import { isoInstant } from './instant';
 
 /** What an external PV forecast may hold: a week of 15-min points per array of a large îlot, from at most a day back. */
@@ -75,4 +75,15 @@ export function decodePvForecast(
 ): Checked<PvForecastPayload, RejectReason> {
   const decoded = decode(payload, pvForecastSchema, limits);
   return decoded.ok ? checkPvForecast(decoded.value, now, isPvArray, limits.maxFutureMs) : decoded;
+}
+
+/** A forecast already parsed from JSON (`POST /api/v1/sites/{siteId}/forecast`): the topic's schema and checks. */
+export function validatePvForecast(
+  json: unknown,
+  now: Date,
+  maxFutureMs: number,
+  isPvArray: (deviceId: string) => boolean,
+): Checked<PvForecastPayload, 'schema' | 'out_of_range'> {
+  const parsed = validate(json, pvForecastSchema);
+  return parsed.ok ? checkPvForecast(parsed.value, now, isPvArray, maxFutureMs) : parsed;
 }

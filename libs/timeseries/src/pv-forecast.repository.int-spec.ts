@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { openDatabase } from './data-source';
-import { PvForecastRepository } from './pv-forecast.repository';
+import { PV_FORECAST_RETENTION_DAYS, PvForecastRepository } from './pv-forecast.repository';
 import { createTestDatabase, TestDatabase } from './testing/test-database';
 
 describe('external PV forecasts on the real PostgreSQL', () => {
@@ -52,5 +52,25 @@ describe('external PV forecasts on the real PostgreSQL', () => {
     expect(kept[0].n).toBe(3);
     expect(await forecasts.newest('other', at(4), at(6), at(9))).toBeUndefined();
     expect((await forecasts.newest('other', at(3), at(6), at(9)))?.points).toHaveLength(3);
+  });
+
+  it("drops the issues older than the retention when a new one comes, and only that site's", async () => {
+    const count = async (siteId: string) =>
+      (
+        (await db.query('SELECT count(*)::int AS n FROM pv_forecasts WHERE site_id = $1', [siteId])) as Array<{
+          n: number;
+        }>
+      )[0].n;
+    const daysLater = (days: number, pvW: number) => {
+      const issuedAt = new Date(at(3).getTime() + days * 86_400_000);
+      return { issuedAt: issuedAt.toISOString(), series: [{ ts: issuedAt.toISOString(), pvW }] };
+    };
+    const before = await count('other');
+    await forecasts.store('demo', daysLater(PV_FORECAST_RETENTION_DAYS - 1, 10), at(3));
+    expect(await count('demo')).toBe(6 + 1);
+    // An issue 30 days and 1 hour after the first (03:00) drops it; the second (05:00) is still within the retention.
+    await forecasts.store('demo', daysLater(PV_FORECAST_RETENTION_DAYS + 1 / 24, 20), at(3));
+    expect(await count('demo')).toBe(3 + 1 + 1);
+    expect(await count('other')).toBe(before);
   });
 });

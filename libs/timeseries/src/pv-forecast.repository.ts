@@ -9,13 +9,26 @@ export interface StoredPvForecast {
   points: Array<{ deviceId: string; ts: Date; pvW: number }>;
 }
 
+/**
+ * How long an issue is kept: a month of issues is enough to measure a provider's skill against the PV measured since,
+ * and an hourly feed of a week ahead for four arrays would otherwise grow by some 65,000 rows a day.
+ */
+export const PV_FORECAST_RETENTION_DAYS = 30;
+
 /** All the SQL on `pv_forecasts`. */
 export class PvForecastRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Stores an issue's points; the same issue sent again (a QoS 1 redelivery) writes nothing twice. */
+  /**
+   * Stores an issue's points; the same issue sent again (a QoS 1 redelivery) writes nothing twice. The site's issues
+   * older than PV_FORECAST_RETENTION_DAYS before this one go at the same time.
+   */
   async store(siteId: string, forecast: PvForecastPayload, receivedAt: Date): Promise<void> {
     const { series } = forecast;
+    await this.db.query(
+      `DELETE FROM pv_forecasts WHERE site_id = $1 AND issued_at < $2::timestamptz - make_interval(days => $3)`,
+      [siteId, forecast.issuedAt, PV_FORECAST_RETENTION_DAYS],
+    );
     await this.db.query(
       `INSERT INTO pv_forecasts (site_id, issued_at, source, device_id, ts, pv_w, received_at)
        SELECT $1, $2, $3, u.d, u.t, u.w, $7

@@ -1,0 +1,52 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
+import { type Clock, describeProblems } from '@ilot/domain';
+import { INBOUND_DEFAULTS, validatePvForecast } from '@ilot/protocol';
+import { CLOCK, SITE } from '@ilot/runtime';
+import type { Site } from '@ilot/site';
+import { PvForecastRepository } from '@ilot/timeseries';
+import { OperatorGuard } from './operator.guard';
+
+/** External PV forecasts over HTTP: what the `forecast` topic takes, for a feeder that speaks HTTP rather than MQTT. */
+@Controller('api/v1/sites/:siteId/forecast')
+export class ForecastController {
+  constructor(
+    @Inject(SITE) private readonly site: Site,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly forecasts: PvForecastRepository,
+  ) {}
+
+  /**
+   * `{"issuedAt", "source"?, "series": [{"ts", "pvW", "device"?}]}`, the `forecast` topic's payload (docs/design.md):
+   * checked the same way (400 with the field and the reason, nothing stored), stored by issue (the same issue sent
+   * again writes nothing twice); the next plan takes it. Operator only.
+   */
+  @Post()
+  @UseGuards(OperatorGuard)
+  @HttpCode(201)
+  async postForecast(@Param('siteId') siteId: string, @Body() body: unknown) {
+    if (siteId !== this.site.id) throw new NotFoundException(`no site "${siteId}"`);
+    const now = this.clock.now();
+    const isPvArray = (id: string) => this.site.devices.get(id)?.kind === 'pv';
+    const forecast = validatePvForecast(body, now, INBOUND_DEFAULTS.maxFutureMs, isPvArray);
+    if (!forecast.ok) throw new BadRequestException(`forecast refused: ${describeProblems(forecast)}`);
+    await this.forecasts.store(siteId, forecast.value, now);
+    const times = forecast.value.series.map((p) => Date.parse(p.ts));
+    return {
+      siteId,
+      issuedAt: new Date(forecast.value.issuedAt).toISOString(),
+      points: forecast.value.series.length,
+      from: new Date(Math.min(...times)).toISOString(),
+      to: new Date(Math.max(...times)).toISOString(),
+    };
+  }
+}
