@@ -1,7 +1,12 @@
 import 'reflect-metadata';
 import { INestApplication, Module } from '@nestjs/common';
 import { bootstrapHttpApp, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
-import { openDatabase, PvForecastRepository, ReadingRepository } from '@ilot/timeseries';
+import { openDatabase, PvForecastRepository, ReadingRepository, SiteDefinitionRepository } from '@ilot/timeseries';
+import { SiteCatalog } from '@ilot/runtime';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { AddressInfo } from 'node:net';
 import { loadMetricsConfig } from './metrics.config';
@@ -168,6 +173,83 @@ describe('the metrics API (real PostgreSQL)', () => {
         ['pv-1', '2026-01-10T13:00:00.000Z', 4200],
         ['pv-1', '2026-01-10T14:00:00.000Z', 2100],
       ]);
+    });
+  });
+
+  /** Sites as data (issue 14): stored through the API, seen by every instance's catalog without a restart. */
+  describe('PUT/GET/DELETE /api/v1/sites/{siteId}', () => {
+    const call = (method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
+      fetch(`${base.replace(`/sites/${SITE.id}`, '/sites')}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const konstanz = parse(readFileSync(join(__dirname, '..', '..', '..', 'sites', 'konstanz-pair.yaml'), 'utf8'));
+    const json = async (response: Response) => (await response.json()) as Record<string, unknown>;
+
+    it('lists the sites served to the operator only', async () => {
+      expect((await call('GET', '', undefined, null)).status).toBe(401);
+      const listed = await json(await call('GET', ''));
+      expect(listed).toEqual({
+        sites: [expect.objectContaining({ siteId: SITE.id, devices: SITE.devices.size })],
+        refused: [],
+      });
+    });
+
+    it('refuses a bad site with every problem, an id not the path’s, and a site a file defines; stores nothing', async () => {
+      const bad = await call('PUT', '/konstanz-pair', { ...konstanz, timezone: 'Mars/Olympus', participants: 3 });
+      expect(bad.status).toBe(400);
+      expect((await json(bad)).problems).toEqual([
+        expect.stringMatching(/^timezone: /),
+        expect.stringMatching(/^participants: /),
+      ]);
+      const other = await call('PUT', '/other-id', konstanz);
+      expect(await json(other)).toMatchObject({
+        problems: ['id: "konstanz-pair" is not the site of the path, "other-id"'],
+      });
+      const file = await call('PUT', `/${SITE.id}`, { ...konstanz, id: SITE.id });
+      expect(file.status).toBe(409);
+      expect((await json(file)).message).toMatch(new RegExp(`^site "${SITE.id}" is defined by `));
+      expect((await call('DELETE', `/${SITE.id}`)).status).toBe(409);
+      expect((await call('GET', '/konstanz-pair')).status).toBe(404);
+    });
+
+    it('stores a site (201, then 200 replacing it), which every instance’s catalog takes up, and removes it', async () => {
+      const db = await openDatabase(database.url);
+      // A second instance: its own catalog over the same database, no site file of its own.
+      const elsewhere = new SiteCatalog(
+        { dir: mkdtempSync(join(tmpdir(), 'ilot-no-sites-')) },
+        new SiteDefinitionRepository(db),
+      );
+      try {
+        await elsewhere.refresh();
+        const created = await call('PUT', '/konstanz-pair', konstanz);
+        expect(created.status).toBe(201);
+        expect(await json(created)).toMatchObject({ siteId: 'konstanz-pair', created: true });
+        const replaced = await call('PUT', '/konstanz-pair', { ...konstanz, name: 'Konstanz, renamed' });
+        expect([replaced.status, (await json(replaced)).created]).toEqual([200, false]);
+        expect(await json(await call('GET', '/konstanz-pair'))).toMatchObject({
+          source: 'api',
+          document: { id: 'konstanz-pair', name: 'Konstanz, renamed' },
+        });
+        const listed = (await json(await call('GET', ''))).sites as Array<{ siteId: string; source: string }>;
+        expect(listed.map((s) => [s.siteId, s.source])).toContainEqual(['konstanz-pair', 'api:konstanz-pair']);
+        // The other instance sees it at its next refresh, and a stored document that no longer validates is refused
+        // there with its reason, the good one kept.
+        await db.query(`INSERT INTO site_definitions VALUES ('broken', '{"id":"broken"}', 'x', now())`);
+        const changes = await elsewhere.refresh();
+        expect(changes.added.map((e) => e.site.name)).toEqual(['Konstanz, renamed']);
+        expect(elsewhere.refused()).toEqual([
+          { source: 'api:broken', problems: expect.arrayContaining([expect.stringMatching(/^name: /)]) },
+        ]);
+        expect((await call('DELETE', '/konstanz-pair')).status).toBe(204);
+        expect((await call('DELETE', '/konstanz-pair')).status).toBe(404);
+        expect((await elsewhere.refresh()).removed).toEqual(['konstanz-pair']);
+      } finally {
+        await db.query(`DELETE FROM site_definitions WHERE site_id = 'broken'`);
+        await elsewhere.stop();
+        await db.destroy();
+      }
     });
   });
 

@@ -40,6 +40,10 @@ export const runtimeEnvSchema = z
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
     ILOT_SITE_FILE: z.string().min(1).default('sites/demo.yaml'),
+    /** A folder of site files, one îlot each (issue 14); the site catalog reads it, with the sites stored through the API. */
+    ILOT_SITES_DIR: z.string().min(1).optional(),
+    /** How often the site catalog reads the folder and the stored sites again (a change takes effect without restart). */
+    ILOT_SITES_POLL_S: z.coerce.number().min(1).max(3600).default(10),
     ILOT_HTTP_PORT: port.default(3000),
     /** Simulated time runs this many times faster than the wall clock (demo only). */
     ILOT_SPEEDUP: z.coerce.number().positive().max(100_000).default(1),

@@ -10,3 +10,4 @@ export * from './retry';
 export * from './log-throttle';
 export * from './inbound-rejects';
 export * from './ilot-logger';
+export * from './site-catalog';

@@ -1,12 +1,13 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { loadSiteFile, Site } from '@ilot/site';
-import { detectStorageMode, openDatabase } from '@ilot/timeseries';
+import { detectStorageMode, openDatabase, SiteDefinitionRepository } from '@ilot/timeseries';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { clockFromConfig } from './clock.factory';
 import type { RuntimeConfig } from './config';
 import { HealthController } from './health.controller';
 import { ReadinessRegistry } from './readiness.registry';
+import { SiteCatalog } from './site-catalog';
 import { CLOCK, DATA_SOURCE, METRICS_REGISTRY, RUNTIME_CONFIG, SITE } from './tokens';
 
 /**
@@ -17,7 +18,10 @@ import { CLOCK, DATA_SOURCE, METRICS_REGISTRY, RUNTIME_CONFIG, SITE } from './to
 @Module({})
 export class RuntimeModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Runtime');
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    private readonly catalog: SiteCatalog,
+  ) {}
 
   /** `site`: the site already loaded by the caller (validated before Nest starts); read from ILOT_SITE_FILE otherwise. */
   static forRoot(config: RuntimeConfig, site: Site = loadSiteFile(config.ILOT_SITE_FILE)): DynamicModule {
@@ -59,12 +63,26 @@ export class RuntimeModule implements OnApplicationShutdown {
           inject: [ReadinessRegistry],
         },
         ReadinessRegistry,
+        {
+          provide: SiteCatalog,
+          useFactory: async (db: DataSource) => {
+            const files = config.ILOT_SITES_DIR
+              ? { dir: config.ILOT_SITES_DIR }
+              : { fixed: { site, source: config.ILOT_SITE_FILE, fingerprint: 'fixed' } };
+            const catalog = new SiteCatalog(files, new SiteDefinitionRepository(db));
+            await catalog.refresh();
+            catalog.start(config.ILOT_SITES_POLL_S * 1000);
+            return catalog;
+          },
+          inject: [DATA_SOURCE],
+        },
       ],
-      exports: [RUNTIME_CONFIG, CLOCK, SITE, METRICS_REGISTRY, DATA_SOURCE, ReadinessRegistry],
+      exports: [RUNTIME_CONFIG, CLOCK, SITE, METRICS_REGISTRY, DATA_SOURCE, ReadinessRegistry, SiteCatalog],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.catalog.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.log('database pool closed');
   }

@@ -4,3 +4,5 @@ export * from './load-site';
 export * from './power-bounds';
 export * from './liveness';
 export * from './price-series';
+export * from './sites-dir';
+export * from './site-document';

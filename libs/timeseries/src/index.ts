@@ -15,3 +15,4 @@ export * from './resident-ledger.repository';
 export * from './allocation-share.repository';
 export * from './ev-session.repository';
 export * from './pv-forecast.repository';
+export * from './site-definition.repository';

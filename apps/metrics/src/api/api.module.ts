@@ -1,22 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { repositoryProvider } from '@ilot/runtime';
-import { PvForecastRepository } from '@ilot/timeseries';
+import { PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
 import type { MetricsConfig } from '../metrics.config';
 import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
 import { ForecastController } from './forecast.controller';
+import { SitesController } from './sites.controller';
 import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
 import { ReportAccessGuard } from './report-access.guard';
 import { TOKEN_SECRET, ViewerResolver } from './viewer-resolver';
 
-/** The HTTP API under /api/v1: readings, schedule, signals, reports, custom shares, PV forecasts; who may read what. */
+/** The HTTP API under /api/v1: readings, schedule, signals, reports, custom shares, PV forecasts, the sites themselves; who may read what. */
 @Module({})
 export class ApiModule {
   static register(config: MetricsConfig, shared: DynamicModule): DynamicModule {
     return {
       module: ApiModule,
       imports: [shared],
-      controllers: [ApiController, AllocationController, ForecastController],
+      controllers: [ApiController, AllocationController, ForecastController, SitesController],
       providers: [
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
         OperatorGuard,
@@ -24,6 +25,7 @@ export class ApiModule {
         ViewerResolver,
         ReportAccessGuard,
         repositoryProvider(PvForecastRepository),
+        repositoryProvider(SiteDefinitionRepository),
       ],
     };
   }

@@ -7,6 +7,7 @@ import { AllocationShares1700000000006 } from './1700000000006-allocation-shares
 import { DeviceStatusHistory1700000000007 } from './1700000000007-device-status-history';
 import { EvSessions1700000000008 } from './1700000000008-ev-sessions';
 import { PvForecasts1700000000009 } from './1700000000009-pv-forecasts';
+import { SiteDefinitions1700000000010 } from './1700000000010-site-definitions';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   DeviceStatusHistory1700000000007,
   EvSessions1700000000008,
   PvForecasts1700000000009,
+  SiteDefinitions1700000000010,
 ];
