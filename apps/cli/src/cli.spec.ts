@@ -1,3 +1,5 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './main';
 
@@ -49,7 +51,7 @@ describe('ilot: a command line that refuses what it does not know', () => {
     }
     const overview = await cli('help');
     expect(overview.code).toBe(0);
-    for (const name of ['validate', 'simulate', 'optimise', 'report', 'token'])
+    for (const name of ['validate', 'simulate', 'optimise', 'report', 'token', 'generate-sites'])
       expect(overview.out).toContain(`  ${name} `);
   });
 
@@ -58,5 +60,19 @@ describe('ilot: a command line that refuses what it does not know', () => {
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/valid\. Site "demo"/);
     expect(result.out).toMatch(/\d+ devices \(1 grid, \d+ meter/);
+  });
+
+  it('ilot generate-sites: a folder of valid îlots, one file each, and refuses a bad count', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ilot-fleet-')), 'fleet');
+    const result = await cli('generate-sites', '--count', '5', '--out', out, '--seed', '3');
+    expect(result.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(
+      ['ilot-001', 'ilot-002', 'ilot-003', 'ilot-004', 'ilot-005'].map((id) => `${id}.yaml`),
+    );
+    expect(result.out).toMatch(new RegExp(`^${out}: 5 îlot\\(s\\), \\d+ devices \\(seed 3\\)`));
+    for (const count of ['0', '2.5', 'many']) {
+      const bad = await cli('generate-sites', '--count', count, '--out', out);
+      expect([bad.code, bad.err]).toEqual([2, expect.stringContaining('--count must be a whole number')]);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { CommandOptionsSpec } from './args';
+import { generateSitesCommand } from './generate-sites.command';
 import { optimiseCommand } from './optimise.command';
 import { reportCommand } from './report.command';
 import { simulateCommand } from './simulate.command';
@@ -64,6 +65,14 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]',
     options: { site: {}, participant: {}, month: {}, format: {}, database: {} },
     run: reportCommand,
+  },
+  {
+    name: 'generate-sites',
+    summary:
+      'a folder of N îlots of varied sizes, one site file each, for ILOT_SITES_DIR (the same seed, the same fleet)',
+    usage: 'ilot generate-sites --count N --out DIR [--seed S]',
+    options: { count: {}, out: {}, seed: {} },
+    run: generateSitesCommand,
   },
   {
     name: 'token',

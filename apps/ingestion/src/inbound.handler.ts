@@ -2,7 +2,17 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } f
 import type { Clock } from '@ilot/domain';
 import { DeferredPubacks } from '@ilot/mqtt';
 import { decodePvForecast, decodeSignal, parseTopic, type RejectReason, topics } from '@ilot/protocol';
-import { CLOCK, InboundRejects, InboundTopic, LogThrottle, retryUntilDone, SITE } from '@ilot/runtime';
+import {
+  CLOCK,
+  InboundRejects,
+  InboundTopic,
+  LogThrottle,
+  retryUntilDone,
+  RUNTIME_CONFIG,
+  type RuntimeConfig,
+  SITE,
+  SiteCatalog,
+} from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { DeviceStatusRepository, PvForecastRepository, SignalRepository } from '@ilot/timeseries';
 import type { IPublishPacket, MqttClient } from 'mqtt';
@@ -32,7 +42,9 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
 
   constructor(
     @Inject(INGESTION_MQTT) private readonly connect: IngestionMqttConnect,
-    @Inject(SITE) private readonly site: Site,
+    @Inject(SITE) site: Site,
+    @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
+    private readonly catalog: SiteCatalog,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(INGESTION_CONFIG) config: IngestionConfig,
     @Inject(INBOUND_REJECTS) private readonly rejects: InboundRejects,
@@ -49,7 +61,9 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     };
     this.share = config.ILOT_INGEST_SHARE_GROUP;
     this.maxInflight = config.ILOT_INGEST_MAX_INFLIGHT;
-    metrics.unackedSource = () => ({ site: this.site.id, count: this.acks?.held ?? 0 });
+    // One connection for every site served: its unacknowledged count is the process's, labelled by its one site or "all".
+    const unackedSite = runtime.ILOT_SITES_DIR ? 'all' : site.id;
+    metrics.unackedSource = () => ({ site: unackedSite, count: this.acks?.held ?? 0 });
   }
 
   async onModuleInit(): Promise<void> {
@@ -59,12 +73,11 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     });
     // Several instances share the load through an MQTT 5 shared subscription; aedes (MQTT 3.1.1) has none.
     const prefix = this.share && this.mqtt.options.protocolVersion === 5 ? `$share/${this.share}/` : '';
-    const subscriptions = [
-      topics.allTelemetry(this.site.id),
-      topics.allStatus(this.site.id),
-      topics.signals(this.site.id),
-      topics.forecast(this.site.id),
-    ].map((t) => prefix + t);
+    // Many îlots (ILOT_SITES_DIR): one subscription over every site, each message checked against its own site.
+    const sites = this.runtime.ILOT_SITES_DIR ? ['+'] : this.catalog.sites().map((entry) => entry.site.id);
+    const subscriptions = sites
+      .flatMap((id) => [topics.allTelemetry(id), topics.allStatus(id), topics.signals(id), topics.forecast(id)])
+      .map((t) => prefix + t);
     await this.mqtt.subscribeAsync(subscriptions, { qos: 1 });
     this.logger.log(`subscribed to ${subscriptions.join(', ')}`);
   }
@@ -94,15 +107,17 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
       parsed?.kind === 'status' || parsed?.kind === 'signals' || parsed?.kind === 'forecast'
         ? parsed.kind
         : 'telemetry';
+    const site = parsed && this.catalog.find(parsed.siteId)?.site;
+    // A site not served is counted under "unknown": a label per made-up site id would grow without bound.
     const refuse = (refusal: { reason: RejectReason; problems: string[] }) =>
-      this.rejects.keep(topic, kind, payload, now, refusal);
+      this.rejects.keep(topic, kind, payload, now, refusal, site?.id ?? 'unknown');
     if (!parsed || parsed.kind === 'schedule' || parsed.kind === 'command' || parsed.kind === 'commandAck')
       return refuse({ reason: 'schema', problems: ['topic: not a telemetry, status, signals or forecast topic'] });
-    if (parsed.siteId !== this.site.id)
-      return refuse({ reason: 'unknown_site', problems: [`topic: site "${parsed.siteId}" is not "${this.site.id}"`] });
+    if (!site)
+      return refuse({ reason: 'unknown_site', problems: [`topic: site "${parsed.siteId}" is not served here`] });
     switch (parsed.kind) {
       case 'telemetry': {
-        const result = validateTelemetry(this.site, parsed.deviceId, payload, now, this.limits);
+        const result = validateTelemetry(site, parsed.deviceId, payload, now, this.limits);
         if (!result.ok) return refuse(result);
         return this.batcher
           .add(result.value)
@@ -113,30 +128,31 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
           );
       }
       case 'status': {
-        const result = validateStatus(this.site, parsed.deviceId, payload, now, this.limits);
+        const result = validateStatus(site, parsed.deviceId, payload, now, this.limits);
         if (!result.ok) return refuse(result);
         const { state, ts } = result.value;
-        return this.store('status', () => this.statuses.upsert(this.site.id, parsed.deviceId, state, ts, now));
+        return this.store('status', () => this.statuses.upsert(site.id, parsed.deviceId, state, ts, now));
       }
       case 'signals':
-        return (this.signalQueue = this.signalQueue.then(() => this.takeSignal(payload, now, refuse)));
+        return (this.signalQueue = this.signalQueue.then(() => this.takeSignal(site, payload, now, refuse)));
       case 'forecast': {
-        const isPvArray = (id: string) => this.site.devices.get(id)?.kind === 'pv';
+        const isPvArray = (id: string) => site.devices.get(id)?.kind === 'pv';
         const forecast = decodePvForecast(payload, now, this.limits, isPvArray);
         if (!forecast.ok) return refuse(forecast);
-        return this.store('forecast', () => this.pvForecasts.store(this.site.id, forecast.value, now));
+        return this.store('forecast', () => this.pvForecasts.store(site.id, forecast.value, now));
       }
     }
   }
 
   private async takeSignal(
+    site: Site,
     payload: Buffer,
     now: Date,
     refuse: (refusal: { reason: RejectReason; problems: string[] }) => Promise<void>,
   ): Promise<void> {
     const signal = decodeSignal(payload, now, this.limits);
     if (!signal.ok) return refuse(signal);
-    await this.store('signal', () => this.signals.storePayload(this.site.id, signal.value, this.site.timezone, now));
+    await this.store('signal', () => this.signals.storePayload(site.id, signal.value, site.timezone, now));
     this.log.log('signal', `signal stored: ${JSON.stringify(signal.value)}`);
   }
 

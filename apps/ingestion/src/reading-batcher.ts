@@ -92,10 +92,14 @@ export class ReadingBatcher {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    const readings = batch.flatMap((p) => p.readings);
+    // One site per statement, so that each site's counters get its own rows (a deployment of many îlots).
+    const chunks = chunksBySite(
+      batch.flatMap((p) => p.readings),
+      this.options.batchSize,
+    );
     const conflicts = new Map<Reading, ConflictingReading>();
-    for (let start = 0; start < readings.length; start += this.options.batchSize) {
-      const chunk = readings.slice(start, start + this.options.batchSize);
+    let left = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    for (const chunk of chunks) {
       for (let attempt = 1; ; attempt++) {
         try {
           const { inserted, duplicates } = await this.repository.insertBatch(chunk, this.clock.now());
@@ -103,11 +107,12 @@ export class ReadingBatcher {
           const clashes = duplicates > 0 ? await this.repository.conflicting(chunk) : [];
           for (const c of clashes) conflicts.set(c.reading, c);
           this.record(chunk, inserted, duplicates - clashes.length);
+          left -= chunk.length;
           break;
         } catch (error) {
           if (this.closed) {
             this.logger.warn(
-              `closing: ${readings.length - start} readings not written (${(error as Error).message}); unacknowledged, the broker will redeliver them`,
+              `closing: ${left} readings not written (${(error as Error).message}); unacknowledged, the broker will redeliver them`,
             );
             return;
           }
@@ -130,4 +135,17 @@ export class ReadingBatcher {
     for (const reading of chunk)
       this.metrics.lagSeconds.observe({ site: siteId }, Math.max(committedMs - reading.ts.getTime(), 0) / 1000);
   }
+}
+
+/** Readings in chunks of at most `size`, each of one site (arrival order kept within a site). */
+export function chunksBySite(readings: readonly Reading[], size: number): Reading[][] {
+  const bySite = new Map<string, Reading[]>();
+  for (const reading of readings) {
+    const ofSite = bySite.get(reading.siteId) ?? [];
+    ofSite.push(reading);
+    bySite.set(reading.siteId, ofSite);
+  }
+  return [...bySite.values()].flatMap((ofSite) =>
+    Array.from({ length: Math.ceil(ofSite.length / size) }, (_, i) => ofSite.slice(i * size, (i + 1) * size)),
+  );
 }

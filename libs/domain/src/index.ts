@@ -9,3 +9,4 @@ export * from './checked';
 export * from './effacement-order';
 export * from './closest-match';
 export * from './local-time';
+export * from './site-leases';

@@ -52,8 +52,10 @@ export class InboundRejects {
     payload: Buffer | string,
     receivedAt: Date,
     refusal: { reason: RejectReason; problems: readonly string[] },
+    /** The site the message was for, when it is one served (a deployment of many îlots); else the one of the process. */
+    siteId = this.siteId,
   ): Promise<void> {
-    this.counter.inc({ site: this.siteId, topic: kind, reason: refusal.reason });
+    this.counter.inc({ site: siteId, topic: kind, reason: refusal.reason });
     const detail = describeProblems(refusal);
     this.log.warn(`refused:${kind}`, `${kind} message on ${topic} refused (${refusal.reason}): ${detail}`);
     const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;

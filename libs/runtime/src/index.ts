@@ -11,3 +11,4 @@ export * from './log-throttle';
 export * from './inbound-rejects';
 export * from './ilot-logger';
 export * from './site-catalog';
+export * from './site-lease-keeper';

@@ -6,3 +6,4 @@ export * from './liveness';
 export * from './price-series';
 export * from './sites-dir';
 export * from './site-document';
+export * from './generate-sites';

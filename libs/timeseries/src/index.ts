@@ -16,3 +16,4 @@ export * from './allocation-share.repository';
 export * from './ev-session.repository';
 export * from './pv-forecast.repository';
 export * from './site-definition.repository';
+export * from './site-lease.repository';

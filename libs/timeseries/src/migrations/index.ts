@@ -8,6 +8,7 @@ import { DeviceStatusHistory1700000000007 } from './1700000000007-device-status-
 import { EvSessions1700000000008 } from './1700000000008-ev-sessions';
 import { PvForecasts1700000000009 } from './1700000000009-pv-forecasts';
 import { SiteDefinitions1700000000010 } from './1700000000010-site-definitions';
+import { SiteLeases1700000000011 } from './1700000000011-site-leases';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   EvSessions1700000000008,
   PvForecasts1700000000009,
   SiteDefinitions1700000000010,
+  SiteLeases1700000000011,
 ];

@@ -1,0 +1,70 @@
+import { openDatabase, SiteLeaseRepository } from '@ilot/timeseries';
+import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { DataSource } from 'typeorm';
+import { SiteLeaseKeeper } from './site-lease-keeper';
+
+const TTL_MS = 60_000;
+const sites = Array.from({ length: 20 }, (_, i) => `ilot-${String(i + 1).padStart(3, '0')}`);
+const at = (s: number) => new Date(Date.UTC(2026, 5, 17, 12, 0, s));
+
+/** Planner leases on the real PostgreSQL: two instances, each with its own pool, as two processes would be. */
+describe('site leases: every site planned by exactly one instance', () => {
+  let database: TestDatabase;
+  let pools: DataSource[];
+  let a: SiteLeaseKeeper;
+  let b: SiteLeaseKeeper;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_leases');
+    pools = [await openDatabase(database.url), await openDatabase(database.url)];
+    a = new SiteLeaseKeeper(new SiteLeaseRepository(pools[0]), 'planner-a', TTL_MS);
+    b = new SiteLeaseKeeper(new SiteLeaseRepository(pools[1]), 'planner-b', TTL_MS);
+  });
+  afterAll(async () => {
+    for (const pool of pools ?? []) await pool.destroy();
+    await database?.drop();
+  });
+
+  const disjointAndComplete = () => {
+    const held = [...a.held().keys(), ...b.held().keys()];
+    expect(new Set(held).size).toBe(held.length);
+    expect(held.sort()).toEqual(sites);
+  };
+
+  it('splits the sites evenly between two instances ticking at once, never one site to both', async () => {
+    for (let s = 0; s < 30; s += 10) await Promise.all([a.tick(sites, at(s)), b.tick(sites, at(s))]);
+    disjointAndComplete();
+    expect([a.held().size, b.held().size]).toEqual([10, 10]);
+  });
+
+  it('hands a dead instance’s sites to the other once its leases expire, with the next fencing token', async () => {
+    const fromB = [...b.held().values()];
+    const repository = new SiteLeaseRepository(pools[0]);
+    // b stops ticking (kill -9). Before its leases expire a leaves them alone; after, a takes them all.
+    await a.tick(sites, at(59));
+    expect(a.held().size).toBe(10);
+    await a.tick(sites, at(30 + 61));
+    expect(a.held().size).toBe(20);
+    for (const lease of fromB) {
+      expect(a.held().get(lease.siteId)!.token).toBe(lease.token + 1);
+      // A command carrying the dead planner's token is no longer current: it must not be sent or applied.
+      expect(await repository.isCurrent(lease.siteId, lease.token)).toBe(false);
+      expect(await repository.isCurrent(lease.siteId, lease.token + 1)).toBe(true);
+    }
+  });
+
+  it('rebalances when the instance comes back, renewing without a new token, and hands all back at shutdown', async () => {
+    const before = new Map([...a.held()].map(([id, lease]) => [id, lease.token]));
+    // b returns: it says it is alive; a hands back above its share on its next tick, b takes them on its own.
+    for (let s = 100; s < 130; s += 10) {
+      await b.tick(sites, at(s));
+      await a.tick(sites, at(s + 1));
+    }
+    disjointAndComplete();
+    expect([a.held().size, b.held().size]).toEqual([10, 10]);
+    for (const [id, lease] of a.held()) expect(lease.token).toBe(before.get(id));
+    await a.releaseAll();
+    await b.tick(sites, at(131));
+    expect(b.held().size).toBe(20);
+  });
+});
