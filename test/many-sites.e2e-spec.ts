@@ -90,6 +90,9 @@ describe('ingestion over every site of a folder, shared by two instances', () =>
     );
     expect(perInstance.every(([a, b]) => a + b > 0)).toBe(true);
     expect(perInstance.reduce((sum, [a, b]) => sum + a + b, 0)).toBe(1200);
+    // Shared, not copied: no message went to both instances (the second copy would be counted a duplicate).
+    const duplicates = await Promise.all(ingesters.map((i) => i.metric('ilot_ingest_duplicates_total')));
+    expect(duplicates).toEqual([0, 0]);
     // A meter of the demo is not a device of the homes' site: checked against its own site.
     await publisher.publishAsync(
       `ilot/v1/${homes}/m-a-101/telemetry`,
