@@ -68,6 +68,7 @@ export class CommandDispatcher {
   /** Stops the retry timers and lets the refused acks being stored finish (at shutdown, before the pool closes). */
   async close(): Promise<void> {
     this.closing = true;
+    this.mqtt.off('message', this.onMessage);
     for (const timer of [...this.awaitingAck.values(), ...this.verifyTimers]) clearTimeout(timer);
     this.awaitingAck.clear();
     this.verifyTimers.clear();
@@ -85,12 +86,15 @@ export class CommandDispatcher {
     this.running.add(done);
   }
 
+  /** The acks of this site's commands (several sites' dispatchers may share the connection). */
+  private readonly onMessage = (topic: string, payload: Buffer) => {
+    const parsed = parseTopic(topic);
+    if (parsed?.kind === 'commandAck' && parsed.siteId === this.siteId)
+      void this.onAck(topic, parsed.deviceId, payload);
+  };
+
   async start(): Promise<void> {
-    this.mqtt.on('message', (topic, payload) => {
-      const parsed = parseTopic(topic);
-      if (parsed?.kind === 'commandAck' && parsed.siteId === this.siteId)
-        void this.onAck(topic, parsed.deviceId, payload);
-    });
+    this.mqtt.on('message', this.onMessage);
     await this.mqtt.subscribeAsync(topics.allCommandAcks(this.siteId), { qos: 1 });
   }
 

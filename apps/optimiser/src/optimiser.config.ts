@@ -29,6 +29,13 @@ export const optimiserEnvSchema = z.object({
   ILOT_PLAN_KEEP_S: z.coerce.number().min(0).default(3600),
   /** LP solver: HiGHS (WebAssembly) for real îlots, javascript-lp-solver for small ones and cross-checks. */
   ILOT_PLAN_SOLVER: z.enum(SOLVER_NAMES).default('highs'),
+  /** Many îlots: this planner instance's name in the leases (default host-pid; each instance needs its own). */
+  ILOT_PLANNER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (at most 64)')
+    .optional(),
+  /** Many îlots: how long a planner's lease on a site lasts unless renewed (a dead instance's sites move on after it), s. */
+  ILOT_LEASE_TTL_S: z.coerce.number().min(3).max(3600).default(60),
 });
 
 export type OptimiserConfig = z.infer<typeof optimiserEnvSchema>;

@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import {
   repositoryProvider,
-  effacementReferencesProvider,
   CLOCK,
   createAppMqttClient,
   InboundRejects,
@@ -10,7 +9,6 @@ import {
   ReadinessRegistry,
   RUNTIME_CONFIG,
   RuntimeConfig,
-  SITE,
 } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import {
@@ -21,6 +19,7 @@ import {
   RejectedMessageRepository,
   SignalRepository,
   PvForecastRepository,
+  SiteLeaseRepository,
 } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { INBOUND_DEFAULTS } from '@ilot/protocol';
@@ -29,12 +28,12 @@ import { CommandDispatcher } from './command-dispatcher';
 import { commandVerifier } from './command-verifier';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
-import { LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
+import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { PlanningLoopService } from './planning-loop.service';
 import { SiteChangesAdapter } from './site-changes.adapter';
 import { WorkerLpSolver } from './worker-lp-solver';
 
-/** Optimiser: the planning loop and command dispatch. */
+/** Optimiser: the planners (one site, or the sites this instance holds a lease on) and command dispatch. */
 @Module({})
 export class OptimiserModule {
   // eslint-disable-next-line max-lines-per-function -- the app's provider list, one factory per provider
@@ -61,7 +60,7 @@ export class OptimiserModule {
         repositoryProvider(CommandRepository),
         repositoryProvider(SignalRepository),
         repositoryProvider(PvForecastRepository),
-        effacementReferencesProvider,
+        repositoryProvider(SiteLeaseRepository),
         repositoryProvider(RejectedMessageRepository),
         {
           provide: SiteChangesAdapter,
@@ -69,34 +68,35 @@ export class OptimiserModule {
           inject: [RUNTIME_CONFIG],
         },
         {
-          provide: CommandDispatcher,
-          useFactory: (
-            site: Site,
-            mqtt: MqttClient,
-            repository: CommandRepository,
-            clock: Clock,
-            metrics: OptimiserMetrics,
-            runtime: RuntimeConfig,
-            readings: ReadingRepository,
-            registry: Registry,
-            rejected: RejectedMessageRepository,
-          ) =>
-            new CommandDispatcher(
-              site.id,
-              mqtt,
-              repository,
-              clock,
-              metrics,
-              runtime.ILOT_MQTT_PROTOCOL_VERSION,
-              { ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS, maxRetries: config.ILOT_COMMAND_MAX_RETRIES },
-              { rejects: new InboundRejects(site.id, registry, rejected), limits: INBOUND_DEFAULTS },
-              {
-                afterMs: (config.ILOT_COMMAND_VERIFY_AFTER_S * 1000) / clock.speedup,
-                check: commandVerifier(site, readings),
-              },
-            ),
+          // One dispatcher per site planned (its acks, retries and verifications), on the app's one connection.
+          provide: DISPATCHER_FOR,
+          useFactory:
+            (
+              mqtt: MqttClient,
+              repository: CommandRepository,
+              clock: Clock,
+              metrics: OptimiserMetrics,
+              runtime: RuntimeConfig,
+              readings: ReadingRepository,
+              registry: Registry,
+              rejected: RejectedMessageRepository,
+            ) =>
+            (site: Site) =>
+              new CommandDispatcher(
+                site.id,
+                mqtt,
+                repository,
+                clock,
+                metrics,
+                runtime.ILOT_MQTT_PROTOCOL_VERSION,
+                { ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS, maxRetries: config.ILOT_COMMAND_MAX_RETRIES },
+                { rejects: new InboundRejects(site.id, registry, rejected), limits: INBOUND_DEFAULTS },
+                {
+                  afterMs: (config.ILOT_COMMAND_VERIFY_AFTER_S * 1000) / clock.speedup,
+                  check: commandVerifier(site, readings),
+                },
+              ),
           inject: [
-            SITE,
             OPTIMISER_MQTT,
             CommandRepository,
             CLOCK,

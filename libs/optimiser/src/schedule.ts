@@ -55,5 +55,7 @@ export interface Schedule {
   forecast?: { historyDays: number; coldStart: boolean; note?: string; pvSource?: string };
   /** Inputs left out or estimated because they were stale or offline ("device: why"); empty when all were fresh. */
   staleInputs?: string[];
+  /** Many îlots (issue 14): the planner instance that made this plan and its lease's fencing token for the site. */
+  lease?: { holder: string; token: number };
   slots: ScheduleSlot[];
 }

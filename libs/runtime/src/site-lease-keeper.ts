@@ -16,11 +16,22 @@ export class SiteLeaseKeeper {
     private readonly ttlMs: number,
   ) {}
 
-  async tick(sites: readonly string[], now: Date): Promise<ReadonlyMap<string, HeldLease>> {
+  /**
+   * `beforeRelease`: awaited before a site is handed back, so that its planner has stopped (no plan of the old holder
+   * lands after the new holder's).
+   */
+  async tick(
+    sites: readonly string[],
+    now: Date,
+    beforeRelease: (siteId: string) => Promise<void> = async () => undefined,
+  ): Promise<ReadonlyMap<string, HeldLease>> {
     await this.repository.heartbeat(this.holder, now, this.ttlMs);
     const view = await this.repository.view(sites, this.holder, now);
     const moves = leaseMoves(view, this.holder);
-    for (const siteId of moves.release) await this.repository.release(siteId, this.holder);
+    for (const siteId of moves.release) {
+      await beforeRelease(siteId);
+      await this.repository.release(siteId, this.holder);
+    }
     const released = new Set(moves.release);
     // What the table says is ours (a restart under the same holder id included), renewed; then the free ones to take.
     const wanted = [...view.mine.filter((id) => !released.has(id)), ...moves.take];
