@@ -26,7 +26,7 @@ export class BatteryController {
   constructor(private readonly limits: { maxChargeW: number; maxDischargeW: number }) {}
 
   receive(command: CommandPayload, now: Date): AckDecision {
-    return this.answers.answer(command.cmdId, () => this.decide(command, now));
+    return this.answers.answer(command, () => this.decide(command, now));
   }
 
   private decide(command: CommandPayload, now: Date): AckDecision {

@@ -4,16 +4,27 @@ export type AckDecision = { status: 'applied' } | { status: 'rejected'; reason: 
 
 /**
  * A controller's memory of the cmdIds it has answered: a command sent again (a retry after a lost
- * ack) gets the same answer and is not applied again. Bounded to the last 10 000 cmdIds.
+ * ack) gets the same answer and is not applied again. Bounded to the last 10 000 cmdIds. It also keeps the highest
+ * lease token applied: a command under a lower one (a planner that lost the site) is refused.
  */
 export class AnswerMemory {
   private readonly answered = new Map<string, AckDecision>();
+  private highestLeaseToken = 0;
 
-  answer(cmdId: string, decide: () => AckDecision): AckDecision {
-    const previous = this.answered.get(cmdId);
+  answer(command: Pick<CommandPayload, 'cmdId' | 'leaseToken'>, decide: () => AckDecision): AckDecision {
+    const previous = this.answered.get(command.cmdId);
     if (previous) return previous;
-    const decision = decide();
-    this.answered.set(cmdId, decision);
+    const token = command.leaseToken;
+    const decision: AckDecision =
+      token !== undefined && token < this.highestLeaseToken
+        ? {
+            status: 'rejected',
+            reason: `leaseToken ${token} is older than ${this.highestLeaseToken}: the planner lost the site`,
+          }
+        : decide();
+    if (decision.status === 'applied' && token !== undefined)
+      this.highestLeaseToken = Math.max(this.highestLeaseToken, token);
+    this.answered.set(command.cmdId, decision);
     if (this.answered.size > 10_000) this.answered.delete(this.answered.keys().next().value as string);
     return decision;
   }

@@ -92,4 +92,29 @@ describe('IlotWorld on the demo site and the shipped profiles', () => {
       controller.receive({ ...base, cmdId: '00000000-0000-4000-8000-000000000004', setpointW: 500_000 }, now),
     ).toMatchObject({ status: 'rejected' });
   });
+
+  it('refuses a command under an older lease token than one it applied (a planner that lost the site)', () => {
+    const world = new IlotWorld(site, profiles);
+    const controller = world.batteries.get('bat-1')!.controller;
+    const now = new Date('2026-01-14T02:00:00Z');
+    const command = (n: number, leaseToken: number | undefined, setpointW: number) => ({
+      type: 'battery.setpoint' as const,
+      cmdId: `00000000-0000-4000-8000-00000000001${n}`,
+      issuedAt: now.toISOString(),
+      validFrom: now.toISOString(),
+      validUntil: '2026-01-14T03:00:00Z',
+      reason: 'test',
+      setpointW,
+      ...(leaseToken === undefined ? {} : { leaseToken }),
+    });
+    expect(controller.receive(command(1, 4, 1000), now)).toEqual({ status: 'applied' });
+    expect(controller.receive(command(2, 3, -2000), now)).toEqual({
+      status: 'rejected',
+      reason: 'leaseToken 3 is older than 4: the planner lost the site',
+    });
+    expect(controller.receive(command(3, 4, 2000), now)).toEqual({ status: 'applied' });
+    expect(controller.receive(command(4, 5, 3000), now)).toEqual({ status: 'applied' });
+    expect(controller.receive(command(5, 4, 0), now)).toMatchObject({ status: 'rejected' });
+    expect(controller.applied).toBe(3);
+  });
 });

@@ -23,7 +23,7 @@ export class LoadController {
   ) {}
 
   receive(command: CommandPayload, now: Date): AckDecision {
-    return this.answers.answer(command.cmdId, () => this.decide(command, now));
+    return this.answers.answer(command, () => this.decide(command, now));
   }
 
   private decide(command: CommandPayload, now: Date): AckDecision {

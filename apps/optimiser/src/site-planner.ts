@@ -184,7 +184,9 @@ export class SitePlanner {
       importLimitW: contractedImportW(now, this.site),
       newId: randomUUID,
     });
-    for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
+    // Under a lease, every command carries its fencing token: a controller refuses one older than it has applied.
+    for (const { deviceId, command } of commands)
+      await this.dispatcher.dispatch(deviceId, lease ? { ...command, leaseToken: lease.token } : command, planId);
     const period = priceAt(now, this.site.tariff, this.site.timezone, undefined, this.site.priceSeries).period;
     this.logger.log(
       `${trigger.cause}: ${planSummary(schedule, input, { period, commands: commands.length, elapsedMs: elapsedS * 1000 })}`,

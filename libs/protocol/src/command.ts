@@ -8,6 +8,12 @@ const commandEnvelope = {
   validFrom: isoInstant,
   validUntil: isoInstant,
   reason: z.string().min(1).max(200),
+  /**
+   * Many îlots (issue 14): the fencing token of the planner's lease on the site. It grows when the site passes to
+   * another planner instance; a controller that has applied a command with a higher token refuses a lower one (a
+   * planner that lost the site, paused or cut off, commands nothing). Absent for a single-site deployment.
+   */
+  leaseToken: z.number().int().positive().optional(),
 };
 
 export const batterySetpointSchema = z.strictObject({
