@@ -1,26 +1,39 @@
 import { clockFromConfig, loadConfig, loadRuntimeConfig } from '@ilot/runtime';
-import { loadSiteFile } from '@ilot/site';
+import { loadSiteFile, loadSitesDir, type Site } from '@ilot/site';
 import { IlotWorld } from './ilot-world';
 import { ProfileTable } from './profile-table';
 import { SimulatorRunner } from './simulator-runner';
 import { simulatorsEnvSchema, telemetryPeriodSimMs } from './simulators.config';
 
-/** `npm run start:simulators`: the demo îlot's devices, against ILOT_MQTT_URL. */
+/**
+ * `npm run start:simulators`: the îlot's devices against ILOT_MQTT_URL: the one site of ILOT_SITE_FILE, or every site
+ * of ILOT_SITES_DIR (many îlots; a bad site file is said and left out), each device with its own MQTT session.
+ */
 async function main(): Promise<void> {
   const runtime = loadRuntimeConfig(process.env, { database: false });
   const config = loadConfig(simulatorsEnvSchema);
-  const site = loadSiteFile(runtime.ILOT_SITE_FILE);
   const clock = clockFromConfig(runtime);
-  const world = new IlotWorld(site, ProfileTable.load(), config.ILOT_SIM_INITIAL_SOC_PCT);
-  const runner = new SimulatorRunner(world, clock, {
-    mqttUrl: runtime.ILOT_MQTT_URL,
-    protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
-    periodSimMs: telemetryPeriodSimMs(config, clock.speedup),
-    log: (line) => console.warn(`simulators: ${line}`),
-  });
-  await runner.start();
-  console.log(`simulators: ${site.devices.size} devices of site "${site.id}" publishing on ${runtime.ILOT_MQTT_URL}`);
-  const stop = () => void runner.stop().then(() => process.exit(0));
+  const profiles = ProfileTable.load();
+  let sites: Site[];
+  if (runtime.ILOT_SITES_DIR) {
+    const load = loadSitesDir(runtime.ILOT_SITES_DIR);
+    for (const refused of load.refused)
+      console.warn(`simulators: ${refused.source} left out:\n${refused.problems.map((p) => `  - ${p}`).join('\n')}`);
+    sites = load.sites.map((entry) => entry.site);
+  } else sites = [loadSiteFile(runtime.ILOT_SITE_FILE)];
+  const runners: SimulatorRunner[] = [];
+  for (const site of sites) {
+    const runner = new SimulatorRunner(new IlotWorld(site, profiles, config.ILOT_SIM_INITIAL_SOC_PCT), clock, {
+      mqttUrl: runtime.ILOT_MQTT_URL,
+      protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
+      periodSimMs: telemetryPeriodSimMs(config, clock.speedup),
+      log: (line) => console.warn(`simulators ${site.id}: ${line}`),
+    });
+    await runner.start();
+    runners.push(runner);
+    console.log(`simulators: ${site.devices.size} devices of site "${site.id}" publishing on ${runtime.ILOT_MQTT_URL}`);
+  }
+  const stop = () => void Promise.all(runners.map((r) => r.stop())).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

@@ -32,6 +32,8 @@ export class SimulatorRunner {
     cmdId: string;
     receivedAt: Date;
     validUntil: Date;
+    /** The planner's fencing token, when the command carried one (many îlots). */
+    leaseToken?: number;
     status: 'applied' | 'rejected';
     reason?: string;
   }> = [];
@@ -150,6 +152,7 @@ export class SimulatorRunner {
       cmdId: parsed.data.cmdId,
       receivedAt: now,
       validUntil: new Date(parsed.data.validUntil),
+      ...(parsed.data.leaseToken === undefined ? {} : { leaseToken: parsed.data.leaseToken }),
       ...decision,
     });
     if (decision.status === 'applied') this.watchExpiry(new Date(parsed.data.validUntil));
