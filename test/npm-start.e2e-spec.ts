@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { spawnLauncher } from './support/launcher';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
   };
   ports.http = ports.mqtt + 1000;
   let child: ChildProcess;
-  let output = '';
+  let output: () => string;
 
   const portOpen = (port: number) =>
     new Promise<boolean>((resolve) => {
@@ -27,24 +28,15 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     });
 
   beforeAll(() => {
-    child = spawn(process.execPath, [join(root, 'dist/apps/ilot/src/main.js')], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        ILOT_EMBEDDED_MQTT_PORT: String(ports.mqtt),
-        ILOT_EMBEDDED_PG_PORT: String(ports.pg),
-        ILOT_HTTP_PORT: String(ports.http),
-        ILOT_DATA_DIR: dataDir,
-        ILOT_SPEEDUP: '60',
-        ILOT_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, as a terminal runs it: Ctrl-C is sent to the whole group.
-      detached: true,
+    const launched = spawnLauncher(root, {
+      ILOT_EMBEDDED_MQTT_PORT: String(ports.mqtt),
+      ILOT_EMBEDDED_PG_PORT: String(ports.pg),
+      ILOT_HTTP_PORT: String(ports.http),
+      ILOT_DATA_DIR: dataDir,
+      ILOT_SPEEDUP: '60',
     });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child = launched.child;
+    output = launched.output;
   });
 
   afterAll(() => {
@@ -57,15 +49,15 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
       'the start-up banner',
       async () => {
         if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
-        return output.includes('Ctrl-C stops everything');
+        return output().includes('Ctrl-C stops everything');
       },
       90_000,
     ).catch((error: Error) => {
-      throw new Error(`${error.message}; output so far:\n${output}`);
+      throw new Error(`${error.message}; output so far:\n${output()}`);
     });
-    expect(output).toContain(`http://127.0.0.1:${ports.http}/metrics`);
-    expect(output).toContain('(embedded aedes)');
-    expect(output).toContain('(embedded PostgreSQL');
+    expect(output()).toContain(`http://127.0.0.1:${ports.http}/metrics`);
+    expect(output()).toContain('(embedded aedes)');
+    expect(output()).toContain('(embedded PostgreSQL');
 
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqtt}`, { protocolVersion: 4 });
     const seen = { command: 0, ack: 0, retainedSchedule: 0 };
@@ -105,14 +97,14 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
 
     // The resident's link the banner prints opens as a browser opens it: no header, the signed token in the link
     // (regression: it answered 401, the secret unset), read through the API role (its password made up for this run).
-    const residentLink = /resident +(\S+)/.exec(output)![1];
+    const residentLink = /resident +(\S+)/.exec(output())![1];
     const page = await fetch(residentLink);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const report = await fetch(residentLink.replace('format=html', 'format=json'));
     expect(((await report.json()) as { participantId: string }).participantId).toBe('flat-a-101');
     expect((await fetch(residentLink.replace(/access_token=[^&]+/, 'access_token=forged'))).status).toBe(401);
-    const token = /Authorization: Bearer (\S+)/.exec(output)![1];
+    const token = /Authorization: Bearer (\S+)/.exec(output())![1];
     expect(
       (await fetch(residentLink.replace(/&access_token=[^&]+/, ''), { headers: { authorization: `Bearer ${token}` } }))
         .status,
@@ -122,11 +114,11 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
   // Regression: a terminal's Ctrl-C reached the embedded PostgreSQL too, which died under the apps: 12 s of errors.
   it('stops cleanly on Ctrl-C to the whole process group: exit code 0, no error, ports closed', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const before = output.length;
+    const before = output().length;
     const startedMs = Date.now();
     process.kill(-child.pid!, 'SIGINT');
     expect(await exited).toBe(0);
-    const stopping = output.slice(before);
+    const stopping = output().slice(before);
     console.log(`Ctrl-C to exit: ${Date.now() - startedMs} ms; said:${stopping}`);
     expect(stopping).toContain('stopped.');
     expect(stopping).not.toMatch(/ERROR|error|terminat/);

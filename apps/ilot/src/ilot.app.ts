@@ -7,7 +7,7 @@ import { loadMetricsConfig } from '../../metrics/src/metrics.config';
 import { OptimiserModule } from '../../optimiser/src/optimiser.module';
 import { loadOptimiserConfig } from '../../optimiser/src/optimiser.config';
 import { PlanningLoopService } from '../../optimiser/src/planning-loop.service';
-import { bootstrapHttpApp, CLOCK, loadConfig, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
+import { bootstrapHttpApp, CLOCK, loadConfig, loadRuntimeConfig, RuntimeModule, SiteCatalog } from '@ilot/runtime';
 import type { Clock } from '@ilot/domain';
 import { loadSiteFile, Site } from '@ilot/site';
 import { IlotWorld, ProfileTable, SimulatorRunner, simulatorsEnvSchema, telemetryPeriodSimMs } from '@ilot/simulators';
@@ -17,7 +17,10 @@ export interface RunningIlot {
   app: INestApplication;
   site: Site;
   httpPort: number;
+  /** The simulated devices of the one site (ILOT_SITE_FILE). */
   simulators?: SimulatorRunner;
+  /** Many îlots (ILOT_SITES_DIR): the simulated devices of every site of the folder, one runner each. */
+  fleet: SimulatorRunner[];
   planningLoop: PlanningLoopService;
   /** The apps' clock: îlot time (scaled with ILOT_SPEEDUP). */
   clock: Clock;
@@ -53,26 +56,41 @@ export async function startIlot(
 
   const app = await bootstrapHttpApp(IlotModule, runtime, false);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
-  let simulators: SimulatorRunner | undefined;
+  const runners: SimulatorRunner[] = [];
   if (options.simulators) {
     const clock = app.get<Clock>(CLOCK); // the apps' own clock: one "now" for all
-    const world = new IlotWorld(site, ProfileTable.load(), simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT);
-    simulators = new SimulatorRunner(world, clock, {
-      mqttUrl: runtime.ILOT_MQTT_URL,
-      protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
-      periodSimMs: telemetryPeriodSimMs(simulatorsConfig, clock.speedup),
-    });
-    await simulators.start();
+    const profiles = ProfileTable.load();
+    const sites = runtime.ILOT_SITES_DIR
+      ? app
+          .get(SiteCatalog)
+          .sites()
+          .map((entry) => entry.site)
+      : [site];
+    for (const simulated of sites) {
+      const runner = new SimulatorRunner(
+        new IlotWorld(simulated, profiles, simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT),
+        clock,
+        {
+          mqttUrl: runtime.ILOT_MQTT_URL,
+          protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
+          periodSimMs: telemetryPeriodSimMs(simulatorsConfig, clock.speedup),
+        },
+      );
+      await runner.start();
+      runners.push(runner);
+    }
   }
+  const simulators = runtime.ILOT_SITES_DIR ? undefined : runners[0];
   return {
     app,
     site,
     httpPort,
     simulators,
+    fleet: runtime.ILOT_SITES_DIR ? runners : [],
     planningLoop: app.get(PlanningLoopService),
     clock: app.get<Clock>(CLOCK),
     async stop() {
-      await simulators?.stop();
+      for (const runner of runners) await runner.stop();
       await app.close();
     },
   };

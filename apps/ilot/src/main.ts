@@ -77,7 +77,9 @@ async function main(): Promise<void> {
     console.log(
       [
         '',
-        `Îlot "${site.name}" is running (${site.devices.size} devices, speed-up x${env.ILOT_SPEEDUP ?? 1}).`,
+        ilot.fleet.length > 0
+          ? `${ilot.fleet.length} îlots of ${env.ILOT_SITES_DIR} are running (${ilot.fleet.reduce((n, r) => n + r.world.site.devices.size, 0)} devices simulated, speed-up x${env.ILOT_SPEEDUP ?? 1}); list them: GET ${http}/api/v1/sites (operator); the links below are for "${site.id}" (ILOT_SITE_FILE).`
+          : `Îlot "${site.name}" is running (${site.devices.size} devices, speed-up x${env.ILOT_SPEEDUP ?? 1}).`,
         `  broker     ${env.ILOT_MQTT_URL}${broker ? ' (embedded aedes)' : ''}`,
         `  database   ${withoutPassword(env.ILOT_DATABASE_URL)}${database ? ` (embedded PostgreSQL, data in ${database.dataDir})` : ''}`,
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
