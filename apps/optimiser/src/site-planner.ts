@@ -81,6 +81,8 @@ export class SitePlanner {
   private readonly references: EffacementReferences;
   /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */
   private lastValid: Schedule | undefined;
+  /** Where the last run's time went, real ms: reading the state, planning (build, solve, decode), storing and sending. */
+  lastTimings = { observeMs: 0, planMs: 0, publishMs: 0 };
   /** The run in flight, awaited at stop so that it never writes to a closed pool. */
   private inFlight: Promise<unknown> = Promise.resolve();
 
@@ -139,7 +141,9 @@ export class SitePlanner {
   /** One planning run; returns the schedule published. */
   async run(trigger: PlanTrigger): Promise<Schedule> {
     const now = this.deps.clock.now();
+    const startedMs = performance.now();
     const observations = await this.observe(now);
+    const observedMs = performance.now();
     const { input, excluded } = buildPlanInput(this.site, observations, now, {
       slotMinutes: this.deps.config.ILOT_PLAN_SLOT_MINUTES,
       horizonSlots: this.deps.config.ILOT_PLAN_HORIZON_SLOTS,
@@ -165,6 +169,7 @@ export class SitePlanner {
       this.logger.warn(`lease ${this.lease.token} on ${this.site.id} is no longer current: plan dropped`);
       return schedule;
     }
+    const plannedMs = performance.now();
     const planId = await this.deps.plans.insert({
       siteId: this.site.id,
       generatedAt: now,
@@ -187,6 +192,11 @@ export class SitePlanner {
     // Under a lease, every command carries its fencing token: a controller refuses one older than it has applied.
     for (const { deviceId, command } of commands)
       await this.dispatcher.dispatch(deviceId, lease ? { ...command, leaseToken: lease.token } : command, planId);
+    this.lastTimings = {
+      observeMs: observedMs - startedMs,
+      planMs: plannedMs - observedMs,
+      publishMs: performance.now() - plannedMs,
+    };
     const period = priceAt(now, this.site.tariff, this.site.timezone, undefined, this.site.priceSeries).period;
     this.logger.log(
       `${trigger.cause}: ${planSummary(schedule, input, { period, commands: commands.length, elapsedMs: elapsedS * 1000 })}`,

@@ -1,0 +1,201 @@
+/**
+ * npm run bench:fleet: how many îlots one optimiser instance plans inside a 15-min slot (issue 14). A fleet of generated
+ * îlots (BENCH_FLEET_SITES, default 20; about 50 devices each) with 7 days of 15-min history each in a fresh database
+ * on the real PostgreSQL (ILOT_TEST_DATABASE_URL); each site planned once to warm up, then BENCH_FLEET_ROUNDS (3) times
+ * per site by the optimiser's own SitePlanner (the state read from the database, the LP solved by HiGHS in its worker,
+ * the plan and commands stored). Prints per site-plan the wall time (p50, p95) split into database reads, planning and
+ * storing, the CPU time of this process, and the îlots one instance holds in a slot with a 50 % margin, against the
+ * target of 1000. The broker is left out (a stub takes the publishes): its cost is the ingestion bench's.
+ */
+import { Logger } from '@nestjs/common';
+import { type Clock, MINUTE_MS, type Reading } from '@ilot/domain';
+import { InboundRejects } from '@ilot/runtime';
+import { generateSiteDocuments, type Site, validateSite } from '@ilot/site';
+import {
+  CommandRepository,
+  DeviceStatusRepository,
+  openDatabase,
+  PlanRepository,
+  PvForecastRepository,
+  ReadingRepository,
+  RejectedMessageRepository,
+  SignalRepository,
+} from '@ilot/timeseries';
+import { createTestDatabase } from '@ilot/timeseries/testing/test-database';
+import { INBOUND_DEFAULTS } from '@ilot/protocol';
+import type { MqttClient } from 'mqtt';
+import type { DataSource } from 'typeorm';
+import { Registry } from 'prom-client';
+import { CommandDispatcher } from '../apps/optimiser/src/command-dispatcher';
+import { commandVerifier } from '../apps/optimiser/src/command-verifier';
+import { loadOptimiserConfig } from '../apps/optimiser/src/optimiser.config';
+import { OptimiserMetrics } from '../apps/optimiser/src/optimiser.metrics';
+import type { SiteChangesAdapter } from '../apps/optimiser/src/site-changes.adapter';
+import { type PlannerDeps, SitePlanner } from '../apps/optimiser/src/site-planner';
+import { WorkerLpSolver } from '../apps/optimiser/src/worker-lp-solver';
+
+const SITES = Number(process.env.BENCH_FLEET_SITES ?? 20);
+const ROUNDS = Number(process.env.BENCH_FLEET_ROUNDS ?? 3);
+const SLOT_MS = 15 * MINUTE_MS;
+const TARGET_ILOTS = 1000;
+const NOW = new Date('2026-06-17T12:00:00Z');
+
+/** A broker that takes every publish and says nothing: the bench measures planning, not MQTT. */
+const stubBroker = {
+  publishAsync: async () => undefined,
+  subscribeAsync: async () => undefined,
+  on: () => stubBroker,
+  off: () => stubBroker,
+} as unknown as MqttClient;
+
+/** A plausible 15-min power of each device at `t`: flats and shops by the hour, PV by the sun, the rest quiet. */
+function powerW(site: Site, deviceId: string, t: number): { powerW: number; socPct?: number } {
+  const device = site.devices.get(deviceId)!;
+  const hour = new Date(t).getUTCHours() + new Date(t).getUTCMinutes() / 60;
+  const sun = Math.max(Math.sin(((hour - 4.5) / 15) * Math.PI), 0);
+  const meanW = (kWh: number) => (kWh * 1000) / 8760;
+  switch (device.kind) {
+    case 'meter':
+      return { powerW: meanW(device.annualKWh) * (0.6 + 0.8 * Math.max(Math.sin(((hour - 6) / 16) * Math.PI), 0)) };
+    case 'pv':
+      return { powerW: device.peakW * 0.7 * sun };
+    case 'battery':
+      return { powerW: 0, socPct: 50 };
+    case 'heat_pump':
+      return { powerW: device.ratedW * 0.3 };
+    case 'grid': {
+      const consumption = [...site.devices.values()]
+        .filter((d) => d.kind === 'meter')
+        .reduce((sum, d) => sum + powerW(site, d.id, t).powerW, 0);
+      const pv = [...site.devices.values()]
+        .filter((d) => d.kind === 'pv')
+        .reduce((sum, d) => sum + powerW(site, d.id, t).powerW, 0);
+      return { powerW: consumption - pv };
+    }
+    case 'ev_charger':
+    case 'flexible_load':
+      return { powerW: 0 };
+  }
+}
+
+async function loadHistory(readings: ReadingRepository, site: Site): Promise<number> {
+  const batch: Reading[] = [];
+  let count = 0;
+  for (let t = NOW.getTime() - 7 * 86_400_000; t < NOW.getTime(); t += SLOT_MS)
+    for (const deviceId of site.devices.keys()) {
+      batch.push({ siteId: site.id, deviceId, ts: new Date(t), seq: count++, ...powerW(site, deviceId, t) });
+      if (batch.length >= 5000) await readings.insertBatch(batch.splice(0), NOW);
+    }
+  // And each device's reading of a minute ago: the live state a plan starts from (older ones are stale).
+  for (const deviceId of site.devices.keys())
+    batch.push({
+      siteId: site.id,
+      deviceId,
+      ts: new Date(NOW.getTime() - 60_000),
+      seq: count++,
+      ...powerW(site, deviceId, NOW.getTime()),
+    });
+  await readings.insertBatch(batch, NOW);
+  return count;
+}
+
+const quantile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(Math.floor(p * values.length), values.length - 1)];
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** The optimiser's planner dependencies on the bench's database, a stub broker and a fixed clock set by `at`. */
+function plannerDeps(db: DataSource, solver: WorkerLpSolver, at: () => Date): PlannerDeps {
+  const clock: Clock = { now: at, speedup: 1 };
+  const registry = new Registry();
+  const metrics = new OptimiserMetrics(registry);
+  const readings = new ReadingRepository(db);
+  const commands = new CommandRepository(db);
+  const rejected = new RejectedMessageRepository(db);
+  return {
+    clock,
+    config: loadOptimiserConfig({}),
+    mqtt: stubBroker,
+    solver,
+    readings,
+    statuses: new DeviceStatusRepository(db),
+    plans: new PlanRepository(db),
+    changes: undefined as unknown as SiteChangesAdapter, // only `start` listens: the bench calls `run`
+    signals: new SignalRepository(db),
+    pvForecasts: new PvForecastRepository(db),
+    metrics,
+    dispatcherFor: (site) =>
+      new CommandDispatcher(
+        site.id,
+        stubBroker,
+        commands,
+        clock,
+        metrics,
+        5,
+        { ackTimeoutMs: 3_600_000, maxRetries: 0 },
+        { rejects: new InboundRejects(site.id, registry, rejected), limits: INBOUND_DEFAULTS },
+        { afterMs: 3_600_000, check: commandVerifier(site, readings) },
+      ),
+  };
+}
+
+/** ROUNDS plans of every site, one after the other; prints where the time went and what one instance holds. */
+async function measure(planners: readonly SitePlanner[], setNow: (ms: number) => void): Promise<void> {
+  const timings: Array<SitePlanner['lastTimings'] & { totalMs: number }> = [];
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  for (let round = 0; round < ROUNDS; round++) {
+    setNow(NOW.getTime() + (round + 1) * 60_000);
+    for (const planner of planners) {
+      const t0 = performance.now();
+      await planner.run({ cause: 'timer' });
+      timings.push({ ...planner.lastTimings, totalMs: performance.now() - t0 });
+    }
+  }
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const plans = timings.length;
+  const perPlanMs = wallMs / plans;
+  const perSlot = Math.floor((SLOT_MS * 0.5) / perPlanMs);
+  const totals = timings.map((t) => t.totalMs);
+  console.log(
+    [
+      `${plans} site-plans in ${(wallMs / 1000).toFixed(1)} s, one after the other: ${perPlanMs.toFixed(0)} ms each (p50 ${quantile(totals, 0.5).toFixed(0)}, p95 ${quantile(totals, 0.95).toFixed(0)})`,
+      `  database reads ${mean(timings.map((t) => t.observeMs)).toFixed(0)} ms, planning (build, HiGHS solve, decode) ${mean(timings.map((t) => t.planMs)).toFixed(0)} ms, storing plan and commands ${mean(timings.map((t) => t.publishMs)).toFixed(0)} ms`,
+      `  CPU of this process ${((cpu.user + cpu.system) / 1000 / plans).toFixed(0)} ms per site-plan (the solver's worker thread included)`,
+      `one instance, one plan per site per 15-min slot with a 50 % margin: ${perSlot} îlots (target ${TARGET_ILOTS}: ${(perSlot / TARGET_ILOTS).toFixed(2)}x)`,
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(['warn', 'error']);
+  const database = await createTestDatabase('ilot_bench_fleet');
+  const db = await openDatabase(database.url);
+  const solver = new WorkerLpSolver('highs');
+  const planners: SitePlanner[] = [];
+  try {
+    const sites = generateSiteDocuments(SITES, 1).map((document) => validateSite(document));
+    const loadStarted = performance.now();
+    let rows = 0;
+    for (const site of sites) rows += await loadHistory(new ReadingRepository(db), site);
+    const devices = sites.map((s) => s.devices.size);
+    console.log(
+      `bench:fleet: ${SITES} îlots (${mean(devices).toFixed(0)} devices each, ${Math.min(...devices)}-${Math.max(...devices)}), 7 days of 15-min history: ${rows} readings loaded in ${((performance.now() - loadStarted) / 1000).toFixed(0)} s`,
+    );
+    let nowMs = NOW.getTime();
+    const deps = plannerDeps(db, solver, () => new Date(nowMs));
+    for (const site of sites) planners.push(new SitePlanner(site, deps));
+    for (const planner of planners) await planner.run({ cause: 'timer' }); // warm: JIT, solver worker, caches
+    await measure(planners, (ms) => (nowMs = ms));
+  } finally {
+    for (const planner of planners) await planner.stop();
+    await solver.close();
+    await db.destroy();
+    await database.drop();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`bench:fleet: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
