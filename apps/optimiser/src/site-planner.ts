@@ -22,6 +22,7 @@ import {
   peakChargeEurPerKW,
   planSummary,
   planAsync,
+  type PlanInput,
   Schedule,
 } from '@ilot/optimiser';
 import type { HeldLease } from '@ilot/timeseries';
@@ -170,13 +171,28 @@ export class SitePlanner {
       return schedule;
     }
     const plannedMs = performance.now();
+    const commands = await this.publish(schedule, input, now, outcome.solveMs);
+    this.lastTimings = {
+      observeMs: observedMs - startedMs,
+      planMs: plannedMs - observedMs,
+      publishMs: performance.now() - plannedMs,
+    };
+    const period = priceAt(now, this.site.tariff, this.site.timezone, undefined, this.site.priceSeries).period;
+    this.logger.log(
+      `${trigger.cause}: ${planSummary(schedule, input, { period, commands: commands.length, elapsedMs: elapsedS * 1000 })}`,
+    );
+    return schedule;
+  }
+
+  /** Stores the plan, publishes it retained and sends the commands the one command policy asks; returns them. */
+  private async publish(schedule: Schedule, input: PlanInput, now: Date, solveMs: number) {
     const planId = await this.deps.plans.insert({
       siteId: this.site.id,
       generatedAt: now,
       status: schedule.status,
       solver: schedule.solver,
       objectiveEur: schedule.objectiveEur,
-      solveMs: outcome.solveMs,
+      solveMs,
       document: schedule,
     });
     await this.deps.mqtt.publishAsync(topics.schedule(this.site.id), JSON.stringify(schedule), {
@@ -190,18 +206,10 @@ export class SitePlanner {
       newId: randomUUID,
     });
     // Under a lease, every command carries its fencing token: a controller refuses one older than it has applied.
+    const leaseToken = schedule.lease?.token;
     for (const { deviceId, command } of commands)
-      await this.dispatcher.dispatch(deviceId, lease ? { ...command, leaseToken: lease.token } : command, planId);
-    this.lastTimings = {
-      observeMs: observedMs - startedMs,
-      planMs: plannedMs - observedMs,
-      publishMs: performance.now() - plannedMs,
-    };
-    const period = priceAt(now, this.site.tariff, this.site.timezone, undefined, this.site.priceSeries).period;
-    this.logger.log(
-      `${trigger.cause}: ${planSummary(schedule, input, { period, commands: commands.length, elapsedMs: elapsedS * 1000 })}`,
-    );
-    return schedule;
+      await this.dispatcher.dispatch(deviceId, leaseToken ? { ...command, leaseToken } : command, planId);
+    return commands;
   }
 
   /** The devices left out of the plan, said once when they change (grouped by why), not at every plan. */
