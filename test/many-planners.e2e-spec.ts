@@ -1,5 +1,7 @@
 import { generateSiteDocuments } from '@ilot/site';
+import { openDatabase, SiteDefinitionRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import type { DataSource } from 'typeorm';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +32,7 @@ describe('two optimiser instances share six îlots through leases', () => {
   });
   let database: TestDatabase;
   let db: Client;
+  let pool: DataSource;
   const planners: AppProcess[] = [];
   const plans = async () =>
     (
@@ -56,9 +59,11 @@ describe('two optimiser instances share six îlots through leases', () => {
     }
     db = new Client({ connectionString: database.url });
     await db.connect();
+    pool = await openDatabase(database.url);
   }, 90_000);
 
   afterAll(async () => {
+    await pool?.destroy();
     await db?.end();
     for (const planner of planners) await planner.stop();
     await database?.drop();
@@ -66,19 +71,19 @@ describe('two optimiser instances share six îlots through leases', () => {
 
   it('plans every site, each by one instance at a time, split between both', async () => {
     // A lease round or two: the first instance may take all before the second says it is alive, then hands back.
+    const split = (latest: Map<string, PlanRow>) =>
+      ['planner-a', 'planner-b'].map((h) => [...latest.values()].filter((p) => p.holder === h).length);
     await waitFor(
-      'every site planned by its share-holder',
+      'every site planned, three by each instance',
       async () => {
         const latest = await latestBySite();
-        const holders = new Set([...latest.values()].map((p) => p.holder));
-        return latest.size === sites.length && holders.size === 2;
+        return latest.size === sites.length && split(latest).join() === '3,3';
       },
       30_000,
     );
     const latest = await latestBySite();
     expect([...latest.keys()].sort()).toEqual([...sites].sort());
-    const count = (holder: string) => [...latest.values()].filter((p) => p.holder === holder).length;
-    expect([count('planner-a'), count('planner-b')]).toEqual([3, 3]);
+    expect(split(latest)).toEqual([3, 3]);
     expectOnePlannerAtATime(await plans());
   }, 60_000);
 
@@ -99,6 +104,30 @@ describe('two optimiser instances share six îlots through leases', () => {
     expectOnePlannerAtATime(await plans());
     planners[1].assertRunning();
   }, 40_000);
+
+  it('plans a site stored through the API within seconds, and stops planning it once removed', async () => {
+    // What PUT /api/v1/sites/{siteId} stores (the metrics app's API; apps/metrics/src/metrics-api.int-spec.ts).
+    const document = { ...generateSiteDocuments(7, 11)[6], id: `api-site-${Math.random().toString(36).slice(2, 6)}` };
+    const definitions = new SiteDefinitionRepository(pool);
+    await definitions.put(document.id, document, 'test', new Date());
+    const addedAt = Date.now();
+    await waitFor('the new site planned', async () => (await latestBySite()).has(document.id), 20_000);
+    // The catalog polls every 10 s by default, then a lease round: well inside a 15-min slot.
+    console.log(`site stored through the API planned after ${Date.now() - addedAt} ms`);
+    expect((await latestBySite()).get(document.id)!.holder).toBe('planner-b');
+    await definitions.delete(document.id);
+    await waitFor(
+      'the lease handed back',
+      async () =>
+        (await db.query('SELECT 1 FROM site_leases WHERE site_id = $1 AND expires_at > now()', [document.id]))
+          .rowCount === 0,
+      20_000,
+    );
+    const count = async () => (await plans()).filter((p) => p.site_id === document.id).length;
+    const before = await count();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(await count()).toBe(before);
+  }, 60_000);
 });
 
 /** From the plans stored: per site, a planner change always comes with a higher token, and a token never goes back. */

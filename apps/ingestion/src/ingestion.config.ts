@@ -32,7 +32,7 @@ export const ingestionEnvSchema = z.object({
       `at most ${STORAGE_POLICY.maxLatenessS} (older readings would miss the aggregates' refresh window)`,
     )
     .default(STORAGE_POLICY.maxLatenessS),
-  /** Fixed MQTT client id of the persistent session; each instance needs its own. Default: ilot-ingestion-{siteId}. */
+  /** Fixed MQTT client id of the persistent session; each instance needs its own. Default: ilot-ingestion-{siteId}, or -{host} with ILOT_SITES_DIR. */
   ILOT_INGEST_CLIENT_ID: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)')

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { hostname } from 'node:os';
 import type { Clock } from '@ilot/domain';
 import {
   repositoryProvider,
@@ -46,7 +47,7 @@ export class IngestionModule {
                 readiness,
                 'ingestion',
                 {
-                  clientId: config.ILOT_INGEST_CLIENT_ID ?? `ilot-ingestion-${site.id}`,
+                  clientId: ingestionClientId(config, runtime, site),
                   clean: false,
                   sessionExpiryS: config.ILOT_INGEST_SESSION_EXPIRY_S,
                   receiveMaximum: config.ILOT_INGEST_MAX_INFLIGHT,
@@ -85,4 +86,13 @@ export class IngestionModule {
       ],
     };
   }
+}
+
+/** The persistent session's client id: as configured, else one per site, or per host (a pod, a replica) for many îlots. */
+function ingestionClientId(config: IngestionConfig, runtime: RuntimeConfig, site: Site): string {
+  if (config.ILOT_INGEST_CLIENT_ID) return config.ILOT_INGEST_CLIENT_ID;
+  const host = hostname()
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 40);
+  return `ilot-ingestion-${runtime.ILOT_SITES_DIR ? host : site.id}`;
 }
