@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { AppProcess } from './support/app-process';
-import { TEST_MQTT_URL, waitFor } from './support/services';
+import { clearRetained, TEST_MQTT_URL, waitFor } from './support/services';
 
 interface PlanRow {
   site_id: string;
@@ -66,6 +66,7 @@ describe('two optimiser instances share six îlots through leases', () => {
     await pool?.destroy();
     await db?.end();
     for (const planner of planners) await planner.stop();
+    for (const siteId of sites) await clearRetained(TEST_MQTT_URL, siteId);
     await database?.drop();
   });
 

@@ -10,7 +10,7 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { AppProcess } from '../support/app-process';
-import { TEST_MQTT_URL, waitFor } from '../support/services';
+import { clearRetained, TEST_MQTT_URL, waitFor } from '../support/services';
 
 const SITES = 20;
 const SPEEDUP = 30;
@@ -85,6 +85,8 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
     for (const runner of runners) await runner.stop();
     await db?.end();
     for (const app of [...planners, ...ingesters]) await app.stop();
+    // The devices' retained statuses and the retained schedules must not outlive the test on the shared broker.
+    for (const site of sites) await clearRetained(TEST_MQTT_URL, site.id);
     await database?.drop();
   });
 
