@@ -3,7 +3,7 @@
 // and v1 kinds used here are the same in every release since), then against what a production deploy of Îlot must
 // keep: probes on every container, resource requests, a PodDisruptionBudget for every Deployment, passwords and tokens
 // only from a Secret, and every Secret key referred to defined. Prints each problem and exits 1, or says what it checked.
-// An ES module: kubernetes-models ships as ESM only.
+// An ES module: each kind's model is imported by its API group and version (top-level await).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
