@@ -68,7 +68,7 @@ describe('two optimiser instances share six îlots through leases', () => {
     for (const planner of planners) await planner.stop();
     for (const siteId of sites) await clearRetained(TEST_MQTT_URL, siteId);
     await database?.drop();
-  });
+  }, 120_000);
 
   it('plans every site, each by one instance at a time, split between both', async () => {
     // A lease round or two: the first instance may take all before the second says it is alive, then hands back.

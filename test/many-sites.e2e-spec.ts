@@ -62,7 +62,7 @@ describe('ingestion over every site of a folder, shared by two instances', () =>
     for (const ingester of ingesters) await ingester.stop();
     for (const siteId of [demo, homes, later]) await clearRetained(TEST_MQTT_URL, siteId);
     await database?.drop();
-  });
+  }, 60_000);
 
   const publish = (siteId: string, device: string, count: number, baseMs: number) =>
     Promise.all(

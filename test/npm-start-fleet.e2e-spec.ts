@@ -44,7 +44,7 @@ describe('npm start with ILOT_SITES_DIR: several îlots on embedded defaults', (
       if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
     }
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('says how many îlots run, lists them to the operator, and plans each of them', async () => {
     await waitFor(

@@ -88,7 +88,7 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
     // The devices' retained statuses and the retained schedules must not outlive the test on the shared broker.
     for (const site of sites) await clearRetained(TEST_MQTT_URL, site.id);
     await database?.drop();
-  });
+  }, 120_000);
 
   const plansBySlot = async () =>
     (
