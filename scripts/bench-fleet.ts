@@ -9,7 +9,6 @@
  */
 import { Logger } from '@nestjs/common';
 import { type Clock, MINUTE_MS, type Reading } from '@ilot/domain';
-import { InboundRejects } from '@ilot/runtime';
 import { generateSiteDocuments, type Site, validateSite } from '@ilot/site';
 import {
   CommandRepository,
@@ -22,12 +21,10 @@ import {
   SignalRepository,
 } from '@ilot/timeseries';
 import { createTestDatabase } from '@ilot/timeseries/testing/test-database';
-import { INBOUND_DEFAULTS } from '@ilot/protocol';
 import type { MqttClient } from 'mqtt';
 import type { DataSource } from 'typeorm';
 import { Registry } from 'prom-client';
-import { CommandDispatcher } from '../apps/optimiser/src/command-dispatcher';
-import { commandVerifier } from '../apps/optimiser/src/command-verifier';
+import { dispatcherFor } from '../apps/optimiser/src/dispatcher-for';
 import { loadOptimiserConfig } from '../apps/optimiser/src/optimiser.config';
 import { OptimiserMetrics } from '../apps/optimiser/src/optimiser.metrics';
 import type { SiteChangesAdapter } from '../apps/optimiser/src/site-changes.adapter';
@@ -109,8 +106,6 @@ function plannerDeps(db: DataSource, solver: WorkerLpSolver, at: () => Date): Pl
   const registry = new Registry();
   const metrics = new OptimiserMetrics(registry);
   const readings = new ReadingRepository(db);
-  const commands = new CommandRepository(db);
-  const rejected = new RejectedMessageRepository(db);
   return {
     clock,
     config: loadOptimiserConfig({}),
@@ -123,18 +118,22 @@ function plannerDeps(db: DataSource, solver: WorkerLpSolver, at: () => Date): Pl
     signals: new SignalRepository(db),
     pvForecasts: new PvForecastRepository(db),
     metrics,
-    dispatcherFor: (site) =>
-      new CommandDispatcher(
-        site.id,
-        stubBroker,
-        commands,
-        clock,
-        metrics,
-        5,
-        { ackTimeoutMs: 3_600_000, maxRetries: 0 },
-        { rejects: new InboundRejects(site.id, registry, rejected), limits: INBOUND_DEFAULTS },
-        { afterMs: 3_600_000, check: commandVerifier(site, readings) },
-      ),
+    // Acks never come from the stub broker: no retry or verification timer fires during the bench.
+    dispatcherFor: dispatcherFor({
+      mqtt: stubBroker,
+      repository: new CommandRepository(db),
+      clock,
+      metrics,
+      protocolVersion: 5,
+      readings,
+      registry,
+      rejected: new RejectedMessageRepository(db),
+      config: {
+        ILOT_COMMAND_ACK_TIMEOUT_MS: 3_600_000,
+        ILOT_COMMAND_MAX_RETRIES: 0,
+        ILOT_COMMAND_VERIFY_AFTER_S: 3600,
+      },
+    }),
   };
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
+import { expectOnePlannerAtATime } from './support/plans';
 import { AppProcess } from './support/app-process';
 import { clearRetained, TEST_MQTT_URL, waitFor } from './support/services';
 
@@ -130,16 +131,3 @@ describe('two optimiser instances share six îlots through leases', () => {
     expect(await count()).toBe(before);
   }, 60_000);
 });
-
-/** From the plans stored: per site, a planner change always comes with a higher token, and a token never goes back. */
-function expectOnePlannerAtATime(rows: readonly PlanRow[]): void {
-  const last = new Map<string, PlanRow>();
-  for (const row of rows) {
-    const previous = last.get(row.site_id);
-    if (previous) {
-      expect(Number(row.token)).toBeGreaterThanOrEqual(Number(previous.token));
-      if (row.holder !== previous.holder) expect(Number(row.token)).toBeGreaterThan(Number(previous.token));
-    }
-    last.set(row.site_id, row);
-  }
-}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
+import { expectOnePlannerAtATime } from '../support/plans';
 import { AppProcess } from '../support/app-process';
 import { clearRetained, TEST_MQTT_URL, waitFor } from '../support/services';
 
@@ -183,17 +184,3 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
     expect([n, distinct_ts]).toEqual([BURST, BURST]);
   }, 240_000);
 });
-
-/** From the plans stored: per site, a planner change always comes with a higher token, and a token never goes back. */
-function expectOnePlannerAtATime(rows: ReadonlyArray<{ site_id: string; holder: string; token: string }>): void {
-  const last = new Map<string, { holder: string; token: number }>();
-  for (const row of rows) {
-    const token = Number(row.token);
-    const previous = last.get(row.site_id);
-    if (previous) {
-      expect(token).toBeGreaterThanOrEqual(previous.token);
-      if (row.holder !== previous.holder) expect(token).toBeGreaterThan(previous.token);
-    }
-    last.set(row.site_id, { holder: row.holder, token });
-  }
-}

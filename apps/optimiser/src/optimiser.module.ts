@@ -4,13 +4,11 @@ import {
   repositoryProvider,
   CLOCK,
   createAppMqttClient,
-  InboundRejects,
   METRICS_REGISTRY,
   ReadinessRegistry,
   RUNTIME_CONFIG,
   RuntimeConfig,
 } from '@ilot/runtime';
-import type { Site } from '@ilot/site';
 import {
   CommandRepository,
   DeviceStatusRepository,
@@ -22,10 +20,8 @@ import {
   SiteLeaseRepository,
 } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
-import { INBOUND_DEFAULTS } from '@ilot/protocol';
 import { Registry } from 'prom-client';
-import { CommandDispatcher } from './command-dispatcher';
-import { commandVerifier } from './command-verifier';
+import { dispatcherFor } from './dispatcher-for';
 import type { OptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
@@ -70,32 +66,27 @@ export class OptimiserModule {
         {
           // One dispatcher per site planned (its acks, retries and verifications), on the app's one connection.
           provide: DISPATCHER_FOR,
-          useFactory:
-            (
-              mqtt: MqttClient,
-              repository: CommandRepository,
-              clock: Clock,
-              metrics: OptimiserMetrics,
-              runtime: RuntimeConfig,
-              readings: ReadingRepository,
-              registry: Registry,
-              rejected: RejectedMessageRepository,
-            ) =>
-            (site: Site) =>
-              new CommandDispatcher(
-                site.id,
-                mqtt,
-                repository,
-                clock,
-                metrics,
-                runtime.ILOT_MQTT_PROTOCOL_VERSION,
-                { ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS, maxRetries: config.ILOT_COMMAND_MAX_RETRIES },
-                { rejects: new InboundRejects(site.id, registry, rejected), limits: INBOUND_DEFAULTS },
-                {
-                  afterMs: (config.ILOT_COMMAND_VERIFY_AFTER_S * 1000) / clock.speedup,
-                  check: commandVerifier(site, readings),
-                },
-              ),
+          useFactory: (
+            mqtt: MqttClient,
+            repository: CommandRepository,
+            clock: Clock,
+            metrics: OptimiserMetrics,
+            runtime: RuntimeConfig,
+            readings: ReadingRepository,
+            registry: Registry,
+            rejected: RejectedMessageRepository,
+          ) =>
+            dispatcherFor({
+              mqtt,
+              repository,
+              clock,
+              metrics,
+              protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
+              readings,
+              registry,
+              rejected,
+              config,
+            }),
           inject: [
             OPTIMISER_MQTT,
             CommandRepository,

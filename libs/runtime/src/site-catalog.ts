@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
 import {
   addSite,
-  loadSiteFile,
   loadSitesDir,
   type RefusedSite,
   type SiteDefinitionChanges,
@@ -10,36 +9,18 @@ import {
   siteFromDocument,
   type SitesLoad,
   SiteValidationError,
-  fingerprintOf,
 } from '@ilot/site';
 import type { SiteDefinitionRepository } from '@ilot/timeseries';
-import { readFileSync } from 'node:fs';
 import { Subject } from 'rxjs';
 
 /**
- * Where the catalog's file sites come from: a folder of site files, one site file, or the one site the process was
- * started with (ILOT_SITE_FILE, read and validated before Nest starts; it does not change while the process runs).
+ * Where the catalog's file sites come from: a folder of site files, or the one site the process was started with
+ * (ILOT_SITE_FILE, read and validated before Nest starts; it does not change while the process runs).
  */
-export type SiteFiles = { dir: string } | { file: string } | { fixed: SiteEntry };
-
-/** The site files as one load: every file of the folder, the one file, or the fixed site. */
-export function loadSiteFiles(files: SiteFiles): SitesLoad {
-  if ('dir' in files) return loadSitesDir(files.dir);
-  if ('fixed' in files) return { sites: [files.fixed], refused: [] };
-  try {
-    const site = loadSiteFile(files.file);
-    return {
-      sites: [{ site, source: files.file, fingerprint: fingerprintOf(readFileSync(files.file, 'utf8'), site) }],
-      refused: [],
-    };
-  } catch (error) {
-    const problems = error instanceof SiteValidationError ? error.problems : [(error as Error).message];
-    return { sites: [], refused: [{ source: files.file, problems }] };
-  }
-}
+export type SiteFiles = { dir: string } | { fixed: SiteEntry };
 
 /**
- * The îlots a deployment serves (issue 14): the site files (ILOT_SITES_DIR, or ILOT_SITE_FILE) and the sites stored
+ * The îlots a deployment serves (issue 14): the site files (ILOT_SITES_DIR, or the one of ILOT_SITE_FILE) and the sites stored
  * through the API, read again on `refresh` (every ILOT_SITES_POLL_S, and at once after a change through this
  * instance's API), so that adding, changing or removing a site needs no restart. A file's site wins over a stored one
  * of the same id; a bad site is refused with its reasons, logged once, and never stops the others. `changes$` says
@@ -59,7 +40,8 @@ export class SiteCatalog {
   ) {}
 
   async refresh(): Promise<SiteDefinitionChanges> {
-    const next = loadSiteFiles(this.files);
+    const next: SitesLoad =
+      'dir' in this.files ? loadSitesDir(this.files.dir) : { sites: [this.files.fixed], refused: [] };
     for (const row of await this.stored.list()) {
       try {
         addSite(next, siteFromDocument(row.document, `api:${row.siteId}`));
@@ -114,12 +96,12 @@ export class SiteCatalog {
 
   /** Each refusal once while it lasts (a poll every few seconds must not repeat it). */
   private logRefusals(refused: readonly RefusedSite[]): void {
-    const keys = new Set(refused.map((r) => `${r.source}\n${r.problems.join('\n')}`));
+    const key = (r: RefusedSite) => `${r.source}\n${r.problems.join('\n')}`;
     for (const r of refused)
-      if (!this.refusedLogged.has(`${r.source}\n${r.problems.join('\n')}`))
+      if (!this.refusedLogged.has(key(r)))
         this.logger.warn(
           `${r.source} refused, the other sites go on:\n${r.problems.map((p) => `  - ${p}`).join('\n')}`,
         );
-    this.refusedLogged = keys;
+    this.refusedLogged = new Set(refused.map(key));
   }
 }
