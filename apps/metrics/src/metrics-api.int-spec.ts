@@ -285,7 +285,7 @@ describe('the metrics API (real PostgreSQL)', () => {
       expect((await fetch(`${base}/effacements/no-order/report`)).status).toBe(401);
       expect(
         (await fetch(`${base}/effacements/no-order/report`, { headers: { authorization: `Bearer ${flat1}` } })).status,
-      ).toBe(401);
+      ).toBe(403);
       expect(
         (await fetch(`${base}/effacements/no-order/report`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
       ).toBe(404);

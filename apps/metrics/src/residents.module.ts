@@ -1,20 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import {
-  DATA_SOURCE,
-  effacementReferencesProvider,
-  ReadinessRegistry,
-  repositoryProvider,
-  RUNTIME_CONFIG,
-  type RuntimeConfig,
-} from '@ilot/runtime';
-import {
-  apiDatabaseUrl,
-  EffacementReportService,
-  openResidentDatabase,
-  RESIDENT_READER,
-  ResidentLedgerService,
-  ResidentReportService,
-} from '@ilot/residents';
+import { DATA_SOURCE, ReadinessRegistry, repositoryProvider, RUNTIME_CONFIG, type RuntimeConfig } from '@ilot/runtime';
+import { apiDatabaseUrl, openResidentDatabase, RESIDENT_READER } from '@ilot/residents';
 import {
   AllocationShareRepository,
   PlanRepository,
@@ -24,13 +10,14 @@ import {
 } from '@ilot/timeseries';
 import type { DataSource } from 'typeorm';
 import type { MetricsConfig } from './metrics.config';
+import { SiteScopes } from './site-scopes';
 
 export const METRICS_CONFIG = Symbol('METRICS_CONFIG');
 const RESIDENT_DATA_SOURCE = Symbol('RESIDENT_DATA_SOURCE');
 
 /**
- * What the metrics app's modules share: its configuration, the repositories, the effacement and resident services
- * (libs/residents) and the resident database, the API role's connection under row-level security (ADR 0007).
+ * What the metrics app's modules share: its configuration, the repositories, every îlot's effacement and resident
+ * services (SiteScopes, over libs/residents) and the resident database, the API role's connection under row-level security (ADR 0007).
  */
 @Module({})
 export class ResidentsModule implements OnApplicationShutdown {
@@ -44,8 +31,6 @@ export class ResidentsModule implements OnApplicationShutdown {
       repositoryProvider(SignalRepository),
       repositoryProvider(ResidentLedgerRepository),
       repositoryProvider(AllocationShareRepository),
-      effacementReferencesProvider,
-      EffacementReportService,
       {
         provide: RESIDENT_DATA_SOURCE,
         // After the main data source (its migrations create the API role and grant it): on a fresh cluster the role
@@ -64,8 +49,7 @@ export class ResidentsModule implements OnApplicationShutdown {
         useFactory: (db: DataSource) => new ResidentLedgerRepository(db),
         inject: [RESIDENT_DATA_SOURCE],
       },
-      ResidentReportService,
-      ResidentLedgerService,
+      SiteScopes,
     ];
     return { module: ResidentsModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };
   }

@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { deliveredNowW, eventReport, EventReport, referenceCurve } from '@ilot/effacement';
 import { effacementOrderOf } from '@ilot/protocol';
-import { SITE } from '@ilot/runtime';
 import { gridDeviceId, sheddableLoads, type Site } from '@ilot/site';
 import { EffacementReferences, PlanRepository, SignalRepository } from '@ilot/timeseries';
 
@@ -11,10 +9,9 @@ interface PlanDocument {
 }
 
 /** Gathers what effacement reporting needs from the database (15-min aggregates, the plan in force, the orders) and builds it. */
-@Injectable()
 export class EffacementReportService {
   constructor(
-    @Inject(SITE) private readonly site: Site,
+    private readonly site: Site,
     private readonly signals: SignalRepository,
     private readonly references: EffacementReferences,
     private readonly plans: PlanRepository,

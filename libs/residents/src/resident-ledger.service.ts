@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { allocateStep, AllocationKey } from '@ilot/allocation';
 import {
   addMs,
@@ -11,7 +11,6 @@ import {
   shiftMonth,
   slotStart,
 } from '@ilot/domain';
-import { SITE } from '@ilot/runtime';
 import { devicesOfKind, type Site } from '@ilot/site';
 import {
   AllocationShareRepository,
@@ -58,7 +57,6 @@ export interface LedgerRun {
  * The îlot's production for sharing is its PV and batteries less the buildings' own loads (heat pumps,
  * chargers, water heaters: served first); every participant's meter is a consumer.
  */
-@Injectable()
 export class ResidentLedgerService {
   private readonly logger = new Logger('ResidentLedger');
   /** Runs one at a time: the job's catch-up and a recompute for new shares would write the same steps. */
@@ -68,7 +66,7 @@ export class ResidentLedgerService {
   private readonly sharedLoadIds: string[];
 
   constructor(
-    @Inject(SITE) private readonly site: Site,
+    private readonly site: Site,
     private readonly readings: ReadingRepository,
     private readonly signals: SignalRepository,
     private readonly ledger: ResidentLedgerRepository,

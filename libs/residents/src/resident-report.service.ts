@@ -1,7 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { ReportStep, residentReport, ResidentReport } from '@ilot/reports';
-import { SITE } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
 import { localMonthRange, shiftMonth } from '@ilot/domain';
@@ -18,11 +16,10 @@ const STEP_MS = SETTLEMENT_STEP_MS;
  * empty month, whatever this code asks. Prices come from the site's tariff; a kWh from the collective is priced
  * at the site's feed-in price (what the îlot would get for it otherwise).
  */
-@Injectable()
 export class ResidentReportService {
   constructor(
-    @Inject(SITE) private readonly site: Site,
-    @Inject(RESIDENT_READER) private readonly ledger: ResidentLedgerRepository,
+    private readonly site: Site,
+    private readonly ledger: ResidentLedgerRepository,
   ) {}
 
   /** The report of one participant for a local month (YYYY-MM); undefined for an unknown participant. */

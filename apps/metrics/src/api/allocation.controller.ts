@@ -4,18 +4,16 @@ import {
   ConflictException,
   Controller,
   Inject,
-  NotFoundException,
   Param,
   Put,
   UseGuards,
 } from '@nestjs/common';
 import { parseCustomShares } from '@ilot/allocation';
 import { type Clock, SETTLEMENT_STEP_MS } from '@ilot/domain';
-import { CLOCK, SITE } from '@ilot/runtime';
-import type { Site } from '@ilot/site';
+import { CLOCK } from '@ilot/runtime';
 import { AllocationShareRepository } from '@ilot/timeseries';
-import { OperatorGuard } from './operator.guard';
-import { ResidentLedgerService } from '@ilot/residents';
+import { SiteScopes } from '../site-scopes';
+import { SiteOperatorGuard } from './site-operator.guard';
 
 const STEP_MS = SETTLEMENT_STEP_MS;
 
@@ -23,10 +21,9 @@ const STEP_MS = SETTLEMENT_STEP_MS;
 @Controller('api/v1/sites/:siteId/allocation')
 export class AllocationController {
   constructor(
-    @Inject(SITE) private readonly site: Site,
+    private readonly scopes: SiteScopes,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly shares: AllocationShareRepository,
-    private readonly ledger: ResidentLedgerService,
   ) {}
 
   /**
@@ -36,14 +33,14 @@ export class AllocationController {
    * Operator only.
    */
   @Put('shares')
-  @UseGuards(OperatorGuard)
+  @UseGuards(SiteOperatorGuard)
   async putShares(@Param('siteId') siteId: string, @Body() body: unknown) {
-    if (siteId !== this.site.id) throw new NotFoundException(`no site "${siteId}"`);
-    if (this.site.allocation.key !== 'dynamic-custom')
+    const { site, ledger } = this.scopes.of(siteId);
+    if (site.allocation.key !== 'dynamic-custom')
       throw new ConflictException(
-        `site "${siteId}" shares its production by the ${this.site.allocation.key} key: custom shares would not be used`,
+        `site "${siteId}" shares its production by the ${site.allocation.key} key: custom shares would not be used`,
       );
-    const parsed = parseCustomShares(body, new Set(this.site.participants.map((p) => p.id)), STEP_MS);
+    const parsed = parseCustomShares(body, new Set(site.participants.map((p) => p.id)), STEP_MS);
     if (!parsed.ok)
       throw new BadRequestException({ message: 'shares refused, nothing stored', problems: parsed.problems });
     const now = this.clock.now();
@@ -51,7 +48,7 @@ export class AllocationController {
     const starts = parsed.value.map((s) => s.start.getTime());
     const from = new Date(Math.min(...starts));
     const to = new Date(Math.min(Math.max(...starts) + STEP_MS, now.getTime()));
-    const recomputed = await this.ledger.recompute(from, to);
+    const recomputed = await ledger.recompute(from, to);
     return {
       siteId,
       steps: parsed.value.length,

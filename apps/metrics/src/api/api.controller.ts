@@ -17,28 +17,24 @@ import { type Clock, describeProblems } from '@ilot/domain';
 import { PLAUSIBLE_INSTANTS, validateSignal } from '@ilot/protocol';
 import { eventReportCsv } from '@ilot/effacement';
 import type { Request, Response } from 'express';
-import { EffacementReportService } from '@ilot/residents';
-import { OperatorGuard } from './operator.guard';
+import { SiteOperatorGuard } from './site-operator.guard';
 import { ReportAccessGuard, ReportViewer } from './report-access.guard';
-import { ResidentReportService } from '@ilot/residents';
 import { ViewerResolver } from './viewer-resolver';
+import { SiteScopes } from '../site-scopes';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
 import { isMonth } from '@ilot/domain';
-import { CLOCK, SITE } from '@ilot/runtime';
-import type { Site } from '@ilot/site';
+import { CLOCK } from '@ilot/runtime';
 import { PlanRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
 
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
-/** The operator API of docs/design.md (`/api/v1`): readings and the current plan. */
+/** The operator API of docs/design.md (`/api/v1`), for every îlot served: readings, signals, reports, the current plan. */
 @Controller('api/v1/sites/:siteId')
 export class ApiController {
   constructor(
-    @Inject(SITE) private readonly site: Site,
+    private readonly scopes: SiteScopes,
     private readonly readings: ReadingRepository,
     private readonly plans: PlanRepository,
-    private readonly effacements: EffacementReportService,
-    private readonly residents: ResidentReportService,
     private readonly signals: SignalRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly viewers: ViewerResolver,
@@ -54,11 +50,16 @@ export class ApiController {
     @Query() query: Record<string, string | undefined>,
     @Req() request: Request,
   ) {
-    this.checkSite(siteId);
+    const { site } = this.scopes.of(siteId);
     const { device, from, to, bucket } = query;
     if (!device) throw new BadRequestException('query parameter "device" is required');
-    if (!this.site.devices.has(device)) throw new NotFoundException(`no device "${device}" in site "${siteId}"`);
-    this.checkMeterAccess(request, siteId, device);
+    if (!site.devices.has(device)) throw new NotFoundException(`no device "${device}" in site "${siteId}"`);
+    const owner = site.participants.find((p) => p.meter === device);
+    if (owner)
+      this.viewers.viewerFor(request, siteId, owner.id, {
+        missing: `"${device}" is a participant's meter: token required (the operator's, or that resident's)`,
+        other: 'a resident sees only their own meter',
+      });
     const fromDate = parseInstant('from', from);
     const toDate = parseInstant('to', to);
     if (fromDate >= toDate) throw new BadRequestException('"from" must be before "to"');
@@ -81,14 +82,14 @@ export class ApiController {
    * stored (the same order id replaces the earlier one), and the optimiser re-plans on it. Operator only.
    */
   @Post('signals')
-  @UseGuards(OperatorGuard)
+  @UseGuards(SiteOperatorGuard)
   @HttpCode(201)
   async postSignal(@Param('siteId') siteId: string, @Body() body: unknown) {
-    this.checkSite(siteId);
+    const { site } = this.scopes.of(siteId);
     const now = this.clock.now();
     const signal = validateSignal(body, now);
     if (!signal.ok) throw new BadRequestException(`signal refused: ${describeProblems(signal)}`);
-    const stored = await this.signals.storePayload(siteId, signal.value, this.site.timezone, now);
+    const stored = await this.signals.storePayload(siteId, signal.value, site.timezone, now);
     return {
       siteId,
       type: stored.type,
@@ -113,22 +114,22 @@ export class ApiController {
     @ReportViewer() viewer: Viewer,
     @Res({ passthrough: true }) response: Response,
   ) {
-    this.checkSite(siteId);
+    const { site, reports } = this.scopes.of(siteId);
     if (!month || !isMonth(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
     if (format !== undefined && !['json', 'csv', 'html'].includes(format))
       throw new BadRequestException('"format" must be json, csv or html');
     if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
     // Unknown ids (a NUL byte included) are answered before any query.
-    if (!this.site.participants.some((p) => p.id === participantId))
+    if (!site.participants.some((p) => p.id === participantId))
       throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
-    const report = await this.residents.report(viewer, participantId, month);
+    const report = await reports.report(viewer, participantId, month);
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
     // A resident's data: kept out of shared caches, and a link carrying its token never leaks it as a referrer.
     response.setHeader('cache-control', 'private, no-store');
     response.setHeader('referrer-policy', 'no-referrer');
     if (format === 'html') {
       response.setHeader('content-type', 'text/html; charset=utf-8');
-      return residentReportHtml(report, lang ?? 'fr', this.site.timezone);
+      return residentReportHtml(report, lang ?? 'fr', site.timezone);
     }
     if (format !== 'csv') return report;
     response.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -141,19 +142,19 @@ export class ApiController {
    * participants. Operator only: it holds every participant's consumption against its reference.
    */
   @Get('effacements/:eventId/report')
-  @UseGuards(OperatorGuard)
+  @UseGuards(SiteOperatorGuard)
   async getEffacementReport(
     @Param('siteId') siteId: string,
     @Param('eventId') eventId: string,
     @Query('format') format: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ) {
-    this.checkSite(siteId);
+    const { effacements } = this.scopes.of(siteId);
     if (format !== undefined && format !== 'json' && format !== 'csv')
       throw new BadRequestException('"format" must be json or csv');
     if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(eventId))
       throw new NotFoundException(`no effacement order "${eventId}" for site "${siteId}"`);
-    const report = await this.effacements.report(eventId);
+    const report = await effacements.report(eventId);
     if (!report) throw new NotFoundException(`no effacement order "${eventId}" for site "${siteId}"`);
     if (format !== 'csv') return { siteId, ...report };
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -162,23 +163,10 @@ export class ApiController {
 
   @Get('schedule')
   async getSchedule(@Param('siteId') siteId: string) {
-    this.checkSite(siteId);
+    this.scopes.of(siteId);
     const latest = await this.plans.latest<object>(siteId);
     if (!latest) throw new NotFoundException(`no plan yet for site "${siteId}"`);
     return latest.document;
-  }
-
-  private checkMeterAccess(request: Request, siteId: string, device: string): void {
-    const owner = this.site.participants.find((p) => p.meter === device);
-    if (!owner) return;
-    this.viewers.viewerFor(request, siteId, owner.id, {
-      missing: `"${device}" is a participant's meter: token required (the operator's, or that resident's)`,
-      other: 'a resident sees only their own meter',
-    });
-  }
-
-  private checkSite(siteId: string): void {
-    if (siteId !== this.site.id) throw new NotFoundException(`no site "${siteId}"`);
   }
 }
 

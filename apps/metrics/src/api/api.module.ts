@@ -8,6 +8,7 @@ import { ForecastController } from './forecast.controller';
 import { SitesController } from './sites.controller';
 import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
 import { ReportAccessGuard } from './report-access.guard';
+import { SiteOperatorGuard } from './site-operator.guard';
 import { TOKEN_SECRET, ViewerResolver } from './viewer-resolver';
 
 /** The HTTP API under /api/v1: readings, schedule, signals, reports, custom shares, PV forecasts, the sites themselves; who may read what. */
@@ -21,6 +22,7 @@ export class ApiModule {
       providers: [
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
         OperatorGuard,
+        SiteOperatorGuard,
         { provide: TOKEN_SECRET, useValue: config.ILOT_TOKEN_SECRET },
         ViewerResolver,
         ReportAccessGuard,

@@ -1,26 +1,16 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { type Clock, describeProblems } from '@ilot/domain';
 import { INBOUND_DEFAULTS, validatePvForecast } from '@ilot/protocol';
-import { CLOCK, SITE } from '@ilot/runtime';
-import type { Site } from '@ilot/site';
+import { CLOCK } from '@ilot/runtime';
 import { PvForecastRepository } from '@ilot/timeseries';
-import { OperatorGuard } from './operator.guard';
+import { SiteScopes } from '../site-scopes';
+import { SiteOperatorGuard } from './site-operator.guard';
 
 /** External PV forecasts over HTTP: what the `forecast` topic takes, for a feeder that speaks HTTP rather than MQTT. */
 @Controller('api/v1/sites/:siteId/forecast')
 export class ForecastController {
   constructor(
-    @Inject(SITE) private readonly site: Site,
+    private readonly scopes: SiteScopes,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly forecasts: PvForecastRepository,
   ) {}
@@ -31,12 +21,12 @@ export class ForecastController {
    * again writes nothing twice); the next plan takes it. Operator only.
    */
   @Post()
-  @UseGuards(OperatorGuard)
+  @UseGuards(SiteOperatorGuard)
   @HttpCode(201)
   async postForecast(@Param('siteId') siteId: string, @Body() body: unknown) {
-    if (siteId !== this.site.id) throw new NotFoundException(`no site "${siteId}"`);
+    const { site } = this.scopes.of(siteId);
     const now = this.clock.now();
-    const isPvArray = (id: string) => this.site.devices.get(id)?.kind === 'pv';
+    const isPvArray = (id: string) => site.devices.get(id)?.kind === 'pv';
     const forecast = validatePvForecast(body, now, INBOUND_DEFAULTS.maxFutureMs, isPvArray);
     if (!forecast.ok) throw new BadRequestException(`forecast refused: ${describeProblems(forecast)}`);
     await this.forecasts.store(siteId, forecast.value, now);

@@ -20,7 +20,8 @@ export function bearerToken(request: Request): string | undefined {
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /**
- * Operator-only routes (docs/design.md: POST /signals): `Authorization: Bearer <ILOT_OPERATOR_TOKEN>`. Without a token
+ * The deployment's operator routes (listing and removing îlots): `Authorization: Bearer <ILOT_OPERATOR_TOKEN>`; one îlot's
+ * routes take SiteOperatorGuard. Without a token
  * configured, operator calls are refused rather than open. Compared in constant time (on hashes, so lengths do not leak).
  */
 @Injectable()
@@ -31,6 +32,9 @@ export class OperatorGuard implements CanActivate {
     if (!this.token) throw new ForbiddenException('operator calls are disabled: ILOT_OPERATOR_TOKEN is not set');
     const given = bearerToken(context.switchToHttp().getRequest<Request>());
     if (!given) throw new UnauthorizedException('operator token required: Authorization: Bearer <token>');
+    // A signed token (a resident's, or one îlot's operator's) never opens the deployment-wide routes.
+    if (given.startsWith('v1.'))
+      throw new ForbiddenException('the deployment’s operator token is required: a signed token opens one site only');
     this.check(given);
     return true;
   }

@@ -19,16 +19,17 @@ import { siteFromDocument, SiteValidationError } from '@ilot/site';
 import { SiteDefinitionRepository } from '@ilot/timeseries';
 import type { Response } from 'express';
 import { OperatorGuard } from './operator.guard';
+import { SiteOperatorGuard } from './site-operator.guard';
 
 const SITE_ID = /^[a-z0-9-]{1,64}$/;
 
 /**
  * The îlots of the deployment as data (issue 14): list them, and manage the ones stored through the API; the site
  * files of ILOT_SITES_DIR are changed in their folder. Every change takes effect without a restart (the site catalog
- * of every instance reads the stored sites again). Operator only.
+ * of every instance reads the stored sites again). Listing every site and removing one take the deployment's operator
+ * token; a site's own operator token (signed for that id) may also read and replace that site's definition.
  */
 @Controller('api/v1/sites')
-@UseGuards(OperatorGuard)
 export class SitesController {
   constructor(
     private readonly catalog: SiteCatalog,
@@ -38,6 +39,7 @@ export class SitesController {
 
   /** Every site served, with where it comes from, and every site document refused, with its reasons. */
   @Get()
+  @UseGuards(OperatorGuard)
   list() {
     return {
       sites: this.catalog.sites().map((entry) => ({
@@ -52,6 +54,7 @@ export class SitesController {
 
   /** A site's document: as stored through the API, or (for a file's site) its source and devices. */
   @Get(':siteId')
+  @UseGuards(SiteOperatorGuard)
   async get(@Param('siteId') siteId: string) {
     const stored = SITE_ID.test(siteId) ? await this.definitions.get(siteId) : undefined;
     if (stored) return { siteId, source: 'api', updatedAt: stored.updatedAt.toISOString(), document: stored.document };
@@ -66,6 +69,7 @@ export class SitesController {
    * that id (change the file instead).
    */
   @Put(':siteId')
+  @UseGuards(SiteOperatorGuard)
   async put(@Param('siteId') siteId: string, @Body() body: unknown, @Res({ passthrough: true }) response: Response) {
     if (!SITE_ID.test(siteId)) throw new BadRequestException('siteId: must match [a-z0-9-]+ (at most 64)');
     const id = (body as { id?: unknown } | null)?.id;
@@ -90,6 +94,7 @@ export class SitesController {
 
   /** Removes a site stored through the API: it stops being served (its controllers fall back at `validUntil`). */
   @Delete(':siteId')
+  @UseGuards(OperatorGuard)
   @HttpCode(204)
   async remove(@Param('siteId') siteId: string): Promise<void> {
     this.refuseFileSite(siteId);

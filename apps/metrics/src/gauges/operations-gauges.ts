@@ -1,23 +1,21 @@
 import type { Clock } from '@ilot/domain';
-import type { EffacementReportService } from '@ilot/residents';
-import type { Site } from '@ilot/site';
 import type { ResidentLedgerRepository } from '@ilot/timeseries';
 import type { Registry } from 'prom-client';
-import { sharedWhileInFlight } from './shared-while-in-flight';
+import type { SiteScope } from '../site-scopes';
+import { eachWhileInFlight } from './shared-while-in-flight';
 import { scrapeGauge } from './site-gauges';
 
 /** The ledger's step, s: its newest step ends this long after it starts. */
 const LEDGER_STEP_S = 900;
 
-/** The orders in progress (asked and delivered reduction) and how far the residents' ledger is behind. */
+/** For every îlot served: the orders in progress (asked and delivered reduction) and how far the residents' ledger is behind. */
 export function registerOperationsGauges(
   registry: Registry,
-  site: Site,
+  scopes: () => readonly SiteScope[],
   clock: Clock,
-  effacements: EffacementReportService,
   residentLedger: ResidentLedgerRepository,
 ): void {
-  const orders = sharedWhileInFlight(() => effacements.inProgress(clock.now()));
+  const orders = eachWhileInFlight(scopes, (scope) => scope.effacements.inProgress(clock.now()));
   scrapeGauge(
     registry,
     {
@@ -26,8 +24,9 @@ export function registerOperationsGauges(
       labelNames: ['site', 'event'],
     },
     async (set) => {
-      for (const [event, { deliveredW }] of await orders())
-        if (deliveredW !== undefined) set({ site: site.id, event }, deliveredW);
+      for (const { item, value } of await orders())
+        for (const [event, { deliveredW }] of value)
+          if (deliveredW !== undefined) set({ site: item.site.id, event }, deliveredW);
     },
   );
   scrapeGauge(
@@ -38,9 +37,11 @@ export function registerOperationsGauges(
       labelNames: ['site', 'event'],
     },
     async (set) => {
-      for (const [event, { askedW }] of await orders()) set({ site: site.id, event }, askedW);
+      for (const { item, value } of await orders())
+        for (const [event, { askedW }] of value) set({ site: item.site.id, event }, askedW);
     },
   );
+  const newestSteps = eachWhileInFlight(scopes, (scope) => residentLedger.newestStep(scope.site.id));
   scrapeGauge(
     registry,
     {
@@ -49,8 +50,8 @@ export function registerOperationsGauges(
       labelNames: ['site'],
     },
     async (set) => {
-      const newest = await residentLedger.newestStep(site.id);
-      if (newest) set({ site: site.id }, (clock.now().getTime() - newest.getTime()) / 1000 - LEDGER_STEP_S);
+      for (const { item, value: newest } of await newestSteps())
+        if (newest) set({ site: item.site.id }, (clock.now().getTime() - newest.getTime()) / 1000 - LEDGER_STEP_S);
     },
   );
 }

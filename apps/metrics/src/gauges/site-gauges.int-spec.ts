@@ -11,6 +11,8 @@ describe('site gauges (real PostgreSQL)', () => {
   let database: TestDatabase;
   let db: DataSource;
   const site = ledgerSite('dynamic-default', 'gauges');
+  const other = ledgerSite('dynamic-default', 'gauges-b');
+  let served = [site];
   let nowMs = T0;
   const clock: Clock = { now: () => new Date(nowMs), speedup: 1 };
   const registry = new Registry();
@@ -23,10 +25,13 @@ describe('site gauges (real PostgreSQL)', () => {
         ...quarter(site.id, 'grid', T0, 12_000),
         ...quarter(site.id, 'pv-1', T0, 5000),
         ...quarter(site.id, 'm-1', T0, 1000),
+        ...quarter(other.id, 'grid', T0, 3000),
+        ...quarter(other.id, 'pv-1', T0, 700),
+        ...quarter(other.id, 'm-1', T0, 400),
       ],
       new Date(T0 + 900_000),
     );
-    registerSiteGauges(registry, site, new ReadingRepository(db), clock, { maxAgeS: 600, windowH: 24 });
+    registerSiteGauges(registry, () => served, new ReadingRepository(db), clock, { maxAgeS: 600, windowH: 24 });
   });
   afterAll(async () => {
     await db.destroy();
@@ -40,6 +45,24 @@ describe('site gauges (real PostgreSQL)', () => {
     nowMs = T0 + 11 * 60_000; // the last readings (12:10) are a minute old
     expect(await series('ilot_site_grid_power_watts')).toEqual([{ labels: { site: 'gauges' }, value: 12_000 }]);
     expect(await series('ilot_site_pv_power_watts')).toEqual([{ labels: { site: 'gauges' }, value: 5000 }]);
+  });
+
+  it('labels every îlot served with its own figures, and follows the sites served from one scrape to the next', async () => {
+    nowMs = T0 + 11 * 60_000;
+    served = [site, other];
+    expect(await series('ilot_site_grid_power_watts')).toEqual([
+      { labels: { site: 'gauges' }, value: 12_000 },
+      { labels: { site: 'gauges-b' }, value: 3000 },
+    ]);
+    expect(await series('ilot_site_pv_power_watts')).toEqual([
+      { labels: { site: 'gauges' }, value: 5000 },
+      { labels: { site: 'gauges-b' }, value: 700 },
+    ]);
+    const ratios = await series('ilot_site_self_sufficiency_ratio');
+    expect(ratios.map((r) => r.labels.site)).toEqual(['gauges', 'gauges-b']);
+    served = [other];
+    expect(await series('ilot_site_grid_power_watts')).toEqual([{ labels: { site: 'gauges-b' }, value: 3000 }]);
+    served = [site];
   });
 
   // Regression: the gauges were never reset, so a meter that went stale exported its last value for ever.

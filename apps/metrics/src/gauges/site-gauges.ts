@@ -1,8 +1,8 @@
-import { sharedWhileInFlight } from './shared-while-in-flight';
+import { eachWhileInFlight } from './shared-while-in-flight';
 import { CONSUMING_KINDS, energyRatios, exportW, HISTORY_MS, HOUR_MS, importW, type Clock } from '@ilot/domain';
 import { deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
-import { ReadingRepository } from '@ilot/timeseries';
+import { type LatestReading, ReadingRepository } from '@ilot/timeseries';
 import { Gauge, Registry } from 'prom-client';
 
 type SetValue = (labels: Record<string, string>, value: number) => void;
@@ -26,19 +26,23 @@ export function scrapeGauge(
   });
 }
 
+/** The sites served at this scrape (the catalog may change between two). */
+export type SitesNow = () => readonly Site[];
+
 /**
- * The îlot gauges of docs/design.md, read from the database at scrape time: the latest fresh readings for powers and
- * SoC (a stale device's series disappears), 15-minute means over the trailing window for the ratios.
+ * The îlot gauges of docs/design.md for every îlot served (labelled `site`), read from the database at scrape time:
+ * the latest fresh readings for powers and SoC (a stale device's series disappears), 15-minute means over the trailing
+ * window for the ratios.
  */
 export function registerSiteGauges(
   registry: Registry,
-  site: Site,
+  sites: SitesNow,
   readings: ReadingRepository,
   clock: Clock,
   options: { maxAgeS: number; windowH: number },
 ): void {
-  registerReadingGauges(registry, site, readings, clock, options.maxAgeS);
-  registerRatioGauges(registry, site, readings, clock, options.windowH);
+  registerReadingGauges(registry, sites, readings, clock, options.maxAgeS);
+  registerRatioGauges(registry, sites, readings, clock, options.windowH);
   scrapeGauge(
     registry,
     {
@@ -47,36 +51,39 @@ export function registerSiteGauges(
       labelNames: ['site', 'period'],
     },
     (set) => {
-      const price = priceAt(clock.now(), site.tariff, site.timezone, undefined, site.priceSeries);
-      set({ site: site.id, period: price.period ?? '' }, price.importEurPerKWh);
+      for (const site of sites()) {
+        const price = priceAt(clock.now(), site.tariff, site.timezone, undefined, site.priceSeries);
+        set({ site: site.id, period: price.period ?? '' }, price.importEurPerKWh);
+      }
     },
   );
 }
 
+type LastReadings = () => Promise<Array<{ item: Site; value: { now: Date; rows: LatestReading[] } }>>;
+
 /** Reading age, grid and PV power, battery SoC: from each device's last reading, the powers from fresh ones only. */
 function registerReadingGauges(
   registry: Registry,
-  site: Site,
+  sites: SitesNow,
   readings: ReadingRepository,
   clock: Clock,
   maxAgeS: number,
 ): void {
-  const grid = gridDeviceId(site);
-  const pvIds = new Set(devicesOfKind(site, 'pv').map((d) => d.id));
-  const deviceIds = [...site.devices.keys()];
   // The last reading of every device over the history window; the power gauges use only the fresh ones.
-  const lastReadings = sharedWhileInFlight(async () => {
+  const lastReadings: LastReadings = eachWhileInFlight(sites, async (site) => {
     const now = clock.now();
+    const deviceIds = [...site.devices.keys()];
     return { now, rows: await readings.latestPerDevice(site.id, deviceIds, new Date(now.getTime() - HISTORY_MS), now) };
   });
   // Fresh by the same rule as the planner's (per-device maxAgeS, else the default); status is not asked here.
-  const fresh = async () => {
-    const { now, rows } = await lastReadings();
-    return rows.filter(
-      (r) => deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, maxAgeS).state === 'live',
-    );
-  };
-  registerReadingAgeGauge(registry, site, lastReadings);
+  const fresh = async () =>
+    (await lastReadings()).map(({ item: site, value: { now, rows } }) => ({
+      site,
+      rows: rows.filter(
+        (r) => deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, maxAgeS).state === 'live',
+      ),
+    }));
+  registerReadingAgeGauge(registry, lastReadings);
   scrapeGauge(
     registry,
     {
@@ -85,8 +92,10 @@ function registerReadingGauges(
       labelNames: ['site'],
     },
     async (set) => {
-      const row = (await fresh()).find((r) => r.deviceId === grid);
-      if (row) set({ site: site.id }, row.powerW);
+      for (const { site, rows } of await fresh()) {
+        const row = rows.find((r) => r.deviceId === gridDeviceId(site));
+        if (row) set({ site: site.id }, row.powerW);
+      }
     },
   );
   scrapeGauge(
@@ -97,22 +106,23 @@ function registerReadingGauges(
       labelNames: ['site'],
     },
     async (set) => {
-      const rows = (await fresh()).filter((r) => pvIds.has(r.deviceId));
-      if (rows.length)
-        set(
-          { site: site.id },
-          rows.reduce((sum, r) => sum + r.powerW, 0),
-        );
+      for (const { site, rows } of await fresh()) {
+        const pv = rows.filter((r) => site.devices.get(r.deviceId)?.kind === 'pv');
+        if (pv.length)
+          set(
+            { site: site.id },
+            pv.reduce((sum, r) => sum + r.powerW, 0),
+          );
+      }
     },
   );
-  registerBatteryGauge(registry, site, fresh);
+  registerBatteryGauge(registry, fresh);
 }
 
 /** Each battery's state of charge, from its fresh readings. */
 function registerBatteryGauge(
   registry: Registry,
-  site: Site,
-  fresh: () => Promise<Array<{ deviceId: string; socPct: number | null }>>,
+  fresh: () => Promise<Array<{ site: Site; rows: Array<{ deviceId: string; socPct: number | null }> }>>,
 ): void {
   scrapeGauge(
     registry,
@@ -122,18 +132,14 @@ function registerBatteryGauge(
       labelNames: ['site', 'device'],
     },
     async (set) => {
-      for (const row of await fresh())
-        if (row.socPct !== null) set({ site: site.id, device: row.deviceId }, row.socPct);
+      for (const { site, rows } of await fresh())
+        for (const row of rows) if (row.socPct !== null) set({ site: site.id, device: row.deviceId }, row.socPct);
     },
   );
 }
 
 /** How old each device's last reading is, fresh or not: the series an operator watches for staleness. */
-function registerReadingAgeGauge(
-  registry: Registry,
-  site: Site,
-  lastReadings: () => Promise<{ now: Date; rows: Array<{ deviceId: string; ts: Date }> }>,
-): void {
+function registerReadingAgeGauge(registry: Registry, lastReadings: LastReadings): void {
   scrapeGauge(
     registry,
     {
@@ -142,8 +148,9 @@ function registerReadingAgeGauge(
       labelNames: ['site', 'device'],
     },
     async (set) => {
-      const { now, rows } = await lastReadings();
-      for (const row of rows) set({ site: site.id, device: row.deviceId }, (now.getTime() - row.ts.getTime()) / 1000);
+      for (const { item: site, value } of await lastReadings())
+        for (const row of value.rows)
+          set({ site: site.id, device: row.deviceId }, (value.now.getTime() - row.ts.getTime()) / 1000);
     },
   );
 }
@@ -151,20 +158,19 @@ function registerReadingAgeGauge(
 /** Self-consumption and self-sufficiency over the trailing window, from 15-minute means. */
 function registerRatioGauges(
   registry: Registry,
-  site: Site,
+  sites: SitesNow,
   readings: ReadingRepository,
   clock: Clock,
   windowH: number,
 ): void {
-  const grid = gridDeviceId(site);
-  const pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
-  const consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
-  const ratios = sharedWhileInFlight(async () => {
+  const ratios = eachWhileInFlight(sites, async (site) => {
+    const pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
+    const consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
     const to = clock.now();
     const from = new Date(to.getTime() - windowH * HOUR_MS);
     const buckets = (ids: string[]) => readings.bucketedSum(site.id, ids, from, to, 15);
     const [gridBuckets, pvBuckets, consumptionBuckets] = await Promise.all([
-      buckets([grid]),
+      buckets([gridDeviceId(site)]),
       buckets(pvIds),
       buckets(consumerIds),
     ]);
@@ -187,8 +193,10 @@ function registerRatioGauges(
       registry,
       { name, help: `${help} over the trailing ${windowH} h; absent without data in it`, labelNames: ['site'] },
       async (set) => {
-        const value = (await ratios())[key];
-        if (value !== undefined) set({ site: site.id }, value);
+        for (const { item: site, value } of await ratios()) {
+          const ratio = value[key];
+          if (ratio !== undefined) set({ site: site.id }, ratio);
+        }
       },
     );
 }

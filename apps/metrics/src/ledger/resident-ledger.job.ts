@@ -1,12 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { CLOCK } from '@ilot/runtime';
-import { ResidentLedgerService } from '@ilot/residents';
+import { SiteScopes } from '../site-scopes';
 
 /** Injection token of the ledger's period, ms of wall time. */
 export const LEDGER_INTERVAL_MS = Symbol('LEDGER_INTERVAL_MS');
 
-/** Brings the resident ledger up to the îlot's clock at start, then every period; one run at a time. */
+/**
+ * Brings every îlot's resident ledger up to the îlot clock at start, then every period; one run at a time, the sites one
+ * after the other (a site another metrics instance is writing is skipped this round; one that fails does not stop the
+ * others).
+ */
 @Injectable()
 export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ResidentLedger');
@@ -15,7 +19,7 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
   private stopped = false;
 
   constructor(
-    private readonly ledger: ResidentLedgerService,
+    private readonly scopes: SiteScopes,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LEDGER_INTERVAL_MS) private readonly intervalMs: number,
   ) {}
@@ -38,15 +42,21 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async run(): Promise<void> {
-    try {
-      const written = await this.ledger.catchUp(this.clock.now());
-      if (written === 'busy') this.logger.debug('another process is writing the ledger: skipped this round');
-      else if (written)
-        this.logger.debug(
-          `steps ${written.from.toISOString()} to ${written.to.toISOString()}: ${written.steps} rows, months ${written.months.join(', ')}`,
+    for (const { site, ledger } of this.scopes.all()) {
+      if (this.stopped) return;
+      try {
+        const written = await ledger.catchUp(this.clock.now());
+        if (written === 'busy')
+          this.logger.debug(`${site.id}: another process is writing its ledger, skipped this round`);
+        else if (written)
+          this.logger.debug(
+            `${site.id}: steps ${written.from.toISOString()} to ${written.to.toISOString()}: ${written.steps} rows, months ${written.months.join(', ')}`,
+          );
+      } catch (error) {
+        this.logger.error(
+          `${site.id}: catching up failed (next try in ${this.intervalMs / 1000} s): ${(error as Error).message}`,
         );
-    } catch (error) {
-      this.logger.error(`catching up failed (next try in ${this.intervalMs / 1000} s): ${(error as Error).message}`);
+      }
     }
   }
 }
