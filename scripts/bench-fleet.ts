@@ -29,7 +29,7 @@ import { loadOptimiserConfig } from '../apps/optimiser/src/optimiser.config';
 import { OptimiserMetrics } from '../apps/optimiser/src/optimiser.metrics';
 import type { SiteChangesAdapter } from '../apps/optimiser/src/site-changes.adapter';
 import { type PlannerDeps, SitePlanner } from '../apps/optimiser/src/site-planner';
-import { WorkerLpSolver } from '../apps/optimiser/src/worker-lp-solver';
+import { SolverPool } from '../apps/optimiser/src/solver-pool';
 
 const SITES = Number(process.env.BENCH_FLEET_SITES ?? 20);
 const ROUNDS = Number(process.env.BENCH_FLEET_ROUNDS ?? 3);
@@ -101,7 +101,7 @@ const quantile = (values: number[], p: number) =>
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
 /** The optimiser's planner dependencies on the bench's database, a stub broker and a fixed clock set by `at`. */
-function plannerDeps(db: DataSource, solver: WorkerLpSolver, at: () => Date): PlannerDeps {
+function plannerDeps(db: DataSource, solver: SolverPool, at: () => Date): PlannerDeps {
   const clock: Clock = { now: at, speedup: 1 };
   const registry = new Registry();
   const metrics = new OptimiserMetrics(registry);
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   Logger.overrideLogger(['warn', 'error']);
   const database = await createTestDatabase('ilot_bench_fleet');
   const db = await openDatabase(database.url);
-  const solver = new WorkerLpSolver('highs');
+  const solver = new SolverPool('highs', 1); // the site-plans run one after the other here
   const planners: SitePlanner[] = [];
   try {
     const sites = generateSiteDocuments(SITES, 1).map((document) => validateSite(document));

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { loadConfig } from '@ilot/runtime';
 import { PLAN_DEFAULTS, SOLVER_NAMES } from '@ilot/optimiser';
 import { z } from 'zod';
@@ -29,6 +30,11 @@ export const optimiserEnvSchema = z.object({
   ILOT_PLAN_KEEP_S: z.coerce.number().min(0).default(3600),
   /** LP solver: HiGHS (WebAssembly) for real îlots, javascript-lp-solver for small ones and cross-checks. */
   ILOT_PLAN_SOLVER: z.enum(SOLVER_NAMES).default('highs'),
+  /**
+   * Solver threads shared by the sites this instance plans: a long solve holds one, the other sites go on on the
+   * others. Default: one per core, at least 2 (the event loop mostly waits on the database meanwhile).
+   */
+  ILOT_SOLVER_THREADS: z.coerce.number().int().min(1).max(64).optional(),
   /** Many îlots: this planner instance's name in the leases (default host-pid; each instance needs its own). */
   ILOT_PLANNER_ID: z
     .string()
@@ -39,6 +45,11 @@ export const optimiserEnvSchema = z.object({
 });
 
 export type OptimiserConfig = z.infer<typeof optimiserEnvSchema>;
+
+/** ILOT_SOLVER_THREADS, or one per core of this machine, at least 2. */
+export function solverThreads(config: OptimiserConfig): number {
+  return config.ILOT_SOLVER_THREADS ?? Math.max(2, availableParallelism());
+}
 
 export function loadOptimiserConfig(env: NodeJS.ProcessEnv = process.env): OptimiserConfig {
   return loadConfig(optimiserEnvSchema, env);

@@ -22,12 +22,12 @@ import {
 import type { MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
 import { dispatcherFor } from './dispatcher-for';
-import type { OptimiserConfig } from './optimiser.config';
+import { type OptimiserConfig, solverThreads } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { PlanningLoopService } from './planning-loop.service';
 import { SiteChangesAdapter } from './site-changes.adapter';
-import { WorkerLpSolver } from './worker-lp-solver';
+import { SolverPool } from './solver-pool';
 
 /** Optimiser: the planners (one site, or the sites this instance holds a lease on) and command dispatch. */
 @Module({})
@@ -38,7 +38,7 @@ export class OptimiserModule {
       module: OptimiserModule,
       providers: [
         { provide: OPTIMISER_CONFIG, useValue: config },
-        { provide: LP_SOLVER, useFactory: () => new WorkerLpSolver(config.ILOT_PLAN_SOLVER) },
+        { provide: LP_SOLVER, useFactory: () => new SolverPool(config.ILOT_PLAN_SOLVER, solverThreads(config)) },
         {
           provide: OPTIMISER_MQTT,
           useFactory: (runtime: RuntimeConfig, readiness: ReadinessRegistry) =>

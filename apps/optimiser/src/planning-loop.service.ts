@@ -18,7 +18,7 @@ import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { type PlannerDeps, SitePlanner } from './site-planner';
 import { SiteChangesAdapter } from './site-changes.adapter';
-import type { WorkerLpSolver } from './worker-lp-solver';
+import type { SolverPool } from './solver-pool';
 
 /**
  * The optimiser's planners. One site (`ILOT_SITE_FILE`): one planner, always. Many îlots (`ILOT_SITES_DIR`, issue 14):
@@ -42,7 +42,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
     @Inject(OPTIMISER_CONFIG) private readonly config: OptimiserConfig,
     @Inject(OPTIMISER_MQTT) private readonly mqtt: MqttClient,
-    @Inject(LP_SOLVER) private readonly solver: WorkerLpSolver,
+    @Inject(LP_SOLVER) private readonly solver: SolverPool,
     @Inject(DISPATCHER_FOR) dispatcherFor: (site: Site) => CommandDispatcher,
     private readonly catalog: SiteCatalog,
     private readonly leases: SiteLeaseRepository,

@@ -43,7 +43,7 @@ import type { CommandDispatcher } from './command-dispatcher';
 import type { OptimiserConfig } from './optimiser.config';
 import type { OptimiserMetrics } from './optimiser.metrics';
 import { planTriggers, PlanTrigger } from './plan-triggers';
-import type { WorkerLpSolver } from './worker-lp-solver';
+import type { SolverPool } from './solver-pool';
 import { planSignals } from './plan-signals';
 import type { SiteChangesAdapter } from './site-changes.adapter';
 
@@ -52,7 +52,7 @@ export interface PlannerDeps {
   clock: Clock;
   config: OptimiserConfig;
   mqtt: MqttClient;
-  solver: WorkerLpSolver;
+  solver: SolverPool;
   readings: ReadingRepository;
   statuses: DeviceStatusRepository;
   plans: PlanRepository;
