@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { AppProcess } from './support/app-process';
-import { waitFor } from './support/services';
+import { testPort, waitFor } from './support/services';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 const json = async (response: Response): Promise<Json> => (await response.json()) as Json;
 
 const OPERATOR_TOKEN = 'fleet-operator-token-0123456789';
@@ -62,7 +62,7 @@ describe('two metrics instances serve every îlot of the folder alike', () => {
         ILOT_OPERATOR_TOKEN: OPERATOR_TOKEN,
         ILOT_TOKEN_SECRET: SECRET,
         ILOT_LEDGER_INTERVAL_S: '1',
-        ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+        ILOT_HTTP_PORT: String(testPort()),
       });
       await instance.start(); // one after the other: the first runs the migrations
       instances.push(instance);

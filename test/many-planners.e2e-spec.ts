@@ -9,7 +9,7 @@ import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { expectOnePlannerAtATime } from './support/plans';
 import { AppProcess } from './support/app-process';
-import { clearRetained, TEST_MQTT_URL, waitFor } from './support/services';
+import { clearRetained, TEST_MQTT_URL, testPort, waitFor } from './support/services';
 
 interface PlanRow {
   site_id: string;
@@ -53,7 +53,7 @@ describe('two optimiser instances share six îlots through leases', () => {
         ILOT_SITES_DIR: dir,
         ILOT_PLANNER_ID: `planner-${name}`,
         ILOT_LEASE_TTL_S: '3',
-        ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+        ILOT_HTTP_PORT: String(testPort()),
       });
       await planner.start();
       planners.push(planner);

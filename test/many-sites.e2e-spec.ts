@@ -6,7 +6,7 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { IngesterProcess } from './support/app-process';
-import { clearRetained, TEST_MQTT_URL, waitFor } from './support/services';
+import { clearRetained, TEST_MQTT_URL, testPort, waitFor } from './support/services';
 
 /** A copy of a shipped site under a new id, in `dir`. */
 function siteIn(dir: string, shipped: string, id: string): void {
@@ -42,7 +42,7 @@ describe('ingestion over every site of a folder, shared by two instances', () =>
         ILOT_DATABASE_URL: database.url,
         ILOT_SITES_DIR: dir,
         ILOT_SITES_POLL_S: '1',
-        ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+        ILOT_HTTP_PORT: String(testPort()),
         ILOT_INGEST_CLIENT_ID: `many-${tag}-${n}`,
         ILOT_INGEST_SHARE_GROUP: `many-${tag}`,
         // The session ends with the test: a subscription over every site must not queue the next tests' messages.

@@ -1,5 +1,5 @@
 import type { Clock } from '@ilot/domain';
-import { connectMqtt } from '@ilot/mqtt';
+import { connectMqtt, resendUnmatched, TELEMETRY_RESEND } from '@ilot/mqtt';
 import { commandPayloadSchema, describeIssues, topics } from '@ilot/protocol';
 import type { MqttClient } from 'mqtt';
 import { IlotWorld } from './ilot-world';
@@ -83,6 +83,9 @@ export class SimulatorRunner {
       (c) => controller && c.on('message', (_topic, payload) => void this.onCommand(deviceId, payload)),
     );
     client.on('error', (error) => this.options.log?.(`${deviceId}: ${error.message}`));
+    // A reading nobody was subscribed to (a broker just restarted, before the ingesters subscribe again) is sent
+    // again, as docs/design.md asks of controllers.
+    resendUnmatched(client, { topics: (topic) => topic.endsWith('/telemetry'), ...TELEMETRY_RESEND });
     this.clients.set(deviceId, client);
     await client.publishAsync(topics.status(siteId, deviceId), JSON.stringify({ state: 'online', ts: connectedTs }), {
       qos: 1,

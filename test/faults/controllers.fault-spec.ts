@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { IlotWorld, ProfileTable, SimulatorRunner } from '../../simulators/src';
 import { AppProcess, IngesterProcess } from '../support/app-process';
-import { clearRetained, TEST_MQTT_URL, uniqueDemoSite, waitFor } from '../support/services';
+import { clearRetained, TEST_MQTT_URL, testPort, uniqueDemoSite, waitFor } from '../support/services';
 
 const SPEEDUP = 60;
 const SIM_START = '2026-06-17T09:00:00Z'; // a sunny June morning: the battery has work, so it has commands
@@ -41,12 +41,12 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     };
     ingester = new IngesterProcess({
       ...shared,
-      ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+      ILOT_HTTP_PORT: String(testPort()),
       ILOT_INGEST_CLIENT_ID: `ingest-${siteId}`,
     });
     optimiser = new AppProcess('optimiser', {
       ...shared,
-      ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+      ILOT_HTTP_PORT: String(testPort()),
       ILOT_COMMAND_GRACE_S: '0',
       // 5-min slots: a 10-min absence spans two slot ends, so commands sent meanwhile expire before the controller is back.
       ILOT_PLAN_SLOT_MINUTES: '5',

@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { expectOnePlannerAtATime } from '../support/plans';
 import { AppProcess } from '../support/app-process';
-import { clearRetained, TEST_MQTT_URL, waitFor } from '../support/services';
+import { clearRetained, TEST_MQTT_URL, testPort, waitFor } from '../support/services';
 
 const SITES = 20;
 const SPEEDUP = 30;
@@ -41,7 +41,7 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
   const ingesters: AppProcess[] = [];
   const planners: AppProcess[] = [];
   const runners: SimulatorRunner[] = [];
-  const port = () => String(20_000 + Math.floor(Math.random() * 20_000));
+  const port = () => String(testPort());
   const shared = () => ({
     ILOT_MQTT_URL: TEST_MQTT_URL,
     ILOT_DATABASE_URL: database.url,

@@ -1,6 +1,6 @@
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { IngesterProcess } from './app-process';
-import { clearRetained, TEST_MQTT_URL, uniqueDemoSite } from './services';
+import { clearRetained, TEST_MQTT_URL, testPort, uniqueDemoSite } from './services';
 
 export interface IngesterFixture {
   siteId: string;
@@ -21,7 +21,7 @@ export async function startIngesterFixture(prefix: string): Promise<IngesterFixt
     ILOT_MQTT_URL: TEST_MQTT_URL,
     ILOT_DATABASE_URL: database.url,
     ILOT_SITE_FILE: siteFile,
-    ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 20_000)),
+    ILOT_HTTP_PORT: String(testPort()),
     ILOT_INGEST_CLIENT_ID: `${prefix}-${siteId}`,
   });
   await ingester.start();

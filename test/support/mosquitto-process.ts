@@ -4,7 +4,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { waitFor } from './services';
+import { testPort, waitFor } from './services';
 
 /**
  * A Mosquitto of a test's own (real, from Debian), on a port of its own, with Îlot's production settings
@@ -13,7 +13,7 @@ import { waitFor } from './services';
  * TLS, password file, ACL).
  */
 export class MosquittoProcess {
-  readonly port = 20_000 + Math.floor(Math.random() * 20_000);
+  readonly port = testPort();
   readonly stateDir = mkdtempSync(join(tmpdir(), 'ilot-mosquitto-'));
   private child: ChildProcess | undefined;
   output = '';

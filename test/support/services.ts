@@ -29,3 +29,11 @@ export async function clearRetained(url: string, siteId: string, protocolVersion
   for (const topic of retainedTopics) await client.publishAsync(topic, '', { qos: 1, retain: true });
   await client.endAsync();
 }
+
+/**
+ * A port for an app or broker a test starts: below Linux's ephemeral range (32768 and up), which the many MQTT
+ * connections of simulated devices draw from (regression: a planner's HTTP port taken by a device's connection).
+ */
+export function testPort(): number {
+  return 10_000 + Math.floor(Math.random() * 22_000);
+}

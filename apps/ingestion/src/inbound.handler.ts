@@ -15,7 +15,7 @@ import {
 } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import { DeviceStatusRepository, PvForecastRepository, SignalRepository } from '@ilot/timeseries';
-import type { IPublishPacket, MqttClient } from 'mqtt';
+import type { IPublishPacket, ISubscriptionMap, MqttClient } from 'mqtt';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
 import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
@@ -70,6 +70,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     this.mqtt = await this.connect((client) => {
       this.acks = new DeferredPubacks(client, this.maxInflight);
       client.on('message', (topic, payload, packet) => this.handle(topic, payload, packet));
+      client.on('connect', (connack) => this.resubscribe(connack.sessionPresent));
     });
     // Several instances share the load through an MQTT 5 shared subscription; aedes (MQTT 3.1.1) has none.
     const prefix = this.share && this.mqtt.options.protocolVersion === 5 ? `$share/${this.share}/` : '';
@@ -79,7 +80,27 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
       .flatMap((id) => [topics.allTelemetry(id), topics.allStatus(id), topics.signals(id), topics.forecast(id)])
       .map((t) => prefix + t);
     await this.mqtt.subscribeAsync(subscriptions, { qos: 1 });
+    this.subscriptions = subscriptions;
     this.logger.log(`subscribed to ${subscriptions.join(', ')}`);
+  }
+
+  private subscriptions: string[] | undefined;
+
+  /**
+   * Back on the broker with its session present, subscribes again all the same (mqtt.js does it only without a
+   * session). Regression: Mosquitto 2.0.11 restores a persistent session from its file without its shared
+   * subscriptions, so after a broker restart the ingesters' sessions were "present" and received nothing, for ever
+   * (found by the broker-restart fault test). Subscribing again to a subscription the session has replaces it.
+   */
+  private resubscribe(sessionPresent: boolean | undefined): void {
+    if (!this.subscriptions || !sessionPresent || this.stopping) return;
+    // The map form with `resubscribe`: otherwise mqtt.js, which believes the session holds them, sends nothing.
+    const again = Object.fromEntries(this.subscriptions.map((topic) => [topic, { qos: 1 }])) as ISubscriptionMap;
+    again.resubscribe = true;
+    this.mqtt!.subscribeAsync(again).then(
+      () => this.logger.log('back on the broker: subscribed again'),
+      (error: Error) => this.logger.error(`subscribing again failed: ${error.message}`),
+    );
   }
 
   /** Stops taking messages, then writes what is pending (readings, statuses, signals), before the database pool closes. */

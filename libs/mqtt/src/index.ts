@@ -1,2 +1,3 @@
 export * from './mqtt-connection';
 export * from './deferred-pubacks';
+export * from './resend-unmatched';
