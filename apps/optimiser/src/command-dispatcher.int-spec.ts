@@ -132,4 +132,30 @@ describe('CommandDispatcher on the real Mosquitto and PostgreSQL: acks, retries,
       await device.client.endAsync();
     }
   });
+
+  it('stops receiving a site’s acks from the broker once closed (a site handed to another planner)', async () => {
+    const otherSite = `${siteId}-handed`;
+    const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    const ofSite = new CommandDispatcher(otherSite, client, repository, new SystemClock(), metrics, 5, {
+      ackTimeoutMs: 300,
+      maxRetries: 0,
+    });
+    const arrived: string[] = [];
+    client.on('message', (topic) => arrived.push(topic));
+    const publisher = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    const ack = (n: number) =>
+      publisher.publishAsync(`ilot/v1/${otherSite}/bat-z/command/ack`, `{"n":${n}}`, { qos: 1 });
+    try {
+      await ofSite.start();
+      await ack(1);
+      await waitFor('the ack while the site is held', async () => arrived.length === 1, 5000);
+      await ofSite.close();
+      await ack(2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(arrived).toHaveLength(1);
+    } finally {
+      await publisher.endAsync();
+      await client.endAsync();
+    }
+  });
 });

@@ -65,10 +65,13 @@ export class CommandDispatcher {
     if (this.current.get(deviceId)?.cmdId === cmdId) this.current.delete(deviceId);
   }
 
-  /** Stops the retry timers and lets the refused acks being stored finish (at shutdown, before the pool closes). */
+  /** Stops reading the site's acks and the retry timers, and lets the refused acks being stored finish (a site handed over; at shutdown, before the pool closes). */
   async close(): Promise<void> {
     this.closing = true;
     this.mqtt.off('message', this.onMessage);
+    // A site handed to another planner (or removed): its acks are no longer this instance's to read.
+    if (this.mqtt.connected && !this.mqtt.disconnecting)
+      await this.mqtt.unsubscribeAsync(topics.allCommandAcks(this.siteId)).catch(() => undefined);
     for (const timer of [...this.awaitingAck.values(), ...this.verifyTimers]) clearTimeout(timer);
     this.awaitingAck.clear();
     this.verifyTimers.clear();
