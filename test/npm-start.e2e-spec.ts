@@ -1,10 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { spawnLauncher } from './support/launcher';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
+import { Client } from 'pg';
 import { waitFor } from './support/services';
 
 /** `npm start` on embedded defaults: aedes in process, embedded PostgreSQL, simulators; Ctrl-C leaves nothing behind. */
@@ -110,6 +111,22 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
         .status,
     ).toBe(200);
   }, 180_000);
+
+  // Regression (issue 15): the embedded PostgreSQL's superuser was postgres/postgres on every install.
+  it('makes up the embedded PostgreSQL’s superuser password, keeps it in the data folder for its owner only', async () => {
+    const path = join(dataDir, 'pg-superuser-password');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const password = readFileSync(path, 'utf8').trim();
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    const as = (pass: string) =>
+      new Client({ host: '127.0.0.1', port: ports.pg, user: 'postgres', password: pass, database: 'ilot' });
+    await expect(as('postgres').connect()).rejects.toThrow('password authentication failed for user "postgres"');
+    const client = as(password);
+    await client.connect();
+    expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe('postgres');
+    await client.end();
+    expect(output()).not.toContain(password);
+  });
 
   // Regression: a terminal's Ctrl-C reached the embedded PostgreSQL too, which died under the apps: 12 s of errors.
   it('stops cleanly on Ctrl-C to the whole process group: exit code 0, no error, ports closed', async () => {

