@@ -50,6 +50,8 @@ async function main(): Promise<void> {
         for (const listener of process.listeners(signal))
           if (listener !== onSignal) process.removeListener(signal, listener);
     }
+    // A demo on this machine: the HTTP API (operator calls, residents' pages) listens on the loopback unless told.
+    env.ILOT_HTTP_HOST ??= '127.0.0.1';
     if ((env.ILOT_SPEEDUP ?? '1') !== '1' && !env.ILOT_SIM_START) {
       const now = new Date().toISOString();
       env.ILOT_SIM_START = now;

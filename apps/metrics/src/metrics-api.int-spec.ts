@@ -253,6 +253,52 @@ describe('the metrics API (real PostgreSQL)', () => {
     });
   });
 
+  /** Issue 15: what every answer carries, and bodies that are not JSON. */
+  describe('HTTP hardening', () => {
+    it('sends the security headers on every answer, and never X-Powered-By', async () => {
+      for (const response of [
+        await fetch(`${base}/schedule`),
+        await fetch(`${base}/participants/flat-1/report?month=2026-01`),
+        await fetch(`${base.replace(/\/api\/v1.*/, '')}/metrics`),
+      ]) {
+        expect(response.headers.get('x-powered-by')).toBeNull();
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+        expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      }
+    });
+
+    // Regression: form-encoded bodies were parsed and taken as the payload.
+    it('refuses a body that is not JSON with 415 and the reason, storing nothing', async () => {
+      const form = await fetch(`${base}/signals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'type=tempo&date=2026-01-11&color=red',
+      });
+      expect(form.status).toBe(415);
+      expect(((await form.json()) as { message: string }).message).toBe(
+        'the body must be JSON (Content-Type: application/json), got "application/x-www-form-urlencoded"',
+      );
+      const json = await fetch(`${base}/signals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'tempo', date: '2026-01-11', color: 'red' }),
+      });
+      expect(json.status).toBe(201);
+    });
+
+    it('keeps a resident’s meter readings out of shared caches; the shared devices’ may be cached', async () => {
+      const range = 'from=2026-01-10T12:00:00Z&to=2026-01-10T13:00:00Z';
+      const meter = await fetch(`${base}/readings?device=m-1&${range}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(meter.headers.get('cache-control')).toBe('private, no-store');
+      const pv = await fetch(`${base}/readings?device=pv-1&${range}`);
+      expect(pv.status).toBe(200);
+      expect(pv.headers.get('cache-control')).toBeNull();
+    });
+  });
+
   describe('who may read what', () => {
     const readings = (device: string, token?: string) =>
       fetch(`${base}/readings?device=${device}&from=2026-01-10T12:00:00Z&to=2026-01-10T13:00:00Z`, {

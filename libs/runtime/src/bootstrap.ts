@@ -2,6 +2,7 @@ import { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RuntimeConfig } from './config';
+import { jsonBodiesOnly, securityHeaders } from './http-hardening';
 import { IlotLogger } from './ilot-logger';
 
 /** The largest JSON body the API reads. */
@@ -15,7 +16,8 @@ const LEVELS: Record<RuntimeConfig['ILOT_LOG_LEVEL'], LogLevel[]> = {
 };
 
 /**
- * Creates the Nest application of a root module and serves HTTP on ILOT_HTTP_PORT. With
+ * Creates the Nest application of a root module and serves HTTP on ILOT_HTTP_HOST:ILOT_HTTP_PORT, every answer with the
+ * security headers, JSON bodies only. With
  * `handleSignals` Nest closes the app on SIGINT/SIGTERM; a launcher that orders its own shutdown
  * (simulators, then apps, then embedded services) passes false.
  */
@@ -27,10 +29,14 @@ export async function bootstrapHttpApp(
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     logger: new IlotLogger(config.ILOT_LOG_FORMAT, LEVELS[config.ILOT_LOG_LEVEL]),
     abortOnError: false,
+    // JSON bodies only (below); Nest would also parse form-encoded ones.
+    bodyParser: false,
   });
+  app.disable('x-powered-by');
+  app.use(securityHeaders, jsonBodiesOnly);
   // A month of custom allocation shares for 40 participants is ~3 MB of JSON; larger bodies get 413.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   if (handleSignals) app.enableShutdownHooks();
-  await app.listen(config.ILOT_HTTP_PORT, '0.0.0.0');
+  await app.listen(config.ILOT_HTTP_PORT, config.ILOT_HTTP_HOST);
   return app;
 }

@@ -45,6 +45,8 @@ export const runtimeEnvSchema = z
     /** How often the site catalog reads the folder and the stored sites again (a change takes effect without restart). */
     ILOT_SITES_POLL_S: z.coerce.number().min(1).max(3600).default(10),
     ILOT_HTTP_PORT: port.default(3000),
+    /** The HTTP listener's address: every interface by default (a container); `npm start` keeps to 127.0.0.1. */
+    ILOT_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
     /** Simulated time runs this many times faster than the wall clock (demo only). */
     ILOT_SPEEDUP: z.coerce.number().positive().max(100_000).default(1),
     /** Shared origin of the simulated clock: simulated ILOT_SIM_START was real ILOT_SIM_START_REAL. */

@@ -12,3 +12,4 @@ export * from './inbound-rejects';
 export * from './ilot-logger';
 export * from './site-catalog';
 export * from './site-lease-keeper';
+export * from './http-hardening';

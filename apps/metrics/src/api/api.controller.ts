@@ -49,17 +49,21 @@ export class ApiController {
     @Param('siteId') siteId: string,
     @Query() query: Record<string, string | undefined>,
     @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
   ) {
     const { site } = this.scopes.of(siteId);
     const { device, from, to, bucket } = query;
     if (!device) throw new BadRequestException('query parameter "device" is required');
     if (!site.devices.has(device)) throw new NotFoundException(`no device "${device}" in site "${siteId}"`);
     const owner = site.participants.find((p) => p.meter === device);
-    if (owner)
+    if (owner) {
       this.viewers.viewerFor(request, siteId, owner.id, {
         missing: `"${device}" is a participant's meter: token required (the operator's, or that resident's)`,
         other: 'a resident sees only their own meter',
       });
+      // A resident's load curve: personal data, kept out of shared caches.
+      response.setHeader('cache-control', 'private, no-store');
+    }
     const fromDate = parseInstant('from', from);
     const toDate = parseInstant('to', to);
     if (fromDate >= toDate) throw new BadRequestException('"from" must be before "to"');
