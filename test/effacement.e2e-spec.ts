@@ -195,7 +195,7 @@ describe('an effacement order on the demo îlot, end to end', () => {
     const operatorInUrl = await get('flat-a-101', `month=2026-01&access_token=${OPERATOR_TOKEN}`, null);
     expect(operatorInUrl.status).toBe(401);
     expect(((await operatorInUrl.json()) as { message: string }).message).toBe(
-      'only a signed token may be given in the URL',
+      "only a resident's signed token may be given in the URL",
     );
     const other = await get('flat-a-102', 'month=2026-01', own);
     expect(other.status).toBe(403);

@@ -20,6 +20,7 @@ import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
 import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
 import { ConflictingReading, ReadingBatcher } from './reading-batcher';
+import { WindowOverrun } from './window-overrun';
 import { validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
 
 /**
@@ -61,6 +62,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     };
     this.share = config.ILOT_INGEST_SHARE_GROUP;
     this.maxInflight = config.ILOT_INGEST_MAX_INFLIGHT;
+    this.overrun = new WindowOverrun(this.maxInflight);
     // One connection for every site served: its unacknowledged count is the process's, labelled by its one site or "all".
     const unackedSite = runtime.ILOT_SITES_DIR ? 'all' : site.id;
     metrics.unackedSource = () => ({ site: unackedSite, count: this.acks?.held ?? 0 });
@@ -189,16 +191,19 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     return written;
   }
 
-  private windowExceeded = false;
+  private readonly overrun: WindowOverrun;
 
-  /** Says once per episode when the broker overruns Receive Maximum (memory is then bounded by its backlog). */
+  /** Says once per episode when the broker overruns Receive Maximum (memory is then bounded by its backlog), and its peak at the end. */
   private watchWindow(held: number): void {
-    const overrun = held > this.maxInflight;
-    if (overrun && !this.windowExceeded)
+    const change = this.overrun.observe(held);
+    if (change && 'started' in change)
       this.logger.warn(
-        `${held} messages unacknowledged, above the ${this.maxInflight} Receive Maximum: the broker is not honouring it (Mosquitto 2.0 on session resume)`,
+        `${change.started} messages unacknowledged, above the ${this.maxInflight} Receive Maximum: the broker is not honouring it (Mosquitto 2.0 on session resume)`,
       );
-    this.windowExceeded = overrun;
+    else if (change)
+      this.logger.warn(
+        `back within the Receive Maximum; at most ${change.ended.peak} messages were held unacknowledged`,
+      );
   }
 }
 

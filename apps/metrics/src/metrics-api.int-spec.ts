@@ -327,6 +327,21 @@ describe('the metrics API (real PostgreSQL)', () => {
       expect((await readings('m-1', 'not-the-operator-token')).status).toBe(401);
     });
 
+    // Regression (issue 15): a signed operator token in a URL opened every resident's data.
+    it('takes a resident’s own signed token from the URL, never an operator’s', async () => {
+      const inUrl = (token: string) =>
+        fetch(`${base}/readings?device=m-1&from=2026-01-10T12:00:00Z&to=2026-01-10T13:00:00Z&access_token=${token}`);
+      expect((await inUrl(flat1)).status).toBe(200);
+      const operator = signAccessToken({ role: 'operator', site: SITE.id, exp }, SECRET);
+      const refused = await inUrl(operator);
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { message: string }).message).toBe(
+        'an operator token is never taken from the URL: send it in Authorization: Bearer',
+      );
+      expect((await readings('m-1', operator)).status).toBe(200);
+      expect((await inUrl(TOKEN)).status).toBe(401);
+    });
+
     it('serves an effacement report, which lists every participant, to the operator only', async () => {
       expect((await fetch(`${base}/effacements/no-order/report`)).status).toBe(401);
       expect(

@@ -14,8 +14,8 @@ export const TOKEN_SECRET = Symbol('TOKEN_SECRET');
  * a token of another site: 403.
  *
  * The token comes in `Authorization: Bearer`, or, for a GET (a resident opening their report's link in a browser,
- * which cannot set a header), in `?access_token=` (RFC 6750, 2.3). Only signed tokens may come that way: they
- * expire and open one participant's data; the operator's static token is never taken from a URL.
+ * which cannot set a header), in `?access_token=` (RFC 6750, 2.3). Only residents' signed tokens may come that way: they
+ * expire and open one participant's data; an operator's token, static or signed, is never taken from a URL.
  */
 @Injectable()
 export class ViewerResolver {
@@ -49,7 +49,7 @@ export class ViewerResolver {
     const given = bearerToken(request) ?? inQuery;
     if (!given) return undefined;
     if (given === inQuery && !given.startsWith('v1.'))
-      throw new UnauthorizedException('only a signed token may be given in the URL');
+      throw new UnauthorizedException("only a resident's signed token may be given in the URL");
     if (!given.startsWith('v1.')) {
       this.operator.check(given);
       return { role: 'operator' };
@@ -59,6 +59,11 @@ export class ViewerResolver {
     const verified = verifyAccessToken(given, this.secret, new Date());
     if (!verified.ok) throw new UnauthorizedException(describeProblems(verified));
     const claims = verified.value;
+    // Regression (issue 15): a signed operator token in a URL (logs, history, shared links) opened every resident's data.
+    if (given === inQuery && claims.role !== 'resident')
+      throw new UnauthorizedException(
+        'an operator token is never taken from the URL: send it in Authorization: Bearer',
+      );
     if (claims.site !== siteId) throw new ForbiddenException(`this token is for site "${claims.site}"`);
     return claims.role === 'resident' ? { role: 'resident', participantId: claims.participant } : { role: 'operator' };
   }
