@@ -2,7 +2,7 @@ import { INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { RuntimeConfig } from './config';
-import { jsonBodiesOnly, securityHeaders } from './http-hardening';
+import { apiRateLimit, jsonBodiesOnly, securityHeaders } from './http-hardening';
 import { IlotLogger } from './ilot-logger';
 
 /** The largest JSON body the API reads. */
@@ -33,7 +33,10 @@ export async function bootstrapHttpApp(
     bodyParser: false,
   });
   app.disable('x-powered-by');
-  app.use(securityHeaders, jsonBodiesOnly);
+  app.set('trust proxy', config.ILOT_HTTP_TRUST_PROXY);
+  app.use(securityHeaders);
+  if (config.ILOT_HTTP_RATE_PER_MIN > 0) app.use(apiRateLimit(config.ILOT_HTTP_RATE_PER_MIN));
+  app.use(jsonBodiesOnly);
   // A month of custom allocation shares for 40 participants is ~3 MB of JSON; larger bodies get 413.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   if (handleSignals) app.enableShutdownHooks();

@@ -47,6 +47,10 @@ export const runtimeEnvSchema = z
     ILOT_HTTP_PORT: port.default(3000),
     /** The HTTP listener's address: every interface by default (a container); `npm start` keeps to 127.0.0.1. */
     ILOT_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    /** Requests a minute per client address on /api (bursts of a fifth of it); past it 429. 0: no limit. */
+    ILOT_HTTP_RATE_PER_MIN: z.coerce.number().int().min(0).default(600),
+    /** Proxies in front (a load balancer: 1) whose X-Forwarded-For gives the client's address to the rate limit. */
+    ILOT_HTTP_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     /** Simulated time runs this many times faster than the wall clock (demo only). */
     ILOT_SPEEDUP: z.coerce.number().positive().max(100_000).default(1),
     /** Shared origin of the simulated clock: simulated ILOT_SIM_START was real ILOT_SIM_START_REAL. */

@@ -1,4 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { RateLimiter } from './rate-limiter';
 
 /**
  * The headers every answer carries (issue 15): no MIME sniffing; no framing and nothing loaded from elsewhere (the
@@ -32,4 +33,24 @@ export function jsonBodiesOnly(request: Request, response: Response, next: NextF
     error: 'Unsupported Media Type',
     message: `the body must be JSON (Content-Type: application/json), got "${request.headers['content-type'] ?? 'none'}"`,
   });
+}
+
+/**
+ * Rate limit of the API (`/api/...`, the routes anyone can reach): `perMinute` requests a minute per client address
+ * on average, bursts of a fifth of it; past it, 429 with Retry-After. `/metrics` and the probes are not limited (the
+ * infrastructure's). Behind a load balancer, ILOT_HTTP_TRUST_PROXY makes the address the client's, not the balancer's.
+ */
+export function apiRateLimit(perMinute: number, nowMs: () => number = Date.now): RequestHandler {
+  const limiter = new RateLimiter(perMinute, Math.max(1, Math.ceil(perMinute / 5)));
+  return (request, response, next) => {
+    if (!request.path.startsWith('/api/')) return next();
+    const verdict = limiter.take(request.ip ?? 'unknown', nowMs());
+    if (verdict.allowed) return next();
+    response.setHeader('retry-after', String(verdict.retryAfterS));
+    response.status(429).json({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `more than ${perMinute} requests a minute from this address: retry in ${verdict.retryAfterS} s`,
+    });
+  };
 }
