@@ -195,6 +195,10 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     );
     await optimiser.kill9();
     const killedAt = clock.now();
+    // A command the optimiser sent just before it died may still be on its way (the broker holds it for the
+    // controller's session): it counts too. Regression (CI): one landed after the kill, its device stayed on command
+    // past the validUntil taken, and no fallback was found.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     const inForce = runner.commandLog.filter((c) => c.status === 'applied' && c.validUntil > killedAt);
     expect(inForce.length).toBeGreaterThan(0);
     const lastValidUntil = new Map<string, Date>();
@@ -208,14 +212,18 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
       ((latest - killedAt.getTime()) / SPEEDUP) * 1.2 + 5_000,
     );
     for (const [deviceId, validUntil] of lastValidUntil) {
-      const fallback = runner.modeLog.find((m) => m.deviceId === deviceId && m.mode === 'fallback' && m.at >= killedAt);
-      expect(fallback).toBeDefined();
-      const lateMs = fallback!.at.getTime() - validUntil.getTime();
-      console.log(
-        `${deviceId}: own rule ${(lateMs / 1000).toFixed(2)} s (simulated) after validUntil ${validUntil.toISOString()}`,
-      );
-      expect(lateMs).toBeGreaterThanOrEqual(0);
-      expect(lateMs).toBeLessThanOrEqual(1000);
+      // On its own rule 1 s after its last command's validUntil, whatever put it there (a car leaving hands a charger
+      // back to its own rule before; regression (CI): the test asked for a switch after the kill, which had happened).
+      const modes = runner.modeLog.filter((m) => m.deviceId === deviceId);
+      const modeAt = (t: number) => modes.filter((m) => m.at.getTime() <= t).at(-1)?.mode;
+      expect([deviceId, modeAt(validUntil.getTime() + 1000)]).toEqual([deviceId, 'fallback']);
+      // ...and not before it while its command was in force.
+      expect(modes.filter((m) => m.mode === 'fallback' && m.at >= killedAt && m.at < validUntil)).toEqual([]);
+      const switched = modes.find((m) => m.mode === 'fallback' && m.at >= validUntil);
+      if (switched)
+        console.log(
+          `${deviceId}: own rule ${((switched.at.getTime() - validUntil.getTime()) / 1000).toFixed(2)} s (simulated) after validUntil ${validUntil.toISOString()}`,
+        );
     }
   }, 60_000);
 });
