@@ -7,16 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
-import { expectOnePlannerAtATime } from './support/plans';
+import { expectOnePlannerAtATime, PlanWithLease, plansWithLeases } from './support/plans';
 import { AppProcess } from './support/app-process';
 import { clearRetained, TEST_MQTT_URL, testPort, waitFor } from './support/services';
-
-interface PlanRow {
-  site_id: string;
-  generated_at: Date;
-  holder: string;
-  token: string;
-}
 
 /**
  * Many îlots, two planner instances (issue 14): the optimiser processes share the sites of ILOT_SITES_DIR through
@@ -35,13 +28,7 @@ describe('two optimiser instances share six îlots through leases', () => {
   let db: Client;
   let pool: DataSource;
   const planners: AppProcess[] = [];
-  const plans = async () =>
-    (
-      await db.query<PlanRow>(
-        `SELECT site_id, generated_at, document->'lease'->>'holder' AS holder, document->'lease'->>'token' AS token
-           FROM plans ORDER BY generated_at`,
-      )
-    ).rows;
+  const plans = () => plansWithLeases(db);
   const latestBySite = async () => new Map((await plans()).map((p) => [p.site_id, p]));
 
   beforeAll(async () => {
@@ -73,7 +60,7 @@ describe('two optimiser instances share six îlots through leases', () => {
 
   it('plans every site, each by one instance at a time, split between both', async () => {
     // A lease round or two: the first instance may take all before the second says it is alive, then hands back.
-    const split = (latest: Map<string, PlanRow>) =>
+    const split = (latest: Map<string, PlanWithLease>) =>
       ['planner-a', 'planner-b'].map((h) => [...latest.values()].filter((p) => p.holder === h).length);
     await waitFor(
       'every site planned, three by each instance',

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { spawnLauncher } from './support/launcher';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { portOpen } from './support/child';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -20,13 +20,6 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
   ports.http = ports.mqtt + 1000;
   let child: ChildProcess;
   let output: () => string;
-
-  const portOpen = (port: number) =>
-    new Promise<boolean>((resolve) => {
-      const socket = createConnection({ port, host: '127.0.0.1' });
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
 
   beforeAll(() => {
     const launched = spawnLauncher(root, {

@@ -1,5 +1,5 @@
 import { ScaledClock } from '@ilot/domain';
-import { IlotWorld, ProfileTable, SimulatorRunner } from '@ilot/simulators';
+import { SimulatorRunner } from '@ilot/simulators';
 import { generateSiteDocuments, validateSite } from '@ilot/site';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { resendUnmatched, TELEMETRY_RESEND } from '@ilot/mqtt';
@@ -12,7 +12,8 @@ import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { AppProcess } from '../support/app-process';
 import { MosquittoProcess } from '../support/mosquitto-process';
-import { expectOnePlannerAtATime } from '../support/plans';
+import { expectOnePlannerAtATime, plansWithLeases } from '../support/plans';
+import { startSimulators } from '../support/simulators';
 import { testPort, waitFor } from '../support/services';
 
 const SITES = 4;
@@ -68,16 +69,7 @@ describe(`Mosquitto restarted in the middle of a ${BURST}-message burst`, () => 
     for (const name of ['a', 'b'])
       apps.push(new AppProcess('optimiser', { ...shared(), ILOT_PLANNER_ID: `planner-${name}` }));
     for (const app of apps) await app.start();
-    const profiles = ProfileTable.load();
-    for (const site of sites) {
-      const runner = new SimulatorRunner(new IlotWorld(site, profiles), clock, {
-        mqttUrl: broker.url,
-        protocolVersion: 5,
-        periodSimMs: 300_000,
-      });
-      await runner.start();
-      runners.push(runner);
-    }
+    runners.push(...(await startSimulators(sites, clock, broker.url)));
     db = new Client({ connectionString: database.url });
     await db.connect();
   }, 180_000);
@@ -90,13 +82,7 @@ describe(`Mosquitto restarted in the middle of a ${BURST}-message burst`, () => 
     await database?.drop();
   }, 120_000);
 
-  const plans = async () =>
-    (
-      await db.query<{ site_id: string; holder: string; token: string; generated_at: Date }>(
-        `SELECT site_id, document->'lease'->>'holder' AS holder, document->'lease'->>'token' AS token, generated_at
-           FROM plans ORDER BY generated_at`,
-      )
-    ).rows;
+  const plans = () => plansWithLeases(db);
 
   it('stores every reading of the burst once, and every site goes on being planned by one planner at a time', async () => {
     await waitFor(

@@ -1,7 +1,7 @@
 import { ScaledClock } from '@ilot/domain';
 import { generateSiteDocuments, validateSite } from '@ilot/site';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
-import { IlotWorld, ProfileTable, SimulatorRunner } from '@ilot/simulators';
+import { SimulatorRunner } from '@ilot/simulators';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { stringify } from 'yaml';
-import { expectOnePlannerAtATime } from '../support/plans';
+import { expectOnePlannerAtATime, plansWithLeases } from '../support/plans';
+import { startSimulators } from '../support/simulators';
 import { AppProcess } from '../support/app-process';
 import { clearRetained, TEST_MQTT_URL, testPort, waitFor } from '../support/services';
 
@@ -68,16 +69,7 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
       await planner.start();
       planners.push(planner);
     }
-    const profiles = ProfileTable.load();
-    for (const site of sites) {
-      const runner = new SimulatorRunner(new IlotWorld(site, profiles), clock, {
-        mqttUrl: TEST_MQTT_URL,
-        protocolVersion: 5,
-        periodSimMs: 300_000,
-      });
-      await runner.start();
-      runners.push(runner);
-    }
+    runners.push(...(await startSimulators(sites, clock, TEST_MQTT_URL)));
     db = new Client({ connectionString: database.url });
     await db.connect();
   }, 240_000);
@@ -91,14 +83,7 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
     await database?.drop();
   }, 120_000);
 
-  const plansBySlot = async () =>
-    (
-      await db.query<{ site_id: string; slot: Date; holder: string; token: string; generated_at: Date }>(
-        `SELECT site_id, date_bin('15 minutes', generated_at, TIMESTAMPTZ '2000-01-01') AS slot,
-                document->'lease'->>'holder' AS holder, document->'lease'->>'token' AS token, generated_at
-           FROM plans ORDER BY generated_at`,
-      )
-    ).rows;
+  const plansBySlot = () => plansWithLeases(db);
 
   it('holds over 1000 devices, and plans every site in every slot, each by one planner at a time', async () => {
     expect(sites.reduce((sum, s) => sum + s.devices.size, 0)).toBeGreaterThanOrEqual(1000);

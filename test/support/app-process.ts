@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { stopChild } from './child';
 import { waitFor } from './services';
 
 /** The repository root, from source (test/support) or from dist (dist/test/support). */
@@ -55,20 +56,12 @@ export class AppProcess {
   }
 
   /** kill -9: no shutdown hook runs, nothing pending is flushed, no PUBACK goes out. */
-  async kill9(): Promise<void> {
-    const child = this.child!;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+  kill9(): Promise<void> {
+    return stopChild(this.child, 'SIGKILL');
   }
 
-  async stop(): Promise<void> {
-    const child = this.child;
-    // Already gone: exited, or killed by a signal (kill9), whose exitCode stays null.
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+  stop(): Promise<void> {
+    return stopChild(this.child);
   }
 
   async metric(name: string): Promise<number> {
