@@ -1,4 +1,5 @@
-import { clockFromConfig, loadConfig, loadRuntimeConfig } from '@ilot/runtime';
+import { brokerIdentity } from '@ilot/mqtt';
+import { brokerIdentitySources, clockFromConfig, loadConfig, loadRuntimeConfig } from '@ilot/runtime';
 import { loadSiteFile, loadSitesDir, type Site } from '@ilot/site';
 import { IlotWorld } from './ilot-world';
 import { ProfileTable } from './profile-table';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
       periodSimMs: telemetryPeriodSimMs(config, clock.speedup),
       log: (line) => console.warn(`simulators ${site.id}: ${line}`),
+      identity: (username) => brokerIdentity(brokerIdentitySources(runtime), username),
     });
     await runner.start();
     runners.push(runner);

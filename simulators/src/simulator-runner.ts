@@ -1,6 +1,6 @@
 import type { Clock } from '@ilot/domain';
-import { connectMqtt, resendUnmatched, TELEMETRY_RESEND } from '@ilot/mqtt';
-import { commandPayloadSchema, describeIssues, topics } from '@ilot/protocol';
+import { BrokerIdentity, connectMqtt, resendUnmatched, TELEMETRY_RESEND } from '@ilot/mqtt';
+import { commandPayloadSchema, describeIssues, deviceUsername, topics } from '@ilot/protocol';
 import type { MqttClient } from 'mqtt';
 import { IlotWorld } from './ilot-world';
 
@@ -10,6 +10,8 @@ export interface SimulatorOptions {
   /** Time between two readings of a device, simulated milliseconds. */
   periodSimMs: number;
   log?: (line: string) => void;
+  /** Each device's identity on the broker (its user name `site/device`), when the broker asks for credentials. */
+  identity?: (username: string) => BrokerIdentity;
 }
 
 /**
@@ -72,6 +74,7 @@ export class SimulatorRunner {
         protocolVersion: this.options.protocolVersion,
         clean: !controller,
         sessionExpiryS: controller ? 3600 : undefined,
+        identity: this.options.identity?.(deviceUsername(siteId, deviceId)),
         will: {
           topic: topics.status(siteId, deviceId),
           payload: JSON.stringify({ state: 'offline', ts: connectedTs }),

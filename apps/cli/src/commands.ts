@@ -1,4 +1,5 @@
 import type { CommandOptionsSpec } from './args';
+import { devicesProvisionCommand } from './devices-provision.command';
 import { generateSitesCommand } from './generate-sites.command';
 import { optimiseCommand } from './optimise.command';
 import { reportCommand } from './report.command';
@@ -80,5 +81,20 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'ilot token --site FILE (--participant ID | --role operator) [--days N]',
     options: { site: {}, participant: {}, role: {}, days: {} },
     run: (options, log) => tokenCommand(options, log),
+  },
+  {
+    name: 'devices provision',
+    summary: 'broker credentials (password file, ACL, one password each, client certificates) for devices and services',
+    usage:
+      'ilot devices provision (--site FILE... | --sites-dir DIR) --out DIR [--rotate DEVICE]... [--ca-cert PEM --ca-key PEM]',
+    options: {
+      site: { multiple: true },
+      'sites-dir': {},
+      out: {},
+      rotate: { multiple: true },
+      'ca-cert': {},
+      'ca-key': {},
+    },
+    run: devicesProvisionCommand,
   },
 ];

@@ -6,7 +6,7 @@ import { InputsCsvError } from './inputs-csv';
 
 const OVERVIEW = `usage: ilot COMMAND [OPTIONS]   (ilot help COMMAND, or ilot COMMAND --help, for its options)
 
-${COMMANDS.map((c) => `  ${c.name.padEnd(9)} ${c.summary}`).join('\n')}`;
+${COMMANDS.map((c) => `  ${c.name.padEnd(17)} ${c.summary}`).join('\n')}`;
 
 function usageOf(command: CommandSpec): string {
   return `usage: ${command.usage}\n  ${command.summary}`;
@@ -14,13 +14,15 @@ function usageOf(command: CommandSpec): string {
 
 /** The `ilot` command line. Exit codes: 0 done, 1 failed, 2 usage or input error. */
 export async function runCli(argv: readonly string[], log: (line: string) => void = console.log): Promise<number> {
-  const [name, ...args] = argv;
+  // Two-word commands (`ilot devices provision`) are named by both words.
+  const twoWords = argv.length >= 2 && COMMANDS.some((c) => c.name === `${argv[0]} ${argv[1]}`);
+  const [name, ...args] = twoWords ? [`${argv[0]} ${argv[1]}`, ...argv.slice(2)] : argv;
   if (name === undefined) {
     console.error(OVERVIEW);
     return 2;
   }
   if (name === 'help' || name === '--help' || name === '-h') {
-    const topic = args[0];
+    const topic = args.length ? args.join(' ') : undefined;
     if (topic === undefined) return (log(OVERVIEW), 0);
     const command = COMMANDS.find((c) => c.name === topic);
     if (!command) return refuse(`unknown command "${topic}"${commandSuggestion(topic)}`, OVERVIEW);

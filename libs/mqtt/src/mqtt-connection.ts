@@ -11,6 +11,17 @@ export interface MqttConnectionOptions {
   sessionExpiryS?: number;
   /** MQTT 5 only: how many unacknowledged QoS 1 messages the broker may send this client at once. */
   receiveMaximum?: number;
+  /** The identity and TLS material the broker asks for (`brokerIdentity`). */
+  identity?: BrokerIdentity;
+}
+
+/** Who connects: a user name and password, and for mqtts:// the CA to trust and an optional client certificate. */
+export interface BrokerIdentity {
+  username?: string;
+  password?: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
 }
 
 /**
@@ -28,6 +39,11 @@ export function connectMqtt(
     clean: options.clean ?? true,
     reconnectPeriod: 1000,
     connectTimeout: 10_000,
+    username: options.identity?.username,
+    password: options.identity?.password,
+    ca: options.identity?.ca,
+    cert: options.identity?.cert,
+    key: options.identity?.key,
     will: options.will ? { ...options.will, payload: Buffer.from(options.will.payload) } : undefined,
     properties:
       options.protocolVersion === 5

@@ -5,3 +5,4 @@ export * from './command';
 export * from './signal';
 export * from './decode';
 export * from './pv-forecast';
+export * from './mqtt-access';

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { connectMqtt, MqttConnectionOptions } from '@ilot/mqtt';
+import { brokerIdentity, connectMqtt, MqttConnectionOptions } from '@ilot/mqtt';
 import type { MqttClient } from 'mqtt';
-import type { RuntimeConfig } from './config';
+import { brokerIdentitySources, RuntimeConfig } from './config';
 import { ReadinessRegistry } from './readiness.registry';
 
 /**
- * Each app holds its own MQTT session, registered with /readyz: by default a clean one with a
- * client id of its own; ingestion asks for a persistent one (fixed id, clean off, session expiry).
+ * Each app holds its own MQTT session, registered with /readyz: by default a clean one with a client id of its own;
+ * ingestion asks for a persistent one (fixed id, clean off, session expiry). With ILOT_MQTT_CREDENTIALS_DIR the app
+ * connects as `ilot-{appName}`.
  */
 export async function createAppMqttClient(
   config: RuntimeConfig,
@@ -23,6 +24,8 @@ export async function createAppMqttClient(
       clean: session.clean ?? true,
       sessionExpiryS: session.sessionExpiryS,
       receiveMaximum: session.receiveMaximum,
+      // Each app its own identity on the broker, with only the rights its job needs (libs/protocol mqtt-access).
+      identity: brokerIdentity(brokerIdentitySources(config), `ilot-${appName}`),
     },
     beforeConnect,
   );

@@ -35,6 +35,12 @@ export const runtimeEnvSchema = z
       .default('5')
       .transform(Number)
       .pipe(z.union([z.literal(4), z.literal(5)])),
+    /** The folder of broker credentials (`ilot devices provision --out`): each app connects as `ilot-{app}`. */
+    ILOT_MQTT_CREDENTIALS_DIR: z.string().min(1).optional(),
+    /** mqtts://: the CA that signed the broker's certificate (PEM); a client certificate and its key, if asked. */
+    ILOT_MQTT_CA_FILE: z.string().min(1).optional(),
+    ILOT_MQTT_CERT_FILE: z.string().min(1).optional(),
+    ILOT_MQTT_KEY_FILE: z.string().min(1).optional(),
     ILOT_DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
@@ -61,6 +67,12 @@ export const runtimeEnvSchema = z
     ILOT_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
   })
   .superRefine((env, ctx) => {
+    if ((env.ILOT_MQTT_CERT_FILE === undefined) !== (env.ILOT_MQTT_KEY_FILE === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ILOT_MQTT_CERT_FILE'],
+        message: 'ILOT_MQTT_CERT_FILE and ILOT_MQTT_KEY_FILE go together',
+      });
     if (env.ILOT_SPEEDUP !== 1 && (!env.ILOT_SIM_START || !env.ILOT_SIM_START_REAL))
       ctx.addIssue({
         code: 'custom',
@@ -107,4 +119,14 @@ export function loadRuntimeConfig(
 /** A service URL fit for a log or a banner: its password shown as ***. */
 export function withoutPassword(url: string): string {
   return url.replace(/:[^:@/]+@/, ':***@');
+}
+
+/** Where this process finds its broker identity. */
+export function brokerIdentitySources(config: RuntimeConfig) {
+  return {
+    credentialsDir: config.ILOT_MQTT_CREDENTIALS_DIR,
+    caFile: config.ILOT_MQTT_CA_FILE,
+    certFile: config.ILOT_MQTT_CERT_FILE,
+    keyFile: config.ILOT_MQTT_KEY_FILE,
+  };
 }
