@@ -1,14 +1,10 @@
-import { provisionCredentials, readPassword } from '@ilot/mqtt';
+import { readPassword } from '@ilot/mqtt';
 import { deviceUsername, SERVICE_USERS } from '@ilot/protocol';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { hashMosquittoPassword } from '@ilot/mqtt';
 import { MatrixBroker, probeMatrix } from './support/acl-matrix';
-import { giveToMosquitto, MosquittoProcess } from './support/mosquitto-process';
-import { makeTestPki, TestPki } from './support/test-pki';
-import { testPort } from './support/services';
+import { DeployedBroker, OBSERVER, startDeployedBroker } from './support/deployed-broker';
 
 /**
  * Issue 15: deploy/mosquitto/mosquitto.conf run as it is (only its paths and ports the test's) on the real Mosquitto,
@@ -18,60 +14,28 @@ import { testPort } from './support/services';
 describe('the production broker: TLS, a password each, each identity only its own rights (real Mosquitto)', () => {
   const siteA = 'acl-a';
   const siteB = 'acl-b';
-  const credentials = mkdtempSync(join(tmpdir(), 'ilot-credentials-'));
-  let pki: TestPki;
-  let broker: MosquittoProcess;
-  const ports = { mtls: testPort(), services: testPort() };
-  const observer = 'test-observer';
-  const observerPassword = 'observer-password';
+  let deployed: DeployedBroker;
+  const observer = OBSERVER.username;
 
   beforeAll(async () => {
-    pki = makeTestPki();
-    const outcome = provisionCredentials({
-      dir: credentials,
-      sites: [
-        { id: siteA, deviceIds: ['bat-1', 'm-1'] },
-        { id: siteB, deviceIds: ['bat-1'] },
-      ],
-      ca: { certFile: pki.caCert, keyFile: pki.caKey },
-    });
-    expect(outcome.created).toHaveLength(SERVICE_USERS.length + 3);
-    // The test's own observer (reads and writes everything): not a product identity, added for the probe only.
-    appendFileSync(join(credentials, 'passwd'), `${observer}:${hashMosquittoPassword(observerPassword)}\n`);
-    appendFileSync(join(credentials, 'acl'), `\nuser ${observer}\ntopic readwrite #\n`);
-    giveToMosquitto(credentials);
-    giveToMosquitto(pki.dir);
-    const deployed = readFileSync(join(process.cwd(), 'deploy/mosquitto/mosquitto.conf'), 'utf8');
-    broker = new MosquittoProcess({
-      config: ({ port, stateDir }) =>
-        deployed
-          .replaceAll('/mosquitto/credentials/', `${credentials}/`)
-          .replaceAll('/mosquitto/certs/ca.crt', pki.caCert)
-          .replaceAll('/mosquitto/certs/server.crt', pki.serverCert)
-          .replaceAll('/mosquitto/certs/server.key', pki.serverKey)
-          .replaceAll('/mosquitto/data/', `${stateDir}/`)
-          .replaceAll('/mosquitto/config/conf.d', join(process.cwd(), 'deploy/mosquitto/conf.d'))
-          .replace('log_dest stdout', 'log_dest stderr')
-          .replace(/^listener 8883$/m, `listener ${port} 127.0.0.1`)
-          .replace(/^listener 8884$/m, `listener ${ports.mtls} 127.0.0.1`)
-          .replace(/^listener 1883 0\.0\.0\.0$/m, `listener ${ports.services} 127.0.0.1`)
-          .split('\n'),
-    });
-    await broker.start();
+    deployed = await startDeployedBroker([
+      { id: siteA, deviceIds: ['bat-1', 'm-1'] },
+      { id: siteB, deviceIds: ['bat-1'] },
+    ]);
   }, 60_000);
 
   afterAll(async () => {
-    await broker?.stop();
+    await deployed?.broker.stop();
   });
 
-  const tlsUrl = () => `mqtts://127.0.0.1:${broker.port}`;
+  const tlsUrl = () => deployed.tlsUrl;
   const passwordOf = (username: string) =>
-    username === observer ? observerPassword : readPassword(credentials, username);
+    username === observer ? OBSERVER.password : readPassword(deployed.credentials, username);
   const tlsBroker = (): MatrixBroker => ({
     url: tlsUrl(),
     protocolVersion: 5,
     observer,
-    optionsFor: (username) => ({ username, password: passwordOf(username), ca: readFileSync(pki.caCert) }),
+    optionsFor: (username) => ({ username, password: passwordOf(username), ca: readFileSync(deployed.pki.caCert) }),
   });
 
   it('gives each device and service only its own rights: 0 leaks, 0 wrong refusals', async () => {
@@ -92,7 +56,7 @@ describe('the production broker: TLS, a password each, each identity only its ow
   }, 120_000);
 
   it('refuses anonymous clients, wrong passwords, and plain MQTT on the device listener', async () => {
-    const ca = readFileSync(pki.caCert);
+    const ca = readFileSync(deployed.pki.caCert);
     const refusal = (url: string, options: mqtt.IClientOptions) =>
       mqtt
         .connectAsync(url, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3000, ...options })
@@ -111,22 +75,22 @@ describe('the production broker: TLS, a password each, each identity only its ow
       }),
     ).toMatch(/Bad User Name or Password|Not authorized/);
     const user = deviceUsername(siteA, 'bat-1');
-    expect(await refusal(`mqtt://127.0.0.1:${broker.port}`, { username: user, password: passwordOf(user) })).not.toBe(
-      'connected',
-    );
+    expect(
+      await refusal(deployed.tlsUrl.replace('mqtts:', 'mqtt:'), { username: user, password: passwordOf(user) }),
+    ).not.toBe('connected');
     expect(await refusal(tlsUrl(), { ca, username: user, password: passwordOf(user) })).toBe('connected');
     // The services' listener asks for credentials too.
-    expect(await refusal(`mqtt://127.0.0.1:${ports.services}`, {})).toMatch(/Not authorized|Bad User Name or Password/);
+    expect(await refusal(deployed.servicesUrl, {})).toMatch(/Not authorized|Bad User Name or Password/);
   }, 30_000);
 
   it('takes a device by its client certificate (CN = site/device) and holds it to its own rights', async () => {
     const device = deviceUsername(siteA, 'bat-1');
-    const base = join(credentials, 'devices', siteA, 'bat-1');
-    const ca = readFileSync(pki.caCert);
+    const base = join(deployed.credentials, 'devices', siteA, 'bat-1');
+    const ca = readFileSync(deployed.pki.caCert);
     const byCertificate: MatrixBroker = {
       ...tlsBroker(),
       // The device on the certificate listener, no password; the observer watches on the password one (one broker).
-      urlFor: (username) => (username === device ? `mqtts://127.0.0.1:${ports.mtls}` : undefined),
+      urlFor: (username) => (username === device ? deployed.mtlsUrl : undefined),
       optionsFor: (username) =>
         username === device
           ? { ca, cert: readFileSync(`${base}.crt`), key: readFileSync(`${base}.key`) }
@@ -141,7 +105,7 @@ describe('the production broker: TLS, a password each, each identity only its ow
     expect(result.wrongRefusals).toEqual([]);
     // Without a certificate the listener refuses the connection, whatever the password.
     const refused = await mqtt
-      .connectAsync(`mqtts://127.0.0.1:${ports.mtls}`, {
+      .connectAsync(deployed.mtlsUrl, {
         ...{ protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 3000, ca },
         ...{ username: device, password: passwordOf(device) },
       })

@@ -7,7 +7,16 @@ import { loadMetricsConfig } from '../../metrics/src/metrics.config';
 import { OptimiserModule } from '../../optimiser/src/optimiser.module';
 import { loadOptimiserConfig } from '../../optimiser/src/optimiser.config';
 import { PlanningLoopService } from '../../optimiser/src/planning-loop.service';
-import { bootstrapHttpApp, CLOCK, loadConfig, loadRuntimeConfig, RuntimeModule, SiteCatalog } from '@ilot/runtime';
+import { brokerIdentity } from '@ilot/mqtt';
+import {
+  bootstrapHttpApp,
+  brokerIdentitySources,
+  CLOCK,
+  loadConfig,
+  loadRuntimeConfig,
+  RuntimeModule,
+  SiteCatalog,
+} from '@ilot/runtime';
 import type { Clock } from '@ilot/domain';
 import { loadSiteFile, Site } from '@ilot/site';
 import { IlotWorld, ProfileTable, SimulatorRunner, simulatorsEnvSchema, telemetryPeriodSimMs } from '@ilot/simulators';
@@ -74,6 +83,7 @@ export async function startIlot(
           mqttUrl: runtime.ILOT_MQTT_URL,
           protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
           periodSimMs: telemetryPeriodSimMs(simulatorsConfig, clock.speedup),
+          identity: (username) => brokerIdentity(brokerIdentitySources(runtime), username),
         },
       );
       await runner.start();
