@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { MatrixBroker, probeMatrix } from './support/acl-matrix';
-import { DeployedBroker, OBSERVER, startDeployedBroker } from './support/deployed-broker';
+import { DeployedBroker, startDeployedBroker } from './support/deployed-broker';
 
 /**
  * Issue 15: deploy/mosquitto/mosquitto.conf run as it is (only its paths and ports the test's) on the real Mosquitto,
@@ -15,7 +15,6 @@ describe('the production broker: TLS, a password each, each identity only its ow
   const siteA = 'acl-a';
   const siteB = 'acl-b';
   let deployed: DeployedBroker;
-  const observer = OBSERVER.username;
 
   beforeAll(async () => {
     deployed = await startDeployedBroker([
@@ -29,22 +28,21 @@ describe('the production broker: TLS, a password each, each identity only its ow
   });
 
   const tlsUrl = () => deployed.tlsUrl;
-  const passwordOf = (username: string) =>
-    username === observer ? OBSERVER.password : readPassword(deployed.credentials, username);
+  const passwordOf = (username: string) => readPassword(deployed.credentials, username);
+  const users = [
+    deviceUsername(siteA, 'bat-1'),
+    deviceUsername(siteA, 'm-1'),
+    deviceUsername(siteB, 'bat-1'),
+    ...SERVICE_USERS,
+  ];
   const tlsBroker = (): MatrixBroker => ({
     url: tlsUrl(),
     protocolVersion: 5,
-    observer,
+    witnesses: users,
     optionsFor: (username) => ({ username, password: passwordOf(username), ca: readFileSync(deployed.pki.caCert) }),
   });
 
   it('gives each device and service only its own rights: 0 leaks, 0 wrong refusals', async () => {
-    const users = [
-      deviceUsername(siteA, 'bat-1'),
-      deviceUsername(siteA, 'm-1'),
-      deviceUsername(siteB, 'bat-1'),
-      ...SERVICE_USERS,
-    ];
     const result = await probeMatrix(tlsBroker(), users, siteA, siteB);
     console.log(
       `broker ACL matrix (Mosquitto, TLS listener): ${users.length} identities, ${result.allowed} allowed, ` +
@@ -89,7 +87,7 @@ describe('the production broker: TLS, a password each, each identity only its ow
     const ca = readFileSync(deployed.pki.caCert);
     const byCertificate: MatrixBroker = {
       ...tlsBroker(),
-      // The device on the certificate listener, no password; the observer watches on the password one (one broker).
+      // The device on the certificate listener, no password; the witnesses on the password one (one broker).
       urlFor: (username) => (username === device ? deployed.mtlsUrl : undefined),
       optionsFor: (username) =>
         username === device

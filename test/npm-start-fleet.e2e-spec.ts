@@ -7,6 +7,7 @@ import mqtt from 'mqtt';
 import { stringify } from 'yaml';
 import { generateSiteDocuments } from '@ilot/site';
 import { waitFor } from './support/services';
+import { readPassword } from '@ilot/mqtt';
 
 /**
  * `npm start` with a folder of îlots (issue 14: "npm start still runs the demo alone, and can run several"): on the
@@ -62,21 +63,31 @@ describe('npm start with ILOT_SITES_DIR: several îlots on embedded defaults', (
     ).json()) as { sites: Array<{ siteId: string }> };
     expect(listed.sites.map((s) => s.siteId).sort()).toEqual([...ids].sort());
 
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqtt}`, { protocolVersion: 4 });
+    // On the embedded broker each identity reads its own: the ingestion's telemetry of every îlot, and each îlot's
+    // schedule by one of its own devices (its grid meter), with the credentials npm start made in the data folder.
+    const as = (username: string) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqtt}`, {
+        protocolVersion: 4,
+        username,
+        password: readPassword(join(dataDir, 'mqtt'), username),
+      });
+    const clients = [await as('ilot-ingestion'), ...(await Promise.all(ids.map((id) => as(`${id}/grid`))))];
     const planned = new Set<string>();
     const telemetry = new Set<string>();
-    client.on('message', (topic) => {
-      const [, , siteId, , kind] = topic.split('/');
-      if (topic.endsWith('/schedule')) planned.add(siteId);
-      if (kind === 'telemetry') telemetry.add(siteId);
-    });
-    await client.subscribeAsync(['ilot/v1/+/schedule', 'ilot/v1/+/+/telemetry'], { qos: 1 });
+    for (const client of clients)
+      client.on('message', (topic) => {
+        const [, , siteId, , kind] = topic.split('/');
+        if (topic.endsWith('/schedule')) planned.add(siteId);
+        if (kind === 'telemetry') telemetry.add(siteId);
+      });
+    await clients[0].subscribeAsync('ilot/v1/+/+/telemetry', { qos: 1 });
+    for (const [n, id] of ids.entries()) await clients[n + 1].subscribeAsync(`ilot/v1/${id}/schedule`, { qos: 1 });
     await waitFor(
       'a schedule and telemetry for every îlot',
       async () => planned.size === 3 && telemetry.size === 3,
       60_000,
     );
-    await client.endAsync();
+    await Promise.all(clients.map((client) => client.endAsync()));
     expect([...planned].sort()).toEqual([...ids].sort());
   }, 180_000);
 });

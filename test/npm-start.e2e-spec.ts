@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { waitFor } from './support/services';
+import { readPassword } from '@ilot/mqtt';
 
 /** `npm start` on embedded defaults: aedes in process, embedded PostgreSQL, simulators; Ctrl-C leaves nothing behind. */
 describe('npm start on embedded defaults (built app, as a user runs it)', () => {
@@ -50,25 +51,35 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
       throw new Error(`${error.message}; output so far:\n${output()}`);
     });
     expect(output()).toContain(`http://127.0.0.1:${ports.http}/metrics`);
-    expect(output()).toContain('(embedded aedes)');
+    expect(output()).toContain('(embedded aedes;');
     expect(output()).toContain('(embedded PostgreSQL');
 
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqtt}`, { protocolVersion: 4 });
+    expect(output()).toContain(`a password for each app and device in ${join(dataDir, 'mqtt')}`);
+    // The embedded broker wants credentials, made in the data folder: the battery reads its commands and the
+    // schedule, the optimiser's identity the acks (nobody may read everything).
+    const url = `mqtt://127.0.0.1:${ports.mqtt}`;
+    const as = (username: string) =>
+      mqtt.connectAsync(url, { protocolVersion: 4, username, password: readPassword(join(dataDir, 'mqtt'), username) });
+    await expect(mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow(
+      /Bad username or password/i,
+    );
+    const battery = await as('demo/bat-1');
+    const optimiser = await as('ilot-optimiser');
     const seen = { command: 0, ack: 0, retainedSchedule: 0 };
-    client.on('message', (topic, _payload, packet) => {
-      if (topic.endsWith('/command')) seen.command++;
-      if (topic.endsWith('/command/ack')) seen.ack++;
-      if (topic.endsWith('/schedule') && packet.retain) seen.retainedSchedule++;
-    });
-    await client.subscribeAsync(['ilot/v1/demo/+/command', 'ilot/v1/demo/+/command/ack', 'ilot/v1/demo/schedule'], {
-      qos: 1,
-    });
+    for (const client of [battery, optimiser])
+      client.on('message', (topic, _payload, packet) => {
+        if (topic.endsWith('/command')) seen.command++;
+        if (topic.endsWith('/command/ack')) seen.ack++;
+        if (topic.endsWith('/schedule') && packet.retain) seen.retainedSchedule++;
+      });
+    await battery.subscribeAsync(['ilot/v1/demo/bat-1/command', 'ilot/v1/demo/schedule'], { qos: 1 });
+    await optimiser.subscribeAsync('ilot/v1/demo/+/command/ack', { qos: 1 });
     await waitFor(
       'a command, its ack and the retained schedule',
       async () => seen.command > 0 && seen.ack > 0 && seen.retainedSchedule > 0,
       60_000,
     );
-    await client.endAsync();
+    await Promise.all([battery.endAsync(), optimiser.endAsync()]);
 
     // The applied count follows the ack once the dispatcher has recorded it in the database: it can lag the ack seen on
     // the broker by a moment, so it is waited for with the gauges (CI once read /metrics in between).

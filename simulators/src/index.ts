@@ -8,3 +8,4 @@ export * from './simulators.config';
 export * from './repo-path';
 export * from './closed-loop';
 export * from './measured-history';
+export * from './start-runners';

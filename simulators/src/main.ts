@@ -1,9 +1,7 @@
 import { brokerIdentity } from '@ilot/mqtt';
 import { brokerIdentitySources, clockFromConfig, loadConfig, loadRuntimeConfig } from '@ilot/runtime';
 import { loadSiteFile, loadSitesDir, type Site } from '@ilot/site';
-import { IlotWorld } from './ilot-world';
-import { ProfileTable } from './profile-table';
-import { SimulatorRunner } from './simulator-runner';
+import { startSimulatorRunners } from './start-runners';
 import { simulatorsEnvSchema, telemetryPeriodSimMs } from './simulators.config';
 
 /**
@@ -14,7 +12,6 @@ async function main(): Promise<void> {
   const runtime = loadRuntimeConfig(process.env, { database: false });
   const config = loadConfig(simulatorsEnvSchema);
   const clock = clockFromConfig(runtime);
-  const profiles = ProfileTable.load();
   let sites: Site[];
   if (runtime.ILOT_SITES_DIR) {
     const load = loadSitesDir(runtime.ILOT_SITES_DIR);
@@ -22,19 +19,20 @@ async function main(): Promise<void> {
       console.warn(`simulators: ${refused.source} left out:\n${refused.problems.map((p) => `  - ${p}`).join('\n')}`);
     sites = load.sites.map((entry) => entry.site);
   } else sites = [loadSiteFile(runtime.ILOT_SITE_FILE)];
-  const runners: SimulatorRunner[] = [];
-  for (const site of sites) {
-    const runner = new SimulatorRunner(new IlotWorld(site, profiles, config.ILOT_SIM_INITIAL_SOC_PCT), clock, {
+  const runners = await startSimulatorRunners(
+    sites,
+    clock,
+    (site) => ({
       mqttUrl: runtime.ILOT_MQTT_URL,
       protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
       periodSimMs: telemetryPeriodSimMs(config, clock.speedup),
       log: (line) => console.warn(`simulators ${site.id}: ${line}`),
       identity: (username) => brokerIdentity(brokerIdentitySources(runtime), username),
-    });
-    await runner.start();
-    runners.push(runner);
+    }),
+    config.ILOT_SIM_INITIAL_SOC_PCT,
+  );
+  for (const site of sites)
     console.log(`simulators: ${site.devices.size} devices of site "${site.id}" publishing on ${runtime.ILOT_MQTT_URL}`);
-  }
   const stop = () => void Promise.all(runners.map((r) => r.stop())).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * The rights matrix of a broker, probed as an attacker would: each identity publishes to every topic of two îlots
- * and subscribes to each of them and to wildcards; an observer that reads everything says what got through. Compared
- * with libs/protocol's table (mqtt-access.ts): a leak is a message that got through where the table says no; a wrong
+ * and subscribes to each of them and to wildcards. Compared
+ * with libs/protocol's table (mqtt-access.ts); witnesses, each within its own rights, see what got through. A leak is a message that got through where the table says no; a wrong
  * refusal, one refused where the table says yes.
  */
 export interface MatrixBroker {
@@ -15,8 +15,11 @@ export interface MatrixBroker {
   protocolVersion: 4 | 5;
   /** Connection options for a user (its password, TLS material). */
   optionsFor(username: string): IClientOptions;
-  /** A user that may read and write everything (the test's own, not a product identity). */
-  observer: string;
+  /**
+   * Users that, together, may read and write every probed topic (the services and the devices probed): they watch
+   * what gets through and feed the subscribers, each only where the table lets it.
+   */
+  witnesses: string[];
 }
 
 export interface MatrixResult {
@@ -67,18 +70,38 @@ async function connect(broker: MatrixBroker, username: string): Promise<MqttClie
   });
 }
 
-async function observer(broker: MatrixBroker): Promise<{ client: MqttClient; seen: Set<string> }> {
-  const client = await connect(broker, broker.observer);
+/** The witnesses, each subscribed to the probed topics it may read: every message that got through, by payload. */
+async function watch(broker: MatrixBroker, topicList: string[]): Promise<{ clients: MqttClient[]; seen: Set<string> }> {
   const seen = new Set<string>();
-  client.on('message', (_topic, payload) => seen.add(payload.toString()));
-  await client.subscribeAsync('ilot/v1/#', { qos: 1 });
-  return { client, seen };
+  const clients: MqttClient[] = [];
+  for (const username of broker.witnesses) {
+    const readable = topicList.filter((topic) => mayReceive(identityOf(username)!, topic));
+    if (readable.length === 0) continue;
+    const client = await connect(broker, username);
+    client.on('message', (_topic, payload) => seen.add(payload.toString()));
+    await client.subscribeAsync(readable, { qos: 1 });
+    clients.push(client);
+  }
+  const uncovered = topicList.filter((t) => !broker.witnesses.some((u) => mayReceive(identityOf(u)!, t)));
+  if (uncovered.length > 0) throw new Error(`no witness may read ${uncovered.join(', ')}`);
+  return { clients, seen };
+}
+
+/** Publishes `payload` on each topic, each time as a witness that may. */
+async function feed(broker: MatrixBroker, topicList: string[], payload: string): Promise<void> {
+  for (const topic of topicList) {
+    const writer = broker.witnesses.find((u) => mayPublish(identityOf(u)!, topic));
+    if (!writer) throw new Error(`no witness may publish on ${topic}`);
+    const client = await connect(broker, writer);
+    await client.publishAsync(topic, payload, { qos: 1 });
+    await client.endAsync();
+  }
 }
 
 /** Publishes from `username` to each topic (a connection each: a broker may close one after a refusal). */
 async function probePublishes(broker: MatrixBroker, username: string, topicList: string[], result: MatrixResult) {
   const identity = identityOf(username)!;
-  const watch = await observer(broker);
+  const watched = await watch(broker, topicList);
   const marks = new Map<string, string>();
   await Promise.all(
     topicList.map(async (topic) => {
@@ -91,12 +114,12 @@ async function probePublishes(broker: MatrixBroker, username: string, topicList:
     }),
   );
   await settle();
-  await watch.client.endAsync();
+  await Promise.all(watched.clients.map((client) => client.endAsync()));
   for (const [topic, mark] of marks)
-    tally(result, `${username} publishes ${topic}`, watch.seen.has(mark), mayPublish(identity, topic));
+    tally(result, `${username} publishes ${topic}`, watched.seen.has(mark), mayPublish(identity, topic));
 }
 
-/** Subscribes `username` to every filter, then the observer publishes on every topic: what reaches it. */
+/** Subscribes `username` to every filter, then the witnesses publish on every topic: what reaches it. */
 async function probeSubscriptions(
   broker: MatrixBroker,
   username: string,
@@ -109,10 +132,9 @@ async function probeSubscriptions(
   const received = new Set<string>();
   client.on('message', (topic) => received.add(topic));
   for (const filter of filterList) await client.subscribeAsync(filter, { qos: 1 }).catch(() => undefined);
-  const feeder = await connect(broker, broker.observer);
-  for (const topic of topicList) await feeder.publishAsync(topic, 'probe', { qos: 1 });
+  await feed(broker, topicList, 'probe');
   await settle();
-  await Promise.all([client.endAsync(), feeder.endAsync()]);
+  await client.endAsync();
   for (const topic of topicList) {
     const expected =
       mayReceive(identity, topic) && filterList.some((f) => maySubscribe(identity, f) && matches(f, topic));

@@ -1,13 +1,10 @@
-import { hashMosquittoPassword, provisionCredentials } from '@ilot/mqtt';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { provisionCredentials } from '@ilot/mqtt';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { giveToMosquitto, MosquittoProcess } from './mosquitto-process';
 import { testPort } from './services';
 import { makeTestPki, TestPki } from './test-pki';
-
-/** The test's own user that reads and writes everything: not a product identity, added to watch the broker. */
-export const OBSERVER = { username: 'test-observer', password: 'observer-password' };
 
 export interface DeployedBroker {
   broker: MosquittoProcess;
@@ -32,8 +29,6 @@ export async function startDeployedBroker(
   const pki = makeTestPki();
   const credentials = mkdtempSync(join(tmpdir(), 'ilot-credentials-'));
   provisionCredentials({ dir: credentials, sites, ca: { certFile: pki.caCert, keyFile: pki.caKey } });
-  appendFileSync(join(credentials, 'passwd'), `${OBSERVER.username}:${hashMosquittoPassword(OBSERVER.password)}\n`);
-  appendFileSync(join(credentials, 'acl'), `\nuser ${OBSERVER.username}\ntopic readwrite #\n`);
   giveToMosquitto(credentials);
   giveToMosquitto(pki.dir);
   const ports = { mtls: testPort(), services: testPort() };

@@ -19,7 +19,7 @@ import {
 } from '@ilot/runtime';
 import type { Clock } from '@ilot/domain';
 import { loadSiteFile, Site } from '@ilot/site';
-import { IlotWorld, ProfileTable, SimulatorRunner, simulatorsEnvSchema, telemetryPeriodSimMs } from '@ilot/simulators';
+import { SimulatorRunner, simulatorsEnvSchema, startSimulatorRunners, telemetryPeriodSimMs } from '@ilot/simulators';
 import type { AddressInfo } from 'node:net';
 
 export interface RunningIlot {
@@ -65,19 +65,16 @@ export async function startIlot(
 
   const app = await bootstrapHttpApp(IlotModule, runtime, false);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
-  const runners: SimulatorRunner[] = [];
-  if (options.simulators) {
-    const clock = app.get<Clock>(CLOCK); // the apps' own clock: one "now" for all
-    const profiles = ProfileTable.load();
-    const sites = runtime.ILOT_SITES_DIR
-      ? app
-          .get(SiteCatalog)
-          .sites()
-          .map((entry) => entry.site)
-      : [site];
-    for (const simulated of sites) {
-      const runner = new SimulatorRunner(
-        new IlotWorld(simulated, profiles, simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT),
+  const clock = app.get<Clock>(CLOCK); // the apps' own clock: one "now" for all
+  const simulated = runtime.ILOT_SITES_DIR
+    ? app
+        .get(SiteCatalog)
+        .sites()
+        .map((entry) => entry.site)
+    : [site];
+  const runners = options.simulators
+    ? await startSimulatorRunners(
+        simulated,
         clock,
         {
           mqttUrl: runtime.ILOT_MQTT_URL,
@@ -85,11 +82,9 @@ export async function startIlot(
           periodSimMs: telemetryPeriodSimMs(simulatorsConfig, clock.speedup),
           identity: (username) => brokerIdentity(brokerIdentitySources(runtime), username),
         },
-      );
-      await runner.start();
-      runners.push(runner);
-    }
-  }
+        simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT,
+      )
+    : [];
   const simulators = runtime.ILOT_SITES_DIR ? undefined : runners[0];
   return {
     app,
@@ -98,7 +93,7 @@ export async function startIlot(
     simulators,
     fleet: runtime.ILOT_SITES_DIR ? runners : [],
     planningLoop: app.get(PlanningLoopService),
-    clock: app.get<Clock>(CLOCK),
+    clock,
     async stop() {
       for (const runner of runners) await runner.stop();
       await app.close();

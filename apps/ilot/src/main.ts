@@ -4,6 +4,7 @@ import { signAccessToken } from '@ilot/residents';
 import { localMonth } from '@ilot/domain';
 import { randomBytes } from 'node:crypto';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
+import { embeddedCredentials } from './embedded-credentials';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
 import { RunningIlot, startIlot } from './ilot.app';
 import { loadLauncherConfig } from './launcher.config';
@@ -36,7 +37,9 @@ async function main(): Promise<void> {
   try {
     const launcher = loadLauncherConfig(env);
     if (!env.ILOT_MQTT_URL) {
-      broker = await startEmbeddedBroker(launcher.ILOT_EMBEDDED_MQTT_PORT);
+      // The same rights as the production broker: every app and device with its own credentials, made here.
+      env.ILOT_MQTT_CREDENTIALS_DIR = embeddedCredentials(env, launcher.ILOT_DATA_DIR);
+      broker = await startEmbeddedBroker(launcher.ILOT_EMBEDDED_MQTT_PORT, env.ILOT_MQTT_CREDENTIALS_DIR);
       env.ILOT_MQTT_URL = broker.url;
       env.ILOT_MQTT_PROTOCOL_VERSION = '4';
     }
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
         ilot.fleet.length > 0
           ? `${ilot.fleet.length} îlots of ${env.ILOT_SITES_DIR} are running (${ilot.fleet.reduce((n, r) => n + r.world.site.devices.size, 0)} devices simulated, speed-up x${env.ILOT_SPEEDUP ?? 1}); list them: GET ${http}/api/v1/sites (operator); the links below are for "${site.id}" (ILOT_SITE_FILE).`
           : `Îlot "${site.name}" is running (${site.devices.size} devices, speed-up x${env.ILOT_SPEEDUP ?? 1}).`,
-        `  broker     ${env.ILOT_MQTT_URL}${broker ? ' (embedded aedes)' : ''}`,
+        `  broker     ${env.ILOT_MQTT_URL}${broker ? ` (embedded aedes; a password for each app and device in ${env.ILOT_MQTT_CREDENTIALS_DIR}, e.g. services/ilot-aggregator.password to publish signals)` : ''}`,
         `  database   ${withoutPassword(env.ILOT_DATABASE_URL)}${database ? ` (embedded PostgreSQL, data in ${database.dataDir})` : ''}`,
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
         `  plan       ${http}/api/v1/sites/${site.id}/schedule`,

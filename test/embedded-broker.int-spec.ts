@@ -1,0 +1,77 @@
+import { provisionCredentials, readPassword } from '@ilot/mqtt';
+import { deviceUsername, SERVICE_USERS } from '@ilot/protocol';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { ChildProcess, spawn } from 'node:child_process';
+import { MatrixBroker, probeMatrix } from './support/acl-matrix';
+import { portOpen, stopChild } from './support/child';
+import { testPort, waitFor } from './support/services';
+
+/**
+ * Issue 15: `npm start`'s embedded broker (aedes) gives the production broker's rights: the same matrix as
+ * broker-acl.int-spec.ts, on MQTT 3.1.1. Regression: any local client could publish a battery setpoint, an effacement
+ * order, or read every resident's meter by subscribing to `#`.
+ */
+describe('the embedded broker (aedes): the same rights as the production one', () => {
+  const siteA = 'emb-a';
+  const siteB = 'emb-b';
+  const credentials = mkdtempSync(join(tmpdir(), 'ilot-embedded-credentials-'));
+  const port = testPort();
+  const broker = { url: `mqtt://127.0.0.1:${port}` };
+  let child: ChildProcess;
+  const users = [
+    deviceUsername(siteA, 'bat-1'),
+    deviceUsername(siteA, 'm-1'),
+    deviceUsername(siteB, 'bat-1'),
+    ...SERVICE_USERS,
+  ];
+
+  beforeAll(async () => {
+    provisionCredentials({
+      dir: credentials,
+      sites: [
+        { id: siteA, deviceIds: ['bat-1', 'm-1'] },
+        { id: siteB, deviceIds: ['bat-1'] },
+      ],
+    });
+    // The built broker in a process of its own, as npm start runs it (aedes is an ES module, which jest cannot load).
+    const script = `require('./dist/apps/ilot/src/embedded-broker').startEmbeddedBroker(${port}, ${JSON.stringify(credentials)})`;
+    child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
+    await waitFor('the embedded broker', () => portOpen(port), 10_000);
+  });
+
+  afterAll(() => stopChild(child));
+
+  const options = (username: string) => ({ username, password: readPassword(credentials, username) });
+  const connect = (extra: mqtt.IClientOptions) =>
+    mqtt
+      .connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 3000, ...extra })
+      .then((client) => (client.end(true), 'connected'))
+      .catch((error: Error) => error.message);
+
+  it('gives each device and service only its own rights: 0 leaks, 0 wrong refusals', async () => {
+    const matrix: MatrixBroker = { url: broker.url, protocolVersion: 4, witnesses: users, optionsFor: options };
+    const result = await probeMatrix(matrix, users, siteA, siteB);
+    console.log(
+      `broker ACL matrix (embedded aedes): ${users.length} identities, ${result.allowed} allowed, ` +
+        `${result.denied} denied, ${result.leaks.length} leaks, ${result.wrongRefusals.length} wrong refusals`,
+    );
+    expect(result.leaks).toEqual([]);
+    expect(result.wrongRefusals).toEqual([]);
+  }, 120_000);
+
+  it('refuses anonymous clients, wrong passwords, and a Last Will outside the rights', async () => {
+    expect(await connect({})).toMatch(/Bad username or password/i);
+    expect(await connect({ username: deviceUsername(siteA, 'bat-1'), password: 'guess' })).toMatch(
+      /Bad username or password/i,
+    );
+    expect(await connect({ username: 'ilot-admin', password: 'x' })).toMatch(/Bad username or password/i);
+    const battery = options(deviceUsername(siteA, 'bat-1'));
+    expect(await connect(battery)).toBe('connected');
+    const will = (topic: string) => ({ topic, payload: Buffer.from('{}'), qos: 1 as const, retain: true });
+    expect(await connect({ ...battery, will: will(`ilot/v1/${siteA}/bat-1/status`) })).toBe('connected');
+    expect(await connect({ ...battery, will: will(`ilot/v1/${siteA}/bat-1/command`) })).toMatch(/Not authorized/i);
+  });
+});
