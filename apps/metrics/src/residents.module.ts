@@ -7,6 +7,7 @@ import {
   ReadingRepository,
   ResidentLedgerRepository,
   SignalRepository,
+  ViewerTickets,
 } from '@ilot/timeseries';
 import type { DataSource } from 'typeorm';
 import type { MetricsConfig } from './metrics.config';
@@ -46,8 +47,10 @@ export class ResidentsModule implements OnApplicationShutdown {
       },
       {
         provide: RESIDENT_READER,
-        useFactory: (db: DataSource) => new ResidentLedgerRepository(db),
-        inject: [RESIDENT_DATA_SOURCE],
+        // The API role cannot read the tickets' key: it is read on the owner's connection and given to the reader.
+        useFactory: async (db: DataSource, owner: DataSource) =>
+          new ResidentLedgerRepository(db, await ViewerTickets.load(owner)),
+        inject: [RESIDENT_DATA_SOURCE, DATA_SOURCE],
       },
       SiteScopes,
     ];

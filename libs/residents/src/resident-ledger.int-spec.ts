@@ -4,6 +4,7 @@ import {
   openDatabase,
   ReadingRepository,
   ResidentLedgerRepository,
+  ViewerTickets,
 } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { Client } from 'pg';
@@ -99,7 +100,7 @@ describe('the resident ledger (real PostgreSQL)', () => {
   });
 
   it('gives a resident their report through the API role, and nothing of another participant’s', async () => {
-    const reports = new ResidentReportService(SITE, new ResidentLedgerRepository(api));
+    const reports = new ResidentReportService(SITE, new ResidentLedgerRepository(api, await ViewerTickets.load(owner)));
     const own = (await reports.report({ role: 'resident', participantId: 'flat-1' }, 'flat-1', '2026-01'))!;
     expect(own.totals).toMatchObject({ consumptionKWh: 0.75, localKWh: 0.407 });
     expect(own.comparison.peers).toMatchObject({ count: 1, medianKWh: 1.25 });

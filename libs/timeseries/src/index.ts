@@ -17,3 +17,4 @@ export * from './ev-session.repository';
 export * from './pv-forecast.repository';
 export * from './site-definition.repository';
 export * from './site-lease.repository';
+export * from './viewer-tickets';

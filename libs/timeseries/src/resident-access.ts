@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { ViewerTickets } from './viewer-tickets';
 
 /** The role the report API connects as: neither owner nor superuser, SELECT on the resident ledger only. */
 export const API_ROLE = 'ilot_api';
@@ -6,30 +7,30 @@ export const API_ROLE = 'ilot_api';
 export const GRAFANA_ROLE = 'grafana_reader';
 /** The tables under row-level security (migration 5). */
 export const RESIDENT_TABLES = ['participant_steps', 'participant_months', 'participant_effacements'] as const;
-/** The settings the policies read; set per transaction (SET LOCAL), so nothing outlives it on a pooled connection. */
-export const VIEWER_SETTINGS = { site: 'ilot.site', role: 'ilot.role', participant: 'ilot.participant' } as const;
+/**
+ * The setting that carries the viewer's ticket (migration 12); set per transaction (SET LOCAL), so nothing outlives
+ * it on a pooled connection.
+ */
+export const VIEWER_TICKET_SETTING = 'ilot.viewer_ticket';
 
 /** Who reads (or writes) the resident ledger, as the API established it from a token. */
 export type Viewer = { role: 'operator' } | { role: 'resident'; participantId: string };
 
 /**
- * Runs `work` in a transaction whose row-level-security settings say who is asking, for one site. The settings
- * are transaction-local: a pooled connection goes back to the pool with nothing set, and sees nothing.
+ * Runs `work` in a transaction whose viewer ticket (signed, `ViewerTickets`) says who is asking, for one site. The
+ * setting is transaction-local: a pooled connection goes back to the pool with nothing set, and sees nothing.
  */
 export async function asViewer<T>(
   db: DataSource,
+  tickets: ViewerTickets,
   siteId: string,
   viewer: Viewer,
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (manager) => {
-    await manager.query(`SELECT set_config($1, $2, true), set_config($3, $4, true), set_config($5, $6, true)`, [
-      VIEWER_SETTINGS.site,
-      siteId,
-      VIEWER_SETTINGS.role,
-      viewer.role,
-      VIEWER_SETTINGS.participant,
-      viewer.role === 'resident' ? viewer.participantId : '',
+    await manager.query(`SELECT set_config($1, $2, true)`, [
+      VIEWER_TICKET_SETTING,
+      tickets.ticket(siteId, viewer, Date.now()),
     ]);
     return work(manager);
   });

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource, openDatabase } from './data-source';
-import { API_ROLE, apiRoleProblem, asViewer, RESIDENT_TABLES, Viewer } from './resident-access';
+import { API_ROLE, apiRoleProblem, asViewer, RESIDENT_TABLES, Viewer, VIEWER_TICKET_SETTING } from './resident-access';
 import { LedgerStep, ResidentLedgerRepository } from './resident-ledger.repository';
+import { ViewerTickets } from './viewer-tickets';
 import { createTestDatabase, TestDatabase, TEST_SERVER_URL } from './testing/test-database';
 import { startTimescaleTestServer } from './testing/timescale-database';
 
@@ -59,11 +60,13 @@ describe('the resident ledger under row-level security (real PostgreSQL)', () =>
   let database: TestDatabase;
   let owner: DataSource;
   let api: DataSource;
+  let tickets: ViewerTickets;
 
   beforeAll(async () => {
     database = await createTestDatabase('ilot_rls');
     owner = await openDatabase(database.url);
     await fill(owner);
+    tickets = await ViewerTickets.load(owner);
     // One connection: a transaction's settings must not outlive it on a pooled connection.
     api = createDataSource(asUser(database.url, API_ROLE), 1);
     await api.initialize();
@@ -99,11 +102,11 @@ describe('the resident ledger under row-level security (real PostgreSQL)', () =>
   });
 
   it('shows a resident their own rows only, whatever the query asks', async () => {
-    const seen: Array<{ participant_id: string; n: number }> = await asViewer(api, 'site-1', ALICE, (m) =>
+    const seen: Array<{ participant_id: string; n: number }> = await asViewer(api, tickets, 'site-1', ALICE, (m) =>
       m.query('SELECT participant_id, count(*)::int AS n FROM participant_steps GROUP BY participant_id'),
     );
     expect(seen).toEqual([{ participant_id: 'flat-a', n: 4 }]); // not flat-b, not site-2's flat-a
-    const ledger = new ResidentLedgerRepository(api);
+    const ledger = new ResidentLedgerRepository(api, tickets);
     const own = await ledger.participantMonth('site-1', ALICE, 'flat-a', JANUARY);
     expect(own.steps.map((s) => s.consumptionWh)).toEqual([100, 100, 100, 100]);
     expect(own.peersKWh).toEqual([1.2]);
@@ -113,47 +116,102 @@ describe('the resident ledger under row-level security (real PostgreSQL)', () =>
   });
 
   it('keeps a participant id to its own site', async () => {
-    const ledger = new ResidentLedgerRepository(api);
+    const ledger = new ResidentLedgerRepository(api, tickets);
     expect(
       (await ledger.participantMonth('site-2', ALICE, 'flat-a', JANUARY)).steps.map((s) => s.consumptionWh),
     ).toEqual([900, 900, 900, 900]);
-    const crossSite: unknown[] = await asViewer(api, 'site-2', ALICE, (m) =>
+    const crossSite: unknown[] = await asViewer(api, tickets, 'site-2', ALICE, (m) =>
       m.query(`SELECT * FROM participant_steps WHERE site_id = 'site-1'`),
     );
     expect(crossSite).toEqual([]);
   });
 
   it('shows the operator every participant of the site asked, and only that site', async () => {
-    const seen: Array<{ site_id: string; participant_id: string }> = await asViewer(api, 'site-1', OPERATOR, (m) =>
-      m.query('SELECT DISTINCT site_id, participant_id FROM participant_steps ORDER BY 1, 2'),
+    const seen: Array<{ site_id: string; participant_id: string }> = await asViewer(
+      api,
+      tickets,
+      'site-1',
+      OPERATOR,
+      (m) => m.query('SELECT DISTINCT site_id, participant_id FROM participant_steps ORDER BY 1, 2'),
     );
     expect(seen).toEqual([
       { site_id: 'site-1', participant_id: 'flat-a' },
       { site_id: 'site-1', participant_id: 'flat-b' },
     ]);
-    const bob = await new ResidentLedgerRepository(api).participantMonth('site-1', OPERATOR, 'flat-b', JANUARY);
+    const bob = await new ResidentLedgerRepository(api, tickets).participantMonth(
+      'site-1',
+      OPERATOR,
+      'flat-b',
+      JANUARY,
+    );
     expect(bob.effacements.map((e) => [e.signalKey, e.deliveredWh])).toEqual([['order-1', 500]]);
   });
 
   it('leaves nothing set on the pooled connection after a transaction', async () => {
-    await asViewer(api, 'site-1', OPERATOR, (m) => m.query('SELECT 1'));
+    await asViewer(api, tickets, 'site-1', OPERATOR, (m) => m.query('SELECT 1'));
     expect(await api.query('SELECT count(*)::int AS n FROM participant_steps')).toEqual([{ n: 0 }]);
   });
 
   it('lets the API role write nothing and read nothing else', async () => {
-    await expect(asViewer(api, 'site-1', ALICE, (m) => m.query(`DELETE FROM participant_steps`))).rejects.toThrow(
-      /permission denied/,
-    );
-    await expect(new ResidentLedgerRepository(api).writeSteps('site-1', steps('flat-a', 1))).rejects.toThrow(
+    await expect(
+      asViewer(api, tickets, 'site-1', ALICE, (m) => m.query(`DELETE FROM participant_steps`)),
+    ).rejects.toThrow(/permission denied/);
+    await expect(new ResidentLedgerRepository(api, tickets).writeSteps('site-1', steps('flat-a', 1))).rejects.toThrow(
       /permission denied/,
     );
     for (const table of ['readings', 'readings_15m', 'plans', 'commands', 'signals'])
       await expect(api.query(`SELECT 1 FROM ${table} LIMIT 1`)).rejects.toThrow(/permission denied/);
   });
 
+  /**
+   * Regression (issue 15): the policies read settings any role may set, so `ilot_api` alone (its password leaked, a
+   * reports service taken over) read all 37 participants' rows with `set_config('ilot.role', 'operator', true)`.
+   */
+  it('shows nothing to someone holding only the API role, whatever they set or forge', async () => {
+    const countAs = async (settings: Array<[string, string]>) => {
+      const runner = api.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        for (const [name, value] of settings) await runner.query('SELECT set_config($1, $2, true)', [name, value]);
+        const [{ n }] = await runner.query('SELECT count(*)::int AS n FROM participant_steps');
+        await runner.rollbackTransaction();
+        return n as number;
+      } finally {
+        await runner.release();
+      }
+    };
+    // The old settings: no effect.
+    expect(
+      await countAs([
+        ['ilot.site', 'site-1'],
+        ['ilot.role', 'operator'],
+        ['ilot.participant', 'flat-b'],
+      ]),
+    ).toBe(0);
+    // A ticket with a made-up signature, a resident's ticket turned into the operator's, an expired one.
+    const aliceTicket = tickets.ticket('site-1', ALICE, Date.now());
+    const [payload, signature] = aliceTicket.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'hex').toString());
+    const asOperator = Buffer.from(JSON.stringify({ ...claims, role: 'operator' })).toString('hex');
+    const forged = [
+      `${payload}.${'0'.repeat(64)}`,
+      `${asOperator}.${signature}`,
+      tickets.ticket('site-1', OPERATOR, Date.now() - 3_600_000),
+      `${payload}.${signature}`.toUpperCase(),
+      `${payload}`,
+      "' OR 1=1 --",
+    ];
+    for (const ticket of forged) expect(await countAs([[VIEWER_TICKET_SETTING, ticket]])).toBe(0);
+    // The genuine ticket, for comparison: Alice's own rows.
+    expect(await countAs([[VIEWER_TICKET_SETTING, aliceTicket]])).toBe(4);
+    // The key is not the API role's to read, nor to change.
+    await expect(api.query('SELECT secret FROM viewer_ticket_key')).rejects.toThrow(/permission denied/);
+    await expect(api.query(`UPDATE viewer_ticket_key SET secret = '\\x00'`)).rejects.toThrow(/permission denied/);
+  });
+
   it('refuses a transaction that tries to become another role or to turn the policies off', async () => {
     // A resident transaction that tries to become the operator still runs as the API role: SET ROLE is refused.
-    await expect(asViewer(api, 'site-1', ALICE, (m) => m.query('SET LOCAL ROLE postgres'))).rejects.toThrow(
+    await expect(asViewer(api, tickets, 'site-1', ALICE, (m) => m.query('SET LOCAL ROLE postgres'))).rejects.toThrow(
       /permission denied/,
     );
     await expect(api.query('ALTER TABLE participant_steps DISABLE ROW LEVEL SECURITY')).rejects.toThrow(
@@ -224,7 +282,8 @@ describe('the resident ledger under row-level security (TimescaleDB 2.23, PGlite
 
   afterAll(async () => close?.());
 
-  it('filters by viewer, and shows nothing unset', async () => {
+  it('filters by viewer ticket, and shows nothing unset or with the old settings', async () => {
+    const tickets = await ViewerTickets.load(db);
     const runner = db.createQueryRunner();
     try {
       await runner.query(`SET ROLE ${API_ROLE}`);
@@ -232,8 +291,13 @@ describe('the resident ledger under row-level security (TimescaleDB 2.23, PGlite
         expect(await runner.query(`SELECT count(*)::int AS n FROM ${table}`)).toEqual([{ n: 0 }]);
       await runner.startTransaction();
       await runner.query(
-        `SELECT set_config('ilot.site', 'site-1', true), set_config('ilot.role', 'resident', true), set_config('ilot.participant', 'flat-a', true)`,
+        `SELECT set_config('ilot.site', 'site-1', true), set_config('ilot.role', 'operator', true), set_config('ilot.participant', 'flat-a', true)`,
       );
+      expect(await runner.query('SELECT count(*)::int AS n FROM participant_steps')).toEqual([{ n: 0 }]);
+      await runner.query('SELECT set_config($1, $2, true)', [
+        VIEWER_TICKET_SETTING,
+        tickets.ticket('site-1', ALICE, Date.now()),
+      ]);
       expect(await runner.query('SELECT DISTINCT participant_id FROM participant_steps')).toEqual([
         { participant_id: 'flat-a' },
       ]);

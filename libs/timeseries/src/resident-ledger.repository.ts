@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { numberArrayLiteral, textArrayLiteral } from './pg-array';
 import { asViewer, Viewer } from './resident-access';
+import { ViewerTickets } from './viewer-tickets';
 
 /** One participant's 15-min step: what it consumed and the part of the îlot's production allocated to it. */
 export interface LedgerStep {
@@ -45,7 +46,23 @@ const WRITER_LOCK_CLASS = 7_110_102;
  * transaction that says who asks, so row-level security filters it.
  */
 export class ResidentLedgerRepository {
-  constructor(private readonly db: DataSource) {}
+  private tickets: Promise<ViewerTickets> | undefined;
+
+  /**
+   * `tickets`: the viewer tickets' key, read on the owner's connection; the API role's repository is given it.
+   * Without it, the repository reads the key on its own connection (the owner's: the ledger's writers, the CLI).
+   */
+  constructor(
+    private readonly db: DataSource,
+    tickets?: ViewerTickets,
+  ) {
+    if (tickets) this.tickets = Promise.resolve(tickets);
+  }
+
+  private async viewing<T>(siteId: string, viewer: Viewer, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    this.tickets ??= ViewerTickets.load(this.db);
+    return asViewer(this.db, await this.tickets, siteId, viewer, work);
+  }
 
   /**
    * Runs `work` holding the site's writer lock (two metrics apps would compute the same steps twice). Without
@@ -78,7 +95,7 @@ export class ResidentLedgerRepository {
 
   /** The start of the newest step written for the site, if any. */
   async newestStep(siteId: string): Promise<Date | undefined> {
-    const rows: Array<{ ts: Date | null }> = await asViewer(this.db, siteId, OPERATOR, (m) =>
+    const rows: Array<{ ts: Date | null }> = await this.viewing(siteId, OPERATOR, (m) =>
       m.query('SELECT max(ts) AS ts FROM participant_steps WHERE site_id = $1', [siteId]),
     );
     return rows[0].ts ?? undefined;
@@ -87,7 +104,7 @@ export class ResidentLedgerRepository {
   /** Writes the steps, or rewrites them (readings may arrive late). */
   async writeSteps(siteId: string, steps: readonly LedgerStep[]): Promise<void> {
     if (steps.length === 0) return;
-    await asViewer(this.db, siteId, OPERATOR, (m) =>
+    await this.viewing(siteId, OPERATOR, (m) =>
       m.query(
         `INSERT INTO participant_steps (site_id, participant_id, ts, consumption_wh, allocated_wh)
          SELECT $1, * FROM unnest($2::text[], $3::timestamptz[], $4::float8[], $5::float8[])
@@ -108,7 +125,7 @@ export class ResidentLedgerRepository {
    * before `before`. Returns the steps deleted.
    */
   async deleteBefore(siteId: string, before: Date, beforeMonth: string): Promise<number> {
-    return asViewer(this.db, siteId, OPERATOR, async (m) => {
+    return this.viewing(siteId, OPERATOR, async (m) => {
       const [, deleted] = (await m.query('DELETE FROM participant_steps WHERE site_id = $1 AND ts < $2', [
         siteId,
         before.toISOString(),
@@ -124,7 +141,7 @@ export class ResidentLedgerRepository {
 
   /** Each participant's consumption in [from, to), kWh, from the steps written. */
   async totalsKWh(siteId: string, from: Date, to: Date): Promise<Map<string, number>> {
-    const rows: Array<{ participant_id: string; kwh: number }> = await asViewer(this.db, siteId, OPERATOR, (m) =>
+    const rows: Array<{ participant_id: string; kwh: number }> = await this.viewing(siteId, OPERATOR, (m) =>
       m.query(
         `SELECT participant_id, sum(consumption_wh) / 1000 AS kwh FROM participant_steps
           WHERE site_id = $1 AND ts >= $2 AND ts < $3 GROUP BY participant_id`,
@@ -137,7 +154,7 @@ export class ResidentLedgerRepository {
   /** Writes the months in one statement, as the steps (each row's peers go as an array literal, cast back). */
   async writeMonths(siteId: string, months: readonly LedgerMonth[]): Promise<void> {
     if (months.length === 0) return;
-    await asViewer(this.db, siteId, OPERATOR, (m) =>
+    await this.viewing(siteId, OPERATOR, (m) =>
       m.query(
         `INSERT INTO participant_months (site_id, participant_id, month, consumption_kwh, peers_kwh)
          SELECT $1, participant_id, month, kwh, peers::float8[] FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[]) AS r(participant_id, month, kwh, peers)
@@ -155,7 +172,7 @@ export class ResidentLedgerRepository {
 
   async writeEffacements(siteId: string, effacements: readonly LedgerEffacement[]): Promise<void> {
     if (effacements.length === 0) return;
-    await asViewer(this.db, siteId, OPERATOR, (m) =>
+    await this.viewing(siteId, OPERATOR, (m) =>
       m.query(
         `INSERT INTO participant_effacements (site_id, participant_id, signal_key, starts_at, ends_at, delivered_wh)
          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::float8[])
@@ -184,7 +201,7 @@ export class ResidentLedgerRepository {
     participantId: string,
     month: { key: string; from: Date; to: Date; previousKey: string },
   ): Promise<ParticipantMonth> {
-    return asViewer(this.db, siteId, viewer, async (m) => {
+    return this.viewing(siteId, viewer, async (m) => {
       const steps: Array<{ ts: Date; consumption_wh: number; allocated_wh: number }> = await m.query(
         `SELECT ts, consumption_wh, allocated_wh FROM participant_steps
           WHERE site_id = $1 AND participant_id = $2 AND ts >= $3 AND ts < $4 ORDER BY ts`,

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { API_ROLE, createRoleIfMissing, GRAFANA_ROLE, RESIDENT_TABLES, VIEWER_SETTINGS } from '../resident-access';
+import { API_ROLE, createRoleIfMissing, GRAFANA_ROLE, RESIDENT_TABLES } from '../resident-access';
 
 /**
  * What residents may read, and who may read it (ADR 0007).
@@ -49,8 +49,9 @@ export class ResidentLedger1700000000005 implements MigrationInterface {
         delivered_wh   double precision NOT NULL,
         PRIMARY KEY (site_id, participant_id, signal_key)
       )`);
-    const visible = `site_id = current_setting('${VIEWER_SETTINGS.site}', true)
-       AND (current_setting('${VIEWER_SETTINGS.role}', true) = 'operator' OR participant_id = current_setting('${VIEWER_SETTINGS.participant}', true))`;
+    // Replaced by migration 12 (settings any role may set are no proof of who asks).
+    const visible = `site_id = current_setting('ilot.site', true)
+       AND (current_setting('ilot.role', true) = 'operator' OR participant_id = current_setting('ilot.participant', true))`;
     for (const table of RESIDENT_TABLES) {
       await queryRunner.query(`ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`);
       await queryRunner.query(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`);

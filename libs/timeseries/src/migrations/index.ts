@@ -9,6 +9,7 @@ import { EvSessions1700000000008 } from './1700000000008-ev-sessions';
 import { PvForecasts1700000000009 } from './1700000000009-pv-forecasts';
 import { SiteDefinitions1700000000010 } from './1700000000010-site-definitions';
 import { SiteLeases1700000000011 } from './1700000000011-site-leases';
+import { ViewerTickets1700000000012 } from './1700000000012-viewer-tickets';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   PvForecasts1700000000009,
   SiteDefinitions1700000000010,
   SiteLeases1700000000011,
+  ViewerTickets1700000000012,
 ];
