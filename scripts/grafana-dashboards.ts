@@ -3,7 +3,8 @@
  * The Grafana dashboards of the îlot, as code: `npm run dashboards` writes them to deploy/grafana/dashboards/*.json
  * (what Grafana provisions); a test checks the JSON files are what this gives, runs every SQL query against a real
  * database with data, and checks every Prometheus query names a metric the apps export.
- * SQL panels read the 15-min aggregate (`readings_15m`: a continuous aggregate on TimescaleDB, a rollup table
+ * SQL panels read the 15-min aggregate of the îlot's shared devices and the participants' meters summed (migration
+ * 13's views over `readings_15m`: a continuous aggregate on TimescaleDB, a rollup table
  * otherwise, same columns) and the plans, commands, signals and rejects tables.
  */
 
@@ -132,7 +133,7 @@ const sql = (
 });
 
 const GRID_15M = `SELECT bucket AS time, power_sum_w / samples AS grid_w
-  FROM readings_15m WHERE site_id = '$site' AND device_id = '$grid' AND $__timeFilter(bucket) ORDER BY 1`;
+  FROM dashboard_readings_15m WHERE site_id = '$site' AND device_id = '$grid' AND $__timeFilter(bucket) ORDER BY 1`;
 
 function dashboard(
   uid: string,
@@ -181,8 +182,13 @@ export const DASHBOARDS: Dashboard[] = [
       'Energy by device over the range',
       'table',
       [
-        `SELECT device_id AS device, round((sum(power_sum_w / samples) * 0.25 / 1000)::numeric, 1) AS energy_kwh
-  FROM readings_15m WHERE site_id = '$site' AND $__timeFilter(bucket) GROUP BY device_id ORDER BY energy_kwh DESC`,
+        `SELECT device, energy_kwh FROM (
+  SELECT device_id AS device, round((sum(power_sum_w / samples) * 0.25 / 1000)::numeric, 1) AS energy_kwh
+    FROM dashboard_readings_15m WHERE site_id = '$site' AND $__timeFilter(bucket) GROUP BY device_id
+  UNION ALL
+  SELECT 'participants (' || max(meters) || ' meters, summed)', round((sum(power_w) * 0.25 / 1000)::numeric, 1)
+    FROM dashboard_participants_15m WHERE site_id = '$site' AND $__timeFilter(bucket) HAVING count(*) > 0
+) e ORDER BY energy_kwh DESC`,
       ],
       { columns: { device: 'string', energy_kwh: 'kwatth' }, wide: true },
     ),
@@ -269,7 +275,7 @@ export const DASHBOARDS: Dashboard[] = [
         'time_series',
         [
           `SELECT r.bucket AS time, r.power_sum_w / r.samples AS grid_w
-  FROM readings_15m r JOIN signals s ON s.site_id = r.site_id AND s.type = 'effacement' AND r.bucket >= s.starts_at AND r.bucket < s.ends_at
+  FROM dashboard_readings_15m r JOIN signals s ON s.site_id = r.site_id AND s.type = 'effacement' AND r.bucket >= s.starts_at AND r.bucket < s.ends_at
   WHERE r.site_id = '$site' AND r.device_id = '$grid' AND $__timeFilter(r.bucket) ORDER BY 1`,
         ],
         { unit: 'watt' },
@@ -321,7 +327,7 @@ export const DASHBOARDS: Dashboard[] = [
       'Last rejected messages',
       'table',
       [
-        `SELECT received_at AS time, topic, reason, detail FROM rejected_messages WHERE $__timeFilter(received_at) ORDER BY received_at DESC LIMIT 50`,
+        `SELECT received_at AS time, topic, reason, detail FROM dashboard_rejected_messages WHERE $__timeFilter(received_at) ORDER BY received_at DESC LIMIT 50`,
       ],
       { columns: { time: 'dateTimeAsIso', topic: 'string', reason: 'string', detail: 'string' } },
     ),

@@ -1,7 +1,8 @@
 import type { Reading } from '@ilot/domain';
-import { loadSiteFile } from '@ilot/site';
+import { loadSiteFile, sharedDevices } from '@ilot/site';
 import {
   CommandRepository,
+  DashboardDeviceRepository,
   GRAFANA_ROLE,
   DeviceStatusRepository,
   PlanRepository,
@@ -46,6 +47,8 @@ describe('Grafana dashboards', () => {
     let db: DataSource;
     let close: () => Promise<void>;
     const { path: siteFile, siteId } = uniqueDemoSite('dash');
+    const site = loadSiteFile(siteFile);
+    const meters = new Set(site.participants.map((p) => p.meter));
     const now = new Date();
     const vars = {
       site: siteId,
@@ -57,11 +60,13 @@ describe('Grafana dashboards', () => {
     beforeAll(async () => {
       ({ db, close } = await backend.open());
       // A day of every device, at 15-min steps, as ingestion stores it.
-      const world = new IlotWorld(loadSiteFile(siteFile), ProfileTable.load());
+      const world = new IlotWorld(site, ProfileTable.load());
       const readings: Reading[] = [];
       const startMs = Math.floor((now.getTime() - 24 * HOUR_MS) / 900_000) * 900_000;
       for (let t = startMs; t < now.getTime(); t += 900_000) readings.push(...world.step(new Date(t)));
       await new ReadingRepository(db).insertBatch(readings, now);
+      // As the metrics app keeps it: the îlot's shared devices, not the participants' meters.
+      await new DashboardDeviceRepository(db).replaceSite(siteId, sharedDevices(site));
       const statuses = new DeviceStatusRepository(db);
       await statuses.upsert(siteId, 'bat-1', 'online', now, now);
       await statuses.upsert(siteId, 'pv-b', 'offline', now, now);
@@ -134,13 +139,55 @@ describe('Grafana dashboards', () => {
       ),
     );
 
-    it('gives Grafana’s role nothing of the resident ledger', async () => {
-      await expect(
-        db.transaction(async (m) => {
-          await m.query(`SET LOCAL ROLE ${GRAFANA_ROLE}`);
-          return m.query('SELECT 1 FROM participant_steps LIMIT 1');
-        }),
-      ).rejects.toThrow(/permission denied/);
+    const asGrafana = (sql: string) =>
+      db.transaction(async (m) => {
+        await m.query(`SET LOCAL ROLE ${GRAFANA_ROLE}`);
+        return m.query(sql) as Promise<Array<Record<string, unknown>>>;
+      });
+
+    it('gives Grafana’s role nothing of the resident ledger, nor any participant’s readings', async () => {
+      for (const table of [
+        'participant_steps',
+        'readings',
+        'readings_15m',
+        'readings_1h',
+        'rejected_messages',
+        'ev_sessions',
+        'dashboard_devices',
+        'viewer_ticket_key',
+      ])
+        await expect(asGrafana(`SELECT 1 FROM ${table} LIMIT 1`)).rejects.toThrow(/permission denied/);
+    });
+
+    /** Regression (issue 15): migration 5 granted every table; the overview's energy by device listed each flat. */
+    it('shows the îlot’s shared devices one by one and the participants’ meters only summed, three or more', async () => {
+      const devices = (await asGrafana('SELECT DISTINCT device_id FROM dashboard_readings_15m')).map(
+        (r) => r.device_id,
+      );
+      expect(devices).toContain('grid');
+      expect(devices.filter((id) => meters.has(String(id)))).toEqual([]);
+      const summed = await asGrafana(
+        `SELECT min(meters) AS fewest FROM dashboard_participants_15m WHERE site_id = '${siteId}'`,
+      );
+      expect(Number(summed[0].fewest)).toBeGreaterThanOrEqual(3);
+      const energy = sqlPanels.find((p) => p.panel.title === 'Energy by device over the range')!;
+      const rows = await asGrafana(expand(energy.target.rawSql, vars));
+      expect(rows.map((r) => String(r.device)).filter((d) => meters.has(d))).toEqual([]);
+      expect(rows.map((r) => String(r.device))).toContain(`participants (${meters.size} meters, summed)`);
+      // What the role may read at all: views and the operational tables, nothing else.
+      const granted = await db.query(
+        `SELECT DISTINCT table_name FROM information_schema.role_table_grants WHERE grantee = $1 ORDER BY 1`,
+        [GRAFANA_ROLE],
+      );
+      expect(granted.map((r: { table_name: string }) => r.table_name)).toEqual([
+        'commands',
+        'dashboard_participants_15m',
+        'dashboard_readings_15m',
+        'dashboard_rejected_messages',
+        'device_status',
+        'plans',
+        'signals',
+      ]);
     });
 
     it('has SQL panels on every dashboard', () => {

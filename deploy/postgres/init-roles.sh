@@ -3,7 +3,8 @@
 # empty volume, before the apps' migrations, which then only grant). Run it again by hand to change a password:
 #   POSTGRES_USER=ilot POSTGRES_DB=ilot ILOT_API_DB_PASSWORD=... GRAFANA_DB_PASSWORD=... bash deploy/postgres/init-roles.sh
 #   ilot_api        the residents' reports (metrics app, ILOT_API_DATABASE_URL): row-level security applies to it
-#   grafana_reader  Grafana's TimescaleDB datasource: SELECT on the measurements, nothing of the resident ledger
+#   grafana_reader  Grafana's TimescaleDB datasource: the dashboards' views (shared devices, participants summed)
+#                   and the operational tables; no participant's readings, nothing of the resident ledger
 set -euo pipefail
 : "${ILOT_API_DB_PASSWORD:?set ILOT_API_DB_PASSWORD}"
 : "${GRAFANA_DB_PASSWORD:?set GRAFANA_DB_PASSWORD}"

@@ -3,6 +3,7 @@ import { DATA_SOURCE, ReadinessRegistry, repositoryProvider, RUNTIME_CONFIG, typ
 import { apiDatabaseUrl, openResidentDatabase, RESIDENT_READER } from '@ilot/residents';
 import {
   AllocationShareRepository,
+  DashboardDeviceRepository,
   PlanRepository,
   ReadingRepository,
   ResidentLedgerRepository,
@@ -32,6 +33,7 @@ export class ResidentsModule implements OnApplicationShutdown {
       repositoryProvider(SignalRepository),
       repositoryProvider(ResidentLedgerRepository),
       repositoryProvider(AllocationShareRepository),
+      repositoryProvider(DashboardDeviceRepository),
       {
         provide: RESIDENT_DATA_SOURCE,
         // After the main data source (its migrations create the API role and grant it): on a fresh cluster the role

@@ -112,3 +112,13 @@ export function sheddableLoads(
 export function gridDeviceId(site: Site): string {
   return devicesOfKind(site, 'grid')[0].id;
 }
+
+/**
+ * The îlot's shared devices: every device but the participants' own meters (grid connection, PV, batteries, heat
+ * pumps, chargers, a common-area meter). What the operator's dashboards may show device by device; a participant's
+ * meter is their load curve, personal data (issue 15).
+ */
+export function sharedDevices(site: Site): Array<{ id: string; kind: DeviceSpec['kind'] }> {
+  const personal = new Set(site.participants.map((p) => p.meter));
+  return [...site.devices.entries()].filter(([id]) => !personal.has(id)).map(([id, d]) => ({ id, kind: d.kind }));
+}

@@ -18,3 +18,4 @@ export * from './pv-forecast.repository';
 export * from './site-definition.repository';
 export * from './site-lease.repository';
 export * from './viewer-tickets';
+export * from './dashboard-device.repository';

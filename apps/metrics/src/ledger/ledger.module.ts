@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { MetricsConfig } from '../metrics.config';
+import { DashboardDevicesSync } from './dashboard-devices.sync';
 import { LEDGER_INTERVAL_MS, ResidentLedgerJob } from './resident-ledger.job';
 
 /** The residents' ledger kept up to date: the job that runs ResidentLedgerService (libs/residents) every period. */
@@ -9,7 +10,11 @@ export class LedgerModule {
     return {
       module: LedgerModule,
       imports: [shared],
-      providers: [{ provide: LEDGER_INTERVAL_MS, useValue: config.ILOT_LEDGER_INTERVAL_S * 1000 }, ResidentLedgerJob],
+      providers: [
+        { provide: LEDGER_INTERVAL_MS, useValue: config.ILOT_LEDGER_INTERVAL_S * 1000 },
+        ResidentLedgerJob,
+        DashboardDevicesSync,
+      ],
     };
   }
 }

@@ -2,13 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import type { Clock } from '@ilot/domain';
 import { CLOCK } from '@ilot/runtime';
 import { SiteScopes } from '../site-scopes';
+import { DashboardDevicesSync } from './dashboard-devices.sync';
 
 /** Injection token of the ledger's period, ms of wall time. */
 export const LEDGER_INTERVAL_MS = Symbol('LEDGER_INTERVAL_MS');
 
 /**
- * Brings every îlot's resident ledger up to the îlot clock at start, then every period; one run at a time, the sites one
- * after the other (a site another metrics instance is writing is skipped this round; one that fails does not stop the
+ * Brings every îlot's resident ledger up to the îlot clock at start, then every period (and, first, the dashboards'
+ * list of shared devices); one run at a time, the sites one after the other (a site another metrics instance is writing is skipped this round; one that fails does not stop the
  * others).
  */
 @Injectable()
@@ -20,6 +21,7 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly scopes: SiteScopes,
+    private readonly dashboards: DashboardDevicesSync,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LEDGER_INTERVAL_MS) private readonly intervalMs: number,
   ) {}
@@ -42,7 +44,11 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async run(): Promise<void> {
-    for (const { site, ledger } of this.scopes.all()) {
+    const scopes = this.scopes.all();
+    await this.dashboards
+      .sync(scopes.map((scope) => scope.site))
+      .catch((error: Error) => this.logger.error(`dashboard devices not written: ${error.message}`));
+    for (const { site, ledger } of scopes) {
       if (this.stopped) return;
       try {
         const written = await ledger.catchUp(this.clock.now());

@@ -10,6 +10,7 @@ import { PvForecasts1700000000009 } from './1700000000009-pv-forecasts';
 import { SiteDefinitions1700000000010 } from './1700000000010-site-definitions';
 import { SiteLeases1700000000011 } from './1700000000011-site-leases';
 import { ViewerTickets1700000000012 } from './1700000000012-viewer-tickets';
+import { DashboardReader1700000000013 } from './1700000000013-dashboard-reader';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SiteDefinitions1700000000010,
   SiteLeases1700000000011,
   ViewerTickets1700000000012,
+  DashboardReader1700000000013,
 ];
