@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { INestApplication, Module } from '@nestjs/common';
-import { bootstrapHttpApp, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
+import type { INestApplication } from '@nestjs/common';
 import { openDatabase, PvForecastRepository, ReadingRepository, SiteDefinitionRepository } from '@ilot/timeseries';
 import { SiteCatalog } from '@ilot/runtime';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -8,9 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
-import type { AddressInfo } from 'node:net';
-import { loadMetricsConfig } from './metrics.config';
-import { MetricsModule } from './metrics.module';
+import { startMetricsAlone } from './testing/metrics-alone';
 import { signAccessToken } from '@ilot/residents';
 import { ledgerReadings, ledgerSite, T0 } from '@ilot/residents/testing/ledger-site';
 
@@ -32,23 +29,14 @@ describe('the metrics API (real PostgreSQL)', () => {
     const db = await openDatabase(database.url);
     await new ReadingRepository(db).insertBatch(ledgerReadings(SITE.id), new Date(T0 + 1_800_000));
     await db.destroy();
-    const env = {
-      ILOT_MQTT_URL: 'mqtt://127.0.0.1:1',
+    ({ app, base } = await startMetricsAlone(SITE, {
       ILOT_DATABASE_URL: database.url,
-      ILOT_HTTP_PORT: '0',
       ILOT_SIM_START: new Date(T0 + 40 * 60_000).toISOString(),
       ILOT_SIM_START_REAL: new Date().toISOString(),
-      ILOT_LOG_LEVEL: 'warn' as const,
       ILOT_OPERATOR_TOKEN: TOKEN,
       ILOT_TOKEN_SECRET: SECRET,
       ILOT_LEDGER_INTERVAL_S: '3600',
-    };
-    @Module({
-      imports: [RuntimeModule.forRoot(loadRuntimeConfig(env), SITE), MetricsModule.forRoot(loadMetricsConfig(env))],
-    })
-    class MetricsAlone {}
-    app = await bootstrapHttpApp(MetricsAlone, loadRuntimeConfig(env), false);
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1/sites/${SITE.id}`;
+    }));
   }, 60_000);
 
   afterAll(async () => {
@@ -289,7 +277,7 @@ describe('the metrics API (real PostgreSQL)', () => {
 
     it('keeps a resident’s meter readings out of shared caches; the shared devices’ may be cached', async () => {
       const range = 'from=2026-01-10T12:00:00Z&to=2026-01-10T13:00:00Z';
-      const meter = await fetch(`${base}/readings?device=m-1&${range}`, {
+      const meter = await fetch(`${base}/readings?device=m-1&${range}&bucket=1d`, {
         headers: { authorization: `Bearer ${TOKEN}` },
       });
       expect(meter.headers.get('cache-control')).toBe('private, no-store');
@@ -307,6 +295,16 @@ describe('the metrics API (real PostgreSQL)', () => {
     const exp = Date.now() / 1000 + 600;
     const flat1 = signAccessToken({ role: 'resident', site: SITE.id, participant: 'flat-1', exp }, SECRET);
     const flat2 = signAccessToken({ role: 'resident', site: SITE.id, participant: 'flat-2', exp }, SECRET);
+
+    // flat-1 consented to their detailed curve (privacy.int-spec.ts: without it, daily values only).
+    beforeAll(async () => {
+      const consent = await fetch(`${base}/participants/flat-1/consent`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${flat1}` },
+        body: JSON.stringify({ detailedCurve: true }),
+      });
+      expect(consent.status).toBe(200);
+    });
 
     it('serves the îlot’s shared devices to anyone, a participant’s meter only to its resident and the operator', async () => {
       const pv = await readings('pv-1');

@@ -5,6 +5,7 @@ import {
   AllocationShareRepository,
   DashboardDeviceRepository,
   PlanRepository,
+  PrivacyRepository,
   ReadingRepository,
   ResidentLedgerRepository,
   SignalRepository,
@@ -34,6 +35,7 @@ export class ResidentsModule implements OnApplicationShutdown {
       repositoryProvider(ResidentLedgerRepository),
       repositoryProvider(AllocationShareRepository),
       repositoryProvider(DashboardDeviceRepository),
+      repositoryProvider(PrivacyRepository),
       {
         provide: RESIDENT_DATA_SOURCE,
         // After the main data source (its migrations create the API role and grant it): on a fresh cluster the role

@@ -22,6 +22,11 @@ export class ResidentReportService {
     private readonly ledger: ResidentLedgerRepository,
   ) {}
 
+  /** The local months the ledger holds for a participant (as the viewer may see them), oldest first. */
+  months(viewer: Viewer, participantId: string): Promise<string[]> {
+    return this.ledger.monthsOf(this.site.id, viewer, participantId);
+  }
+
   /** The report of one participant for a local month (YYYY-MM); undefined for an unknown participant. */
   async report(viewer: Viewer, participantId: string, month: string): Promise<ResidentReport | undefined> {
     if (!this.site.participants.some((p) => p.id === participantId)) return undefined;

@@ -19,3 +19,4 @@ export * from './site-definition.repository';
 export * from './site-lease.repository';
 export * from './viewer-tickets';
 export * from './dashboard-device.repository';
+export * from './privacy.repository';

@@ -190,6 +190,17 @@ export class ResidentLedgerRepository {
     );
   }
 
+  /** The months the ledger holds for a participant, oldest first, as the viewer may see them. */
+  async monthsOf(siteId: string, viewer: Viewer, participantId: string): Promise<string[]> {
+    return this.viewing(siteId, viewer, async (m) => {
+      const rows: Array<{ month: string }> = await m.query(
+        `SELECT month FROM participant_months WHERE site_id = $1 AND participant_id = $2 ORDER BY month`,
+        [siteId, participantId],
+      );
+      return rows.map((r) => r.month);
+    });
+  }
+
   /**
    * One participant's month [from, to) as `viewer` may see it, in one transaction: the steps, the month's peers,
    * the previous month's total and the effacement orders overlapping the month. A viewer who may not see this

@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   Body,
+  ForbiddenException,
   Controller,
   Get,
   HttpCode,
@@ -24,7 +25,8 @@ import { SiteScopes } from '../site-scopes';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
 import { isMonth } from '@ilot/domain';
 import { CLOCK } from '@ilot/runtime';
-import { PlanRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
+import { PlanRepository, PrivacyRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
+import { AccessLog } from '../privacy/access-log';
 
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
@@ -38,6 +40,8 @@ export class ApiController {
     private readonly signals: SignalRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly viewers: ViewerResolver,
+    private readonly privacy: PrivacyRepository,
+    private readonly accessLog: AccessLog,
   ) {}
 
   /**
@@ -55,20 +59,26 @@ export class ApiController {
     const { device, from, to, bucket } = query;
     if (!device) throw new BadRequestException('query parameter "device" is required');
     if (!site.devices.has(device)) throw new NotFoundException(`no device "${device}" in site "${siteId}"`);
-    const owner = site.participants.find((p) => p.meter === device);
-    if (owner) {
-      this.viewers.viewerFor(request, siteId, owner.id, {
-        missing: `"${device}" is a participant's meter: token required (the operator's, or that resident's)`,
-        other: 'a resident sees only their own meter',
-      });
-      // A resident's load curve: personal data, kept out of shared caches.
-      response.setHeader('cache-control', 'private, no-store');
-    }
     const fromDate = parseInstant('from', from);
     const toDate = parseInstant('to', to);
     if (fromDate >= toDate) throw new BadRequestException('"from" must be before "to"');
     if (bucket !== undefined && !Object.hasOwn(BUCKETS, bucket))
       throw new BadRequestException(`"bucket" must be one of ${Object.keys(BUCKETS).join(', ')}`);
+    const owner = site.participants.find((p) => p.meter === device);
+    if (owner) {
+      const viewer = this.viewers.viewerFor(request, siteId, owner.id, {
+        missing: `"${device}" is a participant's meter: token required (the operator's, or that resident's)`,
+        other: 'a resident sees only their own meter',
+      });
+      // CNIL: a curve at an hourly or finer step only with the resident's recorded consent; daily values otherwise.
+      if (bucket !== '1d' && !(await this.privacy.hasConsent(siteId, owner.id, 'detailed_curve')))
+        throw new ForbiddenException(
+          `"${device}" is ${owner.id}'s meter: without their consent to the detailed curve, only daily values (bucket=1d)`,
+        );
+      await this.accessLog.record(request, siteId, owner.id, viewer, `meter readings (${bucket ?? 'raw'})`);
+      // A resident's load curve: personal data, kept out of shared caches.
+      response.setHeader('cache-control', 'private, no-store');
+    }
     const rows = await this.readings.forDevice(siteId, device, fromDate, toDate, bucket ? BUCKETS[bucket] : undefined);
     return {
       siteId,
@@ -116,6 +126,7 @@ export class ApiController {
     @Query('format') format: string | undefined,
     @Query('lang') lang: string | undefined,
     @ReportViewer() viewer: Viewer,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { site, reports } = this.scopes.of(siteId);
@@ -128,6 +139,7 @@ export class ApiController {
       throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
     const report = await reports.report(viewer, participantId, month);
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
+    await this.accessLog.record(request, siteId, participantId, viewer, `report ${month} (${format ?? 'json'})`);
     // A resident's data: kept out of shared caches, and a link carrying its token never leaks it as a referrer.
     response.setHeader('cache-control', 'private, no-store');
     response.setHeader('referrer-policy', 'no-referrer');

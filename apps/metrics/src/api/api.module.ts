@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { repositoryProvider } from '@ilot/runtime';
 import { PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
+import { AccessLog } from '../privacy/access-log';
+import { PrivacyController } from '../privacy/privacy.controller';
 import type { MetricsConfig } from '../metrics.config';
 import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
@@ -18,7 +20,7 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [shared],
-      controllers: [ApiController, AllocationController, ForecastController, SitesController],
+      controllers: [ApiController, AllocationController, ForecastController, SitesController, PrivacyController],
       providers: [
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
         OperatorGuard,
@@ -28,6 +30,7 @@ export class ApiModule {
         ReportAccessGuard,
         repositoryProvider(PvForecastRepository),
         repositoryProvider(SiteDefinitionRepository),
+        AccessLog,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { MetricsConfig } from '../metrics.config';
 import { DashboardDevicesSync } from './dashboard-devices.sync';
+import { PrivacyRetention } from './privacy-retention';
 import { LEDGER_INTERVAL_MS, ResidentLedgerJob } from './resident-ledger.job';
 
 /** The residents' ledger kept up to date: the job that runs ResidentLedgerService (libs/residents) every period. */
@@ -14,6 +15,7 @@ export class LedgerModule {
         { provide: LEDGER_INTERVAL_MS, useValue: config.ILOT_LEDGER_INTERVAL_S * 1000 },
         ResidentLedgerJob,
         DashboardDevicesSync,
+        PrivacyRetention,
       ],
     };
   }

@@ -3,13 +3,14 @@ import type { Clock } from '@ilot/domain';
 import { CLOCK } from '@ilot/runtime';
 import { SiteScopes } from '../site-scopes';
 import { DashboardDevicesSync } from './dashboard-devices.sync';
+import { PrivacyRetention } from './privacy-retention';
 
 /** Injection token of the ledger's period, ms of wall time. */
 export const LEDGER_INTERVAL_MS = Symbol('LEDGER_INTERVAL_MS');
 
 /**
  * Brings every îlot's resident ledger up to the îlot clock at start, then every period (and, first, the dashboards'
- * list of shared devices); one run at a time, the sites one after the other (a site another metrics instance is writing is skipped this round; one that fails does not stop the
+ * list of shared devices and the raw readings kept past consent); one run at a time, the sites one after the other (a site another metrics instance is writing is skipped this round; one that fails does not stop the
  * others).
  */
 @Injectable()
@@ -22,6 +23,7 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
   constructor(
     private readonly scopes: SiteScopes,
     private readonly dashboards: DashboardDevicesSync,
+    private readonly retention: PrivacyRetention,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LEDGER_INTERVAL_MS) private readonly intervalMs: number,
   ) {}
@@ -45,9 +47,13 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
 
   private async run(): Promise<void> {
     const scopes = this.scopes.all();
+    const sites = scopes.map((scope) => scope.site);
     await this.dashboards
-      .sync(scopes.map((scope) => scope.site))
+      .sync(sites)
       .catch((error: Error) => this.logger.error(`dashboard devices not written: ${error.message}`));
+    await this.retention
+      .apply(sites, this.clock.now())
+      .catch((error: Error) => this.logger.error(`raw readings past consent not deleted: ${error.message}`));
     for (const { site, ledger } of scopes) {
       if (this.stopped) return;
       try {

@@ -11,6 +11,7 @@ import { SiteDefinitions1700000000010 } from './1700000000010-site-definitions';
 import { SiteLeases1700000000011 } from './1700000000011-site-leases';
 import { ViewerTickets1700000000012 } from './1700000000012-viewer-tickets';
 import { DashboardReader1700000000013 } from './1700000000013-dashboard-reader';
+import { Privacy1700000000014 } from './1700000000014-privacy';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   SiteLeases1700000000011,
   ViewerTickets1700000000012,
   DashboardReader1700000000013,
+  Privacy1700000000014,
 ];

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import type { Site } from '@ilot/site';
+import { PrivacyRepository } from '@ilot/timeseries';
+
+/**
+ * What the îlot's operation needs of a meter's raw readings: the planner's forecast history (7 days) and the ledger's
+ * catching up on late readings (7 days), with a day to spare.
+ */
+export const OPERATION_WINDOW_DAYS = 8;
+
+/**
+ * Keeps a participant's raw meter readings past the operation window only with their consent to the detailed curve
+ * (issue 15, docs/privacy.md): at each run, those of every participant without it (never given, or withdrawn) older
+ * than the window are deleted. A withdrawal takes effect at the next run.
+ */
+@Injectable()
+export class PrivacyRetention {
+  constructor(private readonly privacy: PrivacyRepository) {}
+
+  /** Returns how many raw readings were deleted, by site. */
+  async apply(sites: readonly Site[], now: Date): Promise<Map<string, number>> {
+    const deleted = new Map<string, number>();
+    const before = new Date(now.getTime() - OPERATION_WINDOW_DAYS * 86_400_000);
+    for (const site of sites) {
+      const consenting = await this.privacy.consenting(site.id, 'detailed_curve');
+      const meters = site.participants.filter((p) => !consenting.has(p.id)).map((p) => p.meter);
+      deleted.set(site.id, await this.privacy.deleteRawReadings(site.id, meters, before));
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,156 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Put,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { PrivacyRepository, ReadingRepository, type Viewer } from '@ilot/timeseries';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { ReportAccessGuard, ReportViewer } from '../api/report-access.guard';
+import { SiteOperatorGuard } from '../api/site-operator.guard';
+import { SiteScopes } from '../site-scopes';
+import { AccessLog } from './access-log';
+import { participantExport, participantExportCsv } from './participant-export';
+
+const consentBody = z.strictObject({
+  detailedCurve: z.boolean(),
+  /** How it was given: the resident's page by default; the operator must say (a signed paper form, its date). */
+  how: z.string().trim().min(1).max(200).optional(),
+});
+
+/**
+ * Residents' control of their data (issue 15): their consent to the detailed curve (given, withdrawn at any time,
+ * by them; recorded by the operator only with how it was given), the export of everything held about them, and the
+ * operator's access log. The operator or the resident themself (signed token); another resident: 403.
+ */
+@Controller('api/v1/sites/:siteId')
+export class PrivacyController {
+  constructor(
+    private readonly scopes: SiteScopes,
+    private readonly privacy: PrivacyRepository,
+    private readonly readings: ReadingRepository,
+    private readonly accessLog: AccessLog,
+  ) {}
+
+  @Get('participants/:participantId/consent')
+  @UseGuards(ReportAccessGuard)
+  async getConsent(
+    @Param('siteId') siteId: string,
+    @Param('participantId') participantId: string,
+    @ReportViewer() viewer: Viewer,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    this.participant(siteId, participantId);
+    await this.accessLog.record(request, siteId, participantId, viewer, 'consents');
+    noStore(response);
+    return this.consentState(siteId, participantId);
+  }
+
+  @Put('participants/:participantId/consent')
+  @UseGuards(ReportAccessGuard)
+  async putConsent(
+    @Param('siteId') siteId: string,
+    @Param('participantId') participantId: string,
+    @Body() body: unknown,
+    @ReportViewer() viewer: Viewer,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    this.participant(siteId, participantId);
+    const parsed = consentBody.safeParse(body);
+    if (!parsed.success)
+      throw new BadRequestException(
+        `consent refused: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+      );
+    if (viewer.role === 'operator' && !parsed.data.how)
+      throw new BadRequestException('consent refused: how: the operator records a consent only with how it was given');
+    await this.privacy.recordConsent(siteId, participantId, {
+      scope: 'detailed_curve',
+      granted: parsed.data.detailedCurve,
+      at: new Date(),
+      givenBy: viewer.role,
+      how: parsed.data.how ?? 'resident page',
+    });
+    await this.accessLog.record(request, siteId, participantId, viewer, 'consents');
+    noStore(response);
+    return this.consentState(siteId, participantId);
+  }
+
+  @Get('participants/:participantId/export')
+  @UseGuards(ReportAccessGuard)
+  async getExport(
+    @Param('siteId') siteId: string,
+    @Param('participantId') participantId: string,
+    @Query('format') format: string | undefined,
+    @ReportViewer() viewer: Viewer,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { site, reports } = this.participant(siteId, participantId);
+    if (format !== undefined && format !== 'json' && format !== 'csv')
+      throw new BadRequestException('"format" must be json or csv');
+    await this.accessLog.record(request, siteId, participantId, viewer, `export (${format ?? 'json'})`);
+    const data = await participantExport(
+      { site, reports, readings: this.readings, privacy: this.privacy },
+      viewer,
+      participantId,
+      new Date(),
+    );
+    noStore(response);
+    const name = `ilot-${siteId}-${participantId}-export`;
+    if (format === 'csv') {
+      response.setHeader('content-type', 'text/csv; charset=utf-8');
+      response.setHeader('content-disposition', `attachment; filename="${name}.csv"`);
+      return participantExportCsv(data);
+    }
+    response.setHeader('content-disposition', `attachment; filename="${name}.json"`);
+    return data;
+  }
+
+  /** The access log of personal data, newest first (`?participant=` one participant's; `?limit=` at most 1000). */
+  @Get('access-log')
+  @UseGuards(SiteOperatorGuard)
+  async getAccessLog(
+    @Param('siteId') siteId: string,
+    @Query('participant') participant: string | undefined,
+    @Query('limit') limit: string | undefined,
+  ) {
+    this.scopes.of(siteId);
+    const max = limit === undefined ? 200 : Number(limit);
+    if (!Number.isInteger(max) || max < 1 || max > 1000) throw new BadRequestException('"limit" must be 1 to 1000');
+    const entries = await this.privacy.accessLog(siteId, participant, max);
+    return { siteId, entries: entries.map((e) => ({ ...e, at: e.at.toISOString() })) };
+  }
+
+  private participant(siteId: string, participantId: string) {
+    const scope = this.scopes.of(siteId);
+    if (!scope.site.participants.some((p) => p.id === participantId))
+      throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
+    return scope;
+  }
+
+  private async consentState(siteId: string, participantId: string) {
+    const history = await this.privacy.consentHistory(siteId, participantId);
+    return {
+      siteId,
+      participantId,
+      detailedCurve: history[0]?.granted ?? false,
+      history: history.map((c) => ({ ...c, at: c.at.toISOString() })),
+    };
+  }
+}
+
+/** Personal data: kept out of shared caches, and never sent on as a referrer. */
+function noStore(response: Response): void {
+  response.setHeader('cache-control', 'private, no-store');
+  response.setHeader('referrer-policy', 'no-referrer');
+}
