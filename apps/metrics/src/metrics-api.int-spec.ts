@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
-import { openDatabase, PvForecastRepository, ReadingRepository, SiteDefinitionRepository } from '@ilot/timeseries';
+import { openDatabase, PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
 import { SiteCatalog } from '@ilot/runtime';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
-import { startMetricsAlone } from './testing/metrics-alone';
+import { startMetricsOnLedgerDay } from './testing/metrics-alone';
 import { signAccessToken } from '@ilot/residents';
-import { ledgerReadings, ledgerSite, T0 } from '@ilot/residents/testing/ledger-site';
+import { ledgerSite } from '@ilot/residents/testing/ledger-site';
 
 const TOKEN = 'allocation-operator-token-0123';
 const SECRET = 'metrics-api-token-secret-0123456789abcdef';
@@ -26,17 +26,7 @@ describe('the metrics API (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('ilot_shares');
-    const db = await openDatabase(database.url);
-    await new ReadingRepository(db).insertBatch(ledgerReadings(SITE.id), new Date(T0 + 1_800_000));
-    await db.destroy();
-    ({ app, base } = await startMetricsAlone(SITE, {
-      ILOT_DATABASE_URL: database.url,
-      ILOT_SIM_START: new Date(T0 + 40 * 60_000).toISOString(),
-      ILOT_SIM_START_REAL: new Date().toISOString(),
-      ILOT_OPERATOR_TOKEN: TOKEN,
-      ILOT_TOKEN_SECRET: SECRET,
-      ILOT_LEDGER_INTERVAL_S: '3600',
-    }));
+    ({ app, base } = await startMetricsOnLedgerDay(SITE, database.url, { operator: TOKEN, secret: SECRET }));
   }, 60_000);
 
   afterAll(async () => {

@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { signAccessToken } from '@ilot/residents';
-import { ledgerReadings, ledgerSite, T0 } from '@ilot/residents/testing/ledger-site';
-import { openDatabase, PrivacyRepository, ReadingRepository } from '@ilot/timeseries';
+import { ledgerSite, T0 } from '@ilot/residents/testing/ledger-site';
+import { openDatabase, PrivacyRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { DataSource } from 'typeorm';
 import { PrivacyRetention } from '../ledger/privacy-retention';
-import { startMetricsAlone } from '../testing/metrics-alone';
+import { startMetricsOnLedgerDay } from '../testing/metrics-alone';
 
 const TOKEN = 'privacy-operator-token-0123456789';
 const SECRET = 'privacy-token-secret-0123456789abcdef';
@@ -34,15 +34,7 @@ describe('residents’ control of their data (real PostgreSQL)', () => {
   beforeAll(async () => {
     database = await createTestDatabase('ilot_privacy');
     db = await openDatabase(database.url);
-    await new ReadingRepository(db).insertBatch(ledgerReadings(SITE.id), new Date(T0 + 1_800_000));
-    ({ app, base } = await startMetricsAlone(SITE, {
-      ILOT_DATABASE_URL: database.url,
-      ILOT_SIM_START: new Date(T0 + 40 * 60_000).toISOString(),
-      ILOT_SIM_START_REAL: new Date().toISOString(),
-      ILOT_OPERATOR_TOKEN: TOKEN,
-      ILOT_TOKEN_SECRET: SECRET,
-      ILOT_LEDGER_INTERVAL_S: '3600',
-    }));
+    ({ app, base } = await startMetricsOnLedgerDay(SITE, database.url, { operator: TOKEN, secret: SECRET }));
   }, 60_000);
 
   afterAll(async () => {

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { INestApplication, Module } from '@nestjs/common';
 import { bootstrapHttpApp, loadRuntimeConfig, RuntimeModule } from '@ilot/runtime';
+import { ledgerReadings, T0 } from '@ilot/residents/testing/ledger-site';
 import type { Site } from '@ilot/site';
+import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import type { AddressInfo } from 'node:net';
 import { loadMetricsConfig } from '../metrics.config';
 import { MetricsModule } from '../metrics.module';
@@ -24,4 +26,26 @@ export async function startMetricsAlone(
   const app = await bootstrapHttpApp(MetricsAlone, loadRuntimeConfig(full), false);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, base: `http://127.0.0.1:${port}/api/v1/sites/${site.id}` };
+}
+
+/**
+ * The metrics app on libs/residents' ledger test day: the site's readings stored, its clock at 12:40Z on that day
+ * (T0 + 40 min), the operator's token and the residents' token secret given, the ledger once at start.
+ */
+export async function startMetricsOnLedgerDay(
+  site: Site,
+  databaseUrl: string,
+  tokens: { operator: string; secret: string },
+): Promise<{ app: INestApplication; base: string }> {
+  const db = await openDatabase(databaseUrl);
+  await new ReadingRepository(db).insertBatch(ledgerReadings(site.id), new Date(T0 + 1_800_000));
+  await db.destroy();
+  return startMetricsAlone(site, {
+    ILOT_DATABASE_URL: databaseUrl,
+    ILOT_SIM_START: new Date(T0 + 40 * 60_000).toISOString(),
+    ILOT_SIM_START_REAL: new Date().toISOString(),
+    ILOT_OPERATOR_TOKEN: tokens.operator,
+    ILOT_TOKEN_SECRET: tokens.secret,
+    ILOT_LEDGER_INTERVAL_S: '3600',
+  });
 }
