@@ -1,2 +1,3 @@
 export * from './resident-report';
 export * from './resident-report.html';
+export * from './resident-page-script';

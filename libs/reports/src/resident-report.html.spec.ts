@@ -89,4 +89,20 @@ describe('residentReportHtml', () => {
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(html).not.toMatch(/undefined|NaN|null|\$\{/);
   });
+
+  it('carries the resident’s data section only when asked: their consent in force, the button to change it, the export', () => {
+    expect(residentReportHtml(report)).not.toContain('id="your-data"');
+    const off = residentReportHtml(report, 'fr', 'Europe/Paris', { detailedCurve: false });
+    expect(off).toContain('Seules vos consommations par jour et par mois sont affichées');
+    expect(off).toContain(
+      '<button id="consent" type="button" data-grant="true">Autoriser ma courbe détaillée</button>',
+    );
+    expect(off).toContain('<a class="export" href="export?format=json">JSON</a>');
+    expect(off).toContain('<script src="/api/v1/assets/resident-page.js"></script>');
+    expect(off).not.toMatch(/<script>/); // no inline script: the page's CSP allows none
+    const on = residentReportHtml(report, 'en', 'Europe/Paris', { detailedCurve: true, since: '2026-11-20T09:00:00Z' });
+    expect(on).toContain('You agreed that your detailed consumption curve');
+    expect(on).toContain('data-grant="false">Withdraw my consent</button>');
+    expect(on).toContain('(since 20 November at 10:00)');
+  });
 });

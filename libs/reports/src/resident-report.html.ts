@@ -30,6 +30,15 @@ const TEXT = {
     notes: 'À noter',
     dataUntil: 'relevés jusqu’au',
     periods: { HP: 'heures pleines', HC: 'heures creuses', all: 'toutes heures' } as Record<string, string>,
+    yourData: 'Vos données',
+    curveOn:
+      'Vous avez accepté que votre courbe de consommation détaillée (par quart d’heure) soit affichée, exportée et conservée au-delà du fonctionnement de l’îlot.',
+    curveOff:
+      'Seules vos consommations par jour et par mois sont affichées. Votre courbe détaillée (par quart d’heure) ne l’est, et n’est conservée au-delà de 8 jours, qu’avec votre accord.',
+    grant: 'Autoriser ma courbe détaillée',
+    withdraw: 'Retirer mon consentement',
+    since: 'depuis le',
+    download: 'Télécharger toutes mes données',
     /** The report's notes, in French (they come in English from residentReport). */
     note: (text: string) =>
       text
@@ -64,6 +73,15 @@ const TEXT = {
     notes: 'Notes',
     dataUntil: 'readings up to',
     periods: { HP: 'peak hours', HC: 'off-peak hours', all: 'all hours' } as Record<string, string>,
+    yourData: 'Your data',
+    curveOn:
+      'You agreed that your detailed consumption curve (every quarter hour) be shown, exported and kept beyond what the block needs to run.',
+    curveOff:
+      'Only your daily and monthly consumption is shown. Your detailed curve (every quarter hour) is shown, and kept beyond 8 days, only with your consent.',
+    grant: 'Allow my detailed curve',
+    withdraw: 'Withdraw my consent',
+    since: 'since',
+    download: 'Download all my data',
     note: (text: string) => text,
   },
 };
@@ -71,12 +89,26 @@ const TEXT = {
 const escape = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** The resident's data section: their consent in force (and since when), the button to change it, the export. */
+export interface ReportPrivacy {
+  detailedCurve: boolean;
+  /** When the consent in force was given or withdrawn (ISO 8601), none if never. */
+  since?: string;
+}
+
 /**
  * The printable page of a resident's month, French by default: one column that fits a phone (no horizontal
  * scroll: tables wrap, nothing has a fixed width), printable as is. Pure: the report and the language in, HTML out.
+ * With `privacy`, a "your data" section: the consent to the detailed curve, given or withdrawn by a button (the
+ * page's script, `/api/v1/assets/resident-page.js`), and the export links.
  */
 // eslint-disable-next-line max-lines-per-function -- one HTML template, read top to bottom as the page it renders
-export function residentReportHtml(report: ResidentReport, language: ReportLanguage = 'fr', timeZone = 'UTC'): string {
+export function residentReportHtml(
+  report: ResidentReport,
+  language: ReportLanguage = 'fr',
+  timeZone = 'UTC',
+  privacy?: ReportPrivacy,
+): string {
   const t = TEXT[language];
   const n = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
   const money = new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' });
@@ -126,6 +158,7 @@ export function residentReportHtml(report: ResidentReport, language: ReportLangu
       ? `<li>${c.peers.count} ${t.peers}: ${t.median} ${kwh(c.peers.medianKWh)}; ${pct.format(c.peers.belowShare ?? 0)} ${t.below}</li>`
       : '',
   ].join('');
+  const yourData = privacy ? privacySection(report, privacy, t, instant) : '';
   const notes = report.notes.length
     ? `<section><h2>${t.notes}</h2><ul>${report.notes.map((note) => `<li>${escape(t.note(note))}</li>`).join('')}</ul></section>`
     : '';
@@ -146,7 +179,8 @@ export function residentReportHtml(report: ResidentReport, language: ReportLangu
   /* A heading wraps between words, never inside one (headless Chromium has no French hyphenation dictionary). */
   th { overflow-wrap: normal; } td { white-space: nowrap; } td.bar { width: 30%; }
   td.bar span { display: inline-block; height: .7rem; } .local { background: #f2b705; } .grid { background: #7a8ca3; }
-  @media print { body { max-width: none; } }
+  button { font: inherit; padding: .4rem .8rem; border-radius: .4rem; border: 1px solid #1b1b1b; background: #fff; }
+  @media print { body { max-width: none; } button, script { display: none; } }
 </style>
 </head>
 <body>
@@ -168,7 +202,25 @@ ${periods}
 <section><h2>${t.effacements}</h2>${effacements}</section>
 <section><h2>${t.comparison}</h2><ul>${comparison}</ul></section>
 ${notes}
+${yourData}
 </body>
 </html>
 `;
+}
+
+function privacySection(
+  report: ResidentReport,
+  privacy: ReportPrivacy,
+  t: (typeof TEXT)[ReportLanguage],
+  instant: Intl.DateTimeFormat,
+): string {
+  const since = privacy.since ? ` (${t.since} ${escape(instant.format(new Date(privacy.since)))})` : '';
+  // Relative to the page (.../participants/{id}/report): the export route beside it.
+  const exportPath = 'export';
+  return `<section id="your-data"><h2>${t.yourData}</h2>
+<p id="consent-state">${privacy.detailedCurve ? t.curveOn : t.curveOff}${since}</p>
+<p><button id="consent" type="button" data-grant="${!privacy.detailedCurve}">${privacy.detailedCurve ? t.withdraw : t.grant}</button></p>
+<p>${t.download}: <a class="export" href="${exportPath}?format=json">JSON</a> · <a class="export" href="${exportPath}?format=csv">CSV</a></p>
+</section>
+<script src="/api/v1/assets/resident-page.js"></script>`;
 }

@@ -28,6 +28,9 @@ import { CLOCK } from '@ilot/runtime';
 import { PlanRepository, PrivacyRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
 import { AccessLog } from '../privacy/access-log';
 
+const RESIDENT_PAGE_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
 /** The operator API of docs/design.md (`/api/v1`), for every îlot served: readings, signals, reports, the current plan. */
@@ -145,7 +148,11 @@ export class ApiController {
     response.setHeader('referrer-policy', 'no-referrer');
     if (format === 'html') {
       response.setHeader('content-type', 'text/html; charset=utf-8');
-      return residentReportHtml(report, lang ?? 'fr', site.timezone);
+      // The page's one script, from this origin (its consent button and export links): no inline script runs.
+      response.setHeader('content-security-policy', RESIDENT_PAGE_CSP);
+      // The resident's own page carries their data section; the operator's view of it does not.
+      const privacy = viewer.role === 'resident' ? await this.privacyState(siteId, participantId) : undefined;
+      return residentReportHtml(report, lang ?? 'fr', site.timezone, privacy);
     }
     if (format !== 'csv') return report;
     response.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -183,6 +190,11 @@ export class ApiController {
     const latest = await this.plans.latest<object>(siteId);
     if (!latest) throw new NotFoundException(`no plan yet for site "${siteId}"`);
     return latest.document;
+  }
+
+  private async privacyState(siteId: string, participantId: string) {
+    const [newest] = await this.privacy.consentHistory(siteId, participantId);
+    return { detailedCurve: newest?.granted ?? false, since: newest?.at.toISOString() };
   }
 }
 

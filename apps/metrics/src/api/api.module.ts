@@ -3,6 +3,7 @@ import { repositoryProvider } from '@ilot/runtime';
 import { PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
 import { AccessLog } from '../privacy/access-log';
 import { PrivacyController } from '../privacy/privacy.controller';
+import { AssetsController } from '../privacy/assets.controller';
 import type { MetricsConfig } from '../metrics.config';
 import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
@@ -20,7 +21,14 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [shared],
-      controllers: [ApiController, AllocationController, ForecastController, SitesController, PrivacyController],
+      controllers: [
+        ApiController,
+        AllocationController,
+        ForecastController,
+        SitesController,
+        PrivacyController,
+        AssetsController,
+      ],
       providers: [
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
         OperatorGuard,

@@ -1,0 +1,13 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { RESIDENT_PAGE_SCRIPT } from '@ilot/reports';
+
+/** The resident page's script: static, no data in it, cacheable. */
+@Controller('api/v1/assets')
+export class AssetsController {
+  @Get('resident-page.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'public, max-age=3600')
+  residentPageScript(): string {
+    return RESIDENT_PAGE_SCRIPT;
+  }
+}
