@@ -69,7 +69,7 @@ export class ApiController {
       throw new BadRequestException(`"bucket" must be one of ${Object.keys(BUCKETS).join(', ')}`);
     const owner = site.participants.find((p) => p.meter === device);
     if (owner) {
-      const viewer = this.viewers.viewerFor(request, siteId, owner.id, {
+      const viewer = await this.viewers.viewerFor(request, siteId, owner.id, {
         missing: `"${device}" is a participant's meter: token required (the operator's, or that resident's)`,
         other: 'a resident sees only their own meter',
       });

@@ -9,6 +9,7 @@ import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
 import { ForecastController } from './forecast.controller';
 import { SitesController } from './sites.controller';
+import { OIDC_SETTINGS, OidcVerifier } from './oidc-verifier';
 import { OPERATOR_TOKEN, OperatorGuard } from './operator.guard';
 import { ReportAccessGuard } from './report-access.guard';
 import { SiteOperatorGuard } from './site-operator.guard';
@@ -34,6 +35,18 @@ export class ApiModule {
         OperatorGuard,
         SiteOperatorGuard,
         { provide: TOKEN_SECRET, useValue: config.ILOT_TOKEN_SECRET },
+        {
+          provide: OIDC_SETTINGS,
+          useValue: config.ILOT_OIDC_ISSUER
+            ? {
+                issuer: config.ILOT_OIDC_ISSUER,
+                audience: config.ILOT_OIDC_AUDIENCE!,
+                jwksUrl: config.ILOT_OIDC_JWKS_URL!,
+                rolesClaim: config.ILOT_OIDC_ROLES_CLAIM,
+              }
+            : undefined,
+        },
+        OidcVerifier,
         ViewerResolver,
         ReportAccessGuard,
         repositoryProvider(PvForecastRepository),

@@ -1,9 +1,12 @@
 import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@nestjs/common';
+import { OidcVerifier } from './oidc-verifier';
 import { OperatorGuard } from './operator.guard';
 
 const call = (authorization?: string) =>
   ({
-    switchToHttp: () => ({ getRequest: () => ({ headers: authorization === undefined ? {} : { authorization } }) }),
+    switchToHttp: () => ({
+      getRequest: () => ({ method: 'GET', headers: authorization === undefined ? {} : { authorization } }),
+    }),
   }) as unknown as ExecutionContext;
 const TOKEN = 'operator-token-0123456789';
 
@@ -17,9 +20,9 @@ describe('OperatorGuard', () => {
     ['no token configured: refused, never open', undefined, `Bearer ${TOKEN}`, ForbiddenException],
   ] as Array<
     [string, string | undefined, string | undefined, true | typeof UnauthorizedException | typeof ForbiddenException]
-  >)('%s', (_name, configured, header, expected) => {
-    const guard = new OperatorGuard(configured);
-    if (expected === true) expect(guard.canActivate(call(header))).toBe(true);
-    else expect(() => guard.canActivate(call(header))).toThrow(expected);
+  >)('%s', async (_name, configured, header, expected) => {
+    const guard = new OperatorGuard(configured, new OidcVerifier(undefined));
+    if (expected === true) expect(await guard.canActivate(call(header))).toBe(true);
+    else await expect(guard.canActivate(call(header))).rejects.toThrow(expected);
   });
 });

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
+import { isJwt, OidcVerifier } from './oidc-verifier';
 
 /** Injection token of the configured operator token (ILOT_OPERATOR_TOKEN, possibly undefined). */
 export const OPERATOR_TOKEN = Symbol('OPERATOR_TOKEN');
@@ -26,11 +27,21 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
  */
 @Injectable()
 export class OperatorGuard implements CanActivate {
-  constructor(@Inject(OPERATOR_TOKEN) private readonly token: string | undefined) {}
+  constructor(
+    @Inject(OPERATOR_TOKEN) private readonly token: string | undefined,
+    private readonly oidc: OidcVerifier,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const given = bearerToken(request);
+    // The identity provider's operator of every site (`operator:*`; `viewer:*` reads).
+    if (given && isJwt(given) && this.oidc.enabled) {
+      const role = (await this.oidc.grants(given)).get('*');
+      if (role === 'operator' || (role === 'viewer' && request.method === 'GET')) return true;
+      throw new ForbiddenException('the deployment’s operator is required: this token gives no role on every site');
+    }
     if (!this.token) throw new ForbiddenException('operator calls are disabled: ILOT_OPERATOR_TOKEN is not set');
-    const given = bearerToken(context.switchToHttp().getRequest<Request>());
     if (!given) throw new UnauthorizedException('operator token required: Authorization: Bearer <token>');
     // A signed token (a resident's, or one îlot's operator's) never opens the deployment-wide routes.
     if (given.startsWith('v1.'))

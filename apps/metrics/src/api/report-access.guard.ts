@@ -21,10 +21,10 @@ export const ReportViewer = createParamDecorator((_: unknown, context: Execution
 export class ReportAccessGuard implements CanActivate {
   constructor(private readonly viewers: ViewerResolver) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<ViewerRequest>();
     const { siteId, participantId } = request.params as Record<string, string>;
-    request.viewer = this.viewers.viewerFor(request, siteId, participantId, {
+    request.viewer = await this.viewers.viewerFor(request, siteId, participantId, {
       missing: 'token required: Authorization: Bearer <token>',
       other: 'a resident sees only their own report',
     });

@@ -3,14 +3,22 @@ import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@
 import type { Viewer } from '@ilot/timeseries';
 import type { Request } from 'express';
 import { verifyAccessToken } from '@ilot/residents';
+import { isJwt, OidcVerifier } from './oidc-verifier';
 import { bearerToken, OperatorGuard } from './operator.guard';
 
 /** Injection token of ILOT_TOKEN_SECRET (possibly undefined: then only the operator gets in). */
 export const TOKEN_SECRET = Symbol('TOKEN_SECRET');
 
+/** Who the caller is, and whether they may only read (an identity provider's `viewer` role). */
+export interface Resolved {
+  viewer: Viewer;
+  readOnly: boolean;
+}
+
 /**
- * Who a request's token says the caller is, for one site: the operator (its bearer token, or a signed operator
- * token of the site) or a resident (a signed resident token). Undefined without a token; forged or expired: 401;
+ * Who a request's token says the caller is, for one site: the operator (its bearer token, a signed operator
+ * token of the site, or an access token of the identity provider with a role on the site: `operator`, or `viewer`
+ * who only reads) or a resident (a signed resident token). Undefined without a token; forged or expired: 401;
  * a token of another site: 403.
  *
  * The token comes in `Authorization: Bearer`, or, for a GET (a resident opening their report's link in a browser,
@@ -22,26 +30,29 @@ export class ViewerResolver {
   constructor(
     private readonly operator: OperatorGuard,
     @Inject(TOKEN_SECRET) private readonly secret: string | undefined,
+    private readonly oidc: OidcVerifier,
   ) {}
 
   /**
    * The viewer who may see one participant's data: the operator, or that participant's resident. Without a token:
    * 401 with `refused.missing`; another resident: 403 with `refused.other`.
    */
-  viewerFor(
+  async viewerFor(
     request: Request,
     siteId: string,
     participantId: string,
     refused: { missing: string; other: string },
-  ): Viewer {
-    const viewer = this.viewerOf(request, siteId);
-    if (!viewer) throw new UnauthorizedException(refused.missing);
+  ): Promise<Viewer> {
+    const resolved = await this.resolve(request, siteId);
+    if (!resolved) throw new UnauthorizedException(refused.missing);
+    const { viewer } = resolved;
+    if (resolved.readOnly && request.method !== 'GET') throw new ForbiddenException('a viewer only reads');
     if (viewer.role === 'resident' && viewer.participantId !== participantId)
       throw new ForbiddenException(refused.other);
     return viewer;
   }
 
-  viewerOf(request: Request, siteId: string): Viewer | undefined {
+  async resolve(request: Request, siteId: string): Promise<Resolved | undefined> {
     const inQuery =
       request.method === 'GET' && typeof request.query.access_token === 'string'
         ? request.query.access_token
@@ -50,9 +61,15 @@ export class ViewerResolver {
     if (!given) return undefined;
     if (given === inQuery && !given.startsWith('v1.'))
       throw new UnauthorizedException("only a resident's signed token may be given in the URL");
+    if (isJwt(given) && this.oidc.enabled) {
+      const grants = await this.oidc.grants(given);
+      const role = grants.get(siteId) ?? grants.get('*');
+      if (!role) throw new ForbiddenException(`this token gives no role on site "${siteId}"`);
+      return { viewer: { role: 'operator' }, readOnly: role === 'viewer' };
+    }
     if (!given.startsWith('v1.')) {
       this.operator.check(given);
-      return { role: 'operator' };
+      return { viewer: { role: 'operator' }, readOnly: false };
     }
     if (!this.secret) throw new UnauthorizedException('signed tokens are not accepted: ILOT_TOKEN_SECRET is not set');
     // Wall-clock time, not the îlot's clock: a token expires in the real world even when a demo runs simulated time.
@@ -65,6 +82,8 @@ export class ViewerResolver {
         'an operator token is never taken from the URL: send it in Authorization: Bearer',
       );
     if (claims.site !== siteId) throw new ForbiddenException(`this token is for site "${claims.site}"`);
-    return claims.role === 'resident' ? { role: 'resident', participantId: claims.participant } : { role: 'operator' };
+    const viewer: Viewer =
+      claims.role === 'resident' ? { role: 'resident', participantId: claims.participant } : { role: 'operator' };
+    return { viewer, readOnly: false };
   }
 }

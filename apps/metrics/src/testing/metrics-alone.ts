@@ -36,6 +36,7 @@ export async function startMetricsOnLedgerDay(
   site: Site,
   databaseUrl: string,
   tokens: { operator: string; secret: string },
+  extraEnv: Record<string, string> = {},
 ): Promise<{ app: INestApplication; base: string }> {
   const db = await openDatabase(databaseUrl);
   await new ReadingRepository(db).insertBatch(ledgerReadings(site.id), new Date(T0 + 1_800_000));
@@ -47,5 +48,6 @@ export async function startMetricsOnLedgerDay(
     ILOT_OPERATOR_TOKEN: tokens.operator,
     ILOT_TOKEN_SECRET: tokens.secret,
     ILOT_LEDGER_INTERVAL_S: '3600',
+    ...extraEnv,
   });
 }
