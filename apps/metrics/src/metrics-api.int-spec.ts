@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { openDatabase, PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
 import { SiteCatalog } from '@ilot/runtime';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -263,6 +264,34 @@ describe('the metrics API (real PostgreSQL)', () => {
         body: JSON.stringify({ type: 'tempo', date: '2026-01-11', color: 'red' }),
       });
       expect(json.status).toBe(201);
+    });
+
+    // Regression (issue 15): bodies were parsed before authentication, so anyone could make the process read 4 MB.
+    it('refuses an anonymous write before reading its body: 401 while the body is still coming', async () => {
+      const url = new URL(`${base}/signals`);
+      const answer = await new Promise<{ status: number; message: string }>((resolve, reject) => {
+        const request = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: url.pathname,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+          },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () => {
+              request.destroy(); // the body never ends: the connection goes with the answer
+              resolve({ status: response.statusCode!, message: JSON.parse(text).message });
+            });
+          },
+        );
+        request.on('error', reject);
+        request.write('{"type":"tempo",'); // and never the rest: a server that reads first never answers
+        setTimeout(() => reject(new Error('no answer while the body was still coming')), 3000).unref();
+      });
+      expect(answer).toEqual({ status: 401, message: 'operator token required: Authorization: Bearer <token>' });
     });
 
     it('keeps a resident’s meter readings out of shared caches; the shared devices’ may be cached', async () => {

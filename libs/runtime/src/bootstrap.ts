@@ -5,9 +5,6 @@ import type { RuntimeConfig } from './config';
 import { apiRateLimit, jsonBodiesOnly, securityHeaders } from './http-hardening';
 import { IlotLogger } from './ilot-logger';
 
-/** The largest JSON body the API reads. */
-export const JSON_BODY_LIMIT = '4mb';
-
 const LEVELS: Record<RuntimeConfig['ILOT_LOG_LEVEL'], LogLevel[]> = {
   error: ['fatal', 'error'],
   warn: ['fatal', 'error', 'warn'],
@@ -37,8 +34,7 @@ export async function bootstrapHttpApp(
   app.use(securityHeaders);
   if (config.ILOT_HTTP_RATE_PER_MIN > 0) app.use(apiRateLimit(config.ILOT_HTTP_RATE_PER_MIN));
   app.use(jsonBodiesOnly);
-  // A month of custom allocation shares for 40 participants is ~3 MB of JSON; larger bodies get 413.
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // No body parser: a route reads its JSON body after its guards (`@JsonBody()`, json-body.ts).
   if (handleSignals) app.enableShutdownHooks();
   await app.listen(config.ILOT_HTTP_PORT, config.ILOT_HTTP_HOST);
   return app;

@@ -13,3 +13,4 @@ export * from './ilot-logger';
 export * from './site-catalog';
 export * from './site-lease-keeper';
 export * from './http-hardening';
+export * from './json-body';

@@ -1,16 +1,7 @@
-import {
-  BadRequestException,
-  Body,
-  ConflictException,
-  Controller,
-  Inject,
-  Param,
-  Put,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, ConflictException, Controller, Inject, Param, Put, UseGuards } from '@nestjs/common';
 import { parseCustomShares } from '@ilot/allocation';
 import { type Clock, SETTLEMENT_STEP_MS } from '@ilot/domain';
-import { CLOCK } from '@ilot/runtime';
+import { CLOCK, JsonBody } from '@ilot/runtime';
 import { AllocationShareRepository } from '@ilot/timeseries';
 import { SiteScopes } from '../site-scopes';
 import { SiteOperatorGuard } from './site-operator.guard';
@@ -34,7 +25,7 @@ export class AllocationController {
    */
   @Put('shares')
   @UseGuards(SiteOperatorGuard)
-  async putShares(@Param('siteId') siteId: string, @Body() body: unknown) {
+  async putShares(@Param('siteId') siteId: string, @JsonBody() body: unknown) {
     const { site, ledger } = this.scopes.of(siteId);
     if (site.allocation.key !== 'dynamic-custom')
       throw new ConflictException(

@@ -1,6 +1,5 @@
 import {
   BadRequestException,
-  Body,
   ForbiddenException,
   Controller,
   Get,
@@ -24,7 +23,7 @@ import { ViewerResolver } from './viewer-resolver';
 import { SiteScopes } from '../site-scopes';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
 import { isMonth } from '@ilot/domain';
-import { CLOCK } from '@ilot/runtime';
+import { CLOCK, JsonBody } from '@ilot/runtime';
 import { PlanRepository, PrivacyRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
 import { AccessLog } from '../privacy/access-log';
 
@@ -101,7 +100,7 @@ export class ApiController {
   @Post('signals')
   @UseGuards(SiteOperatorGuard)
   @HttpCode(201)
-  async postSignal(@Param('siteId') siteId: string, @Body() body: unknown) {
+  async postSignal(@Param('siteId') siteId: string, @JsonBody() body: unknown) {
     const { site } = this.scopes.of(siteId);
     const now = this.clock.now();
     const signal = validateSignal(body, now);

@@ -1,7 +1,7 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { type Clock, describeProblems } from '@ilot/domain';
 import { INBOUND_DEFAULTS, validatePvForecast } from '@ilot/protocol';
-import { CLOCK } from '@ilot/runtime';
+import { CLOCK, JsonBody } from '@ilot/runtime';
 import { PvForecastRepository } from '@ilot/timeseries';
 import { SiteScopes } from '../site-scopes';
 import { SiteOperatorGuard } from './site-operator.guard';
@@ -23,7 +23,7 @@ export class ForecastController {
   @Post()
   @UseGuards(SiteOperatorGuard)
   @HttpCode(201)
-  async postForecast(@Param('siteId') siteId: string, @Body() body: unknown) {
+  async postForecast(@Param('siteId') siteId: string, @JsonBody() body: unknown) {
     const { site } = this.scopes.of(siteId);
     const now = this.clock.now();
     const isPvArray = (id: string) => site.devices.get(id)?.kind === 'pv';

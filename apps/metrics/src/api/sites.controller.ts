@@ -1,6 +1,5 @@
 import {
   BadRequestException,
-  Body,
   ConflictException,
   Controller,
   Delete,
@@ -14,7 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { CLOCK, SiteCatalog } from '@ilot/runtime';
+import { CLOCK, SiteCatalog, JsonBody } from '@ilot/runtime';
 import { siteFromDocument, SiteValidationError } from '@ilot/site';
 import { SiteDefinitionRepository } from '@ilot/timeseries';
 import type { Response } from 'express';
@@ -70,7 +69,11 @@ export class SitesController {
    */
   @Put(':siteId')
   @UseGuards(SiteOperatorGuard)
-  async put(@Param('siteId') siteId: string, @Body() body: unknown, @Res({ passthrough: true }) response: Response) {
+  async put(
+    @Param('siteId') siteId: string,
+    @JsonBody() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     if (!SITE_ID.test(siteId)) throw new BadRequestException('siteId: must match [a-z0-9-]+ (at most 64)');
     const id = (body as { id?: unknown } | null)?.id;
     if (id !== siteId)

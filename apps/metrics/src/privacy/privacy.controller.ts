@@ -1,6 +1,6 @@
+import { JsonBody } from '@ilot/runtime';
 import {
   BadRequestException,
-  Body,
   Controller,
   Get,
   NotFoundException,
@@ -60,7 +60,7 @@ export class PrivacyController {
   async putConsent(
     @Param('siteId') siteId: string,
     @Param('participantId') participantId: string,
-    @Body() body: unknown,
+    @JsonBody() body: unknown,
     @ReportViewer() viewer: Viewer,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
