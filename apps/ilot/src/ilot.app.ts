@@ -8,6 +8,7 @@ import { OptimiserModule } from '../../optimiser/src/optimiser.module';
 import { loadOptimiserConfig } from '../../optimiser/src/optimiser.config';
 import { PlanningLoopService } from '../../optimiser/src/planning-loop.service';
 import { brokerIdentity } from '@ilot/mqtt';
+import { serveOpenApi } from '../../metrics/src/api/openapi';
 import {
   bootstrapHttpApp,
   brokerIdentitySources,
@@ -63,7 +64,7 @@ export async function startIlot(
   })
   class IlotModule {}
 
-  const app = await bootstrapHttpApp(IlotModule, runtime, false);
+  const app = await bootstrapHttpApp(IlotModule, runtime, false, serveOpenApi);
   const httpPort = (app.getHttpServer().address() as AddressInfo).port;
   const clock = app.get<Clock>(CLOCK); // the apps' own clock: one "now" for all
   const simulated = runtime.ILOT_SITES_DIR

@@ -22,6 +22,8 @@ export async function bootstrapHttpApp(
   rootModule: Type<unknown>,
   config: RuntimeConfig,
   handleSignals = true,
+  /** More routes before it listens (the metrics app's OpenAPI document). */
+  configure?: (app: INestApplication) => void,
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
     logger: new IlotLogger(config.ILOT_LOG_FORMAT, LEVELS[config.ILOT_LOG_LEVEL]),
@@ -35,6 +37,7 @@ export async function bootstrapHttpApp(
   if (config.ILOT_HTTP_RATE_PER_MIN > 0) app.use(apiRateLimit(config.ILOT_HTTP_RATE_PER_MIN));
   app.use(jsonBodiesOnly);
   // No body parser: a route reads its JSON body after its guards (`@JsonBody()`, json-body.ts).
+  configure?.(app);
   if (handleSignals) app.enableShutdownHooks();
   await app.listen(config.ILOT_HTTP_PORT, config.ILOT_HTTP_HOST);
   return app;

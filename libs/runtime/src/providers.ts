@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, Provider, Type } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { RuntimeConfig } from './config';
 import { loadRuntimeConfig } from './config';
@@ -15,12 +15,16 @@ export function repositoryProvider<T>(repository: new (db: DataSource) => T): Pr
  * `npm run start:<app>`: one app alone on its own HTTP port, against ILOT_MQTT_URL and
  * ILOT_DATABASE_URL. A configuration error stops it with every problem listed.
  */
-export function runApp(name: string, appModule: (runtime: RuntimeConfig) => DynamicModule): void {
+export function runApp(
+  name: string,
+  appModule: (runtime: RuntimeConfig) => DynamicModule,
+  configure?: (app: INestApplication) => void,
+): void {
   const start = async () => {
     const runtime = loadRuntimeConfig();
     @Module({ imports: [RuntimeModule.forRoot(runtime), appModule(runtime)] })
     class AppRootModule {}
-    await bootstrapHttpApp(AppRootModule as Type<unknown>, runtime);
+    await bootstrapHttpApp(AppRootModule as Type<unknown>, runtime, true, configure);
   };
   start().catch((error: Error) => {
     console.error(`${name}: ${error.message}`);

@@ -1,10 +1,11 @@
-import { BadRequestException, ConflictException, Controller, Inject, Param, Put, UseGuards } from '@nestjs/common';
+import { Access } from './route-access';
+import { ApiBody } from '@nestjs/swagger';
+import { BadRequestException, ConflictException, Controller, Inject, Param, Put } from '@nestjs/common';
 import { parseCustomShares } from '@ilot/allocation';
 import { type Clock, SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { CLOCK, JsonBody } from '@ilot/runtime';
 import { AllocationShareRepository } from '@ilot/timeseries';
 import { SiteScopes } from '../site-scopes';
-import { SiteOperatorGuard } from './site-operator.guard';
 
 const STEP_MS = SETTLEMENT_STEP_MS;
 
@@ -24,7 +25,8 @@ export class AllocationController {
    * Operator only.
    */
   @Put('shares')
-  @UseGuards(SiteOperatorGuard)
+  @Access.siteOperator('custom allocation shares per step (the dynamic-custom key)', 400, 409, 413, 415)
+  @ApiBody({ description: 'shares per step', schema: { type: 'object' } })
   async putShares(@Param('siteId') siteId: string, @JsonBody() body: unknown) {
     const { site, ledger } = this.scopes.of(siteId);
     if (site.allocation.key !== 'dynamic-custom')

@@ -1,3 +1,5 @@
+import { Access, ApiRefusals, ApiRoute } from './route-access';
+import { ApiBearerAuth, ApiBody, ApiQuery } from '@nestjs/swagger';
 import {
   BadRequestException,
   ForbiddenException,
@@ -11,14 +13,12 @@ import {
   Query,
   Req,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import { type Clock, describeProblems } from '@ilot/domain';
 import { PLAUSIBLE_INSTANTS, validateSignal } from '@ilot/protocol';
 import { eventReportCsv } from '@ilot/effacement';
 import type { Request, Response } from 'express';
-import { SiteOperatorGuard } from './site-operator.guard';
-import { ReportAccessGuard, ReportViewer } from './report-access.guard';
+import { ReportViewer } from './report-access.guard';
 import { ViewerResolver } from './viewer-resolver';
 import { SiteScopes } from '../site-scopes';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
@@ -51,6 +51,16 @@ export class ApiController {
    * token or that participant's own; the îlot's shared devices (grid, PV, batteries, loads) need none.
    */
   @Get('readings')
+  @ApiRoute(
+    "a device's stored readings",
+    "anyone for the îlot's shared devices; a participant's meter: its resident or the operator, finer than a day only with the resident's consent",
+  )
+  @ApiBearerAuth('bearer')
+  @ApiQuery({ name: 'device', required: true })
+  @ApiQuery({ name: 'from', required: true, description: 'ISO 8601' })
+  @ApiQuery({ name: 'to', required: true, description: 'ISO 8601' })
+  @ApiQuery({ name: 'bucket', required: false, enum: Object.keys(BUCKETS) })
+  @ApiRefusals(400, 401, 403, 404)
   async getReadings(
     @Param('siteId') siteId: string,
     @Query() query: Record<string, string | undefined>,
@@ -98,7 +108,8 @@ export class ApiController {
    * stored (the same order id replaces the earlier one), and the optimiser re-plans on it. Operator only.
    */
   @Post('signals')
-  @UseGuards(SiteOperatorGuard)
+  @Access.siteOperator('an order or signal: effacement, EcoWatt, Tempo (the signals topic’s payloads)', 400, 413, 415)
+  @ApiBody({ description: 'a signals payload (docs/design.md)', schema: { type: 'object' } })
   @HttpCode(201)
   async postSignal(@Param('siteId') siteId: string, @JsonBody() body: unknown) {
     const { site } = this.scopes.of(siteId);
@@ -120,7 +131,10 @@ export class ApiController {
    * with and without the collective, effacement part, comparisons. The operator sees all; a resident, their own.
    */
   @Get('participants/:participantId/report')
-  @UseGuards(ReportAccessGuard)
+  @Access.participant("a resident's month: JSON, CSV or the printable page", 400)
+  @ApiQuery({ name: 'month', required: true, description: 'YYYY-MM (local month of the site)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv', 'html'] })
+  @ApiQuery({ name: 'lang', required: false, enum: ['fr', 'en'], description: 'of the html page; French by default' })
   async getResidentReport(
     @Param('siteId') siteId: string,
     @Param('participantId') participantId: string,
@@ -164,7 +178,8 @@ export class ApiController {
    * participants. Operator only: it holds every participant's consumption against its reference.
    */
   @Get('effacements/:eventId/report')
-  @UseGuards(SiteOperatorGuard)
+  @Access.siteOperator("an effacement order's report, per participant", 400)
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   async getEffacementReport(
     @Param('siteId') siteId: string,
     @Param('eventId') eventId: string,
@@ -184,6 +199,7 @@ export class ApiController {
   }
 
   @Get('schedule')
+  @Access.open('the current plan (the schedule topic’s document)')
   async getSchedule(@Param('siteId') siteId: string) {
     this.scopes.of(siteId);
     const latest = await this.plans.latest<object>(siteId);

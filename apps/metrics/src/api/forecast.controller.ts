@@ -1,10 +1,11 @@
-import { BadRequestException, Controller, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Access } from './route-access';
+import { ApiBody } from '@nestjs/swagger';
+import { BadRequestException, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { type Clock, describeProblems } from '@ilot/domain';
 import { INBOUND_DEFAULTS, validatePvForecast } from '@ilot/protocol';
 import { CLOCK, JsonBody } from '@ilot/runtime';
 import { PvForecastRepository } from '@ilot/timeseries';
 import { SiteScopes } from '../site-scopes';
-import { SiteOperatorGuard } from './site-operator.guard';
 
 /** External PV forecasts over HTTP: what the `forecast` topic takes, for a feeder that speaks HTTP rather than MQTT. */
 @Controller('api/v1/sites/:siteId/forecast')
@@ -21,7 +22,8 @@ export class ForecastController {
    * again writes nothing twice); the next plan takes it. Operator only.
    */
   @Post()
-  @UseGuards(SiteOperatorGuard)
+  @Access.siteOperator('an external PV forecast (the forecast topic’s payload)', 400, 413, 415)
+  @ApiBody({ description: 'a forecast payload (docs/design.md)', schema: { type: 'object' } })
   @HttpCode(201)
   async postForecast(@Param('siteId') siteId: string, @JsonBody() body: unknown) {
     const { site } = this.scopes.of(siteId);

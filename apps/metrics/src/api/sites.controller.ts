@@ -1,3 +1,5 @@
+import { Access } from './route-access';
+import { ApiBody } from '@nestjs/swagger';
 import {
   BadRequestException,
   ConflictException,
@@ -10,15 +12,12 @@ import {
   Param,
   Put,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { CLOCK, SiteCatalog, JsonBody } from '@ilot/runtime';
 import { siteFromDocument, SiteValidationError } from '@ilot/site';
 import { SiteDefinitionRepository } from '@ilot/timeseries';
 import type { Response } from 'express';
-import { OperatorGuard } from './operator.guard';
-import { SiteOperatorGuard } from './site-operator.guard';
 
 const SITE_ID = /^[a-z0-9-]{1,64}$/;
 
@@ -38,7 +37,7 @@ export class SitesController {
 
   /** Every site served, with where it comes from, and every site document refused, with its reasons. */
   @Get()
-  @UseGuards(OperatorGuard)
+  @Access.deploymentOperator('the îlots served, and every site refused with its reasons')
   list() {
     return {
       sites: this.catalog.sites().map((entry) => ({
@@ -53,7 +52,7 @@ export class SitesController {
 
   /** A site's document: as stored through the API, or (for a file's site) its source and devices. */
   @Get(':siteId')
-  @UseGuards(SiteOperatorGuard)
+  @Access.siteOperator("a site's definition")
   async get(@Param('siteId') siteId: string) {
     const stored = SITE_ID.test(siteId) ? await this.definitions.get(siteId) : undefined;
     if (stored) return { siteId, source: 'api', updatedAt: stored.updatedAt.toISOString(), document: stored.document };
@@ -68,7 +67,8 @@ export class SitesController {
    * that id (change the file instead).
    */
   @Put(':siteId')
-  @UseGuards(SiteOperatorGuard)
+  @Access.siteOperator('stores or replaces a site (the site file’s document as JSON)', 400, 409, 413, 415)
+  @ApiBody({ description: 'a site document (docs/site-file.md)', schema: { type: 'object' } })
   async put(
     @Param('siteId') siteId: string,
     @JsonBody() body: unknown,
@@ -97,7 +97,7 @@ export class SitesController {
 
   /** Removes a site stored through the API: it stops being served (its controllers fall back at `validUntil`). */
   @Delete(':siteId')
-  @UseGuards(OperatorGuard)
+  @Access.deploymentOperator('removes a site stored through the API', 404, 409)
   @HttpCode(204)
   async remove(@Param('siteId') siteId: string): Promise<void> {
     this.refuseFileSite(siteId);

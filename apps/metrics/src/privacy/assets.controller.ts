@@ -1,3 +1,4 @@
+import { ApiRefusals, ApiRoute } from '../api/route-access';
 import { Controller, Get, Header } from '@nestjs/common';
 import { RESIDENT_PAGE_SCRIPT } from '@ilot/reports';
 
@@ -5,6 +6,8 @@ import { RESIDENT_PAGE_SCRIPT } from '@ilot/reports';
 @Controller('api/v1/assets')
 export class AssetsController {
   @Get('resident-page.js')
+  @ApiRoute('the resident page’s script', 'anyone')
+  @ApiRefusals()
   @Header('content-type', 'text/javascript; charset=utf-8')
   @Header('cache-control', 'public, max-age=3600')
   residentPageScript(): string {

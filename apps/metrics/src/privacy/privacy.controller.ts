@@ -1,21 +1,11 @@
+import { Access } from '../api/route-access';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import { JsonBody } from '@ilot/runtime';
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  NotFoundException,
-  Param,
-  Put,
-  Query,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { BadRequestException, Controller, Get, NotFoundException, Param, Put, Query, Req, Res } from '@nestjs/common';
 import { PrivacyRepository, ReadingRepository, type Viewer } from '@ilot/timeseries';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { ReportAccessGuard, ReportViewer } from '../api/report-access.guard';
-import { SiteOperatorGuard } from '../api/site-operator.guard';
+import { ReportViewer } from '../api/report-access.guard';
 import { SiteScopes } from '../site-scopes';
 import { AccessLog } from './access-log';
 import { participantExport, participantExportCsv } from './participant-export';
@@ -41,7 +31,7 @@ export class PrivacyController {
   ) {}
 
   @Get('participants/:participantId/consent')
-  @UseGuards(ReportAccessGuard)
+  @Access.participant('their consent in force and its history')
   async getConsent(
     @Param('siteId') siteId: string,
     @Param('participantId') participantId: string,
@@ -56,7 +46,11 @@ export class PrivacyController {
   }
 
   @Put('participants/:participantId/consent')
-  @UseGuards(ReportAccessGuard)
+  @Access.participant('gives or withdraws their consent to the detailed curve', 400, 413, 415)
+  @ApiBody({
+    description: '{"detailedCurve": boolean, "how"?: string} (the operator must say how)',
+    schema: { type: 'object' },
+  })
   async putConsent(
     @Param('siteId') siteId: string,
     @Param('participantId') participantId: string,
@@ -86,7 +80,8 @@ export class PrivacyController {
   }
 
   @Get('participants/:participantId/export')
-  @UseGuards(ReportAccessGuard)
+  @Access.participant('everything held about them, JSON or CSV', 400)
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   async getExport(
     @Param('siteId') siteId: string,
     @Param('participantId') participantId: string,
@@ -118,7 +113,9 @@ export class PrivacyController {
 
   /** The access log of personal data, newest first (`?participant=` one participant's; `?limit=` at most 1000). */
   @Get('access-log')
-  @UseGuards(SiteOperatorGuard)
+  @Access.siteOperator('who read which participant’s data, when, by which route', 400)
+  @ApiQuery({ name: 'participant', required: false, description: 'one participant’s entries' })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 1000, 200 by default' })
   async getAccessLog(
     @Param('siteId') siteId: string,
     @Query('participant') participant: string | undefined,

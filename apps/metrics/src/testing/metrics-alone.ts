@@ -7,6 +7,7 @@ import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import type { AddressInfo } from 'node:net';
 import { loadMetricsConfig } from '../metrics.config';
 import { MetricsModule } from '../metrics.module';
+import { serveOpenApi } from '../api/openapi';
 
 /** The metrics app alone (no broker), on a database, for one site: its API's base URL for the site. */
 export async function startMetricsAlone(
@@ -23,7 +24,7 @@ export async function startMetricsAlone(
     imports: [RuntimeModule.forRoot(loadRuntimeConfig(full), site), MetricsModule.forRoot(loadMetricsConfig(full))],
   })
   class MetricsAlone {}
-  const app = await bootstrapHttpApp(MetricsAlone, loadRuntimeConfig(full), false);
+  const app = await bootstrapHttpApp(MetricsAlone, loadRuntimeConfig(full), false, serveOpenApi);
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { app, base: `http://127.0.0.1:${port}/api/v1/sites/${site.id}` };
 }
