@@ -4,6 +4,7 @@ import { apiDatabaseUrl, openResidentDatabase, RESIDENT_READER } from '@ilot/res
 import {
   AllocationShareRepository,
   DashboardDeviceRepository,
+  ErasureRepository,
   PlanRepository,
   PrivacyRepository,
   ReadingRepository,
@@ -36,6 +37,7 @@ export class ResidentsModule implements OnApplicationShutdown {
       repositoryProvider(AllocationShareRepository),
       repositoryProvider(DashboardDeviceRepository),
       repositoryProvider(PrivacyRepository),
+      repositoryProvider(ErasureRepository),
       {
         provide: RESIDENT_DATA_SOURCE,
         // After the main data source (its migrations create the API role and grant it): on a fresh cluster the role

@@ -114,11 +114,10 @@ export function gridDeviceId(site: Site): string {
 }
 
 /**
- * The îlot's shared devices: every device but the participants' own meters (grid connection, PV, batteries, heat
- * pumps, chargers, a common-area meter). What the operator's dashboards may show device by device; a participant's
- * meter is their load curve, personal data (issue 15).
+ * The îlot's shared devices: every device but the meters (grid connection, PV, batteries, heat pumps, chargers). What
+ * the operator's dashboards may show device by device. A meter is a participant's load curve, personal data (issue
+ * 15), and stays so when it has none now: its history is the former participant's.
  */
 export function sharedDevices(site: Site): Array<{ id: string; kind: DeviceSpec['kind'] }> {
-  const personal = new Set(site.participants.map((p) => p.meter));
-  return [...site.devices.entries()].filter(([id]) => !personal.has(id)).map(([id, d]) => ({ id, kind: d.kind }));
+  return [...site.devices.entries()].filter(([, d]) => d.kind !== 'meter').map(([id, d]) => ({ id, kind: d.kind }));
 }

@@ -20,3 +20,4 @@ export * from './site-lease.repository';
 export * from './viewer-tickets';
 export * from './dashboard-device.repository';
 export * from './privacy.repository';
+export * from './erasure.repository';

@@ -10,8 +10,8 @@ export const OPERATION_WINDOW_DAYS = 8;
 
 /**
  * Keeps a participant's raw meter readings past the operation window only with their consent to the detailed curve
- * (issue 15, docs/privacy.md): at each run, those of every participant without it (never given, or withdrawn) older
- * than the window are deleted. A withdrawal takes effect at the next run.
+ * (issue 15, docs/privacy.md): at each run, those of every meter older than the window are deleted but a consenting
+ * participant's (never given, withdrawn, or a meter nobody has now). A withdrawal takes effect at the next run.
  */
 @Injectable()
 export class PrivacyRetention {
@@ -23,7 +23,11 @@ export class PrivacyRetention {
     const before = new Date(now.getTime() - OPERATION_WINDOW_DAYS * 86_400_000);
     for (const site of sites) {
       const consenting = await this.privacy.consenting(site.id, 'detailed_curve');
-      const meters = site.participants.filter((p) => !consenting.has(p.id)).map((p) => p.meter);
+      const consented = new Set(site.participants.filter((p) => consenting.has(p.id)).map((p) => p.meter));
+      // Every meter but a consenting participant's: a meter nobody has now holds a former participant's curve.
+      const meters = [...site.devices.entries()]
+        .filter(([id, device]) => device.kind === 'meter' && !consented.has(id))
+        .map(([id]) => id);
       deleted.set(site.id, await this.privacy.deleteRawReadings(site.id, meters, before));
     }
     return deleted;

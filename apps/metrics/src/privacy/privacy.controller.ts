@@ -1,8 +1,21 @@
 import { Access } from '../api/route-access';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import { JsonBody } from '@ilot/runtime';
-import { BadRequestException, Controller, Get, NotFoundException, Param, Put, Query, Req, Res } from '@nestjs/common';
-import { PrivacyRepository, ReadingRepository, type Viewer } from '@ilot/timeseries';
+import {
+  BadRequestException,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ErasureRepository, PrivacyRepository, ReadingRepository, type Viewer } from '@ilot/timeseries';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ReportViewer } from '../api/report-access.guard';
@@ -28,6 +41,7 @@ export class PrivacyController {
     private readonly privacy: PrivacyRepository,
     private readonly readings: ReadingRepository,
     private readonly accessLog: AccessLog,
+    private readonly erasures: ErasureRepository,
   ) {}
 
   @Get('participants/:participantId/consent')
@@ -109,6 +123,25 @@ export class PrivacyController {
     }
     response.setHeader('content-disposition', `attachment; filename="${name}.json"`);
     return data;
+  }
+
+  /**
+   * Erases a participant who left the îlot (removed from the site first: their meter stays, their rows go): every
+   * row naming them names a pseudonym instead, figures untouched, so the îlot's totals and the others' reports stay.
+   */
+  @Post('participants/:participantId/erasure')
+  @HttpCode(200)
+  @Access.siteOperator('erases a former participant by pseudonym (after they left the site)', 409)
+  async erase(@Param('siteId') siteId: string, @Param('participantId') participantId: string) {
+    const { site } = this.scopes.of(siteId);
+    if (site.participants.some((p) => p.id === participantId))
+      throw new ConflictException(
+        `"${participantId}" is still a participant of "${siteId}": remove them from the site first (their meter stays)`,
+      );
+    const outcome = await this.erasures.pseudonymise(siteId, participantId, new Date());
+    const rows = Object.values(outcome.rows).reduce((a, b) => a + b, 0);
+    if (rows === 0) throw new NotFoundException(`nothing is held about "${participantId}" in "${siteId}"`);
+    return { siteId, erased: participantId, rows: outcome.rows };
   }
 
   /** The access log of personal data, newest first (`?participant=` one participant's; `?limit=` at most 1000). */

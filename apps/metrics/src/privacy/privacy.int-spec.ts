@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { signAccessToken } from '@ilot/residents';
 import { ledgerSite, T0 } from '@ilot/residents/testing/ledger-site';
-import { openDatabase, PrivacyRepository } from '@ilot/timeseries';
+import { asViewer, openDatabase, PrivacyRepository, ResidentLedgerRepository, ViewerTickets } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { DataSource } from 'typeorm';
 import { PrivacyRetention } from '../ledger/privacy-retention';
@@ -148,5 +148,81 @@ describe('residents’ control of their data (real PostgreSQL)', () => {
     await consent(flat2, { detailedCurve: false });
     await new PrivacyRetention(privacy).apply([SITE], new Date(T0 + 9 * 86_400_000));
     expect(await count('m-2')).toBe(0);
+  });
+
+  it('erases a participant who left by pseudonym: no row names them, the îlot’s totals and the others’ reports unchanged', async () => {
+    // flat-9 took part, then left the site (its file no longer names them): their rows are still held.
+    const ledger = new ResidentLedgerRepository(db);
+    await ledger.writeSteps(SITE.id, [
+      { participantId: 'flat-9', ts: new Date(T0 - 86_400_000), consumptionWh: 700, allocatedWh: 300 },
+    ]);
+    await ledger.writeMonths(SITE.id, [
+      { participantId: 'flat-9', month: '2025-12', consumptionKWh: 0.7, peersKWh: [] },
+    ]);
+    const privacy = new PrivacyRepository(db);
+    await privacy.recordConsent(SITE.id, 'flat-9', {
+      scope: 'detailed_curve',
+      granted: true,
+      at: new Date(),
+      givenBy: 'resident',
+      how: 'resident page',
+    });
+    await privacy.logAccess(SITE.id, {
+      at: new Date(),
+      participantId: 'flat-9',
+      viewerRole: 'resident',
+      viewerId: 'flat-9',
+      route: 'GET /report',
+      what: 'report',
+    });
+    const tickets = await ViewerTickets.load(db);
+    const totals = () =>
+      asViewer(db, tickets, SITE.id, { role: 'operator' }, (m) =>
+        m.query(
+          `SELECT sum(consumption_wh) AS consumption, sum(allocated_wh) AS allocated, count(*)::int AS n FROM participant_steps WHERE site_id = $1`,
+          [SITE.id],
+        ),
+      );
+    const report = async () => (await call('/participants/flat-1/report?month=2026-01', TOKEN)).json();
+    const before = { totals: await totals(), flat1: await report() };
+    expect(before.totals[0].n).toBeGreaterThan(1);
+
+    const stillThere = await call('/participants/flat-1/erasure', TOKEN, { method: 'POST' });
+    expect(stillThere.status).toBe(409);
+    expect((await call('/participants/flat-9/erasure', flat1, { method: 'POST' })).status).toBe(403);
+    const erased = await call('/participants/flat-9/erasure', TOKEN, { method: 'POST' });
+    expect(erased.status).toBe(200);
+    expect(await erased.json()).toEqual({
+      siteId: SITE.id,
+      erased: 'flat-9',
+      rows: {
+        participant_steps: 1,
+        participant_months: 1,
+        participant_effacements: 0,
+        participant_consents: 1,
+        personal_data_access: 1,
+      },
+    });
+    expect(await totals()).toEqual(before.totals);
+    expect(await report()).toEqual(before.flat1);
+    // No row of any table names them any more (the ledger read as the owner, every site).
+    for (const [table, column] of [
+      ['participant_steps', 'participant_id'],
+      ['participant_months', 'participant_id'],
+      ['participant_consents', 'participant_id'],
+      ['personal_data_access', 'participant_id'],
+      ['personal_data_access', 'viewer_id'],
+    ])
+      expect(
+        await asViewer(db, tickets, SITE.id, { role: 'operator' }, (m) =>
+          m.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} = 'flat-9'`),
+        ),
+      ).toEqual([{ n: 0 }]);
+    const [record] = await db.query('SELECT pseudonym, rows FROM participant_erasures');
+    expect(record).toMatchObject({ rows: 4 });
+    expect(record.pseudonym).toMatch(/^former-[0-9a-f]{12}$/);
+    expect((await call('/participants/flat-9/erasure', TOKEN, { method: 'POST' })).status).toBe(404);
+    // Still append-only outside an erasure.
+    await expect(db.query(`UPDATE participant_consents SET participant_id = 'x'`)).rejects.toThrow(/append-only/);
   });
 });

@@ -12,6 +12,7 @@ import { SiteLeases1700000000011 } from './1700000000011-site-leases';
 import { ViewerTickets1700000000012 } from './1700000000012-viewer-tickets';
 import { DashboardReader1700000000013 } from './1700000000013-dashboard-reader';
 import { Privacy1700000000014 } from './1700000000014-privacy';
+import { Erasure1700000000015 } from './1700000000015-erasure';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ViewerTickets1700000000012,
   DashboardReader1700000000013,
   Privacy1700000000014,
+  Erasure1700000000015,
 ];
