@@ -184,6 +184,7 @@ export class ApiController {
     @Param('siteId') siteId: string,
     @Param('eventId') eventId: string,
     @Query('format') format: string | undefined,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { effacements } = this.scopes.of(siteId);
@@ -193,6 +194,10 @@ export class ApiController {
       throw new NotFoundException(`no effacement order "${eventId}" for site "${siteId}"`);
     const report = await effacements.report(eventId);
     if (!report) throw new NotFoundException(`no effacement order "${eventId}" for site "${siteId}"`);
+    // Every participant's consumption against its reference: personal data, each read in the access log.
+    for (const { participantId } of report.participants)
+      await this.accessLog.record(request, siteId, participantId, { role: 'operator' }, `effacement report ${eventId}`);
+    response.setHeader('cache-control', 'private, no-store');
     if (format !== 'csv') return { siteId, ...report };
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     return eventReportCsv(report);

@@ -153,11 +153,13 @@ export class PrivacyController {
     @Param('siteId') siteId: string,
     @Query('participant') participant: string | undefined,
     @Query('limit') limit: string | undefined,
+    @Res({ passthrough: true }) response: Response,
   ) {
     this.scopes.of(siteId);
     const max = limit === undefined ? 200 : Number(limit);
     if (!Number.isInteger(max) || max < 1 || max > 1000) throw new BadRequestException('"limit" must be 1 to 1000');
     const entries = await this.privacy.accessLog(siteId, participant, max);
+    noStore(response);
     return { siteId, entries: entries.map((e) => ({ ...e, at: e.at.toISOString() })) };
   }
 

@@ -116,6 +116,7 @@ describe('residents’ control of their data (real PostgreSQL)', () => {
 
   it('logs every read of personal data for the operator, append-only', async () => {
     const log = await call('/access-log?participant=flat-2', TOKEN);
+    expect(log.headers.get('cache-control')).toBe('private, no-store');
     const entries = (
       (await log.json()) as { entries: Array<{ viewerRole: string; viewerId: string; route: string; what: string }> }
     ).entries;
