@@ -50,7 +50,7 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     await db?.end();
     await clearRetained(TEST_MQTT_URL, siteId);
     await database?.drop();
-  });
+  }, 30_000);
 
   it('publishes a retained optimal schedule over the 24 h horizon', async () => {
     const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });

@@ -37,7 +37,7 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     await ilot?.stop();
     await clearRetained(TEST_MQTT_URL, siteId);
     await database?.drop();
-  });
+  }, 30_000);
 
   it('has a valid scrape config and alert rules whose unit tests pass', () => {
     for (const args of [

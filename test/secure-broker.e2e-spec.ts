@@ -48,7 +48,7 @@ describe('the îlot on the production broker: TLS and a credential for every app
     await db?.end();
     await deployed?.broker.stop();
     await database?.drop();
-  });
+  }, 30_000);
 
   it('stores every device’s readings and has its commands applied, each app and device as itself', async () => {
     await waitFor(
