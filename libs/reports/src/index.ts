@@ -1,3 +1,4 @@
 export * from './resident-report';
 export * from './resident-report.html';
 export * from './resident-page-script';
+export * from './resident-calendar';

@@ -4,6 +4,7 @@ import { PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries
 import { AccessLog } from '../privacy/access-log';
 import { PrivacyController } from '../privacy/privacy.controller';
 import { AssetsController } from '../privacy/assets.controller';
+import { CalendarController } from '../neighbourhood/calendar.controller';
 import type { MetricsConfig } from '../metrics.config';
 import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
@@ -29,6 +30,7 @@ export class ApiModule {
         SitesController,
         PrivacyController,
         AssetsController,
+        CalendarController,
       ],
       providers: [
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
