@@ -2,3 +2,4 @@ export * from './resident-report';
 export * from './resident-report.html';
 export * from './resident-page-script';
 export * from './resident-calendar';
+export * from './open-data';

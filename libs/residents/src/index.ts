@@ -3,3 +3,4 @@ export * from './resident-database';
 export * from './resident-ledger.service';
 export * from './resident-report.service';
 export * from './effacement-report.service';
+export * from './open-data.service';

@@ -15,7 +15,8 @@ import {
   Res,
 } from '@nestjs/common';
 import { type Clock, describeProblems } from '@ilot/domain';
-import { PLAUSIBLE_INSTANTS, validateSignal } from '@ilot/protocol';
+import { validateSignal } from '@ilot/protocol';
+import { parseInstant } from './query-instant';
 import { eventReportCsv } from '@ilot/effacement';
 import type { Request, Response } from 'express';
 import { ReportViewer } from './report-access.guard';
@@ -216,14 +217,4 @@ export class ApiController {
     const [newest] = await this.privacy.consentHistory(siteId, participantId);
     return { detailedCurve: newest?.granted ?? false, since: newest?.at.toISOString() };
   }
-}
-
-function parseInstant(name: string, value: string | undefined): Date {
-  if (!value) throw new BadRequestException(`query parameter "${name}" is required (ISO 8601 instant)`);
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime()) || !/T.*(Z|[+-]\d\d:?\d\d)$/.test(value))
-    throw new BadRequestException(`"${name}" must be an ISO 8601 instant with a zone, got "${value}"`);
-  if (date.getTime() < PLAUSIBLE_INSTANTS.from || date.getTime() >= PLAUSIBLE_INSTANTS.to)
-    throw new BadRequestException(`"${name}" must lie in the years 2000 to 2099, got "${value}"`);
-  return date;
 }

@@ -5,6 +5,7 @@ import { AccessLog } from '../privacy/access-log';
 import { PrivacyController } from '../privacy/privacy.controller';
 import { AssetsController } from '../privacy/assets.controller';
 import { CalendarController } from '../neighbourhood/calendar.controller';
+import { OpenDataController } from '../neighbourhood/open-data.controller';
 import type { MetricsConfig } from '../metrics.config';
 import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
@@ -31,6 +32,7 @@ export class ApiModule {
         PrivacyController,
         AssetsController,
         CalendarController,
+        OpenDataController,
       ],
       providers: [
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },

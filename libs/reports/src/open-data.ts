@@ -1,0 +1,87 @@
+/**
+ * The îlot's data as a common good (issue 16): its hourly production, consumption, exchanges with the grid and how
+ * much of its solar it used itself, as open data with a Table Schema (Frictionless). Nothing personal: consumption is
+ * the participants' meters summed, given only for an hour where at least OPEN_DATA_MIN_PARTICIPANTS of them reported
+ * (fewer, and one could be singled out); the ratios that need it are empty then too. Pure: hourly means in, rows out.
+ */
+export const OPEN_DATA_MIN_PARTICIPANTS = 5;
+
+/** One hour of the îlot: the mean powers of the hour (W), the meters that reported in it. */
+export interface OpenDataHour {
+  hour: Date;
+  pvW: number | null;
+  gridW: number | null;
+  consumptionW: number | null;
+  metersReporting: number;
+}
+
+export interface OpenDataRow {
+  hour: string;
+  pv_production_kwh: number | null;
+  consumption_kwh: number | null;
+  grid_import_kwh: number | null;
+  grid_export_kwh: number | null;
+  self_consumption_ratio: number | null;
+  self_sufficiency_ratio: number | null;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export function openDataRows(hours: readonly OpenDataHour[]): OpenDataRow[] {
+  return [...hours]
+    .sort((a, b) => a.hour.getTime() - b.hour.getTime())
+    .map((h) => {
+      const pvKWh = h.pvW === null ? null : Math.max(0, h.pvW) / 1000;
+      const importKWh = h.gridW === null ? null : Math.max(0, h.gridW) / 1000;
+      const exportKWh = h.gridW === null ? null : Math.max(0, -h.gridW) / 1000;
+      const consumptionKWh =
+        h.consumptionW === null || h.metersReporting < OPEN_DATA_MIN_PARTICIPANTS ? null : h.consumptionW / 1000;
+      const selfUsedKWh = pvKWh === null || exportKWh === null ? null : Math.max(0, pvKWh - exportKWh);
+      return {
+        // Table Schema's datetime: RFC 3339 without fractional seconds.
+        hour: h.hour.toISOString().replace('.000Z', 'Z'),
+        pv_production_kwh: pvKWh === null ? null : round(pvKWh),
+        consumption_kwh: consumptionKWh === null ? null : round(consumptionKWh),
+        grid_import_kwh: importKWh === null ? null : round(importKWh),
+        grid_export_kwh: exportKWh === null ? null : round(exportKWh),
+        self_consumption_ratio: selfUsedKWh === null || !pvKWh ? null : round(selfUsedKWh / pvKWh),
+        self_sufficiency_ratio:
+          selfUsedKWh === null || !consumptionKWh ? null : round(Math.min(1, selfUsedKWh / consumptionKWh)),
+      };
+    });
+}
+
+const kWhField = (name: string, title: string) => ({
+  name,
+  type: 'number',
+  title,
+  unit: 'kWh',
+  constraints: { minimum: 0 },
+});
+const ratioField = (name: string, title: string) => ({
+  name,
+  type: 'number',
+  title,
+  constraints: { minimum: 0, maximum: 1 },
+});
+
+/** The Table Schema of the rows (https://specs.frictionlessdata.io/table-schema/); an empty cell is a missing value. */
+export const OPEN_DATA_SCHEMA = {
+  fields: [
+    { name: 'hour', type: 'datetime', title: 'start of the hour, UTC', constraints: { required: true } },
+    kWhField('pv_production_kwh', 'solar production of the îlot'),
+    kWhField('consumption_kwh', `participants' consumption, summed (empty under ${OPEN_DATA_MIN_PARTICIPANTS} meters)`),
+    kWhField('grid_import_kwh', 'drawn from the grid (hourly mean)'),
+    kWhField('grid_export_kwh', 'fed into the grid (hourly mean)'),
+    ratioField('self_consumption_ratio', 'share of the solar used in the îlot'),
+    ratioField('self_sufficiency_ratio', 'share of the consumption covered by the solar'),
+  ],
+  primaryKey: ['hour'],
+  missingValues: [''],
+};
+
+/** The rows as CSV, a header line then one line per hour; an empty cell where a value is missing. */
+export function openDataCsv(rows: readonly OpenDataRow[]): string {
+  const names = OPEN_DATA_SCHEMA.fields.map((f) => f.name) as Array<keyof OpenDataRow>;
+  return [names.join(','), ...rows.map((r) => names.map((n) => r[n] ?? '').join(','))].join('\n') + '\n';
+}
