@@ -9,7 +9,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { type Clock, MINUTE_MS, type Reading } from '@ilot/domain';
-import { generateSiteDocuments, type Site, validateSite } from '@ilot/site';
+import { electricDevices, generateSiteDocuments, type Site, validateSite } from '@ilot/site';
 import {
   CommandRepository,
   DeviceStatusRepository,
@@ -72,6 +72,10 @@ function powerW(site: Site, deviceId: string, t: number): { powerW: number; socP
     case 'ev_charger':
     case 'flexible_load':
       return { powerW: 0 };
+    case 'gas_meter':
+    case 'water_meter':
+    case 'heat_meter':
+      throw new Error(`${device.kind} reports no power`);
   }
 }
 
@@ -79,12 +83,12 @@ async function loadHistory(readings: ReadingRepository, site: Site): Promise<num
   const batch: Reading[] = [];
   let count = 0;
   for (let t = NOW.getTime() - 7 * 86_400_000; t < NOW.getTime(); t += SLOT_MS)
-    for (const deviceId of site.devices.keys()) {
+    for (const { id: deviceId } of electricDevices(site)) {
       batch.push({ siteId: site.id, deviceId, ts: new Date(t), seq: count++, ...powerW(site, deviceId, t) });
       if (batch.length >= 5000) await readings.insertBatch(batch.splice(0), NOW);
     }
   // And each device's reading of a minute ago: the live state a plan starts from (older ones are stale).
-  for (const deviceId of site.devices.keys())
+  for (const { id: deviceId } of electricDevices(site))
     batch.push({
       siteId: site.id,
       deviceId,

@@ -1,5 +1,14 @@
 import { applyBatteryPower, CONSUMING_KINDS, gridPowerW, Reading } from '@ilot/domain';
-import { BatterySpec, DeviceSpec, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
+import {
+  BatterySpec,
+  devicesOfKind,
+  electricDevices,
+  ElectricDeviceSpec,
+  gridDeviceId,
+  isCommodityMeter,
+  Site,
+} from '@ilot/site';
+import { CommodityMeters } from './commodity-meters';
 import { BatteryController } from './battery-controller';
 import type { AckDecision } from './command-answers';
 import { LoadController } from './load-controller';
@@ -35,6 +44,8 @@ export class IlotWorld {
   readonly loads = new Map<string, LoadController>();
   /** The smart EV chargers (on the shipped profiles; an operator's measured chargers are their measured demand). */
   readonly chargers = new Map<string, SimulatedCharger>();
+  /** The gas, water and heat meters (on the shipped profiles, when the site has any). */
+  readonly commodityMeters: CommodityMeters | undefined;
   private lastStepMs: number | undefined;
   private lastStepH = 5 / 60;
   private readonly seq = new Map<string, number>();
@@ -61,6 +72,8 @@ export class IlotWorld {
           device.id,
           new LoadController({ id: device.id, ratedW: device.ratedW ?? device.maxShedW, recoveryRatio: 1 }),
         );
+    if (!(profiles instanceof MeasuredHistory) && [...site.devices.values()].some(isCommodityMeter))
+      this.commodityMeters = new CommodityMeters(site, profiles);
     if (!(profiles instanceof MeasuredHistory))
       for (const charger of devicesOfKind(site, 'ev_charger'))
         this.chargers.set(charger.id, new SimulatedCharger(charger, charger.buildingId === 'office'));
@@ -97,7 +110,7 @@ export class IlotWorld {
   }
 
   /** Power of a non-controllable device at an instant, W, in the sign convention. */
-  powerW(device: DeviceSpec, at: Date): number {
+  powerW(device: ElectricDeviceSpec, at: Date): number {
     if (this.profiles instanceof MeasuredHistory) {
       if (device.kind === 'grid' || device.kind === 'battery')
         throw new Error(`${device.kind} power is not measured demand`);
@@ -138,7 +151,7 @@ export class IlotWorld {
   }
 
   /** What a device draws from `at` until the next step: its demand, under its controller's limit when it has one. */
-  private drawW(device: DeviceSpec, at: Date): number {
+  private drawW(device: ElectricDeviceSpec, at: Date): number {
     const demandW = this.powerW(device, at);
     const load = this.loads.get(device.id);
     // What a load draws is held until the next step (the step ahead is taken as long as the last one).
@@ -156,7 +169,7 @@ export class IlotWorld {
     const readings: Reading[] = [];
     let consumptionW = 0;
     let pvW = 0;
-    for (const device of this.site.devices.values()) {
+    for (const device of electricDevices(this.site)) {
       if (device.kind === 'grid' || device.kind === 'battery') continue;
       const charger = this.chargers.get(device.id);
       const powerW = charger ? charger.draw(at, dtH, this.lastStepH) : this.drawW(device, at);

@@ -61,6 +61,11 @@ export class ProfileTable {
     return day * 96 + msOfDay / SETTLEMENT_STEP_MS;
   }
 
+  /** Σ f(value) over the year's 15-minute slots (e.g. degree-slots below a base temperature). */
+  sumOverYear(column: ProfileColumn, f: (value: number) => number): number {
+    return this.columns[column].reduce((sum, value) => sum + f(value), 0);
+  }
+
   value(column: ProfileColumn, at: Date): number {
     const position = ProfileTable.slotPosition(at);
     const row = Math.floor(position);

@@ -2,7 +2,11 @@ import type { Clock } from '@ilot/domain';
 import { BrokerIdentity, connectMqtt, resendUnmatched, TELEMETRY_RESEND } from '@ilot/mqtt';
 import { commandPayloadSchema, describeIssues, deviceUsername, topics } from '@ilot/protocol';
 import type { MqttClient } from 'mqtt';
+import type { CommodityMeters } from './commodity-meters';
 import { IlotWorld } from './ilot-world';
+
+/** How often the simulated gas, water and heat meters report, simulated ms: a 15-minute load curve. */
+export const COMMODITY_PERIOD_MS = 15 * 60_000;
 
 export interface SimulatorOptions {
   mqttUrl: string;
@@ -108,8 +112,14 @@ export class SimulatorRunner {
     this.ticking = true;
     const siteId = this.world.site.id;
     const readings = this.step().filter((r) => !this.silenced.has(r.deviceId));
-    Promise.all(
-      readings.map((r) =>
+    Promise.all([
+      ...this.commodityReadings().map(({ deviceId, payload }) =>
+        this.clients
+          .get(deviceId)
+          ?.publishAsync(topics.telemetry(siteId, deviceId), JSON.stringify(payload), { qos: 1 })
+          .then(() => this.stats.telemetrySent++),
+      ),
+      ...readings.map((r) =>
         this.clients
           .get(r.deviceId)
           ?.publishAsync(
@@ -125,7 +135,7 @@ export class SimulatorRunner {
           )
           .then(() => this.stats.telemetrySent++),
       ),
-    )
+    ])
       .catch((error: Error) => this.options.log?.(`telemetry not sent: ${error.message}`))
       .finally(() => (this.ticking = false));
   }
@@ -166,6 +176,18 @@ export class SimulatorRunner {
   }
 
   /** Steps the world to now and notes each controller that changed between its command and its own rule. */
+  private lastCommodityMs: number | undefined;
+
+  /** The gas, water and heat meters' readings, once every COMMODITY_PERIOD_MS of simulated time (as smart meters send). */
+  private commodityReadings(): ReturnType<CommodityMeters['step']> {
+    const meters = this.world.commodityMeters;
+    const now = this.clock.now();
+    if (!meters || (this.lastCommodityMs !== undefined && now.getTime() - this.lastCommodityMs < COMMODITY_PERIOD_MS))
+      return [];
+    this.lastCommodityMs = now.getTime();
+    return meters.step(now).filter((r) => !this.silenced.has(r.deviceId));
+  }
+
   private step() {
     const now = this.clock.now();
     const readings = this.world.step(now);

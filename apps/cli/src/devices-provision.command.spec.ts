@@ -19,8 +19,8 @@ describe('ilot devices provision', () => {
     const first = await run('--site', demo, '--out', out);
     expect(first.code).toBe(0);
     const passwd = parsePasswordFile(readFileSync(join(out, 'passwd'), 'utf8'));
-    expect(passwd.size).toBe(54); // the demo's 50 devices and 4 services
-    expect(first.out).toContain('54 created, 0 kept');
+    expect(passwd.size).toBe(86); // the demo's 82 devices (50 of electricity, 16 gas and 16 water meters) and 4 services
+    expect(first.out).toContain('86 created, 0 kept');
     const battery = readPassword(out, 'demo/bat-1');
     expect(verifyMosquittoPassword(passwd.get('demo/bat-1')!, battery)).toBe(true);
     for (const [user] of passwd) expect(first.out).not.toContain(readPassword(out, user));
@@ -28,7 +28,7 @@ describe('ilot devices provision', () => {
     expect(statSync(join(out, 'passwd')).mode & 0o777).toBe(0o600);
 
     const again = await run('--site', demo, '--out', out);
-    expect(again.out).toContain('0 created, 54 kept');
+    expect(again.out).toContain('0 created, 86 kept');
     expect(readPassword(out, 'demo/bat-1')).toBe(battery);
 
     const rotated = await run('--site', demo, '--out', out, '--rotate', 'bat-1');
@@ -86,7 +86,7 @@ describe('ilot devices provision', () => {
       '--ca-key',
       join(ca, 'ca.key'),
     );
-    expect(result.out).toContain('50 client certificate(s)');
+    expect(result.out).toContain('82 client certificate(s)');
     const crt = join(out, 'devices', 'demo', 'bat-1.crt');
     expect(execFileSync('openssl', ['x509', '-in', crt, '-noout', '-subject']).toString()).toContain('CN = demo/bat-1');
     expect(execFileSync('openssl', ['verify', '-CAfile', join(ca, 'ca.crt'), crt]).toString()).toContain(': OK');

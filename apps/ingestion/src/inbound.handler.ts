@@ -13,8 +13,14 @@ import {
   SITE,
   SiteCatalog,
 } from '@ilot/runtime';
-import type { Site } from '@ilot/site';
-import { DeviceStatusRepository, PvForecastRepository, SignalRepository } from '@ilot/timeseries';
+import { type CommodityMeterSpec, isCommodityMeter, maxQuantityPerHour, type Site } from '@ilot/site';
+import {
+  CommodityReadingRepository,
+  type CommodityStoreResult,
+  DeviceStatusRepository,
+  PvForecastRepository,
+  SignalRepository,
+} from '@ilot/timeseries';
 import type { IPublishPacket, ISubscriptionMap, MqttClient } from 'mqtt';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
@@ -22,6 +28,7 @@ import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect
 import { ConflictingReading, ReadingBatcher } from './reading-batcher';
 import { WindowOverrun } from './window-overrun';
 import { validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
+import { validateCommodityTelemetry } from './commodity-validation';
 
 /**
  * The MQTT edge of ingestion: telemetry, statuses, signals and external PV forecasts, each parsed and validated by the one decode of
@@ -53,7 +60,8 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     private readonly statuses: DeviceStatusRepository,
     private readonly signals: SignalRepository,
     private readonly pvForecasts: PvForecastRepository,
-    metrics: IngestionMetrics,
+    private readonly commodities: CommodityReadingRepository,
+    private readonly metrics: IngestionMetrics,
   ) {
     this.limits = {
       maxPayloadBytes: config.ILOT_INGEST_MAX_PAYLOAD_BYTES,
@@ -65,7 +73,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     this.overrun = new WindowOverrun(this.maxInflight);
     // One connection for every site served: its unacknowledged count is the process's, labelled by its one site or "all".
     const unackedSite = runtime.ILOT_SITES_DIR ? 'all' : site.id;
-    metrics.unackedSource = () => ({ site: unackedSite, count: this.acks?.held ?? 0 });
+    this.metrics.unackedSource = () => ({ site: unackedSite, count: this.acks?.held ?? 0 });
   }
 
   async onModuleInit(): Promise<void> {
@@ -140,6 +148,8 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
       return refuse({ reason: 'unknown_site', problems: [`topic: site "${parsed.siteId}" is not served here`] });
     switch (parsed.kind) {
       case 'telemetry': {
+        const device = site.devices.get(parsed.deviceId);
+        if (device && isCommodityMeter(device)) return this.takeCommodity(site, device, payload, now, refuse);
         const result = validateTelemetry(site, parsed.deviceId, payload, now, this.limits);
         if (!result.ok) return refuse(result);
         return this.batcher
@@ -164,6 +174,32 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
         if (!forecast.ok) return refuse(forecast);
         return this.store('forecast', () => this.pvForecasts.store(site.id, forecast.value, now));
       }
+    }
+  }
+
+  /** A gas, water or heat meter's readings: validated, then stored with their quantities (or refused with the reason). */
+  private async takeCommodity(
+    site: Site,
+    device: CommodityMeterSpec,
+    payload: Buffer,
+    now: Date,
+    refuse: (refusal: { reason: RejectReason; problems: string[] }) => Promise<void>,
+  ): Promise<unknown> {
+    const result = validateCommodityTelemetry(site, device, payload, now, this.limits);
+    if (!result.ok) return refuse(result);
+    const meter = { siteId: site.id, deviceId: device.id, maxPerHour: maxQuantityPerHour(device) };
+    let stored: CommodityStoreResult | undefined;
+    await this.store('commodity', async () => (stored = await this.commodities.store(meter, result.value, now)));
+    if (!stored) return;
+    if (!stored.ok) return refuse({ reason: stored.reason, problems: [stored.problem] });
+    this.metrics.readings.inc({ site: site.id }, stored.inserted);
+    if (stored.duplicates > 0) this.metrics.duplicates.inc({ site: site.id }, stored.duplicates);
+    if (stored.resets > 0) {
+      this.metrics.meterResets.inc({ site: site.id }, stored.resets);
+      this.log.warn(
+        `reset:${site.id}/${device.id}`,
+        `${device.id}: index reset (meter swapped or reprogrammed), quantity unknown`,
+      );
     }
   }
 

@@ -4,6 +4,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 export class IngestionMetrics {
   readonly readings: Counter<'site'>;
   readonly duplicates: Counter<'site'>;
+  readonly meterResets: Counter<'site'>;
   readonly lagSeconds: Histogram<'site'>;
   readonly unackedMessages: Gauge<'site'>;
   /** Read at each scrape: the site and its count of messages received and not yet acknowledged. */
@@ -19,6 +20,12 @@ export class IngestionMetrics {
     this.duplicates = new Counter({
       name: 'ilot_ingest_duplicates_total',
       help: 'Readings received again and not stored twice',
+      labelNames: ['site'],
+      registers: [registry],
+    });
+    this.meterResets = new Counter({
+      name: 'ilot_ingest_meter_resets_total',
+      help: 'Gas, water or heat meter indexes that fell or leapt without a rollover (a meter swapped): quantity unknown, not counted',
       labelNames: ['site'],
       registers: [registry],
     });

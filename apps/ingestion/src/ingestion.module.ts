@@ -15,6 +15,7 @@ import {
 import type { Site } from '@ilot/site';
 import {
   DeviceStatusRepository,
+  CommodityReadingRepository,
   ReadingRepository,
   RejectedMessageRepository,
   SignalRepository,
@@ -66,6 +67,7 @@ export class IngestionModule {
         repositoryProvider(DeviceStatusRepository),
         repositoryProvider(SignalRepository),
         repositoryProvider(PvForecastRepository),
+        repositoryProvider(CommodityReadingRepository),
         {
           provide: INBOUND_REJECTS,
           useFactory: (site: Site, registry: Registry, repository: RejectedMessageRepository) =>

@@ -6,7 +6,7 @@ import {
   statusPayloadSchema,
   telemetryPayloadSchema,
 } from '@ilot/protocol';
-import { powerBoundsW, Site } from '@ilot/site';
+import { isCommodityMeter, powerBoundsW, Site } from '@ilot/site';
 
 export type Validation<T> = Checked<T, RejectReason>;
 
@@ -16,7 +16,7 @@ export interface ValidationLimits {
   latenessMs: number;
 }
 
-function checkTime(ts: Date, now: Date, limits: ValidationLimits, field: string): Validation<Date> {
+export function checkTime(ts: Date, now: Date, limits: ValidationLimits, field: string): Validation<Date> {
   if (ts.getTime() > now.getTime() + limits.maxFutureMs)
     return refused(
       'future',
@@ -40,6 +40,8 @@ export function validateTelemetry(
 ): Validation<Reading[]> {
   const device = site.devices.get(deviceId);
   if (!device) return refused('unknown_device', `no device "${deviceId}" in site "${site.id}"`);
+  if (isCommodityMeter(device))
+    return refused('schema', `${deviceId} is a ${device.kind}: its readings are an index or a quantity, not a power`);
   const decoded = decode(payload, telemetryPayloadSchema, limits);
   if (!decoded.ok) return decoded;
   const raw = 'values' in decoded.value ? decoded.value.values : [decoded.value];

@@ -1,5 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
+  CommodityLedger,
   EffacementReportService,
   RESIDENT_READER,
   ResidentLedgerService,
@@ -9,7 +10,9 @@ import { SiteCatalog } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import {
   AllocationShareRepository,
+  CommodityReadingRepository,
   EffacementReferences,
+  ParticipantCommodityRepository,
   PlanRepository,
   ReadingRepository,
   ResidentLedgerRepository,
@@ -42,6 +45,7 @@ export class SiteScopes {
     private readonly ledgerRepository: ResidentLedgerRepository,
     private readonly shares: AllocationShareRepository,
     @Inject(RESIDENT_READER) private readonly residentReader: ResidentLedgerRepository,
+    private readonly commodityReadings: CommodityReadingRepository,
   ) {}
 
   /** The scope of a site served now; 404 with the site's id otherwise. */
@@ -79,6 +83,7 @@ export class SiteScopes {
         this.ledgerRepository,
         effacements,
         this.shares,
+        new CommodityLedger(site, this.commodityReadings, new ParticipantCommodityRepository(this.ledgerRepository)),
       ),
     };
     this.built.set(site.id, { fingerprint, scope });

@@ -26,7 +26,15 @@ import {
   Schedule,
 } from '@ilot/optimiser';
 import type { HeldLease } from '@ilot/timeseries';
-import { describeLiveness, deviceLiveness, devicesOfKind, gridDeviceId, sheddableLoads, Site } from '@ilot/site';
+import {
+  describeLiveness,
+  deviceLiveness,
+  devicesOfKind,
+  electricDevices,
+  gridDeviceId,
+  sheddableLoads,
+  Site,
+} from '@ilot/site';
 import {
   DeviceStatusRepository,
   EffacementReferences,
@@ -96,7 +104,7 @@ export class SitePlanner {
     this.logger = new Logger(lease ? `PlanningLoop ${site.id}` : 'PlanningLoop');
     this.consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
     this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
-    this.deviceIds = [...site.devices.keys()];
+    this.deviceIds = electricDevices(site).map((d) => d.id);
     this.gridId = gridDeviceId(site);
     // Each sheddable load's history is its baseline; each charger's its habit (what the plan takes over when plugged).
     this.ownHistoryIds = [...sheddableLoads(site), ...devicesOfKind(site, 'ev_charger')].map((d) => d.id);
@@ -245,7 +253,7 @@ export class SitePlanner {
     const lastReadings = new Map(latestRows.map((r) => [r.deviceId, r]));
     const latest = new Map<string, (typeof latestRows)[number]>();
     const unavailable = new Map<string, string>();
-    for (const device of this.site.devices.values()) {
+    for (const device of electricDevices(this.site)) {
       const reading = lastReadings.get(device.id);
       const liveness = deviceLiveness(
         device,

@@ -10,3 +10,4 @@ export * from './effacement-order';
 export * from './closest-match';
 export * from './local-time';
 export * from './site-leases';
+export * from './meter-steps';

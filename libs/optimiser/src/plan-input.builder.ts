@@ -5,7 +5,7 @@ import { loadForecastW } from './load-forecast';
 import { pvForecasts, pvSourceOf } from './pv-plan';
 import { contractGuardOf } from './forecast-uncertainty';
 import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanFlexibleLoad, type PlanInput } from './plan-input';
-import { devicesOfKind, sheddableLoads, Site } from '@ilot/site';
+import { devicesOfKind, electricDevices, sheddableLoads, Site } from '@ilot/site';
 import { contractedImportW, priceAt, type TempoColour } from '@ilot/tariffs';
 
 export interface SiteObservations {
@@ -111,7 +111,7 @@ function consumptionForecast(
 ): number[] {
   const consumers = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind));
   const fresh = consumers.filter((d) => observations.latest.has(d.id));
-  for (const device of [...site.devices.values()])
+  for (const device of electricDevices(site))
     if (device.kind !== 'grid' && device.kind !== 'battery' && !observations.latest.has(device.id))
       excluded.push(observations.unavailable?.get(device.id) ?? `${device.id}: no fresh reading`);
   const latestW = fresh.length

@@ -14,6 +14,7 @@ export const REJECT_REASONS = [
   'too_old',
   'duplicate',
   'rate_limited',
+  'out_of_order',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

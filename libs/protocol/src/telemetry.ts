@@ -50,3 +50,32 @@ export type TelemetryPayload = z.infer<typeof telemetryPayloadSchema>;
 
 export const statusPayloadSchema = z.strictObject({ state: z.enum(['online', 'offline']), ts: isoInstant });
 export type StatusPayload = z.infer<typeof statusPayloadSchema>;
+
+/**
+ * A reading of a gas, water or heat meter (issue 16): its index (cumulative register) or the quantity counted since
+ * its previous reading, in the meter's unit, named by the field: m³ (gas), L (water), Wh (heat). Exactly one field.
+ */
+export const COMMODITY_READING_FIELDS = {
+  m3: { index: 'indexM3', quantity: 'volumeM3' },
+  L: { index: 'indexL', quantity: 'volumeL' },
+  Wh: { index: 'indexWh', quantity: 'heatWh' },
+} as const;
+const register = z.number().min(0).max(READING_BOUNDS.maxEnergyWh);
+const commodityFields = ['indexM3', 'volumeM3', 'indexL', 'volumeL', 'indexWh', 'heatWh'] as const;
+export const commodityReadingSchema = z
+  .strictObject({
+    ts: isoInstant,
+    seq: z.number().int().nonnegative(),
+    ...Object.fromEntries(commodityFields.map((field) => [field, register.optional()])),
+  } as { ts: typeof isoInstant; seq: z.ZodNumber } & Record<
+    (typeof commodityFields)[number],
+    z.ZodOptional<typeof register>
+  >)
+  .refine((r) => commodityFields.filter((field) => r[field] !== undefined).length === 1, {
+    message: `exactly one of ${commodityFields.join(', ')}`,
+  });
+export const commodityPayloadSchema = z.union([
+  commodityReadingSchema,
+  z.strictObject({ values: z.array(commodityReadingSchema).min(1).max(MAX_READINGS_PER_MESSAGE) }),
+]);
+export type CommodityReadingPayload = z.infer<typeof commodityReadingSchema>;

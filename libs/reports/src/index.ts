@@ -3,3 +3,4 @@ export * from './resident-report.html';
 export * from './resident-page-script';
 export * from './resident-calendar';
 export * from './open-data';
+export * from './commodity-lines';

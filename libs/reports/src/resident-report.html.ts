@@ -1,3 +1,4 @@
+import { commoditySectionHtml } from './commodity-section.html';
 import type { ResidentReport } from './resident-report';
 
 export type ReportLanguage = 'fr' | 'en';
@@ -191,6 +192,7 @@ export function residentReportHtml(
   <div class="figure">${t.local}<b>${kwh(report.totals.localKWh)}</b>${pct.format(report.totals.localShare)} ${t.share}</div>
   <div class="figure">${t.cost}<b>${money.format(report.cost.withCollectiveEur)}</b>${t.withCollective}; ${t.withoutCollective} ${money.format(report.cost.withoutCollectiveEur)}, ${t.saving} ${money.format(report.cost.savingEur)}</div>
 </div>
+${commoditySectionHtml(report.commodities, language)}
 <section><h2>${t.byDay}</h2>
 <table><thead><tr><th>${t.date}</th><th>${t.consumption}</th><th>${t.local}</th><th></th></tr></thead><tbody>
 ${days}

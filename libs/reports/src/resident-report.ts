@@ -1,4 +1,6 @@
 import { localDateTime } from '@ilot/domain';
+import type { CommoditiesSpec } from '@ilot/site';
+import { type CommodityLine, commodityLines, type CommodityMonthInput } from './commodity-lines';
 
 /** One step of a participant's month: what it consumed, what the collective allocated it, and the price it would have paid. */
 export interface ReportStep {
@@ -27,6 +29,9 @@ export interface ResidentReportInput {
   peersKWh: readonly number[];
   /** Effacement orders of the month and what this participant's meter delivered against its own reference, Wh. */
   effacements: ReadonlyArray<{ id: string; start: Date; end: Date; deliveredWh: number }>;
+  /** The participant's gas, water and heat months (issue 16), and the site's prices and CO2 factors. */
+  commodityMonths?: readonly CommodityMonthInput[];
+  commodityPrices?: CommoditiesSpec;
 }
 
 export interface ResidentReport {
@@ -49,6 +54,8 @@ export interface ResidentReport {
       /** Share of peers who consumed less, 0..1 (null without peers). */ belowShare: number | null;
     };
   };
+  /** The month across commodities: electricity first, then each other one the participant meters (issue 16). */
+  commodities: CommodityLine[];
   /** Why a figure is missing, in words. */
   notes: string[];
 }
@@ -122,8 +129,24 @@ export function residentReport(input: ResidentReportInput): ResidentReport {
           : null,
       },
     },
+    commodities: commoditiesOf(input, consumptionWh, localWh, withEur),
     notes,
   };
+}
+
+/** The month across commodities, electricity's line from the month's sums (commodity-lines). */
+function commoditiesOf(input: ResidentReportInput, consumptionWh: number, localWh: number, withEur: number) {
+  return commodityLines(
+    {
+      consumptionKWh: kWh(consumptionWh),
+      gridKWh: kWh(consumptionWh - localWh),
+      costEur: eur(withEur),
+      previousMonthKWh: input.previousMonthKWh ?? null,
+      peersKWh: input.peersKWh,
+    },
+    input.commodityMonths ?? [],
+    input.commodityPrices,
+  );
 }
 
 /** The month's steps summed by local day, by tariff period and in all, with their cost with and without the collective. */

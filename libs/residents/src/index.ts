@@ -4,3 +4,4 @@ export * from './resident-ledger.service';
 export * from './resident-report.service';
 export * from './effacement-report.service';
 export * from './open-data.service';
+export * from './commodity-ledger';

@@ -14,18 +14,21 @@ import {
 import { devicesOfKind, type Site } from '@ilot/site';
 import {
   AllocationShareRepository,
+  CommodityReadingRepository,
   EffacementReferences,
   LedgerEffacement,
   LedgerMonth,
   LedgerStep,
   ReadingRepository,
   PlanRepository,
+  ParticipantCommodityRepository,
   ResidentLedgerRepository,
   SignalRepository,
   STORAGE_POLICY,
 } from '@ilot/timeseries';
 import type { DataSource } from 'typeorm';
 import { EffacementReportService } from './effacement-report.service';
+import { CommodityLedger } from './commodity-ledger';
 
 const STEP_MINUTES = 15;
 const STEP_MS = STEP_MINUTES * MINUTE_MS;
@@ -72,6 +75,8 @@ export class ResidentLedgerService {
     private readonly ledger: ResidentLedgerRepository,
     private readonly effacements: EffacementReportService,
     private readonly customShares: AllocationShareRepository,
+    /** The participants' gas, water and heat, written with the electricity (none when the site meters none). */
+    private readonly commodities?: CommodityLedger,
   ) {
     this.productionIds = [...devicesOfKind(site, 'pv'), ...devicesOfKind(site, 'battery')].map((d) => d.id);
     const meters = new Set(site.participants.map((p) => p.meter));
@@ -154,6 +159,7 @@ export class ResidentLedgerService {
     for (const month of months) await this.ledger.writeMonths(this.site.id, await this.monthsOf(month));
     const effacements = await this.effacementsOf(from, to);
     await this.ledger.writeEffacements(this.site.id, effacements);
+    await this.commodities?.write(from, to, months);
     return { from, to, steps, months, effacements: effacements.length };
   }
 
@@ -262,12 +268,14 @@ export function residentLedgerOn(site: Site, db: DataSource): ResidentLedgerServ
     new EffacementReferences(site, readings, signals),
     new PlanRepository(db),
   );
+  const ledger = new ResidentLedgerRepository(db);
   return new ResidentLedgerService(
     site,
     readings,
     signals,
-    new ResidentLedgerRepository(db),
+    ledger,
     effacements,
     new AllocationShareRepository(db),
+    new CommodityLedger(site, new CommodityReadingRepository(db), new ParticipantCommodityRepository(ledger)),
   );
 }

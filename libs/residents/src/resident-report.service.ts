@@ -3,7 +3,7 @@ import { ReportStep, residentReport, ResidentReport } from '@ilot/reports';
 import type { Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
 import { localMonthRange, shiftMonth } from '@ilot/domain';
-import { ResidentLedgerRepository, Viewer } from '@ilot/timeseries';
+import { ParticipantCommodityRepository, ResidentLedgerRepository, Viewer } from '@ilot/timeseries';
 
 /** Injection token of the resident ledger read on the API role's connection (row-level security applies). */
 export const RESIDENT_READER = Symbol('RESIDENT_READER');
@@ -20,6 +20,7 @@ export class ResidentReportService {
   constructor(
     private readonly site: Site,
     private readonly ledger: ResidentLedgerRepository,
+    private readonly commodities = new ParticipantCommodityRepository(ledger),
   ) {}
 
   /** The local months the ledger holds for a participant (as the viewer may see them), oldest first. */
@@ -38,6 +39,16 @@ export class ResidentReportService {
       to,
       previousKey: shiftMonth(month, -1),
     });
+    const previousKey = shiftMonth(month, -1);
+    const commodityRows = await this.commodities.monthsOf(this.site.id, viewer, participantId, [month, previousKey]);
+    const commodityMonths = commodityRows
+      .filter((r) => r.month === month)
+      .map((r) => ({
+        commodity: r.commodity,
+        quantity: r.quantity,
+        previousQuantity: commodityRows.find((p) => p.month === previousKey && p.commodity === r.commodity)?.quantity,
+        peers: r.peers,
+      }));
     const steps: ReportStep[] = data.steps.map((s) => {
       const price = priceAt(s.ts, this.site.tariff, tz, undefined, this.site.priceSeries);
       return {
@@ -64,6 +75,8 @@ export class ResidentReportService {
         end: e.endsAt,
         deliveredWh: e.deliveredWh,
       })),
+      commodityMonths,
+      commodityPrices: this.site.commodities,
     });
   }
 }

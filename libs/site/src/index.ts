@@ -7,3 +7,5 @@ export * from './price-series';
 export * from './sites-dir';
 export * from './site-document';
 export * from './generate-sites';
+export * from './commodity';
+export * from './commodity.schema';

@@ -1,10 +1,13 @@
-import type { DeviceSpec, SiteFile } from './site.schema';
+import type { ElectricDeviceSpec, SiteFile } from './site.schema';
 
 /**
  * The range of power a device can physically report, W, in the sign convention of libs/domain,
  * with a margin for meter accuracy and short overloads. Readings outside it are rejected.
  */
-export function powerBoundsW(device: DeviceSpec, connection: SiteFile['connection']): { minW: number; maxW: number } {
+export function powerBoundsW(
+  device: ElectricDeviceSpec,
+  connection: SiteFile['connection'],
+): { minW: number; maxW: number } {
   switch (device.kind) {
     case 'grid':
       return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commoditiesSchema, commodityMeterDevices } from './commodity.schema';
 
 const id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
 const positive = z.number().finite().positive();
@@ -65,6 +66,7 @@ export const deviceSchema = z.discriminatedUnion('kind', [
   heatPumpDevice,
   evChargerDevice,
   flexibleLoadDevice,
+  ...commodityMeterDevices,
 ]);
 
 const hphcTariff = z.strictObject({
@@ -134,6 +136,8 @@ export const siteSchema = z.strictObject({
     capacity: capacityTariff.optional(),
   }),
   tariff: z.discriminatedUnion('kind', [hphcTariff, tempoTariff, dynamicTariff]),
+  /** Prices and CO2 factors of the other commodities (required for each one the site meters) and electricity's CO2. */
+  commodities: commoditiesSchema.optional(),
   allocation: z.strictObject({ key: z.enum(['static', 'dynamic-default', 'dynamic-custom']) }),
   participants: z
     .array(
@@ -142,6 +146,10 @@ export const siteSchema = z.strictObject({
         kind: z.enum(['resident', 'business', 'public']),
         meter: id,
         staticShare: z.number().min(0).max(1).optional(),
+        /** The participant's meters of the other energies and of water (issue 16), devices of the matching kind. */
+        gasMeter: id.optional(),
+        waterMeter: id.optional(),
+        heatMeter: id.optional(),
       }),
     )
     .min(1),
@@ -159,6 +167,8 @@ function isIanaTimeZone(zone: string): boolean {
 
 export type SiteFile = z.infer<typeof siteSchema>;
 export type DeviceSpec = z.infer<typeof deviceSchema>;
+/** A device of the îlot's electricity (it reports a power), not a meter of another commodity. */
+export type ElectricDeviceSpec = Exclude<DeviceSpec, { kind: 'gas_meter' | 'water_meter' | 'heat_meter' }>;
 export type BatterySpec = Extract<DeviceSpec, { kind: 'battery' }>;
 export type PvSpec = Extract<DeviceSpec, { kind: 'pv' }>;
 export type TariffSpec = SiteFile['tariff'];

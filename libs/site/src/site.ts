@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { PricePoint } from './price-series';
-import { DeviceSpec, SiteFile, siteSchema } from './site.schema';
+import { DeviceSpec, ElectricDeviceSpec, SiteFile, siteSchema } from './site.schema';
 import { describeSiteIssue, namedPath } from './site-problems';
+import { commodityProblems, isCommodityMeter } from './commodity';
 
 /** A validated site with its devices indexed. */
 export interface Site extends SiteFile {
@@ -64,6 +65,7 @@ export function validateSite(raw: unknown, source = 'site'): Site {
       );
     metersTaken.add(participant.meter);
   });
+  problems.push(...commodityProblems({ ...file, devices }));
   if (file.allocation.key === 'static') {
     const missing = file.participants.findIndex((p) => p.staticShare === undefined);
     if (missing >= 0)
@@ -109,15 +111,24 @@ export function sheddableLoads(
   );
 }
 
+/** The devices of the îlot's electricity (each reports a power), in the site's order: what the planner and the world see. */
+export function electricDevices(site: Site): Array<ElectricDeviceSpec & { buildingId: string }> {
+  return [...site.devices.values()].filter(
+    (d): d is ElectricDeviceSpec & { buildingId: string } => !isCommodityMeter(d),
+  );
+}
+
 export function gridDeviceId(site: Site): string {
   return devicesOfKind(site, 'grid')[0].id;
 }
 
 /**
- * The îlot's shared devices: every device but the meters (grid connection, PV, batteries, heat pumps, chargers). What
+ * The îlot's shared devices: every device but the meters (of electricity and of the other commodities) (grid connection, PV, batteries, heat pumps, chargers). What
  * the operator's dashboards may show device by device. A meter is a participant's load curve, personal data (issue
  * 15), and stays so when it has none now: its history is the former participant's.
  */
 export function sharedDevices(site: Site): Array<{ id: string; kind: DeviceSpec['kind'] }> {
-  return [...site.devices.entries()].filter(([, d]) => d.kind !== 'meter').map(([id, d]) => ({ id, kind: d.kind }));
+  return [...site.devices.entries()]
+    .filter(([, d]) => d.kind !== 'meter' && !isCommodityMeter(d))
+    .map(([id, d]) => ({ id, kind: d.kind }));
 }

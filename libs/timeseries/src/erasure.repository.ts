@@ -8,6 +8,8 @@ const NAMING: ReadonlyArray<{ table: string; columns: string[] }> = [
   { table: 'participant_steps', columns: ['participant_id'] },
   { table: 'participant_months', columns: ['participant_id'] },
   { table: 'participant_effacements', columns: ['participant_id'] },
+  { table: 'participant_commodity_hours', columns: ['participant_id'] },
+  { table: 'participant_commodity_months', columns: ['participant_id'] },
   { table: 'participant_consents', columns: ['participant_id'] },
   { table: 'personal_data_access', columns: ['participant_id', 'viewer_id'] },
 ];

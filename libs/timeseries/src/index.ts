@@ -21,3 +21,5 @@ export * from './viewer-tickets';
 export * from './dashboard-device.repository';
 export * from './privacy.repository';
 export * from './erasure.repository';
+export * from './commodity-reading.repository';
+export * from './participant-commodity.repository';

@@ -51,11 +51,15 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
     expect(await repository.storageMode()).toBe(backend.mode);
     if (backend.mode === 'timescaledb') {
       const hypertables = await db.query(`SELECT hypertable_name FROM timescaledb_information.hypertables`);
-      expect(hypertables.map((h: { hypertable_name: string }) => h.hypertable_name)).toEqual(['readings']);
+      expect(hypertables.map((h: { hypertable_name: string }) => h.hypertable_name).sort()).toEqual([
+        'commodity_readings',
+        'readings',
+      ]);
       const views = await db.query(
         `SELECT view_name, materialized_only FROM timescaledb_information.continuous_aggregates ORDER BY view_name`,
       );
       expect(views).toEqual([
+        { view_name: 'commodity_1h', materialized_only: false },
         { view_name: 'readings_15m', materialized_only: false },
         { view_name: 'readings_1h', materialized_only: false },
       ]);
@@ -65,9 +69,12 @@ describe.each(STORAGE_BACKENDS)('readings aggregates on $name', (backend) => {
       expect(
         jobs.map((j: { proc_name: string; hypertable_name: string }) => `${j.proc_name} ${j.hypertable_name}`),
       ).toEqual([
+        'policy_compression commodity_readings',
         'policy_compression readings',
+        'policy_refresh_continuous_aggregate commodity_1h',
         'policy_refresh_continuous_aggregate readings_15m',
         'policy_refresh_continuous_aggregate readings_1h',
+        'policy_retention commodity_readings',
         'policy_retention readings',
         'policy_retention readings_15m',
       ]);

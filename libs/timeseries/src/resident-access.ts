@@ -5,8 +5,14 @@ import type { ViewerTickets } from './viewer-tickets';
 export const API_ROLE = 'ilot_api';
 /** The role Grafana's database source connects as: SELECT on the measurements, not on the resident ledger. */
 export const GRAFANA_ROLE = 'grafana_reader';
-/** The tables under row-level security (migration 5). */
-export const RESIDENT_TABLES = ['participant_steps', 'participant_months', 'participant_effacements'] as const;
+/** The tables under row-level security (migrations 5 and 16). */
+export const RESIDENT_TABLES = [
+  'participant_steps',
+  'participant_months',
+  'participant_effacements',
+  'participant_commodity_hours',
+  'participant_commodity_months',
+] as const;
 /**
  * The setting that carries the viewer's ticket (migration 12); set per transaction (SET LOCAL), so nothing outlives
  * it on a pooled connection.

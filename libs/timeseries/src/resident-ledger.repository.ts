@@ -59,7 +59,8 @@ export class ResidentLedgerRepository {
     if (tickets) this.tickets = Promise.resolve(tickets);
   }
 
-  private async viewing<T>(siteId: string, viewer: Viewer, work: (m: EntityManager) => Promise<T>): Promise<T> {
+  /** Runs `work` in a transaction under `viewer`'s ticket (row-level security filters what it reads and writes). */
+  async viewing<T>(siteId: string, viewer: Viewer, work: (m: EntityManager) => Promise<T>): Promise<T> {
     this.tickets ??= ViewerTickets.load(this.db);
     return asViewer(this.db, await this.tickets, siteId, viewer, work);
   }

@@ -1,6 +1,6 @@
 import { eachWhileInFlight } from './shared-while-in-flight';
 import { CONSUMING_KINDS, energyRatios, exportW, HISTORY_MS, HOUR_MS, importW, type Clock } from '@ilot/domain';
-import { deviceLiveness, devicesOfKind, gridDeviceId, Site } from '@ilot/site';
+import { deviceLiveness, devicesOfKind, electricDevices, gridDeviceId, Site } from '@ilot/site';
 import { priceAt } from '@ilot/tariffs';
 import { type LatestReading, ReadingRepository } from '@ilot/timeseries';
 import { Gauge, Registry } from 'prom-client';
@@ -72,7 +72,7 @@ function registerReadingGauges(
   // The last reading of every device over the history window; the power gauges use only the fresh ones.
   const lastReadings: LastReadings = eachWhileInFlight(sites, async (site) => {
     const now = clock.now();
-    const deviceIds = [...site.devices.keys()];
+    const deviceIds = electricDevices(site).map((d) => d.id);
     return { now, rows: await readings.latestPerDevice(site.id, deviceIds, new Date(now.getTime() - HISTORY_MS), now) };
   });
   // Fresh by the same rule as the planner's (per-device maxAgeS, else the default); status is not asked here.

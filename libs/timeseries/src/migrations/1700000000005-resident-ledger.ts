@@ -1,5 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { API_ROLE, createRoleIfMissing, GRAFANA_ROLE, RESIDENT_TABLES } from '../resident-access';
+import { API_ROLE, createRoleIfMissing, GRAFANA_ROLE } from '../resident-access';
+
+/** The resident tables as they were when this migration was written (a migration never changes with later ones). */
+const RESIDENT_TABLES = ['participant_steps', 'participant_months', 'participant_effacements'] as const;
 
 /**
  * What residents may read, and who may read it (ADR 0007).

@@ -1,5 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { API_ROLE, RESIDENT_TABLES, VIEWER_TICKET_SETTING } from '../resident-access';
+import { API_ROLE, VIEWER_TICKET_SETTING } from '../resident-access';
+
+/** The resident tables as they were when this migration was written (a migration never changes with later ones). */
+const RESIDENT_TABLES = ['participant_steps', 'participant_months', 'participant_effacements'] as const;
 
 /**
  * Row-level security that the API's role cannot talk its way through (issue 15). The policies of migration 5 read

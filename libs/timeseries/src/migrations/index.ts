@@ -13,6 +13,7 @@ import { ViewerTickets1700000000012 } from './1700000000012-viewer-tickets';
 import { DashboardReader1700000000013 } from './1700000000013-dashboard-reader';
 import { Privacy1700000000014 } from './1700000000014-privacy';
 import { Erasure1700000000015 } from './1700000000015-erasure';
+import { CommodityReadings1700000000016 } from './1700000000016-commodity-readings';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DashboardReader1700000000013,
   Privacy1700000000014,
   Erasure1700000000015,
+  CommodityReadings1700000000016,
 ];

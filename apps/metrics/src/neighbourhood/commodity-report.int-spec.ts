@@ -1,0 +1,167 @@
+import type { INestApplication } from '@nestjs/common';
+import type { CommodityReading } from '@ilot/domain';
+import { type CommodityLine } from '@ilot/reports';
+import { signAccessToken } from '@ilot/residents';
+import { T0 } from '@ilot/residents/testing/ledger-site';
+import { validateSite } from '@ilot/site';
+import { CommodityReadingRepository, openDatabase } from '@ilot/timeseries';
+import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { startMetricsOnLedgerDay } from '../testing/metrics-alone';
+
+const TOKEN = 'commodity-operator-token-0123456789';
+const SECRET = 'commodity-token-secret-0123456789abcdef0123';
+
+/** libs/residents' ledger site with four flats who meter gas, and flat-1 its water too. */
+const SITE = validateSite({
+  id: 'multi',
+  name: 'multi-energy test',
+  timezone: 'Europe/Paris',
+  location: { latitudeDeg: 45.7, longitudeDeg: 4.8 },
+  connection: { importLimitW: 60_000, exportLimitW: 30_000 },
+  tariff: { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 },
+  commodities: {
+    electricity: { kgCo2PerKWh: 0.052 },
+    gas: { kWhPerM3: 11.2, eurPerKWh: 0.12, kgCo2PerKWh: 0.205 },
+    water: { eurPerM3: 4.34, kgCo2PerM3: 0.132 },
+  },
+  allocation: { key: 'dynamic-default' },
+  participants: [
+    { id: 'flat-1', kind: 'resident', meter: 'm-1', gasMeter: 'g-1', waterMeter: 'w-1' },
+    { id: 'flat-2', kind: 'resident', meter: 'm-2', gasMeter: 'g-2' },
+    { id: 'shop-1', kind: 'business', meter: 'm-3' },
+    { id: 'flat-3', kind: 'resident', meter: 'm-4', gasMeter: 'g-3' },
+    { id: 'flat-4', kind: 'resident', meter: 'm-5', gasMeter: 'g-4' },
+  ],
+  buildings: [
+    {
+      id: 'b',
+      devices: [
+        { id: 'grid', kind: 'grid' },
+        ...['m-1', 'm-2', 'm-3', 'm-4', 'm-5'].map((id) => ({ id, kind: 'meter', annualKWh: 2000, profile: 'flat' })),
+        { id: 'pv-1', kind: 'pv', peakW: 10_000 },
+        { id: 'hp-1', kind: 'heat_pump', ratedW: 3000 },
+        ...['g-1', 'g-2', 'g-3', 'g-4'].map((id) => ({ id, kind: 'gas_meter' })),
+        { id: 'w-1', kind: 'water_meter' },
+      ],
+    },
+  ],
+});
+const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+const gasIndexes = (deviceId: string, perQuarterM3: number): CommodityReading[] =>
+  [-15, 0, 15].map((minutes, k) => ({
+    siteId: SITE.id,
+    deviceId,
+    ts: at(minutes),
+    seq: k,
+    indexValue: 1000 + k * perQuarterM3,
+  }));
+
+/** Issue 16: a resident's month across electricity, gas and water, from the readings to the report (real PostgreSQL). */
+describe('a resident’s report across commodities', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  const token = (participant: string) =>
+    signAccessToken({ role: 'resident', site: SITE.id, participant, exp: Math.floor(Date.now() / 1000) + 600 }, SECRET);
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_commodity_report');
+    const db = await openDatabase(database.url);
+    const meters = new CommodityReadingRepository(db);
+    for (const [deviceId, m3] of [
+      ['g-1', 0.25],
+      ['g-2', 0.2],
+      ['g-3', 0.3],
+      ['g-4', 0.4],
+    ] as const)
+      expect(
+        await meters.store({ siteId: SITE.id, deviceId, maxPerHour: 6 }, gasIndexes(deviceId, m3), at(20)),
+      ).toMatchObject({ ok: true, inserted: 3 });
+    const litres = [
+      [10, 40],
+      [20, 25],
+    ].map(([minutes, quantity], k) => ({ siteId: SITE.id, deviceId: 'w-1', ts: at(minutes), seq: k, quantity }));
+    expect(await meters.store({ siteId: SITE.id, deviceId: 'w-1', maxPerHour: 3125 }, litres, at(20))).toMatchObject({
+      ok: true,
+      inserted: 2,
+    });
+    await db.destroy();
+    ({ app, base } = await startMetricsOnLedgerDay(SITE, database.url, { operator: TOKEN, secret: SECRET }));
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const report = async (participant: string, bearer: string) => {
+    const response = await fetch(`${base}/participants/${participant}/report?month=2026-01`, {
+      headers: { authorization: `Bearer ${bearer}` },
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as {
+      totals: { consumptionKWh: number; gridKWh: number };
+      cost: { withCollectiveEur: number };
+      commodities: CommodityLine[];
+    };
+  };
+
+  beforeAll(async () => {
+    // The ledger job runs once at start, in the background: wait for its month.
+    const deadline = Date.now() + 20_000;
+    while ((await report('flat-1', token('flat-1'))).commodities.length < 3 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+  }, 30_000);
+
+  it('gives electricity, gas (m³ and kWh at the supplier’s factor) and water, each priced and with its CO2, and similar homes', async () => {
+    const month = await report('flat-1', token('flat-1'));
+    const line = (commodity: string) => month.commodities.find((l) => l.commodity === commodity)!;
+    expect(month.commodities.map((l) => l.commodity)).toEqual(['electricity', 'gas', 'water']);
+    expect(line('electricity')).toMatchObject({
+      unit: 'kWh',
+      quantity: month.totals.consumptionKWh,
+      costEur: month.cost.withCollectiveEur,
+      kgCo2: Math.round(month.totals.gridKWh * 0.052 * 10) / 10,
+    });
+    // 0.25 m³ a quarter-hour, two quarters after the baseline; the others 0.4, 0.6 and 0.8 m³.
+    expect(line('gas')).toEqual({
+      commodity: 'gas',
+      unit: 'm3',
+      quantity: 0.5,
+      energyKWh: 5.6,
+      costEur: 0.67,
+      kgCo2: 1.1,
+      previousMonth: null,
+      changePct: null,
+      peers: { count: 3, median: 0.6 },
+    });
+    // 65 L; alone with a water meter: no median (fewer than 3 would single a neighbour out).
+    expect(line('water')).toMatchObject({
+      unit: 'm3',
+      quantity: 0.065,
+      costEur: 0.28,
+      kgCo2: 0,
+      peers: { count: 0, median: null },
+    });
+  });
+
+  it('shows each resident their own figures: flat-2 sees its gas and no water', async () => {
+    const month = await report('flat-2', token('flat-2'));
+    expect(month.commodities.map((l) => [l.commodity, l.quantity])).toEqual([
+      ['electricity', month.totals.consumptionKWh],
+      ['gas', 0.4],
+    ]);
+  });
+
+  it('draws the table on the resident’s page, in French by default', async () => {
+    const response = await fetch(
+      `${base}/participants/flat-1/report?month=2026-01&format=html&access_token=${token('flat-1')}`,
+    );
+    const html = await response.text();
+    expect(html).toContain('Toutes vos énergies');
+    expect(html).toMatch(
+      /<tr data-commodity="gas"><td>Gaz<\/td><td>0,5 m³ \(5,6 kWh\)<\/td><td>0,67\s€<\/td><td>1,1 kg<\/td>/,
+    );
+    expect(html).toContain('<tr data-commodity="water"><td>Eau</td>');
+  });
+});
