@@ -185,6 +185,32 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     expect(checked).toBeGreaterThan(0);
   });
 
+  it('stores the gas and water meters’ readings with their quantities (issue 16), none refused', async () => {
+    const meters = `SELECT device_id, count(*)::int AS n FROM commodity_readings WHERE site_id = $1 GROUP BY 1`;
+    // Every 15 simulated minutes (7.5 s here): a baseline index, then quantities.
+    await waitFor(
+      'two readings of each of the 32 gas and water meters',
+      async () => {
+        const rows = (await db.query(meters, [siteId])).rows as Array<{ n: number }>;
+        return rows.length === 32 && rows.every((r) => r.n >= 2);
+      },
+      60_000,
+    );
+    const steps = (
+      await db.query(
+        `SELECT device_id, step, quantity FROM commodity_readings WHERE site_id = $1 AND device_id IN ('g-b-101', 'w-b-101') ORDER BY device_id, ts`,
+        [siteId],
+      )
+    ).rows as Array<{ device_id: string; step: string; quantity: number | null }>;
+    const gas = steps.filter((r) => r.device_id === 'g-b-101');
+    expect(gas[0]).toMatchObject({ step: 'baseline', quantity: null });
+    expect(gas.slice(1).every((r) => r.step === 'index' && r.quantity! > 0)).toBe(true);
+    const water = steps.filter((r) => r.device_id === 'w-b-101');
+    expect(water.slice(1).every((r) => r.step === 'interval' && r.quantity! > 0)).toBe(true);
+    const refused = await db.query(`SELECT topic, detail FROM rejected_messages WHERE topic ~ '/(g|w)-b-[0-9]+/'`);
+    expect(refused.rows).toEqual([]);
+  });
+
   it('shows the loop on /metrics and the plan on the API', async () => {
     const metrics = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
     const value = (name: string) => Number(metrics.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1]);
