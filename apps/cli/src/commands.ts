@@ -3,6 +3,7 @@ import { devicesProvisionCommand } from './devices-provision.command';
 import { generateSitesCommand } from './generate-sites.command';
 import { optimiseCommand } from './optimise.command';
 import { reportCommand } from './report.command';
+import { openDataCommand } from './open-data.command';
 import { simulateCommand } from './simulate.command';
 import { tokenCommand } from './token.command';
 import { validateCommand } from './validate.command';
@@ -66,6 +67,14 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]',
     options: { site: {}, participant: {}, month: {}, format: {}, database: {} },
     run: reportCommand,
+  },
+  {
+    name: 'open-data',
+    summary:
+      "the îlot's hourly open data (the API's), CSV or JSON with its Table Schema and licence, from the database",
+    usage: 'ilot open-data --site FILE --from ISO --to ISO [--format csv|json] [--out FILE] [--database URL]',
+    options: { site: {}, from: {}, to: {}, format: {}, out: {}, database: {} },
+    run: openDataCommand,
   },
   {
     name: 'generate-sites',

@@ -85,3 +85,24 @@ export function openDataCsv(rows: readonly OpenDataRow[]): string {
   const names = OPEN_DATA_SCHEMA.fields.map((f) => f.name) as Array<keyof OpenDataRow>;
   return [names.join(','), ...rows.map((r) => names.map((n) => r[n] ?? '').join(','))].join('\n') + '\n';
 }
+
+/** The licence of the îlot's open data unless its site file chooses another (`openData.licence`). */
+export const DEFAULT_OPEN_DATA_LICENCE = {
+  name: 'etalab-2.0',
+  title: 'Licence Ouverte / Open Licence 2.0',
+  path: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence',
+} as const;
+
+/** The JSON export: the îlot, its licence (Frictionless `licenses`), the Table Schema and the rows. API and CLI alike. */
+export function openDataDocument(
+  site: { id: string; name: string; openData?: { licence: { name: string; title: string; path: string } } },
+  rows: readonly OpenDataRow[],
+) {
+  return {
+    siteId: site.id,
+    name: site.name,
+    licenses: [site.openData?.licence ?? DEFAULT_OPEN_DATA_LICENCE],
+    schema: OPEN_DATA_SCHEMA,
+    rows,
+  };
+}

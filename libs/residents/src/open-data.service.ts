@@ -6,6 +6,14 @@ const HOUR_MS = 3_600_000;
 /** The longest range one export covers. */
 export const OPEN_DATA_MAX_DAYS = 366;
 
+/** Why a range cannot be exported (the API's 400, the CLI's usage error), or undefined. */
+export function openDataRangeProblem(from: Date, to: Date): string | undefined {
+  if (from >= to) return '"from" must be before "to"';
+  if (to.getTime() - from.getTime() > OPEN_DATA_MAX_DAYS * 86_400_000)
+    return `at most ${OPEN_DATA_MAX_DAYS} days at once`;
+  return undefined;
+}
+
 /**
  * The îlot's open data for whole UTC hours from `from` to `to` (libs/reports `openDataRows`): the hourly means of its
  * PV arrays and grid connection, and of its meters summed with how many reported. The API and `ilot open-data` both.

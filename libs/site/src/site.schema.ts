@@ -136,6 +136,16 @@ export const siteSchema = z.strictObject({
     capacity: capacityTariff.optional(),
   }),
   tariff: z.discriminatedUnion('kind', [hphcTariff, tempoTariff, dynamicTariff]),
+  /** The licence of the îlot's open data (issue 16); Licence Ouverte 2.0 when not given. */
+  openData: z
+    .strictObject({
+      licence: z.strictObject({
+        name: z.string().min(1),
+        title: z.string().min(1),
+        path: z.string().regex(/^https?:\/\/\S+$/, "must be the licence text's http(s) address"),
+      }),
+    })
+    .optional(),
   /** Prices and CO2 factors of the other commodities (required for each one the site meters) and electricity's CO2. */
   commodities: commoditiesSchema.optional(),
   allocation: z.strictObject({ key: z.enum(['static', 'dynamic-default', 'dynamic-custom']) }),

@@ -1,19 +1,12 @@
 import { BadRequestException, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
-import { OPEN_DATA_SCHEMA, openDataCsv } from '@ilot/reports';
-import { OPEN_DATA_MAX_DAYS, openDataOf } from '@ilot/residents';
+import { openDataCsv, openDataDocument } from '@ilot/reports';
+import { OPEN_DATA_MAX_DAYS, openDataOf, openDataRangeProblem } from '@ilot/residents';
 import { ReadingRepository } from '@ilot/timeseries';
 import type { Response } from 'express';
 import { parseInstant } from '../api/query-instant';
 import { Access } from '../api/route-access';
 import { SiteScopes } from '../site-scopes';
-
-/** The licence of the îlot's open data unless the operator chooses another (ILOT_OPEN_DATA_LICENCE: later). */
-const LICENCE = {
-  name: 'etalab-2.0',
-  title: 'Licence Ouverte / Open Licence 2.0',
-  path: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence',
-};
 
 /**
  * The îlot's data as a common good (issue 16): hourly production, consumption (5 participants or more), grid
@@ -40,9 +33,8 @@ export class OpenDataController {
   ) {
     const { site } = this.scopes.of(siteId);
     const range = { from: parseInstant('from', from), to: parseInstant('to', to) };
-    if (range.from >= range.to) throw new BadRequestException('"from" must be before "to"');
-    if (range.to.getTime() - range.from.getTime() > OPEN_DATA_MAX_DAYS * 86_400_000)
-      throw new BadRequestException(`at most ${OPEN_DATA_MAX_DAYS} days at once`);
+    const problem = openDataRangeProblem(range.from, range.to);
+    if (problem) throw new BadRequestException(problem);
     if (format !== undefined && format !== 'json' && format !== 'csv')
       throw new BadRequestException('"format" must be json or csv');
     const rows = await openDataOf(site, this.readings, range.from, range.to);
@@ -51,6 +43,6 @@ export class OpenDataController {
       response.setHeader('content-disposition', `attachment; filename="ilot-${siteId}-open-data.csv"`);
       return openDataCsv(rows);
     }
-    return { siteId, name: site.name, licenses: [LICENCE], schema: OPEN_DATA_SCHEMA, rows };
+    return openDataDocument(site, rows);
   }
 }
