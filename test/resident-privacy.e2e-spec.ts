@@ -2,10 +2,10 @@ import type { INestApplication } from '@nestjs/common';
 import { signAccessToken } from '@ilot/residents';
 import { ledgerSite } from '@ilot/residents/testing/ledger-site';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startMetricsOnLedgerDay } from '../apps/metrics/src/testing/metrics-alone';
+import { launchChromium, PHONE_VIEWPORT } from './support/chromium';
 import { waitFor } from './support/services';
 
 const TOKEN = 'privacy-e2e-operator-token-0123456789';
@@ -46,14 +46,9 @@ describe('a resident’s consent, export and withdrawal on their page (real Chro
   });
 
   it('gives, exports and withdraws, each taking effect at once, each read in the access log', async () => {
-    const dir = join(process.cwd(), 'test', 'output');
-    mkdirSync(dir, { recursive: true });
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    const { browser, screenshots: dir } = await launchChromium();
     try {
-      const page = await browser.newPage({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+      const page = await browser.newPage({ viewport: PHONE_VIEWPORT, acceptDownloads: true });
       const errors: string[] = [];
       // Every request the page makes succeeds (the browser's own favicon guess aside).
       page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(r.url()));

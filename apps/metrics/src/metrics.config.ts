@@ -21,6 +21,8 @@ export const metricsEnvSchema = z
       .optional(),
     /** How often the resident ledger (each participant's allocated steps, for the reports) catches up, seconds of wall time. */
     ILOT_LEDGER_INTERVAL_S: z.coerce.number().min(1).max(3600).default(60),
+    /** How often a resident's live page looks for changed figures, s (an update is sent only when one changed). */
+    ILOT_LIVE_PUSH_S: z.coerce.number().min(1).max(300).default(5),
     /** Bearer token of operator calls (POST /signals); without it they are refused. At least 16 characters. */
     ILOT_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Secret that signs the access tokens of residents (and operators) for the reports; without it only ILOT_OPERATOR_TOKEN gets in. */

@@ -1,4 +1,5 @@
 import { commoditySectionHtml } from './commodity-section.html';
+import { escapeHtml } from './html-escape';
 import type { ResidentReport } from './resident-report';
 
 export type ReportLanguage = 'fr' | 'en';
@@ -87,8 +88,7 @@ const TEXT = {
   },
 };
 
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escape = escapeHtml;
 
 /** The resident's data section: their consent in force (and since when), the button to change it, the export. */
 export interface ReportPrivacy {

@@ -6,6 +6,8 @@ import { PrivacyController } from '../privacy/privacy.controller';
 import { AssetsController } from '../privacy/assets.controller';
 import { CalendarController } from '../neighbourhood/calendar.controller';
 import { OpenDataController } from '../neighbourhood/open-data.controller';
+import { ResidentLiveController } from '../neighbourhood/resident-live.controller';
+import { ResidentLiveService } from '../neighbourhood/resident-live.service';
 import type { MetricsConfig } from '../metrics.config';
 import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
@@ -33,6 +35,7 @@ export class ApiModule {
         AssetsController,
         CalendarController,
         OpenDataController,
+        ResidentLiveController,
       ],
       providers: [
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
@@ -56,6 +59,7 @@ export class ApiModule {
         repositoryProvider(PvForecastRepository),
         repositoryProvider(SiteDefinitionRepository),
         AccessLog,
+        ResidentLiveService,
       ],
     };
   }

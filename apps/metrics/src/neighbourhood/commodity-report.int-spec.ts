@@ -2,8 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { CommodityReading } from '@ilot/domain';
 import { type CommodityLine } from '@ilot/reports';
 import { signAccessToken } from '@ilot/residents';
-import { T0 } from '@ilot/residents/testing/ledger-site';
-import { validateSite } from '@ilot/site';
+import { multiEnergySite, T0 } from '@ilot/residents/testing/ledger-site';
 import { CommodityReadingRepository, openDatabase } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { startMetricsOnLedgerDay } from '../testing/metrics-alone';
@@ -11,41 +10,7 @@ import { startMetricsOnLedgerDay } from '../testing/metrics-alone';
 const TOKEN = 'commodity-operator-token-0123456789';
 const SECRET = 'commodity-token-secret-0123456789abcdef0123';
 
-/** libs/residents' ledger site with four flats who meter gas, and flat-1 its water too. */
-const SITE = validateSite({
-  id: 'multi',
-  name: 'multi-energy test',
-  timezone: 'Europe/Paris',
-  location: { latitudeDeg: 45.7, longitudeDeg: 4.8 },
-  connection: { importLimitW: 60_000, exportLimitW: 30_000 },
-  tariff: { kind: 'hphc', hpEurPerKWh: 0.27, hcEurPerKWh: 0.2, hcWindows: ['22:00-06:00'], feedInEurPerKWh: 0.1 },
-  commodities: {
-    electricity: { kgCo2PerKWh: 0.052 },
-    gas: { kWhPerM3: 11.2, eurPerKWh: 0.12, kgCo2PerKWh: 0.205 },
-    water: { eurPerM3: 4.34, kgCo2PerM3: 0.132 },
-  },
-  allocation: { key: 'dynamic-default' },
-  participants: [
-    { id: 'flat-1', kind: 'resident', meter: 'm-1', gasMeter: 'g-1', waterMeter: 'w-1' },
-    { id: 'flat-2', kind: 'resident', meter: 'm-2', gasMeter: 'g-2' },
-    { id: 'shop-1', kind: 'business', meter: 'm-3' },
-    { id: 'flat-3', kind: 'resident', meter: 'm-4', gasMeter: 'g-3' },
-    { id: 'flat-4', kind: 'resident', meter: 'm-5', gasMeter: 'g-4' },
-  ],
-  buildings: [
-    {
-      id: 'b',
-      devices: [
-        { id: 'grid', kind: 'grid' },
-        ...['m-1', 'm-2', 'm-3', 'm-4', 'm-5'].map((id) => ({ id, kind: 'meter', annualKWh: 2000, profile: 'flat' })),
-        { id: 'pv-1', kind: 'pv', peakW: 10_000 },
-        { id: 'hp-1', kind: 'heat_pump', ratedW: 3000 },
-        ...['g-1', 'g-2', 'g-3', 'g-4'].map((id) => ({ id, kind: 'gas_meter' })),
-        { id: 'w-1', kind: 'water_meter' },
-      ],
-    },
-  ],
-});
+const SITE = multiEnergySite();
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 const gasIndexes = (deviceId: string, perQuarterM3: number): CommodityReading[] =>
   [-15, 0, 15].map((minutes, k) => ({
