@@ -113,4 +113,14 @@ export class PrivacyRepository {
     );
     return result[1];
   }
+
+  /** Deletes the raw readings of the gas, water or heat meters given, stamped before `before` (the hourly totals stay). */
+  async deleteRawCommodityReadings(siteId: string, deviceIds: readonly string[], before: Date): Promise<number> {
+    if (deviceIds.length === 0) return 0;
+    const result: [unknown[], number] = await this.db.query(
+      `DELETE FROM commodity_readings WHERE site_id = $1 AND device_id = ANY($2::text[]) AND ts < $3`,
+      [siteId, [...deviceIds], before.toISOString()],
+    );
+    return result[1];
+  }
 }

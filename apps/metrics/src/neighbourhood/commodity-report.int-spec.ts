@@ -3,8 +3,9 @@ import type { CommodityReading } from '@ilot/domain';
 import { type CommodityLine } from '@ilot/reports';
 import { signAccessToken } from '@ilot/residents';
 import { multiEnergySite, T0 } from '@ilot/residents/testing/ledger-site';
-import { CommodityReadingRepository, openDatabase } from '@ilot/timeseries';
+import { CommodityReadingRepository, openDatabase, PrivacyRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { PrivacyRetention } from '../ledger/privacy-retention';
 import { startMetricsOnLedgerDay } from '../testing/metrics-alone';
 
 const TOKEN = 'commodity-operator-token-0123456789';
@@ -128,5 +129,37 @@ describe('a resident’s report across commodities', () => {
       /<tr data-commodity="gas"><td>Gaz<\/td><td>0,5 m³ \(5,6 kWh\)<\/td><td>0,67\s€<\/td><td>1,1 kg<\/td>/,
     );
     expect(html).toContain('<tr data-commodity="water"><td>Eau</td>');
+  });
+
+  it('deletes the raw gas and water readings of those who did not consent past the operation window, the hours kept', async () => {
+    const consent = await fetch(`${base}/participants/flat-2/consent`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token('flat-2')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ detailedCurve: true }),
+    });
+    expect(consent.status).toBe(200);
+    const db = await openDatabase(database.url);
+    try {
+      const count = async (table: string) =>
+        Object.fromEntries(
+          (
+            (await db.query(`SELECT device_id, count(*)::int AS n FROM ${table} GROUP BY 1`)) as Array<{
+              device_id: string;
+              n: number;
+            }>
+          ).map((r) => [r.device_id, r.n]),
+        );
+      const hoursBefore = await count('commodity_1h');
+      const deleted = await new PrivacyRetention(new PrivacyRepository(db)).apply(
+        [SITE],
+        new Date(T0 + 9 * 86_400_000),
+      );
+      // g-1, g-3, g-4 (3 readings each) and w-1 (2) go; flat-2 consented: g-2 stays. No electricity reading is that old here but these.
+      expect(await count('commodity_readings')).toEqual({ 'g-2': 3 });
+      expect(deleted.get(SITE.id)).toBeGreaterThanOrEqual(11);
+      expect(await count('commodity_1h')).toEqual(hoursBefore);
+    } finally {
+      await db.destroy();
+    }
   });
 });

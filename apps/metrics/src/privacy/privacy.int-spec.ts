@@ -200,6 +200,8 @@ describe('residents’ control of their data (real PostgreSQL)', () => {
         participant_steps: 1,
         participant_months: 1,
         participant_effacements: 0,
+        participant_commodity_hours: 0,
+        participant_commodity_months: 0,
         participant_consents: 1,
         personal_data_access: 1,
       },
