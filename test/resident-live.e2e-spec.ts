@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { CommodityReading } from '@ilot/domain';
 import type { ResidentLive } from '@ilot/reports';
 import { signAccessToken } from '@ilot/residents';
-import { multiEnergySite, T0 } from '@ilot/residents/testing/ledger-site';
+import { multiEnergyReadings, multiEnergySite, T0 } from '@ilot/residents/testing/ledger-site';
 import { CommodityReadingRepository, openDatabase, PlanRepository, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 
@@ -202,6 +202,35 @@ describe('a resident’s live page (real Chromium, real PostgreSQL)', () => {
       await page.goto(`${base}/participants/flat-1/live?lang=en&access_token=${token('flat-1')}`);
       await page.screenshot({ path: join(dir, 'resident-live-2-en.png'), fullPage: true });
       expect(failed).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it('shows the îlot on a lobby screen, to anyone, updated live, and passes axe-core', async () => {
+    const { browser, screenshots: dir } = await launchChromium();
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${base}/lobby`);
+      const solarBefore = await page.getAttribute('[data-figure="solar-today"]', 'data-value');
+      // The îlot's first readings in 10 minutes (its clock is at 12:40), its 5 meters among them: the lobby changes by itself.
+      await new ReadingRepository(db).insertBatch(multiEnergyReadings(SITE.id, at(40), 9000, -1500), new Date());
+      await waitFor(
+        'the new solar figure in the lobby',
+        async () =>
+          (await page.evaluate(`document.querySelector('[data-solar-now]')?.getAttribute('data-value')`)) === '9',
+        10_000,
+      );
+      expect(await page.getAttribute('[data-figure="solar-today"]', 'data-value')).not.toBe(solarBefore);
+      expect(await page.getAttribute('[data-figure="consumption-now"]', 'data-value')).toBe('8');
+      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+      const violations = (await page.evaluate(
+        'axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))',
+      )) as Array<{ id: string; impact: string; nodes: number }>;
+      console.log(`axe-core on the lobby page: ${JSON.stringify(violations)}`);
+      expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+      await page.screenshot({ path: join(dir, 'lobby-fr.png'), fullPage: true });
     } finally {
       await browser.close();
     }

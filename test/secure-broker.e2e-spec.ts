@@ -57,9 +57,15 @@ describe('the îlot on the production broker: TLS and a credential for every app
         (await db.query(`SELECT count(*)::int AS n FROM commands WHERE ack_status = 'applied'`)).rows[0].n >= 3,
       60_000,
     );
-    const devices = (await db.query<{ n: number }>(`SELECT count(DISTINCT device_id)::int AS n FROM readings`)).rows[0]
-      .n;
-    expect(devices).toBe(site.devices.size);
+    // Every device: the electricity ones' readings, and the gas and water meters' (every 15 simulated minutes).
+    const devices = async () =>
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT DISTINCT device_id FROM readings UNION SELECT DISTINCT device_id FROM commodity_readings) d`,
+        )
+      ).rows[0].n;
+    await waitFor('a reading of every device', async () => (await devices()) === site.devices.size, 30_000);
+    expect(await devices()).toBe(site.devices.size);
     // Each as itself: the apps by their service names, each device by its own.
     for (const user of ['ilot-ingestion', 'ilot-optimiser', deviceUsername(siteId, 'bat-1')])
       expect(deployed.broker.output).toContain(`u'${user}')`);

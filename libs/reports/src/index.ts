@@ -6,3 +6,5 @@ export * from './open-data';
 export * from './commodity-lines';
 export * from './resident-live';
 export * from './resident-live.html';
+export * from './lobby';
+export * from './lobby.html';

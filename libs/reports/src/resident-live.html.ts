@@ -1,5 +1,5 @@
 import { escapeHtml } from './html-escape';
-import type { LiveCommodity, ResidentLive } from './resident-live';
+import type { IlotOutlook, LiveCommodity, ResidentLive } from './resident-live';
 
 const TEXT = {
   fr: {
@@ -57,8 +57,6 @@ export function residentLiveMain(live: ResidentLive, language: 'fr' | 'en', time
   const t = TEXT[language];
   const locale = language === 'fr' ? 'fr-FR' : 'en-GB';
   const n = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone });
-  const span = (start: string, end: string) => `${time.format(new Date(start))}–${time.format(new Date(end))}`;
   const commodity = (c: ResidentLive['today'][number]) => {
     const unit = UNIT_LABEL[c.unit];
     const max = Math.max(...(c.hours ?? []).map((h) => h.value), 1e-9);
@@ -74,6 +72,36 @@ export function residentLiveMain(live: ResidentLive, language: 'fr' | 'en', time
     return `<section class="commodity" data-commodity="${c.commodity}"><h3>${t.names[c.commodity as LiveCommodity]}</h3>
 <p class="figure"><b data-total="${c.commodity}" data-value="${c.total}">${n.format(c.total)} ${unit}</b> ${t.total}</p>${detail}</section>`;
   };
+  const outlook = outlookHtml(live, language, timeZone);
+  return `${updatedHtml(live.generatedAt, language, timeZone)}
+${outlook.effacement}
+<section><h2>${t.today}</h2>${live.today.map(commodity).join('\n')}</section>
+${outlook.solar}
+${outlook.hours}`;
+}
+
+/** "Updated at" with the instant of the figures. */
+export function updatedHtml(generatedAt: string, language: 'fr' | 'en', timeZone: string): string {
+  const time = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  });
+  return `<p class="updated">${TEXT[language].updated} <time datetime="${generatedAt}">${time.format(new Date(generatedAt))}</time></p>`;
+}
+
+/** The îlot's outlook as page parts (the resident's live page and the lobby's): the next order, the solar, the hours. */
+export function outlookHtml(
+  outlook: IlotOutlook,
+  language: 'fr' | 'en',
+  timeZone: string,
+): { effacement: string; solar: string; hours: string } {
+  const t = TEXT[language];
+  const locale = language === 'fr' ? 'fr-FR' : 'en-GB';
+  const n = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone });
+  const span = (start: string, end: string) => `${time.format(new Date(start))}–${time.format(new Date(end))}`;
+  const live = outlook;
   const solarNow =
     live.solar.nowKW === null
       ? t.noSolar
@@ -92,26 +120,37 @@ export function residentLiveMain(live: ResidentLive, language: 'fr' | 'en', time
   const effacement = live.effacement
     ? `<section class="effacement"><h2>${t.effacement}</h2><p><b>${span(live.effacement.start, live.effacement.end)}</b> (${escapeHtml(live.effacement.id)})</p><p>${t.effacementWhat(n.format(live.effacement.reductionKW))}</p></section>`
     : '';
-  return `<p class="updated">${t.updated} <time datetime="${live.generatedAt}">${time.format(new Date(live.generatedAt))}</time></p>
-${effacement}
-<section><h2>${t.today}</h2>${live.today.map(commodity).join('\n')}</section>
-<section><h2>${t.solar}</h2><p>${t.now} : ${solarNow}</p><h3>${t.nextHours}</h3><ul>${next}</ul></section>
-<section><h2>${t.goodHours}</h2>${hours}</section>`;
+  return {
+    effacement,
+    solar: `<section><h2>${t.solar}</h2><p>${t.now} : ${solarNow}</p><h3>${t.nextHours}</h3><ul>${next}</ul></section>`,
+    hours: `<section><h2>${t.goodHours}</h2>${hours}</section>`,
+  };
 }
 
 /** The whole live page, phone first: the first figures rendered, then updates over Server-Sent Events (the page's script). */
 export function residentLiveHtml(live: ResidentLive, language: 'fr' | 'en', timeZone: string): string {
-  const t = TEXT[language];
+  return livePageHtml(
+    language,
+    `${TEXT[language].title} · ${escapeHtml(live.participantId)}`,
+    residentLiveMain(live, language, timeZone),
+  );
+}
+
+/** A live page (the resident's, the lobby's): its title, then its main part, which the page's script keeps up to date. */
+export function livePageHtml(language: 'fr' | 'en', title: string, main: string): string {
   return `<!doctype html>
 <html lang="${language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${t.title} · ${escapeHtml(live.participantId)}</title>
+<title>${title}</title>
 <style>
   body { font-family: system-ui, sans-serif; margin: 0 auto; padding: 1rem; max-width: 40rem; color: #1b1b1b; background: #fff; }
   h1 { font-size: 1.4rem; margin: 0; } h2 { font-size: 1.15rem; margin: 1.25rem 0 .5rem; } h3 { font-size: 1rem; margin: .75rem 0 .25rem; }
   .figure b { font-size: 1.3rem; } .hint, .updated { color: #4a4a4a; font-size: .9rem; }
+  .figures { display: flex; flex-wrap: wrap; gap: .5rem; } .figures .figure { flex: 1 1 9rem; border: 1px solid #ddd; border-radius: .5rem; padding: .5rem .75rem; }
+  .figures .figure b { display: block; } .figures .hint { display: block; }
+  .figure small { display: block; font-weight: normal; font-size: .85rem; }
   table { width: 100%; border-collapse: collapse; font-size: .9rem; } td, th { padding: .15rem .3rem; border-bottom: 1px solid #eee; text-align: left; }
   td.bar { width: 45%; } td.bar span { display: inline-block; height: .7rem; background: #7a5c00; }
   .hours { list-style: none; padding: 0; } .hours li { padding: .4rem .5rem; margin: .25rem 0; border-radius: .4rem; }
@@ -121,24 +160,25 @@ export function residentLiveHtml(live: ResidentLive, language: 'fr' | 'en', time
 </style>
 </head>
 <body>
-<header><h1>${t.title} · ${escapeHtml(live.participantId)}</h1></header>
+<header><h1>${title}</h1></header>
 <main id="live" aria-live="polite">
-${residentLiveMain(live, language, timeZone)}
+${main}
 </main>
-<script src="/api/v1/assets/resident-live.js"></script>
+<script src="/api/v1/assets/live-page.js"></script>
 </body>
 </html>
 `;
 }
 
 /**
- * The live page's only script (served at /api/v1/assets/resident-live.js; the CSP allows none inline): it listens to
- * the page's events (the link's own query, its token included) and puts each update in place.
+ * The live pages' only script (served at /api/v1/assets/live-page.js; the CSP allows none inline): it listens to the
+ * page's events, at its own path + /events with the link's own query (its token included), and puts each update in
+ * place.
  */
-export const RESIDENT_LIVE_SCRIPT = `(function () {
+export const LIVE_PAGE_SCRIPT = `(function () {
   var main = document.getElementById('live');
   if (!main || !window.EventSource) return;
-  var source = new EventSource(location.pathname.replace(/\\/live$/, '/live/events') + location.search);
+  var source = new EventSource(location.pathname.replace(/\\/$/, '') + '/events' + location.search);
   source.addEventListener('live', function (event) {
     main.innerHTML = JSON.parse(event.data).html;
     main.setAttribute('data-updates', String(Number(main.getAttribute('data-updates') || 0) + 1));

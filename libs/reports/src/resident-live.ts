@@ -54,8 +54,6 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
  * good and bad hours ahead, the next effacement order. Pure: what was read in, the page's figures out.
  */
 export function residentLive(input: LiveInput): ResidentLive {
-  const until = input.now.getTime() + 24 * HOUR_MS;
-  const ahead = input.slots.filter((s) => s.start.getTime() + s.minutes * 60_000 > input.now.getTime());
   return {
     participantId: input.participantId,
     generatedAt: input.now.toISOString(),
@@ -66,16 +64,25 @@ export function residentLive(input: LiveInput): ResidentLive {
         hour: Math.floor(localDateTime(h.hour, input.timeZone).minuteOfDay / 60),
         value: round(h.value, digits),
       }));
-      return {
-        commodity,
-        unit: LIVE_UNITS[commodity],
-        total: round(
-          hours.reduce((sum, h) => sum + h.value, 0),
-          digits,
-        ),
-        hours: input.detailed ? byHour : null,
-      };
+      const total = round(
+        hours.reduce((sum, h) => sum + h.value, 0),
+        digits,
+      );
+      return { commodity, unit: LIVE_UNITS[commodity], total, hours: input.detailed ? byHour : null };
     }),
+    ...ilotOutlook(input),
+  };
+}
+
+/** What the îlot as a whole shows its residents and its lobby: its solar now and ahead, the hours ahead, the next order. */
+export type OutlookInput = Pick<LiveInput, 'now' | 'timeZone' | 'solarNowW' | 'slots' | 'effacements' | 'tempoRedDays'>;
+export type IlotOutlook = Pick<ResidentLive, 'solar' | 'hours' | 'effacement'>;
+
+/** The îlot's outlook (residentLive's and the lobby's shared part). Pure. */
+export function ilotOutlook(input: OutlookInput): IlotOutlook {
+  const until = input.now.getTime() + 24 * HOUR_MS;
+  const ahead = input.slots.filter((s) => s.start.getTime() + s.minutes * 60_000 > input.now.getTime());
+  return {
     solar: {
       nowKW: input.solarNowW === null ? null : round(input.solarNowW / 1000, 1),
       nextHours: nextHours(ahead, input.now),
@@ -118,7 +125,7 @@ function tempoWindow(date: string, timeZone: string) {
   return window(at(6), at(22), 'red', 'tempo');
 }
 
-function nextEffacement(input: LiveInput): ResidentLive['effacement'] {
+function nextEffacement(input: OutlookInput): ResidentLive['effacement'] {
   const next = [...input.effacements]
     .filter((e) => e.end.getTime() > input.now.getTime())
     .sort((a, b) => a.start.getTime() - b.start.getTime())[0];

@@ -8,6 +8,9 @@ import { CalendarController } from '../neighbourhood/calendar.controller';
 import { OpenDataController } from '../neighbourhood/open-data.controller';
 import { ResidentLiveController } from '../neighbourhood/resident-live.controller';
 import { ResidentLiveService } from '../neighbourhood/resident-live.service';
+import { LobbyController } from '../neighbourhood/lobby.controller';
+import { LobbyService } from '../neighbourhood/lobby.service';
+import { OutlookReader } from '../neighbourhood/outlook.reader';
 import type { MetricsConfig } from '../metrics.config';
 import { AllocationController } from './allocation.controller';
 import { ApiController } from './api.controller';
@@ -36,6 +39,7 @@ export class ApiModule {
         CalendarController,
         OpenDataController,
         ResidentLiveController,
+        LobbyController,
       ],
       providers: [
         { provide: OPERATOR_TOKEN, useValue: config.ILOT_OPERATOR_TOKEN },
@@ -60,6 +64,8 @@ export class ApiModule {
         repositoryProvider(SiteDefinitionRepository),
         AccessLog,
         ResidentLiveService,
+        LobbyService,
+        OutlookReader,
       ],
     };
   }

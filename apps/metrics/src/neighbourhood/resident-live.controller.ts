@@ -1,26 +1,17 @@
-import {
-  BadRequestException,
-  Controller,
-  Get,
-  Inject,
-  NotFoundException,
-  Param,
-  Query,
-  Req,
-  Res,
-  Sse,
-} from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Query, Req, Res, Sse } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { residentLiveHtml, residentLiveMain } from '@ilot/reports';
 import type { Viewer } from '@ilot/timeseries';
 import type { Request, Response } from 'express';
-import { catchError, distinctUntilChanged, EMPTY, from, map, type Observable, switchMap, timer } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { Access } from '../api/route-access';
 import { ReportViewer } from '../api/report-access.guard';
 import type { MetricsConfig } from '../metrics.config';
 import { METRICS_CONFIG } from '../residents.module';
 import { AccessLog } from '../privacy/access-log';
 import { SiteScopes } from '../site-scopes';
+import { liveEvents } from './live-events';
+import { languageOf } from './page-language';
 import { ResidentLiveService } from './resident-live.service';
 
 /**
@@ -52,7 +43,7 @@ export class ResidentLiveController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
-    const language = this.language(lang);
+    const language = languageOf(lang);
     const live = await this.read(siteId, participantId, viewer, request, 'live page');
     response.setHeader('content-type', 'text/html; charset=utf-8');
     response.setHeader('cache-control', 'private, no-store');
@@ -82,22 +73,14 @@ export class ResidentLiveController {
     @ReportViewer() viewer: Viewer,
     @Req() request: Request,
   ): Promise<Observable<{ type: string; data: unknown }>> {
-    const language = this.language(lang);
+    const language = languageOf(lang);
     await this.read(siteId, participantId, viewer, request, 'live updates');
     const timeZone = this.scopes.of(siteId).site.timezone;
-    return timer(0, this.pushMs).pipe(
-      switchMap(() => from(this.live.snapshot(siteId, participantId)).pipe(catchError(() => EMPTY))),
-      // Only when a figure changed: the instant it was made aside.
-      distinctUntilChanged(
-        (a, b) => JSON.stringify({ ...a, generatedAt: '' }) === JSON.stringify({ ...b, generatedAt: '' }),
-      ),
-      map((live) => ({ type: 'live', data: { live, html: residentLiveMain(live, language, timeZone) } })),
+    return liveEvents(
+      this.pushMs,
+      () => this.live.snapshot(siteId, participantId),
+      (live) => residentLiveMain(live, language, timeZone),
     );
-  }
-
-  private language(lang: string | undefined): 'fr' | 'en' {
-    if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
-    return lang ?? 'fr';
   }
 
   private async read(siteId: string, participantId: string, viewer: Viewer, request: Request, what: string) {

@@ -1,21 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type Clock, localDateTime, localDayStart } from '@ilot/domain';
-import type { Schedule } from '@ilot/optimiser';
 import { type LiveCommodity, residentLive, type ResidentLive } from '@ilot/reports';
 import { CLOCK } from '@ilot/runtime';
-import { COMMODITIES, COMMODITY_METERS, devicesOfKind, type Site } from '@ilot/site';
-import {
-  CommodityReadingRepository,
-  PlanRepository,
-  PrivacyRepository,
-  ReadingRepository,
-  SignalRepository,
-} from '@ilot/timeseries';
+import { COMMODITIES, COMMODITY_METERS, type Site } from '@ilot/site';
+import { CommodityReadingRepository, PrivacyRepository, ReadingRepository } from '@ilot/timeseries';
 import { SiteScopes } from '../site-scopes';
+import { OutlookReader } from './outlook.reader';
 
 const HOUR_MS = 3_600_000;
-/** A PV reading older than this is not "now". */
-const SOLAR_FRESH_MS = 10 * 60_000;
 /** From the meter's unit to the live page's: gas m³ and water litres as counted, heat Wh to kWh. */
 const LIVE_SCALE = { gas: 1, water: 1, heat: 1 / 1000 } as const;
 
@@ -29,8 +21,7 @@ export class ResidentLiveService {
     private readonly scopes: SiteScopes,
     private readonly readings: ReadingRepository,
     private readonly commodityReadings: CommodityReadingRepository,
-    private readonly plans: PlanRepository,
-    private readonly signals: SignalRepository,
+    private readonly outlook: OutlookReader,
     private readonly privacy: PrivacyRepository,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -39,31 +30,12 @@ export class ResidentLiveService {
     const { site } = this.scopes.of(siteId);
     const now = this.clock.now();
     const dayStart = localDayStart(localDateTime(now, site.timezone).date, site.timezone);
-    const [today, solarNowW, plan, ahead, detailed] = await Promise.all([
+    const [today, outlook, detailed] = await Promise.all([
       this.today(site, participantId, dayStart, now),
-      this.solarNowW(site, now),
-      this.plans.latest<Schedule>(siteId),
-      this.signals.overlapping(siteId, now, new Date(now.getTime() + 24 * HOUR_MS)),
+      this.outlook.read(site, now),
       this.privacy.hasConsent(siteId, participantId, 'detailed_curve'),
     ]);
-    const document = plan?.document;
-    return residentLive({
-      participantId,
-      now,
-      timeZone: site.timezone,
-      detailed,
-      today,
-      solarNowW,
-      slots: (document?.slots ?? []).map((s) => ({ ...s, start: new Date(s.start), minutes: document!.slotMinutes })),
-      effacements: ahead.flatMap((s) =>
-        s.payload.type === 'effacement'
-          ? [{ id: s.key, start: s.startsAt, end: s.endsAt, reductionW: s.payload.reductionW }]
-          : [],
-      ),
-      tempoRedDays: ahead.flatMap((s) =>
-        s.payload.type === 'tempo' && s.payload.color === 'red' ? [s.payload.date] : [],
-      ),
-    });
+    return residentLive({ ...outlook, participantId, detailed, today });
   }
 
   /** Each commodity the participant meters, by UTC hour since local midnight; the hour in progress up to now. */
@@ -86,12 +58,5 @@ export class ResidentLiveService {
       lines.push({ commodity, hours: hours.map((h) => ({ hour: h.hour, value: h.quantity * LIVE_SCALE[commodity] })) });
     }
     return lines;
-  }
-
-  private async solarNowW(site: Site, now: Date): Promise<number | null> {
-    const pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
-    if (pvIds.length === 0) return null;
-    const latest = await this.readings.latestPerDevice(site.id, pvIds, new Date(now.getTime() - SOLAR_FRESH_MS), now);
-    return latest.length === 0 ? null : latest.reduce((sum, r) => sum + Math.max(r.powerW, 0), 0);
   }
 }

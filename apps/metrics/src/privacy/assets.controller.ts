@@ -1,6 +1,6 @@
 import { ApiRefusals, ApiRoute } from '../api/route-access';
 import { Controller, Get, Header } from '@nestjs/common';
-import { RESIDENT_LIVE_SCRIPT, RESIDENT_PAGE_SCRIPT } from '@ilot/reports';
+import { LIVE_PAGE_SCRIPT, RESIDENT_PAGE_SCRIPT } from '@ilot/reports';
 
 /** The resident page's script: static, no data in it, cacheable. */
 @Controller('api/v1/assets')
@@ -14,12 +14,12 @@ export class AssetsController {
     return RESIDENT_PAGE_SCRIPT;
   }
 
-  @Get('resident-live.js')
-  @ApiRoute('the live page’s script', 'anyone')
+  @Get('live-page.js')
+  @ApiRoute('the live pages’ script (a resident’s, the lobby’s)', 'anyone')
   @ApiRefusals()
   @Header('content-type', 'text/javascript; charset=utf-8')
   @Header('cache-control', 'public, max-age=3600')
-  residentLiveScript(): string {
-    return RESIDENT_LIVE_SCRIPT;
+  livePageScript(): string {
+    return LIVE_PAGE_SCRIPT;
   }
 }

@@ -100,3 +100,18 @@ export function multiEnergySite(id = 'multi'): Site {
     ],
   });
 }
+
+/** Every electricity device of multiEnergySite at `ts`: its 5 meters at 0.7 to 1.5 kW (5.5 in all), the heat pump at 2. */
+export function multiEnergyReadings(siteId: string, ts: Date, pvW: number, gridW: number): Reading[] {
+  const powers = {
+    'm-1': 700,
+    'm-2': 900,
+    'm-3': 1100,
+    'm-4': 1300,
+    'm-5': 1500,
+    'hp-1': 2000,
+    'pv-1': pvW,
+    grid: gridW,
+  };
+  return Object.entries(powers).map(([deviceId, powerW], seq) => ({ siteId, deviceId, ts, seq, powerW }));
+}
