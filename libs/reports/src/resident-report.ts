@@ -31,6 +31,8 @@ export interface ResidentReportInput {
   effacements: ReadonlyArray<{ id: string; start: Date; end: Date; deliveredWh: number }>;
   /** The participant's gas, water and heat months (issue 16), and the site's prices and CO2 factors. */
   commodityMonths?: readonly CommodityMonthInput[];
+  /** The participant's gas, water and heat by UTC hour over the month, in the meter's unit (m³, L, Wh). */
+  commodityHours?: ReadonlyArray<{ commodity: 'gas' | 'water' | 'heat'; hour: Date; quantity: number }>;
   commodityPrices?: CommoditiesSpec;
 }
 
@@ -40,7 +42,16 @@ export interface ResidentReport {
   /** The end of the newest step recorded (ISO 8601), null when none: a month in progress ends there. */
   dataUntil: string | null;
   totals: { consumptionKWh: number; localKWh: number; gridKWh: number; localShare: number };
-  days: Array<{ date: string; consumptionKWh: number; localKWh: number; gridKWh: number }>;
+  days: Array<{
+    date: string;
+    consumptionKWh: number;
+    localKWh: number;
+    gridKWh: number;
+    /** The other commodities the participant meters, that day (m³ of gas and water, kWh of heat). */
+    gasM3?: number;
+    waterM3?: number;
+    heatKWh?: number;
+  }>;
   byPeriod: Array<{ period: string; consumptionKWh: number; localKWh: number }>;
   cost: { withCollectiveEur: number; withoutCollectiveEur: number; savingEur: number };
   effacements: Array<{ id: string; start: string; end: string; deliveredKWh: number }>;
@@ -81,6 +92,7 @@ function median(values: readonly number[]): number | null {
 export function residentReport(input: ResidentReportInput): ResidentReport {
   const notes: string[] = [];
   const { days, periods, consumptionWh, localWh, withoutEur, withEur } = sumSteps(input);
+  const commodityDays = commodityByDay(input);
   if (days.size === 0) notes.push(`no consumption recorded for ${input.month}`);
   const totalKWh = kWh(consumptionWh);
   const previous = input.previousMonthKWh;
@@ -103,6 +115,7 @@ export function residentReport(input: ResidentReportInput): ResidentReport {
         consumptionKWh: kWh(d.consumptionWh),
         localKWh: kWh(d.localWh),
         gridKWh: kWh(d.consumptionWh - d.localWh),
+        ...commodityDays.get(date),
       })),
     byPeriod: [...periods]
       .sort(([a], [b]) => a.localeCompare(b))
@@ -149,6 +162,24 @@ function commoditiesOf(input: ResidentReportInput, consumptionWh: number, localW
   );
 }
 
+const DAY_FIELDS = { gas: ['gasM3', 1], water: ['waterM3', 1 / 1000], heat: ['heatKWh', 1 / 1000] } as const;
+
+/** The other commodities summed by local day of the month, in the report's units (m³ of gas and water, kWh of heat). */
+function commodityByDay(
+  input: ResidentReportInput,
+): Map<string, { gasM3?: number; waterM3?: number; heatKWh?: number }> {
+  const days = new Map<string, { gasM3?: number; waterM3?: number; heatKWh?: number }>();
+  for (const { commodity, hour, quantity } of input.commodityHours ?? []) {
+    const date = localDateTime(hour, input.timeZone).date;
+    if (!date.startsWith(input.month)) continue;
+    const [field, scale] = DAY_FIELDS[commodity];
+    const day = days.get(date) ?? {};
+    day[field] = Math.round(((day[field] ?? 0) + quantity * scale) * 1000) / 1000;
+    days.set(date, day);
+  }
+  return days;
+}
+
 /** The month's steps summed by local day, by tariff period and in all, with their cost with and without the collective. */
 function sumSteps(input: ResidentReportInput) {
   const days = new Map<string, { consumptionWh: number; localWh: number }>();
@@ -177,8 +208,18 @@ function sumSteps(input: ResidentReportInput) {
 
 /** The days of a report as CSV (kWh), for a spreadsheet. */
 export function residentReportCsv(report: ResidentReport): string {
-  const rows = report.days.map((d) =>
-    [d.date, d.consumptionKWh.toFixed(3), d.localKWh.toFixed(3), d.gridKWh.toFixed(3)].join(','),
+  // A column for each other commodity the participant metered this month.
+  const extra = (['gasM3', 'waterM3', 'heatKWh'] as const).filter((field) =>
+    report.days.some((d) => d[field] !== undefined),
   );
-  return ['date,consumptionKWh,localKWh,gridKWh', ...rows].join('\n') + '\n';
+  const rows = report.days.map((d) =>
+    [
+      d.date,
+      d.consumptionKWh.toFixed(3),
+      d.localKWh.toFixed(3),
+      d.gridKWh.toFixed(3),
+      ...extra.map((field) => (d[field] ?? 0).toFixed(3)),
+    ].join(','),
+  );
+  return [['date', 'consumptionKWh', 'localKWh', 'gridKWh', ...extra].join(','), ...rows].join('\n') + '\n';
 }

@@ -40,7 +40,10 @@ export class ResidentReportService {
       previousKey: shiftMonth(month, -1),
     });
     const previousKey = shiftMonth(month, -1);
-    const commodityRows = await this.commodities.monthsOf(this.site.id, viewer, participantId, [month, previousKey]);
+    const [commodityRows, commodityHours] = await Promise.all([
+      this.commodities.monthsOf(this.site.id, viewer, participantId, [month, previousKey]),
+      this.commodities.hoursOf(this.site.id, viewer, participantId, from, to),
+    ]);
     const commodityMonths = commodityRows
       .filter((r) => r.month === month)
       .map((r) => ({
@@ -76,6 +79,7 @@ export class ResidentReportService {
         deliveredWh: e.deliveredWh,
       })),
       commodityMonths,
+      commodityHours,
       commodityPrices: this.site.commodities,
     });
   }

@@ -131,6 +131,15 @@ describe('a resident’s report across commodities', () => {
     expect(html).toContain('<tr data-commodity="water"><td>Eau</td>');
   });
 
+  it('adds a column per commodity to the CSV of days (m³ of gas and of water)', async () => {
+    const response = await fetch(`${base}/participants/flat-1/report?month=2026-01&format=csv`, {
+      headers: { authorization: `Bearer ${token('flat-1')}` },
+    });
+    const [header, day] = (await response.text()).trim().split('\n');
+    expect(header).toBe('date,consumptionKWh,localKWh,gridKWh,gasM3,waterM3');
+    expect(day).toMatch(/^2026-01-10,[0-9.]+,[0-9.]+,[0-9.]+,0\.500,0\.065$/);
+  });
+
   it('deletes the raw gas and water readings of those who did not consent past the operation window, the hours kept', async () => {
     const consent = await fetch(`${base}/participants/flat-2/consent`, {
       method: 'PUT',
