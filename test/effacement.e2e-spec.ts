@@ -30,7 +30,7 @@ const ORDER = {
 interface Report {
   askedW: number;
   planned: { meanReductionW: number | null };
-  delivered: { meanReductionW: number | null; slots: unknown[] };
+  delivered: { meanReductionW: number | null; energyWh: number; slots: unknown[] };
   deliveredAsAsked: boolean;
   participants: Array<{ participantId: string; deliveredWh: number }>;
   loads: Array<{ deviceId: string; meanReductionW: number | null; shareOfMaxShed: number | null }>;
@@ -111,6 +111,13 @@ describe('an effacement order on the demo îlot, end to end', () => {
     expect(report.delivered.meanReductionW!).toBeLessThanOrEqual(1.2 * 60_000);
     expect(report.deliveredAsAsked).toBe(true);
     expect(report.notes).toEqual([]);
+    // The îlot's open data says what it delivered, hour by hour (issue 16): the report's energy, to the Wh.
+    const open = (await (await fetch(`${api}/open-data?from=${ORDER.start}&to=${ORDER.end}`)).json()) as {
+      rows: Array<{ effacement_delivered_kwh: number | null }>;
+    };
+    expect(open.rows.map((r) => r.effacement_delivered_kwh !== null)).toEqual([true, true]);
+    const openKWh = open.rows.reduce((sum, r) => sum + r.effacement_delivered_kwh!, 0);
+    expect(openKWh).toBeCloseTo(report.delivered.energyWh / 1000, 2);
     // It holds every participant's consumption: each participant's read is in the access log (issue 15).
     const log = (await (
       await fetch(`${api}/access-log?participant=${report.participants[0].participantId}`, { headers: operator })

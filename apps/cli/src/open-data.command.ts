@@ -1,7 +1,7 @@
 import { openDataCsv, openDataDocument } from '@ilot/reports';
-import { openDataOf, openDataRangeProblem } from '@ilot/residents';
+import { deliveredEffacement, effacementReportsOn, openDataOf, openDataRangeProblem } from '@ilot/residents';
 import { loadSiteFile } from '@ilot/site';
-import { openDatabase, ReadingRepository } from '@ilot/timeseries';
+import { openDatabase, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import { writeFileSync } from 'node:fs';
 import { required, UsageError } from './args';
 
@@ -29,7 +29,14 @@ export async function openDataCommand(options: Map<string, string[]>, log: (line
   if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
   const db = await openDatabase(url);
   try {
-    const rows = await openDataOf(site, new ReadingRepository(db), from, to);
+    const delivered = await deliveredEffacement(
+      site.id,
+      new SignalRepository(db),
+      effacementReportsOn(site, db),
+      from,
+      to,
+    );
+    const rows = await openDataOf(site, new ReadingRepository(db), from, to, delivered);
     const text = format === 'csv' ? openDataCsv(rows) : JSON.stringify(openDataDocument(site, rows), null, 2) + '\n';
     const out = options.get('out')?.[0];
     if (out) {

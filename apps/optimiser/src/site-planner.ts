@@ -225,7 +225,7 @@ export class SitePlanner {
     const key = excluded.map((e) => e.split(':')[0]).join(',');
     if (key === this.excludedKey) return;
     this.excludedKey = key;
-    if (excluded.length) this.logger.warn(describeExcluded(excluded, this.site.devices.size));
+    if (excluded.length) this.logger.warn(describeExcluded(excluded, this.deviceIds.length));
     else this.logger.log('every device is in the plan again');
     this.logger.debug(`left out of the plan: ${excluded.join('; ')}`);
   }

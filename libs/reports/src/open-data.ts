@@ -13,6 +13,8 @@ export interface OpenDataHour {
   gridW: number | null;
   consumptionW: number | null;
   metersReporting: number;
+  /** The reduction the îlot delivered in the hour against its reference, Wh, when an effacement order covered it. */
+  effacementWh?: number;
 }
 
 export interface OpenDataRow {
@@ -23,6 +25,7 @@ export interface OpenDataRow {
   grid_export_kwh: number | null;
   self_consumption_ratio: number | null;
   self_sufficiency_ratio: number | null;
+  effacement_delivered_kwh: number | null;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -47,6 +50,7 @@ export function openDataRows(hours: readonly OpenDataHour[]): OpenDataRow[] {
         self_consumption_ratio: selfUsedKWh === null || !pvKWh ? null : round(selfUsedKWh / pvKWh),
         self_sufficiency_ratio:
           selfUsedKWh === null || !consumptionKWh ? null : round(Math.min(1, selfUsedKWh / consumptionKWh)),
+        effacement_delivered_kwh: h.effacementWh === undefined ? null : round(h.effacementWh / 1000),
       };
     });
 }
@@ -75,6 +79,12 @@ export const OPEN_DATA_SCHEMA = {
     kWhField('grid_export_kwh', 'fed into the grid (hourly mean)'),
     ratioField('self_consumption_ratio', 'share of the solar used in the îlot'),
     ratioField('self_sufficiency_ratio', 'share of the consumption covered by the solar'),
+    {
+      name: 'effacement_delivered_kwh',
+      type: 'number',
+      title: 'demand response delivered against the îlot’s reference (empty outside an order; negative: consumed more)',
+      unit: 'kWh',
+    },
   ],
   primaryKey: ['hour'],
   missingValues: [''],

@@ -1,10 +1,36 @@
 import { openDataRows, type OpenDataHour, type OpenDataRow } from '@ilot/reports';
 import { devicesOfKind, gridDeviceId, type Site } from '@ilot/site';
-import type { ReadingRepository } from '@ilot/timeseries';
+import type { ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import type { EffacementReportService } from './effacement-report.service';
 
 const HOUR_MS = 3_600_000;
 /** The longest range one export covers. */
 export const OPEN_DATA_MAX_DAYS = 366;
+
+/**
+ * The reduction the îlot delivered in each slot of its effacement orders overlapping [from, to), Wh: each order's
+ * report (its reference against the measured import), slot by slot.
+ */
+export async function deliveredEffacement(
+  siteId: string,
+  signals: SignalRepository,
+  effacements: EffacementReportService,
+  from: Date,
+  to: Date,
+): Promise<Array<{ at: Date; wh: number }>> {
+  const orders = (await signals.overlapping(siteId, from, to)).filter((s) => s.payload.type === 'effacement');
+  const slots: Array<{ at: Date; wh: number }> = [];
+  for (const order of orders) {
+    const report = await effacements.report(order.key);
+    const delivered = report?.delivered.slots ?? [];
+    // The reports' slots are evenly spaced: their width from two of them, else the settlement step.
+    const minutes = delivered.length > 1 ? (Date.parse(delivered[1].at) - Date.parse(delivered[0].at)) / 60_000 : 15;
+    for (const slot of delivered)
+      if (Date.parse(slot.at) >= from.getTime() && Date.parse(slot.at) < to.getTime())
+        slots.push({ at: new Date(slot.at), wh: (slot.reductionW * minutes) / 60 });
+  }
+  return slots;
+}
 
 /** Why a range cannot be exported (the API's 400, the CLI's usage error), or undefined. */
 export function openDataRangeProblem(from: Date, to: Date): string | undefined {
@@ -23,6 +49,8 @@ export async function openDataOf(
   readings: ReadingRepository,
   from: Date,
   to: Date,
+  /** The effacement delivered in each slot of the orders of the range (deliveredEffacement). */
+  effacement: ReadonlyArray<{ at: Date; wh: number }> = [],
 ): Promise<OpenDataRow[]> {
   const grid = gridDeviceId(site);
   const pv = new Set(devicesOfKind(site, 'pv').map((d) => d.id));
@@ -40,6 +68,10 @@ export async function openDataOf(
       hour.metersReporting++;
     }
     hours.set(key, hour);
+  }
+  for (const slot of effacement) {
+    const hour = hours.get(Math.floor(slot.at.getTime() / HOUR_MS) * HOUR_MS);
+    if (hour) hour.effacementWh = (hour.effacementWh ?? 0) + slot.wh;
   }
   return openDataRows([...hours.values()]);
 }

@@ -258,16 +258,23 @@ export class ResidentLedgerService {
   }
 }
 
-/** The ledger's writer on the owner's connection, outside Nest (`ilot report`, tests): its repositories built on `db`. */
-export function residentLedgerOn(site: Site, db: DataSource): ResidentLedgerService {
+/** The effacement reports of a site on a connection, outside Nest (`ilot report`, `ilot open-data`, tests). */
+export function effacementReportsOn(site: Site, db: DataSource): EffacementReportService {
   const readings = new ReadingRepository(db);
   const signals = new SignalRepository(db);
-  const effacements = new EffacementReportService(
+  return new EffacementReportService(
     site,
     signals,
     new EffacementReferences(site, readings, signals),
     new PlanRepository(db),
   );
+}
+
+/** The ledger's writer on the owner's connection, outside Nest (`ilot report`, tests): its repositories built on `db`. */
+export function residentLedgerOn(site: Site, db: DataSource): ResidentLedgerService {
+  const readings = new ReadingRepository(db);
+  const signals = new SignalRepository(db);
+  const effacements = effacementReportsOn(site, db);
   const ledger = new ResidentLedgerRepository(db);
   return new ResidentLedgerService(
     site,

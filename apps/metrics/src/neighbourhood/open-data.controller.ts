@@ -1,8 +1,8 @@
 import { BadRequestException, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { openDataCsv, openDataDocument } from '@ilot/reports';
-import { OPEN_DATA_MAX_DAYS, openDataOf, openDataRangeProblem } from '@ilot/residents';
-import { ReadingRepository } from '@ilot/timeseries';
+import { deliveredEffacement, OPEN_DATA_MAX_DAYS, openDataOf, openDataRangeProblem } from '@ilot/residents';
+import { ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import type { Response } from 'express';
 import { parseInstant } from '../api/query-instant';
 import { Access } from '../api/route-access';
@@ -17,6 +17,7 @@ export class OpenDataController {
   constructor(
     private readonly scopes: SiteScopes,
     private readonly readings: ReadingRepository,
+    private readonly signals: SignalRepository,
   ) {}
 
   @Get('open-data')
@@ -37,7 +38,9 @@ export class OpenDataController {
     if (problem) throw new BadRequestException(problem);
     if (format !== undefined && format !== 'json' && format !== 'csv')
       throw new BadRequestException('"format" must be json or csv');
-    const rows = await openDataOf(site, this.readings, range.from, range.to);
+    const { effacements } = this.scopes.of(siteId);
+    const delivered = await deliveredEffacement(siteId, this.signals, effacements, range.from, range.to);
+    const rows = await openDataOf(site, this.readings, range.from, range.to, delivered);
     if (format === 'csv') {
       response.setHeader('content-type', 'text/csv; charset=utf-8');
       response.setHeader('content-disposition', `attachment; filename="ilot-${siteId}-open-data.csv"`);
