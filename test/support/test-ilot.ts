@@ -24,5 +24,7 @@ export function startTestIlot(
     ILOT_TOKEN_SECRET: TEST_TOKEN_SECRET,
     // The resident ledger catches up every 2 s of wall time (a minute in production): reports follow the loop at 300x.
     ILOT_LEDGER_INTERVAL_S: '2',
+    // The live pages look for changes every second (5 s in production): at 120x, 5 s is 10 simulated minutes.
+    ILOT_LIVE_PUSH_S: '1',
   });
 }

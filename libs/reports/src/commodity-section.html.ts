@@ -3,28 +3,22 @@ import type { CommodityLine } from './commodity-lines';
 const TEXT = {
   fr: {
     title: 'Toutes vos énergies',
-    commodity: 'Énergie',
-    used: 'Consommé',
-    cost: 'Coût',
     co2: 'CO₂',
-    previous: 'Mois précédent',
-    peers: 'Logements comparables (médiane)',
+    previous: 'mois précédent',
+    peers: 'logements comparables (médiane)',
     names: { electricity: 'Électricité', gas: 'Gaz', water: 'Eau', heat: 'Chaleur' },
   },
   en: {
     title: 'All your energies',
-    commodity: 'Energy',
-    used: 'Used',
-    cost: 'Cost',
     co2: 'CO₂',
-    previous: 'Previous month',
-    peers: 'Similar homes (median)',
+    previous: 'previous month',
+    peers: 'similar homes (median)',
     names: { electricity: 'Electricity', gas: 'Gas', water: 'Water', heat: 'Heat' },
   },
 } as const;
 
 /**
- * The report's lines across commodities as a table (issue 16): each commodity in the unit of its meter (gas also in
+ * The report's lines across commodities as figure cards (issue 16): each commodity in the unit of its meter (gas also in
  * kWh, as the bill says), its cost, its CO2, the month before and similar homes. Nothing when the participant meters
  * electricity alone.
  */
@@ -35,16 +29,19 @@ export function commoditySectionHtml(lines: readonly CommodityLine[], language: 
   const n = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' });
   const unit = (line: CommodityLine) => (line.unit === 'm3' ? 'm³' : 'kWh');
+  // m³ to the litre (a meter's last digit), kWh to the tenth.
+  const m3 = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
   const amount = (value: number | null, line: CommodityLine) =>
-    value === null ? '–' : `${n.format(value)} ${unit(line)}`;
-  const rows = lines
+    value === null ? '–' : `${(line.unit === 'm3' ? m3 : n).format(value)} ${unit(line)}`;
+  // One card per commodity (the report's figure cards): six columns would not fit a phone.
+  const cards = lines
     .map((line) => {
       const kWh = line.commodity === 'gas' && line.energyKWh !== null ? ` (${n.format(line.energyKWh)} kWh)` : '';
-      return `<tr data-commodity="${line.commodity}"><td>${t.names[line.commodity]}</td><td>${amount(line.quantity, line)}${kWh}</td><td>${money.format(line.costEur)}</td><td>${line.kgCo2 === null ? '–' : `${n.format(line.kgCo2)} kg`}</td><td>${amount(line.previousMonth, line)}</td><td>${amount(line.peers.median, line)}</td></tr>`;
+      const co2 = line.kgCo2 === null ? '' : ` · ${n.format(line.kgCo2)} kg ${t.co2}`;
+      return `<div class="figure" data-commodity="${line.commodity}">${t.names[line.commodity]}<b>${amount(line.quantity, line)}${kWh}</b>${money.format(line.costEur)}${co2}<br>${t.previous} : ${amount(line.previousMonth, line)} · ${t.peers} : ${amount(line.peers.median, line)}</div>`;
     })
     .join('\n');
-  return `<section id="commodities"><h2>${t.title}</h2>
-<table><thead><tr><th>${t.commodity}</th><th>${t.used}</th><th>${t.cost}</th><th>${t.co2}</th><th>${t.previous}</th><th>${t.peers}</th></tr></thead><tbody>
-${rows}
-</tbody></table></section>`;
+  return `<section id="commodities"><h2>${t.title}</h2><div class="figures">
+${cards}
+</div></section>`;
 }

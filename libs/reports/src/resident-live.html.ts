@@ -56,9 +56,10 @@ const UNIT_LABEL = { kWh: 'kWh', m3: 'm³', L: 'L' } as const;
 export function residentLiveMain(live: ResidentLive, language: 'fr' | 'en', timeZone: string): string {
   const t = TEXT[language];
   const locale = language === 'fr' ? 'fr-FR' : 'en-GB';
-  const n = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const commodity = (c: ResidentLive['today'][number]) => {
     const unit = UNIT_LABEL[c.unit];
+    // Gas to the litre (a meter's last digit), the others to the tenth or hundredth.
+    const n = new Intl.NumberFormat(locale, { maximumFractionDigits: c.unit === 'm3' ? 3 : 2 });
     const max = Math.max(...(c.hours ?? []).map((h) => h.value), 1e-9);
     const rows = (c.hours ?? [])
       .map(

@@ -126,9 +126,9 @@ describe('a resident’s report across commodities', () => {
     const html = await response.text();
     expect(html).toContain('Toutes vos énergies');
     expect(html).toMatch(
-      /<tr data-commodity="gas"><td>Gaz<\/td><td>0,5 m³ \(5,6 kWh\)<\/td><td>0,67\s€<\/td><td>1,1 kg<\/td>/,
+      /<div class="figure" data-commodity="gas">Gaz<b>0,5 m³ \(5,6 kWh\)<\/b>0,67\s€ · 1,1 kg CO₂<br>/,
     );
-    expect(html).toContain('<tr data-commodity="water"><td>Eau</td>');
+    expect(html).toContain('<div class="figure" data-commodity="water">Eau<b>0,065 m³</b>');
   });
 
   it('adds a column per commodity to the CSV of days (m³ of gas and of water)', async () => {
