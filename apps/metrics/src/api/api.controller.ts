@@ -27,6 +27,7 @@ import { isMonth } from '@ilot/domain';
 import { CLOCK, JsonBody } from '@ilot/runtime';
 import { PlanRepository, PrivacyRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
 import { AccessLog } from '../privacy/access-log';
+import { noStore } from './no-store';
 
 const RESIDENT_PAGE_CSP =
   "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -90,7 +91,7 @@ export class ApiController {
         );
       await this.accessLog.record(request, siteId, owner.id, viewer, `meter readings (${bucket ?? 'raw'})`);
       // A resident's load curve: personal data, kept out of shared caches.
-      response.setHeader('cache-control', 'private, no-store');
+      noStore(response);
     }
     const rows = await this.readings.forDevice(siteId, device, fromDate, toDate, bucket ? BUCKETS[bucket] : undefined);
     return {
@@ -158,8 +159,7 @@ export class ApiController {
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
     await this.accessLog.record(request, siteId, participantId, viewer, `report ${month} (${format ?? 'json'})`);
     // A resident's data: kept out of shared caches, and a link carrying its token never leaks it as a referrer.
-    response.setHeader('cache-control', 'private, no-store');
-    response.setHeader('referrer-policy', 'no-referrer');
+    noStore(response);
     if (format === 'html') {
       response.setHeader('content-type', 'text/html; charset=utf-8');
       // The page's one script, from this origin (its consent button and export links): no inline script runs.
@@ -198,7 +198,7 @@ export class ApiController {
     // Every participant's consumption against its reference: personal data, each read in the access log.
     for (const { participantId } of report.participants)
       await this.accessLog.record(request, siteId, participantId, { role: 'operator' }, `effacement report ${eventId}`);
-    response.setHeader('cache-control', 'private, no-store');
+    noStore(response);
     if (format !== 'csv') return { siteId, ...report };
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');
     return eventReportCsv(report);

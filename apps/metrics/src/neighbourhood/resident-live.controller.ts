@@ -13,6 +13,7 @@ import { SiteScopes } from '../site-scopes';
 import { liveEvents } from './live-events';
 import { languageOf } from './page-language';
 import { ResidentLiveService } from './resident-live.service';
+import { noStore } from '../api/no-store';
 
 /**
  * A resident's live page (issue 16), from their link: today so far for each commodity, the îlot's solar now and
@@ -46,7 +47,7 @@ export class ResidentLiveController {
     const language = languageOf(lang);
     const live = await this.read(siteId, participantId, viewer, request, 'live page');
     response.setHeader('content-type', 'text/html; charset=utf-8');
-    response.setHeader('cache-control', 'private, no-store');
+    noStore(response);
     return residentLiveHtml(live, language, this.scopes.of(siteId).site.timezone);
   }
 
@@ -59,7 +60,7 @@ export class ResidentLiveController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    response.setHeader('cache-control', 'private, no-store');
+    noStore(response);
     return this.read(siteId, participantId, viewer, request, 'live figures');
   }
 

@@ -22,6 +22,7 @@ import { ReportViewer } from '../api/report-access.guard';
 import { SiteScopes } from '../site-scopes';
 import { AccessLog } from './access-log';
 import { participantExport, participantExportCsv } from './participant-export';
+import { noStore } from '../api/no-store';
 
 const consentBody = z.strictObject({
   detailedCurve: z.boolean(),
@@ -179,10 +180,4 @@ export class PrivacyController {
       history: history.map((c) => ({ ...c, at: c.at.toISOString() })),
     };
   }
-}
-
-/** Personal data: kept out of shared caches, and never sent on as a referrer. */
-function noStore(response: Response): void {
-  response.setHeader('cache-control', 'private, no-store');
-  response.setHeader('referrer-policy', 'no-referrer');
 }
