@@ -257,10 +257,17 @@ export class SimulatorRunner {
       this.stats.acksDropped++;
       return;
     }
-    await this.clients
-      .get(deviceId)
-      ?.publishAsync(topics.commandAck(this.world.site.id, deviceId), JSON.stringify(ack), { qos: 1 });
-    this.stats.acksSent++;
+    // Regression (CI, secure-broker e2e): a command answered while the runner stops met a client disconnecting, and the
+    // rejection went unhandled. An ack that cannot leave is lost, as a real controller's would be: the service
+    // retakes the command as unacknowledged.
+    try {
+      await this.clients
+        .get(deviceId)
+        ?.publishAsync(topics.commandAck(this.world.site.id, deviceId), JSON.stringify(ack), { qos: 1 });
+      this.stats.acksSent++;
+    } catch (error) {
+      this.options.log?.(`${deviceId}: ack of ${ack.cmdId} not sent: ${(error as Error).message}`);
+    }
   }
 
   /** Test hook: the device stops sending telemetry but stays connected (it turns stale). */

@@ -69,7 +69,9 @@ describe('CommandDispatcher on the real Mosquitto and PostgreSQL: acks, retries,
     repository = new CommandRepository(db);
     optimiserMqtt = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
     dispatcher = new CommandDispatcher(siteId, optimiserMqtt, repository, new SystemClock(), metrics, 5, {
-      ackTimeoutMs: 300,
+      // Regression (CI under load): at 300 ms a slow third ack let a fourth send out first; a second is far above any
+      // ack's round trip here, so the count of sends is the controller's doing, not the machine's load.
+      ackTimeoutMs: 1000,
       maxRetries: 3,
     });
     await dispatcher.start();
