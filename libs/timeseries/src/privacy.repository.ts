@@ -19,6 +19,18 @@ export interface AccessRecord {
   what: string;
 }
 
+/**
+ * The consent in force for a scope, from a history newest first (consentHistory): its newest record's choice and
+ * instant; none recorded, not granted. The one reading of a history, wherever it is shown or obeyed.
+ */
+export function consentInForce(
+  history: readonly ConsentRecord[],
+  scope: ConsentScope,
+): { granted: boolean; since: Date | undefined } {
+  const newest = history.find((c) => c.scope === scope);
+  return { granted: newest?.granted ?? false, since: newest?.at };
+}
+
 /** All the SQL on residents' consents and the access log of personal data (migration 14, both append-only). */
 export class PrivacyRepository {
   constructor(private readonly db: DataSource) {}

@@ -25,7 +25,14 @@ import { SiteScopes } from '../site-scopes';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
 import { isMonth } from '@ilot/domain';
 import { CLOCK, JsonBody } from '@ilot/runtime';
-import { PlanRepository, PrivacyRepository, ReadingRepository, SignalRepository, type Viewer } from '@ilot/timeseries';
+import {
+  consentInForce,
+  PlanRepository,
+  PrivacyRepository,
+  ReadingRepository,
+  SignalRepository,
+  type Viewer,
+} from '@ilot/timeseries';
 import { AccessLog } from '../privacy/access-log';
 import { noStore } from './no-store';
 
@@ -214,7 +221,7 @@ export class ApiController {
   }
 
   private async privacyState(siteId: string, participantId: string) {
-    const [newest] = await this.privacy.consentHistory(siteId, participantId);
-    return { detailedCurve: newest?.granted ?? false, since: newest?.at.toISOString() };
+    const consent = consentInForce(await this.privacy.consentHistory(siteId, participantId), 'detailed_curve');
+    return { detailedCurve: consent.granted, since: consent.since?.toISOString() };
   }
 }

@@ -1,6 +1,7 @@
 import type { ResidentReport } from '@ilot/reports';
 import type { Site } from '@ilot/site';
 import {
+  consentInForce,
   PrivacyRepository,
   ReadingRepository,
   type ConsentRecord,
@@ -39,7 +40,8 @@ export async function participantExport(
 ): Promise<ParticipantExport> {
   const { site } = deps;
   const participant = site.participants.find((p) => p.id === participantId)!;
-  const detailed = await deps.privacy.hasConsent(site.id, participantId, 'detailed_curve');
+  const consents = await deps.privacy.consentHistory(site.id, participantId);
+  const detailed = consentInForce(consents, 'detailed_curve').granted;
   const months: ResidentReport[] = [];
   for (const month of await deps.reports.months(viewer, participantId)) {
     const report = await deps.reports.report(viewer, participantId, month);
@@ -58,7 +60,7 @@ export async function participantExport(
     meter: participant.meter,
     exportedAt: now.toISOString(),
     readingsStep: detailed ? '15m' : '1d',
-    consents: (await deps.privacy.consentHistory(site.id, participantId)).map((c) => ({
+    consents: consents.map((c) => ({
       ...c,
       at: c.at.toISOString(),
     })),

@@ -15,7 +15,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ErasureRepository, PrivacyRepository, ReadingRepository, type Viewer } from '@ilot/timeseries';
+import { consentInForce, ErasureRepository, PrivacyRepository, ReadingRepository, type Viewer } from '@ilot/timeseries';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ReportViewer } from '../api/report-access.guard';
@@ -176,7 +176,7 @@ export class PrivacyController {
     return {
       siteId,
       participantId,
-      detailedCurve: history[0]?.granted ?? false,
+      detailedCurve: consentInForce(history, 'detailed_curve').granted,
       history: history.map((c) => ({ ...c, at: c.at.toISOString() })),
     };
   }
