@@ -39,7 +39,11 @@ export class ResidentsModule implements OnApplicationShutdown {
       repositoryProvider(AllocationShareRepository),
       repositoryProvider(DashboardDeviceRepository),
       repositoryProvider(PrivacyRepository),
-      repositoryProvider(ErasureRepository),
+      {
+        provide: ErasureRepository,
+        useFactory: (ledger: ResidentLedgerRepository) => new ErasureRepository(ledger),
+        inject: [ResidentLedgerRepository],
+      },
       {
         provide: RESIDENT_DATA_SOURCE,
         // After the main data source (its migrations create the API role and grant it): on a fresh cluster the role

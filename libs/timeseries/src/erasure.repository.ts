@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { asViewer } from './resident-access';
-import { ViewerTickets } from './viewer-tickets';
+import type { ResidentLedgerRepository } from './resident-ledger.repository';
 
 /** The tables that name a participant, and the columns that do. */
 const NAMING: ReadonlyArray<{ table: string; columns: string[] }> = [
@@ -26,14 +24,12 @@ export interface ErasureOutcome {
  * transaction that says it erases.
  */
 export class ErasureRepository {
-  private tickets: Promise<ViewerTickets> | undefined;
-
-  constructor(private readonly db: DataSource) {}
+  /** On the owner's connection: the ledger's (its viewer tickets, read once for both). */
+  constructor(private readonly ledger: ResidentLedgerRepository) {}
 
   async pseudonymise(siteId: string, participantId: string, at: Date): Promise<ErasureOutcome> {
-    this.tickets ??= ViewerTickets.load(this.db);
     const pseudonym = `former-${randomBytes(6).toString('hex')}`;
-    return asViewer(this.db, await this.tickets, siteId, { role: 'operator' }, async (m) => {
+    return this.ledger.viewing(siteId, { role: 'operator' }, async (m) => {
       await m.query(`SELECT set_config('ilot.erasure', 'on', true)`);
       const rows: Record<string, number> = {};
       for (const { table, columns } of NAMING) {
