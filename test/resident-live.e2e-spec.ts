@@ -7,7 +7,7 @@ import { CommodityReadingRepository, openDatabase, PlanRepository, ReadingReposi
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { startMetricsOnLedgerDay } from '../apps/metrics/src/testing/metrics-alone';
 import { launchChromium, PHONE_VIEWPORT } from './support/chromium';
@@ -23,6 +23,24 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000);
  * Chromium: the figures are the API's, a new reading shows within seconds without reloading, and axe-core finds no
  * serious or critical accessibility violation. The îlot's clock starts at 12:40Z on the ledger day.
  */
+/** axe-core's violations on a page, in a context of its own that lets the test inject the library (bypassCSP). */
+async function axeViolations(
+  browser: Browser,
+  url: string,
+): Promise<Array<{ id: string; impact: string; nodes: number }>> {
+  const context = await browser.newContext({ viewport: PHONE_VIEWPORT, bypassCSP: true });
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    return (await page.evaluate(
+      'axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))',
+    )) as Array<{ id: string; impact: string; nodes: number }>;
+  } finally {
+    await context.close();
+  }
+}
+
 describe('a resident’s live page (real Chromium, real PostgreSQL)', () => {
   let database: TestDatabase;
   let app: INestApplication;
@@ -148,8 +166,8 @@ describe('a resident’s live page (real Chromium, real PostgreSQL)', () => {
   it('shows the API’s figures on a phone, updates within seconds of a new reading, and passes axe-core', async () => {
     const { browser, screenshots: dir } = await launchChromium();
     try {
-      // bypassCSP: only so that the test can inject axe-core; the page itself runs under its CSP's own script.
-      const context = await browser.newContext({ viewport: PHONE_VIEWPORT, bypassCSP: true });
+      // Under the page's own CSP, as a resident's browser runs it (regression: a bypassed CSP hid a blocked script).
+      const context = await browser.newContext({ viewport: PHONE_VIEWPORT });
       const page = await context.newPage();
       const failed: string[] = [];
       page.on(
@@ -191,11 +209,7 @@ describe('a resident’s live page (real Chromium, real PostgreSQL)', () => {
       );
       expect(Number(await page.getAttribute('#live', 'data-updates'))).toBeGreaterThanOrEqual(1);
 
-      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      // A string: the browser's own code (axe's result reduced to what the assertion reads).
-      const violations = (await page.evaluate(
-        'axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))',
-      )) as Array<{ id: string; impact: string; nodes: number }>;
+      const violations = await axeViolations(browser, page.url());
       console.log(`axe-core on the live page: ${JSON.stringify(violations)}`);
       expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
 
@@ -210,7 +224,7 @@ describe('a resident’s live page (real Chromium, real PostgreSQL)', () => {
   it('shows the îlot on a lobby screen, to anyone, updated live, and passes axe-core', async () => {
     const { browser, screenshots: dir } = await launchChromium();
     try {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       const page = await context.newPage();
       await page.goto(`${base}/lobby`);
       const solarBefore = await page.getAttribute('[data-figure="solar-today"]', 'data-value');
@@ -224,10 +238,7 @@ describe('a resident’s live page (real Chromium, real PostgreSQL)', () => {
       );
       expect(await page.getAttribute('[data-figure="solar-today"]', 'data-value')).not.toBe(solarBefore);
       expect(await page.getAttribute('[data-figure="consumption-now"]', 'data-value')).toBe('8');
-      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      const violations = (await page.evaluate(
-        'axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))',
-      )) as Array<{ id: string; impact: string; nodes: number }>;
+      const violations = await axeViolations(browser, page.url());
       console.log(`axe-core on the lobby page: ${JSON.stringify(violations)}`);
       expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
       await page.screenshot({ path: join(dir, 'lobby-fr.png'), fullPage: true });

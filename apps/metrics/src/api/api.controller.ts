@@ -35,9 +35,7 @@ import {
 } from '@ilot/timeseries';
 import { AccessLog } from '../privacy/access-log';
 import { noStore } from './no-store';
-
-const RESIDENT_PAGE_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+import { asPageWithScript } from './page-headers';
 
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
@@ -168,9 +166,8 @@ export class ApiController {
     // A resident's data: kept out of shared caches, and a link carrying its token never leaks it as a referrer.
     noStore(response);
     if (format === 'html') {
-      response.setHeader('content-type', 'text/html; charset=utf-8');
       // The page's one script, from this origin (its consent button and export links): no inline script runs.
-      response.setHeader('content-security-policy', RESIDENT_PAGE_CSP);
+      asPageWithScript(response);
       // The resident's own page carries their data section; the operator's view of it does not.
       const privacy = viewer.role === 'resident' ? await this.privacyState(siteId, participantId) : undefined;
       return residentReportHtml(report, lang ?? 'fr', site.timezone, privacy);

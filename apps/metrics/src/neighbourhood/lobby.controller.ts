@@ -10,6 +10,7 @@ import { SiteScopes } from '../site-scopes';
 import { liveEvents } from './live-events';
 import { LobbyService } from './lobby.service';
 import { languageOf } from './page-language';
+import { asPageWithScript } from '../api/page-headers';
 
 /**
  * The îlot live for its lobby screen or the town hall (issue 16), open to anyone: aggregates only (a figure that
@@ -37,7 +38,8 @@ export class LobbyController {
   ): Promise<string> {
     const language = languageOf(lang);
     const lobby = await this.lobby.snapshot(siteId);
-    response.setHeader('content-type', 'text/html; charset=utf-8');
+    // Regression: under the API's CSP the page's script and its events were blocked (the test bypassed the CSP).
+    asPageWithScript(response);
     return lobbyHtml(lobby, language, this.scopes.of(siteId).site.timezone);
   }
 

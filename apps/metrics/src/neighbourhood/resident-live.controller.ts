@@ -14,6 +14,7 @@ import { liveEvents } from './live-events';
 import { languageOf } from './page-language';
 import { ResidentLiveService } from './resident-live.service';
 import { noStore } from '../api/no-store';
+import { asPageWithScript } from '../api/page-headers';
 
 /**
  * A resident's live page (issue 16), from their link: today so far for each commodity, the îlot's solar now and
@@ -46,7 +47,8 @@ export class ResidentLiveController {
   ): Promise<string> {
     const language = languageOf(lang);
     const live = await this.read(siteId, participantId, viewer, request, 'live page');
-    response.setHeader('content-type', 'text/html; charset=utf-8');
+    // Regression: under the API's CSP the page's script and its events were blocked (the test bypassed the CSP).
+    asPageWithScript(response);
     noStore(response);
     return residentLiveHtml(live, language, this.scopes.of(siteId).site.timezone);
   }
