@@ -1,6 +1,7 @@
 /**
- * Derives the compact profile file the simulators ship with, from ../shared/data.
- * Run: npm run build && node dist/scripts/derive-profiles.js [../shared/data] [simulators/profiles]
+ * Derives the compact profile file the simulators ship with, from the measured data named in
+ * simulators/profiles/README.md (a folder holding `profiles/vdi4657/` and `weather/`).
+ * Run: npm run derive-profiles -- DATA_DIR [simulators/profiles]
  *
  * Output: one row per 15-minute slot of 2019 in UTC interval starts, on the 2019 calendar
  * (profiles of other years are shifted by whole days so weekdays line up), columns:
@@ -14,7 +15,11 @@ import { DEFAULT_ROOFTOP, pvPowerWPerKWp } from '../libs/forecasting/src/solar-g
 const SLOTS = 35040;
 const SLOT_MS = 15 * 60_000;
 const YEAR_START_UTC = Date.UTC(2019, 0, 1);
-const dataDir = process.argv[2] ?? '../shared/data';
+const dataDir = process.argv[2];
+if (!dataDir) {
+  process.stderr.write('usage: derive-profiles DATA_DIR [OUT_DIR] (DATA_DIR holds profiles/vdi4657 and weather)\n');
+  process.exit(2);
+}
 const outDir = process.argv[3] ?? 'simulators/profiles';
 
 /** VDI rows are fixed +01:00 local starts; returns values indexed by 2019 UTC slot. */

@@ -1,16 +1,15 @@
 /**
- * Turns two real homes of ../shared/data/households (OPSD, Konstanz, hourly cumulative kWh counters) into the
- * `ilot simulate --history` format (`ts,device,powerW`, UTC interval starts), for `sites/konstanz-pair.yaml`: each
- * home's consumption (grid import + PV - grid export) as its meter, its PV as a pv. Conversion at the edge: counter
- * differences, the hour before a counter reading as the interval that starts an hour earlier.
- * Usage: node dist/scripts/households-history.js [FROM_ISO_DATE] [DAYS] > history.csv
+ * Turns two real homes of the Open Power System Data household data (Konstanz, hourly cumulative kWh counters,
+ * CC BY 4.0: `power_of_residential_{n}.csv`) into the `ilot simulate --history` format (`ts,device,powerW`, UTC
+ * interval starts), for `sites/konstanz-pair.yaml`: each home's consumption (grid import + PV - grid export) as its
+ * meter, its PV as a pv. Conversion at the edge: counter differences, the hour before a counter reading as the
+ * interval that starts an hour earlier. The folder of the CSV files is given (`ILOT_HOUSEHOLDS_DIR` or the first
+ * argument); `test/fixtures/opsd-konstanz/` ships four days of homes 3 and 4.
+ * Usage: node dist/scripts/households-history.js DIR [FROM_ISO_DATE] [DAYS] > history.csv
  */
-import { repoPath } from '@ilot/simulators';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const HOUSEHOLDS_DIR =
-  process.env.ILOT_HOUSEHOLDS_DIR ?? repoPath('..', 'shared', 'data', 'households', 'opsd-konstanz');
 const HOUR_MS = 3_600_000;
 const HOMES: Array<{ home: number; meter: string; pv: string }> = [
   { home: 3, meter: 'm-home-3', pv: 'pv-home-3' },
@@ -21,8 +20,8 @@ const HOMES: Array<{ home: number; meter: string; pv: string }> = [
  * Hourly energy per column, W (mean power of the hour starting at the key), from a home's cumulative counters; a column
  * the home does not have gives an empty series.
  */
-export function hourly(home: number, suffixes: string[]): Map<string, Map<number, number>> {
-  const [header, ...rows] = readFileSync(join(HOUSEHOLDS_DIR, `power_of_residential_${home}.csv`), 'utf8')
+export function hourly(dir: string, home: number, suffixes: string[]): Map<string, Map<number, number>> {
+  const [header, ...rows] = readFileSync(join(dir, `power_of_residential_${home}.csv`), 'utf8')
     .trim()
     .split('\n');
   const columns = header.split(',');
@@ -45,11 +44,11 @@ export function hourly(home: number, suffixes: string[]): Map<string, Map<number
   return out;
 }
 
-/** The history CSV of the two homes over `days` from `fromDate` (YYYY-MM-DD, UTC). */
-export function householdsHistoryCsv(fromDate: string, days: number): string {
+/** The history CSV of the two homes of `dir` over `days` from `fromDate` (YYYY-MM-DD, UTC). */
+export function householdsHistoryCsv(dir: string, fromDate: string, days: number): string {
   const from = Date.parse(`${fromDate}T00:00:00Z`);
   const lines = ['ts,device,powerW'];
-  const homes = HOMES.map((h) => ({ ...h, series: hourly(h.home, ['grid_import', 'grid_export', 'pv']) }));
+  const homes = HOMES.map((h) => ({ ...h, series: hourly(dir, h.home, ['grid_import', 'grid_export', 'pv']) }));
   for (let t = from; t < from + days * 86_400_000; t += HOUR_MS)
     for (const { meter, pv, series } of homes) {
       const [imp, exp, sun] = ['grid_import', 'grid_export', 'pv'].map((s) => series.get(s)!.get(t));
@@ -62,5 +61,11 @@ export function householdsHistoryCsv(fromDate: string, days: number): string {
   return lines.join('\n') + '\n';
 }
 
-if (require.main === module)
-  process.stdout.write(householdsHistoryCsv(process.argv[2] ?? '2016-05-02', Number(process.argv[3] ?? 15)));
+if (require.main === module) {
+  const [dir, from = '2016-05-02', days = '15'] = process.argv.slice(2);
+  if (!dir) {
+    process.stderr.write('usage: households-history.js DIR [FROM_ISO_DATE] [DAYS] (DIR: the OPSD household CSV files)\n');
+    process.exit(2);
+  }
+  process.stdout.write(householdsHistoryCsv(dir, from, Number(days)));
+}

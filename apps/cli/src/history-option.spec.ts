@@ -8,6 +8,8 @@ import { simulateCommand } from './simulate.command';
 
 const sitePath = join(__dirname, '..', '..', '..', 'sites', 'konstanz-pair.yaml');
 const site = loadSiteFile(sitePath);
+/** Four days (2016-05-01 to 04) of two real Konstanz homes, shipped with their source and licence. */
+const KONSTANZ_FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'opsd-konstanz');
 const DEVICES = ['m-home-3', 'pv-home-3', 'm-home-4', 'pv-home-4'];
 
 /** A history of `hours` hourly rows for every device, from 2016-05-02, as the operator would export it. */
@@ -90,10 +92,10 @@ describe("ilot simulate --history: the operator's measured data", () => {
 
   it('replays two real Konstanz homes (OPSD) it was not written around, every strategy, and says what it replays', async () => {
     // Two days of the real homes, converted at the edge (scripts/households-history.ts): consumption = import + PV -
-    // export, from the cumulative counters of ../shared/data/households.
+    // export, from the cumulative counters of the OPSD household data (a slice shipped in test/fixtures/opsd-konstanz).
     const out = mkdtempSync(join(tmpdir(), 'ilot-history-out-'));
     const history = join(out, 'konstanz.csv');
-    writeFileSync(history, householdsHistoryCsv('2016-05-02', 2));
+    writeFileSync(history, householdsHistoryCsv(KONSTANZ_FIXTURES, '2016-05-02', 2));
     const lines: string[] = [];
     await simulateCommand(
       new Map([

@@ -40,7 +40,7 @@ export function forecastPv(input: PvForecastInput): number[] {
 
 /**
  * Weight of a day's clearness per day of age in the typical clearness: the weather persists from one day to the next
- * (lag-1 autocorrelation of daily clearness about 0.5 in Paris 2019 and Aachen 2023, ../shared/data/weather), so
+ * (lag-1 autocorrelation of daily clearness about 0.5 in Paris 2019 (NSRDB) and Aachen 2023 (DWD)), so
  * yesterday says more about tomorrow than last week does. 0.6 a day (half-life 1.4 days) cut the day-ahead error of
  * the daily clearness by 3-6 % against an equal-weight week on both; 1 would be the plain mean.
  */

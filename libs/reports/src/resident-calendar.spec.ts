@@ -1,5 +1,5 @@
 import ICAL from 'ical.js';
-import { greenWindows, residentCalendar } from './resident-calendar';
+import { calendarName, greenWindows, residentCalendar } from './resident-calendar';
 
 const at = (iso: string) => new Date(iso);
 const slot = (iso: string, pvW: number, consumptionW = 10_000) => ({ start: at(iso), minutes: 15, pvW, consumptionW });
@@ -53,4 +53,13 @@ describe('a resident’s calendar feed (iCalendar)', () => {
       { start: at('2026-06-17T10:00:00Z'), end: at('2026-06-17T11:00:00Z') },
     ]);
   });
+
+  it.each([
+    ['Îlot des Pentes (Lyon)', 'Îlot des Pentes (Lyon)'],
+    ['ilot Confluence', 'ilot Confluence'],
+    ['Part-Dieu Sud', 'Îlot Part-Dieu Sud'],
+    ['Îlotier', 'Îlot Îlotier'],
+  ])('titles the feed of %s as %s (regression, issue 25: "Îlot Îlot des Pentes")', (name, title) =>
+    expect(calendarName(name)).toBe(title),
+  );
 });

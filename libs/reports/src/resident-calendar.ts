@@ -16,9 +16,14 @@ export interface CalendarInput {
   language: 'fr' | 'en';
 }
 
+/** The feed's title: the îlot's name, prefixed with "Îlot" unless it says so already ("Îlot des Pentes", not "Îlot Îlot des Pentes"). */
+export function calendarName(siteName: string): string {
+  return /^\s*[iî]lot\b/iu.test(siteName) ? siteName.trim() : `Îlot ${siteName}`;
+}
+
 const TEXT = {
   fr: {
-    calendar: (site: string) => `Îlot ${site}`,
+    calendar: calendarName,
     green: 'Heures vertes : le solaire de l’îlot couvre sa consommation',
     greenWhat: 'Le bon moment pour lancer une machine, charger une voiture, chauffer l’eau.',
     effacement: (kw: number) => `Effacement demandé à l’îlot : ${kw} kW de moins`,
@@ -27,7 +32,7 @@ const TEXT = {
     tempoWhat: 'Évitez les gros usages de 6 h à 22 h.',
   },
   en: {
-    calendar: (site: string) => `Îlot ${site}`,
+    calendar: calendarName,
     green: 'Green hours: the block’s solar covers its consumption',
     greenWhat: 'A good time to run a machine, charge a car, heat water.',
     effacement: (kw: number) => `Demand response asked of the block: ${kw} kW less`,

@@ -16,7 +16,7 @@ export function loadSiteFile(path: string): Site {
   try {
     raw = parse(text);
   } catch (error) {
-    throw new SiteValidationError(path, [`not valid YAML: ${(error as Error).message.split('\n')[0]}`]);
+    throw new SiteValidationError(path, [yamlProblem(error as Error, text)]);
   }
   const site = validateSite(raw, path);
   if (site.tariff.kind !== 'dynamic') return site;
@@ -37,4 +37,25 @@ export function loadSiteFile(path: string): Site {
         .map((p) => `tariff.seriesFile ${site.tariff.kind === 'dynamic' ? site.tariff.seriesFile : ''}: ${p}`),
     );
   return { ...site, priceSeries: points };
+}
+
+/**
+ * A YAML error in one line: the parser's reason and position, and the line it points at, quoted (its message puts the
+ * snippet on the following lines, which a one-line problem list would lose).
+ */
+export function yamlProblem(error: Error & { linePos?: Array<{ line: number; col: number }> }, text: string): string {
+  const reason = error.message.split('\n')[0].replace(/:$/, '');
+  const line = error.linePos?.[0]?.line;
+  // An error found at the end of the text (an unclosed bracket) points past its last line: quote the last one written.
+  const source =
+    line === undefined
+      ? undefined
+      : text
+          .split(/\r?\n/)
+          .slice(0, line)
+          .reverse()
+          .find((l) => l.trim());
+  return source === undefined
+    ? `not valid YAML: ${reason}`
+    : `not valid YAML: ${reason}: ${JSON.stringify(source.trim())}`;
 }

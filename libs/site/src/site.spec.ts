@@ -102,6 +102,12 @@ describe('site files', () => {
     const path = join(dir, 'broken.yaml');
     writeFileSync(path, 'id: demo\nname: [unclosed\n');
     expect(() => loadSiteFile(path)).toThrow(new RegExp(`${path} is not a valid site file:\\n  - not valid YAML`));
+    // Regression (issue 25): the parser's snippet was cut off after "at line 6, column 1:".
+    const indented = join(dir, 'indented.yaml');
+    writeFileSync(indented, 'id: x\nbuildings:\n  - id: a\n    devices:\n  - { id: grid, kind: grid\n');
+    expect(() => loadSiteFile(indented)).toThrow(
+      'not valid YAML: Flow map in block collection must be sufficiently indented and end with a } at line 6, column 1: "- { id: grid, kind: grid"',
+    );
     expect(() => loadSiteFile(join(dir, 'missing.yaml'))).toThrow(
       /missing\.yaml is not a valid site file:\n {2}- cannot read the file/,
     );
