@@ -301,7 +301,9 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
     const ready = await fetch(`http://127.0.0.1:${ilot.httpPort}/readyz`);
     expect(ready.status).toBe(200);
     const schedule = (await (
-      await fetch(`http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/schedule`)
+      await fetch(`http://127.0.0.1:${ilot.httpPort}/api/v1/sites/${siteId}/schedule`, {
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      })
     ).json()) as { siteId: string; slots: unknown[] };
     expect(schedule.siteId).toBe(siteId);
     expect(schedule.slots).toHaveLength(96);

@@ -111,7 +111,7 @@ describe('two metrics instances serve every îlot of the folder alike', () => {
       expect(a.totals.consumptionKWh).toBeCloseTo((500 * (k + 1)) / 4 / 1000, 6);
       expect(b).toEqual(a);
     }
-    expect((await api(instances[0], `/unknown-${suffix}/schedule`)).status).toBe(404);
+    expect((await api(instances[0], `/unknown-${suffix}/schedule`, OPERATOR_TOKEN)).status).toBe(404);
   });
 
   it('limits the operator of one îlot to that îlot; the deployment’s operator sees them all', async () => {

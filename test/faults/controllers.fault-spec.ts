@@ -5,7 +5,8 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { IlotWorld, ProfileTable, SimulatorRunner } from '../../simulators/src';
 import { AppProcess, IngesterProcess } from '../support/app-process';
-import { clearRetained, TEST_MQTT_URL, testPort, uniqueDemoSite, waitFor } from '../support/services';
+import { MosquittoProcess } from '../support/mosquitto-process';
+import { testPort, uniqueDemoSite, waitFor } from '../support/services';
 
 const SPEEDUP = 60;
 const SIM_START = '2026-06-17T09:00:00Z'; // a sunny June morning: the battery has work, so it has commands
@@ -25,13 +26,16 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
   let runner: SimulatorRunner;
   let clock: ScaledClock;
   const { path: siteFile, siteId } = uniqueDemoSite('controllers');
+  // A broker of the test's own with the production settings (deploy/mosquitto), whatever runs on 1883.
+  const broker = new MosquittoProcess();
 
   beforeAll(async () => {
+    await broker.start();
     database = await createTestDatabase('ilot_controllers');
     const realStart = new Date();
     clock = new ScaledClock(realStart.getTime(), Date.parse(SIM_START), SPEEDUP);
     const shared = {
-      ILOT_MQTT_URL: TEST_MQTT_URL,
+      ILOT_MQTT_URL: broker.url,
       ILOT_MQTT_PROTOCOL_VERSION: '5',
       ILOT_DATABASE_URL: database.url,
       ILOT_SITE_FILE: siteFile,
@@ -57,7 +61,7 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     await ingester.start();
     await optimiser.start();
     runner = new SimulatorRunner(new IlotWorld(loadSiteFile(siteFile), ProfileTable.load()), clock, {
-      mqttUrl: TEST_MQTT_URL,
+      mqttUrl: broker.url,
       protocolVersion: 5,
       periodSimMs: 10_000,
     });
@@ -76,7 +80,7 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     await optimiser?.stop();
     await ingester?.stop();
     await db?.end();
-    await clearRetained(TEST_MQTT_URL, siteId);
+    await broker.stop();
     await database?.drop();
   }, 30_000);
 
@@ -173,7 +177,7 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
   }, 90_000);
 
   it('leaves no command retained on the broker', async () => {
-    const client = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    const client = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
     const retained: string[] = [];
     client.on('message', (topic, _payload, packet) => packet.retain && retained.push(topic));
     await client.subscribeAsync(`ilot/v1/${siteId}/+/command`, { qos: 1 });

@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import type { IngesterProcess } from '../support/app-process';
 import { IngesterFixture, startIngesterFixture } from '../support/ingester-fixture';
-import { TEST_MQTT_URL, waitFor } from '../support/services';
+import { waitFor } from '../support/services';
 
 const OUTAGE_S = Number(process.env.ILOT_FAULT_OUTAGE_S ?? 30);
 const RATE_PER_S = 1500;
@@ -53,7 +53,7 @@ describe(`database down for ${OUTAGE_S} s under load`, () => {
     'loses nothing, stays up and within its memory bound',
     async () => {
       const meters = Array.from({ length: 18 }, (_, i) => `m-a-${Math.floor(i / 3) + 1}0${(i % 3) + 1}`);
-      const publisher = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+      const publisher = await mqtt.connectAsync(fixture.broker.url, { protocolVersion: 5 });
       const total = RATE_PER_S * DURATION_S;
       const baseMs = Date.now() - 3_600_000;
       let published = 0;

@@ -12,7 +12,8 @@ import { stringify } from 'yaml';
 import { expectOnePlannerAtATime, plansWithLeases } from '../support/plans';
 import { startSimulators } from '../support/simulators';
 import { AppProcess } from '../support/app-process';
-import { clearRetained, TEST_MQTT_URL, testPort, waitFor } from '../support/services';
+import { MosquittoProcess } from '../support/mosquitto-process';
+import { testPort, waitFor } from '../support/services';
 
 const SITES = 20;
 const SPEEDUP = 30;
@@ -43,8 +44,10 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
   const planners: AppProcess[] = [];
   const runners: SimulatorRunner[] = [];
   const port = () => String(testPort());
+  // A broker of the test's own with the production settings (deploy/mosquitto), whatever runs on 1883.
+  const broker = new MosquittoProcess();
   const shared = () => ({
-    ILOT_MQTT_URL: TEST_MQTT_URL,
+    ILOT_MQTT_URL: broker.url,
     ILOT_DATABASE_URL: database.url,
     ILOT_SITES_DIR: dir,
     ILOT_SPEEDUP: String(SPEEDUP),
@@ -54,6 +57,7 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
   });
 
   beforeAll(async () => {
+    await broker.start();
     database = await createTestDatabase('ilot_fleet');
     for (const n of [1, 2, 3]) {
       const ingester = new AppProcess('ingestion', {
@@ -69,7 +73,7 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
       await planner.start();
       planners.push(planner);
     }
-    runners.push(...(await startSimulators(sites, clock, TEST_MQTT_URL)));
+    runners.push(...(await startSimulators(sites, clock, broker.url)));
     db = new Client({ connectionString: database.url });
     await db.connect();
   }, 240_000);
@@ -78,8 +82,7 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
     for (const runner of runners) await runner.stop();
     await db?.end();
     for (const app of [...planners, ...ingesters]) await app.stop();
-    // The devices' retained statuses and the retained schedules must not outlive the test on the shared broker.
-    for (const site of sites) await clearRetained(TEST_MQTT_URL, site.id);
+    await broker.stop();
     await database?.drop();
   }, 120_000);
 
@@ -132,7 +135,7 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
   it(`loses nothing and stores nothing twice when an ingester is killed mid-burst (${BURST} messages)`, async () => {
     const site = sites[0];
     const meter = [...site.devices.values()].find((d) => d.kind === 'meter')!.id;
-    const publisher = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    const publisher = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });
     const baseMs = Date.parse(simStart) - 2 * 86_400_000;
     let published = 0;
     const burst = (async () => {

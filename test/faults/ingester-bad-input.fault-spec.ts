@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import type { IngesterProcess } from '../support/app-process';
 import { IngesterFixture, startIngesterFixture } from '../support/ingester-fixture';
-import { TEST_MQTT_URL, waitFor } from '../support/services';
+import { waitFor } from '../support/services';
 
 const METERS = ['m-a-101', 'm-a-102', 'm-a-103', 'm-b-101', 'm-b-102'];
 
@@ -33,7 +33,7 @@ describe('ingester against replays and hostile input', () => {
     ({ siteId, ingester } = fixture);
     db = new Client({ connectionString: fixture.database.url });
     await db.connect();
-    publisher = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    publisher = await mqtt.connectAsync(fixture.broker.url, { protocolVersion: 5 });
   }, 60_000);
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import type { IngesterProcess } from '../support/app-process';
 import { IngesterFixture, startIngesterFixture } from '../support/ingester-fixture';
-import { TEST_MQTT_URL, waitFor } from '../support/services';
+import { waitFor } from '../support/services';
 
 const MESSAGES = Number(process.env.ILOT_FAULT_MESSAGES ?? 100_000);
 const PUBLISHERS = 4;
@@ -39,7 +39,7 @@ describe(`ingester killed (-9) during a ${MESSAGES}-message QoS 1 burst`, () => 
     );
     const baseMs = Date.now() - 3 * 3_600_000;
     const publishers = await Promise.all(
-      Array.from({ length: PUBLISHERS }, () => mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 })),
+      Array.from({ length: PUBLISHERS }, () => mqtt.connectAsync(fixture.broker.url, { protocolVersion: 5 })),
     );
     let published = 0;
     const publishSlice = async (client: mqtt.MqttClient, from: number) => {

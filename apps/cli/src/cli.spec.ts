@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './main';
@@ -60,6 +60,30 @@ describe('ilot: a command line that refuses what it does not know', () => {
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/valid\. Site "demo"/);
     expect(result.out).toMatch(/\d+ devices \(1 grid, \d+ meter/);
+    expect(result.out).not.toContain('warning');
+  });
+
+  // Regression (issue 25): a new operator's file with fractions for percentages and kW for W was "valid", silently.
+  it('ilot validate: warns of fractions where percentages are meant, kW for W, a meter nobody holds', async () => {
+    const text = readFileSync(SITE_FILE, 'utf8')
+      .replace(/minSocPct: 10\b/, 'minSocPct: 0.1')
+      .replace(/maxSocPct: 95\b/, 'maxSocPct: 0.95')
+      .replace(/peakW: (\d+)000\b/, 'peakW: $1')
+      .replace(/^ {2}- \{ id: flat-a-101, kind: resident, meter: m-a-101 \}\n/m, '');
+    const path = join(mkdtempSync(join(tmpdir(), 'ilot-site-')), 'mistaken.yaml');
+    writeFileSync(path, text);
+    const result = await cli('validate', '--site', path);
+    expect(result.code).toBe(0);
+    const warnings = result.out.split('\n').filter((l) => l.startsWith('  warning: '));
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^ {2}warning: bat-1\.minSocPct, maxSocPct: 0\.1 and 0\.95 read as fractions: percentages are meant \(10 and 95\)/,
+        ),
+        expect.stringMatching(/^ {2}warning: pv-\S+\.peakW: \d+ W is implausibly small: W are meant, not kW/),
+        "  warning: m-a-101: a meter no participant holds: its consumption counts in the îlot's but in no one's report or allocation",
+      ]),
+    );
   });
 
   it('ilot generate-sites: a folder of valid îlots, one file each, and refuses a bad count', async () => {

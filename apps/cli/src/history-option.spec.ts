@@ -82,6 +82,26 @@ describe("ilot simulate --history: the operator's measured data", () => {
     expect(() => readHistory(site, file(csv(48, edit)), undefined, undefined)).toThrow(message);
   });
 
+  // Regression (issue 25): a ';'-separated file was answered with one "no series for meter" per meter.
+  it('refuses a file of another separator in one reason, before looking for its devices', () => {
+    const semicolons = csv(48).replace(/,/g, ';');
+    expect(() => readHistory(site, file(semicolons), undefined, undefined)).toThrow(
+      /history\.csv: line 1: header must be "ts,device,powerW", separated by commas \(this file uses ";"\)$/,
+    );
+  });
+
+  // Regression (issue 25): powers in kW were replayed silently as W (a home drawing 0.4 W).
+  it('warns of series that look like kW, and of none in a file of W', () => {
+    expect(readHistory(site, file(csv(48)), undefined, undefined).warnings).toEqual([]);
+    const inKW = csv(48).replace(/,(\d+)$/gm, (_m, w: string) => `,${Number(w) / 1000}`);
+    const warnings = readHistory(site, file(inKW), undefined, undefined).warnings;
+    expect(warnings).toHaveLength(DEVICES.length);
+    expect(warnings).toContain(
+      `pv-home-3: its highest value is 2 for a ${(site.devices.get('pv-home-3') as { peakW: number }).peakW} W array: powers are W, not kW?`,
+    );
+    expect(warnings.find((w) => w.startsWith('m-home-3: its mean is 0.40 where'))).toMatch(/powers are W, not kW\?$/);
+  });
+
   it('refuses a --start or --days outside the file', () => {
     const path = file(csv(48));
     expect(() => readHistory(site, path, '2016-06-01T00:00:00Z', undefined)).toThrow(

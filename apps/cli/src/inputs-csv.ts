@@ -13,6 +13,15 @@ export class InputsCsvError extends Error {
   }
 }
 
+/** What is wrong with the first line, if anything: the header `ts,device,powerW`, comma-separated. */
+export function headerProblem(firstLine: string | undefined): string | undefined {
+  if (firstLine?.trim().replace(/\s*,\s*/g, ',') === 'ts,device,powerW') return undefined;
+  const separator = /[;\t]/.exec(firstLine ?? '')?.[0];
+  return separator
+    ? `line 1: header must be "ts,device,powerW", separated by commas (this file uses ${separator === ';' ? '";"' : 'tabs'})`
+    : `line 1: header must be "ts,device,powerW", not "${(firstLine ?? '').slice(0, 80)}"`;
+}
+
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -27,8 +36,8 @@ export function parseInputsCsv(
 ): ForecastSeries {
   const lines = text.split(/\r?\n/);
   const problems: string[] = [];
-  if (lines[0]?.trim().replace(/\s*,\s*/g, ',') !== 'ts,device,powerW')
-    throw new InputsCsvError([`line 1: header must be "ts,device,powerW"`]);
+  const header = headerProblem(lines[0]);
+  if (header) throw new InputsCsvError([header]);
   const values = new Map<number, Map<string, number>>();
   lines.slice(1).forEach((line, i) => {
     const lineNo = i + 2;

@@ -1,6 +1,6 @@
 import { DAY_MS, SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { loadSolver, SOLVER_NAMES, type SolverName } from '@ilot/optimiser';
-import { devicesOfKind, loadSiteFile, type Site } from '@ilot/site';
+import { devicesOfKind, loadSiteFile, type Site, siteWarnings } from '@ilot/site';
 import {
   BatteryStrategy,
   EffacementOrder,
@@ -50,7 +50,7 @@ export interface SimulateRequest {
   solverName: SolverName;
   effacements: EffacementOrder[];
   /** `--history`: the operator's measured data and the planner's history days; else the shipped profiles. */
-  measured?: { history: MeasuredHistory; warmUpDays: number; path: string };
+  measured?: { history: MeasuredHistory; warmUpDays: number; path: string; warnings: string[] };
 }
 
 export function simulateRequest(options: Map<string, string[]>): SimulateRequest {
@@ -83,7 +83,14 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
     solverName,
     effacements,
     ...(measured && historyPath
-      ? { measured: { history: measured.history, warmUpDays: measured.warmUpDays, path: historyPath } }
+      ? {
+          measured: {
+            history: measured.history,
+            warmUpDays: measured.warmUpDays,
+            path: historyPath,
+            warnings: measured.warnings,
+          },
+        }
       : {}),
   };
 }
@@ -136,6 +143,7 @@ export async function simulateCommand(
     replayPicture(title, results, (ms) => contractedImportW(new Date(ms), site), capacityKWh),
   );
   log(whatIsReplayed(request));
+  for (const warning of [...siteWarnings(site), ...(request.measured?.warnings ?? [])]) log(`warning: ${warning}`);
   for (const line of kpiTable(site, days, start, results)) log(line);
   log(`written: ${['kpis.json', 'trace.csv', 'replay.html'].map((f) => join(outDir, f)).join(', ')}`);
   return results;

@@ -1,9 +1,10 @@
-import { devicesOfKind, loadSiteFile, type Site } from '@ilot/site';
+import { devicesOfKind, loadSiteFile, type Site, siteWarnings } from '@ilot/site';
 import { required } from './args';
 
 /**
  * `ilot validate --site FILE`: reads the site file as the apps do at start and says what it describes; a bad file
- * fails with every problem (the device it is about, the field meant), exit 2.
+ * fails with every problem (the device it is about, the field meant), exit 2; a valid file's implausible values
+ * (fractions for percentages, kW for W, a meter nobody holds) are warnings.
  */
 export function validateCommand(options: Map<string, string[]>, log: (line: string) => void): Site {
   const path = required(options, 'site');
@@ -21,5 +22,7 @@ export function validateCommand(options: Map<string, string[]>, log: (line: stri
     `  ${site.buildings.length} building(s), ${site.devices.size} devices (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), ${site.participants.length} participants`,
   );
   log(`  PV ${pvKWp.toFixed(1)} kWp, batteries ${batteryKWh.toFixed(0)} kWh`);
+  // Valid, but perhaps not what was meant (issue 25): fractions for percentages, kW for W, a meter nobody holds.
+  for (const warning of siteWarnings(site)) log(`  warning: ${warning}`);
   return site;
 }

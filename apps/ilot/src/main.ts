@@ -88,7 +88,7 @@ async function main(): Promise<void> {
         `  broker     ${env.ILOT_MQTT_URL}${broker ? ` (embedded aedes; a password for each app and device in ${env.ILOT_MQTT_CREDENTIALS_DIR}, e.g. services/ilot-aggregator.password to publish signals)` : ''}`,
         `  database   ${withoutPassword(env.ILOT_DATABASE_URL)}${database ? ` (embedded PostgreSQL, data in ${database.dataDir})` : ''}`,
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
-        `  plan       ${http}/api/v1/sites/${site.id}/schedule`,
+        `  plan       ${http}/api/v1/sites/${site.id}/schedule (operator's token, as below)   lobby ${http}/api/v1/sites/${site.id}/lobby`,
         `  signals    POST ${http}/api/v1/sites/${site.id}/signals with Authorization: Bearer ${generatedToken ?? '<ILOT_OPERATOR_TOKEN>'}${generatedToken ? ' (made up for this run; set ILOT_OPERATOR_TOKEN to choose it)' : ''}`,
         `  resident   ${residentLink}`,
         `             (${resident.id}'s month, opens in a browser; \`ilot token\` makes one for any resident with ILOT_TOKEN_SECRET)`,

@@ -236,7 +236,7 @@ describe('the metrics API (real PostgreSQL)', () => {
   describe('HTTP hardening', () => {
     it('sends the security headers on every answer, and never X-Powered-By', async () => {
       for (const response of [
-        await fetch(`${base}/schedule`),
+        await fetch(`${base}/schedule`, { headers: { authorization: `Bearer ${TOKEN}` } }),
         await fetch(`${base}/participants/flat-1/report?month=2026-01`),
         await fetch(`${base.replace(/\/api\/v1.*/, '')}/metrics`),
       ]) {
@@ -294,15 +294,15 @@ describe('the metrics API (real PostgreSQL)', () => {
       expect(answer).toEqual({ status: 401, message: 'operator token required: Authorization: Bearer <token>' });
     });
 
-    it('keeps a resident’s meter readings out of shared caches; the shared devices’ may be cached', async () => {
+    it('keeps every device’s readings out of shared caches', async () => {
       const range = 'from=2026-01-10T12:00:00Z&to=2026-01-10T13:00:00Z';
-      const meter = await fetch(`${base}/readings?device=m-1&${range}&bucket=1d`, {
-        headers: { authorization: `Bearer ${TOKEN}` },
-      });
-      expect(meter.headers.get('cache-control')).toBe('private, no-store');
-      const pv = await fetch(`${base}/readings?device=pv-1&${range}`);
-      expect(pv.status).toBe(200);
-      expect(pv.headers.get('cache-control')).toBeNull();
+      for (const device of ['m-1&bucket=1d', 'pv-1']) {
+        const answer = await fetch(`${base}/readings?device=${device}&${range}`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('cache-control')).toBe('private, no-store');
+      }
     });
   });
 
@@ -325,10 +325,23 @@ describe('the metrics API (real PostgreSQL)', () => {
       expect(consent.status).toBe(200);
     });
 
-    it('serves the îlot’s shared devices to anyone, a participant’s meter only to its resident and the operator', async () => {
-      const pv = await readings('pv-1');
+    // Regression (issue 25): the grid meter, PV and batteries answered anyone, and with them the homes' summed curve.
+    it('serves the îlot’s shared devices to its operator only, a participant’s meter to its resident and the operator', async () => {
+      const pv = await readings('pv-1', TOKEN);
       expect(pv.status).toBe(200);
       expect(((await pv.json()) as { readings: unknown[] }).readings).toHaveLength(6);
+      for (const device of ['pv-1', 'grid']) {
+        const refused = await readings(device);
+        expect(refused.status).toBe(401);
+        expect(((await refused.json()) as { message: string }).message).toBe(
+          "token required: the site's operator or viewer",
+        );
+        const resident = await readings(device, flat1);
+        expect(resident.status).toBe(403);
+        expect(((await resident.json()) as { message: string }).message).toBe(
+          `a resident sees only their own meter, not "${device}"`,
+        );
+      }
       const anonymous = await readings('m-1');
       expect(anonymous.status).toBe(401);
       expect(((await anonymous.json()) as { message: string }).message).toBe(

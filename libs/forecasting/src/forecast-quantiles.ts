@@ -29,10 +29,18 @@ export function profileErrorQuantiles(
   const errors = leaveOneOutErrors(input.history, input.dayKind);
   if (errors.length < MIN_ERROR_SAMPLES) return undefined;
   const windowMs = input.windowMs ?? 2 * 3_600_000;
+  // The errors grouped by time of day, so that a slot pools whole groups (a few hundred) rather than testing every error.
+  const byTimeOfDay = new Map<number, number[]>();
+  for (const e of errors) {
+    const group = byTimeOfDay.get(e.timeOfDayMs);
+    if (group) group.push(e.errorW);
+    else byTimeOfDay.set(e.timeOfDayMs, [e.errorW]);
+  }
   const result = new Map<number, number[]>(probabilities.map((p) => [p, []]));
   for (const start of input.slotStarts) {
     const timeOfDay = mod(start.getTime(), DAY_MS);
-    let pooled = errors.filter((e) => circularDistance(e.timeOfDayMs, timeOfDay) <= windowMs).map((e) => e.errorW);
+    let pooled: number[] = [];
+    for (const [at, group] of byTimeOfDay) if (circularDistance(at, timeOfDay) <= windowMs) pooled.push(...group);
     if (pooled.length < MIN_ERROR_SAMPLES) pooled = errors.map((e) => e.errorW);
     pooled.sort((a, b) => a - b);
     for (const p of probabilities) result.get(p)!.push(quantileOfSorted(pooled, p));

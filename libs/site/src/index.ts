@@ -9,3 +9,4 @@ export * from './site-document';
 export * from './generate-sites';
 export * from './commodity';
 export * from './commodity.schema';
+export * from './plausibility';

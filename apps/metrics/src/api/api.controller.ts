@@ -9,6 +9,7 @@ import {
   Inject,
   NotFoundException,
   Param,
+  UnauthorizedException,
   Post,
   Query,
   Req,
@@ -55,12 +56,14 @@ export class ApiController {
 
   /**
    * A device's stored readings. A participant's meter is personal data (its load curve): it needs the operator's
-   * token or that participant's own; the îlot's shared devices (grid, PV, batteries, loads) need none.
+   * token or that participant's own. The îlot's other devices need the site's operator (or viewer): the grid meter,
+   * PV and batteries together give the homes' summed consumption, which on a small îlot is one or two homes' curve
+   * (issue 25; the lobby and open data are the public views, aggregated over 5 homes or more).
    */
   @Get('readings')
   @ApiRoute(
     "a device's stored readings",
-    "anyone for the îlot's shared devices; a participant's meter: its resident or the operator, finer than a day only with the resident's consent",
+    "the site's operator or viewer; a participant's meter also its resident, finer than a day only with the resident's consent",
   )
   @ApiBearerAuth('bearer')
   @ApiQuery({ name: 'device', required: true })
@@ -84,7 +87,12 @@ export class ApiController {
     if (bucket !== undefined && !Object.hasOwn(BUCKETS, bucket))
       throw new BadRequestException(`"bucket" must be one of ${Object.keys(BUCKETS).join(', ')}`);
     const owner = site.participants.find((p) => p.meter === device);
-    if (owner) {
+    if (!owner) {
+      const resolved = await this.viewers.resolve(request, siteId);
+      if (!resolved) throw new UnauthorizedException("token required: the site's operator or viewer");
+      if (resolved.viewer.role !== 'operator')
+        throw new ForbiddenException(`a resident sees only their own meter, not "${device}"`);
+    } else {
       const viewer = await this.viewers.viewerFor(request, siteId, owner.id, {
         missing: `"${device}" is a participant's meter: token required (the operator's, or that resident's)`,
         other: 'a resident sees only their own meter',
@@ -95,9 +103,9 @@ export class ApiController {
           `"${device}" is ${owner.id}'s meter: without their consent to the detailed curve, only daily values (bucket=1d)`,
         );
       await this.accessLog.record(request, siteId, owner.id, viewer, `meter readings (${bucket ?? 'raw'})`);
-      // A resident's load curve: personal data, kept out of shared caches.
-      noStore(response);
     }
+    // A resident's load curve is personal data, and the îlot's devices give the homes' sum: kept out of shared caches.
+    noStore(response);
     const rows = await this.readings.forDevice(siteId, device, fromDate, toDate, bucket ? BUCKETS[bucket] : undefined);
     return {
       siteId,
@@ -209,7 +217,7 @@ export class ApiController {
   }
 
   @Get('schedule')
-  @Access.open('the current plan (the schedule topic’s document)')
+  @Access.siteOperator('the current plan (the schedule topic’s document)')
   async getSchedule(@Param('siteId') siteId: string) {
     this.scopes.of(siteId);
     const latest = await this.plans.latest<object>(siteId);

@@ -23,14 +23,17 @@ describe('the OpenAPI document of the API', () => {
   let database: TestDatabase;
   let app: INestApplication;
   let served: { paths: Record<string, Record<string, Operation>> };
+  let base: string;
+  const site = ledgerSite('dynamic-default', 'docs');
 
   beforeAll(async () => {
     database = await createTestDatabase('ilot_openapi');
-    const started = await startMetricsOnLedgerDay(ledgerSite('dynamic-default', 'docs'), database.url, {
+    const started = await startMetricsOnLedgerDay(site, database.url, {
       operator: 'openapi-operator-token-0123456789',
       secret: 'openapi-token-secret-0123456789abcdef0123',
     });
     app = started.app;
+    base = started.base;
     const response = await fetch(started.base.replace(/\/v1\/sites\/docs$/, '/docs'));
     expect(response.status).toBe(200);
     served = (await response.json()) as typeof served;
@@ -67,5 +70,35 @@ describe('the OpenAPI document of the API', () => {
       if (!/Access: anyone$/.test(op.description ?? ''))
         expect(`${where}: ${JSON.stringify(op.security)}`).toContain('bearer');
     }
+  });
+
+  // Regression (issue 25): /readings of the îlot's devices and /schedule answered without a token, though the
+  // document said a bearer token was required. Every route is called here without one: those the document says
+  // anyone may call answer (whatever the status, never 401 or 403), every other answers 401.
+  it('agrees with the code: every route called without a token is refused unless the document says anyone', async () => {
+    const origin = base.replace(/\/api\/v1\/sites\/docs$/, '');
+    const values: Record<string, string> = { siteId: site.id, participantId: site.participants[0].id, eventId: 'o-1' };
+    const query = 'device=grid&from=2026-01-10T00:00:00Z&to=2026-01-11T00:00:00Z&month=2026-01';
+    const outcomes: string[] = [];
+    let open = 0;
+    for (const [path, methods] of Object.entries(served.paths).filter(([p]) => p.startsWith('/api/v1/')))
+      for (const [method, op] of Object.entries(methods)) {
+        const url = `${origin}${path.replace(/\{(\w+)\}/g, (_m, name: string) => values[name])}?${query}`;
+        const abort = new AbortController();
+        const response = await fetch(url, {
+          method: method.toUpperCase(),
+          signal: abort.signal,
+          ...(method === 'get' ? {} : { headers: { 'content-type': 'application/json' }, body: '{}' }),
+        });
+        abort.abort(); // an event stream never ends by itself
+        const anyone = /Access: anyone$/.test(op.description ?? '');
+        if (anyone) open++;
+        const refused = response.status === 401 || response.status === 403;
+        if (anyone === refused || (!anyone && response.status !== 401))
+          outcomes.push(`${method.toUpperCase()} ${path}: ${response.status}, documented "${op.description}"`);
+      }
+    expect(outcomes).toEqual([]);
+    // The lobby (page, figures, events), the open data and the two page scripts: nothing else.
+    expect(open).toBe(6);
   });
 });
