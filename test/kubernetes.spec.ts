@@ -33,7 +33,7 @@ describe('deploy/kubernetes, checked against the Kubernetes API schemas (kuberne
   it('is valid: replicated apps with probes, requests and disruption budgets, TimescaleDB, Mosquitto, EMQX', () => {
     const { code, output } = validate(manifests);
     expect(output).toMatch(
-      /deploy\/kubernetes: 18 objects valid \(ConfigMap, Deployment, Namespace, PodDisruptionBudget, Secret, Service, StatefulSet\)/,
+      /deploy\/kubernetes: 21 objects valid \(ConfigMap, Deployment, Namespace, PodDisruptionBudget, Secret, Service, StatefulSet\)/,
     );
     expect(code).toBe(0);
   });
@@ -65,13 +65,13 @@ describe('deploy/kubernetes, checked against the Kubernetes API schemas (kuberne
     ],
     [
       'a token written in the manifest',
-      'metrics.yaml',
+      'api.yaml',
       (t: string) =>
         t.replace(
           /- name: ILOT_OPERATOR_TOKEN\n\s+valueFrom: \{ secretKeyRef: \{ name: ilot-secrets, key: ILOT_OPERATOR_TOKEN \} \}/,
           "- { name: ILOT_OPERATOR_TOKEN, value: 'plain-text' }",
         ),
-      /metrics\.yaml: Deployment metrics, container metrics: ILOT_OPERATOR_TOKEN is written in the manifest/,
+      /api\.yaml: Deployment api, container api: ILOT_OPERATOR_TOKEN is written in the manifest/,
     ],
     [
       'a Secret key nobody defined',

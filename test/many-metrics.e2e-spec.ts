@@ -22,7 +22,7 @@ const T0 = Date.parse('2026-01-10T12:00:00Z');
  * load balancer) give the same answers: gauges labelled per site, reports, the operator of one îlot limited to it,
  * a site added to the folder served by both without a restart.
  */
-describe('two metrics instances serve every îlot of the folder alike', () => {
+describe('two metrics and two API instances serve every îlot of the folder alike', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ilot-metrics-fleet-'));
   const suffix = Math.random().toString(36).slice(2, 6);
   const documents = generateSiteDocuments(3, 23).map((document) => ({
@@ -32,7 +32,9 @@ describe('two metrics instances serve every îlot of the folder alike', () => {
   const sites = documents.map((document) => siteFromDocument(document, 'test').site);
   const [first, second] = sites;
   let database: TestDatabase;
+  /** The metrics app (gauges, ledger job) and the API app, two of each on one database. */
   const instances: AppProcess[] = [];
+  const apis: AppProcess[] = [];
 
   beforeAll(async () => {
     for (const document of documents.slice(0, 2))
@@ -51,7 +53,7 @@ describe('two metrics instances serve every îlot of the folder alike', () => {
     await db.destroy();
     const startReal = new Date().toISOString();
     for (let k = 0; k < 2; k++) {
-      const instance = new AppProcess('metrics', {
+      const env = {
         ILOT_MQTT_URL: 'mqtt://127.0.0.1:1',
         ILOT_DATABASE_URL: database.url,
         ILOT_SITES_DIR: dir,
@@ -62,15 +64,19 @@ describe('two metrics instances serve every îlot of the folder alike', () => {
         ILOT_OPERATOR_TOKEN: OPERATOR_TOKEN,
         ILOT_TOKEN_SECRET: SECRET,
         ILOT_LEDGER_INTERVAL_S: '1',
-        ILOT_HTTP_PORT: String(testPort()),
-      });
-      await instance.start(); // one after the other: the first runs the migrations
+      };
+      // One after the other: the first runs the migrations.
+      const instance = new AppProcess('metrics', { ...env, ILOT_HTTP_PORT: String(testPort()) });
+      await instance.start();
       instances.push(instance);
+      const apiInstance = new AppProcess('api', { ...env, ILOT_HTTP_PORT: String(testPort()) });
+      await apiInstance.start();
+      apis.push(apiInstance);
     }
   }, 90_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((instance) => instance.stop()));
+    await Promise.all([...instances, ...apis].map((instance) => instance.stop()));
     await database?.drop();
   }, 30_000);
 
@@ -101,31 +107,31 @@ describe('two metrics instances serve every îlot of the folder alike', () => {
     await waitFor(
       'the ledger of both îlots',
       async () => {
-        const totals = await Promise.all([0, 1].map(async (k) => (await json(await report(instances[1], k))).totals));
+        const totals = await Promise.all([0, 1].map(async (k) => (await json(await report(apis[1], k))).totals));
         return totals.every((t) => t?.consumptionKWh > 0);
       },
       20_000,
     );
     for (const k of [0, 1]) {
-      const [a, b] = await Promise.all(instances.map(async (instance) => json(await report(instance, k))));
+      const [a, b] = await Promise.all(apis.map(async (instance) => json(await report(instance, k))));
       expect(a.totals.consumptionKWh).toBeCloseTo((500 * (k + 1)) / 4 / 1000, 6);
       expect(b).toEqual(a);
     }
-    expect((await api(instances[0], `/unknown-${suffix}/schedule`, OPERATOR_TOKEN)).status).toBe(404);
+    expect((await api(apis[0], `/unknown-${suffix}/schedule`, OPERATOR_TOKEN)).status).toBe(404);
   });
 
   it('limits the operator of one îlot to that îlot; the deployment’s operator sees them all', async () => {
     const exp = Math.floor(Date.now() / 1000) + 600;
     const firstOperator = signAccessToken({ role: 'operator', site: first.id, exp }, SECRET);
     const tempo = (date: string) => ({ method: 'POST', body: JSON.stringify({ type: 'tempo', date, color: 'red' }) });
-    expect((await api(instances[1], `/${first.id}/signals`, firstOperator, tempo('2026-01-11'))).status).toBe(201);
-    const elsewhere = await api(instances[1], `/${second.id}/signals`, firstOperator, tempo('2026-01-11'));
+    expect((await api(apis[1], `/${first.id}/signals`, firstOperator, tempo('2026-01-11'))).status).toBe(201);
+    const elsewhere = await api(apis[1], `/${second.id}/signals`, firstOperator, tempo('2026-01-11'));
     expect([elsewhere.status, (await json(elsewhere)).message]).toEqual([403, `this token is for site "${first.id}"`]);
-    expect((await api(instances[0], `/${first.id}`, firstOperator)).status).toBe(200);
-    expect((await api(instances[0], '', firstOperator)).status).toBe(403);
-    expect((await api(instances[0], `/${first.id}`, firstOperator, { method: 'DELETE' })).status).toBe(403);
-    expect((await api(instances[0], `/${second.id}/signals`, OPERATOR_TOKEN, tempo('2026-01-12'))).status).toBe(201);
-    const listed = (await json(await api(instances[1], '', OPERATOR_TOKEN))).sites as Array<{ siteId: string }>;
+    expect((await api(apis[0], `/${first.id}`, firstOperator)).status).toBe(200);
+    expect((await api(apis[0], '', firstOperator)).status).toBe(403);
+    expect((await api(apis[0], `/${first.id}`, firstOperator, { method: 'DELETE' })).status).toBe(403);
+    expect((await api(apis[0], `/${second.id}/signals`, OPERATOR_TOKEN, tempo('2026-01-12'))).status).toBe(201);
+    const listed = (await json(await api(apis[1], '', OPERATOR_TOKEN))).sites as Array<{ siteId: string }>;
     expect(listed.map((s) => s.siteId).sort()).toEqual([first.id, second.id].sort());
   });
 
@@ -140,6 +146,6 @@ describe('two metrics instances serve every îlot of the folder alike', () => {
         ),
       15_000,
     );
-    instances.forEach((instance) => instance.assertRunning());
+    [...instances, ...apis].forEach((instance) => instance.assertRunning());
   });
 });

@@ -95,7 +95,7 @@ describe('two optimiser instances share six îlots through leases', () => {
   }, 40_000);
 
   it('plans a site stored through the API within seconds, and stops planning it once removed', async () => {
-    // What PUT /api/v1/sites/{siteId} stores (the metrics app's API; apps/metrics/src/metrics-api.int-spec.ts).
+    // What PUT /api/v1/sites/{siteId} stores (the API app; apps/api/src/api.int-spec.ts).
     const document = { ...generateSiteDocuments(7, 11)[6], id: `api-site-${Math.random().toString(36).slice(2, 6)}` };
     const definitions = new SiteDefinitionRepository(pool);
     await definitions.put(document.id, document, 'test', new Date());

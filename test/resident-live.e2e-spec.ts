@@ -9,7 +9,7 @@ import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
-import { startMetricsOnLedgerDay } from '../apps/metrics/src/testing/metrics-alone';
+import { startApiOnLedgerDay } from '../apps/api/src/testing/api-alone';
 import { launchChromium, PHONE_VIEWPORT } from './support/chromium';
 import { waitFor } from './support/services';
 
@@ -82,7 +82,7 @@ describe('a resident’s live page (real Chromium, real PostgreSQL)', () => {
       solveMs: 1,
       document: { slotMinutes: 15, slots },
     });
-    ({ app, base } = await startMetricsOnLedgerDay(
+    ({ app, base } = await startApiOnLedgerDay(
       SITE,
       database.url,
       { operator: TOKEN, secret: SECRET },

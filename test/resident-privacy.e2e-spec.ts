@@ -4,7 +4,7 @@ import { ledgerSite } from '@ilot/residents/testing/ledger-site';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startMetricsOnLedgerDay } from '../apps/metrics/src/testing/metrics-alone';
+import { startApiOnLedgerDay } from '../apps/api/src/testing/api-alone';
 import { launchChromium, PHONE_VIEWPORT } from './support/chromium';
 import { waitFor } from './support/services';
 
@@ -27,7 +27,7 @@ describe('a resident’s consent, export and withdrawal on their page (real Chro
 
   beforeAll(async () => {
     database = await createTestDatabase('ilot_privacy_page');
-    ({ app, base } = await startMetricsOnLedgerDay(SITE, database.url, { operator: TOKEN, secret: SECRET }));
+    ({ app, base } = await startApiOnLedgerDay(SITE, database.url, { operator: TOKEN, secret: SECRET }));
     await waitFor(
       'the ledger’s first run',
       async () => {

@@ -8,7 +8,7 @@ const REQUESTS = 10_000;
 const CONCURRENCY = 32;
 
 /**
- * Issue 15: >= 10 000 malformed or hostile requests at the metrics app's API, a process of its own as in production:
+ * Issue 15: >= 10 000 malformed or hostile requests at the API app, a process of its own as in production:
  * 0 answers 5xx, every one refused with a reason, the process still up.
  */
 describe(`the API under ${REQUESTS} hostile requests`, () => {
@@ -19,7 +19,7 @@ describe(`the API under ${REQUESTS} hostile requests`, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('ilot_fuzz');
-    app = new AppProcess('metrics', {
+    app = new AppProcess('api', {
       ILOT_MQTT_URL: 'mqtt://127.0.0.1:1',
       ILOT_DATABASE_URL: database.url,
       ILOT_SITE_FILE: siteFile,

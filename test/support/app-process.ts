@@ -18,7 +18,7 @@ export class AppProcess {
 
   /** `nodeArgs`: options for node itself, e.g. `--cpu-prof`. */
   constructor(
-    private readonly app: 'ingestion' | 'optimiser' | 'metrics',
+    private readonly app: 'ingestion' | 'optimiser' | 'metrics' | 'api',
     private readonly env: Record<string, string>,
     private readonly nodeArgs: string[] = [],
   ) {}

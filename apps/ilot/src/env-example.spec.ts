@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestionEnvSchema } from '../../ingestion/src/ingestion.config';
 import { metricsEnvSchema } from '../../metrics/src/metrics.config';
+import { apiEnvSchema } from '../../api/src/api.config';
 import { optimiserEnvSchema } from '../../optimiser/src/optimiser.config';
 import { launcherEnvSchema } from './launcher.config';
 
@@ -22,6 +23,7 @@ describe('.env.example', () => {
     ...schemaKeys(ingestionEnvSchema),
     ...schemaKeys(optimiserEnvSchema),
     ...schemaKeys(metricsEnvSchema),
+    ...schemaKeys(apiEnvSchema),
     ...schemaKeys(simulatorsEnvSchema),
     ...schemaKeys(launcherEnvSchema),
   ];
@@ -43,6 +45,7 @@ describe('.env.example', () => {
       ...ingestionEnvSchema.parse({}),
       ...optimiserEnvSchema.parse({}),
       ...metricsEnvSchema.parse({}),
+      ...apiEnvSchema.parse({}),
     } as Record<string, unknown>;
     for (const [key, value] of Object.entries(defaults))
       expect(`${key}=${values[key]}`).toBe(`${key}=${String(value)}`);

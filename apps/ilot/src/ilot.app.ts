@@ -4,11 +4,13 @@ import { IngestionModule } from '../../ingestion/src/ingestion.module';
 import { loadIngestionConfig } from '../../ingestion/src/ingestion.config';
 import { MetricsModule } from '../../metrics/src/metrics.module';
 import { loadMetricsConfig } from '../../metrics/src/metrics.config';
+import { ApiAppModule } from '../../api/src/api-app.module';
+import { loadApiConfig } from '../../api/src/api.config';
 import { OptimiserModule } from '../../optimiser/src/optimiser.module';
 import { loadOptimiserConfig } from '../../optimiser/src/optimiser.config';
 import { PlanningLoopService } from '../../optimiser/src/planning-loop.service';
 import { brokerIdentity } from '@ilot/mqtt';
-import { serveOpenApi } from '../../metrics/src/api/openapi';
+import { serveOpenApi } from '../../api/src/http/openapi';
 import {
   bootstrapHttpApp,
   brokerIdentitySources,
@@ -38,7 +40,7 @@ export interface RunningIlot {
 }
 
 /**
- * The whole îlot in one process: ingestion, optimiser and metrics share one HTTP port, one
+ * The whole îlot in one process: ingestion, optimiser, metrics and the API share one HTTP port, one
  * database pool and one clock; each keeps its own MQTT session. The simulators run beside them
  * unless `simulators` is false. Needs ILOT_MQTT_URL and ILOT_DATABASE_URL in `env`.
  */
@@ -50,6 +52,7 @@ export async function startIlot(
   const ingestion = loadIngestionConfig(env);
   const optimiser = loadOptimiserConfig(env);
   const metrics = loadMetricsConfig(env);
+  const api = loadApiConfig(env);
   const simulatorsConfig = loadConfig(simulatorsEnvSchema, env);
 
   // The site is read and validated once, here, for the apps and the simulators alike.
@@ -60,6 +63,7 @@ export async function startIlot(
       IngestionModule.forRoot(ingestion),
       OptimiserModule.forRoot(optimiser),
       MetricsModule.forRoot(metrics),
+      ApiAppModule.forRoot(api),
     ],
   })
   class IlotModule {}

@@ -1,51 +1,22 @@
 import { loadConfig } from '@ilot/runtime';
 import { z } from 'zod';
 
-export const metricsEnvSchema = z
-  .object({
-    /** Readings older than this do not feed the power and SoC gauges, seconds. */
-    ILOT_METRICS_MAX_AGE_S: z.coerce.number().min(1).default(600),
-    /** Trailing window of the self-consumption and self-sufficiency ratios, hours. */
-    ILOT_METRICS_WINDOW_H: z.coerce
-      .number()
-      .min(0.25)
-      .max(24 * 31)
-      .default(24),
-    /**
-     * The connection of the residents' reports: a role that is neither owner nor superuser, so that row-level
-     * security applies (the migrations create `ilot_api`). Default: ILOT_DATABASE_URL as `ilot_api`, no password.
-     */
-    ILOT_API_DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .optional(),
-    /** How often the resident ledger (each participant's allocated steps, for the reports) catches up, seconds of wall time. */
-    ILOT_LEDGER_INTERVAL_S: z.coerce.number().min(1).max(3600).default(60),
-    /** How often a resident's live page looks for changed figures, s (an update is sent only when one changed). */
-    ILOT_LIVE_PUSH_S: z.coerce.number().min(1).max(300).default(5),
-    /** Bearer token of operator calls (POST /signals); without it they are refused. At least 16 characters. */
-    ILOT_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    /** Secret that signs the access tokens of residents (and operators) for the reports; without it only ILOT_OPERATOR_TOKEN gets in. */
-    ILOT_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    /**
-     * Operators signing in through the operator's identity provider (OIDC): access tokens (JWT) verified against the
-     * provider's keys (its JWKS), for this audience, with roles per site in a claim. Unset: static and signed tokens only.
-     */
-    ILOT_OIDC_ISSUER: z.string().url().optional(),
-    ILOT_OIDC_AUDIENCE: z.string().min(1).optional(),
-    ILOT_OIDC_JWKS_URL: z.string().url().optional(),
-    /** The claim (a dotted path, e.g. realm_access.roles) listing `operator:SITE`, `viewer:SITE`, or `*` for every site. */
-    ILOT_OIDC_ROLES_CLAIM: z.string().min(1).default('ilot_roles'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.ILOT_OIDC_ISSUER && (!env.ILOT_OIDC_AUDIENCE || !env.ILOT_OIDC_JWKS_URL))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ILOT_OIDC_ISSUER'],
-        message: 'ILOT_OIDC_ISSUER needs ILOT_OIDC_AUDIENCE and ILOT_OIDC_JWKS_URL',
-      });
-  });
+export const metricsEnvSchema = z.object({
+  /** Readings older than this do not feed the power and SoC gauges, seconds. */
+  ILOT_METRICS_MAX_AGE_S: z.coerce.number().min(1).default(600),
+  /** Trailing window of the self-consumption and self-sufficiency ratios, hours. */
+  ILOT_METRICS_WINDOW_H: z.coerce
+    .number()
+    .min(0.25)
+    .max(24 * 31)
+    .default(24),
+  /** How often the resident ledger (each participant's allocated steps, for the reports) catches up, seconds of wall time. */
+  ILOT_LEDGER_INTERVAL_S: z.coerce.number().min(1).max(3600).default(60),
+});
 export type MetricsConfig = z.infer<typeof metricsEnvSchema>;
+
+/** Injection token of the metrics app's configuration. */
+export const METRICS_CONFIG = Symbol('METRICS_CONFIG');
 
 export function loadMetricsConfig(env: NodeJS.ProcessEnv = process.env): MetricsConfig {
   return loadConfig(metricsEnvSchema, env);

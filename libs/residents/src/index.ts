@@ -5,3 +5,6 @@ export * from './resident-report.service';
 export * from './effacement-report.service';
 export * from './open-data.service';
 export * from './commodity-ledger';
+export * from './site-scopes';
+export * from './residents.module';
+export * from './privacy-retention';

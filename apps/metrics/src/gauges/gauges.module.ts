@@ -3,9 +3,8 @@ import type { Clock } from '@ilot/domain';
 import { CLOCK, METRICS_REGISTRY } from '@ilot/runtime';
 import { ReadingRepository, ResidentLedgerRepository } from '@ilot/timeseries';
 import type { Registry } from 'prom-client';
-import type { MetricsConfig } from '../metrics.config';
-import { METRICS_CONFIG } from '../residents.module';
-import { SiteScopes } from '../site-scopes';
+import { METRICS_CONFIG, type MetricsConfig } from '../metrics.config';
+import { SiteScopes } from '@ilot/residents';
 import { registerOperationsGauges } from './operations-gauges';
 import { registerSiteGauges } from './site-gauges';
 
@@ -21,8 +20,8 @@ export class GaugesModule implements OnModuleInit {
     private readonly residentLedger: ResidentLedgerRepository,
   ) {}
 
-  static register(shared: DynamicModule): DynamicModule {
-    return { module: GaugesModule, imports: [shared] };
+  static register(config: MetricsConfig, shared: DynamicModule): DynamicModule {
+    return { module: GaugesModule, imports: [shared], providers: [{ provide: METRICS_CONFIG, useValue: config }] };
   }
 
   onModuleInit(): void {

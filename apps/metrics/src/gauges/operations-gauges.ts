@@ -1,7 +1,7 @@
 import type { Clock } from '@ilot/domain';
 import type { ResidentLedgerRepository } from '@ilot/timeseries';
 import type { Registry } from 'prom-client';
-import type { SiteScope } from '../site-scopes';
+import type { SiteScope } from '@ilot/residents';
 import { eachWhileInFlight } from './shared-while-in-flight';
 import { scrapeGauge } from './site-gauges';
 

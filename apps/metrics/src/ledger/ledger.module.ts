@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { MetricsConfig } from '../metrics.config';
 import { DashboardDevicesSync } from './dashboard-devices.sync';
-import { PrivacyRetention } from './privacy-retention';
+import { PrivacyRetention } from '@ilot/residents';
 import { LEDGER_INTERVAL_MS, ResidentLedgerJob } from './resident-ledger.job';
 
 /** The residents' ledger kept up to date: the job that runs ResidentLedgerService (libs/residents) every period. */

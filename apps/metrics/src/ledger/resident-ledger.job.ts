@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { CLOCK } from '@ilot/runtime';
-import { SiteScopes } from '../site-scopes';
+import { SiteScopes } from '@ilot/residents';
 import { DashboardDevicesSync } from './dashboard-devices.sync';
-import { PrivacyRetention } from './privacy-retention';
+import { PrivacyRetention } from '@ilot/residents';
 
 /** Injection token of the ledger's period, ms of wall time. */
 export const LEDGER_INTERVAL_MS = Symbol('LEDGER_INTERVAL_MS');

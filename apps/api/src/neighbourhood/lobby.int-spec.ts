@@ -1,0 +1,68 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Lobby } from '@ilot/reports';
+import { multiEnergyReadings, multiEnergySite, T0 } from '@ilot/residents/testing/ledger-site';
+import { openDatabase, ReadingRepository } from '@ilot/timeseries';
+import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import type { DataSource } from 'typeorm';
+import { startApiOnLedgerDay } from '../testing/api-alone';
+
+const SITE = multiEnergySite('lobby');
+/** Every name a participant or their meters go by: none may appear in what the lobby serves. */
+const PERSONAL = [...SITE.participants.flatMap((p) => [p.id, p.meter, p.gasMeter, p.waterMeter])].filter(
+  Boolean,
+) as string[];
+
+/** Issue 16: the îlot live for its lobby, to anyone, aggregates only (real PostgreSQL; the clock at 12:40Z). */
+describe('the lobby view', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_lobby');
+    ({ app, base } = await startApiOnLedgerDay(SITE, database.url, {
+      operator: 'lobby-operator-token-0123456789',
+      secret: 'lobby-token-secret-0123456789abcdef012345',
+    }));
+    db = await openDatabase(database.url);
+    const ts = new Date(T0 + 35 * 60_000);
+    await new ReadingRepository(db).insertBatch(multiEnergyReadings(SITE.id, ts, 3500, 4000), ts);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  const lobby = async () => {
+    const response = await fetch(`${base}/lobby.json`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    return { lobby: JSON.parse(text) as Lobby, text };
+  };
+
+  it('shows the îlot’s consumption (5 meters and the shared loads summed, whole kW), grid and solar, to anyone, naming no one', async () => {
+    const { lobby: view, text } = await lobby();
+    expect(view.now).toEqual({ consumptionKW: 8, gridKW: 4 });
+    expect(view.solar.nowKW).toBe(3.5);
+    for (const name of PERSONAL) expect(text).not.toContain(`"${name}"`);
+    const page = await (await fetch(`${base}/lobby`)).text();
+    expect(page).toContain('data-figure="consumption-now" data-value="8"');
+    for (const name of PERSONAL) expect(page).not.toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('says nothing of the consumption or the grid once fewer than 5 participants’ meters are in it', async () => {
+    // m-5 silent: the 4 others and the heat pump would give away close to a home's figure by difference.
+    await db.query(`DELETE FROM readings WHERE site_id = $1 AND device_id = 'm-5'`, [SITE.id]);
+    const { lobby: view } = await lobby();
+    expect(view.now).toEqual({ consumptionKW: null, gridKW: null });
+    // Today counts only the 12:30 step (its 5 meters reported at 12:35: 7.5 kW with the heat pump's 2, 3.5 kW of PV); the
+    // ledger day's 12:00 and 12:15 steps had 3 meters and are left out whole.
+    expect(view.today).toMatchObject({ consumptionKWh: 2, selfSufficiency: 0.47, selfConsumption: 1 });
+    expect(view.today.solarKWh).toBeGreaterThan(0);
+    const page = await (await fetch(`${base}/lobby?lang=en`)).text();
+    expect(page).toContain('not shown: too few meters for every home to stay unrecognisable');
+  });
+});

@@ -1,0 +1,95 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query, Req, Res, Sse } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
+import { residentLiveHtml, residentLiveMain } from '@ilot/reports';
+import type { Viewer } from '@ilot/timeseries';
+import type { Request, Response } from 'express';
+import type { Observable } from 'rxjs';
+import { Access } from '../http/route-access';
+import { ReportViewer } from '../http/report-access.guard';
+import { API_CONFIG, type ApiConfig } from '../api.config';
+import { AccessLog } from '../privacy/access-log';
+import { SiteScopes } from '@ilot/residents';
+import { liveEvents } from './live-events';
+import { languageOf } from '../http/page-language';
+import { ResidentLiveService } from './resident-live.service';
+import { noStore } from '../http/no-store';
+import { asPageWithScript } from '../http/page-headers';
+
+/**
+ * A resident's live page (issue 16), from their link: today so far for each commodity, the îlot's solar now and
+ * ahead, the good and bad hours, the next effacement; updated over Server-Sent Events when a figure changes
+ * (checked every ILOT_LIVE_PUSH_S). Personal data: never cached, every opening in the access log.
+ */
+@Controller('api/v1/sites/:siteId/participants/:participantId')
+export class ResidentLiveController {
+  private readonly pushMs: number;
+
+  constructor(
+    private readonly scopes: SiteScopes,
+    private readonly live: ResidentLiveService,
+    private readonly accessLog: AccessLog,
+    @Inject(API_CONFIG) config: ApiConfig,
+  ) {
+    this.pushMs = config.ILOT_LIVE_PUSH_S * 1000;
+  }
+
+  @Get('live')
+  @Access.participant('their live page (HTML, phone first; French by default)', 400)
+  @ApiQuery({ name: 'lang', required: false, enum: ['fr', 'en'] })
+  async page(
+    @Param('siteId') siteId: string,
+    @Param('participantId') participantId: string,
+    @Query('lang') lang: string | undefined,
+    @ReportViewer() viewer: Viewer,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<string> {
+    const language = languageOf(lang);
+    const live = await this.read(siteId, participantId, viewer, request, 'live page');
+    // Regression: under the API's CSP the page's script and its events were blocked (the test bypassed the CSP).
+    asPageWithScript(response);
+    noStore(response);
+    return residentLiveHtml(live, language, this.scopes.of(siteId).site.timezone);
+  }
+
+  @Get('live.json')
+  @Access.participant('their live figures (the page’s, as JSON)')
+  async json(
+    @Param('siteId') siteId: string,
+    @Param('participantId') participantId: string,
+    @ReportViewer() viewer: Viewer,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    noStore(response);
+    return this.read(siteId, participantId, viewer, request, 'live figures');
+  }
+
+  @Sse('live/events')
+  @Access.participant('their live page’s updates (Server-Sent Events "live": the figures and the page part)', 400)
+  @ApiQuery({ name: 'lang', required: false, enum: ['fr', 'en'] })
+  async events(
+    @Param('siteId') siteId: string,
+    @Param('participantId') participantId: string,
+    @Query('lang') lang: string | undefined,
+    @ReportViewer() viewer: Viewer,
+    @Req() request: Request,
+  ): Promise<Observable<{ type: string; data: unknown }>> {
+    const language = languageOf(lang);
+    await this.read(siteId, participantId, viewer, request, 'live updates');
+    const timeZone = this.scopes.of(siteId).site.timezone;
+    return liveEvents(
+      this.pushMs,
+      () => this.live.snapshot(siteId, participantId),
+      (live) => residentLiveMain(live, language, timeZone),
+    );
+  }
+
+  private async read(siteId: string, participantId: string, viewer: Viewer, request: Request, what: string) {
+    const { site } = this.scopes.of(siteId);
+    if (!site.participants.some((p) => p.id === participantId))
+      throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
+    await this.accessLog.record(request, siteId, participantId, viewer, what);
+    return this.live.snapshot(siteId, participantId);
+  }
+}
