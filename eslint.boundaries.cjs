@@ -4,7 +4,8 @@
  *
  * Pure libraries (domain, site schema, tariffs, forecasting, the optimiser model, effacement, allocation, reports, the
  * wire protocol) import no framework, no broker client, no database driver and no metrics client, and no adapter
- * library of ours. Libraries are imported by their alias. Apps do not import each other (apps/ilot excepted).
+ * library of ours (libs/protocol, the wire contract and every inbound check, included: issue 25). Libraries are
+ * imported by their alias. Apps do not import each other (apps/ilot excepted).
  */
 const PURE_LIBS = [
   'libs/domain/**',
@@ -15,6 +16,7 @@ const PURE_LIBS = [
   'libs/effacement/**',
   'libs/allocation/**',
   'libs/reports/**',
+  'libs/protocol/**',
 ];
 
 const pureLibraryRule = {

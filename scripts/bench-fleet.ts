@@ -9,6 +9,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { type Clock, MINUTE_MS, type Reading } from '@ilot/domain';
+import { INBOUND_DEFAULTS } from '@ilot/protocol';
 import { electricDevices, generateSiteDocuments, type Site, validateSite } from '@ilot/site';
 import {
   CommandRepository,
@@ -19,6 +20,7 @@ import {
   ReadingRepository,
   RejectedMessageRepository,
   SignalRepository,
+  STORAGE_POLICY,
 } from '@ilot/timeseries';
 import { createTestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { MqttClient } from 'mqtt';
@@ -129,6 +131,7 @@ function plannerDeps(db: DataSource, solver: SolverPool, at: () => Date): Planne
       clock,
       metrics,
       protocolVersion: 5,
+      limits: { ...INBOUND_DEFAULTS, latenessMs: STORAGE_POLICY.maxLatenessS * 1000 },
       readings,
       registry,
       rejected: new RejectedMessageRepository(db),

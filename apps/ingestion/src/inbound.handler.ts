@@ -1,9 +1,20 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { DeferredPubacks } from '@ilot/mqtt';
-import { decodePvForecast, decodeSignal, parseTopic, type RejectReason, topics } from '@ilot/protocol';
+import {
+  decodePvForecast,
+  decodeSignal,
+  type InboundLimits,
+  parseTopic,
+  type RejectReason,
+  topics,
+  validateCommodityTelemetry,
+  validateStatus,
+  validateTelemetry,
+} from '@ilot/protocol';
 import {
   CLOCK,
+  inboundLimits,
   InboundRejects,
   InboundTopic,
   LogThrottle,
@@ -27,8 +38,6 @@ import { IngestionMetrics } from './ingestion.metrics';
 import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
 import { ConflictingReading, ReadingBatcher } from './reading-batcher';
 import { WindowOverrun } from './window-overrun';
-import { validateStatus, validateTelemetry, ValidationLimits } from './telemetry-validation';
-import { validateCommodityTelemetry } from './commodity-validation';
 
 /**
  * The MQTT edge of ingestion: telemetry, statuses, signals and external PV forecasts, each parsed and validated by the one decode of
@@ -39,7 +48,7 @@ import { validateCommodityTelemetry } from './commodity-validation';
 export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Inbound');
   private readonly log = new LogThrottle(this.logger);
-  private readonly limits: ValidationLimits;
+  private readonly limits: InboundLimits;
   private acks: DeferredPubacks | undefined;
   private mqtt: MqttClient | undefined;
   private readonly share: string;
@@ -63,11 +72,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     private readonly commodities: CommodityReadingRepository,
     private readonly metrics: IngestionMetrics,
   ) {
-    this.limits = {
-      maxPayloadBytes: config.ILOT_INGEST_MAX_PAYLOAD_BYTES,
-      maxFutureMs: config.ILOT_INGEST_MAX_FUTURE_S * 1000,
-      latenessMs: config.ILOT_INGEST_LATENESS_S * 1000,
-    };
+    this.limits = inboundLimits(runtime);
     this.share = config.ILOT_INGEST_SHARE_GROUP;
     this.maxInflight = config.ILOT_INGEST_MAX_INFLIGHT;
     this.overrun = new WindowOverrun(this.maxInflight);

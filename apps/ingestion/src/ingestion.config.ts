@@ -1,6 +1,4 @@
 import { loadConfig } from '@ilot/runtime';
-import { INBOUND_DEFAULTS } from '@ilot/protocol';
-import { STORAGE_POLICY } from '@ilot/timeseries';
 import { z } from 'zod';
 
 /** The ingestion app's variables (README, "Environment variables"), on top of the runtime ones. */
@@ -11,27 +9,6 @@ export const ingestionEnvSchema = z.object({
   ILOT_INGEST_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** A batch is written at the latest this many real milliseconds after its first reading. */
   ILOT_INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(50),
-  /** Payloads larger than this are refused before parsing, bytes. */
-  ILOT_INGEST_MAX_PAYLOAD_BYTES: z.coerce
-    .number()
-    .int()
-    .min(256)
-    .max(10_000_000)
-    .default(INBOUND_DEFAULTS.maxPayloadBytes),
-  /** A reading stamped further in the future than this is refused, seconds of (simulated) time. */
-  ILOT_INGEST_MAX_FUTURE_S: z.coerce
-    .number()
-    .min(0)
-    .default(INBOUND_DEFAULTS.maxFutureMs / 1000),
-  /** A reading older than this is refused (lateness limit), seconds; at most what the aggregates re-read and compression leaves writable. */
-  ILOT_INGEST_LATENESS_S: z.coerce
-    .number()
-    .min(60)
-    .max(
-      STORAGE_POLICY.maxLatenessS,
-      `at most ${STORAGE_POLICY.maxLatenessS} (older readings would miss the aggregates' refresh window)`,
-    )
-    .default(STORAGE_POLICY.maxLatenessS),
   /** Fixed MQTT client id of the persistent session; each instance needs its own. Default: ilot-ingestion-{siteId}, or -{host} with ILOT_SITES_DIR. */
   ILOT_INGEST_CLIENT_ID: z
     .string()

@@ -2,10 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import {
   CommandPayload,
-  commandAckSchema,
-  decode,
-  type DecodeLimits,
+  decodeCommandAck,
   INBOUND_DEFAULTS,
+  type InboundLimits,
   parseTopic,
   type RejectReason,
   topics,
@@ -45,7 +44,7 @@ export class CommandDispatcher {
     /** Real milliseconds to wait for an ack before sending the same command (same cmdId) again; how many times. */
     private readonly retry: { ackTimeoutMs: number; maxRetries: number } = { ackTimeoutMs: 5000, maxRetries: 3 },
     /** Where a refused ack is kept and counted, and the bounds of an ack (size; how far its ts may be ahead of now). */
-    private readonly inbound?: { rejects: InboundRejects; limits: DecodeLimits & { maxFutureMs: number } },
+    private readonly inbound?: { rejects: InboundRejects; limits: InboundLimits },
     /** Checks, `afterMs` real ms after an applied ack, that the device follows the command (undefined: no readings to judge by yet). */
     private readonly verification?: {
       afterMs: number;
@@ -226,17 +225,15 @@ export class CommandDispatcher {
    */
   private async onAck(topic: string, deviceId: string, payload: Buffer): Promise<void> {
     const now = this.clock.now();
-    const limits = this.inbound?.limits ?? INBOUND_DEFAULTS;
+    const limits = this.inbound?.limits ?? { ...INBOUND_DEFAULTS, latenessMs: Infinity };
     const refuse = (reason: RejectReason, ...problems: string[]) =>
       this.inbound
         ? this.inbound.rejects.keep(topic, 'ack', payload, now, { reason, problems })
         : (this.logger.warn(`ack from ${deviceId} refused (${reason}): ${problems.join('; ')}`), Promise.resolve());
-    const decoded = decode(payload, commandAckSchema, limits);
+    const decoded = decodeCommandAck(payload, now, limits);
     if (!decoded.ok) return refuse(decoded.reason, ...decoded.problems);
     const ack = decoded.value;
-    const ackedAt = new Date(ack.ts);
-    if (ackedAt.getTime() > now.getTime() + limits.maxFutureMs)
-      return refuse('future', `ts: ${ack.ts} is after now ${now.toISOString()} + ${limits.maxFutureMs / 1000} s`);
+    const { ackedAt } = ack;
     try {
       const recorded = await this.repository.recordAck(
         this.siteId,

@@ -1,5 +1,5 @@
 import type { Clock } from '@ilot/domain';
-import { INBOUND_DEFAULTS } from '@ilot/protocol';
+import type { InboundLimits } from '@ilot/protocol';
 import { InboundRejects } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import type { CommandRepository, ReadingRepository, RejectedMessageRepository } from '@ilot/timeseries';
@@ -12,6 +12,8 @@ import type { OptimiserMetrics } from './optimiser.metrics';
 
 /** What every site's dispatcher of a process shares: the connection, the stores, the clock, the settings. */
 export interface DispatcherParts {
+  /** The bounds of an ack: the deployment's inbound limits. */
+  limits: InboundLimits;
   mqtt: MqttClient;
   repository: CommandRepository;
   clock: Clock;
@@ -38,7 +40,9 @@ export function dispatcherFor(parts: DispatcherParts): (site: Site) => CommandDi
       metrics,
       parts.protocolVersion,
       { ackTimeoutMs: config.ILOT_COMMAND_ACK_TIMEOUT_MS, maxRetries: config.ILOT_COMMAND_MAX_RETRIES },
-      { rejects: new InboundRejects(site.id, parts.registry, parts.rejected), limits: INBOUND_DEFAULTS },
+      // The deployment's inbound limits (ILOT_INGEST_MAX_PAYLOAD_BYTES, _MAX_FUTURE_S), as ingestion's: regression
+      // (issue 25), the acks' were hard-coded.
+      { rejects: new InboundRejects(site.id, parts.registry, parts.rejected), limits: parts.limits },
       {
         afterMs: (config.ILOT_COMMAND_VERIFY_AFTER_S * 1000) / clock.speedup,
         check: commandVerifier(site, parts.readings),

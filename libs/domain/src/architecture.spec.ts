@@ -37,6 +37,14 @@ describe('architecture rules (lint)', () => {
     expect(messages.join('\n')).toContain(reason);
   });
 
+  // Issue 25: libs/protocol, every inbound decode and check, is pure and held so.
+  it.each([
+    ["import mqtt from 'mqtt';", 'MQTT'],
+    ["import { InboundRejects } from '@ilot/runtime';", 'adapter libraries'],
+  ])('refuses `%s` in libs/protocol', async (code, reason) => {
+    expect((await lint('libs/protocol/src/probe.ts', code)).join('\n')).toContain(reason);
+  });
+
   it('lets an app import the same things', async () => {
     expect(
       await lint(

@@ -1,4 +1,7 @@
+import type { Checked } from '@ilot/domain';
 import { z } from 'zod';
+import { decode, type RejectReason } from './decode';
+import { checkInstant, type InboundLimits } from './inbound-limits';
 import { isoInstant } from './instant';
 
 /** What every command carries (docs/design.md, "MQTT topics"): a controller applies a cmdId at most once, and only until validUntil. */
@@ -103,3 +106,19 @@ export const commandAckSchema = z.strictObject({
   ts: isoInstant,
 });
 export type CommandAck = z.infer<typeof commandAckSchema>;
+
+/**
+ * A controller's answer on its ack topic -> the ack and its instant, or the reason it is refused: size, JSON, schema,
+ * then its `ts` not ahead of now (the same instant check as every inbound message). Whether the command was sent to
+ * that device, and before the ack, the dispatcher knows. Pure.
+ */
+export function decodeCommandAck(
+  payload: Buffer | string,
+  now: Date,
+  limits: InboundLimits,
+): Checked<CommandAck & { ackedAt: Date }, RejectReason> {
+  const decoded = decode(payload, commandAckSchema, limits);
+  if (!decoded.ok) return decoded;
+  const ackedAt = checkInstant(new Date(decoded.value.ts), now, { maxFutureMs: limits.maxFutureMs }, 'ts');
+  return ackedAt.ok ? { ok: true, value: { ...decoded.value, ackedAt: ackedAt.value } } : ackedAt;
+}

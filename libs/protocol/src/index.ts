@@ -6,3 +6,6 @@ export * from './signal';
 export * from './decode';
 export * from './pv-forecast';
 export * from './mqtt-access';
+export * from './inbound-limits';
+export * from './telemetry-validation';
+export * from './commodity-validation';

@@ -1,6 +1,7 @@
 import { accepted, type Checked, DAY_MS, refused } from '@ilot/domain';
 import { z } from 'zod';
 import { decode, type DecodeLimits, type RejectReason, validate } from './decode';
+import { checkInstant } from './inbound-limits';
 import { isoInstant } from './instant';
 
 /** What an external PV forecast may hold: a week of 15-min points per array of a large îlot, from at most a day back. */
@@ -44,10 +45,10 @@ export function checkPvForecast(
   now: Date,
   isPvArray: (deviceId: string) => boolean,
   maxFutureMs: number,
-): Checked<PvForecastPayload, 'out_of_range'> {
+): Checked<PvForecastPayload, 'out_of_range' | 'future'> {
   const issuedMs = Date.parse(forecast.issuedAt);
-  if (issuedMs > now.getTime() + maxFutureMs)
-    return refused('out_of_range', `issuedAt: ${forecast.issuedAt} is after now (${now.toISOString()})`);
+  const issued = checkInstant(new Date(issuedMs), now, { maxFutureMs }, 'issuedAt');
+  if (!issued.ok) return refused('future', ...issued.problems);
   const perArray = forecast.series[0].device !== undefined;
   const lastMs = new Map<string, number>();
   for (const [i, point] of forecast.series.entries()) {
@@ -83,7 +84,7 @@ export function validatePvForecast(
   now: Date,
   maxFutureMs: number,
   isPvArray: (deviceId: string) => boolean,
-): Checked<PvForecastPayload, 'schema' | 'out_of_range'> {
+): Checked<PvForecastPayload, 'schema' | 'out_of_range' | 'future'> {
   const parsed = validate(json, pvForecastSchema);
   return parsed.ok ? checkPvForecast(parsed.value, now, isPvArray, maxFutureMs) : parsed;
 }

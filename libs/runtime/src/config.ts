@@ -1,3 +1,5 @@
+import { INBOUND_DEFAULTS, type InboundLimits } from '@ilot/protocol';
+import { STORAGE_POLICY } from '@ilot/timeseries';
 import { z } from 'zod';
 
 export class ConfigError extends Error {
@@ -65,6 +67,31 @@ export const runtimeEnvSchema = z
     ILOT_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug']).default('log'),
     /** text: readable lines (a terminal, npm start); json: one JSON object per line for a log shipper (production). */
     ILOT_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+    /**
+     * The bounds of every inbound message, on every topic and the HTTP intake (ingestion's telemetry, statuses,
+     * signals and forecasts, the optimiser's acks, the API's forecasts and signals): payloads larger than this are
+     * refused before parsing, bytes.
+     */
+    ILOT_INGEST_MAX_PAYLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(256)
+      .max(10_000_000)
+      .default(INBOUND_DEFAULTS.maxPayloadBytes),
+    /** A message stamped further in the future than this is refused, seconds of (simulated) time. */
+    ILOT_INGEST_MAX_FUTURE_S: z.coerce
+      .number()
+      .min(0)
+      .default(INBOUND_DEFAULTS.maxFutureMs / 1000),
+    /** A reading older than this is refused (lateness limit), seconds; at most what the aggregates re-read and compression leaves writable. */
+    ILOT_INGEST_LATENESS_S: z.coerce
+      .number()
+      .min(60)
+      .max(
+        STORAGE_POLICY.maxLatenessS,
+        `at most ${STORAGE_POLICY.maxLatenessS} (older readings would miss the aggregates' refresh window)`,
+      )
+      .default(STORAGE_POLICY.maxLatenessS),
   })
   .superRefine((env, ctx) => {
     if ((env.ILOT_MQTT_CERT_FILE === undefined) !== (env.ILOT_MQTT_KEY_FILE === undefined))
@@ -114,6 +141,15 @@ export function loadRuntimeConfig(
   }
   if (problems.length || !config) throw new ConfigError(problems);
   return config;
+}
+
+/** The bounds of every inbound message of this deployment (libs/protocol's InboundLimits), from its variables. */
+export function inboundLimits(config: RuntimeConfig): InboundLimits {
+  return {
+    maxPayloadBytes: config.ILOT_INGEST_MAX_PAYLOAD_BYTES,
+    maxFutureMs: config.ILOT_INGEST_MAX_FUTURE_S * 1000,
+    latenessMs: config.ILOT_INGEST_LATENESS_S * 1000,
+  };
 }
 
 /** A service URL fit for a log or a banner: its password shown as ***. */

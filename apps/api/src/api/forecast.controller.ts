@@ -2,8 +2,8 @@ import { Access } from '../http/route-access';
 import { ApiBody } from '@nestjs/swagger';
 import { BadRequestException, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { type Clock, describeProblems } from '@ilot/domain';
-import { INBOUND_DEFAULTS, validatePvForecast } from '@ilot/protocol';
-import { CLOCK, JsonBody } from '@ilot/runtime';
+import { validatePvForecast } from '@ilot/protocol';
+import { CLOCK, inboundLimits, JsonBody, RUNTIME_CONFIG, type RuntimeConfig } from '@ilot/runtime';
 import { PvForecastRepository } from '@ilot/timeseries';
 import { SiteScopes } from '@ilot/residents';
 
@@ -14,6 +14,7 @@ export class ForecastController {
     private readonly scopes: SiteScopes,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly forecasts: PvForecastRepository,
+    @Inject(RUNTIME_CONFIG) private readonly runtime: RuntimeConfig,
   ) {}
 
   /**
@@ -29,7 +30,7 @@ export class ForecastController {
     const { site } = this.scopes.of(siteId);
     const now = this.clock.now();
     const isPvArray = (id: string) => site.devices.get(id)?.kind === 'pv';
-    const forecast = validatePvForecast(body, now, INBOUND_DEFAULTS.maxFutureMs, isPvArray);
+    const forecast = validatePvForecast(body, now, inboundLimits(this.runtime).maxFutureMs, isPvArray);
     if (!forecast.ok) throw new BadRequestException(`forecast refused: ${describeProblems(forecast)}`);
     await this.forecasts.store(siteId, forecast.value, now);
     const times = forecast.value.series.map((p) => Date.parse(p.ts));

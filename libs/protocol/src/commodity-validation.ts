@@ -1,7 +1,9 @@
 import { type CommodityReading, refused } from '@ilot/domain';
-import { COMMODITY_READING_FIELDS, commodityPayloadSchema, decode } from '@ilot/protocol';
 import { COMMODITY_METERS, commodityOf, type CommodityMeterSpec, type Site } from '@ilot/site';
-import { checkTime, type Validation, type ValidationLimits } from './telemetry-validation';
+import { decode } from './decode';
+import { checkInstant, type InboundLimits } from './inbound-limits';
+import { COMMODITY_READING_FIELDS, commodityPayloadSchema } from './telemetry';
+import type { Validation } from './telemetry-validation';
 
 /**
  * Telemetry of a gas, water or heat meter -> its readings (index or quantity, in the meter's unit), or the reason it
@@ -13,7 +15,7 @@ export function validateCommodityTelemetry(
   device: CommodityMeterSpec,
   payload: Buffer,
   now: Date,
-  limits: ValidationLimits,
+  limits: InboundLimits,
 ): Validation<CommodityReading[]> {
   const decoded = decode(payload, commodityPayloadSchema, limits);
   if (!decoded.ok) return decoded;
@@ -23,7 +25,7 @@ export function validateCommodityTelemetry(
   const readings: CommodityReading[] = [];
   for (const [i, r] of raw.entries()) {
     const where = 'values' in decoded.value ? `values.${i}.` : '';
-    const time = checkTime(new Date(r.ts), now, limits, `${where}ts`);
+    const time = checkInstant(new Date(r.ts), now, limits, `${where}ts`);
     if (!time.ok) return time;
     const indexValue = r[fields.index];
     const quantity = r[fields.quantity];

@@ -1,34 +1,10 @@
 import { type Checked, type EvSession, type Reading, refused } from '@ilot/domain';
-import {
-  decode,
-  type EvSessionPayload,
-  type RejectReason,
-  statusPayloadSchema,
-  telemetryPayloadSchema,
-} from '@ilot/protocol';
 import { isCommodityMeter, powerBoundsW, Site } from '@ilot/site';
+import { decode, type RejectReason } from './decode';
+import { checkInstant, type InboundLimits } from './inbound-limits';
+import { type EvSessionPayload, statusPayloadSchema, telemetryPayloadSchema } from './telemetry';
 
 export type Validation<T> = Checked<T, RejectReason>;
-
-export interface ValidationLimits {
-  maxPayloadBytes: number;
-  maxFutureMs: number;
-  latenessMs: number;
-}
-
-export function checkTime(ts: Date, now: Date, limits: ValidationLimits, field: string): Validation<Date> {
-  if (ts.getTime() > now.getTime() + limits.maxFutureMs)
-    return refused(
-      'future',
-      `${field}: ${ts.toISOString()} is after now ${now.toISOString()} + ${limits.maxFutureMs / 1000} s`,
-    );
-  if (ts.getTime() < now.getTime() - limits.latenessMs)
-    return refused(
-      'too_old',
-      `${field}: ${ts.toISOString()} is older than the ${limits.latenessMs / 1000} s lateness limit`,
-    );
-  return { ok: true, value: ts };
-}
 
 /** Telemetry payload of one device -> readings in the sign convention, or the reason it is refused, naming the field. Pure. */
 export function validateTelemetry(
@@ -36,7 +12,7 @@ export function validateTelemetry(
   deviceId: string,
   payload: Buffer,
   now: Date,
-  limits: ValidationLimits,
+  limits: InboundLimits,
 ): Validation<Reading[]> {
   const device = site.devices.get(deviceId);
   if (!device) return refused('unknown_device', `no device "${deviceId}" in site "${site.id}"`);
@@ -49,7 +25,7 @@ export function validateTelemetry(
   const readings: Reading[] = [];
   for (const [i, r] of raw.entries()) {
     const where = raw.length > 1 || 'values' in decoded.value ? `values.${i}.` : '';
-    const time = checkTime(new Date(r.ts), now, limits, `${where}ts`);
+    const time = checkInstant(new Date(r.ts), now, limits, `${where}ts`);
     if (!time.ok) return time;
     if (r.powerW < bounds.minW || r.powerW > bounds.maxW)
       return refused(
@@ -84,13 +60,12 @@ export function validateStatus(
   deviceId: string,
   payload: Buffer,
   now: Date,
-  limits: ValidationLimits,
+  limits: InboundLimits,
 ): Validation<{ state: 'online' | 'offline'; ts: Date }> {
   if (!site.devices.has(deviceId)) return refused('unknown_device', `no device "${deviceId}" in site "${site.id}"`);
   const decoded = decode(payload, statusPayloadSchema, limits);
   if (!decoded.ok) return decoded;
-  const ts = new Date(decoded.value.ts);
-  if (ts.getTime() > now.getTime() + limits.maxFutureMs)
-    return refused('future', `ts: ${decoded.value.ts} is in the future`);
-  return { ok: true, value: { state: decoded.value.state, ts } };
+  // A status may be old (a retained Last Will): only the future is refused.
+  const ts = checkInstant(new Date(decoded.value.ts), now, { maxFutureMs: limits.maxFutureMs }, 'ts');
+  return ts.ok ? { ok: true, value: { state: decoded.value.state, ts: ts.value } } : ts;
 }
