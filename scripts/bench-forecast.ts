@@ -7,7 +7,7 @@
  * (1 - nMAE / nMAE of the peer), and the coverage of the P10 and P90 the contract guard uses (measured <= P90 should
  * be ~90 %, >= P10 ~90 %). Every method sees only the 7 days before its origin, as the live planner does.
  */
-import { DAY_MS, HISTORY_MS, localDayKind } from '@ilot/domain';
+import { DAY_MS, HISTORY_MS, HOUR_MS, localDayKind } from '@ilot/domain';
 import {
   DEFAULT_ROOFTOP,
   forecastConsumption,
@@ -24,7 +24,6 @@ import { hourly } from './households-history';
 import { join } from 'node:path';
 
 const MAX_ORIGINS = Number(process.env.BENCH_MAX_ORIGINS ?? 300);
-const HOUR_MS = 3_600_000;
 
 /** A measured series on a regular step: consumption and PV, W, by instant (ms, UTC interval start). */
 interface Series {

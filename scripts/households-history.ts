@@ -1,3 +1,4 @@
+import { HOUR_MS } from '@ilot/domain';
 /**
  * Turns two real homes of the Open Power System Data household data (Konstanz, hourly cumulative kWh counters,
  * CC BY 4.0: `power_of_residential_{n}.csv`) into the `ilot simulate --history` format (`ts,device,powerW`, UTC
@@ -10,7 +11,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const HOUR_MS = 3_600_000;
 const HOMES: Array<{ home: number; meter: string; pv: string }> = [
   { home: 3, meter: 'm-home-3', pv: 'pv-home-3' },
   { home: 4, meter: 'm-home-4', pv: 'pv-home-4' },
@@ -64,7 +64,9 @@ export function householdsHistoryCsv(dir: string, fromDate: string, days: number
 if (require.main === module) {
   const [dir, from = '2016-05-02', days = '15'] = process.argv.slice(2);
   if (!dir) {
-    process.stderr.write('usage: households-history.js DIR [FROM_ISO_DATE] [DAYS] (DIR: the OPSD household CSV files)\n');
+    process.stderr.write(
+      'usage: households-history.js DIR [FROM_ISO_DATE] [DAYS] (DIR: the OPSD household CSV files)\n',
+    );
     process.exit(2);
   }
   process.stdout.write(householdsHistoryCsv(dir, from, Number(days)));

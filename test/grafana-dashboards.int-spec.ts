@@ -1,3 +1,4 @@
+import { HOUR_MS } from '@ilot/domain';
 import type { Reading } from '@ilot/domain';
 import { loadSiteFile, sharedDevices } from '@ilot/site';
 import {
@@ -19,7 +20,6 @@ import { IlotWorld, ProfileTable } from '../simulators/src';
 import { uniqueDemoSite } from './support/services';
 
 const DIR = join(process.cwd(), 'deploy', 'grafana', 'dashboards');
-const HOUR_MS = 3_600_000;
 
 /** Grafana's macros and the dashboards' variables, as Grafana expands them for a time range. */
 function expand(rawSql: string, vars: { site: string; grid: string; from: Date; to: Date }): string {

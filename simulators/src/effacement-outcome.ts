@@ -2,7 +2,7 @@ import type { EffacementOrder } from '@ilot/domain';
 import { deliveredReduction, referenceCurve, type ReferenceOptions } from '@ilot/effacement';
 import type { PowerSample } from '@ilot/forecasting';
 import type { Site } from '@ilot/site';
-import type { EffacementOutcome } from './closed-loop';
+import type { EffacementOutcome } from './replay-types';
 import type { IlotWorld } from './ilot-world';
 
 /** Mean discharge efficiency of the batteries, weighted by capacity (1 without batteries). */

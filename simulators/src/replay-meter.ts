@@ -12,20 +12,14 @@ import type { PowerSample } from '@ilot/forecasting';
 import { PLAN_DEFAULTS } from '@ilot/optimiser';
 import { gridDeviceId, type Site } from '@ilot/site';
 import { contractedImportW, type ImportInterval, overrunCostEur as tariffOverrunCostEur, priceAt } from '@ilot/tariffs';
-import type { BatteryStrategy, EffacementOutcome, ReplayKpis } from './closed-loop';
+import type { BatteryStrategy, EffacementOutcome, ReplayKpis, SlotTrace } from './replay-types';
+
+export type { SlotTrace } from './replay-types';
 import { storedValueEfficiency } from './effacement-outcome';
 import type { IlotWorld } from './ilot-world';
 
 /** The îlot's import without its storage (grid + batteries): the basis of effacement references. */
 export const NET_OF_STORAGE = '(net of storage)';
-
-export interface SlotTrace {
-  startMs: number;
-  /** Mean grid power over the slot, W (> 0 importing). */
-  gridW: number;
-  /** Energy stored in all batteries at the slot's end, kWh. */
-  storedKWh: number;
-}
 
 export interface LatestReading {
   ts: Date;

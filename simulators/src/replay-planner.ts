@@ -15,7 +15,7 @@ import {
 import type { CommandPayload } from '@ilot/protocol';
 import type { Site } from '@ilot/site';
 import { contractedImportW } from '@ilot/tariffs';
-import type { BatteryStrategy } from './closed-loop';
+import type { BatteryStrategy } from './replay-types';
 import type { IlotWorld } from './ilot-world';
 import type { ForeseenEv } from './perfect-foresight';
 import { NET_OF_STORAGE, type ReplayMeter } from './replay-meter';

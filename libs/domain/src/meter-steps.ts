@@ -1,3 +1,4 @@
+import { HOUR_MS } from './time';
 /**
  * A reading of a meter of gas, water or heat (issue 16), in the meter's unit (m³, L, Wh): its index (cumulative
  * register) or the quantity counted since its previous reading.
@@ -30,8 +31,6 @@ export interface MeterStep {
 export type MeterStepsResult =
   | { ok: true; steps: MeterStep[] }
   | { ok: false; index: number; reason: 'out_of_order' | 'out_of_range'; problem: string };
-
-const HOUR_MS = 3_600_000;
 
 /**
  * The quantities of a meter's new readings, in time order after its last stored one (`previous`). Pure.

@@ -1,24 +1,10 @@
 import { LpModel, LpModelBuilder } from './lp-model';
 import { addContractGuard } from './contract-guard';
 import { PLAN_DEFAULTS, type PlanEv, PlanInput, slotImportLimitW } from './plan-input';
+import type { ModelIndex, ModelParts } from './model-parts';
 import { storedEnergySegments } from './stored-energy-value';
 
-/** Where each decision variable sits in the model, for decodeSchedule. Units inside the LP: kW, kWh, EUR. */
-export interface ModelIndex {
-  importKw: number[];
-  exportKw: number[];
-  importExcessKw: number[];
-  batteries: Array<{ chargeKw: number[]; dischargeKw: number[]; energyKwh: number[] }>;
-  pvCurtailKw: number[][];
-  flexibleLoads: Array<{ shedKw: number[]; recoverKw: number[]; debtKwh: number[] }>;
-  /** Per EV: its charging power per slot (undefined after departure) and the energy it lacks at departure. */
-  evs: Array<{ chargeKw: Array<number | undefined>; shortfallKwh: number }>;
-  /** Per effacement window: the slots it covers and the import above its cap in each. */
-  effacements: Array<{ slots: number[]; excessKw: number[] }>;
-  peakKw?: number;
-  /** The contract guard's scenario: per slot the import above the contracted power it could not hold. */
-  guardExcessKw?: number[];
-}
+export type { ModelIndex, ModelParts } from './model-parts';
 
 /**
  * Tie-break: EUR per kWh added to charging and discharging, growing from 0 to this over the
@@ -69,14 +55,6 @@ export const RESERVE_PENALTY_SHARE = 0.5;
 export interface BuiltModel {
   model: LpModel;
   index: ModelIndex;
-}
-
-/** What every part of the model is built with: the builder, the snapshot, the index it fills, the slot length. */
-export interface ModelParts {
-  b: LpModelBuilder;
-  input: PlanInput;
-  index: ModelIndex;
-  hours: number;
 }
 
 /**

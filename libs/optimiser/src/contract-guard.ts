@@ -1,4 +1,4 @@
-import type { ModelParts } from './build-model';
+import type { ModelParts } from './model-parts';
 import { slotImportLimitW } from './plan-input';
 
 /**

@@ -7,8 +7,7 @@ import {
   quantileOfSorted,
 } from '@ilot/forecasting';
 import { devicesOfKind, type Site } from '@ilot/site';
-import type { PlanInput } from './plan-input';
-import type { SiteObservations } from './plan-input.builder';
+import type { PlanInput, SiteObservations } from './plan-input';
 
 /**
  * The quantile of the forecast error the contract guard holds against: the consumption this likely not to be

@@ -1,48 +1,21 @@
-import { addMs, CONSUMING_KINDS, type EffacementOrder, type EvSession, MINUTE_MS, slotStart } from '@ilot/domain';
-import type { ExternalPvPoint, PowerSample } from '@ilot/forecasting';
+import { addMs, CONSUMING_KINDS, MINUTE_MS, slotStart } from '@ilot/domain';
+import type { PowerSample } from '@ilot/forecasting';
 import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
 import { loadForecastW } from './load-forecast';
 import { pvForecasts, pvSourceOf } from './pv-plan';
 import { contractGuardOf } from './forecast-uncertainty';
-import { ECOWATT_WINDOW_PREFIX, PLAN_DEFAULTS, type PlanFlexibleLoad, type PlanInput } from './plan-input';
+import {
+  ECOWATT_WINDOW_PREFIX,
+  PLAN_DEFAULTS,
+  type PlanFlexibleLoad,
+  type PlanInput,
+  type PlanSignals,
+  type SiteObservations,
+} from './plan-input';
+
+export type { PlanSignals, SiteObservations } from './plan-input';
 import { devicesOfKind, electricDevices, sheddableLoads, Site } from '@ilot/site';
 import { contractedImportW, priceAt, type TempoColour } from '@ilot/tariffs';
-
-export interface SiteObservations {
-  /** Latest fresh reading per device (stale and offline ones already left out). */
-  latest: ReadonlyMap<string, { ts: Date; powerW: number; socPct: number | null }>;
-  /** Why a device has no entry in `latest` (offline, stale, silent), as `describeLiveness` says it. */
-  unavailable?: ReadonlyMap<string, string>;
-  /** Bucket means of the îlot's non-controllable consumption over the past days. */
-  consumptionHistory: PowerSample[];
-  /** Bucket means of the îlot's total PV production over the past day (the clearness to expect). */
-  pvHistory?: PowerSample[];
-  /**
-   * Bucket means of each sheddable load (heat pump, flexible load) and EV charger over the past days, by device id:
-   * its baseline forecast. A load without one is not planned as flexible (its power stays in the consumption).
-   */
-  flexibleHistory?: ReadonlyMap<string, PowerSample[]>;
-  /** Each EV charger's session in force, fresh (ev-plan.ts): a plugged one the plan decides the charging of. */
-  evSessions?: ReadonlyMap<string, EvSession>;
-  /** The newest external PV forecast (the `forecast` topic), fresh: it replaces clear sky x clearness where it covers a slot. */
-  pvForecast?: { issuedAt: Date; source: string | null; points: ExternalPvPoint[] };
-  /** Signals in force over the horizon. */
-  signals?: PlanSignals;
-  /** The highest 15-min import of the current (local) month so far, W: what a peak charge is counted above. */
-  monthPeakImportW?: number;
-}
-
-/** Demand-response signals as the planner takes them (validated upstream). */
-export interface PlanSignals {
-  /**
-   * Orders; `referenceW`, when known, is the îlot's contractual reference import over the order (the courbe de
-   * référence the delivery is counted against), so the plan aims at what will be measured; else the forecast import.
-   */
-  effacements: Array<EffacementOrder & { referenceW?: number }>;
-  ecowatt: Array<{ level: 1 | 2 | 3; start: Date; end: Date }>;
-  /** Tempo colour by local date (YYYY-MM-DD); days not given are blue. */
-  tempo: ReadonlyMap<string, TempoColour>;
-}
 
 export interface PlanSettings {
   slotMinutes: number;

@@ -1,8 +1,7 @@
 import { externalPvSlots, forecastPv, recentClearness } from '@ilot/forecasting';
 import { devicesOfKind, type Site } from '@ilot/site';
 import { siteRooftop } from './forecast-uncertainty';
-import type { PlanInput } from './plan-input';
-import type { SiteObservations } from './plan-input.builder';
+import type { PlanInput, SiteObservations } from './plan-input';
 
 /** An external PV forecast issued longer ago than this is stale: the planner falls back to clear sky x clearness. */
 export const EXTERNAL_PV_MAX_AGE_MS = 24 * 3_600_000;

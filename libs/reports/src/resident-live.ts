@@ -1,4 +1,4 @@
-import { localDateTime } from '@ilot/domain';
+import { HOUR_MS, localDateTime } from '@ilot/domain';
 import { greenWindows } from './resident-calendar';
 
 export type LiveCommodity = 'electricity' | 'gas' | 'water' | 'heat';
@@ -46,7 +46,6 @@ export interface ResidentLive {
   effacement: { id: string; start: string; end: string; reductionKW: number } | null;
 }
 
-const HOUR_MS = 3_600_000;
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /**

@@ -1,8 +1,6 @@
-import { localMonthRange } from '@ilot/domain';
+import { HOUR_MS, localMonthRange } from '@ilot/domain';
 import { COMMODITIES, COMMODITY_METERS, type Commodity, type Site } from '@ilot/site';
 import type { CommodityMonth, CommodityReadingRepository, ParticipantCommodityRepository } from '@ilot/timeseries';
-
-const HOUR_MS = 3_600_000;
 
 /**
  * The ledger's gas, water and heat (issue 16): each participant's meters summed by hour from the hourly aggregate,

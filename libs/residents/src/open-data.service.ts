@@ -1,9 +1,9 @@
+import { HOUR_MS } from '@ilot/domain';
 import { openDataRows, type OpenDataHour, type OpenDataRow } from '@ilot/reports';
 import { devicesOfKind, gridDeviceId, type Site } from '@ilot/site';
 import type { ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import type { EffacementReportService } from './effacement-report.service';
 
-const HOUR_MS = 3_600_000;
 /** The longest range one export covers. */
 export const OPEN_DATA_MAX_DAYS = 366;
 

@@ -1,5 +1,4 @@
-import type { DeviceSpec } from './site.schema';
-import type { Site } from './site';
+import type { DeviceSpec, Site } from './site.schema';
 
 /** What a participant consumes besides the electricity of their meter (issue 16). */
 export const COMMODITIES = ['gas', 'water', 'heat'] as const;

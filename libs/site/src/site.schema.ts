@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { commoditiesSchema, commodityMeterDevices } from './commodity.schema';
+import type { PricePoint } from './price-series';
 
 const id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
 const positive = z.number().finite().positive();
@@ -184,3 +185,10 @@ export type PvSpec = Extract<DeviceSpec, { kind: 'pv' }>;
 export type TariffSpec = SiteFile['tariff'];
 export type CapacityTariffSpec = z.infer<typeof capacityTariff>;
 export type HphcTariffSpec = Extract<TariffSpec, { kind: 'hphc' }>;
+
+/** A validated site with its devices indexed. */
+export interface Site extends SiteFile {
+  devices: ReadonlyMap<string, DeviceSpec & { buildingId: string }>;
+  /** A dynamic tariff's prices, read from its series file. */
+  priceSeries?: readonly PricePoint[];
+}

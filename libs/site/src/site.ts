@@ -1,15 +1,9 @@
 import { z } from 'zod';
-import type { PricePoint } from './price-series';
-import { DeviceSpec, ElectricDeviceSpec, SiteFile, siteSchema } from './site.schema';
+import { DeviceSpec, ElectricDeviceSpec, type Site, type SiteFile, siteSchema } from './site.schema';
+
+export type { Site } from './site.schema';
 import { describeSiteIssue, namedPath } from './site-problems';
 import { commodityProblems, isCommodityMeter } from './commodity';
-
-/** A validated site with its devices indexed. */
-export interface Site extends SiteFile {
-  devices: ReadonlyMap<string, DeviceSpec & { buildingId: string }>;
-  /** A dynamic tariff's prices, read from its series file. */
-  priceSeries?: readonly PricePoint[];
-}
 
 export class SiteValidationError extends Error {
   readonly code = 'SITE_INVALID';

@@ -1,5 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ViewerTickets } from './viewer-tickets';
+import type { Viewer, ViewerTickets } from './viewer-tickets';
+
+export type { Viewer } from './viewer-tickets';
 
 /** The role the report API connects as: neither owner nor superuser, SELECT on the resident ledger only. */
 export const API_ROLE = 'ilot_api';
@@ -18,9 +20,6 @@ export const RESIDENT_TABLES = [
  * it on a pooled connection.
  */
 export const VIEWER_TICKET_SETTING = 'ilot.viewer_ticket';
-
-/** Who reads (or writes) the resident ledger, as the API established it from a token. */
-export type Viewer = { role: 'operator' } | { role: 'resident'; participantId: string };
 
 /**
  * Runs `work` in a transaction whose viewer ticket (signed, `ViewerTickets`) says who is asking, for one site. The

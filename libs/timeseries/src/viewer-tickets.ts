@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { Viewer } from './resident-access';
 
 /** How long a ticket is good for: one request's transaction, with room for a slow one. */
 const TICKET_TTL_S = 300;
@@ -34,3 +33,6 @@ export class ViewerTickets {
     return `${payload}.${createHmac('sha256', this.secret).update(payload, 'utf8').digest('hex')}`;
   }
 }
+
+/** Who reads (or writes) the resident ledger, as the API established it from a token. */
+export type Viewer = { role: 'operator' } | { role: 'resident'; participantId: string };

@@ -1,10 +1,10 @@
+import { HOUR_MS } from '@ilot/domain';
 import { Injectable } from '@nestjs/common';
 import type { Schedule } from '@ilot/optimiser';
 import type { OutlookInput } from '@ilot/reports';
 import { devicesOfKind, type Site } from '@ilot/site';
 import { PlanRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 
-const HOUR_MS = 3_600_000;
 /** A reading older than this is not "now". */
 export const FRESH_MS = 10 * 60_000;
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Clock, localDateTime, localDayStart } from '@ilot/domain';
+import { type Clock, HOUR_MS, localDateTime, localDayStart } from '@ilot/domain';
 import { type LiveCommodity, residentLive, type ResidentLive } from '@ilot/reports';
 import { CLOCK } from '@ilot/runtime';
 import { COMMODITIES, COMMODITY_METERS, type Site } from '@ilot/site';
@@ -7,7 +7,6 @@ import { CommodityReadingRepository, PrivacyRepository, ReadingRepository } from
 import { SiteScopes } from '@ilot/residents';
 import { OutlookReader } from './outlook.reader';
 
-const HOUR_MS = 3_600_000;
 /** From the meter's unit to the live page's: gas m³ and water litres as counted, heat Wh to kWh. */
 const LIVE_SCALE = { gas: 1, water: 1, heat: 1 / 1000 } as const;
 

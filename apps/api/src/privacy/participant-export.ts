@@ -1,3 +1,4 @@
+import { DAY_MS } from '@ilot/domain';
 import type { ResidentReport } from '@ilot/reports';
 import type { Site } from '@ilot/site';
 import {
@@ -12,7 +13,6 @@ import type { ResidentReportService } from '@ilot/residents';
 
 /** How far back an export reaches in the meter's readings (the raw rows are kept 400 days at most). */
 const EXPORT_DAYS = 400;
-const DAY_MS = 86_400_000;
 
 export interface ParticipantExport {
   siteId: string;
