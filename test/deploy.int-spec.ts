@@ -13,9 +13,12 @@ const read = (path: string) => parse(readFileSync(join(deploy, path), 'utf8'), {
 describe('deploy: the database roles', () => {
   it('wires the reports to ilot_api and Grafana to grafana_reader, their passwords made by init-roles.sh', () => {
     const compose = read('docker-compose.yml');
-    const metrics = compose.services.metrics.environment;
-    expect(metrics.ILOT_DATABASE_URL).toMatch(/^postgres:\/\/ilot:/); // the owner, for the migrations and the ledger
-    expect(metrics.ILOT_API_DATABASE_URL).toMatch(new RegExp(`^postgres://${API_ROLE}:\\$\\{ILOT_API_DB_PASSWORD:\\?`));
+    // The metrics app writes the ledger as the owner; the API reads the residents' reports as ilot_api (issue 25: two apps).
+    expect(compose.services.metrics.environment.ILOT_DATABASE_URL).toMatch(/^postgres:\/\/ilot:/);
+    expect(compose.services.metrics.environment.ILOT_API_DATABASE_URL).toBeUndefined();
+    const api = compose.services.api.environment;
+    expect(api.ILOT_DATABASE_URL).toMatch(/^postgres:\/\/ilot:/); // the owner, for the migrations and the tickets' key
+    expect(api.ILOT_API_DATABASE_URL).toMatch(new RegExp(`^postgres://${API_ROLE}:\\$\\{ILOT_API_DB_PASSWORD:\\?`));
     expect(compose.services.timescaledb.volumes).toContain(
       './postgres/init-roles.sh:/docker-entrypoint-initdb.d/10-ilot-roles.sh:ro',
     );

@@ -21,6 +21,19 @@ export interface EvVisit {
  * 12 to 30 kWh and leave between 16:00 and 18:00 UTC.
  */
 export function evVisitOfDay(deviceId: string, dayStartMs: number, workplace: boolean): EvVisit | undefined {
+  // The same draw is asked every simulated step of the day: kept (bounded), the values are the function's.
+  const memoKey = `${deviceId}:${dayStartMs}:${workplace}`;
+  if (visitMemo.has(memoKey)) return visitMemo.get(memoKey);
+  const drawn = drawVisit(deviceId, dayStartMs, workplace);
+  const visit = drawn && Object.freeze(drawn);
+  if (visitMemo.size >= 100_000) visitMemo.clear();
+  visitMemo.set(memoKey, visit);
+  return visit;
+}
+
+const visitMemo = new Map<string, EvVisit | undefined>();
+
+function drawVisit(deviceId: string, dayStartMs: number, workplace: boolean): EvVisit | undefined {
   const key = `${deviceId}:${dayStartMs}`;
   const [arrival, departure, energy] = [hashUnit(key), hashUnit(`${key}:d`), hashUnit(`${key}:e`)];
   if (workplace) {

@@ -1,10 +1,10 @@
 import type { TestDatabase } from '@ilot/timeseries/testing/test-database';
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
 import type { IngesterProcess } from '../support/app-process';
 import { IngesterFixture, startIngesterFixture } from '../support/ingester-fixture';
+import { PostgresProcess } from '../support/postgres-process';
 import { waitFor } from '../support/services';
 
 const OUTAGE_S = Number(process.env.ILOT_FAULT_OUTAGE_S ?? 30);
@@ -13,40 +13,27 @@ const DURATION_S = OUTAGE_S + 20;
 /** The bound this test holds the ingester to: its unacknowledged window is ILOT_INGEST_MAX_INFLIGHT messages. */
 const RSS_BOUND_MIB = 400;
 
-function pgCluster(action: 'stop' | 'start'): void {
-  const version = readdirSync('/etc/postgresql')[0];
-  execFileSync(
-    'pg_ctlcluster',
-    ['--skip-systemctl-redirect', version, 'main', action, ...(action === 'stop' ? ['-m', 'immediate'] : [])],
-    {
-      stdio: 'inherit',
-    },
-  );
-}
-
-/** PostgreSQL stopped (-m immediate) for 30 s under load, then restarted: nothing lost, no crash, memory bounded. */
+/**
+ * PostgreSQL stopped (-m immediate) for 30 s under load, then restarted: nothing lost, no crash, memory bounded. The
+ * server stopped is the test's own (PostgresProcess), so the other tests, and the machine's server, run on.
+ */
 describe(`database down for ${OUTAGE_S} s under load`, () => {
   let fixture: IngesterFixture;
   let siteId: string;
   let database: TestDatabase;
   let ingester: IngesterProcess;
-  const canStopServer =
-    process.getuid?.() === 0 &&
-    (() => {
-      try {
-        return readdirSync('/etc/postgresql').length > 0;
-      } catch {
-        return false;
-      }
-    })();
+  const canStopServer = PostgresProcess.available();
+  const server = canStopServer ? new PostgresProcess() : undefined;
 
   beforeAll(async () => {
-    fixture = await startIngesterFixture('outage');
+    server?.start();
+    fixture = await startIngesterFixture('outage', { databaseServerUrl: server?.url });
     ({ siteId, ingester, database } = fixture);
   }, 60_000);
 
   afterAll(async () => {
     await fixture?.tearDown();
+    server?.stop();
   });
 
   (canStopServer ? it : it.skip)(
@@ -76,12 +63,12 @@ describe(`database down for ${OUTAGE_S} s under load`, () => {
       })();
 
       await new Promise((resolve) => setTimeout(resolve, 5000));
-      pgCluster('stop');
+      server!.stop('immediate');
       const downAt = Date.now();
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_S * 1000));
       const aliveDuringOutage = (await fetch(`http://127.0.0.1:${ingester.httpPort}/healthz`)).status;
       const readyDuringOutage = (await fetch(`http://127.0.0.1:${ingester.httpPort}/readyz`)).status;
-      pgCluster('start');
+      server!.start();
       const outageS = (Date.now() - downAt) / 1000;
       await publishing;
       await waitFor('every message published', async () => published >= total, 60_000);

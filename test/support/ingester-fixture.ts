@@ -20,11 +20,14 @@ export interface IngesterFixture {
  * proves holds on any machine, whatever broker runs on 1883 (issue 25: on a stock Mosquitto the ingester killed
  * mid-burst lost 38 384 of 100 000 readings, dropped by the broker's default queue of 1000).
  */
-export async function startIngesterFixture(prefix: string): Promise<IngesterFixture> {
+export async function startIngesterFixture(
+  prefix: string,
+  options: { databaseServerUrl?: string } = {},
+): Promise<IngesterFixture> {
   const { path: siteFile, siteId } = uniqueDemoSite(prefix);
   const broker = new MosquittoProcess();
   await broker.start();
-  const database = await createTestDatabase(`ilot_${prefix}`);
+  const database = await createTestDatabase(`ilot_${prefix}`, options.databaseServerUrl);
   const ingester = new IngesterProcess({
     ILOT_MQTT_URL: broker.url,
     ILOT_DATABASE_URL: database.url,

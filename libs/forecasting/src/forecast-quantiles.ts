@@ -36,11 +36,12 @@ export function profileErrorQuantiles(
     if (group) group.push(e.errorW);
     else byTimeOfDay.set(e.timeOfDayMs, [e.errorW]);
   }
+  const times = [...byTimeOfDay.keys()].sort((x, y) => x - y);
   const result = new Map<number, number[]>(probabilities.map((p) => [p, []]));
   for (const start of input.slotStarts) {
     const timeOfDay = mod(start.getTime(), DAY_MS);
     let pooled: number[] = [];
-    for (const [at, group] of byTimeOfDay) if (circularDistance(at, timeOfDay) <= windowMs) pooled.push(...group);
+    for (const at of timesWithin(times, timeOfDay, windowMs)) pooled.push(...byTimeOfDay.get(at)!);
     if (pooled.length < MIN_ERROR_SAMPLES) pooled = errors.map((e) => e.errorW);
     pooled.sort((a, b) => a - b);
     for (const p of probabilities) result.get(p)!.push(quantileOfSorted(pooled, p));
@@ -85,7 +86,25 @@ function mod(value: number, modulus: number): number {
   return ((value % modulus) + modulus) % modulus;
 }
 
-function circularDistance(a: number, b: number): number {
-  const d = Math.abs(a - b);
-  return Math.min(d, DAY_MS - d);
+/** The times of day (sorted, in [0, DAY_MS)) within `windowMs` of `center` around the clock, ends included. */
+function timesWithin(sorted: readonly number[], center: number, windowMs: number): number[] {
+  if (2 * windowMs >= DAY_MS) return [...sorted];
+  const between = (from: number, to: number) => sorted.slice(lowerBound(sorted, from), lowerBound(sorted, to + 1));
+  const from = center - windowMs;
+  const to = center + windowMs;
+  if (from < 0) return [...between(0, to), ...between(from + DAY_MS, DAY_MS - 1)];
+  if (to >= DAY_MS) return [...between(from, DAY_MS - 1), ...between(0, to - DAY_MS)];
+  return between(from, to);
+}
+
+/** The index of the first value >= `value` in sorted values. */
+function lowerBound(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

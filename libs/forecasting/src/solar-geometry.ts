@@ -89,8 +89,26 @@ export function pvPowerWPerKWp(at: Date, irradiance: Irradiance, array: PvArray)
   return Math.max(powerW, 0);
 }
 
+/**
+ * Clear-sky power already computed, by instant and array: every plan asks again for the same week of history and day
+ * ahead, a few instants newer each time (measured: the sun's position was a third of a replay's time). Bounded; the
+ * values are those of the function, so nothing observable changes.
+ */
+const clearSkyMemo = new Map<string, number>();
+const CLEAR_SKY_MEMO_SIZE = 200_000;
+
 /** PV power of 1 kWp under a clear sky, W: the shape a PV forecast scales. */
 export function clearSkyPvWPerKWp(at: Date, array: PvArray): number {
+  const key = `${at.getTime()}|${array.latitudeDeg}|${array.longitudeDeg}|${array.tiltDeg}|${array.performanceRatio}`;
+  const known = clearSkyMemo.get(key);
+  if (known !== undefined) return known;
+  const value = computeClearSkyPvWPerKWp(at, array);
+  if (clearSkyMemo.size >= CLEAR_SKY_MEMO_SIZE) clearSkyMemo.clear();
+  clearSkyMemo.set(key, value);
+  return value;
+}
+
+function computeClearSkyPvWPerKWp(at: Date, array: PvArray): number {
   const position = solarPosition(at, array.latitudeDeg, array.longitudeDeg);
   const ghi = clearSkyGhiWPerM2(position);
   if (ghi === 0) return 0;

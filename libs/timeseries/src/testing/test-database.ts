@@ -10,20 +10,20 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database on the real server; `drop()` removes it. */
-export async function createTestDatabase(prefix = 'ilot_test'): Promise<TestDatabase> {
+/** A fresh, empty database on the real server (or another one: `serverUrl`); `drop()` removes it. */
+export async function createTestDatabase(prefix = 'ilot_test', serverUrl = TEST_SERVER_URL): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: TEST_SERVER_URL });
+  const admin = new Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(TEST_SERVER_URL);
+  const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     name,
     async drop() {
-      const client = new Client({ connectionString: TEST_SERVER_URL });
+      const client = new Client({ connectionString: serverUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();
