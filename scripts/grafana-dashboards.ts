@@ -8,8 +8,17 @@
  * otherwise, same columns) and the plans, commands, signals and rejects tables.
  */
 
-export const PROMETHEUS = { type: 'prometheus', uid: 'prometheus' } as const;
-export const DATABASE = { type: 'grafana-postgresql-datasource', uid: 'timescaledb' } as const;
+/**
+ * Panels name their data sources through two dashboard variables, not fixed uids (issue 25: the dashboards worked only
+ * with the shipped compose's data sources): imported into an existing Grafana, they take that Grafana's Prometheus and
+ * PostgreSQL sources (the first of each type, or the one picked at the top of the dashboard).
+ */
+export const PROMETHEUS = { type: 'prometheus', uid: '${prometheus}' } as const;
+export const DATABASE = { type: 'grafana-postgresql-datasource', uid: '${timescaledb}' } as const;
+const DATASOURCE_VARIABLES = [
+  { name: 'prometheus', label: 'Prometheus', type: 'datasource', query: 'prometheus', hide: 0 },
+  { name: 'timescaledb', label: 'TimescaleDB', type: 'datasource', query: 'grafana-postgresql-datasource', hide: 0 },
+];
 
 type Datasource = typeof PROMETHEUS | typeof DATABASE;
 export interface PromTarget {
@@ -150,7 +159,7 @@ function dashboard(
     version: 1,
     refresh: '30s',
     time,
-    templating: { list: [SITE_VARIABLE, GRID_VARIABLE] },
+    templating: { list: [...DATASOURCE_VARIABLES, SITE_VARIABLE, GRID_VARIABLE] },
     panels: layout(panels),
   };
 }

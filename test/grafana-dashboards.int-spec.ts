@@ -43,6 +43,21 @@ describe('Grafana dashboards', () => {
       expect(readFileSync(join(DIR, `${dashboard.uid}.json`), 'utf8')).toBe(dashboardJson(dashboard));
   });
 
+  // Regression (issue 25): panels named the shipped compose's data source uids, so an import into an existing Grafana
+  // showed "data source not found" on every panel.
+  it('import into any Grafana: every panel and query names its data source through a dashboard variable', () => {
+    for (const dashboard of DASHBOARDS) {
+      const variables = new Map(
+        (dashboard.templating.list as Array<{ name: string; type: string; query: string }>)
+          .filter((v) => v.type === 'datasource')
+          .map((v) => [`\${${v.name}}`, v.query]),
+      );
+      expect([...variables.values()].sort()).toEqual(['grafana-postgresql-datasource', 'prometheus']);
+      const named = dashboard.panels.flatMap((panel) => [panel.datasource, ...panel.targets.map((t) => t.datasource)]);
+      for (const source of named) expect(variables.get(source.uid)).toBe(source.type);
+    }
+  });
+
   describe.each(STORAGE_BACKENDS)('every SQL query, on $name with a day of the demo îlot', (backend) => {
     let db: DataSource;
     let close: () => Promise<void>;

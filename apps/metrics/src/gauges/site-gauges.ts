@@ -1,7 +1,7 @@
 import { eachWhileInFlight } from './shared-while-in-flight';
 import { CONSUMING_KINDS, energyRatios, exportW, HISTORY_MS, HOUR_MS, importW, type Clock } from '@ilot/domain';
 import { deviceLiveness, devicesOfKind, electricDevices, gridDeviceId, Site } from '@ilot/site';
-import { priceAt } from '@ilot/tariffs';
+import { contractedImportW, priceAt } from '@ilot/tariffs';
 import { type LatestReading, ReadingRepository } from '@ilot/timeseries';
 import { Gauge, Registry } from 'prom-client';
 
@@ -55,6 +55,17 @@ export function registerSiteGauges(
         const price = priceAt(clock.now(), site.tariff, site.timezone, undefined, site.priceSeries);
         set({ site: site.id, period: price.period ?? '' }, price.importEurPerKWh);
       }
+    },
+  );
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_site_contracted_import_watts',
+      help: 'The contracted import power now, W: the subscription of the time class in force (capacity tariff), else the connection importLimitW',
+      labelNames: ['site'],
+    },
+    (set) => {
+      for (const site of sites()) set({ site: site.id }, contractedImportW(clock.now(), site));
     },
   );
 }
