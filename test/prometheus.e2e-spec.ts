@@ -75,6 +75,8 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
       'ilot_battery_soc_percent',
       'ilot_commands_total',
       'ilot_effacement_delivered_watts',
+      'ilot_ingest_missing_readings',
+      'ilot_site_contracted_import_watts',
     ])
       expect(text).toContain(`# HELP ${name} `);
     // Every metric the dashboards and the alert rules query is one the apps export (a histogram by its _bucket series).
@@ -155,10 +157,12 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     };
     const loaded = rules.data.groups.flatMap((g) => g.rules);
     expect(loaded.map((r) => r.name).sort()).toEqual([
+      'IlotAppDown',
       'IlotCommandNotFollowed',
       'IlotCommandUnacknowledged',
       'IlotDeviceStale',
       'IlotEffacementUnderDelivered',
+      'IlotImportAboveContract',
       'IlotIngestStalled',
       'IlotOptimiserFallingBack',
       'IlotResidentLedgerBehind',

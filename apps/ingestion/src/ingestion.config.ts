@@ -21,6 +21,8 @@ export const ingestionEnvSchema = z.object({
     .default('ingestion'),
   /** Messages the broker may have in flight to this instance (MQTT 5 Receive Maximum): the bound on unacknowledged messages in memory. */
   ILOT_INGEST_MAX_INFLIGHT: z.coerce.number().int().min(1).max(65_535).default(2000),
+  /** After start, when the log says how many readings of the last hour are missing by their seq, seconds of wall time. */
+  ILOT_INGEST_MISSING_CHECK_S: z.coerce.number().min(0).max(3600).default(60),
   /** How long the broker keeps the session (and queues telemetry) while the ingester is away, seconds. */
   ILOT_INGEST_SESSION_EXPIRY_S: z.coerce.number().int().min(0).default(604_800),
 });

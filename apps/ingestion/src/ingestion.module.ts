@@ -24,6 +24,7 @@ import {
 import { Registry } from 'prom-client';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
+import { MISSING_CHECK_DELAY_MS, MissingReadings } from './missing-readings';
 import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
 import { ReadingBatcher } from './reading-batcher';
 import { InboundHandler } from './inbound.handler';
@@ -85,6 +86,8 @@ export class IngestionModule {
           inject: [ReadingRepository, CLOCK, IngestionMetrics],
         },
         InboundHandler,
+        { provide: MISSING_CHECK_DELAY_MS, useValue: config.ILOT_INGEST_MISSING_CHECK_S * 1000 },
+        MissingReadings,
       ],
     };
   }

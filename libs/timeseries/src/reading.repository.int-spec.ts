@@ -83,4 +83,27 @@ describe('ReadingRepository on the real PostgreSQL', () => {
       [at(15).toISOString(), 500 + 400, 2],
     ]);
   });
+
+  // Issue 25: readings a broker dropped leave gaps in their devices' seq; a device restarting its count leaves none.
+  it('counts the readings missing by the gaps in each device seq, in time order', async () => {
+    const site = (deviceId: string, minute: number, seq: number) => ({
+      ...reading(deviceId, minute, 1, seq),
+      siteId: 'gaps',
+    });
+    await repository.insertBatch(
+      [
+        // m-1: 1, 2, 5 (3 and 4 lost), then 6, then restarts at 0 (no gap), then 1, 4 (2 and 3 lost)
+        ...[1, 2, 5, 6, 0, 1, 4].map((seq, i) => site('m-1', 20 + i, seq)),
+        // m-2: complete, sent out of order (stored by instant: 10 at :31 before 11 at :32)
+        site('m-2', 32, 11),
+        site('m-2', 31, 10),
+        site('m-2', 33, 12),
+      ],
+      at(40),
+    );
+    expect(await repository.missingBySeq('gaps', at(0), at(59))).toEqual(new Map([['m-1', 4]]));
+    // Only the window asked: from :23 on, m-1 is 6, 0, 1, 4.
+    expect(await repository.missingBySeq('gaps', at(23), at(59))).toEqual(new Map([['m-1', 2]]));
+    expect(await repository.missingBySeq('no-such-site', at(0), at(59))).toEqual(new Map());
+  });
 });

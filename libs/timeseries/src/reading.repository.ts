@@ -158,6 +158,24 @@ export class ReadingRepository {
     return first && last ? { first, last } : undefined;
   }
 
+  /**
+   * Readings missing among those stored in [from, to), by device: the gaps in each device's `seq` taken in time order
+   * (a seq more than one above the one before it; a seq that falls is the device restarting its count, no gap). What a
+   * controller numbered and never reached the table: lost on the way (a broker that dropped its queue) or refused.
+   * Computed from the table, so it holds whatever instance ingested which reading.
+   */
+  async missingBySeq(siteId: string, from: Date, to: Date): Promise<Map<string, number>> {
+    const rows: Array<{ device_id: string; missing: string }> = await this.db.query(
+      `SELECT device_id, sum(CASE WHEN seq > prev + 1 THEN seq - prev - 1 ELSE 0 END) AS missing
+         FROM (SELECT device_id, seq, lag(seq) OVER (PARTITION BY device_id ORDER BY ts) AS prev
+                 FROM readings WHERE site_id = $1 AND ts >= $2 AND ts < $3) steps
+        WHERE prev IS NOT NULL
+        GROUP BY device_id`,
+      [siteId, from.toISOString(), to.toISOString()],
+    );
+    return new Map(rows.filter((r) => Number(r.missing) > 0).map((r) => [r.device_id, Number(r.missing)]));
+  }
+
   /** Stored readings of one device, raw or as bucket means (from the aggregates where the width allows, as `bucketedSum`). */
   async forDevice(
     siteId: string,
