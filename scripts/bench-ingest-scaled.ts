@@ -117,7 +117,9 @@ async function run(instances: number): Promise<Run> {
       'SELECT reason, count(*)::int AS n, min(detail) AS detail FROM rejected_messages GROUP BY reason',
     );
     const n = await db.query('SELECT count(*)::int AS n FROM readings');
-    throw new Error(`${(error as Error).message}; stored ${n.rows[0].n}, refused ${JSON.stringify(refused.rows)}`);
+    throw new Error(`${(error as Error).message}; stored ${n.rows[0].n}, refused ${JSON.stringify(refused.rows)}`, {
+      cause: error,
+    });
   } finally {
     for (const ingester of ingesters) await ingester.stop();
     await db.end();

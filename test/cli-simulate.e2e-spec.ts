@@ -6,10 +6,11 @@ import { promisify } from 'node:util';
 
 const root = join(__dirname, '..');
 
-/** `ilot simulate` as a user runs it: the built command, one day of the demo from 17 January, every strategy. */
+/** `ilot simulate` as a user runs it: the built command, one day of the demo from 17 January (unless said), every strategy. */
 async function simulate(...extra: string[]): Promise<{ out: string; lines: string[]; kpis: any }> {
   const out = mkdtempSync(join(tmpdir(), 'ilot-simulate-'));
-  const args = ['--site', join(root, 'sites', 'demo.yaml'), '--days', '1', '--start', '2026-01-17T00:00:00Z'];
+  const period = extra.includes('--days') ? [] : ['--days', '1', '--start', '2026-01-17T00:00:00Z'];
+  const args = ['--site', join(root, 'sites', 'demo.yaml'), ...period];
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [join(root, 'dist/apps/cli/src/main.js'), 'simulate', ...args, '--out', out, ...extra],
@@ -22,11 +23,22 @@ describe('ilot simulate: the KPIs and the picture of one day, every strategy', (
   // Both replays at once, each a process of its own (outside Jest's module sandbox, a replay runs about twice as fast).
   let plain: ReturnType<typeof simulate>;
   let subscribed: ReturnType<typeof simulate>;
+  let june: ReturnType<typeof simulate>;
   beforeAll(async () => {
     plain = simulate();
     subscribed = simulate('--subscribed-power', '120');
-    await Promise.all([plain, subscribed]);
-  }, 180_000);
+    june = simulate('--days', '2', '--start', '2026-06-16T00:00:00Z');
+    await Promise.all([plain, subscribed, june]);
+  }, 240_000);
+
+  it('over two June days, the oracle plans as often as the live planner and costs it no more', async () => {
+    // Two days: on one, what each leaves stored or owed at the end weighs as much as what forecasts cost.
+    const { kpis } = await june;
+    const of = (s: string) => kpis.results.find((k: { strategy: string }) => k.strategy === s);
+    expect(of('oracle-forecast').plans).toBeGreaterThan(500);
+    expect(of('oracle-forecast').plans).toBe(of('optimised').plans);
+    expect(of('oracle-forecast').costNetOfStorageEur).toBeLessThanOrEqual(of('optimised').costNetOfStorageEur);
+  });
 
   it('writes kpis.json ({site, start, days, results}, one object per strategy, its KPIs named with units), trace.csv and replay.html', async () => {
     const { out, kpis, lines } = await plain;

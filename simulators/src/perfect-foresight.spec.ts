@@ -102,14 +102,5 @@ describe('oracle forecast: the live planner fed the true future', () => {
     );
     expect(oracle.slots.map((s) => s.consumptionW)).toEqual([70, 3080]);
   });
-
-  it('over two June days, plans as often as the live planner and costs it no more', async () => {
-    const solver = await loadSolver('highs');
-    // Two days: on one, what each leaves stored or owed at the end weighs as much as what forecasts cost.
-    const day = { start: new Date('2026-06-16T00:00:00Z'), days: 2, solver };
-    const optimised = replay(site, profiles, 'optimised', day);
-    const oracle = replay(site, profiles, 'oracle-forecast', day);
-    expect(oracle.plans).toBe(optimised.plans);
-    expect(oracle.costNetOfStorageEur).toBeLessThanOrEqual(optimised.costNetOfStorageEur);
-  });
+  // Over two June days, the oracle plans as often as the live planner and costs it no more: test/cli-simulate.e2e-spec.ts.
 });

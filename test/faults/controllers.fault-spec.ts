@@ -84,6 +84,25 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
     await database?.drop();
   }, 30_000);
 
+  /**
+   * A wait that timed out says what the apps said last and what the controllers received (this test flaked under
+   * load: after the battery's return nothing was applied for 30 s; these lines are what to read next time).
+   */
+  const withAppLogs = (error: Error): never => {
+    const tail = (output: string) => output.split('\n').filter(Boolean).slice(-25).join('\n');
+    const commands = runner.commandLog
+      .slice(-10)
+      .map(
+        (c) =>
+          `${c.deviceId} ${c.status} received ${c.receivedAt.toISOString()} validUntil ${c.validUntil.toISOString()}`,
+      );
+    throw new Error(
+      `${error.message} (îlot clock ${clock.now().toISOString()})\nlast commands received:\n${commands.join('\n')}\n` +
+        `optimiser:\n${tail(optimiser.output)}\ningestion:\n${tail(ingester.output)}`,
+      { cause: error },
+    );
+  };
+
   const simSleep = (simMs: number) => new Promise((resolve) => setTimeout(resolve, simMs / SPEEDUP));
   const issuedTo = async (deviceId: string, from: Date, to: Date) =>
     (
@@ -124,7 +143,7 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
         async () =>
           runner.commandLog.some((c) => c.deviceId === BATTERY && c.receivedAt > backAt && c.status === 'applied'),
         30_000,
-      );
+      ).catch(withAppLogs);
       const figures = receivedSince(backAt);
       console.log(
         `offline ${OFFLINE_SIM_MIN} min (${how}): ${issued} commands issued meanwhile; on return ${figures.received} received, ${figures.expired} expired, ${figures.expiredApplied} expired applied`,
@@ -196,7 +215,7 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
           (c) => c.status === 'applied' && c.validUntil.getTime() > clock.now().getTime() + 30_000,
         ),
       30_000,
-    );
+    ).catch(withAppLogs);
     await optimiser.kill9();
     const killedAt = clock.now();
     // Regression (CI, twice): a command the dead optimiser had sent can land later than any fixed wait (the broker

@@ -22,7 +22,7 @@ export function brokerIdentity(sources: BrokerIdentitySources, username: string)
     try {
       return readFileSync(path);
     } catch (error) {
-      throw new Error(`${what} ${path}: ${(error as Error).message}`);
+      throw new Error(`${what} ${path}: ${(error as Error).message}`, { cause: error });
     }
   };
   return {

@@ -59,6 +59,7 @@ function openssl(args: string[]): void {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new Error(
       missing ? 'openssl is needed to issue client certificates (not found)' : `openssl ${args[0]}: ${stderr}`,
+      { cause: error },
     );
   }
 }

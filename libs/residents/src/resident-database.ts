@@ -21,7 +21,9 @@ export async function openResidentDatabase(url: string, poolSize = 4): Promise<D
   try {
     await db.initialize();
   } catch (error) {
-    throw new Error(`ILOT_API_DATABASE_URL (${shown}): cannot connect: ${(error as Error).message}`);
+    throw new Error(`ILOT_API_DATABASE_URL (${shown}): cannot connect: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const problem = await apiRoleProblem(db);
   if (problem) {
