@@ -5,13 +5,13 @@ import {
   decodeCommandAck,
   INBOUND_DEFAULTS,
   type InboundLimits,
-  parseTopic,
   type RejectReason,
   topics,
 } from '@ilot/protocol';
 import type { AlertFields, InboundRejects } from '@ilot/runtime';
 import { CommandRepository } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
+import { AckRouter } from './ack-router';
 import { OptimiserMetrics } from './optimiser.metrics';
 
 /** The outcome of checking a device against its command (libs/optimiser `batteryFollowsCommand`). */
@@ -67,7 +67,7 @@ export class CommandDispatcher {
   /** Stops reading the site's acks and the retry timers, and lets the refused acks being stored finish (a site handed over; at shutdown, before the pool closes). */
   async close(): Promise<void> {
     this.closing = true;
-    this.mqtt.off('message', this.onMessage);
+    AckRouter.of(this.mqtt).unregister(this.siteId, this.onAckMessage);
     // A site handed to another planner (or removed): its acks are no longer this instance's to read.
     if (this.mqtt.connected && !this.mqtt.disconnecting)
       await this.mqtt.unsubscribeAsync(topics.allCommandAcks(this.siteId)).catch(() => undefined);
@@ -88,15 +88,12 @@ export class CommandDispatcher {
     this.running.add(done);
   }
 
-  /** The acks of this site's commands (several sites' dispatchers may share the connection). */
-  private readonly onMessage = (topic: string, payload: Buffer) => {
-    const parsed = parseTopic(topic);
-    if (parsed?.kind === 'commandAck' && parsed.siteId === this.siteId)
-      void this.onAck(topic, parsed.deviceId, payload);
-  };
+  /** An ack of this site's commands, as the connection's AckRouter hands it over. */
+  private readonly onAckMessage = (topic: string, deviceId: string, payload: Buffer) =>
+    void this.onAck(topic, deviceId, payload);
 
   async start(): Promise<void> {
-    this.mqtt.on('message', this.onMessage);
+    AckRouter.of(this.mqtt).register(this.siteId, this.onAckMessage);
     await this.mqtt.subscribeAsync(topics.allCommandAcks(this.siteId), { qos: 1 });
   }
 
