@@ -37,6 +37,7 @@ import {
 import { AccessLog } from '../privacy/access-log';
 import { noStore } from '../http/no-store';
 import { asPageWithScript } from '../http/page-headers';
+import { languageOf } from '../http/page-language';
 
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
@@ -165,7 +166,7 @@ export class ApiController {
     if (!month || !isMonth(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
     if (format !== undefined && !['json', 'csv', 'html'].includes(format))
       throw new BadRequestException('"format" must be json, csv or html');
-    if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
+    const language = languageOf(lang);
     // Unknown ids (a NUL byte included) are answered before any query.
     if (!site.participants.some((p) => p.id === participantId))
       throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
@@ -179,7 +180,7 @@ export class ApiController {
       asPageWithScript(response);
       // The resident's own page carries their data section; the operator's view of it does not.
       const privacy = viewer.role === 'resident' ? await this.privacyState(siteId, participantId) : undefined;
-      return residentReportHtml(report, lang ?? 'fr', site.timezone, privacy);
+      return residentReportHtml(report, language, site.timezone, privacy);
     }
     if (format !== 'csv') return report;
     response.setHeader('content-type', 'text/csv; charset=utf-8');

@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import type { Clock } from '@ilot/domain';
 import type { Schedule } from '@ilot/optimiser';
@@ -7,6 +7,7 @@ import { CLOCK } from '@ilot/runtime';
 import { PlanRepository, SignalRepository } from '@ilot/timeseries';
 import type { Response } from 'express';
 import { Access } from '../http/route-access';
+import { languageOf } from '../http/page-language';
 import { SiteScopes } from '@ilot/residents';
 
 /** How far ahead the feed looks for orders and Tempo days. */
@@ -35,7 +36,7 @@ export class CalendarController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
     const { site } = this.scopes.of(siteId);
-    if (lang !== undefined && lang !== 'fr' && lang !== 'en') throw new BadRequestException('"lang" must be fr or en');
+    const language = languageOf(lang);
     const now = this.clock.now();
     const ahead = await this.signals.overlapping(siteId, now, new Date(now.getTime() + AHEAD_MS));
     const plan = (await this.plans.latest<Schedule>(siteId))?.document;
@@ -46,7 +47,7 @@ export class CalendarController {
       siteName: site.name,
       participantId,
       now,
-      language: lang ?? 'fr',
+      language,
       effacements: ahead.flatMap((s) =>
         s.payload.type === 'effacement'
           ? [{ id: s.key, start: s.startsAt, end: s.endsAt, reductionW: s.payload.reductionW }]
