@@ -1,48 +1,25 @@
 import { Logger } from '@nestjs/common';
-import {
-  Clock,
-  CONSUMING_KINDS,
-  DAY_MS,
-  type EvSession,
-  HOUR_MS,
-  HISTORY_MS,
-  localMonth,
-  localMonthRange,
-  MINUTE_MS,
-  slotStart,
-} from '@ilot/domain';
+import { Clock, MINUTE_MS } from '@ilot/domain';
 import { contractedImportW, priceAt } from '@ilot/tariffs';
 import { topics } from '@ilot/protocol';
 import {
   buildPlanInput,
   commandsToSend,
   describeExcluded,
-  EXTERNAL_PV_MAX_AGE_MS,
   keepLastValid,
-  peakChargeEurPerKW,
   planSummary,
   planAsync,
   type PlanInput,
   Schedule,
 } from '@ilot/optimiser';
 import type { HeldLease } from '@ilot/timeseries';
-import {
-  describeLiveness,
-  deviceLiveness,
-  devicesOfKind,
-  electricDevices,
-  gridDeviceId,
-  sheddableLoads,
-  Site,
-} from '@ilot/site';
+import { electricDevices, Site } from '@ilot/site';
 import {
   DeviceStatusRepository,
-  EffacementReferences,
   PlanRepository,
   ReadingRepository,
   PvForecastRepository,
   SignalRepository,
-  type StoredEvSession,
 } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
@@ -52,8 +29,8 @@ import type { OptimiserConfig } from './optimiser.config';
 import type { OptimiserMetrics } from './optimiser.metrics';
 import { planTriggers, PlanTrigger } from './plan-triggers';
 import type { SolverPool } from './solver-pool';
-import { planSignals } from './plan-signals';
 import type { SiteChangesAdapter } from './site-changes.adapter';
+import { SiteObserver } from './site-observer';
 
 /** What every site's planner of a process shares. */
 export interface PlannerDeps {
@@ -81,13 +58,10 @@ export interface PlannerDeps {
 export class SitePlanner {
   private readonly logger: Logger;
   private subscription: Subscription | undefined;
-  private readonly consumerIds: string[];
-  private readonly pvIds: string[];
   private readonly deviceIds: string[];
-  private readonly gridId: string;
-  private readonly ownHistoryIds: string[];
   private readonly dispatcher: CommandDispatcher;
-  private readonly references: EffacementReferences;
+  /** Reads the îlot's state before each plan. */
+  private readonly observer: SiteObserver;
   /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */
   private lastValid: Schedule | undefined;
   /** Where the last run's time went, real ms: reading the state, planning (build, solve, decode), storing and sending. */
@@ -102,14 +76,9 @@ export class SitePlanner {
     private readonly lease?: HeldLease & { holder: string; isCurrent: () => Promise<boolean> },
   ) {
     this.logger = new Logger(lease ? `PlanningLoop ${site.id}` : 'PlanningLoop');
-    this.consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
-    this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
     this.deviceIds = electricDevices(site).map((d) => d.id);
-    this.gridId = gridDeviceId(site);
-    // Each sheddable load's history is its baseline; each charger's its habit (what the plan takes over when plugged).
-    this.ownHistoryIds = [...sheddableLoads(site), ...devicesOfKind(site, 'ev_charger')].map((d) => d.id);
     this.dispatcher = deps.dispatcherFor(site);
-    this.references = new EffacementReferences(site, deps.readings, deps.signals);
+    this.observer = new SiteObserver(site, deps, deps.config);
   }
 
   /** The fencing token this planner plans under (undefined for the one site of ILOT_SITE_FILE). */
@@ -151,7 +120,7 @@ export class SitePlanner {
   async run(trigger: PlanTrigger): Promise<Schedule> {
     const now = this.deps.clock.now();
     const startedMs = performance.now();
-    const observations = await this.observe(now);
+    const observations = await this.observer.observe(now);
     const observedMs = performance.now();
     const { input, excluded } = buildPlanInput(this.site, observations, now, {
       slotMinutes: this.deps.config.ILOT_PLAN_SLOT_MINUTES,
@@ -231,107 +200,4 @@ export class SitePlanner {
   }
 
   private excludedKey = '';
-
-  /** The month's highest 15-min import so far (local month), which a peak charge counts above; read only for tariffs that have one. */
-  private async monthPeakImportW(now: Date, to: Date): Promise<number> {
-    const monthStart = localMonthRange(localMonth(now, this.site.timezone), this.site.timezone).from;
-    const buckets = await this.deps.readings.forDevice(this.site.id, this.gridId, monthStart, to, 15);
-    return Math.max(0, ...buckets.map((b) => b.powerW));
-  }
-
-  /** The îlot's recent state from the database; stale and offline devices are left out, and `unavailable` says why. */
-  private async observe(now: Date) {
-    const defaultMaxAgeS = this.deps.config.ILOT_STATE_MAX_AGE_S;
-    // A device heard from within the history window is stale when silent too long; one not heard from in it is silent.
-    const historyTo = slotStart(now, this.deps.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
-    const historyFrom = new Date(historyTo.getTime() - HISTORY_MS);
-    const [latestRows, offline, sessions] = await Promise.all([
-      this.deps.readings.latestPerDevice(this.site.id, this.deviceIds, historyFrom, now),
-      this.deps.statuses.offlineDevices(this.site.id),
-      this.deps.readings.latestEvSessions(this.site.id, historyFrom),
-    ]);
-    const lastReadings = new Map(latestRows.map((r) => [r.deviceId, r]));
-    const latest = new Map<string, (typeof latestRows)[number]>();
-    const unavailable = new Map<string, string>();
-    for (const device of electricDevices(this.site)) {
-      const reading = lastReadings.get(device.id);
-      const liveness = deviceLiveness(
-        device,
-        { lastReadingAt: reading?.ts, offlineSince: offline.get(device.id) },
-        now,
-        defaultMaxAgeS,
-      );
-      if (liveness.state === 'live') latest.set(device.id, reading!);
-      else unavailable.set(device.id, describeLiveness(device.id, liveness, now));
-    }
-    const evSessions = freshEvSessions(this.site, sessions, latest, offline, now, defaultMaxAgeS);
-    // The same history as the closed-loop replay (ilot simulate): 7 days of consumption and of PV, in slot means.
-    const samples = (ids: string[]) =>
-      this.deps.readings
-        .bucketedSum(this.site.id, ids, historyFrom, historyTo, this.deps.config.ILOT_PLAN_SLOT_MINUTES)
-        .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
-    // Signals in force over the horizon (Tempo days start at 06:00, so from a day back).
-    const horizonEnd = new Date(
-      historyTo.getTime() +
-        this.deps.config.ILOT_PLAN_HORIZON_SLOTS * this.deps.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS,
-    );
-    const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory, pvForecast] = await Promise.all([
-      samples(this.consumerIds),
-      samples(this.pvIds),
-      this.deps.signals.overlapping(this.site.id, new Date(now.getTime() - DAY_MS), horizonEnd),
-      peakChargeEurPerKW(this.site) ? this.monthPeakImportW(now, historyTo) : Promise.resolve(undefined),
-      Promise.all(this.ownHistoryIds.map(async (id) => [id, await samples([id])] as const)).then(
-        (entries) => new Map(entries),
-      ),
-      this.externalPvForecast(now, historyTo, horizonEnd),
-    ]);
-    const signals = planSignals(stored);
-    // Each order is aimed at its contractual reference (the report's), made from the import net of storage.
-    for (const order of signals.effacements) order.referenceW = await this.references.referenceMeanW(order);
-    return {
-      latest,
-      unavailable,
-      consumptionHistory,
-      pvHistory,
-      flexibleHistory,
-      evSessions,
-      signals,
-      monthPeakImportW,
-      ...(pvForecast ? { pvForecast } : {}),
-    };
-  }
-
-  /** The newest fresh external PV forecast, from an hour before the first slot (a point covers until the next one). */
-  private async externalPvForecast(now: Date, firstSlot: Date, horizonEnd: Date) {
-    const stored = await this.deps.pvForecasts.newest(
-      this.site.id,
-      new Date(now.getTime() - EXTERNAL_PV_MAX_AGE_MS),
-      new Date(firstSlot.getTime() - HOUR_MS),
-      horizonEnd,
-    );
-    return stored && { ...stored, points: stored.points.map(({ ts, ...p }) => ({ ...p, at: ts })) };
-  }
-}
-
-/** The chargers' sessions that count: the charger is live and its session as fresh as a reading must be. */
-function freshEvSessions(
-  site: Site,
-  sessions: readonly StoredEvSession[],
-  latest: ReadonlyMap<string, unknown>,
-  offline: ReadonlyMap<string, Date>,
-  now: Date,
-  defaultMaxAgeS: number,
-): Map<string, EvSession> {
-  return new Map(
-    sessions
-      .filter(({ deviceId, ts }) => {
-        const device = site.devices.get(deviceId);
-        if (!device || !latest.has(deviceId)) return false;
-        return (
-          deviceLiveness(device, { lastReadingAt: ts, offlineSince: offline.get(deviceId) }, now, defaultMaxAgeS)
-            .state === 'live'
-        );
-      })
-      .map(({ deviceId, session }) => [deviceId, session]),
-  );
 }

@@ -1,0 +1,174 @@
+import {
+  CONSUMING_KINDS,
+  DAY_MS,
+  type EvSession,
+  HISTORY_MS,
+  HOUR_MS,
+  localMonth,
+  localMonthRange,
+  MINUTE_MS,
+  slotStart,
+} from '@ilot/domain';
+import { EXTERNAL_PV_MAX_AGE_MS, peakChargeEurPerKW, type SiteObservations } from '@ilot/optimiser';
+import {
+  describeLiveness,
+  deviceLiveness,
+  devicesOfKind,
+  electricDevices,
+  gridDeviceId,
+  sheddableLoads,
+  type Site,
+} from '@ilot/site';
+import {
+  DeviceStatusRepository,
+  EffacementReferences,
+  PvForecastRepository,
+  ReadingRepository,
+  SignalRepository,
+  type StoredEvSession,
+} from '@ilot/timeseries';
+import type { OptimiserConfig } from './optimiser.config';
+import { planSignals } from './plan-signals';
+
+/** What a site observer reads with (the planner's repositories and its planning grid). */
+export interface ObserverDeps {
+  readings: ReadingRepository;
+  statuses: DeviceStatusRepository;
+  signals: SignalRepository;
+  pvForecasts: PvForecastRepository;
+}
+
+/**
+ * What a site's planner knows of the îlot before it plans (issue 25: the reading of the state, apart from planning,
+ * storing and sending): the live devices' latest readings and why the others are left out, 7 days of consumption,
+ * PV and each flexible load's history in slot means, the chargers' sessions, the signals over the horizon with each
+ * order's reference, the month's peak import where a peak charge counts it, the newest external PV forecast. Reads
+ * only; the planner (site-planner.ts) turns it into a plan.
+ */
+export class SiteObserver {
+  private readonly consumerIds: string[];
+  private readonly pvIds: string[];
+  private readonly deviceIds: string[];
+  private readonly gridId: string;
+  private readonly ownHistoryIds: string[];
+  private readonly references: EffacementReferences;
+
+  constructor(
+    private readonly site: Site,
+    private readonly deps: ObserverDeps,
+    private readonly config: Pick<
+      OptimiserConfig,
+      'ILOT_STATE_MAX_AGE_S' | 'ILOT_PLAN_SLOT_MINUTES' | 'ILOT_PLAN_HORIZON_SLOTS'
+    >,
+  ) {
+    this.consumerIds = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id);
+    this.pvIds = devicesOfKind(site, 'pv').map((d) => d.id);
+    this.deviceIds = electricDevices(site).map((d) => d.id);
+    this.gridId = gridDeviceId(site);
+    // Each sheddable load's history is its baseline; each charger's its habit (what the plan takes over when plugged).
+    this.ownHistoryIds = [...sheddableLoads(site), ...devicesOfKind(site, 'ev_charger')].map((d) => d.id);
+    this.references = new EffacementReferences(site, deps.readings, deps.signals);
+  }
+
+  /** The îlot's recent state from the database; stale and offline devices are left out, and `unavailable` says why. */
+  async observe(now: Date): Promise<SiteObservations> {
+    const defaultMaxAgeS = this.config.ILOT_STATE_MAX_AGE_S;
+    // A device heard from within the history window is stale when silent too long; one not heard from in it is silent.
+    const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
+    const historyFrom = new Date(historyTo.getTime() - HISTORY_MS);
+    const [latestRows, offline, sessions] = await Promise.all([
+      this.deps.readings.latestPerDevice(this.site.id, this.deviceIds, historyFrom, now),
+      this.deps.statuses.offlineDevices(this.site.id),
+      this.deps.readings.latestEvSessions(this.site.id, historyFrom),
+    ]);
+    const lastReadings = new Map(latestRows.map((r) => [r.deviceId, r]));
+    const latest = new Map<string, (typeof latestRows)[number]>();
+    const unavailable = new Map<string, string>();
+    for (const device of electricDevices(this.site)) {
+      const reading = lastReadings.get(device.id);
+      const liveness = deviceLiveness(
+        device,
+        { lastReadingAt: reading?.ts, offlineSince: offline.get(device.id) },
+        now,
+        defaultMaxAgeS,
+      );
+      if (liveness.state === 'live') latest.set(device.id, reading!);
+      else unavailable.set(device.id, describeLiveness(device.id, liveness, now));
+    }
+    const evSessions = freshEvSessions(this.site, sessions, latest, offline, now, defaultMaxAgeS);
+    // The same history as the closed-loop replay (ilot simulate): 7 days of consumption and of PV, in slot means.
+    const samples = (ids: string[]) =>
+      this.deps.readings
+        .bucketedSum(this.site.id, ids, historyFrom, historyTo, this.config.ILOT_PLAN_SLOT_MINUTES)
+        .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
+    // Signals in force over the horizon (Tempo days start at 06:00, so from a day back).
+    const horizonEnd = new Date(
+      historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS,
+    );
+    const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory, pvForecast] = await Promise.all([
+      samples(this.consumerIds),
+      samples(this.pvIds),
+      this.deps.signals.overlapping(this.site.id, new Date(now.getTime() - DAY_MS), horizonEnd),
+      peakChargeEurPerKW(this.site) ? this.monthPeakImportW(now, historyTo) : Promise.resolve(undefined),
+      Promise.all(this.ownHistoryIds.map(async (id) => [id, await samples([id])] as const)).then(
+        (entries) => new Map(entries),
+      ),
+      this.externalPvForecast(now, historyTo, horizonEnd),
+    ]);
+    const signals = planSignals(stored);
+    // Each order is aimed at its contractual reference (the report's), made from the import net of storage.
+    for (const order of signals.effacements) order.referenceW = await this.references.referenceMeanW(order);
+    return {
+      latest,
+      unavailable,
+      consumptionHistory,
+      pvHistory,
+      flexibleHistory,
+      evSessions,
+      signals,
+      monthPeakImportW,
+      ...(pvForecast ? { pvForecast } : {}),
+    };
+  }
+
+  /** The month's highest 15-min import so far (local month), which a peak charge counts above; read only for tariffs that have one. */
+  private async monthPeakImportW(now: Date, to: Date): Promise<number> {
+    const monthStart = localMonthRange(localMonth(now, this.site.timezone), this.site.timezone).from;
+    const buckets = await this.deps.readings.forDevice(this.site.id, this.gridId, monthStart, to, 15);
+    return Math.max(0, ...buckets.map((b) => b.powerW));
+  }
+
+  /** The newest fresh external PV forecast, from an hour before the first slot (a point covers until the next one). */
+  private async externalPvForecast(now: Date, firstSlot: Date, horizonEnd: Date) {
+    const stored = await this.deps.pvForecasts.newest(
+      this.site.id,
+      new Date(now.getTime() - EXTERNAL_PV_MAX_AGE_MS),
+      new Date(firstSlot.getTime() - HOUR_MS),
+      horizonEnd,
+    );
+    return stored && { ...stored, points: stored.points.map(({ ts, ...p }) => ({ ...p, at: ts })) };
+  }
+}
+
+/** The chargers' sessions that count: the charger is live and its session as fresh as a reading must be. */
+function freshEvSessions(
+  site: Site,
+  sessions: readonly StoredEvSession[],
+  latest: ReadonlyMap<string, unknown>,
+  offline: ReadonlyMap<string, Date>,
+  now: Date,
+  defaultMaxAgeS: number,
+): Map<string, EvSession> {
+  return new Map(
+    sessions
+      .filter(({ deviceId, ts }) => {
+        const device = site.devices.get(deviceId);
+        if (!device || !latest.has(deviceId)) return false;
+        return (
+          deviceLiveness(device, { lastReadingAt: ts, offlineSince: offline.get(deviceId) }, now, defaultMaxAgeS)
+            .state === 'live'
+        );
+      })
+      .map(({ deviceId, session }) => [deviceId, session]),
+  );
+}
