@@ -53,16 +53,16 @@ describe('SiteObserver: the state a plan starts from', () => {
     // Read at 12:25 (7 min ago, under the 10-min age): live. The shop's last reading was at 12:10: stale.
     expect([...observed.latest.keys()].sort()).toEqual(['m-1', 'm-2']);
     expect(observed.latest.get('m-1')).toMatchObject({ powerW: 2000 });
-    expect([...observed.unavailable.keys()].sort()).toEqual(['grid', 'hp-1', 'm-3', 'pv-1']);
-    expect(observed.unavailable.get('pv-1')).toMatch(/offline/);
-    expect(observed.unavailable.get('m-3')).toMatch(/stale|silent|no reading/);
+    expect([...observed.unavailable!.keys()].sort()).toEqual(['grid', 'hp-1', 'm-3', 'pv-1']);
+    expect(observed.unavailable!.get('pv-1')).toMatch(/offline/);
+    expect(observed.unavailable!.get('m-3')).toMatch(/stale|silent|no reading/);
     // 7 days of history up to the slot in progress (12:30): the 12:00 and 12:15 slot means.
-    expect(observed.pvHistory.map((s) => [s.at.toISOString(), s.powerW])).toEqual([
+    expect(observed.pvHistory!.map((s) => [s.at.toISOString(), s.powerW])).toEqual([
       ['2026-01-10T12:00:00.000Z', 5000],
       ['2026-01-10T12:15:00.000Z', 2400],
     ]);
     expect(observed.consumptionHistory).toHaveLength(2);
-    expect(observed.signals.effacements.map((o) => [o.id, o.reductionW])).toEqual([['o-1', 2000]]);
+    expect(observed.signals!.effacements.map((o) => [o.id, o.reductionW])).toEqual([['o-1', 2000]]);
     expect(observed.monthPeakImportW).toBeUndefined(); // no peak charge in this tariff: not read
     expect(observed.pvForecast).toBeUndefined();
   });
