@@ -1,20 +1,17 @@
 import { type EffacementOrder, HISTORY_MS, MINUTE_MS } from '@ilot/domain';
 import { referenceMeanW, type ReferenceOptions } from '@ilot/effacement';
 import {
-  buildPlanInput,
-  commandsToSend,
   committedGridW,
   MIN_SHED_W,
   type LpSolver,
-  plan,
   type PlanFlexibleLoad,
   PLAN_DEFAULTS,
   type PlanInput,
+  planStep,
   type Schedule,
 } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/protocol';
 import type { Site } from '@ilot/site';
-import { contractedImportW } from '@ilot/tariffs';
 import type { BatteryStrategy } from './replay-types';
 import type { IlotWorld } from './ilot-world';
 import type { ForeseenEv } from './perfect-foresight';
@@ -36,6 +33,8 @@ export class ReplayPlanner {
   /** Slots of an order the plans expected above their cap. */
   readonly shortSlots = new Set<string>();
   private readonly current = new Map<string, CommandPayload>();
+  /** The last valid plan, kept while the solver gives none, as the live loop keeps it. */
+  private lastValid: Schedule | undefined;
   private readonly historySlots: number;
 
   constructor(
@@ -151,22 +150,30 @@ export class ReplayPlanner {
       evSessions: meter.evSessions,
       signals: { effacements, ecowatt: [], tempo: new Map() },
     };
-    const { input } = buildPlanInput(this.site, observations, now, {
-      slotMinutes: this.options.slotMinutes,
-      horizonSlots: this.options.horizonSlots,
-      cyclingCostEurPerKWh: PLAN_DEFAULTS.cyclingCostEurPerKWh,
-    });
-    const outcome = plan(this.options.oracle ? withTrueFuture(input, this.options.oracle) : input, this.options.solver);
+    const step = planStep(
+      {
+        site: this.site,
+        observations,
+        now,
+        settings: {
+          slotMinutes: this.options.slotMinutes,
+          horizonSlots: this.options.horizonSlots,
+          cyclingCostEurPerKWh: PLAN_DEFAULTS.cyclingCostEurPerKWh,
+          keepMs: PLAN_DEFAULTS.planKeepS * 1000,
+          graceMs: this.options.graceMs,
+        },
+        lastValid: this.lastValid,
+        current: (id) => this.current.get(id),
+        newId: commandId,
+        ...(this.options.oracle ? { adjustInput: (input) => withTrueFuture(input, this.options.oracle!) } : {}),
+      },
+      this.options.solver,
+    );
+    this.lastValid = step.lastValid;
     this.plans++;
-    this.planMs += outcome.buildMs + outcome.solveMs + outcome.decodeMs;
-    this.noteOrders(outcome.schedule);
-    // The live loop's command policy: a device keeps its command while the plan holds (libs/optimiser).
-    return commandsToSend(outcome.schedule, input, (id) => this.current.get(id), {
-      now,
-      graceMs: this.options.graceMs,
-      importLimitW: contractedImportW(now, this.site),
-      newId: commandId,
-    });
+    this.planMs += step.outcome.buildMs + step.outcome.solveMs + step.outcome.decodeMs;
+    this.noteOrders(step.outcome.schedule);
+    return step.commands;
   }
 
   /** The plan in force for each slot of an order: its committed grid power, and whether it expects to miss the cap. */

@@ -27,7 +27,7 @@ export const optimiserEnvSchema = z.object({
   /** How many times a command is sent again before it is recorded as unacknowledged. */
   ILOT_COMMAND_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(3),
   /** When the solver gives no plan, the last valid plan goes on until it is this old, then the rule-based fallback; seconds. */
-  ILOT_PLAN_KEEP_S: z.coerce.number().min(0).default(3600),
+  ILOT_PLAN_KEEP_S: z.coerce.number().min(0).default(PLAN_DEFAULTS.planKeepS),
   /** LP solver: HiGHS (WebAssembly) for real îlots, javascript-lp-solver for small ones and cross-checks. */
   ILOT_PLAN_SOLVER: z.enum(SOLVER_NAMES).default('highs'),
   /**

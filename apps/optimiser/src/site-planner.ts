@@ -1,17 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Clock, MINUTE_MS } from '@ilot/domain';
-import { contractedImportW, priceAt } from '@ilot/tariffs';
+import { priceAt } from '@ilot/tariffs';
 import { topics } from '@ilot/protocol';
-import {
-  buildPlanInput,
-  commandsToSend,
-  describeExcluded,
-  keepLastValid,
-  planSummary,
-  planAsync,
-  type PlanInput,
-  Schedule,
-} from '@ilot/optimiser';
+import { describeExcluded, planStepAsync, type PlanStep, planSummary, Schedule } from '@ilot/optimiser';
 import type { HeldLease } from '@ilot/timeseries';
 import { electricDevices, Site } from '@ilot/site';
 import {
@@ -118,37 +109,45 @@ export class SitePlanner {
 
   /** One planning run; returns the schedule published. */
   async run(trigger: PlanTrigger): Promise<Schedule> {
-    const now = this.deps.clock.now();
+    const { clock, config, solver, metrics } = this.deps;
+    const now = clock.now();
     const startedMs = performance.now();
     const observations = await this.observer.observe(now);
     const observedMs = performance.now();
-    const { input, excluded } = buildPlanInput(this.site, observations, now, {
-      slotMinutes: this.deps.config.ILOT_PLAN_SLOT_MINUTES,
-      horizonSlots: this.deps.config.ILOT_PLAN_HORIZON_SLOTS,
-      cyclingCostEurPerKWh: this.deps.config.ILOT_CYCLING_COST_EUR_PER_KWH,
-    });
-    const outcome = await planAsync(input, this.deps.solver, { timeLimitMs: this.deps.config.ILOT_SOLVE_TIMEOUT_MS });
-    const { schedule: chosen, kept } = keepLastValid(
-      this.lastValid,
-      outcome.schedule,
-      now,
-      this.deps.config.ILOT_PLAN_KEEP_S * 1000,
+    const step = await planStepAsync(
+      {
+        site: this.site,
+        observations,
+        now,
+        settings: {
+          slotMinutes: config.ILOT_PLAN_SLOT_MINUTES,
+          horizonSlots: config.ILOT_PLAN_HORIZON_SLOTS,
+          cyclingCostEurPerKWh: config.ILOT_CYCLING_COST_EUR_PER_KWH,
+          keepMs: config.ILOT_PLAN_KEEP_S * 1000,
+          graceMs: config.ILOT_COMMAND_GRACE_S * 1000,
+        },
+        lastValid: this.lastValid,
+        current: (id) => this.dispatcher.currentCommand(id),
+        newId: randomUUID,
+        ...(this.lease ? { lease: { holder: this.lease.holder, token: this.lease.token } } : {}),
+      },
+      solver,
+      { timeLimitMs: config.ILOT_SOLVE_TIMEOUT_MS },
     );
-    const lease = this.lease && { holder: this.lease.holder, token: this.lease.token };
-    const schedule: Schedule = { ...chosen, staleInputs: excluded, ...(lease ? { lease } : {}) };
-    if (schedule.status !== 'fallback' && !kept) this.lastValid = schedule;
+    const { schedule, kept, outcome } = step;
+    this.lastValid = step.lastValid;
     const elapsedS = (outcome.buildMs + outcome.solveMs + outcome.decodeMs) / 1000;
-    this.deps.metrics.solveSeconds.observe({ site: this.site.id, solver: outcome.schedule.solver }, elapsedS);
-    this.deps.metrics.runs.inc({ site: this.site.id, status: kept ? 'kept' : schedule.status });
+    metrics.solveSeconds.observe({ site: this.site.id, solver: outcome.schedule.solver }, elapsedS);
+    metrics.runs.inc({ site: this.site.id, status: kept ? 'kept' : schedule.status });
     if (schedule.reason) this.logger.warn(`${kept ? 'last valid plan kept' : 'fallback plan'}: ${schedule.reason}`);
-    this.reportExcluded(excluded);
+    this.reportExcluded(step.excluded);
     // Fencing: a planner whose lease passed to another instance (paused, cut off) publishes and commands nothing.
     if (this.lease && !(await this.lease.isCurrent())) {
       this.logger.warn(`lease ${this.lease.token} on ${this.site.id} is no longer current: plan dropped`);
       return schedule;
     }
     const plannedMs = performance.now();
-    const commands = await this.publish(schedule, input, now, outcome.solveMs);
+    await this.publish(step, now);
     this.lastTimings = {
       observeMs: observedMs - startedMs,
       planMs: plannedMs - observedMs,
@@ -156,37 +155,27 @@ export class SitePlanner {
     };
     const period = priceAt(now, this.site.tariff, this.site.timezone, undefined, this.site.priceSeries).period;
     this.logger.log(
-      `${trigger.cause}: ${planSummary(schedule, input, { period, commands: commands.length, elapsedMs: elapsedS * 1000 })}`,
+      `${trigger.cause}: ${planSummary(schedule, step.input, { period, commands: step.commands.length, elapsedMs: elapsedS * 1000 })}`,
     );
     return schedule;
   }
 
-  /** Stores the plan, publishes it retained and sends the commands the one command policy asks; returns them. */
-  private async publish(schedule: Schedule, input: PlanInput, now: Date, solveMs: number) {
+  /** Stores the plan, publishes it retained and sends the step's commands. */
+  private async publish({ schedule, outcome, commands }: PlanStep, now: Date): Promise<void> {
     const planId = await this.deps.plans.insert({
       siteId: this.site.id,
       generatedAt: now,
       status: schedule.status,
       solver: schedule.solver,
       objectiveEur: schedule.objectiveEur,
-      solveMs,
+      solveMs: outcome.solveMs,
       document: schedule,
     });
     await this.deps.mqtt.publishAsync(topics.schedule(this.site.id), JSON.stringify(schedule), {
       qos: 1,
       retain: true,
     });
-    const commands = commandsToSend(schedule, input, (id) => this.dispatcher.currentCommand(id), {
-      now,
-      graceMs: this.deps.config.ILOT_COMMAND_GRACE_S * 1000,
-      importLimitW: contractedImportW(now, this.site),
-      newId: randomUUID,
-    });
-    // Under a lease, every command carries its fencing token: a controller refuses one older than it has applied.
-    const leaseToken = schedule.lease?.token;
-    for (const { deviceId, command } of commands)
-      await this.dispatcher.dispatch(deviceId, leaseToken ? { ...command, leaseToken } : command, planId);
-    return commands;
+    for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
   }
 
   /** The devices left out of the plan, said once when they change (grouped by why), not at every plan. */

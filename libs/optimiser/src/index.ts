@@ -20,3 +20,4 @@ export * from './command-policy';
 export * from './plan-summary';
 export * from './ev-plan';
 export * from './pv-plan';
+export * from './plan-step';

@@ -124,6 +124,8 @@ export const PLAN_DEFAULTS = {
   importLimitPenaltyEurPerKWh: 5,
   /** A command stays valid this long past the end of its slot, s (the controller's margin for a late next plan). */
   commandGraceS: 300,
+  /** The last valid plan goes on this long while the solver gives none, s (then the rule-based fallback). */
+  planKeepS: 3600,
   /** Discomfort per kWh shed: shifting a load must save more than this. */
   sheddingCostEurPerKWh: 0.01,
   /** Per kWh an EV lacks at departure: far above any energy price, so it is charged whenever it can be. */
