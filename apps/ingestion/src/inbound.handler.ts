@@ -197,8 +197,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     await this.store('commodity', async () => (stored = await this.commodities.store(meter, result.value, now)));
     if (!stored) return;
     if (!stored.ok) return refuse({ reason: stored.reason, problems: [stored.problem] });
-    this.metrics.readings.inc({ site: site.id }, stored.inserted);
-    if (stored.duplicates > 0) this.metrics.duplicates.inc({ site: site.id }, stored.duplicates);
+    this.metrics.countStored(site.id, stored.inserted, stored.duplicates);
     if (stored.resets > 0) {
       this.metrics.meterResets.inc({ site: site.id }, stored.resets);
       this.log.warn(

@@ -47,4 +47,10 @@ export class IngestionMetrics {
       },
     });
   }
+
+  /** The one place stored readings are counted, electric and gas, water or heat alike: inserted, and those received again. */
+  countStored(siteId: string, inserted: number, duplicates: number): void {
+    this.readings.inc({ site: siteId }, inserted);
+    if (duplicates > 0) this.duplicates.inc({ site: siteId }, duplicates);
+  }
 }

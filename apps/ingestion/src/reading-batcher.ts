@@ -129,8 +129,7 @@ export class ReadingBatcher {
 
   private record(chunk: Reading[], inserted: number, duplicates: number): void {
     const siteId = chunk[0].siteId;
-    this.metrics.readings.inc({ site: siteId }, inserted);
-    if (duplicates > 0) this.metrics.duplicates.inc({ site: siteId }, duplicates);
+    this.metrics.countStored(siteId, inserted, duplicates);
     const committedMs = this.clock.now().getTime();
     for (const reading of chunk)
       this.metrics.lagSeconds.observe({ site: siteId }, Math.max(committedMs - reading.ts.getTime(), 0) / 1000);

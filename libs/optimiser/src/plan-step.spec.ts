@@ -90,8 +90,8 @@ describe('planStep (observations -> plan -> keep last valid -> commands)', () =>
   });
 
   it('names the devices left out in the step and in the schedule, and commands none of them', () => {
-    const silent = observations(t0);
-    silent.latest.delete('bat-1');
+    const all = observations(t0);
+    const silent = { ...all, latest: new Map([...all.latest].filter(([id]) => id !== 'bat-1')) };
     const step = planStep(context(t0, { observations: silent }), solver);
     expect(step.excluded).toEqual(['bat-1: no fresh state of charge']);
     expect(step.schedule.staleInputs).toEqual(step.excluded);
