@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ResidentsModule } from '@ilot/residents';
 import { repositoryProvider } from '@ilot/runtime';
 import { PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
+import { ParticipantAccess } from './http/participant-access';
 import { AccessLog } from './privacy/access-log';
 import { PrivacyController } from './privacy/privacy.controller';
 import { AssetsController } from './privacy/assets.controller';
@@ -71,6 +72,7 @@ export class ApiAppModule {
         repositoryProvider(PvForecastRepository),
         repositoryProvider(SiteDefinitionRepository),
         AccessLog,
+        ParticipantAccess,
         ResidentLiveService,
         LobbyService,
         OutlookReader,

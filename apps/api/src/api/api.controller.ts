@@ -38,6 +38,7 @@ import { AccessLog } from '../privacy/access-log';
 import { noStore } from '../http/no-store';
 import { asPageWithScript } from '../http/page-headers';
 import { languageOf } from '../http/page-language';
+import { ParticipantAccess } from '../http/participant-access';
 
 const BUCKETS: Record<string, number> = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60, '1d': 1440 };
 
@@ -53,6 +54,7 @@ export class ApiController {
     private readonly viewers: ViewerResolver,
     private readonly privacy: PrivacyRepository,
     private readonly accessLog: AccessLog,
+    private readonly participants: ParticipantAccess,
   ) {}
 
   /**
@@ -161,18 +163,15 @@ export class ApiController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { site } = this.scopes.of(siteId);
-    const reports = this.scopes.reportsOf(siteId);
     if (!month || !isMonth(month)) throw new BadRequestException('query parameter "month" must be YYYY-MM');
     if (format !== undefined && !['json', 'csv', 'html'].includes(format))
       throw new BadRequestException('"format" must be json, csv or html');
     const language = languageOf(lang);
-    // Unknown ids (a NUL byte included) are answered before any query.
-    if (!site.participants.some((p) => p.id === participantId))
-      throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
+    const { site } = this.participants.scopeOf(siteId, participantId);
+    const reports = this.scopes.reportsOf(siteId);
     const report = await reports.report(viewer, participantId, month);
     if (!report) throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
-    await this.accessLog.record(request, siteId, participantId, viewer, `report ${month} (${format ?? 'json'})`);
+    await this.participants.read(request, siteId, participantId, viewer, `report ${month} (${format ?? 'json'})`);
     // A resident's data: kept out of shared caches, and a link carrying its token never leaks it as a referrer.
     noStore(response);
     if (format === 'html') {

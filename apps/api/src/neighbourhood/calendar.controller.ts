@@ -9,6 +9,8 @@ import type { Response } from 'express';
 import { Access } from '../http/route-access';
 import { languageOf } from '../http/page-language';
 import { SiteScopes } from '@ilot/residents';
+import { ParticipantAccess } from '../http/participant-access';
+import { noStore } from '../http/no-store';
 
 /** How far ahead the feed looks for orders and Tempo days. */
 const AHEAD_MS = 7 * 86_400_000;
@@ -24,6 +26,7 @@ export class CalendarController {
     private readonly signals: SignalRepository,
     private readonly plans: PlanRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly participants: ParticipantAccess,
   ) {}
 
   @Get('participants/:participantId/calendar.ics')
@@ -35,11 +38,13 @@ export class CalendarController {
     @Query('lang') lang: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<string> {
-    const { site } = this.scopes.of(siteId);
+    const { site } = this.participants.scopeOf(siteId, participantId);
     const language = languageOf(lang);
     const now = this.clock.now();
     const ahead = await this.signals.overlapping(siteId, now, new Date(now.getTime() + AHEAD_MS));
     const plan = (await this.plans.latest<Schedule>(siteId))?.document;
+    // The feed's link carries the resident's token.
+    noStore(response);
     response.setHeader('content-type', 'text/calendar; charset=utf-8');
     response.setHeader('content-disposition', `inline; filename="ilot-${siteId}.ics"`);
     return residentCalendar({

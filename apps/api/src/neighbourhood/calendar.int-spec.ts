@@ -71,6 +71,8 @@ describe('a resident’s calendar feed', () => {
     const response = await fetch(`${base}/participants/flat-1/calendar.ics?lang=en&access_token=${resident}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/calendar; charset=utf-8');
+    // Its link carries the resident's token: kept out of shared caches (issue 26).
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
     const calendar = new ICAL.Component(ICAL.parse(await response.text()));
     const events = calendar.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
     expect(events.map((e) => [e.summary, e.startDate.toString(), e.endDate.toString()])).toEqual([
@@ -84,5 +86,12 @@ describe('a resident’s calendar feed', () => {
     expect((await fetch(`${base}/participants/flat-1/calendar.ics`)).status).toBe(401);
     expect((await fetch(`${base}/participants/flat-2/calendar.ics?access_token=${resident}`)).status).toBe(403);
     expect((await fetch(`${base}/participants/flat-1/calendar.ics?lang=de&access_token=${resident}`)).status).toBe(400);
+    // Regression (issue 25): the calendar of a participant the site does not have was answered; now 404 as every
+    // participant route (ParticipantAccess).
+    const unknown = await fetch(`${base}/participants/nobody/calendar.ics`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { message: string }).message).toContain('no participant "nobody"');
   });
 });

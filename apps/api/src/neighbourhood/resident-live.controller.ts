@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Req, Res, Sse } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, Sse } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { residentLiveHtml, residentLiveMain } from '@ilot/reports';
 import type { Viewer } from '@ilot/timeseries';
@@ -7,13 +7,13 @@ import type { Observable } from 'rxjs';
 import { Access } from '../http/route-access';
 import { ReportViewer } from '../http/report-access.guard';
 import { API_CONFIG, type ApiConfig } from '../api.config';
-import { AccessLog } from '../privacy/access-log';
 import { SiteScopes } from '@ilot/residents';
 import { liveEvents } from './live-events';
 import { languageOf } from '../http/page-language';
 import { ResidentLiveService } from './resident-live.service';
 import { noStore } from '../http/no-store';
 import { asPageWithScript } from '../http/page-headers';
+import { ParticipantAccess } from '../http/participant-access';
 
 /**
  * A resident's live page (issue 16), from their link: today so far for each commodity, the îlot's solar now and
@@ -27,7 +27,7 @@ export class ResidentLiveController {
   constructor(
     private readonly scopes: SiteScopes,
     private readonly live: ResidentLiveService,
-    private readonly accessLog: AccessLog,
+    private readonly participants: ParticipantAccess,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
     this.pushMs = config.ILOT_LIVE_PUSH_S * 1000;
@@ -86,10 +86,7 @@ export class ResidentLiveController {
   }
 
   private async read(siteId: string, participantId: string, viewer: Viewer, request: Request, what: string) {
-    const { site } = this.scopes.of(siteId);
-    if (!site.participants.some((p) => p.id === participantId))
-      throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
-    await this.accessLog.record(request, siteId, participantId, viewer, what);
+    await this.participants.read(request, siteId, participantId, viewer, what);
     return this.live.snapshot(siteId, participantId);
   }
 }

@@ -20,9 +20,9 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ReportViewer } from '../http/report-access.guard';
 import { SiteScopes } from '@ilot/residents';
-import { AccessLog } from './access-log';
 import { participantExport, participantExportCsv } from './participant-export';
 import { noStore } from '../http/no-store';
+import { ParticipantAccess } from '../http/participant-access';
 
 const consentBody = z.strictObject({
   detailedCurve: z.boolean(),
@@ -41,7 +41,7 @@ export class PrivacyController {
     private readonly scopes: SiteScopes,
     private readonly privacy: PrivacyRepository,
     private readonly readings: ReadingRepository,
-    private readonly accessLog: AccessLog,
+    private readonly participants: ParticipantAccess,
     private readonly erasures: ErasureRepository,
   ) {}
 
@@ -54,8 +54,7 @@ export class PrivacyController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    this.participant(siteId, participantId);
-    await this.accessLog.record(request, siteId, participantId, viewer, 'consents');
+    await this.participants.read(request, siteId, participantId, viewer, 'consents');
     noStore(response);
     return this.consentState(siteId, participantId);
   }
@@ -74,7 +73,7 @@ export class PrivacyController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    this.participant(siteId, participantId);
+    this.participants.scopeOf(siteId, participantId);
     const parsed = consentBody.safeParse(body);
     if (!parsed.success)
       throw new BadRequestException(
@@ -89,7 +88,7 @@ export class PrivacyController {
       givenBy: viewer.role,
       how: parsed.data.how ?? 'resident page',
     });
-    await this.accessLog.record(request, siteId, participantId, viewer, 'consents');
+    await this.participants.read(request, siteId, participantId, viewer, 'consents');
     noStore(response);
     return this.consentState(siteId, participantId);
   }
@@ -105,11 +104,16 @@ export class PrivacyController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { site } = this.participant(siteId, participantId);
-    const reports = this.scopes.reportsOf(siteId);
     if (format !== undefined && format !== 'json' && format !== 'csv')
       throw new BadRequestException('"format" must be json or csv');
-    await this.accessLog.record(request, siteId, participantId, viewer, `export (${format ?? 'json'})`);
+    const { site } = await this.participants.read(
+      request,
+      siteId,
+      participantId,
+      viewer,
+      `export (${format ?? 'json'})`,
+    );
+    const reports = this.scopes.reportsOf(siteId);
     const data = await participantExport(
       { site, reports, readings: this.readings, privacy: this.privacy },
       viewer,
@@ -163,13 +167,6 @@ export class PrivacyController {
     const entries = await this.privacy.accessLog(siteId, participant, max);
     noStore(response);
     return { siteId, entries: entries.map((e) => ({ ...e, at: e.at.toISOString() })) };
-  }
-
-  private participant(siteId: string, participantId: string) {
-    const scope = this.scopes.of(siteId);
-    if (!scope.site.participants.some((p) => p.id === participantId))
-      throw new NotFoundException(`no participant "${participantId}" in site "${siteId}"`);
-    return scope;
   }
 
   private async consentState(siteId: string, participantId: string) {
