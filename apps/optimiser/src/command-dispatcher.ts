@@ -9,7 +9,7 @@ import {
   topics,
 } from '@ilot/protocol';
 import type { AlertFields, InboundRejects } from '@ilot/runtime';
-import { CommandRepository } from '@ilot/timeseries';
+import { CommandRepository, storedCommand } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { AckRouter } from './ack-router';
 import { OptimiserMetrics } from './optimiser.metrics';
@@ -97,21 +97,15 @@ export class CommandDispatcher {
     await this.mqtt.subscribeAsync(topics.allCommandAcks(this.siteId), { qos: 1 });
   }
 
+  /** Records a command on its own (its row and `issued` audit event), then sends it. */
   async dispatch(deviceId: string, command: CommandPayload, planId: string): Promise<void> {
+    await this.repository.insert(storedCommand(this.siteId, deviceId, command, planId));
+    await this.send(deviceId, command);
+  }
+
+  /** Sends a command already recorded (the planner's outbox: `PlanRepository.insertWithCommands`), then awaits its ack. */
+  async send(deviceId: string, command: CommandPayload): Promise<void> {
     const now = this.clock.now();
-    await this.repository.insert({
-      cmdId: command.cmdId,
-      siteId: this.siteId,
-      deviceId,
-      type: command.type,
-      planId,
-      issuedAt: new Date(command.issuedAt),
-      validFrom: new Date(command.validFrom),
-      validUntil: new Date(command.validUntil),
-      setpointW: command.type === 'battery.setpoint' ? command.setpointW : null,
-      reason: command.reason,
-      payload: command,
-    });
     // Waiting for the ack starts before the send: an answer can come back before publish resolves.
     this.awaitAck(deviceId, command, 0);
     this.current.set(deviceId, command);

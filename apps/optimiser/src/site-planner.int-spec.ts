@@ -115,4 +115,75 @@ describe('SitePlanner: one run stores, publishes and fences its plan', () => {
     expect((await retainedSchedule())?.lease).toBeUndefined();
     await planner.stop();
   });
+
+  /** The ledger's îlot with a battery whose state of charge was read 30 s ago: its plan commands it. */
+  async function batterySite() {
+    const base = ledgerSite('dynamic-default', `outbox-${randomBytes(3).toString('hex')}`);
+    const battery = {
+      id: 'bat-1',
+      kind: 'battery' as const,
+      capacityWh: 20_000,
+      maxChargeW: 10_000,
+      maxDischargeW: 10_000,
+      minSocPct: 10,
+      maxSocPct: 95,
+      chargeEfficiency: 0.95,
+      dischargeEfficiency: 0.95,
+    };
+    const withBattery = { ...base, devices: new Map([...base.devices, ['bat-1', { ...battery, buildingId: 'b' }]]) };
+    const readings = new ReadingRepository(db);
+    await readings.insertBatch(ledgerReadings(withBattery.id), now);
+    await readings.insertBatch(
+      [
+        {
+          siteId: withBattery.id,
+          deviceId: 'bat-1',
+          ts: new Date(now.getTime() - 30_000),
+          seq: 1,
+          powerW: 0,
+          socPct: 50,
+        },
+      ],
+      now,
+    );
+    return withBattery as typeof base;
+  }
+
+  // One outbox (issue 25): the plan and the commands it sends are stored in one transaction before anything goes out.
+  it('stores the plan with its commands and their issued audit events, under the plan id, then sends them', async () => {
+    const withBattery = await batterySite();
+    const planner = new SitePlanner(withBattery, deps);
+    await planner.run({ cause: 'timer' });
+    await planner.stop();
+    const stored = (await deps.plans.latest<Schedule>(withBattery.id))!;
+    const commands = await db.query('SELECT device_id, plan_id, cmd_id FROM commands WHERE site_id = $1', [
+      withBattery.id,
+    ]);
+    expect(commands.map((c: { device_id: string }) => c.device_id)).toEqual(['bat-1']);
+    expect(String(commands[0].plan_id)).toBe(stored.id);
+    const audit = await db.query('SELECT event FROM command_audit WHERE cmd_id = $1', [commands[0].cmd_id]);
+    expect(audit.map((a: { event: string }) => a.event)).toContain('issued');
+    await client.publishAsync(`ilot/v1/${withBattery.id}/schedule`, '', { qos: 1, retain: true });
+  });
+
+  it('publishes and sends nothing when the plan and its commands cannot be stored together', async () => {
+    const withBattery = await batterySite();
+    // The database refuses the battery's command row: the plan of the same transaction must not stay either.
+    await db.query(`ALTER TABLE commands ADD CONSTRAINT spec_refuse CHECK (site_id <> '${withBattery.id}')`);
+    const planner = new SitePlanner(withBattery, deps);
+    try {
+      await expect(planner.run({ cause: 'timer' })).rejects.toThrow(/spec_refuse/);
+    } finally {
+      await db.query('ALTER TABLE commands DROP CONSTRAINT spec_refuse');
+      await planner.stop();
+    }
+    expect(await deps.plans.latest<Schedule>(withBattery.id)).toBeUndefined();
+    const reader = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5 });
+    const got: string[] = [];
+    reader.on('message', (topic) => got.push(topic));
+    await reader.subscribeAsync(`ilot/v1/${withBattery.id}/#`, { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await reader.endAsync();
+    expect(got).toEqual([]);
+  });
 });

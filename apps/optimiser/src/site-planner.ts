@@ -160,22 +160,28 @@ export class SitePlanner {
     return schedule;
   }
 
-  /** Stores the plan, publishes it retained and sends the step's commands. */
+  /**
+   * The plan and its commands stored together (one outbox: `insertWithCommands`), then the plan published retained
+   * and the commands sent. Nothing is published before both are stored.
+   */
   private async publish({ schedule, outcome, commands }: PlanStep, now: Date): Promise<void> {
-    const planId = await this.deps.plans.insert({
-      siteId: this.site.id,
-      generatedAt: now,
-      status: schedule.status,
-      solver: schedule.solver,
-      objectiveEur: schedule.objectiveEur,
-      solveMs: outcome.solveMs,
-      document: schedule,
-    });
+    await this.deps.plans.insertWithCommands(
+      {
+        siteId: this.site.id,
+        generatedAt: now,
+        status: schedule.status,
+        solver: schedule.solver,
+        objectiveEur: schedule.objectiveEur,
+        solveMs: outcome.solveMs,
+        document: schedule,
+      },
+      commands,
+    );
     await this.deps.mqtt.publishAsync(topics.schedule(this.site.id), JSON.stringify(schedule), {
       qos: 1,
       retain: true,
     });
-    for (const { deviceId, command } of commands) await this.dispatcher.dispatch(deviceId, command, planId);
+    for (const { deviceId, command } of commands) await this.dispatcher.send(deviceId, command);
   }
 
   /** The devices left out of the plan, said once when they change (grouped by why), not at every plan. */

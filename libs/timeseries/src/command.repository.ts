@@ -1,29 +1,50 @@
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { CommandPayload } from '@ilot/protocol';
+import { DataSource, type EntityManager } from 'typeorm';
 import { CommandEntity } from './entities';
 
 export type StoredCommand = Omit<CommandEntity, 'ackStatus' | 'ackReason' | 'ackedAt'>;
+
+/** A command as sent (its payload) -> the row that records it, under the plan that made it. */
+export function storedCommand(siteId: string, deviceId: string, command: CommandPayload, planId: string): StoredCommand {
+  return {
+    cmdId: command.cmdId,
+    siteId,
+    deviceId,
+    type: command.type,
+    planId,
+    issuedAt: new Date(command.issuedAt),
+    validFrom: new Date(command.validFrom),
+    validUntil: new Date(command.validUntil),
+    setpointW: command.type === 'battery.setpoint' ? command.setpointW : null,
+    reason: command.reason,
+    payload: command,
+  };
+}
+
+/** Inserts a command and its `issued` audit event within the caller's transaction. */
+export async function insertCommand(manager: EntityManager, command: StoredCommand): Promise<void> {
+  await manager.getRepository(CommandEntity).insert(command);
+  await manager.query(
+    `INSERT INTO command_audit (cmd_id, site_id, device_id, event, plan_id, reason, payload_sha256, at) VALUES ($1, $2, $3, 'issued', $4, $5, $6, $7)`,
+    [
+      command.cmdId,
+      command.siteId,
+      command.deviceId,
+      command.planId,
+      command.reason,
+      payloadSha256(command.payload),
+      command.issuedAt.toISOString(),
+    ],
+  );
+}
 
 export class CommandRepository {
   constructor(private readonly db: DataSource) {}
 
   /** Stores a command and its `issued` audit event (with the SHA-256 of the payload sent), together. */
   async insert(command: StoredCommand): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      await manager.getRepository(CommandEntity).insert(command);
-      await manager.query(
-        `INSERT INTO command_audit (cmd_id, site_id, device_id, event, plan_id, reason, payload_sha256, at) VALUES ($1, $2, $3, 'issued', $4, $5, $6, $7)`,
-        [
-          command.cmdId,
-          command.siteId,
-          command.deviceId,
-          command.planId,
-          command.reason,
-          payloadSha256(command.payload),
-          command.issuedAt.toISOString(),
-        ],
-      );
-    });
+    await this.db.transaction((manager) => insertCommand(manager, command));
   }
 
   /**
