@@ -1,5 +1,5 @@
 import { readPassword } from '@ilot/mqtt';
-import { deviceUsername, SERVICE_USERS } from '@ilot/protocol';
+import { deviceUsername, INTERNAL_SERVICES, SERVICE_USERS } from '@ilot/protocol';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -35,8 +35,11 @@ describe('the production broker: TLS, a password each, each identity only its ow
     deviceUsername(siteB, 'bat-1'),
     ...SERVICE_USERS,
   ];
+  /** Ingestion and the optimiser are known only on the services' listener (issue 26). */
+  const internal = (username: string) => (INTERNAL_SERVICES as readonly string[]).includes(username);
   const tlsBroker = (): MatrixBroker => ({
     url: tlsUrl(),
+    urlFor: (username) => (internal(username) ? deployed.servicesUrl : undefined),
     protocolVersion: 5,
     witnesses: users,
     optionsFor: (username) => ({ username, password: passwordOf(username), ca: readFileSync(deployed.pki.caCert) }),
@@ -88,7 +91,8 @@ describe('the production broker: TLS, a password each, each identity only its ow
     const byCertificate: MatrixBroker = {
       ...tlsBroker(),
       // The device on the certificate listener, no password; the witnesses on the password one (one broker).
-      urlFor: (username) => (username === device ? deployed.mtlsUrl : undefined),
+      urlFor: (username) =>
+        username === device ? deployed.mtlsUrl : internal(username) ? deployed.servicesUrl : undefined,
       optionsFor: (username) =>
         username === device
           ? { ca, cert: readFileSync(`${base}.crt`), key: readFileSync(`${base}.key`) }
@@ -111,4 +115,40 @@ describe('the production broker: TLS, a password each, each identity only its ow
       .catch((error: Error) => error.message);
     expect(refused).not.toBe('connected');
   }, 60_000);
+
+  // Issue 26, client-id takeover: one flat's meter connected with ingestion's client id and knocked it off the broker
+  // (7 reconnects in 8 s, /readyz 503); with the battery controller's id it took the battery out of the plan.
+  it("keeps every client id its owner's: a device's credential takes neither a service's id nor another device's", async () => {
+    const ca = readFileSync(deployed.pki.caCert);
+    const options = (username: string, clientId: string) => ({
+      protocolVersion: 5 as const,
+      reconnectPeriod: 0,
+      connectTimeout: 3000,
+      clientId,
+      username,
+      password: passwordOf(username),
+      ca,
+    });
+    const ingestion = await mqtt.connectAsync(deployed.servicesUrl, options('ilot-ingestion', 'ilot-ingestion.acl-a'));
+    const battery = await mqtt.connectAsync(tlsUrl(), options(deviceUsername(siteA, 'bat-1'), 'controller-of-bat-1'));
+    const dropped: string[] = [];
+    ingestion.on('close', () => dropped.push('ingestion'));
+    battery.on('close', () => dropped.push('battery'));
+    const meter = deviceUsername(siteA, 'm-1');
+    const attacks = [
+      await mqtt.connectAsync(tlsUrl(), options(meter, 'ilot-ingestion.acl-a')),
+      await mqtt.connectAsync(tlsUrl(), options(meter, deviceUsername(siteA, 'bat-1'))),
+      await mqtt.connectAsync(tlsUrl(), options(meter, 'controller-of-bat-1')),
+    ];
+    // A device's credential is not known on the services' listener at all.
+    const onServices = await mqtt
+      .connectAsync(deployed.servicesUrl, options(meter, 'ilot-ingestion.acl-a'))
+      .then((client) => (client.end(true), 'connected'))
+      .catch((error: Error) => error.message);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(onServices).toMatch(/Not authorized|Bad User Name or Password/);
+    expect(dropped).toEqual([]);
+    expect(ingestion.connected && battery.connected).toBe(true);
+    await Promise.all([ingestion, battery, ...attacks].map((client) => client.endAsync(true)));
+  }, 30_000);
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { ChildProcess, spawn } from 'node:child_process';
+import { connect as tcpConnect } from 'node:net';
 import { MatrixBroker, probeMatrix } from './support/acl-matrix';
 import { portOpen, stopChild } from './support/child';
 import { testPort, waitFor } from './support/services';
@@ -68,10 +69,66 @@ describe('the embedded broker (aedes): the same rights as the production one', (
       /Bad username or password/i,
     );
     expect(await connect({ username: 'ilot-admin', password: 'x' })).toMatch(/Bad username or password/i);
-    const battery = options(deviceUsername(siteA, 'bat-1'));
+    const battery = { ...options(deviceUsername(siteA, 'bat-1')), clientId: deviceUsername(siteA, 'bat-1') };
     expect(await connect(battery)).toBe('connected');
     const will = (topic: string) => ({ topic, payload: Buffer.from('{}'), qos: 1 as const, retain: true });
     expect(await connect({ ...battery, will: will(`ilot/v1/${siteA}/bat-1/status`) })).toBe('connected');
     expect(await connect({ ...battery, will: will(`ilot/v1/${siteA}/bat-1/command`) })).toMatch(/Not authorized/i);
+  });
+
+  // Issue 26, client-id takeover: a flat's meter connected as `ilot-ingestion-demo` and knocked ingestion off the broker.
+  it("refuses a client id that is not its identity's own, and keeps the owner connected", async () => {
+    const ingestion = await mqtt.connectAsync(broker.url, {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      clientId: 'ilot-ingestion.emb-a',
+      ...options('ilot-ingestion'),
+    });
+    const battery = await mqtt.connectAsync(broker.url, {
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+      clientId: deviceUsername(siteA, 'bat-1'),
+      ...options(deviceUsername(siteA, 'bat-1')),
+    });
+    const dropped: string[] = [];
+    ingestion.on('close', () => dropped.push('ingestion'));
+    battery.on('close', () => dropped.push('battery'));
+    const meter = options(deviceUsername(siteA, 'm-1'));
+    expect(await connect({ ...meter, clientId: 'ilot-ingestion.emb-a' })).toMatch(/Identifier rejected/i);
+    expect(await connect({ ...meter, clientId: deviceUsername(siteA, 'bat-1') })).toMatch(/Identifier rejected/i);
+    expect(await connect({ ...meter, clientId: 'sim-emb-a-bat-1' })).toMatch(/Identifier rejected/i);
+    // A service's credential does not take a device's id either.
+    expect(await connect({ ...options('ilot-forecast'), clientId: deviceUsername(siteA, 'bat-1') })).toMatch(
+      /Identifier rejected/i,
+    );
+    expect(await connect({ ...meter, clientId: deviceUsername(siteA, 'm-1') })).toBe('connected');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(dropped).toEqual([]);
+    await Promise.all([ingestion.endAsync(true), battery.endAsync(true)]);
+  });
+
+  // Issue 26: 4 CONNECT packets of 40 MB raised memory from 210 to 363 MB; 300 sessions of one identity were accepted.
+  it('closes a connection whose packet announces more than 256 KiB, before reading it, and bounds sessions per device', async () => {
+    const socket = tcpConnect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+    // A CONNECT announcing 40 MB (Remaining Length 0x80 0x80 0x80 0x14), then its first 64 KiB.
+    socket.write(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x14]));
+    socket.write(Buffer.alloc(65_536));
+    const sentAt = Date.now();
+    socket.on('error', () => undefined);
+    expect((await closed) - sentAt).toBeLessThan(2000);
+
+    const user = deviceUsername(siteA, 'm-1');
+    const sessions = [];
+    for (const clientId of [user, `${user}/2`])
+      sessions.push(
+        await mqtt.connectAsync(broker.url, { protocolVersion: 4, reconnectPeriod: 0, clientId, ...options(user) }),
+      );
+    expect(await connect({ ...options(user), clientId: `${user}/3` })).toMatch(/Server unavailable/i);
+    await Promise.all(sessions.map((client) => client.endAsync(true)));
+    // Once they are gone, the device may connect again.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await connect({ ...options(user), clientId: `${user}/3` })).toBe('connected');
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { waitFor } from './support/services';
+import { ownedClientId, waitFor } from './support/services';
 import { readPassword } from '@ilot/mqtt';
 
 /** `npm start` on embedded defaults: aedes in process, embedded PostgreSQL, simulators; Ctrl-C leaves nothing behind. */
@@ -59,7 +59,13 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     // schedule, the optimiser's identity the acks (nobody may read everything).
     const url = `mqtt://127.0.0.1:${ports.mqtt}`;
     const as = (username: string) =>
-      mqtt.connectAsync(url, { protocolVersion: 4, username, password: readPassword(join(dataDir, 'mqtt'), username) });
+      mqtt.connectAsync(url, {
+        protocolVersion: 4,
+        username,
+        password: readPassword(join(dataDir, 'mqtt'), username),
+        // A client id of the identity's own (issue 26): beside the simulated battery's session, a second one.
+        clientId: ownedClientId(username, 'watch'),
+      });
     await expect(mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow(
       /Bad username or password/i,
     );

@@ -25,7 +25,9 @@ describe('the îlot on the production broker: TLS and a credential for every app
     deployed = await startDeployedBroker([{ id: siteId, deviceIds: [...site.devices.keys()] }]);
     database = await createTestDatabase('ilot_tls');
     ilot = await startIlot({
-      ILOT_MQTT_URL: deployed.tlsUrl,
+      // As deployed: the apps on the services' listener, the devices on the TLS one (issue 26: each listener its own users).
+      ILOT_MQTT_URL: deployed.servicesUrl,
+      ILOT_SIM_MQTT_URL: deployed.tlsUrl,
       ILOT_MQTT_PROTOCOL_VERSION: '5',
       ILOT_MQTT_CREDENTIALS_DIR: deployed.credentials,
       ILOT_MQTT_CA_FILE: deployed.pki.caCert,

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     sites,
     clock,
     (site) => ({
-      mqttUrl: runtime.ILOT_MQTT_URL,
+      mqttUrl: config.ILOT_SIM_MQTT_URL ?? runtime.ILOT_MQTT_URL,
       protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
       periodSimMs: telemetryPeriodSimMs(config, clock.speedup),
       log: (line) => console.warn(`simulators ${site.id}: ${line}`),
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     config.ILOT_SIM_INITIAL_SOC_PCT,
   );
   for (const site of sites)
-    console.log(`simulators: ${site.devices.size} devices of site "${site.id}" publishing on ${runtime.ILOT_MQTT_URL}`);
+    console.log(`simulators: ${site.devices.size} devices of site "${site.id}" publishing on ${config.ILOT_SIM_MQTT_URL ?? runtime.ILOT_MQTT_URL}`);
   const stop = () => void Promise.all(runners.map((r) => r.stop())).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -74,7 +74,8 @@ export class SimulatorRunner {
     const client = await connectMqtt(
       {
         url: this.options.mqttUrl,
-        clientId: `sim-${siteId}-${deviceId}`,
+        // Its user name: the one client id a device's identity may use (libs/protocol ownsClientId).
+        clientId: deviceUsername(siteId, deviceId),
         protocolVersion: this.options.protocolVersion,
         clean: !controller,
         sessionExpiryS: controller ? 3600 : undefined,

@@ -5,6 +5,8 @@ export const simulatorsEnvSchema = z.object({
   ILOT_SIM_TELEMETRY_PERIOD_S: z.coerce.number().positive().optional(),
   /** SoC of every battery when the simulators start, %. Default: mid-range. */
   ILOT_SIM_INITIAL_SOC_PCT: z.coerce.number().min(0).max(100).optional(),
+  /** The broker the simulated devices connect to, when it is not the apps' (a production broker's devices' listener). Default: ILOT_MQTT_URL. */
+  ILOT_SIM_MQTT_URL: z.string().url().optional(),
 });
 export type SimulatorsConfig = z.infer<typeof simulatorsEnvSchema>;
 

@@ -60,21 +60,27 @@ export function probeFilters(siteA: string, siteB: string): string[] {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
 
+/**
+ * A connection of `username`, with a client id of its own (libs/protocol ownsClientId). A device holds one session at a
+ * time (Mosquitto's device listener makes its client id its user name), so the matrix never opens two for one device.
+ */
 async function connect(broker: MatrixBroker, username: string): Promise<MqttClient> {
+  const identity = identityOf(username)!;
+  const suffix = randomBytes(4).toString('hex');
   return mqtt.connectAsync(broker.urlFor?.(username) ?? broker.url, {
     protocolVersion: broker.protocolVersion,
-    clientId: `matrix-${randomBytes(4).toString('hex')}`,
+    clientId: identity.kind === 'device' ? `${username}/${suffix}` : `${username}.${suffix}`,
     reconnectPeriod: 0,
     connectTimeout: 5000,
     ...broker.optionsFor(username),
   });
 }
 
-/** The witnesses, each subscribed to the probed topics it may read: every message that got through, by payload. */
-async function watch(broker: MatrixBroker, topicList: string[]): Promise<{ clients: MqttClient[]; seen: Set<string> }> {
+/** The witnesses but `prober`, each subscribed to the probed topics it may read: every message that got through, by payload. */
+async function watch(broker: MatrixBroker, topicList: string[], prober: string) {
   const seen = new Set<string>();
   const clients: MqttClient[] = [];
-  for (const username of broker.witnesses) {
+  for (const username of broker.witnesses.filter((w) => w !== prober)) {
     const readable = topicList.filter((topic) => mayReceive(identityOf(username)!, topic));
     if (readable.length === 0) continue;
     const client = await connect(broker, username);
@@ -82,38 +88,87 @@ async function watch(broker: MatrixBroker, topicList: string[]): Promise<{ clien
     await client.subscribeAsync(readable, { qos: 1 });
     clients.push(client);
   }
-  const uncovered = topicList.filter((t) => !broker.witnesses.some((u) => mayReceive(identityOf(u)!, t)));
+  const readers = [...broker.witnesses, prober];
+  const uncovered = topicList.filter((t) => !readers.some((u) => mayReceive(identityOf(u)!, t)));
   if (uncovered.length > 0) throw new Error(`no witness may read ${uncovered.join(', ')}`);
   return { clients, seen };
 }
 
-/** Publishes `payload` on each topic, each time as a witness that may. */
-async function feed(broker: MatrixBroker, topicList: string[], payload: string): Promise<void> {
+/**
+ * `username`'s one connection, opened again when the broker closed it (aedes closes a client after a refused
+ * publication), subscribed to the probed topics it may read itself: it is their only witness (a device's commands).
+ */
+function session(broker: MatrixBroker, username: string, topicList: string[], seen: Set<string>) {
+  let client: MqttClient | undefined;
+  const readable = topicList.filter((topic) => mayReceive(identityOf(username)!, topic));
+  return {
+    async get(): Promise<MqttClient> {
+      if (client?.connected) return client;
+      client = await connect(broker, username);
+      client.on('error', () => undefined);
+      client.on('message', (_topic, payload) => seen.add(payload.toString()));
+      if (readable.length) await client.subscribeAsync(readable, { qos: 1 });
+      return client;
+    },
+    /** Ends the session (after a refusal: the broker may be closing it); the next `get` opens another. */
+    async drop(): Promise<void> {
+      await client?.endAsync(true);
+      client = undefined;
+    },
+  };
+}
+
+/**
+ * Publishes `message` on `topic`: true when the broker acknowledged it, false when it refused it, closed the
+ * connection (aedes, after a refused publication) or did not answer in time.
+ */
+async function publishOnce(client: MqttClient, topic: string, message: string): Promise<boolean> {
+  const outcome = await Promise.race([
+    client.publishAsync(topic, message, { qos: 1 }).then(
+      () => 'acked',
+      () => 'refused',
+    ),
+    new Promise<string>((resolve) => client.once('close', () => resolve('closed'))),
+    settle().then(() => 'timeout'),
+  ]);
+  return outcome === 'acked';
+}
+
+/** Publishes `payload` on each topic, each time as a witness that may (`self`'s own connection where only it may). */
+async function feed(
+  broker: MatrixBroker,
+  topicList: string[],
+  payload: string,
+  self: { username: string; client: MqttClient },
+): Promise<void> {
   for (const topic of topicList) {
-    const writer = broker.witnesses.find((u) => mayPublish(identityOf(u)!, topic));
+    const writer =
+      broker.witnesses.find((u) => u !== self.username && mayPublish(identityOf(u)!, topic)) ??
+      (mayPublish(identityOf(self.username)!, topic) ? self.username : undefined);
     if (!writer) throw new Error(`no witness may publish on ${topic}`);
+    if (writer === self.username) {
+      await self.client.publishAsync(topic, payload, { qos: 1 });
+      continue;
+    }
     const client = await connect(broker, writer);
     await client.publishAsync(topic, payload, { qos: 1 });
     await client.endAsync();
   }
 }
 
-/** Publishes from `username` to each topic (a connection each: a broker may close one after a refusal). */
+/** Publishes from `username` to each topic, one after another on its one session. */
 async function probePublishes(broker: MatrixBroker, username: string, topicList: string[], result: MatrixResult) {
   const identity = identityOf(username)!;
-  const watched = await watch(broker, topicList);
+  const watched = await watch(broker, topicList, username);
+  const own = session(broker, username, topicList, watched.seen);
   const marks = new Map<string, string>();
-  await Promise.all(
-    topicList.map(async (topic) => {
-      const mark = `${username} -> ${topic} ${randomBytes(4).toString('hex')}`;
-      marks.set(topic, mark);
-      const client = await connect(broker, username);
-      client.on('error', () => undefined);
-      await Promise.race([client.publishAsync(topic, mark, { qos: 1 }).catch(() => undefined), settle()]);
-      client.end(true);
-    }),
-  );
+  for (const topic of topicList) {
+    const mark = `${username} -> ${topic} ${randomBytes(4).toString('hex')}`;
+    marks.set(topic, mark);
+    if (!(await publishOnce(await own.get(), topic, mark))) await own.drop();
+  }
   await settle();
+  await own.drop();
   await Promise.all(watched.clients.map((client) => client.endAsync()));
   for (const [topic, mark] of marks)
     tally(result, `${username} publishes ${topic}`, watched.seen.has(mark), mayPublish(identity, topic));
@@ -132,7 +187,7 @@ async function probeSubscriptions(
   const received = new Set<string>();
   client.on('message', (topic) => received.add(topic));
   for (const filter of filterList) await client.subscribeAsync(filter, { qos: 1 }).catch(() => undefined);
-  await feed(broker, topicList, 'probe');
+  await feed(broker, topicList, 'probe', { username, client });
   await settle();
   await client.endAsync();
   for (const topic of topicList) {

@@ -1,3 +1,4 @@
+import { identityOf } from '@ilot/protocol';
 export { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,4 +37,9 @@ export async function clearRetained(url: string, siteId: string, protocolVersion
  */
 export function testPort(): number {
   return 10_000 + Math.floor(Math.random() * 22_000);
+}
+
+/** A client id that is `username`'s own (libs/protocol ownsClientId): a device's name and `/suffix`, a service's `.suffix`. */
+export function ownedClientId(username: string, suffix: string): string {
+  return identityOf(username)?.kind === 'device' ? `${username}/${suffix}` : `${username}.${suffix}`;
 }

@@ -1,10 +1,38 @@
 import { parsePasswordFile, verifyMosquittoPassword } from '@ilot/mqtt';
-import { identityOf, mayPublish, mayReceive, maySubscribe, MqttIdentity } from '@ilot/protocol';
+import {
+  clientIdRule,
+  deviceUsername,
+  identityOf,
+  mayPublish,
+  mayReceive,
+  maySubscribe,
+  MqttIdentity,
+  ownsClientId,
+} from '@ilot/protocol';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer, Server } from 'node:net';
+import { createServer, Server, Socket } from 'node:net';
+import { PacketSizeGuard } from './packet-size-guard';
 import { importEsm } from './esm-import';
 import { assertPortFree } from './port-check';
+
+/**
+ * The embedded broker's limits (issue 26: 4 CONNECT packets of 40 MB took 150 MB, 1 000 idle sockets and 300 sessions of
+ * one identity were accepted). The same bounds as deploy/mosquitto: Mosquitto's max_packet_size, max_connections, and
+ * one session per device (use_username_as_clientid on its device listeners).
+ */
+export const EMBEDDED_BROKER_LIMITS = {
+  /** The largest MQTT packet, bytes (deploy/mosquitto/conf.d: max_packet_size). A device's retained messages are bounded by it, per topic. */
+  maxPacketBytes: 262_144,
+  /** Connections open at once, logged in or not. */
+  maxConnections: 1000,
+  /** Sessions one device identity may hold at once (its controller, and a second while it reconnects). */
+  maxSessionsPerDevice: 2,
+  /** Sessions one service identity may hold at once (replicas, per-site connections). */
+  maxSessionsPerService: 64,
+  /** A connection that has not logged in within this is closed, ms. */
+  connectTimeoutMs: 10_000,
+} as const;
 
 export interface EmbeddedBroker {
   url: string;
@@ -20,6 +48,7 @@ interface AedesClient {
 }
 interface AedesBroker {
   handle: (socket: unknown) => void;
+  on(event: 'clientDisconnect', listener: (client: AedesClient) => void): void;
   close(cb: () => void): void;
   authenticate(client: AedesClient, username: string | undefined, password: Buffer | undefined, cb: AuthCallback): void;
   authorizePublish(client: AedesClient | null, packet: { topic: string }, cb: (error: Error | null) => void): void;
@@ -37,10 +66,14 @@ type AuthCallback = (error: (Error & { returnCode?: number }) | null, success: b
  */
 export async function startEmbeddedBroker(port: number, credentialsDir: string): Promise<EmbeddedBroker> {
   await assertPortFree(port, 'ILOT_EMBEDDED_MQTT_PORT', 'embedded MQTT broker');
-  const { Aedes } = (await importEsm('aedes')) as { Aedes: { createBroker(): Promise<AedesBroker> } };
-  const broker = await Aedes.createBroker();
+  const { Aedes } = (await importEsm('aedes')) as { Aedes: { createBroker(options?: object): Promise<AedesBroker> } };
+  const broker = await Aedes.createBroker({ connectTimeout: EMBEDDED_BROKER_LIMITS.connectTimeoutMs });
   guard(broker, parsePasswordFile(readFileSync(join(credentialsDir, 'passwd'), 'utf8')));
-  const server: Server = createServer(broker.handle as never);
+  const server: Server = createServer((socket) => {
+    watchPacketSizes(socket);
+    broker.handle(socket);
+  });
+  server.maxConnections = EMBEDDED_BROKER_LIMITS.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -55,8 +88,23 @@ export async function startEmbeddedBroker(port: number, credentialsDir: string):
   };
 }
 
+/** Closes a connection whose next packet announces more than the limit, before its body is read. */
+function watchPacketSizes(socket: Socket): void {
+  const sizes = new PacketSizeGuard(EMBEDDED_BROKER_LIMITS.maxPacketBytes);
+  // With aedes' 'readable' listener, 'data' is emitted for each read it makes: the guard sees every byte, in order.
+  socket.on('data', (chunk: Buffer) => {
+    if (sizes.feed(chunk) !== undefined) socket.destroy();
+  });
+}
+
 /** aedes' hooks, the rights of libs/protocol/src/mqtt-access.ts. */
 function guard(broker: AedesBroker, passwords: ReadonlyMap<string, string>): void {
+  /** Sessions open per user name. */
+  const sessions = new Map<string, Set<AedesClient>>();
+  broker.on('clientDisconnect', (client) => {
+    const identity = client.ilotIdentity;
+    if (identity) sessions.get(nameOf(identity))?.delete(client);
+  });
   broker.authenticate = (client, username, password, cb) => {
     const hash = username === undefined ? undefined : passwords.get(username);
     const identity = username === undefined ? undefined : identityOf(username);
@@ -70,7 +118,26 @@ function guard(broker: AedesBroker, passwords: ReadonlyMap<string, string>): voi
         Object.assign(new Error(`not authorised: Last Will on ${client._will.topic}`), { returnCode: 5 }),
         null,
       );
+    // The client id is its identity's own (issue 26: a meter's credential took ingestion's id and knocked it off).
+    if (!ownsClientId(identity, client.id))
+      return cb(Object.assign(new Error(`identifier rejected: ${clientIdRule(identity)}`), { returnCode: 2 }), null);
+    const open = sessions.get(username!) ?? new Set<AedesClient>();
+    const max =
+      identity.kind === 'device'
+        ? EMBEDDED_BROKER_LIMITS.maxSessionsPerDevice
+        : EMBEDDED_BROKER_LIMITS.maxSessionsPerService;
+    // A client id taking over its own session does not count twice.
+    const others = [...open].filter((c) => c.id !== client.id);
+    if (others.length >= max)
+      return cb(
+        Object.assign(new Error(`server unavailable: ${username} already holds ${others.length} sessions`), {
+          returnCode: 3,
+        }),
+        null,
+      );
     client.ilotIdentity = identity;
+    open.add(client);
+    sessions.set(username!, open);
     cb(null, true);
   };
   broker.authorizePublish = (client, packet, cb) => {
@@ -87,4 +154,8 @@ function guard(broker: AedesBroker, passwords: ReadonlyMap<string, string>): voi
     const identity = client.ilotIdentity;
     return identity && mayReceive(identity, packet.topic) ? packet : null;
   };
+}
+
+function nameOf(identity: MqttIdentity): string {
+  return identity.kind === 'device' ? deviceUsername(identity.siteId, identity.deviceId) : identity.name;
 }

@@ -82,7 +82,7 @@ export async function startIlot(
         simulated,
         clock,
         {
-          mqttUrl: runtime.ILOT_MQTT_URL,
+          mqttUrl: simulatorsConfig.ILOT_SIM_MQTT_URL ?? runtime.ILOT_MQTT_URL,
           protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
           periodSimMs: telemetryPeriodSimMs(simulatorsConfig, clock.speedup),
           identity: (username) => brokerIdentity(brokerIdentitySources(runtime), username),

@@ -9,7 +9,7 @@ export const ingestionEnvSchema = z.object({
   ILOT_INGEST_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
   /** A batch is written at the latest this many real milliseconds after its first reading. */
   ILOT_INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(50),
-  /** Fixed MQTT client id of the persistent session; each instance needs its own. Default: ilot-ingestion-{siteId}, or -{host} with ILOT_SITES_DIR. */
+  /** Fixed MQTT client id of the persistent session; each instance needs its own. Default: ilot-ingestion.{siteId}, or .{host} with ILOT_SITES_DIR; with broker credentials it must start with `ilot-ingestion.` (the identity's own, issue 26). */
   ILOT_INGEST_CLIENT_ID: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (at most 64)')

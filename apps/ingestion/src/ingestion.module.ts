@@ -99,5 +99,6 @@ function ingestionClientId(config: IngestionConfig, runtime: RuntimeConfig, site
   const host = hostname()
     .replace(/[^A-Za-z0-9_-]/g, '-')
     .slice(0, 40);
-  return `ilot-ingestion-${runtime.ILOT_SITES_DIR ? host : site.id}`;
+  // `ilot-ingestion.`: the ingestion identity's own (libs/protocol ownsClientId), so no other credential can take it.
+  return `ilot-ingestion.${runtime.ILOT_SITES_DIR ? host : site.id}`;
 }

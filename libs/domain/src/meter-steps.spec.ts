@@ -92,4 +92,44 @@ describe('meterSteps: the quantity of each reading of a gas, water or heat meter
       problem: "2 in 900 s is faster than the meter's 6 an hour",
     });
   });
+
+  // Issue 26: a meter inflated its own bill by backdating (`volumeL: 1e9` dated 20 s back: 1 000 000 m³ in its month),
+  // and its first reading was never bounded.
+  it.each([
+    [
+      'dated at the last reading',
+      { ts: at(30) },
+      [interval(30, 0.1)],
+      'out_of_order',
+      /is not after the meter's last reading/,
+    ],
+    [
+      'dated before the last reading',
+      { ts: at(30) },
+      [interval(29, 1e6)],
+      'out_of_order',
+      /is not after the meter's last reading/,
+    ],
+    [
+      'a first reading above an hour of the meter',
+      undefined,
+      [interval(30, 1e6)],
+      'out_of_range',
+      /first reading can cover \(6 an hour for at most 1 h/,
+    ],
+  ])('refuses a quantity %s', (_, previous, readings, reason, problem) => {
+    const result = meterSteps(previous, readings, 6);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.reason).toBe(reason);
+      expect(result.problem).toMatch(problem);
+    }
+  });
+
+  it("counts a first reading within an hour of the meter's pace", () => {
+    expect(meterSteps(undefined, [interval(30, 5.9)], 6)).toEqual({
+      ok: true,
+      steps: [{ reading: interval(30, 5.9), quantity: 5.9, kind: 'interval' }],
+    });
+  });
 });

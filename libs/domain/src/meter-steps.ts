@@ -35,10 +35,15 @@ export type MeterStepsResult =
 /**
  * The quantities of a meter's new readings, in time order after its last stored one (`previous`). Pure.
  * `maxPerHour` is what the meter can count in an hour at most. A register rolls over at the power of ten above its
- * last index (99 999.9 -> 0.4 is 0.5). An index reading no later than the last stored index is refused: a register
- * is read forwards (an interval reading is not: its quantity stands alone). An interval quantity faster than the
- * meter can count is refused.
+ * last index (99 999.9 -> 0.4 is 0.5). A reading no later than the meter's last one is refused: a register is read
+ * forwards, and a quantity counted since the previous reading covers only the time since it (issue 26: a quantity
+ * dated at or before the last one was never bounded: `volumeL: 1e9` dated 20 s back billed 1 000 000 m³). Every
+ * quantity is bounded by the time it covers: since the previous reading, or for a meter's first reading at most
+ * `FIRST_QUANTITY_MAX_H`; faster than the meter can count is refused.
  */
+/** The most time a meter's first quantity (no previous reading to count from) may cover, hours. */
+export const FIRST_QUANTITY_MAX_H = 1;
+
 export function meterSteps(
   previous: { ts: Date; indexValue?: number } | undefined,
   readings: readonly CommodityReading[],
@@ -50,11 +55,20 @@ export function meterSteps(
   for (const [i, reading] of readings.entries()) {
     const elapsedH = last ? (reading.ts.getTime() - last.ts.getTime()) / HOUR_MS : undefined;
     if (reading.quantity !== undefined) {
-      if (elapsedH !== undefined && elapsedH > 0 && reading.quantity > maxPerHour * elapsedH * 1.0001)
+      if (last && elapsedH! <= 0)
+        return refusal(
+          i,
+          'out_of_order',
+          `quantity at ${reading.ts.toISOString()} is not after the meter's last reading at ${last.ts.toISOString()}: a quantity counts the time since the previous reading`,
+        );
+      const coveredH = elapsedH ?? FIRST_QUANTITY_MAX_H;
+      if (reading.quantity > maxPerHour * coveredH * 1.0001)
         return refusal(
           i,
           'out_of_range',
-          `${reading.quantity} in ${describeHours(elapsedH)} is faster than the meter's ${maxPerHour} an hour`,
+          last
+            ? `${reading.quantity} in ${describeHours(coveredH)} is faster than the meter's ${maxPerHour} an hour`
+            : `${reading.quantity} is more than the meter's first reading can cover (${maxPerHour} an hour for at most ${FIRST_QUANTITY_MAX_H} h, nothing before it to count from)`,
         );
       steps.push({ reading, quantity: reading.quantity, kind: 'interval' });
     } else if (reading.indexValue !== undefined) {

@@ -1,4 +1,4 @@
-import { deviceUsername, identityOf, renderMosquittoAcl, SERVICE_USERS } from '@ilot/protocol';
+import { deviceUsername, identityOf, INTERNAL_SERVICES, renderMosquittoAcl, SERVICE_USERS } from '@ilot/protocol';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { hashMosquittoPassword, parsePasswordFile, renderPasswordFile } from './
  * A deployment's broker credentials, in one folder (`ilot devices provision --out DIR`, and `npm start`'s data folder):
  *
  *   passwd                              Mosquitto's password file (hashes only), every service and device
+ *   passwd-devices                      the same, of those who connect from outside: devices, aggregator, forecast feed
+ *   passwd-services                     the same, of the services inside the deployment (ingestion, optimiser)
  *   acl                                 Mosquitto's ACL (libs/protocol/src/mqtt-access.ts)
  *   services/{name}.password            a service's password (mode 600), ILOT_MQTT_CREDENTIALS_DIR of the apps
  *   devices/{siteId}/{deviceId}.password  a device's password (mode 600), for its controller's integrator
@@ -90,6 +92,12 @@ export function provisionCredentials(request: ProvisionRequest): ProvisionOutcom
   }
   const sorted = new Map([...entries].sort(([a], [b]) => a.localeCompare(b)));
   writeSecret(passwdPath, renderPasswordFile(sorted));
+  // One password file per kind of listener (deploy/mosquitto): a device's credential is refused on the services'
+  // listener, where client ids are not bound to user names (issue 26).
+  const internal = (name: string) => (INTERNAL_SERVICES as readonly string[]).includes(name);
+  const subset = (keep: (name: string) => boolean) => new Map([...sorted].filter(([name]) => keep(name)));
+  writeSecret(join(dir, 'passwd-devices'), renderPasswordFile(subset((name) => !internal(name))));
+  writeSecret(join(dir, 'passwd-services'), renderPasswordFile(subset(internal)));
   const devices = [...sorted.keys()].map(identityOf).flatMap((i) => (i?.kind === 'device' ? [i] : []));
   writeFileSync(join(dir, 'acl'), renderMosquittoAcl(devices));
   return outcome;

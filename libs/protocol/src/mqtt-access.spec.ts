@@ -5,6 +5,7 @@ import {
   mayReceive,
   maySubscribe,
   MqttIdentity,
+  ownsClientId,
   renderMosquittoAcl,
 } from './mqtt-access';
 
@@ -98,4 +99,26 @@ describe('the broker rights table', () => {
     expect(acl).toContain('user a/bat-1\ntopic read ilot/v1/a/schedule\n');
     expect(acl).not.toMatch(/topic (read|write|readwrite) #/);
   });
+});
+
+// Issue 26, client-id takeover: one flat's meter connected as `ilot-ingestion-demo` and knocked ingestion off the broker.
+describe('ownsClientId: a client id is one identity\'s own', () => {
+  it.each([
+    [device('demo', 'm-b-101'), 'demo/m-b-101', true],
+    [device('demo', 'm-b-101'), 'demo/m-b-101/second', true],
+    [device('demo', 'm-b-101'), 'ilot-ingestion.demo', false],
+    [device('demo', 'm-b-101'), 'ilot-ingestion-demo', false],
+    [device('demo', 'm-b-101'), 'sim-demo-bat-1', false],
+    [device('demo', 'm-b-101'), 'demo/bat-1', false],
+    [device('demo', 'm-1'), 'demo/m-10', false],
+    [device('demo', 'm-1'), 'demo/m-1-b', false],
+    [device('demo', 'm-1'), 'demo/m-1/', false],
+    [device('demo', 'm-1'), '', false],
+    [service('ilot-ingestion'), 'ilot-ingestion', true],
+    [service('ilot-ingestion'), 'ilot-ingestion.demo', true],
+    [service('ilot-ingestion'), 'ilot-ingestion-demo', false],
+    [service('ilot-ingestion'), 'ilot-optimiser.1', false],
+    [service('ilot-aggregator'), 'ilot-ingestion.demo', false],
+    [service('ilot-forecast'), 'demo/bat-1', false],
+  ])('%j may use %s: %s', (identity, clientId, expected) => expect(ownsClientId(identity, clientId)).toBe(expected));
 });

@@ -37,6 +37,30 @@ export function identityOf(username: string): MqttIdentity | undefined {
   return undefined;
 }
 
+/**
+ * The services that run inside the deployment and reach the broker on its services' listener; the others
+ * (`ilot-aggregator`, `ilot-forecast`) are outside parties that connect like devices, over TLS.
+ */
+export const INTERNAL_SERVICES: readonly ServiceUser[] = ['ilot-ingestion', 'ilot-optimiser'];
+
+/**
+ * Whether a client id is this identity's own (issue 26: a device's credential took a service's client id and knocked it
+ * off the broker). A device's id is its user name, or that name and `/` and more (a second connection); a service's
+ * is its name, or its name and `.` and more. User names are `{site}/{device}` (`[a-z0-9-]`, one `/`) or a service's
+ * name, so no client id is two identities' own.
+ */
+export function ownsClientId(identity: MqttIdentity, clientId: string): boolean {
+  const name = identity.kind === 'device' ? deviceUsername(identity.siteId, identity.deviceId) : identity.name;
+  const separator = identity.kind === 'device' ? '/' : '.';
+  return clientId === name || (clientId.startsWith(name + separator) && clientId.length > name.length + 1);
+}
+
+/** The rule `ownsClientId` holds a client to, said to whoever broke it. */
+export function clientIdRule(identity: MqttIdentity): string {
+  const name = identity.kind === 'device' ? deviceUsername(identity.siteId, identity.deviceId) : identity.name;
+  return `the client id of "${name}" is "${name}" or starts with "${name}${identity.kind === 'device' ? '/' : '.'}"`;
+}
+
 /** A device: its own telemetry, status and acks out, its own commands in, its îlot's schedule in. */
 export const DEVICE_RULES: readonly AccessRule[] = [
   { access: 'write', filter: `${TOPIC_PREFIX}/%u/telemetry` },

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { brokerIdentity, connectMqtt, MqttConnectionOptions } from '@ilot/mqtt';
+import { clientIdRule, identityOf, ownsClientId } from '@ilot/protocol';
 import type { MqttClient } from 'mqtt';
+import { randomBytes } from 'node:crypto';
 import { brokerIdentitySources, RuntimeConfig } from './config';
 import { ReadinessRegistry } from './readiness.registry';
 
@@ -16,16 +18,24 @@ export async function createAppMqttClient(
   session: Partial<Pick<MqttConnectionOptions, 'clientId' | 'clean' | 'sessionExpiryS' | 'receiveMaximum'>> = {},
   beforeConnect?: (client: MqttClient) => void,
 ): Promise<MqttClient> {
+  const username = `ilot-${appName}`;
+  const identity = brokerIdentity(brokerIdentitySources(config), username);
+  // Its own and unguessable by default (issue 26: `ilot-optimiser-<pid>`, the pid in every log line, was taken by a
+  // device's credential); a fixed one (ingestion's persistent session) must be the identity's own.
+  const clientId = session.clientId ?? `${username}.${randomBytes(8).toString('hex')}`;
+  const owner = identityOf(username);
+  if (identity.username && owner && !ownsClientId(owner, clientId))
+    throw new Error(`MQTT client id "${clientId}": ${clientIdRule(owner)} (the broker refuses any other)`);
   const client = await connectMqtt(
     {
       url: config.ILOT_MQTT_URL,
-      clientId: session.clientId ?? `ilot-${appName}-${process.pid}`,
+      clientId,
       protocolVersion: config.ILOT_MQTT_PROTOCOL_VERSION,
       clean: session.clean ?? true,
       sessionExpiryS: session.sessionExpiryS,
       receiveMaximum: session.receiveMaximum,
       // Each app its own identity on the broker, with only the rights its job needs (libs/protocol mqtt-access).
-      identity: brokerIdentity(brokerIdentitySources(config), `ilot-${appName}`),
+      identity,
     },
     beforeConnect,
   );
