@@ -108,14 +108,24 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
 
     // The resident's link the banner prints opens as a browser opens it: no header, the signed token in the link
     // (regression: it answered 401, the secret unset), read through the API role (its password made up for this run).
-    const residentLink = /resident +(\S+)/.exec(output())![1];
+    // Issue 26: the secrets are in the data folder, for its owner only, never on the terminal.
+    const secret = (name: string) => {
+      const path = join(dataDir, name);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      const value = readFileSync(path, 'utf8').trim();
+      expect(output()).not.toContain(value);
+      return value;
+    };
+    expect(output()).toContain(`the link in ${join(dataDir, 'resident-link')}`);
+    const residentLink = secret('resident-link');
     const page = await fetch(residentLink);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const report = await fetch(residentLink.replace('format=html', 'format=json'));
     expect(((await report.json()) as { participantId: string }).participantId).toBe('flat-a-101');
     expect((await fetch(residentLink.replace(/access_token=[^&]+/, 'access_token=forged'))).status).toBe(401);
-    const token = /Authorization: Bearer (\S+)/.exec(output())![1];
+    const token = secret('operator-token');
+    expect(output()).toContain(`Authorization: Bearer $(cat ${join(dataDir, 'operator-token')})`);
     expect(
       (await fetch(residentLink.replace(/&access_token=[^&]+/, ''), { headers: { authorization: `Bearer ${token}` } }))
         .status,

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ResidentsModule } from '@ilot/residents';
 import { repositoryProvider } from '@ilot/runtime';
-import { PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
+import { OpenDataHourRepository, PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
 import { ParticipantAccess } from './http/participant-access';
 import { AccessLog } from './privacy/access-log';
 import { PrivacyController } from './privacy/privacy.controller';
@@ -70,6 +70,7 @@ export class ApiAppModule {
         ViewerResolver,
         ReportAccessGuard,
         repositoryProvider(PvForecastRepository),
+        repositoryProvider(OpenDataHourRepository),
         repositoryProvider(SiteDefinitionRepository),
         AccessLog,
         ParticipantAccess,

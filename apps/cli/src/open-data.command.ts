@@ -1,7 +1,7 @@
 import { openDataCsv, openDataDocument } from '@ilot/reports';
 import { deliveredEffacement, effacementReportsOn, openDataOf, openDataRangeProblem } from '@ilot/residents';
 import { loadSiteFile } from '@ilot/site';
-import { openDatabase, ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import { OpenDataHourRepository, ReadingRepository, SignalRepository, openDatabase } from '@ilot/timeseries';
 import { writeFileSync } from 'node:fs';
 import { required, UsageError } from './args';
 
@@ -36,7 +36,11 @@ export async function openDataCommand(options: Map<string, string[]>, log: (line
       from,
       to,
     );
-    const rows = await openDataOf(site, new ReadingRepository(db), from, to, delivered);
+    // What the CLI gives is published too: a past hour stays as first given, by the API or by the CLI.
+    const rows = await openDataOf(site, new ReadingRepository(db), from, to, delivered, {
+      repository: new OpenDataHourRepository(db),
+      now: new Date(),
+    });
     const text = format === 'csv' ? openDataCsv(rows) : JSON.stringify(openDataDocument(site, rows), null, 2) + '\n';
     const out = options.get('out')?.[0];
     if (out) {

@@ -2,7 +2,9 @@ import { topics } from '@ilot/protocol';
 import { withoutPassword } from '@ilot/runtime';
 import { signAccessToken } from '@ilot/residents';
 import { localMonth } from '@ilot/domain';
+import { writeSecret } from '@ilot/mqtt';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 import { embeddedCredentials } from './embedded-credentials';
 import { EmbeddedDatabase, startEmbeddedDatabase } from './embedded-database';
@@ -75,10 +77,19 @@ async function main(): Promise<void> {
         role: 'resident',
         site: site.id,
         participant: resident.id,
-        exp: Math.floor(Date.now() / 1000) + 31 * 86_400 /* wall clock, as the API checks it */,
+        exp: Math.floor(Date.now() / 1000) + 86_400 /* a day, wall clock, as the API checks it */,
       },
       env.ILOT_TOKEN_SECRET,
     )}`;
+    // Secrets go to files of the data folder, for its owner only, never to the terminal (issue 26: the banner printed
+    // a 31-day resident link and the operator's token, kept by every log collector).
+    const secretFile = (name: string, content: string) => {
+      const path = join(launcher.ILOT_DATA_DIR, name);
+      writeSecret(path, `${content}\n`);
+      return path;
+    };
+    const tokenFile = generatedToken ? secretFile('operator-token', generatedToken) : undefined;
+    const linkFile = secretFile('resident-link', residentLink);
     console.log(
       [
         '',
@@ -89,9 +100,9 @@ async function main(): Promise<void> {
         `  database   ${withoutPassword(env.ILOT_DATABASE_URL)}${database ? ` (embedded PostgreSQL, data in ${database.dataDir})` : ''}`,
         `  metrics    ${http}/metrics   health ${http}/healthz   ready ${http}/readyz`,
         `  plan       ${http}/api/v1/sites/${site.id}/schedule (operator's token, as below)   lobby ${http}/api/v1/sites/${site.id}/lobby`,
-        `  signals    POST ${http}/api/v1/sites/${site.id}/signals with Authorization: Bearer ${generatedToken ?? '<ILOT_OPERATOR_TOKEN>'}${generatedToken ? ' (made up for this run; set ILOT_OPERATOR_TOKEN to choose it)' : ''}`,
-        `  resident   ${residentLink}`,
-        `             (${resident.id}'s month, opens in a browser; \`ilot token\` makes one for any resident with ILOT_TOKEN_SECRET)`,
+        `  signals    POST ${http}/api/v1/sites/${site.id}/signals with Authorization: Bearer ${tokenFile ? `$(cat ${tokenFile})` : '<ILOT_OPERATOR_TOKEN>'}${tokenFile ? ' (made up for this run; set ILOT_OPERATOR_TOKEN to choose it)' : ''}`,
+        `  resident   the link in ${linkFile}`,
+        `             (${resident.id}'s month for a day, opens in a browser; \`ilot token\` makes one for any resident with ILOT_TOKEN_SECRET)`,
         `  topics     ${topics.allTelemetry(site.id)}, ${topics.command(site.id, '+')}, ${topics.commandAck(site.id, '+')}, ${topics.schedule(site.id)} (retained)`,
         'Ctrl-C stops everything.',
         '',

@@ -198,6 +198,31 @@ describe('InboundHandler: every inbound message stored or refused with its reaso
     const stored = await rows("SELECT power_w FROM readings WHERE device_id = 'm-b-102' AND site_id = $1", site.id);
     expect(stored.map((r) => Number(r.power_w))).toEqual([300]);
   });
+
+  // Issue 26: a meter inflated its own bill by backdating: `volumeL: 1e9` dated 20 s back was stored and
+  // flat-b-101's month showed 1 000 000 m³; a meter's first reading was never bounded either.
+  it("refuses a water quantity dated before the meter's last reading, and a first one above what an hour can count", async () => {
+    const first = { ts: ago(10_000), seq: 1, volumeL: 1e9 };
+    await publish(topics.telemetry(site.id, 'w-b-101'), first);
+    const now = { ts: ago(5000), seq: 2, volumeL: 3 };
+    await publish(topics.telemetry(site.id, 'w-b-101'), now);
+    const backdated = { ts: ago(20_000), seq: 3, volumeL: 1e9 };
+    await publish(topics.telemetry(site.id, 'w-b-101'), backdated);
+    const refusal = (body: object) =>
+      waitFor(
+        `the refusal of ${JSON.stringify(body)}`,
+        async () =>
+          (await rows('SELECT reason, detail FROM rejected_messages WHERE payload = $1', JSON.stringify(body)))[0],
+        10_000,
+      );
+    expect(await refusal(first)).toMatchObject({ reason: 'out_of_range' });
+    expect((await refusal(backdated)).reason).toBe('out_of_order');
+    const stored = await rows(
+      "SELECT quantity FROM commodity_readings WHERE site_id = $1 AND device_id = 'w-b-101'",
+      site.id,
+    );
+    expect(stored.map((r) => Number(r.quantity))).toEqual([3]);
+  });
 });
 
 function tomorrow(): string {

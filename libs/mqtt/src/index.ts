@@ -5,3 +5,4 @@ export * from './mosquitto-password';
 export * from './broker-credentials';
 export * from './client-certificates';
 export * from './broker-identity';
+export * from './secret-file';

@@ -10,7 +10,7 @@ const hour = (h: number, metersReporting: number, consumptionW: number | null, p
 });
 
 describe('the îlot’s open data', () => {
-  const rows = openDataRows([hour(11, 5, 10_000), hour(10, 4, 8_000), hour(12, 7, 30_000, 6_000, 24_000)]);
+  const rows = openDataRows([hour(11, 5, 10_000), hour(10, 4, 8_000), hour(12, 7, 30_000, 6_000, 24_000)], 7);
 
   it('gives consumption only over 5 participants or more, and the ratios that need it likewise', () => {
     expect(rows.map((r) => [r.hour, r.consumption_kwh, r.self_sufficiency_ratio])).toEqual([
@@ -23,6 +23,27 @@ describe('the îlot’s open data', () => {
       grid_export_kwh: 2,
       grid_import_kwh: 0,
       self_consumption_ratio: 0.833,
+    });
+  });
+
+  // Issue 26: on a two-home îlot the hourly grid import and export (consumption = grid + PV) gave anyone the homes' sum.
+  it('gives no grid figure, nor what derives from it, on an îlot of fewer than 5 homes', () => {
+    const small = openDataRows([{ ...hour(11, 2, 3_000), effacementWh: 500 }], 2);
+    expect(small).toEqual([
+      {
+        hour: '2026-06-17T11:00:00Z',
+        pv_production_kwh: 12,
+        consumption_kwh: null,
+        grid_import_kwh: null,
+        grid_export_kwh: null,
+        self_consumption_ratio: null,
+        self_sufficiency_ratio: null,
+        effacement_delivered_kwh: null,
+      },
+    ]);
+    expect(openDataRows([{ ...hour(11, 5, 3_000), effacementWh: 500 }], 5)[0]).toMatchObject({
+      grid_export_kwh: 2,
+      effacement_delivered_kwh: 0.5,
     });
   });
 

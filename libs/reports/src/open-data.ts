@@ -2,7 +2,10 @@
  * The îlot's data as a common good (issue 16): its hourly production, consumption, exchanges with the grid and how
  * much of its solar it used itself, as open data with a Table Schema (Frictionless). Nothing personal: consumption is
  * the participants' meters summed, given only for an hour where at least OPEN_DATA_MIN_PARTICIPANTS of them reported
- * (fewer, and one could be singled out); the ratios that need it are empty then too. Pure: hourly means in, rows out.
+ * (fewer, and one could be singled out); the ratios that need it are empty then too. The grid's import and export,
+ * and what derives from them (self-consumption, the effacement delivered), are the homes' summed consumption less the
+ * îlot's own production: on an îlot of fewer than OPEN_DATA_MIN_PARTICIPANTS homes they are empty in every hour (issue
+ * 26: on a two-home îlot they gave anyone the two homes' curve). Pure: hourly means in, rows out.
  */
 export const OPEN_DATA_MIN_PARTICIPANTS = 5;
 
@@ -30,13 +33,19 @@ export interface OpenDataRow {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export function openDataRows(hours: readonly OpenDataHour[]): OpenDataRow[] {
+export function openDataRows(
+  hours: readonly OpenDataHour[],
+  /** The homes behind the îlot's connection (its participants' meters), whose sum the grid figures carry. */
+  homes: number,
+): OpenDataRow[] {
+  const gridIsPublic = homes >= OPEN_DATA_MIN_PARTICIPANTS;
   return [...hours]
     .sort((a, b) => a.hour.getTime() - b.hour.getTime())
     .map((h) => {
       const pvKWh = h.pvW === null ? null : Math.max(0, h.pvW) / 1000;
-      const importKWh = h.gridW === null ? null : Math.max(0, h.gridW) / 1000;
-      const exportKWh = h.gridW === null ? null : Math.max(0, -h.gridW) / 1000;
+      const gridW = gridIsPublic ? h.gridW : null;
+      const importKWh = gridW === null ? null : Math.max(0, gridW) / 1000;
+      const exportKWh = gridW === null ? null : Math.max(0, -gridW) / 1000;
       const consumptionKWh =
         h.consumptionW === null || h.metersReporting < OPEN_DATA_MIN_PARTICIPANTS ? null : h.consumptionW / 1000;
       const selfUsedKWh = pvKWh === null || exportKWh === null ? null : Math.max(0, pvKWh - exportKWh);
@@ -50,7 +59,8 @@ export function openDataRows(hours: readonly OpenDataHour[]): OpenDataRow[] {
         self_consumption_ratio: selfUsedKWh === null || !pvKWh ? null : round(selfUsedKWh / pvKWh),
         self_sufficiency_ratio:
           selfUsedKWh === null || !consumptionKWh ? null : round(Math.min(1, selfUsedKWh / consumptionKWh)),
-        effacement_delivered_kwh: h.effacementWh === undefined ? null : round(h.effacementWh / 1000),
+        effacement_delivered_kwh:
+          h.effacementWh === undefined || !gridIsPublic ? null : round(h.effacementWh / 1000),
       };
     });
 }
@@ -75,8 +85,8 @@ export const OPEN_DATA_SCHEMA = {
     { name: 'hour', type: 'datetime', title: 'start of the hour, UTC', constraints: { required: true } },
     kWhField('pv_production_kwh', 'solar production of the îlot'),
     kWhField('consumption_kwh', `participants' consumption, summed (empty under ${OPEN_DATA_MIN_PARTICIPANTS} meters)`),
-    kWhField('grid_import_kwh', 'drawn from the grid (hourly mean)'),
-    kWhField('grid_export_kwh', 'fed into the grid (hourly mean)'),
+    kWhField('grid_import_kwh', `drawn from the grid (hourly mean; empty on an îlot of under ${OPEN_DATA_MIN_PARTICIPANTS} homes)`),
+    kWhField('grid_export_kwh', `fed into the grid (hourly mean; empty on an îlot of under ${OPEN_DATA_MIN_PARTICIPANTS} homes)`),
     ratioField('self_consumption_ratio', 'share of the solar used in the îlot'),
     ratioField('self_sufficiency_ratio', 'share of the consumption covered by the solar'),
     {

@@ -1,7 +1,7 @@
 import { HOUR_MS } from '@ilot/domain';
 import { openDataRows, type OpenDataHour, type OpenDataRow } from '@ilot/reports';
 import { devicesOfKind, gridDeviceId, type Site } from '@ilot/site';
-import type { ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import type { OpenDataHourRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import type { EffacementReportService } from './effacement-report.service';
 
 /** The longest range one export covers. */
@@ -40,9 +40,15 @@ export function openDataRangeProblem(from: Date, to: Date): string | undefined {
   return undefined;
 }
 
+/** An hour is published for good once it ended this long ago (readings arriving late have come in by then), ms. */
+export const OPEN_DATA_SETTLE_MS = HOUR_MS;
+
 /**
  * The îlot's open data for whole UTC hours from `from` to `to` (libs/reports `openDataRows`): the hourly means of its
  * PV arrays and grid connection, and of its meters summed with how many reported. The API and `ilot open-data` both.
+ * With `published`, what was published for a past hour stays as published (issue 26): each hour ended at least
+ * OPEN_DATA_SETTLE_MS before `now` is kept the first time it is given, and given as kept from then on, whatever
+ * changes in the site (a home leaving) or in the readings.
  */
 export async function openDataOf(
   site: Site,
@@ -51,6 +57,29 @@ export async function openDataOf(
   to: Date,
   /** The effacement delivered in each slot of the orders of the range (deliveredEffacement). */
   effacement: ReadonlyArray<{ at: Date; wh: number }> = [],
+  published?: { repository: OpenDataHourRepository; now: Date },
+): Promise<OpenDataRow[]> {
+  const rows = await computedOpenData(site, readings, from, to, effacement);
+  if (!published) return rows;
+  const start = new Date(Math.floor(from.getTime() / HOUR_MS) * HOUR_MS);
+  const settled = rows.filter((r) => Date.parse(r.hour) + HOUR_MS + OPEN_DATA_SETTLE_MS <= published.now.getTime());
+  await published.repository.publish(
+    site.id,
+    settled.map((row) => ({ hour: new Date(row.hour), row })),
+    published.now,
+  );
+  const kept = await published.repository.published<OpenDataRow>(site.id, start, to);
+  const byHour = new Map(rows.map((row) => [Date.parse(row.hour), row]));
+  for (const [hour, row] of kept) byHour.set(hour, row);
+  return [...byHour.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+}
+
+async function computedOpenData(
+  site: Site,
+  readings: ReadingRepository,
+  from: Date,
+  to: Date,
+  effacement: ReadonlyArray<{ at: Date; wh: number }>,
 ): Promise<OpenDataRow[]> {
   const grid = gridDeviceId(site);
   const pv = new Set(devicesOfKind(site, 'pv').map((d) => d.id));
@@ -73,5 +102,5 @@ export async function openDataOf(
     const hour = hours.get(Math.floor(slot.at.getTime() / HOUR_MS) * HOUR_MS);
     if (hour) hour.effacementWh = (hour.effacementWh ?? 0) + slot.wh;
   }
-  return openDataRows([...hours.values()]);
+  return openDataRows([...hours.values()], new Set(site.participants.map((p) => p.meter)).size);
 }

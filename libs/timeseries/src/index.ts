@@ -23,3 +23,4 @@ export * from './privacy.repository';
 export * from './erasure.repository';
 export * from './commodity-reading.repository';
 export * from './participant-commodity.repository';
+export * from './open-data-hour.repository';

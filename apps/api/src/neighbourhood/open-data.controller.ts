@@ -1,8 +1,10 @@
-import { BadRequestException, Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { Clock } from '@ilot/domain';
+import { CLOCK } from '@ilot/runtime';
 import { ApiQuery } from '@nestjs/swagger';
 import { openDataCsv, openDataDocument } from '@ilot/reports';
 import { deliveredEffacement, OPEN_DATA_MAX_DAYS, openDataOf, openDataRangeProblem } from '@ilot/residents';
-import { ReadingRepository, SignalRepository } from '@ilot/timeseries';
+import { OpenDataHourRepository, ReadingRepository, SignalRepository } from '@ilot/timeseries';
 import type { Response } from 'express';
 import { parseInstant } from '../http/query-instant';
 import { Access } from '../http/route-access';
@@ -18,6 +20,8 @@ export class OpenDataController {
     private readonly scopes: SiteScopes,
     private readonly readings: ReadingRepository,
     private readonly signals: SignalRepository,
+    private readonly published: OpenDataHourRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get('open-data')
@@ -40,7 +44,10 @@ export class OpenDataController {
       throw new BadRequestException('"format" must be json or csv');
     const { effacements } = this.scopes.of(siteId);
     const delivered = await deliveredEffacement(siteId, this.signals, effacements, range.from, range.to);
-    const rows = await openDataOf(site, this.readings, range.from, range.to, delivered);
+    const rows = await openDataOf(site, this.readings, range.from, range.to, delivered, {
+      repository: this.published,
+      now: this.clock.now(),
+    });
     if (format === 'csv') {
       response.setHeader('content-type', 'text/csv; charset=utf-8');
       response.setHeader('content-disposition', `attachment; filename="ilot-${siteId}-open-data.csv"`);

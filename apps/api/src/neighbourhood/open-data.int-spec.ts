@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { OPEN_DATA_SCHEMA } from '@ilot/reports';
 import { ledgerSite } from '@ilot/residents/testing/ledger-site';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { Client } from 'pg';
 import { Schema, Table } from 'tableschema';
 import { startApiOnLedgerDay } from '../testing/api-alone';
 
@@ -38,8 +39,11 @@ describe('the îlot’s open data', () => {
     );
     const rows = (await table.read({ keyed: true, cast: true })) as unknown as Array<Record<string, unknown>>;
     expect(rows.length).toBeGreaterThan(0);
-    // The test îlot has 3 participants: their consumption is never given, its ratio neither; the solar and grid are.
+    // The test îlot has 3 participants: their consumption is never given, its ratio neither; the solar is. Nor the grid
+    // (issue 26: consumption = grid + PV, the homes' sum), nor the self-consumption that gives the export.
     expect(rows.every((r) => r.consumption_kwh === null && r.self_sufficiency_ratio === null)).toBe(true);
+    expect(rows.every((r) => r.grid_import_kwh === null && r.grid_export_kwh === null)).toBe(true);
+    expect(rows.every((r) => r.self_consumption_ratio === null)).toBe(true);
     expect(rows.some((r) => typeof r.pv_production_kwh === 'number' && (r.pv_production_kwh as number) > 0)).toBe(true);
   });
 
@@ -53,5 +57,28 @@ describe('the îlot’s open data', () => {
     const reversed = await fetch(`${base}/open-data?from=2026-01-10T14:00:00Z&to=2026-01-10T11:00:00Z`);
     expect(reversed.status).toBe(400);
     expect(((await reversed.json()) as { message: string }).message).toBe('"from" must be before "to"');
+  });
+
+  // Issue 26: open data was recomputed at every request: removing one home changed a past hour by that home's own kWh.
+  it('gives a past hour as it was first published, whatever changes after', async () => {
+    type Rows = { rows: Array<{ hour: string; pv_production_kwh: number | null }> };
+    const first = ((await (await fetch(`${base}/open-data?${range}`)).json()) as Rows).rows;
+    expect(first.some((r) => (r.pv_production_kwh ?? 0) > 0)).toBe(true);
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      // The îlot's PV readings of the range gone (or a meter's, a home leaving): the published hours do not move.
+      const { rowCount } = await db.query(
+        `DELETE FROM readings WHERE site_id = $1 AND device_id = 'pv-1' AND ts >= '2026-01-10T11:00:00Z'`,
+        [SITE.id],
+      );
+      expect(rowCount).toBeGreaterThan(0);
+      const again = ((await (await fetch(`${base}/open-data?${range}`)).json()) as Rows).rows;
+      expect(again).toEqual(first);
+      const csv = await (await fetch(`${base}/open-data?${range}&format=csv`)).text();
+      expect(csv.split('\n').length - 2).toBe(first.length);
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -14,6 +14,7 @@ import { DashboardReader1700000000013 } from './1700000000013-dashboard-reader';
 import { Privacy1700000000014 } from './1700000000014-privacy';
 import { Erasure1700000000015 } from './1700000000015-erasure';
 import { CommodityReadings1700000000016 } from './1700000000016-commodity-readings';
+import { OpenDataPublished1700000000017 } from './1700000000017-open-data-published';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Privacy1700000000014,
   Erasure1700000000015,
   CommodityReadings1700000000016,
+  OpenDataPublished1700000000017,
 ];
