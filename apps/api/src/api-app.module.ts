@@ -3,6 +3,7 @@ import { ResidentsModule } from '@ilot/residents';
 import { repositoryProvider } from '@ilot/runtime';
 import { OpenDataHourRepository, PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
 import { ParticipantAccess } from './http/participant-access';
+import { LiveStreams } from './neighbourhood/live-streams';
 import { AccessLog } from './privacy/access-log';
 import { PrivacyController } from './privacy/privacy.controller';
 import { AssetsController } from './privacy/assets.controller';
@@ -75,6 +76,7 @@ export class ApiAppModule {
         AccessLog,
         ParticipantAccess,
         ResidentLiveService,
+        LiveStreams,
         LobbyService,
         OutlookReader,
       ],

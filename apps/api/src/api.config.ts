@@ -13,6 +13,10 @@ export const apiEnvSchema = z
       .optional(),
     /** How often a resident's live page looks for changed figures, s (an update is sent only when one changed). */
     ILOT_LIVE_PUSH_S: z.coerce.number().min(1).max(300).default(5),
+    /** Live pages' event streams (lobby, residents) open at once on this instance; beyond, 429 (issue 26). */
+    ILOT_LIVE_MAX_STREAMS: z.coerce.number().int().min(1).default(500),
+    /** The same, from one client address. */
+    ILOT_LIVE_MAX_STREAMS_PER_ADDRESS: z.coerce.number().int().min(1).default(8),
     /** Bearer token of operator calls (POST /signals); without it they are refused. At least 16 characters. */
     ILOT_OPERATOR_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Secret that signs the access tokens of residents (and operators) for the reports; without it only ILOT_OPERATOR_TOKEN gets in. */

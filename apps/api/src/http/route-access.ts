@@ -13,7 +13,7 @@ const REFUSALS: Record<number, string> = {
   409: 'in conflict with the state (a site defined by a file, a wrong allocation key)',
   413: 'a body over 4 MB',
   415: 'a body that is not JSON',
-  429: 'over the rate limit (Retry-After says when)',
+  429: 'over the rate limit (Retry-After says when), or too many live streams open (the reason says which)',
 };
 
 /** The refusals a route may answer, with their reasons (429 on every /api route). */
@@ -34,7 +34,8 @@ export function ApiRoute(summary: string, access: string): MethodDecorator & Cla
  * `?access_token=`) or the site's operator.
  */
 export const Access = {
-  open: (summary: string) => applyDecorators(ApiRoute(summary, 'anyone'), ApiRefusals(400, 404)),
+  open: (summary: string, ...refusals: number[]) =>
+    applyDecorators(ApiRoute(summary, 'anyone'), ApiRefusals(400, 404, ...refusals)),
   siteOperator: (summary: string, ...refusals: number[]) =>
     applyDecorators(
       UseGuards(SiteOperatorGuard),

@@ -1,12 +1,13 @@
-import { Controller, Get, Inject, Param, Query, Res, Sse } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req, Res, Sse } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { lobbyHtml, lobbyMain } from '@ilot/reports';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import { Access } from '../http/route-access';
 import { API_CONFIG, type ApiConfig } from '../api.config';
 import { SiteScopes } from '@ilot/residents';
 import { liveEvents } from './live-events';
+import { LiveStreams } from './live-streams';
 import { LobbyService } from './lobby.service';
 import { languageOf } from '../http/page-language';
 import { asPageWithScript } from '../http/page-headers';
@@ -22,6 +23,7 @@ export class LobbyController {
   constructor(
     private readonly scopes: SiteScopes,
     private readonly lobby: LobbyService,
+    private readonly streams: LiveStreams,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
     this.pushMs = config.ILOT_LIVE_PUSH_S * 1000;
@@ -54,13 +56,17 @@ export class LobbyController {
   events(
     @Param('siteId') siteId: string,
     @Query('lang') lang: string | undefined,
+    @Req() request: Request,
   ): Observable<{ type: string; data: unknown }> {
     const language = languageOf(lang);
     const { site } = this.scopes.of(siteId);
-    return liveEvents(
-      this.pushMs,
-      () => this.lobby.snapshot(siteId),
-      (lobby) => lobbyMain(lobby, language, site.timezone),
+    return this.streams.admit(
+      request,
+      liveEvents(
+        this.pushMs,
+        () => this.streams.shared(`lobby:${siteId}`, () => this.lobby.snapshot(siteId)),
+        (lobby) => lobbyMain(lobby, language, site.timezone),
+      ),
     );
   }
 }

@@ -5,6 +5,7 @@ import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
 import type { DataSource } from 'typeorm';
 import { startApiOnLedgerDay } from '../testing/api-alone';
+import { LobbyService } from './lobby.service';
 
 const SITE = multiEnergySite('lobby');
 /** Every name a participant or their meters go by: none may appear in what the lobby serves. */
@@ -64,5 +65,34 @@ describe('the lobby view', () => {
     expect(view.today.solarKWh).toBeGreaterThan(0);
     const page = await (await fetch(`${base}/lobby?lang=en`)).text();
     expect(page).toContain('not shown: too few meters for every home to stay unrecognisable');
+  });
+
+  // Issue 26: 1 000 lobby streams from one address took 1.1 of 2 cores (each read the database every push).
+  it('caps the live streams of one address (429 with the reason), and reads the figures once for all of them', async () => {
+    const snapshots = jest.spyOn(app.get(LobbyService), 'snapshot');
+    const controllers: AbortController[] = [];
+    const openStream = async () => {
+      const controller = new AbortController();
+      const response = await fetch(`${base}/lobby/events`, { signal: controller.signal });
+      if (response.status === 200) controllers.push(controller);
+      return response;
+    };
+    try {
+      for (let i = 0; i < 8; i++) expect((await openStream()).status).toBe(200);
+      const refused = await openStream();
+      expect(refused.status).toBe(429);
+      expect(((await refused.json()) as { message: string }).message).toMatch(
+        /too many live streams from .* \(8, ILOT_LIVE_MAX_STREAMS_PER_ADDRESS\)/,
+      );
+      // Eight streams opened within a push period share one reading of the figures.
+      expect(snapshots.mock.calls.length).toBeLessThanOrEqual(2);
+      // One closed, one more may open.
+      controllers.shift()!.abort();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await openStream()).status).toBe(200);
+    } finally {
+      for (const controller of controllers) controller.abort();
+      snapshots.mockRestore();
+    }
   });
 });

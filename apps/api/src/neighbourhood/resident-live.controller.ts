@@ -9,6 +9,7 @@ import { ReportViewer } from '../http/report-access.guard';
 import { API_CONFIG, type ApiConfig } from '../api.config';
 import { SiteScopes } from '@ilot/residents';
 import { liveEvents } from './live-events';
+import { LiveStreams } from './live-streams';
 import { languageOf } from '../http/page-language';
 import { ResidentLiveService } from './resident-live.service';
 import { noStore } from '../http/no-store';
@@ -27,6 +28,7 @@ export class ResidentLiveController {
   constructor(
     private readonly scopes: SiteScopes,
     private readonly live: ResidentLiveService,
+    private readonly streams: LiveStreams,
     private readonly participants: ParticipantAccess,
     @Inject(API_CONFIG) config: ApiConfig,
   ) {
@@ -78,10 +80,13 @@ export class ResidentLiveController {
     const language = languageOf(lang);
     await this.read(siteId, participantId, viewer, request, 'live updates');
     const timeZone = this.scopes.of(siteId).site.timezone;
-    return liveEvents(
-      this.pushMs,
-      () => this.live.snapshot(siteId, participantId),
-      (live) => residentLiveMain(live, language, timeZone),
+    return this.streams.admit(
+      request,
+      liveEvents(
+        this.pushMs,
+        () => this.streams.shared(`live:${siteId}/${participantId}`, () => this.live.snapshot(siteId, participantId)),
+        (live) => residentLiveMain(live, language, timeZone),
+      ),
     );
   }
 
