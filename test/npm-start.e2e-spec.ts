@@ -144,6 +144,9 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     const client = as(password);
     await client.connect();
     expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe('postgres');
+    // Issue 26: SCRAM, never a cleartext password on the socket.
+    const methods = await client.query('SELECT DISTINCT auth_method FROM pg_hba_file_rules WHERE error IS NULL');
+    expect(methods.rows.map((r: { auth_method: string }) => r.auth_method)).toEqual(['scram-sha-256']);
     await client.end();
     expect(output()).not.toContain(password);
   });

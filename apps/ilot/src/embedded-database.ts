@@ -38,10 +38,13 @@ export async function startEmbeddedDatabase(port: number, dataDir: string): Prom
     port,
     persistent: true,
     createPostgresUser: true,
+    // Passwords never cross the socket in clear (issue 26: the cluster was made with `--auth=password`).
+    authMethod: 'scram-sha-256',
     onLog: () => undefined,
     onError: (message: unknown) => console.error(`embedded PostgreSQL: ${String(message)}`),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
+  else upgradeToScram(join(databaseDir, 'pg_hba.conf'));
   const server = await startServer(databaseDir, port, await pg.getUidAndGid().catch(() => ({})));
   const client = await connectAsSuperuser(port, password);
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'ilot'`);
@@ -135,4 +138,15 @@ async function startServer(
       await exited;
     },
   };
+}
+
+/**
+ * A cluster made before issue 26 asks for cleartext passwords (`password` in pg_hba.conf): its rules ask SCRAM from now
+ * on (the passwords are stored as SCRAM already, PostgreSQL's default; the API role's is set again at each start).
+ */
+export function upgradeToScram(hbaPath: string): void {
+  if (!existsSync(hbaPath)) return;
+  const text = readFileSync(hbaPath, 'utf8');
+  const upgraded = text.replace(/^(\s*(?:local|host)\b.*\s)password(\s*)$/gm, '$1scram-sha-256$2');
+  if (upgraded !== text) writeFileSync(hbaPath, upgraded);
 }

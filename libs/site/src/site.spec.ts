@@ -57,6 +57,20 @@ describe('site files', () => {
       'exactly one device of kind "grid" is required, found 2',
     ],
     [
+      // Issue 26: 20 000 meters were accepted through the API.
+      'a site of 20 000 meters',
+      (s: any) =>
+        s.buildings[1].devices.push(
+          ...Array.from({ length: 20_000 }, (_, i) => ({
+            id: `m-x-${i}`,
+            kind: 'meter',
+            annualKWh: 1000,
+            profile: 'flat',
+          })),
+        ),
+      'devices, at most 2000 in one site: split the îlot into several sites',
+    ],
+    [
       'a duplicate device id',
       (s: any) => s.buildings[1].devices.push({ id: 'pv-a', kind: 'pv', peakW: 1000 }),
       'duplicate device id "pv-a"',

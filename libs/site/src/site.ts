@@ -15,6 +15,12 @@ export class SiteValidationError extends Error {
   }
 }
 
+/**
+ * The largest îlot one site holds (issue 26: a site of 20 000 meters was accepted through the API, and every app plans,
+ * simulates and reports it). Beyond, split the îlot into several sites (each its own plan and its own connection).
+ */
+export const SITE_LIMITS = { maxDevices: 2000, maxParticipants: 1000 } as const;
+
 /** Validates a parsed site document: schema first, then the rules that span fields. */
 export function validateSite(raw: unknown, source = 'site'): Site {
   const parsed = siteSchema.safeParse(raw);
@@ -34,6 +40,14 @@ export function validateSite(raw: unknown, source = 'site'): Site {
       devices.set(device.id, { ...device, buildingId: building.id });
     }),
   );
+  if (devices.size > SITE_LIMITS.maxDevices)
+    problems.push(
+      `buildings: ${devices.size} devices, at most ${SITE_LIMITS.maxDevices} in one site: split the îlot into several sites`,
+    );
+  if (file.participants.length > SITE_LIMITS.maxParticipants)
+    problems.push(
+      `participants: ${file.participants.length}, at most ${SITE_LIMITS.maxParticipants} in one site: split the îlot into several sites`,
+    );
   const grids = [...devices.values()].filter((d) => d.kind === 'grid');
   if (grids.length !== 1)
     problems.push(`buildings: exactly one device of kind "grid" is required, found ${grids.length}`);
