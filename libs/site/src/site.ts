@@ -21,6 +21,18 @@ export class SiteValidationError extends Error {
  */
 export const SITE_LIMITS = { maxDevices: 2000, maxParticipants: 1000 } as const;
 
+function sizeProblems(devices: number, participants: number): string[] {
+  const split = 'in one site: split the îlot into several sites';
+  return [
+    ...(devices > SITE_LIMITS.maxDevices
+      ? [`buildings: ${devices} devices, at most ${SITE_LIMITS.maxDevices} ${split}`]
+      : []),
+    ...(participants > SITE_LIMITS.maxParticipants
+      ? [`participants: ${participants}, at most ${SITE_LIMITS.maxParticipants} ${split}`]
+      : []),
+  ];
+}
+
 /** Validates a parsed site document: schema first, then the rules that span fields. */
 export function validateSite(raw: unknown, source = 'site'): Site {
   const parsed = siteSchema.safeParse(raw);
@@ -40,14 +52,7 @@ export function validateSite(raw: unknown, source = 'site'): Site {
       devices.set(device.id, { ...device, buildingId: building.id });
     }),
   );
-  if (devices.size > SITE_LIMITS.maxDevices)
-    problems.push(
-      `buildings: ${devices.size} devices, at most ${SITE_LIMITS.maxDevices} in one site: split the îlot into several sites`,
-    );
-  if (file.participants.length > SITE_LIMITS.maxParticipants)
-    problems.push(
-      `participants: ${file.participants.length}, at most ${SITE_LIMITS.maxParticipants} in one site: split the îlot into several sites`,
-    );
+  problems.push(...sizeProblems(devices.size, file.participants.length));
   const grids = [...devices.values()].filter((d) => d.kind === 'grid');
   if (grids.length !== 1)
     problems.push(`buildings: exactly one device of kind "grid" is required, found ${grids.length}`);
