@@ -21,6 +21,9 @@ function promtool(args: string[], input?: string): { status: number | null; outp
  * rules pass promtool and their unit tests, the apps' /metrics pass `promtool check metrics`, and a real Prometheus
  * scraping the running îlot answers a query with the îlot's series.
  */
+/** /metrics asks for this token (issue 26: it showed every site id and each resident meter's reading age to anyone). */
+const METRICS_TOKEN = 'prometheus-scrape-token-0123456789';
+
 describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
   let database: TestDatabase;
   let ilot: RunningIlot;
@@ -29,7 +32,12 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('ilot_prom');
-    ilot = await startTestIlot(database.url, siteFile, { speedup: 120, simStart: '2026-06-17T09:00:00Z' });
+    ilot = await startTestIlot(
+      database.url,
+      siteFile,
+      { speedup: 120, simStart: '2026-06-17T09:00:00Z' },
+      { ILOT_METRICS_TOKEN: METRICS_TOKEN },
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -54,7 +62,11 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     const text = await waitFor(
       'the îlot gauges on /metrics',
       async () => {
-        const body = await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text();
+        const body = await (
+          await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`, {
+            headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+          })
+        ).text();
         return /^ilot_site_grid_power_watts\{/m.test(body) && /^ilot_commands_total\{/m.test(body) && body;
       },
       30_000,
@@ -92,8 +104,14 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     expect([...queried].filter((name) => !exported.has(name))).toEqual([]);
   });
 
-  it('is scraped by a real Prometheus, which answers a query with the îlot’s grid power and SoC', async () => {
+  it('is scraped by a real Prometheus with its token, which answers a query with the îlot’s grid power and SoC', async () => {
+    const metricsUrl = `http://127.0.0.1:${ilot.httpPort}/metrics`;
+    expect((await fetch(metricsUrl)).status).toBe(401);
+    expect((await fetch(metricsUrl, { headers: { authorization: 'Bearer guess-guess-guess-guess' } })).status).toBe(
+      401,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'ilot-prometheus-'));
+    writeFileSync(join(dir, 'metrics-token'), METRICS_TOKEN);
     const port = 19_000 + Math.floor(Math.random() * 1000);
     writeFileSync(
       join(dir, 'prometheus.yml'),
@@ -101,7 +119,7 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
         'global: { scrape_interval: 1s, evaluation_interval: 1s }',
         `rule_files: ['${join(PROMETHEUS_DIR, 'alerts.yml')}']`,
         'scrape_configs:',
-        `  - { job_name: ilot, static_configs: [{ targets: ['127.0.0.1:${ilot.httpPort}'] }] }`,
+        `  - { job_name: ilot, authorization: { credentials_file: '${join(dir, 'metrics-token')}' }, static_configs: [{ targets: ['127.0.0.1:${ilot.httpPort}'] }] }`,
       ].join('\n'),
     );
     execFileSync('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);

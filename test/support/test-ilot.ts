@@ -9,6 +9,7 @@ export function startTestIlot(
   databaseUrl: string,
   siteFile: string,
   clock: { speedup: number; simStart: string },
+  env: Record<string, string> = {},
 ): Promise<RunningIlot> {
   return startIlot({
     ILOT_MQTT_URL: TEST_MQTT_URL,
@@ -26,5 +27,6 @@ export function startTestIlot(
     ILOT_LEDGER_INTERVAL_S: '2',
     // The live pages look for changes every second (5 s in production): at 120x, 5 s is 10 simulated minutes.
     ILOT_LIVE_PUSH_S: '1',
+    ...env,
   });
 }

@@ -55,6 +55,11 @@ export const runtimeEnvSchema = z
     ILOT_HTTP_PORT: port.default(3000),
     /** The HTTP listener's address: every interface by default (a container); `npm start` keeps to 127.0.0.1. */
     ILOT_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+    /**
+     * Bearer token /metrics asks for (Prometheus: `authorization: { credentials_file: ... }`). Unset: /metrics is open,
+     * for a deployment that keeps it on a private network (issue 26: it showed every site id to anyone).
+     */
+    ILOT_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     /** Requests a minute per client address on /api (bursts of a fifth of it); past it 429. 0: no limit. */
     ILOT_HTTP_RATE_PER_MIN: z.coerce.number().int().min(0).default(600),
     /** Proxies in front (a load balancer: 1) whose X-Forwarded-For gives the client's address to the rate limit. */

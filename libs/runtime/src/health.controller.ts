@@ -1,14 +1,17 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Header, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import type { RuntimeConfig } from './config';
 import { Registry } from 'prom-client';
 import { ReadinessRegistry } from './readiness.registry';
-import { METRICS_REGISTRY } from './tokens';
+import { METRICS_REGISTRY, RUNTIME_CONFIG } from './tokens';
 
 @Controller()
 export class HealthController {
   constructor(
     private readonly readiness: ReadinessRegistry,
     @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(RUNTIME_CONFIG) private readonly config: RuntimeConfig,
   ) {}
 
   /** The process is up. */
@@ -26,7 +29,19 @@ export class HealthController {
 
   @Get('metrics')
   @Header('Cache-Control', 'no-store')
-  async metrics(@Res() response: Response): Promise<void> {
+  async metrics(@Req() request: Request, @Res() response: Response): Promise<void> {
+    if (!metricsAllowed(this.config.ILOT_METRICS_TOKEN, request.headers.authorization)) {
+      response.status(401).json({ statusCode: 401, message: 'ILOT_METRICS_TOKEN is set: Authorization: Bearer <it>' });
+      return;
+    }
     response.type(this.registry.contentType).send(await this.registry.metrics());
   }
+}
+
+/** Whether a scrape may read /metrics: always without a token configured, else only with it (compared in constant time). */
+export function metricsAllowed(token: string | undefined, authorization: string | undefined): boolean {
+  if (token === undefined) return true;
+  const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
 }

@@ -75,4 +75,18 @@ describe('site gauges (real PostgreSQL)', () => {
       value: 50 * 60,
     });
   });
+
+  // Issue 26: /metrics named each resident's meter with its last-reading age (who is at home), to anyone.
+  it("counts the participants' silent meters and never names one", async () => {
+    nowMs = T0 + 11 * 60_000;
+    const meters = site.participants.map((p) => p.meter);
+    const named = (await series('ilot_device_last_reading_age_seconds')).map((s) => s.labels.device);
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.filter((device) => meters.includes(device as string))).toEqual([]);
+    const fresh = await series('ilot_participant_meters_silent');
+    nowMs = T0 + 60 * 60_000;
+    const later = await series('ilot_participant_meters_silent');
+    expect(later).toEqual([{ labels: { site: 'gauges' }, value: meters.length }]);
+    expect(fresh[0].value).toBeLessThan(meters.length);
+  });
 });

@@ -94,7 +94,7 @@ function registerReadingGauges(
         (r) => deviceLiveness(site.devices.get(r.deviceId)!, { lastReadingAt: r.ts }, now, maxAgeS).state === 'live',
       ),
     }));
-  registerReadingAgeGauge(registry, lastReadings);
+  registerReadingAgeGauge(registry, lastReadings, maxAgeS);
   scrapeGauge(
     registry,
     {
@@ -149,19 +149,46 @@ function registerBatteryGauge(
   );
 }
 
-/** How old each device's last reading is, fresh or not: the series an operator watches for staleness. */
-function registerReadingAgeGauge(registry: Registry, lastReadings: LastReadings): void {
+/**
+ * How old each device's last reading is, fresh or not: the series an operator watches for staleness. The participants'
+ * meters are counted, not named (issue 26: a meter's last-reading age on /metrics told who was at home): how many of
+ * them are silent past their max age.
+ */
+function registerReadingAgeGauge(registry: Registry, lastReadings: LastReadings, maxAgeS: number): void {
+  const personal = (site: Site) => new Set(site.participants.map((p) => p.meter));
   scrapeGauge(
     registry,
     {
       name: 'ilot_device_last_reading_age_seconds',
-      help: 'Time since the last stored reading of each device, seconds (absent: none in the past week); compare with its max age for staleness',
+      help: "Time since the last stored reading of each of the îlot's own devices (not the participants' meters), seconds (absent: none in the past week); compare with its max age for staleness",
       labelNames: ['site', 'device'],
     },
     async (set) => {
-      for (const { item: site, value } of await lastReadings())
+      for (const { item: site, value } of await lastReadings()) {
+        const meters = personal(site);
         for (const row of value.rows)
-          set({ site: site.id, device: row.deviceId }, (value.now.getTime() - row.ts.getTime()) / 1000);
+          if (!meters.has(row.deviceId))
+            set({ site: site.id, device: row.deviceId }, (value.now.getTime() - row.ts.getTime()) / 1000);
+      }
+    },
+  );
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_participant_meters_silent',
+      help: "Participants' meters with no reading within their max age (none in the past week included): counted, never named",
+      labelNames: ['site'],
+    },
+    async (set) => {
+      for (const { item: site, value } of await lastReadings()) {
+        const last = new Map(value.rows.map((r) => [r.deviceId, r.ts]));
+        const silent = [...personal(site)].filter((id) => {
+          const device = site.devices.get(id);
+          const at = last.get(id);
+          return !device || !at || deviceLiveness(device, { lastReadingAt: at }, value.now, maxAgeS).state !== 'live';
+        });
+        set({ site: site.id }, silent.length);
+      }
     },
   );
 }
