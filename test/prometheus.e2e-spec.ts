@@ -183,6 +183,7 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
       'IlotImportAboveContract',
       'IlotIngestStalled',
       'IlotOptimiserFallingBack',
+      'IlotParticipantMetersSilent',
       'IlotResidentLedgerBehind',
     ]);
     expect(loaded.filter((r) => r.state === 'firing')).toEqual([]);

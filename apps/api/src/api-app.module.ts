@@ -1,7 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ResidentsModule } from '@ilot/residents';
 import { repositoryProvider } from '@ilot/runtime';
-import { OpenDataHourRepository, PvForecastRepository, SiteDefinitionRepository } from '@ilot/timeseries';
+import {
+  OpenDataHourRepository,
+  PvForecastRepository,
+  SiteDefinitionRepository,
+  TokenRevocationRepository,
+} from '@ilot/timeseries';
 import { ParticipantAccess } from './http/participant-access';
 import { LiveStreams } from './neighbourhood/live-streams';
 import { AccessLog } from './privacy/access-log';
@@ -72,6 +77,7 @@ export class ApiAppModule {
         ReportAccessGuard,
         repositoryProvider(PvForecastRepository),
         repositoryProvider(OpenDataHourRepository),
+        repositoryProvider(TokenRevocationRepository),
         repositoryProvider(SiteDefinitionRepository),
         AccessLog,
         ParticipantAccess,

@@ -206,6 +206,14 @@ describe('InboundHandler: every inbound message stored or refused with its reaso
     await publish(topics.telemetry(site.id, 'w-b-101'), first);
     const now = { ts: ago(5000), seq: 2, volumeL: 3 };
     await publish(topics.telemetry(site.id, 'w-b-101'), now);
+    // Messages are taken concurrently: the backdated one goes once the meter's last reading is stored.
+    await waitFor(
+      "the meter's last reading",
+      async () =>
+        (await rows("SELECT 1 FROM commodity_readings WHERE site_id = $1 AND device_id = 'w-b-101'", site.id)).length >
+        0,
+      10_000,
+    );
     const backdated = { ts: ago(20_000), seq: 3, volumeL: 1e9 };
     await publish(topics.telemetry(site.id, 'w-b-101'), backdated);
     const refusal = (body: object) =>

@@ -1,17 +1,22 @@
 import { accepted, type Checked, refused } from '@ilot/domain';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Who a token speaks for: the operator (every participant of the site) or one resident. */
+/**
+ * Who a token speaks for: the operator (every participant of the site) or one resident. `iat`: when it was signed, Unix
+ * seconds (fractional): a resident's tokens signed before their revocation (a move-out) are refused (issue 26).
+ */
 export type AccessClaims =
-  | { role: 'operator'; site: string; exp: number }
-  | { role: 'resident'; site: string; participant: string; exp: number };
+  | { role: 'operator'; site: string; exp: number; iat?: number }
+  | { role: 'resident'; site: string; participant: string; exp: number; iat?: number };
 
 const PREFIX = 'v1';
 const mac = (body: string, secret: string) => createHmac('sha256', secret).update(`${PREFIX}.${body}`).digest();
 
-/** `v1.<claims, base64url JSON>.<HMAC-SHA256, base64url>`; `exp` in Unix seconds. */
-export function signAccessToken(claims: AccessClaims, secret: string): string {
-  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+/** `v1.<claims, base64url JSON>.<HMAC-SHA256, base64url>`; `exp` and `iat` (`issuedAt`) in Unix seconds. */
+export function signAccessToken(claims: AccessClaims, secret: string, issuedAt: Date = new Date()): string {
+  const body = Buffer.from(JSON.stringify({ ...claims, iat: claims.iat ?? issuedAt.getTime() / 1000 })).toString(
+    'base64url',
+  );
   return `${PREFIX}.${body}.${mac(body, secret).toString('base64url')}`;
 }
 

@@ -24,3 +24,4 @@ export * from './erasure.repository';
 export * from './commodity-reading.repository';
 export * from './participant-commodity.repository';
 export * from './open-data-hour.repository';
+export * from './token-revocation.repository';

@@ -1,6 +1,6 @@
 import { describeProblems } from '@ilot/domain';
 import { ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { Viewer } from '@ilot/timeseries';
+import { TokenRevocationRepository, type Viewer } from '@ilot/timeseries';
 import type { Request } from 'express';
 import { verifyAccessToken } from '@ilot/residents';
 import { isJwt, OidcVerifier } from './oidc-verifier';
@@ -31,6 +31,7 @@ export class ViewerResolver {
     private readonly operator: OperatorGuard,
     @Inject(TOKEN_SECRET) private readonly secret: string | undefined,
     private readonly oidc: OidcVerifier,
+    private readonly revocations: TokenRevocationRepository,
   ) {}
 
   /**
@@ -82,8 +83,18 @@ export class ViewerResolver {
         'an operator token is never taken from the URL: send it in Authorization: Bearer',
       );
     if (claims.site !== siteId) throw new ForbiddenException(`this token is for site "${claims.site}"`);
+    if (claims.role === 'resident') await this.refuseRevoked(siteId, claims.participant, claims.iat);
     const viewer: Viewer =
       claims.role === 'resident' ? { role: 'resident', participantId: claims.participant } : { role: 'operator' };
     return { viewer, readOnly: false };
+  }
+
+  /** A resident's token signed before their tokens were revoked (a move-out) opens nothing (issue 26). */
+  private async refuseRevoked(siteId: string, participantId: string, iat: number | undefined): Promise<void> {
+    const notBefore = await this.revocations.notBefore(siteId, participantId);
+    if (notBefore && (iat ?? 0) * 1000 < notBefore.getTime())
+      throw new UnauthorizedException(
+        `this link was revoked on ${notBefore.toISOString()} (${participantId}'s tokens): ask the operator for a new one`,
+      );
   }
 }

@@ -15,7 +15,14 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { consentInForce, ErasureRepository, PrivacyRepository, ReadingRepository, type Viewer } from '@ilot/timeseries';
+import {
+  consentInForce,
+  ErasureRepository,
+  PrivacyRepository,
+  ReadingRepository,
+  type Viewer,
+  TokenRevocationRepository,
+} from '@ilot/timeseries';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ReportViewer } from '../http/report-access.guard';
@@ -43,6 +50,7 @@ export class PrivacyController {
     private readonly readings: ReadingRepository,
     private readonly participants: ParticipantAccess,
     private readonly erasures: ErasureRepository,
+    private readonly revocations: TokenRevocationRepository,
   ) {}
 
   @Get('participants/:participantId/consent')
@@ -129,6 +137,20 @@ export class PrivacyController {
     }
     response.setHeader('content-disposition', `attachment; filename="${name}.json"`);
     return data;
+  }
+
+  /**
+   * Revokes every token of a participant signed until now (issue 26: a participant id is the flat, and an old
+   * resident's link opened the next resident's data): at a move-out, or a link leaked. Tokens signed after open again.
+   */
+  @Post('participants/:participantId/tokens/revoke')
+  @HttpCode(200)
+  @Access.siteOperator('revokes every token of a participant signed until now (a move-out, a leaked link)')
+  async revokeTokens(@Param('siteId') siteId: string, @Param('participantId') participantId: string) {
+    this.participants.scopeOf(siteId, participantId);
+    const at = new Date();
+    await this.revocations.revoke(siteId, participantId, at);
+    return { siteId, participantId, revokedBefore: at.toISOString() };
   }
 
   /**

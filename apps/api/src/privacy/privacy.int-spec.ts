@@ -228,4 +228,24 @@ describe('residents’ control of their data (real PostgreSQL)', () => {
     // Still append-only outside an erasure.
     await expect(db.query(`UPDATE participant_consents SET participant_id = 'x'`)).rejects.toThrow(/append-only/);
   });
+
+  // Issue 26: no token could be revoked, and a participant id is the flat: an old resident's link opened the next one's.
+  it("revokes a participant's tokens at a move-out: the old link opens nothing, the next resident's does", async () => {
+    const report = (token: string) => call('/participants/flat-1/report?month=2026-01', token);
+    expect((await report(flat1)).status).toBe(200);
+    expect((await call('/participants/flat-1/tokens/revoke', flat1, { method: 'POST' })).status).toBe(403);
+    const revoked = await call('/participants/flat-1/tokens/revoke', TOKEN, { method: 'POST' });
+    expect(revoked.status).toBe(200);
+    const { revokedBefore } = (await revoked.json()) as { revokedBefore: string };
+    const refused = await report(flat1);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      `this link was revoked on ${revokedBefore} (flat-1's tokens): ask the operator for a new one`,
+    );
+    // The next resident's link, signed after, opens; the neighbour's tokens were never touched.
+    const next = signAccessToken({ role: 'resident', site: SITE.id, participant: 'flat-1', exp }, SECRET);
+    expect((await report(next)).status).toBe(200);
+    expect((await call('/participants/flat-2/consent', flat2)).status).toBe(200);
+    expect((await call('/participants/nobody/tokens/revoke', TOKEN, { method: 'POST' })).status).toBe(404);
+  });
 });

@@ -15,6 +15,7 @@ import { Privacy1700000000014 } from './1700000000014-privacy';
 import { Erasure1700000000015 } from './1700000000015-erasure';
 import { CommodityReadings1700000000016 } from './1700000000016-commodity-readings';
 import { OpenDataPublished1700000000017 } from './1700000000017-open-data-published';
+import { TokenRevocations1700000000018 } from './1700000000018-token-revocations';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   Erasure1700000000015,
   CommodityReadings1700000000016,
   OpenDataPublished1700000000017,
+  TokenRevocations1700000000018,
 ];
