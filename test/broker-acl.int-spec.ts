@@ -151,4 +151,40 @@ describe('the production broker: TLS, a password each, each identity only its ow
     expect(ingestion.connected && battery.connected).toBe(true);
     await Promise.all([ingestion, battery, ...attacks].map((client) => client.endAsync(true)));
   }, 30_000);
+
+  // Issue 26: the broker's limits as deployed: a packet above 256 KiB (max_packet_size) never reaches anyone.
+  it('refuses a packet above 256 KiB from a device, and delivers one below', async () => {
+    const ca = readFileSync(deployed.pki.caCert);
+    const connect = (url: string, username: string) =>
+      mqtt.connectAsync(url, {
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+        connectTimeout: 3000,
+        clientId: username.includes('/') ? username : `${username}.limits`,
+        username,
+        password: passwordOf(username),
+        ca,
+      });
+    const ingestion = await connect(deployed.servicesUrl, 'ilot-ingestion');
+    const sizes: number[] = [];
+    ingestion.on('message', (_topic, payload) => sizes.push(payload.length));
+    const topic = `ilot/v1/${siteA}/m-1/telemetry`;
+    await ingestion.subscribeAsync(topic, { qos: 1 });
+    const meter = await connect(tlsUrl(), deviceUsername(siteA, 'm-1'));
+    meter.on('error', () => undefined);
+    await meter.publishAsync(topic, Buffer.alloc(200_000, 'x'), { qos: 1 });
+    const closed = new Promise<string>((resolve) => meter.once('close', () => resolve('closed')));
+    const outcome = await Promise.race([
+      meter.publishAsync(topic, Buffer.alloc(300_000, 'x'), { qos: 1 }).then(
+        () => 'acknowledged',
+        (error: Error) => `refused: ${error.message}`,
+      ),
+      closed,
+      new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 3000)),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(outcome).not.toBe('acknowledged');
+    expect(sizes).toEqual([200_000]);
+    await Promise.all([ingestion.endAsync(true), meter.endAsync(true)]);
+  }, 30_000);
 });
