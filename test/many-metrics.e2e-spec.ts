@@ -97,7 +97,9 @@ describe('two metrics and two API instances serve every îlot of the folder alik
     );
     for (const instance of instances)
       expect(await siteLines(instance, 'ilot_site_grid_power_watts')).toEqual(expected.sort());
-    expect(await siteLines(instances[0], 'ilot_device_last_reading_age_seconds')).toHaveLength(4);
+    // The îlots' own devices by name (their grid meters); their participants' meters only counted (issue 26).
+    expect(await siteLines(instances[0], 'ilot_device_last_reading_age_seconds')).toHaveLength(2);
+    expect(await siteLines(instances[0], 'ilot_participant_meters_silent')).toHaveLength(2);
   });
 
   it('serves every îlot’s resident reports, the same from both instances', async () => {

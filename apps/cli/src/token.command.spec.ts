@@ -25,7 +25,14 @@ describe('ilot token', () => {
     expect(printed).toEqual([token]);
     expect(verifyAccessToken(token, SECRET, NOW)).toEqual({
       ok: true,
-      value: { role: 'resident', site: 'demo', participant: 'flat-a-101', exp: NOW.getTime() / 1000 + 7 * 86_400 },
+      value: {
+        role: 'resident',
+        site: 'demo',
+        participant: 'flat-a-101',
+        exp: NOW.getTime() / 1000 + 7 * 86_400,
+        // When it was signed: a revocation refuses the tokens signed before it (issue 26).
+        iat: NOW.getTime() / 1000,
+      },
     });
     expect(verifyAccessToken(token, SECRET, new Date(NOW.getTime() + 7 * 86_400_000))).toEqual({
       ok: false,

@@ -33,7 +33,7 @@ export function tokenCommand(
   const claims: AccessClaims = participant
     ? { role: 'resident', site: site.id, participant, exp }
     : { role: 'operator', site: site.id, exp };
-  const token = signAccessToken(claims, secret);
+  const token = signAccessToken(claims, secret, now);
   log(token);
   return { token, claims };
 }
