@@ -3,3 +3,4 @@ export * from './consumption-forecast';
 export * from './pv-forecast';
 export * from './forecast-quantiles';
 export * from './external-pv';
+export * from './issued-pv-forecasts';
