@@ -1,6 +1,7 @@
 import { DAY_MS, type EffacementOrder, HISTORY_DAYS, MINUTE_MS } from '@ilot/domain';
 import { REFERENCE_DEFAULTS, ReferenceOptions } from '@ilot/effacement';
 import { JavascriptLpSolverAdapter, LpSolver, PLAN_DEFAULTS } from '@ilot/optimiser';
+import type { IssuedPvForecast } from '@ilot/forecasting';
 import type { Site } from '@ilot/site';
 import { effacementOutcome } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
@@ -35,6 +36,11 @@ export interface ReplayOptions {
   onProgress?: (doneShare: number) => void;
   /** Aggregator orders the optimised strategy answers (the others ignore them; all are measured). */
   effacements?: EffacementOrder[];
+  /**
+   * PV forecasts as they were issued (`--pv-forecast`, issue 27): at each plan the planner has, per point, the newest
+   * issue out by then, never a later one; slots no issue covers keep its own forecast.
+   */
+  issuedPvForecasts?: IssuedPvForecast[];
 }
 
 /**
@@ -73,6 +79,7 @@ export function replay(
     horizonSlots: options.horizonSlots ?? 96,
     solver,
     graceMs: options.commandGraceMs ?? PLAN_DEFAULTS.commandGraceS * 1000,
+    ...(options.issuedPvForecasts ? { issuedPv: options.issuedPvForecasts } : {}),
     ...whatTheFutureHolds(site, profiles, strategy, {
       ...options,
       stepMinutes: stepMs / MINUTE_MS,
@@ -93,7 +100,8 @@ export function replay(
   }
   // The last slot counts too (its peak, its energy above the contract, its overrun).
   if (endMs % slotMs === 0) meter.closeSlot(endMs);
-  return meter.kpis(strategy, outcomes(orders, meter, planner, site, referenceOptions), planner, new Date(endMs));
+  const kpis = meter.kpis(strategy, outcomes(orders, meter, planner, site, referenceOptions), planner, new Date(endMs));
+  return options.issuedPvForecasts ? { ...kpis, pvSlots: { ...planner.pvSlots } } : kpis;
 }
 
 /** Each effacement order's outcome, from the replay's slots and what the planner planned. */

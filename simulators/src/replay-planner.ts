@@ -9,9 +9,11 @@ import {
   type PlanInput,
   planStep,
   type Schedule,
+  type SiteObservations,
 } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/protocol';
-import type { Site } from '@ilot/site';
+import { externalPvSlots, forecastAsIssuedAt, type IssuedPvForecast } from '@ilot/forecasting';
+import { devicesOfKind, type Site } from '@ilot/site';
 import type { BatteryStrategy } from './replay-types';
 import type { IlotWorld } from './ilot-world';
 import type { ForeseenEv } from './perfect-foresight';
@@ -33,6 +35,8 @@ export class ReplayPlanner {
   /** Slots of an order the plans expected above their cap. */
   readonly shortSlots = new Set<string>();
   private readonly current = new Map<string, CommandPayload>();
+  /** The slots the plans priced with an issued PV forecast, and with the planner's own (`--pv-forecast`). */
+  readonly pvSlots = { issued: 0, own: 0 };
   /** The last valid plan, kept while the solver gives none, as the live loop keeps it. */
   private lastValid: Schedule | undefined;
   private readonly historySlots: number;
@@ -52,6 +56,8 @@ export class ReplayPlanner {
       perfectForesight?: { schedule: Schedule; loads: PlanFlexibleLoad[]; evs: ForeseenEv[] };
       /** The true future as slot means (device -> slot start ms -> W), for the oracle-forecast strategy. */
       oracle?: Map<string, Map<number, number>>;
+      /** PV forecasts as they were issued: each plan has the newest out by its instant (forecastAsIssuedAt). */
+      issuedPv?: IssuedPvForecast[];
     },
   ) {
     this.historySlots = HISTORY_MS / (options.slotMinutes * MINUTE_MS);
@@ -149,6 +155,7 @@ export class ReplayPlanner {
       ),
       evSessions: meter.evSessions,
       signals: { effacements, ecowatt: [], tempo: new Map() },
+      ...this.issuedForecast(now),
     };
     const step = planStep(
       {
@@ -170,10 +177,31 @@ export class ReplayPlanner {
       this.options.solver,
     );
     this.lastValid = step.lastValid;
+    if (this.options.issuedPv) this.countPvSlots(step.input, observations.pvForecast);
     this.plans++;
     this.planMs += step.outcome.buildMs + step.outcome.solveMs + step.outcome.decodeMs;
     this.noteOrders(step.outcome.schedule);
     return step.commands;
+  }
+
+  /** The newest issued PV forecast out at `now`, from the slot of `now` on. */
+  private issuedForecast(now: Date): { pvForecast?: SiteObservations['pvForecast'] } {
+    if (!this.options.issuedPv) return {};
+    const slotMs = this.options.slotMinutes * MINUTE_MS;
+    const issued = forecastAsIssuedAt(this.options.issuedPv, now, Math.floor(now.getTime() / slotMs) * slotMs);
+    return issued ? { pvForecast: { ...issued, source: 'issued' } } : {};
+  }
+
+  /** How many of the plan's slots the issued forecast covered (as the planner counts them), the rest its own. */
+  private countPvSlots(input: PlanInput, forecast: SiteObservations['pvForecast']): void {
+    const slots = input.slots.length;
+    const arrays = devicesOfKind(this.site, 'pv');
+    const covered = forecast
+      ? externalPvSlots(forecast.points, arrays, input.slots.map((s) => s.start), this.options.slotMinutes)
+      : new Map<string, Array<number | undefined>>();
+    const issued = Math.max(0, ...[...covered.values()].map((w) => w.filter((v) => v !== undefined).length));
+    this.pvSlots.issued += issued;
+    this.pvSlots.own += slots - issued;
   }
 
   /** The plan in force for each slot of an order: its committed grid power, and whether it expects to miss the cap. */

@@ -36,6 +36,11 @@ export interface ReplayKpis {
   effacements: EffacementOutcome[];
   plans: number;
   meanPlanMs: number;
+  /**
+   * With `--pv-forecast` (issue 27): the slots this strategy's plans priced with an issued PV forecast, and with the
+   * planner's own (clear sky x clearness); both 0 for a strategy that does not plan.
+   */
+  pvSlots?: { issued: number; own: number };
   /** Energy stored in the batteries at the start and at the end, kWh: a fair comparison counts the difference. */
   storedStartKWh: number;
   storedEndKWh: number;

@@ -29,7 +29,7 @@ export const COMMANDS: CommandSpec[] = [
     summary:
       'closed-loop replay on the shipped real profiles or your measured history: five battery strategies side by side',
     usage:
-      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA] [--history CSV]',
+      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA] [--history CSV] [--pv-forecast CSV]',
     options: {
       site: {},
       days: {},
@@ -40,6 +40,7 @@ export const COMMANDS: CommandSpec[] = [
       effacement: { multiple: true },
       'subscribed-power': {},
       history: {},
+      'pv-forecast': {},
     },
     run: simulateCommand,
   },

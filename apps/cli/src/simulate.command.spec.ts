@@ -1,7 +1,9 @@
 import { loadSiteFile } from '@ilot/site';
 import { join } from 'node:path';
 import { UsageError } from './args';
-import { parseEffacementOption, withSubscription } from './simulate.command';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { parseEffacementOption, simulateRequest, withSubscription } from './simulate.command';
 
 describe('ilot simulate --effacement', () => {
   it('reads an order', () => {
@@ -38,5 +40,46 @@ describe('ilot simulate --subscribed-power: refused when it cannot be', () => {
     expect(() => withSubscription(demo, kVA)).toThrow(message);
     const noTariff = { ...demo, connection: { importLimitW: 160_000, exportLimitW: 0 } };
     expect(() => withSubscription(noTariff, '100')).toThrow('the site has no capacity tariff');
+  });
+});
+
+describe('ilot simulate --pv-forecast: forecasts as they were issued (issue 27)', () => {
+  const site = join(__dirname, '..', '..', '..', 'sites', 'demo.yaml');
+  const file = (text: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ilot-pv-forecast-')), 'issued.csv');
+    writeFileSync(path, text);
+    return path;
+  };
+  const request = (path: string) =>
+    simulateRequest(
+      new Map([
+        ['site', [site]],
+        ['days', ['1']],
+        ['out', [tmpdir()]],
+        ['pv-forecast', [path]],
+      ]),
+    );
+
+  it('reads the issues', () => {
+    const path = file('issuedAt,ts,device,pvW\n2026-01-11T10:00:00Z,2026-01-12T10:00:00Z,,5000\n');
+    expect(request(path).issuedPv).toEqual({
+      path,
+      issues: [
+        {
+          issuedAt: new Date('2026-01-11T10:00:00Z'),
+          points: [{ deviceId: '', at: new Date('2026-01-12T10:00:00Z'), pvW: 5000 }],
+        },
+      ],
+    });
+  });
+
+  it('refuses every bad row with its line and field, and an empty file', () => {
+    const path = file(
+      'issuedAt,ts,device,pvW\n2026-01-11T10:00:00Z,2026-01-12T10:00:00Z,m-a-101,5000\n2026-01-11T10:00:00Z,2026-01-12T11:00:00Z,,-1\n',
+    );
+    expect(() => request(path)).toThrow(UsageError);
+    expect(() => request(path)).toThrow(/line 2: device "m-a-101" is not a PV array[\s\S]*line 3: pvW "-1"/);
+    expect(() => request(file('issuedAt,ts,device,pvW\n'))).toThrow('no forecast in it');
+    expect(() => request('/nowhere/issued.csv')).toThrow('--pv-forecast /nowhere/issued.csv: ENOENT');
   });
 });

@@ -1,4 +1,5 @@
 import { DAY_MS, SETTLEMENT_STEP_MS } from '@ilot/domain';
+import { type IssuedPvForecast, parseIssuedPvForecasts } from '@ilot/forecasting';
 import { loadSolver, SOLVER_NAMES, type SolverName } from '@ilot/optimiser';
 import { devicesOfKind, loadSiteFile, type Site, siteWarnings } from '@ilot/site';
 import {
@@ -10,7 +11,7 @@ import {
   ReplayKpis,
 } from '@ilot/simulators';
 import { contractedImportW, subscriptionCostEur } from '@ilot/tariffs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { required, UsageError } from './args';
 import { readHistory } from './history-option';
@@ -51,6 +52,8 @@ export interface SimulateRequest {
   effacements: EffacementOrder[];
   /** `--history`: the operator's measured data and the planner's history days; else the shipped profiles. */
   measured?: { history: MeasuredHistory; warmUpDays: number; path: string; warnings: string[] };
+  /** `--pv-forecast`: PV forecasts as they were issued, planned with as they came out (issue 27). */
+  issuedPv?: { issues: IssuedPvForecast[]; path: string };
 }
 
 export function simulateRequest(options: Map<string, string[]>): SimulateRequest {
@@ -70,6 +73,8 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
   const solverName = (options.get('solver')?.[0] ?? 'highs') as SolverName;
   if (!SOLVER_NAMES.includes(solverName)) throw new UsageError(`--solver must be one of ${SOLVER_NAMES.join(', ')}`);
   const effacements = (options.get('effacement') ?? []).map(parseEffacementOption);
+  const issuedPvPath = options.get('pv-forecast')?.[0];
+  const issuedPv = issuedPvPath ? { issues: readIssuedPvForecasts(site, issuedPvPath), path: issuedPvPath } : undefined;
   const endMs = start.getTime() + days * DAY_MS;
   for (const order of effacements)
     if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs)
@@ -82,6 +87,7 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
     initialSocPct,
     solverName,
     effacements,
+    ...(issuedPv ? { issuedPv } : {}),
     ...(measured && historyPath
       ? {
           measured: {
@@ -95,12 +101,26 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
   };
 }
 
+/** `--pv-forecast FILE`: the issues it holds, or a usage error naming each bad row (its line and field). */
+function readIssuedPvForecasts(site: Site, path: string): IssuedPvForecast[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--pv-forecast ${path}: ${(error as Error).message}`);
+  }
+  const parsed = parseIssuedPvForecasts(text, devicesOfKind(site, 'pv').map((d) => d.id));
+  if (!parsed.ok) throw new UsageError(`--pv-forecast ${path}:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
+  if (parsed.issues.length === 0) throw new UsageError(`--pv-forecast ${path}: no forecast in it`);
+  return parsed.issues;
+}
+
 /** Every strategy replayed over the request's period, each with its share of the perfect-foresight saving. */
 export async function replayStrategies(
   request: Omit<SimulateRequest, 'outDir'>,
   progress?: (doneShare: number, strategy: string) => void,
 ): Promise<Array<ReplayKpis & { perfectForesightSavingShare?: number }>> {
-  const { site, days, start, initialSocPct, solverName, effacements, measured } = request;
+  const { site, days, start, initialSocPct, solverName, effacements, measured, issuedPv } = request;
   const solver = await loadSolver(solverName);
   const source = measured?.history ?? ProfileTable.load();
   const warmUpDays = measured?.warmUpDays;
@@ -115,6 +135,7 @@ export async function replayStrategies(
       solver,
       effacements,
       warmUpDays,
+      ...(issuedPv ? { issuedPvForecasts: issuedPv.issues } : {}),
       onProgress: progress && ((done) => progress((i + done) / strategies.length, strategy)),
     }),
   );

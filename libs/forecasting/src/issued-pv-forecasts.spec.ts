@@ -95,7 +95,13 @@ describe('forecastAsIssuedAt: what the planner had at each plan', () => {
       undefined,
       [1000, 2100, 2200],
     ],
-    ['from a later slot: the points before it left out', '2026-06-17T11:00:00Z', '2026-06-17T11:00:00Z', [2100, 2200]],
+    [
+      'from a later slot: the day before it kept (its step)',
+      '2026-06-17T11:00:00Z',
+      '2026-06-17T11:00:00Z',
+      [1000, 2100, 2200],
+    ],
+    ['two days later: nothing left of them', '2026-06-19T11:00:00Z', '2026-06-19T11:00:00Z', undefined],
   ])('%s', (_, now, from, expected) => expect(values(now, from)).toEqual(expected));
 
   it('says the newest issue it used', () => {

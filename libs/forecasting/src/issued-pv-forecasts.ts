@@ -66,22 +66,27 @@ export function parseIssuedPvForecasts(text: string, pvArrays: readonly string[]
 
 /**
  * What the planner has at `now`: per point, the newest issue issued at or before `now` (never a later one), as one
- * forecast for `externalPvSlots` (its `issuedAt` the newest issue used); undefined when no issue is out yet. Only
- * points from `now`'s slot on are kept. Pure.
+ * forecast for `externalPvSlots` (its `issuedAt` the newest issue used); undefined when no issue is out yet. Points
+ * from a day before `fromMs` (the plan's first slot) on are kept: the one before the slot gives the series' step.
+ * Pure.
  */
 export function forecastAsIssuedAt(
   issues: readonly IssuedPvForecast[],
   now: Date,
   fromMs: number = now.getTime(),
 ): { issuedAt: Date; points: ExternalPvPoint[] } | undefined {
-  const out = issues.filter((issue) => issue.issuedAt.getTime() <= now.getTime());
+  const keepFromMs = fromMs - DAY_MS;
+  const out = issues.filter(
+    (issue) =>
+      issue.issuedAt.getTime() <= now.getTime() && issue.points.some((point) => point.at.getTime() >= keepFromMs),
+  );
   if (out.length === 0) return undefined;
   const chosen = new Map<string, ExternalPvPoint>();
   // Newest first: a point a newer issue gives is never replaced by an older one's.
   for (const issue of [...out].reverse())
     for (const point of issue.points) {
       const key = `${point.deviceId}/${point.at.getTime()}`;
-      if (point.at.getTime() >= fromMs && !chosen.has(key)) chosen.set(key, point);
+      if (point.at.getTime() >= keepFromMs && !chosen.has(key)) chosen.set(key, point);
     }
   return {
     issuedAt: out[out.length - 1].issuedAt,
