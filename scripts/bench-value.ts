@@ -8,11 +8,14 @@
  *   - optimised captures >= 95 % of the perfect-foresight saving against idle in every week;
  *   - optimised imports above the contract <= 10 % of what the rule does, every week;
  *   - optimised's peak <= max(rule's peak, perfect foresight's peak) + 5 %, every week.
+ * Given the path of `../shared/data/pv-forecasts/elia-belgium-2019-15min.csv` (the first argument, or
+ * BENCH_PV_FORECASTS), a second table: real PV and the forecasts as they were issued (scripts/bench-value-issued.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { issuedForecastWeeks, type IssuedWeek } from './bench-value-issued';
 
 const SITE = process.env.BENCH_SITE ?? 'sites/demo.yaml';
 const WEEKS = (process.env.BENCH_WEEKS ?? '2026-01-12,2026-04-13,2026-06-15,2026-09-14').split(',');
@@ -62,6 +65,9 @@ const row = (cells: string[], widths: number[]) =>
   cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
 
 async function main(): Promise<void> {
+  const issuedPath = process.argv[2] ?? process.env.BENCH_PV_FORECASTS;
+  // BENCH_TABLE=issued: the second table alone.
+  if (process.env.BENCH_TABLE === 'issued' && issuedPath) return printIssuedTable(issuedPath);
   const started = process.hrtime.bigint();
   const root = mkdtempSync(join(tmpdir(), 'ilot-bench-value-'));
   const weeks = await inPool(WEEKS, cpus().length, (week) => simulateWeek(week, join(root, week)));
@@ -104,12 +110,64 @@ async function main(): Promise<void> {
       [26, 12, 12, 12, 12, 8],
     ),
   );
-  printTargets(weeks);
+  printTargets(weeks, WEEKS);
   console.log(`kpis.json of each week: ${root}`);
+  if (issuedPath) await printIssuedTable(issuedPath);
+  else console.log('second table (real PV, forecasts as issued): give the path of elia-belgium-2019-15min.csv');
+}
+
+/** The second table: the demo on Elia's measured PV, planning with its day-ahead forecasts as they were issued. */
+async function printIssuedTable(path: string): Promise<void> {
+  const started = process.hrtime.bigint();
+  const weeks: IssuedWeek[] = await issuedForecastWeeks(SITE, path);
+  const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+  const labels = weeks.map((w) => w.week);
+  console.log(
+    `\nbench:value, issued forecasts: ${SITE}, PV measured by Elia (Belgium 2019, a regional aggregate: smoother than` +
+      ` one roof), day-ahead issued D-1 10:00 UTC; ${weeks.length} weeks in ${elapsedS.toFixed(0)} s`,
+  );
+  const widths = [26, 10, 10, 10, 10, 10, 10];
+  const of = (w: IssuedWeek, strategy: string) => w.results.find((k) => k.strategy === strategy)!;
+  const columns = ['idle', 'rule', 'issued', 'own fcst', 'oracle', 'foresight'];
+  const cells = (w: IssuedWeek, f: (k: Kpis) => string) => [
+    f(of(w, 'idle')),
+    f(of(w, 'self-consumption')),
+    f(of(w, 'optimised')),
+    f(w.ownForecast),
+    f(of(w, 'oracle-forecast')),
+    f(of(w, 'perfect-foresight')),
+  ];
+  for (const [title, format] of [
+    ['cost net of storage, EUR', (k: Kpis) => k.costNetOfStorageEur.toFixed(2)],
+    ['peak 15 min, kW', (k: Kpis) => k.peakImportKW.toFixed(1)],
+    ['above contract, kWh', (k: Kpis) => k.importAboveLimitKWh.toFixed(1)],
+  ] as const) {
+    console.log(row([title, ...columns], widths));
+    for (const w of weeks) console.log(row([w.week, ...cells(w, format)], widths));
+  }
+  const share = (w: IssuedWeek, k: Kpis) =>
+    (of(w, 'idle').costNetOfStorageEur - k.costNetOfStorageEur) /
+    (of(w, 'idle').costNetOfStorageEur - of(w, 'perfect-foresight').costNetOfStorageEur);
+  console.log(row(['share of foresight saving', ...labels], [26, 12, 12, 12, 12]));
+  console.log(row(['optimised, issued', ...weeks.map((w) => pct(share(w, of(w, 'optimised'))))], [26, 12, 12, 12, 12]));
+  console.log(
+    row(['optimised, own forecast', ...weeks.map((w) => pct(share(w, w.ownForecast)))], [26, 12, 12, 12, 12]),
+  );
+  console.log(
+    row(['oracle-forecast', ...weeks.map((w) => pct(share(w, of(w, 'oracle-forecast'))))], [26, 12, 12, 12, 12]),
+  );
+  const slots = weeks.map((w) => of(w, 'optimised').pvSlots);
+  console.log(
+    `PV slots planned from the issues / own: ${slots.map((s) => `${s?.issued ?? 0}/${s?.own ?? 0}`).join(', ')}`,
+  );
+  printTargets(
+    weeks.map((w) => w.results),
+    labels,
+  );
 }
 
 /** Each target of the issue, week by week: met or missed. */
-function printTargets(weeks: Kpis[][]): void {
+function printTargets(weeks: Kpis[][], labels: readonly string[]): void {
   const of = (results: Kpis[], strategy: string) => results.find((k) => k.strategy === strategy)!;
   const targets: Array<[string, (r: Kpis[]) => boolean]> = [
     [
@@ -131,7 +189,7 @@ function printTargets(weeks: Kpis[][]): void {
   ];
   console.log('targets (per week):');
   for (const [name, met] of targets) {
-    const verdicts = weeks.map((r, w) => `${WEEKS[w]} ${met(r) ? 'met' : 'MISSED'}`);
+    const verdicts = weeks.map((r, w) => `${labels[w]} ${met(r) ? 'met' : 'MISSED'}`);
     console.log(`  ${name.padEnd(54)} ${verdicts.join(', ')}`);
   }
 }

@@ -47,6 +47,17 @@ export class ProfileTable {
     return new ProfileTable(readFileSync(path, 'utf8'));
   }
 
+  /**
+   * The same table with one column's 35 040 slots (2019, UTC, 15 min) replaced: e.g. the PV measured by a
+   * transmission operator for bench:value's issued-forecast table (issue 27).
+   */
+  withColumn(column: ProfileColumn, values: Float32Array): ProfileTable {
+    if (values.length !== SLOTS) throw new Error(`${column}: ${values.length} slots, expected ${SLOTS}`);
+    const copy = Object.create(ProfileTable.prototype) as ProfileTable;
+    (copy as unknown as { columns: Record<ProfileColumn, Float32Array> }).columns = { ...this.columns, [column]: values };
+    return copy;
+  }
+
   /** Fractional slot index in the 2019 table for an instant. */
   static slotPosition(at: Date): number {
     const yearStart = Date.UTC(at.getUTCFullYear(), 0, 1);

@@ -54,6 +54,8 @@ export interface SimulateRequest {
   measured?: { history: MeasuredHistory; warmUpDays: number; path: string; warnings: string[] };
   /** `--pv-forecast`: PV forecasts as they were issued, planned with as they came out (issue 27). */
   issuedPv?: { issues: IssuedPvForecast[]; path: string };
+  /** Profiles to replay instead of the shipped ones (bench:value's measured PV); not a command-line option. */
+  profiles?: ProfileTable;
 }
 
 export function simulateRequest(options: Map<string, string[]>): SimulateRequest {
@@ -122,7 +124,7 @@ export async function replayStrategies(
 ): Promise<Array<ReplayKpis & { perfectForesightSavingShare?: number }>> {
   const { site, days, start, initialSocPct, solverName, effacements, measured, issuedPv } = request;
   const solver = await loadSolver(solverName);
-  const source = measured?.history ?? ProfileTable.load();
+  const source = measured?.history ?? request.profiles ?? ProfileTable.load();
   const warmUpDays = measured?.warmUpDays;
   // Every strategy is measured against the orders; only the optimised one answers them.
   // The perfect-foresight bound is one LP over the whole period (2016 slots a week): HiGHS only.
