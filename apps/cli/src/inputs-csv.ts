@@ -1,3 +1,4 @@
+import { isoInstantMs } from '@ilot/domain';
 /** Forecasts read from `ilot optimise --inputs`: header `ts,device,powerW`, one row per device and slot start. */
 export interface ForecastSeries {
   slotStarts: Date[];
@@ -22,8 +23,6 @@ export function headerProblem(firstLine: string | undefined): string | undefined
     : `line 1: header must be "ts,device,powerW", not "${(firstLine ?? '').slice(0, 80)}"`;
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
 /**
  * Parses and checks the long-format CSV: slots from `start` on (default: the first row's instant), evenly spaced by one
  * of `stepsMinutes`, every device given exactly once per slot. Every problem of a row is reported with its line
@@ -45,7 +44,7 @@ export function parseInputsCsv(
     const cells = line.split(',').map((c) => c.trim());
     if (cells.length !== 3) return problems.push(`line ${lineNo}: ${cells.length} fields, expected 3`);
     const [ts, device, power] = cells;
-    const atMs = ISO_INSTANT.test(ts) ? Date.parse(ts) : NaN;
+    const atMs = isoInstantMs(ts);
     if (Number.isNaN(atMs)) return problems.push(`line ${lineNo}: ts "${ts}" is not an ISO 8601 instant with a zone`);
     const powerW = power === '' ? NaN : Number(power);
     if (!Number.isFinite(powerW)) return problems.push(`line ${lineNo}: powerW "${power}" is not a finite number`);

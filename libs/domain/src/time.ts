@@ -17,3 +17,10 @@ export const SETTLEMENT_STEP_MINUTES = 15;
 /** How far back the planner and the replay read history, and how late ingestion accepts a reading: 7 days. */
 export const HISTORY_DAYS = 7;
 export const HISTORY_MS = HISTORY_DAYS * DAY_MS;
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 8601 instant with its offset (`Z` or `±hh:mm`), as Unix ms; NaN for anything else (a local time included). */
+export function isoInstantMs(text: string): number {
+  return ISO_INSTANT.test(text) ? Date.parse(text) : NaN;
+}

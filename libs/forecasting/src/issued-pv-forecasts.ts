@@ -1,6 +1,6 @@
+import { DAY_MS, isoInstantMs } from '@ilot/domain';
 import type { ExternalPvPoint } from './external-pv';
 
-const DAY_MS = 86_400_000;
 
 /** One issue of a PV forecast: when it was issued, and its points (the `forecast` topic's meaning). */
 export interface IssuedPvForecast {
@@ -34,8 +34,8 @@ export function parseIssuedPvForecasts(text: string, pvArrays: readonly string[]
     if (cells.length !== HEADER.length)
       return problems.push(`line ${line}: ${cells.length} fields, ${HEADER.length} expected (${HEADER.join(',')})`);
     const [issuedText, tsText, device, powerText] = cells;
-    const issuedMs = instant(issuedText);
-    const tsMs = instant(tsText);
+    const issuedMs = isoInstantMs(issuedText);
+    const tsMs = isoInstantMs(tsText);
     const pvW = powerText === '' ? NaN : Number(powerText);
     if (Number.isNaN(issuedMs))
       return problems.push(`line ${line}: issuedAt "${issuedText}" is not an ISO 8601 instant`);
@@ -92,8 +92,4 @@ export function forecastAsIssuedAt(
     issuedAt: out[out.length - 1].issuedAt,
     points: [...chosen.values()].sort((a, b) => a.at.getTime() - b.at.getTime()),
   };
-}
-
-function instant(text: string): number {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
 }
