@@ -22,7 +22,11 @@ describe.each(['docs/design.md', 'docs/controller-guide.md', 'docs/site-file.md'
 });
 
 /** The cells of a Markdown table row, an escaped `\|` inside a cell not counting. */
-const cellsOf = (row: string) => row.trim().replace(/^\||\|$/g, '').split(/(?<!\\)\|/).length;
+const cellsOf = (row: string) =>
+  row
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split(/(?<!\\)\|/).length;
 
 describe.each(['docs/design.md', 'docs/site-file.md', 'docs/security.md', 'docs/scaling.md', 'README.md'])(
   '%s tables',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { MatrixBroker, probeMatrix } from './support/acl-matrix';
 import { DeployedBroker, startDeployedBroker } from './support/deployed-broker';
+import { ownedClientIdOf } from './support/services';
 
 /**
  * Issue 15: deploy/mosquitto/mosquitto.conf run as it is (only its paths and ports the test's) on the real Mosquitto,
@@ -160,7 +161,7 @@ describe('the production broker: TLS, a password each, each identity only its ow
         protocolVersion: 5,
         reconnectPeriod: 0,
         connectTimeout: 3000,
-        clientId: username.includes('/') ? username : `${username}.limits`,
+        clientId: ownedClientIdOf(username, 'limits'),
         username,
         password: passwordOf(username),
         ca,

@@ -3,7 +3,7 @@ import { spawnLauncher } from './support/launcher';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ownedClientId } from './support/services';
+import { ownedClientIdOf } from './support/services';
 import mqtt from 'mqtt';
 import { stringify } from 'yaml';
 import { generateSiteDocuments } from '@ilot/site';
@@ -72,7 +72,7 @@ describe('npm start with ILOT_SITES_DIR: several îlots on embedded defaults', (
         protocolVersion: 4,
         username,
         password: readPassword(join(dataDir, 'mqtt'), username),
-        clientId: ownedClientId(username, 'watch'),
+        clientId: ownedClientIdOf(username, 'watch'),
       });
     const clients = [await as('ilot-ingestion'), ...(await Promise.all(ids.map((id) => as(`${id}/grid`))))];
     const planned = new Set<string>();

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { ownedClientId, waitFor } from './support/services';
+import { ownedClientIdOf, waitFor } from './support/services';
 import { readPassword } from '@ilot/mqtt';
 
 /** `npm start` on embedded defaults: aedes in process, embedded PostgreSQL, simulators; Ctrl-C leaves nothing behind. */
@@ -64,7 +64,7 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
         username,
         password: readPassword(join(dataDir, 'mqtt'), username),
         // A client id of the identity's own (issue 26): beside the simulated battery's session, a second one.
-        clientId: ownedClientId(username, 'watch'),
+        clientId: ownedClientIdOf(username, 'watch'),
       });
     await expect(mqtt.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow(
       /Bad username or password/i,

@@ -1,4 +1,4 @@
-import { identityOf, mayPublish, mayReceive, maySubscribe, topicMatches, topics } from '@ilot/protocol';
+import { identityOf, mayPublish, ownedClientId, mayReceive, maySubscribe, topicMatches, topics } from '@ilot/protocol';
 import mqtt, { IClientOptions, MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 
@@ -65,11 +65,9 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 400));
  * time (Mosquitto's device listener makes its client id its user name), so the matrix never opens two for one device.
  */
 async function connect(broker: MatrixBroker, username: string): Promise<MqttClient> {
-  const identity = identityOf(username)!;
-  const suffix = randomBytes(4).toString('hex');
   return mqtt.connectAsync(broker.urlFor?.(username) ?? broker.url, {
     protocolVersion: broker.protocolVersion,
-    clientId: identity.kind === 'device' ? `${username}/${suffix}` : `${username}.${suffix}`,
+    clientId: ownedClientId(identityOf(username)!, randomBytes(4).toString('hex')),
     reconnectPeriod: 0,
     connectTimeout: 5000,
     ...broker.optionsFor(username),

@@ -1,4 +1,4 @@
-import { identityOf } from '@ilot/protocol';
+import { identityOf, ownedClientId } from '@ilot/protocol';
 export { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +39,7 @@ export function testPort(): number {
   return 10_000 + Math.floor(Math.random() * 22_000);
 }
 
-/** A client id that is `username`'s own (libs/protocol ownsClientId): a device's name and `/suffix`, a service's `.suffix`. */
-export function ownedClientId(username: string, suffix: string): string {
-  return identityOf(username)?.kind === 'device' ? `${username}/${suffix}` : `${username}.${suffix}`;
+/** A client id that is `username`'s own (libs/protocol ownedClientId). */
+export function ownedClientIdOf(username: string, suffix: string): string {
+  return ownedClientId(identityOf(username)!, suffix);
 }

@@ -1,13 +1,13 @@
 import { parsePasswordFile, verifyMosquittoPassword } from '@ilot/mqtt';
 import {
   clientIdRule,
-  deviceUsername,
   identityOf,
   mayPublish,
   mayReceive,
   maySubscribe,
   MqttIdentity,
   ownsClientId,
+  usernameOf,
 } from '@ilot/protocol';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,7 +103,7 @@ function guard(broker: AedesBroker, passwords: ReadonlyMap<string, string>): voi
   const sessions = new Map<string, Set<AedesClient>>();
   broker.on('clientDisconnect', (client) => {
     const identity = client.ilotIdentity;
-    if (identity) sessions.get(nameOf(identity))?.delete(client);
+    if (identity) sessions.get(usernameOf(identity))?.delete(client);
   });
   broker.authenticate = (client, username, password, cb) => {
     const hash = username === undefined ? undefined : passwords.get(username);
@@ -154,8 +154,4 @@ function guard(broker: AedesBroker, passwords: ReadonlyMap<string, string>): voi
     const identity = client.ilotIdentity;
     return identity && mayReceive(identity, packet.topic) ? packet : null;
   };
-}
-
-function nameOf(identity: MqttIdentity): string {
-  return identity.kind === 'device' ? deviceUsername(identity.siteId, identity.deviceId) : identity.name;
 }

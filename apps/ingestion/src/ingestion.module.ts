@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { hostname } from 'node:os';
+import { ownedClientId } from '@ilot/protocol';
 import type { Clock } from '@ilot/domain';
 import {
   repositoryProvider,
@@ -99,6 +100,6 @@ function ingestionClientId(config: IngestionConfig, runtime: RuntimeConfig, site
   const host = hostname()
     .replace(/[^A-Za-z0-9_-]/g, '-')
     .slice(0, 40);
-  // `ilot-ingestion.`: the ingestion identity's own (libs/protocol ownsClientId), so no other credential can take it.
-  return `ilot-ingestion.${runtime.ILOT_SITES_DIR ? host : site.id}`;
+  // The ingestion identity's own (libs/protocol ownsClientId), so no other credential can take it.
+  return ownedClientId({ kind: 'service', name: 'ilot-ingestion' }, runtime.ILOT_SITES_DIR ? host : site.id);
 }

@@ -50,16 +50,27 @@ export const INTERNAL_SERVICES: readonly ServiceUser[] = ['ilot-ingestion', 'ilo
  * name, so no client id is two identities' own.
  */
 export function ownsClientId(identity: MqttIdentity, clientId: string): boolean {
-  const name = identity.kind === 'device' ? deviceUsername(identity.siteId, identity.deviceId) : identity.name;
-  const separator = identity.kind === 'device' ? '/' : '.';
-  return clientId === name || (clientId.startsWith(name + separator) && clientId.length > name.length + 1);
+  const name = usernameOf(identity);
+  return clientId === name || (clientId.startsWith(name + separatorOf(identity)) && clientId.length > name.length + 1);
+}
+
+/** A client id of the identity's own: its user name, then its separator and `suffix`. */
+export function ownedClientId(identity: MqttIdentity, suffix: string): string {
+  return `${usernameOf(identity)}${separatorOf(identity)}${suffix}`;
 }
 
 /** The rule `ownsClientId` holds a client to, said to whoever broke it. */
 export function clientIdRule(identity: MqttIdentity): string {
-  const name = identity.kind === 'device' ? deviceUsername(identity.siteId, identity.deviceId) : identity.name;
-  return `the client id of "${name}" is "${name}" or starts with "${name}${identity.kind === 'device' ? '/' : '.'}"`;
+  const name = usernameOf(identity);
+  return `the client id of "${name}" is "${name}" or starts with "${name}${separatorOf(identity)}"`;
 }
+
+/** The user name an identity connects with. */
+export function usernameOf(identity: MqttIdentity): string {
+  return identity.kind === 'device' ? deviceUsername(identity.siteId, identity.deviceId) : identity.name;
+}
+
+const separatorOf = (identity: MqttIdentity) => (identity.kind === 'device' ? '/' : '.');
 
 /** A device: its own telemetry, status and acks out, its own commands in, its îlot's schedule in. */
 export const DEVICE_RULES: readonly AccessRule[] = [
@@ -91,7 +102,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceUser, readonly AccessRule[]>>
 /** The rules of one identity, `%u` put in place, plus its îlot's schedule for a device. */
 export function rulesOf(identity: MqttIdentity): AccessRule[] {
   if (identity.kind === 'service') return [...SERVICE_RULES[identity.name]];
-  const username = deviceUsername(identity.siteId, identity.deviceId);
+  const username = usernameOf(identity);
   return [
     ...DEVICE_RULES.map((rule) => ({ ...rule, filter: rule.filter.replace('%u', username) })),
     { access: 'read', filter: `${TOPIC_PREFIX}/${identity.siteId}/schedule` },

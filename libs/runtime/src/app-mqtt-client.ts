@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { brokerIdentity, connectMqtt, MqttConnectionOptions } from '@ilot/mqtt';
-import { clientIdRule, identityOf, ownsClientId } from '@ilot/protocol';
+import { clientIdRule, identityOf, ownedClientId, ownsClientId } from '@ilot/protocol';
 import type { MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 import { brokerIdentitySources, RuntimeConfig } from './config';
@@ -22,8 +22,9 @@ export async function createAppMqttClient(
   const identity = brokerIdentity(brokerIdentitySources(config), username);
   // Its own and unguessable by default (issue 26: `ilot-optimiser-<pid>`, the pid in every log line, was taken by a
   // device's credential); a fixed one (ingestion's persistent session) must be the identity's own.
-  const clientId = session.clientId ?? `${username}.${randomBytes(8).toString('hex')}`;
   const owner = identityOf(username);
+  const suffix = randomBytes(8).toString('hex');
+  const clientId = session.clientId ?? (owner ? ownedClientId(owner, suffix) : `${username}.${suffix}`);
   if (identity.username && owner && !ownsClientId(owner, clientId))
     throw new Error(`MQTT client id "${clientId}": ${clientIdRule(owner)} (the broker refuses any other)`);
   const client = await connectMqtt(
