@@ -12,8 +12,8 @@ import {
   type SiteObservations,
 } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/protocol';
-import { externalPvSlots, forecastAsIssuedAt, type IssuedPvForecast } from '@ilot/forecasting';
-import { devicesOfKind, type Site } from '@ilot/site';
+import { forecastAsIssuedAt, type IssuedPvForecast } from '@ilot/forecasting';
+import type { Site } from '@ilot/site';
 import type { BatteryStrategy } from './replay-types';
 import type { IlotWorld } from './ilot-world';
 import type { ForeseenEv } from './perfect-foresight';
@@ -177,7 +177,10 @@ export class ReplayPlanner {
       this.options.solver,
     );
     this.lastValid = step.lastValid;
-    if (this.options.issuedPv) this.countPvSlots(step.input, observations.pvForecast);
+    if (this.options.issuedPv) {
+      this.pvSlots.issued += step.pvExternalSlots;
+      this.pvSlots.own += step.input.slots.length - step.pvExternalSlots;
+    }
     this.plans++;
     this.planMs += step.outcome.buildMs + step.outcome.solveMs + step.outcome.decodeMs;
     this.noteOrders(step.outcome.schedule);
@@ -190,18 +193,6 @@ export class ReplayPlanner {
     const slotMs = this.options.slotMinutes * MINUTE_MS;
     const issued = forecastAsIssuedAt(this.options.issuedPv, now, Math.floor(now.getTime() / slotMs) * slotMs);
     return issued ? { pvForecast: { ...issued, source: 'issued' } } : {};
-  }
-
-  /** How many of the plan's slots the issued forecast covered (as the planner counts them), the rest its own. */
-  private countPvSlots(input: PlanInput, forecast: SiteObservations['pvForecast']): void {
-    const slots = input.slots.length;
-    const arrays = devicesOfKind(this.site, 'pv');
-    const covered = forecast
-      ? externalPvSlots(forecast.points, arrays, input.slots.map((s) => s.start), this.options.slotMinutes)
-      : new Map<string, Array<number | undefined>>();
-    const issued = Math.max(0, ...[...covered.values()].map((w) => w.filter((v) => v !== undefined).length));
-    this.pvSlots.issued += issued;
-    this.pvSlots.own += slots - issued;
   }
 
   /** The plan in force for each slot of an order: its committed grid power, and whether it expects to miss the cap. */

@@ -29,7 +29,7 @@ export function buildPlanInput(
   observations: SiteObservations,
   now: Date,
   settings: PlanSettings,
-): { input: PlanInput; excluded: string[] } {
+): { input: PlanInput; excluded: string[]; pvExternalSlots: number } {
   const slotMs = settings.slotMinutes * MINUTE_MS;
   const first = slotStart(now, slotMs);
   const slotStarts = Array.from({ length: settings.horizonSlots }, (_, t) => addMs(first, t * slotMs));
@@ -68,7 +68,7 @@ export function buildPlanInput(
     cyclingCostEurPerKWh: settings.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
   };
-  return { input, excluded };
+  return { input, excluded, pvExternalSlots: externalSlots };
 }
 
 /**

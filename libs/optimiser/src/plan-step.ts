@@ -41,6 +41,8 @@ export interface PlanStep {
   input: PlanInput;
   /** The devices left out of the plan, with why. */
   excluded: string[];
+  /** The plan's slots an external (issued) PV forecast covered; the others had the planner's own. */
+  pvExternalSlots: number;
   /** What the solver gave (its timings, its status) before the last valid plan was considered. */
   outcome: PlanOutcome;
   schedule: Schedule;
@@ -58,8 +60,8 @@ export interface PlanStep {
  * the current commands and the solver are given; storing, publishing and sending are the caller's.
  */
 export function planStep(context: PlanStepContext, solver: LpSolver, options: SolveOptions = {}): PlanStep {
-  const { input, excluded } = buildPlanInput(context.site, context.observations, context.now, context.settings);
-  return decide(context, input, excluded, plan(solved(context, input), solver, options));
+  const built = buildPlanInput(context.site, context.observations, context.now, context.settings);
+  return decide(context, built, plan(solved(context, built.input), solver, options));
 }
 
 /** `planStep` with a solver that answers later (the live loop's worker pool). */
@@ -68,8 +70,8 @@ export async function planStepAsync(
   solver: AsyncLpSolver,
   options: SolveOptions = {},
 ): Promise<PlanStep> {
-  const { input, excluded } = buildPlanInput(context.site, context.observations, context.now, context.settings);
-  return decide(context, input, excluded, await planAsync(solved(context, input), solver, options));
+  const built = buildPlanInput(context.site, context.observations, context.now, context.settings);
+  return decide(context, built, await planAsync(solved(context, built.input), solver, options));
 }
 
 /** The input the solver gets: the observed one, or what `adjustInput` makes of it. */
@@ -77,7 +79,11 @@ function solved(context: PlanStepContext, input: PlanInput): PlanInput {
   return context.adjustInput ? context.adjustInput(input) : input;
 }
 
-function decide(context: PlanStepContext, input: PlanInput, excluded: string[], outcome: PlanOutcome): PlanStep {
+function decide(
+  context: PlanStepContext,
+  { input, excluded, pvExternalSlots }: ReturnType<typeof buildPlanInput>,
+  outcome: PlanOutcome,
+): PlanStep {
   const { now, settings, lease } = context;
   const { schedule: chosen, kept } = keepLastValid(context.lastValid, outcome.schedule, now, settings.keepMs);
   const schedule: Schedule = { ...chosen, staleInputs: excluded, ...(lease ? { lease } : {}) };
@@ -90,6 +96,7 @@ function decide(context: PlanStepContext, input: PlanInput, excluded: string[], 
   return {
     input,
     excluded,
+    pvExternalSlots,
     outcome,
     schedule,
     kept,
