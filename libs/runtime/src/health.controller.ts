@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
 import type { RuntimeConfig } from './config';
 import { Registry } from 'prom-client';
 import { ReadinessRegistry } from './readiness.registry';
+import { sameSecret } from './same-secret';
 import { METRICS_REGISTRY, RUNTIME_CONFIG } from './tokens';
 
 @Controller()
@@ -38,10 +38,9 @@ export class HealthController {
   }
 }
 
-/** Whether a scrape may read /metrics: always without a token configured, else only with it (compared in constant time). */
+/** Whether a scrape may read /metrics: always without a token configured, else only with it (sameSecret). */
 export function metricsAllowed(token: string | undefined, authorization: string | undefined): boolean {
   if (token === undefined) return true;
-  const given = Buffer.from(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
+  const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+  return given !== undefined && sameSecret(given, token);
 }

@@ -44,7 +44,7 @@ export function apiRateLimit(perMinute: number, nowMs: () => number = Date.now):
   const limiter = new RateLimiter(perMinute, Math.max(1, Math.ceil(perMinute / 5)));
   return (request, response, next) => {
     if (!request.path.startsWith('/api/')) return next();
-    const verdict = limiter.take(request.ip ?? 'unknown', nowMs());
+    const verdict = limiter.take(clientAddress(request), nowMs());
     if (verdict.allowed) return next();
     response.setHeader('retry-after', String(verdict.retryAfterS));
     response.status(429).json({
@@ -53,4 +53,9 @@ export function apiRateLimit(perMinute: number, nowMs: () => number = Date.now):
       message: `more than ${perMinute} requests a minute from this address: retry in ${verdict.retryAfterS} s`,
     });
   };
+}
+
+/** The client's address: the socket's, or behind a trusted proxy (ILOT_HTTP_TRUST_PROXY) the one it forwards. */
+export function clientAddress(request: Request): string {
+  return request.ip ?? 'unknown';
 }

@@ -13,4 +13,5 @@ export * from './ilot-logger';
 export * from './site-catalog';
 export * from './site-lease-keeper';
 export * from './http-hardening';
+export * from './same-secret';
 export * from './json-body';

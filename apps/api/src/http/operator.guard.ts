@@ -6,7 +6,7 @@ import {
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '@ilot/runtime';
 import type { Request } from 'express';
 import { isJwt, OidcVerifier } from './oidc-verifier';
 
@@ -18,7 +18,6 @@ export function bearerToken(request: Request): string | undefined {
   return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 /**
  * The deployment's operator routes (listing and removing îlots): `Authorization: Bearer <ILOT_OPERATOR_TOKEN>`; one îlot's
@@ -53,7 +52,7 @@ export class OperatorGuard implements CanActivate {
   /** Refuses a token that is not the operator's (403 when none is configured, 401 otherwise). */
   check(given: string): void {
     if (!this.token) throw new ForbiddenException('operator calls are disabled: ILOT_OPERATOR_TOKEN is not set');
-    if (!timingSafeEqual(sha256(given), sha256(this.token)))
+    if (!sameSecret(given, this.token))
       throw new UnauthorizedException('operator token not valid');
   }
 }

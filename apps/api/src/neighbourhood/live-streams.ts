@@ -1,6 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { finalize, type Observable } from 'rxjs';
+import { clientAddress } from '@ilot/runtime';
 import { API_CONFIG, type ApiConfig } from '../api.config';
 
 /**
@@ -19,7 +20,7 @@ export class LiveStreams {
 
   /** `stream` counted against the limits while it is subscribed; refused with 429 when a limit is reached. */
   admit<T>(request: Request, stream: Observable<T>): Observable<T> {
-    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(request);
     const fromAddress = this.open.get(address) ?? 0;
     if (this.total >= this.config.ILOT_LIVE_MAX_STREAMS)
       throw new HttpException(
