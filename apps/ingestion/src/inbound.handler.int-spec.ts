@@ -202,11 +202,19 @@ describe('InboundHandler: every inbound message stored or refused with its reaso
   // Issue 26: a meter inflated its own bill by backdating: `volumeL: 1e9` dated 20 s back was stored and
   // flat-b-101's month showed 1 000 000 m³; a meter's first reading was never bounded either.
   it("refuses a water quantity dated before the meter's last reading, and a first one above what an hour can count", async () => {
+    const refusal = (body: object) =>
+      waitFor(
+        `the refusal of ${JSON.stringify(body)}`,
+        async () =>
+          (await rows('SELECT reason, detail FROM rejected_messages WHERE payload = $1', JSON.stringify(body)))[0],
+        10_000,
+      );
+    // Messages are taken concurrently: each one goes once the one before it is stored or refused.
     const first = { ts: ago(10_000), seq: 1, volumeL: 1e9 };
     await publish(topics.telemetry(site.id, 'w-b-101'), first);
+    expect(await refusal(first)).toMatchObject({ reason: 'out_of_range' });
     const now = { ts: ago(5000), seq: 2, volumeL: 3 };
     await publish(topics.telemetry(site.id, 'w-b-101'), now);
-    // Messages are taken concurrently: the backdated one goes once the meter's last reading is stored.
     await waitFor(
       "the meter's last reading",
       async () =>
@@ -216,14 +224,6 @@ describe('InboundHandler: every inbound message stored or refused with its reaso
     );
     const backdated = { ts: ago(20_000), seq: 3, volumeL: 1e9 };
     await publish(topics.telemetry(site.id, 'w-b-101'), backdated);
-    const refusal = (body: object) =>
-      waitFor(
-        `the refusal of ${JSON.stringify(body)}`,
-        async () =>
-          (await rows('SELECT reason, detail FROM rejected_messages WHERE payload = $1', JSON.stringify(body)))[0],
-        10_000,
-      );
-    expect(await refusal(first)).toMatchObject({ reason: 'out_of_range' });
     expect((await refusal(backdated)).reason).toBe('out_of_order');
     const stored = await rows(
       "SELECT quantity FROM commodity_readings WHERE site_id = $1 AND device_id = 'w-b-101'",
