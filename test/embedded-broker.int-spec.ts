@@ -7,7 +7,8 @@ import mqtt from 'mqtt';
 import { ChildProcess, spawn } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { MatrixBroker, probeMatrix } from './support/acl-matrix';
-import { portOpen, stopChild } from './support/child';
+import { stopChild } from './support/child';
+import { setTimeout as delay } from 'node:timers/promises';
 import { testPort, waitFor } from './support/services';
 
 /**
@@ -38,9 +39,14 @@ describe('the embedded broker (aedes): the same rights as the production one', (
       ],
     });
     // The built broker in a process of its own, as npm start runs it (aedes is an ES module, which jest cannot load).
-    const script = `require('./dist/apps/ilot/src/embedded-broker').startEmbeddedBroker(${port}, ${JSON.stringify(credentials)})`;
-    child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
-    await waitFor('the embedded broker', () => portOpen(port), 10_000);
+    // It says when it listens: startEmbeddedBroker first opens and closes the port to check it is free, so an open
+    // port alone is not a broker (regression: CI connected in that gap and met ECONNREFUSED).
+    const script =
+      `require('./dist/apps/ilot/src/embedded-broker').startEmbeddedBroker(${port}, ${JSON.stringify(credentials)})` +
+      `.then(() => process.send('listening'))`;
+    child = spawn(process.execPath, ['-e', script], { stdio: ['inherit', 'inherit', 'inherit', 'ipc'] });
+    const listening = new Promise<boolean>((resolve) => child.once('message', () => resolve(true)));
+    await waitFor('the embedded broker', () => Promise.race([listening, delay(200).then(() => false)]), 20_000);
   });
 
   afterAll(() => stopChild(child));
