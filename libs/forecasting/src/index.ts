@@ -4,3 +4,4 @@ export * from './pv-forecast';
 export * from './forecast-quantiles';
 export * from './external-pv';
 export * from './issued-pv-forecasts';
+export * from './pv-calibration';
