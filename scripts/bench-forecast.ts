@@ -21,6 +21,7 @@ import { ProfileTable, repoPath } from '@ilot/simulators';
 import { trueSeries } from '../simulators/src/perfect-foresight';
 import { existsSync } from 'node:fs';
 import { hourly } from './households-history';
+import { printIssuedPvForecastScores } from './bench-forecast-issued';
 import { join } from 'node:path';
 
 const MAX_ORIGINS = Number(process.env.BENCH_MAX_ORIGINS ?? 300);
@@ -225,7 +226,10 @@ function evaluate(series: Series, quantity: Quantity): { dayAhead: Score; intrad
 function main(): void {
   const started = Date.now();
   // The OPSD household files (power_of_residential_{1..6}.csv) are not shipped whole: give their folder.
-  const householdsDir = process.argv[2] ?? process.env.BENCH_HOUSEHOLDS_DIR;
+  // The issued PV forecasts (../shared/data/pv-forecasts/*.csv) likewise: a CSV path among the arguments.
+  const args = process.argv.slice(2);
+  const pvForecastsPath = args.find((a) => a.endsWith('.csv')) ?? process.env.BENCH_PV_FORECASTS;
+  const householdsDir = args.find((a) => !a.endsWith('.csv')) ?? process.env.BENCH_HOUSEHOLDS_DIR;
   if (!householdsDir)
     console.log('(Konstanz homes left out: npm run bench:forecast -- DIR, the folder of the OPSD household CSV files)');
   const homes = householdsDir
@@ -266,6 +270,8 @@ function main(): void {
         );
       }
     }
+  if (pvForecastsPath) printIssuedPvForecastScores(pvForecastsPath);
+  else console.log('(issued PV forecasts left out: npm run bench:forecast -- ../shared/data/pv-forecasts/FILE.csv)');
   console.log(
     `(${((Date.now() - started) / 1000).toFixed(0)} s; at most ${MAX_ORIGINS} origins of each horizon per series)`,
   );

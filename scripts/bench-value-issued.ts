@@ -13,7 +13,8 @@ import { ProfileTable, replay, type ReplayKpis } from '@ilot/simulators';
 import { readFileSync } from 'node:fs';
 import { replayStrategies } from '../apps/cli/src/simulate.command';
 
-const YEAR = 2019;
+export const ELIA_YEAR = 2019;
+const YEAR = ELIA_YEAR;
 const SLOT_MS = 15 * 60_000;
 const DAY_MS = 86_400_000;
 const SLOTS = 35_040;
@@ -36,7 +37,7 @@ export function ruleWeeks(year: number): Date[] {
 }
 
 /** The measured PV, W per kWp, slot by slot, and each day's day-ahead forecast, W per Wp (undefined where missing). */
-function readElia(path: string): { measuredWPerKWp: Float32Array; dayAheadWPerWp: Array<number | undefined> } {
+export function readElia(path: string): { measuredWPerKWp: Float32Array; dayAheadWPerWp: Array<number | undefined> } {
   const lines = readFileSync(path, 'utf8').trim().split('\n');
   const header = lines[0].split(',');
   const column = (name: string) => {

@@ -67,7 +67,7 @@ function bandOf(calibratedW: number, peakW: number): number {
 /**
  * Learns an array's correction from past pairs (any order): per hour of solar time the ratio of measured to forecast
  * energy, shrunk toward the window's ratio, held under the inverter's limit; then the residuals of the calibrated
- * forecast on the same pairs, by band of its level (errors grow with the power forecast). Night pairs are left out,
+ * forecast, each day's against the factors of the other days, by band of its level (errors grow with the power forecast). Night pairs are left out,
  * and clipped ones from the factors.
  * Undefined with fewer than MIN_CALIBRATION_DAYS days of daylight pairs or no forecast energy. Pure.
  */
@@ -83,37 +83,82 @@ export function learnPvCalibration(
       Number.isFinite(p.measuredW) &&
       Math.max(p.forecastW, p.measuredW) > DAYLIGHT_SHARE * peakW,
   );
-  // A clipped slot says only that the array could have made more: its ratio is left out of the factors.
-  const unclipped = daylight.filter((p) => p.measuredW < CLIPPED_SHARE * limitW);
-  const days = new Set(daylight.map((p) => Math.floor(p.at.getTime() / (24 * HOUR_MS))));
-  const forecastSum = unclipped.reduce((sum, p) => sum + Math.max(p.forecastW, 0), 0);
-  if (days.size < MIN_CALIBRATION_DAYS || forecastSum <= 0) return undefined;
-  const measuredSum = unclipped.reduce((sum, p) => sum + Math.max(p.measuredW, 0), 0);
-  const windowRatio = Math.min(measuredSum / forecastSum, MAX_FACTOR);
-  const shrinkW = (SHRINK_PAIRS * forecastSum) / unclipped.length;
-  const byHour = Array.from({ length: 24 }, () => ({ forecastW: 0, measuredW: 0 }));
-  for (const p of unclipped) {
-    const hour = byHour[solarHour(p.at, longitudeDeg)];
-    hour.forecastW += Math.max(p.forecastW, 0);
-    hour.measuredW += Math.max(p.measuredW, 0);
-  }
-  const factorBySolarHour = byHour.map((h) =>
-    Math.min((h.measuredW + shrinkW * windowRatio) / (h.forecastW + shrinkW), MAX_FACTOR),
-  );
+  const days = new Set(daylight.map(dayOf));
+  const all = sumsOf(daylight, limitW, longitudeDeg);
+  if (days.size < MIN_CALIBRATION_DAYS || all.forecastW <= 0) return undefined;
   const calibration: PvCalibration = {
-    factorBySolarHour,
+    factorBySolarHour: factorsOf(all),
     limitW,
     peakW,
     longitudeDeg,
     residualsByBand: Array.from({ length: BAND_UPPER_SHARES.length + 1 }, () => []),
     pairs: daylight.length,
   };
-  for (const p of daylight) {
-    const calibratedW = calibratedPvW(calibration, p.at, p.forecastW);
-    calibration.residualsByBand[bandOf(calibratedW, peakW)].push(p.measuredW - calibratedW);
+  // Each day's residuals against the factors learnt without it: the spread a day not yet seen will have (in-sample
+  // residuals are narrower than the next day's errors).
+  for (const day of days) {
+    const ofDay = daylight.filter((p) => dayOf(p) === day);
+    const without = { ...calibration, factorBySolarHour: factorsOf(minus(all, sumsOf(ofDay, limitW, longitudeDeg))) };
+    for (const p of ofDay) {
+      const calibratedW = calibratedPvW(without, p.at, p.forecastW);
+      calibration.residualsByBand[bandOf(calibratedW, peakW)].push(p.measuredW - calibratedW);
+    }
   }
   for (const band of calibration.residualsByBand) band.sort((a, b) => a - b);
   return calibration;
+}
+
+interface Sums {
+  forecastW: number;
+  measuredW: number;
+  pairs: number;
+  byHour: Array<{ forecastW: number; measuredW: number }>;
+}
+
+const dayOf = (p: PvForecastPair) => Math.floor(p.at.getTime() / (24 * HOUR_MS));
+
+/** Forecast and measured power summed over the unclipped pairs (a clipped slot says only that the array could have made more), by solar hour. */
+function sumsOf(pairs: readonly PvForecastPair[], limitW: number, longitudeDeg: number): Sums {
+  const sums: Sums = {
+    forecastW: 0,
+    measuredW: 0,
+    pairs: 0,
+    byHour: Array.from({ length: 24 }, () => ({ forecastW: 0, measuredW: 0 })),
+  };
+  for (const p of pairs) {
+    if (p.measuredW >= CLIPPED_SHARE * limitW) continue;
+    const hour = sums.byHour[solarHour(p.at, longitudeDeg)];
+    const forecastW = Math.max(p.forecastW, 0);
+    const measuredW = Math.max(p.measuredW, 0);
+    hour.forecastW += forecastW;
+    hour.measuredW += measuredW;
+    sums.forecastW += forecastW;
+    sums.measuredW += measuredW;
+    sums.pairs++;
+  }
+  return sums;
+}
+
+function minus(a: Sums, b: Sums): Sums {
+  return {
+    forecastW: a.forecastW - b.forecastW,
+    measuredW: a.measuredW - b.measuredW,
+    pairs: a.pairs - b.pairs,
+    byHour: a.byHour.map((h, i) => ({
+      forecastW: h.forecastW - b.byHour[i].forecastW,
+      measuredW: h.measuredW - b.byHour[i].measuredW,
+    })),
+  };
+}
+
+/** Each solar hour's measured over forecast energy, shrunk toward the window's ratio, held in [0, MAX_FACTOR]. */
+function factorsOf(sums: Sums): number[] {
+  if (sums.forecastW <= 0) return sums.byHour.map(() => 1);
+  const windowRatio = Math.min(sums.measuredW / sums.forecastW, MAX_FACTOR);
+  const shrinkW = (SHRINK_PAIRS * sums.forecastW) / sums.pairs;
+  return sums.byHour.map((h) =>
+    Math.min(Math.max((h.measuredW + shrinkW * windowRatio) / (h.forecastW + shrinkW), 0), MAX_FACTOR),
+  );
 }
 
 /** The calibrated forecast of one slot (its middle `at`), W: the provider's forecast x its hour's factor, clipped. */
@@ -124,10 +169,11 @@ export function calibratedPvW(calibration: PvCalibration, at: Date, forecastW: n
 
 /**
  * The offset to add to a calibrated forecast for its `p`-quantile, W (negative below the median): the residuals of its
- * band, or of every band when its own has too few; the result is held within [0, limit] once added. Zero at night.
+ * band, or of every band when its own has too few; the result is held within [0, limit] once added. Zero where the
+ * forecast is (night).
  */
 export function pvResidualQuantileW(calibration: PvCalibration, calibratedW: number, p: number): number {
-  if (calibratedW <= DAYLIGHT_SHARE * calibration.peakW) return 0;
+  if (calibratedW <= 0) return 0;
   const own = calibration.residualsByBand[bandOf(calibratedW, calibration.peakW)];
   const residuals = own.length >= MIN_BAND_RESIDUALS ? own : calibration.residualsByBand.flat().sort((a, b) => a - b);
   if (residuals.length === 0) return 0;
