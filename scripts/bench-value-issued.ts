@@ -88,7 +88,8 @@ export async function issuedForecastWeeks(sitePath: string, eliaPath: string): P
   const solver = await loadSolver('highs');
   const weeks: IssuedWeek[] = [];
   for (const start of ruleWeeks(YEAR)) {
-    const issues = dayAheadIssues(dayAheadWPerWp, peakW, start.getTime() - DAY_MS, start.getTime() + 8 * DAY_MS);
+    // From the warm-up on (7 days before the week): the calibration learns from the days the planner has measured.
+    const issues = dayAheadIssues(dayAheadWPerWp, peakW, start.getTime() - 8 * DAY_MS, start.getTime() + 8 * DAY_MS);
     const request = {
       site,
       days: 7,

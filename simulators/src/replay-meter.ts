@@ -36,7 +36,7 @@ export class ReplayMeter {
   readonly gridId: string;
   readonly consumptionHistory: PowerSample[] = [];
   readonly pvHistory: PowerSample[] = [];
-  /** Slot means of the grid, the import net of storage and each sheddable load. */
+  /** Slot means of the grid, the import net of storage, each sheddable load, charger and PV array. */
   readonly slotHistory: Map<string, PowerSample[]>;
   /** Per order: the energy each load shed between its start and its end, Wh. */
   readonly shedWh = new Map<string, Map<string, number>>();
@@ -74,7 +74,7 @@ export class ReplayMeter {
     this.gridId = gridDeviceId(site);
     this.consumers = new Set([...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id));
     this.pvIds = new Set([...site.devices.values()].filter((d) => d.kind === 'pv').map((d) => d.id));
-    this.tracked = [this.gridId, NET_OF_STORAGE, ...world.loads.keys(), ...world.chargers.keys()];
+    this.tracked = [this.gridId, NET_OF_STORAGE, ...world.loads.keys(), ...world.chargers.keys(), ...this.pvIds];
     this.slotHistory = new Map(this.tracked.map((id) => [id, []]));
     this.storedStartKWh = this.storedKWh();
   }

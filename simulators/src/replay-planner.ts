@@ -1,4 +1,4 @@
-import { type EffacementOrder, HISTORY_MS, MINUTE_MS } from '@ilot/domain';
+import { DAY_MS, type EffacementOrder, HISTORY_MS, MINUTE_MS } from '@ilot/domain';
 import { referenceMeanW, type ReferenceOptions } from '@ilot/effacement';
 import {
   committedGridW,
@@ -8,12 +8,13 @@ import {
   PLAN_DEFAULTS,
   type PlanInput,
   planStep,
+  PV_CALIBRATION_DAYS,
   type Schedule,
   type SiteObservations,
 } from '@ilot/optimiser';
 import type { CommandPayload } from '@ilot/protocol';
-import { forecastAsIssuedAt, type IssuedPvForecast } from '@ilot/forecasting';
-import type { Site } from '@ilot/site';
+import { type ExternalPvPoint, forecastAsIssuedAt, forecastAsPlanned, type IssuedPvForecast } from '@ilot/forecasting';
+import { devicesOfKind, type Site } from '@ilot/site';
 import type { BatteryStrategy } from './replay-types';
 import type { IlotWorld } from './ilot-world';
 import type { ForeseenEv } from './perfect-foresight';
@@ -40,6 +41,10 @@ export class ReplayPlanner {
   /** The last valid plan, kept while the solver gives none, as the live loop keeps it. */
   private lastValid: Schedule | undefined;
   private readonly historySlots: number;
+  /** The PV calibration's window, slots (PV_CALIBRATION_DAYS). */
+  private readonly calibrationSlots: number;
+  /** The issued PV forecasts' points as the planner had each when its slot began, sorted by instant. */
+  private readonly asPlanned: ExternalPvPoint[];
 
   constructor(
     private readonly site: Site,
@@ -61,6 +66,8 @@ export class ReplayPlanner {
     },
   ) {
     this.historySlots = HISTORY_MS / (options.slotMinutes * MINUTE_MS);
+    this.calibrationSlots = (PV_CALIBRATION_DAYS * DAY_MS) / (options.slotMinutes * MINUTE_MS);
+    this.asPlanned = options.issuedPv ? forecastAsPlanned(options.issuedPv) : [];
   }
 
   /** Plans (or idles) at `now` and hands the world the commands that go out. */
@@ -187,12 +194,28 @@ export class ReplayPlanner {
     return step.commands;
   }
 
-  /** The newest issued PV forecast out at `now`, from the slot of `now` on. */
-  private issuedForecast(now: Date): { pvForecast?: SiteObservations['pvForecast'] } {
+  /**
+   * The newest issued PV forecast out at `now`, from the slot of `now` on, and what its calibration learns from: the
+   * past PV_CALIBRATION_DAYS of points as planned beside each array's measured slot means.
+   */
+  private issuedForecast(now: Date): Pick<SiteObservations, 'pvForecast' | 'pvCalibrationHistory'> {
     if (!this.options.issuedPv) return {};
     const slotMs = this.options.slotMinutes * MINUTE_MS;
-    const issued = forecastAsIssuedAt(this.options.issuedPv, now, Math.floor(now.getTime() / slotMs) * slotMs);
-    return issued ? { pvForecast: { ...issued, source: 'issued' } } : {};
+    const firstMs = Math.floor(now.getTime() / slotMs) * slotMs;
+    const issued = forecastAsIssuedAt(this.options.issuedPv, now, firstMs);
+    if (!issued) return {};
+    const fromMs = firstMs - PV_CALIBRATION_DAYS * DAY_MS;
+    const forecast = this.asPlanned.slice(
+      lowerBoundByAt(this.asPlanned, fromMs),
+      lowerBoundByAt(this.asPlanned, firstMs),
+    );
+    const measured = new Map(
+      devicesOfKind(this.site, 'pv').map((pv) => [
+        pv.id,
+        this.meter.slotHistory.get(pv.id)!.slice(-this.calibrationSlots),
+      ]),
+    );
+    return { pvForecast: { ...issued, source: 'issued' }, pvCalibrationHistory: { forecast, measured } };
   }
 
   /** The plan in force for each slot of an order: its committed grid power, and whether it expects to miss the cap. */
@@ -235,4 +258,16 @@ export function withTrueFuture(input: PlanInput, truth: ReadonlyMap<string, Read
       baselineW: input.slots.map((s, t) => at(load.id, s.start) ?? load.baselineW[t]),
     })),
   };
+}
+
+/** The index of the first point at or after `ms` in points sorted by instant. */
+function lowerBoundByAt(points: readonly ExternalPvPoint[], ms: number): number {
+  let low = 0;
+  let high = points.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (points[middle].at.getTime() < ms) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -1,4 +1,4 @@
-import { forecastAsIssuedAt, parseIssuedPvForecasts } from './issued-pv-forecasts';
+import { forecastAsPlanned, forecastAsIssuedAt, parseIssuedPvForecasts } from './issued-pv-forecasts';
 
 const csv = (...rows: string[]) => ['issuedAt,ts,device,pvW', ...rows].join('\n');
 const arrays = ['pv-a', 'pv-b'];
@@ -108,5 +108,28 @@ describe('forecastAsIssuedAt: what the planner had at each plan', () => {
     expect(forecastAsIssuedAt(issues, new Date('2026-06-16T12:00:00Z'))?.issuedAt).toEqual(
       new Date('2026-06-16T10:00:00Z'),
     );
+  });
+});
+
+describe('forecastAsPlanned: each point as the planner had it when its slot began', () => {
+  const at = (h: number) => new Date(Date.UTC(2019, 3, 9, h));
+  const issue = (issuedH: number, pvW: number, hours: number[], deviceId = '') => ({
+    issuedAt: at(issuedH),
+    points: hours.map((h) => ({ deviceId, at: at(h), pvW })),
+  });
+  it.each([
+    ['the newest issue out by the slot wins', [issue(-14, 100, [10, 11]), issue(6, 200, [10, 11])], [200, 200]],
+    ['an issue after the slot never reaches back', [issue(-14, 100, [10, 11]), issue(11, 300, [10, 11])], [100, 300]],
+    ['in any order of the issues', [issue(6, 200, [10, 11]), issue(-14, 100, [10, 11])], [200, 200]],
+  ])('%s', (_, issues, expected) => {
+    expect(forecastAsPlanned(issues).map((p) => p.pvW)).toEqual(expected);
+  });
+  it('keeps each device apart and sorts by instant', () => {
+    const points = forecastAsPlanned([issue(0, 5, [11, 10], 'pv-a'), issue(0, 7, [10], 'pv-b')]);
+    expect(points.map((p) => [p.at.getUTCHours(), p.deviceId, p.pvW])).toEqual([
+      [10, 'pv-a', 5],
+      [10, 'pv-b', 7],
+      [11, 'pv-a', 5],
+    ]);
   });
 });

@@ -1,7 +1,6 @@
 import { DAY_MS, isoInstantMs } from '@ilot/domain';
 import type { ExternalPvPoint } from './external-pv';
 
-
 /** One issue of a PV forecast: when it was issued, and its points (the `forecast` topic's meaning). */
 export interface IssuedPvForecast {
   issuedAt: Date;
@@ -92,4 +91,22 @@ export function forecastAsIssuedAt(
     issuedAt: out[out.length - 1].issuedAt,
     points: [...chosen.values()].sort((a, b) => a.at.getTime() - b.at.getTime()),
   };
+}
+
+/**
+ * Every point as the planner had it when its slot began: for each device and instant, the point of the newest issue
+ * issued at or before that instant (later issues never reach back). What the calibration learns from (issue 27 §4).
+ * Sorted by instant. Pure.
+ */
+export function forecastAsPlanned(issues: readonly IssuedPvForecast[]): ExternalPvPoint[] {
+  const chosen = new Map<string, { issuedMs: number; point: ExternalPvPoint }>();
+  for (const issue of issues)
+    for (const point of issue.points) {
+      if (issue.issuedAt.getTime() > point.at.getTime()) continue;
+      const key = `${point.deviceId}/${point.at.getTime()}`;
+      const held = chosen.get(key);
+      if (!held || held.issuedMs <= issue.issuedAt.getTime())
+        chosen.set(key, { issuedMs: issue.issuedAt.getTime(), point });
+    }
+  return [...chosen.values()].map((c) => c.point).sort((a, b) => a.at.getTime() - b.at.getTime());
 }

@@ -18,7 +18,8 @@ export const GUARD_QUANTILE = 0.9;
 /**
  * How much more the îlot may import than forecast, per slot, W >= 0: the consumption's measured error at the guard's
  * quantile (profile errors of the past days, libs/forecasting), plus the PV lost if the sky is as dull as the guard's
- * mirror quantile of the past days' clearness. Empty history: no guard (nothing measured to size it on).
+ * mirror quantile of the past days' clearness, or, where a calibrated external forecast planned the slot, its measured
+ * residual at that quantile (issue 27 §4). Empty history: no guard (nothing measured to size it on).
  */
 export function contractGuardOf(
   site: Site,
@@ -26,6 +27,8 @@ export function contractGuardOf(
   slotStarts: readonly Date[],
   pvs: PlanInput['pvs'],
   slotMinutes: number,
+  /** Per slot, the PV shortfall at the guard's quantile measured on a calibrated external forecast, where one planned it. */
+  calibratedShortfallW: ReadonlyArray<number | undefined> = [],
 ): PlanInput['contractGuard'] {
   const consumption = profileErrorQuantiles(
     {
@@ -40,7 +43,8 @@ export function contractGuardOf(
   return {
     extraImportW: slotStarts.map(
       (_, t) =>
-        Math.max(consumption[t], 0) + pvDropShare * pvs.reduce((sum, pv) => sum + Math.max(pv.forecastW[t], 0), 0),
+        Math.max(consumption[t], 0) +
+        (calibratedShortfallW[t] ?? pvDropShare * pvs.reduce((sum, pv) => sum + Math.max(pv.forecastW[t], 0), 0)),
     ),
   };
 }

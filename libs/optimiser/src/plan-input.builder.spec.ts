@@ -56,11 +56,69 @@ describe('buildPlanInput', () => {
     expect(sitePvW(input, 8)).toBe(sitePvW(clearSky, 8));
     expect(sitePvW(clearSky, 4)).not.toBeCloseTo(40_000, -2);
     expect(input.forecastBasis?.pvSource).toBe(
-      'external forecast "open-meteo" issued 2026-01-14T11:00:00.000Z, 8 of 96 slots (clear sky x clearness for the rest)',
+      'external forecast "open-meteo" issued 2026-01-14T11:00:00.000Z, 8 of 96 slots (clear sky x clearness for the rest), not calibrated (too few days measured beside it)',
     );
     const { schedule } = plan(input, await HighsSolverAdapter.load());
     expect(schedule.forecast?.pvSource).toBe(input.forecastBasis?.pvSource);
     expect(clearSky.forecastBasis?.pvSource).toBeUndefined();
+  });
+
+  it("calibrates the external forecast on what each array measured beside it, and sizes the guard's PV term on its residuals", () => {
+    const issuedAt = new Date('2026-01-14T11:00:00Z');
+    const arrays = [...site.devices.values()].filter((d) => d.kind === 'pv');
+    const totalPeakW = arrays.reduce((sum, d) => sum + (d.kind === 'pv' ? d.peakW : 0), 0);
+    /** A provider's site forecast: a bell over 08:00-16:00 UTC at 60 % of the peak. */
+    const bellW = (atMs: number) => {
+      const hour = (atMs % 86_400_000) / 3_600_000;
+      return hour > 8 && hour < 16 ? 0.6 * totalPeakW * Math.sin(((hour - 8) / 8) * Math.PI) : 0;
+    };
+    const slotMs = 15 * 60_000;
+    const firstMs = Date.UTC(2025, 11, 17);
+    const past = Array.from({ length: (now.getTime() - firstMs) / slotMs - 1 }, (_, k) => firstMs + k * slotMs);
+    const forecast = past.map((atMs) => ({ deviceId: '', at: new Date(atMs), pvW: bellW(atMs) }));
+    // Every array makes 70 % of its share of the provider's forecast, but for a day in three at 30 % (clouds it missed).
+    const measuredShare = (atMs: number) => (Math.floor(atMs / 86_400_000) % 3 === 0 ? 0.3 : 0.7);
+    const measured = new Map(
+      arrays.map((pv) => [
+        pv.id,
+        past.map((atMs) => ({
+          at: new Date(atMs),
+          powerW: (bellW(atMs + slotMs / 2) * measuredShare(atMs) * (pv.kind === 'pv' ? pv.peakW : 0)) / totalPeakW,
+        })),
+      ]),
+    );
+    const points = Array.from({ length: 96 }, (_, k) => {
+      const atMs = Date.UTC(2026, 0, 14, 12) + k * slotMs;
+      return { deviceId: '', at: new Date(atMs), pvW: bellW(atMs) };
+    });
+    const observations = {
+      latest: freshReadings(),
+      consumptionHistory: past.map((atMs) => ({ at: new Date(atMs), powerW: 20_000 + (atMs % 7) * 1000 })),
+      pvForecast: { issuedAt, source: 'open-meteo', points },
+    };
+    const raw = buildPlanInput(site, observations, now, settings).input;
+    const { input } = buildPlanInput(
+      site,
+      { ...observations, pvCalibrationHistory: { forecast, measured } },
+      now,
+      settings,
+    );
+    const sitePvW = (i: typeof input, t: number) => i.pvs.reduce((sum, pv) => sum + pv.forecastW[t], 0);
+    // 12:00-13:00 UTC: the provider's 60 % becomes about the 57 % measured on average (0.7 x 2/3 + 0.3 x 1/3 = 0.57).
+    for (let t = 0; t < 4; t++) {
+      expect(sitePvW(input, t) / sitePvW(raw, t)).toBeGreaterThan(0.5);
+      expect(sitePvW(input, t) / sitePvW(raw, t)).toBeLessThan(0.64);
+    }
+    expect(input.forecastBasis?.pvSource).toContain(
+      `calibrated on the îlot's measurements for ${arrays.length} of ${arrays.length} arrays`,
+    );
+    // The guard's PV term is the residual at P10 (a dull day: 0.3 / 0.57 of the calibrated forecast), not the clearness spread.
+    // Without PV history the raw forecast's guard has no PV term: the difference is the calibrated one's.
+    const extraW = (i: typeof input, t: number) => i.contractGuard!.extraImportW[t];
+    expect(extraW(input, 40)).toBeCloseTo(extraW(raw, 40), 6); // 22:00 UTC: no PV
+    const pvTermW = extraW(input, 2) - extraW(raw, 2);
+    expect(pvTermW / sitePvW(input, 2)).toBeGreaterThan(0.35);
+    expect(pvTermW / sitePvW(input, 2)).toBeLessThan(0.55);
   });
 
   it('names stale inputs instead of using them silently, and leaves out a battery without a fresh SoC', () => {

@@ -2,8 +2,8 @@ import { addMs, CONSUMING_KINDS, MINUTE_MS, slotStart } from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
 import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
 import { loadForecastW } from './load-forecast';
-import { pvForecasts, pvSourceOf } from './pv-plan';
-import { contractGuardOf } from './forecast-uncertainty';
+import { calibratedPvShortfallW, pvForecasts, pvSourceOf } from './pv-plan';
+import { contractGuardOf, GUARD_QUANTILE } from './forecast-uncertainty';
 import {
   ECOWATT_WINDOW_PREFIX,
   PLAN_DEFAULTS,
@@ -43,7 +43,7 @@ export function buildPlanInput(
     slotStarts,
     consumptionForecast(site, observations, now, slotStarts, excluded),
   );
-  const { pvs, externalSlots } = pvForecasts(site, observations, now, slotStarts, settings.slotMinutes);
+  const { pvs, externalSlots, externalUse } = pvForecasts(site, observations, now, slotStarts, settings.slotMinutes);
   const batteries = batteryStates(site, observations, excluded);
 
   const input: PlanInput = {
@@ -56,10 +56,17 @@ export function buildPlanInput(
     flexibleLoads: flexibleLoads(site, observations, now, slotStarts),
     ...(evs.length ? { evs } : {}),
     effacements: effacementWindows(slotStarts, consumptionW, pvs, observations.signals),
-    contractGuard: contractGuardOf(site, observations, slotStarts, pvs, settings.slotMinutes),
+    contractGuard: contractGuardOf(
+      site,
+      observations,
+      slotStarts,
+      pvs,
+      settings.slotMinutes,
+      calibratedPvShortfallW(externalUse, slotStarts.length, 1 - GUARD_QUANTILE),
+    ),
     forecastBasis: {
       ...forecastBasisOf(observations.consumptionHistory),
-      ...pvSourceOf(observations.pvForecast, externalSlots, slotStarts.length),
+      ...pvSourceOf(observations.pvForecast, externalSlots, slotStarts.length, externalUse),
     },
     ...(peakChargeEurPerKW(site)
       ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }

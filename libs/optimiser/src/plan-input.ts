@@ -161,6 +161,12 @@ export interface SiteObservations {
   evSessions?: ReadonlyMap<string, EvSession>;
   /** The newest external PV forecast (the `forecast` topic), fresh: it replaces clear sky x clearness where it covers a slot. */
   pvForecast?: { issuedAt: Date; source: string | null; points: ExternalPvPoint[] };
+  /**
+   * What the calibration of the external PV forecast learns from (issue 27 §4), over the past PV_CALIBRATION_DAYS: each
+   * past slot's external forecast as the planner had it when the slot began (the newest issue out by then), and each
+   * PV array's measured slot means. Without it the external forecast is taken raw.
+   */
+  pvCalibrationHistory?: { forecast: ExternalPvPoint[]; measured: ReadonlyMap<string, PowerSample[]> };
   /** Signals in force over the horizon. */
   signals?: PlanSignals;
   /** The highest 15-min import of the current (local) month so far, W: what a peak charge is counted above. */

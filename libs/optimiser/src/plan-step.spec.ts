@@ -16,7 +16,11 @@ function observations(now: Date): SiteObservations {
   const latest = new Map(
     [...site.devices.values()].map((d) => [
       d.id,
-      { ts: new Date(now.getTime() - 30_000), powerW: d.kind === 'pv' ? 5000 : 1000, socPct: d.kind === 'battery' ? 40 : null },
+      {
+        ts: new Date(now.getTime() - 30_000),
+        powerW: d.kind === 'pv' ? 5000 : 1000,
+        socPct: d.kind === 'battery' ? 40 : null,
+      },
     ]),
   );
   return { latest, consumptionHistory: [] };
