@@ -66,4 +66,32 @@ describe('SiteObserver: the state a plan starts from', () => {
     expect(observed.monthPeakImportW).toBeUndefined(); // no peak charge in this tariff: not read
     expect(observed.pvForecast).toBeUndefined();
   });
+
+  it('reads what the PV calibration learns from once a forecast is out: past points as planned, each array measured', async () => {
+    const forecasts = new PvForecastRepository(db);
+    const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+    // Issued at 11:00 for 12:00-12:30, then at 12:20 (12:00 and 12:15 had begun: only 12:30 on is its).
+    await forecasts.store(
+      site.id,
+      { issuedAt: at(-60), source: 'test', series: [0, 15, 30, 45].map((m) => ({ ts: at(m), pvW: 4000 })) },
+      now,
+    );
+    await forecasts.store(
+      site.id,
+      { issuedAt: at(20), source: 'test', series: [0, 15, 30, 45].map((m) => ({ ts: at(m), pvW: 6000 })) },
+      now,
+    );
+    const observed = await observer.observe(now);
+    expect(observed.pvForecast?.issuedAt.toISOString()).toBe(at(20));
+    const history = observed.pvCalibrationHistory!;
+    // Up to the slot in progress (12:30): the two past slots, each from the issue out when it began.
+    expect(history.forecast.map((p) => [p.at.toISOString(), p.pvW])).toEqual([
+      [at(0), 4000],
+      [at(15), 4000],
+    ]);
+    expect(history.measured.get('pv-1')!.map((s) => [s.at.toISOString(), s.powerW])).toEqual([
+      [at(0), 5000],
+      [at(15), 2400],
+    ]);
+  });
 });

@@ -9,7 +9,12 @@ import {
   MINUTE_MS,
   slotStart,
 } from '@ilot/domain';
-import { EXTERNAL_PV_MAX_AGE_MS, peakChargeEurPerKW, type SiteObservations } from '@ilot/optimiser';
+import {
+  EXTERNAL_PV_MAX_AGE_MS,
+  peakChargeEurPerKW,
+  PV_CALIBRATION_DAYS,
+  type SiteObservations,
+} from '@ilot/optimiser';
 import {
   describeLiveness,
   deviceLiveness,
@@ -30,6 +35,9 @@ import {
 import type { OptimiserConfig } from './optimiser.config';
 import { planSignals } from './plan-signals';
 
+/** How often the PV calibration's month of history is read again, ms. */
+export const PV_CALIBRATION_REFRESH_MS = HOUR_MS;
+
 /** What a site observer reads with (the planner's repositories and its planning grid). */
 export interface ObserverDeps {
   readings: ReadingRepository;
@@ -42,7 +50,8 @@ export interface ObserverDeps {
  * What a site's planner knows of the îlot before it plans (issue 25: the reading of the state, apart from planning,
  * storing and sending): the live devices' latest readings and why the others are left out, 7 days of consumption,
  * PV and each flexible load's history in slot means, the chargers' sessions, the signals over the horizon with each
- * order's reference, the month's peak import where a peak charge counts it, the newest external PV forecast. Reads
+ * order's reference, the month's peak import where a peak charge counts it, the newest external PV forecast and what
+ * its calibration learns from. Reads
  * only; the planner (site-planner.ts) turns it into a plan.
  */
 export class SiteObserver {
@@ -52,6 +61,8 @@ export class SiteObserver {
   private readonly gridId: string;
   private readonly ownHistoryIds: string[];
   private readonly references: EffacementReferences;
+  /** The PV calibration's history as last read, and when (pvCalibrationHistory). */
+  private calibrationHistory?: { readAtMs: number; value: NonNullable<SiteObservations['pvCalibrationHistory']> };
 
   constructor(
     private readonly site: Site,
@@ -115,6 +126,7 @@ export class SiteObserver {
       ),
       this.externalPvForecast(now, historyTo, horizonEnd),
     ]);
+    const pvCalibrationHistory = pvForecast ? await this.pvCalibrationHistory(historyTo) : undefined;
     const signals = planSignals(stored);
     // Each order is aimed at its contractual reference (the report's), made from the import net of storage.
     for (const order of signals.effacements) order.referenceW = await this.references.referenceMeanW(order);
@@ -128,7 +140,32 @@ export class SiteObserver {
       signals,
       monthPeakImportW,
       ...(pvForecast ? { pvForecast } : {}),
+      ...(pvCalibrationHistory ? { pvCalibrationHistory } : {}),
     };
+  }
+
+  /**
+   * What the PV calibration learns from: the past PV_CALIBRATION_DAYS of external forecast points as planned, beside
+   * each array's measured slot means. A month of both changes little from one plan to the next: read again once an
+   * hour (PV_CALIBRATION_REFRESH_MS), not on every plan.
+   */
+  private async pvCalibrationHistory(historyTo: Date): Promise<SiteObservations['pvCalibrationHistory']> {
+    const cached = this.calibrationHistory;
+    if (cached && historyTo.getTime() - cached.readAtMs < PV_CALIBRATION_REFRESH_MS) return cached.value;
+    const from = new Date(historyTo.getTime() - PV_CALIBRATION_DAYS * DAY_MS);
+    const slotMinutes = this.config.ILOT_PLAN_SLOT_MINUTES;
+    const [points, measured] = await Promise.all([
+      this.deps.pvForecasts.asPlanned(this.site.id, from, historyTo),
+      Promise.all(
+        this.pvIds.map(async (id) => {
+          const rows = await this.deps.readings.bucketedSum(this.site.id, [id], from, historyTo, slotMinutes);
+          return [id, rows.map((r) => ({ at: r.bucket, powerW: r.powerW }))] as const;
+        }),
+      ),
+    ]);
+    const value = { forecast: points.map(({ ts, ...p }) => ({ ...p, at: ts })), measured: new Map(measured) };
+    this.calibrationHistory = { readAtMs: historyTo.getTime(), value };
+    return value;
   }
 
   /** The month's highest 15-min import so far (local month), which a peak charge counts above; read only for tariffs that have one. */

@@ -6,7 +6,12 @@ import { CommandEntity } from './entities';
 export type StoredCommand = Omit<CommandEntity, 'ackStatus' | 'ackReason' | 'ackedAt'>;
 
 /** A command as sent (its payload) -> the row that records it, under the plan that made it. */
-export function storedCommand(siteId: string, deviceId: string, command: CommandPayload, planId: string): StoredCommand {
+export function storedCommand(
+  siteId: string,
+  deviceId: string,
+  command: CommandPayload,
+  planId: string,
+): StoredCommand {
   return {
     cmdId: command.cmdId,
     siteId,

@@ -42,6 +42,18 @@ describe('external PV forecasts on the real PostgreSQL', () => {
     expect(kept[0].n).toBe(6);
   });
 
+  it('gives each past point as the planner had it when its slot began: the newest issue out by then, never a later one', async () => {
+    // Issued at 03:00 for 06-08, at 07:00 for 06-08 again (06:00 had passed: its point never reaches back).
+    await forecasts.store('planned', issue(3, 100), at(3));
+    await forecasts.store('planned', issue(7, 300), at(7));
+    expect(await forecasts.asPlanned('planned', at(6), at(9))).toEqual([
+      { deviceId: '', ts: at(6), pvW: 100 },
+      { deviceId: '', ts: at(7), pvW: 300 },
+      { deviceId: '', ts: at(8), pvW: 300 },
+    ]);
+    expect(await forecasts.asPlanned('planned', at(7), at(8))).toEqual([{ deviceId: '', ts: at(7), pvW: 300 }]);
+  });
+
   it('writes a redelivered issue once, and gives nothing when the newest issue is stale', async () => {
     await forecasts.store('other', issue(3, 500), at(3));
     await forecasts.store('other', issue(3, 500), at(4));

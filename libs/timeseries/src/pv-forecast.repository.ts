@@ -64,4 +64,19 @@ export class PvForecastRepository {
       points: rows.map((r) => ({ deviceId: r.device_id, ts: r.ts, pvW: r.pv_w })),
     };
   }
+
+  /**
+   * Each point in [from, to) as the planner had it when its slot began: per device and instant, the point of the newest
+   * issue issued at or before that instant (libs/forecasting forecastAsPlanned's rule). What the calibration learns from.
+   */
+  async asPlanned(siteId: string, from: Date, to: Date): Promise<Array<{ deviceId: string; ts: Date; pvW: number }>> {
+    const rows: Array<{ device_id: string; ts: Date; pv_w: number }> = await this.db.query(
+      `SELECT DISTINCT ON (device_id, ts) device_id, ts, pv_w
+         FROM pv_forecasts
+        WHERE site_id = $1 AND ts >= $2 AND ts < $3 AND issued_at <= ts
+        ORDER BY device_id, ts, issued_at DESC`,
+      [siteId, from.toISOString(), to.toISOString()],
+    );
+    return rows.map((r) => ({ deviceId: r.device_id, ts: r.ts, pvW: r.pv_w }));
+  }
 }

@@ -16,6 +16,7 @@ import { Erasure1700000000015 } from './1700000000015-erasure';
 import { CommodityReadings1700000000016 } from './1700000000016-commodity-readings';
 import { OpenDataPublished1700000000017 } from './1700000000017-open-data-published';
 import { TokenRevocations1700000000018 } from './1700000000018-token-revocations';
+import { PvForecastsBySlot1700000000019 } from './1700000000019-pv-forecasts-by-slot';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   CommodityReadings1700000000016,
   OpenDataPublished1700000000017,
   TokenRevocations1700000000018,
+  PvForecastsBySlot1700000000019,
 ];
