@@ -21,7 +21,6 @@ import {
 import { ELIA_YEAR, readElia } from './bench-value-issued';
 
 const SLOT_MS = 15 * 60_000;
-const DAY_MS = 86_400_000;
 const SLOTS_PER_DAY = 96;
 /** The days the calibration learns from (as the planner's rolling window). */
 const WINDOW_DAYS = 28;
