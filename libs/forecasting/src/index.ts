@@ -5,3 +5,4 @@ export * from './forecast-quantiles';
 export * from './external-pv';
 export * from './issued-pv-forecasts';
 export * from './pv-calibration';
+export * from './providers';

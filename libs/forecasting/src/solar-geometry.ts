@@ -83,10 +83,20 @@ export function pvPowerWPerKWp(at: Date, irradiance: Irradiance, array: PvArray)
   const beam = irradiance.dniWPerM2 * Math.max(cosIncidenceSouth(position, array.latitudeDeg, array.tiltDeg), 0);
   const diffuse = (irradiance.dhiWPerM2 * (1 + Math.cos(tilt))) / 2;
   const reflected = (irradiance.ghiWPerM2 * 0.2 * (1 - Math.cos(tilt))) / 2;
-  const planeOfArrayWPerM2 = beam + diffuse + reflected;
-  const cellTempC = irradiance.airTempC + (planeOfArrayWPerM2 * (45 - 20)) / 800;
-  const powerW = planeOfArrayWPerM2 * array.performanceRatio * (1 - 0.004 * (cellTempC - 25));
-  return Math.max(powerW, 0);
+  return acWPerKWpFromPlaneOfArray(beam + diffuse + reflected, irradiance.airTempC, array.performanceRatio);
+}
+
+/**
+ * AC power of 1 kWp from the irradiance on its plane, W: the performance ratio's losses, the cell at NOCT 45 °C
+ * (20 °C air, 800 W/m²), -0.4 %/K above 25 °C. Also turns a provider's tilted irradiance into power (issue 27 §3).
+ */
+export function acWPerKWpFromPlaneOfArray(
+  planeOfArrayWPerM2: number,
+  airTempC: number,
+  performanceRatio: number,
+): number {
+  const cellTempC = airTempC + (planeOfArrayWPerM2 * (45 - 20)) / 800;
+  return Math.max(planeOfArrayWPerM2 * performanceRatio * (1 - 0.004 * (cellTempC - 25)), 0);
 }
 
 /**

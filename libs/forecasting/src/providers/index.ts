@@ -1,0 +1,3 @@
+export * from './provider-types';
+export * from './open-meteo';
+export * from './http-json';
