@@ -42,6 +42,14 @@ export const optimiserEnvSchema = z.object({
     .optional(),
   /** Many îlots: how long a planner's lease on a site lasts unless renewed (a dead instance's sites move on after it), s. */
   ILOT_LEASE_TTL_S: z.coerce.number().min(3).max(3600).default(60),
+  /** How often a site's weather providers are asked for a PV forecast (its `forecast` section), seconds (jittered 10 %). */
+  ILOT_FORECAST_FETCH_S: z.coerce.number().min(1).default(3600),
+  /** One request to a weather provider, real milliseconds. */
+  ILOT_FORECAST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Requests to a provider per fetch at most (timeouts, 5xx and truncated answers are asked again). */
+  ILOT_FORECAST_TRIES: z.coerce.number().int().min(1).max(10).default(3),
+  /** The wait before a provider is asked again within a fetch, real ms, doubled each time. */
+  ILOT_FORECAST_RETRY_MS: z.coerce.number().int().min(0).default(2000),
 });
 
 export type OptimiserConfig = z.infer<typeof optimiserEnvSchema>;

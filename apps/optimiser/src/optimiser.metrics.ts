@@ -1,11 +1,18 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export class OptimiserMetrics {
   readonly solveSeconds: Histogram<'site' | 'solver'>;
   readonly runs: Counter<'site' | 'status'>;
   readonly commands: Counter<'site' | 'type' | 'status'>;
+  readonly forecastFetches: Counter<'site' | 'source' | 'outcome'>;
+  /** The newest PV forecast stored per site and provider, ms (the age gauge is read from it at each scrape). */
+  private readonly pvForecastIssuedMs = new Map<string, { site: string; source: string; issuedMs: number }>();
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    /** The îlot's clock (simulated time in a demo): a forecast's age is counted in it. */
+    private readonly nowMs: () => number = Date.now,
+  ) {
     this.solveSeconds = new Histogram({
       name: 'ilot_optimiser_solve_seconds',
       help: 'Time to build, solve and decode one plan, real seconds',
@@ -25,5 +32,29 @@ export class OptimiserMetrics {
       labelNames: ['site', 'type', 'status'],
       registers: [registry],
     });
+    this.forecastFetches = new Counter({
+      name: 'ilot_forecast_fetches_total',
+      help: "Weather providers' PV forecast fetches by outcome (ok, timeout, http_error, rate_limited, invalid)",
+      labelNames: ['site', 'source', 'outcome'],
+      registers: [registry],
+    });
+    const issued = this.pvForecastIssuedMs;
+    const clockMs = this.nowMs;
+    new Gauge({
+      name: 'ilot_pv_forecast_age_seconds',
+      help: "Age of the newest PV forecast stored from each weather provider, seconds (the planner's own plans once it passes the site's forecast.maxAgeH)",
+      labelNames: ['site', 'source'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const { site, source, issuedMs } of issued.values())
+          this.set({ site, source }, Math.max((clockMs() - issuedMs) / 1000, 0));
+      },
+    });
+  }
+
+  /** A provider's forecast was stored, issued at `issuedAt`. */
+  pvForecastIssued(site: string, source: string, issuedAt: Date): void {
+    this.pvForecastIssuedMs.set(`${site}\u0000${source}`, { site, source, issuedMs: issuedAt.getTime() });
   }
 }

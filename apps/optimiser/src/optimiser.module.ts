@@ -48,8 +48,8 @@ export class OptimiserModule {
         },
         {
           provide: OptimiserMetrics,
-          useFactory: (registry: Registry) => new OptimiserMetrics(registry),
-          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry, clock: Clock) => new OptimiserMetrics(registry, () => clock.now().getTime()),
+          inject: [METRICS_REGISTRY, CLOCK],
         },
         repositoryProvider(ReadingRepository),
         repositoryProvider(DeviceStatusRepository),

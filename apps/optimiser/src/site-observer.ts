@@ -175,11 +175,15 @@ export class SiteObserver {
     return Math.max(0, ...buckets.map((b) => b.powerW));
   }
 
-  /** The newest fresh external PV forecast, from an hour before the first slot (a point covers until the next one). */
+  /**
+   * The newest fresh external PV forecast (issued within the site's `forecast.maxAgeH`, else EXTERNAL_PV_MAX_AGE_MS), from
+   * an hour before the first slot (a point covers until the next one).
+   */
   private async externalPvForecast(now: Date, firstSlot: Date, horizonEnd: Date) {
+    const maxAgeMs = this.site.forecast ? this.site.forecast.maxAgeH * HOUR_MS : EXTERNAL_PV_MAX_AGE_MS;
     const stored = await this.deps.pvForecasts.newest(
       this.site.id,
-      new Date(now.getTime() - EXTERNAL_PV_MAX_AGE_MS),
+      new Date(now.getTime() - maxAgeMs),
       new Date(firstSlot.getTime() - HOUR_MS),
       horizonEnd,
     );

@@ -22,6 +22,7 @@ import { planTriggers, PlanTrigger } from './plan-triggers';
 import type { SolverPool } from './solver-pool';
 import type { SiteChangesAdapter } from './site-changes.adapter';
 import { SiteObserver } from './site-observer';
+import { PvForecastFetcher } from './weather/pv-forecast-fetcher';
 
 /** What every site's planner of a process shares. */
 export interface PlannerDeps {
@@ -53,6 +54,8 @@ export class SitePlanner {
   private readonly dispatcher: CommandDispatcher;
   /** Reads the îlot's state before each plan. */
   private readonly observer: SiteObserver;
+  /** Asks the site's weather providers for its PV forecast (when its site file names any). */
+  private readonly weather: PvForecastFetcher;
   /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */
   private lastValid: Schedule | undefined;
   /** Where the last run's time went, real ms: reading the state, planning (build, solve, decode), storing and sending. */
@@ -70,6 +73,7 @@ export class SitePlanner {
     this.deviceIds = electricDevices(site).map((d) => d.id);
     this.dispatcher = deps.dispatcherFor(site);
     this.observer = new SiteObserver(site, deps, deps.config);
+    this.weather = new PvForecastFetcher(site, deps);
   }
 
   /** The fencing token this planner plans under (undefined for the one site of ILOT_SITE_FILE). */
@@ -79,6 +83,7 @@ export class SitePlanner {
 
   async start(): Promise<void> {
     await this.dispatcher.start();
+    this.weather.start();
     const { clock, config, changes, metrics } = this.deps;
     const slotMs = config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS;
     const triggers$ = planTriggers(changes.changes$.pipe(filter((c) => c.site === this.site.id)), {
@@ -103,6 +108,7 @@ export class SitePlanner {
   /** Stops planning: the run in flight completes, the dispatcher's timers stop (before the connections close). */
   async stop(): Promise<void> {
     this.subscription?.unsubscribe();
+    await this.weather.stop();
     await this.inFlight.catch(() => undefined);
     await this.dispatcher.close();
   }

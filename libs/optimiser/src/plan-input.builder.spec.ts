@@ -1,6 +1,7 @@
 import { loadSiteFile } from '@ilot/site';
 import { join } from 'node:path';
 import { buildPlanInput } from './plan-input.builder';
+import { OWN_PV_SOURCE } from './pv-plan';
 import { HighsSolverAdapter } from './highs.adapter';
 import { plan } from './plan';
 
@@ -60,7 +61,7 @@ describe('buildPlanInput', () => {
     );
     const { schedule } = plan(input, await HighsSolverAdapter.load());
     expect(schedule.forecast?.pvSource).toBe(input.forecastBasis?.pvSource);
-    expect(clearSky.forecastBasis?.pvSource).toBeUndefined();
+    expect(clearSky.forecastBasis?.pvSource).toBe(OWN_PV_SOURCE);
   });
 
   it("calibrates the external forecast on what each array measured beside it, and sizes the guard's PV term on its residuals", () => {
@@ -270,7 +271,7 @@ describe('the schedule explains itself', () => {
     const hc = schedule.slots.find((s) => s.start === '2026-01-14T21:00:00.000Z')!;
     expect(hc).toMatchObject({ importEurPerKWh: 0.2068, period: 'HC' });
     expect(schedule.slots[0].importAboveForecastP90W).toBeGreaterThan(0);
-    expect(schedule.forecast).toEqual({ historyDays: 7, coldStart: false });
+    expect(schedule.forecast).toEqual({ historyDays: 7, coldStart: false, pvSource: OWN_PV_SOURCE });
   });
 
   it('regression (issue 13): a cold-start forecast, one value for all 96 slots, is said to be one', async () => {

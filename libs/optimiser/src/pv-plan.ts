@@ -122,14 +122,17 @@ export function calibratedPvShortfallW(
   });
 }
 
-/** Where the PV forecast came from, when an external one was used. */
+/** What `pvSource` says when no external forecast planned a slot (none fresh, or none covering the horizon). */
+export const OWN_PV_SOURCE = 'own forecast (clear sky x recent clearness): no fresh external forecast';
+
+/** Where the PV forecast came from: the external one used, or the planner's own. */
 export function pvSourceOf(
   forecast: SiteObservations['pvForecast'],
   externalSlots: number,
   slots: number,
   externalUse: ReadonlyMap<string, ExternalPvUse> = new Map(),
 ): { pvSource?: string } {
-  if (!forecast || externalSlots === 0) return {};
+  if (!forecast || externalSlots === 0) return { pvSource: OWN_PV_SOURCE };
   const calibrated = [...externalUse.values()].filter((use) => use.calibration).length;
   const calibration = calibrated
     ? `, calibrated on the îlot's measurements for ${calibrated} of ${externalUse.size} arrays`

@@ -50,7 +50,8 @@ export interface Schedule {
   effacements?: Array<{ id: string; start: string; end: string; importCapW: number }>;
   /**
    * What the consumption forecast stood on; `coldStart`: no history, one value for every slot (a guess, said so).
-   * `pvSource`: the external PV forecast used (its source, issue and the slots it covered), when one was.
+   * `pvSource`: the external PV forecast used (its source, issue, the slots it covered, whether calibrated), or that the
+   * planner's own forecast planned (OWN_PV_SOURCE).
    */
   forecast?: { historyDays: number; coldStart: boolean; note?: string; pvSource?: string };
   /** Inputs left out or estimated because they were stale or offline ("device: why"); empty when all were fresh. */

@@ -23,7 +23,20 @@ const meterDevice = z.strictObject({
   annualKWh: positive,
   profile: z.enum(['flat', 'office', 'school', 'shop']).optional(),
 });
-const pvDevice = z.strictObject({ id, kind: z.literal('pv'), maxAgeS, peakW: positive });
+/**
+ * A PV array. Its plane (issue 27 §3) is what a weather provider's tilted irradiance is asked for: `tiltDeg` from the
+ * horizontal (default 30), `azimuthDeg` the compass direction it faces (default 180, south); `inverterW` its AC limit
+ * (default: the peak power), where a forecast is clipped.
+ */
+const pvDevice = z.strictObject({
+  id,
+  kind: z.literal('pv'),
+  maxAgeS,
+  peakW: positive,
+  tiltDeg: z.number().finite().min(0).max(90).default(30),
+  azimuthDeg: z.number().finite().min(0).lt(360).default(180),
+  inverterW: positive.optional(),
+});
 const batteryDevice = z
   .strictObject({
     id,
@@ -124,6 +137,30 @@ const capacityTariff = z
     },
   );
 
+const baseUrl = z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) address');
+/**
+ * Weather providers of the PV forecast, in order of preference (issue 27 §3, docs/forecasting.md): the first that
+ * answers is stored and planned on; when none has for `maxAgeH`, the planner's own forecast plans.
+ */
+const forecastProvider = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('open-meteo'), baseUrl: baseUrl.optional() }),
+  z.strictObject({
+    type: z.literal('http-json'),
+    url: baseUrl,
+    seriesPath: z.string().optional(),
+    timeField: z.string().min(1),
+    powerField: z.string().min(1),
+    powerUnit: z.enum(['W', 'kW']).default('W'),
+    timeIs: z.enum(['start', 'end']).default('start'),
+    device: id.optional(),
+  }),
+]);
+const forecastSection = z.strictObject({
+  providers: z.array(forecastProvider).min(1),
+  maxAgeH: z.number().finite().positive().max(48).default(24),
+});
+export type ForecastProviderSpec = z.infer<typeof forecastProvider>;
+
 export const siteSchema = z.strictObject({
   id,
   name: z.string().min(1),
@@ -147,6 +184,7 @@ export const siteSchema = z.strictObject({
       }),
     })
     .optional(),
+  forecast: forecastSection.optional(),
   /** Prices and CO2 factors of the other commodities (required for each one the site meters) and electricity's CO2. */
   commodities: commoditiesSchema.optional(),
   allocation: z.strictObject({ key: z.enum(['static', 'dynamic-default', 'dynamic-custom']) }),

@@ -103,12 +103,70 @@ describe('site files', () => {
       'connection.capacity.hcWindows: required when the energy tariff has no HC hours',
     ],
     [
+      'a PV array tilted past vertical',
+      (s: any) => (s.buildings[0].devices.find((d: any) => d.kind === 'pv').tiltDeg = 120),
+      '.tiltDeg: ',
+    ],
+    [
+      'a PV azimuth off the compass',
+      (s: any) => (s.buildings[0].devices.find((d: any) => d.kind === 'pv').azimuthDeg = 360),
+      '.azimuthDeg: ',
+    ],
+    [
+      'a forecast provider of an unknown type',
+      (s: any) => (s.forecast = { providers: [{ type: 'meteo-magic' }] }),
+      'forecast.providers[0]',
+    ],
+    [
+      'an HTTP JSON forecast for a device that is not a PV array',
+      (s: any) =>
+        (s.forecast = {
+          providers: [
+            { type: 'http-json', url: 'https://x.example/pv', timeField: 't', powerField: 'w', device: 'bat-1' },
+          ],
+        }),
+      'forecast.providers[0].device: "bat-1" is not a pv device of the site',
+    ],
+    [
+      'a forecast provider without an address',
+      (s: any) => (s.forecast = { providers: [{ type: 'open-meteo', baseUrl: 'api.open-meteo.com' }] }),
+      'forecast.providers[0].baseUrl: must be an http(s) address',
+    ],
+    [
       'an overrun rule of neither kind',
       (s: any) => (s.connection.capacity.overrun = { eurPerMinute: 1 }),
       'connection.capacity.overrun',
     ],
   ])('refuses %s', (_case, mutate, expected) => {
     expect(problemsOf(mutate).join('\n')).toContain(expected);
+  });
+
+  it("gives a PV array's plane its defaults (30° tilt, facing south) and takes a forecast section", () => {
+    const site = validateSite({
+      ...demo(),
+      forecast: {
+        providers: [
+          { type: 'open-meteo' },
+          { type: 'http-json', url: 'https://x.example/pv', timeField: 't', powerField: 'w' },
+        ],
+      },
+    });
+    const pv = [...site.devices.values()].find((d) => d.kind === 'pv');
+    expect(pv).toMatchObject({ tiltDeg: 30, azimuthDeg: 180 });
+    expect(site.forecast).toEqual({
+      providers: [
+        { type: 'open-meteo' },
+        {
+          type: 'http-json',
+          url: 'https://x.example/pv',
+          timeField: 't',
+          powerField: 'w',
+          powerUnit: 'W',
+          timeIs: 'start',
+        },
+      ],
+      maxAgeH: 24,
+    });
   });
 
   it('names the file and the reason when the YAML itself is broken', () => {

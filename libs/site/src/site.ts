@@ -58,7 +58,7 @@ export function validateSite(raw: unknown, source = 'site'): Site {
     problems.push(`buildings: exactly one device of kind "grid" is required, found ${grids.length}`);
   if (!file.location && [...devices.values()].some((d) => d.kind === 'pv'))
     problems.push('location: required when the site has pv devices (the PV forecast needs the position of the sun)');
-  problems.push(...capacityProblems(file));
+  problems.push(...capacityProblems(file), ...forecastProblems(file, devices));
   const participantIds = new Set<string>();
   const metersTaken = new Set<string>();
   file.participants.forEach((participant, p) => {
@@ -144,4 +144,19 @@ export function sharedDevices(site: Site): Array<{ id: string; kind: DeviceSpec[
   return [...site.devices.entries()]
     .filter(([, d]) => d.kind !== 'meter' && !isCommodityMeter(d))
     .map(([id, d]) => ({ id, kind: d.kind }));
+}
+
+/** A provider names a PV array of the site, and the weather is asked where the site is. */
+function forecastProblems(file: SiteFile, devices: ReadonlyMap<string, DeviceSpec>): string[] {
+  const providers = file.forecast?.providers ?? [];
+  const problems: string[] = [];
+  providers.forEach((provider, p) => {
+    if (provider.type === 'http-json' && provider.device && devices.get(provider.device)?.kind !== 'pv')
+      problems.push(`forecast.providers[${p}].device: "${provider.device}" is not a pv device of the site`);
+    if (provider.type === 'open-meteo' && !file.location)
+      problems.push(`forecast.providers[${p}]: open-meteo needs the site's location`);
+  });
+  if (providers.length && ![...devices.values()].some((d) => d.kind === 'pv'))
+    problems.push('forecast: the site has no pv device to forecast');
+  return problems;
 }
