@@ -50,11 +50,26 @@ function meanOver(series: readonly Interval[], startMs: number, spanMs: number, 
   const endMs = startMs + spanMs;
   let coveredMs = 0;
   let energy = 0;
-  for (const interval of series) {
+  // The intervals are in time order and back to back: from the first that ends after the slot's start, until one
+  // starts after its end (a week of history against a month of points is searched, not scanned).
+  for (let i = firstEndingAfter(series, startMs); i < series.length && series[i].fromMs < endMs; i++) {
+    const interval = series[i];
     const overlapMs = Math.min(interval.toMs, endMs) - Math.max(interval.fromMs, startMs);
     if (overlapMs <= 0) continue;
     coveredMs += overlapMs;
     energy += interval.pvW * overlapMs;
   }
   return coveredMs >= spanMs - 1 ? (energy / spanMs) * share : undefined;
+}
+
+/** The index of the first interval whose end is after `ms` (intervals in time order). */
+function firstEndingAfter(series: readonly Interval[], ms: number): number {
+  let low = 0;
+  let high = series.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (series[middle].toMs <= ms) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
