@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { loadConfig } from '@ilot/runtime';
 import { PLAN_DEFAULTS, SOLVER_NAMES } from '@ilot/optimiser';
@@ -50,6 +51,9 @@ export const optimiserEnvSchema = z.object({
   ILOT_FORECAST_TRIES: z.coerce.number().int().min(1).max(10).default(3),
   /** The wait before a provider is asked again within a fetch, real ms, doubled each time. */
   ILOT_FORECAST_RETRY_MS: z.coerce.number().int().min(0).default(2000),
+  /** Solcast's API key, for sites whose forecast names Solcast (or ILOT_SOLCAST_API_KEY_FILE: a file holding it). */
+  ILOT_SOLCAST_API_KEY: z.string().min(1).optional(),
+  ILOT_SOLCAST_API_KEY_FILE: z.string().min(1).optional(),
 });
 
 export type OptimiserConfig = z.infer<typeof optimiserEnvSchema>;
@@ -61,4 +65,13 @@ export function solverThreads(config: OptimiserConfig): number {
 
 export function loadOptimiserConfig(env: NodeJS.ProcessEnv = process.env): OptimiserConfig {
   return loadConfig(optimiserEnvSchema, env);
+}
+
+/** Solcast's API key: ILOT_SOLCAST_API_KEY, else the first line of ILOT_SOLCAST_API_KEY_FILE; undefined without either. */
+export function solcastApiKey(config: OptimiserConfig): string | undefined {
+  if (config.ILOT_SOLCAST_API_KEY) return config.ILOT_SOLCAST_API_KEY;
+  if (!config.ILOT_SOLCAST_API_KEY_FILE) return undefined;
+  const key = readFileSync(config.ILOT_SOLCAST_API_KEY_FILE, 'utf8').split(/\r?\n/)[0].trim();
+  if (!key) throw new Error(`ILOT_SOLCAST_API_KEY_FILE ${config.ILOT_SOLCAST_API_KEY_FILE} is empty`);
+  return key;
 }

@@ -13,7 +13,7 @@ import {
 import type { MqttClient } from 'mqtt';
 import { hostname } from 'node:os';
 import { CommandDispatcher } from './command-dispatcher';
-import type { OptimiserConfig } from './optimiser.config';
+import { type OptimiserConfig, solcastApiKey } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { type PlannerDeps, SitePlanner } from './site-planner';
@@ -67,6 +67,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       pvForecasts,
       metrics,
       dispatcherFor,
+      solcastApiKey: solcastApiKey(config),
     };
   }
 

@@ -39,6 +39,8 @@ export interface PlannerDeps {
   metrics: OptimiserMetrics;
   /** A command dispatcher for a site (its acks, retries, verification). */
   dispatcherFor(site: Site): CommandDispatcher;
+  /** Solcast's API key, for the sites whose forecast names Solcast. */
+  solcastApiKey?: string;
 }
 
 /**

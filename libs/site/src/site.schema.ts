@@ -144,6 +144,17 @@ const baseUrl = z.string().regex(/^https?:\/\/\S+$/, 'must be an http(s) address
  */
 const forecastProvider = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('open-meteo'), baseUrl: baseUrl.optional() }),
+  z.strictObject({ type: z.literal('forecast-solar'), baseUrl: baseUrl.optional() }),
+  z.strictObject({
+    type: z.literal('solcast'),
+    baseUrl: baseUrl.optional(),
+    /** The rooftop site's resource id at Solcast. */
+    resourceId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'letters, digits and - (at most 64)'),
+    /** The array it forecasts; absent: the whole site. */
+    device: id.optional(),
+    /** The calls the account allows a day (a hobbyist's: 10): the fetches are spread under it. */
+    dailyCalls: z.number().int().min(1).max(10_000).default(10),
+  }),
   z.strictObject({
     type: z.literal('http-json'),
     url: baseUrl,

@@ -151,10 +151,14 @@ function forecastProblems(file: SiteFile, devices: ReadonlyMap<string, DeviceSpe
   const providers = file.forecast?.providers ?? [];
   const problems: string[] = [];
   providers.forEach((provider, p) => {
-    if (provider.type === 'http-json' && provider.device && devices.get(provider.device)?.kind !== 'pv')
+    if (
+      (provider.type === 'http-json' || provider.type === 'solcast') &&
+      provider.device &&
+      devices.get(provider.device)?.kind !== 'pv'
+    )
       problems.push(`forecast.providers[${p}].device: "${provider.device}" is not a pv device of the site`);
-    if (provider.type === 'open-meteo' && !file.location)
-      problems.push(`forecast.providers[${p}]: open-meteo needs the site's location`);
+    if ((provider.type === 'open-meteo' || provider.type === 'forecast-solar') && !file.location)
+      problems.push(`forecast.providers[${p}]: ${provider.type} needs the site's location`);
   });
   if (providers.length && ![...devices.values()].some((d) => d.kind === 'pv'))
     problems.push('forecast: the site has no pv device to forecast');

@@ -43,6 +43,7 @@ describe('PvForecastFetcher: weather providers, asked in order, stored as issued
   beforeEach(() => {
     server.queue.length = 0;
     server.requests.length = 0;
+    server.authorizations.length = 0;
     server.fallback = { kind: 'open-meteo' };
     registry = new Registry();
     metrics = new OptimiserMetrics(registry);
@@ -53,8 +54,9 @@ describe('PvForecastFetcher: weather providers, asked in order, stored as issued
     const raw = parse(readFileSync(demoPath, 'utf8'));
     return validateSite({ ...raw, id: `weather-${++n}`, forecast: { providers } }, 'test');
   }
-  const fetcher = (site: Site) =>
+  const fetcher = (site: Site, solcastApiKey?: string) =>
     new PvForecastFetcher(site, {
+      ...(solcastApiKey ? { solcastApiKey } : {}),
       clock: new SystemClock(),
       config: {
         ILOT_FORECAST_FETCH_S: 3600,
@@ -179,5 +181,50 @@ describe('PvForecastFetcher: weather providers, asked in order, stored as issued
     expect(server.requests).toHaveLength(1);
     expect(await stored(site)).toBeUndefined();
     expect(await outcomes()).toEqual([`open-meteo:${outcome}=1`]);
+  });
+
+  it('asks Forecast.Solar per plane and stores the means between its instants', async () => {
+    const site = siteWith([{ type: 'forecast-solar', baseUrl }]);
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const watts = Object.fromEntries(
+      [0, 1, 2].map((h) => [new Date(hour + h * 3_600_000).toISOString(), 1000 * (h + 1)]),
+    );
+    server.fallback = { kind: 'json', body: { result: { watts }, message: { code: 0, type: 'success', text: '' } } };
+    expect(await fetcher(site).fetchOnce()).toBe('forecast-solar');
+    expect(server.requests[0].pathname).toMatch(/^\/estimate\/45\.\d+\/4\.\d+\/30\/0\/\d+(\.\d+)?$/);
+    const issue = (await stored(site))!;
+    expect(issue.points.filter((p) => p.deviceId === pvIds[0]).map((p) => p.pvW)).toEqual([1500, 2500, 3000]);
+  });
+
+  it('sends Solcast its key in the Authorization header, and keeps to its calls a day', async () => {
+    const site = siteWith([{ type: 'solcast', baseUrl, resourceId: 'ab12-cd34', dailyCalls: 10 }]);
+    const period = Math.ceil(Date.now() / 1_800_000) * 1_800_000;
+    server.fallback = {
+      kind: 'json',
+      body: {
+        forecasts: [1, 2, 3].map((k) => ({
+          pv_estimate: 4.2,
+          period_end: new Date(period + k * 1_800_000).toISOString().replace('Z', '0000Z'),
+          period: 'PT30M',
+        })),
+      },
+    };
+    const weather = fetcher(site, 'secret-key-123');
+    expect(await weather.fetchOnce()).toBe('solcast');
+    expect(server.requests.map((u) => u.pathname + u.search)).toEqual([
+      '/rooftop_sites/ab12-cd34/forecasts?format=json&hours=48',
+    ]);
+    expect(server.authorizations).toEqual(['Bearer secret-key-123']);
+    expect((await stored(site))!.points.map((p) => p.pvW)).toEqual([4200, 4200, 4200]);
+    // Ten calls a day: the next fetch within 2.4 h asks nothing.
+    expect(await weather.fetchOnce()).toBeUndefined();
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('counts a Solcast provider without a key as invalid, and asks nothing', async () => {
+    const site = siteWith([{ type: 'solcast', baseUrl, resourceId: 'ab12-cd34' }]);
+    expect(await fetcher(site).fetchOnce()).toBeUndefined();
+    expect(server.requests).toHaveLength(0);
+    expect(await outcomes()).toEqual(['solcast:invalid=1']);
   });
 });

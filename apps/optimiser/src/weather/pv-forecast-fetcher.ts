@@ -2,11 +2,17 @@ import { Logger } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import {
   type ExternalPvPoint,
+  FORECAST_SOLAR_BASE_URL,
+  forecastSolarUrl,
   OPEN_METEO_BASE_URL,
   openMeteoUrl,
+  parseForecastSolar,
   parseHttpJson,
   parseOpenMeteo,
+  parseSolcast,
   type ProviderParse,
+  SOLCAST_BASE_URL,
+  solcastUrl,
 } from '@ilot/forecasting';
 import { PV_FORECAST_LIMITS } from '@ilot/protocol';
 import { devicesOfKind, type ForecastProviderSpec, type Site } from '@ilot/site';
@@ -23,11 +29,14 @@ export interface FetcherDeps {
   >;
   pvForecasts: PvForecastRepository;
   metrics: OptimiserMetrics;
+  /** Solcast's API key (ILOT_SOLCAST_API_KEY or its _FILE), when a site names Solcast. */
+  solcastApiKey?: string;
 }
 
 /** One request of a provider and how its answer becomes points. */
 interface ProviderRequest {
   url: string;
+  headers?: Record<string, string>;
   parse(body: unknown): ProviderParse;
 }
 
@@ -93,6 +102,11 @@ export class PvForecastFetcher {
         failures.push(`${source}: rate limited until ${new Date(notBefore).toISOString()}`);
         continue;
       }
+      if (provider.type === 'solcast') {
+        // The account's calls a day, spread: one call per 24 h / dailyCalls at most, whatever ILOT_FORECAST_FETCH_S.
+        const spacingMs = (24 * 3_600_000) / provider.dailyCalls;
+        this.notBeforeMs.set(index, Date.now() + spacingMs);
+      }
       try {
         const points = await this.ask(provider);
         const issuedAt = this.deps.clock.now();
@@ -119,8 +133,9 @@ export class PvForecastFetcher {
   private async ask(provider: ForecastProviderSpec): Promise<ExternalPvPoint[]> {
     const { config } = this.deps;
     const points: ExternalPvPoint[] = [];
-    for (const request of requestsOf(this.site, provider)) {
+    for (const request of requestsOf(this.site, provider, this.deps.solcastApiKey)) {
       const body = await getJson(request.url, {
+        ...(request.headers ? { headers: request.headers } : {}),
         timeoutMs: config.ILOT_FORECAST_TIMEOUT_MS,
         tries: config.ILOT_FORECAST_TRIES,
         retryBaseMs: config.ILOT_FORECAST_RETRY_MS,
@@ -134,13 +149,32 @@ export class PvForecastFetcher {
   }
 }
 
-function requestsOf(site: Site, provider: ForecastProviderSpec): ProviderRequest[] {
-  if (provider.type === 'http-json') return [{ url: provider.url, parse: (body) => parseHttpJson(body, provider) }];
+function requestsOf(site: Site, provider: ForecastProviderSpec, solcastApiKey?: string): ProviderRequest[] {
   const location = site.location!;
-  return devicesOfKind(site, 'pv').map((array) => ({
-    url: openMeteoUrl(provider.baseUrl ?? OPEN_METEO_BASE_URL, location, array),
-    parse: (body: unknown) => parseOpenMeteo(body, array),
-  }));
+  switch (provider.type) {
+    case 'http-json':
+      return [{ url: provider.url, parse: (body) => parseHttpJson(body, provider) }];
+    case 'solcast':
+      if (!solcastApiKey)
+        throw new FetchFailure('invalid', 'no Solcast API key: set ILOT_SOLCAST_API_KEY or ILOT_SOLCAST_API_KEY_FILE');
+      return [
+        {
+          url: solcastUrl(provider.baseUrl ?? SOLCAST_BASE_URL, provider.resourceId),
+          headers: { authorization: `Bearer ${solcastApiKey}` },
+          parse: (body) => parseSolcast(body, provider.device),
+        },
+      ];
+    case 'forecast-solar':
+      return devicesOfKind(site, 'pv').map((array) => ({
+        url: forecastSolarUrl(provider.baseUrl ?? FORECAST_SOLAR_BASE_URL, location, array),
+        parse: (body: unknown) => parseForecastSolar(body, array),
+      }));
+    case 'open-meteo':
+      return devicesOfKind(site, 'pv').map((array) => ({
+        url: openMeteoUrl(provider.baseUrl ?? OPEN_METEO_BASE_URL, location, array),
+        parse: (body: unknown) => parseOpenMeteo(body, array),
+      }));
+  }
 }
 
 /** The points as a `forecast` issue: within the topic's window around the issue, at most its number of points. */

@@ -1,5 +1,7 @@
 import { openMeteoUrl, parseOpenMeteo } from './open-meteo';
 import { parseHttpJson } from './http-json';
+import { forecastSolarUrl, parseForecastSolar } from './forecast-solar';
+import { parseSolcast, solcastUrl } from './solcast';
 
 /**
  * The providers' answers as their public documentation shows them: Open-Meteo's forecast API
@@ -184,5 +186,107 @@ describe('HTTP JSON: any source by a mapping of its fields', () => {
   ])('refuses %s, whole and named', (_, answer, reason) => {
     const parsed = parseHttpJson(answer, mapping);
     expect(!parsed.ok && parsed.problem).toMatch(reason);
+  });
+});
+
+/**
+ * Forecast.Solar's estimate as its documentation shows it (https://doc.forecast.solar/api:estimate and /api:
+ * `result.watts` keyed by time, `?time=utc` for instants with their offset, sunrise to sunset; `message`).
+ */
+describe('Forecast.Solar', () => {
+  it('asks for the plane with its declination, its azimuth from the south, its kWp and inverter, in UTC', () => {
+    const url = new URL(
+      forecastSolarUrl(
+        'http://local',
+        { latitudeDeg: 45.76, longitudeDeg: 4.84 },
+        { ...array, azimuthDeg: 135, inverterW: 8000 },
+      ),
+    );
+    expect(url.pathname).toBe('/estimate/45.76/4.84/35/-45/10');
+    expect(url.searchParams.get('time')).toBe('utc');
+    expect(url.searchParams.get('inverter')).toBe('8');
+  });
+
+  it('makes each power at an instant into the mean to the next one, and holds the sunset through the night', () => {
+    const parsed = parseForecastSolar(
+      {
+        result: {
+          watts: {
+            '2026-06-17T04:00:00+00:00': 0,
+            '2026-06-17T05:00:00+00:00': 1000,
+            '2026-06-17T06:00:00+00:00': 3000,
+            '2026-06-17T07:00:00+00:00': 0,
+            '2026-06-18T04:00:00+00:00': 0,
+          },
+        },
+        message: { code: 0, type: 'success', text: '', ratelimit: { period: 3600, limit: 12, remaining: 11 } },
+      },
+      array,
+    );
+    expect(parsed.ok && parsed.points.map((p) => [p.at.toISOString().slice(0, 16), p.pvW])).toEqual([
+      ['2026-06-17T04:00', 500],
+      ['2026-06-17T05:00', 2000],
+      ['2026-06-17T06:00', 1500],
+      ['2026-06-17T07:00', 0],
+      ['2026-06-18T04:00', 0],
+    ]);
+  });
+
+  it.each([
+    [
+      'an error message',
+      { result: null, message: { code: 429, type: 'error', text: 'Rate limit for API calls reached.' } },
+      /Rate limit for API calls reached/,
+    ],
+    [
+      'a local time',
+      { result: { watts: { '2026-06-17 05:00:00': 1, '2026-06-17T06:00:00+00:00': 2 } } },
+      /not an instant with its offset/,
+    ],
+    [
+      'a negative power',
+      { result: { watts: { '2026-06-17T05:00:00Z': -1, '2026-06-17T06:00:00Z': 2 } } },
+      /not a power of 0 or more/,
+    ],
+  ])('refuses %s', (_, body, reason) => {
+    const parsed = parseForecastSolar(body, array);
+    expect(!parsed.ok && parsed.problem).toMatch(reason);
+  });
+});
+
+/** Solcast's rooftop forecast as its documentation shows it (`forecasts[]` of `pv_estimate` kW, `period_end`, `period`). */
+describe('Solcast', () => {
+  it('asks for the rooftop site by its id, 48 hours, and leaves the key out of the URL', () => {
+    expect(solcastUrl('https://api.solcast.com.au/', 'ab12-cd34')).toBe(
+      'https://api.solcast.com.au/rooftop_sites/ab12-cd34/forecasts?format=json&hours=48',
+    );
+  });
+
+  it('places each half hour at its start, in W', () => {
+    const parsed = parseSolcast(
+      {
+        forecasts: [
+          {
+            pv_estimate: 1.25,
+            pv_estimate10: 0.5,
+            pv_estimate90: 2,
+            period_end: '2026-06-17T10:30:00.0000000Z',
+            period: 'PT30M',
+          },
+          {
+            pv_estimate: 2.5,
+            pv_estimate10: 1,
+            pv_estimate90: 3,
+            period_end: '2026-06-17T11:00:00.0000000Z',
+            period: 'PT30M',
+          },
+        ],
+      },
+      'pv-a',
+    );
+    expect(parsed.ok && parsed.points.map((p) => [p.at.toISOString(), p.pvW, p.deviceId])).toEqual([
+      ['2026-06-17T10:00:00.000Z', 1250, 'pv-a'],
+      ['2026-06-17T10:30:00.000Z', 2500, 'pv-a'],
+    ]);
   });
 });

@@ -23,6 +23,8 @@ const HOUR_MS = 3_600_000;
  */
 export class WeatherServer {
   readonly requests: URL[] = [];
+  /** Each request's Authorization header (a key must travel there, never in the URL). */
+  readonly authorizations: Array<string | undefined> = [];
   readonly queue: WeatherAnswer[] = [];
   fallback: WeatherAnswer = { kind: 'open-meteo' };
   private server: Server | undefined;
@@ -45,6 +47,7 @@ export class WeatherServer {
   private answer(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://local');
     this.requests.push(url);
+    this.authorizations.push(request.headers.authorization);
     const answer = this.queue.shift() ?? this.fallback;
     const json = (status: number, body: string, headers: Record<string, string> = {}) => {
       response.writeHead(status, { 'content-type': 'application/json', ...headers });
