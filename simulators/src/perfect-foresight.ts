@@ -6,9 +6,11 @@ import {
   planInputFromForecasts,
   type PlanEv,
   type PlanFlexibleLoad,
+  type PlanInput,
   type Schedule,
 } from '@ilot/optimiser';
 import { devicesOfKind, type Site } from '@ilot/site';
+import { storedValueEfficiency } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
 import type { MeasuredHistory } from './measured-history';
 import type { ProfileTable } from './profile-table';
@@ -25,11 +27,47 @@ export function perfectForesightPlan(
   options: { start: Date; days: number; stepMinutes: number; initialSocPct?: number; solver: LpSolver },
 ): { schedule: Schedule; loads: PlanFlexibleLoad[]; evs: ForeseenEv[] } {
   const { slotStarts, powerW, socPct } = trueSeries(site, profiles, options);
-  const evs = foreseenEvs(new IlotWorld(site, profiles), options.start, options.days);
+  const world = new IlotWorld(site, profiles);
+  const evs = foreseenEvs(world, options.start, options.days);
   // A smart charger's power is the plan's: its cars come in as EVs, each from its arrival to its departure.
   for (const ev of evs) powerW.delete(ev.deviceId);
   const input = planInputFromForecasts(site, { slotStarts, slotMinutes: options.stepMinutes, powerW }, { socPct, evs });
-  return { schedule: plan(input, options.solver).schedule, loads: input.flexibleLoads ?? [], evs };
+  return {
+    schedule: plan(asReplayCounts(input, site, world), options.solver).schedule,
+    loads: input.flexibleLoads ?? [],
+    evs,
+  };
+}
+
+/**
+ * The bound plans what the replay counts (ReplayMeter's cost net of storage, issue 27 §6: on a Lyon îlot the optimiser
+ * beat its "bound" by 8 EUR a week): energy stored at the end worth the period's cheapest import price x the discharge
+ * efficiency, energy a load or a car still plugged at the end owes bought after it at that price (a car leaving within
+ * the period still costs its shortfall penalty), and an overrun priced as the capacity tariff prices a 1 kW overrun of
+ * one 15-min interval (its penalty per hour or per kW) rather than the live planner's flat 5 EUR/kWh.
+ */
+function asReplayCounts(input: PlanInput, site: Site, world: IlotWorld): PlanInput {
+  const cheapestEurPerKWh = Math.min(...input.slots.map((slot) => slot.importEurPerKWh));
+  const endMs = input.slots.length
+    ? input.slots[input.slots.length - 1].start.getTime() + input.slotMinutes * MINUTE_MS
+    : input.now.getTime();
+  const overrun = site.connection.capacity?.overrun;
+  // A 1 kW overrun for one 15-min interval is 0.25 kWh: what the tariff charges for it, per kWh.
+  const overrunEurPerKWh = overrun
+    ? ('eurPerHour' in overrun ? overrun.eurPerHour * 0.25 : overrun.eurPerKW) / 0.25
+    : 0;
+  return {
+    ...input,
+    importLimitPenaltyEurPerKWh: Math.max(input.importLimitPenaltyEurPerKWh, overrunEurPerKWh),
+    endValue: { storedEurPerKWh: cheapestEurPerKWh * storedValueEfficiency(world), owedEurPerKWh: cheapestEurPerKWh },
+    ...(input.evs
+      ? {
+          evs: input.evs.map((ev) =>
+            ev.departure.getTime() >= endMs ? { ...ev, shortfallEurPerKWh: cheapestEurPerKWh } : ev,
+          ),
+        }
+      : {}),
+  };
 }
 
 /** A car planned ahead by perfect foresight: one visit of a charger, named by it (`deviceId@arrival`). */

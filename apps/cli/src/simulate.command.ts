@@ -111,7 +111,10 @@ function readIssuedPvForecasts(site: Site, path: string): IssuedPvForecast[] {
   } catch (error) {
     throw new UsageError(`--pv-forecast ${path}: ${(error as Error).message}`);
   }
-  const parsed = parseIssuedPvForecasts(text, devicesOfKind(site, 'pv').map((d) => d.id));
+  const parsed = parseIssuedPvForecasts(
+    text,
+    devicesOfKind(site, 'pv').map((d) => d.id),
+  );
   if (!parsed.ok) throw new UsageError(`--pv-forecast ${path}:\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
   if (parsed.issues.length === 0) throw new UsageError(`--pv-forecast ${path}: no forecast in it`);
   return parsed.issues;
@@ -121,7 +124,7 @@ function readIssuedPvForecasts(site: Site, path: string): IssuedPvForecast[] {
 export async function replayStrategies(
   request: Omit<SimulateRequest, 'outDir'>,
   progress?: (doneShare: number, strategy: string) => void,
-): Promise<Array<ReplayKpis & { perfectForesightSavingShare?: number }>> {
+): Promise<Array<ReplayKpis & ForesightShare>> {
   const { site, days, start, initialSocPct, solverName, effacements, measured, issuedPv } = request;
   const solver = await loadSolver(solverName);
   const source = measured?.history ?? request.profiles ?? ProfileTable.load();
@@ -168,6 +171,7 @@ export async function simulateCommand(
   log(whatIsReplayed(request));
   for (const warning of [...siteWarnings(site), ...(request.measured?.warnings ?? [])]) log(`warning: ${warning}`);
   for (const line of kpiTable(site, days, start, results)) log(line);
+  for (const warning of boundWarnings(results)) log(`warning: ${warning}`);
   log(`written: ${['kpis.json', 'trace.csv', 'replay.html'].map((f) => join(outDir, f)).join(', ')}`);
   return results;
 }
@@ -193,9 +197,9 @@ export function kpiTable(
   site: Site,
   days: number,
   start: Date,
-  results: ReadonlyArray<ReplayKpis & { perfectForesightSavingShare?: number }>,
+  results: ReadonlyArray<ReplayKpis & ForesightShare>,
 ): string[] {
-  const rows: Array<[string, (k: ReplayKpis & { perfectForesightSavingShare?: number }) => string]> = [
+  const rows: Array<[string, (k: ReplayKpis & ForesightShare) => string]> = [
     ['energy cost (EUR)', (k) => k.energyCostEur.toFixed(2)],
     ['overrun cost (EUR)', (k) => k.overrunCostEur.toFixed(2)],
     [
@@ -206,7 +210,11 @@ export function kpiTable(
     [
       'share of the foresight saving',
       (k) =>
-        k.perfectForesightSavingShare === undefined ? '-' : `${(k.perfectForesightSavingShare * 100).toFixed(0)} %`,
+        k.belowBoundEur !== undefined
+          ? 'below bound!'
+          : k.perfectForesightSavingShare === undefined
+            ? '-'
+            : `${(k.perfectForesightSavingShare * 100).toFixed(0)} %`,
     ],
     ['energy imported (kWh)', (k) => k.importKWh.toFixed(1)],
     ['energy exported (kWh)', (k) => k.exportKWh.toFixed(1)],
@@ -264,17 +272,42 @@ function writeKpis(outDir: string, report: { site: string; start: string; days: 
   writeFileSync(join(outDir, 'kpis.json'), JSON.stringify({ ...report, results }, null, 2) + '\n');
 }
 
+/** A strategy's share of the foresight saving, or by how much it beat the bound (then no share: the bound is wrong). */
+export interface ForesightShare {
+  perfectForesightSavingShare?: number;
+  /** EUR the strategy's cost net of storage came under the perfect-foresight bound's: a bug the replay reports. */
+  belowBoundEur?: number;
+}
+
+/** Cents: a strategy this close to the bound is at it, not below it. */
+const BOUND_TOLERANCE_EUR = 0.01;
+
 /**
- * For the optimised and oracle-forecast strategies: the share of the perfect-foresight saving against an idle battery it captures, on the
- * cost net of stored energy ((idle - optimised) / (idle - perfect foresight)); above 1 when the bound spent money to
- * hold the contracted power (its overrun is not priced in this cost).
+ * For every strategy but the bound: whether it came under the perfect-foresight bound (issue 27 §6: a bound beaten is a
+ * bug, said so, never a share above 100 %); for the optimised and oracle-forecast strategies, the share of the
+ * foresight saving against an idle battery it captures, on the cost net of stored energy with overruns
+ * ((idle - strategy) / (idle - perfect foresight)).
  */
-function foresightShare(k: ReplayKpis, all: readonly ReplayKpis[]): { perfectForesightSavingShare?: number } {
+export function foresightShare(k: ReplayKpis, all: readonly ReplayKpis[]): ForesightShare {
   const idle = all.find((r) => r.strategy === 'idle');
   const bound = all.find((r) => r.strategy === 'perfect-foresight');
-  if ((k.strategy !== 'optimised' && k.strategy !== 'oracle-forecast') || !idle || !bound) return {};
+  if (!bound || k.strategy === 'perfect-foresight') return {};
+  const belowEur = bound.costNetOfStorageEur - k.costNetOfStorageEur;
+  if (belowEur > BOUND_TOLERANCE_EUR) return { belowBoundEur: belowEur };
+  if ((k.strategy !== 'optimised' && k.strategy !== 'oracle-forecast') || !idle) return {};
   const boundSaving = idle.costNetOfStorageEur - bound.costNetOfStorageEur;
   return boundSaving > 0
-    ? { perfectForesightSavingShare: (idle.costNetOfStorageEur - k.costNetOfStorageEur) / boundSaving }
+    ? { perfectForesightSavingShare: Math.min((idle.costNetOfStorageEur - k.costNetOfStorageEur) / boundSaving, 1) }
     : {};
+}
+
+/** What the replay says of each strategy that beat its bound: the bound is then no bound (a bug to report). */
+export function boundWarnings(results: ReadonlyArray<ReplayKpis & ForesightShare>): string[] {
+  return results.flatMap((k) =>
+    k.belowBoundEur === undefined
+      ? []
+      : [
+          `${k.strategy} cost ${k.belowBoundEur.toFixed(2)} EUR less than the perfect-foresight bound: the bound is not a bound on this replay (a bug; please report it with kpis.json), no share of the foresight saving is given`,
+        ],
+  );
 }

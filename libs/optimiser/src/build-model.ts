@@ -180,7 +180,10 @@ function addPvCurtailment({ b, input, index }: ModelParts): void {
   });
 }
 
-/** Per sheddable load: power shed, power recovered and the energy owed, bounded for comfort and paid back by the end. */
+/**
+ * Per sheddable load: power shed, power recovered and the energy owed, bounded for comfort and paid back by the end
+ * (or, at a closed period's end, bought after it).
+ */
 function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
   const slotCount = input.slots.length;
   (input.flexibleLoads ?? []).forEach((load, l) => {
@@ -198,7 +201,16 @@ function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
       );
       vars.recoverKw.push(b.addVariable(`recover[${l}][${t}]`, 0, Math.max(load.ratedW / 1000 - baselineKw, 0), 0));
       // Energy owed (recoveryRatio of what was shed, not yet recovered) at the end of slot t: bounded for comfort, paid back by the end.
-      vars.debtKwh.push(b.addVariable(`debt[${l}][${t}]`, 0, t === slotCount - 1 ? 0 : maxDebtKwh, 0));
+      // At a closed period's end (endValue) it may still be owed, bought after at its price.
+      const last = t === slotCount - 1;
+      vars.debtKwh.push(
+        b.addVariable(
+          `debt[${l}][${t}]`,
+          0,
+          last && !input.endValue ? 0 : maxDebtKwh,
+          last && input.endValue ? input.endValue.owedEurPerKWh : 0,
+        ),
+      );
     }
     for (let t = 0; t < slotCount; t++) {
       // debt[t] = debt[t-1] + h·recoveryRatio·shed[t] - h·recover[t]
@@ -233,7 +245,12 @@ function addEvs({ b, input, index, hours }: ModelParts): void {
         ? b.addVariable(`ev[${e}][${t}]`, 0, ev.maxW / 1000, 0)
         : undefined,
     );
-    const shortfallKwh = b.addVariable(`evShortfall[${e}]`, 0, Infinity, PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh);
+    const shortfallKwh = b.addVariable(
+      `evShortfall[${e}]`,
+      0,
+      Infinity,
+      ev.shortfallEurPerKWh ?? PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh,
+    );
     // Σ h·charge[t] + shortfall >= energy needed
     const terms: Array<[number, number]> = chargeKw.flatMap((v) =>
       v === undefined ? [] : [[v, hours] as [number, number]],

@@ -57,6 +57,8 @@ export interface PlanEv {
   departure: Date;
   /** It can charge in slots that start at or after this instant (a car yet to come, planned ahead); absent: from now. */
   availableFrom?: Date;
+  /** What each kWh it lacks at departure costs, EUR (default PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh: a stranded driver). */
+  shortfallEurPerKWh?: number;
 }
 
 /**
@@ -110,6 +112,13 @@ export interface PlanInput {
   forecastBasis?: { historyDays: number; coldStart: boolean; pvSource?: string };
   /** Capacity charge on the horizon's highest import, EUR per kW, above `peakSoFarW` (the month's peak so far). */
   peak?: { eurPerKW: number; peakSoFarW: number };
+  /**
+   * The end of a closed period rather than of a rolling horizon (a replay's perfect-foresight bound, issue 27 §6): each
+   * kWh stored at the end is worth `storedEurPerKWh` (instead of its refill cost), and energy a shed load still owes
+   * then is bought after it at `owedEurPerKWh` (instead of being paid back within the horizon). What the replay's
+   * cost net of storage counts.
+   */
+  endValue?: { storedEurPerKWh: number; owedEurPerKWh: number };
 }
 
 /**

@@ -30,8 +30,10 @@ export function scheduleCostEur(input: PlanInput, schedule: Schedule): number {
         costEur += (Math.max(slot.gridW - window.importCapW, 0) * hours * window.penaltyEurPerKWh) / 1000;
   });
   for (const violation of schedule.violations)
-    if (violation.constraint === 'evEnergy')
-      costEur += (violation.amountWh / 1000) * PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh;
+    if (violation.constraint === 'evEnergy') {
+      const ev = input.evs?.find((e) => e.id === violation.id);
+      costEur += (violation.amountWh / 1000) * (ev?.shortfallEurPerKWh ?? PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh);
+    }
   if (input.peak) {
     const peakW = Math.max(input.peak.peakSoFarW, ...schedule.slots.map((s) => s.gridW));
     costEur += ((peakW - input.peak.peakSoFarW) / 1000) * input.peak.eurPerKW;

@@ -16,9 +16,14 @@ export interface StoredEnergySegment {
  * Never below nothing: stored energy can be held. Segments from the most valuable down.
  */
 export function storedEnergySegments(
-  input: Pick<PlanInput, 'slots' | 'pvs' | 'cyclingCostEurPerKWh' | 'slotMinutes' | 'batteries'>,
+  input: Pick<PlanInput, 'slots' | 'pvs' | 'cyclingCostEurPerKWh' | 'slotMinutes' | 'batteries' | 'endValue'>,
   battery: Pick<PlanBattery, 'chargeEfficiency' | 'capacityWh' | 'minSocPct' | 'maxSocPct'>,
 ): StoredEnergySegment[] {
+  // A closed period's end: every kWh at the one price given.
+  if (input.endValue) {
+    const usableKWh = (((battery.maxSocPct - battery.minSocPct) / 100) * battery.capacityWh) / 1000;
+    return usableKWh > 0 ? [{ kWh: usableKWh, eurPerKWh: input.endValue.storedEurPerKWh }] : [];
+  }
   const hours = input.slotMinutes / 60;
   let surplusKWh = 0;
   let surplusPrice = Infinity;

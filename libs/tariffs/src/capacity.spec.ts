@@ -62,6 +62,12 @@ describe('capacity tariff (TURPE BT > 36 kVA style)', () => {
     expect(overrunCostEur(intervals, site())).toBeCloseTo(0.75 * 11.75, 9);
   });
 
+  it("regression (issue 27): a mean within the meter's resolution of the contract (floating-point noise) is no overrun", () => {
+    const q = (iso: string, importW: number) => ({ start: new Date(iso), hours: 0.25, importW });
+    expect(overrunCostEur([q('2026-01-15T12:00:00Z', 93_000 + 0.9)], site())).toBe(0);
+    expect(overrunCostEur([q('2026-01-15T12:00:00Z', 93_000 + 1.5)], site())).toBeCloseTo(0.25 * 11.75, 9);
+  });
+
   it("or per kW of each month's highest overrun", () => {
     const perKW = { ...capacity, overrun: { eurPerKW: 10 } };
     const q = (iso: string, importW: number) => ({ start: new Date(iso), hours: 0.25, importW });

@@ -46,6 +46,13 @@ export interface ImportInterval {
 }
 
 /**
+ * A mean this close above the contract is not an overrun: a meter reads whole watts, and a plan held at the limit comes
+ * out a fraction of a watt above it in floating point (regression, issue 27: the replay's bound, planned at 160 kW,
+ * measured 160.0009 kW and paid 8.81 EUR of overrun for 0.2 Wh).
+ */
+export const OVERRUN_RESOLUTION_W = 1;
+
+/**
  * The overrun penalty of a capacity tariff on measured intervals (e.g. 15-min means), EUR: per hour of overrun (each
  * interval above its class's contracted power counts its length), or per kW of each local month's highest overrun.
  * Without a capacity tariff, nothing.
@@ -60,7 +67,7 @@ export function overrunCostEur(
   const monthMaxOverrunW = new Map<string, number>();
   for (const interval of intervals) {
     const overrunW = interval.importW - contractedImportW(interval.start, site);
-    if (overrunW <= 0) continue;
+    if (overrunW <= OVERRUN_RESOLUTION_W) continue;
     overrunHours += interval.hours;
     const month = localDateTime(interval.start, site.timezone).date.slice(0, 7);
     monthMaxOverrunW.set(month, Math.max(monthMaxOverrunW.get(month) ?? 0, overrunW));
