@@ -184,6 +184,7 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
       'IlotIngestStalled',
       'IlotOptimiserFallingBack',
       'IlotParticipantMetersSilent',
+      'IlotPvForecastStale',
       'IlotResidentLedgerBehind',
     ]);
     expect(loaded.filter((r) => r.state === 'firing')).toEqual([]);
