@@ -177,7 +177,7 @@ function printTargets(weeks: Kpis[][], labels: readonly string[]): void {
   const of = (results: Kpis[], strategy: string) => results.find((k) => k.strategy === strategy)!;
   const targets: Array<[string, (r: Kpis[]) => boolean]> = [
     [
-      'optimised < rule (cost net of storage, with overruns)',
+      'optimised < rule (cost net of storage, overruns, wear)',
       (r) => of(r, 'optimised').costNetOfStorageEur < of(r, 'self-consumption').costNetOfStorageEur,
     ],
     ['optimised >= 95 % of the foresight saving', (r) => (of(r, 'optimised').perfectForesightSavingShare ?? 0) >= 0.95],

@@ -93,7 +93,16 @@ export function replay(
   for (let t = startMs; t < endMs; t += stepMs) {
     const now = new Date(t);
     if (t % slotMs === 0) meter.closeSlot(t);
-    if (t % replanMs === 0 && strategy !== 'self-consumption' && meter.latest.size > 0 && t >= planFromMs)
+    // The planners wait for the first readings; the bound and the idle battery need none (regression, issue 27: left
+    // on the controllers' rule for the first step, the bound's battery spent 4.7 kWh its plan counted on, and met the
+    // floor 4.7 kWh early at the week's last peak).
+    const needsReadings = strategy === 'optimised' || strategy === 'oracle-forecast';
+    if (
+      t % replanMs === 0 &&
+      strategy !== 'self-consumption' &&
+      (!needsReadings || meter.latest.size > 0) &&
+      t >= planFromMs
+    )
       planner.command(now, strategy, new Date(t + Math.max(replanMs, stepMs)));
     meter.record(now, world.step(now), stepMs / 3_600_000);
     if (options.onProgress && (t - startMs) % 3_600_000 === 0) options.onProgress((t - startMs) / (endMs - startMs));

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     config.ILOT_SIM_INITIAL_SOC_PCT,
   );
   for (const site of sites)
-    console.log(`simulators: ${site.devices.size} devices of site "${site.id}" publishing on ${config.ILOT_SIM_MQTT_URL ?? runtime.ILOT_MQTT_URL}`);
+    console.log(
+      `simulators: ${site.devices.size} devices of site "${site.id}" publishing on ${config.ILOT_SIM_MQTT_URL ?? runtime.ILOT_MQTT_URL}`,
+    );
   const stop = () => void Promise.all(runners.map((r) => r.stop())).then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

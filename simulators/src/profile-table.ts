@@ -54,7 +54,10 @@ export class ProfileTable {
   withColumn(column: ProfileColumn, values: Float32Array): ProfileTable {
     if (values.length !== SLOTS) throw new Error(`${column}: ${values.length} slots, expected ${SLOTS}`);
     const copy = Object.create(ProfileTable.prototype) as ProfileTable;
-    (copy as unknown as { columns: Record<ProfileColumn, Float32Array> }).columns = { ...this.columns, [column]: values };
+    (copy as unknown as { columns: Record<ProfileColumn, Float32Array> }).columns = {
+      ...this.columns,
+      [column]: values,
+    };
     return copy;
   }
 

@@ -52,6 +52,8 @@ export class ReplayMeter {
     consumptionWh: 0,
     costEur: 0,
     minImportEurPerKWh: Infinity,
+    /** Energy through the batteries, charged and discharged (AC side), Wh. */
+    batteryThroughputWh: 0,
   };
   private readonly consumers: Set<string>;
   private readonly pvIds: Set<string>;
@@ -139,6 +141,8 @@ export class ReplayMeter {
     slot.steps++;
     // grid = consumption - PV - battery (battery > 0 discharging), so the import without storage is grid + battery.
     const netW = gridW + [...this.world.batteries.keys()].reduce((sum, id) => sum + this.latest.get(id)!.powerW, 0);
+    for (const id of this.world.batteries.keys())
+      totals.batteryThroughputWh += Math.abs(this.latest.get(id)!.powerW) * hours;
     for (const id of this.tracked)
       this.trackedSums.set(
         id,
@@ -177,10 +181,12 @@ export class ReplayMeter {
     const loadEnergyOwedKWh = [...this.world.loads.values()].reduce((sum, load) => sum + load.debtWh, 0) / 1000;
     const ev = this.world.evEnergyKWh(end);
     const overrunCostEur = tariffOverrunCostEur(this.imports, this.site);
+    const wearCostEur = (totals.batteryThroughputWh / 1000) * PLAN_DEFAULTS.cyclingCostEurPerKWh;
     return {
       strategy,
       energyCostEur: totals.costEur,
       overrunCostEur,
+      wearCostEur,
       importKWh: totals.importWh / 1000,
       exportKWh: totals.exportWh / 1000,
       pvKWh: totals.pvWh / 1000,
@@ -206,7 +212,8 @@ export class ReplayMeter {
       // cheapest import price. A stranded driver costs what the planner's penalty says.
       costNetOfStorageEur:
         totals.costEur +
-        overrunCostEur -
+        overrunCostEur +
+        wearCostEur -
         (storedEndKWh - this.storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(this.world) +
         (loadEnergyOwedKWh + ev.owedKWh) * totals.minImportEurPerKWh +
         ev.shortfallKWh * PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh,

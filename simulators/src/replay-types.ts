@@ -14,6 +14,11 @@ export interface ReplayKpis {
   energyCostEur: number;
   /** Overrun penalties under the site's capacity tariff (0 without one), EUR. */
   overrunCostEur: number;
+  /**
+   * The batteries' wear: the energy through them (charged and discharged, AC side) x the planner's wear cost per kWh
+   * (PLAN_DEFAULTS.cyclingCostEurPerKWh), EUR. A battery cycled for a margin smaller than its wear loses money.
+   */
+  wearCostEur: number;
   importKWh: number;
   exportKWh: number;
   pvKWh: number;
@@ -45,9 +50,11 @@ export interface ReplayKpis {
   storedStartKWh: number;
   storedEndKWh: number;
   /**
-   * Energy cost plus overrun cost, minus the change of stored energy (at the cheapest import price x discharge
-   * efficiency), plus the energy shed loads and plugged EVs still owe at the end (at the cheapest import price), plus
-   * the EVs' shortfall at the planner's penalty per kWh: what each strategy paid for the same service.
+   * Energy cost plus overrun cost plus the batteries' wear, minus the change of stored energy (at the cheapest import
+   * price x discharge efficiency), plus the energy shed loads and plugged EVs still owe at the end (at the cheapest
+   * import price), plus the EVs' shortfall at the planner's penalty per kWh: what each strategy paid for the same
+   * service (the wear counted since issue 27: the planners pay it, so a bound that ignored it cycled for margins they
+   * rightly leave).
    */
   costNetOfStorageEur: number;
   /** Per slot: mean grid power and stored energy (the picture of the replay; not part of kpis.json). */

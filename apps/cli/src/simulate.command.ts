@@ -202,11 +202,12 @@ export function kpiTable(
   const rows: Array<[string, (k: ReplayKpis & ForesightShare) => string]> = [
     ['energy cost (EUR)', (k) => k.energyCostEur.toFixed(2)],
     ['overrun cost (EUR)', (k) => k.overrunCostEur.toFixed(2)],
+    ['battery wear (EUR)', (k) => k.wearCostEur.toFixed(2)],
     [
       'subscription, pro rata (EUR)',
       () => (site.connection.capacity ? subscriptionCostEur(site.connection.capacity, days) : 0).toFixed(2),
     ],
-    ['cost net of storage, with overruns (EUR)', (k) => k.costNetOfStorageEur.toFixed(2)],
+    ['cost net of storage, with overruns and wear (EUR)', (k) => k.costNetOfStorageEur.toFixed(2)],
     [
       'share of the foresight saving',
       (k) =>
@@ -231,8 +232,8 @@ export function kpiTable(
   ];
   return [
     `${site.name}: ${days} day(s) from ${start.toISOString()}, battery strategies side by side`,
-    ['', ...results.map((k) => k.strategy)].map((c, i) => (i === 0 ? c.padEnd(42) : c.padStart(18))).join(''),
-    ...rows.map(([label, format]) => [label.padEnd(42), ...results.map((k) => format(k).padStart(18))].join('')),
+    ['', ...results.map((k) => k.strategy)].map((c, i) => (i === 0 ? c.padEnd(50) : c.padStart(18))).join(''),
+    ...rows.map(([label, format]) => [label.padEnd(50), ...results.map((k) => format(k).padStart(18))].join('')),
   ];
 }
 
