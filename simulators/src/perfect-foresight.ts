@@ -44,7 +44,8 @@ export function perfectForesightPlan(
  * beat its "bound" by 8 EUR a week): energy stored at the end worth the period's cheapest import price x the discharge
  * efficiency, energy a load or a car still plugged at the end owes bought after it at that price (a car leaving within
  * the period still costs its shortfall penalty), and an overrun priced as the capacity tariff prices a 1 kW overrun of
- * one 15-min interval (its penalty per hour or per kW) rather than the live planner's flat 5 EUR/kWh. The wear is the
+ * one 15-min interval (its penalty per hour or per kW) rather than the live planner's flat 5 EUR/kWh, held on the
+ * 15-min means the replay counts rather than in each step. The wear is the
  * planner's, which the replay's cost counts too.
  */
 function asReplayCounts(input: PlanInput, site: Site, world: IlotWorld): PlanInput {
@@ -60,6 +61,8 @@ function asReplayCounts(input: PlanInput, site: Site, world: IlotWorld): PlanInp
   return {
     ...input,
     importLimitPenaltyEurPerKWh: Math.max(input.importLimitPenaltyEurPerKWh, overrunEurPerKWh),
+    // The replay counts the contract on 15-min means, as the meter does: so does the bound, planned at a shorter step.
+    contractIntervalMinutes: 15,
     endValue: { storedEurPerKWh: cheapestEurPerKWh * storedValueEfficiency(world), owedEurPerKWh: cheapestEurPerKWh },
     ...(input.evs
       ? {

@@ -15,7 +15,6 @@ import {
 import type { CommandPayload } from '@ilot/protocol';
 import { type ExternalPvPoint, forecastAsIssuedAt, forecastAsPlanned, type IssuedPvForecast } from '@ilot/forecasting';
 import { devicesOfKind, type Site } from '@ilot/site';
-import { contractedImportW } from '@ilot/tariffs';
 import type { BatteryStrategy } from './replay-types';
 import type { IlotWorld } from './ilot-world';
 import type { ForeseenEv } from './perfect-foresight';
@@ -84,13 +83,7 @@ export class ReplayPlanner {
   }
 
   /** Every battery held at 0 W until `until`. */
-  private idle(
-    now: Date,
-    until: Date,
-    setpointW: (deviceId: string) => number = () => 0,
-    reason = 'idle',
-    ceiling?: (deviceId: string) => { gridLimitW: number; deviationShare: number },
-  ) {
+  private idle(now: Date, until: Date, setpointW: (deviceId: string) => number = () => 0, reason = 'idle') {
     return [...this.world.batteries.keys()].map((deviceId) => ({
       deviceId,
       command: {
@@ -100,25 +93,9 @@ export class ReplayPlanner {
         validFrom: now.toISOString(),
         validUntil: until.toISOString(),
         setpointW: setpointW(deviceId),
-        ...ceiling?.(deviceId),
         reason,
       },
     }));
-  }
-
-  /**
-   * The contracted power as a battery's ceiling, its share of the deviation by its discharge power: what every live
-   * command carries (command-policy.ts), so that the bound's batteries hold the contract as the planner's do when the
-   * world strays from the plan.
-   */
-  private contractCeiling(now: Date): (deviceId: string) => { gridLimitW: number; deviationShare: number } {
-    const batteries = [...this.world.batteries.values()];
-    const fleetW = batteries.reduce((sum, b) => sum + b.spec.maxDischargeW, 0);
-    const gridLimitW = contractedImportW(now, this.site);
-    return (deviceId) => ({
-      gridLimitW,
-      deviationShare: fleetW > 0 ? this.world.batteries.get(deviceId)!.spec.maxDischargeW / fleetW : 1,
-    });
   }
 
   /**
@@ -136,13 +113,9 @@ export class ReplayPlanner {
     );
     const slot = schedule.slots[index];
     if (!slot) return [];
-    const batteries = this.idle(
-      now,
-      until,
-      (id) => slot.devices[id]?.setpointW ?? 0,
-      'perfect-foresight',
-      this.contractCeiling(now),
-    );
+    // Its setpoints alone: the world follows the plan step for step (it plans from the world's own start), and a
+    // ceiling held each 5 minutes would undo what it plans on 15-min means.
+    const batteries = this.idle(now, until, (id) => slot.devices[id]?.setpointW ?? 0, 'perfect-foresight');
     const limits = loads.flatMap((load) => {
       const planned = slot.devices[load.id];
       if ((planned?.recoveryW ?? 0) >= MIN_SHED_W) return [];

@@ -328,15 +328,25 @@ function addBalanceAndContract({ b, input, index }: ModelParts): void {
     for (const ev of index.evs) if (ev.chargeKw[t] !== undefined) terms.push([ev.chargeKw[t]!, -1]);
     const rhs = slot.consumptionW / 1000 - pvKw;
     b.addConstraint(`balance[${t}]`, terms, rhs, rhs);
-    // Contracted import power, soft: import - excess <= limit
+  });
+  // Contracted import power, soft: import - excess <= limit, per slot, or on the mean of each metering interval the
+  // slots share (contractIntervalMinutes longer than a slot: the meter counts 15-min means, not each 5 minutes).
+  const intervalMs = Math.max(input.contractIntervalMinutes ?? 0, input.slotMinutes) * 60_000;
+  const groups = new Map<number, number[]>();
+  input.slots.forEach((slot, t) => {
+    const key = Math.floor(slot.start.getTime() / intervalMs);
+    const group = groups.get(key);
+    if (group) group.push(t);
+    else groups.set(key, [t]);
+  });
+  for (const slots of groups.values())
     b.addConstraint(
-      `importLimit[${t}]`,
-      [
+      `importLimit[${slots[0]}]`,
+      slots.flatMap((t): Array<[number, number]> => [
         [index.importKw[t], 1],
         [index.importExcessKw[t], -1],
-      ],
+      ]),
       -Infinity,
-      slotImportLimitW(input, t) / 1000,
+      slots.reduce((sum, t) => sum + slotImportLimitW(input, t), 0) / 1000,
     );
-  });
 }

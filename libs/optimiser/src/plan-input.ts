@@ -119,6 +119,11 @@ export interface PlanInput {
    * cost net of storage counts.
    */
   endValue?: { storedEurPerKWh: number; owedEurPerKWh: number };
+  /**
+   * The contracted power holds on the mean of each metering interval of this many minutes (the network operator's
+   * 15-min means) rather than in each slot, when the slots are shorter (a replay's bound at its 5-min step).
+   */
+  contractIntervalMinutes?: number;
 }
 
 /**
