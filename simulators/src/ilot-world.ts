@@ -70,7 +70,13 @@ export class IlotWorld {
       if ((device.kind === 'heat_pump' || device.kind === 'flexible_load') && device.maxShedW > 0)
         this.loads.set(
           device.id,
-          new LoadController({ id: device.id, ratedW: device.ratedW ?? device.maxShedW, recoveryRatio: 1 }),
+          new LoadController({
+            id: device.id,
+            ratedW: device.ratedW ?? device.maxShedW,
+            recoveryRatio: 1,
+            // Its comfort: the energy it may owe at most, the site file's shed for its duration.
+            maxDebtWh: (device.maxShedW * device.maxShedMinutes) / 60,
+          }),
         );
     if (!(profiles instanceof MeasuredHistory) && [...site.devices.values()].some(isCommodityMeter))
       this.commodityMeters = new CommodityMeters(site, profiles);

@@ -5,7 +5,8 @@ import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
  * What the controller of a sheddable load (heat pump, water heater) does with `load.limit` commands:
  * caps the load's power at `maxW` while the command is valid, applies a cmdId at most once, refuses
  * what is expired or negative, and falls back at `validUntil` to the load's own demand, plus the
- * energy it was denied (a heated building or a tank catches up: the rebound), up to its rated power.
+ * energy it was denied (a heated building or a tank catches up: the rebound), up to its rated power. It owes at most
+ * its comfort's worth (`maxDebtWh`): past it, it draws what it needs whatever the limit.
  */
 export class LoadController {
   private current: { maxW: number; validFromMs: number; validUntilMs: number } | undefined;
@@ -17,7 +18,18 @@ export class LoadController {
   applied = 0;
 
   constructor(
-    private readonly spec: { id: string; ratedW: number; recoveryRatio: number },
+    private readonly spec: {
+      id: string;
+      ratedW: number;
+      recoveryRatio: number;
+      /**
+       * The most energy it will owe, Wh: past it, comfort wins and a limit is obeyed only down to what keeps the debt
+       * there (a thermostat does not let a building go colder because a limit came again; regression, issue 27: an
+       * optimiser that never saw the debt owed shed four heat pumps of 74 kWh in a day, their comfort allowing 48).
+       * Absent: no bound (a charger's car owes nothing).
+       */
+      maxDebtWh?: number;
+    },
     /** The command it obeys: a sheddable load's `load.limit`, or an EV charger's `ev.limit` (recovery 0: the car's own need is its rebound). */
     private readonly takes: 'load.limit' | 'ev.limit' = 'load.limit',
   ) {}
@@ -55,7 +67,10 @@ export class LoadController {
   powerW(now: Date, demandW: number, stepH: number): number {
     const limitW = this.limitW(now);
     if (limitW !== undefined) {
-      const drawnW = Math.min(demandW, limitW);
+      const roomWh = Math.max((this.spec.maxDebtWh ?? Infinity) - this.debtWh, 0);
+      const sheddableW =
+        this.spec.recoveryRatio > 0 && stepH > 0 ? roomWh / (this.spec.recoveryRatio * stepH) : Infinity;
+      const drawnW = Math.max(Math.min(demandW, limitW), demandW - sheddableW);
       this.debtWh += (demandW - drawnW) * this.spec.recoveryRatio * stepH;
       this.shedWh += (demandW - drawnW) * stepH;
       return drawnW;
