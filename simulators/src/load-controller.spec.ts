@@ -8,6 +8,7 @@ const limit = (maxW: number, untilMinutes: number) => ({
   validFrom: at(0).toISOString(),
   validUntil: at(untilMinutes).toISOString(),
   maxW,
+  reason: 'test',
 });
 
 describe('a sheddable load controller', () => {
@@ -29,5 +30,14 @@ describe('a sheddable load controller', () => {
     expect(drawn).toEqual([0, 4000, 8000, 8000, 8000, 8000]);
     expect(load.debtWh).toBe(12_000);
     expect(load.shedWh).toBe(12_000);
+  });
+
+  it('makes up what it owes under a limit above its demand, no further than the limit', () => {
+    const load = new LoadController({ id: 'hp', ratedW: 10_000, recoveryRatio: 1, maxDebtWh: 12_000 });
+    load.receive(limit(1000, 60), at(0));
+    load.powerW(at(0), 5000, 1); // 4 kWh owed
+    load.receive({ ...limit(7000, 120), cmdId: 'c-recover' }, at(60));
+    expect(load.powerW(at(60), 5000, 1)).toBe(7000);
+    expect(load.debtWh).toBe(2000);
   });
 });

@@ -61,8 +61,9 @@ export class LoadController {
   }
 
   /**
-   * The power the load draws from now until the next step, given what it would draw on its own: capped
-   * under a limit (the shortfall owed), else its demand plus the rebound, up to its rated power. Keeps the debt.
+   * The power the load draws from now until the next step, given what it would draw on its own: capped under a limit
+   * (the shortfall owed, within its comfort), its demand plus the rebound up to a limit above it, else its demand plus
+   * the rebound up to its rated power. Keeps the debt.
    */
   powerW(now: Date, demandW: number, stepH: number): number {
     const limitW = this.limitW(now);
@@ -71,13 +72,22 @@ export class LoadController {
       const sheddableW =
         this.spec.recoveryRatio > 0 && stepH > 0 ? roomWh / (this.spec.recoveryRatio * stepH) : Infinity;
       const drawnW = Math.max(Math.min(demandW, limitW), demandW - sheddableW);
-      this.debtWh += (demandW - drawnW) * this.spec.recoveryRatio * stepH;
-      this.shedWh += (demandW - drawnW) * stepH;
-      return drawnW;
+      if (drawnW < demandW) {
+        this.debtWh += (demandW - drawnW) * this.spec.recoveryRatio * stepH;
+        this.shedWh += (demandW - drawnW) * stepH;
+        return drawnW;
+      }
+      // A limit above its demand leaves room: it makes up what it owes there, no further.
+      return demandW + this.recover(Math.min(limitW, this.spec.ratedW) - demandW, stepH);
     }
-    if (this.debtWh <= 0 || stepH <= 0) return demandW;
-    const extraW = Math.min(Math.max(this.spec.ratedW - demandW, 0), this.debtWh / stepH);
+    return demandW + this.recover(this.spec.ratedW - demandW, stepH);
+  }
+
+  /** The power it adds to make up its debt, at most `roomW`, W; the debt falls by it. */
+  private recover(roomW: number, stepH: number): number {
+    if (this.debtWh <= 0 || stepH <= 0) return 0;
+    const extraW = Math.min(Math.max(roomW, 0), this.debtWh / stepH);
     this.debtWh -= extraW * stepH;
-    return demandW + extraW;
+    return extraW;
   }
 }

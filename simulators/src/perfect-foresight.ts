@@ -39,25 +39,24 @@ export function perfectForesightPlan(
   };
 }
 
+/** Per kWh above the contract, EUR, for the bound under a capacity tariff: more than any saving an overrun could buy. */
+export const BOUND_OVERRUN_EUR_PER_KWH = 1000;
+
 /**
  * The bound plans what the replay counts (ReplayMeter's cost net of storage, issue 27 §6: on a Lyon îlot the optimiser
  * beat its "bound" by 8 EUR a week): energy stored at the end worth the period's cheapest import price x the discharge
  * efficiency, energy a load or a car still plugged at the end owes bought after it at that price (a car leaving within
- * the period still costs its shortfall penalty), and an overrun priced as the capacity tariff prices a 1 kW overrun of
- * one 15-min interval (its penalty per hour or per kW) rather than the live planner's flat 5 EUR/kWh, held on the
- * 15-min means the replay counts rather than in each step. The wear is the
- * planner's, which the replay's cost counts too.
+ * the period still costs its shortfall penalty), the contract held on the 15-min means the replay counts rather than
+ * in each step, and under a capacity tariff every overrun it can avoid avoided: the tariff charges the smallest one a
+ * whole interval (or the month's highest kW), which no price per kWh matches (at 11.75 EUR/kWh the bound overran by
+ * 50 W and paid 2.94 EUR for the interval). The wear is the planner's, which the replay's cost counts too.
  */
 function asReplayCounts(input: PlanInput, site: Site, world: IlotWorld): PlanInput {
   const cheapestEurPerKWh = Math.min(...input.slots.map((slot) => slot.importEurPerKWh));
   const endMs = input.slots.length
     ? input.slots[input.slots.length - 1].start.getTime() + input.slotMinutes * MINUTE_MS
     : input.now.getTime();
-  const overrun = site.connection.capacity?.overrun;
-  // A 1 kW overrun for one 15-min interval is 0.25 kWh: what the tariff charges for it, per kWh.
-  const overrunEurPerKWh = overrun
-    ? ('eurPerHour' in overrun ? overrun.eurPerHour * 0.25 : overrun.eurPerKW) / 0.25
-    : 0;
+  const overrunEurPerKWh = site.connection.capacity ? BOUND_OVERRUN_EUR_PER_KWH : 0;
   return {
     ...input,
     importLimitPenaltyEurPerKWh: Math.max(input.importLimitPenaltyEurPerKWh, overrunEurPerKWh),

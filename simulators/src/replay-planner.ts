@@ -2,7 +2,6 @@ import { DAY_MS, type EffacementOrder, HISTORY_MS, MINUTE_MS } from '@ilot/domai
 import { referenceMeanW, type ReferenceOptions } from '@ilot/effacement';
 import {
   committedGridW,
-  MIN_SHED_W,
   type LpSolver,
   type PlanFlexibleLoad,
   PLAN_DEFAULTS,
@@ -116,11 +115,12 @@ export class ReplayPlanner {
     // Its setpoints alone: the world follows the plan step for step (it plans from the world's own start), and a
     // ceiling held each 5 minutes would undo what it plans on 15-min means.
     const batteries = this.idle(now, until, (id) => slot.devices[id]?.setpointW ?? 0, 'perfect-foresight');
-    const limits = loads.flatMap((load) => {
+    // Each load at its true demand less what the plan sheds, or plus what it recovers: the world's rebound no larger
+    // than the plan's (free, a load made up its whole debt at once and overran the contract the plan held).
+    const limits = loads.map((load) => {
       const planned = slot.devices[load.id];
-      if ((planned?.recoveryW ?? 0) >= MIN_SHED_W) return [];
-      const maxW = load.baselineW[index] - Math.max(planned?.setpointW ?? 0, 0);
-      return [this.limit('load.limit', load.id, maxW, now, until)];
+      const maxW = load.baselineW[index] - Math.max(planned?.setpointW ?? 0, 0) + Math.max(planned?.recoveryW ?? 0, 0);
+      return this.limit('load.limit', load.id, maxW, now, until);
     });
     // Each car plugged now charges what the plan gives its visit in this step.
     for (const ev of foresight.evs)

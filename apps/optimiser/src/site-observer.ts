@@ -11,6 +11,7 @@ import {
 } from '@ilot/domain';
 import {
   EXTERNAL_PV_MAX_AGE_MS,
+  MAX_PLAN_HORIZON_MS,
   peakChargeEurPerKW,
   PV_CALIBRATION_DAYS,
   type SiteObservations,
@@ -112,10 +113,7 @@ export class SiteObserver {
       this.deps.readings
         .bucketedSum(this.site.id, ids, historyFrom, historyTo, this.config.ILOT_PLAN_SLOT_MINUTES)
         .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
-    // Signals in force over the horizon (Tempo days start at 06:00, so from a day back).
-    const horizonEnd = new Date(
-      historyTo.getTime() + this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS,
-    );
+    const horizonEnd = this.horizonEnd(historyTo);
     const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory, pvForecast] = await Promise.all([
       samples(this.consumerIds),
       samples(this.pvIds),
@@ -166,6 +164,15 @@ export class SiteObserver {
     const value = { forecast: points.map(({ ts, ...p }) => ({ ...p, at: ts })), measured: new Map(measured) };
     this.calibrationHistory = { readAtMs: historyTo.getTime(), value };
     return value;
+  }
+
+  /**
+   * Where the signals read end: the horizon, which reaches the end of the orders known up to MAX_PLAN_HORIZON_MS ahead
+   * (plan-horizon.ts). They are read from a day back (Tempo days start at 06:00).
+   */
+  private horizonEnd(firstSlot: Date): Date {
+    const baseMs = this.config.ILOT_PLAN_HORIZON_SLOTS * this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS;
+    return new Date(firstSlot.getTime() + Math.max(baseMs, MAX_PLAN_HORIZON_MS));
   }
 
   /** The month's highest 15-min import so far (local month), which a peak charge counts above; read only for tariffs that have one. */

@@ -21,3 +21,4 @@ export * from './plan-summary';
 export * from './ev-plan';
 export * from './pv-plan';
 export * from './plan-step';
+export * from './plan-horizon';

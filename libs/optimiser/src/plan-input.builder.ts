@@ -4,6 +4,7 @@ import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
 import { loadForecastW } from './load-forecast';
 import { calibratedPvShortfallW, pvForecasts, pvSourceOf } from './pv-plan';
 import { contractGuardOf, GUARD_QUANTILE } from './forecast-uncertainty';
+import { planHorizonSlots } from './plan-horizon';
 import {
   ECOWATT_WINDOW_PREFIX,
   PLAN_DEFAULTS,
@@ -32,7 +33,14 @@ export function buildPlanInput(
 ): { input: PlanInput; excluded: string[]; pvExternalSlots: number } {
   const slotMs = settings.slotMinutes * MINUTE_MS;
   const first = slotStart(now, slotMs);
-  const slotStarts = Array.from({ length: settings.horizonSlots }, (_, t) => addMs(first, t * slotMs));
+  // Longer than the base horizon to reach the end of every known order (up to 48 h, plan-horizon.ts).
+  const horizonSlots = planHorizonSlots(
+    settings.horizonSlots,
+    settings.slotMinutes,
+    first,
+    observations.signals?.effacements ?? [],
+  );
+  const slotStarts = Array.from({ length: horizonSlots }, (_, t) => addMs(first, t * slotMs));
   const excluded: string[] = [];
   const evs = plannedEvs(site, observations, addMs(first, slotMs));
   const consumptionW = consumptionWithoutPlannedEvs(
