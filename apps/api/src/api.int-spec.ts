@@ -92,6 +92,46 @@ describe('the metrics API (real PostgreSQL)', () => {
     });
   });
 
+  /** Issue 27 §6: an order says when the planner first takes it into account, and the signals to come are listed. */
+  describe('effacement orders: when each is first planned', () => {
+    const auth = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const order = (id: string, start: string, end: string) => ({
+      type: 'effacement',
+      id,
+      start,
+      end,
+      reductionW: 5000,
+    });
+
+    it('answers an order with its first plan (at once within 48 h of its start, else 48 h before), and lists it', async () => {
+      // The app's clock is at 2026-01-10T12:40Z.
+      const tomorrow = await fetch(`${base}/signals`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(order('o-tomorrow', '2026-01-11T17:00:00Z', '2026-01-11T19:00:00Z')),
+      });
+      expect(tomorrow.status).toBe(201);
+      // Within 48 h: at the next plan, now (the clock runs from 12:40Z).
+      const now = ((await tomorrow.json()) as { firstPlannedAt: string }).firstPlannedAt;
+      expect(Date.parse(now)).toBeGreaterThanOrEqual(Date.parse('2026-01-10T12:40:00Z'));
+      expect(Date.parse(now)).toBeLessThan(Date.parse('2026-01-10T12:45:00Z'));
+      const later = await fetch(`${base}/signals`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify(order('o-later', '2026-01-13T17:00:00Z', '2026-01-13T19:00:00Z')),
+      });
+      expect(await later.json()).toMatchObject({ key: 'o-later', firstPlannedAt: '2026-01-11T17:00:00.000Z' });
+      const listed = await fetch(`${base}/signals`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(listed.status).toBe(200);
+      const { signals } = (await listed.json()) as { signals: Array<{ key: string; firstPlannedAt?: string }> };
+      expect(signals.filter((x) => x.key.startsWith('o-')).map((x) => [x.key, x.firstPlannedAt])).toEqual([
+        ['o-tomorrow', expect.stringMatching(/^2026-01-10T12:4/)],
+        ['o-later', '2026-01-11T17:00:00.000Z'],
+      ]);
+      expect((await fetch(`${base}/signals`)).status).toBe(401);
+    });
+  });
+
   /** External PV forecasts over HTTP: the `forecast` topic's checks, stored where the planner reads them. */
   describe('POST /api/v1/sites/{site}/forecast', () => {
     const post = (body: unknown, token: string | null = TOKEN) =>

@@ -6,12 +6,12 @@ import {
   HOUR_MS,
   localMonth,
   localMonthRange,
+  MAX_PLAN_HORIZON_MS,
   MINUTE_MS,
   slotStart,
 } from '@ilot/domain';
 import {
   EXTERNAL_PV_MAX_AGE_MS,
-  MAX_PLAN_HORIZON_MS,
   peakChargeEurPerKW,
   PV_CALIBRATION_DAYS,
   type SiteObservations,

@@ -15,3 +15,15 @@ export interface EffacementOrder {
  * on the day clocks go back). Intake refuses longer ones; computations over a stored one never walk past it.
  */
 export const SIGNAL_MAX_SPAN_MS = 25 * 3_600_000;
+
+/**
+ * The furthest a plan looks, ms: an effacement order accepted for tomorrow evening is planned from now on (issue 27
+ * §6: an order for tomorrow 18:00-20:00 was not planned until it came inside the 24-hour horizon, and nothing said
+ * so), the horizon reaching the end of every known order up to this (libs/optimiser plan-horizon.ts).
+ */
+export const MAX_PLAN_HORIZON_MS = 48 * 3_600_000;
+
+/** When a plan first takes an order into account: now if it starts within MAX_PLAN_HORIZON_MS, else that long before it. */
+export function firstPlannedAt(order: { start: Date }, now: Date): Date {
+  return new Date(Math.max(now.getTime(), order.start.getTime() - MAX_PLAN_HORIZON_MS));
+}

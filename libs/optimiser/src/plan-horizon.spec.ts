@@ -1,4 +1,5 @@
-import { firstPlannedAt, planHorizonSlots } from './plan-horizon';
+import { firstPlannedAt } from '@ilot/domain';
+import { planHorizonSlots } from './plan-horizon';
 
 const first = new Date('2026-06-17T09:00:00Z');
 const order = (startH: number, endH: number) => ({

@@ -1,11 +1,4 @@
-import { HOUR_MS, MINUTE_MS } from '@ilot/domain';
-
-/**
- * The furthest a plan looks, ms: an effacement order accepted for tomorrow evening is planned from now on (issue 27
- * §6: an order for tomorrow 18:00-20:00 was not planned until it came inside the 24-hour horizon, and nothing said
- * so), the horizon reaching the end of every known order up to this.
- */
-export const MAX_PLAN_HORIZON_MS = 48 * HOUR_MS;
+import { MAX_PLAN_HORIZON_MS, MINUTE_MS } from '@ilot/domain';
 
 /**
  * The slots of a plan starting at `firstSlot`: the base horizon, longer to reach the end of every order that starts
@@ -24,9 +17,4 @@ export function planHorizonSlots(
     .filter((o) => o.start.getTime() < firstMs + MAX_PLAN_HORIZON_MS)
     .reduce((latest, o) => Math.max(latest, o.end.getTime()), 0);
   return Math.min(Math.max(baseSlots, Math.ceil((reachMs - firstMs) / slotMs)), maxSlots);
-}
-
-/** When a plan first takes an order into account: now if it starts within MAX_PLAN_HORIZON_MS, else that long before it. */
-export function firstPlannedAt(order: { start: Date }, now: Date): Date {
-  return new Date(Math.max(now.getTime(), order.start.getTime() - MAX_PLAN_HORIZON_MS));
 }

@@ -15,7 +15,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { type Clock, describeProblems } from '@ilot/domain';
+import { type Clock, describeProblems, firstPlannedAt } from '@ilot/domain';
 import { validateSignal } from '@ilot/protocol';
 import { parseInstant } from '../http/query-instant';
 import { eventReportCsv } from '@ilot/effacement';
@@ -32,6 +32,7 @@ import {
   PrivacyRepository,
   ReadingRepository,
   SignalRepository,
+  type StoredSignal,
   type Viewer,
 } from '@ilot/timeseries';
 import { AccessLog } from '../privacy/access-log';
@@ -135,13 +136,21 @@ export class ApiController {
     const signal = validateSignal(body, now);
     if (!signal.ok) throw new BadRequestException(`signal refused: ${describeProblems(signal)}`);
     const stored = await this.signals.storePayload(siteId, signal.value, site.timezone, now);
-    return {
-      siteId,
-      type: stored.type,
-      key: stored.key,
-      start: stored.startsAt.toISOString(),
-      end: stored.endsAt.toISOString(),
-    };
+    return { siteId, ...signalAnswer(stored, now) };
+  }
+
+  /**
+   * The signals in force or to come (issue 27: an order accepted for tomorrow said nothing of when it would be
+   * planned): each with its period and payload, and for an effacement order when the planner first takes it into
+   * account (at once within 48 h of its start, else 48 h before it). Operator only.
+   */
+  @Get('signals')
+  @Access.siteOperator('the signals in force or to come, and when each order is first planned')
+  async getSignals(@Param('siteId') siteId: string) {
+    this.scopes.of(siteId);
+    const now = this.clock.now();
+    const stored = await this.signals.overlapping(siteId, now, new Date(now.getTime() + SIGNALS_LISTED_AHEAD_MS));
+    return { siteId, signals: stored.map((signal) => ({ ...signalAnswer(signal, now), payload: signal.payload })) };
   }
 
   /**
@@ -230,4 +239,20 @@ export class ApiController {
     const consent = consentInForce(await this.privacy.consentHistory(siteId, participantId), 'detailed_curve');
     return { detailedCurve: consent.granted, since: consent.since?.toISOString() };
   }
+}
+
+/** How far ahead `GET .../signals` lists: the longest a demand-response signal is announced ahead is days, not weeks. */
+const SIGNALS_LISTED_AHEAD_MS = 14 * 86_400_000;
+
+/** A stored signal as the API says it: its type, key and period, and when an effacement order is first planned. */
+function signalAnswer(stored: StoredSignal, now: Date) {
+  return {
+    type: stored.type,
+    key: stored.key,
+    start: stored.startsAt.toISOString(),
+    end: stored.endsAt.toISOString(),
+    ...(stored.type === 'effacement'
+      ? { firstPlannedAt: firstPlannedAt({ start: stored.startsAt }, now).toISOString() }
+      : {}),
+  };
 }
