@@ -3,6 +3,7 @@ import { REFERENCE_DEFAULTS, ReferenceOptions } from '@ilot/effacement';
 import { JavascriptLpSolverAdapter, LpSolver, PLAN_DEFAULTS } from '@ilot/optimiser';
 import type { IssuedPvForecast } from '@ilot/forecasting';
 import type { Site } from '@ilot/site';
+import type { TempoColour } from '@ilot/tariffs';
 import { effacementOutcome } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
 import { perfectForesightPlan, trueSeries, trueSlotMeans } from './perfect-foresight';
@@ -41,6 +42,11 @@ export interface ReplayOptions {
    * issue out by then, never a later one; slots no issue covers keep its own forecast.
    */
   issuedPvForecasts?: IssuedPvForecast[];
+  /**
+   * The Tempo colours of the replayed dates (issue 27 §6: every day was priced blue): the replay prices each day by its
+   * colour; the planners know a day's colour from 11:00 the day before (RTE publishes it then), the bound all of them.
+   */
+  tempoColours?: ReadonlyMap<string, TempoColour>;
 }
 
 /**
@@ -68,7 +74,8 @@ export function replay(
     ...REFERENCE_DEFAULTS,
     eventDays: new Set(),
   };
-  const meter = new ReplayMeter(site, world, orders);
+  const tempo = options.tempoColours;
+  const meter = new ReplayMeter(site, world, orders, tempo && ((date) => tempo.get(date)));
   // The planner starts with the history a live îlot would have (a cold start is not what an operator runs).
   const warmUpDays = options.warmUpDays ?? HISTORY_DAYS;
   if (warmUpDays > 0)
@@ -80,6 +87,7 @@ export function replay(
     solver,
     graceMs: options.commandGraceMs ?? PLAN_DEFAULTS.commandGraceS * 1000,
     ...(options.issuedPvForecasts ? { issuedPv: options.issuedPvForecasts } : {}),
+    ...(tempo ? { tempo } : {}),
     ...whatTheFutureHolds(site, profiles, strategy, {
       ...options,
       stepMinutes: stepMs / MINUTE_MS,
@@ -147,6 +155,7 @@ function whatTheFutureHolds(
     slotMinutes: number;
     initialSocPct?: number;
     solver: LpSolver;
+    tempoColours?: ReadonlyMap<string, TempoColour>;
   },
 ) {
   if (strategy === 'perfect-foresight') return { perfectForesight: perfectForesightPlan(site, profiles, options) };

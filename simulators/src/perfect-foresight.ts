@@ -10,6 +10,7 @@ import {
   type Schedule,
 } from '@ilot/optimiser';
 import { devicesOfKind, type Site } from '@ilot/site';
+import type { TempoColour } from '@ilot/tariffs';
 import { storedValueEfficiency } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
 import type { MeasuredHistory } from './measured-history';
@@ -24,14 +25,26 @@ import type { ProfileTable } from './profile-table';
 export function perfectForesightPlan(
   site: Site,
   profiles: ProfileTable | MeasuredHistory,
-  options: { start: Date; days: number; stepMinutes: number; initialSocPct?: number; solver: LpSolver },
+  options: {
+    start: Date;
+    days: number;
+    stepMinutes: number;
+    initialSocPct?: number;
+    solver: LpSolver;
+    /** The Tempo colours, every one known ahead (perfect foresight). */
+    tempoColours?: ReadonlyMap<string, TempoColour>;
+  },
 ): { schedule: Schedule; loads: PlanFlexibleLoad[]; evs: ForeseenEv[] } {
   const { slotStarts, powerW, socPct } = trueSeries(site, profiles, options);
   const world = new IlotWorld(site, profiles);
   const evs = foreseenEvs(world, options.start, options.days);
   // A smart charger's power is the plan's: its cars come in as EVs, each from its arrival to its departure.
   for (const ev of evs) powerW.delete(ev.deviceId);
-  const input = planInputFromForecasts(site, { slotStarts, slotMinutes: options.stepMinutes, powerW }, { socPct, evs });
+  const input = planInputFromForecasts(
+    site,
+    { slotStarts, slotMinutes: options.stepMinutes, powerW },
+    { socPct, evs, ...(options.tempoColours ? { tempo: options.tempoColours } : {}) },
+  );
   return {
     schedule: plan(asReplayCounts(input, site, world), options.solver).schedule,
     loads: input.flexibleLoads ?? [],

@@ -11,7 +11,13 @@ import {
 import type { PowerSample } from '@ilot/forecasting';
 import { PLAN_DEFAULTS } from '@ilot/optimiser';
 import { gridDeviceId, type Site } from '@ilot/site';
-import { contractedImportW, type ImportInterval, overrunCostEur as tariffOverrunCostEur, priceAt } from '@ilot/tariffs';
+import {
+  contractedImportW,
+  type ImportInterval,
+  overrunCostEur as tariffOverrunCostEur,
+  priceAt,
+  type TempoCalendar,
+} from '@ilot/tariffs';
 import type { BatteryStrategy, EffacementOutcome, ReplayKpis, SlotTrace } from './replay-types';
 
 export type { SlotTrace } from './replay-types';
@@ -72,6 +78,8 @@ export class ReplayMeter {
     private readonly site: Site,
     private readonly world: IlotWorld,
     private readonly orders: readonly EffacementOrder[],
+    /** The Tempo colours of the replayed dates (a Tempo tariff; a date without one is priced blue). */
+    private readonly tempo: TempoCalendar = () => undefined,
   ) {
     this.gridId = gridDeviceId(site);
     this.consumers = new Set([...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind)).map((d) => d.id));
@@ -120,7 +128,7 @@ export class ReplayMeter {
     this.latest = new Map(readings.map((r) => [r.deviceId, { ts: r.ts, powerW: r.powerW, socPct: r.socPct ?? null }]));
     this.evSessions = new Map(readings.flatMap((r) => (r.evSession ? [[r.deviceId, r.evSession]] : [])));
     const gridW = this.latest.get(this.gridId)!.powerW;
-    const price = priceAt(now, this.site.tariff, this.site.timezone);
+    const price = priceAt(now, this.site.tariff, this.site.timezone, this.tempo);
     const { totals, slot } = this;
     totals.minImportEurPerKWh = Math.min(totals.minImportEurPerKWh, price.importEurPerKWh);
     totals.importWh += importW(gridW) * hours;
@@ -156,7 +164,7 @@ export class ReplayMeter {
    * Only the planner's observations are filled; the replay's totals and KPIs start at its start.
    */
   warmUp(shadow: IlotWorld, start: Date, days: number, stepMs: number, slotMs: number): void {
-    const earlier = new ReplayMeter(this.site, shadow, []);
+    const earlier = new ReplayMeter(this.site, shadow, [], this.tempo);
     for (let t = start.getTime() - days * DAY_MS; t < start.getTime(); t += stepMs) {
       if (t % slotMs === 0) earlier.closeSlot(t);
       earlier.record(new Date(t), shadow.step(new Date(t)), stepMs / 3_600_000);

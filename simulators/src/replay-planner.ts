@@ -1,4 +1,4 @@
-import { DAY_MS, type EffacementOrder, HISTORY_MS, MINUTE_MS } from '@ilot/domain';
+import { DAY_MS, type EffacementOrder, HISTORY_MS, localDateTime, MINUTE_MS } from '@ilot/domain';
 import { referenceMeanW, type ReferenceOptions } from '@ilot/effacement';
 import {
   committedGridW,
@@ -14,6 +14,7 @@ import {
 import type { CommandPayload } from '@ilot/protocol';
 import { type ExternalPvPoint, forecastAsIssuedAt, forecastAsPlanned, type IssuedPvForecast } from '@ilot/forecasting';
 import { devicesOfKind, type Site } from '@ilot/site';
+import type { TempoColour } from '@ilot/tariffs';
 import type { BatteryStrategy } from './replay-types';
 import type { IlotWorld } from './ilot-world';
 import type { ForeseenEv } from './perfect-foresight';
@@ -62,6 +63,8 @@ export class ReplayPlanner {
       oracle?: Map<string, Map<number, number>>;
       /** PV forecasts as they were issued: each plan has the newest out by its instant (forecastAsIssuedAt). */
       issuedPv?: IssuedPvForecast[];
+      /** The Tempo colours of the replayed dates: each known to the planner from 11:00 local the day before. */
+      tempo?: ReadonlyMap<string, TempoColour>;
     },
   ) {
     this.historySlots = HISTORY_MS / (options.slotMinutes * MINUTE_MS);
@@ -163,7 +166,7 @@ export class ReplayPlanner {
         ]),
       ),
       evSessions: meter.evSessions,
-      signals: { effacements, ecowatt: [], tempo: new Map() },
+      signals: { effacements, ecowatt: [], tempo: this.tempoKnownAt(now) },
       ...this.issuedForecast(now),
     };
     const step = planStep(
@@ -218,6 +221,18 @@ export class ReplayPlanner {
       ]),
     );
     return { pvForecast: { ...issued, source: 'issued' }, pvCalibrationHistory: { forecast, measured } };
+  }
+
+  /**
+   * The Tempo colours a planner has at `now`: today's and the days before, and tomorrow's from 11:00 local (RTE
+   * publishes the next day's colour late in the morning).
+   */
+  private tempoKnownAt(now: Date): Map<string, TempoColour> {
+    const tempo = this.options.tempo;
+    if (!tempo) return new Map();
+    const local = localDateTime(now, this.site.timezone);
+    const lastMs = Date.parse(`${local.date}T00:00:00Z`) + (local.minuteOfDay >= 11 * 60 ? DAY_MS : 0);
+    return new Map([...tempo].filter(([date]) => Date.parse(`${date}T00:00:00Z`) <= lastMs));
   }
 
   /** The plan in force for each slot of an order: its committed grid power, and whether it expects to miss the cap. */

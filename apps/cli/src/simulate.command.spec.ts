@@ -83,3 +83,48 @@ describe('ilot simulate --pv-forecast: forecasts as they were issued (issue 27)'
     expect(() => request('/nowhere/issued.csv')).toThrow('--pv-forecast /nowhere/issued.csv: ENOENT');
   });
 });
+
+describe('ilot simulate on a Tempo site: the colours of the replayed dates (issue 27 §6)', () => {
+  const lyon = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'sites', 'lyon-six.yaml');
+  const demo = join(__dirname, '..', '..', '..', 'sites', 'demo.yaml');
+  const file = (text: string) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ilot-tempo-')), 'tempo.csv');
+    writeFileSync(path, text);
+    return path;
+  };
+  const request = (site: string, extra: Array<[string, string[]]>) =>
+    simulateRequest(
+      new Map([['site', [site]], ['days', ['2']], ['start', ['2026-01-12T00:00:00Z']], ['out', [tmpdir()]], ...extra]),
+    );
+
+  it('takes the file where it has a date, draws the others by the rules, and says which', () => {
+    const tempo = request(lyon, [['tempo-calendar', [file('date,colour\n2026-01-12,red\n2026-01-13,white\n')]]]).tempo!;
+    expect(tempo.colours.get('2026-01-12')).toBe('red');
+    expect(tempo.colours.get('2026-01-13')).toBe('white');
+    // The warm-up's 8 days before, the 2 replayed, 3 past the end for the horizon.
+    expect(tempo.colours.size).toBe(13);
+    expect(tempo.said).toMatch(
+      /^Tempo colours \(\d+ blue, \d+ white, \d+ red\): 2 day\(s\) from .*, 11 drawn by the published rules/,
+    );
+  });
+
+  it('draws every date without a file, the same for the same seed', () => {
+    const a = request(lyon, [['tempo-seed', ['3']]]).tempo!;
+    const b = request(lyon, [['tempo-seed', ['3']]]).tempo!;
+    expect(a.colours).toEqual(b.colours);
+    expect(a.said).toContain('no --tempo-calendar, 13 drawn');
+  });
+
+  it.each([
+    [
+      'a bad line, with its number',
+      lyon,
+      [['tempo-calendar', [file('date,colour\n2026-01-12,rouge\n')]]],
+      'line 2: colour "rouge"',
+    ],
+    ['a calendar for a site not on Tempo', demo, [['tempo-calendar', [file('date,colour\n')]]], 'not tempo'],
+    ['a seed that is not an integer', lyon, [['tempo-seed', ['x']]], '--tempo-seed must be an integer'],
+  ] as Array<[string, string, Array<[string, string[]]>, string]>)('refuses %s', (_, site, extra, message) => {
+    expect(() => request(site, extra)).toThrow(message);
+  });
+});

@@ -1,4 +1,4 @@
-import { DAY_MS, SETTLEMENT_STEP_MS } from '@ilot/domain';
+import { DAY_MS, HISTORY_DAYS, SETTLEMENT_STEP_MS } from '@ilot/domain';
 import { type IssuedPvForecast, parseIssuedPvForecasts } from '@ilot/forecasting';
 import { loadSolver, SOLVER_NAMES, type SolverName } from '@ilot/optimiser';
 import { devicesOfKind, loadSiteFile, type Site, siteWarnings } from '@ilot/site';
@@ -10,11 +10,12 @@ import {
   replay,
   ReplayKpis,
 } from '@ilot/simulators';
-import { contractedImportW, subscriptionCostEur } from '@ilot/tariffs';
+import { contractedImportW, subscriptionCostEur, type TempoColour } from '@ilot/tariffs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { required, UsageError } from './args';
 import { readHistory } from './history-option';
+import { tempoColoursOf } from './tempo-option';
 import { replayPicture } from './replay-picture';
 
 const STRATEGIES: BatteryStrategy[] = ['optimised', 'oracle-forecast', 'self-consumption', 'idle', 'perfect-foresight'];
@@ -56,6 +57,11 @@ export interface SimulateRequest {
   issuedPv?: { issues: IssuedPvForecast[]; path: string };
   /** Profiles to replay instead of the shipped ones (bench:value's measured PV); not a command-line option. */
   profiles?: ProfileTable;
+  /**
+   * A Tempo tariff's colours for the replayed dates (issue 27 §6): from `--tempo-calendar` where it has them, drawn by
+   * the published rules (seeded, `--tempo-seed`) for the others; `said` tells the operator which.
+   */
+  tempo?: { colours: Map<string, TempoColour>; said: string };
 }
 
 export function simulateRequest(options: Map<string, string[]>): SimulateRequest {
@@ -78,6 +84,7 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
   const issuedPvPath = options.get('pv-forecast')?.[0];
   const issuedPv = issuedPvPath ? { issues: readIssuedPvForecasts(site, issuedPvPath), path: issuedPvPath } : undefined;
   const endMs = start.getTime() + days * DAY_MS;
+  const tempo = tempoColoursOf(site, options, start, endMs, measured?.warmUpDays ?? HISTORY_DAYS);
   for (const order of effacements)
     if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs)
       throw new UsageError(`--effacement ${order.id}: must lie within the replay`);
@@ -90,6 +97,7 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
     solverName,
     effacements,
     ...(issuedPv ? { issuedPv } : {}),
+    ...(tempo ? { tempo } : {}),
     ...(measured && historyPath
       ? {
           measured: {
@@ -125,7 +133,7 @@ export async function replayStrategies(
   request: Omit<SimulateRequest, 'outDir'>,
   progress?: (doneShare: number, strategy: string) => void,
 ): Promise<Array<ReplayKpis & ForesightShare>> {
-  const { site, days, start, initialSocPct, solverName, effacements, measured, issuedPv } = request;
+  const { site, days, start, initialSocPct, solverName, effacements, measured, issuedPv, tempo } = request;
   const solver = await loadSolver(solverName);
   const source = measured?.history ?? request.profiles ?? ProfileTable.load();
   const warmUpDays = measured?.warmUpDays;
@@ -141,6 +149,7 @@ export async function replayStrategies(
       effacements,
       warmUpDays,
       ...(issuedPv ? { issuedPvForecasts: issuedPv.issues } : {}),
+      ...(tempo ? { tempoColours: tempo.colours } : {}),
       onProgress: progress && ((done) => progress((i + done) / strategies.length, strategy)),
     }),
   );
@@ -169,6 +178,7 @@ export async function simulateCommand(
     replayPicture(title, results, (ms) => contractedImportW(new Date(ms), site), capacityKWh),
   );
   log(whatIsReplayed(request));
+  if (request.tempo) log(request.tempo.said);
   for (const warning of [...siteWarnings(site), ...(request.measured?.warnings ?? [])]) log(`warning: ${warning}`);
   for (const line of kpiTable(site, days, start, results)) log(line);
   for (const warning of boundWarnings(results)) log(`warning: ${warning}`);

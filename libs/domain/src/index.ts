@@ -11,3 +11,4 @@ export * from './closest-match';
 export * from './local-time';
 export * from './site-leases';
 export * from './meter-steps';
+export * from './seeded-random';

@@ -1,3 +1,4 @@
+import type { TempoColour } from '@ilot/tariffs';
 import type { EffacementOrder } from '@ilot/domain';
 import { devicesOfKind, sheddableLoads, type Site } from '@ilot/site';
 import { PLAN_DEFAULTS, type PlanEv, type PlanInput } from './plan-input';
@@ -10,6 +11,8 @@ export interface OfflineOptions {
   effacements?: readonly EffacementOrder[];
   /** EVs whose charging the plan decides (their chargers then take no series: the plan sets their power). */
   evs?: readonly PlanEv[];
+  /** The Tempo colours of the local dates it covers (a Tempo tariff; a date without one is priced blue). */
+  tempo?: ReadonlyMap<string, TempoColour>;
 }
 
 /** Non-controllable kinds whose expected power an offline what-if gives per slot. */
@@ -103,7 +106,7 @@ function offlineInput(
     siteId: site.id,
     now: forecasts.slotStarts[0],
     slotMinutes: forecasts.slotMinutes,
-    slots: pricedSlots(site, forecasts.slotStarts, consumptionW),
+    slots: pricedSlots(site, forecasts.slotStarts, consumptionW, options.tempo),
     batteries,
     pvs,
     ...(flexible.length ? { flexibleLoads: flexible } : {}),

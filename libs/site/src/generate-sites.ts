@@ -1,3 +1,4 @@
+import { seededRandom } from '@ilot/domain';
 /**
  * Site documents for a fleet of îlots of varied sizes (demos, `npm run bench:fleet`, the many-îlot tests): each a
  * valid site file's content, drawn from a seeded generator so the same seed gives the same fleet. Sizes range from a
@@ -5,7 +6,7 @@
  * a shared battery on most sites, heat pumps and EV chargers. Plain data: no file is read or written here.
  */
 export function generateSiteDocuments(count: number, seed = 1): Array<Record<string, unknown>> {
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
   return Array.from({ length: count }, (_, k) => generatedSite(k, between(12, 72), random, between));
 }
@@ -84,17 +85,5 @@ function batteryFor(importLimitW: number): Document {
     maxSocPct: 95,
     chargeEfficiency: 0.95,
     dischargeEfficiency: 0.95,
-  };
-}
-
-/** A small seeded generator of uniform numbers in [0, 1) (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }

@@ -1,2 +1,3 @@
 export * from './tariff';
 export * from './capacity';
+export * from './tempo-calendar';
