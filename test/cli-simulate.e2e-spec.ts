@@ -48,6 +48,7 @@ describe('ilot simulate: the KPIs and the picture of one day, every strategy', (
       'oracle-forecast',
       'self-consumption',
       'idle',
+      'no-battery',
       'perfect-foresight',
     ]);
     for (const k of kpis.results) {
@@ -63,15 +64,22 @@ describe('ilot simulate: the KPIs and the picture of one day, every strategy', (
     expect(of('optimised').importAboveLimitKWh).toBeLessThan(0.1 * of('idle').importAboveLimitKWh);
     expect(typeof of('optimised').perfectForesightSavingShare).toBe('number');
     const html = readFileSync(join(out, 'replay.html'), 'utf8');
-    expect(html.match(/<svg /g)).toHaveLength(5);
-    expect(html.match(/class="contract"/g)!.length).toBeGreaterThanOrEqual(5);
+    expect(html.match(/<svg /g)).toHaveLength(6);
+    expect(html.match(/class="contract"/g)!.length).toBeGreaterThanOrEqual(6);
     expect(html).not.toMatch(/<script|https?:\/\//);
     expect(lines.at(-1)).toContain('replay.html');
     // trace.csv: one row per strategy and 15-min slot of the day, the same grid power the picture draws.
     // Regression: the replay's last slot was never closed, so its peak and overrun were not counted (95 rows a day).
     const rows = readFileSync(join(out, 'trace.csv'), 'utf8').trim().split('\n');
     expect(rows[0]).toBe('strategy,ts,gridW,storedKWh');
-    expect(rows).toHaveLength(1 + 5 * 96);
+    expect(rows).toHaveLength(1 + 6 * 96);
+    // Issue 27 §6: what the batteries and the load control each earn, scaled to a year and said so.
+    expect(lines.find((l) => l.startsWith('per year'))).toMatch(
+      /^per year \(1 day\(s\) x 365\.0: one season's figures, not a year's\): the batteries earn -?\d+ EUR \(no-battery - optimised\), load control -?\d+ EUR \(idle - no-battery\)$/,
+    );
+    // The îlot without batteries: nothing stored, and no cheaper than the optimised one with them.
+    expect(of('no-battery').storedStartKWh).toBe(0);
+    expect(of('no-battery').costNetOfStorageEur).toBeGreaterThanOrEqual(of('perfect-foresight').costNetOfStorageEur);
     const idlePeakW = Math.max(...rows.filter((r) => r.startsWith('idle,')).map((r) => Number(r.split(',')[2])));
     expect(idlePeakW / 1000).toBeCloseTo(of('idle').peakImportKW, 0);
   });

@@ -2,7 +2,7 @@ import { DAY_MS, type EffacementOrder, HISTORY_DAYS, MINUTE_MS } from '@ilot/dom
 import { REFERENCE_DEFAULTS, ReferenceOptions } from '@ilot/effacement';
 import { JavascriptLpSolverAdapter, LpSolver, PLAN_DEFAULTS } from '@ilot/optimiser';
 import type { IssuedPvForecast } from '@ilot/forecasting';
-import type { Site } from '@ilot/site';
+import { type Site, withoutBatteries } from '@ilot/site';
 import type { TempoColour } from '@ilot/tariffs';
 import { effacementOutcome } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
@@ -62,6 +62,8 @@ export function replay(
   strategy: BatteryStrategy,
   options: ReplayOptions,
 ): ReplayKpis {
+  if (strategy === 'no-battery')
+    return { ...replay(withoutBatteries(site), profiles, 'optimised', options), strategy: 'no-battery' };
   const stepMs = (options.stepMinutes ?? 5) * MINUTE_MS;
   const slotMinutes = options.slotMinutes ?? 15;
   const slotMs = slotMinutes * MINUTE_MS;

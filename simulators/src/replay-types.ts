@@ -6,7 +6,12 @@
  * series (the bound: what no forecast can beat), `oracle-forecast` by the live planner fed the true future instead of
  * its forecasts (what is lost to forecast error, against what is lost to the policy).
  */
-export type BatteryStrategy = 'optimised' | 'oracle-forecast' | 'self-consumption' | 'idle' | 'perfect-foresight';
+/**
+ * `no-battery`: the same îlot without its batteries, its loads and chargers planned by the optimiser (what the
+ * batteries earn is its cost less the optimised one's; what load control earns, idle's less its own).
+ */
+export type BatteryStrategy =
+  'optimised' | 'oracle-forecast' | 'self-consumption' | 'idle' | 'perfect-foresight' | 'no-battery';
 
 export interface ReplayKpis {
   strategy: BatteryStrategy;

@@ -29,7 +29,7 @@ export const COMMANDS: CommandSpec[] = [
     summary:
       'closed-loop replay on the shipped real profiles or your measured history: five battery strategies side by side',
     usage:
-      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA] [--history CSV] [--pv-forecast CSV] [--tempo-calendar CSV] [--tempo-seed N]',
+      'ilot simulate --site FILE --days N --out DIR [--start ISO] [--soc PCT] [--solver highs|javascript-lp-solver] [--effacement ID,START,END,REDUCTION_W]... [--subscribed-power KVA] [--history CSV] [--pv-forecast CSV] [--tempo-calendar CSV] [--tempo-seed N] [--battery-capex-eur-per-kwh EUR]',
     options: {
       site: {},
       days: {},
@@ -43,6 +43,7 @@ export const COMMANDS: CommandSpec[] = [
       'pv-forecast': {},
       'tempo-calendar': {},
       'tempo-seed': {},
+      'battery-capex-eur-per-kwh': {},
     },
     run: simulateCommand,
   },

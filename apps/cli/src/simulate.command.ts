@@ -16,9 +16,17 @@ import { join } from 'node:path';
 import { required, UsageError } from './args';
 import { readHistory } from './history-option';
 import { tempoColoursOf } from './tempo-option';
+import { batteryValueLines } from './battery-value';
 import { replayPicture } from './replay-picture';
 
-const STRATEGIES: BatteryStrategy[] = ['optimised', 'oracle-forecast', 'self-consumption', 'idle', 'perfect-foresight'];
+const STRATEGIES: BatteryStrategy[] = [
+  'optimised',
+  'oracle-forecast',
+  'self-consumption',
+  'idle',
+  'no-battery',
+  'perfect-foresight',
+];
 
 /** `--effacement ID,START,END,REDUCTION_W`: an aggregator's order in the replay (quarter-hour instants, W > 0). */
 export function parseEffacementOption(text: string): EffacementOrder {
@@ -62,6 +70,8 @@ export interface SimulateRequest {
    * the published rules (seeded, `--tempo-seed`) for the others; `said` tells the operator which.
    */
   tempo?: { colours: Map<string, TempoColour>; said: string };
+  /** `--battery-capex-eur-per-kwh`: what a kWh of battery costs installed, for the payback. */
+  batteryCapexEurPerKWh?: number;
 }
 
 export function simulateRequest(options: Map<string, string[]>): SimulateRequest {
@@ -85,6 +95,10 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
   const issuedPv = issuedPvPath ? { issues: readIssuedPvForecasts(site, issuedPvPath), path: issuedPvPath } : undefined;
   const endMs = start.getTime() + days * DAY_MS;
   const tempo = tempoColoursOf(site, options, start, endMs, measured?.warmUpDays ?? HISTORY_DAYS);
+  const capexText = options.get('battery-capex-eur-per-kwh')?.[0];
+  const batteryCapexEurPerKWh = capexText === undefined ? undefined : Number(capexText);
+  if (batteryCapexEurPerKWh !== undefined && !(batteryCapexEurPerKWh >= 0))
+    throw new UsageError('--battery-capex-eur-per-kwh must be a price of 0 or more, EUR per kWh');
   for (const order of effacements)
     if (order.start.getTime() < start.getTime() || order.end.getTime() > endMs)
       throw new UsageError(`--effacement ${order.id}: must lie within the replay`);
@@ -98,6 +112,7 @@ export function simulateRequest(options: Map<string, string[]>): SimulateRequest
     effacements,
     ...(issuedPv ? { issuedPv } : {}),
     ...(tempo ? { tempo } : {}),
+    ...(batteryCapexEurPerKWh !== undefined ? { batteryCapexEurPerKWh } : {}),
     ...(measured && historyPath
       ? {
           measured: {
@@ -139,7 +154,11 @@ export async function replayStrategies(
   const warmUpDays = measured?.warmUpDays;
   // Every strategy is measured against the orders; only the optimised one answers them.
   // The perfect-foresight bound is one LP over the whole period (2016 slots a week): HiGHS only.
-  const strategies = STRATEGIES.filter((s) => s !== 'perfect-foresight' || solverName === 'highs');
+  const strategies = STRATEGIES.filter(
+    (s) =>
+      (s !== 'perfect-foresight' || solverName === 'highs') &&
+      (s !== 'no-battery' || devicesOfKind(site, 'battery').length > 0),
+  );
   const replayed = strategies.map((strategy, i) =>
     replay(site, source, strategy, {
       start,
@@ -182,6 +201,7 @@ export async function simulateCommand(
   for (const warning of [...siteWarnings(site), ...(request.measured?.warnings ?? [])]) log(`warning: ${warning}`);
   for (const line of kpiTable(site, days, start, results)) log(line);
   for (const warning of boundWarnings(results)) log(`warning: ${warning}`);
+  for (const line of batteryValueLines(site, days, results, request.batteryCapexEurPerKWh)) log(line);
   log(`written: ${['kpis.json', 'trace.csv', 'replay.html'].map((f) => join(outDir, f)).join(', ')}`);
   return results;
 }

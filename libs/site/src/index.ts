@@ -10,3 +10,4 @@ export * from './generate-sites';
 export * from './commodity';
 export * from './commodity.schema';
 export * from './plausibility';
+export * from './without-batteries';
