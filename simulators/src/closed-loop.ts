@@ -63,7 +63,16 @@ export function replay(
   options: ReplayOptions,
 ): ReplayKpis {
   if (strategy === 'no-battery')
-    return { ...replay(withoutBatteries(site), profiles, 'optimised', options), strategy: 'no-battery' };
+    return { ...replayIlot(withoutBatteries(site), profiles, 'optimised', options), strategy: 'no-battery' };
+  return replayIlot(site, profiles, strategy, options);
+}
+
+function replayIlot(
+  site: Site,
+  profiles: ProfileTable | MeasuredHistory,
+  strategy: BatteryStrategy,
+  options: ReplayOptions,
+): ReplayKpis {
   const stepMs = (options.stepMinutes ?? 5) * MINUTE_MS;
   const slotMinutes = options.slotMinutes ?? 15;
   const slotMs = slotMinutes * MINUTE_MS;
