@@ -66,7 +66,7 @@ export function readElia(path: string): { measuredWPerKWp: Float32Array; dayAhea
 }
 
 /** Day D's day-ahead forecast for the whole site, issued on D-1 at 10:00 UTC, for each day of [fromMs, toMs). */
-function dayAheadIssues(dayAheadWPerWp: Array<number | undefined>, peakW: number, fromMs: number, toMs: number) {
+export function dayAheadIssues(dayAheadWPerWp: Array<number | undefined>, peakW: number, fromMs: number, toMs: number) {
   const issues: IssuedPvForecast[] = [];
   const yearStart = Date.UTC(YEAR, 0, 1);
   for (let day = fromMs; day < toMs; day += DAY_MS) {

@@ -73,3 +73,31 @@ function firstEndingAfter(series: readonly Interval[], ms: number): number {
   }
   return low;
 }
+
+/** How long the latest reading's ratio to an external forecast keeps weight (e-folding), ms: forecastPv's own. */
+export const EXTERNAL_NUDGE_PERSISTENCE_MS = 3 * 3_600_000;
+
+/**
+ * An external forecast nudged by what the array makes now (issue 27: a day-ahead forecast issued yesterday cannot
+ * see this hour's cloud that the latest reading shows, and in closed loop planned worse than the own forecast that
+ * does): each slot x (1 + (latest / forecast now - 1) x e^(-lead / EXTERNAL_NUDGE_PERSISTENCE_MS)), the ratio held in
+ * [0, 2] and taken only where the forecast of the slot in progress is above 5 % of the peak; at most `limitW`.
+ * Slots the forecast does not cover stay undefined. Pure.
+ */
+export function nudgedByLatest(
+  forecastW: ReadonlyArray<number | undefined>,
+  slotStarts: readonly Date[],
+  now: Date,
+  latest: { powerW: number } | undefined,
+  peakW: number,
+  limitW: number = peakW,
+): Array<number | undefined> {
+  const currentW = forecastW[0];
+  if (!latest || currentW === undefined || currentW <= 0.05 * peakW) return [...forecastW];
+  const ratio = Math.min(Math.max(latest.powerW / currentW, 0), 2);
+  return forecastW.map((w, t) => {
+    if (w === undefined) return undefined;
+    const leadMs = Math.max(slotStarts[t].getTime() - now.getTime(), 0);
+    return Math.min(w * (1 + (ratio - 1) * Math.exp(-leadMs / EXTERNAL_NUDGE_PERSISTENCE_MS)), limitW);
+  });
+}

@@ -3,6 +3,7 @@ import {
   externalPvSlots,
   forecastPv,
   learnPvCalibration,
+  nudgedByLatest,
   type PvCalibration,
   pvResidualQuantileW,
   recentClearness,
@@ -28,8 +29,8 @@ export interface ExternalPvUse {
 }
 
 /**
- * Each PV array's production per slot: an external forecast where one covers the slot, else clear sky at the site x
- * the recent clearness, nudged by its latest reading. Also says how many slots the external forecast covered.
+ * Each PV array's production per slot: an external forecast where one covers the slot (calibrated on the array, its
+ * first hours nudged by the latest reading), else clear sky at the site x the recent clearness, nudged likewise. Also says how many slots the external forecast covered.
  */
 export function pvForecasts(
   site: Site,
@@ -60,11 +61,13 @@ export function pvForecasts(
       typicalClearness,
     });
     const calibration = calibrations.get(pv.id);
-    const externalW = (external?.get(pv.id) ?? []).map((w, t) =>
+    const calibratedW = (external?.get(pv.id) ?? []).map((w, t) =>
       w === undefined || !calibration
         ? w
         : calibratedPvW(calibration, new Date(slotStarts[t].getTime() + halfSlotMs), w),
     );
+    // What the array makes now corrects the first hours, as the own forecast's latest clearness does.
+    const externalW = nudgedByLatest(calibratedW, slotStarts, now, latest, pv.peakW, pv.inverterW ?? pv.peakW);
     externalUse.set(pv.id, { slots: externalW, ...(calibration ? { calibration } : {}) });
     externalSlots = Math.max(externalSlots, externalW.filter((w) => w !== undefined).length);
     return { id: pv.id, forecastW: clearSkyW.map((w, t) => externalW[t] ?? w) };
