@@ -115,14 +115,12 @@ function replayIlot(
     // The planners wait for the first readings; the bound and the idle battery need none (regression, issue 27: left
     // on the controllers' rule for the first step, the bound's battery spent 4.7 kWh its plan counted on, and met the
     // floor 4.7 kWh early at the week's last peak).
-    const needsReadings = strategy === 'optimised' || strategy === 'oracle-forecast';
-    if (
-      t % replanMs === 0 &&
-      strategy !== 'self-consumption' &&
-      (!needsReadings || meter.latest.size > 0) &&
-      t >= planFromMs
-    )
-      planner.command(now, strategy, new Date(t + Math.max(replanMs, stepMs)));
+    // The planners re-plan every replanMs; the bound's plan is per step, so it commands every step (regression: re-
+    // planned every 15 min, it held its first 5-min setpoint for 15 and an optimiser beat it).
+    const planning = strategy === 'optimised' || strategy === 'oracle-forecast';
+    const everyMs = planning ? replanMs : stepMs;
+    if (t % everyMs === 0 && strategy !== 'self-consumption' && (!planning || meter.latest.size > 0) && t >= planFromMs)
+      planner.command(now, strategy, new Date(t + Math.max(everyMs, stepMs)));
     meter.record(now, world.step(now), stepMs / 3_600_000);
     if (options.onProgress && (t - startMs) % 3_600_000 === 0) options.onProgress((t - startMs) / (endMs - startMs));
   }
