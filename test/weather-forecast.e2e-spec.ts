@@ -37,10 +37,10 @@ describe('the îlot plans on a weather provider, and falls back to its own forec
   beforeAll(async () => {
     weather = new WeatherServer(simNowMs);
     const baseUrl = await weather.start();
-    // An hour of simulated time is 30 s here: the forecast is old enough to be dropped within the test.
+    // Half an hour of simulated time is 15 s here: the forecast is old enough to be dropped within the test.
     appendFileSync(
       siteFile,
-      `forecast:\n  providers:\n    - type: open-meteo\n      baseUrl: ${baseUrl}\n  maxAgeH: 1\n`,
+      `forecast:\n  providers:\n    - type: open-meteo\n      baseUrl: ${baseUrl}\n  maxAgeH: 0.5\n`,
     );
     database = await createTestDatabase('ilot_e2e_weather');
     ilot = await startTestIlot(
@@ -111,7 +111,7 @@ describe('the îlot plans on a weather provider, and falls back to its own forec
     ).toBeGreaterThan(0);
     expect(
       await metric(new RegExp(`^ilot_pv_forecast_age_seconds\\{site="${siteId}",source="open-meteo"\\} (\\S+)$`, 'm')),
-    ).toBeGreaterThan(3600);
+    ).toBeGreaterThan(1800);
     // It comes back: the next answer is planned on again.
     weather.fallback = { kind: 'open-meteo' };
     await waitFor(

@@ -30,7 +30,13 @@ describe('the replay on a Tempo site prices each day by its colour', () => {
   it('a red day costs the red prices, and the optimiser, told the colour the day before, beats the rule on it', async () => {
     const solver = await loadSolver('highs');
     const run = (strategy: 'self-consumption' | 'optimised', colour?: TempoColour) =>
-      replay(site, profiles, strategy, { start, days: 1, solver, ...(colour ? { tempoColours: days(colour) } : {}) });
+      replay(site, profiles, strategy, {
+        start,
+        days: 1,
+        solver,
+        replanMinutes: 15,
+        ...(colour ? { tempoColours: days(colour) } : {}),
+      });
     const blue = run('self-consumption');
     const red = run('self-consumption', 'red');
     expect(run('self-consumption', 'blue').energyCostEur).toBeCloseTo(blue.energyCostEur, 6);
