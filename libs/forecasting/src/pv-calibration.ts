@@ -83,9 +83,14 @@ export function learnPvCalibration(
       Number.isFinite(p.measuredW) &&
       Math.max(p.forecastW, p.measuredW) > DAYLIGHT_SHARE * peakW,
   );
-  const days = new Set(daylight.map(dayOf));
+  const byDay = new Map<number, PvForecastPair[]>();
+  for (const p of daylight) {
+    const ofDay = byDay.get(dayOf(p));
+    if (ofDay) ofDay.push(p);
+    else byDay.set(dayOf(p), [p]);
+  }
   const all = sumsOf(daylight, limitW, longitudeDeg);
-  if (days.size < MIN_CALIBRATION_DAYS || all.forecastW <= 0) return undefined;
+  if (byDay.size < MIN_CALIBRATION_DAYS || all.forecastW <= 0) return undefined;
   const calibration: PvCalibration = {
     factorBySolarHour: factorsOf(all),
     limitW,
@@ -96,8 +101,7 @@ export function learnPvCalibration(
   };
   // Each day's residuals against the factors learnt without it: the spread a day not yet seen will have (in-sample
   // residuals are narrower than the next day's errors).
-  for (const day of days) {
-    const ofDay = daylight.filter((p) => dayOf(p) === day);
+  for (const ofDay of byDay.values()) {
     const without = { ...calibration, factorBySolarHour: factorsOf(minus(all, sumsOf(ofDay, limitW, longitudeDeg))) };
     for (const p of ofDay) {
       const calibratedW = calibratedPvW(without, p.at, p.forecastW);
