@@ -86,16 +86,28 @@ function pvCalibrations(site: Site, observations: SiteObservations, slotMinutes:
   if (!history || history.forecast.length === 0) return out;
   const arrays = devicesOfKind(site, 'pv');
   const slotMs = slotMinutes * 60_000;
+  // The forecast of every array over every slot any of them measured, in one pass (a site-wide point is shared among
+  // all the arrays by peak power), looked up by slot below.
+  const slotMsList = [...new Set([...history.measured.values()].flat().map((s) => s.at.getTime()))].sort(
+    (a, b) => a - b,
+  );
+  const slotIndex = new Map(slotMsList.map((ms, k) => [ms, k]));
+  const forecasts = externalPvSlots(
+    history.forecast,
+    arrays,
+    slotMsList.map((ms) => new Date(ms)),
+    slotMinutes,
+  );
   for (const pv of arrays) {
     const measured = history.measured.get(pv.id) ?? [];
     if (measured.length === 0) continue;
-    const slotStarts = measured.map((s) => s.at);
-    const forecastW = externalPvSlots(history.forecast, arrays, slotStarts, slotMinutes).get(pv.id)!;
-    const pairs = measured.flatMap((sample, k) =>
-      forecastW[k] === undefined
+    const forecastW = forecasts.get(pv.id)!;
+    const pairs = measured.flatMap((sample) => {
+      const w = forecastW[slotIndex.get(sample.at.getTime())!];
+      return w === undefined
         ? []
-        : [{ at: new Date(sample.at.getTime() + slotMs / 2), forecastW: forecastW[k]!, measuredW: sample.powerW }],
-    );
+        : [{ at: new Date(sample.at.getTime() + slotMs / 2), forecastW: w, measuredW: sample.powerW }];
+    });
     const calibration = learnPvCalibration(pairs, {
       peakW: pv.peakW,
       longitudeDeg: site.location?.longitudeDeg ?? 0,
