@@ -110,6 +110,7 @@ function pvCalibrations(site: Site, observations: SiteObservations, slotMinutes:
     });
     const calibration = learnPvCalibration(pairs, {
       peakW: pv.peakW,
+      limitW: pv.inverterW ?? pv.peakW,
       longitudeDeg: site.location?.longitudeDeg ?? 0,
     });
     if (calibration) out.set(pv.id, calibration);
