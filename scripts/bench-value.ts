@@ -16,11 +16,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { issuedForecastWeeks, type IssuedWeek } from './bench-value-issued';
+import { BOUND_TOLERANCE_EUR, foresightShare } from '../apps/cli/src/simulate.command';
+import type { ReplayKpis } from '@ilot/simulators';
 
 const SITE = process.env.BENCH_SITE ?? 'sites/demo.yaml';
 const WEEKS = (process.env.BENCH_WEEKS ?? '2026-01-12,2026-04-13,2026-06-15,2026-09-14').split(',');
-/** Cents: a strategy this close to the bound is at it (the replay's own tolerance). */
-const BOUND_TOLERANCE_EUR = 0.01;
 const STRATEGY_ORDER = ['idle', 'self-consumption', 'optimised', 'oracle-forecast', 'perfect-foresight'] as const;
 
 interface Kpis {
@@ -147,12 +147,8 @@ async function printIssuedTable(path: string): Promise<void> {
     console.log(row([title, ...columns], widths));
     for (const w of weeks) console.log(row([w.week, ...cells(w, format)], widths));
   }
-  // Below the bound there is no share (the bound is wrong there): '-', and the target below says so.
-  const share = (w: IssuedWeek, k: Kpis) => {
-    const boundEur = of(w, 'perfect-foresight').costNetOfStorageEur;
-    if (k.costNetOfStorageEur < boundEur - BOUND_TOLERANCE_EUR) return undefined;
-    return (of(w, 'idle').costNetOfStorageEur - k.costNetOfStorageEur) / (of(w, 'idle').costNetOfStorageEur - boundEur);
-  };
+  // The replay's own share (none below the bound: '-', and the target below says so).
+  const share = (w: IssuedWeek, k: ReplayKpis) => foresightShare(k, w.results).perfectForesightSavingShare;
   console.log(row(['share of foresight saving', ...labels], [26, 12, 12, 12, 12]));
   console.log(row(['optimised, issued', ...weeks.map((w) => pct(share(w, of(w, 'optimised'))))], [26, 12, 12, 12, 12]));
   console.log(

@@ -311,7 +311,7 @@ export interface ForesightShare {
 }
 
 /** Cents: a strategy this close to the bound is at it, not below it. */
-const BOUND_TOLERANCE_EUR = 0.01;
+export const BOUND_TOLERANCE_EUR = 0.01;
 
 /**
  * For every strategy but the bound: whether it came under the perfect-foresight bound (issue 27 §6: a bound beaten is a

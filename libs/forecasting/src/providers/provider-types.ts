@@ -1,3 +1,4 @@
+import { DEFAULT_ROOFTOP } from '../solar-geometry';
 import type { ExternalPvPoint } from '../external-pv';
 
 /** A PV array as a weather provider is asked about it (the site file's pv device). */
@@ -15,7 +16,7 @@ export interface ProviderArray {
 export type ProviderParse = { ok: true; points: ExternalPvPoint[] } | { ok: false; problem: string };
 
 /** The performance ratio a provider's irradiance is turned into AC power with (libs/forecasting DEFAULT_ROOFTOP's). */
-export const PROVIDER_PERFORMANCE_RATIO = 0.86;
+export const PROVIDER_PERFORMANCE_RATIO = DEFAULT_ROOFTOP.performanceRatio;
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
