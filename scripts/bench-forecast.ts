@@ -22,6 +22,7 @@ import { trueSeries } from '../simulators/src/perfect-foresight';
 import { existsSync } from 'node:fs';
 import { hourly } from './households-history';
 import { printIssuedPvForecastScores } from './bench-forecast-issued';
+import { type LoadSeries, printLoadModelScores } from './bench-forecast-load';
 import { join } from 'node:path';
 
 const MAX_ORIGINS = Number(process.env.BENCH_MAX_ORIGINS ?? 300);
@@ -34,6 +35,8 @@ interface Series {
   location: { latitudeDeg: number; longitudeDeg: number };
   consumptionW: Map<number, number>;
   pvW?: Map<number, number>;
+  /** Air temperature, °C, where the series has one (the demo's world: its heat pumps follow it). */
+  temperatureC?: Map<number, number>;
 }
 
 type Method = 'planner' | 'seasonal naive' | 'persistence';
@@ -60,6 +63,8 @@ function demoSeries(): Series {
   const pvIds = new Set([...site.devices.values()].filter((d) => d.kind === 'pv').map((d) => d.id));
   const consumptionW = new Map<number, number>();
   const pvW = new Map<number, number>();
+  const profiles = ProfileTable.load();
+  const temperatureC = new Map(slotStarts.map((at) => [at.getTime(), profiles.value('airTempC', at)]));
   slotStarts.forEach((at, k) => {
     let c = 0;
     let p = 0;
@@ -77,6 +82,7 @@ function demoSeries(): Series {
     location: site.location!,
     consumptionW,
     pvW,
+    temperatureC,
   };
 }
 
@@ -223,6 +229,31 @@ function evaluate(series: Series, quantity: Quantity): { dayAhead: Score; intrad
   return { dayAhead, intraday };
 }
 
+/**
+ * The series of the load table (issue 27 §5): each series' consumption (the demo with its temperature), and the heat
+ * pumps of homes 1 and 4 (the OPSD data has no temperature: those run without one).
+ */
+function loadSeries(all: Series[], householdsDir: string | undefined): LoadSeries[] {
+  const heatPumps: LoadSeries[] = householdsDir
+    ? [1, 4].flatMap((n) => {
+        const hp = hourly(householdsDir, n, ['heat_pump']).get('heat_pump')!;
+        return hp.size
+          ? [{ name: `Konstanz home ${n} heat pump`, stepMs: HOUR_MS, timeZone: 'Europe/Berlin', loadW: hp }]
+          : [];
+      })
+    : [];
+  return [
+    ...all.map(({ name, stepMs, timeZone, consumptionW, temperatureC }) => ({
+      name,
+      stepMs,
+      timeZone,
+      loadW: consumptionW,
+      temperatureC,
+    })),
+    ...heatPumps,
+  ];
+}
+
 function main(): void {
   const started = Date.now();
   // The OPSD household files (power_of_residential_{1..6}.csv) are not shipped whole: give their folder.
@@ -270,6 +301,7 @@ function main(): void {
         );
       }
     }
+  printLoadModelScores(loadSeries(all, householdsDir), MAX_ORIGINS);
   if (pvForecastsPath) printIssuedPvForecastScores(pvForecastsPath);
   else console.log('(issued PV forecasts left out: npm run bench:forecast -- ../shared/data/pv-forecasts/FILE.csv)');
   console.log(

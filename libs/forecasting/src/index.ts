@@ -6,3 +6,4 @@ export * from './external-pv';
 export * from './issued-pv-forecasts';
 export * from './pv-calibration';
 export * from './providers';
+export * from './weather-load-model';
