@@ -5,7 +5,7 @@
  * without it, with the temperature that came as its forecast (an upper bound of what a temperature forecast buys) and
  * with yesterday's temperature at the same hour as its forecast (persistence: a lower bound, no provider needed).
  */
-import { DAY_MS, HISTORY_MS, localDateTime, localDayKind } from '@ilot/domain';
+import { DAY_MS, HISTORY_MS, localDateTime, localDayKind, localDayOfWeek } from '@ilot/domain';
 import {
   forecastConsumption,
   forecastLoadWithWeather,
@@ -35,6 +35,8 @@ function seasonOf(atMs: number): Season {
 
 interface Score {
   absErr: Partial<Record<Method, number>>;
+  /** Σ (forecast - measured): an energy bias (nMAE rewards a median; the planner prices energy, a mean). */
+  err: Partial<Record<Method, number>>;
   absActual: number;
   days: number;
 }
@@ -59,6 +61,7 @@ function forecastsAt(
   const now = new Date(originMs);
   const dayKind = (at: Date) => localDayKind(at, series.timeZone);
   const minuteOfDay = (at: Date) => localDateTime(at, series.timeZone).minuteOfDay;
+  const dayOfWeek = (at: Date) => localDayOfWeek(at, series.timeZone);
   const temps = series.temperatureC;
   const latest = { at: now, powerW: latestW };
   const history28 = samples(series.loadW, originMs - LOAD_MODEL_WINDOW_DAYS * DAY_MS, originMs, series.stepMs);
@@ -79,6 +82,7 @@ function forecastsAt(
       history: history28,
       latest,
       dayKind,
+      dayOfWeek,
       minuteOfDay,
       temperatures,
     });
@@ -111,7 +115,7 @@ export function scoreLoadModels(series: LoadSeries, maxOrigins: number): Map<Sea
   for (let day = Math.ceil(first / DAY_MS) * DAY_MS; day < last; day += DAY_MS) origins.push(day);
   const stride = Math.max(1, Math.floor(origins.length / maxOrigins));
   const scores = new Map<Season | 'year', Score>(
-    [...SEASONS, 'year' as const].map((s) => [s, { absErr: {}, absActual: 0, days: 0 }]),
+    [...SEASONS, 'year' as const].map((s) => [s, { absErr: {}, err: {}, absActual: 0, days: 0 }]),
   );
   for (const originMs of origins.filter((_, i) => i % stride === 0)) {
     const slotStarts = Array.from({ length: DAY_MS / series.stepMs }, (_, k) => new Date(originMs + k * series.stepMs));
@@ -125,8 +129,10 @@ export function scoreLoadModels(series: LoadSeries, maxOrigins: number): Map<Sea
       score.days++;
       actual.forEach((a, t) => {
         score.absActual += Math.abs(a!);
-        for (const [method, f] of Object.entries(forecasts) as Array<[Method, number[]]>)
+        for (const [method, f] of Object.entries(forecasts) as Array<[Method, number[]]>) {
           score.absErr[method] = (score.absErr[method] ?? 0) + Math.abs(a! - f[t]);
+          score.err[method] = (score.err[method] ?? 0) + f[t] - a!;
+        }
       });
     }
   }
@@ -141,8 +147,10 @@ export function printLoadModelScores(all: LoadSeries[], maxOrigins: number): voi
     '\nload, day-ahead nMAE per season: the learnt model (28 days, hour-of-week levels + heating degree-hours)',
   );
   console.log(
-    ['series', 'season', 'days', ...methods, 'learnt vs profile', 'learnt vs naive']
-      .map((c, i) => (i === 0 ? c.padEnd(30) : i === 1 ? c.padEnd(8) : c.padStart(i === 2 ? 6 : 20)))
+    ['series', 'season', 'days', ...methods, 'learnt vs profile', 'vs naive', 'bias lrnt/naive']
+      .map((c, i) =>
+        i === 0 ? c.padEnd(30) : i === 1 ? c.padEnd(8) : c.padStart([6, 20, 20, 20, 20, 20, 18, 16, 16][i - 2]),
+      )
       .join(''),
   );
   for (const series of all) {
@@ -155,7 +163,8 @@ export function printLoadModelScores(all: LoadSeries[], maxOrigins: number): voi
           ? '-'
           : s.absActual > 0
             ? pct(s.absErr[m]! / s.absActual)
-            : `${(s.absErr[m]! / (s.days * (DAY_MS / series.stepMs))).toFixed(0)} W MAE`;
+            : `${(s.absErr[m]! / (s.days * (DAY_MS / series.stepMs))).toFixed(1)} W MAE`;
+      const bias = (m: Method) => (s.absActual > 0 ? `${((100 * s.err[m]!) / s.absActual).toFixed(0)} %` : '-');
       // What the planner would run: the temperature-aware model with a real forecast where there is a temperature.
       const planned = s.absErr[series.temperatureC ? 'learnt+T yesterday' : 'learnt']!;
       console.log(
@@ -164,8 +173,9 @@ export function printLoadModelScores(all: LoadSeries[], maxOrigins: number): voi
           season.padEnd(8),
           String(s.days).padStart(6),
           ...methods.map((m) => shown(m).padStart(20)),
-          (planned < s.absErr.profile! ? 'better' : 'WORSE').padStart(20),
-          (planned <= s.absErr['seasonal naive']! ? 'not worse' : 'WORSE').padStart(20),
+          (planned < s.absErr.profile! ? 'better' : planned === s.absErr.profile ? 'same' : 'WORSE').padStart(18),
+          (planned <= s.absErr['seasonal naive']! ? 'not worse' : 'WORSE').padStart(16),
+          `${bias(series.temperatureC ? 'learnt+T yesterday' : 'learnt')} / ${bias('seasonal naive')}`.padStart(16),
         ].join(''),
       );
     }

@@ -67,6 +67,11 @@ export function minuteInWindow(minuteOfDay: number, window: { fromMinute: number
     : minuteOfDay >= window.fromMinute || minuteOfDay < window.toMinute;
 }
 
+/** The local day of the week of an instant, "0" (Sunday) to "6". */
+export function localDayOfWeek(at: Date, timeZone: string): string {
+  return String(new Date(`${localDateTime(at, timeZone).date}T12:00:00Z`).getUTCDay());
+}
+
 /** "weekend" for local Saturdays and Sundays, "weekday" otherwise. */
 export function localDayKind(at: Date, timeZone: string): 'weekday' | 'weekend' {
   const { date } = localDateTime(at, timeZone);

@@ -42,6 +42,11 @@ export interface WeatherLoadInput {
   persistenceMs?: number;
   /** The kind of day of an instant (weekday, weekend); the profile has one level per kind and time of day. */
   dayKind?: (at: Date) => string;
+  /**
+   * The local day of the week of an instant, when the load may follow the week more closely than weekday/weekend (a
+   * market day, a laundry day): the backtest then tries levels per day of the week too (the hour-of-week model).
+   */
+  dayOfWeek?: (at: Date) => string;
   /** Minute of the day of an instant, in the zone the load lives by (default UTC). */
   minuteOfDay?: (at: Date) => number;
   /** The half-life of a day's weight, days; when absent, the one of LOAD_MODEL_HALF_LIVES_DAYS with the least backtest error. */
@@ -57,7 +62,11 @@ export interface WeatherLoadFit {
   withTemperature: boolean;
   days: number;
   halfLifeDays: number;
+  /** The levels' days: by kind of day, or by day of the week. */
+  grouping: Grouping;
 }
+
+type Grouping = 'kind of day' | 'day of week';
 
 export type WeatherLoadForecast = { fitted: true; meanW: number[]; fit: WeatherLoadFit } | { fitted: false };
 
@@ -71,11 +80,11 @@ export type WeatherLoadForecast = { fitted: true; meanW: number[]; fit: WeatherL
  */
 export function forecastLoadWithWeather(input: WeatherLoadInput): WeatherLoadForecast {
   const features = featuresOf(input.temperatures ?? []);
-  const halfLifeDays = input.halfLifeDays ?? chooseHalfLife(input, features);
-  const fit = fitWith(input, features, halfLifeDays);
+  const chosen = chooseModel(input, features);
+  const fit = fitWith(grouped(input, chosen.grouping), features, chosen.halfLifeDays, chosen.grouping);
   if (!fit) return { fitted: false };
   const persistenceMs = input.persistenceMs ?? 2 * HOUR_MS;
-  const modelW = predict(fit, input.slotStarts, input, features);
+  const modelW = predict(fit, input.slotStarts, grouped(input, fit.grouping), features);
   const meanW = input.slotStarts.map((start, t) => {
     if (!input.latest) return modelW[t];
     const weight = Math.exp(-Math.max(start.getTime() - input.now.getTime(), 0) / persistenceMs);
@@ -100,39 +109,55 @@ function predict(
   });
 }
 
+/** The input with its levels' days as `grouping` says. */
+function grouped(input: WeatherLoadInput, grouping: Grouping): WeatherLoadInput {
+  return grouping === 'day of week' ? { ...input, dayKind: input.dayOfWeek } : input;
+}
+
 /**
- * The half-life with the least absolute error over the last LOAD_MODEL_BACKTEST_DAYS, each day forecast from the
- * history before it (its temperatures as measured); the middle one when the history is too short to tell.
+ * The half-life (and, given `dayOfWeek`, the levels' days) with the least absolute error over the last
+ * LOAD_MODEL_BACKTEST_DAYS, each day forecast from the history before it (its temperatures as measured); a half-life
+ * given in the input is kept; 7 days by kind of day when the history is too short to tell.
  */
-function chooseHalfLife(input: WeatherLoadInput, features: Features): number {
+function chooseModel(input: WeatherLoadInput, features: Features): { halfLifeDays: number; grouping: Grouping } {
+  const groupings: Grouping[] = input.dayOfWeek ? ['kind of day', 'day of week'] : ['kind of day'];
+  const halfLives = input.halfLifeDays !== undefined ? [input.halfLifeDays] : LOAD_MODEL_HALF_LIVES_DAYS;
   const byTime = new Map(input.history.map((s) => [s.at.getTime(), s.powerW]));
-  let best = { halfLifeDays: 7 as number, errorW: Infinity };
-  for (const halfLifeDays of LOAD_MODEL_HALF_LIVES_DAYS) {
-    let errorW = 0;
-    let days = 0;
-    for (let k = 1; k <= LOAD_MODEL_BACKTEST_DAYS; k++) {
-      const originMs = input.now.getTime() - k * DAY_MS;
-      const day = input.history.filter((s) => s.at.getTime() >= originMs && s.at.getTime() < originMs + DAY_MS);
-      if (day.length === 0) continue;
-      const slotStarts = day.map((s) => s.at);
-      const fit = fitWith({ ...input, now: new Date(originMs), slotStarts }, features, halfLifeDays);
-      if (!fit) continue;
-      const predicted = predict(fit, slotStarts, input, features);
-      slotStarts.forEach((at, t) => (errorW += Math.abs(byTime.get(at.getTime())! - predicted[t])));
-      days++;
+  let best = { halfLifeDays: input.halfLifeDays ?? 7, grouping: groupings[0], errorW: Infinity };
+  for (const grouping of groupings)
+    for (const halfLifeDays of halfLives) {
+      const candidate = grouped(input, grouping);
+      let errorW = 0;
+      let days = 0;
+      for (let k = 1; k <= LOAD_MODEL_BACKTEST_DAYS; k++) {
+        const originMs = input.now.getTime() - k * DAY_MS;
+        const day = input.history.filter((s) => s.at.getTime() >= originMs && s.at.getTime() < originMs + DAY_MS);
+        if (day.length === 0) continue;
+        const slotStarts = day.map((s) => s.at);
+        const fit = fitWith({ ...candidate, now: new Date(originMs), slotStarts }, features, halfLifeDays, grouping);
+        if (!fit) continue;
+        const predicted = predict(fit, slotStarts, candidate, features);
+        slotStarts.forEach((at, t) => (errorW += Math.abs(byTime.get(at.getTime())! - predicted[t])));
+        days++;
+      }
+      if (days >= 2 && errorW < best.errorW) best = { halfLifeDays, grouping, errorW };
     }
-    if (days >= 2 && errorW < best.errorW) best = { halfLifeDays, errorW };
-  }
-  return best.halfLifeDays;
+  return best;
 }
 
 /** The fit alone (for the forecast, a log or a test): undefined with too little history. Pure. */
 export function fitWeatherLoad(input: WeatherLoadInput): WeatherLoadFit | undefined {
   const features = featuresOf(input.temperatures ?? []);
-  return fitWith(input, features, input.halfLifeDays ?? chooseHalfLife(input, features));
+  const { halfLifeDays, grouping } = chooseModel(input, features);
+  return fitWith(grouped(input, grouping), features, halfLifeDays, grouping);
 }
 
-function fitWith(input: WeatherLoadInput, features: Features, halfLifeDays: number): WeatherLoadFit | undefined {
+function fitWith(
+  input: WeatherLoadInput,
+  features: Features,
+  halfLifeDays: number,
+  grouping: Grouping,
+): WeatherLoadFit | undefined {
   const fromMs = input.now.getTime() - LOAD_MODEL_WINDOW_DAYS * DAY_MS;
   const history = input.history.filter((s) => s.at.getTime() >= fromMs && s.at.getTime() < input.now.getTime());
   if (history.length === 0) return undefined;
@@ -165,6 +190,7 @@ function fitWith(input: WeatherLoadInput, features: Features, halfLifeDays: numb
     withTemperature,
     days: Math.round(days),
     halfLifeDays,
+    grouping,
   };
 }
 
