@@ -17,6 +17,7 @@ import {
   openDatabase,
   PlanRepository,
   PvForecastRepository,
+  WeatherForecastRepository,
   ReadingRepository,
   RejectedMessageRepository,
   SignalRepository,
@@ -123,6 +124,7 @@ function plannerDeps(db: DataSource, solver: SolverPool, at: () => Date): Planne
     changes: undefined as unknown as SiteChangesAdapter, // only `start` listens: the bench calls `run`
     signals: new SignalRepository(db),
     pvForecasts: new PvForecastRepository(db),
+    weatherForecasts: new WeatherForecastRepository(db),
     metrics,
     // Acks never come from the stub broker: no retry or verification timer fires during the bench.
     dispatcherFor: dispatcherFor({

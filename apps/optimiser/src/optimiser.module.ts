@@ -18,6 +18,7 @@ import {
   RejectedMessageRepository,
   SignalRepository,
   PvForecastRepository,
+  WeatherForecastRepository,
   SiteLeaseRepository,
 } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
@@ -57,6 +58,7 @@ export class OptimiserModule {
         repositoryProvider(CommandRepository),
         repositoryProvider(SignalRepository),
         repositoryProvider(PvForecastRepository),
+        repositoryProvider(WeatherForecastRepository),
         repositoryProvider(SiteLeaseRepository),
         repositoryProvider(RejectedMessageRepository),
         {

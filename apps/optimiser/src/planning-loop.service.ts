@@ -6,6 +6,7 @@ import {
   DeviceStatusRepository,
   PlanRepository,
   PvForecastRepository,
+  WeatherForecastRepository,
   ReadingRepository,
   SignalRepository,
   SiteLeaseRepository,
@@ -52,6 +53,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     plans: PlanRepository,
     signals: SignalRepository,
     pvForecasts: PvForecastRepository,
+    weatherForecasts: WeatherForecastRepository,
     metrics: OptimiserMetrics,
   ) {
     this.deps = {
@@ -65,6 +67,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
       changes,
       signals,
       pvForecasts,
+      weatherForecasts,
       metrics,
       dispatcherFor,
       solcastApiKey: solcastApiKey(config),

@@ -3,6 +3,7 @@ import {
   DeviceStatusRepository,
   openDatabase,
   PvForecastRepository,
+  WeatherForecastRepository,
   ReadingRepository,
   SignalRepository,
 } from '@ilot/timeseries';
@@ -38,7 +39,13 @@ describe('SiteObserver: the state a plan starts from', () => {
     );
     observer = new SiteObserver(
       site,
-      { readings, statuses, signals, pvForecasts: new PvForecastRepository(db) },
+      {
+        readings,
+        statuses,
+        signals,
+        pvForecasts: new PvForecastRepository(db),
+        weatherForecasts: new WeatherForecastRepository(db),
+      },
       { ILOT_STATE_MAX_AGE_S: 600, ILOT_PLAN_SLOT_MINUTES: 15, ILOT_PLAN_HORIZON_SLOTS: 96 },
     );
   }, 60_000);

@@ -10,6 +10,7 @@ import {
   MINUTE_MS,
   slotStart,
 } from '@ilot/domain';
+import { LOAD_MODEL_WINDOW_DAYS } from '@ilot/forecasting';
 import {
   EXTERNAL_PV_MAX_AGE_MS,
   peakChargeEurPerKW,
@@ -32,6 +33,7 @@ import {
   ReadingRepository,
   SignalRepository,
   type StoredEvSession,
+  WeatherForecastRepository,
 } from '@ilot/timeseries';
 import type { OptimiserConfig } from './optimiser.config';
 import { planSignals } from './plan-signals';
@@ -45,6 +47,7 @@ export interface ObserverDeps {
   statuses: DeviceStatusRepository;
   signals: SignalRepository;
   pvForecasts: PvForecastRepository;
+  weatherForecasts: WeatherForecastRepository;
 }
 
 /**
@@ -64,6 +67,8 @@ export class SiteObserver {
   private readonly references: EffacementReferences;
   /** The PV calibration's history as last read, and when (pvCalibrationHistory). */
   private calibrationHistory?: { readAtMs: number; value: NonNullable<SiteObservations['pvCalibrationHistory']> };
+  /** The load model's four weeks as last read, and when (loadModelHistory). */
+  private loadModelLongHistory?: { readAtMs: number; value: NonNullable<SiteObservations['loadModelHistory']> };
 
   constructor(
     private readonly site: Site,
@@ -125,6 +130,7 @@ export class SiteObserver {
       this.externalPvForecast(now, historyTo, horizonEnd),
     ]);
     const pvCalibrationHistory = pvForecast ? await this.pvCalibrationHistory(historyTo) : undefined;
+    const loadModelHistory = await this.loadModelHistory(now, historyTo, horizonEnd);
     const signals = planSignals(stored);
     // Each order is aimed at its contractual reference (the report's), made from the import net of storage.
     for (const order of signals.effacements) order.referenceW = await this.references.referenceMeanW(order);
@@ -139,6 +145,50 @@ export class SiteObserver {
       monthPeakImportW,
       ...(pvForecast ? { pvForecast } : {}),
       ...(pvCalibrationHistory ? { pvCalibrationHistory } : {}),
+      loadModelHistory,
+    };
+  }
+
+  /**
+   * What the learnt load model learns from (issue 27 §5): four weeks of the îlot's consumption and of the providers'
+   * temperatures, read once an hour (PV_CALIBRATION_REFRESH_MS; the plan's own seven days take over where they reach),
+   * and the temperatures from a day back over the horizon read at every plan (the newest forecast plans).
+   */
+  private async loadModelHistory(
+    now: Date,
+    historyTo: Date,
+    horizonEnd: Date,
+  ): Promise<NonNullable<SiteObservations['loadModelHistory']>> {
+    const recentFrom = new Date(historyTo.getTime() - DAY_MS);
+    let long = this.loadModelLongHistory;
+    if (!long || historyTo.getTime() - long.readAtMs >= PV_CALIBRATION_REFRESH_MS) {
+      const from = new Date(historyTo.getTime() - (LOAD_MODEL_WINDOW_DAYS + 1) * DAY_MS);
+      const [consumption, temperatures] = await Promise.all([
+        this.deps.readings.bucketedSum(
+          this.site.id,
+          this.consumerIds,
+          from,
+          historyTo,
+          this.config.ILOT_PLAN_SLOT_MINUTES,
+        ),
+        this.deps.weatherForecasts.known(this.site.id, from, historyTo, now),
+      ]);
+      long = {
+        readAtMs: historyTo.getTime(),
+        value: {
+          consumption: consumption.map((r) => ({ at: r.bucket, powerW: r.powerW })),
+          temperatures: temperatures.map((t) => ({ at: t.ts, airTempC: t.airTempC })),
+        },
+      };
+      this.loadModelLongHistory = long;
+    }
+    const recent = await this.deps.weatherForecasts.known(this.site.id, recentFrom, horizonEnd, now);
+    return {
+      consumption: long.value.consumption,
+      temperatures: [
+        ...long.value.temperatures.filter((t) => t.at < recentFrom),
+        ...recent.map((t) => ({ at: t.ts, airTempC: t.airTempC })),
+      ],
     };
   }
 

@@ -8,6 +8,7 @@ import {
   openDatabase,
   PlanRepository,
   PvForecastRepository,
+  WeatherForecastRepository,
   ReadingRepository,
   SignalRepository,
 } from '@ilot/timeseries';
@@ -56,6 +57,7 @@ describe('SitePlanner: one run stores, publishes and fences its plan', () => {
       changes: undefined as unknown as SiteChangesAdapter, // only `start` listens: the test calls `run`
       signals: new SignalRepository(db),
       pvForecasts: new PvForecastRepository(db),
+      weatherForecasts: new WeatherForecastRepository(db),
       metrics,
       dispatcherFor: (s) => new CommandDispatcher(s.id, client, commands, clock, metrics, 5),
     };

@@ -10,6 +10,7 @@ import {
   PlanRepository,
   ReadingRepository,
   PvForecastRepository,
+  WeatherForecastRepository,
   SignalRepository,
 } from '@ilot/timeseries';
 import { randomUUID } from 'node:crypto';
@@ -36,6 +37,7 @@ export interface PlannerDeps {
   changes: SiteChangesAdapter;
   signals: SignalRepository;
   pvForecasts: PvForecastRepository;
+  weatherForecasts: WeatherForecastRepository;
   metrics: OptimiserMetrics;
   /** A command dispatcher for a site (its acks, retries, verification). */
   dispatcherFor(site: Site): CommandDispatcher;

@@ -41,6 +41,41 @@ describe('buildPlanInput', () => {
     expect(excluded).toEqual([]);
   });
 
+  it('plans the consumption with the learnt load model where it has four weeks and the temperatures (issue 27 §5)', () => {
+    // Four weeks of an îlot that draws 2 kW, plus 300 W per degree below 18 °C, under a temperature that swings by day.
+    const tempC = (ms: number) => 8 + 6 * Math.sin((2 * Math.PI * ms) / (9 * 86_400_000));
+    const hours = Array.from({ length: 28 * 24 }, (_, k) => new Date(now.getTime() - (28 * 24 - k) * 3_600_000));
+    const slotOf = (at: Date) => new Date(Math.floor(at.getTime() / 900_000) * 900_000);
+    const consumption = hours.map((at) => ({
+      at: slotOf(at),
+      powerW: 2000 + 300 * Math.max(18 - tempC(at.getTime()), 0),
+    }));
+    const ahead = (c: number) =>
+      Array.from({ length: 30 }, (_, k) => ({ at: new Date(now.getTime() + k * 3_600_000), airTempC: c }));
+    const past = hours.map((at) => ({ at, airTempC: tempC(at.getTime()) }));
+    const observed = (aheadC: number) => ({
+      latest: freshReadings(),
+      consumptionHistory: [],
+      loadModelHistory: { consumption, temperatures: [...past, ...ahead(aheadC)] },
+    });
+    const cold = buildPlanInput(site, observed(-2), now, settings).input;
+    const mild = buildPlanInput(site, observed(14), now, settings).input;
+    expect(cold.forecastBasis?.loadModel).toMatch(/^learnt over 2[78] days .*heating/);
+    // Twelve hours on (the latest reading's weight gone): 16 °C colder is some 16 x 300 W more.
+    const at12h = 48;
+    const extraW = cold.slots[at12h].consumptionW - mild.slots[at12h].consumptionW;
+    expect(extraW).toBeGreaterThan(16 * 300 * 0.8);
+    expect(extraW).toBeLessThan(16 * 300 * 1.2);
+    // Without the temperatures, a profile of the same weeks: no heating term.
+    const blind = buildPlanInput(
+      site,
+      { latest: freshReadings(), consumptionHistory: [], loadModelHistory: { consumption, temperatures: [] } },
+      now,
+      settings,
+    ).input;
+    expect(blind.forecastBasis?.loadModel).toMatch(/no temperature$/);
+  });
+
   it('takes an external PV forecast where it covers a slot, clear sky x clearness elsewhere, and the schedule says which', async () => {
     const issuedAt = new Date('2026-01-14T11:00:00Z');
     // A site forecast of 40 kW for 12:00-14:00 UTC, hourly: shared among the arrays by their peak power.
@@ -273,7 +308,12 @@ describe('the schedule explains itself', () => {
     const hc = schedule.slots.find((s) => s.start === '2026-01-14T21:00:00.000Z')!;
     expect(hc).toMatchObject({ importEurPerKWh: 0.2068, period: 'HC' });
     expect(schedule.slots[0].importAboveForecastP90W).toBeGreaterThan(0);
-    expect(schedule.forecast).toEqual({ historyDays: 7, coldStart: false, pvSource: OWN_PV_SOURCE });
+    expect(schedule.forecast).toEqual({
+      historyDays: 7,
+      coldStart: false,
+      pvSource: OWN_PV_SOURCE,
+      loadModel: 'profile',
+    });
   });
 
   it('regression (issue 13): a cold-start forecast, one value for all 96 slots, is said to be one', async () => {

@@ -1,7 +1,7 @@
 import { addMs, CONSUMING_KINDS, MINUTE_MS, slotStart } from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
 import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
-import { loadForecastW } from './load-forecast';
+import { consumptionForecastW, loadForecastW } from './load-forecast';
 import { calibratedPvShortfallW, pvForecasts, pvSourceOf } from './pv-plan';
 import { contractGuardOf, GUARD_QUANTILE } from './forecast-uncertainty';
 import { planHorizonSlots } from './plan-horizon';
@@ -43,14 +43,8 @@ export function buildPlanInput(
   const slotStarts = Array.from({ length: horizonSlots }, (_, t) => addMs(first, t * slotMs));
   const excluded: string[] = [];
   const evs = plannedEvs(site, observations, addMs(first, slotMs));
-  const consumptionW = consumptionWithoutPlannedEvs(
-    site,
-    observations,
-    evs,
-    now,
-    slotStarts,
-    consumptionForecast(site, observations, now, slotStarts, excluded),
-  );
+  const consumption = consumptionForecast(site, observations, now, slotStarts, excluded);
+  const consumptionW = consumptionWithoutPlannedEvs(site, observations, evs, now, slotStarts, consumption.forecastW);
   const { pvs, externalSlots, externalUse } = pvForecasts(site, observations, now, slotStarts, settings.slotMinutes);
   const batteries = batteryStates(site, observations, excluded);
 
@@ -74,6 +68,7 @@ export function buildPlanInput(
     ),
     forecastBasis: {
       ...forecastBasisOf(observations.consumptionHistory),
+      loadModel: consumption.loadModel,
       ...pvSourceOf(observations.pvForecast, externalSlots, slotStarts.length, externalUse),
     },
     ...(peakChargeEurPerKW(site)
@@ -96,7 +91,7 @@ function consumptionForecast(
   now: Date,
   slotStarts: Date[],
   excluded: string[],
-): number[] {
+): { forecastW: number[]; loadModel: string } {
   const consumers = [...site.devices.values()].filter((d) => CONSUMING_KINDS.has(d.kind));
   const fresh = consumers.filter((d) => observations.latest.has(d.id));
   for (const device of electricDevices(site))
@@ -105,7 +100,7 @@ function consumptionForecast(
   const latestW = fresh.length
     ? fresh.reduce((sum, d) => sum + observations.latest.get(d.id)!.powerW, 0) * (consumers.length / fresh.length)
     : undefined;
-  return loadForecastW(site, now, slotStarts, observations.consumptionHistory, latestW);
+  return consumptionForecastW(site, now, slotStarts, observations, latestW);
 }
 
 /** The batteries with a fresh state of charge; the others are named in `excluded` and left out of the plan. */

@@ -1,5 +1,5 @@
 import type { BatteryParameters, EffacementOrder, EvSession } from '@ilot/domain';
-import type { ExternalPvPoint, PowerSample } from '@ilot/forecasting';
+import type { ExternalPvPoint, PowerSample, TemperatureSample } from '@ilot/forecasting';
 import type { TempoColour } from '@ilot/tariffs';
 
 /** One planning slot: forecasts and prices, all in the sign convention of libs/domain. */
@@ -109,7 +109,7 @@ export interface PlanInput {
    * What the consumption forecast stands on: the days of history it had, and whether it is a cold start (no history:
    * one value, the latest reading, for every slot), so the schedule can say so.
    */
-  forecastBasis?: { historyDays: number; coldStart: boolean; pvSource?: string };
+  forecastBasis?: { historyDays: number; coldStart: boolean; pvSource?: string; loadModel?: string };
   /** Capacity charge on the horizon's highest import, EUR per kW, above `peakSoFarW` (the month's peak so far). */
   peak?: { eurPerKW: number; peakSoFarW: number };
   /**
@@ -181,6 +181,12 @@ export interface SiteObservations {
    * PV array's measured slot means. Without it the external forecast is taken raw.
    */
   pvCalibrationHistory?: { forecast: ExternalPvPoint[]; measured: ReadonlyMap<string, PowerSample[]> };
+  /**
+   * What the learnt load model learns from (issue 27 §5): the îlot's consumption in slot means over the past
+   * LOAD_MODEL_WINDOW_DAYS (the recent days of `consumptionHistory` take over where they reach), and the air
+   * temperatures the weather providers gave over those days and the horizon. Without it the profile forecast plans.
+   */
+  loadModelHistory?: { consumption: PowerSample[]; temperatures: TemperatureSample[] };
   /** Signals in force over the horizon. */
   signals?: PlanSignals;
   /** The highest 15-min import of the current (local) month so far, W: what a peak charge is counted above. */

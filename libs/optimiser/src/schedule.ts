@@ -51,9 +51,10 @@ export interface Schedule {
   /**
    * What the consumption forecast stood on; `coldStart`: no history, one value for every slot (a guess, said so).
    * `pvSource`: the external PV forecast used (its source, issue, the slots it covered, whether calibrated), or that the
-   * planner's own forecast planned (OWN_PV_SOURCE).
+   * planner's own forecast planned (OWN_PV_SOURCE). `loadModel`: the consumption's forecast (the learnt model, what it
+   * stood on and learnt, or the profile).
    */
-  forecast?: { historyDays: number; coldStart: boolean; note?: string; pvSource?: string };
+  forecast?: { historyDays: number; coldStart: boolean; note?: string; pvSource?: string; loadModel?: string };
   /** Inputs left out or estimated because they were stale or offline ("device: why"); empty when all were fresh. */
   staleInputs?: string[];
   /** Many îlots (issue 14): the planner instance that made this plan and its lease's fencing token for the site. */

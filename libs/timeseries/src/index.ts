@@ -15,6 +15,7 @@ export * from './resident-ledger.repository';
 export * from './allocation-share.repository';
 export * from './ev-session.repository';
 export * from './pv-forecast.repository';
+export * from './weather-forecast.repository';
 export * from './site-definition.repository';
 export * from './site-lease.repository';
 export * from './viewer-tickets';

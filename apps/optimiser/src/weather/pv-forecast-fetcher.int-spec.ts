@@ -1,6 +1,6 @@
-import { SystemClock } from '@ilot/domain';
+import { DAY_MS, SystemClock } from '@ilot/domain';
 import { loadSiteFile, type Site, validateSite } from '@ilot/site';
-import { openDatabase, PvForecastRepository } from '@ilot/timeseries';
+import { openDatabase, PvForecastRepository, WeatherForecastRepository } from '@ilot/timeseries';
 import { createTestDatabase, type TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ describe('PvForecastFetcher: weather providers, asked in order, stored as issued
   let database: TestDatabase;
   let db: DataSource;
   let forecasts: PvForecastRepository;
+  let temperatures: WeatherForecastRepository;
   let server: WeatherServer;
   let baseUrl: string;
   let registry: Registry;
@@ -32,6 +33,7 @@ describe('PvForecastFetcher: weather providers, asked in order, stored as issued
     database = await createTestDatabase('ilot_weather');
     db = await openDatabase(database.url);
     forecasts = new PvForecastRepository(db);
+    temperatures = new WeatherForecastRepository(db);
     server = new WeatherServer();
     baseUrl = await server.start();
   }, 60_000);
@@ -65,6 +67,7 @@ describe('PvForecastFetcher: weather providers, asked in order, stored as issued
         ILOT_FORECAST_RETRY_MS: 20,
       },
       pvForecasts: forecasts,
+      weatherForecasts: temperatures,
       metrics,
     });
   const fetches = async () => (await registry.getSingleMetric('ilot_forecast_fetches_total')!.get()).values;
@@ -96,6 +99,15 @@ describe('PvForecastFetcher: weather providers, asked in order, stored as issued
     const age = (await registry.getSingleMetric('ilot_pv_forecast_age_seconds')!.get()).values;
     expect(age).toEqual([expect.objectContaining({ labels: { site: site.id, source: 'open-meteo' } })]);
     expect(age[0].value).toBeLessThan(5);
+    // The air temperature beside it, stored as the same issue for the load model (issue 27 §5), once for the site.
+    const known = await temperatures.known(
+      site.id,
+      new Date(Date.now() - DAY_MS),
+      new Date(Date.now() + 2 * DAY_MS),
+      new Date(),
+    );
+    expect(known.length).toBeGreaterThan(24);
+    expect(new Set(known.map((t) => t.airTempC))).toEqual(new Set([18.5]));
   });
 
   it('reads an answer in a shifted time zone onto the same instants', async () => {

@@ -11,12 +11,13 @@ import {
   parseOpenMeteo,
   parseSolcast,
   type ProviderParse,
+  type TemperatureSample,
   SOLCAST_BASE_URL,
   solcastUrl,
 } from '@ilot/forecasting';
 import { PV_FORECAST_LIMITS } from '@ilot/protocol';
 import { devicesOfKind, type ForecastProviderSpec, type Site } from '@ilot/site';
-import type { PvForecastRepository } from '@ilot/timeseries';
+import type { PvForecastRepository, WeatherForecastRepository } from '@ilot/timeseries';
 import type { OptimiserConfig } from '../optimiser.config';
 import type { OptimiserMetrics } from '../optimiser.metrics';
 import { FetchFailure, getJson } from './json-client';
@@ -28,6 +29,8 @@ export interface FetcherDeps {
     'ILOT_FORECAST_FETCH_S' | 'ILOT_FORECAST_TIMEOUT_MS' | 'ILOT_FORECAST_TRIES' | 'ILOT_FORECAST_RETRY_MS'
   >;
   pvForecasts: PvForecastRepository;
+  /** Where the temperature a provider forecasts beside the PV is stored (the load model's, issue 27 §5). */
+  weatherForecasts: WeatherForecastRepository;
   metrics: OptimiserMetrics;
   /** Solcast's API key (ILOT_SOLCAST_API_KEY or its _FILE), when a site names Solcast. */
   solcastApiKey?: string;
@@ -108,9 +111,16 @@ export class PvForecastFetcher {
         this.notBeforeMs.set(index, Date.now() + spacingMs);
       }
       try {
-        const points = await this.ask(provider);
+        const { points, temperatures } = await this.ask(provider);
         const issuedAt = this.deps.clock.now();
         await this.deps.pvForecasts.store(this.site.id, payloadOf(issuedAt, source, points), issuedAt);
+        if (temperatures.length)
+          await this.deps.weatherForecasts.store(
+            this.site.id,
+            source,
+            issuedAt,
+            temperatures.map((t) => ({ ts: t.at, airTempC: t.airTempC })),
+          );
         this.deps.metrics.forecastFetches.inc({ site: this.site.id, source, outcome: 'ok' });
         this.deps.metrics.pvForecastIssued(this.site.id, source, issuedAt);
         if (failures.length) this.logger.warn(`${source} stored after ${failures.join('; ')}`);
@@ -129,10 +139,16 @@ export class PvForecastFetcher {
     return undefined;
   }
 
-  /** Every request of a provider, answered and parsed whole, as one forecast's points. */
-  private async ask(provider: ForecastProviderSpec): Promise<ExternalPvPoint[]> {
+  /**
+   * Every request of a provider, answered and parsed whole, as one forecast's points, and the temperature it gave
+   * (the first request's: one place, one air).
+   */
+  private async ask(
+    provider: ForecastProviderSpec,
+  ): Promise<{ points: ExternalPvPoint[]; temperatures: TemperatureSample[] }> {
     const { config } = this.deps;
     const points: ExternalPvPoint[] = [];
+    let temperatures: TemperatureSample[] = [];
     for (const request of requestsOf(this.site, provider, this.deps.solcastApiKey)) {
       const body = await getJson(request.url, {
         ...(request.headers ? { headers: request.headers } : {}),
@@ -144,8 +160,9 @@ export class PvForecastFetcher {
       const parsed = request.parse(body);
       if (!parsed.ok) throw new FetchFailure('invalid', parsed.problem);
       points.push(...parsed.points);
+      if (temperatures.length === 0 && parsed.temperatures) temperatures = parsed.temperatures;
     }
-    return points;
+    return { points, temperatures };
   }
 }
 

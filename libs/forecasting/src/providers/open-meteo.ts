@@ -1,5 +1,6 @@
 import { acWPerKWpFromPlaneOfArray } from '../solar-geometry';
 import type { ExternalPvPoint } from '../external-pv';
+import type { TemperatureSample } from '../weather-load-model';
 import { isRecord, PROVIDER_PERFORMANCE_RATIO, type ProviderArray, type ProviderParse } from './provider-types';
 
 /** Open-Meteo's public forecast API (no key). */
@@ -76,5 +77,14 @@ export function parseOpenMeteo(body: unknown, array: ProviderArray): ProviderPar
       pvW: Math.min((wPerKWp * array.peakW) / 1000, limitW),
     });
   });
-  return points.length ? { ok: true, points } : { ok: false, problem: 'no usable value in the answer' };
+  if (points.length === 0) return { ok: false, problem: 'no usable value in the answer' };
+  // The temperature is an instant's (https://open-meteo.com/en/docs: "air temperature at 2 meters above ground"), not a
+  // period's mean: each value stands at its own time.
+  const temperatures: TemperatureSample[] = [];
+  instantsMs.forEach((ms, k) => {
+    const airTempC = temperature[k];
+    if (typeof airTempC === 'number' && Number.isFinite(airTempC) && airTempC > -90 && airTempC < 60)
+      temperatures.push({ at: new Date(ms), airTempC });
+  });
+  return { ok: true, points, ...(temperatures.length ? { temperatures } : {}) };
 }

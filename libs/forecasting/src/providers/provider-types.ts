@@ -1,5 +1,6 @@
 import { DEFAULT_ROOFTOP } from '../solar-geometry';
 import type { ExternalPvPoint } from '../external-pv';
+import type { TemperatureSample } from '../weather-load-model';
 
 /** A PV array as a weather provider is asked about it (the site file's pv device). */
 export interface ProviderArray {
@@ -13,7 +14,14 @@ export interface ProviderArray {
 }
 
 /** A provider's answer made into forecast points (the `forecast` topic's meaning), or why it could not be. */
-export type ProviderParse = { ok: true; points: ExternalPvPoint[] } | { ok: false; problem: string };
+export type ProviderParse =
+  | {
+      ok: true;
+      points: ExternalPvPoint[];
+      /** The air temperature the provider forecast beside it, where it gives one (the load model's, issue 27 §5). */
+      temperatures?: TemperatureSample[];
+    }
+  | { ok: false; problem: string };
 
 /** The performance ratio a provider's irradiance is turned into AC power with (libs/forecasting DEFAULT_ROOFTOP's). */
 export const PROVIDER_PERFORMANCE_RATIO = DEFAULT_ROOFTOP.performanceRatio;

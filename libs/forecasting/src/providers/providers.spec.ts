@@ -53,6 +53,27 @@ describe('Open-Meteo: the answer made into forecast points', () => {
     expect(parsed.points[0].deviceId).toBe('pv-a');
   });
 
+  it('gives the air temperature at its own instant (not a period mean), in UTC, leaving out missing and absurd values', () => {
+    const parsed = parseOpenMeteo(
+      openMeteo('hourly', ['2026-01-17T11:00', '2026-01-17T12:00', '2026-01-17T13:00'], [100, 200, 300], 3600, [
+        -3.5,
+        null as unknown as number,
+        999,
+      ]),
+      array,
+    );
+    if (!parsed.ok) throw new Error(parsed.problem);
+    expect(parsed.temperatures).toEqual([{ at: new Date('2026-01-17T10:00:00Z'), airTempC: -3.5 }]);
+    const none = parseOpenMeteo(
+      {
+        utc_offset_seconds: 0,
+        hourly: { time: ['2026-01-17T11:00', '2026-01-17T12:00'], global_tilted_irradiance: [1, 2] },
+      },
+      array,
+    );
+    expect(none.ok && none.temperatures).toBeUndefined();
+  });
+
   it("reads times in the answer's own offset (a shifted time zone lands on the same instants)", () => {
     const utc = parseOpenMeteo(openMeteo('hourly', ['2026-06-17T11:00', '2026-06-17T12:00'], [800, 600]), array);
     const paris = parseOpenMeteo(

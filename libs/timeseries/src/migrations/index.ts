@@ -17,6 +17,7 @@ import { CommodityReadings1700000000016 } from './1700000000016-commodity-readin
 import { OpenDataPublished1700000000017 } from './1700000000017-open-data-published';
 import { TokenRevocations1700000000018 } from './1700000000018-token-revocations';
 import { PvForecastsBySlot1700000000019 } from './1700000000019-pv-forecasts-by-slot';
+import { WeatherForecasts1700000000020 } from './1700000000020-weather-forecasts';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   OpenDataPublished1700000000017,
   TokenRevocations1700000000018,
   PvForecastsBySlot1700000000019,
+  WeatherForecasts1700000000020,
 ];
