@@ -81,8 +81,17 @@ describe('the îlot plans on a weather provider, and falls back to its own forec
       [siteId],
     );
     expect(stored.rows).toEqual([{ source: 'open-meteo', n: expect.any(Number) }]);
+    // Its air temperature beside it, for the load model (issue 27 §5).
+    const temperatures = await db.query<{ source: string; n: number }>(
+      'SELECT source, count(*)::int AS n FROM weather_forecasts WHERE site_id = $1 GROUP BY 1',
+      [siteId],
+    );
+    expect(temperatures.rows).toEqual([{ source: 'open-meteo', n: expect.any(Number) }]);
+    expect(temperatures.rows[0].n).toBeGreaterThan(24);
     const { forecast, slots } = (await latestPlan())!;
     expect(forecast!.pvSource).toMatch(/of 96 slots/);
+    // Minutes of history: the learnt load model has too little to fit, and the schedule says the profile planned.
+    expect(forecast!.loadModel).toBe('profile (too little history for the learnt model)');
     // After 18:00 UTC the bell is dark: the provider's forecast planned those slots at 0.
     const evening = slots.filter((s) => new Date(s.start).getUTCHours() === 19);
     expect(evening.length).toBeGreaterThan(0);
