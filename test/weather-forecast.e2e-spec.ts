@@ -26,7 +26,7 @@ describe('the îlot plans on a weather provider, and falls back to its own forec
 
   const latestPlan = async () =>
     (
-      await db.query<{ document: { forecast?: { pvSource?: string }; slots: Array<{ start: string; pvW: number }> } }>(
+      await db.query<{ document: { forecast?: { pvSource?: string; loadModel?: string }; slots: Array<{ start: string; pvW: number }> } }>(
         'SELECT document FROM plans WHERE site_id = $1 ORDER BY id DESC LIMIT 1',
         [siteId],
       )

@@ -88,8 +88,28 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
    * A wait that timed out says what the apps said last and what the controllers received (this test flaked under
    * load: after the battery's return nothing was applied for 30 s; these lines are what to read next time).
    */
-  const withAppLogs = (error: Error): never => {
+  const withAppLogs = async (error: Error): Promise<never> => {
     const tail = (output: string) => output.split('\n').filter(Boolean).slice(-25).join('\n');
+    // First, in a few words (CI cuts long output in its middle): were the apps alive, was the planner planning, what
+    // it last knew of the battery.
+    const plans = await db
+      .query(
+        `SELECT count(*) FILTER (WHERE generated_at > $2::timestamptz - interval '10 minutes')::int AS recent,
+                max(generated_at) AS last, (array_agg(status ORDER BY id DESC))[1] AS status,
+                (array_agg(document->'staleInputs' ORDER BY id DESC))[1] AS stale
+           FROM plans WHERE site_id = $1`,
+        [siteId, clock.now()],
+      )
+      .then((r) => JSON.stringify(r.rows[0]))
+      .catch((e: Error) => `plans unreadable: ${e.message}`);
+    const status = await db
+      .query(
+        `SELECT state, ts, received_at, applied FROM device_status_history
+          WHERE site_id = $1 AND device_id = $2 ORDER BY received_at DESC LIMIT 3`,
+        [siteId, BATTERY],
+      )
+      .then((r) => JSON.stringify(r.rows))
+      .catch((e: Error) => `statuses unreadable: ${e.message}`);
     const commands = runner.commandLog
       .slice(-10)
       .map(
@@ -97,7 +117,9 @@ describe('controllers on their own: a controller offline for 10 minutes, then th
           `${c.deviceId} ${c.status} received ${c.receivedAt.toISOString()} validUntil ${c.validUntil.toISOString()}`,
       );
     throw new Error(
-      `${error.message} (îlot clock ${clock.now().toISOString()})\nlast commands received:\n${commands.join('\n')}\n` +
+      `${error.message} (îlot clock ${clock.now().toISOString()}); optimiser ${optimiser.state}, ingestion ` +
+        `${ingester.state}; plans (last 10 sim min, last, its status, stale inputs): ${plans}; ${BATTERY} statuses: ${status}\n` +
+        `last commands received:\n${commands.join('\n')}\n` +
         `optimiser:\n${tail(optimiser.output)}\ningestion:\n${tail(ingester.output)}`,
       { cause: error },
     );

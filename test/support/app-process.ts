@@ -49,6 +49,14 @@ export class AppProcess {
     );
   }
 
+  /** "running", or how it ended (a test's diagnosis says it first). */
+  get state(): string {
+    if (!this.child) return 'not started';
+    if (this.child.exitCode !== null) return `exited with code ${this.child.exitCode}`;
+    if (this.child.signalCode) return `killed by ${this.child.signalCode}`;
+    return 'running';
+  }
+
   /** Throws with the app's output if it has exited. */
   assertRunning(): void {
     if (this.child && this.child.exitCode !== null)
