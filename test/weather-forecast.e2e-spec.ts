@@ -26,10 +26,12 @@ describe('the îlot plans on a weather provider, and falls back to its own forec
 
   const latestPlan = async () =>
     (
-      await db.query<{ document: { forecast?: { pvSource?: string; loadModel?: string }; slots: Array<{ start: string; pvW: number }> } }>(
-        'SELECT document FROM plans WHERE site_id = $1 ORDER BY id DESC LIMIT 1',
-        [siteId],
-      )
+      await db.query<{
+        document: {
+          forecast?: { pvSource?: string; loadModel?: string };
+          slots: Array<{ start: string; pvW: number }>;
+        };
+      }>('SELECT document FROM plans WHERE site_id = $1 ORDER BY id DESC LIMIT 1', [siteId])
     ).rows[0]?.document;
   const metric = async (pattern: RegExp) =>
     Number((await (await fetch(`http://127.0.0.1:${ilot.httpPort}/metrics`)).text()).match(pattern)?.[1]);
