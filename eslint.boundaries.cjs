@@ -17,6 +17,7 @@ const PURE_LIBS = [
   'libs/allocation/**',
   'libs/reports/**',
   'libs/protocol/**',
+  'libs/sunspec/**',
 ];
 
 const pureLibraryRule = {
@@ -36,6 +37,10 @@ const pureLibraryRule = {
             message: 'pure libraries do not touch the database: that is a repository in libs/timeseries',
           },
           { group: ['prom-client'], message: 'pure libraries do not export metrics: apps do' },
+          {
+            group: ['modbus-serial', 'serialport', 'ocpp-rpc'],
+            message: 'pure libraries do not talk to devices: that is a driver in apps/edge',
+          },
           {
             group: ['@ilot/mqtt', '@ilot/timeseries', '@ilot/runtime', '@ilot/simulators'],
             message: 'pure libraries do not import adapter libraries',

@@ -1,0 +1,46 @@
+import type { ModelDef } from './sunspec-model';
+import model1 from '../models/model_1.json';
+import model101 from '../models/model_101.json';
+import model102 from '../models/model_102.json';
+import model103 from '../models/model_103.json';
+import model111 from '../models/model_111.json';
+import model112 from '../models/model_112.json';
+import model113 from '../models/model_113.json';
+import model120 from '../models/model_120.json';
+import model121 from '../models/model_121.json';
+import model123 from '../models/model_123.json';
+import model124 from '../models/model_124.json';
+import model160 from '../models/model_160.json';
+import model701 from '../models/model_701.json';
+import model702 from '../models/model_702.json';
+import model704 from '../models/model_704.json';
+import model713 from '../models/model_713.json';
+import model802 from '../models/model_802.json';
+
+/**
+ * The models the gateway reads or writes (github.com/sunspec/models at 7abdf898, Apache 2.0: libs/sunspec/models):
+ * common; inverters single, split and three phase (integer 101-103, float 111-113); nameplate, basic settings,
+ * immediate controls and storage (120, 121, 123, 124); MPPT (160); the IEEE 1547 DER measurements, capacity, controls
+ * and storage capacity (701, 702, 704, 713); the battery base model (802).
+ */
+export const SUNSPEC_MODELS: ReadonlyMap<number, ModelDef> = new Map(
+  [
+    model1,
+    model101,
+    model102,
+    model103,
+    model111,
+    model112,
+    model113,
+    model120,
+    model121,
+    model123,
+    model124,
+    model160,
+    model701,
+    model702,
+    model704,
+    model713,
+    model802,
+  ].map((m) => [m.id, m as unknown as ModelDef]),
+);
