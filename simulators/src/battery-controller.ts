@@ -1,5 +1,5 @@
 import { type BatterySetpoint, batteryPowerAskedW, CommandPayload } from '@ilot/protocol';
-import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
+import { type AckDecision, AnswerMemory, validityProblem } from '@ilot/protocol';
 
 /**
  * What a building controller does with battery commands: applies a cmdId at most once (and answers

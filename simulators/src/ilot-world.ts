@@ -10,7 +10,7 @@ import {
 } from '@ilot/site';
 import { CommodityMeters } from './commodity-meters';
 import { BatteryController } from './battery-controller';
-import type { AckDecision } from './command-answers';
+import type { AckDecision } from '@ilot/protocol';
 import { LoadController } from './load-controller';
 import type { CommandPayload } from '@ilot/protocol';
 import { SimulatedCharger } from './ev-charger';

@@ -1,6 +1,5 @@
 export * from './profile-table';
 export * from './battery-controller';
-export * from './command-answers';
 export * from './load-controller';
 export * from './ilot-world';
 export * from './simulator-runner';

@@ -1,5 +1,5 @@
 import { CommandPayload } from '@ilot/protocol';
-import { AckDecision, AnswerMemory, validityProblem } from './command-answers';
+import { type AckDecision, AnswerMemory, validityProblem } from '@ilot/protocol';
 
 /**
  * What the controller of a sheddable load (heat pump, water heater) does with `load.limit` commands:

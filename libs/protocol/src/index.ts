@@ -9,3 +9,4 @@ export * from './mqtt-access';
 export * from './inbound-limits';
 export * from './telemetry-validation';
 export * from './commodity-validation';
+export * from './command-answers';

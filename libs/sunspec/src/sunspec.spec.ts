@@ -11,11 +11,12 @@ import {
   readingOf,
   readModel,
   releaseWrites,
+  type ModelContent,
   SUNSPEC_MODELS,
 } from '.';
 
 /** A hybrid battery inverter's map (common, three-phase inverter, nameplate, storage, battery) at 40000. */
-const hybrid = [
+const hybrid: ModelContent[] = [
   { id: 1, values: { Mn: 'Ilot', Md: 'Hybrid 10', SN: 'H-0001', DA: 1 } },
   { id: 103, values: { W: -2500, W_SF: 0, WH: 123_450, WH_SF: 1, A: 10.5, A_SF: -1 } },
   { id: 120, values: { DERTyp: 82, WRtg: 10_000, WRtg_SF: 0 } },
