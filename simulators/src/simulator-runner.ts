@@ -113,7 +113,7 @@ export class SimulatorRunner {
     this.ticking = true;
     const siteId = this.world.site.id;
     const readings = this.step().filter((r) => !this.silenced.has(r.deviceId));
-    Promise.all([
+    const sent = Promise.all([
       ...this.commodityReadings().map(({ deviceId, payload }) =>
         this.clients
           .get(deviceId)
@@ -136,9 +136,22 @@ export class SimulatorRunner {
           )
           .then(() => this.stats.telemetrySent++),
       ),
-    ])
+    ]);
+    // A tick waits for its readings' PUBACKs (no overlapping ticks under backpressure), but not forever: a reading in
+    // flight on a session a test dropped (`disconnect`: a persistent session keeps it for a resend that this client
+    // never makes) never settles. Regression: that one reading held `ticking` for good, every device fell silent and
+    // the planner left them all out as stale (controllers fault spec, a third of CI runs under load).
+    const periodRealMs = this.options.periodSimMs / this.clock.speedup;
+    let timer: NodeJS.Timeout | undefined;
+    const bounded = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(3 * periodRealMs, 1000));
+    });
+    Promise.race([sent, bounded])
       .catch((error: Error) => this.options.log?.(`telemetry not sent: ${error.message}`))
-      .finally(() => (this.ticking = false));
+      .finally(() => {
+        clearTimeout(timer);
+        this.ticking = false;
+      });
   }
 
   private async onCommand(deviceId: string, payload: Buffer): Promise<void> {
