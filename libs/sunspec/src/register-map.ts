@@ -9,31 +9,31 @@ export interface ModelContent {
   values: Record<string, number | string>;
 }
 
+/** The "not implemented" registers of the types whose sentinel is not all ones (SunSpec's table of types). */
+const NOT_IMPLEMENTED_REGISTERS: Partial<Record<PointDef['type'], number[]>> = {
+  int16: [0x8000],
+  sunssf: [0x8000],
+  int32: [0x8000, 0],
+  int64: [0x8000, 0, 0, 0],
+  float32: [0x7fc0, 0],
+};
+const ZERO_WHEN_ABSENT = new Set<PointDef['type']>([
+  'acc16',
+  'acc32',
+  'acc64',
+  'count',
+  'string',
+  'pad',
+  'ipaddr',
+  'ipv6addr',
+  'eui48',
+]);
+
 /** The "not implemented" registers of a point (what a device answers for a point it does not have). */
 function notImplemented(point: PointDef): number[] {
-  switch (point.type) {
-    case 'int16':
-    case 'sunssf':
-      return [0x8000];
-    case 'int32':
-      return [0x8000, 0];
-    case 'int64':
-      return [0x8000, 0, 0, 0];
-    case 'float32':
-      return [0x7fc0, 0];
-    case 'acc16':
-    case 'acc32':
-    case 'acc64':
-    case 'count':
-    case 'string':
-    case 'pad':
-    case 'ipaddr':
-    case 'ipv6addr':
-    case 'eui48':
-      return new Array<number>(point.size).fill(0);
-    default:
-      return new Array<number>(point.size).fill(0xffff);
-  }
+  const special = NOT_IMPLEMENTED_REGISTERS[point.type];
+  if (special) return [...special];
+  return new Array<number>(point.size).fill(ZERO_WHEN_ABSENT.has(point.type) ? 0 : 0xffff);
 }
 
 function stringRegisters(text: string, size: number): number[] {

@@ -96,39 +96,24 @@ export function decodePoint(
 ): number | string | undefined {
   if (registers.length !== point.size)
     throw new RangeError(`a ${point.type} needs ${point.size} registers, got ${registers.length}`);
-  switch (point.type) {
-    case 'string': {
-      const bytes = registers.flatMap((w) => [(w >> 8) & 0xff, w & 0xff]);
-      const text = Buffer.from(bytes).toString('utf8').replace(/\0+$/, '');
-      return text.length ? text : undefined;
-    }
-    case 'pad':
-    case 'ipaddr':
-    case 'ipv6addr':
-    case 'eui48':
-      return undefined;
-    case 'float32': {
-      const buffer = Buffer.alloc(4);
-      buffer.writeUInt16BE(registers[0], 0);
-      buffer.writeUInt16BE(registers[1], 2);
-      const value = buffer.readFloatBE(0);
-      return Number.isNaN(value) ? undefined : value;
-    }
-    case 'float64': {
-      const buffer = Buffer.alloc(8);
-      registers.forEach((w, i) => buffer.writeUInt16BE(w, 2 * i));
-      const value = buffer.readDoubleBE(0);
-      return Number.isNaN(value) ? undefined : value;
-    }
-    default: {
-      const raw = rawOf(registers);
-      if (NOT_IMPLEMENTED[point.type] === raw) return undefined;
-      const bits = BigInt(16 * point.size);
-      const signed = point.type.startsWith('int') || point.type === 'sunssf';
-      const value = signed && raw >= 1n << (bits - 1n) ? raw - (1n << bits) : raw;
-      return Number(value);
-    }
+  if (point.type === 'string') {
+    const bytes = registers.flatMap((w) => [(w >> 8) & 0xff, w & 0xff]);
+    const text = Buffer.from(bytes).toString('utf8').replace(/\0+$/, '');
+    return text.length ? text : undefined;
   }
+  if (point.type === 'pad' || point.type === 'ipaddr' || point.type === 'ipv6addr' || point.type === 'eui48')
+    return undefined;
+  if (point.type === 'float32' || point.type === 'float64') {
+    const buffer = Buffer.alloc(2 * registers.length);
+    registers.forEach((w, i) => buffer.writeUInt16BE(w, 2 * i));
+    const value = point.type === 'float32' ? buffer.readFloatBE(0) : buffer.readDoubleBE(0);
+    return Number.isNaN(value) ? undefined : value;
+  }
+  const raw = rawOf(registers);
+  if (NOT_IMPLEMENTED[point.type] === raw) return undefined;
+  const bits = BigInt(16 * point.size);
+  const signed = point.type.startsWith('int') || point.type === 'sunssf';
+  return Number(signed && raw >= 1n << (bits - 1n) ? raw - (1n << bits) : raw);
 }
 
 /** A value as a point's registers (the inverse of decodePoint for numbers); out of the type's range is an error. */

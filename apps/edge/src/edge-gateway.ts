@@ -1,0 +1,47 @@
+import type { Clock } from '@ilot/domain';
+import { brokerIdentity } from '@ilot/mqtt';
+import { DeviceLink } from './device-link';
+import type { EdgeConfig } from './edge.config';
+import { SunSpecDriver } from './sunspec/sunspec-driver';
+
+/**
+ * A building's gateway (issue 28): for each device of its config, the device's MQTT identity (DeviceLink) and its
+ * protocol's driver (SunSpec Modbus TCP here), wired so that the driver's readings go out as telemetry and the
+ * îlot's commands come to the driver.
+ */
+export class EdgeGateway {
+  readonly links = new Map<string, DeviceLink>();
+  readonly drivers = new Map<string, SunSpecDriver>();
+
+  constructor(
+    private readonly config: EdgeConfig,
+    private readonly clock: Clock,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    const { site, mqtt } = this.config;
+    for (const device of this.config.devices) {
+      const link = new DeviceLink({
+        mqttUrl: mqtt.url,
+        protocolVersion: mqtt.protocolVersion,
+        siteId: site,
+        deviceId: device.id,
+        identity: brokerIdentity({ credentialsDir: mqtt.credentialsDir, caFile: mqtt.caFile }, `${site}/${device.id}`),
+        clock: this.clock,
+        takesCommands: device.commands,
+        log: this.log,
+      });
+      const driver = new SunSpecDriver(device, link, this.clock, this.log);
+      await link.connect(device.commands ? driver.apply : undefined);
+      this.links.set(device.id, link);
+      this.drivers.set(device.id, driver);
+      driver.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.drivers.values()].map((d) => d.stop()));
+    await Promise.all([...this.links.values()].map((l) => l.close()));
+  }
+}

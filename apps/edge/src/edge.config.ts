@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const identifier = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, - and _ (as in the site file)');
+
+/** A SunSpec device on Modbus TCP (RTU on a serial port: a later step, docs/edge.md). */
+export const sunSpecDeviceSchema = z.strictObject({
+  /** The device's id in the site file (its MQTT identity is `{site}/{id}`). */
+  id: identifier,
+  protocol: z.literal('sunspec'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(502),
+  unitId: z.number().int().min(0).max(247).default(1),
+  /** Seconds between two polls (and telemetry). */
+  pollS: z.number().min(0.1).max(3600).default(5),
+  timeoutMs: z.number().int().min(50).max(60_000).default(2000),
+  /** Whether the gateway applies the îlot's commands to it (a battery, an inverter to curtail). */
+  commands: z.boolean().default(true),
+});
+
+export type SunSpecDeviceConfig = z.infer<typeof sunSpecDeviceSchema>;
+
+export const edgeConfigSchema = z.strictObject({
+  site: identifier,
+  mqtt: z.strictObject({
+    url: z.string().regex(/^(mqtts?|wss?):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL'),
+    protocolVersion: z.union([z.literal(4), z.literal(5)]).default(5),
+    /** The folder `ilot devices provision` wrote the devices' passwords to (`{site}/{device}.password`). */
+    credentialsDir: z.string().optional(),
+    caFile: z.string().optional(),
+  }),
+  devices: z
+    .array(z.discriminatedUnion('protocol', [sunSpecDeviceSchema]))
+    .min(1, 'an edge gateway needs at least one device')
+    .refine((devices) => new Set(devices.map((d) => d.id)).size === devices.length, 'two devices with the same id'),
+});
+
+export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
+
+/** The gateway's config file, validated: a precise reason per bad field, at start. */
+export function loadEdgeConfig(path: string): EdgeConfig {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = edgeConfigSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(
+      `${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+}

@@ -1,0 +1,190 @@
+import type { Clock } from '@ilot/domain';
+import type { AckDecision, CommandPayload } from '@ilot/protocol';
+import {
+  batterySetpointWrites,
+  curtailWrites,
+  decodeModel,
+  type DeviceModels,
+  discoverMap,
+  type MapEntry,
+  type PointWrite,
+  readBackMismatch,
+  readingOf,
+  readModel,
+  releaseWrites,
+  SUNSPEC_MODELS,
+  type WritePlan,
+} from '@ilot/sunspec';
+import type { DeviceLink } from '../device-link';
+import type { SunSpecDeviceConfig } from '../edge.config';
+import { ModbusTcpConnection } from './modbus-tcp';
+
+/** Missed polls after which a device is reported offline. */
+export const OFFLINE_AFTER_POLLS = 3;
+/** Reconnection waits, ms: doubled from the first to the last. */
+const RECONNECT_MS = { first: 500, max: 30_000 };
+
+/**
+ * A SunSpec Modbus TCP device behind the gateway (issue 28): finds its map, polls its models every `pollS` and sends
+ * the reading; applies `battery.setpoint` (model 124) and `pv.curtail` (123 or 704) with the device's own revert
+ * timer set to the time left, reads back and acks `applied` only when the registers hold what was written (a Modbus
+ * exception is a rejection naming it); at `validUntil` with no newer command, hands the device back to its own mode.
+ * A device that misses OFFLINE_AFTER_POLLS polls is reported offline, and reconnected with backoff.
+ */
+export class SunSpecDriver {
+  private connection: ModbusTcpConnection | undefined;
+  private map: MapEntry[] | undefined;
+  private models: DeviceModels = new Map();
+  private timer: NodeJS.Timeout | undefined;
+  private releaseTimer: NodeJS.Timeout | undefined;
+  private missed = 0;
+  private reconnectMs = RECONNECT_MS.first;
+  private nextConnectAtMs = 0;
+  private stopped = false;
+  /** Serialises polls and commands on the one connection. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Round trips, ms: a command's writes and read-back (for the closing figures and /metrics). */
+  readonly stats = { polls: 0, pollErrors: 0, commandRoundTripMs: [] as number[] };
+
+  constructor(
+    private readonly config: SunSpecDeviceConfig,
+    private readonly link: DeviceLink,
+    private readonly clock: Clock,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    void this.poll();
+    this.timer = setInterval(() => void this.poll(), this.config.pollS * 1000);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    await this.queue.catch(() => undefined);
+    await this.connection?.close();
+  }
+
+  /** The link's command handler. */
+  readonly apply = (command: CommandPayload): Promise<AckDecision> => this.serial(() => this.applyNow(command));
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private poll(): Promise<void> {
+    return this.serial(async () => {
+      if (this.stopped) return;
+      try {
+        await this.ensureConnected();
+        await this.readModels();
+        this.stats.polls++;
+        this.missed = 0;
+        this.reconnectMs = RECONNECT_MS.first;
+        await this.link.online();
+        const reading = readingOf(this.models);
+        if (reading) await this.link.telemetry(reading);
+      } catch (error) {
+        this.stats.pollErrors++;
+        this.missed++;
+        this.log(`${this.config.id}: poll failed (${this.missed} in a row): ${(error as Error).message}`);
+        if (this.missed >= OFFLINE_AFTER_POLLS) await this.link.offline().catch(() => undefined);
+        await this.dropConnection();
+      }
+    });
+  }
+
+  /** A connection and the device's map, found again after a reconnection (a device may have been replaced). */
+  private async ensureConnected(): Promise<void> {
+    if (this.connection?.isOpen && this.map) return;
+    const now = Date.now();
+    if (now < this.nextConnectAtMs) throw new Error(`reconnecting in ${this.nextConnectAtMs - now} ms`);
+    this.nextConnectAtMs = now + this.reconnectMs;
+    this.reconnectMs = Math.min(this.reconnectMs * 2, RECONNECT_MS.max);
+    const connection = new ModbusTcpConnection(this.config);
+    await connection.open();
+    this.connection = connection;
+    const map = await discoverMap((address, count) => connection.read(address, count));
+    if (!map.ok) throw new Error(map.problem);
+    this.map = map.models.filter((m) => SUNSPEC_MODELS.has(m.id));
+    this.log(`${this.config.id}: SunSpec map at ${map.base}, models ${map.models.map((m) => m.id).join(', ')}`);
+  }
+
+  private async dropConnection(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    this.map = undefined;
+    await connection?.close().catch(() => undefined);
+  }
+
+  private async readModels(): Promise<void> {
+    const connection = this.connection!;
+    const models = new Map<number, { entry: MapEntry; values: ReturnType<typeof decodeModel> }>();
+    for (const entry of this.map!) {
+      const registers = await readModel((address, count) => connection.read(address, count), entry);
+      models.set(entry.id, { entry, values: decodeModel(SUNSPEC_MODELS.get(entry.id)!, registers) });
+    }
+    this.models = models;
+  }
+
+  private async applyNow(command: CommandPayload): Promise<AckDecision> {
+    if (!this.connection?.isOpen || !this.map)
+      return { status: 'rejected', reason: `${this.config.id} does not answer` };
+    // The device's own timer: what is left of the command's validity, in the device's (real) seconds.
+    const leftS = (Date.parse(command.validUntil) - this.clock.now().getTime()) / this.clock.speedup / 1000;
+    let plan: WritePlan;
+    switch (command.type) {
+      case 'battery.setpoint':
+        plan = batterySetpointWrites(this.models, command.setpointW, leftS);
+        break;
+      case 'pv.curtail':
+        plan = curtailWrites(this.models, command.maxW, leftS);
+        break;
+      case 'load.limit':
+      case 'ev.limit':
+        return { status: 'rejected', reason: `a SunSpec device does not take ${command.type}` };
+    }
+    if (!plan.ok) return { status: 'rejected', reason: plan.reason };
+    const started = Date.now();
+    try {
+      await this.write(plan.writes);
+      await this.readModels();
+    } catch (error) {
+      return { status: 'rejected', reason: (error as Error).message };
+    }
+    const mismatch = readBackMismatch(this.models, plan.writes);
+    if (mismatch) return { status: 'rejected', reason: `read back: ${mismatch}` };
+    this.stats.commandRoundTripMs.push(Date.now() - started);
+    this.log(`${this.config.id}: ${command.type} ${command.cmdId} -> ${plan.describe}`);
+    this.releaseAt(command.validUntil);
+    return { status: 'applied' };
+  }
+
+  private async write(writes: readonly PointWrite[]): Promise<void> {
+    for (const w of writes) await this.connection!.write(w.address, w.registers);
+  }
+
+  /**
+   * At `validUntil` with no newer command applied, the device goes back to its own mode (its revert timer does it
+   * too, if the gateway is gone by then).
+   */
+  private releaseAt(validUntil: string): void {
+    if (this.releaseTimer) clearTimeout(this.releaseTimer);
+    const delayMs = Math.max((Date.parse(validUntil) - this.clock.now().getTime()) / this.clock.speedup, 0);
+    this.releaseTimer = setTimeout(() => {
+      void this.serial(async () => {
+        if (!this.connection?.isOpen) return;
+        const writes = releaseWrites(this.models);
+        await this.write(writes).catch((error: Error) =>
+          this.log(`${this.config.id}: release failed: ${error.message}`),
+        );
+        this.log(`${this.config.id}: command expired, device back in its own mode`);
+      });
+    }, delayMs);
+    this.releaseTimer.unref?.();
+  }
+}
