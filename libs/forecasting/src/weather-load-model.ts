@@ -78,7 +78,8 @@ export type WeatherLoadForecast = { fitted: true; meanW: number[]; fit: WeatherL
  * small systems). Without temperatures it is a recency-weighted profile. The latest reading weighs on the first hours
  * as in forecastConsumption. `{ fitted: false }` with less than LOAD_MODEL_MIN_DAYS of history. Pure.
  */
-export function forecastLoadWithWeather(input: WeatherLoadInput): WeatherLoadForecast {
+export function forecastLoadWithWeather(given: WeatherLoadInput): WeatherLoadForecast {
+  const input = memoised(given);
   const features = featuresOf(input.temperatures ?? []);
   const chosen = chooseModel(input, features);
   const fit = fitWith(grouped(input, chosen.grouping), features, chosen.halfLifeDays, chosen.grouping);
@@ -91,6 +92,32 @@ export function forecastLoadWithWeather(input: WeatherLoadInput): WeatherLoadFor
     return weight * input.latest.powerW + (1 - weight) * modelW[t];
   });
   return { fitted: true, meanW, fit };
+}
+
+/**
+ * The input with its calendar functions remembered per instant: the backtest fits 56 models over the same instants,
+ * and a local kind of day is a time-zone conversion (measured: 112 -> 82 ms a forecast over 4 weeks of 15-min slots).
+ */
+function memoised(input: WeatherLoadInput): WeatherLoadInput {
+  const remember = <T>(f: ((at: Date) => T) | undefined) => {
+    if (!f) return undefined;
+    const seen = new Map<number, T>();
+    return (at: Date) => {
+      const ms = at.getTime();
+      let value = seen.get(ms);
+      if (value === undefined && !seen.has(ms)) {
+        value = f(at);
+        seen.set(ms, value);
+      }
+      return value as T;
+    };
+  };
+  return {
+    ...input,
+    dayKind: remember(input.dayKind),
+    dayOfWeek: remember(input.dayOfWeek),
+    minuteOfDay: remember(input.minuteOfDay),
+  };
 }
 
 /** The model's power per slot, W >= 0, without the latest reading's weight. */
@@ -146,7 +173,8 @@ function chooseModel(input: WeatherLoadInput, features: Features): { halfLifeDay
 }
 
 /** The fit alone (for the forecast, a log or a test): undefined with too little history. Pure. */
-export function fitWeatherLoad(input: WeatherLoadInput): WeatherLoadFit | undefined {
+export function fitWeatherLoad(given: WeatherLoadInput): WeatherLoadFit | undefined {
+  const input = memoised(given);
   const features = featuresOf(input.temperatures ?? []);
   const { halfLifeDays, grouping } = chooseModel(input, features);
   return fitWith(grouped(input, grouping), features, halfLifeDays, grouping);
