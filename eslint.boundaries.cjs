@@ -18,6 +18,7 @@ const PURE_LIBS = [
   'libs/reports/**',
   'libs/protocol/**',
   'libs/sunspec/**',
+  'libs/tic/**',
 ];
 
 const pureLibraryRule = {

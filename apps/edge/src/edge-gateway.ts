@@ -3,15 +3,16 @@ import { brokerIdentity } from '@ilot/mqtt';
 import { DeviceLink } from './device-link';
 import type { EdgeConfig } from './edge.config';
 import { SunSpecDriver } from './sunspec/sunspec-driver';
+import { TicDriver } from './tic/tic-driver';
 
 /**
  * A building's gateway (issue 28): for each device of its config, the device's MQTT identity (DeviceLink) and its
- * protocol's driver (SunSpec Modbus TCP here), wired so that the driver's readings go out as telemetry and the
+ * protocol's driver (SunSpec Modbus TCP, Linky TIC through a serial bridge), wired so that the driver's readings go out as telemetry and the
  * îlot's commands come to the driver.
  */
 export class EdgeGateway {
   readonly links = new Map<string, DeviceLink>();
-  readonly drivers = new Map<string, SunSpecDriver>();
+  readonly drivers = new Map<string, SunSpecDriver | TicDriver>();
 
   constructor(
     private readonly config: EdgeConfig,
@@ -29,9 +30,17 @@ export class EdgeGateway {
         deviceId: device.id,
         identity: brokerIdentity({ credentialsDir: mqtt.credentialsDir, caFile: mqtt.caFile }, `${site}/${device.id}`),
         clock: this.clock,
-        takesCommands: device.commands,
+        takesCommands: device.protocol === 'sunspec' && device.commands,
         log: this.log,
       });
+      if (device.protocol === 'tic') {
+        const driver = new TicDriver(device, link, this.log);
+        await link.connect();
+        this.links.set(device.id, link);
+        this.drivers.set(device.id, driver);
+        driver.start();
+        continue;
+      }
       const driver = new SunSpecDriver(device, link, this.clock, this.log);
       await link.connect(device.commands ? driver.apply : undefined);
       this.links.set(device.id, link);

@@ -23,6 +23,22 @@ export const sunSpecDeviceSchema = z.strictObject({
 
 export type SunSpecDeviceConfig = z.infer<typeof sunSpecDeviceSchema>;
 
+/** A Linky's TIC through a TCP serial bridge (ser2net, a TIC dongle's raw port): readings only. */
+export const ticDeviceSchema = z.strictObject({
+  id: identifier,
+  protocol: z.literal('tic'),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  /** historic (1200 baud, older meters and Linky by default) or standard (9600 baud). */
+  mode: z.enum(['historic', 'standard']).default('historic'),
+  /** Seconds between two readings sent (a Linky sends a frame every 1-2 s). */
+  minIntervalS: z.number().min(0).max(3600).default(10),
+  /** Without a good frame for this long, the meter is reported offline, seconds. */
+  silenceS: z.number().min(1).max(3600).default(10),
+});
+
+export type TicDeviceConfig = z.infer<typeof ticDeviceSchema>;
+
 export const edgeConfigSchema = z.strictObject({
   site: identifier,
   mqtt: z.strictObject({
@@ -33,7 +49,7 @@ export const edgeConfigSchema = z.strictObject({
     caFile: z.string().optional(),
   }),
   devices: z
-    .array(z.discriminatedUnion('protocol', [sunSpecDeviceSchema]))
+    .array(z.discriminatedUnion('protocol', [sunSpecDeviceSchema, ticDeviceSchema]))
     .min(1, 'an edge gateway needs at least one device')
     .refine((devices) => new Set(devices.map((d) => d.id)).size === devices.length, 'two devices with the same id'),
 });
