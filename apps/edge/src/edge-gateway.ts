@@ -4,6 +4,7 @@ import { DeviceLink } from './device-link';
 import type { EdgeConfig } from './edge.config';
 import { SunSpecDriver } from './sunspec/sunspec-driver';
 import { TicDriver } from './tic/tic-driver';
+import { OcppCentralSystem } from './ocpp/ocpp-central';
 
 /**
  * A building's gateway (issue 28): for each device of its config, the device's MQTT identity (DeviceLink) and its
@@ -13,6 +14,8 @@ import { TicDriver } from './tic/tic-driver';
 export class EdgeGateway {
   readonly links = new Map<string, DeviceLink>();
   readonly drivers = new Map<string, SunSpecDriver | TicDriver>();
+  /** The chargers' OCPP endpoint, when the config has chargers. */
+  ocpp: OcppCentralSystem | undefined;
 
   constructor(
     private readonly config: EdgeConfig,
@@ -30,9 +33,15 @@ export class EdgeGateway {
         deviceId: device.id,
         identity: brokerIdentity({ credentialsDir: mqtt.credentialsDir, caFile: mqtt.caFile }, `${site}/${device.id}`),
         clock: this.clock,
-        takesCommands: device.protocol === 'sunspec' && device.commands,
+        takesCommands: device.protocol === 'ocpp' || (device.protocol === 'sunspec' && device.commands),
         log: this.log,
       });
+      if (device.protocol === 'ocpp') {
+        this.ocpp ??= new OcppCentralSystem(this.clock, this.log);
+        await link.connect(this.ocpp.add(device, link));
+        this.links.set(device.id, link);
+        continue;
+      }
       if (device.protocol === 'tic') {
         const driver = new TicDriver(device, link, this.log);
         await link.connect();
@@ -47,9 +56,16 @@ export class EdgeGateway {
       this.drivers.set(device.id, driver);
       driver.start();
     }
+    await this.listen();
+  }
+
+  /** Starts the OCPP endpoint once every charger is known (a charger may connect at once). */
+  private async listen(): Promise<void> {
+    if (this.ocpp) await this.ocpp.listen(this.config.ocpp?.port ?? 9220, this.config.ocpp?.host ?? '0.0.0.0');
   }
 
   async stop(): Promise<void> {
+    await this.ocpp?.close();
     await Promise.all([...this.drivers.values()].map((d) => d.stop()));
     await Promise.all([...this.links.values()].map((l) => l.close()));
   }

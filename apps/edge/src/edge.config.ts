@@ -39,6 +39,31 @@ export const ticDeviceSchema = z.strictObject({
 
 export type TicDeviceConfig = z.infer<typeof ticDeviceSchema>;
 
+/** A charge point that connects to the gateway's OCPP endpoint (1.6J or 2.0.1) as `ws://gateway:port/{chargePointId}`. */
+export const ocppDeviceSchema = z
+  .strictObject({
+    id: identifier,
+    protocol: z.literal('ocpp'),
+    chargePointId: z.string().regex(/^[A-Za-z0-9*\-_=:+|@.]{1,48}$/, 'an OCPP identity: 1-48 characters of its set'),
+    /** Its HTTP Basic password (security profile 1): given, or read from a file (the better). */
+    password: z.string().min(16).max(40).optional(),
+    passwordFile: z.string().optional(),
+    connectorId: z.number().int().min(1).default(1),
+    phases: z.union([z.literal(1), z.literal(3)]).default(1),
+    /** The most it charges at, W (the session's maxW when the car says nothing). */
+    maxW: z.number().positive(),
+    /** The session when the car does not describe it (no NotifyEVChargingNeeds). */
+    sessionDefaults: z
+      .strictObject({ energyNeededWh: z.number().min(0).max(200_000), stayH: z.number().min(0.25).max(72) })
+      .default({ energyNeededWh: 15_000, stayH: 8 }),
+  })
+  .refine(
+    (d) => (d.password === undefined) !== (d.passwordFile === undefined),
+    'give its password or its passwordFile',
+  );
+
+export type OcppDeviceConfig = z.infer<typeof ocppDeviceSchema>;
+
 export const edgeConfigSchema = z.strictObject({
   site: identifier,
   mqtt: z.strictObject({
@@ -48,8 +73,12 @@ export const edgeConfigSchema = z.strictObject({
     credentialsDir: z.string().optional(),
     caFile: z.string().optional(),
   }),
+  /** The gateway's OCPP endpoint for its chargers (when it has any). */
+  ocpp: z
+    .strictObject({ port: z.number().int().min(1).max(65535).default(9220), host: z.string().default('0.0.0.0') })
+    .optional(),
   devices: z
-    .array(z.discriminatedUnion('protocol', [sunSpecDeviceSchema, ticDeviceSchema]))
+    .array(z.union([sunSpecDeviceSchema, ticDeviceSchema, ocppDeviceSchema]))
     .min(1, 'an edge gateway needs at least one device')
     .refine((devices) => new Set(devices.map((d) => d.id)).size === devices.length, 'two devices with the same id'),
 });
