@@ -204,6 +204,19 @@ describe('edge gateway: SunSpec Modbus TCP devices on the real broker', () => {
     expect(battery.writes.length).toBe(writes);
   });
 
+  it('the gateway gone (stopped mid-command), the battery still returns to its own mode by its own timer', async () => {
+    const { ack } = await command('bat-1', { type: 'battery.setpoint', setpointW: -1500 }, 3000);
+    expect(ack).toMatchObject({ status: 'applied' });
+    await gateway.stop();
+    const stoppedAt = Date.now();
+    expect(battery.value(124, 'StorCtl_Mod')).toBe(3);
+    await waitFor('the revert without the gateway', async () => battery.revertedAt !== undefined, 6000);
+    expect(battery.revertedAt!.getTime() - stoppedAt).toBeLessThan(4000);
+    expect(battery.value(124, 'StorCtl_Mod')).toBe(0);
+    // Back for the next test.
+    await gateway.start();
+  });
+
   it('reports a device unplugged offline within three poll periods, and online again when it answers', async () => {
     await pv.stop();
     const stoppedAt = Date.now();

@@ -62,24 +62,27 @@ export class SimulatedSunSpecDevice {
   }
 
   private models(): ModelContent[] {
+    // Scale factors a device of this rating would use: W in an int16 (±32767), ratings in a uint16.
+    const wSf = this.options.ratingW > 32_000 ? 1 : 0;
+    const ratingSf = this.options.ratingW > 65_000 ? 1 : 0;
     const common = { id: 1, values: { Mn: 'Ilot test', Md: this.options.kind, SN: `SN-${this.options.port}`, DA: 1 } };
-    const inverter = { id: 103, values: { W: 0, W_SF: 0, WH: 0, WH_SF: 0, Hz: 50, Hz_SF: 0 } };
+    const inverter = { id: 103, values: { W: 0, W_SF: wSf, WH: 0, WH_SF: 0, Hz: 50, Hz_SF: 0 } };
     if (this.options.kind === 'pv-inverter')
       return [
         common,
         inverter,
-        { id: 120, values: { DERTyp: 4, WRtg: this.options.ratingW, WRtg_SF: 0 } },
+        { id: 120, values: { DERTyp: 4, WRtg: this.options.ratingW, WRtg_SF: ratingSf } },
         { id: 123, values: { WMaxLimPct: 100, WMaxLimPct_SF: 0, WMaxLimPct_RvrtTms: 0, WMaxLim_Ena: 0 } },
       ];
     return [
       common,
       inverter,
-      { id: 120, values: { DERTyp: 82, WRtg: this.options.ratingW, WRtg_SF: 0 } },
+      { id: 120, values: { DERTyp: 82, WRtg: this.options.ratingW, WRtg_SF: ratingSf } },
       {
         id: 124,
         values: {
           WChaMax: this.options.ratingW,
-          WChaMax_SF: 0,
+          WChaMax_SF: ratingSf,
           StorCtl_Mod: 0,
           InWRte: 100,
           OutWRte: 100,
@@ -187,7 +190,7 @@ export class SimulatedSunSpecDevice {
       this.set(802, 'SoC', Math.round(this.socPct * 10) / 10);
     }
     if (this.powerW > 0) this.energyWh += this.powerW * dtH;
-    this.set(103, 'W', Math.round(this.powerW));
+    this.set(103, 'W', this.powerW);
     this.set(103, 'WH', Math.max(Math.round(this.energyWh), 1));
   }
 
