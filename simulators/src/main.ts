@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       periodSimMs: telemetryPeriodSimMs(config, clock.speedup),
       log: (line) => console.warn(`simulators ${site.id}: ${line}`),
       identity: (username) => brokerIdentity(brokerIdentitySources(runtime), username),
+      skipDevices: config.ILOT_SIM_SKIP_DEVICES,
     }),
     config.ILOT_SIM_INITIAL_SOC_PCT,
   );

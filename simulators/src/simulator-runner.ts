@@ -16,6 +16,8 @@ export interface SimulatorOptions {
   log?: (line: string) => void;
   /** Each device's identity on the broker (its user name `site/device`), when the broker asks for credentials. */
   identity?: (username: string) => BrokerIdentity;
+  /** Devices the runner leaves alone: another controller speaks for them (the building gateway, a real device). */
+  skipDevices?: readonly string[];
 }
 
 /**
@@ -55,7 +57,11 @@ export class SimulatorRunner {
   ) {}
 
   async start(): Promise<void> {
-    await Promise.all([...this.world.site.devices.keys()].map((deviceId) => this.connect(deviceId)));
+    const skipped = new Set(this.options.skipDevices ?? []);
+    for (const deviceId of skipped) this.silenced.add(deviceId);
+    await Promise.all(
+      [...this.world.site.devices.keys()].filter((id) => !skipped.has(id)).map((deviceId) => this.connect(deviceId)),
+    );
     const periodRealMs = this.options.periodSimMs / this.clock.speedup;
     this.tick();
     this.timer = setInterval(() => this.tick(), periodRealMs);

@@ -7,6 +7,11 @@ export const simulatorsEnvSchema = z.object({
   ILOT_SIM_INITIAL_SOC_PCT: z.coerce.number().min(0).max(100).optional(),
   /** The broker the simulated devices connect to, when it is not the apps' (a production broker's devices' listener). Default: ILOT_MQTT_URL. */
   ILOT_SIM_MQTT_URL: z.string().url().optional(),
+  /** Devices not simulated, comma-separated: real ones, or simulated behind the building gateway (apps/edge) instead. */
+  ILOT_SIM_SKIP_DEVICES: z
+    .string()
+    .optional()
+    .transform((list) => (list ?? '').split(',').map((d) => d.trim()).filter(Boolean)),
 });
 export type SimulatorsConfig = z.infer<typeof simulatorsEnvSchema>;
 

@@ -37,7 +37,9 @@ export async function startSimulatorRunners(
 function missingCredentials(site: Site, options: SimulatorOptions): string | undefined {
   if (!options.identity) return undefined;
   try {
-    for (const deviceId of site.devices.keys()) options.identity(deviceUsername(site.id, deviceId));
+    const skipped = new Set(options.skipDevices ?? []);
+    for (const deviceId of site.devices.keys())
+      if (!skipped.has(deviceId)) options.identity(deviceUsername(site.id, deviceId));
     return undefined;
   } catch (error) {
     return (error as Error).message;

@@ -86,6 +86,7 @@ export async function startIlot(
           protocolVersion: runtime.ILOT_MQTT_PROTOCOL_VERSION,
           periodSimMs: telemetryPeriodSimMs(simulatorsConfig, clock.speedup),
           identity: (username) => brokerIdentity(brokerIdentitySources(runtime), username),
+          skipDevices: simulatorsConfig.ILOT_SIM_SKIP_DEVICES,
         },
         simulatorsConfig.ILOT_SIM_INITIAL_SOC_PCT,
       )

@@ -92,8 +92,21 @@ export class SimulatedSunSpecDevice {
           ChaState_SF: -1,
         },
       },
-      { id: 802, values: { SoC: this.socPct, SoC_SF: -1, WHRtg: this.options.capacityWh ?? 10_000, WHRtg_SF: 0 } },
+      {
+        id: 802,
+        values: {
+          SoC: this.socPct,
+          SoC_SF: -1,
+          WHRtg: this.options.capacityWh ?? 10_000,
+          WHRtg_SF: (this.options.capacityWh ?? 0) > 65_000 ? 2 : 0,
+        },
+      },
     ];
+  }
+
+  /** The Modbus TCP port it answers on. */
+  get port(): number {
+    return this.options.port;
   }
 
   get base(): number {
