@@ -116,5 +116,22 @@ describe('the îlot with its battery behind the building gateway, end to end', (
       },
       30_000,
     );
-  }, 150_000);
+    // The planner's own check: the battery's reading from the gateway, the grid's from its simulated meter (never at
+    // the same instant: the grid's last before it stands for it).
+    const verdict = await waitFor(
+      'the verification of a battery command',
+      async () =>
+        (
+          await db.query<{ event: string; detail: { measuredW: number; expectedW: number; toleranceW: number } }>(
+            `SELECT event, detail FROM command_audit
+              WHERE site_id = $1 AND device_id = 'bat-1' AND event IN ('followed', 'not_followed')
+              ORDER BY at DESC LIMIT 1`,
+            [siteId],
+          )
+        ).rows[0],
+      60_000,
+    );
+    console.log(`verification: ${verdict.event} ${JSON.stringify(verdict.detail)}`);
+    expect(verdict.event).toBe('followed');
+  }, 180_000);
 });

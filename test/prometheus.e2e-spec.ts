@@ -102,7 +102,8 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     );
     expect(queried.size).toBeGreaterThan(10);
     expect([...queried].filter((name) => !exported.has(name))).toEqual([]);
-  });
+    // Its wait above is 30 s: the test's own limit must exceed it (the default 5 s failed CI under load).
+  }, 45_000);
 
   it('is scraped by a real Prometheus with its token, which answers a query with the îlot’s grid power and SoC', async () => {
     const metricsUrl = `http://127.0.0.1:${ilot.httpPort}/metrics`;
