@@ -27,6 +27,11 @@ describe('the edge gateway config', () => {
     ],
     ['an unknown protocol', { devices: [{ id: 'a', protocol: 'bacnet', host: 'h' }] }, 'devices.0.protocol'],
     ['a broker URL without a scheme', { mqtt: { url: 'broker:1883' } }, 'mqtt.url'],
+    [
+      'a charger without its password',
+      { devices: [{ id: 'ev-1', protocol: 'ocpp', chargePointId: 'CP-1', maxW: 7400 }] },
+      'devices.0.password: give its password or its passwordFile',
+    ],
   ])('refuses %s with the field named', (_name, patch, field) => {
     const parsed = edgeConfigSchema.safeParse({
       site: 'demo',

@@ -78,9 +78,15 @@ export const edgeConfigSchema = z.strictObject({
     .strictObject({ port: z.number().int().min(1).max(65535).default(9220), host: z.string().default('0.0.0.0') })
     .optional(),
   devices: z
-    .array(z.union([sunSpecDeviceSchema, ticDeviceSchema, ocppDeviceSchema]))
+    .array(z.discriminatedUnion('protocol', [sunSpecDeviceSchema, ticDeviceSchema, ocppDeviceSchema]))
     .min(1, 'an edge gateway needs at least one device')
-    .refine((devices) => new Set(devices.map((d) => d.id)).size === devices.length, 'two devices with the same id'),
+    .refine((devices) => new Set(devices.map((d) => d.id)).size === devices.length, 'two devices with the same id')
+    .superRefine((devices, context) =>
+      devices.forEach((d, i) => {
+        if (d.protocol === 'ocpp' && (d.password === undefined) === (d.passwordFile === undefined))
+          context.addIssue({ code: 'custom', path: [i, 'password'], message: 'give its password or its passwordFile' });
+      }),
+    ),
 });
 
 export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
