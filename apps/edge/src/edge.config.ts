@@ -23,12 +23,14 @@ export const sunSpecDeviceSchema = z.strictObject({
 
 export type SunSpecDeviceConfig = z.infer<typeof sunSpecDeviceSchema>;
 
-/** A Linky's TIC through a TCP serial bridge (ser2net, a TIC dongle's raw port): readings only. */
+/** A Linky's TIC on a serial port (a TIC USB dongle) or through a TCP serial bridge (ser2net): readings only. */
 export const ticDeviceSchema = z.strictObject({
   id: identifier,
   protocol: z.literal('tic'),
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535),
+  /** The serial device (e.g. /dev/ttyUSB0), or `host` and `port` of a TCP serial bridge. */
+  serialPath: z.string().min(1).optional(),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
   /** historic (1200 baud, older meters and Linky by default) or standard (9600 baud). */
   mode: z.enum(['historic', 'standard']).default('historic'),
   /** Seconds between two readings sent (a Linky sends a frame every 1-2 s). */
@@ -85,6 +87,12 @@ export const edgeConfigSchema = z.strictObject({
       devices.forEach((d, i) => {
         if (d.protocol === 'ocpp' && (d.password === undefined) === (d.passwordFile === undefined))
           context.addIssue({ code: 'custom', path: [i, 'password'], message: 'give its password or its passwordFile' });
+        if (d.protocol === 'tic' && (d.serialPath === undefined) === (d.host === undefined || d.port === undefined))
+          context.addIssue({
+            code: 'custom',
+            path: [i, 'serialPath'],
+            message: 'give its serialPath, or host and port',
+          });
       }),
     ),
 });

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const gateway = new EdgeGateway(config, new SystemClock(), log);
   await gateway.start();
   log(
-    `${config.devices.length} device(s): ${config.devices.map((d) => `${d.id} (${d.protocol} ${d.protocol === 'ocpp' ? d.chargePointId : `${d.host}:${d.port}`})`).join(', ')}`,
+    `${config.devices.length} device(s): ${config.devices.map((d) => `${d.id} (${d.protocol} ${d.protocol === 'ocpp' ? d.chargePointId : d.protocol === 'tic' && d.serialPath ? d.serialPath : `${d.host}:${d.port}`})`).join(', ')}`,
   );
   const stop = () => void gateway.stop().then(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -1,18 +1,19 @@
 import { parseTicFrame, TicFramer, ticReading } from '@ilot/tic';
-import { createConnection, type Socket } from 'node:net';
+import { createConnection } from 'node:net';
+import { SerialPort } from 'serialport';
 import type { DeviceLink } from '../device-link';
 import type { TicDeviceConfig } from '../edge.config';
 
 const RECONNECT_MS = { first: 500, max: 30_000 };
 
 /**
- * A Linky's TIC (issue 28), read through a TCP serial bridge (ser2net, an ESP TIC dongle's raw port) set to the mode's
- * line (historic 1200 baud, standard 9600 baud, 7E1): the stream cut into frames, each group's checksum checked, a
+ * A Linky's TIC (issue 28), read from a serial port (a TIC USB dongle) or through a TCP serial bridge (ser2net, an
+ * ESP TIC dongle's raw port) set to the mode's line (historic 1200 baud, standard 9600 baud, 7E1): the stream cut into frames, each group's checksum checked, a
  * good frame sent as the meter's telemetry at most every `minIntervalS`, a bad one counted and dropped whole. Silent
  * for `silenceS`: offline, reconnected with a backoff.
  */
 export class TicDriver {
-  private socket: Socket | undefined;
+  private source: { destroy(): void } | undefined;
   private readonly framer = new TicFramer();
   private lastSentMs = 0;
   private lastGoodMs = Date.now();
@@ -40,17 +41,29 @@ export class TicDriver {
     this.stopped = true;
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.socket?.destroy();
+    this.source?.destroy();
   }
 
+  /**
+   * The meter's line: a local serial port (`serialPath`: 1200 baud historic, 9600 standard, 7 data bits, even parity,
+   * one stop bit, as the specification's §5.2 and §6.1 set it) or a TCP serial bridge (`host`, `port`).
+   */
   private connect(): void {
-    const socket = createConnection({ host: this.config.host, port: this.config.port });
-    this.socket = socket;
-    // 7-bit characters: the parity bit, if the bridge passes it, is not part of them.
-    socket.on('data', (chunk: Buffer) => this.onData(Buffer.from(chunk.map((b) => b & 0x7f)).toString('latin1')));
-    socket.on('connect', () => (this.reconnectMs = RECONNECT_MS.first));
-    socket.on('error', (error) => this.log(`${this.config.id}: ${error.message}`));
-    socket.on('close', () => {
+    const stream = this.config.serialPath
+      ? new SerialPort({
+          path: this.config.serialPath,
+          baudRate: this.config.mode === 'standard' ? 9600 : 1200,
+          dataBits: 7,
+          parity: 'even',
+          stopBits: 1,
+        })
+      : createConnection({ host: this.config.host!, port: this.config.port! });
+    this.source = stream;
+    // 7-bit characters: the parity bit, if the line passes it, is not part of them.
+    stream.on('data', (chunk: Buffer) => this.onData(Buffer.from(chunk.map((b) => b & 0x7f)).toString('latin1')));
+    stream.on(this.config.serialPath ? 'open' : 'connect', () => (this.reconnectMs = RECONNECT_MS.first));
+    stream.on('error', (error: Error) => this.log(`${this.config.id}: ${error.message}`));
+    stream.on('close', () => {
       if (this.stopped) return;
       this.reconnectTimer = setTimeout(() => this.connect(), this.reconnectMs);
       this.reconnectMs = Math.min(this.reconnectMs * 2, RECONNECT_MS.max);
