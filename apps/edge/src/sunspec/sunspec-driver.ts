@@ -132,8 +132,16 @@ export class SunSpecDriver {
   }
 
   private async applyNow(command: CommandPayload): Promise<AckDecision> {
-    if (!this.connection?.isOpen || !this.map)
-      return { status: 'rejected', reason: `${this.config.id} does not answer` };
+    // A command can come before the first poll (a resumed session's queue arrives with the CONNACK): reach the device
+    // first. Regression: the first command after a restart was refused "does not answer" (gateway kill -9 fault spec).
+    if (!this.connection?.isOpen || !this.map) {
+      try {
+        await this.ensureConnected();
+        await this.readModels();
+      } catch (error) {
+        return { status: 'rejected', reason: `${this.config.id} does not answer: ${(error as Error).message}` };
+      }
+    }
     // The device's own timer: what is left of the command's validity, in the device's (real) seconds.
     const leftS = (Date.parse(command.validUntil) - this.clock.now().getTime()) / this.clock.speedup / 1000;
     let plan: WritePlan;
