@@ -127,4 +127,28 @@ describe('edge gateway killed -9 and restarted', () => {
     expect(device.writes.length - writesBefore).toBe(4);
     expect(device.value(124, 'OutWRte')).toBe(20);
   }, 60_000);
+
+  it('with the broker stopped, hands the device back to its own mode at validUntil, and carries on when it returns', async () => {
+    const cmdId = await command(-1000, 3000);
+    await waitFor(
+      'the command applied',
+      async () => acks.some((a) => a.cmdId === cmdId && a.status === 'applied'),
+      10_000,
+    );
+    expect(device.value(124, 'StorCtl_Mod')).toBe(3);
+    await broker.stop();
+    const stoppedAt = Date.now();
+    await waitFor('the device in its own mode', async () => device.value(124, 'StorCtl_Mod') === 0, 8000, 50);
+    const releasedAfterMs = Date.now() - stoppedAt;
+    console.log(`broker stopped: the device in its own mode ${releasedAfterMs} ms later (the command valid 3 s)`);
+    expect(releasedAfterMs).toBeLessThan(4000);
+    await broker.start();
+    // The gateway's session comes back by itself; a new command goes through.
+    const next = await command(500, 30_000);
+    await waitFor(
+      'a command after the broker is back',
+      async () => acks.some((a) => a.cmdId === next && a.status === 'applied'),
+      30_000,
+    );
+  }, 60_000);
 });
