@@ -4,6 +4,7 @@ import { topics } from '@ilot/protocol';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { RPCClient } from 'ocpp-rpc';
+import WebSocket from 'ws';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
 
@@ -253,5 +254,29 @@ describe('edge gateway: OCPP chargers', () => {
       'unplugged',
       async () => (latest('ev-2', 'telemetry')?.payload.session as { plugged?: boolean })?.plugged === false,
     );
+  });
+
+  it('a charger sending garbage gets CALLERRORs and keeps its connection; the others are not affected', async () => {
+    // CP-16's password on a raw WebSocket: frames no OCPP client would send.
+    const raw = new WebSocket(`ws://127.0.0.1:${PORT}/CP-16`, ['ocpp1.6'], {
+      headers: { authorization: `Basic ${Buffer.from(`CP-16:${PASSWORD_16}`).toString('base64')}` },
+    });
+    const answers: string[] = [];
+    raw.on('message', (data) => answers.push(data.toString()));
+    await new Promise((resolve, reject) => raw.once('open', resolve).once('error', reject));
+    const badBefore = gateway.ocpp!.stats.badCalls;
+    raw.send('this is not json');
+    raw.send(JSON.stringify([2, 'g-1', 'NoSuchAction', {}]));
+    raw.send(JSON.stringify([2, 'g-2', 'Heartbeat', { unexpected: true }]));
+    await waitFor('three answers or refusals', async () => answers.length >= 2);
+    // Each call with an id is answered with a CALLERROR (type 4) naming it; the connection stays open.
+    const errors = answers.map((a) => JSON.parse(a) as unknown[]).filter((m) => m[0] === 4);
+    expect(errors.map((m) => m[1])).toEqual(expect.arrayContaining(['g-1', 'g-2']));
+    expect(raw.readyState).toBe(WebSocket.OPEN);
+    expect(gateway.ocpp!.stats.badCalls).toBeGreaterThan(badBefore);
+    // The 2.0.1 charger (connected by the test before) is still served.
+    expect(clients).toHaveLength(2);
+    expect(await clients[1].call('Heartbeat', {})).toMatchObject({ currentTime: expect.any(String) });
+    raw.close();
   });
 });
