@@ -2,9 +2,10 @@ import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor as waitForWithin } from '@ilot/mqtt/testing/broker';
 import { topics } from '@ilot/protocol';
 import { randomUUID } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { edgeConfigSchema } from './edge.config';
 import { EdgeGateway } from './edge-gateway';
+import { SiteMessages } from './testing/site-messages';
 import { SimulatedSunSpecDevice } from './testing/sunspec-device-server';
 
 /** Ports of our own for the simulated devices (not the ones the other suites take). */
@@ -14,12 +15,6 @@ const SITE = `edge-${process.pid}`;
 const POLL_S = 0.3;
 const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000) =>
   waitForWithin(what, probe, timeoutMs, 50);
-
-interface Seen {
-  topic: string;
-  payload: Record<string, unknown>;
-  at: number;
-}
 
 /**
  * The gateway against SunSpec devices served by modbus-serial's own Modbus TCP server (register maps built from the
@@ -32,7 +27,7 @@ describe('edge gateway: SunSpec Modbus TCP devices on the real broker', () => {
   let pv: SimulatedSunSpecDevice;
   let gateway: EdgeGateway;
   let observer: MqttClient;
-  const seen: Seen[] = [];
+  let messages: SiteMessages;
   const logs: string[] = [];
 
   beforeAll(async () => {
@@ -52,15 +47,8 @@ describe('edge gateway: SunSpec Modbus TCP devices on the real broker', () => {
     });
     await battery.start();
     await pv.start();
-    observer = await mqtt.connectAsync(TEST_MQTT_URL, {
-      protocolVersion: 5,
-      clientId: `ilot-test.edge-${randomUUID()}`,
-    });
-    // Retained statuses cleared at the end are empty: not a message to read.
-    observer.on('message', (topic, payload) => {
-      if (payload.length) seen.push({ topic, payload: JSON.parse(payload.toString()), at: Date.now() });
-    });
-    await observer.subscribeAsync(`ilot/v1/${SITE}/#`, { qos: 1 });
+    messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
+    observer = messages.client;
     const config = edgeConfigSchema.parse({
       site: SITE,
       mqtt: { url: TEST_MQTT_URL },
@@ -77,13 +65,10 @@ describe('edge gateway: SunSpec Modbus TCP devices on the real broker', () => {
     await gateway?.stop();
     await battery?.stop();
     await pv?.stop();
-    for (const device of ['bat-1', 'pv-1'])
-      await observer?.publishAsync(topics.status(SITE, device), '', { retain: true, qos: 1 });
-    await observer?.endAsync();
+    await messages?.close(['bat-1', 'pv-1']);
   }, 20_000);
 
-  const latest = (device: string, kind: 'telemetry' | 'status' | 'command/ack') =>
-    [...seen].reverse().find((s) => s.topic === `ilot/v1/${SITE}/${device}/${kind}`);
+  const latest = (device: string, kind: 'telemetry' | 'status' | 'command/ack') => messages.latest(device, kind);
   const command = async (device: string, body: Record<string, unknown>, validForMs: number) => {
     const now = Date.now();
     const cmdId = randomUUID();
@@ -100,7 +85,7 @@ describe('edge gateway: SunSpec Modbus TCP devices on the real broker', () => {
       { qos: 1 },
     );
     const ack = await waitFor(`the ack of ${cmdId}`, async () =>
-      seen.find((s) => s.topic === topics.commandAck(SITE, device) && s.payload.cmdId === cmdId),
+      messages.seen.find((s) => s.topic === topics.commandAck(SITE, device) && s.payload.cmdId === cmdId),
     );
     return { cmdId, ack: ack.payload, ackMs: ack.at - now };
   };
@@ -145,7 +130,7 @@ describe('edge gateway: SunSpec Modbus TCP devices on the real broker', () => {
     for (let i = 0; i < 2; i++)
       await observer.publishAsync(topics.command(SITE, 'bat-1'), JSON.stringify(body), { qos: 1 });
     const acks = () =>
-      seen.filter((s) => s.topic === topics.commandAck(SITE, 'bat-1') && s.payload.cmdId === body.cmdId);
+      messages.seen.filter((s) => s.topic === topics.commandAck(SITE, 'bat-1') && s.payload.cmdId === body.cmdId);
     await waitFor('two acks', async () => acks().length === 2);
     expect(acks().map((s) => s.payload.status)).toEqual(['applied', 'applied']);
     expect(battery.writes.length - writes).toBe(4);

@@ -2,11 +2,12 @@ import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor as waitForWithin } from '@ilot/mqtt/testing/broker';
 import { topics } from '@ilot/protocol';
 import { randomUUID } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { RPCClient } from 'ocpp-rpc';
 import WebSocket from 'ws';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `ocpp-${process.pid}`;
 const PORT = 17_020 + (process.pid % 500);
@@ -26,7 +27,7 @@ const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, t
 describe('edge gateway: OCPP chargers', () => {
   let gateway: EdgeGateway;
   let observer: MqttClient;
-  const seen: Array<{ topic: string; payload: Record<string, unknown>; at: number }> = [];
+  let messages: SiteMessages;
   const clients: RPCClient[] = [];
   const profiles: Array<{ identity: string; params: Record<string, any> }> = [];
   const clears: string[] = [];
@@ -55,14 +56,8 @@ describe('edge gateway: OCPP chargers', () => {
   }
 
   beforeAll(async () => {
-    observer = await mqtt.connectAsync(TEST_MQTT_URL, {
-      protocolVersion: 5,
-      clientId: `ilot-test.ocpp-${randomUUID()}`,
-    });
-    observer.on('message', (topic, payload) => {
-      if (payload.length) seen.push({ topic, payload: JSON.parse(payload.toString()), at: Date.now() });
-    });
-    await observer.subscribeAsync(`ilot/v1/${SITE}/#`, { qos: 1 });
+    messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
+    observer = messages.client;
     gateway = new EdgeGateway(
       edgeConfigSchema.parse({
         site: SITE,
@@ -89,13 +84,10 @@ describe('edge gateway: OCPP chargers', () => {
   afterAll(async () => {
     for (const client of clients) await client.close({ force: true }).catch(() => undefined);
     await gateway?.stop();
-    for (const device of ['ev-1', 'ev-2'])
-      await observer?.publishAsync(topics.status(SITE, device), '', { retain: true, qos: 1 });
-    await observer?.endAsync();
+    await messages?.close(['ev-1', 'ev-2']);
   }, 20_000);
 
-  const latest = (device: string, kind: string) =>
-    [...seen].reverse().find((s) => s.topic === `ilot/v1/${SITE}/${device}/${kind}`);
+  const latest = (device: string, kind: string) => messages.latest(device, kind);
   const command = async (device: string, maxW: number, validForMs: number) => {
     const now = Date.now();
     const cmdId = randomUUID();
@@ -113,7 +105,7 @@ describe('edge gateway: OCPP chargers', () => {
       { qos: 1 },
     );
     const ack = await waitFor(`the ack of ${cmdId}`, async () =>
-      seen.find((s) => s.topic === topics.commandAck(SITE, device) && s.payload.cmdId === cmdId),
+      messages.seen.find((s) => s.topic === topics.commandAck(SITE, device) && s.payload.cmdId === cmdId),
     );
     return { ack: ack.payload, ackMs: ack.at - now };
   };

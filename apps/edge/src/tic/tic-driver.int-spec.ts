@@ -1,12 +1,10 @@
 import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
-import { topics } from '@ilot/protocol';
 import { ticGroup } from '@ilot/tic';
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import mqtt, { type MqttClient } from 'mqtt';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `tic-${process.pid}`;
 const PORT = 16_020 + (process.pid % 500);
@@ -36,8 +34,7 @@ describe('edge gateway: a Linky TIC meter through a serial bridge', () => {
   const sockets = new Set<Socket>();
   let streaming: NodeJS.Timeout | undefined;
   let gateway: EdgeGateway;
-  let observer: MqttClient;
-  const seen: Array<{ topic: string; payload: Record<string, unknown>; at: number }> = [];
+  let messages: SiteMessages;
   let corruptNext = false;
   let papp = 1200;
 
@@ -56,14 +53,7 @@ describe('edge gateway: a Linky TIC meter through a serial bridge', () => {
         socket.write(Buffer.from(text.slice(30), 'latin1'));
       }
     }, 100);
-    observer = await mqtt.connectAsync(TEST_MQTT_URL, {
-      protocolVersion: 5,
-      clientId: `ilot-test.tic-${randomUUID()}`,
-    });
-    observer.on('message', (topic, payload) => {
-      if (payload.length) seen.push({ topic, payload: JSON.parse(payload.toString()), at: Date.now() });
-    });
-    await observer.subscribeAsync(`ilot/v1/${SITE}/#`, { qos: 1 });
+    messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
     gateway = new EdgeGateway(
       edgeConfigSchema.parse({
         site: SITE,
@@ -81,11 +71,10 @@ describe('edge gateway: a Linky TIC meter through a serial bridge', () => {
     await gateway?.stop();
     for (const socket of sockets) socket.destroy();
     await new Promise((resolve) => bridge?.close(resolve));
-    await observer?.publishAsync(topics.status(SITE, 'grid'), '', { retain: true, qos: 1 });
-    await observer?.endAsync();
+    await messages?.close(['grid']);
   }, 20_000);
 
-  const latest = (kind: string) => [...seen].reverse().find((s) => s.topic === `ilot/v1/${SITE}/grid/${kind}`);
+  const latest = (kind: string) => messages.latest('grid', kind);
 
   it('sends each good frame as the meter reading: apparent power and the sum of the indexes', async () => {
     const reading = await waitFor('a meter reading', async () => latest('telemetry'), 10_000);
@@ -97,14 +86,14 @@ describe('edge gateway: a Linky TIC meter through a serial bridge', () => {
   it('drops a frame with a bad checksum whole, never a half or a wrong value', async () => {
     const driver = gateway.drivers.get('grid') as unknown as { stats: { badFrames: number; lastProblem?: string } };
     const before = driver.stats.badFrames;
-    const sentBefore = seen.length;
+    const sentBefore = messages.seen.length;
     papp = 5000;
     corruptNext = true;
     await waitFor('a bad frame counted', async () => driver.stats.badFrames > before, 5000);
     expect(driver.stats.lastProblem).toMatch(/^group PAPP: checksum/);
     await waitFor('a good reading at 5000', async () => latest('telemetry')?.payload.powerW === 5000, 5000);
     // Only good values went out: the corrupted frame said 5001 W.
-    const powers = seen
+    const powers = messages.seen
       .slice(sentBefore)
       .filter((s) => s.topic.endsWith('/telemetry'))
       .map((s) => s.payload.powerW);

@@ -1,15 +1,13 @@
 import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
-import { topics } from '@ilot/protocol';
 import { ticGroup } from '@ilot/tic';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, openSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt, { type MqttClient } from 'mqtt';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `ticserial-${process.pid}`;
 
@@ -34,24 +32,16 @@ function standardFrame(drawnVA: number, injectedVA: number, eastWh: number): str
 describe('edge gateway: a Linky TIC meter on a serial port (standard mode)', () => {
   let socat: ChildProcess;
   let gateway: EdgeGateway;
-  let observer: MqttClient;
   const dir = mkdtempSync(join(tmpdir(), 'ilot-tic-'));
   const [meterEnd, gatewayEnd] = [join(dir, 'meter'), join(dir, 'gateway')];
-  const seen: Array<{ topic: string; payload: Record<string, unknown> }> = [];
+  let messages: SiteMessages;
 
   beforeAll(async () => {
     socat = spawn('socat', [`pty,raw,echo=0,link=${meterEnd}`, `pty,raw,echo=0,link=${gatewayEnd}`], {
       stdio: 'ignore',
     });
     await waitFor('the pseudo-terminals', async () => existsSync(meterEnd) && existsSync(gatewayEnd), 5000, 50);
-    observer = await mqtt.connectAsync(TEST_MQTT_URL, {
-      protocolVersion: 5,
-      clientId: `ilot-test.tic-${randomUUID()}`,
-    });
-    observer.on('message', (topic, payload) => {
-      if (payload.length) seen.push({ topic, payload: JSON.parse(payload.toString()) });
-    });
-    await observer.subscribeAsync(`ilot/v1/${SITE}/#`, { qos: 1 });
+    messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
     gateway = new EdgeGateway(
       edgeConfigSchema.parse({
         site: SITE,
@@ -67,8 +57,7 @@ describe('edge gateway: a Linky TIC meter on a serial port (standard mode)', () 
   afterAll(async () => {
     await gateway?.stop();
     socat?.kill();
-    await observer?.publishAsync(topics.status(SITE, 'grid'), '', { retain: true, qos: 1 });
-    await observer?.endAsync();
+    await messages?.close(['grid']);
   }, 20_000);
 
   it('reads the frames from the port: SINSTS net of SINSTI as the power, EAST as the index', async () => {
@@ -78,7 +67,7 @@ describe('edge gateway: a Linky TIC meter on a serial port (standard mode)', () 
         'a reading from the serial port',
         async () => {
           writeSync(meter, Buffer.from(standardFrame(3200, 450, 8_745_321), 'latin1'));
-          return [...seen].reverse().find((s) => s.topic === topics.telemetry(SITE, 'grid'));
+          return messages.latest('grid', 'telemetry');
         },
         10_000,
         200,
