@@ -1,6 +1,6 @@
 import type { Clock } from '@ilot/domain';
 import { BrokerIdentity, connectMqtt, resendUnmatched, TELEMETRY_RESEND } from '@ilot/mqtt';
-import { commandPayloadSchema, describeIssues, deviceUsername, topics } from '@ilot/protocol';
+import { deviceUsername, readCommand, topics } from '@ilot/protocol';
 import type { MqttClient } from 'mqtt';
 import type { CommodityMeters } from './commodity-meters';
 import { IlotWorld } from './ilot-world';
@@ -162,37 +162,26 @@ export class SimulatorRunner {
 
   private async onCommand(deviceId: string, payload: Buffer): Promise<void> {
     this.stats.commandsReceived++;
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString('utf8'));
-    } catch {
-      this.options.log?.(`${deviceId}: command is not JSON, ignored`);
-      return;
-    }
-    const parsed = commandPayloadSchema.safeParse(json);
+    const read = readCommand(payload);
     const now = this.clock.now();
-    if (!parsed.success) {
-      const cmdId = (json as { cmdId?: unknown })?.cmdId;
-      if (typeof cmdId === 'string')
-        await this.ack(deviceId, {
-          cmdId,
-          status: 'rejected',
-          reason: describeIssues(parsed.error.issues).join('; '),
-          ts: now.toISOString(),
-        });
+    if (!read.ok) {
+      if (read.cmdId)
+        await this.ack(deviceId, { cmdId: read.cmdId, status: 'rejected', reason: read.reason, ts: now.toISOString() });
+      else this.options.log?.(`${deviceId}: command refused, no cmdId to answer: ${read.reason}`);
       return;
     }
-    const decision = this.world.command(deviceId, parsed.data, now);
+    const command = read.command;
+    const decision = this.world.command(deviceId, command, now);
     this.commandLog.push({
       deviceId,
-      cmdId: parsed.data.cmdId,
+      cmdId: command.cmdId,
       receivedAt: now,
-      validUntil: new Date(parsed.data.validUntil),
-      ...(parsed.data.leaseToken === undefined ? {} : { leaseToken: parsed.data.leaseToken }),
+      validUntil: new Date(command.validUntil),
+      ...(command.leaseToken === undefined ? {} : { leaseToken: command.leaseToken }),
       ...decision,
     });
-    if (decision.status === 'applied') this.watchExpiry(new Date(parsed.data.validUntil));
-    await this.ack(deviceId, { cmdId: parsed.data.cmdId, ...decision, ts: now.toISOString() });
+    if (decision.status === 'applied') this.watchExpiry(new Date(command.validUntil));
+    await this.ack(deviceId, { cmdId: command.cmdId, ...decision, ts: now.toISOString() });
   }
 
   /** Steps the world to now and notes each controller that changed between its command and its own rule. */

@@ -4,9 +4,8 @@ import {
   type AckDecision,
   AnswerMemory,
   type CommandPayload,
-  commandPayloadSchema,
-  describeIssues,
   deviceUsername,
+  readCommand,
   topics,
   validityProblem,
 } from '@ilot/protocol';
@@ -112,21 +111,13 @@ export class DeviceLink {
   }
 
   private async onCommand(payload: Buffer): Promise<void> {
-    let json: unknown;
-    try {
-      json = JSON.parse(payload.toString('utf8'));
-    } catch {
-      this.options.log(`${this.options.deviceId}: a command that is not JSON, ignored (no cmdId to answer)`);
+    const read = readCommand(payload);
+    if (!read.ok) {
+      if (read.cmdId) await this.ack(read.cmdId, { status: 'rejected', reason: read.reason });
+      else this.options.log(`${this.options.deviceId}: a command refused, no cmdId to answer: ${read.reason}`);
       return;
     }
-    const parsed = commandPayloadSchema.safeParse(json);
-    if (!parsed.success) {
-      const cmdId = (json as { cmdId?: unknown })?.cmdId;
-      if (typeof cmdId === 'string')
-        await this.ack(cmdId, { status: 'rejected', reason: describeIssues(parsed.error.issues).join('; ') });
-      return;
-    }
-    const command = parsed.data;
+    const command = read.command;
     const decision = await this.answers.answerAsync(command, async () => {
       const invalid = validityProblem(command, this.options.clock.now());
       if (invalid) return { status: 'rejected', reason: invalid };

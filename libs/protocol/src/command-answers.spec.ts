@@ -1,4 +1,4 @@
-import { AnswerMemory } from './command-answers';
+import { AnswerMemory, readCommand } from './command-answers';
 
 describe('AnswerMemory.answerAsync (a decision that takes time: registers written and read back)', () => {
   it('decides a cmdId once: the same cmdId arriving meanwhile, and again later, gets the same answer', async () => {
@@ -35,5 +35,27 @@ describe('AnswerMemory.answerAsync (a decision that takes time: registers writte
       reason: 'leaseToken 6 is older than 7: the planner lost the site',
     });
     expect(decide).not.toHaveBeenCalled();
+  });
+});
+
+describe('readCommand (a controller reading its command topic)', () => {
+  const command = {
+    cmdId: '1b4e28ba-2fa1-41d2-883f-0016d3cca427',
+    type: 'battery.setpoint',
+    setpointW: -2000,
+    issuedAt: '2026-06-17T09:00:00Z',
+    reason: 'plan',
+    validFrom: '2026-06-17T09:00:00Z',
+    validUntil: '2026-06-17T09:05:00Z',
+  };
+  it('reads a valid command', () => {
+    expect(readCommand(Buffer.from(JSON.stringify(command)))).toEqual({ ok: true, command });
+  });
+  it('refuses a malformed one with its cmdId to answer and the field named', () => {
+    const read = readCommand(Buffer.from(JSON.stringify({ ...command, setpointW: 'lots' })));
+    expect(read).toEqual({ ok: false, cmdId: command.cmdId, reason: expect.stringContaining('setpointW') });
+  });
+  it('has no cmdId to answer for a message that is not JSON', () => {
+    expect(readCommand(Buffer.from('{nope'))).toEqual({ ok: false, reason: 'not JSON' });
   });
 });

@@ -1,4 +1,5 @@
-import type { CommandPayload } from './command';
+import { type CommandPayload, commandPayloadSchema } from './command';
+import { describeIssues } from './decode';
 
 export type AckDecision = { status: 'applied' } | { status: 'rejected'; reason: string };
 
@@ -70,4 +71,27 @@ export function validityProblem(command: CommandPayload, now: Date): string | un
   if (Date.parse(command.validUntil) <= now.getTime()) return `expired at ${command.validUntil}`;
   if (Date.parse(command.validFrom) >= Date.parse(command.validUntil)) return 'validFrom is not before validUntil';
   return undefined;
+}
+
+/**
+ * A command message as a controller reads it: the command, or why it is refused with the cmdId to answer when one can
+ * be read (a message that is not JSON has none: nothing to answer). Pure.
+ */
+export function readCommand(
+  payload: Buffer,
+): { ok: true; command: CommandPayload } | { ok: false; cmdId?: string; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'not JSON' };
+  }
+  const parsed = commandPayloadSchema.safeParse(json);
+  if (parsed.success) return { ok: true, command: parsed.data };
+  const cmdId = (json as { cmdId?: unknown })?.cmdId;
+  return {
+    ok: false,
+    ...(typeof cmdId === 'string' ? { cmdId } : {}),
+    reason: describeIssues(parsed.error.issues).join('; '),
+  };
 }
