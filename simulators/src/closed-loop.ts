@@ -6,7 +6,7 @@ import { type Site, withoutBatteries } from '@ilot/site';
 import type { TempoColour } from '@ilot/tariffs';
 import { effacementOutcome } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
-import { perfectForesightPlan, trueSeries, trueSlotMeans } from './perfect-foresight';
+import { endOfPeriodValue, perfectForesightPlan, trueSeries, trueSlotMeans } from './perfect-foresight';
 import type { MeasuredHistory } from './measured-history';
 import { ProfileTable } from './profile-table';
 import { NET_OF_STORAGE, ReplayMeter } from './replay-meter';
@@ -126,7 +126,9 @@ function replayIlot(
   }
   // The last slot counts too (its peak, its energy above the contract, its overrun).
   if (endMs % slotMs === 0) meter.closeSlot(endMs);
-  const kpis = meter.kpis(strategy, outcomes(orders, meter, planner, site, referenceOptions), planner, new Date(endMs));
+  const endValue = endOfPeriodValue(site, profiles, { ...options, stepMinutes: stepMs / MINUTE_MS });
+  const effacementOutcomes = outcomes(orders, meter, planner, site, referenceOptions);
+  const kpis = meter.kpis(strategy, effacementOutcomes, planner, new Date(endMs), endValue);
   return options.issuedPvForecasts ? { ...kpis, pvSlots: { ...planner.pvSlots } } : kpis;
 }
 

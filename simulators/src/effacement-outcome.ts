@@ -3,16 +3,6 @@ import { deliveredReduction, referenceCurve, type ReferenceOptions } from '@ilot
 import type { PowerSample } from '@ilot/forecasting';
 import type { Site } from '@ilot/site';
 import type { EffacementOutcome } from './replay-types';
-import type { IlotWorld } from './ilot-world';
-
-/** Mean discharge efficiency of the batteries, weighted by capacity (1 without batteries). */
-export function storedValueEfficiency(world: IlotWorld): number {
-  const batteries = [...world.batteries.values()];
-  const capacityWh = batteries.reduce((sum, b) => sum + b.spec.capacityWh, 0);
-  return capacityWh
-    ? batteries.reduce((sum, b) => sum + b.spec.dischargeEfficiency * b.spec.capacityWh, 0) / capacityWh
-    : 1;
-}
 
 /**
  * An order's outcome, as the API's report makes it: the reference from the history of the îlot's import net of its

@@ -8,10 +8,11 @@ import {
   type PlanFlexibleLoad,
   type PlanInput,
   type Schedule,
+  type StoredEnergySegment,
+  storedEnergySegments,
 } from '@ilot/optimiser';
 import { devicesOfKind, type Site } from '@ilot/site';
 import type { TempoColour } from '@ilot/tariffs';
-import { storedValueEfficiency } from './effacement-outcome';
 import { IlotWorld } from './ilot-world';
 import type { MeasuredHistory } from './measured-history';
 import type { ProfileTable } from './profile-table';
@@ -46,7 +47,7 @@ export function perfectForesightPlan(
     { socPct, evs, ...(options.tempoColours ? { tempo: options.tempoColours } : {}) },
   );
   return {
-    schedule: plan(asReplayCounts(input, site, world), options.solver).schedule,
+    schedule: plan(asReplayCounts(input, site, endOfPeriodValue(site, profiles, options)), options.solver).schedule,
     loads: input.flexibleLoads ?? [],
     evs,
   };
@@ -64,7 +65,11 @@ export const BOUND_OVERRUN_EUR_PER_KWH = 1000;
  * whole interval (or the month's highest kW), which no price per kWh matches (at 11.75 EUR/kWh the bound overran by
  * 50 W and paid 2.94 EUR for the interval). The wear is the planner's, which the replay's cost counts too.
  */
-function asReplayCounts(input: PlanInput, site: Site, world: IlotWorld): PlanInput {
+function asReplayCounts(
+  input: PlanInput,
+  site: Site,
+  endSegments: Readonly<Record<string, readonly StoredEnergySegment[]>>,
+): PlanInput {
   const cheapestEurPerKWh = Math.min(...input.slots.map((slot) => slot.importEurPerKWh));
   const endMs = input.slots.length
     ? input.slots[input.slots.length - 1].start.getTime() + input.slotMinutes * MINUTE_MS
@@ -75,7 +80,7 @@ function asReplayCounts(input: PlanInput, site: Site, world: IlotWorld): PlanInp
     importLimitPenaltyEurPerKWh: Math.max(input.importLimitPenaltyEurPerKWh, overrunEurPerKWh),
     // The replay counts the contract on 15-min means, as the meter does: so does the bound, planned at a shorter step.
     contractIntervalMinutes: 15,
-    endValue: { storedEurPerKWh: cheapestEurPerKWh * storedValueEfficiency(world), owedEurPerKWh: cheapestEurPerKWh },
+    endValue: { storedSegments: endSegments, owedEurPerKWh: cheapestEurPerKWh },
     ...(input.evs
       ? {
           evs: input.evs.map((ev) =>
@@ -84,6 +89,34 @@ function asReplayCounts(input: PlanInput, site: Site, world: IlotWorld): PlanInp
         }
       : {}),
   };
+}
+
+/**
+ * What the energy each battery holds at a replay's end is worth (ADR 0017): what the live planner says of the energy
+ * at its horizon's end (ADR 0009, `storedEnergySegments`: what refilling it would cost, the top at the feed-in price
+ * where a day's PV surplus refills it, the rest at the grid's cheapest import, through the charging efficiency and
+ * wear), with the true day after (the period's last day where the data ends with it). The replay's cost counts each battery's change of
+ * stored energy so, and the bound plans it. Valued lower, at the cheapest import x the discharge efficiency, a replay
+ * rewarded emptying the batteries before its end: the bound sold 85 kWh at the peak price that a planner which goes on
+ * the next day keeps (January 2019, issue 27 §2).
+ */
+export function endOfPeriodValue(
+  site: Site,
+  profiles: ProfileTable | MeasuredHistory,
+  options: { start: Date; days: number; stepMinutes: number; tempoColours?: ReadonlyMap<string, TempoColour> },
+): Record<string, StoredEnergySegment[]> {
+  const endMs = options.start.getTime() + options.days * DAY_MS;
+  // The day after, as it comes (the year's profiles always hold it); a measured history that ends with the period,
+  // its last day instead.
+  const covered = !('endMs' in profiles) || profiles.endMs >= endMs + DAY_MS;
+  const day = new Date(covered ? endMs : endMs - DAY_MS);
+  const { slotStarts, powerW, socPct } = trueSeries(site, profiles, { ...options, start: day, days: 1 });
+  const input = planInputFromForecasts(
+    site,
+    { slotStarts, slotMinutes: options.stepMinutes, powerW },
+    { socPct, ...(options.tempoColours ? { tempo: options.tempoColours } : {}) },
+  );
+  return Object.fromEntries(input.batteries.map((battery) => [battery.id, storedEnergySegments(input, battery)]));
 }
 
 /** A car planned ahead by perfect foresight: one visit of a charger, named by it (`deviceId@arrival`). */

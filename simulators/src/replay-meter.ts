@@ -9,7 +9,7 @@ import {
   type Reading,
 } from '@ilot/domain';
 import type { PowerSample } from '@ilot/forecasting';
-import { PLAN_DEFAULTS } from '@ilot/optimiser';
+import { PLAN_DEFAULTS, type StoredEnergySegment, storedEnergyValueEur } from '@ilot/optimiser';
 import { gridDeviceId, type Site } from '@ilot/site';
 import {
   contractedImportW,
@@ -21,7 +21,6 @@ import {
 import type { BatteryStrategy, EffacementOutcome, ReplayKpis, SlotTrace } from './replay-types';
 
 export type { SlotTrace } from './replay-types';
-import { storedValueEfficiency } from './effacement-outcome';
 import type { IlotWorld } from './ilot-world';
 
 /** The îlot's import without its storage (grid + batteries): the basis of effacement references. */
@@ -66,6 +65,7 @@ export class ReplayMeter {
   private readonly tracked: string[];
   private readonly shedStartWh = new Map<string, Map<string, number>>();
   private readonly storedStartKWh: number;
+  private readonly startSocPct: Map<string, number>;
   private slot = { sumW: 0, pvSumW: 0, importSumW: 0, steps: 0, start: 0 };
   private trackedSums = new Map<string, number>();
   private peakImportW = 0;
@@ -87,6 +87,7 @@ export class ReplayMeter {
     this.tracked = [this.gridId, NET_OF_STORAGE, ...world.loads.keys(), ...world.chargers.keys(), ...this.pvIds];
     this.slotHistory = new Map(this.tracked.map((id) => [id, []]));
     this.storedStartKWh = this.storedKWh();
+    this.startSocPct = new Map([...world.batteries].map(([id, battery]) => [id, battery.socPct]));
   }
 
   /** At a slot boundary: the closed slot's means and peak, and each load's shed energy at an order's start and end. */
@@ -182,6 +183,8 @@ export class ReplayMeter {
     planning: { plans: number; planMs: number },
     /** The replay's end: what the EVs owe is counted then. */
     end: Date,
+    /** What each battery's stored energy is worth at the end (`endOfPeriodValue`). */
+    endValue: Readonly<Record<string, readonly StoredEnergySegment[]>>,
   ): ReplayKpis {
     const { totals } = this;
     const ratios = energyRatios(totals);
@@ -222,10 +225,23 @@ export class ReplayMeter {
         totals.costEur +
         overrunCostEur +
         wearCostEur -
-        (storedEndKWh - this.storedStartKWh) * totals.minImportEurPerKWh * storedValueEfficiency(this.world) +
+        this.storedValueChangeEur(endValue) +
         (loadEnergyOwedKWh + ev.owedKWh) * totals.minImportEurPerKWh +
         ev.shortfallKWh * PLAN_DEFAULTS.evShortfallPenaltyEurPerKWh,
     };
+  }
+
+  /** Each battery's stored energy at the end less at the start, valued by its segments (above its floor), EUR. */
+  private storedValueChangeEur(endValue: Readonly<Record<string, readonly StoredEnergySegment[]>>): number {
+    let eur = 0;
+    for (const [id, battery] of this.world.batteries) {
+      const aboveFloorKWh = (socPct: number) => ((socPct - battery.spec.minSocPct) / 100) * (battery.spec.capacityWh / 1000);
+      const segments = endValue[id] ?? [];
+      eur +=
+        storedEnergyValueEur(segments, aboveFloorKWh(battery.socPct)) -
+        storedEnergyValueEur(segments, aboveFloorKWh(this.startSocPct.get(id)!));
+    }
+    return eur;
   }
 
   private storedKWh(): number {

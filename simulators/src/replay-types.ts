@@ -55,8 +55,8 @@ export interface ReplayKpis {
   storedStartKWh: number;
   storedEndKWh: number;
   /**
-   * Energy cost plus overrun cost plus the batteries' wear, minus the change of stored energy (at the cheapest import
-   * price x discharge efficiency), plus the energy shed loads and plugged EVs still owe at the end (at the cheapest
+   * Energy cost plus overrun cost plus the batteries' wear, minus the change of each battery's stored energy valued as
+   * the live planner values its horizon's end (`endOfPeriodValue`, ADR 0017: what refilling it costs), plus the energy shed loads and plugged EVs still owe at the end (at the cheapest
    * import price), plus the EVs' shortfall at the planner's penalty per kWh: what each strategy paid for the same
    * service (the wear counted since issue 27: the planners pay it, so a bound that ignored it cycled for margins they
    * rightly leave).

@@ -22,3 +22,4 @@ export * from './ev-plan';
 export * from './pv-plan';
 export * from './plan-step';
 export * from './plan-horizon';
+export * from './stored-energy-value';

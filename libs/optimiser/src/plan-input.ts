@@ -21,6 +21,12 @@ export interface PlanBattery extends BatteryParameters {
   socPct: number;
 }
 
+/** One part of the stored energy's value: this many kWh above the SoC floor, each worth this much. */
+export interface StoredEnergySegment {
+  kWh: number;
+  eurPerKWh: number;
+}
+
 export interface PlanPv {
   id: string;
   /** Expected production per slot, W >= 0 (same length as `slots`). */
@@ -113,12 +119,12 @@ export interface PlanInput {
   /** Capacity charge on the horizon's highest import, EUR per kW, above `peakSoFarW` (the month's peak so far). */
   peak?: { eurPerKW: number; peakSoFarW: number };
   /**
-   * The end of a closed period rather than of a rolling horizon (a replay's perfect-foresight bound, issue 27 §6): each
-   * kWh stored at the end is worth `storedEurPerKWh` (instead of its refill cost), and energy a shed load still owes
-   * then is bought after it at `owedEurPerKWh` (instead of being paid back within the horizon). What the replay's
-   * cost net of storage counts.
+   * The end of a closed period rather than of a rolling horizon (a replay's perfect-foresight bound, issue 27 §6): the
+   * energy each battery holds at the end is worth its segments (by battery id, the most valuable first: instead of the
+   * refill value this horizon's own forecast gives), and energy a shed load still owes then is bought after it at
+   * `owedEurPerKWh` (instead of being paid back within the horizon). What the replay's cost net of storage counts.
    */
-  endValue?: { storedEurPerKWh: number; owedEurPerKWh: number };
+  endValue?: { storedSegments: Readonly<Record<string, readonly StoredEnergySegment[]>>; owedEurPerKWh: number };
   /**
    * The contracted power holds on the mean of each metering interval of this many minutes (the network operator's
    * 15-min means) rather than in each slot, when the slots are shorter (a replay's bound at its 5-min step).

@@ -1,10 +1,4 @@
-import type { PlanBattery, PlanInput } from './plan-input';
-
-/** One part of the stored energy's value: this many kWh above the SoC floor, each worth this much. */
-export interface StoredEnergySegment {
-  kWh: number;
-  eurPerKWh: number;
-}
+import type { PlanBattery, PlanInput, StoredEnergySegment } from './plan-input';
 
 /**
  * What the energy left stored at the end of the horizon is worth, EUR per kWh, as a concave piecewise function of the
@@ -17,13 +11,10 @@ export interface StoredEnergySegment {
  */
 export function storedEnergySegments(
   input: Pick<PlanInput, 'slots' | 'pvs' | 'cyclingCostEurPerKWh' | 'slotMinutes' | 'batteries' | 'endValue'>,
-  battery: Pick<PlanBattery, 'chargeEfficiency' | 'capacityWh' | 'minSocPct' | 'maxSocPct'>,
+  battery: Pick<PlanBattery, 'id' | 'chargeEfficiency' | 'capacityWh' | 'minSocPct' | 'maxSocPct'>,
 ): StoredEnergySegment[] {
-  // A closed period's end: every kWh at the one price given.
-  if (input.endValue) {
-    const usableKWh = (((battery.maxSocPct - battery.minSocPct) / 100) * battery.capacityWh) / 1000;
-    return usableKWh > 0 ? [{ kWh: usableKWh, eurPerKWh: input.endValue.storedEurPerKWh }] : [];
-  }
+  // A closed period's end: the segments given.
+  if (input.endValue) return [...(input.endValue.storedSegments[battery.id] ?? [])];
   const hours = input.slotMinutes / 60;
   let surplusKWh = 0;
   let surplusPrice = Infinity;
