@@ -61,7 +61,12 @@ export class EdgeGateway {
 
   /** Starts the OCPP endpoint once every charger is known (a charger may connect at once). */
   private async listen(): Promise<void> {
-    if (this.ocpp) await this.ocpp.listen(this.config.ocpp?.port ?? 9220, this.config.ocpp?.host ?? '0.0.0.0');
+    if (this.ocpp)
+      await this.ocpp.listen(
+        this.config.ocpp?.port ?? 9220,
+        this.config.ocpp?.host ?? '0.0.0.0',
+        this.config.ocpp?.tls,
+      );
   }
 
   async stop(): Promise<void> {

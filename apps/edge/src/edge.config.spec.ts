@@ -4,8 +4,14 @@ import { edgeConfigSchema, loadEdgeConfig } from './edge.config';
 describe('the edge gateway config', () => {
   it('reads the example, with the defaults said in docs/edge.md', () => {
     const config = loadEdgeConfig(join(__dirname, '..', '..', '..', 'deploy', 'edge', 'edge.example.yaml'));
-    expect(config.devices.map((d) => d.id)).toEqual(['bat-1', 'pv-office']);
+    expect(config.devices.map((d) => d.id)).toEqual(['bat-1', 'pv-office', 'ev-office-1', 'grid']);
     expect(config.devices[1]).toMatchObject({ port: 502, unitId: 126, pollS: 5, timeoutMs: 2000, commands: true });
+    expect(config.devices[2]).toMatchObject({ phases: 3, limitUnit: 'A', voltageV: 230, connectorId: 1 });
+    expect(config.ocpp).toEqual({
+      port: 9220,
+      host: '0.0.0.0',
+      tls: { certFile: '/etc/ilot/edge.crt', keyFile: '/etc/ilot/edge.key' },
+    });
   });
 
   it.each([

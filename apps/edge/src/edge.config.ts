@@ -52,6 +52,13 @@ export const ocppDeviceSchema = z
     passwordFile: z.string().optional(),
     connectorId: z.number().int().min(1).default(1),
     phases: z.union([z.literal(1), z.literal(3)]).default(1),
+    /**
+     * The unit of its charging profiles: W, or A per phase (most AC chargers take only amps): the limit is then
+     * maxW / (phases x voltageV), rounded down to 0.1 A, with `numberPhases`.
+     */
+    limitUnit: z.enum(['W', 'A']).default('W'),
+    /** The phase-to-neutral voltage an amp limit is computed with, V. */
+    voltageV: z.number().min(100).max(400).default(230),
     /** The most it charges at, W (the session's maxW when the car says nothing). */
     maxW: z.number().positive(),
     /** The session when the car does not describe it (no NotifyEVChargingNeeds). */
@@ -77,7 +84,15 @@ export const edgeConfigSchema = z.strictObject({
   }),
   /** The gateway's OCPP endpoint for its chargers (when it has any). */
   ocpp: z
-    .strictObject({ port: z.number().int().min(1).max(65535).default(9220), host: z.string().default('0.0.0.0') })
+    .strictObject({
+      port: z.number().int().min(1).max(65535).default(9220),
+      host: z.string().default('0.0.0.0'),
+      /**
+       * OCPP security profile 2: the endpoint is wss:// with this certificate and key (PEM files), the chargers still
+       * logging in with their password. Without it, profile 1 (ws://, for a closed building network only).
+       */
+      tls: z.strictObject({ certFile: z.string(), keyFile: z.string() }).optional(),
+    })
     .optional(),
   devices: z
     .array(z.discriminatedUnion('protocol', [sunSpecDeviceSchema, ticDeviceSchema, ocppDeviceSchema]))

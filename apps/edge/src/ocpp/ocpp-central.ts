@@ -2,6 +2,7 @@ import type { Clock } from '@ilot/domain';
 import type { AckDecision, CommandPayload } from '@ilot/protocol';
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
 import { createRPCError, RPCServer } from 'ocpp-rpc';
 import type { DeviceLink } from '../device-link';
 import type { OcppDeviceConfig } from '../edge.config';
@@ -40,12 +41,14 @@ const PROFILE_ID = 4201;
  * schema validation: a malformed call gets a CALLERROR and the connection stays): only the configured charge point
  * ids, each with its own password (security profile 1, HTTP Basic); BootNotification, Heartbeat, StatusNotification
  * -> the device's status; MeterValues and transactions -> its telemetry with the EV session; NotifyEVChargingNeeds ->
- * the session's energy and departure; `ev.limit` -> SetChargingProfile (TxProfile in W, `validTo` = `validUntil`),
+ * the session's energy and departure; `ev.limit` -> SetChargingProfile (TxProfile in W or in A per phase, `validTo` =
+ * `validUntil`),
  * acked from the charger's answer, and ClearChargingProfile when the limit expires.
  */
 export class OcppCentralSystem {
   private readonly server: RPCServer;
   private readonly points = new Map<string, ChargePoint>();
+  private tlsServer?: Server;
   readonly stats = { calls: 0, badCalls: 0, rejectedConnections: 0 };
 
   constructor(
@@ -87,13 +90,23 @@ export class OcppCentralSystem {
     return (command) => this.limit(point, command);
   }
 
-  async listen(port: number, host: string): Promise<void> {
-    await this.server.listen(port, host);
+  /** Listens on ws:// (security profile 1), or on wss:// with the certificate and key given (profile 2). */
+  async listen(port: number, host: string, tls?: { certFile: string; keyFile: string }): Promise<void> {
+    if (!tls) {
+      await this.server.listen(port, host);
+      return;
+    }
+    const https = createServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
+    https.on('upgrade', this.server.handleUpgrade);
+    await new Promise<void>((resolve, reject) => https.once('error', reject).listen(port, host, () => resolve()));
+    this.tlsServer = https;
   }
 
   async close(): Promise<void> {
     for (const point of this.points.values()) if (point.clearTimer) clearTimeout(point.clearTimer);
     await this.server.close({ force: true });
+    const tls = this.tlsServer;
+    if (tls) await new Promise<void>((resolve) => tls.close(() => resolve()).closeAllConnections());
   }
 
   private onClient(client: OcppClient): void {
@@ -189,7 +202,8 @@ export class OcppCentralSystem {
     const client = point.client;
     if (!client) return { status: 'rejected', reason: `charge point ${point.config.chargePointId} is not connected` };
     if (point.state.transactionId === undefined) return { status: 'rejected', reason: 'no transaction to limit' };
-    const schedulePeriod = [{ startPeriod: 0, limit: command.maxW }];
+    const { unit, period } = chargingLimit(point.config, command.maxW);
+    const schedulePeriod = [period];
     const profile = {
       stackLevel: 1,
       chargingProfilePurpose: 'TxProfile',
@@ -205,7 +219,7 @@ export class OcppCentralSystem {
               chargingProfileId: point.profileId,
               transactionId: point.state.transactionId,
               ...profile,
-              chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: schedulePeriod },
+              chargingSchedule: { chargingRateUnit: unit, chargingSchedulePeriod: schedulePeriod },
             },
           })
         : await client.call('SetChargingProfile', {
@@ -214,7 +228,7 @@ export class OcppCentralSystem {
               id: point.profileId,
               transactionId: String(point.state.transactionId),
               ...profile,
-              chargingSchedule: [{ id: 1, chargingRateUnit: 'W', chargingSchedulePeriod: schedulePeriod }],
+              chargingSchedule: [{ id: 1, chargingRateUnit: unit, chargingSchedulePeriod: schedulePeriod }],
             },
           });
     if (answer.status !== 'Accepted')
@@ -247,4 +261,17 @@ function passwordOf(config: OcppDeviceConfig): string {
 function sampledValues(meterValue: unknown): SampledValue[] {
   if (!Array.isArray(meterValue)) return [];
   return meterValue.flatMap((m: { sampledValue?: SampledValue[] }) => m.sampledValue ?? []);
+}
+
+/**
+ * A limit in the charger's unit: W as planned, or A per phase (maxW / (phases x voltageV), rounded down to 0.1 A so the
+ * charger never draws more than planned) with its number of phases.
+ */
+export function chargingLimit(
+  config: Pick<OcppDeviceConfig, 'limitUnit' | 'phases' | 'voltageV'>,
+  maxW: number,
+): { unit: 'W' | 'A'; period: { startPeriod: number; limit: number; numberPhases?: number } } {
+  if (config.limitUnit === 'W') return { unit: 'W', period: { startPeriod: 0, limit: maxW } };
+  const amps = Math.floor((maxW / (config.phases * config.voltageV)) * 10) / 10;
+  return { unit: 'A', period: { startPeriod: 0, limit: Math.max(amps, 0), numberPhases: config.phases } };
 }
