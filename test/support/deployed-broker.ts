@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { giveToMosquitto, MosquittoProcess } from './mosquitto-process';
 import { testPort } from './services';
-import { makeTestPki, TestPki } from './test-pki';
+import { makeTestPki, TestPki } from '@ilot/mqtt/testing/test-pki';
 
 export interface DeployedBroker {
   broker: MosquittoProcess;

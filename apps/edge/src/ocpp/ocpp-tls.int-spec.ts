@@ -4,7 +4,7 @@ import { topics } from '@ilot/protocol';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RPCClient } from 'ocpp-rpc';
-import { makeTestPki, type TestPki } from '../../../../test/support/test-pki';
+import { makeTestPki, type TestPki } from '@ilot/mqtt/testing/test-pki';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
 import { SiteMessages } from '../testing/site-messages';
