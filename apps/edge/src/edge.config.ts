@@ -6,13 +6,17 @@ const identifier = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, - and _ (as in the site file)');
 
-/** A SunSpec device on Modbus TCP (RTU on a serial port: a later step, docs/edge.md). */
+/** A SunSpec device on Modbus TCP (`host`, `port`) or Modbus RTU on a serial port (`serialPath`, RS-485). */
 export const sunSpecDeviceSchema = z.strictObject({
   /** The device's id in the site file (its MQTT identity is `{site}/{id}`). */
   id: identifier,
   protocol: z.literal('sunspec'),
-  host: z.string().min(1),
+  host: z.string().min(1).optional(),
   port: z.number().int().min(1).max(65535).default(502),
+  /** Modbus RTU: the serial device (e.g. /dev/ttyUSB0, an RS-485 adapter), its speed and parity as set on the device. */
+  serialPath: z.string().min(1).optional(),
+  baudRate: z.number().int().min(1200).max(115_200).default(9600),
+  parity: z.enum(['none', 'even', 'odd']).default('none'),
   unitId: z.number().int().min(0).max(247).default(1),
   /** Seconds between two polls (and telemetry). */
   pollS: z.number().min(0.1).max(3600).default(5),
@@ -102,6 +106,12 @@ export const edgeConfigSchema = z.strictObject({
       devices.forEach((d, i) => {
         if (d.protocol === 'ocpp' && (d.password === undefined) === (d.passwordFile === undefined))
           context.addIssue({ code: 'custom', path: [i, 'password'], message: 'give its password or its passwordFile' });
+        if (d.protocol === 'sunspec' && (d.serialPath === undefined) === (d.host === undefined))
+          context.addIssue({
+            code: 'custom',
+            path: [i, 'host'],
+            message: 'give its host (Modbus TCP) or its serialPath (RTU)',
+          });
         if (d.protocol === 'tic' && (d.serialPath === undefined) === (d.host === undefined || d.port === undefined))
           context.addIssue({
             code: 'custom',

@@ -17,7 +17,7 @@ import {
 } from '@ilot/sunspec';
 import type { DeviceLink } from '../device-link';
 import type { SunSpecDeviceConfig } from '../edge.config';
-import { ModbusTcpConnection } from './modbus-tcp';
+import { ModbusConnection } from './modbus-connection';
 
 /** Missed polls after which a device is reported offline. */
 export const OFFLINE_AFTER_POLLS = 3;
@@ -32,7 +32,7 @@ const RECONNECT_MS = { first: 500, max: 30_000 };
  * A device that misses OFFLINE_AFTER_POLLS polls is reported offline, and reconnected with backoff.
  */
 export class SunSpecDriver {
-  private connection: ModbusTcpConnection | undefined;
+  private connection: ModbusConnection | undefined;
   private map: MapEntry[] | undefined;
   private models: DeviceModels = new Map();
   private timer: NodeJS.Timeout | undefined;
@@ -105,7 +105,7 @@ export class SunSpecDriver {
     if (now < this.nextConnectAtMs) throw new Error(`reconnecting in ${this.nextConnectAtMs - now} ms`);
     this.nextConnectAtMs = now + this.reconnectMs;
     this.reconnectMs = Math.min(this.reconnectMs * 2, RECONNECT_MS.max);
-    const connection = new ModbusTcpConnection(this.config);
+    const connection = new ModbusConnection(this.config);
     await connection.open();
     this.connection = connection;
     const map = await discoverMap((address, count) => connection.read(address, count));

@@ -7,7 +7,7 @@ import {
   pointRegisters,
   SUNSPEC_MODELS,
 } from '@ilot/sunspec';
-import { ServerTCP } from 'modbus-serial';
+import { ServerSerial, ServerTCP } from 'modbus-serial';
 
 /** A Modbus exception as modbus-serial's server answers it. */
 interface ModbusException {
@@ -17,7 +17,10 @@ interface ModbusException {
 
 export interface SimulatedDeviceOptions {
   kind: 'hybrid-battery' | 'pv-inverter';
+  /** The Modbus TCP port it answers on (127.0.0.1). */
   port: number;
+  /** Modbus RTU instead: the serial device it answers on (e.g. one end of a socat pseudo-terminal pair), 9600 baud 8N1. */
+  serialPath?: string;
   /** Where the map starts: 40000 (most devices), 0 or 50000. */
   base?: number;
   /** The battery's or inverter's rating, W. */
@@ -31,7 +34,7 @@ export interface SimulatedDeviceOptions {
 }
 
 /**
- * A SunSpec device as a real one behaves, served over Modbus TCP by modbus-serial's own server, its register map built
+ * A SunSpec device as a real one behaves, served over Modbus TCP or RTU by modbus-serial's own servers, its register map built
  * from the SunSpec model definitions (libs/sunspec): a hybrid battery inverter (models 1, 103, 120, 124, 802) whose
  * power follows model 124's rate window and goes back to its own mode by itself when the revert timer runs out, or a PV
  * inverter (1, 103, 120, 123) that curtails to WMaxLimPct and reverts likewise. Test hooks: `failWrites` answers
@@ -40,7 +43,7 @@ export interface SimulatedDeviceOptions {
 export class SimulatedSunSpecDevice {
   private registers: number[] = [];
   private entries: MapEntry[] = [];
-  private server: ServerTCP | undefined;
+  private server: ServerTCP | ServerSerial | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastStepMs = Date.now();
   private revertAtMs: number | undefined;
@@ -120,10 +123,13 @@ export class SimulatedSunSpecDevice {
       setRegisterArray: (address: number, values: number[]) => this.write(address, values),
       setRegister: (address: number, value: number) => this.write(address, [value]),
     };
-    this.server = new ServerTCP(vector, { host: '127.0.0.1', port: this.options.port, unitID: 1 });
+    const server = this.options.serialPath
+      ? new ServerSerial(vector, { path: this.options.serialPath, baudRate: 9600, parity: 'none', unitID: 1 })
+      : new ServerTCP(vector, { host: '127.0.0.1', port: this.options.port, unitID: 1 });
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server!.on('initialized', () => resolve());
-      this.server!.on('serverError', reject);
+      server.on('initialized', () => resolve());
+      (server as unknown as NodeJS.EventEmitter).on(this.options.serialPath ? 'error' : 'serverError', reject);
     });
     this.lastStepMs = Date.now();
     this.timer = setInterval(() => this.step(), 100);

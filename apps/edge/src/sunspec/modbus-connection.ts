@@ -1,9 +1,12 @@
 import ModbusRTU from 'modbus-serial';
 
-/** Where a Modbus TCP device answers. */
-export interface ModbusTcpAddress {
-  host: string;
+/** Where a Modbus device answers: on TCP (`host`, `port`) or RTU on a serial port (`serialPath`, speed, parity). */
+export interface ModbusAddress {
+  host?: string;
   port: number;
+  serialPath?: string;
+  baudRate?: number;
+  parity?: 'none' | 'even' | 'odd';
   unitId: number;
   timeoutMs: number;
 }
@@ -27,11 +30,14 @@ export function describeModbusError(error: unknown): string {
   return (error as Error)?.message ?? String(error);
 }
 
-/** One Modbus TCP connection to a device (modbus-serial): holding registers read and written, errors in words. */
-export class ModbusTcpConnection {
+/**
+ * One Modbus connection to a device (modbus-serial), TCP or RTU on a serial port (8 data bits, 1 stop bit, the parity
+ * given): holding registers read and written, errors in words.
+ */
+export class ModbusConnection {
   private readonly client = new ModbusRTU();
 
-  constructor(private readonly address: ModbusTcpAddress) {}
+  constructor(private readonly address: ModbusAddress) {}
 
   get isOpen(): boolean {
     return this.client.isOpen;
@@ -39,7 +45,15 @@ export class ModbusTcpConnection {
 
   async open(): Promise<void> {
     this.client.setTimeout(this.address.timeoutMs);
-    await this.client.connectTCP(this.address.host, { port: this.address.port });
+    const { serialPath, host } = this.address;
+    if (serialPath)
+      await this.client.connectRTUBuffered(serialPath, {
+        baudRate: this.address.baudRate ?? 9600,
+        parity: this.address.parity ?? 'none',
+        dataBits: 8,
+        stopBits: 1,
+      });
+    else await this.client.connectTCP(host!, { port: this.address.port });
     this.client.setID(this.address.unitId);
   }
 
