@@ -5,6 +5,10 @@ import type { EdgeConfig } from './edge.config';
 import { SunSpecDriver } from './sunspec/sunspec-driver';
 import { TicDriver } from './tic/tic-driver';
 import { OcppCentralSystem } from './ocpp/ocpp-central';
+import { GridPower } from './grid-power';
+
+/** A grid reading older than this is no measurement to track (a TIC frame comes every 1-2 s), real ms. */
+const GRID_READING_MAX_AGE_MS = 10_000;
 
 /**
  * A building's gateway (issue 28): for each device of its config, the device's MQTT identity (DeviceLink) and its
@@ -16,6 +20,7 @@ export class EdgeGateway {
   readonly drivers = new Map<string, SunSpecDriver | TicDriver>();
   /** The chargers' OCPP endpoint, when the config has chargers. */
   ocpp: OcppCentralSystem | undefined;
+  private readonly gridPower = new GridPower();
 
   constructor(
     private readonly config: EdgeConfig,
@@ -43,14 +48,18 @@ export class EdgeGateway {
         continue;
       }
       if (device.protocol === 'tic') {
-        const driver = new TicDriver(device, link, this.log);
+        const driver = new TicDriver(device, link, this.log, (powerW) =>
+          this.gridPower.set(device.id, powerW, Date.now()),
+        );
         await link.connect();
         this.links.set(device.id, link);
         this.drivers.set(device.id, driver);
         driver.start();
         continue;
       }
-      const driver = new SunSpecDriver(device, link, this.clock, this.log);
+      const meter = device.gridMeter;
+      const gridW = meter ? () => this.gridPower.get(meter, Date.now(), GRID_READING_MAX_AGE_MS) : undefined;
+      const driver = new SunSpecDriver(device, link, this.clock, this.log, gridW);
       await link.connect(device.commands ? driver.apply : undefined);
       this.links.set(device.id, link);
       this.drivers.set(device.id, driver);

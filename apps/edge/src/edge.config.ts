@@ -23,6 +23,12 @@ export const sunSpecDeviceSchema = z.strictObject({
   timeoutMs: z.number().int().min(50).max(60_000).default(2000),
   /** Whether the gateway applies the îlot's commands to it (a battery, an inverter to curtail). */
   commands: z.boolean().default(true),
+  /**
+   * A battery: the id of the building's grid meter on this gateway (a `tic` device). The battery then tracks the plan's
+   * grid power and the contract (`gridTargetW`, `gridLimitW`) at every poll, as docs/controller-guide.md asks of a
+   * controller that measures the connection; without it, it holds its setpoint.
+   */
+  gridMeter: identifier.optional(),
 });
 
 export type SunSpecDeviceConfig = z.infer<typeof sunSpecDeviceSchema>;
@@ -106,6 +112,13 @@ export const edgeConfigSchema = z.strictObject({
       devices.forEach((d, i) => {
         if (d.protocol === 'ocpp' && (d.password === undefined) === (d.passwordFile === undefined))
           context.addIssue({ code: 'custom', path: [i, 'password'], message: 'give its password or its passwordFile' });
+        if (d.protocol === 'sunspec' && d.gridMeter !== undefined)
+          if (!devices.some((m) => m.id === d.gridMeter && m.protocol === 'tic'))
+            context.addIssue({
+              code: 'custom',
+              path: [i, 'gridMeter'],
+              message: `"${d.gridMeter}" is not a tic meter of this gateway`,
+            });
         if (d.protocol === 'sunspec' && (d.serialPath === undefined) === (d.host === undefined))
           context.addIssue({
             code: 'custom',

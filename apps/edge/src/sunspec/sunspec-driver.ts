@@ -1,5 +1,5 @@
 import type { Clock } from '@ilot/domain';
-import type { AckDecision, CommandPayload } from '@ilot/protocol';
+import { type AckDecision, batteryPowerAskedW, type BatterySetpoint, type CommandPayload } from '@ilot/protocol';
 import {
   batterySetpointWrites,
   curtailWrites,
@@ -21,6 +21,14 @@ import { ModbusConnection } from './modbus-connection';
 
 /** Missed polls after which a device is reported offline. */
 export const OFFLINE_AFTER_POLLS = 3;
+/** A tracking battery's setpoint is written again when what it is asked moves by more than this, W (or 1 % of WChaMax). */
+const TRACK_DEADBAND_W = 50;
+/**
+ * A grid reading counts for tracking only if it was taken this long after the battery's last write, real ms: a reading
+ * from before the battery moved, added to its new power, would count the move twice and the loop would run away
+ * (regression: with the meter silent, a last reading kept for 10 s drove the battery from 2 kW to -5 kW).
+ */
+const TRACK_SETTLE_MS = 1000;
 /** Reconnection waits, ms: doubled from the first to the last. */
 const RECONNECT_MS = { first: 500, max: 30_000 };
 
@@ -43,14 +51,18 @@ export class SunSpecDriver {
   private stopped = false;
   /** Serialises polls and commands on the one connection. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The battery command in force that tracks the connection, and the power last written for it, W. */
+  private tracked: { command: BatterySetpoint; writtenW: number; writtenAtMs: number } | undefined;
   /** Round trips, ms: a command's writes and read-back (for the closing figures and /metrics). */
-  readonly stats = { polls: 0, pollErrors: 0, commandRoundTripMs: [] as number[] };
+  readonly stats = { polls: 0, pollErrors: 0, commandRoundTripMs: [] as number[], trackingWrites: 0 };
 
   constructor(
     private readonly config: SunSpecDeviceConfig,
     private readonly link: DeviceLink,
     private readonly clock: Clock,
     private readonly log: (line: string) => void,
+    /** The connection's last power, W (> 0 importing), and when it was read, from the building's meter on this gateway. */
+    private readonly gridW?: () => { powerW: number; atMs: number } | undefined,
   ) {}
 
   start(): void {
@@ -88,6 +100,7 @@ export class SunSpecDriver {
         await this.link.online();
         const reading = readingOf(this.models);
         if (reading) await this.link.telemetry(reading);
+        await this.track();
       } catch (error) {
         this.stats.pollErrors++;
         this.missed++;
@@ -168,8 +181,38 @@ export class SunSpecDriver {
     if (mismatch) return { status: 'rejected', reason: `read back: ${mismatch}` };
     this.stats.commandRoundTripMs.push(Date.now() - started);
     this.log(`${this.config.id}: ${command.type} ${command.cmdId} -> ${plan.describe}`);
+    this.tracked =
+      command.type === 'battery.setpoint' &&
+      this.gridW &&
+      (command.gridTargetW !== undefined || command.gridLimitW !== undefined)
+        ? { command, writtenW: command.setpointW, writtenAtMs: Date.now() }
+        : undefined;
     this.releaseAt(command.validUntil);
     return { status: 'applied' };
+  }
+
+  /**
+   * A battery that tracks the connection (docs/controller-guide.md): at each poll, what the command asks given the
+   * connection's power without this battery (the meter's reading plus the battery's own), within WChaMax, written again
+   * when it moved by more than the deadband. No grid reading taken since the battery settled: the last power written
+   * holds.
+   */
+  private async track(): Promise<void> {
+    const tracked = this.tracked;
+    const grid = tracked && this.gridW?.();
+    const batteryW = readingOf(this.models)?.powerW;
+    if (!tracked || !grid || grid.atMs < tracked.writtenAtMs + TRACK_SETTLE_MS || batteryW === undefined) return;
+    const leftS = (Date.parse(tracked.command.validUntil) - this.clock.now().getTime()) / this.clock.speedup / 1000;
+    const maxW = this.models.get(124)?.values.get('WChaMax');
+    if (leftS <= 0 || typeof maxW !== 'number' || maxW <= 0) return;
+    const askedW = Math.min(Math.max(batteryPowerAskedW(tracked.command, grid.powerW + batteryW), -maxW), maxW);
+    if (Math.abs(askedW - tracked.writtenW) < Math.max(TRACK_DEADBAND_W, maxW / 100)) return;
+    const plan = batterySetpointWrites(this.models, Math.round(askedW), leftS);
+    if (!plan.ok) return this.log(`${this.config.id}: tracking: ${plan.reason}`);
+    await this.write(plan.writes);
+    tracked.writtenW = askedW;
+    tracked.writtenAtMs = Date.now();
+    this.stats.trackingWrites++;
   }
 
   private async write(writes: readonly PointWrite[]): Promise<void> {
@@ -186,6 +229,7 @@ export class SunSpecDriver {
     this.releaseTimer = setTimeout(() => {
       void this.serial(async () => {
         if (!this.connection?.isOpen) return;
+        this.tracked = undefined;
         const writes = releaseWrites(this.models);
         await this.write(writes).catch((error: Error) =>
           this.log(`${this.config.id}: release failed: ${error.message}`),

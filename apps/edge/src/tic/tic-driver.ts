@@ -27,6 +27,8 @@ export class TicDriver {
     private readonly config: TicDeviceConfig,
     private readonly link: DeviceLink,
     private readonly log: (line: string) => void,
+    /** Every good frame's power, W (a battery on this gateway may track it), before `minIntervalS` thins the telemetry. */
+    private readonly onPower: (powerW: number) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -86,6 +88,7 @@ export class TicDriver {
       this.stats.frames++;
       this.lastGoodMs = Date.now();
       const reading = ticReading(frame);
+      if (reading) this.onPower(reading.powerW);
       if (!reading || Date.now() - this.lastSentMs < this.config.minIntervalS * 1000) continue;
       this.lastSentMs = Date.now();
       void (async () => {
