@@ -56,6 +56,15 @@ export class ChargerState {
     this.energyAtStartWh = this.energyWh;
   }
 
+  /**
+   * A transaction the charger still runs but this gateway never saw begin (it restarted meanwhile): taken up from the
+   * charger's own word (1.6 MeterValues' `transactionId`, 2.0.1 TransactionEvent `Updated`), the session counted from
+   * now, so the plan can limit it again.
+   */
+  resumed(transactionId: string | number, now: Date): void {
+    if (this.transactionId === undefined) this.started(transactionId, undefined, now);
+  }
+
   /** The transaction ended (1.6 StopTransaction, 2.0.1 TransactionEvent Ended). */
   ended(now: Date): void {
     this.transactionId = undefined;

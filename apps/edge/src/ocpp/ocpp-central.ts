@@ -137,6 +137,7 @@ export class OcppCentralSystem {
     });
     handle('MeterValues', async (p) => {
       point.state.meterValues(sampledValues(p.meterValue));
+      if (p.transactionId !== undefined) point.state.resumed(p.transactionId, now());
       await this.send(point);
       return {};
     });
@@ -178,6 +179,7 @@ export class OcppCentralSystem {
     handle('TransactionEvent', async (p) => {
       point.state.meterValues(sampledValues(p.meterValue));
       if (p.eventType === 'Started') point.state.started(p.transactionInfo.transactionId, undefined, now());
+      if (p.eventType === 'Updated') point.state.resumed(p.transactionInfo.transactionId, now());
       if (p.eventType === 'Ended') point.state.ended(now());
       await this.send(point);
       return {};
