@@ -2,7 +2,7 @@ import { createTestDatabase, type TestDatabase } from '@ilot/timeseries/testing/
 import { Client } from 'pg';
 import { edgeConfigSchema } from '../apps/edge/src/edge.config';
 import { EdgeGateway } from '../apps/edge/src/edge-gateway';
-import { SimulatedSunSpecDevice } from '../apps/edge/src/testing/sunspec-device-server';
+import { SimulatedSunSpecDevice } from '@ilot/simulators';
 import type { RunningIlot } from '../apps/ilot/src/ilot.app';
 import { clearRetained, TEST_MQTT_URL, testPort, uniqueDemoSite, waitFor } from './support/services';
 import { startTestIlot } from './support/test-ilot';

@@ -8,6 +8,7 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { ownedClientIdOf, waitFor } from './support/services';
 import { readPassword } from '@ilot/mqtt';
+import ModbusRTU from 'modbus-serial';
 
 /** `npm start` on embedded defaults: aedes in process, embedded PostgreSQL, simulators; Ctrl-C leaves nothing behind. */
 describe('npm start on embedded defaults (built app, as a user runs it)', () => {
@@ -17,8 +18,10 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     mqtt: 18_000 + Math.floor(Math.random() * 900),
     pg: 55_000 + Math.floor(Math.random() * 900),
     http: 0,
+    modbus: 0,
   };
   ports.http = ports.mqtt + 1000;
+  ports.modbus = ports.mqtt + 2000;
   let child: ChildProcess;
   let output: () => string;
 
@@ -29,6 +32,7 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
       ILOT_HTTP_PORT: String(ports.http),
       ILOT_DATA_DIR: dataDir,
       ILOT_SPEEDUP: '60',
+      ILOT_EDGE_DEMO_MODBUS_PORT: String(ports.modbus),
     });
     child = launched.child;
     output = launched.output;
@@ -105,6 +109,18 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
       30_000,
     );
     expect(metrics).toMatch(/^ilot_commands_total\{site="demo",type="battery.setpoint",status="applied"\} [1-9]/m);
+
+    // Issue 28: the battery is a SunSpec inverter behind the building gateway, the banner says so; its map answers on
+    // Modbus TCP ("SunS" at 40000) and the gateway wrote the plan's setpoints into model 124.
+    expect(output()).toContain(
+      `bat-1 is a SunSpec inverter on Modbus TCP 127.0.0.1:${ports.modbus} behind the building gateway`,
+    );
+    const modbus = new ModbusRTU();
+    await modbus.connectTCP('127.0.0.1', { port: ports.modbus });
+    modbus.setID(1);
+    expect((await modbus.readHoldingRegisters(40000, 2)).data).toEqual([0x5375, 0x6e53]);
+    modbus.close(() => undefined);
+    expect(output()).toMatch(/edge: bat-1: battery\.setpoint \S+ -> model 124: InWRte/);
 
     // The resident's link the banner prints opens as a browser opens it: no header, the signed token in the link
     // (regression: it answered 401, the secret unset), read through the API role (its password made up for this run).

@@ -8,3 +8,5 @@ export * from './repo-path';
 export * from './closed-loop';
 export * from './measured-history';
 export * from './start-runners';
+export * from './sunspec-device';
+export * from './world-battery-port';

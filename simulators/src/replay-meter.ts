@@ -235,7 +235,8 @@ export class ReplayMeter {
   private storedValueChangeEur(endValue: Readonly<Record<string, readonly StoredEnergySegment[]>>): number {
     let eur = 0;
     for (const [id, battery] of this.world.batteries) {
-      const aboveFloorKWh = (socPct: number) => ((socPct - battery.spec.minSocPct) / 100) * (battery.spec.capacityWh / 1000);
+      const aboveFloorKWh = (socPct: number) =>
+        ((socPct - battery.spec.minSocPct) / 100) * (battery.spec.capacityWh / 1000);
       const segments = endValue[id] ?? [];
       eur +=
         storedEnergyValueEur(segments, aboveFloorKWh(battery.socPct)) -

@@ -234,6 +234,17 @@ export class SimulatorRunner {
     this.silenced.delete(deviceId);
   }
 
+  /**
+   * Another controller takes the device over (`npm start`'s building gateway): its simulated session ends cleanly and
+   * it sends nothing more; the world goes on running it (its physics stay the îlot's).
+   */
+  async handOver(deviceId: string): Promise<void> {
+    const client = this.clients.get(deviceId);
+    this.silenced.add(deviceId);
+    this.clients.delete(deviceId);
+    await client?.endAsync();
+  }
+
   /** Test hook: the device's network drops without a goodbye, so the broker publishes its Last Will; it stays away until `reconnect`, if ever. */
   disconnect(deviceId: string): void {
     const client = this.clients.get(deviceId);

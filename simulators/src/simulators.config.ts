@@ -11,7 +11,12 @@ export const simulatorsEnvSchema = z.object({
   ILOT_SIM_SKIP_DEVICES: z
     .string()
     .optional()
-    .transform((list) => (list ?? '').split(',').map((d) => d.trim()).filter(Boolean)),
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean),
+    ),
 });
 export type SimulatorsConfig = z.infer<typeof simulatorsEnvSchema>;
 

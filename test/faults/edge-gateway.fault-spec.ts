@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import { SimulatedSunSpecDevice } from '../../apps/edge/src/testing/sunspec-device-server';
+import { SimulatedSunSpecDevice } from '@ilot/simulators';
 import { stopChild } from '../support/child';
 import { MosquittoProcess } from '../support/mosquitto-process';
 import { testPort, waitFor } from '../support/services';

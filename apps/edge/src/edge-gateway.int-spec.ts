@@ -6,7 +6,7 @@ import type { MqttClient } from 'mqtt';
 import { edgeConfigSchema } from './edge.config';
 import { EdgeGateway } from './edge-gateway';
 import { SiteMessages } from './testing/site-messages';
-import { SimulatedSunSpecDevice } from './testing/sunspec-device-server';
+import { SimulatedSunSpecDevice } from '@ilot/simulators';
 
 /** Ports of our own for the simulated devices (not the ones the other suites take). */
 const BATTERY_PORT = 15_020 + (process.pid % 500);

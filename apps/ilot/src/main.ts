@@ -1,4 +1,5 @@
 import { topics } from '@ilot/protocol';
+import { type EdgeDemo, startEdgeDemo } from './edge-demo';
 import { withoutPassword } from '@ilot/runtime';
 import { signAccessToken } from '@ilot/residents';
 import { localMonth } from '@ilot/domain';
@@ -21,11 +22,13 @@ async function main(): Promise<void> {
   let broker: EmbeddedBroker | undefined;
   let database: EmbeddedDatabase | undefined;
   let ilot: RunningIlot | undefined;
+  let edge: EdgeDemo | undefined;
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping îlot...');
+    await edge?.stop().catch((e: Error) => console.error(`gateway: ${e.message}`));
     await ilot?.stop().catch((e: Error) => console.error(`apps: ${e.message}`));
     await broker?.close().catch((e: Error) => console.error(`broker: ${e.message}`));
     await database?.stop().catch((e: Error) => console.error(`database: ${e.message}`));
@@ -70,6 +73,21 @@ async function main(): Promise<void> {
     env.ILOT_TOKEN_SECRET ??= randomBytes(32).toString('base64url');
     ilot = await startIlot(env);
     const { site, clock } = ilot;
+    edge =
+      launcher.ILOT_EDGE_DEMO === 'on' && ilot.simulators
+        ? await startEdgeDemo({
+            runner: ilot.simulators,
+            clock,
+            mqtt: {
+              url: env.ILOT_MQTT_URL!,
+              protocolVersion: env.ILOT_MQTT_PROTOCOL_VERSION === '4' ? 4 : 5,
+              credentialsDir: env.ILOT_MQTT_CREDENTIALS_DIR,
+              caFile: env.ILOT_MQTT_CA_FILE,
+            },
+            modbusPort: launcher.ILOT_EDGE_DEMO_MODBUS_PORT,
+            log: (line) => console.log(`edge: ${line}`),
+          })
+        : undefined;
     const http = `http://127.0.0.1:${ilot.httpPort}`;
     const resident = site.participants[0];
     const residentLink = `${http}/api/v1/sites/${site.id}/participants/${resident.id}/report?month=${localMonth(clock.now(), site.timezone)}&format=html&access_token=${signAccessToken(
@@ -103,6 +121,7 @@ async function main(): Promise<void> {
         `  signals    POST ${http}/api/v1/sites/${site.id}/signals with Authorization: Bearer ${tokenFile ? `$(cat ${tokenFile})` : '<ILOT_OPERATOR_TOKEN>'}${tokenFile ? ' (made up for this run; set ILOT_OPERATOR_TOKEN to choose it)' : ''}`,
         `  resident   the link in ${linkFile}`,
         `             (${resident.id}'s month for a day, opens in a browser; \`ilot token\` makes one for any resident with ILOT_TOKEN_SECRET)`,
+        ...(edge ? [`  gateway    ${edge.said}`] : []),
         `  topics     ${topics.allTelemetry(site.id)}, ${topics.command(site.id, '+')}, ${topics.commandAck(site.id, '+')}, ${topics.schedule(site.id)} (retained)`,
         'Ctrl-C stops everything.',
         '',

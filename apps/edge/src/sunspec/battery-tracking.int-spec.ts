@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
 import { SiteMessages } from '../testing/site-messages';
-import { SimulatedSunSpecDevice } from '../testing/sunspec-device-server';
+import { SimulatedSunSpecDevice } from '@ilot/simulators';
 
 const SITE = `track-${process.pid}`;
 const BRIDGE_PORT = 17_900 + (process.pid % 300);

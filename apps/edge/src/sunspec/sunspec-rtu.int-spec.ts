@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
-import { SimulatedSunSpecDevice } from '../testing/sunspec-device-server';
+import { SimulatedSunSpecDevice } from '@ilot/simulators';
 import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `rtu-${process.pid}`;

@@ -31,6 +31,20 @@ export interface SimulatedDeviceOptions {
   availablePvW?: () => number;
   /** The power the device runs at in its own mode, W (> 0 discharging); 0 by default. */
   ownModeW?: number;
+  /**
+   * A battery whose physics are elsewhere (the simulated îlot's, in `npm start`): the device reads its power and charge
+   * from it, and under model 124's control holds it at the window's power for a moment at each step; left alone, the
+   * battery runs its own rule.
+   */
+  battery?: BatteryBackend;
+}
+
+/** A battery the device's registers show and control (a WorldBatteryPort in `npm start`). */
+export interface BatteryBackend {
+  readonly powerW: number;
+  readonly socPct: number;
+  /** Hold this power (W, > 0 discharging) for this long (real ms), then back to its own rule. */
+  hold(powerW: number, forMs: number): void;
 }
 
 /**
@@ -201,8 +215,15 @@ export class SimulatedSunSpecDevice {
       const limited = this.value(123, 'WMaxLim_Ena') === 1;
       const capW = limited ? ((this.value(123, 'WMaxLimPct') as number) / 100) * this.options.ratingW : Infinity;
       this.powerW = Math.min(available, capW, this.options.ratingW);
+    } else if (this.options.battery) {
+      const backend = this.options.battery;
+      if (((this.value(124, 'StorCtl_Mod') as number) & 3) !== 0) backend.hold(this.batteryPowerW(backend.powerW), 300);
+      this.powerW = backend.powerW;
+      this.socPct = backend.socPct;
+      this.set(124, 'ChaState', Math.round(this.socPct * 10) / 10);
+      this.set(802, 'SoC', Math.round(this.socPct * 10) / 10);
     } else {
-      this.powerW = this.batteryPowerW();
+      this.powerW = this.batteryPowerW(this.options.ownModeW ?? 0);
       const capacityWh = this.options.capacityWh ?? 10_000;
       this.socPct = Math.min(Math.max(this.socPct - ((this.powerW * dtH) / capacityWh) * 100, 0), 100);
       this.set(124, 'ChaState', Math.round(this.socPct * 10) / 10);
@@ -214,9 +235,8 @@ export class SimulatedSunSpecDevice {
   }
 
   /** Model 124's window: a forced charge (InWRte > 0, OutWRte < 0), a forced discharge (the mirror), a hold (0, 0). */
-  private batteryPowerW(): number {
+  private batteryPowerW(own: number): number {
     const ratingW = this.options.ratingW;
-    const own = this.options.ownModeW ?? 0;
     if (((this.value(124, 'StorCtl_Mod') as number) & 3) === 0) return this.withinCharge(own);
     const inPct = this.value(124, 'InWRte') as number;
     const outPct = this.value(124, 'OutWRte') as number;
