@@ -110,10 +110,10 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     );
     expect(metrics).toMatch(/^ilot_commands_total\{site="demo",type="battery.setpoint",status="applied"\} [1-9]/m);
 
-    // Issue 28: the battery is a SunSpec inverter behind the building gateway, the banner says so; its map answers on
+    // Issue 28: the battery and pv-a are SunSpec devices behind the building gateway, the banner says so; its map answers on
     // Modbus TCP ("SunS" at 40000) and the gateway wrote the plan's setpoints into model 124.
     expect(output()).toContain(
-      `bat-1 is a SunSpec inverter on Modbus TCP 127.0.0.1:${ports.modbus} behind the building gateway`,
+      `bat-1 (127.0.0.1:${ports.modbus}) and pv-a (127.0.0.1:${ports.modbus + 1}) are SunSpec devices on Modbus TCP behind the building gateway`,
     );
     const modbus = new ModbusRTU();
     await modbus.connectTCP('127.0.0.1', { port: ports.modbus });
@@ -121,6 +121,7 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     expect((await modbus.readHoldingRegisters(40000, 2)).data).toEqual([0x5375, 0x6e53]);
     modbus.close(() => undefined);
     expect(output()).toMatch(/edge: bat-1: battery\.setpoint \S+ -> model 124: InWRte/);
+    expect(output()).toMatch(/edge: pv-a: SunSpec map at 40000, models 1, 103, 120, 123/);
 
     // The resident's link the banner prints opens as a browser opens it: no header, the signed token in the link
     // (regression: it answered 401, the secret unset), read through the API role (its password made up for this run).

@@ -40,6 +40,7 @@ export interface BatteryState {
  */
 export class IlotWorld {
   readonly batteries = new Map<string, BatteryState>();
+  private readonly pvCaps = new Map<string, { maxW: number; untilMs: number }>();
   /** The controllers of the sheddable loads (heat pumps, flexible loads with a declared flexibility). */
   readonly loads = new Map<string, LoadController>();
   /** The smart EV chargers (on the shipped profiles; an operator's measured chargers are their measured demand). */
@@ -157,7 +158,17 @@ export class IlotWorld {
   }
 
   /** What a device draws from `at` until the next step: its demand, under its controller's limit when it has one. */
+  /**
+   * Caps a PV array's power until `until` (its inverter curtailed: `npm start`'s array behind the building gateway,
+   * SunSpec model 123); after it, the array makes what the sun gives.
+   */
+  capPv(deviceId: string, maxW: number, until: Date): void {
+    this.pvCaps.set(deviceId, { maxW: Math.max(maxW, 0), untilMs: until.getTime() });
+  }
+
   private drawW(device: ElectricDeviceSpec, at: Date): number {
+    const cap = device.kind === 'pv' ? this.pvCaps.get(device.id) : undefined;
+    if (cap && at.getTime() < cap.untilMs) return Math.min(this.powerW(device, at), cap.maxW);
     const demandW = this.powerW(device, at);
     const load = this.loads.get(device.id);
     // What a load draws is held until the next step (the step ahead is taken as long as the last one).

@@ -9,4 +9,4 @@ export * from './closed-loop';
 export * from './measured-history';
 export * from './start-runners';
 export * from './sunspec-device';
-export * from './world-battery-port';
+export * from './world-device-ports';

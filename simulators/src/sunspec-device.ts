@@ -37,6 +37,16 @@ export interface SimulatedDeviceOptions {
    * battery runs its own rule.
    */
   battery?: BatteryBackend;
+  /** A PV array whose physics are elsewhere (the simulated îlot's): model 123's limit caps it for a moment each step. */
+  pv?: PvBackend;
+}
+
+/** A PV array the inverter's registers show and curtail (a WorldPvPort in `npm start`). */
+export interface PvBackend {
+  /** What the sun gives the array now, W. */
+  readonly availableW: number;
+  /** Cap it at this power (W) for this long (real ms). */
+  cap(maxW: number, forMs: number): void;
 }
 
 /** A battery the device's registers show and control (a WorldBatteryPort in `npm start`). */
@@ -211,10 +221,14 @@ export class SimulatedSunSpecDevice {
     this.lastStepMs = now;
     if (this.revertAtMs !== undefined && now >= this.revertAtMs) this.revert(now);
     if (this.options.kind === 'pv-inverter') {
-      const available = Math.max(this.options.availablePvW?.() ?? this.options.ratingW, 0);
+      const available = Math.max(
+        this.options.pv?.availableW ?? this.options.availablePvW?.() ?? this.options.ratingW,
+        0,
+      );
       const limited = this.value(123, 'WMaxLim_Ena') === 1;
       const capW = limited ? ((this.value(123, 'WMaxLimPct') as number) / 100) * this.options.ratingW : Infinity;
       this.powerW = Math.min(available, capW, this.options.ratingW);
+      if (limited) this.options.pv?.cap(capW, 300);
     } else if (this.options.battery) {
       const backend = this.options.battery;
       if (((this.value(124, 'StorCtl_Mod') as number) & 3) !== 0) backend.hold(this.batteryPowerW(backend.powerW), 300);

@@ -1,5 +1,6 @@
 import type { Clock } from '@ilot/domain';
-import type { BatteryBackend } from './sunspec-device';
+import type { ElectricDeviceSpec } from '@ilot/site';
+import type { BatteryBackend, PvBackend } from './sunspec-device';
 import type { IlotWorld } from './ilot-world';
 
 /**
@@ -49,5 +50,33 @@ export class WorldBatteryPort implements BatteryBackend {
       },
       now,
     );
+  }
+}
+
+/**
+ * A PV array of the simulated îlot seen and curtailed through its inverter's controls (`npm start`'s array behind the
+ * building gateway, SunSpec model 123): what the sun gives it now, and a cap the world holds for a moment (in
+ * simulated time), so the grid meter counts what the inverter lets through.
+ */
+export class WorldPvPort implements PvBackend {
+  private readonly device: ElectricDeviceSpec;
+
+  constructor(
+    private readonly world: IlotWorld,
+    private readonly deviceId: string,
+    private readonly clock: Clock,
+  ) {
+    const device = world.site.devices.get(deviceId);
+    if (device?.kind !== 'pv') throw new Error(`"${deviceId}" is not a PV array of site "${world.site.id}"`);
+    this.device = device;
+  }
+
+  get availableW(): number {
+    return Math.max(this.world.powerW(this.device, this.clock.now()), 0);
+  }
+
+  cap(maxW: number, forMs: number): void {
+    const now = this.clock.now();
+    this.world.capPv(this.deviceId, maxW, new Date(now.getTime() + forMs * this.clock.speedup));
   }
 }
