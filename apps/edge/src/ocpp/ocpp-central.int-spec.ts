@@ -1,8 +1,5 @@
 import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor as waitForWithin } from '@ilot/mqtt/testing/broker';
-import { topics } from '@ilot/protocol';
-import { randomUUID } from 'node:crypto';
-import type { MqttClient } from 'mqtt';
 import { RPCClient } from 'ocpp-rpc';
 import WebSocket from 'ws';
 import { edgeConfigSchema } from '../edge.config';
@@ -26,7 +23,6 @@ const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, t
  */
 describe('edge gateway: OCPP chargers', () => {
   let gateway: EdgeGateway;
-  let observer: MqttClient;
   let messages: SiteMessages;
   const clients: RPCClient[] = [];
   const profiles: Array<{ identity: string; params: Record<string, any> }> = [];
@@ -57,7 +53,6 @@ describe('edge gateway: OCPP chargers', () => {
 
   beforeAll(async () => {
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    observer = messages.client;
     gateway = new EdgeGateway(
       edgeConfigSchema.parse({
         site: SITE,
@@ -88,27 +83,8 @@ describe('edge gateway: OCPP chargers', () => {
   }, 20_000);
 
   const latest = (device: string, kind: string) => messages.latest(device, kind);
-  const command = async (device: string, maxW: number, validForMs: number) => {
-    const now = Date.now();
-    const cmdId = randomUUID();
-    await observer.publishAsync(
-      topics.command(SITE, device),
-      JSON.stringify({
-        cmdId,
-        type: 'ev.limit',
-        maxW,
-        issuedAt: new Date(now).toISOString(),
-        reason: 'ocpp test',
-        validFrom: new Date(now - 1000).toISOString(),
-        validUntil: new Date(now + validForMs).toISOString(),
-      }),
-      { qos: 1 },
-    );
-    const ack = await waitFor(`the ack of ${cmdId}`, async () =>
-      messages.seen.find((s) => s.topic === topics.commandAck(SITE, device) && s.payload.cmdId === cmdId),
-    );
-    return { ack: ack.payload, ackMs: ack.at - now };
-  };
+  const command = (device: string, maxW: number, validForMs: number) =>
+    messages.command(device, { type: 'ev.limit', maxW }, validForMs);
 
   it('accepts only the configured charge point ids, each with its own password', async () => {
     for (const [identity, password] of [

@@ -1,7 +1,5 @@
 import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
-import { topics } from '@ilot/protocol';
-import { randomUUID } from 'node:crypto';
 import { RPCClient } from 'ocpp-rpc';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
@@ -54,29 +52,8 @@ describe('edge gateway: OCPP transactions resumed after a gateway restart', () =
     return cp;
   };
 
-  const limit = async (device: string, maxW: number) => {
-    const now = Date.now();
-    const cmdId = randomUUID();
-    await messages.client.publishAsync(
-      topics.command(SITE, device),
-      JSON.stringify({
-        cmdId,
-        type: 'ev.limit',
-        maxW,
-        issuedAt: new Date(now).toISOString(),
-        reason: 'resume test',
-        validFrom: new Date(now - 1000).toISOString(),
-        validUntil: new Date(now + 60_000).toISOString(),
-      }),
-      { qos: 1 },
-    );
-    const ack = await waitFor(
-      `the ack of ${cmdId}`,
-      async () => messages.seen.find((s) => s.topic === topics.commandAck(SITE, device) && s.payload.cmdId === cmdId),
-      10_000,
-    );
-    return ack.payload;
-  };
+  const limit = async (device: string, maxW: number) =>
+    (await messages.command(device, { type: 'ev.limit', maxW }, 60_000)).ack;
 
   beforeAll(async () => {
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);

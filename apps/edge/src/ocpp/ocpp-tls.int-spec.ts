@@ -1,7 +1,5 @@
 import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
-import { topics } from '@ilot/protocol';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { RPCClient } from 'ocpp-rpc';
 import { makeTestPki, type TestPki } from '@ilot/mqtt/testing/test-pki';
@@ -127,27 +125,8 @@ describe('edge gateway: OCPP over TLS (security profile 2), limits in amps', () 
       async () => (messages.latest('ev-1', 'telemetry')?.payload.session as { plugged?: boolean })?.plugged,
       10_000,
     );
-    const now = Date.now();
-    const cmdId = randomUUID();
-    await messages.client.publishAsync(
-      topics.command(SITE, 'ev-1'),
-      JSON.stringify({
-        cmdId,
-        type: 'ev.limit',
-        maxW: 11_000,
-        issuedAt: new Date(now).toISOString(),
-        reason: 'tls test',
-        validFrom: new Date(now - 1000).toISOString(),
-        validUntil: new Date(now + 60_000).toISOString(),
-      }),
-      { qos: 1 },
-    );
-    const ack = await waitFor(
-      'the ack',
-      async () => messages.seen.find((s) => s.topic === topics.commandAck(SITE, 'ev-1') && s.payload.cmdId === cmdId),
-      10_000,
-    );
-    expect(ack.payload).toMatchObject({ status: 'applied' });
+    const { ack } = await messages.command('ev-1', { type: 'ev.limit', maxW: 11_000 }, 60_000);
+    expect(ack).toMatchObject({ status: 'applied' });
     expect(profiles.at(-1)).toMatchObject({
       csChargingProfiles: {
         chargingProfilePurpose: 'TxProfile',

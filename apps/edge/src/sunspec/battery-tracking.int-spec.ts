@@ -1,8 +1,6 @@
 import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
-import { topics } from '@ilot/protocol';
 import { ticGroup } from '@ilot/tic';
-import { randomUUID } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
@@ -83,35 +81,13 @@ describe('edge gateway: a battery tracking the grid power and the contract with 
     await messages?.close(['grid', 'bat-1']);
   }, 20_000);
 
-  const command = async (fields: Record<string, number>) => {
-    const now = Date.now();
-    const cmdId = randomUUID();
-    await messages.client.publishAsync(
-      topics.command(SITE, 'bat-1'),
-      JSON.stringify({
-        cmdId,
-        type: 'battery.setpoint',
-        issuedAt: new Date(now).toISOString(),
-        reason: 'tracking test',
-        validFrom: new Date(now - 1000).toISOString(),
-        validUntil: new Date(now + 60_000).toISOString(),
-        ...fields,
-      }),
-      { qos: 1 },
-    );
-    return waitFor(
-      'the ack',
-      async () => messages.seen.find((s) => s.topic === topics.commandAck(SITE, 'bat-1') && s.payload.cmdId === cmdId),
-      10_000,
-    );
-  };
+  const command = async (fields: Record<string, number>) =>
+    (await messages.command('bat-1', { type: 'battery.setpoint', ...fields }, 60_000)).ack;
   const near = (w: number) => async () => Math.abs(battery.powerW - w) <= 60;
 
   it('holds the planned grid power: the battery takes the deviation, and follows the house', async () => {
     // Planned: battery idle and 1 kW from the grid; the house draws 3 kW: the battery gives the 2 kW the plan missed.
-    expect(
-      (await command({ setpointW: 0, gridTargetW: 1000, deviationShare: 1, gridLimitW: 4500 })).payload,
-    ).toMatchObject({
+    expect(await command({ setpointW: 0, gridTargetW: 1000, deviationShare: 1, gridLimitW: 4500 })).toMatchObject({
       status: 'applied',
     });
     await waitFor('the battery at 2 kW', near(2000), 8000);
@@ -123,7 +99,7 @@ describe('edge gateway: a battery tracking the grid power and the contract with 
   it('holds the contract: above gridLimitW the battery discharges what is above it', async () => {
     // Planned: charge at 2 kW with no grid target; a house of 5.5 kW then imports 7.5 kW against a 4.5 kW contract:
     // the battery charges 3 kW less (-2000 + 3000 = 1000 W discharging).
-    expect((await command({ setpointW: -2000, deviationShare: 1, gridLimitW: 4500 })).payload).toMatchObject({
+    expect(await command({ setpointW: -2000, deviationShare: 1, gridLimitW: 4500 })).toMatchObject({
       status: 'applied',
     });
     houseW = 1000;
@@ -133,7 +109,7 @@ describe('edge gateway: a battery tracking the grid power and the contract with 
   }, 30_000);
 
   it('holds its setpoint when the meter falls silent (regression: a kept last reading drove it from 2 kW to -5 kW)', async () => {
-    expect((await command({ setpointW: 0, gridTargetW: 1000, deviationShare: 1 })).payload).toMatchObject({
+    expect(await command({ setpointW: 0, gridTargetW: 1000, deviationShare: 1 })).toMatchObject({
       status: 'applied',
     });
     houseW = 3000;

@@ -1,3 +1,4 @@
+import { waitFor } from '@ilot/mqtt/testing/broker';
 import { topics } from '@ilot/protocol';
 import { randomUUID } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -38,6 +39,40 @@ export class SiteMessages {
   latest(deviceId: string, kind: string): SeenMessage | undefined {
     const topic = `ilot/v1/${this.siteId}/${deviceId}/${kind}`;
     return [...this.seen].reverse().find((s) => s.topic === topic);
+  }
+
+  /**
+   * Publishes a command to a device (`body`: its type and fields; valid from a second ago for `validForMs`) and waits
+   * for its ack: the ack's payload and how long after the publish it came (real ms).
+   */
+  async command(
+    deviceId: string,
+    body: Record<string, unknown>,
+    validForMs: number,
+    timeoutMs = 10_000,
+  ): Promise<{ cmdId: string; ack: Record<string, unknown>; ackMs: number }> {
+    const now = Date.now();
+    const cmdId = randomUUID();
+    await this.client.publishAsync(
+      topics.command(this.siteId, deviceId),
+      JSON.stringify({
+        cmdId,
+        issuedAt: new Date(now).toISOString(),
+        reason: 'edge test',
+        validFrom: new Date(now - 1000).toISOString(),
+        validUntil: new Date(now + validForMs).toISOString(),
+        ...body,
+      }),
+      { qos: 1 },
+    );
+    const ackTopic = topics.commandAck(this.siteId, deviceId);
+    const ack = await waitFor(
+      `the ack of ${cmdId}`,
+      async () => this.seen.find((s) => s.topic === ackTopic && s.payload.cmdId === cmdId),
+      timeoutMs,
+      50,
+    );
+    return { cmdId, ack: ack.payload, ackMs: ack.at - now };
   }
 
   /** Clears the devices' retained statuses the gateway left, then disconnects. */
