@@ -32,7 +32,7 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
       ILOT_HTTP_PORT: String(ports.http),
       ILOT_DATA_DIR: dataDir,
       ILOT_SPEEDUP: '60',
-      ILOT_EDGE_DEMO_MODBUS_PORT: String(ports.modbus),
+      ILOT_EDGE_DEMO_PORT: String(ports.modbus),
     });
     child = launched.child;
     output = launched.output;
@@ -110,10 +110,11 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     );
     expect(metrics).toMatch(/^ilot_commands_total\{site="demo",type="battery.setpoint",status="applied"\} [1-9]/m);
 
-    // Issue 28: the battery and pv-a are SunSpec devices behind the building gateway, the banner says so; its map answers on
+    // Issue 28: the battery and pv-a are SunSpec devices and the chargers OCPP stations behind the building gateway, the
+    // banner says so; its map answers on
     // Modbus TCP ("SunS" at 40000) and the gateway wrote the plan's setpoints into model 124.
     expect(output()).toContain(
-      `bat-1 (127.0.0.1:${ports.modbus}) and pv-a (127.0.0.1:${ports.modbus + 1}) are SunSpec devices on Modbus TCP behind the building gateway`,
+      `bat-1 (SunSpec, Modbus TCP 127.0.0.1:${ports.modbus}), pv-a (SunSpec, Modbus TCP 127.0.0.1:${ports.modbus + 1}), ev-a-1 (OCPP 2.0.1 to ws://127.0.0.1:${ports.modbus + 2}),`,
     );
     const modbus = new ModbusRTU();
     await modbus.connectTCP('127.0.0.1', { port: ports.modbus });
@@ -122,6 +123,12 @@ describe('npm start on embedded defaults (built app, as a user runs it)', () => 
     modbus.close(() => undefined);
     expect(output()).toMatch(/edge: bat-1: battery\.setpoint \S+ -> model 124: InWRte/);
     expect(output()).toMatch(/edge: pv-a: SunSpec map at 40000, models 1, 103, 120, 123/);
+    // The chargers are OCPP stations connected to the gateway.
+    await waitFor(
+      'the chargers on OCPP',
+      async () => output().includes('edge: OCPP: ev-office-1 connected (ocpp2.0.1)'),
+      10_000,
+    );
 
     // The resident's link the banner prints opens as a browser opens it: no header, the signed token in the link
     // (regression: it answered 401, the secret unset), read through the API role (its password made up for this run).

@@ -37,6 +37,11 @@ export class SimulatedCharger {
     return powerW;
   }
 
+  /** The power it draws since its last step, W. */
+  get powerW(): number {
+    return this.held?.powerW ?? 0;
+  }
+
   /** The cars that come to it over [fromMs, toMs). */
   visitsBetween(fromMs: number, toMs: number): EvVisit[] {
     return evVisitsBetween(this.spec.id, fromMs, toMs, this.workplace);

@@ -10,3 +10,4 @@ export * from './measured-history';
 export * from './start-runners';
 export * from './sunspec-device';
 export * from './world-device-ports';
+export * from './ocpp-charge-point';

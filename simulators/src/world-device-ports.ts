@@ -1,4 +1,4 @@
-import type { Clock } from '@ilot/domain';
+import { applyBatteryPower, type Clock } from '@ilot/domain';
 import type { ElectricDeviceSpec } from '@ilot/site';
 import type { BatteryBackend, PvBackend } from './sunspec-device';
 import type { IlotWorld } from './ilot-world';
@@ -37,6 +37,9 @@ export class WorldBatteryPort implements BatteryBackend {
     if (this.heldW === Math.round(powerW) && untilMs - this.heldUntilMs < (forMs * this.clock.speedup) / 2) return;
     this.heldW = Math.round(powerW);
     this.heldUntilMs = untilMs;
+    // An inverter answers its controls at once: the world's battery runs at the power from now, not from its next step.
+    const state = this.world.batteries.get(this.deviceId)!;
+    state.powerW = applyBatteryPower(state.spec, state.socPct, this.heldW, 1 / 360).powerW;
     this.world.command(
       this.deviceId,
       {

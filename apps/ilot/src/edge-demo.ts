@@ -1,41 +1,62 @@
 import type { Clock } from '@ilot/domain';
 import { devicesOfKind } from '@ilot/site';
-import { SimulatedSunSpecDevice, type SimulatorRunner, WorldBatteryPort, WorldPvPort } from '@ilot/simulators';
+import {
+  SimulatedChargePoint,
+  SimulatedSunSpecDevice,
+  type SimulatorRunner,
+  WorldBatteryPort,
+  WorldPvPort,
+} from '@ilot/simulators';
+import { randomBytes } from 'node:crypto';
 import { edgeConfigSchema } from '../../edge/src/edge.config';
 import { EdgeGateway } from '../../edge/src/edge-gateway';
 import { assertPortFree } from './port-check';
 
 export interface EdgeDemo {
-  /** The banner's line: which device goes through the gateway, and where its registers are. */
+  /** The banner's line: which devices go through the gateway, and where. */
   said: string;
   stop(): Promise<void>;
 }
 
+/** A simulated device of the demo that speaks a real protocol to the gateway. */
+interface DemoDevice {
+  id: string;
+  where: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
- * `npm start`'s battery and first PV array behind the building gateway (issue 28), so a newcomer sees the real
- * protocol at work: the battery a SunSpec hybrid inverter on Modbus TCP (models 1, 103, 120, 124, 802), the array a PV
- * inverter (1, 103, 120, 123), their physics still the simulated îlot's (WorldBatteryPort, WorldPvPort); their
- * simulated controllers hand over and apps/edge is theirs, with the devices' own credentials: registers -> telemetry,
- * battery.setpoint -> model 124, pv.curtail -> model 123, written and read back. Undefined when the site has neither.
+ * `npm start`'s devices behind the building gateway (issue 28), so a newcomer sees the real protocols at work: the
+ * site's first battery a SunSpec hybrid inverter on Modbus TCP (models 1, 103, 120, 124, 802) at `port`, its first PV
+ * array a PV inverter (1, 103, 120, 123) at `port + 1`, its chargers OCPP 2.0.1 charging stations connecting to the
+ * gateway's endpoint at `port + 2`; their physics still the simulated îlot's (WorldBatteryPort, WorldPvPort, the world's
+ * chargers). Their simulated controllers hand over and apps/edge is theirs, with the devices' own credentials.
+ * Undefined when the site has none of them.
  */
 export async function startEdgeDemo(options: {
   runner: SimulatorRunner;
   clock: Clock;
   mqtt: { url: string; protocolVersion: 4 | 5; credentialsDir?: string; caFile?: string };
-  /** The battery's Modbus TCP port; the PV array's is the next one. */
-  modbusPort: number;
+  port: number;
   log: (line: string) => void;
 }): Promise<EdgeDemo | undefined> {
-  const { runner, clock, modbusPort } = options;
+  const { runner, clock, port } = options;
   const site = runner.world.site;
-  const devices = demoDevices(runner, clock, modbusPort);
-  if (!devices.length) return undefined;
-  for (const { port } of devices)
-    await assertPortFree(port, 'ILOT_EDGE_DEMO_MODBUS_PORT', "demo devices' Modbus TCP servers (it and the next one)");
-  for (const { id, device } of devices) {
+  const sunspec = sunSpecDevices(runner, clock, port);
+  const chargers = chargePoints(runner, clock, port + 2);
+  if (!sunspec.length && !chargers.length) return undefined;
+  for (const p of [port, port + 1, port + 2])
+    await assertPortFree(
+      p,
+      'ILOT_EDGE_DEMO_PORT',
+      "demo devices' Modbus TCP servers and OCPP endpoint (it and the next two)",
+    );
+  for (const device of sunspec) {
     await device.start();
-    await runner.handOver(id);
+    await runner.handOver(device.id);
   }
+  for (const charger of chargers) await runner.handOver(charger.device.id);
   const gateway = new EdgeGateway(
     edgeConfigSchema.parse({
       site: site.id,
@@ -45,54 +66,98 @@ export async function startEdgeDemo(options: {
         ...(options.mqtt.credentialsDir ? { credentialsDir: options.mqtt.credentialsDir } : {}),
         ...(options.mqtt.caFile ? { caFile: options.mqtt.caFile } : {}),
       },
-      devices: devices.map(({ id, port }) => ({ id, protocol: 'sunspec', host: '127.0.0.1', port, pollS: 1 })),
+      ...(chargers.length ? { ocpp: { port: port + 2, host: '127.0.0.1' } } : {}),
+      devices: [
+        // Polled every 5 simulated seconds, as a real device every 5 s (at least every 0.1 s real).
+        ...sunspec.map((d, i) => ({
+          id: d.id,
+          protocol: 'sunspec',
+          host: '127.0.0.1',
+          port: port + i,
+          pollS: Math.max(5 / clock.speedup, 0.1),
+        })),
+        ...chargers.map((c) => c.config),
+      ],
     }),
     clock,
     options.log,
   );
   await gateway.start();
-  const named = devices.map(({ id, port }) => `${id} (127.0.0.1:${port})`).join(' and ');
+  for (const charger of chargers) await charger.device.start();
+  const devices = [...sunspec, ...chargers.map((c) => c.device)];
   return {
-    said: `${named} are SunSpec devices on Modbus TCP behind the building gateway (apps/edge, docs/edge.md): their readings and commands go through the real protocol; ILOT_EDGE_DEMO=off simulates them as the others`,
+    said: `${devices.map((d) => `${d.id} (${d.where})`).join(', ')} speak their protocols to the building gateway (apps/edge, docs/edge.md), their physics the simulated îlot's; ILOT_EDGE_DEMO=off simulates them as the others`,
     stop: async () => {
+      for (const charger of chargers) await charger.device.stop();
       await gateway.stop();
-      for (const { device } of devices) await device.stop();
+      for (const device of sunspec) await device.stop();
     },
   };
 }
 
-/** The site's first battery and first PV array as SunSpec devices on consecutive ports, backed by the îlot's world. */
-function demoDevices(
-  runner: SimulatorRunner,
-  clock: Clock,
-  modbusPort: number,
-): Array<{ id: string; port: number; device: SimulatedSunSpecDevice }> {
+/** The site's first battery and first PV array as SunSpec devices on consecutive ports. */
+function sunSpecDevices(runner: SimulatorRunner, clock: Clock, port: number): DemoDevice[] {
   const site = runner.world.site;
   const battery = devicesOfKind(site, 'battery')[0];
   const pv = devicesOfKind(site, 'pv')[0];
-  const devices: Array<{ id: string; port: number; device: SimulatedSunSpecDevice }> = [];
-  if (battery)
-    devices.push({
-      id: battery.id,
-      port: modbusPort,
-      device: new SimulatedSunSpecDevice({
-        kind: 'hybrid-battery',
-        port: modbusPort,
-        ratingW: Math.max(battery.maxChargeW, battery.maxDischargeW),
-        capacityWh: battery.capacityWh,
-        battery: new WorldBatteryPort(runner.world, battery.id, clock),
-      }),
+  const served = (id: string, device: SimulatedSunSpecDevice): DemoDevice => ({
+    id,
+    where: `SunSpec, Modbus TCP 127.0.0.1:${device.port}`,
+    start: () => device.start(),
+    stop: () => device.stop(),
+  });
+  return [
+    ...(battery
+      ? [
+          served(
+            battery.id,
+            new SimulatedSunSpecDevice({
+              kind: 'hybrid-battery',
+              port,
+              ratingW: Math.max(battery.maxChargeW, battery.maxDischargeW),
+              capacityWh: battery.capacityWh,
+              battery: new WorldBatteryPort(runner.world, battery.id, clock),
+            }),
+          ),
+        ]
+      : []),
+    ...(pv
+      ? [
+          served(
+            pv.id,
+            new SimulatedSunSpecDevice({
+              kind: 'pv-inverter',
+              port: battery ? port + 1 : port,
+              ratingW: pv.inverterW ?? pv.peakW,
+              pv: new WorldPvPort(runner.world, pv.id, clock),
+            }),
+          ),
+        ]
+      : []),
+  ];
+}
+
+/** The site's chargers as OCPP 2.0.1 charging stations, each with a password made up for the run. */
+function chargePoints(runner: SimulatorRunner, clock: Clock, ocppPort: number) {
+  return devicesOfKind(runner.world.site, 'ev_charger').map((charger) => {
+    const password = randomBytes(18).toString('base64url');
+    const station = new SimulatedChargePoint({
+      world: runner.world,
+      deviceId: charger.id,
+      clock,
+      endpoint: `ws://127.0.0.1:${ocppPort}`,
+      identity: charger.id,
+      password,
+      periodMs: 2000,
     });
-  if (pv)
-    devices.push({
-      id: pv.id,
-      port: modbusPort + 1,
-      device: new SimulatedSunSpecDevice({
-        kind: 'pv-inverter',
-        port: modbusPort + 1,
-        ratingW: pv.inverterW ?? pv.peakW,
-        pv: new WorldPvPort(runner.world, pv.id, clock),
-      }),
-    });
-  return devices;
+    return {
+      config: { id: charger.id, protocol: 'ocpp', chargePointId: charger.id, password, maxW: charger.maxW, phases: 3 },
+      device: {
+        id: charger.id,
+        where: `OCPP 2.0.1 to ws://127.0.0.1:${ocppPort}`,
+        start: () => station.start(),
+        stop: () => station.stop(),
+      } satisfies DemoDevice,
+    };
+  });
 }

@@ -12,7 +12,7 @@ export const launcherEnvSchema = z.object({
    * apps/edge its controller. `off` simulates it as the other devices.
    */
   ILOT_EDGE_DEMO: z.enum(['on', 'off']).default('on'),
-  ILOT_EDGE_DEMO_MODBUS_PORT: z.coerce.number().int().min(1).max(65_535).default(15020),
+  ILOT_EDGE_DEMO_PORT: z.coerce.number().int().min(1).max(65_535).default(15020),
 });
 export type LauncherConfig = z.infer<typeof launcherEnvSchema>;
 

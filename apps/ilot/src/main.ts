@@ -84,7 +84,7 @@ async function main(): Promise<void> {
               credentialsDir: env.ILOT_MQTT_CREDENTIALS_DIR,
               caFile: env.ILOT_MQTT_CA_FILE,
             },
-            modbusPort: launcher.ILOT_EDGE_DEMO_MODBUS_PORT,
+            port: launcher.ILOT_EDGE_DEMO_PORT,
             log: (line) => console.log(`edge: ${line}`),
           })
         : undefined;

@@ -112,6 +112,7 @@ export class OcppCentralSystem {
   private onClient(client: OcppClient): void {
     const point = this.points.get(client.identity)!;
     point.client = client;
+    this.log(`OCPP: ${client.identity} connected (${client.protocol}) as ${point.config.id}`);
     client.on('strictValidationFailure', () => this.stats.badCalls++);
     client.on('badMessage', () => this.stats.badCalls++);
     client.on('close', () => {
