@@ -31,6 +31,8 @@ export interface SimulatedDeviceOptions {
   availablePvW?: () => number;
   /** The power the device runs at in its own mode, W (> 0 discharging); 0 by default. */
   ownModeW?: number;
+  /** How a hybrid battery is controlled: model 124 (storage, the default) or 704 (DER active power setting, with 702's ratings). */
+  storageControl?: 124 | 704;
   /**
    * A battery whose physics are elsewhere (the simulated îlot's, in `npm start`): the device reads its power and charge
    * from it, and under model 124's control holds it at the window's power for a moment at each step; left alone, the
@@ -101,6 +103,32 @@ export class SimulatedSunSpecDevice {
         { id: 120, values: { DERTyp: 4, WRtg: this.options.ratingW, WRtg_SF: ratingSf } },
         { id: 123, values: { WMaxLimPct: 100, WMaxLimPct_SF: 0, WMaxLimPct_RvrtTms: 0, WMaxLim_Ena: 0 } },
       ];
+    const storage = {
+      id: 802,
+      values: {
+        SoC: this.socPct,
+        SoC_SF: -1,
+        WHRtg: this.options.capacityWh ?? 10_000,
+        WHRtg_SF: (this.options.capacityWh ?? 0) > 65_000 ? 2 : 0,
+      },
+    };
+    if (this.options.storageControl === 704)
+      return [
+        common,
+        inverter,
+        { id: 120, values: { DERTyp: 82, WRtg: this.options.ratingW, WRtg_SF: ratingSf } },
+        {
+          id: 702,
+          values: {
+            WMaxRtg: this.options.ratingW,
+            WChaRteMaxRtg: this.options.ratingW,
+            WDisChaRteMaxRtg: this.options.ratingW,
+            W_SF: ratingSf,
+          },
+        },
+        { id: 704, values: { WSetEna: 0, WSetMod: 1, WSet: 0, WSet_SF: 0, WSetRvrtTms: 0, WSetPct_SF: 0 } },
+        storage,
+      ];
     return [
       common,
       inverter,
@@ -119,15 +147,7 @@ export class SimulatedSunSpecDevice {
           ChaState_SF: -1,
         },
       },
-      {
-        id: 802,
-        values: {
-          SoC: this.socPct,
-          SoC_SF: -1,
-          WHRtg: this.options.capacityWh ?? 10_000,
-          WHRtg_SF: (this.options.capacityWh ?? 0) > 65_000 ? 2 : 0,
-        },
-      },
+      storage,
     ];
   }
 
@@ -203,7 +223,12 @@ export class SimulatedSunSpecDevice {
     if (from < 0 || from + values.length > this.registers.length) throw this.exception(2, 'Illegal data address');
     this.writes.push({ address, registers: [...values] });
     values.forEach((word, i) => (this.registers[from + i] = word));
-    const timerPoint = this.options.kind === 'pv-inverter' ? [123, 'WMaxLimPct_RvrtTms'] : [124, 'InOutWRte_RvrtTms'];
+    const timerPoint =
+      this.options.kind === 'pv-inverter'
+        ? [123, 'WMaxLimPct_RvrtTms']
+        : this.options.storageControl === 704
+          ? [704, 'WSetRvrtTms']
+          : [124, 'InOutWRte_RvrtTms'];
     const revertS = this.value(timerPoint[0] as number, timerPoint[1] as string) as number;
     // A control written with a revert timer runs until the timer is out (counted from this write).
     this.revertAtMs = revertS > 0 ? Date.now() + revertS * 1000 : undefined;
@@ -231,26 +256,42 @@ export class SimulatedSunSpecDevice {
       if (limited) this.options.pv?.cap(capW, 300);
     } else if (this.options.battery) {
       const backend = this.options.battery;
-      if (((this.value(124, 'StorCtl_Mod') as number) & 3) !== 0) backend.hold(this.batteryPowerW(backend.powerW), 300);
+      if (this.controlled()) backend.hold(this.batteryPowerW(backend.powerW), 300);
       this.powerW = backend.powerW;
       this.socPct = backend.socPct;
-      this.set(124, 'ChaState', Math.round(this.socPct * 10) / 10);
-      this.set(802, 'SoC', Math.round(this.socPct * 10) / 10);
+      this.showCharge();
     } else {
       this.powerW = this.batteryPowerW(this.options.ownModeW ?? 0);
       const capacityWh = this.options.capacityWh ?? 10_000;
       this.socPct = Math.min(Math.max(this.socPct - ((this.powerW * dtH) / capacityWh) * 100, 0), 100);
-      this.set(124, 'ChaState', Math.round(this.socPct * 10) / 10);
-      this.set(802, 'SoC', Math.round(this.socPct * 10) / 10);
+      this.showCharge();
     }
     if (this.powerW > 0) this.energyWh += this.powerW * dtH;
     this.set(103, 'W', this.powerW);
     this.set(103, 'WH', Math.max(Math.round(this.energyWh), 1));
   }
 
+  /** Whether its storage control is on: 124's StorCtl_Mod, or 704's WSetEna. */
+  private controlled(): boolean {
+    if (this.options.storageControl === 704) return this.value(704, 'WSetEna') === 1;
+    return ((this.value(124, 'StorCtl_Mod') as number) & 3) !== 0;
+  }
+
+  /** The state of charge in its registers: 802's SoC, and 124's ChaState where it has 124. */
+  private showCharge(): void {
+    const pct = Math.round(this.socPct * 10) / 10;
+    if (this.options.storageControl !== 704) this.set(124, 'ChaState', pct);
+    this.set(802, 'SoC', pct);
+  }
+
   /** Model 124's window: a forced charge (InWRte > 0, OutWRte < 0), a forced discharge (the mirror), a hold (0, 0). */
   private batteryPowerW(own: number): number {
     const ratingW = this.options.ratingW;
+    if (this.options.storageControl === 704) {
+      if (this.value(704, 'WSetEna') !== 1) return this.withinCharge(own);
+      const setW = this.value(704, 'WSet') as number;
+      return this.withinCharge(Math.min(Math.max(setW, -ratingW), ratingW));
+    }
     if (((this.value(124, 'StorCtl_Mod') as number) & 3) === 0) return this.withinCharge(own);
     const inPct = this.value(124, 'InWRte') as number;
     const outPct = this.value(124, 'OutWRte') as number;
@@ -271,6 +312,7 @@ export class SimulatedSunSpecDevice {
     this.revertAtMs = undefined;
     this.revertedAt = new Date(now);
     if (this.options.kind === 'pv-inverter') this.set(123, 'WMaxLim_Ena', 0);
+    else if (this.options.storageControl === 704) this.set(704, 'WSetEna', 0);
     else {
       this.set(124, 'StorCtl_Mod', 0);
       this.set(124, 'InWRte', 100);

@@ -79,7 +79,9 @@ function revertSeconds(revertS: number): number {
  */
 export function batterySetpointWrites(models: DeviceModels, setpointW: number, revertS: number): WritePlan {
   const storage = models.get(124)?.values;
-  if (!storage) return { ok: false, reason: 'the device has no SunSpec storage model (124)' };
+  if (!storage && controlsStorageBy704(models)) return activePowerWrites(models, setpointW, revertS);
+  if (!storage)
+    return { ok: false, reason: 'the device has no SunSpec storage control (model 124, or 704 on a storage device)' };
   const maxW = storage.get('WChaMax');
   if (typeof maxW !== 'number' || maxW <= 0) return { ok: false, reason: 'its WChaMax is not implemented or 0' };
   if (Math.abs(setpointW) > maxW * 1.0001)
@@ -147,10 +149,68 @@ export function curtailWrites(models: DeviceModels, maxW: number, revertS: numbe
   return { ok: false, reason: 'the device has no SunSpec control model (123 or 704) to curtail with' };
 }
 
-/** The writes that hand a device back to its own mode: storage control off (124), power limit off (123, 704). */
+/** A storage device (802 or 713) without model 124 but with 704's active power setting: controlled through 704. */
+function controlsStorageBy704(models: DeviceModels): boolean {
+  return !models.has(124) && models.has(704) && (models.has(802) || models.has(713));
+}
+
+/**
+ * The most a storage device controlled by 704 charges and discharges at, W: 702's WChaRteMaxRtg and WDisChaRteMaxRtg,
+ * else its WMaxRtg both ways; undefined where 702 says nothing (the device then judges).
+ */
+function storageRatingsW(models: DeviceModels): { chargeW?: number; dischargeW?: number } {
+  const ratings = models.get(702)?.values;
+  const rated = (name: string) => {
+    const value = ratings?.get(name);
+    return typeof value === 'number' && value > 0 ? value : undefined;
+  };
+  const maxW = rated('WMaxRtg');
+  return { chargeW: rated('WChaRteMaxRtg') ?? maxW, dischargeW: rated('WDisChaRteMaxRtg') ?? maxW };
+}
+
+/**
+ * `battery.setpoint` on a storage device through model 704 (IEEE 1547 / SunSpec DER): the active power setting in watts
+ * (WSetMod = WATTS, WSet > 0 injecting: discharging, < 0 absorbing: charging), its reversion timer WSetRvrtTms set to the
+ * seconds left before `validUntil`, and WSetEna = 1.
+ */
+function activePowerWrites(models: DeviceModels, setpointW: number, revertS: number): WritePlan {
+  const { chargeW, dischargeW } = storageRatingsW(models);
+  const limitW = setpointW < 0 ? chargeW : dischargeW;
+  if (limitW !== undefined && Math.abs(setpointW) > limitW * 1.0001)
+    return {
+      ok: false,
+      reason: `setpoint ${setpointW} W beyond the device's ${setpointW < 0 ? 'WChaRteMaxRtg' : 'WDisChaRteMaxRtg'} ${limitW} W`,
+    };
+  try {
+    const writes = writesOf(models, 704, [
+      ['WSetMod', 1],
+      ['WSet', setpointW],
+      ['WSetRvrtTms', revertSeconds(revertS)],
+      ['WSetEna', 1],
+    ]);
+    return { ok: true, writes, describe: `model 704: WSet ${writes[1].value} W, revert in ${writes[2].value} s` };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
+}
+
+/**
+ * The most a storage device charges and discharges at, W, as the gateway may ask it: 124's WChaMax both ways, else
+ * 702's ratings for a device controlled by 704.
+ */
+export function storageLimitW(models: DeviceModels): number | undefined {
+  const wChaMax = models.get(124)?.values.get('WChaMax');
+  if (typeof wChaMax === 'number' && wChaMax > 0) return wChaMax;
+  if (!controlsStorageBy704(models)) return undefined;
+  const { chargeW, dischargeW } = storageRatingsW(models);
+  return chargeW !== undefined && dischargeW !== undefined ? Math.min(chargeW, dischargeW) : undefined;
+}
+
+/** The writes that hand a device back to its own mode: storage control off (124 or 704), power limit off (123, 704). */
 export function releaseWrites(models: DeviceModels): PointWrite[] {
   return [
     ...(models.has(124) ? writesOf(models, 124, [['StorCtl_Mod', 0]]) : []),
+    ...(controlsStorageBy704(models) ? writesOf(models, 704, [['WSetEna', 0]]) : []),
     ...(models.has(123) ? writesOf(models, 123, [['WMaxLim_Ena', 0]]) : []),
     ...(!models.has(123) && models.has(704) ? writesOf(models, 704, [['WMaxLimPctEna', 0]]) : []),
   ];

@@ -154,7 +154,7 @@ describe('commands as register writes', () => {
     );
     expect(batterySetpointWrites(pv, 1000, 300)).toEqual({
       ok: false,
-      reason: 'the device has no SunSpec storage model (124)',
+      reason: 'the device has no SunSpec storage control (model 124, or 704 on a storage device)',
     });
   });
 

@@ -12,6 +12,7 @@ import {
   readingOf,
   readModel,
   releaseWrites,
+  storageLimitW,
   SUNSPEC_MODELS,
   type WritePlan,
 } from '@ilot/sunspec';
@@ -203,8 +204,8 @@ export class SunSpecDriver {
     const batteryW = readingOf(this.models)?.powerW;
     if (!tracked || !grid || grid.atMs < tracked.writtenAtMs + TRACK_SETTLE_MS || batteryW === undefined) return;
     const leftS = (Date.parse(tracked.command.validUntil) - this.clock.now().getTime()) / this.clock.speedup / 1000;
-    const maxW = this.models.get(124)?.values.get('WChaMax');
-    if (leftS <= 0 || typeof maxW !== 'number' || maxW <= 0) return;
+    const maxW = storageLimitW(this.models);
+    if (leftS <= 0 || maxW === undefined) return;
     const askedW = Math.min(Math.max(batteryPowerAskedW(tracked.command, grid.powerW + batteryW), -maxW), maxW);
     if (Math.abs(askedW - tracked.writtenW) < Math.max(TRACK_DEADBAND_W, maxW / 100)) return;
     const plan = batterySetpointWrites(this.models, Math.round(askedW), leftS);
