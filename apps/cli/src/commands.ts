@@ -1,5 +1,6 @@
 import type { CommandOptionsSpec } from './args';
 import { devicesProvisionCommand } from './devices-provision.command';
+import { edgeCommand } from './edge.command';
 import { generateSitesCommand } from './generate-sites.command';
 import { optimiseCommand } from './optimise.command';
 import { reportCommand } from './report.command';
@@ -94,6 +95,13 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'ilot token --site FILE (--participant ID | --role operator) [--days N]',
     options: { site: {}, participant: {}, role: {}, days: {} },
     run: (options, log) => tokenCommand(options, log),
+  },
+  {
+    name: 'edge',
+    summary: "the building gateway: the devices' SunSpec Modbus, OCPP and Linky TIC to the îlot's MQTT (docs/edge.md)",
+    usage: 'ilot edge --config FILE (deploy/edge/edge.example.yaml)',
+    options: { config: {} },
+    run: (options) => edgeCommand(options),
   },
   {
     name: 'devices provision',
