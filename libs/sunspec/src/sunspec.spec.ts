@@ -105,6 +105,22 @@ describe('a SunSpec map', () => {
     expect(readingOf(models)).toEqual({ powerW: -2500, energyWh: 123_450, socPct: 56 });
   });
 
+  it('reads the status, enter-service and lithium-ion bank and string models where present (their top-level points)', async () => {
+    const models = await modelsOf(
+      buildRegisterMap([
+        { id: 1, values: { Mn: 'Ilot test', Md: 'Bank', SN: 'SN-1', DA: 1 } },
+        { id: 122, values: { PVConn: 1, StorConn: 1 } },
+        { id: 703, values: { ES: 1 } },
+        { id: 803, values: { NStr: 2, NStrCon: 2 } },
+        { id: 804, values: { Idx: 1, NMod: 8, St: 1, SoC: 55, SoC_SF: 0 } },
+      ]).registers,
+    );
+    expect([...models.keys()]).toEqual([1, 122, 703, 803, 804]);
+    expect(models.get(122)!.values.get('StorConn')).toBe(1);
+    expect(models.get(803)!.values.get('NStr')).toBe(2);
+    expect(models.get(804)!.values.get('SoC')).toBe(55);
+  });
+
   it('is found at 50000 when 40000 and 0 answer exceptions, and a device without one is said so', async () => {
     const models = await modelsOf(buildRegisterMap(hybrid, 50000).registers, 50000);
     expect(models.size).toBe(5);
