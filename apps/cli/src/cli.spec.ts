@@ -63,6 +63,14 @@ describe('ilot: a command line that refuses what it does not know', () => {
     expect(result.out).not.toContain('warning');
   });
 
+  it('ilot validate: says what a collective self-consumption operation on the public grid spans (issue 29)', async () => {
+    const result = await cli('validate', '--site', join(__dirname, '..', '..', '..', 'sites', 'acc-example.yaml'));
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      "collective self-consumption on the public grid: 4 consumers' and 1 producers' points, the farthest home-3 and bakery, 0.67 km apart (at most 2 km); producers 0.100 MW (under 3 MW)",
+    );
+  });
+
   // Regression (issue 25): a new operator's file with fractions for percentages and kW for W was "valid", silently.
   it('ilot validate: warns of fractions where percentages are meant, kW for W, a meter nobody holds', async () => {
     const text = readFileSync(SITE_FILE, 'utf8')

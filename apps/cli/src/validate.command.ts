@@ -1,4 +1,4 @@
-import { devicesOfKind, loadSiteFile, type Site, siteWarnings } from '@ilot/site';
+import { ACC_RULES, devicesOfKind, farthestPair, loadSiteFile, type Site, siteWarnings } from '@ilot/site';
 import { required } from './args';
 
 /**
@@ -22,7 +22,21 @@ export function validateCommand(options: Map<string, string[]>, log: (line: stri
     `  ${site.buildings.length} building(s), ${site.devices.size} devices (${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')}), ${site.participants.length} participants`,
   );
   log(`  PV ${pvKWp.toFixed(1)} kWp, batteries ${batteryKWh.toFixed(0)} kWh`);
+  if (site.topology === 'public-grid-acc') log(`  ${accSummary(site)}`);
   // Valid, but perhaps not what was meant (issue 25): fractions for percentages, kW for W, a meter nobody holds.
   for (const warning of siteWarnings(site)) log(`  warning: ${warning}`);
   return site;
+}
+
+/** A collective self-consumption operation on the public grid in one line: its members, its perimeter, its capacity. */
+function accSummary(site: Site): string {
+  const members = [
+    ...site.participants.map((p) => ({ name: p.id, prm: p.prm!, ...p.position! })),
+    ...devicesOfKind(site, 'pv').map((pv) => ({ name: pv.id, prm: pv.injectionPrm!, ...pv.position! })),
+  ];
+  const farthest = farthestPair(members);
+  const limitKm = site.acc?.derogation?.maxDistanceKm ?? ACC_RULES.maxDistanceKm;
+  const peakMW = devicesOfKind(site, 'pv').reduce((sum, pv) => sum + pv.peakW, 0) / 1e6;
+  const limitMW = ACC_RULES.capacityLimitW[site.acc?.zone ?? 'metropolitan'] / 1e6;
+  return `collective self-consumption on the public grid: ${site.participants.length} consumers' and ${members.length - site.participants.length} producers' points, the farthest ${farthest ? `${farthest.a.name} and ${farthest.b.name}, ${farthest.km.toFixed(2)} km apart` : 'one point'} (at most ${limitKm} km${site.acc?.derogation ? `, ${site.acc.derogation.reference}` : ''}); producers ${peakMW.toFixed(3)} MW (under ${limitMW} MW)`;
 }

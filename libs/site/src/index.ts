@@ -11,3 +11,4 @@ export * from './commodity';
 export * from './commodity.schema';
 export * from './plausibility';
 export * from './without-batteries';
+export * from './acc-perimeter';

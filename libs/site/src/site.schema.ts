@@ -12,6 +12,14 @@ const window = z
   .string()
   .refine((s) => s.split('-').length === 2 && s.split('-').every((p) => hhmm.test(p)), 'must be "HH:MM-HH:MM"');
 
+/** A point on the map (WGS 84): the site's, or a delivery or injection point's in collective self-consumption. */
+const position = z.strictObject({
+  latitudeDeg: z.number().min(-90).max(90),
+  longitudeDeg: z.number().min(-180).max(180),
+});
+/** A delivery point's id on the French public grid (PRM, point de référence mesure): 14 digits. */
+const prm = z.string().regex(/^\d{14}$/, 'a delivery point id (PRM) is 14 digits');
+
 /** Every device may say how long it may stay silent before its readings are stale (default: the optimiser's ILOT_STATE_MAX_AGE_S). */
 const maxAgeS = positive.optional();
 const gridDevice = z.strictObject({ id, kind: z.literal('grid'), maxAgeS });
@@ -36,6 +44,9 @@ const pvDevice = z.strictObject({
   tiltDeg: z.number().finite().min(0).max(90).default(30),
   azimuthDeg: z.number().finite().min(0).lt(360).default(180),
   inverterW: positive.optional(),
+  /** On the public grid (`topology: public-grid-acc`, issue 29): its injection point's id and where it is. */
+  injectionPrm: prm.optional(),
+  position: position.optional(),
 });
 const batteryDevice = z
   .strictObject({
@@ -176,8 +187,22 @@ export const siteSchema = z.strictObject({
   id,
   name: z.string().min(1),
   timezone: z.string().refine(isIanaTimeZone, 'must be an IANA time zone such as Europe/Paris'),
-  location: z
-    .strictObject({ latitudeDeg: z.number().min(-90).max(90), longitudeDeg: z.number().min(-180).max(180) })
+  location: position.optional(),
+  /**
+   * Behind one connection (the default: the îlot's meters behind its grid meter), or a collective self-consumption
+   * operation on the public grid (issue 29): each participant behind its own Linky (its `prm` and `position`), each
+   * producer its injection point's, within the perimeter and capacity of `acc`.
+   */
+  topology: z.enum(['behind-one-connection', 'public-grid-acc']).default('behind-one-connection'),
+  acc: z
+    .strictObject({
+      /** Mainland France (3 MW of production at most) or a non-interconnected zone (0.5 MW). */
+      zone: z.enum(['metropolitan', 'zni']).default('metropolitan'),
+      /** A wider perimeter granted by derogation (up to 20 km): its distance and the act granting it. */
+      derogation: z
+        .strictObject({ maxDistanceKm: z.number().positive().max(20), reference: z.string().min(1) })
+        .optional(),
+    })
     .optional(),
   connection: z.strictObject({
     importLimitW: positive,
@@ -210,6 +235,9 @@ export const siteSchema = z.strictObject({
         gasMeter: id.optional(),
         waterMeter: id.optional(),
         heatMeter: id.optional(),
+        /** On the public grid (`topology: public-grid-acc`): its delivery point's id and where it is. */
+        prm: prm.optional(),
+        position: position.optional(),
       }),
     )
     .min(1),

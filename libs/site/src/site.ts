@@ -4,6 +4,7 @@ import { DeviceSpec, ElectricDeviceSpec, type Site, type SiteFile, siteSchema } 
 export type { Site } from './site.schema';
 import { describeSiteIssue, namedPath } from './site-problems';
 import { commodityProblems, isCommodityMeter } from './commodity';
+import { accProblems } from './acc-perimeter';
 
 export class SiteValidationError extends Error {
   readonly code = 'SITE_INVALID';
@@ -78,7 +79,7 @@ export function validateSite(raw: unknown, source = 'site'): Site {
       );
     metersTaken.add(participant.meter);
   });
-  problems.push(...commodityProblems({ ...file, devices }));
+  problems.push(...commodityProblems({ ...file, devices }), ...accProblems(file, devices));
   if (file.allocation.key === 'static') {
     const missing = file.participants.findIndex((p) => p.staticShare === undefined);
     if (missing >= 0)
