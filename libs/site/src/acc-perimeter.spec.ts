@@ -1,10 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
 import { distanceKm, farthestPair } from './acc-perimeter';
-import { SiteValidationError, validateSite } from './index';
-
-const demoPath = join(__dirname, '..', '..', '..', 'sites', 'demo.yaml');
+import { demoSiteDocument, siteProblemsOf } from './testing/site-problems-of';
 
 /** Lyon Confluence (the demo's location) and points so many km east of it (a degree of longitude there: 77.6 km). */
 const ORIGIN = { latitudeDeg: 45.742, longitudeDeg: 4.818 };
@@ -19,7 +14,7 @@ const east = (km: number) => ({
  * position within 1 km, every PV array its injection point beside it.
  */
 function accDemo(): any {
-  const raw = parse(readFileSync(demoPath, 'utf8'));
+  const raw = demoSiteDocument();
   raw.topology = 'public-grid-acc';
   raw.participants.forEach((p: any, i: number) => {
     p.prm = String(30_000_000_000_000 + i);
@@ -35,17 +30,7 @@ function accDemo(): any {
   return raw;
 }
 
-function problemsOf(mutate: (site: any) => void, base: () => any = accDemo): string[] {
-  const raw = base();
-  mutate(raw);
-  try {
-    validateSite(raw, 'test.yaml');
-  } catch (error) {
-    if (error instanceof SiteValidationError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (mutate: (site: any) => void) => siteProblemsOf(mutate, accDemo);
 
 describe('a collective self-consumption operation on the public grid: the perimeter and capacity rules', () => {
   it('measures distances on the globe (haversine): 1 km east is 1 km, Lyon to Paris about 392 km', () => {

@@ -1,23 +1,12 @@
 import { join } from 'node:path';
-import { parse } from 'yaml';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { loadSiteFile, SiteValidationError, validateSite } from './index';
+import { loadSiteFile, validateSite } from './index';
+import { demoSiteDocument, siteProblemsOf } from './testing/site-problems-of';
 
 const demoPath = join(__dirname, '..', '..', '..', 'sites', 'demo.yaml');
-const demo = () => parse(readFileSync(demoPath, 'utf8'));
-
-function problemsOf(mutate: (site: any) => void): string[] {
-  const raw = demo();
-  mutate(raw);
-  try {
-    validateSite(raw, 'test.yaml');
-  } catch (error) {
-    if (error instanceof SiteValidationError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const demo = demoSiteDocument;
+const problemsOf = (mutate: (site: any) => void) => siteProblemsOf(mutate);
 
 describe('site files', () => {
   it('the demo îlot is valid: 30+ participants, an office, a school, PV on every building, one battery, one grid', () => {
