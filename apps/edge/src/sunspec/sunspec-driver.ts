@@ -101,7 +101,7 @@ export class SunSpecDriver {
         await this.link.online();
         const reading = readingOf(this.models);
         if (reading) await this.link.telemetry(reading);
-        await this.track();
+        if (reading) await this.track(reading.powerW);
       } catch (error) {
         this.stats.pollErrors++;
         this.missed++;
@@ -198,11 +198,10 @@ export class SunSpecDriver {
    * when it moved by more than the deadband. No grid reading taken since the battery settled: the last power written
    * holds.
    */
-  private async track(): Promise<void> {
+  private async track(batteryW: number): Promise<void> {
     const tracked = this.tracked;
     const grid = tracked && this.gridW?.();
-    const batteryW = readingOf(this.models)?.powerW;
-    if (!tracked || !grid || grid.atMs < tracked.writtenAtMs + TRACK_SETTLE_MS || batteryW === undefined) return;
+    if (!tracked || !grid || grid.atMs < tracked.writtenAtMs + TRACK_SETTLE_MS) return;
     const leftS = (Date.parse(tracked.command.validUntil) - this.clock.now().getTime()) / this.clock.speedup / 1000;
     const maxW = storageLimitW(this.models);
     if (leftS <= 0 || maxW === undefined) return;
