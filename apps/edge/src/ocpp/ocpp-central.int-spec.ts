@@ -1,9 +1,8 @@
-import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor as waitForWithin } from '@ilot/mqtt/testing/broker';
 import { RPCClient } from 'ocpp-rpc';
 import WebSocket from 'ws';
-import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `ocpp-${process.pid}`;
@@ -53,27 +52,21 @@ describe('edge gateway: OCPP chargers', () => {
 
   beforeAll(async () => {
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(
-      edgeConfigSchema.parse({
-        site: SITE,
-        mqtt: { url: TEST_MQTT_URL },
-        ocpp: { port: PORT, host: '127.0.0.1' },
-        devices: [
-          {
-            id: 'ev-1',
-            protocol: 'ocpp',
-            chargePointId: 'CP-16',
-            password: PASSWORD_16,
-            maxW: 7400,
-            sessionDefaults: { energyNeededWh: 20_000, stayH: 8 },
-          },
-          { id: 'ev-2', protocol: 'ocpp', chargePointId: 'CP-201', password: PASSWORD_201, maxW: 11_000, phases: 3 },
-        ],
-      }),
-      new SystemClock(),
-      () => undefined,
-    );
-    await gateway.start();
+    gateway = await startTestGateway({
+      site: SITE,
+      ocpp: { port: PORT, host: '127.0.0.1' },
+      devices: [
+        {
+          id: 'ev-1',
+          protocol: 'ocpp',
+          chargePointId: 'CP-16',
+          password: PASSWORD_16,
+          maxW: 7400,
+          sessionDefaults: { energyNeededWh: 20_000, stayH: 8 },
+        },
+        { id: 'ev-2', protocol: 'ocpp', chargePointId: 'CP-201', password: PASSWORD_201, maxW: 11_000, phases: 3 },
+      ],
+    });
   }, 20_000);
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
-import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { RPCClient } from 'ocpp-rpc';
-import { edgeConfigSchema } from '../edge.config';
-import { EdgeGateway } from '../edge-gateway';
+import type { EdgeGateway } from '../edge-gateway';
+import { startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `ocpp-resume-${process.pid}`;
@@ -10,10 +9,9 @@ const PORT = 17_300 + (process.pid % 300);
 const PASSWORD = 'a-16-char-secret-resume';
 type ClientOptions = ConstructorParameters<typeof RPCClient>[0];
 
-const gatewayConfig = () =>
-  edgeConfigSchema.parse({
+const startGateway = () =>
+  startTestGateway({
     site: SITE,
-    mqtt: { url: TEST_MQTT_URL },
     ocpp: { port: PORT, host: '127.0.0.1' },
     devices: [
       { id: 'ev-16', protocol: 'ocpp', chargePointId: 'CP-R16', password: PASSWORD, maxW: 7400 },
@@ -57,8 +55,7 @@ describe('edge gateway: OCPP transactions resumed after a gateway restart', () =
 
   beforeAll(async () => {
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(gatewayConfig(), new SystemClock(), () => undefined);
-    await gateway.start();
+    gateway = await startGateway();
   }, 20_000);
 
   afterAll(async () => {
@@ -89,8 +86,7 @@ describe('edge gateway: OCPP transactions resumed after a gateway restart', () =
 
     // The gateway restarted: a new process knows no transaction.
     await gateway.stop();
-    gateway = new EdgeGateway(gatewayConfig(), new SystemClock(), () => undefined);
-    await gateway.start();
+    gateway = await startGateway();
     // Each charger back on the new gateway: a call answered by it (calls wait while the client reconnects).
     for (const cp of [cp16, cp201])
       await waitFor(

@@ -1,10 +1,9 @@
-import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { readFileSync } from 'node:fs';
 import { RPCClient } from 'ocpp-rpc';
 import { makeTestPki, type TestPki } from '@ilot/mqtt/testing/test-pki';
-import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 import { chargingLimit } from './ocpp-central';
 
@@ -70,27 +69,21 @@ describe('edge gateway: OCPP over TLS (security profile 2), limits in amps', () 
   beforeAll(async () => {
     pki = makeTestPki();
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(
-      edgeConfigSchema.parse({
-        site: SITE,
-        mqtt: { url: TEST_MQTT_URL },
-        ocpp: { port: PORT, host: '127.0.0.1', tls: { certFile: pki.serverCert, keyFile: pki.serverKey } },
-        devices: [
-          {
-            id: 'ev-1',
-            protocol: 'ocpp',
-            chargePointId: 'CP-TLS',
-            password: PASSWORD,
-            maxW: 11_000,
-            phases: 3,
-            limitUnit: 'A',
-          },
-        ],
-      }),
-      new SystemClock(),
-      () => undefined,
-    );
-    await gateway.start();
+    gateway = await startTestGateway({
+      site: SITE,
+      ocpp: { port: PORT, host: '127.0.0.1', tls: { certFile: pki.serverCert, keyFile: pki.serverKey } },
+      devices: [
+        {
+          id: 'ev-1',
+          protocol: 'ocpp',
+          chargePointId: 'CP-TLS',
+          password: PASSWORD,
+          maxW: 11_000,
+          phases: 3,
+          limitUnit: 'A',
+        },
+      ],
+    });
   }, 20_000);
 
   afterAll(async () => {

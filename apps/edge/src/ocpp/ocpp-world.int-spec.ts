@@ -2,8 +2,8 @@ import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { loadSiteFile } from '@ilot/site';
 import { IlotWorld, ProfileTable, SimulatedChargePoint } from '@ilot/simulators';
 import { join } from 'node:path';
-import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `ocpp-world-${process.pid}`;
@@ -29,10 +29,9 @@ describe('a simulated charger as an OCPP charging station behind the gateway', (
 
   beforeAll(async () => {
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(
-      edgeConfigSchema.parse({
+    gateway = await startTestGateway(
+      {
         site: SITE,
-        mqtt: { url: TEST_MQTT_URL },
         ocpp: { port: PORT, host: '127.0.0.1' },
         devices: [
           {
@@ -44,11 +43,9 @@ describe('a simulated charger as an OCPP charging station behind the gateway', (
             phases: 3,
           },
         ],
-      }),
-      clock,
-      () => undefined,
+      },
+      { clock: clock },
     );
-    await gateway.start();
     world.step(new Date(nowMs));
     station = new SimulatedChargePoint({
       world,

@@ -1,9 +1,8 @@
-import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { ticGroup } from '@ilot/tic';
 import { createServer, type Server, type Socket } from 'node:net';
-import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 import { SimulatedSunSpecDevice } from '@ilot/simulators';
 
@@ -56,19 +55,13 @@ describe('edge gateway: a battery tracking the grid power and the contract with 
       for (const socket of sockets) socket.write(Buffer.from(text, 'latin1'));
     }, 200);
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(
-      edgeConfigSchema.parse({
-        site: SITE,
-        mqtt: { url: TEST_MQTT_URL },
-        devices: [
-          { id: 'grid', protocol: 'tic', host: '127.0.0.1', port: BRIDGE_PORT, mode: 'standard', minIntervalS: 1 },
-          { id: 'bat-1', protocol: 'sunspec', host: '127.0.0.1', port: BATTERY_PORT, pollS: 0.25, gridMeter: 'grid' },
-        ],
-      }),
-      new SystemClock(),
-      () => undefined,
-    );
-    await gateway.start();
+    gateway = await startTestGateway({
+      site: SITE,
+      devices: [
+        { id: 'grid', protocol: 'tic', host: '127.0.0.1', port: BRIDGE_PORT, mode: 'standard', minIntervalS: 1 },
+        { id: 'bat-1', protocol: 'sunspec', host: '127.0.0.1', port: BATTERY_PORT, pollS: 0.25, gridMeter: 'grid' },
+      ],
+    });
     await waitFor('the battery online', async () => messages.latest('bat-1', 'telemetry'), 10_000);
   }, 20_000);
 

@@ -1,8 +1,7 @@
-import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { SimulatedSunSpecDevice } from '@ilot/simulators';
-import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `s704-${process.pid}`;
@@ -30,16 +29,13 @@ describe('edge gateway: a battery controlled through SunSpec model 704', () => {
     });
     await battery.start();
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(
-      edgeConfigSchema.parse({
+    gateway = await startTestGateway(
+      {
         site: SITE,
-        mqtt: { url: TEST_MQTT_URL },
         devices: [{ id: 'bat-1', protocol: 'sunspec', host: '127.0.0.1', port: PORT, pollS: 0.25 }],
-      }),
-      new SystemClock(),
-      (line) => logs.push(line),
+      },
+      { log: (line) => logs.push(line) },
     );
-    await gateway.start();
     await waitFor('a reading', async () => messages.latest('bat-1', 'telemetry'), 10_000);
   }, 20_000);
 

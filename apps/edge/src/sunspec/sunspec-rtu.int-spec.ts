@@ -1,12 +1,7 @@
-import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { edgeConfigSchema } from '../edge.config';
-import { EdgeGateway } from '../edge-gateway';
+import type { EdgeGateway } from '../edge-gateway';
 import { SimulatedSunSpecDevice } from '@ilot/simulators';
+import { openSerialLine, type SerialLine, startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `rtu-${process.pid}`;
@@ -16,44 +11,35 @@ const SITE = `rtu-${process.pid}`;
  * RTU server on the device's end (9600 baud 8N1, unit 1), the gateway on the other; the real broker.
  */
 describe('edge gateway: a SunSpec battery on Modbus RTU (a serial port)', () => {
-  let socat: ChildProcess;
+  let line: SerialLine;
   let battery: SimulatedSunSpecDevice;
   let gateway: EdgeGateway;
   let messages: SiteMessages;
-  const dir = mkdtempSync(join(tmpdir(), 'ilot-rtu-'));
-  const [deviceEnd, gatewayEnd] = [join(dir, 'device'), join(dir, 'gateway')];
 
   beforeAll(async () => {
-    socat = spawn('socat', [`pty,raw,echo=0,link=${deviceEnd}`, `pty,raw,echo=0,link=${gatewayEnd}`], {
-      stdio: 'ignore',
-    });
-    await waitFor('the pseudo-terminals', async () => existsSync(deviceEnd) && existsSync(gatewayEnd), 5000, 50);
+    line = await openSerialLine();
     battery = new SimulatedSunSpecDevice({
       kind: 'hybrid-battery',
       port: 0,
-      serialPath: deviceEnd,
+      serialPath: line.deviceEnd,
       ratingW: 5000,
       capacityWh: 10_000,
       initialSocPct: 60,
     });
     await battery.start();
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(
-      edgeConfigSchema.parse({
-        site: SITE,
-        mqtt: { url: TEST_MQTT_URL },
-        devices: [{ id: 'bat-1', protocol: 'sunspec', serialPath: gatewayEnd, baudRate: 9600, unitId: 1, pollS: 0.5 }],
-      }),
-      new SystemClock(),
-      () => undefined,
-    );
-    await gateway.start();
+    gateway = await startTestGateway({
+      site: SITE,
+      devices: [
+        { id: 'bat-1', protocol: 'sunspec', serialPath: line.gatewayEnd, baudRate: 9600, unitId: 1, pollS: 0.5 },
+      ],
+    });
   }, 20_000);
 
   afterAll(async () => {
     await gateway?.stop();
     await battery?.stop();
-    socat?.kill();
+    line?.close();
     await messages?.close(['bat-1']);
   }, 20_000);
 

@@ -1,9 +1,8 @@
-import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { ticGroup } from '@ilot/tic';
 import { createServer, type Server, type Socket } from 'node:net';
-import { edgeConfigSchema } from '../edge.config';
 import { EdgeGateway } from '../edge-gateway';
+import { startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `tic-${process.pid}`;
@@ -54,16 +53,10 @@ describe('edge gateway: a Linky TIC meter through a serial bridge', () => {
       }
     }, 100);
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(
-      edgeConfigSchema.parse({
-        site: SITE,
-        mqtt: { url: TEST_MQTT_URL },
-        devices: [{ id: 'grid', protocol: 'tic', host: '127.0.0.1', port: PORT, minIntervalS: 0, silenceS: 1 }],
-      }),
-      new SystemClock(),
-      () => undefined,
-    );
-    await gateway.start();
+    gateway = await startTestGateway({
+      site: SITE,
+      devices: [{ id: 'grid', protocol: 'tic', host: '127.0.0.1', port: PORT, minIntervalS: 0, silenceS: 1 }],
+    });
   }, 20_000);
 
   afterAll(async () => {

@@ -1,12 +1,8 @@
-import { SystemClock } from '@ilot/domain';
 import { TEST_MQTT_URL, waitFor } from '@ilot/mqtt/testing/broker';
 import { ticGroup } from '@ilot/tic';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { edgeConfigSchema } from '../edge.config';
-import { EdgeGateway } from '../edge-gateway';
+import { openSync, writeSync, closeSync } from 'node:fs';
+import type { EdgeGateway } from '../edge-gateway';
+import { openSerialLine, type SerialLine, startTestGateway } from '../testing/test-gateway';
 import { SiteMessages } from '../testing/site-messages';
 
 const SITE = `ticserial-${process.pid}`;
@@ -30,38 +26,27 @@ function standardFrame(drawnVA: number, injectedVA: number, eastWh: number): str
  * end through `serialport` (9600 baud, 7E1), frames written into the other; the real broker.
  */
 describe('edge gateway: a Linky TIC meter on a serial port (standard mode)', () => {
-  let socat: ChildProcess;
+  let line: SerialLine;
   let gateway: EdgeGateway;
-  const dir = mkdtempSync(join(tmpdir(), 'ilot-tic-'));
-  const [meterEnd, gatewayEnd] = [join(dir, 'meter'), join(dir, 'gateway')];
   let messages: SiteMessages;
 
   beforeAll(async () => {
-    socat = spawn('socat', [`pty,raw,echo=0,link=${meterEnd}`, `pty,raw,echo=0,link=${gatewayEnd}`], {
-      stdio: 'ignore',
-    });
-    await waitFor('the pseudo-terminals', async () => existsSync(meterEnd) && existsSync(gatewayEnd), 5000, 50);
+    line = await openSerialLine();
     messages = await SiteMessages.watch(TEST_MQTT_URL, SITE);
-    gateway = new EdgeGateway(
-      edgeConfigSchema.parse({
-        site: SITE,
-        mqtt: { url: TEST_MQTT_URL },
-        devices: [{ id: 'grid', protocol: 'tic', serialPath: gatewayEnd, mode: 'standard', minIntervalS: 0 }],
-      }),
-      new SystemClock(),
-      () => undefined,
-    );
-    await gateway.start();
+    gateway = await startTestGateway({
+      site: SITE,
+      devices: [{ id: 'grid', protocol: 'tic', serialPath: line.gatewayEnd, mode: 'standard', minIntervalS: 0 }],
+    });
   }, 20_000);
 
   afterAll(async () => {
     await gateway?.stop();
-    socat?.kill();
+    line?.close();
     await messages?.close(['grid']);
   }, 20_000);
 
   it('reads the frames from the port: SINSTS net of SINSTI as the power, EAST as the index', async () => {
-    const meter = openSync(meterEnd, 'w');
+    const meter = openSync(line.deviceEnd, 'w');
     try {
       const reading = await waitFor(
         'a reading from the serial port',
