@@ -1,6 +1,6 @@
 import { DAY_MS, type EffacementOrder, HISTORY_DAYS, MINUTE_MS } from '@ilot/domain';
 import { REFERENCE_DEFAULTS, ReferenceOptions } from '@ilot/effacement';
-import { JavascriptLpSolverAdapter, LpSolver, PLAN_DEFAULTS } from '@ilot/optimiser';
+import { JavascriptLpSolverAdapter, LpSolver, PLAN_DEFAULTS, type StoredEnergySegment } from '@ilot/optimiser';
 import type { IssuedPvForecast } from '@ilot/forecasting';
 import { type Site, withoutBatteries } from '@ilot/site';
 import type { TempoColour } from '@ilot/tariffs';
@@ -92,6 +92,8 @@ function replayIlot(
   if (warmUpDays > 0)
     meter.warmUp(new IlotWorld(site, profiles, options.initialSocPct), options.start, warmUpDays, stepMs, slotMs);
   const solver = options.solver ?? new JavascriptLpSolverAdapter();
+  // What the batteries' energy is worth at the end: the replay's cost counts it, the bound plans with it.
+  const endValue = endOfPeriodValue(site, profiles, { ...options, stepMinutes: stepMs / MINUTE_MS });
   const planner = new ReplayPlanner(site, world, meter, orders, referenceOptions, {
     slotMinutes,
     horizonSlots: options.horizonSlots ?? 96,
@@ -104,6 +106,7 @@ function replayIlot(
       stepMinutes: stepMs / MINUTE_MS,
       slotMinutes,
       solver,
+      endValue,
     }),
   });
   const startMs = options.start.getTime();
@@ -126,7 +129,6 @@ function replayIlot(
   }
   // The last slot counts too (its peak, its energy above the contract, its overrun).
   if (endMs % slotMs === 0) meter.closeSlot(endMs);
-  const endValue = endOfPeriodValue(site, profiles, { ...options, stepMinutes: stepMs / MINUTE_MS });
   const effacementOutcomes = outcomes(orders, meter, planner, site, referenceOptions);
   const kpis = meter.kpis(strategy, effacementOutcomes, planner, new Date(endMs), endValue);
   return options.issuedPvForecasts ? { ...kpis, pvSlots: { ...planner.pvSlots } } : kpis;
@@ -167,6 +169,7 @@ function whatTheFutureHolds(
     initialSocPct?: number;
     solver: LpSolver;
     tempoColours?: ReadonlyMap<string, TempoColour>;
+    endValue: Readonly<Record<string, readonly StoredEnergySegment[]>>;
   },
 ) {
   if (strategy === 'perfect-foresight') return { perfectForesight: perfectForesightPlan(site, profiles, options) };

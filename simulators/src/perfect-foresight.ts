@@ -34,6 +34,8 @@ export function perfectForesightPlan(
     solver: LpSolver;
     /** The Tempo colours, every one known ahead (perfect foresight). */
     tempoColours?: ReadonlyMap<string, TempoColour>;
+    /** What the batteries' energy is worth at the end (`endOfPeriodValue`), when the caller has it already. */
+    endValue?: Readonly<Record<string, readonly StoredEnergySegment[]>>;
   },
 ): { schedule: Schedule; loads: PlanFlexibleLoad[]; evs: ForeseenEv[] } {
   const { slotStarts, powerW, socPct } = trueSeries(site, profiles, options);
@@ -47,7 +49,10 @@ export function perfectForesightPlan(
     { socPct, evs, ...(options.tempoColours ? { tempo: options.tempoColours } : {}) },
   );
   return {
-    schedule: plan(asReplayCounts(input, site, endOfPeriodValue(site, profiles, options)), options.solver).schedule,
+    schedule: plan(
+      asReplayCounts(input, site, options.endValue ?? endOfPeriodValue(site, profiles, options)),
+      options.solver,
+    ).schedule,
     loads: input.flexibleLoads ?? [],
     evs,
   };
