@@ -1,4 +1,4 @@
-import { ACC_RULES, devicesOfKind, farthestPair, loadSiteFile, type Site, siteWarnings } from '@ilot/site';
+import { accSpan, devicesOfKind, loadSiteFile, type Site, siteWarnings } from '@ilot/site';
 import { required } from './args';
 
 /**
@@ -30,13 +30,9 @@ export function validateCommand(options: Map<string, string[]>, log: (line: stri
 
 /** A collective self-consumption operation on the public grid in one line: its members, its perimeter, its capacity. */
 function accSummary(site: Site): string {
-  const members = [
-    ...site.participants.map((p) => ({ name: p.id, prm: p.prm!, ...p.position! })),
-    ...devicesOfKind(site, 'pv').map((pv) => ({ name: pv.id, prm: pv.injectionPrm!, ...pv.position! })),
-  ];
-  const farthest = farthestPair(members);
-  const limitKm = site.acc?.derogation?.maxDistanceKm ?? ACC_RULES.maxDistanceKm;
-  const peakMW = devicesOfKind(site, 'pv').reduce((sum, pv) => sum + pv.peakW, 0) / 1e6;
-  const limitMW = ACC_RULES.capacityLimitW[site.acc?.zone ?? 'metropolitan'] / 1e6;
-  return `collective self-consumption on the public grid: ${site.participants.length} consumers' and ${members.length - site.participants.length} producers' points, the farthest ${farthest ? `${farthest.a.name} and ${farthest.b.name}, ${farthest.km.toFixed(2)} km apart` : 'one point'} (at most ${limitKm} km${site.acc?.derogation ? `, ${site.acc.derogation.reference}` : ''}); producers ${peakMW.toFixed(3)} MW (under ${limitMW} MW)`;
+  const span = accSpan(site);
+  const farthest = span.farthest
+    ? `${span.farthest.a} and ${span.farthest.b}, ${span.farthest.km.toFixed(2)} km apart`
+    : 'one point';
+  return `collective self-consumption on the public grid: ${span.consumers} consumers' and ${span.producers} producers' points, the farthest ${farthest} (at most ${span.limitKm} km${site.acc?.derogation ? `, ${site.acc.derogation.reference}` : ''}); producers ${(span.peakW / 1e6).toFixed(3)} MW (under ${span.limitW / 1e6} MW)`;
 }

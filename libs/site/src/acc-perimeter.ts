@@ -1,4 +1,4 @@
-import type { DeviceSpec, SiteFile } from './site.schema';
+import type { DeviceSpec, Site, SiteFile } from './site.schema';
 
 /**
  * The rules of an extended collective self-consumption operation on the French public grid (arrêté du 21 novembre 2019
@@ -52,7 +52,7 @@ export function farthestPair(members: readonly Member[]): { a: Member; b: Member
  * behind one connection may not carry the operation's fields (they would be silently unused).
  */
 export function accProblems(file: SiteFile, devices: ReadonlyMap<string, DeviceSpec>): string[] {
-  const pvs = [...devices.values()].filter((d): d is Extract<DeviceSpec, { kind: 'pv' }> => d.kind === 'pv');
+  const pvs = pvsOf(devices);
   if (file.topology !== 'public-grid-acc') {
     const stray = [
       ...(file.acc ? ['acc'] : []),
@@ -86,19 +86,57 @@ export function accProblems(file: SiteFile, devices: ReadonlyMap<string, DeviceS
       problems.push(`${member.name}: PRM ${member.prm} is already ${first}'s (one delivery point, one member)`);
     else holders.set(member.prm, member.name);
   }
+  const { limitKm, limitW, peakW, zone } = accLimits(file, pvs);
   const derogation = file.acc?.derogation;
-  const limitKm = derogation?.maxDistanceKm ?? ACC_RULES.maxDistanceKm;
   const farthest = farthestPair(members);
   if (farthest && farthest.km > limitKm)
     problems.push(
       `participants: ${farthest.a.name} and ${farthest.b.name} are ${farthest.km.toFixed(2)} km apart, beyond the ${limitKm} km of ${derogation ? `the derogation (${derogation.reference})` : `an extended operation (a derogation may grant up to ${ACC_RULES.maxDerogationKm} km: acc.derogation)`}`,
     );
-  const zone = file.acc?.zone ?? 'metropolitan';
-  const limitW = ACC_RULES.capacityLimitW[zone];
-  const peakW = pvs.reduce((sum, pv) => sum + pv.peakW, 0);
   if (peakW >= limitW)
     problems.push(
       `buildings: the producers' peak power adds up to ${(peakW / 1e6).toFixed(2)} MW, not under the ${limitW / 1e6} MW of an operation ${zone === 'zni' ? 'in a non-interconnected zone' : 'in mainland France'}`,
     );
   return problems;
+}
+
+/** An operation's distance and capacity limits (its derogation's, its zone's) and its producers' peak power. */
+function accLimits(file: Pick<SiteFile, 'acc'>, pvs: ReadonlyArray<{ peakW: number }>) {
+  const zone = file.acc?.zone ?? 'metropolitan';
+  return {
+    zone,
+    limitKm: file.acc?.derogation?.maxDistanceKm ?? ACC_RULES.maxDistanceKm,
+    limitW: ACC_RULES.capacityLimitW[zone],
+    peakW: pvs.reduce((sum, pv) => sum + pv.peakW, 0),
+  };
+}
+
+/**
+ * What a valid operation on the public grid spans, for `ilot validate`: its consumers' and producers' points, the two
+ * farthest apart, its producers' peak power, and the limits that hold them.
+ */
+export function accSpan(site: Site): {
+  consumers: number;
+  producers: number;
+  farthest?: { a: string; b: string; km: number };
+  limitKm: number;
+  peakW: number;
+  limitW: number;
+} {
+  const pvs = pvsOf(site.devices);
+  const members: Member[] = [
+    ...site.participants.map((p) => ({ name: p.id, prm: p.prm!, ...p.position! })),
+    ...pvs.map((pv) => ({ name: pv.id, prm: pv.injectionPrm!, ...pv.position! })),
+  ];
+  const pair = farthestPair(members);
+  return {
+    consumers: site.participants.length,
+    producers: pvs.length,
+    ...(pair ? { farthest: { a: pair.a.name, b: pair.b.name, km: pair.km } } : {}),
+    ...accLimits(site, pvs),
+  };
+}
+
+function pvsOf(devices: ReadonlyMap<string, DeviceSpec>): Array<Extract<DeviceSpec, { kind: 'pv' }>> {
+  return [...devices.values()].filter((d): d is Extract<DeviceSpec, { kind: 'pv' }> => d.kind === 'pv');
 }
