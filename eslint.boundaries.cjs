@@ -15,6 +15,7 @@ const PURE_LIBS = [
   'libs/optimiser/**',
   'libs/effacement/**',
   'libs/allocation/**',
+  'libs/acc/**',
   'libs/reports/**',
   'libs/protocol/**',
   'libs/sunspec/**',

@@ -120,3 +120,19 @@ export function shiftMonth(month: string, delta: number): string {
 export function localMonthRange(month: string, timeZone: string): { from: Date; to: Date } {
   return { from: localDayStart(`${month}-01`, timeZone), to: localDayStart(`${shiftMonth(month, 1)}-01`, timeZone) };
 }
+
+/**
+ * An instant as its local wall-clock time with the zone's offset, `YYYY-MM-DDTHH:MM:00+01:00`: the form files read by
+ * people carry (unambiguous across the autumn change, when a local hour comes twice). Minute resolution.
+ */
+export function localIsoWithOffset(at: Date, timeZone: string): string {
+  const local = localDateTime(at, timeZone);
+  const hh = String(Math.floor(local.minuteOfDay / 60)).padStart(2, '0');
+  const mm = String(local.minuteOfDay % 60).padStart(2, '0');
+  const wallMs = Date.parse(`${local.date}T${hh}:${mm}:00Z`);
+  const offsetMinutes = Math.round((wallMs - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  return `${local.date}T${hh}:${mm}:00${offset}`;
+}

@@ -1,0 +1,6 @@
+export * from './acc-allocation';
+export * from './csv-text';
+export * from './distributor-file';
+export * from './distributor-month';
+export * from './key-file';
+export * from './reconcile';
