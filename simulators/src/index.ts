@@ -11,3 +11,4 @@ export * from './start-runners';
 export * from './sunspec-device';
 export * from './world-device-ports';
 export * from './ocpp-charge-point';
+export * from './acc-month';

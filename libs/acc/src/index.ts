@@ -4,3 +4,4 @@ export * from './distributor-file';
 export * from './distributor-month';
 export * from './key-file';
 export * from './reconcile';
+export * from './month-key';

@@ -8,3 +8,4 @@ export * from './commodity-ledger';
 export * from './site-scopes';
 export * from './residents.module';
 export * from './privacy-retention';
+export * from './acc';

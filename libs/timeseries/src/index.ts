@@ -26,3 +26,4 @@ export * from './commodity-reading.repository';
 export * from './participant-commodity.repository';
 export * from './open-data-hour.repository';
 export * from './token-revocation.repository';
+export * from './acc.repository';

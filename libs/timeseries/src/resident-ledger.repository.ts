@@ -140,6 +140,24 @@ export class ResidentLedgerRepository {
     });
   }
 
+  /** Every participant's steps written in [from, to) (the operator's view: the PMO's month, issue 29). */
+  async stepsBetween(siteId: string, from: Date, to: Date): Promise<LedgerStep[]> {
+    const rows: Array<{ participant_id: string; ts: Date; consumption_wh: number; allocated_wh: number }> =
+      await this.viewing(siteId, OPERATOR, (m) =>
+        m.query(
+          `SELECT participant_id, ts, consumption_wh, allocated_wh FROM participant_steps
+            WHERE site_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, participant_id`,
+          [siteId, from.toISOString(), to.toISOString()],
+        ),
+      );
+    return rows.map((r) => ({
+      participantId: r.participant_id,
+      ts: r.ts,
+      consumptionWh: Number(r.consumption_wh),
+      allocatedWh: Number(r.allocated_wh),
+    }));
+  }
+
   /** Each participant's consumption in [from, to), kWh, from the steps written. */
   async totalsKWh(siteId: string, from: Date, to: Date): Promise<Map<string, number>> {
     const rows: Array<{ participant_id: string; kwh: number }> = await this.viewing(siteId, OPERATOR, (m) =>

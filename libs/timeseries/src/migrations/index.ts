@@ -1,3 +1,4 @@
+import { AccMonth1700000000021 } from './1700000000021-acc-month';
 import { InitialSchema1700000000001 } from './1700000000001-initial-schema';
 import { ReadingsAggregates1700000000002 } from './1700000000002-readings-aggregates';
 import { Signals1700000000003 } from './1700000000003-signals';
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   TokenRevocations1700000000018,
   PvForecastsBySlot1700000000019,
   WeatherForecasts1700000000020,
+  AccMonth1700000000021,
 ];

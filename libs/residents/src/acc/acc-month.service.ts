@@ -1,0 +1,176 @@
+import {
+  DEFAULT_DISTRIBUTOR_FILE_FORMAT,
+  DEFAULT_KEY_FILE_FORMAT,
+  type DistributorFileFormat,
+  type KeyFileFormat,
+  monthKeyTable,
+  parseDistributorFile,
+  reconcile,
+  type ReconcileLine,
+  stepStarts,
+  writeKeyFile,
+} from '@ilot/acc';
+import { type Checked, localMonthRange, refused, SETTLEMENT_STEP_MS } from '@ilot/domain';
+import type { Site } from '@ilot/site';
+import {
+  AccRepository,
+  AllocationShareRepository,
+  ReadingRepository,
+  ResidentLedgerRepository,
+} from '@ilot/timeseries';
+import type { DataSource } from 'typeorm';
+import { residentLedgerOn, type ResidentLedgerService } from '../resident-ledger.service';
+import { accPoints, type AccPoints, reconcilePoints } from './acc-points';
+
+export type AccRefusal = 'not-acc' | 'no-file' | 'invalid';
+
+export interface KeyFileWritten {
+  fileName: string;
+  text: string;
+  sha256: string;
+  steps: number;
+}
+
+export interface DistributorImport {
+  importId: number;
+  rows: number;
+  /** The operation's delivery points the file does not mention (the reconciliation will show their steps missing). */
+  pointsAbsent: string[];
+}
+
+/**
+ * The PMO's month of a collective self-consumption operation on the public grid (issue 29 §2, §3), on the owner's
+ * connection: the key file from the ledger, the distributor's data imported, and the two reconciled. The ledger
+ * applies the coefficients as sent, so that the îlot and the distributor share the month by the same numbers.
+ */
+export class AccMonthService {
+  private readonly points: AccPoints;
+
+  constructor(
+    private readonly site: Site,
+    private readonly ledgerWriter: ResidentLedgerService,
+    private readonly ledger: ResidentLedgerRepository,
+    private readonly shares: AllocationShareRepository,
+    private readonly readings: ReadingRepository,
+    private readonly acc: AccRepository,
+    private readonly formats: { key: KeyFileFormat; distributor: DistributorFileFormat } = {
+      key: DEFAULT_KEY_FILE_FORMAT,
+      distributor: DEFAULT_DISTRIBUTOR_FILE_FORMAT,
+    },
+  ) {
+    this.points = accPoints(site);
+  }
+
+  private notAcc(): Checked<never, AccRefusal> | undefined {
+    return this.site.topology === 'public-grid-acc'
+      ? undefined
+      : refused('not-acc', `site "${this.site.id}" is not an operation on the public grid (topology public-grid-acc)`);
+  }
+
+  /**
+   * Writes the month's key file, validated, from the ledger brought up to date first; stores the coefficients as
+   * sent as the month's shares and computes the month's ledger again with them; keeps the file.
+   */
+  async keys(month: string, now: Date): Promise<Checked<KeyFileWritten, AccRefusal>> {
+    const refusal = this.notAcc();
+    if (refusal) return refusal;
+    if (this.site.allocation.key === 'dynamic-default')
+      return refused('no-file', 'the key is dynamic-default: the distributor shares by consumption, no file is sent');
+    await this.ledgerWriter.catchUp(now, { wait: true });
+    const { from, to } = localMonthRange(month, this.site.timezone);
+    const consumptionWh = new Map<number, Map<string, number>>();
+    for (const step of await this.ledger.stepsBetween(this.site.id, from, to)) {
+      const byParticipant = consumptionWh.get(step.ts.getTime()) ?? new Map<string, number>();
+      byParticipant.set(step.participantId, step.consumptionWh);
+      consumptionWh.set(step.ts.getTime(), byParticipant);
+    }
+    const table = monthKeyTable({
+      stepStarts: stepStarts(from, to, SETTLEMENT_STEP_MS),
+      consumers: this.points.consumers,
+      consumptionWh,
+      ...(this.site.allocation.key === 'static'
+        ? { staticShares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) }
+        : { givenShares: await this.shares.between(this.site.id, from, to) }),
+    });
+    const written = writeKeyFile(table, { month, timezone: this.site.timezone }, this.formats.key);
+    if (!written.ok) return written;
+    const idOf = new Map(this.points.consumers.map((c) => [c.prm, c.id]));
+    if (this.site.allocation.key === 'dynamic-custom') {
+      const sent = written.value.sent.steps.map((s) => ({
+        start: s.start,
+        shares: new Map([...s.shares].map(([prm, share]) => [idOf.get(prm)!, share])),
+      }));
+      await this.shares.replace(this.site.id, sent, now);
+      await this.ledgerWriter.recompute(from, to);
+    }
+    const fileName = `cles-${this.site.id}-${month}.csv`;
+    const sha256 = await this.acc.keepKeyFile(this.site.id, month, fileName, written.value.text, now);
+    return { ok: true, value: { fileName, text: written.value.text, sha256, steps: table.steps.length } };
+  }
+
+  /** Imports the distributor's month (replacing an earlier import of it); refused with every problem, storing nothing. */
+  async import(month: string, text: string, now: Date): Promise<Checked<DistributorImport, AccRefusal>> {
+    const refusal = this.notAcc();
+    if (refusal) return refusal;
+    const parsed = parseDistributorFile(text, { month, timezone: this.site.timezone }, this.formats.distributor);
+    if (!parsed.ok) return parsed;
+    const roles = new Map<string, 'consumer' | 'producer'>([
+      ...this.points.consumers.map((c) => [c.prm, 'consumer'] as const),
+      ...this.points.producers.map((p) => [p.prm, 'producer'] as const),
+    ]);
+    const problems = new Set<string>();
+    for (const row of parsed.value) {
+      const role = roles.get(row.prm);
+      if (!role) problems.add(`${row.prm}: not a delivery point of site "${this.site.id}"`);
+      else if (role !== row.role) problems.add(`${row.prm}: a ${role} of the operation, given as a ${row.role}`);
+    }
+    if (problems.size) return { ok: false, reason: 'invalid', problems: [...problems] };
+    const importId = await this.acc.replaceDistributorMonth(this.site.id, month, parsed.value, text, now);
+    const present = new Set(parsed.value.map((r) => r.prm));
+    return {
+      ok: true,
+      value: {
+        importId,
+        rows: parsed.value.length,
+        pointsAbsent: [...roles.keys()].filter((prm) => !present.has(prm)),
+      },
+    };
+  }
+
+  /** Reconciles the month's ledger with the distributor's data last imported, and stores the result. */
+  async reconcile(month: string, now: Date): Promise<Checked<ReconcileLine[], AccRefusal>> {
+    const refusal = this.notAcc();
+    if (refusal) return refusal;
+    const distributor = await this.acc.distributorMonth(this.site.id, month);
+    if (distributor.length === 0)
+      return refused('no-file', `no distributor data imported for ${month}: ilot acc import --month ${month} first`);
+    await this.ledgerWriter.catchUp(now, { wait: true });
+    const { from, to } = localMonthRange(month, this.site.timezone);
+    const starts = stepStarts(from, to, SETTLEMENT_STEP_MS);
+    const [ledgerSteps, production] = await Promise.all([
+      this.ledger.stepsBetween(this.site.id, from, to),
+      this.readings.bucketedByDevice(
+        this.site.id,
+        this.points.producers.map((p) => p.id),
+        from,
+        to,
+        15,
+      ),
+    ]);
+    const lines = reconcile(reconcilePoints(this.points, ledgerSteps, production, distributor), starts);
+    await this.acc.replaceReconciliation(this.site.id, month, lines, now);
+    return { ok: true, value: lines };
+  }
+}
+
+/** The PMO's month of a site on the owner's connection, outside Nest (`ilot acc`, tests). */
+export function accMonthOn(site: Site, db: DataSource): AccMonthService {
+  return new AccMonthService(
+    site,
+    residentLedgerOn(site, db),
+    new ResidentLedgerRepository(db),
+    new AllocationShareRepository(db),
+    new ReadingRepository(db),
+    new AccRepository(db),
+  );
+}

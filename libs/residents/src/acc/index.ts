@@ -1,0 +1,2 @@
+export * from './acc-month.service';
+export * from './acc-points';

@@ -1,0 +1,89 @@
+import { type ReconcileLine } from '@ilot/acc';
+import { accMonthOn } from '@ilot/residents';
+import { loadSiteFile } from '@ilot/site';
+import { ProfileTable, simulateAccMonth, simulatedDistributorFile, type MeterGap } from '@ilot/simulators';
+import { openDatabase, ReadingRepository } from '@ilot/timeseries';
+import { createTestDatabase, type TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+
+const SITE = loadSiteFile(join(__dirname, '..', 'sites', 'acc-demo.yaml'));
+const MONTH = '2026-11';
+const NOW = new Date('2026-12-02T09:00:00Z');
+const PROFILES = ProfileTable.load();
+
+/**
+ * Issue 29's month, end to end on the real PostgreSQL: the demo operation's November simulated (readings into the
+ * îlot's store, the distributor's meters on the same world), the key file written from the ledger, the simulated
+ * distributor's file from that key, imported and reconciled. Once on clean data, once with a meter's two days lost.
+ */
+async function runMonth(
+  gaps: MeterGap[],
+): Promise<{ lines: ReconcileLine[]; keyFile: string; db: DataSource; database: TestDatabase }> {
+  const database = await createTestDatabase('ilot_acc_month');
+  const db = await openDatabase(database.url);
+  const world = simulateAccMonth(SITE, PROFILES, MONTH, { gaps });
+  const readings = new ReadingRepository(db);
+  for (let i = 0; i < world.readings.length; i += 20_000)
+    await readings.insertBatch(world.readings.slice(i, i + 20_000), NOW);
+  const service = accMonthOn(SITE, db);
+  const keys = await service.keys(MONTH, NOW);
+  if (!keys.ok) throw new Error(keys.problems.join('; '));
+  const distributorFile = simulatedDistributorFile(SITE, MONTH, world.measured, keys.value.text);
+  if (!distributorFile.ok) throw new Error(distributorFile.problems.join('; '));
+  const imported = await service.import(MONTH, distributorFile.value, NOW);
+  expect(imported).toMatchObject({ ok: true, value: { rows: 2880 * 12, pointsAbsent: [] } });
+  const reconciled = await service.reconcile(MONTH, NOW);
+  if (!reconciled.ok) throw new Error(reconciled.problems.join('; '));
+  return { lines: reconciled.value, keyFile: keys.value.text, db, database };
+}
+
+describe("the PMO's month (issue 29, real PostgreSQL)", () => {
+  jest.setTimeout(120_000);
+  const open: Array<{ db: DataSource; database: TestDatabase }> = [];
+  afterAll(async () => {
+    for (const { db, database } of open) {
+      await db.destroy();
+      await database.drop();
+    }
+  });
+
+  it('on clean data: a key file of every step, and no difference between the ledger and the distributor', async () => {
+    const run = await runMonth([]);
+    open.push(run);
+    const lines = run.keyFile.trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 30 * 96);
+    expect(lines[0].split(';')).toHaveLength(1 + 10);
+    expect(run.lines).toHaveLength(12 * 2);
+    for (const line of run.lines) {
+      expect({
+        prm: line.prm,
+        quantity: line.quantity,
+        differenceWh: line.differenceWh,
+        explanations: line.explanations,
+      }).toEqual({ prm: line.prm, quantity: line.quantity, differenceWh: 0, explanations: [] });
+      expect(Math.abs(line.roundingWh)).toBeLessThan(2880 * 0.5);
+    }
+    const produced = run.lines.filter((l) => l.role === 'producer' && l.quantity === 'total');
+    expect(produced.reduce((s, l) => s + l.distributorWh, 0)).toBeGreaterThan(1_000_000); // > 1 MWh in November
+    const stored = await run.db.query('SELECT count(*)::int AS n FROM acc_reconciliations WHERE flagged');
+    expect(stored[0].n).toBe(0);
+  });
+
+  it("finds a meter's two lost days, explains them and flags the participant; the others agree", async () => {
+    const gap = { meterId: 'm-b-2', from: new Date('2026-11-09T23:00:00Z'), to: new Date('2026-11-11T23:00:00Z') };
+    const run = await runMonth([gap]);
+    open.push(run);
+    const differing = run.lines.filter((l) => l.differenceWh !== 0);
+    expect(differing.map((l) => [l.id, l.quantity, l.flagged])).toEqual([['b-2', 'total', true]]);
+    expect(differing[0].explanations).toEqual([
+      expect.objectContaining({
+        cause: 'ilot-meter-gap',
+        steps: 192,
+        firstStep: gap.from,
+        lastStep: new Date(gap.to.getTime() - 900_000),
+      }),
+    ]);
+    expect(differing[0].differencePct).toBeGreaterThan(2);
+  });
+});
