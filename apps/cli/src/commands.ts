@@ -1,3 +1,4 @@
+import { accImportCommand, accKeysCommand, accReconcileCommand, accSimulateCommand } from './acc.command';
 import type { CommandOptionsSpec } from './args';
 import { devicesProvisionCommand } from './devices-provision.command';
 import { edgeCommand } from './edge.command';
@@ -117,5 +118,34 @@ export const COMMANDS: CommandSpec[] = [
       'ca-key': {},
     },
     run: devicesProvisionCommand,
+  },
+  {
+    name: 'acc keys',
+    summary: "an ACC operation's month key file for the distributor, validated, from the ledger (docs/acc.md)",
+    usage: 'ilot acc keys --site FILE --month YYYY-MM --out DIR [--database URL]',
+    options: { site: {}, month: {}, out: {}, database: {} },
+    run: accKeysCommand,
+  },
+  {
+    name: 'acc import',
+    summary: "the distributor's month of an ACC operation (per PRM and step), checked line by line, into the database",
+    usage: 'ilot acc import --site FILE --month YYYY-MM --file CSV [--database URL]',
+    options: { site: {}, month: {}, file: {}, database: {} },
+    run: accImportCommand,
+  },
+  {
+    name: 'acc reconcile',
+    summary: "the ledger against the distributor's figures, per participant: differences explained, above 2 % flagged",
+    usage: 'ilot acc reconcile --site FILE --month YYYY-MM [--format text|json] [--database URL]',
+    options: { site: {}, month: {}, format: {}, database: {} },
+    run: accReconcileCommand,
+  },
+  {
+    name: 'acc simulate',
+    summary:
+      "a simulated month of an ACC operation: readings into the database, the key file and the distributor's file",
+    usage: 'ilot acc simulate --site FILE --month YYYY-MM --out DIR [--gap METER,FROM,TO]... [--database URL]',
+    options: { site: {}, month: {}, out: {}, gap: { multiple: true }, database: {} },
+    run: accSimulateCommand,
   },
 ];

@@ -1,0 +1,132 @@
+import type { ReconcileLine } from '@ilot/acc';
+import { type Checked, isMonth } from '@ilot/domain';
+import { accMonthOn, type AccMonthService } from '@ilot/residents';
+import { loadSiteFile, type Site } from '@ilot/site';
+import { type MeterGap, ProfileTable, simulateAccMonth, simulatedDistributorFile } from '@ilot/simulators';
+import { openDatabase, ReadingRepository } from '@ilot/timeseries';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { required, UsageError } from './args';
+
+type Options = Map<string, string[]>;
+
+/** The site, the month and the PMO's month service on the database (--database, else ILOT_DATABASE_URL). */
+async function withAcc<T>(
+  options: Options,
+  work: (
+    service: AccMonthService,
+    site: Site,
+    month: string,
+    db: Awaited<ReturnType<typeof openDatabase>>,
+  ) => Promise<T>,
+): Promise<T> {
+  const site = loadSiteFile(required(options, 'site'));
+  const month = required(options, 'month');
+  if (!isMonth(month)) throw new UsageError('--month must be YYYY-MM');
+  if (site.topology !== 'public-grid-acc')
+    throw new UsageError(`--site: "${site.id}" is not an operation on the public grid (topology public-grid-acc)`);
+  const url = options.get('database')?.[0] ?? process.env.ILOT_DATABASE_URL;
+  if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
+  const db = await openDatabase(url);
+  try {
+    return await work(accMonthOn(site, db), site, month, db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function accepted<T>(result: Checked<T>): T {
+  if (!result.ok) throw new Error(`${result.reason}:\n  ${result.problems.join('\n  ')}`);
+  return result.value;
+}
+
+/** `ilot acc keys`: the month's key file, validated, written to --out; the ledger applies it from then on. */
+export function accKeysCommand(options: Options, log: (line: string) => void): Promise<string> {
+  const out = required(options, 'out');
+  return withAcc(options, async (service, site, month) => {
+    const written = accepted(await service.keys(month, new Date()));
+    mkdirSync(out, { recursive: true });
+    const path = join(out, written.fileName);
+    writeFileSync(path, written.text);
+    log(`${path}: ${written.steps} steps of ${month} (${site.timezone}), sha256 ${written.sha256}`);
+    return path;
+  });
+}
+
+/** `ilot acc import`: the distributor's month file, checked line by line, in place of an earlier import of the month. */
+export function accImportCommand(options: Options, log: (line: string) => void): Promise<void> {
+  const file = required(options, 'file');
+  return withAcc(options, async (service, site, month) => {
+    const imported = accepted(await service.import(month, readFileSync(file, 'utf8'), new Date()));
+    log(`${file}: ${imported.rows} rows of ${month} imported for "${site.id}" (import ${imported.importId})`);
+    if (imported.pointsAbsent.length) log(`  not in the file: ${imported.pointsAbsent.join(', ')}`);
+  });
+}
+
+const kWh = (wh: number) => (wh / 1000).toFixed(3);
+
+/** One line of the reconciliation as the operator reads it. */
+export function reconcileLineText(l: ReconcileLine): string {
+  const head = `${l.flagged ? 'FLAGGED ' : '        '}${l.id.padEnd(12)} ${l.prm} ${l.quantity.padEnd(9)}`;
+  const figures = `îlot ${kWh(l.ilotWh)} kWh, distributor ${kWh(l.distributorWh)} kWh, difference ${kWh(l.differenceWh)} kWh (${l.differencePct.toFixed(2)} %)`;
+  const why = l.explanations.map(
+    (e) =>
+      `\n          ${e.cause}: ${e.steps} step(s), ${kWh(e.differenceWh)} kWh, ${e.firstStep.toISOString()} to ${new Date(e.lastStep.getTime() + 900_000).toISOString()}`,
+  );
+  return `${head} ${figures}${why.join('')}`;
+}
+
+/** `ilot acc reconcile`: the month's ledger against the distributor's data, each difference explained, >2 % flagged. */
+export function accReconcileCommand(options: Options, log: (line: string) => void): Promise<ReconcileLine[]> {
+  const format = options.get('format')?.[0] ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
+  return withAcc(options, async (service, site, month) => {
+    const lines = accepted(await service.reconcile(month, new Date()));
+    if (format === 'json') log(JSON.stringify(lines, null, 2));
+    else {
+      const flagged = lines.filter((l) => l.flagged).length;
+      log(`${site.id} ${month}: ${lines.length / 2} delivery points, ${flagged} line(s) flagged above 2 %`);
+      for (const line of lines) log(reconcileLineText(line));
+    }
+    return lines;
+  });
+}
+
+/** `--gap METER,FROM,TO`: a meter whose readings never reached the îlot over [FROM, TO). */
+export function parseGapOption(text: string, site: Site): MeterGap {
+  const [meterId, fromText, toText, ...rest] = text.split(',');
+  const from = new Date(fromText ?? '');
+  const to = new Date(toText ?? '');
+  if (rest.length || !meterId || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
+    throw new UsageError(`--gap "${text}": expected METER,FROM,TO (ISO instants, FROM before TO)`);
+  if (!site.participants.some((p) => p.meter === meterId))
+    throw new UsageError(`--gap "${text}": no participant's meter "${meterId}" in site "${site.id}"`);
+  return { meterId, from, to };
+}
+
+/**
+ * `ilot acc simulate`: the demo month in the simulators: the îlot's readings into the database (less the gaps), the
+ * key file, and the distributor's file computed from the simulated world with that key, both to --out.
+ */
+export function accSimulateCommand(options: Options, log: (line: string) => void): Promise<string> {
+  const out = required(options, 'out');
+  return withAcc(options, async (service, site, month, db) => {
+    const gaps = (options.get('gap') ?? []).map((g) => parseGapOption(g, site));
+    const world = simulateAccMonth(site, ProfileTable.load(), month, { gaps });
+    const readings = new ReadingRepository(db);
+    for (let i = 0; i < world.readings.length; i += 20_000)
+      await readings.insertBatch(world.readings.slice(i, i + 20_000), new Date());
+    log(`${world.readings.length} readings of ${month} stored for "${site.id}"`);
+    const keys =
+      site.allocation.key === 'dynamic-default' ? undefined : accepted(await service.keys(month, new Date()));
+    mkdirSync(out, { recursive: true });
+    if (keys) {
+      writeFileSync(join(out, keys.fileName), keys.text);
+      log(`${join(out, keys.fileName)}: the key file (${keys.steps} steps)`);
+    }
+    const distributorPath = join(out, `distributeur-${site.id}-${month}.csv`);
+    writeFileSync(distributorPath, accepted(simulatedDistributorFile(site, month, world.measured, keys?.text)));
+    log(`${distributorPath}: the distributor's month, from the simulated meters and the key file`);
+    return distributorPath;
+  });
+}
