@@ -20,6 +20,7 @@ import { LobbyController } from './neighbourhood/lobby.controller';
 import { LobbyService } from './neighbourhood/lobby.service';
 import { OutlookReader } from './neighbourhood/outlook.reader';
 import { API_CONFIG, type ApiConfig } from './api.config';
+import { AccController } from './api/acc.controller';
 import { AllocationController } from './api/allocation.controller';
 import { ApiController } from './api/api.controller';
 import { ForecastController } from './api/forecast.controller';
@@ -46,6 +47,7 @@ export class ApiAppModule {
       controllers: [
         ApiController,
         AllocationController,
+        AccController,
         ForecastController,
         SitesController,
         PrivacyController,

@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DATA_SOURCE, ReadinessRegistry, repositoryProvider, RUNTIME_CONFIG, type RuntimeConfig } from '@ilot/runtime';
 import {
+  AccRepository,
   AllocationShareRepository,
   CommodityReadingRepository,
   DashboardDeviceRepository,
@@ -45,6 +46,7 @@ export class ResidentsModule implements OnApplicationShutdown {
       repositoryProvider(ResidentLedgerRepository),
       repositoryProvider(CommodityReadingRepository),
       repositoryProvider(AllocationShareRepository),
+      repositoryProvider(AccRepository),
       repositoryProvider(DashboardDeviceRepository),
       repositoryProvider(PrivacyRepository),
       {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { AccMonthService } from './acc/acc-month.service';
 import { CommodityLedger } from './commodity-ledger';
 import { EffacementReportService } from './effacement-report.service';
 import { RESIDENT_READER } from './resident-report.service';
@@ -7,6 +8,7 @@ import { ResidentReportService } from './resident-report.service';
 import { SiteCatalog } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import {
+  AccRepository,
   AllocationShareRepository,
   CommodityReadingRepository,
   EffacementReferences,
@@ -24,6 +26,8 @@ export interface SiteScope {
   /** Residents' reports, read under row-level security: where the report reader is (the API app); else absent. */
   reports?: ResidentReportService;
   ledger: ResidentLedgerService;
+  /** The PMO's month (issue 29): key files, the distributor's data, reconciliation; refuses a site not on the public grid. */
+  acc: AccMonthService;
 }
 
 /**
@@ -45,6 +49,7 @@ export class SiteScopes {
     private readonly shares: AllocationShareRepository,
     @Inject(RESIDENT_READER) private readonly residentReader: ResidentLedgerRepository | null,
     private readonly commodityReadings: CommodityReadingRepository,
+    private readonly accRepository: AccRepository,
   ) {}
 
   /** The scope of a site served now; 404 with the site's id otherwise. */
@@ -78,19 +83,21 @@ export class SiteScopes {
       new EffacementReferences(site, this.readings, this.signals),
       this.plans,
     );
+    const ledger = new ResidentLedgerService(
+      site,
+      this.readings,
+      this.signals,
+      this.ledgerRepository,
+      effacements,
+      this.shares,
+      new CommodityLedger(site, this.commodityReadings, new ParticipantCommodityRepository(this.ledgerRepository)),
+    );
     const scope: SiteScope = {
       site,
       effacements,
       ...(this.residentReader ? { reports: new ResidentReportService(site, this.residentReader) } : {}),
-      ledger: new ResidentLedgerService(
-        site,
-        this.readings,
-        this.signals,
-        this.ledgerRepository,
-        effacements,
-        this.shares,
-        new CommodityLedger(site, this.commodityReadings, new ParticipantCommodityRepository(this.ledgerRepository)),
-      ),
+      ledger,
+      acc: new AccMonthService(site, ledger, this.ledgerRepository, this.shares, this.readings, this.accRepository),
     };
     this.built.set(site.id, { fingerprint, scope });
     return scope;

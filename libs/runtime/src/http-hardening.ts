@@ -20,14 +20,27 @@ export function securityHeaders(_request: Request, response: Response, next: Nex
   next();
 }
 
+/** The routes whose body is a CSV file (the distributor's month, issue 29): text/csv there, JSON everywhere else. */
+const CSV_BODY_ROUTES = [/^\/api\/v1\/sites\/[^/]+\/acc\/[^/]+\/distributor-data$/];
+
 /**
  * JSON only where JSON is meant: a body of any other type on POST, PUT or PATCH is refused with 415 before anything
- * reads it (form-encoded bodies were parsed and taken before).
+ * reads it (form-encoded bodies were parsed and taken before); a CSV route takes text/csv only.
  */
 export function jsonBodiesOnly(request: Request, response: Response, next: NextFunction): void {
   const hasBody =
     Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
-  if (!['POST', 'PUT', 'PATCH'].includes(request.method) || !hasBody || request.is('application/json')) return next();
+  const csv = CSV_BODY_ROUTES.some((route) => route.test(request.path));
+  if (!['POST', 'PUT', 'PATCH'].includes(request.method) || !hasBody) return next();
+  if (csv ? request.is('text/csv') : request.is('application/json')) return next();
+  if (csv) {
+    response.status(415).json({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: `the body must be CSV (Content-Type: text/csv), got "${request.headers['content-type'] ?? 'none'}"`,
+    });
+    return;
+  }
   response.status(415).json({
     statusCode: 415,
     error: 'Unsupported Media Type',

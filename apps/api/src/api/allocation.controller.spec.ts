@@ -17,7 +17,17 @@ describe('AllocationController', () => {
     const catalog = {
       find: (siteId: string) => (siteId === site.id ? { site, source: 'test', fingerprint: 'f' } : undefined),
     } as unknown as SiteCatalog;
-    const scopes = new SiteScopes(catalog, untouched, untouched, untouched, untouched, untouched, untouched, untouched);
+    const scopes = new SiteScopes(
+      catalog,
+      untouched,
+      untouched,
+      untouched,
+      untouched,
+      untouched,
+      untouched,
+      untouched,
+      untouched,
+    );
     const controller = new AllocationController(scopes, clock, untouched);
     const body = { steps: [{ start: '2026-01-10T12:00:00Z', shares: { 'flat-1': 1 } }] };
     await expect(controller.putShares('ledger', body)).rejects.toEqual(new ConflictException(message));

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
 import { CLOCK, METRICS_REGISTRY } from '@ilot/runtime';
-import { ReadingRepository, ResidentLedgerRepository } from '@ilot/timeseries';
+import { AccRepository, ReadingRepository, ResidentLedgerRepository } from '@ilot/timeseries';
 import type { Registry } from 'prom-client';
 import { METRICS_CONFIG, type MetricsConfig } from '../metrics.config';
 import { SiteScopes } from '@ilot/residents';
@@ -18,6 +18,7 @@ export class GaugesModule implements OnModuleInit {
     @Inject(METRICS_CONFIG) private readonly config: MetricsConfig,
     private readonly readings: ReadingRepository,
     private readonly residentLedger: ResidentLedgerRepository,
+    private readonly acc: AccRepository,
   ) {}
 
   static register(config: MetricsConfig, shared: DynamicModule): DynamicModule {
@@ -30,6 +31,6 @@ export class GaugesModule implements OnModuleInit {
       maxAgeS: this.config.ILOT_METRICS_MAX_AGE_S,
       windowH: this.config.ILOT_METRICS_WINDOW_H,
     });
-    registerOperationsGauges(this.registry, () => this.scopes.all(), this.clock, this.residentLedger);
+    registerOperationsGauges(this.registry, () => this.scopes.all(), this.clock, this.residentLedger, this.acc);
   }
 }

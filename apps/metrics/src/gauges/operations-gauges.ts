@@ -1,5 +1,5 @@
 import type { Clock } from '@ilot/domain';
-import type { ResidentLedgerRepository } from '@ilot/timeseries';
+import type { AccRepository, ResidentLedgerRepository } from '@ilot/timeseries';
 import type { Registry } from 'prom-client';
 import type { SiteScope } from '@ilot/residents';
 import { eachWhileInFlight } from './shared-while-in-flight';
@@ -14,6 +14,7 @@ export function registerOperationsGauges(
   scopes: () => readonly SiteScope[],
   clock: Clock,
   residentLedger: ResidentLedgerRepository,
+  acc: AccRepository,
 ): void {
   const orders = eachWhileInFlight(scopes, (scope) => scope.effacements.inProgress(clock.now()));
   scrapeGauge(
@@ -52,6 +53,19 @@ export function registerOperationsGauges(
     async (set) => {
       for (const { item, value: newest } of await newestSteps())
         if (newest) set({ site: item.site.id }, (clock.now().getTime() - newest.getTime()) / 1000 - LEDGER_STEP_S);
+    },
+  );
+  const reconciled = eachWhileInFlight(scopes, (scope) => acc.flaggedInNewestMonth(scope.site.id));
+  scrapeGauge(
+    registry,
+    {
+      name: 'ilot_acc_reconciliation_flagged_lines',
+      help: 'Collective self-consumption on the public grid: in the newest month reconciled, the lines (delivery point and quantity) whose difference with the distributor is above 2 % (ilot acc reconcile explains each)',
+      labelNames: ['site', 'month'],
+    },
+    async (set) => {
+      for (const { item, value } of await reconciled())
+        if (value) set({ site: item.site.id, month: value.month }, value.flagged);
     },
   );
 }
