@@ -13,6 +13,7 @@ interface Operation {
   parameters?: Array<{ name: string; in: string }>;
   security?: unknown[];
   responses: Record<string, unknown>;
+  requestBody?: { content: Record<string, unknown> };
 }
 
 /**
@@ -77,7 +78,12 @@ describe('the OpenAPI document of the API', () => {
   // anyone may call answer (whatever the status, never 401 or 403), every other answers 401.
   it('agrees with the code: every route called without a token is refused unless the document says anyone', async () => {
     const origin = base.replace(/\/api\/v1\/sites\/docs$/, '');
-    const values: Record<string, string> = { siteId: site.id, participantId: site.participants[0].id, eventId: 'o-1' };
+    const values: Record<string, string> = {
+      siteId: site.id,
+      participantId: site.participants[0].id,
+      eventId: 'o-1',
+      month: '2026-01',
+    };
     const query = 'device=grid&from=2026-01-10T00:00:00Z&to=2026-01-11T00:00:00Z&month=2026-01';
     const outcomes: string[] = [];
     let open = 0;
@@ -88,7 +94,13 @@ describe('the OpenAPI document of the API', () => {
         const response = await fetch(url, {
           method: method.toUpperCase(),
           signal: abort.signal,
-          ...(method === 'get' ? {} : { headers: { 'content-type': 'application/json' }, body: '{}' }),
+          // A body of the type the route documents (JSON, or the one CSV route's text/csv).
+          ...(method === 'get'
+            ? {}
+            : {
+                headers: { 'content-type': Object.keys(op.requestBody?.content ?? { 'application/json': 0 })[0] },
+                body: '{}',
+              }),
         });
         abort.abort(); // an event stream never ends by itself
         const anyone = /Access: anyone$/.test(op.description ?? '');
