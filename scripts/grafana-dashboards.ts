@@ -341,6 +341,24 @@ export const DASHBOARDS: Dashboard[] = [
       { columns: { time: 'dateTimeAsIso', topic: 'string', reason: 'string', detail: 'string' } },
     ),
     sql(
+      'Collective self-consumption: the months reconciled with the distributor',
+      'table',
+      [
+        `SELECT month, role, quantity, cause, points, flagged_points AS flagged, difference_kwh AS difference, computed_at AS computed
+  FROM dashboard_acc_reconciliation WHERE site_id = '$site' ORDER BY month DESC, role, quantity, cause LIMIT 100`,
+      ],
+      {
+        columns: {
+          month: 'string',
+          cause: 'string',
+          flagged: 'short',
+          difference: 'kwatth',
+          computed: 'dateTimeAsIso',
+        },
+        wide: true,
+      },
+    ),
+    sql(
       'Device status',
       'table',
       [

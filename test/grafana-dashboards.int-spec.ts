@@ -2,6 +2,7 @@ import { HOUR_MS } from '@ilot/domain';
 import type { Reading } from '@ilot/domain';
 import { loadSiteFile, sharedDevices } from '@ilot/site';
 import {
+  AccRepository,
   CommandRepository,
   DashboardDeviceRepository,
   GRAFANA_ROLE,
@@ -133,6 +134,30 @@ describe('Grafana dashboards', () => {
         reason: command.reason,
         payload: command,
       });
+      // A month of an operation on the public grid reconciled: one point's gap explained (issue 29).
+      const gapStep = new Date(startMs);
+      await new AccRepository(db).replaceReconciliation(
+        siteId,
+        '2026-11',
+        [
+          {
+            id: 'flat-1',
+            prm: '30000000000101',
+            role: 'consumer',
+            quantity: 'total',
+            ilotWh: 1000,
+            distributorWh: 1100,
+            differenceWh: 100,
+            differencePct: 9.09,
+            roundingWh: 0,
+            flagged: true,
+            explanations: [
+              { cause: 'ilot-meter-gap', steps: 1, differenceWh: 100, firstStep: gapStep, lastStep: gapStep },
+            ],
+          },
+        ],
+        now,
+      );
       await new RejectedMessageRepository(db).insertBatch([
         {
           receivedAt: now,
@@ -170,6 +195,9 @@ describe('Grafana dashboards', () => {
         'ev_sessions',
         'dashboard_devices',
         'viewer_ticket_key',
+        'acc_reconciliations',
+        'acc_distributor_steps',
+        'acc_key_files',
       ])
         await expect(asGrafana(`SELECT 1 FROM ${table} LIMIT 1`)).rejects.toThrow(/permission denied/);
     });
@@ -196,6 +224,7 @@ describe('Grafana dashboards', () => {
       );
       expect(granted.map((r: { table_name: string }) => r.table_name)).toEqual([
         'commands',
+        'dashboard_acc_reconciliation',
         'dashboard_participants_15m',
         'dashboard_readings_15m',
         'dashboard_rejected_messages',
