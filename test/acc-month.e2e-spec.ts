@@ -1,9 +1,12 @@
 import { type ReconcileLine } from '@ilot/acc';
-import { accMonthOn } from '@ilot/residents';
+import { localIsoWithOffset, localMonthRange } from '@ilot/domain';
+import { accMonthOn, DataConnectClient } from '@ilot/residents';
 import { loadSiteFile } from '@ilot/site';
 import { ProfileTable, simulateAccMonth, simulatedDistributorFile, type MeterGap } from '@ilot/simulators';
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase, type TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 
@@ -17,9 +20,13 @@ const PROFILES = ProfileTable.load();
  * îlot's store, the distributor's meters on the same world), the key file written from the ledger, the simulated
  * distributor's file from that key, imported and reconciled. Once on clean data, once with a meter's two days lost.
  */
-async function runMonth(
-  gaps: MeterGap[],
-): Promise<{ lines: ReconcileLine[]; keyFile: string; db: DataSource; database: TestDatabase }> {
+async function runMonth(gaps: MeterGap[]): Promise<{
+  lines: ReconcileLine[];
+  keyFile: string;
+  db: DataSource;
+  database: TestDatabase;
+  world: ReturnType<typeof simulateAccMonth>;
+}> {
   const database = await createTestDatabase('ilot_acc_month');
   const db = await openDatabase(database.url);
   const world = simulateAccMonth(SITE, PROFILES, MONTH, { gaps });
@@ -35,7 +42,7 @@ async function runMonth(
   expect(imported).toMatchObject({ ok: true, value: { rows: 2880 * 12, pointsAbsent: [] } });
   const reconciled = await service.reconcile(MONTH, NOW);
   if (!reconciled.ok) throw new Error(reconciled.problems.join('; '));
-  return { lines: reconciled.value, keyFile: keys.value.text, db, database };
+  return { lines: reconciled.value, keyFile: keys.value.text, db, database, world };
 }
 
 describe("the PMO's month (issue 29, real PostgreSQL)", () => {
@@ -86,4 +93,62 @@ describe("the PMO's month (issue 29, real PostgreSQL)", () => {
     ]);
     expect(differing[0].differencePct).toBeGreaterThan(2);
   });
+
+  it("fills the lost days from the participant's Linky curve through Data Connect: the flag goes", async () => {
+    const gap = { meterId: 'm-b-2', from: new Date('2026-11-09T23:00:00Z'), to: new Date('2026-11-11T23:00:00Z') };
+    const run = await runMonth([gap]);
+    open.push(run);
+    const prm = SITE.participants.find((p) => p.id === 'b-2')!.prm!;
+    const server = linkyCurveServer(run.world, prm);
+    const base = await new Promise<string>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+    );
+    try {
+      const client = new DataConnectClient({
+        tokenUrl: `${base}/oauth2/v3/token`,
+        apiBase: base,
+        clientId: 'c',
+        clientSecret: 's',
+      });
+      const filled = await accMonthOn(SITE, run.db).fillFromDataConnect('b-2', MONTH, client, NOW);
+      expect(filled).toEqual({ ok: true, value: { points: 30 * 48, stepsFilled: 192 } });
+      const again = await accMonthOn(SITE, run.db).reconcile(MONTH, NOW);
+      if (!again.ok) throw new Error(again.problems.join('; '));
+      const total = again.value.find((l) => l.id === 'b-2' && l.quantity === 'total')!;
+      // The curve's half hours, not the distributor's quarter hours: what is left is measurement, well under 2 %.
+      expect(total.flagged).toBe(false);
+      expect(total.explanations.map((e) => e.cause)).not.toContain('ilot-meter-gap');
+      expect(Math.abs(total.differencePct)).toBeLessThan(0.5);
+    } finally {
+      server.close();
+    }
+  });
 });
+
+/** Data Connect on a local server: the participant's consumption load curve as its Linky measured it (30-min means). */
+function linkyCurveServer(world: ReturnType<typeof simulateAccMonth>, prm: string): Server {
+  const stepWh = new Map(world.measured.map((s) => [s.start.getTime(), s.consumptionWh.get(prm) ?? 0]));
+  return createServer((request, response) => {
+    const url = new URL(request.url!, 'http://local');
+    response.setHeader('content-type', 'application/json');
+    if (url.pathname === '/oauth2/v3/token')
+      return response.end(JSON.stringify({ access_token: 't', expires_in: 3600 }));
+    const from = localMonthRange('2026-11', SITE.timezone).from.getTime();
+    const startMs = Math.max(Date.parse(`${url.searchParams.get('start')}T00:00:00+01:00`), from);
+    const endMs = Date.parse(`${url.searchParams.get('end')}T00:00:00+01:00`);
+    const interval_reading = [];
+    for (let ms = startMs; ms < endMs; ms += 1_800_000) {
+      const wh = (stepWh.get(ms) ?? 0) + (stepWh.get(ms + 900_000) ?? 0);
+      const end = localIsoWithOffset(new Date(ms + 1_800_000), SITE.timezone);
+      interval_reading.push({
+        value: String(Math.round(wh / 0.5)),
+        date: `${end.slice(0, 10)} ${end.slice(11, 19)}`,
+        interval_length: 'PT30M',
+        measure_type: 'B',
+      });
+    }
+    response.end(
+      JSON.stringify({ meter_reading: { usage_point_id: prm, reading_type: { unit: 'W' }, interval_reading } }),
+    );
+  });
+}

@@ -1,6 +1,6 @@
 import type { ReconcileLine } from '@ilot/acc';
 import { type Checked, isMonth } from '@ilot/domain';
-import { accMonthOn, type AccMonthService } from '@ilot/residents';
+import { accMonthOn, type AccMonthService, DataConnectClient, type DataConnectConfig } from '@ilot/residents';
 import { loadSiteFile, type Site } from '@ilot/site';
 import { type MeterGap, ProfileTable, simulateAccMonth, simulatedDistributorFile } from '@ilot/simulators';
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
@@ -128,5 +128,35 @@ export function accSimulateCommand(options: Options, log: (line: string) => void
     writeFileSync(distributorPath, accepted(simulatedDistributorFile(site, month, world.measured, keys?.text)));
     log(`${distributorPath}: the distributor's month, from the simulated meters and the key file`);
     return distributorPath;
+  });
+}
+
+/** Data Connect's endpoints and our credentials, from the environment (ILOT_DATACONNECT_*; docs/acc.md). */
+export function dataConnectConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DataConnectConfig {
+  const names = {
+    tokenUrl: 'ILOT_DATACONNECT_TOKEN_URL',
+    apiBase: 'ILOT_DATACONNECT_API_BASE',
+    clientId: 'ILOT_DATACONNECT_CLIENT_ID',
+    clientSecret: 'ILOT_DATACONNECT_CLIENT_SECRET',
+  } as const;
+  const missing = Object.values(names).filter((name) => !env[name]);
+  if (missing.length) throw new UsageError(`Data Connect is not configured: set ${missing.join(', ')}`);
+  return {
+    tokenUrl: env[names.tokenUrl]!,
+    apiBase: env[names.apiBase]!,
+    clientId: env[names.clientId]!,
+    clientSecret: env[names.clientSecret]!,
+  };
+}
+
+/** `ilot acc curve`: a participant's gaps in the month filled from its Linky curve (Data Connect, with its consent). */
+export function accCurveCommand(options: Options, log: (line: string) => void): Promise<void> {
+  const participant = required(options, 'participant');
+  const client = new DataConnectClient(dataConnectConfigFromEnv());
+  return withAcc(options, async (service, site, month) => {
+    const filled = accepted(await service.fillFromDataConnect(participant, month, client, new Date()));
+    log(
+      `${participant} (${site.id}) ${month}: ${filled.points} points of its Linky curve, ${filled.stepsFilled} 15-min steps filled where the îlot had no reading`,
+    );
   });
 }

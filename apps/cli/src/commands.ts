@@ -1,4 +1,10 @@
-import { accImportCommand, accKeysCommand, accReconcileCommand, accSimulateCommand } from './acc.command';
+import {
+  accCurveCommand,
+  accImportCommand,
+  accKeysCommand,
+  accReconcileCommand,
+  accSimulateCommand,
+} from './acc.command';
 import type { CommandOptionsSpec } from './args';
 import { devicesProvisionCommand } from './devices-provision.command';
 import { edgeCommand } from './edge.command';
@@ -139,6 +145,13 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'ilot acc reconcile --site FILE --month YYYY-MM [--format text|json] [--database URL]',
     options: { site: {}, month: {}, format: {}, database: {} },
     run: accReconcileCommand,
+  },
+  {
+    name: 'acc curve',
+    summary: "a participant's gaps in the month filled from its Linky curve (Enedis Data Connect, with its consent)",
+    usage: 'ilot acc curve --site FILE --month YYYY-MM --participant ID [--database URL] (ILOT_DATACONNECT_* set)',
+    options: { site: {}, month: {}, participant: {}, database: {} },
+    run: accCurveCommand,
   },
   {
     name: 'acc simulate',

@@ -5,3 +5,4 @@ export * from './distributor-month';
 export * from './key-file';
 export * from './reconcile';
 export * from './month-key';
+export * from './data-connect';

@@ -1,4 +1,5 @@
 import {
+  type CurvePoint,
   DEFAULT_DISTRIBUTOR_FILE_FORMAT,
   DEFAULT_KEY_FILE_FORMAT,
   type DistributorFileFormat,
@@ -10,7 +11,15 @@ import {
   stepStarts,
   writeKeyFile,
 } from '@ilot/acc';
-import { type Checked, localMonthRange, refused, SETTLEMENT_STEP_MS } from '@ilot/domain';
+import {
+  type Checked,
+  localDateTime,
+  localMonthRange,
+  type Reading,
+  refused,
+  SETTLEMENT_STEP_MS,
+  slotStart,
+} from '@ilot/domain';
 import type { Site } from '@ilot/site';
 import {
   AccRepository,
@@ -21,6 +30,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { residentLedgerOn, type ResidentLedgerService } from '../resident-ledger.service';
 import { accPoints, type AccPoints, reconcilePoints } from './acc-points';
+import type { DataConnectClient, DataConnectRefusal } from './data-connect.client';
 
 export type AccRefusal = 'not-acc' | 'no-file' | 'invalid';
 
@@ -161,6 +171,65 @@ export class AccMonthService {
     await this.acc.replaceReconciliation(this.site.id, month, lines, now);
     return { ok: true, value: lines };
   }
+
+  /**
+   * Fills a participant's gaps in the îlot's readings of the month from its Linky curve through Data Connect (issue 29
+   * §3; the participant consented at Enedis, else `no-consent`): each 15-min step of its meter the îlot has no reading
+   * for gets the curve's mean power there; then the month's ledger is computed again. Up to yesterday (local).
+   */
+  async fillFromDataConnect(
+    participantId: string,
+    month: string,
+    client: DataConnectClient,
+    now: Date,
+  ): Promise<Checked<{ points: number; stepsFilled: number }, AccRefusal | DataConnectRefusal>> {
+    const refusal = this.notAcc();
+    if (refusal) return refusal;
+    const participant = this.site.participants.find((p) => p.id === participantId);
+    if (!participant?.prm)
+      return refused('invalid', `no participant "${participantId}" with a PRM in "${this.site.id}"`);
+    const { from, to } = localMonthRange(month, this.site.timezone);
+    const today = localDateTime(now, this.site.timezone).date;
+    const lastDate = localDateTime(new Date(to.getTime() - 1), this.site.timezone).date;
+    const toDate = today <= lastDate ? today : nextDate(lastDate);
+    const curve = await client.loadCurve(participant.prm, `${month}-01`, toDate, this.site.timezone);
+    if (!curve.ok) return curve;
+    const known = new Set(
+      (await this.readings.bucketedByDevice(this.site.id, [participant.meter], from, to, 15)).map((b) =>
+        b.bucket.getTime(),
+      ),
+    );
+    const readings = curveReadings(this.site.id, participant.meter, curve.value).filter(
+      (r) => !known.has(slotStart(r.ts, SETTLEMENT_STEP_MS).getTime()) && r.ts >= from && r.ts < to,
+    );
+    await this.readings.insertBatch(readings, now);
+    if (readings.length) await this.ledgerWriter.recompute(from, to);
+    return {
+      ok: true,
+      value: {
+        points: curve.value.length,
+        stepsFilled: new Set(readings.map((r) => slotStart(r.ts, SETTLEMENT_STEP_MS).getTime())).size,
+      },
+    };
+  }
+}
+
+const nextDate = (date: string): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** A load curve as readings of the meter: one at each 15-min step an interval covers (one at its start when shorter). */
+function curveReadings(siteId: string, deviceId: string, points: readonly CurvePoint[]): Reading[] {
+  return points.flatMap((p) => {
+    const steps = Math.max(Math.floor(p.minutes / 15), 1);
+    return Array.from({ length: steps }, (_, k) => ({
+      siteId,
+      deviceId,
+      ts: new Date(p.start.getTime() + k * SETTLEMENT_STEP_MS),
+      // Not from the controller's sequence: a backfill.
+      seq: 0,
+      powerW: p.powerW,
+    }));
+  });
 }
 
 /** The PMO's month of a site on the owner's connection, outside Nest (`ilot acc`, tests). */

@@ -1,2 +1,3 @@
 export * from './acc-month.service';
 export * from './acc-points';
+export * from './data-connect.client';
