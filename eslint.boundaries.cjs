@@ -16,6 +16,7 @@ const PURE_LIBS = [
   'libs/effacement/**',
   'libs/allocation/**',
   'libs/acc/**',
+  'libs/invoicing/**',
   'libs/reports/**',
   'libs/protocol/**',
   'libs/sunspec/**',

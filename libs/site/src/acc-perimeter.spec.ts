@@ -118,7 +118,7 @@ describe('a collective self-consumption operation on the public grid: the perime
       }),
     ).toEqual([
       expect.stringMatching(
-        /^participant flat-a-101, .*pv pv-a.*: delivery points and positions are for topology "public-grid-acc"/,
+        /^participant flat-a-101, .*pv pv-a.*: delivery points, positions, billing and memberships are for topology "public-grid-acc"/,
       ),
     ]);
   });

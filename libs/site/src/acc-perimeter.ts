@@ -1,3 +1,4 @@
+import { accBillingProblems } from './acc-billing';
 import type { DeviceSpec, Site, SiteFile } from './site.schema';
 
 /**
@@ -56,12 +57,14 @@ export function accProblems(file: SiteFile, devices: ReadonlyMap<string, DeviceS
   if (file.topology !== 'public-grid-acc') {
     const stray = [
       ...(file.acc ? ['acc'] : []),
-      ...file.participants.filter((p) => p.prm || p.position).map((p) => `participant ${p.id}`),
+      ...file.participants
+        .filter((p) => p.prm || p.position || p.billing || p.membership)
+        .map((p) => `participant ${p.id}`),
       ...pvs.filter((pv) => pv.injectionPrm || pv.position).map((pv) => `pv ${pv.id}`),
     ];
     return stray.length
       ? [
-          `${stray.join(', ')}: delivery points and positions are for topology "public-grid-acc" (this site is behind one connection)`,
+          `${stray.join(', ')}: delivery points, positions, billing and memberships are for topology "public-grid-acc" (this site is behind one connection)`,
         ]
       : [];
   }
@@ -97,7 +100,7 @@ export function accProblems(file: SiteFile, devices: ReadonlyMap<string, DeviceS
     problems.push(
       `buildings: the producers' peak power adds up to ${(peakW / 1e6).toFixed(2)} MW, not under the ${limitW / 1e6} MW of an operation ${zone === 'zni' ? 'in a non-interconnected zone' : 'in mainland France'}`,
     );
-  return problems;
+  return [...problems, ...accBillingProblems(file, devices)];
 }
 
 /** An operation's distance and capacity limits (its derogation's, its zone's) and its producers' peak power. */

@@ -12,3 +12,4 @@ export * from './commodity.schema';
 export * from './plausibility';
 export * from './without-batteries';
 export * from './acc-perimeter';
+export * from './acc-billing.schema';

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { accBillingSchema, partySchema } from './acc-billing.schema';
 import { commoditiesSchema, commodityMeterDevices } from './commodity.schema';
 import type { PricePoint } from './price-series';
 
 const id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
+const localDate = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a local date YYYY-MM-DD');
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().nonnegative();
 const pct = z.number().finite().min(0).max(100);
@@ -202,6 +204,8 @@ export const siteSchema = z.strictObject({
       derogation: z
         .strictObject({ maxDistanceKm: z.number().positive().max(20), reference: z.string().min(1) })
         .optional(),
+      /** How the PMO bills its members (issue 29 §4, docs/acc.md); without it, the operation is not invoiced. */
+      billing: accBillingSchema.optional(),
     })
     .optional(),
   connection: z.strictObject({
@@ -238,6 +242,13 @@ export const siteSchema = z.strictObject({
         /** On the public grid (`topology: public-grid-acc`): its delivery point's id and where it is. */
         prm: prm.optional(),
         position: position.optional(),
+        /** Who it is on an invoice (the operation's billing, issue 29 §4). */
+        billing: partySchema.optional(),
+        /** When it joined the operation and, once it left, the day it left (local dates; absent: a member throughout). */
+        membership: z
+          .strictObject({ from: localDate, to: localDate.optional() })
+          .refine((m) => !m.to || m.to > m.from, 'membership.to must come after membership.from')
+          .optional(),
       }),
     )
     .min(1),

@@ -1,0 +1,3 @@
+export * from './invoice';
+export * from './invoice-energy';
+export * from './money';
