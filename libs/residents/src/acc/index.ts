@@ -1,3 +1,4 @@
 export * from './acc-month.service';
 export * from './acc-points';
 export * from './data-connect.client';
+export * from './facturx-validator';
