@@ -99,29 +99,7 @@ export function buildInvoice(input: InvoiceInput): Invoice {
       amountCents: energyCents(l.wh, l.eurPerKWh),
       vatPct,
     }));
-  const share = input.memberDays / input.monthDays;
-  for (const fee of input.billing.fees)
-    lines.push({
-      kind: 'fee',
-      description: `${fee.label}${share < 1 ? ` (${input.memberDays} jours sur ${input.monthDays})` : ''}`,
-      quantity: Math.round(share * 10_000) / 10_000,
-      unit: 'mois',
-      unitPriceEur: fee.eurPerMonth,
-      amountCents: Math.round(fee.eurPerMonth * 100 * share),
-      vatPct,
-    });
-  const localWh = input.energy.lines.reduce((s, l) => s + l.wh, 0);
-  if (input.billing.excise.collectedBySeller && localWh > 0)
-    lines.push({
-      kind: 'excise',
-      description: "Accise sur l'électricité",
-      quantity: localWh / 1000,
-      wh: localWh,
-      unit: 'kWh',
-      unitPriceEur: input.billing.excise.eurPerKWh,
-      amountCents: energyCents(localWh, input.billing.excise.eurPerKWh),
-      vatPct,
-    });
+  lines.push(...feeAndExciseLines(input, vatPct));
   const business = input.buyer.kind !== 'resident';
   return {
     number: input.number,
@@ -145,6 +123,35 @@ export function buildInvoice(input: InvoiceInput): Invoice {
       'Électricité produite et consommée dans une opération d’autoconsommation collective (art. L315-2 du code de l’énergie), quantités relevées par le gestionnaire du réseau de distribution.',
     ],
   };
+}
+
+/** The PMO's fees pro rata of the days of membership, and the excise on the local kWh where the seller collects it. */
+function feeAndExciseLines(input: InvoiceInput, vatPct: number): InvoiceLine[] {
+  const lines: InvoiceLine[] = [];
+  const share = input.memberDays / input.monthDays;
+  for (const fee of input.billing.fees)
+    lines.push({
+      kind: 'fee',
+      description: `${fee.label}${share < 1 ? ` (${input.memberDays} jours sur ${input.monthDays})` : ''}`,
+      quantity: Math.round(share * 10_000) / 10_000,
+      unit: 'mois',
+      unitPriceEur: fee.eurPerMonth,
+      amountCents: Math.round(fee.eurPerMonth * 100 * share),
+      vatPct,
+    });
+  const localWh = input.energy.lines.reduce((s, l) => s + l.wh, 0);
+  if (input.billing.excise.collectedBySeller && localWh > 0)
+    lines.push({
+      kind: 'excise',
+      description: "Accise sur l'électricité",
+      quantity: localWh / 1000,
+      wh: localWh,
+      unit: 'kWh',
+      unitPriceEur: input.billing.excise.eurPerKWh,
+      amountCents: energyCents(localWh, input.billing.excise.eurPerKWh),
+      vatPct,
+    });
+  return lines;
 }
 
 /** The credit note cancelling an invoice in full: same lines and totals, its own number, the invoice it corrects. */
