@@ -156,7 +156,7 @@ describe('buildInvoice', () => {
     });
     expect(invoice.dueDate).toBe('2027-01-04');
     expect(invoice.mentions.join(' ')).toMatch(/indemnité forfaitaire pour frais de recouvrement de 40 €/);
-    expect(invoice.lines[0].description).toBe('Électricité locale de Toit A, tarif du 2026-01-01');
+    expect(invoice.lines[0].description).toBe('Électricité locale de Toit A, tarif du 01/01/2026');
   });
 
   it('makes a credit note of the same amounts, naming the invoice it cancels', () => {
