@@ -52,7 +52,7 @@ describe('ilot acc simulate | import | reconcile (issue 29)', () => {
       'Horodate;' + [101, 102, 103, 104, 201, 202, 203, 204, 301, 302].map((n) => `30000000000${n}`).join(';'),
     );
     const imported = await ilot('acc', 'import', '--file', join(out, 'distributeur-acc-demo-2026-11.csv'));
-    expect(imported[0]).toMatch(/: 34560 rows of 2026-11 imported for "acc-demo" \(import 1\)$/);
+    expect(imported[0]).toMatch(/: 32736 rows of 2026-11 imported for "acc-demo" \(import 1\)$/);
     const report = await ilot('acc', 'reconcile');
     expect(report[0]).toBe('acc-demo 2026-11: 12 delivery points, 1 line(s) flagged above 2 %');
     const bakery = report.findIndex((l) => /bakery .* total /.test(l));

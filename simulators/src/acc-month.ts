@@ -8,7 +8,7 @@ import {
   SETTLEMENT_STEP_MS,
   slotStart,
 } from '@ilot/domain';
-import { devicesOfKind, type Site } from '@ilot/site';
+import { devicesOfKind, isMemberAt, type Site } from '@ilot/site';
 import { IlotWorld } from './ilot-world';
 import type { ProfileTable } from './profile-table';
 
@@ -47,6 +47,12 @@ export function simulateAccMonth(
       .filter((pv) => pv.injectionPrm)
       .map((pv) => [pv.id, pv.injectionPrm!]),
   );
+  const participantOfMeter = new Map(site.participants.map((p) => [p.meter, p]));
+  // The distributor shares a step among the operation's members of the day only (issue 29 §5).
+  const memberPrm = (meterId: string, at: Date) => {
+    const participant = participantOfMeter.get(meterId);
+    return participant && isMemberAt(participant, at, site.timezone) ? prmOfMeter.get(meterId) : undefined;
+  };
   const gapped = (r: Reading) =>
     (options.gaps ?? []).some((g) => g.meterId === r.deviceId && r.ts >= g.from && r.ts < g.to);
   const { from, to } = localMonthRange(month, site.timezone);
@@ -59,7 +65,7 @@ export function simulateAccMonth(
       steps.set(stepMs, (step = { start: new Date(stepMs), productionWh: new Map(), consumptionWh: new Map() }));
     for (const reading of world.step(at)) {
       if (!gapped(reading)) readings.push(reading);
-      const consumer = prmOfMeter.get(reading.deviceId);
+      const consumer = memberPrm(reading.deviceId, at);
       const producer = prmOfPv.get(reading.deviceId);
       const energies = (consumer ? step.consumptionWh : step.productionWh) as Map<string, number>;
       const prm = consumer ?? producer;
@@ -91,6 +97,7 @@ export function simulatedDistributorFile(
     consumers: site.participants.flatMap((p) => (p.prm ? [p.prm] : [])),
     producers: devicesOfKind(site, 'pv').flatMap((pv) => (pv.injectionPrm ? [pv.injectionPrm] : [])),
   };
-  const rows = distributorRows(measured, key, prms);
+  const byPrm = new Map(site.participants.filter((p) => p.prm).map((p) => [p.prm!, p]));
+  const rows = distributorRows(measured, key, prms, (prm, start) => isMemberAt(byPrm.get(prm)!, start, timezone));
   return rows.ok ? { ok: true, value: writeDistributorFile(rows.value, { month, timezone }) } : rows;
 }

@@ -13,18 +13,21 @@ export interface MeasuredStep {
  * What the distributor computes for the PMO from its meters and the operation's key (issue 29 §3), rounded to whole
  * Wh as it publishes them: the simulator's distributor, and the reference the îlot's own ledger is checked against.
  * Each rounding keeps total = allocated + rest. Delivery points of `prms` not measured in a step get a row with empty
- * values. Pure.
+ * values; a consumer not a member in a step gets no row. Pure.
  */
 export function distributorRows(
   steps: readonly MeasuredStep[],
   key: AccKey,
   prms: { consumers: readonly string[]; producers: readonly string[] },
+  /** Whether a consumer's point belongs to the operation in a step (joined, not yet left); all do when not given. */
+  memberAt: (prm: string, start: Date) => boolean = () => true,
 ): Checked<DistributorRow[], 'invalid'> {
   const rows: DistributorRow[] = [];
   for (const step of steps) {
     const allocation = allocateAccStep(step, key);
     if (!allocation.ok) return allocation;
     for (const prm of prms.consumers) {
+      if (!memberAt(prm, step.start)) continue;
       const c = allocation.value.consumers.get(prm);
       rows.push(
         c

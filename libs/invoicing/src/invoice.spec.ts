@@ -20,7 +20,7 @@ const billing: AccBilling = {
   vatPct: { resident: 20, business: 20, public: 5.5 },
   excise: { eurPerKWh: 0.02998, collectedBySeller: true },
   fees: [{ label: 'Frais de gestion', eurPerMonth: 2.5 }],
-  prices: {},
+  producers: {},
 };
 const prices = new Map<string, DatedPrice[]>([
   ['p1', [{ from: '2026-01-01', eurPerKWh: 0.12 }]],

@@ -11,7 +11,7 @@ import {
   shiftMonth,
   slotStart,
 } from '@ilot/domain';
-import { devicesOfKind, type Site } from '@ilot/site';
+import { devicesOfKind, isMemberAt, type Site } from '@ilot/site';
 import {
   AllocationShareRepository,
   CommodityReadingRepository,
@@ -171,9 +171,13 @@ export class ResidentLedgerService {
       this.sumByStep(this.sharedLoadIds, from, to),
     ]);
     const consumptionByStep = new Map<number, Map<string, number>>();
+    const participantOf = new Map(this.site.participants.map((p) => [p.id, p]));
     for (const { deviceId, bucket, powerW } of meters) {
+      const participantId = meterOf.get(deviceId)!;
+      // Before it joined or once it left the operation (issue 29 §5), a participant has no share of any step.
+      if (!isMemberAt(participantOf.get(participantId)!, bucket, this.site.timezone)) continue;
       const step = consumptionByStep.get(bucket.getTime()) ?? new Map<string, number>();
-      step.set(meterOf.get(deviceId)!, Math.max(powerW, 0) * STEP_H);
+      step.set(participantId, Math.max(powerW, 0) * STEP_H);
       consumptionByStep.set(bucket.getTime(), step);
     }
     const key = await this.allocationKey(from, to);

@@ -11,7 +11,10 @@ export const partySchema = z.strictObject({
   address: z.array(z.string().min(1)).min(1).max(5),
   postcode: z.string().regex(/^\d{5}$/, 'a French postcode is 5 digits'),
   city: z.string().min(1),
-  countryCode: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code').default('FR'),
+  countryCode: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code')
+    .default('FR'),
   /** A company's SIREN (9 digits): required of a business buyer and of the seller. */
   siren: z
     .string()
@@ -52,7 +55,16 @@ export const accBillingSchema = z.strictObject({
   excise: z.strictObject({ eurPerKWh: eur, collectedBySeller: z.boolean() }),
   /** The PMO's fixed fees per consumer and month, before tax, pro rata of the days a member belongs. */
   fees: z.array(z.strictObject({ label: z.string().min(1), eurPerMonth: eur })).default([]),
-  /** Per producer (a pv's id), its prices, each from its effective date (YYYY-MM-DD), kept as history. */
-  prices: z.record(id, z.array(producerPrice.and(z.object({ from: z.string().regex(/^\d{4}-\d\d-\d\d$/) }))).min(1)),
+  /**
+   * Per producer (a pv's id): who owns it (its statement's addressee, named on the invoices) and the prices agreed
+   * with it, each from its effective date (YYYY-MM-DD), kept as history.
+   */
+  producers: z.record(
+    id,
+    z.strictObject({
+      owner: partySchema,
+      prices: z.array(producerPrice.and(z.object({ from: z.string().regex(/^\d{4}-\d\d-\d\d$/) }))).min(1),
+    }),
+  ),
 });
 export type AccBilling = z.infer<typeof accBillingSchema>;

@@ -13,3 +13,4 @@ export * from './plausibility';
 export * from './without-batteries';
 export * from './acc-perimeter';
 export * from './acc-billing.schema';
+export * from './membership';

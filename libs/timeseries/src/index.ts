@@ -27,3 +27,4 @@ export * from './participant-commodity.repository';
 export * from './open-data-hour.repository';
 export * from './token-revocation.repository';
 export * from './acc.repository';
+export * from './acc-invoice.repository';

@@ -58,7 +58,7 @@ describe('the ACC routes of the API', () => {
     if (!file.ok) throw new Error(file.problems.join('; '));
     const imported = await call('PUT', '2026-11/distributor-data', file.value);
     expect(imported.status).toBe(200);
-    expect(await imported.json()).toMatchObject({ rows: 34560, pointsAbsent: [] });
+    expect(await imported.json()).toMatchObject({ rows: 32736, pointsAbsent: [] });
     const reconciled = await call('POST', '2026-11/reconciliation');
     expect(reconciled.status).toBe(200);
     const body = (await reconciled.json()) as { flagged: number; lines: Array<{ differenceWh: number }> };

@@ -18,7 +18,7 @@ const billing: AccBilling = {
   vatPct: { resident: 20, business: 20, public: 20 },
   excise: { eurPerKWh: 0.02998, collectedBySeller: true },
   fees: [{ label: 'Frais de gestion', eurPerMonth: 2.5 }],
-  prices: {},
+  producers: {},
 };
 const invoice = buildInvoice({
   number: 'IVE-2026-000001',

@@ -1,3 +1,4 @@
+import { AccInvoices1700000000022 } from './1700000000022-acc-invoices';
 import { AccMonth1700000000021 } from './1700000000021-acc-month';
 import { InitialSchema1700000000001 } from './1700000000001-initial-schema';
 import { ReadingsAggregates1700000000002 } from './1700000000002-readings-aggregates';
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   PvForecastsBySlot1700000000019,
   WeatherForecasts1700000000020,
   AccMonth1700000000021,
+  AccInvoices1700000000022,
 ];
