@@ -4,3 +4,4 @@ export * from './money';
 export * from './facturx';
 export * from './invoice-pdf';
 export * from './facturx-pdf';
+export * from './statements';

@@ -1,4 +1,5 @@
 import {
+  accountingCsv,
   buildInvoice,
   consumerEnergy,
   creditNoteFor,
@@ -7,15 +8,24 @@ import {
   type Invoice,
   type InvoiceFonts,
   invoicePdf,
+  producerStatements,
+  type ProducerStatement,
   withFacturx,
 } from '@ilot/invoicing';
 import { type Checked, localDateTime, localMonthRange, refused } from '@ilot/domain';
 import { repoPath } from '@ilot/runtime';
 import type { AccBilling, Site } from '@ilot/site';
-import type { AccInvoiceRepository, AccRepository, DocumentToIssue, StoredInvoice } from '@ilot/timeseries';
+import {
+  AccInvoiceRepository,
+  AccRepository,
+  type DocumentToIssue,
+  ResidentLedgerRepository,
+  type StoredInvoice,
+} from '@ilot/timeseries';
+import type { DataSource } from 'typeorm';
 import { readFileSync } from 'node:fs';
 import { billedSteps, membershipDays } from './billed-steps';
-import type { FacturxValidator } from './facturx-validator';
+import { FacturxValidator } from './facturx-validator';
 
 export type InvoicingRefusal = 'not-billed' | 'too-early' | 'no-file' | 'unchecked' | 'invalid' | 'not-found';
 
@@ -146,6 +156,16 @@ export class AccInvoicingService {
     return { ok: true, value: credit };
   }
 
+  /** Each producer's statement of the month: what it sold to whom, by the invoices in force. */
+  async statements(month: string): Promise<ProducerStatement[]> {
+    return producerStatements(await this.register.ofMonth(this.site.id, month));
+  }
+
+  /** The month's register for the accountant, as CSV (credit notes negative). */
+  async accounting(month: string): Promise<string> {
+    return accountingCsv(await this.register.ofMonth(this.site.id, month));
+  }
+
   /** The PDF, and for a business buyer the Factur-X XML embedded in it, validated first. */
   private async rendered(invoice: Invoice): Promise<{ invoice: Invoice; pdf: Uint8Array; facturxXml?: string }> {
     const doc = await invoicePdf(invoice, invoiceFonts());
@@ -162,4 +182,14 @@ export class AccInvoicingService {
       facturxXml: xml,
     };
   }
+}
+
+/** The PMO's invoices of a site on the owner's connection, outside Nest (`ilot acc invoice`, tests). */
+export function accInvoicingOn(site: Site, db: DataSource, validator = new FacturxValidator()): AccInvoicingService {
+  return new AccInvoicingService(
+    site,
+    new AccRepository(db),
+    new AccInvoiceRepository(new ResidentLedgerRepository(db)),
+    validator,
+  );
 }

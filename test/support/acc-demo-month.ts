@@ -1,0 +1,41 @@
+import { accMonthOn } from '@ilot/residents';
+import { loadSiteFile } from '@ilot/site';
+import { type MeterGap, ProfileTable, simulateAccMonth, simulatedDistributorFile } from '@ilot/simulators';
+import { openDatabase, ReadingRepository } from '@ilot/timeseries';
+import { createTestDatabase, type TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+
+export const ACC_DEMO = loadSiteFile(join(__dirname, '..', '..', 'sites', 'acc-demo.yaml'));
+export const ACC_MONTH = '2026-11';
+export const ACC_NOW = new Date('2026-12-02T09:00:00Z');
+
+/**
+ * The demo operation's November on a fresh database (issue 29): the simulated month's readings stored, the key file
+ * written from the ledger, the simulated distributor's file built on it, imported and reconciled.
+ */
+export async function accDemoMonth(gaps: MeterGap[] = []) {
+  const database: TestDatabase = await createTestDatabase('ilot_acc_month');
+  const db: DataSource = await openDatabase(database.url);
+  const world = simulateAccMonth(ACC_DEMO, ProfileTable.load(), ACC_MONTH, { gaps });
+  const readings = new ReadingRepository(db);
+  for (let i = 0; i < world.readings.length; i += 20_000)
+    await readings.insertBatch(world.readings.slice(i, i + 20_000), ACC_NOW);
+  const service = accMonthOn(ACC_DEMO, db);
+  const keys = await service.keys(ACC_MONTH, ACC_NOW);
+  if (!keys.ok) throw new Error(keys.problems.join('; '));
+  const distributorFile = simulatedDistributorFile(ACC_DEMO, ACC_MONTH, world.measured, keys.value.text);
+  if (!distributorFile.ok) throw new Error(distributorFile.problems.join('; '));
+  const imported = await service.import(ACC_MONTH, distributorFile.value, ACC_NOW);
+  const reconciled = await service.reconcile(ACC_MONTH, ACC_NOW);
+  if (!reconciled.ok) throw new Error(reconciled.problems.join('; '));
+  return {
+    database,
+    db,
+    world,
+    keyFile: keys.value.text,
+    distributorFile: distributorFile.value,
+    imported,
+    lines: reconciled.value,
+  };
+}
