@@ -64,6 +64,35 @@ describe('ilot acc simulate | import | reconcile (issue 29)', () => {
     expect(report.filter((l) => /difference 0\.000 kWh/.test(l))).toHaveLength(23);
   }, 120_000);
 
+  it('invoices the month only once its differences are accepted, then writes the statements and the export', async () => {
+    // The bakery's half-day gap is flagged: the month is not invoiced on unexplained figures.
+    await expect(ilot('acc', 'invoice', '--out', out)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unchecked'),
+    });
+    const invoiced = await ilot('acc', 'invoice', '--out', out, '--accept-differences');
+    expect(invoiced[0]).toBe('acc-demo 2026-11: 10 invoice(s) issued, 0 already invoiced');
+    expect(invoiced.filter((l) => /^ {2}IVE-2026-0000\d\d /.test(l))).toHaveLength(10);
+    expect(invoiced.find((l) => l.includes('bakery'))).toMatch(/TTC \(Factur-X\)$/);
+    expect(readFileSync(join(out, 'IVE-2026-000008.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(join(out, 'IVE-2026-000008.factur-x.xml'), 'utf8')).toContain(
+      '<ram:ID>IVE-2026-000008</ram:ID>',
+    );
+    expect((await ilot('acc', 'invoice', '--out', out, '--accept-differences'))[0]).toBe(
+      'acc-demo 2026-11: 0 invoice(s) issued, 10 already invoiced',
+    );
+    const statements = await ilot('acc', 'statements', '--out', out);
+    expect(statements).toHaveLength(2);
+    expect(readFileSync(join(out, 'releve-pv-school-2026-11.csv'), 'utf8').split('\n')[0]).toBe(
+      'Producteur;Mois;Participant;Acheteur;Énergie (kWh);Montant HT (€)',
+    );
+    const exported = await ilot('acc', 'export');
+    expect(exported).toHaveLength(11);
+    expect(exported[8]).toMatch(
+      /^IVE-2026-000008;facture;.*;bakery;.*;823456785;30000000000204;\d+,\d\d;\d+,\d\d;\d+,\d\d$/,
+    );
+  }, 120_000);
+
   it('refuses a file that is not the distributor format, naming the line, and imports nothing', async () => {
     const bad = join(out, 'bad.csv');
     writeFileSync(

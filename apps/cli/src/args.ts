@@ -8,7 +8,8 @@ export class UsageError extends Error {
 
 /** What a command takes: its options (each `--name VALUE`; `multiple` ones may repeat) and its usage text. */
 export interface CommandOptionsSpec {
-  options: Record<string, { multiple?: boolean }>;
+  /** Each option takes a value (`multiple`: may repeat), or is a `flag` that takes none. */
+  options: Record<string, { multiple?: boolean; flag?: boolean }>;
 }
 
 /**
@@ -44,7 +45,7 @@ export function parseCommandArgs(
         ...Object.fromEntries(
           Object.entries(spec.options).map(([name, o]) => [
             name,
-            { type: 'string' as const, multiple: o.multiple ?? false },
+            o.flag ? { type: 'boolean' as const } : { type: 'string' as const, multiple: o.multiple ?? false },
           ]),
         ),
       },

@@ -5,6 +5,7 @@ import {
   accReconcileCommand,
   accSimulateCommand,
 } from './acc.command';
+import { accCreditCommand, accExportCommand, accInvoiceCommand, accStatementsCommand } from './acc-invoice.command';
 import type { CommandOptionsSpec } from './args';
 import { devicesProvisionCommand } from './devices-provision.command';
 import { edgeCommand } from './edge.command';
@@ -152,6 +153,35 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'ilot acc curve --site FILE --month YYYY-MM --participant ID [--database URL] (ILOT_DATACONNECT_* set)',
     options: { site: {}, month: {}, participant: {}, database: {} },
     run: accCurveCommand,
+  },
+  {
+    name: 'acc invoice',
+    summary: "a reconciled month's invoices (PDF, Factur-X for businesses) in the register, issued once each",
+    usage:
+      'ilot acc invoice --site FILE --month YYYY-MM --out DIR [--accept-differences] [--database URL] (docs/acc.md)',
+    options: { site: {}, month: {}, out: {}, 'accept-differences': { flag: true }, database: {} },
+    run: accInvoiceCommand,
+  },
+  {
+    name: 'acc credit',
+    summary: 'a credit note cancelling an invoice of the register, with its reason (then invoice the month again)',
+    usage: 'ilot acc credit --site FILE --number NUMBER --reason TEXT --out DIR [--database URL]',
+    options: { site: {}, number: {}, reason: {}, out: {}, database: {} },
+    run: accCreditCommand,
+  },
+  {
+    name: 'acc statements',
+    summary: "each producer's statement of a month: what it sold to whom, by the invoices in force (CSV)",
+    usage: 'ilot acc statements --site FILE --month YYYY-MM --out DIR [--database URL]',
+    options: { site: {}, month: {}, out: {}, database: {} },
+    run: accStatementsCommand,
+  },
+  {
+    name: 'acc export',
+    summary: "a month's invoices and credit notes for the accountant (CSV, credit notes negative)",
+    usage: 'ilot acc export --site FILE --month YYYY-MM [--out FILE] [--database URL]',
+    options: { site: {}, month: {}, out: {}, database: {} },
+    run: accExportCommand,
   },
   {
     name: 'acc simulate',

@@ -68,7 +68,8 @@ export class AccInvoiceRepository {
   constructor(private readonly ledger: ResidentLedgerRepository) {}
 
   /**
-   * Issues documents in order, each numbered PREFIX-YEAR-NNNNNN by the site's sequence, in one transaction holding the
+   * Issues documents in order, each numbered PREFIX-YEAR-NNNNNN by the site's sequence (YEAR: the billed month's; the
+   * sequence runs on across years), in one transaction holding the
    * site's numbering lock: the numbers follow each other without a gap, and none is taken by two processes.
    */
   async issue(siteId: string, prefix: string, documents: readonly DocumentToIssue[]): Promise<StoredInvoice[]> {
@@ -82,7 +83,7 @@ export class AccInvoiceRepository {
       const issued: StoredInvoice[] = [];
       for (const [i, doc] of documents.entries()) {
         const seq = last + i + 1;
-        const number = `${prefix}-${doc.issuedAt.getUTCFullYear()}-${String(seq).padStart(6, '0')}`;
+        const number = `${prefix}-${doc.month.slice(0, 4)}-${String(seq).padStart(6, '0')}`;
         const { invoice, pdf, facturxXml } = await doc.render(number, seq);
         issued.push(await this.insert(m, siteId, seq, invoice, pdf, facturxXml, doc.issuedAt));
       }
