@@ -21,6 +21,7 @@ import { LobbyService } from './neighbourhood/lobby.service';
 import { OutlookReader } from './neighbourhood/outlook.reader';
 import { API_CONFIG, type ApiConfig } from './api.config';
 import { AccController } from './api/acc.controller';
+import { AccInvoicesController } from './api/acc-invoices.controller';
 import { AllocationController } from './api/allocation.controller';
 import { ApiController } from './api/api.controller';
 import { ForecastController } from './api/forecast.controller';
@@ -48,6 +49,7 @@ export class ApiAppModule {
         ApiController,
         AllocationController,
         AccController,
+        AccInvoicesController,
         ForecastController,
         SitesController,
         PrivacyController,

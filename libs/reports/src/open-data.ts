@@ -59,8 +59,7 @@ export function openDataRows(
         self_consumption_ratio: selfUsedKWh === null || !pvKWh ? null : round(selfUsedKWh / pvKWh),
         self_sufficiency_ratio:
           selfUsedKWh === null || !consumptionKWh ? null : round(Math.min(1, selfUsedKWh / consumptionKWh)),
-        effacement_delivered_kwh:
-          h.effacementWh === undefined || !gridIsPublic ? null : round(h.effacementWh / 1000),
+        effacement_delivered_kwh: h.effacementWh === undefined || !gridIsPublic ? null : round(h.effacementWh / 1000),
       };
     });
 }
@@ -85,8 +84,14 @@ export const OPEN_DATA_SCHEMA = {
     { name: 'hour', type: 'datetime', title: 'start of the hour, UTC', constraints: { required: true } },
     kWhField('pv_production_kwh', 'solar production of the îlot'),
     kWhField('consumption_kwh', `participants' consumption, summed (empty under ${OPEN_DATA_MIN_PARTICIPANTS} meters)`),
-    kWhField('grid_import_kwh', `drawn from the grid (hourly mean; empty on an îlot of under ${OPEN_DATA_MIN_PARTICIPANTS} homes)`),
-    kWhField('grid_export_kwh', `fed into the grid (hourly mean; empty on an îlot of under ${OPEN_DATA_MIN_PARTICIPANTS} homes)`),
+    kWhField(
+      'grid_import_kwh',
+      `drawn from the grid (hourly mean; empty on an îlot of under ${OPEN_DATA_MIN_PARTICIPANTS} homes)`,
+    ),
+    kWhField(
+      'grid_export_kwh',
+      `fed into the grid (hourly mean; empty on an îlot of under ${OPEN_DATA_MIN_PARTICIPANTS} homes)`,
+    ),
     ratioField('self_consumption_ratio', 'share of the solar used in the îlot'),
     ratioField('self_sufficiency_ratio', 'share of the consumption covered by the solar'),
     {

@@ -41,6 +41,10 @@ const TEXT = {
     withdraw: 'Retirer mon consentement',
     since: 'depuis le',
     download: 'Télécharger toutes mes données',
+    invoices: 'Vos factures',
+    invoice: 'Facture',
+    creditNote: 'Avoir',
+    noInvoice: 'Aucune facture pour le moment.',
     /** The report's notes, in French (they come in English from residentReport). */
     note: (text: string) =>
       text
@@ -84,6 +88,10 @@ const TEXT = {
     withdraw: 'Withdraw my consent',
     since: 'since',
     download: 'Download all my data',
+    invoices: 'Your invoices',
+    invoice: 'Invoice',
+    creditNote: 'Credit note',
+    noInvoice: 'No invoice yet.',
     note: (text: string) => text,
   },
 };
@@ -95,6 +103,8 @@ export interface ReportPrivacy {
   detailedCurve: boolean;
   /** When the consent in force was given or withdrawn (ISO 8601), none if never. */
   since?: string;
+  /** On an operation that bills its members (issue 29 §6): their invoices and credit notes, newest first. */
+  invoices?: Array<{ number: string; kind: 'invoice' | 'credit-note'; issueDate: string; grossCents: number }>;
 }
 
 /**
@@ -223,6 +233,17 @@ function privacySection(
 <p id="consent-state">${privacy.detailedCurve ? t.curveOn : t.curveOff}${since}</p>
 <p><button id="consent" type="button" data-grant="${!privacy.detailedCurve}">${privacy.detailedCurve ? t.withdraw : t.grant}</button></p>
 <p>${t.download}: <a class="export" href="${exportPath}?format=json">JSON</a> · <a class="export" href="${exportPath}?format=csv">CSV</a></p>
-</section>
+${privacy.invoices ? invoicesBlock(privacy.invoices, t) : ''}</section>
 <script src="/api/v1/assets/resident-page.js"></script>`;
+}
+
+/** The participant's invoices, each a link to its PDF beside the page (`invoices/{number}`; the page's script adds the token). */
+function invoicesBlock(invoices: NonNullable<ReportPrivacy['invoices']>, t: (typeof TEXT)[ReportLanguage]): string {
+  const euros = (cents: number) => `${(cents / 100).toFixed(2).replace('.', ',')} €`;
+  const items = invoices.map(
+    (i) =>
+      `<li><a class="export" href="invoices/${encodeURIComponent(i.number)}">${i.kind === 'credit-note' ? t.creditNote : t.invoice} ${escape(i.number)}</a> (${escape(i.issueDate)}): ${euros(i.grossCents)}</li>`,
+  );
+  return `<h3>${t.invoices}</h3>${items.length ? `<ul id="invoices">${items.join('')}</ul>` : `<p>${t.noInvoice}</p>`}
+`;
 }

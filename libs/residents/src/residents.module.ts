@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { DATA_SOURCE, ReadinessRegistry, repositoryProvider, RUNTIME_CONFIG, type RuntimeConfig } from '@ilot/runtime';
 import {
+  AccInvoiceRepository,
   AccRepository,
   AllocationShareRepository,
   CommodityReadingRepository,
@@ -17,6 +18,7 @@ import type { DataSource } from 'typeorm';
 import { apiDatabaseUrl, openResidentDatabase } from './resident-database';
 import { RESIDENT_READER } from './resident-report.service';
 import { SiteScopes } from './site-scopes';
+import { FacturxValidator } from './acc/facturx-validator';
 
 const RESIDENT_DATA_SOURCE = Symbol('RESIDENT_DATA_SOURCE');
 
@@ -49,6 +51,12 @@ export class ResidentsModule implements OnApplicationShutdown {
       repositoryProvider(AccRepository),
       repositoryProvider(DashboardDeviceRepository),
       repositoryProvider(PrivacyRepository),
+      {
+        provide: AccInvoiceRepository,
+        useFactory: (ledger: ResidentLedgerRepository) => new AccInvoiceRepository(ledger),
+        inject: [ResidentLedgerRepository],
+      },
+      { provide: FacturxValidator, useFactory: () => new FacturxValidator() },
       {
         provide: ErasureRepository,
         useFactory: (ledger: ResidentLedgerRepository) => new ErasureRepository(ledger),

@@ -1,5 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { AccInvoicingService } from './acc/acc-invoicing.service';
 import { AccMonthService } from './acc/acc-month.service';
+import { FacturxValidator } from './acc/facturx-validator';
 import { CommodityLedger } from './commodity-ledger';
 import { EffacementReportService } from './effacement-report.service';
 import { RESIDENT_READER } from './resident-report.service';
@@ -8,6 +10,7 @@ import { ResidentReportService } from './resident-report.service';
 import { SiteCatalog } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import {
+  AccInvoiceRepository,
   AccRepository,
   AllocationShareRepository,
   CommodityReadingRepository,
@@ -28,6 +31,8 @@ export interface SiteScope {
   ledger: ResidentLedgerService;
   /** The PMO's month (issue 29): key files, the distributor's data, reconciliation; refuses a site not on the public grid. */
   acc: AccMonthService;
+  /** The operation's invoices (issue 29 §4): refuses a site that bills no one. */
+  invoicing: AccInvoicingService;
 }
 
 /**
@@ -50,6 +55,8 @@ export class SiteScopes {
     @Inject(RESIDENT_READER) private readonly residentReader: ResidentLedgerRepository | null,
     private readonly commodityReadings: CommodityReadingRepository,
     private readonly accRepository: AccRepository,
+    private readonly invoices: AccInvoiceRepository,
+    private readonly facturx: FacturxValidator,
   ) {}
 
   /** The scope of a site served now; 404 with the site's id otherwise. */
@@ -98,6 +105,7 @@ export class SiteScopes {
       ...(this.residentReader ? { reports: new ResidentReportService(site, this.residentReader) } : {}),
       ledger,
       acc: new AccMonthService(site, ledger, this.ledgerRepository, this.shares, this.readings, this.accRepository),
+      invoicing: new AccInvoicingService(site, this.accRepository, this.invoices, this.facturx),
     };
     this.built.set(site.id, { fingerprint, scope });
     return scope;

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { signAccessToken } from '@ilot/residents';
 import { loadSiteFile } from '@ilot/site';
 import { ProfileTable, simulateAccMonth, simulatedDistributorFile } from '@ilot/simulators';
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
@@ -8,6 +9,7 @@ import { startApiAlone } from '../testing/api-alone';
 
 const SITE = loadSiteFile(join(__dirname, '..', '..', '..', '..', 'sites', 'acc-demo.yaml'));
 const OPERATOR = 'acc-operator-token-0123456789abcdef';
+const SECRET = 'acc-token-secret-0123456789abcdef0123456789';
 
 /** Issue 29 §6: the PMO's month through the operator API, on the real PostgreSQL (the demo's November simulated). */
 describe('the ACC routes of the API', () => {
@@ -39,7 +41,7 @@ describe('the ACC routes of the API', () => {
       ILOT_SIM_START: '2026-12-02T08:00:00Z',
       ILOT_SIM_START_REAL: new Date().toISOString(),
       ILOT_OPERATOR_TOKEN: OPERATOR,
-      ILOT_TOKEN_SECRET: 'acc-token-secret-0123456789abcdef0123456789',
+      ILOT_TOKEN_SECRET: SECRET,
     }));
   }, 60_000);
 
@@ -68,6 +70,57 @@ describe('the ACC routes of the API', () => {
     const stored = await call('GET', '2026-11/reconciliation');
     expect(stored.status).toBe(200);
     expect(await stored.json()).toMatchObject({ flagged: 0, lines: body.lines });
+  }, 60_000);
+
+  it("issues the month's invoices; each resident lists and downloads their own only, on their page too", async () => {
+    const origin = base.replace(/\/api\/v1\/sites\/.*$/, '');
+    const op = (method: string, path: string, body?: unknown) =>
+      fetch(`${base}/${path}`, {
+        method,
+        headers: { authorization: `Bearer ${OPERATOR}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    const issued = await op('POST', 'acc/2026-11/invoices');
+    expect(issued.status).toBe(200);
+    const { issued: documents } = (await issued.json()) as {
+      issued: Array<{ number: string; participantId: string; facturx: boolean }>;
+    };
+    expect(documents).toHaveLength(10);
+    expect((await (await op('POST', 'acc/2026-11/invoices')).json()) as object).toMatchObject({ issued: [] });
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const b1 = signAccessToken({ role: 'resident', site: SITE.id, participant: 'b-1', exp }, SECRET);
+    const asB1 = (path: string) => fetch(`${base}/${path}`, { headers: { authorization: `Bearer ${b1}` } });
+    const own = (await (await asB1('participants/b-1/invoices')).json()) as { documents: Array<{ number: string }> };
+    const b1Number = documents.find((d) => d.participantId === 'b-1')!.number;
+    expect(own.documents.map((d) => d.number)).toEqual([b1Number]);
+    expect((await asB1('participants/bakery/invoices')).status).toBe(403);
+    const bakeryNumber = documents.find((d) => d.participantId === 'bakery')!.number;
+    // Another's invoice through one's own participant path: not found (row-level security), never served.
+    expect((await asB1(`participants/b-1/invoices/${bakeryNumber}`)).status).toBe(404);
+    const pdf = await asB1(`participants/b-1/invoices/${b1Number}`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    const xml = await op('GET', `participants/bakery/invoices/${bakeryNumber}?format=xml`);
+    expect(await xml.text()).toContain('<ram:TypeCode>380</ram:TypeCode>');
+    const page = await fetch(`${origin}/api/v1/sites/${SITE.id}/participants/b-1/report?month=2026-11&format=html`, {
+      headers: { authorization: `Bearer ${b1}` },
+    });
+    const html = await page.text();
+    expect(html).toContain('Vos factures');
+    expect(html).toContain(`href="invoices/${b1Number}"`);
+    expect(html).not.toContain(bakeryNumber);
+    const credit = await op('POST', `acc/invoices/${b1Number}/credit-note`, { reason: 'index contesté' });
+    expect(credit.status).toBe(200);
+    expect(await credit.json()).toMatchObject({ kind: 'credit-note', corrects: b1Number });
+    const statements = (await (await op('GET', 'acc/2026-11/statements')).json()) as { statements: unknown[] };
+    expect(statements.statements).toHaveLength(2);
+    const csv = await (await op('GET', 'acc/2026-11/accounting')).text();
+    expect(csv.trimEnd().split('\n')).toHaveLength(1 + 11);
   }, 60_000);
 
   it.each<[string, string, string, string | undefined, string | undefined, number, RegExp]>([

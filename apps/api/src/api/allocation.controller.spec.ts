@@ -27,6 +27,8 @@ describe('AllocationController', () => {
       untouched,
       untouched,
       untouched,
+      untouched,
+      untouched,
     );
     const controller = new AllocationController(scopes, clock, untouched);
     const body = { steps: [{ start: '2026-01-10T12:00:00Z', shares: { 'flat-1': 1 } }] };

@@ -22,11 +22,13 @@ import { eventReportCsv } from '@ilot/effacement';
 import type { Request, Response } from 'express';
 import { ReportViewer } from '../http/report-access.guard';
 import { ViewerResolver } from '../http/viewer-resolver';
-import { SiteScopes } from '@ilot/residents';
+import { RESIDENT_READER, SiteScopes } from '@ilot/residents';
 import { residentReportCsv, residentReportHtml } from '@ilot/reports';
 import { isMonth } from '@ilot/domain';
 import { CLOCK, JsonBody } from '@ilot/runtime';
 import {
+  AccInvoiceRepository,
+  ResidentLedgerRepository,
   consentInForce,
   PlanRepository,
   PrivacyRepository,
@@ -56,6 +58,7 @@ export class ApiController {
     private readonly privacy: PrivacyRepository,
     private readonly accessLog: AccessLog,
     private readonly participants: ParticipantAccess,
+    @Inject(RESIDENT_READER) private readonly residentReader: ResidentLedgerRepository | null,
   ) {}
 
   /**
@@ -187,7 +190,7 @@ export class ApiController {
       // The page's one script, from this origin (its consent button and export links): no inline script runs.
       asPageWithScript(response);
       // The resident's own page carries their data section; the operator's view of it does not.
-      const privacy = viewer.role === 'resident' ? await this.privacyState(siteId, participantId) : undefined;
+      const privacy = viewer.role === 'resident' ? await this.privacyState(siteId, participantId, viewer) : undefined;
       return residentReportHtml(report, language, site.timezone, privacy);
     }
     if (format !== 'csv') return report;
@@ -235,9 +238,20 @@ export class ApiController {
     return latest.document;
   }
 
-  private async privacyState(siteId: string, participantId: string) {
+  private async privacyState(siteId: string, participantId: string, viewer: Viewer) {
     const consent = consentInForce(await this.privacy.consentHistory(siteId, participantId), 'detailed_curve');
-    return { detailedCurve: consent.granted, since: consent.since?.toISOString() };
+    const billed = this.scopes.of(siteId).site.acc?.billing && this.residentReader;
+    const invoices = billed
+      ? (await new AccInvoiceRepository(this.residentReader!).ofParticipant(siteId, participantId, viewer)).map(
+          (d) => ({
+            number: d.number,
+            kind: d.kind,
+            issueDate: d.issueDate,
+            grossCents: d.grossCents,
+          }),
+        )
+      : undefined;
+    return { detailedCurve: consent.granted, since: consent.since?.toISOString(), ...(invoices ? { invoices } : {}) };
   }
 }
 

@@ -18,7 +18,6 @@ export function bearerToken(request: Request): string | undefined {
   return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
 }
 
-
 /**
  * The deployment's operator routes (listing and removing îlots): `Authorization: Bearer <ILOT_OPERATOR_TOKEN>`; one îlot's
  * routes take SiteOperatorGuard. Without a token
@@ -52,7 +51,6 @@ export class OperatorGuard implements CanActivate {
   /** Refuses a token that is not the operator's (403 when none is configured, 401 otherwise). */
   check(given: string): void {
     if (!this.token) throw new ForbiddenException('operator calls are disabled: ILOT_OPERATOR_TOKEN is not set');
-    if (!sameSecret(given, this.token))
-      throw new UnauthorizedException('operator token not valid');
+    if (!sameSecret(given, this.token)) throw new UnauthorizedException('operator token not valid');
   }
 }

@@ -25,7 +25,13 @@ export class ParticipantAccess {
   }
 
   /** `scopeOf`, then the read recorded in the access log (who, when, which route, `what`). */
-  async read(request: Request, siteId: string, participantId: string, viewer: Viewer, what: string): Promise<SiteScope> {
+  async read(
+    request: Request,
+    siteId: string,
+    participantId: string,
+    viewer: Viewer,
+    what: string,
+  ): Promise<SiteScope> {
     const scope = this.scopeOf(siteId, participantId);
     await this.accessLog.record(request, siteId, participantId, viewer, what);
     return scope;
