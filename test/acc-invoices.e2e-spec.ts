@@ -1,7 +1,12 @@
 import { parseDistributorFile } from '@ilot/acc';
 import type { Invoice } from '@ilot/invoicing';
 import { accInvoicingOn, FacturxValidator } from '@ilot/residents';
-import { AccInvoiceRepository, ResidentLedgerRepository, type StoredInvoice } from '@ilot/timeseries';
+import {
+  AccInvoiceRepository,
+  ErasureRepository,
+  ResidentLedgerRepository,
+  type StoredInvoice,
+} from '@ilot/timeseries';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { ACC_DEMO, ACC_MONTH, accDemoMonth } from './support/acc-demo-month';
 
@@ -134,6 +139,32 @@ describe("the PMO's invoices of a month (issue 29, real PostgreSQL)", () => {
   it('keeps the register immutable: the database refuses an edit or a deletion', async () => {
     await expect(month.db.query(`UPDATE acc_invoices SET gross_cents = 0`)).rejects.toThrow(/immutable register/);
     await expect(month.db.query(`DELETE FROM acc_invoices`)).rejects.toThrow(/immutable register/);
+  });
+
+  it("erases a participant who left: their invoices kept whole, their month's other rows pseudonymised", async () => {
+    const b3 = issued.find((d) => d.participantId === 'b-3')!;
+    const prm = ACC_DEMO.participants.find((p) => p.id === 'b-3')!.prm!;
+    const outcome = await new ErasureRepository(new ResidentLedgerRepository(month.db)).pseudonymise(
+      ACC_DEMO.id,
+      'b-3',
+      new Date('2026-12-20T00:00:00Z'),
+    );
+    expect(outcome.invoicesKept).toBe(1);
+    expect(outcome.rows.acc_distributor_steps).toBe(20 * 96); // the 20 days it was a member
+    expect(outcome.rows.acc_reconciliations).toBe(2);
+    expect(outcome.rows.acc_key_files).toBe(1);
+    const kept = await new AccInvoiceRepository(new ResidentLedgerRepository(month.db)).withFiles(
+      ACC_DEMO.id,
+      b3.number,
+    );
+    expect(kept).toMatchObject({ participantId: 'b-3', grossCents: b3.grossCents, sha256: b3.sha256 });
+    const left = await month.db.query(
+      `SELECT (SELECT count(*) FROM acc_distributor_steps WHERE prm = $1)::int AS steps,
+              (SELECT count(*) FROM acc_reconciliations WHERE point_id = 'b-3' OR prm = $1)::int AS lines,
+              (SELECT count(*) FROM acc_key_files WHERE strpos(body, $1) > 0)::int AS keys`,
+      [prm],
+    );
+    expect(left).toEqual([{ steps: 0, lines: 0, keys: 0 }]);
   });
 
   it('refuses to invoice a month not over, or not reconciled', async () => {

@@ -169,7 +169,7 @@ export class PrivacyController {
     const outcome = await this.erasures.pseudonymise(siteId, participantId, new Date());
     const rows = Object.values(outcome.rows).reduce((a, b) => a + b, 0);
     if (rows === 0) throw new NotFoundException(`nothing is held about "${participantId}" in "${siteId}"`);
-    return { siteId, erased: participantId, rows: outcome.rows };
+    return { siteId, erased: participantId, rows: outcome.rows, invoicesKept: outcome.invoicesKept };
   }
 
   /** The access log of personal data, newest first (`?participant=` one participant's; `?limit=` at most 1000). */
