@@ -204,7 +204,12 @@ describe('residents’ control of their data (real PostgreSQL)', () => {
         participant_commodity_months: 0,
         participant_consents: 1,
         personal_data_access: 1,
+        allocation_shares: 0,
+        acc_distributor_steps: 0,
+        acc_reconciliations: 0,
+        acc_key_files: 0,
       },
+      invoicesKept: 0,
     });
     expect(await totals()).toEqual(before.totals);
     expect(await report()).toEqual(before.flat1);
