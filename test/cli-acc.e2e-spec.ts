@@ -47,6 +47,8 @@ describe('ilot acc simulate | import | reconcile (issue 29)', () => {
       'm-bakery,2026-11-20T06:00:00Z,2026-11-20T18:00:00Z',
     );
     expect(simulated[0]).toMatch(/^\d+ readings of 2026-11 stored for "acc-demo"$/);
+    // The gap reaches the key file: the bakery's half day gets 0 % there, and the PMO is told before sending it.
+    expect(simulated).toContain('  bakery: 48 step(s) without a reading get 0 %');
     const key = readFileSync(join(out, 'cles-acc-demo-2026-11.csv'), 'utf8').split('\n');
     expect(key[0]).toBe(
       'Horodate;' + [101, 102, 103, 104, 201, 202, 203, 204, 301, 302].map((n) => `30000000000${n}`).join(';'),

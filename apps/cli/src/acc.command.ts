@@ -49,6 +49,8 @@ export function accKeysCommand(options: Options, log: (line: string) => void): P
     const path = join(out, written.fileName);
     writeFileSync(path, written.text);
     log(`${path}: ${written.steps} steps of ${month} (${site.timezone}), sha256 ${written.sha256}`);
+    for (const gap of written.gaps)
+      log(`  ${gap.participantId}: ${gap.steps} step(s) without a reading get 0 % (fill them first: ilot acc curve)`);
     return path;
   });
 }
@@ -123,6 +125,7 @@ export function accSimulateCommand(options: Options, log: (line: string) => void
     if (keys) {
       writeFileSync(join(out, keys.fileName), keys.text);
       log(`${join(out, keys.fileName)}: the key file (${keys.steps} steps)`);
+      for (const gap of keys.gaps) log(`  ${gap.participantId}: ${gap.steps} step(s) without a reading get 0 %`);
     }
     const distributorPath = join(out, `distributeur-${site.id}-${month}.csv`);
     writeFileSync(distributorPath, accepted(simulatedDistributorFile(site, month, world.measured, keys?.text)));

@@ -77,21 +77,24 @@ function header(pen: Pen, invoice: Invoice): number {
     `Période : du ${frenchDate(invoice.periodStart)} au ${frenchDate(invoice.periodEnd)}`,
   ];
   facts.forEach((line, i) => text(pen, line, right, y - 20 - i * 12, 9, { right: true }));
-  y -= 140;
+  // The buyer's box, under the facts, as tall as its lines.
+  const lines = [...partyLines(invoice.buyer), `Point de livraison (PRM) ${invoice.buyer.prm}`];
+  const boxX = A4.width / 2 - 20;
+  const top = y - 78;
+  const height = 36 + lines.length * 10.5;
   pen.page.drawRectangle({
-    x: A4.width / 2,
-    y: y - 8,
-    width: A4.width / 2 - MARGIN,
-    height: 78,
+    x: boxX,
+    y: top - height,
+    width: A4.width - MARGIN - boxX,
+    height,
     borderColor: GRID,
     borderWidth: 0.8,
   });
-  text(pen, 'Facturé à', A4.width / 2 + 10, y + 56, 8, { color: MUTED });
-  text(pen, invoice.buyer.name, A4.width / 2 + 10, y + 42, 10, { bold: true });
-  [...partyLines(invoice.buyer), `Point de livraison (PRM) ${invoice.buyer.prm}`]
-    .slice(0, 5)
-    .forEach((line, i) => text(pen, line, A4.width / 2 + 10, y + 29 - i * 10, 8.5));
-  return y - 30;
+  text(pen, 'Facturé à', boxX + 10, top - 12, 8, { color: MUTED });
+  const nameSize = pen.bold.widthOfTextAtSize(invoice.buyer.name, 10) > A4.width - MARGIN - boxX - 20 ? 8.5 : 10;
+  text(pen, invoice.buyer.name, boxX + 10, top - 26, nameSize, { bold: true });
+  lines.forEach((line, i) => text(pen, line, boxX + 10, top - 40 - i * 10.5, 8.5));
+  return top - height - 24;
 }
 
 const COLUMNS = [

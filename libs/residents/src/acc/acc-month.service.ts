@@ -20,7 +20,7 @@ import {
   SETTLEMENT_STEP_MS,
   slotStart,
 } from '@ilot/domain';
-import type { Site } from '@ilot/site';
+import { isMemberAt, type Site } from '@ilot/site';
 import {
   AccRepository,
   AllocationShareRepository,
@@ -39,6 +39,11 @@ export interface KeyFileWritten {
   text: string;
   sha256: string;
   steps: number;
+  /**
+   * Members' steps the îlot has no reading for: their coefficient there is 0 (nothing to share by), so the
+   * distributor allocates them nothing; `ilot acc curve` fills them from the Linky before the file is sent.
+   */
+  gaps: Array<{ participantId: string; steps: number }>;
 }
 
 export interface DistributorImport {
@@ -115,7 +120,16 @@ export class AccMonthService {
     }
     const fileName = `cles-${this.site.id}-${month}.csv`;
     const sha256 = await this.acc.keepKeyFile(this.site.id, month, fileName, written.value.text, now);
-    return { ok: true, value: { fileName, text: written.value.text, sha256, steps: table.steps.length } };
+    const gaps = this.site.participants
+      .filter((p) => p.prm)
+      .map((p) => ({
+        participantId: p.id,
+        steps: table.steps.filter(
+          (s) => isMemberAt(p, s.start, this.site.timezone) && !consumptionWh.get(s.start.getTime())?.has(p.id),
+        ).length,
+      }))
+      .filter((g) => g.steps > 0);
+    return { ok: true, value: { fileName, text: written.value.text, sha256, steps: table.steps.length, gaps } };
   }
 
   /** Imports the distributor's month (replacing an earlier import of it); refused with every problem, storing nothing. */
