@@ -65,7 +65,7 @@ function partyLines(p: Party): string[] {
 }
 
 function header(pen: Pen, invoice: Invoice): number {
-  let y = A4.height - MARGIN;
+  const y = A4.height - MARGIN;
   text(pen, invoice.seller.name, MARGIN, y, 13, { bold: true });
   partyLines(invoice.seller).forEach((line, i) => text(pen, line, MARGIN, y - 16 - i * 11, 8.5, { color: MUTED }));
   const right = A4.width - MARGIN;
