@@ -30,8 +30,7 @@ describe("the PMO's invoices of a month (issue 29, real PostgreSQL)", () => {
     issued = result.value.issued;
   });
   afterAll(async () => {
-    await month?.db.destroy();
-    await month?.database.drop();
+    await month?.close();
   });
 
   const distributor = () => {

@@ -1,64 +1,37 @@
-import { type ReconcileLine } from '@ilot/acc';
 import { localIsoWithOffset, localMonthRange } from '@ilot/domain';
 import { accMonthOn, DataConnectClient } from '@ilot/residents';
-import { loadSiteFile } from '@ilot/site';
-import { ProfileTable, simulateAccMonth, simulatedDistributorFile, type MeterGap } from '@ilot/simulators';
-import { openDatabase, ReadingRepository } from '@ilot/timeseries';
-import { createTestDatabase, type TestDatabase } from '@ilot/timeseries/testing/test-database';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import { ACC_DEMO, ACC_MONTH, ACC_NOW, accDemoMonth } from './support/acc-demo-month';
 
-const SITE = loadSiteFile(join(__dirname, '..', 'sites', 'acc-demo.yaml'));
-const MONTH = '2026-11';
-const NOW = new Date('2026-12-02T09:00:00Z');
-const PROFILES = ProfileTable.load();
+const SITE = ACC_DEMO;
+const MONTH = ACC_MONTH;
+const NOW = ACC_NOW;
 
 /**
- * Issue 29's month, end to end on the real PostgreSQL: the demo operation's November simulated (readings into the
- * îlot's store, the distributor's meters on the same world), the key file written from the ledger, the simulated
- * distributor's file from that key, imported and reconciled. Once on clean data, once with a meter's two days lost.
+ * Issue 29's month, end to end on the real PostgreSQL (test/support/acc-demo-month.ts): the demo operation's November
+ * simulated (readings into the îlot's store, the distributor's meters on the same world), the key file written from
+ * the ledger, the simulated distributor's file from that key, imported and reconciled. Once on clean data, once with a
+ * meter's two days lost, then filled from its Linky curve.
  */
-async function runMonth(gaps: MeterGap[]): Promise<{
-  lines: ReconcileLine[];
-  keyFile: string;
-  db: DataSource;
-  database: TestDatabase;
-  world: ReturnType<typeof simulateAccMonth>;
-}> {
-  const database = await createTestDatabase('ilot_acc_month');
-  const db = await openDatabase(database.url);
-  const world = simulateAccMonth(SITE, PROFILES, MONTH, { gaps });
-  const readings = new ReadingRepository(db);
-  for (let i = 0; i < world.readings.length; i += 20_000)
-    await readings.insertBatch(world.readings.slice(i, i + 20_000), NOW);
-  const service = accMonthOn(SITE, db);
-  const keys = await service.keys(MONTH, NOW);
-  if (!keys.ok) throw new Error(keys.problems.join('; '));
-  const distributorFile = simulatedDistributorFile(SITE, MONTH, world.measured, keys.value.text);
-  if (!distributorFile.ok) throw new Error(distributorFile.problems.join('; '));
-  const imported = await service.import(MONTH, distributorFile.value, NOW);
-  // Every point every step, but b-3's once it left (the 21st) and c-2's before it joined (the 10th).
-  expect(imported).toMatchObject({ ok: true, value: { rows: 2880 * 12 - 10 * 96 - 9 * 96, pointsAbsent: [] } });
-  const reconciled = await service.reconcile(MONTH, NOW);
-  if (!reconciled.ok) throw new Error(reconciled.problems.join('; '));
-  return { lines: reconciled.value, keyFile: keys.value.text, db, database, world };
-}
-
 describe("the PMO's month (issue 29, real PostgreSQL)", () => {
   jest.setTimeout(120_000);
-  const open: Array<{ db: DataSource; database: TestDatabase }> = [];
+  const open: Array<{ close: () => Promise<void> }> = [];
   afterAll(async () => {
-    for (const { db, database } of open) {
-      await db.destroy();
-      await database.drop();
-    }
+    for (const run of open) await run.close();
+  });
+  const gap = { meterId: 'm-b-2', from: new Date('2026-11-09T23:00:00Z'), to: new Date('2026-11-11T23:00:00Z') };
+  let gapped: Awaited<ReturnType<typeof accDemoMonth>>;
+  beforeAll(async () => {
+    gapped = await accDemoMonth([gap]);
+    open.push(gapped);
   });
 
   it('on clean data: a key file of every step, and no difference between the ledger and the distributor', async () => {
-    const run = await runMonth([]);
+    const run = await accDemoMonth();
     open.push(run);
+    // Every point every step, but b-3's once it left (the 21st) and c-2's before it joined (the 10th).
+    expect(run.imported).toMatchObject({ ok: true, value: { rows: 2880 * 12 - 10 * 96 - 9 * 96, pointsAbsent: [] } });
     const lines = run.keyFile.trimEnd().split('\n');
     expect(lines).toHaveLength(1 + 30 * 96);
     expect(lines[0].split(';')).toHaveLength(1 + 10);
@@ -76,12 +49,24 @@ describe("the PMO's month (issue 29, real PostgreSQL)", () => {
     expect(produced.reduce((s, l) => s + l.distributorWh, 0)).toBeGreaterThan(1_000_000); // > 1 MWh in November
     const stored = await run.db.query('SELECT count(*)::int AS n FROM acc_reconciliations WHERE flagged');
     expect(stored[0].n).toBe(0);
+    // Had the key been the default one until December (allocation.history), November would send no file.
+    const before = {
+      ...SITE,
+      allocation: {
+        key: 'dynamic-custom' as const,
+        history: [{ key: 'dynamic-default' as const, until: '2026-12-01' }],
+      },
+    };
+    expect(await accMonthOn(before, run.db).keys(MONTH, NOW)).toMatchObject({
+      ok: false,
+      reason: 'no-file',
+      problems: ['the key of 2026-11 is dynamic-default: the distributor shares by consumption, no file is sent'],
+    });
   });
 
   it("finds a meter's two lost days, explains them and flags the participant; the others agree", async () => {
-    const gap = { meterId: 'm-b-2', from: new Date('2026-11-09T23:00:00Z'), to: new Date('2026-11-11T23:00:00Z') };
-    const run = await runMonth([gap]);
-    open.push(run);
+    const run = gapped;
+    expect(run.keys.gaps).toEqual([{ participantId: 'b-2', steps: 192 }]);
     const differing = run.lines.filter((l) => l.differenceWh !== 0);
     expect(differing.map((l) => [l.id, l.quantity, l.flagged])).toEqual([['b-2', 'total', true]]);
     expect(differing[0].explanations).toEqual([
@@ -96,9 +81,7 @@ describe("the PMO's month (issue 29, real PostgreSQL)", () => {
   });
 
   it("fills the lost days from the participant's Linky curve through Data Connect: the flag goes", async () => {
-    const gap = { meterId: 'm-b-2', from: new Date('2026-11-09T23:00:00Z'), to: new Date('2026-11-11T23:00:00Z') };
-    const run = await runMonth([gap]);
-    open.push(run);
+    const run = gapped;
     const prm = SITE.participants.find((p) => p.id === 'b-2')!.prm!;
     const server = linkyCurveServer(run.world, prm);
     const base = await new Promise<string>((resolve) =>
@@ -127,7 +110,7 @@ describe("the PMO's month (issue 29, real PostgreSQL)", () => {
 });
 
 /** Data Connect on a local server: the participant's consumption load curve as its Linky measured it (30-min means). */
-function linkyCurveServer(world: ReturnType<typeof simulateAccMonth>, prm: string): Server {
+function linkyCurveServer(world: Awaited<ReturnType<typeof accDemoMonth>>['world'], prm: string): Server {
   const stepWh = new Map(world.measured.map((s) => [s.start.getTime(), s.consumptionWh.get(prm) ?? 0]));
   return createServer((request, response) => {
     const url = new URL(request.url!, 'http://local');

@@ -43,6 +43,8 @@ describe('ilot acc simulate | import | reconcile (issue 29)', () => {
       'simulate',
       '--out',
       out,
+      '--sample-minutes',
+      '15',
       '--gap',
       'm-bakery,2026-11-20T06:00:00Z,2026-11-20T18:00:00Z',
     );

@@ -176,6 +176,7 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
     };
     const loaded = rules.data.groups.flatMap((g) => g.rules);
     expect(loaded.map((r) => r.name).sort()).toEqual([
+      'IlotAccReconciliationDifference',
       'IlotAppDown',
       'IlotCommandNotFollowed',
       'IlotCommandUnacknowledged',

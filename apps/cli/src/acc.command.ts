@@ -1,7 +1,7 @@
 import type { ReconcileLine } from '@ilot/acc';
 import { type Checked, isMonth } from '@ilot/domain';
 import { accMonthOn, type AccMonthService, DataConnectClient, type DataConnectConfig } from '@ilot/residents';
-import { loadSiteFile, type Site } from '@ilot/site';
+import { allocationKeyOn, loadSiteFile, type Site } from '@ilot/site';
 import { type MeterGap, ProfileTable, simulateAccMonth, simulatedDistributorFile } from '@ilot/simulators';
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -114,13 +114,17 @@ export function accSimulateCommand(options: Options, log: (line: string) => void
   const out = required(options, 'out');
   return withAcc(options, async (service, site, month, db) => {
     const gaps = (options.get('gap') ?? []).map((g) => parseGapOption(g, site));
-    const world = simulateAccMonth(site, ProfileTable.load(), month, { gaps });
+    const sampleMinutes = Number(options.get('sample-minutes')?.[0] ?? 5);
+    if (![1, 5, 15].includes(sampleMinutes)) throw new UsageError('--sample-minutes must be 1, 5 or 15');
+    const world = simulateAccMonth(site, ProfileTable.load(), month, { gaps, sampleMinutes });
     const readings = new ReadingRepository(db);
     for (let i = 0; i < world.readings.length; i += 20_000)
       await readings.insertBatch(world.readings.slice(i, i + 20_000), new Date());
     log(`${world.readings.length} readings of ${month} stored for "${site.id}"`);
     const keys =
-      site.allocation.key === 'dynamic-default' ? undefined : accepted(await service.keys(month, new Date()));
+      allocationKeyOn(site, `${month}-01`) === 'dynamic-default'
+        ? undefined
+        : accepted(await service.keys(month, new Date()));
     mkdirSync(out, { recursive: true });
     if (keys) {
       writeFileSync(join(out, keys.fileName), keys.text);

@@ -187,8 +187,9 @@ export const COMMANDS: CommandSpec[] = [
     name: 'acc simulate',
     summary:
       "a simulated month of an ACC operation: readings into the database, the key file and the distributor's file",
-    usage: 'ilot acc simulate --site FILE --month YYYY-MM --out DIR [--gap METER,FROM,TO]... [--database URL]',
-    options: { site: {}, month: {}, out: {}, gap: { multiple: true }, database: {} },
+    usage:
+      'ilot acc simulate --site FILE --month YYYY-MM --out DIR [--gap METER,FROM,TO]... [--sample-minutes 1|5|15] [--database URL]',
+    options: { site: {}, month: {}, out: {}, gap: { multiple: true }, 'sample-minutes': {}, database: {} },
     run: accSimulateCommand,
   },
 ];

@@ -11,7 +11,7 @@ import {
   shiftMonth,
   slotStart,
 } from '@ilot/domain';
-import { devicesOfKind, isMemberAt, type Site } from '@ilot/site';
+import { allocationKeyAt, devicesOfKind, isMemberAt, type Site } from '@ilot/site';
 import {
   AllocationShareRepository,
   CommodityReadingRepository,
@@ -180,12 +180,12 @@ export class ResidentLedgerService {
       step.set(participantId, Math.max(powerW, 0) * STEP_H);
       consumptionByStep.set(bucket.getTime(), step);
     }
-    const key = await this.allocationKey(from, to);
+    const keyAt = await this.allocationKey(from, to);
     const rows: LedgerStep[] = [];
     for (const [startMs, consumptionWh] of consumptionByStep) {
       const start = new Date(startMs);
       const productionWh = Math.max((production.get(startMs) ?? 0) - (shared.get(startMs) ?? 0), 0) * STEP_H;
-      const allocation = allocateStep({ start, productionWh, consumptionWh }, key);
+      const allocation = allocateStep({ start, productionWh, consumptionWh }, keyAt(start));
       // Stored shares were checked on their way in, energies are >= 0: a refusal here is a bug, said loudly.
       if (!allocation.ok)
         this.logger.error(
@@ -202,15 +202,19 @@ export class ResidentLedgerService {
     return rows;
   }
 
-  /** The site's key over [from, to): a custom key's steps without shares given fall back on the default, as Enedis does. */
-  private async allocationKey(from: Date, to: Date): Promise<AllocationKey> {
-    if (this.site.allocation.key === 'static')
-      return { kind: 'static', shares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) };
-    if (this.site.allocation.key === 'dynamic-custom') {
-      const shares = await this.customShares.between(this.site.id, from, to);
-      return { kind: 'dynamic-custom', sharesAt: (start) => shares.get(start.getTime()) };
-    }
-    return { kind: 'dynamic-default' };
+  /**
+   * The site's key of each step in [from, to): the one in force that day (issue 29 §5, `allocation.history`); a custom
+   * key's steps without shares given fall back on the default, as Enedis does.
+   */
+  private async allocationKey(from: Date, to: Date): Promise<(start: Date) => AllocationKey> {
+    const shares = await this.customShares.between(this.site.id, from, to);
+    const custom: AllocationKey = { kind: 'dynamic-custom', sharesAt: (start) => shares.get(start.getTime()) };
+    const fixed: AllocationKey = {
+      kind: 'static',
+      shares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])),
+    };
+    const byKind = { static: fixed, 'dynamic-custom': custom, 'dynamic-default': { kind: 'dynamic-default' } } as const;
+    return (start) => byKind[allocationKeyAt(this.site, start)];
   }
 
   private async sumByStep(deviceIds: string[], from: Date, to: Date): Promise<Map<number, number>> {

@@ -14,3 +14,4 @@ export * from './without-batteries';
 export * from './acc-perimeter';
 export * from './acc-billing.schema';
 export * from './membership';
+export * from './allocation-history';

@@ -4,6 +4,7 @@ import { commoditiesSchema, commodityMeterDevices } from './commodity.schema';
 import type { PricePoint } from './price-series';
 
 const id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
+const allocationKind = z.enum(['static', 'dynamic-default', 'dynamic-custom']);
 const localDate = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a local date YYYY-MM-DD');
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().nonnegative();
@@ -227,7 +228,21 @@ export const siteSchema = z.strictObject({
   forecast: forecastSection.optional(),
   /** Prices and CO2 factors of the other commodities (required for each one the site meters) and electricity's CO2. */
   commodities: commoditiesSchema.optional(),
-  allocation: z.strictObject({ key: z.enum(['static', 'dynamic-default', 'dynamic-custom']) }),
+  allocation: z.strictObject({
+    key: allocationKind,
+    /**
+     * The keys in force before this one (issue 29 §5), each until the first day of the month it stopped (a key changes
+     * at a month's start, as the distributor applies it), in order: the ledger shares each step by its day's key.
+     */
+    history: z
+      .array(
+        z.strictObject({
+          key: allocationKind,
+          until: z.string().regex(/^20\d\d-(0[1-9]|1[0-2])-01$/, 'the first day of a month, YYYY-MM-01'),
+        }),
+      )
+      .default([]),
+  }),
   participants: z
     .array(
       z.strictObject({

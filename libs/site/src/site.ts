@@ -1,3 +1,4 @@
+import { allocationHistoryProblems } from './allocation-history';
 import { z } from 'zod';
 import { DeviceSpec, ElectricDeviceSpec, type Site, type SiteFile, siteSchema } from './site.schema';
 
@@ -80,7 +81,8 @@ export function validateSite(raw: unknown, source = 'site'): Site {
     metersTaken.add(participant.meter);
   });
   problems.push(...commodityProblems({ ...file, devices }), ...accProblems(file, devices));
-  if (file.allocation.key === 'static') {
+  problems.push(...allocationHistoryProblems(file.allocation));
+  if ([file.allocation.key, ...file.allocation.history.map((h) => h.key)].includes('static')) {
     const missing = file.participants.findIndex((p) => p.staticShare === undefined);
     if (missing >= 0)
       problems.push(`${namedPath(['participants', missing], raw)}.staticShare: required by allocation key "static"`);

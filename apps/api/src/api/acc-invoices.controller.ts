@@ -1,6 +1,5 @@
 import {
   BadRequestException,
-  ConflictException,
   Controller,
   Get,
   HttpCode,
@@ -14,28 +13,16 @@ import {
   StreamableFile,
 } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
-import { type Checked, type Clock, isMonth } from '@ilot/domain';
+import type { Clock } from '@ilot/domain';
 import { CLOCK, JsonBody } from '@ilot/runtime';
-import { type InvoicingRefusal, RESIDENT_READER, SiteScopes } from '@ilot/residents';
+import { RESIDENT_READER, SiteScopes } from '@ilot/residents';
 import { AccInvoiceRepository, ResidentLedgerRepository, type StoredInvoice, type Viewer } from '@ilot/timeseries';
 import type { Request, Response } from 'express';
 import { noStore } from '../http/no-store';
 import { ParticipantAccess } from '../http/participant-access';
 import { ReportViewer } from '../http/report-access.guard';
 import { Access } from '../http/route-access';
-
-function monthOf(text: string): string {
-  if (!isMonth(text)) throw new BadRequestException(`month "${text}": expected YYYY-MM`);
-  return text;
-}
-
-function accepted<T>(result: Checked<T, InvoicingRefusal>): T {
-  if (result.ok) return result.value;
-  if (result.reason === 'not-found') throw new NotFoundException(result.problems.join('; '));
-  if (result.reason === 'invalid')
-    throw new BadRequestException({ message: 'refused, nothing issued', problems: result.problems });
-  throw new ConflictException(result.problems.join('; '));
-}
+import { acceptedOrHttp, monthParam } from './acc-http';
 
 /** What a list shows of a document: no figure of its lines, the totals, whether it carries a Factur-X. */
 const summary = (d: StoredInvoice) => ({
@@ -86,8 +73,8 @@ export class AccInvoicesController {
   })
   async issue(@Param('siteId') siteId: string, @Param('month') month: string, @JsonBody() body: unknown) {
     const acceptDifferences = (body as { acceptDifferences?: unknown } | undefined)?.acceptDifferences === true;
-    const result = accepted(
-      await this.scopes.of(siteId).invoicing.issueMonth(monthOf(month), this.clock.now(), { acceptDifferences }),
+    const result = acceptedOrHttp(
+      await this.scopes.of(siteId).invoicing.issueMonth(monthParam(month), this.clock.now(), { acceptDifferences }),
     );
     return { siteId, month, issued: result.issued.map(summary), alreadyInvoiced: result.alreadyInvoiced };
   }
@@ -97,7 +84,7 @@ export class AccInvoicesController {
   @Access.siteOperator("the month's invoices and credit notes")
   async list(@Param('siteId') siteId: string, @Param('month') month: string) {
     const { site } = this.scopes.of(siteId);
-    return { siteId, month, documents: (await this.register.ofMonth(site.id, monthOf(month))).map(summary) };
+    return { siteId, month, documents: (await this.register.ofMonth(site.id, monthParam(month))).map(summary) };
   }
 
   /** Cancels an invoice by a credit note (`{"reason": "..."}`); issue the month again to invoice anew. */
@@ -108,14 +95,14 @@ export class AccInvoicesController {
   async credit(@Param('siteId') siteId: string, @Param('number') number: string, @JsonBody() body: unknown) {
     const reason = (body as { reason?: unknown } | undefined)?.reason;
     if (typeof reason !== 'string') throw new BadRequestException('reason: the credit note states why, as text');
-    return summary(accepted(await this.scopes.of(siteId).invoicing.creditNote(number, reason, this.clock.now())));
+    return summary(acceptedOrHttp(await this.scopes.of(siteId).invoicing.creditNote(number, reason, this.clock.now())));
   }
 
   /** Each producer's statement of the month (what it sold to whom, by the invoices in force). */
   @Get('acc/:month/statements')
   @Access.siteOperator("the producers' statements of the month")
   async statements(@Param('siteId') siteId: string, @Param('month') month: string) {
-    return { siteId, month, statements: await this.scopes.of(siteId).invoicing.statements(monthOf(month)) };
+    return { siteId, month, statements: await this.scopes.of(siteId).invoicing.statements(monthParam(month)) };
   }
 
   /** The month's register for the accountant, CSV (credit notes negative). */
@@ -126,7 +113,7 @@ export class AccInvoicesController {
     @Param('month') month: string,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const csv = await this.scopes.of(siteId).invoicing.accounting(monthOf(month));
+    const csv = await this.scopes.of(siteId).invoicing.accounting(monthParam(month));
     response.setHeader('content-type', 'text/csv; charset=utf-8');
     response.setHeader('content-disposition', `attachment; filename="${siteId}-${month}-factures.csv"`);
     return csv;

@@ -1,34 +1,11 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  NotFoundException,
-  Param,
-  Post,
-  Put,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiConsumes } from '@nestjs/swagger';
-import { type Checked, type Clock, isMonth } from '@ilot/domain';
+import type { Clock } from '@ilot/domain';
 import { CLOCK, TextBody } from '@ilot/runtime';
-import { type AccRefusal, SiteScopes } from '@ilot/residents';
+import { SiteScopes } from '@ilot/residents';
 import { AccRepository } from '@ilot/timeseries';
 import { Access } from '../http/route-access';
-
-function monthOf(text: string): string {
-  if (!isMonth(text)) throw new BadRequestException(`month "${text}": expected YYYY-MM`);
-  return text;
-}
-
-/** A refusal of the PMO's month as HTTP: a site not on the public grid or nothing to work on 409, bad input 400. */
-function accepted<T>(result: Checked<T, AccRefusal>): T {
-  if (result.ok) return result.value;
-  if (result.reason === 'invalid')
-    throw new BadRequestException({ message: 'refused, nothing stored', problems: result.problems });
-  throw new ConflictException(result.problems.join('; '));
-}
+import { acceptedOrHttp, monthParam } from './acc-http';
 
 /**
  * The PMO's month of a collective self-consumption operation on the public grid (issue 29, docs/acc.md): the key
@@ -51,7 +28,7 @@ export class AccController {
   @HttpCode(200)
   @Access.siteOperator("the month's key file for the distributor (written, kept, applied by the ledger)", 409)
   async keys(@Param('siteId') siteId: string, @Param('month') month: string) {
-    return accepted(await this.scopes.of(siteId).acc.keys(monthOf(month), this.clock.now()));
+    return acceptedOrHttp(await this.scopes.of(siteId).acc.keys(monthParam(month), this.clock.now()));
   }
 
   /**
@@ -63,7 +40,7 @@ export class AccController {
   @ApiConsumes('text/csv')
   @ApiBody({ description: "the distributor's month file (docs/acc.md)", schema: { type: 'string' } })
   async importData(@Param('siteId') siteId: string, @Param('month') month: string, @TextBody() body: string) {
-    return accepted(await this.scopes.of(siteId).acc.import(monthOf(month), body, this.clock.now()));
+    return acceptedOrHttp(await this.scopes.of(siteId).acc.import(monthParam(month), body, this.clock.now()));
   }
 
   /** Reconciles the month now (the ledger against the distributor's data last imported) and stores it. 409 before an import. */
@@ -71,7 +48,7 @@ export class AccController {
   @HttpCode(200)
   @Access.siteOperator("reconciles the month's ledger with the distributor's data: differences explained", 409)
   async reconcile(@Param('siteId') siteId: string, @Param('month') month: string) {
-    const lines = accepted(await this.scopes.of(siteId).acc.reconcile(monthOf(month), this.clock.now()));
+    const lines = acceptedOrHttp(await this.scopes.of(siteId).acc.reconcile(monthParam(month), this.clock.now()));
     return { siteId, month, flagged: lines.filter((l) => l.flagged).length, lines };
   }
 
@@ -80,7 +57,7 @@ export class AccController {
   @Access.siteOperator("the month's reconciliation as last computed")
   async reconciliation(@Param('siteId') siteId: string, @Param('month') month: string) {
     const { site } = this.scopes.of(siteId);
-    const lines = await this.acc.reconciliation(site.id, monthOf(month));
+    const lines = await this.acc.reconciliation(site.id, monthParam(month));
     if (lines.length === 0) throw new NotFoundException(`no reconciliation of ${month} for site "${siteId}"`);
     return { siteId, month, flagged: lines.filter((l) => l.flagged).length, computedAt: lines[0].computedAt, lines };
   }

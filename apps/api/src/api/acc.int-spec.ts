@@ -16,7 +16,7 @@ describe('the ACC routes of the API', () => {
   let database: TestDatabase;
   let app: INestApplication;
   let base: string;
-  const world = simulateAccMonth(SITE, ProfileTable.load(), '2026-11');
+  const world = simulateAccMonth(SITE, ProfileTable.load(), '2026-11', { sampleMinutes: 15 });
   const call = (method: string, path: string, body?: string, token = OPERATOR) =>
     fetch(`${base}/acc/${path}`, {
       method,

@@ -20,7 +20,7 @@ import {
   SETTLEMENT_STEP_MS,
   slotStart,
 } from '@ilot/domain';
-import { isMemberAt, type Site } from '@ilot/site';
+import { allocationKeyOn, isMemberAt, type Site } from '@ilot/site';
 import {
   AccRepository,
   AllocationShareRepository,
@@ -89,8 +89,13 @@ export class AccMonthService {
   async keys(month: string, now: Date): Promise<Checked<KeyFileWritten, AccRefusal>> {
     const refusal = this.notAcc();
     if (refusal) return refusal;
-    if (this.site.allocation.key === 'dynamic-default')
-      return refused('no-file', 'the key is dynamic-default: the distributor shares by consumption, no file is sent');
+    // A key changes at a month's start (allocation.history): the month's is the one of its first day.
+    const kind = allocationKeyOn(this.site, `${month}-01`);
+    if (kind === 'dynamic-default')
+      return refused(
+        'no-file',
+        `the key of ${month} is dynamic-default: the distributor shares by consumption, no file is sent`,
+      );
     await this.ledgerWriter.catchUp(now, { wait: true });
     const { from, to } = localMonthRange(month, this.site.timezone);
     const consumptionWh = new Map<number, Map<string, number>>();
@@ -103,14 +108,14 @@ export class AccMonthService {
       stepStarts: stepStarts(from, to, SETTLEMENT_STEP_MS),
       consumers: this.points.consumers,
       consumptionWh,
-      ...(this.site.allocation.key === 'static'
+      ...(kind === 'static'
         ? { staticShares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) }
         : { givenShares: await this.shares.between(this.site.id, from, to) }),
     });
     const written = writeKeyFile(table, { month, timezone: this.site.timezone }, this.formats.key);
     if (!written.ok) return written;
     const idOf = new Map(this.points.consumers.map((c) => [c.prm, c.id]));
-    if (this.site.allocation.key === 'dynamic-custom') {
+    if (kind === 'dynamic-custom') {
       const sent = written.value.sent.steps.map((s) => ({
         start: s.start,
         shares: new Map([...s.shares].map(([prm, share]) => [idOf.get(prm)!, share])),
