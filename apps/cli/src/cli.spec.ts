@@ -71,6 +71,14 @@ describe('ilot: a command line that refuses what it does not know', () => {
     );
   });
 
+  it('ilot validate: says who bills an operation, its producers priced and its rates (issue 29)', async () => {
+    const result = await cli('validate', '--site', join(__dirname, '..', '..', '..', 'sites', 'acc-demo.yaml'));
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(
+      'billed by PMO Île Verte Énergie (SAS) (SIREN 912345675), invoices IVE-YYYY-NNNNNN: pv-block-a (1 price(s)), pv-school (2 price(s)); VAT 20/20/20 % (resident/business/public); excise 0.02998 €/kWh collected',
+    );
+  });
+
   // Regression (issue 25): a new operator's file with fractions for percentages and kW for W was "valid", silently.
   it('ilot validate: warns of fractions where percentages are meant, kW for W, a meter nobody holds', async () => {
     const text = readFileSync(SITE_FILE, 'utf8')

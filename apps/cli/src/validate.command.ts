@@ -23,6 +23,16 @@ export function validateCommand(options: Map<string, string[]>, log: (line: stri
   );
   log(`  PV ${pvKWp.toFixed(1)} kWp, batteries ${batteryKWh.toFixed(0)} kWh`);
   if (site.topology === 'public-grid-acc') log(`  ${accSummary(site)}`);
+  const billing = site.acc?.billing;
+  if (billing) {
+    const producers = Object.entries(billing.producers).map(([id, p]) => `${id} (${p.prices.length} price(s))`);
+    const vat = `VAT ${billing.vatPct.resident}/${billing.vatPct.business}/${billing.vatPct.public} % (resident/business/public)`;
+    log(
+      `  billed by ${billing.seller.name} (SIREN ${billing.seller.siren}), invoices ${billing.invoicePrefix}-YYYY-NNNNNN: ${producers.join(', ')}; ${vat}; excise ${billing.excise.collectedBySeller ? `${billing.excise.eurPerKWh} €/kWh collected` : 'not collected'}`,
+    );
+  }
+  if (site.allocation.history.length)
+    log(`  allocation before: ${site.allocation.history.map((h) => `${h.key} until ${h.until}`).join(', ')}`);
   // Valid, but perhaps not what was meant (issue 25): fractions for percentages, kW for W, a meter nobody holds.
   for (const warning of siteWarnings(site)) log(`  warning: ${warning}`);
   return site;
