@@ -25,6 +25,12 @@ function monthTable(month: string, share: (i: number) => [number, number, number
   };
 }
 
+/** The table with its first step's shares replaced. */
+const withFirstStep = (t: KeyTable, shares: Array<[string, number]>): KeyTable => ({
+  ...t,
+  steps: t.steps.map((s, i) => (i === 0 ? { ...s, shares: new Map(shares) } : s)),
+});
+
 function written(table: KeyTable, month: string) {
   const result = writeKeyFile(table, { month, timezone: TZ });
   if (!result.ok) throw new Error(result.problems.join('; '));
@@ -91,40 +97,22 @@ describe('the month key file', () => {
     ],
     [
       'a step above 100 %',
-      (t) => ({
-        ...t,
-        steps: t.steps.map((s, i) =>
-          i === 0
-            ? {
-                ...s,
-                shares: new Map([
-                  [A, 0.5],
-                  [B, 0.4],
-                  [C, 0.2],
-                ]),
-              }
-            : s,
-        ),
-      }),
+      (t) =>
+        withFirstStep(t, [
+          [A, 0.5],
+          [B, 0.4],
+          [C, 0.2],
+        ]),
       /coefficients sum to 110.000 %, above 100 %/,
     ],
     [
       'a coefficient below 0',
-      (t) => ({
-        ...t,
-        steps: t.steps.map((s, i) =>
-          i === 0
-            ? {
-                ...s,
-                shares: new Map([
-                  [A, -0.1],
-                  [B, 0],
-                  [C, 0],
-                ]),
-              }
-            : s,
-        ),
-      }),
+      (t) =>
+        withFirstStep(t, [
+          [A, -0.1],
+          [B, 0],
+          [C, 0],
+        ]),
       /coefficient of 25110000000011 is -0.1: must be from 0 to 1/,
     ],
     [

@@ -1,27 +1,11 @@
 import { seededRandom } from '@ilot/domain';
-import type { AccBilling } from '@ilot/site';
-import { buildInvoice, creditNoteFor, invoiceTotals } from './invoice';
+import { creditNoteFor, invoiceTotals } from './invoice';
 import { type BilledStep, consumerEnergy, type DatedPrice, priceAt } from './invoice-energy';
 import { divideRounded, energyCents, formatEur, percentCents } from './money';
+import { novemberInvoice, TEST_SELLER } from './testing/november-invoice';
 
 const TZ = 'Europe/Paris';
-const seller = {
-  name: 'PMO',
-  address: ['1 rue A'],
-  postcode: '38000',
-  city: 'Grenoble',
-  countryCode: 'FR',
-  siren: '123456782',
-};
-const billing: AccBilling = {
-  seller,
-  invoicePrefix: 'ACC',
-  paymentTermDays: 30,
-  vatPct: { resident: 20, business: 20, public: 5.5 },
-  excise: { eurPerKWh: 0.02998, collectedBySeller: true },
-  fees: [{ label: 'Frais de gestion', eurPerMonth: 2.5 }],
-  producers: {},
-};
+const seller = TEST_SELLER;
 const prices = new Map<string, DatedPrice[]>([
   ['p1', [{ from: '2026-01-01', eurPerKWh: 0.12 }]],
   [
@@ -120,26 +104,14 @@ describe('buildInvoice', () => {
     kind: 'business' as const,
     prm: '30000000000204',
   };
-  const invoice = buildInvoice({
-    number: 'ACC-2026-000001',
-    siteId: 's',
-    month: '2026-11',
-    issueDate: '2026-12-05',
-    periodStart: '2026-11-01',
-    periodEnd: '2026-11-30',
-    billing,
+  const invoice = novemberInvoice(
     buyer,
-    energy: {
-      lines: [
-        { producerId: 'p1', priceFrom: '2026-01-01', period: 'base', eurPerKWh: 0.12, wh: 100_001 },
-        { producerId: 'p2', priceFrom: '2026-01-01', period: 'hp', eurPerKWh: 0.14, wh: 50_005 },
-      ],
-      days: [],
-    },
-    memberDays: 20,
-    monthDays: 30,
-    producerNames: new Map([['p1', 'Toit A']]),
-  });
+    [
+      { producerId: 'p1', priceFrom: '2026-01-01', period: 'base', eurPerKWh: 0.12, wh: 100_001 },
+      { producerId: 'p2', priceFrom: '2026-01-01', period: 'hp', eurPerKWh: 0.14, wh: 50_005 },
+    ],
+    { memberDays: 20, producerNames: new Map([['p1', 'Toit A']]) },
+  );
 
   it('prices each line to the cent, prorates the fees, collects the excise, and its totals add up', () => {
     expect(invoice.lines.map((l) => [l.kind, l.quantity, l.amountCents])).toEqual([
@@ -160,9 +132,9 @@ describe('buildInvoice', () => {
   });
 
   it('makes a credit note of the same amounts, naming the invoice it cancels', () => {
-    const credit = creditNoteFor(invoice, 'ACC-2026-000002', '2026-12-10', 'index corrigé');
-    expect(credit).toMatchObject({ kind: 'credit-note', corrects: 'ACC-2026-000001', totals: invoice.totals });
-    expect(credit.mentions[0]).toBe('Avoir annulant la facture ACC-2026-000001 : index corrigé.');
+    const credit = creditNoteFor(invoice, 'IVE-2026-000002', '2026-12-10', 'index corrigé');
+    expect(credit).toMatchObject({ kind: 'credit-note', corrects: 'IVE-2026-000001', totals: invoice.totals });
+    expect(credit.mentions[0]).toBe('Avoir annulant la facture IVE-2026-000001 : index corrigé.');
     expect(invoiceTotals(credit.lines)).toEqual(invoice.totals);
   });
 });

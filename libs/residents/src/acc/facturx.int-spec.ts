@@ -1,55 +1,25 @@
-import { buildInvoice, creditNoteFor, facturxXml } from '@ilot/invoicing';
-import type { AccBilling } from '@ilot/site';
+import { creditNoteFor, facturxXml } from '@ilot/invoicing';
+import { novemberInvoice } from '@ilot/invoicing/testing/november-invoice';
 import { FacturxValidator } from './facturx-validator';
 
-const seller = {
-  name: 'PMO Île Verte Énergie',
-  address: ['12 rue des Alliés'],
-  postcode: '38100',
-  city: 'Grenoble',
-  countryCode: 'FR',
-  siren: '912345674',
-  vatNumber: 'FR42912345674',
-};
-const billing: AccBilling = {
-  seller,
-  invoicePrefix: 'IVE',
-  paymentTermDays: 15,
-  vatPct: { resident: 20, business: 20, public: 20 },
-  excise: { eurPerKWh: 0.02998, collectedBySeller: true },
-  fees: [{ label: 'Frais de gestion', eurPerMonth: 2.5 }],
-  producers: {},
-};
-const invoice = buildInvoice({
-  number: 'IVE-2026-000001',
-  siteId: 'acc-demo',
-  month: '2026-11',
-  issueDate: '2026-12-05',
-  periodStart: '2026-11-01',
-  periodEnd: '2026-11-30',
-  billing,
-  buyer: {
+const invoice = novemberInvoice(
+  {
     name: 'Boulangerie <Le Fournil> & fils',
     address: ['3 place Saint-Bruno'],
     postcode: '38000',
     city: 'Grenoble',
     countryCode: 'FR',
-    siren: '823456789',
+    siren: '823456785',
     participantId: 'bakery',
     kind: 'business',
     prm: '30000000000204',
   },
-  energy: {
-    lines: [
-      { producerId: 'pv-block-a', priceFrom: '2026-01-01', period: 'base', eurPerKWh: 0.12, wh: 300_123 },
-      { producerId: 'pv-school', priceFrom: '2026-11-16', period: 'hp', eurPerKWh: 0.15, wh: 420_009 },
-    ],
-    days: [],
-  },
-  memberDays: 30,
-  monthDays: 30,
-  producerNames: new Map([['pv-block-a', 'Toit de la résidence A']]),
-});
+  [
+    { producerId: 'pv-block-a', priceFrom: '2026-01-01', period: 'base', eurPerKWh: 0.12, wh: 300_123 },
+    { producerId: 'pv-school', priceFrom: '2026-11-16', period: 'hp', eurPerKWh: 0.15, wh: 420_009 },
+  ],
+  { producerNames: new Map([['pv-block-a', 'Toit de la résidence A']]) },
+);
 
 /** Issue 29 §4: the Factur-X XML of a business participant's invoice, valid against the EN 16931 profile's XSD. */
 describe('Factur-X EN 16931', () => {
@@ -70,8 +40,8 @@ describe('Factur-X EN 16931', () => {
     expect(xml).toContain(
       `<ram:GrandTotalAmount>${(invoice.totals.grossCents / 100).toFixed(2)}</ram:GrandTotalAmount>`,
     );
-    expect(xml).toContain('<ram:ID schemeID="0002">823456789</ram:ID>');
-    expect(xml).toContain('<ram:ID schemeID="VA">FR42912345674</ram:ID>');
+    expect(xml).toContain('<ram:ID schemeID="0002">823456785</ram:ID>');
+    expect(xml).toContain('<ram:ID schemeID="VA">FR65912345675</ram:ID>');
     expect(xml).toContain('Boulangerie &lt;Le Fournil&gt; &amp; fils');
   });
 
