@@ -1,1 +1,1 @@
-export { repoPath } from '@ilot/runtime';
+export { repoPath } from '@ilot/domain';

@@ -12,3 +12,4 @@ export * from './local-time';
 export * from './site-leases';
 export * from './meter-steps';
 export * from './seeded-random';
+export * from './repo-path';

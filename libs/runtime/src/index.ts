@@ -15,4 +15,3 @@ export * from './site-lease-keeper';
 export * from './http-hardening';
 export * from './same-secret';
 export * from './json-body';
-export * from './repo-path';

@@ -12,8 +12,7 @@ import {
   type ProducerStatement,
   withFacturx,
 } from '@ilot/invoicing';
-import { type Checked, localDateTime, localMonthRange, refused } from '@ilot/domain';
-import { repoPath } from '@ilot/runtime';
+import { type Checked, localDateTime, localMonthRange, refused, repoPath } from '@ilot/domain';
 import type { AccBilling, Site } from '@ilot/site';
 import {
   AccInvoiceRepository,

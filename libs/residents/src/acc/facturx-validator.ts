@@ -1,5 +1,4 @@
-import { type Checked, refused } from '@ilot/domain';
-import { repoPath } from '@ilot/runtime';
+import { type Checked, refused, repoPath } from '@ilot/domain';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateXML } from 'xmllint-wasm';
