@@ -6,7 +6,7 @@ import { AccInvoiceRepository, openDatabase, ResidentLedgerRepository } from '@i
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { required, UsageError } from './args';
+import { databaseUrl, required, UsageError } from './args';
 
 type Options = Map<string, string[]>;
 
@@ -16,8 +16,7 @@ async function withInvoicing<T>(
 ): Promise<T> {
   const site = loadSiteFile(required(options, 'site'));
   if (!site.acc?.billing) throw new UsageError(`--site: "${site.id}" bills no one (acc.billing, docs/acc.md)`);
-  const url = options.get('database')?.[0] ?? process.env.ILOT_DATABASE_URL;
-  if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
+  const url = databaseUrl(options);
   const db = await openDatabase(url);
   try {
     return await work(accInvoicingOn(site, db), site, db);

@@ -6,7 +6,7 @@ import { type MeterGap, ProfileTable, simulateAccMonth, simulatedDistributorFile
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { required, UsageError } from './args';
+import { databaseUrl, required, UsageError } from './args';
 
 type Options = Map<string, string[]>;
 
@@ -25,8 +25,7 @@ async function withAcc<T>(
   if (!isMonth(month)) throw new UsageError('--month must be YYYY-MM');
   if (site.topology !== 'public-grid-acc')
     throw new UsageError(`--site: "${site.id}" is not an operation on the public grid (topology public-grid-acc)`);
-  const url = options.get('database')?.[0] ?? process.env.ILOT_DATABASE_URL;
-  if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
+  const url = databaseUrl(options);
   const db = await openDatabase(url);
   try {
     return await work(accMonthOn(site, db), site, month, db);

@@ -78,3 +78,10 @@ function plainParseError(error: Error): string {
   const message = error.message.split('. To specify a positional')[0];
   return message.replace(/^Option '(--[\w-]+)(?: <value>)?' argument missing$/, '$1 needs a value');
 }
+
+/** The database a command reads: `--database URL`, else ILOT_DATABASE_URL; a usage error without either. */
+export function databaseUrl(options: Map<string, string[]>): string {
+  const url = options.get('database')?.[0] ?? process.env.ILOT_DATABASE_URL;
+  if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
+  return url;
+}

@@ -3,7 +3,7 @@ import { deliveredEffacement, effacementReportsOn, openDataOf, openDataRangeProb
 import { loadSiteFile } from '@ilot/site';
 import { OpenDataHourRepository, ReadingRepository, SignalRepository, openDatabase } from '@ilot/timeseries';
 import { writeFileSync } from 'node:fs';
-import { required, UsageError } from './args';
+import { databaseUrl, required, UsageError } from './args';
 
 /**
  * `ilot open-data --site FILE --from ISO --to ISO [--format csv|json] [--out FILE] [--database URL]`: the îlot's
@@ -25,8 +25,7 @@ export async function openDataCommand(options: Map<string, string[]>, log: (line
   if (problem) throw new UsageError(`--from/--to: ${problem}`);
   const format = options.get('format')?.[0] ?? 'csv';
   if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be csv or json');
-  const url = options.get('database')?.[0] ?? process.env.ILOT_DATABASE_URL;
-  if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
+  const url = databaseUrl(options);
   const db = await openDatabase(url);
   try {
     const delivered = await deliveredEffacement(

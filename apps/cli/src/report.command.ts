@@ -4,7 +4,7 @@ import { isMonth } from '@ilot/domain';
 import { openDatabase, ResidentLedgerRepository } from '@ilot/timeseries';
 import { residentLedgerOn } from '@ilot/residents';
 import { ResidentReportService } from '@ilot/residents';
-import { required, UsageError } from './args';
+import { databaseUrl, required, UsageError } from './args';
 
 /**
  * `ilot report --site FILE --participant ID --month YYYY-MM [--format json|csv] [--database URL]`: a resident's month,
@@ -24,8 +24,7 @@ export async function reportCommand(
   if (format !== 'json' && format !== 'csv') throw new UsageError('--format must be json or csv');
   if (!site.participants.some((p) => p.id === participantId))
     throw new UsageError(`--participant: no participant "${participantId}" in site "${site.id}"`);
-  const url = options.get('database')?.[0] ?? process.env.ILOT_DATABASE_URL;
-  if (!url) throw new UsageError('--database URL (or ILOT_DATABASE_URL) is required');
+  const url = databaseUrl(options);
   const db = await openDatabase(url);
   try {
     await residentLedgerOn(site, db).catchUp(new Date(), { wait: true }); // after the metrics app's run, if one is on

@@ -2,7 +2,7 @@ import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
 import type { Party } from '@ilot/site';
 import type { Invoice } from './invoice';
-import { formatEur, formatKWh } from './money';
+import { formatEur, formatKWh, frenchDate } from './money';
 
 /** The fonts an invoice embeds (a PDF/A document carries its fonts): DejaVu Sans, libs/invoicing/fonts. */
 export interface InvoiceFonts {
@@ -48,11 +48,6 @@ export function wrap(font: PDFFont, value: string, size: number, width: number):
     } else line = next;
   }
   return line ? [...lines, line] : lines;
-}
-
-/** 2026-12-05 -> 05/12/2026. */
-export function frenchDate(date: string): string {
-  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 }
 
 function partyLines(p: Party): string[] {

@@ -1,6 +1,6 @@
 import type { AccBilling, Party } from '@ilot/site';
 import type { EnergyLine } from './invoice-energy';
-import { energyCents, percentCents, priceUnits } from './money';
+import { energyCents, frenchDate, percentCents, priceUnits } from './money';
 
 export type InvoiceKind = 'invoice' | 'credit-note';
 
@@ -65,8 +65,6 @@ export interface InvoiceInput {
 
 const PERIODS = { base: '', hp: ' (heures pleines)', hc: ' (heures creuses)' } as const;
 
-const frenchDay = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
-
 function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
@@ -92,7 +90,7 @@ export function buildInvoice(input: InvoiceInput): Invoice {
     .filter((l) => l.wh > 0)
     .map((l) => ({
       kind: 'energy',
-      description: `Électricité locale de ${input.producerNames.get(l.producerId) ?? l.producerId}${PERIODS[l.period]}, tarif du ${frenchDay(l.priceFrom)}`,
+      description: `Électricité locale de ${input.producerNames.get(l.producerId) ?? l.producerId}${PERIODS[l.period]}, tarif du ${frenchDate(l.priceFrom)}`,
       producerId: l.producerId,
       quantity: l.wh / 1000,
       wh: l.wh,
@@ -118,7 +116,7 @@ export function buildInvoice(input: InvoiceInput): Invoice {
     totals: invoiceTotals(lines),
     days: input.energy.days,
     mentions: [
-      `Payable au plus tard le ${frenchDay(addDays(input.issueDate, input.billing.paymentTermDays))}. Pas d'escompte pour paiement anticipé.`,
+      `Payable au plus tard le ${frenchDate(addDays(input.issueDate, input.billing.paymentTermDays))}. Pas d'escompte pour paiement anticipé.`,
       business
         ? 'En cas de retard de paiement : pénalités au taux de trois fois le taux d’intérêt légal et indemnité forfaitaire pour frais de recouvrement de 40 € (art. L441-10 du code de commerce).'
         : 'En cas de retard de paiement : pénalités au taux de trois fois le taux d’intérêt légal.',

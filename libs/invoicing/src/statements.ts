@@ -1,5 +1,5 @@
 import type { Invoice } from './invoice';
-import { decimalAmount } from './money';
+import { decimalAmount, formatKWh } from './money';
 
 export interface ProducerStatement {
   producerId: string;
@@ -60,7 +60,7 @@ export function statementCsv(statement: ProducerStatement): string {
         statement.month,
         b.participantId,
         csvCell(b.name),
-        (b.wh / 1000).toFixed(3).replace('.', ','),
+        formatKWh(b.wh),
         frenchAmount(b.netCents),
       ].join(';'),
     ),
@@ -69,7 +69,7 @@ export function statementCsv(statement: ProducerStatement): string {
       statement.month,
       'total',
       '',
-      (statement.totalWh / 1000).toFixed(3).replace('.', ','),
+      formatKWh(statement.totalWh),
       frenchAmount(statement.totalNetCents),
     ].join(';'),
   ];

@@ -1,7 +1,7 @@
 import type { DistributorRow, ReconcileLine } from '@ilot/acc';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { textArrayLiteral } from './pg-array';
+import { numberArrayLiteral, textArrayLiteral } from './pg-array';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -36,7 +36,6 @@ export class AccRepository {
         [siteId, month, importedAt.toISOString(), sha256(file), rows.length],
       )) as Array<{ id: string }>;
       await m.query('DELETE FROM acc_distributor_steps WHERE site_id = $1 AND month = $2', [siteId, month]);
-      const nullable = (values: Array<number | null>) => `{${values.map((v) => (v === null ? 'NULL' : v)).join(',')}}`;
       await m.query(
         `INSERT INTO acc_distributor_steps (site_id, month, prm, role, ts, total_wh, allocated_wh, rest_wh, import_id)
          SELECT $1, $2, * , $9 FROM unnest($3::text[], $4::text[], $5::timestamptz[], $6::int[], $7::int[], $8::int[])`,
@@ -46,9 +45,9 @@ export class AccRepository {
           textArrayLiteral(rows.map((r) => r.prm)),
           textArrayLiteral(rows.map((r) => r.role)),
           textArrayLiteral(rows.map((r) => r.start.toISOString())),
-          nullable(rows.map((r) => r.totalWh)),
-          nullable(rows.map((r) => r.allocatedWh)),
-          nullable(rows.map((r) => r.restWh)),
+          numberArrayLiteral(rows.map((r) => r.totalWh)),
+          numberArrayLiteral(rows.map((r) => r.allocatedWh)),
+          numberArrayLiteral(rows.map((r) => r.restWh)),
           id,
         ],
       );
