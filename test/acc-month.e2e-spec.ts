@@ -32,7 +32,8 @@ describe("the PMO's month (issue 29, real PostgreSQL)", () => {
     open.push(run);
     // Every point every step, but b-3's once it left (the 21st) and c-2's before it joined (the 10th).
     expect(run.imported).toMatchObject({ ok: true, value: { rows: 2880 * 12 - 10 * 96 - 9 * 96, pointsAbsent: [] } });
-    const lines = run.keyFile.trimEnd().split('\n');
+    expect(run.keys.files.map((f) => f.fileName)).toEqual(['cles-acc-demo-2026-11.csv']);
+    const lines = run.keys.files[0].text.trimEnd().split('\n');
     expect(lines).toHaveLength(1 + 30 * 96);
     expect(lines[0].split(';')).toHaveLength(1 + 10);
     expect(run.lines).toHaveLength(12 * 2);

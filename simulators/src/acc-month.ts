@@ -1,4 +1,11 @@
-import { type AccKey, distributorRows, type MeasuredStep, parseKeyFile, writeDistributorFile } from '@ilot/acc';
+import {
+  type AccKey,
+  distributorRows,
+  type KeyMonth,
+  type MeasuredStep,
+  parseKeyFile,
+  writeDistributorFile,
+} from '@ilot/acc';
 import {
   addMs,
   type Checked,
@@ -75,29 +82,52 @@ export function simulateAccMonth(
   return { readings, measured: [...steps.values()] };
 }
 
+/** A key file as the PMO sent it; a full dynamic key's names the producer (its injection point) whose production it shares. */
+export interface SentKeyFile {
+  text: string;
+  producer?: { prm: string };
+}
+
 /**
- * The simulated distributor's monthly file (issue 29 §3): the operation's key as the PMO sent it (its key file; none
- * for a default key), applied to what its meters measured, rounded and written as the distributor publishes it.
+ * The simulated distributor's monthly file (issue 29 §3): the operation's key as the PMO sent it (its key file, or one
+ * per producer for a full dynamic key; none for a default key), applied to what its meters measured, rounded and
+ * written as the distributor publishes it.
  */
 export function simulatedDistributorFile(
   site: Site,
   month: string,
   measured: readonly MeasuredStep[],
-  keyFileText?: string,
+  keyFiles: readonly SentKeyFile[] = [],
 ): Checked<string, 'invalid'> {
   const timezone = site.timezone;
-  let key: AccKey = { kind: 'dynamic-default' };
-  if (keyFileText !== undefined) {
-    const table = parseKeyFile(keyFileText, { month, timezone });
-    if (!table.ok) return table;
-    const byStep = new Map(table.value.steps.map((s) => [s.start.getTime(), s.shares]));
-    key = { kind: 'dynamic-custom', sharesAt: (start) => byStep.get(start.getTime()) };
-  }
+  const key = sentKey(keyFiles, { month, timezone });
+  if (!key.ok) return key;
   const prms = {
     consumers: site.participants.flatMap((p) => (p.prm ? [p.prm] : [])),
     producers: devicesOfKind(site, 'pv').flatMap((pv) => (pv.injectionPrm ? [pv.injectionPrm] : [])),
   };
   const byPrm = new Map(site.participants.filter((p) => p.prm).map((p) => [p.prm!, p]));
-  const rows = distributorRows(measured, key, prms, (prm, start) => isMemberAt(byPrm.get(prm)!, start, timezone));
+  const rows = distributorRows(measured, key.value, prms, (prm, start) => isMemberAt(byPrm.get(prm)!, start, timezone));
   return rows.ok ? { ok: true, value: writeDistributorFile(rows.value, { month, timezone }) } : rows;
+}
+
+/** The key the distributor applies from the files it received, by PRM. */
+function sentKey(keyFiles: readonly SentKeyFile[], month: KeyMonth): Checked<AccKey, 'invalid'> {
+  if (keyFiles.length === 0) return { ok: true, value: { kind: 'dynamic-default' } };
+  const tables = new Map<string, Map<number, ReadonlyMap<string, number>>>();
+  for (const file of keyFiles) {
+    const table = parseKeyFile(file.text, month);
+    if (!table.ok) return table;
+    tables.set(file.producer?.prm ?? '', new Map(table.value.steps.map((s) => [s.start.getTime(), s.shares])));
+  }
+  const whole = tables.get('');
+  if (whole) return { ok: true, value: { kind: 'dynamic-custom', sharesAt: (start) => whole.get(start.getTime()) } };
+  return {
+    ok: true,
+    value: {
+      kind: 'dynamic-full',
+      coefficientsAt: (start) =>
+        new Map([...tables].map(([producerPrm, steps]) => [producerPrm, steps.get(start.getTime()) ?? new Map()])),
+    },
+  };
 }

@@ -1,6 +1,12 @@
 import type { ReconcileLine } from '@ilot/acc';
 import { type Checked, isMonth } from '@ilot/domain';
-import { accMonthOn, type AccMonthService, DataConnectClient, type DataConnectConfig } from '@ilot/residents';
+import {
+  accMonthOn,
+  type AccMonthService,
+  DataConnectClient,
+  type DataConnectConfig,
+  type KeyFile,
+} from '@ilot/residents';
 import { allocationKeyOn, loadSiteFile, type Site } from '@ilot/site';
 import { type MeterGap, ProfileTable, simulateAccMonth, simulatedDistributorFile } from '@ilot/simulators';
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
@@ -44,12 +50,24 @@ export function accKeysCommand(options: Options, log: (line: string) => void): P
   const out = required(options, 'out');
   return withAcc(options, async (service, site, month) => {
     const written = accepted(await service.keys(month, new Date()));
-    mkdirSync(out, { recursive: true });
-    const path = join(out, written.fileName);
-    writeFileSync(path, written.text);
-    log(`${path}: ${written.steps} steps of ${month} (${site.timezone}), sha256 ${written.sha256}`);
+    const paths = writeKeyFiles(out, written.files, (path, file) =>
+      log(`${path}: ${written.steps} steps of ${month} (${site.timezone})${producerOf(file)}, sha256 ${file.sha256}`),
+    );
     for (const gap of written.gaps)
       log(`  ${gap.participantId}: ${gap.steps} step(s) without a reading get 0 % (fill them first: ilot acc curve)`);
+    return paths.join('\n');
+  });
+}
+
+const producerOf = (file: KeyFile) => (file.producer ? ` of producer ${file.producer.id}` : '');
+
+/** Writes the key files into `out`, each told to `told`; their paths. */
+function writeKeyFiles(out: string, files: readonly KeyFile[], told: (path: string, file: KeyFile) => void): string[] {
+  mkdirSync(out, { recursive: true });
+  return files.map((file) => {
+    const path = join(out, file.fileName);
+    writeFileSync(path, file.text);
+    told(path, file);
     return path;
   });
 }
@@ -126,12 +144,13 @@ export function accSimulateCommand(options: Options, log: (line: string) => void
         : accepted(await service.keys(month, new Date()));
     mkdirSync(out, { recursive: true });
     if (keys) {
-      writeFileSync(join(out, keys.fileName), keys.text);
-      log(`${join(out, keys.fileName)}: the key file (${keys.steps} steps)`);
+      writeKeyFiles(out, keys.files, (path, file) =>
+        log(`${path}: the key file${producerOf(file)} (${keys.steps} steps)`),
+      );
       for (const gap of keys.gaps) log(`  ${gap.participantId}: ${gap.steps} step(s) without a reading get 0 %`);
     }
     const distributorPath = join(out, `distributeur-${site.id}-${month}.csv`);
-    writeFileSync(distributorPath, accepted(simulatedDistributorFile(site, month, world.measured, keys?.text)));
+    writeFileSync(distributorPath, accepted(simulatedDistributorFile(site, month, world.measured, keys?.files)));
     log(`${distributorPath}: the distributor's month, from the simulated meters and the key file`);
     return distributorPath;
   });

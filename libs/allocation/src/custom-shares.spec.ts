@@ -1,5 +1,5 @@
 import { allocateStep } from './allocation';
-import { MAX_CUSTOM_SHARE_STEPS, parseCustomShares } from './custom-shares';
+import { MAX_CUSTOM_SHARE_STEPS, parseCustomShares, parseProducerShares } from './custom-shares';
 
 const PARTICIPANTS = new Set(['flat-1', 'flat-2', 'shop-1']);
 const STEP_MS = 15 * 60_000;
@@ -130,6 +130,78 @@ describe('custom shares given by the operator (dynamic-custom key)', () => {
       ok: false,
       reason: 'invalid',
       problems: [`steps: 3001 steps, at most 3000 at once`],
+    });
+  });
+});
+
+describe('coefficients per producer given by the operator (dynamic-full key)', () => {
+  const PRODUCERS = new Set(['pv-roof', 'pv-school']);
+  const full = (start: string, byProducer: unknown) => ({ start, byProducer });
+
+  it('reads each step’s coefficients by producer', () => {
+    expect(
+      parseProducerShares(
+        {
+          steps: [
+            full('2026-11-10T11:00:00Z', { 'pv-roof': { 'flat-1': 0.7, 'shop-1': 0.3 }, 'pv-school': { 'flat-2': 1 } }),
+          ],
+        },
+        PARTICIPANTS,
+        PRODUCERS,
+        STEP_MS,
+      ),
+    ).toEqual({
+      ok: true,
+      value: [
+        {
+          start: new Date('2026-11-10T11:00:00Z'),
+          byProducer: new Map([
+            [
+              'pv-roof',
+              new Map([
+                ['flat-1', 0.7],
+                ['shop-1', 0.3],
+              ]),
+            ],
+            ['pv-school', new Map([['flat-2', 1]])],
+          ]),
+        },
+      ],
+    });
+  });
+
+  it.each([
+    ['no steps', {}, ['steps: must be a non-empty array of {start, byProducer}']],
+    [
+      'an unknown producer',
+      { steps: [full('2026-11-10T11:00:00Z', { 'pv-moon': { 'flat-1': 1 } })] },
+      ['steps[0].byProducer.pv-moon: no such producer (a PV array)'],
+    ],
+    [
+      'a producer whose shares pass its production',
+      { steps: [full('2026-11-10T11:00:00Z', { 'pv-roof': { 'flat-1': 0.7, 'flat-2': 0.4 } })] },
+      ['steps[0].byProducer.pv-roof: shares sum to 1.1: must be at most 1'],
+    ],
+    [
+      'an unknown participant under a producer',
+      { steps: [full('2026-11-10T11:00:00Z', { 'pv-roof': { nobody: 0.5 } })] },
+      ['steps[0].byProducer.pv-roof.nobody: no such participant'],
+    ],
+    [
+      'no producer in a step',
+      { steps: [full('2026-11-10T11:00:00Z', {})] },
+      ['steps[0].byProducer: empty (give at least one producer’s shares)'.replace('’', "'")],
+    ],
+    [
+      'shares of the whole production instead',
+      { steps: [step('2026-11-10T11:00:00Z', { 'flat-1': 1 })] },
+      ['steps[0].byProducer: must be an object {producerId: {participantId: share}}'],
+    ],
+  ])('refuses %s, with the path and the reason', (_case, body, problems) => {
+    expect(parseProducerShares(body, PARTICIPANTS, PRODUCERS, STEP_MS)).toEqual({
+      ok: false,
+      reason: 'invalid',
+      problems,
     });
   });
 });

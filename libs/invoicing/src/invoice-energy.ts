@@ -12,6 +12,11 @@ export interface BilledStep {
   producerAllocatedWh: ReadonlyMap<string, number>;
   /** Each producer's injection, Wh. */
   productionWh: ReadonlyMap<string, number>;
+  /**
+   * Under a full dynamic key, each consumer's allocation by producer as the key shares it (consumer -> producer -> Wh,
+   * not rounded): its allocation is split in these proportions instead of the producers' allocated energy.
+   */
+  byProducerWh?: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
 /** A producer's price in force at an instant: the last version whose date (local) has begun. */
@@ -29,7 +34,7 @@ export interface EnergyLine {
 /**
  * A consumer's local energy of the month by producer, price version and tariff period, whole Wh (issue 29 §4): each
  * step's allocation (the distributor's, to the Wh) split among the producers in proportion to their allocated energy
- * in the step, by largest remainder so that the parts make the whole, never giving a producer more than it injected.
+ * in the step (under a full dynamic key, to what the key gave this consumer from each), by largest remainder so that the parts make the whole, never giving a producer more than it injected.
  * Also, per local day, the consumer's local and grid energy (the invoice's chart). Pure.
  */
 export function consumerEnergy(
@@ -51,7 +56,8 @@ export function consumerEnergy(
     if (allocatedWh <= 0) continue;
     const takenHere =
       taken.get(step.start.getTime()) ?? taken.set(step.start.getTime(), new Map()).get(step.start.getTime())!;
-    for (const [producerId, wh] of splitByProducer(allocatedWh, step, takenHere)) {
+    const weights = step.byProducerWh?.get(consumerId) ?? step.producerAllocatedWh;
+    for (const [producerId, wh] of splitByProducer(allocatedWh, step, weights, takenHere)) {
       const price = priceAt(prices.get(producerId) ?? [], step.start, timeZone);
       if (!price) throw new RangeError(`no price of ${producerId} in force on ${date}`);
       const key = `${producerId}|${price.priceFrom}|${price.period}`;
@@ -70,10 +76,15 @@ export function consumerEnergy(
   };
 }
 
-/** Whole Wh from each producer making `allocatedWh`, in proportion to the producers' allocation, within what each injected. */
-function splitByProducer(allocatedWh: number, step: BilledStep, taken: Map<string, number>): Map<string, number> {
+/** Whole Wh from each producer making `allocatedWh`, in proportion to `byProducer`, within what each injected. */
+function splitByProducer(
+  allocatedWh: number,
+  step: BilledStep,
+  byProducer: ReadonlyMap<string, number>,
+  taken: Map<string, number>,
+): Map<string, number> {
   const producers = [...step.producerAllocatedWh.keys()].sort();
-  const weights = producers.map((p) => Math.max(step.producerAllocatedWh.get(p) ?? 0, 0));
+  const weights = producers.map((p) => Math.max(byProducer.get(p) ?? 0, 0));
   const weightTotal = weights.reduce((s, w) => s + w, 0);
   const room = (p: string) => Math.max((step.productionWh.get(p) ?? 0) - (taken.get(p) ?? 0), 0);
   const exact = producers.map((_, i) => (weightTotal > 0 ? (allocatedWh * weights[i]) / weightTotal : 0));

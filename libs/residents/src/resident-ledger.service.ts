@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { allocateStep, AllocationKey } from '@ilot/allocation';
+import { type AccKey, allocateAccStep } from '@ilot/acc';
 import {
   addMs,
   CONSUMING_KINDS,
@@ -165,10 +165,12 @@ export class ResidentLedgerService {
 
   private async stepsOf(from: Date, to: Date): Promise<LedgerStep[]> {
     const meterOf = new Map(this.site.participants.map((p) => [p.meter, p.id]));
-    const [meters, production, shared] = await Promise.all([
+    const keyAt = await this.allocationKey(from, to);
+    const [meters, production, shared, byProducer] = await Promise.all([
       this.readings.bucketedByDevice(this.site.id, [...meterOf.keys()], from, to, STEP_MINUTES),
       this.sumByStep(this.productionIds, from, to),
       this.sumByStep(this.sharedLoadIds, from, to),
+      this.producersByStep(from, to),
     ]);
     const consumptionByStep = new Map<number, Map<string, number>>();
     const participantOf = new Map(this.site.participants.map((p) => [p.id, p]));
@@ -180,12 +182,16 @@ export class ResidentLedgerService {
       step.set(participantId, Math.max(powerW, 0) * STEP_H);
       consumptionByStep.set(bucket.getTime(), step);
     }
-    const keyAt = await this.allocationKey(from, to);
     const rows: LedgerStep[] = [];
     for (const [startMs, consumptionWh] of consumptionByStep) {
       const start = new Date(startMs);
-      const productionWh = Math.max((production.get(startMs) ?? 0) - (shared.get(startMs) ?? 0), 0) * STEP_H;
-      const allocation = allocateStep({ start, productionWh, consumptionWh }, keyAt(start));
+      const key = keyAt(start);
+      // A full dynamic key shares each producer's injection by its own coefficients; the others, the îlot's production.
+      const productionWh =
+        key.kind === 'dynamic-full'
+          ? (byProducer.get(startMs) ?? new Map<string, number>())
+          : new Map([['', Math.max((production.get(startMs) ?? 0) - (shared.get(startMs) ?? 0), 0) * STEP_H]]);
+      const allocation = allocateAccStep({ start, productionWh, consumptionWh }, key);
       // Stored shares were checked on their way in, energies are >= 0: a refusal here is a bug, said loudly.
       if (!allocation.ok)
         this.logger.error(
@@ -196,7 +202,7 @@ export class ResidentLedgerService {
           participantId,
           ts: start,
           consumptionWh: wh,
-          allocatedWh: allocation.ok ? (allocation.value.allocatedWh.get(participantId) ?? 0) : 0,
+          allocatedWh: allocation.ok ? (allocation.value.consumers.get(participantId)?.allocatedWh ?? 0) : 0,
         });
     }
     return rows;
@@ -204,17 +210,41 @@ export class ResidentLedgerService {
 
   /**
    * The site's key of each step in [from, to): the one in force that day (issue 29 §5, `allocation.history`); a custom
-   * key's steps without shares given fall back on the default, as Enedis does.
+   * or full dynamic key's steps without shares given fall back on the default, as Enedis does.
    */
-  private async allocationKey(from: Date, to: Date): Promise<(start: Date) => AllocationKey> {
-    const shares = await this.customShares.between(this.site.id, from, to);
-    const custom: AllocationKey = { kind: 'dynamic-custom', sharesAt: (start) => shares.get(start.getTime()) };
-    const fixed: AllocationKey = {
-      kind: 'static',
-      shares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])),
+  private async allocationKey(from: Date, to: Date): Promise<(start: Date) => AccKey> {
+    const kinds = new Set([this.site.allocation.key, ...this.site.allocation.history.map((h) => h.key)]);
+    const [shares, coefficients] = await Promise.all([
+      kinds.has('dynamic-custom') ? this.customShares.between(this.site.id, from, to) : new Map(),
+      kinds.has('dynamic-full') ? this.customShares.byProducerBetween(this.site.id, from, to) : new Map(),
+    ]);
+    const byKind: Record<AccKey['kind'], AccKey> = {
+      static: { kind: 'static', shares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) },
+      'dynamic-default': { kind: 'dynamic-default' },
+      'dynamic-custom': { kind: 'dynamic-custom', sharesAt: (start) => shares.get(start.getTime()) },
+      'dynamic-full': { kind: 'dynamic-full', coefficientsAt: (start) => coefficients.get(start.getTime()) },
     };
-    const byKind = { static: fixed, 'dynamic-custom': custom, 'dynamic-default': { kind: 'dynamic-default' } } as const;
     return (start) => byKind[allocationKeyAt(this.site, start)];
+  }
+
+  /** Each producer's (a PV array's injection point, on the public grid) energy per step, Wh: for a full dynamic key. */
+  private async producersByStep(from: Date, to: Date): Promise<Map<number, Map<string, number>>> {
+    const kinds = [this.site.allocation.key, ...this.site.allocation.history.map((h) => h.key)];
+    const producers = devicesOfKind(this.site, 'pv').filter((pv) => pv.injectionPrm);
+    const steps = new Map<number, Map<string, number>>();
+    if (!kinds.includes('dynamic-full') || producers.length === 0) return steps;
+    const ids = producers.map((pv) => pv.id);
+    for (const { deviceId, bucket, powerW } of await this.readings.bucketedByDevice(
+      this.site.id,
+      ids,
+      from,
+      to,
+      STEP_MINUTES,
+    )) {
+      const step = steps.get(bucket.getTime()) ?? steps.set(bucket.getTime(), new Map()).get(bucket.getTime())!;
+      step.set(deviceId, Math.max(powerW, 0) * STEP_H);
+    }
+    return steps;
   }
 
   private async sumByStep(deviceIds: string[], from: Date, to: Date): Promise<Map<number, number>> {

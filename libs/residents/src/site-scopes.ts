@@ -105,7 +105,7 @@ export class SiteScopes {
       ...(this.residentReader ? { reports: new ResidentReportService(site, this.residentReader) } : {}),
       ledger,
       acc: new AccMonthService(site, ledger, this.ledgerRepository, this.shares, this.readings, this.accRepository),
-      invoicing: new AccInvoicingService(site, this.accRepository, this.invoices, this.facturx),
+      invoicing: new AccInvoicingService(site, this.accRepository, this.invoices, this.facturx, this.shares),
     };
     this.built.set(site.id, { fingerprint, scope });
     return scope;

@@ -118,8 +118,17 @@ describe('a collective self-consumption operation on the public grid: the perime
       }),
     ).toEqual([
       expect.stringMatching(
-        /^participant flat-a-101, .*pv pv-a.*: delivery points, positions, billing and memberships are for topology "public-grid-acc"/,
+        /^participant flat-a-101, .*pv pv-a.*: delivery points, positions, billing, memberships and the per-producer key are for topology "public-grid-acc"/,
       ),
+    ]);
+  });
+
+  it('refuses the per-producer key (dynamic-full) behind one connection, where producers have no injection point', () => {
+    const problems = siteProblemsOf((s) => {
+      s.allocation = { key: 'dynamic-default', history: [{ key: 'dynamic-full', until: '2026-11-01' }] };
+    });
+    expect(problems).toEqual([
+      'allocation key "dynamic-full": delivery points, positions, billing, memberships and the per-producer key are for topology "public-grid-acc" (this site is behind one connection)',
     ]);
   });
 });

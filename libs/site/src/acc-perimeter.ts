@@ -55,8 +55,10 @@ export function farthestPair(members: readonly Member[]): { a: Member; b: Member
 export function accProblems(file: SiteFile, devices: ReadonlyMap<string, DeviceSpec>): string[] {
   const pvs = pvsOf(devices);
   if (file.topology !== 'public-grid-acc') {
+    const fullKey = [file.allocation.key, ...file.allocation.history.map((h) => h.key)].includes('dynamic-full');
     const stray = [
       ...(file.acc ? ['acc'] : []),
+      ...(fullKey ? ['allocation key "dynamic-full"'] : []),
       ...file.participants
         .filter((p) => p.prm || p.position || p.billing || p.membership)
         .map((p) => `participant ${p.id}`),
@@ -64,7 +66,7 @@ export function accProblems(file: SiteFile, devices: ReadonlyMap<string, DeviceS
     ];
     return stray.length
       ? [
-          `${stray.join(', ')}: delivery points, positions, billing and memberships are for topology "public-grid-acc" (this site is behind one connection)`,
+          `${stray.join(', ')}: delivery points, positions, billing, memberships and the per-producer key are for topology "public-grid-acc" (this site is behind one connection)`,
         ]
       : [];
   }

@@ -4,7 +4,12 @@ import { commoditiesSchema, commodityMeterDevices } from './commodity.schema';
 import type { PricePoint } from './price-series';
 
 const id = z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+');
-const allocationKind = z.enum(['static', 'dynamic-default', 'dynamic-custom']);
+/**
+ * How the production is shared: by fixed shares, by consumption, by the PMO's shares of the whole production per step
+ * (`dynamic-custom`, Enedis' "dynamique simple"), or by the PMO's coefficients per producer and consumer per step
+ * (`dynamic-full`, issue 29 §2: only on the public grid, where each producer has its injection point).
+ */
+const allocationKind = z.enum(['static', 'dynamic-default', 'dynamic-custom', 'dynamic-full']);
 const localDate = z.string().regex(/^20\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a local date YYYY-MM-DD');
 const positive = z.number().finite().positive();
 const nonNegative = z.number().finite().nonnegative();

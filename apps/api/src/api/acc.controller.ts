@@ -21,7 +21,7 @@ export class AccController {
 
   /**
    * Writes the month's key file from the ledger, validated (every step of the local month, every consumer, each
-   * step at most 100 %); the ledger applies the coefficients as sent from then on. `{fileName, sha256, steps, text}`;
+   * step at most 100 %); the ledger applies the coefficients as sent from then on. `{files: [{fileName, sha256, text, producer?}], steps, gaps}` (one file per producer for a full dynamic key);
    * 409 for a site off the public grid or with the default key (no file is sent).
    */
   @Post('keys')

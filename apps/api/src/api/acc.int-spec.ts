@@ -53,10 +53,10 @@ describe('the ACC routes of the API', () => {
   it('writes the key file, imports the distributor file built on it, reconciles to no difference, and serves it again', async () => {
     const keys = await call('POST', '2026-11/keys');
     expect(keys.status).toBe(200);
-    const written = (await keys.json()) as { fileName: string; steps: number; text: string; sha256: string };
-    expect(written).toMatchObject({ fileName: 'cles-acc-demo-2026-11.csv', steps: 2880 });
-    expect(written.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const file = simulatedDistributorFile(SITE, '2026-11', world.measured, written.text);
+    const written = (await keys.json()) as { files: Array<{ fileName: string; text: string; sha256: string }> };
+    expect(written).toMatchObject({ files: [{ fileName: 'cles-acc-demo-2026-11.csv' }], steps: 2880 });
+    expect(written.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    const file = simulatedDistributorFile(SITE, '2026-11', world.measured, written.files);
     if (!file.ok) throw new Error(file.problems.join('; '));
     const imported = await call('PUT', '2026-11/distributor-data', file.value);
     expect(imported.status).toBe(200);

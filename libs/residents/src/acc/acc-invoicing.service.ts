@@ -13,10 +13,11 @@ import {
   withFacturx,
 } from '@ilot/invoicing';
 import { type Checked, localDateTime, localMonthRange, refused, repoPath } from '@ilot/domain';
-import type { AccBilling, Site } from '@ilot/site';
+import { type AccBilling, allocationKeyOn, type Site } from '@ilot/site';
 import {
   AccInvoiceRepository,
   AccRepository,
+  AllocationShareRepository,
   type DocumentToIssue,
   ResidentLedgerRepository,
   type StoredInvoice,
@@ -49,6 +50,7 @@ export class AccInvoicingService {
     private readonly acc: AccRepository,
     private readonly register: AccInvoiceRepository,
     private readonly validator: FacturxValidator,
+    private readonly shares: AllocationShareRepository,
   ) {}
 
   private billing(): AccBilling | undefined {
@@ -69,7 +71,7 @@ export class AccInvoicingService {
     if (rows.length === 0) return refused('no-file', `no distributor data imported for ${month}`);
     const check = await this.checked(month, options.acceptDifferences ?? false);
     if (check) return check;
-    const steps = billedSteps(this.site, rows);
+    const steps = billedSteps(this.site, rows, await this.coefficientsOf(month));
     const prices = new Map(Object.entries(billing.producers).map(([id, p]) => [id, p.prices as DatedPrice[]]));
     const taken = new Map<number, Map<string, number>>();
     const standing = new Set(
@@ -113,6 +115,14 @@ export class AccInvoicingService {
     }
     const issued = await this.register.issue(this.site.id, billing.invoicePrefix, documents);
     return { ok: true, value: { issued, alreadyInvoiced: [...standing] } };
+  }
+
+  /** Under a full dynamic key, the coefficients sent: each consumer's local energy comes from each producer as they say. */
+  private async coefficientsOf(month: string) {
+    if (allocationKeyOn(this.site, `${month}-01`) !== 'dynamic-full') return undefined;
+    const { from, to } = localMonthRange(month, this.site.timezone);
+    const coefficients = await this.shares.byProducerBetween(this.site.id, from, to);
+    return (start: Date) => coefficients.get(start.getTime());
   }
 
   /** Refused unless the month was reconciled and nothing is flagged (or the operator accepts the differences). */
@@ -190,5 +200,6 @@ export function accInvoicingOn(site: Site, db: DataSource, validator = new Factu
     new AccRepository(db),
     new AccInvoiceRepository(new ResidentLedgerRepository(db)),
     validator,
+    new AllocationShareRepository(db),
   );
 }

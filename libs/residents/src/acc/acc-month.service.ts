@@ -4,6 +4,7 @@ import {
   DEFAULT_KEY_FILE_FORMAT,
   type DistributorFileFormat,
   type KeyFileFormat,
+  type KeyTable,
   monthKeyTable,
   parseDistributorFile,
   reconcile,
@@ -29,15 +30,23 @@ import {
 } from '@ilot/timeseries';
 import type { DataSource } from 'typeorm';
 import { residentLedgerOn, type ResidentLedgerService } from '../resident-ledger.service';
-import { accPoints, type AccPoints, reconcilePoints } from './acc-points';
+import { accPoints, type AccPoints, producersAllocated, reconcilePoints } from './acc-points';
 import type { DataConnectClient, DataConnectRefusal } from './data-connect.client';
 
 export type AccRefusal = 'not-acc' | 'no-file' | 'invalid';
 
-export interface KeyFileWritten {
+/** One key file as written and kept. */
+export interface KeyFile {
   fileName: string;
   text: string;
   sha256: string;
+  /** The producer whose production it shares (a full dynamic key: one file per producer's injection point). */
+  producer?: { id: string; prm: string };
+}
+
+export interface KeyFileWritten {
+  /** One file (one per producer for a full dynamic key). */
+  files: KeyFile[];
   steps: number;
   /**
    * Members' steps the îlot has no reading for: their coefficient there is 0 (nothing to share by), so the
@@ -104,37 +113,82 @@ export class AccMonthService {
       byParticipant.set(step.participantId, step.consumptionWh);
       consumptionWh.set(step.ts.getTime(), byParticipant);
     }
-    const table = monthKeyTable({
-      stepStarts: stepStarts(from, to, SETTLEMENT_STEP_MS),
-      consumers: this.points.consumers,
-      consumptionWh,
-      ...(kind === 'static'
-        ? { staticShares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])) }
-        : { givenShares: await this.shares.between(this.site.id, from, to) }),
-    });
-    const written = writeKeyFile(table, { month, timezone: this.site.timezone }, this.formats.key);
-    if (!written.ok) return written;
+    const tables = await this.keyTables(kind, month, consumptionWh);
+    const files: KeyFile[] = [];
+    const sentByProducer = new Map<number, Map<string, Map<string, number>>>();
     const idOf = new Map(this.points.consumers.map((c) => [c.prm, c.id]));
-    if (kind === 'dynamic-custom') {
-      const sent = written.value.sent.steps.map((s) => ({
-        start: s.start,
-        shares: new Map([...s.shares].map(([prm, share]) => [idOf.get(prm)!, share])),
-      }));
-      await this.shares.replace(this.site.id, sent, now);
+    for (const { producer, table } of tables) {
+      const written = writeKeyFile(table, { month, timezone: this.site.timezone }, this.formats.key);
+      if (!written.ok)
+        return producer ? { ...written, problems: written.problems.map((p) => `${producer.id}: ${p}`) } : written;
+      for (const s of written.value.sent.steps) {
+        const step = sentByProducer.get(s.start.getTime()) ?? new Map<string, Map<string, number>>();
+        step.set(producer?.id ?? '', new Map([...s.shares].map(([prm, share]) => [idOf.get(prm)!, share])));
+        sentByProducer.set(s.start.getTime(), step);
+      }
+      const fileName = `cles-${this.site.id}-${month}${producer ? `-${producer.prm}` : ''}.csv`;
+      const sha256 = await this.acc.keepKeyFile(this.site.id, month, fileName, written.value.text, now);
+      files.push({ fileName, text: written.value.text, sha256, ...(producer ? { producer } : {}) });
+    }
+    if (kind !== 'static') {
+      const sent = [...sentByProducer].map(([ms, byProducer]) => ({ start: new Date(ms), byProducer }));
+      if (kind === 'dynamic-full') await this.shares.replaceByProducer(this.site.id, sent, now);
+      else
+        await this.shares.replace(
+          this.site.id,
+          sent.map((s) => ({ start: s.start, shares: s.byProducer.get('')! })),
+          now,
+        );
       await this.ledgerWriter.recompute(from, to);
     }
-    const fileName = `cles-${this.site.id}-${month}.csv`;
-    const sha256 = await this.acc.keepKeyFile(this.site.id, month, fileName, written.value.text, now);
+    const steps = tables[0]?.table.steps ?? [];
     const gaps = this.site.participants
       .filter((p) => p.prm)
       .map((p) => ({
         participantId: p.id,
-        steps: table.steps.filter(
+        steps: steps.filter(
           (s) => isMemberAt(p, s.start, this.site.timezone) && !consumptionWh.get(s.start.getTime())?.has(p.id),
         ).length,
       }))
       .filter((g) => g.steps > 0);
-    return { ok: true, value: { fileName, text: written.value.text, sha256, steps: table.steps.length, gaps } };
+    return { ok: true, value: { files, steps: steps.length, gaps } };
+  }
+
+  /**
+   * The month's coefficients as tables for the key files: one of the whole production (static, dynamique simple), or
+   * one per producer (full dynamic). Steps the PMO gave no shares for get the default key written as coefficients.
+   */
+  private async keyTables(
+    kind: 'static' | 'dynamic-custom' | 'dynamic-full',
+    month: string,
+    consumptionWh: ReadonlyMap<number, ReadonlyMap<string, number>>,
+  ): Promise<Array<{ producer?: { id: string; prm: string }; table: KeyTable }>> {
+    const { from, to } = localMonthRange(month, this.site.timezone);
+    const base = {
+      stepStarts: stepStarts(from, to, SETTLEMENT_STEP_MS),
+      consumers: this.points.consumers,
+      consumptionWh,
+    };
+    if (kind === 'static')
+      return [
+        {
+          table: monthKeyTable({
+            ...base,
+            staticShares: new Map(this.site.participants.map((p) => [p.id, p.staticShare ?? 0])),
+          }),
+        },
+      ];
+    if (kind === 'dynamic-custom')
+      return [{ table: monthKeyTable({ ...base, givenShares: await this.shares.between(this.site.id, from, to) }) }];
+    const given = await this.shares.byProducerBetween(this.site.id, from, to);
+    // A producer left out of a step the PMO gave gives nobody anything there.
+    return this.points.producers.map((producer) => ({
+      producer,
+      table: monthKeyTable({
+        ...base,
+        givenShares: new Map([...given].map(([ms, byProducer]) => [ms, byProducer.get(producer.id) ?? new Map()])),
+      }),
+    }));
   }
 
   /** Imports the distributor's month (replacing an earlier import of it); refused with every problem, storing nothing. */
@@ -186,7 +240,16 @@ export class AccMonthService {
         15,
       ),
     ]);
-    const lines = reconcile(reconcilePoints(this.points, ledgerSteps, production, distributor), starts);
+    const byProducer =
+      allocationKeyOn(this.site, `${month}-01`) === 'dynamic-full'
+        ? await this.shares.byProducerBetween(this.site.id, from, to)
+        : undefined;
+    const producerAllocatedWh =
+      byProducer && producersAllocated(ledgerSteps, production, (start) => byProducer.get(start.getTime()));
+    const lines = reconcile(
+      reconcilePoints(this.points, ledgerSteps, production, distributor, producerAllocatedWh),
+      starts,
+    );
     await this.acc.replaceReconciliation(this.site.id, month, lines, now);
     return { ok: true, value: lines };
   }

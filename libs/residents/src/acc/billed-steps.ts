@@ -1,11 +1,19 @@
-import type { DistributorRow } from '@ilot/acc';
+import { allocateAccStep, type DistributorRow } from '@ilot/acc';
 import { localDateTime, localMonthRange } from '@ilot/domain';
 import type { BilledStep } from '@ilot/invoicing';
 import { isMemberOn, type Site } from '@ilot/site';
 import { accPoints } from './acc-points';
 
-/** The distributor's month as the invoices read it: per step, each consumer's and each producer's energies by id. */
-export function billedSteps(site: Site, rows: readonly DistributorRow[]): BilledStep[] {
+/**
+ * The distributor's month as the invoices read it: per step, each consumer's and each producer's energies by id. Under
+ * a full dynamic key (`coefficientsAt`, by participant and producer id, as sent), each consumer's allocation by
+ * producer as the key shares the distributor's measurements: what its invoice splits by producer.
+ */
+export function billedSteps(
+  site: Site,
+  rows: readonly DistributorRow[],
+  coefficientsAt?: (start: Date) => ReadonlyMap<string, ReadonlyMap<string, number>> | undefined,
+): BilledStep[] {
   const points = accPoints(site);
   const consumerOf = new Map(points.consumers.map((c) => [c.prm, c.id]));
   const producerOf = new Map(points.producers.map((p) => [p.prm, p.id]));
@@ -33,7 +41,32 @@ export function billedSteps(site: Site, rows: readonly DistributorRow[]): Billed
       (step.productionWh as Map<string, number>).set(producer, row.totalWh ?? 0);
     }
   }
-  return [...steps.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
+  const sorted = [...steps.values()].sort((a, b) => a.start.getTime() - b.start.getTime());
+  if (!coefficientsAt) return sorted;
+  const consumedWh = new Map<number, Map<string, number>>();
+  for (const row of rows) {
+    const consumer = consumerOf.get(row.prm);
+    const ms = row.start.getTime();
+    if (consumer) (consumedWh.get(ms) ?? consumedWh.set(ms, new Map()).get(ms)!).set(consumer, row.totalWh ?? 0);
+  }
+  return sorted.map((step) => withPairs(step, consumedWh.get(step.start.getTime()) ?? new Map(), coefficientsAt));
+}
+
+/** A step with each consumer's allocation by producer, the key applied to the distributor's consumption and production. */
+function withPairs(
+  step: BilledStep,
+  consumptionWh: ReadonlyMap<string, number>,
+  coefficientsAt: (start: Date) => ReadonlyMap<string, ReadonlyMap<string, number>> | undefined,
+): BilledStep {
+  const shared = allocateAccStep(
+    { start: step.start, productionWh: step.productionWh, consumptionWh },
+    { kind: 'dynamic-full', coefficientsAt },
+  );
+  if (!shared.ok) return step;
+  return {
+    ...step,
+    byProducerWh: new Map([...shared.value.consumers].map(([id, consumer]) => [id, consumer.byProducerWh])),
+  };
 }
 
 /** The days of a local month a participant belonged to the operation, and the month's days. */

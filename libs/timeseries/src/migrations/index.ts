@@ -1,3 +1,4 @@
+import { ProducerShares1700000000023 } from './1700000000023-producer-shares';
 import { AccInvoices1700000000022 } from './1700000000022-acc-invoices';
 import { AccMonth1700000000021 } from './1700000000021-acc-month';
 import { InitialSchema1700000000001 } from './1700000000001-initial-schema';
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   WeatherForecasts1700000000020,
   AccMonth1700000000021,
   AccInvoices1700000000022,
+  ProducerShares1700000000023,
 ];
