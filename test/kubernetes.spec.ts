@@ -33,7 +33,7 @@ describe('deploy/kubernetes, checked against the Kubernetes API schemas (kuberne
   it('is valid: replicated apps with probes, requests and disruption budgets, TimescaleDB, Mosquitto, EMQX', () => {
     const { code, output } = validate(manifests);
     expect(output).toMatch(
-      /deploy\/kubernetes: 21 objects valid \(ConfigMap, Deployment, Namespace, PodDisruptionBudget, Secret, Service, StatefulSet\)/,
+      /deploy\/kubernetes: 22 objects valid \(ConfigMap, Deployment, Namespace, PodDisruptionBudget, Secret, Service, StatefulSet\)/,
     );
     expect(code).toBe(0);
   });
@@ -43,7 +43,7 @@ describe('deploy/kubernetes, checked against the Kubernetes API schemas (kuberne
       'a port that is not a number (schema)',
       'ingestion.yaml',
       (t: string) => t.replace('containerPort: 3000', "containerPort: 'three thousand'"),
-      /ingestion\.yaml: Deployment ingestion: .*containerPort must be integer/,
+      /ingestion\.yaml: StatefulSet ingestion: .*containerPort must be integer/,
     ],
     [
       'a kind the API does not have',
@@ -59,9 +59,9 @@ describe('deploy/kubernetes, checked against the Kubernetes API schemas (kuberne
     ],
     [
       'a Deployment no PodDisruptionBudget covers',
-      'ingestion.yaml',
+      'optimiser.yaml',
       (t: string) => t.replace(/---\napiVersion: policy\/v1[\s\S]*$/, ''),
-      /ingestion\.yaml: Deployment ingestion: no PodDisruptionBudget selects its pods/,
+      /optimiser\.yaml: Deployment optimiser: no PodDisruptionBudget selects its pods/,
     ],
     [
       'a token written in the manifest',

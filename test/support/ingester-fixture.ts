@@ -1,4 +1,7 @@
 import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-database';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IngesterProcess } from './app-process';
 import { MosquittoProcess } from './mosquitto-process';
 import { testPort, uniqueDemoSite } from './services';
@@ -22,10 +25,12 @@ export interface IngesterFixture {
  */
 export async function startIngesterFixture(
   prefix: string,
-  options: { databaseServerUrl?: string } = {},
+  /** `stockBroker`: Mosquitto as Debian ships it (persistence, and its default queue of 1000 messages per session). */
+  options: { databaseServerUrl?: string; stockBroker?: boolean; env?: Record<string, string> } = {},
 ): Promise<IngesterFixture> {
   const { path: siteFile, siteId } = uniqueDemoSite(prefix);
-  const broker = new MosquittoProcess();
+  const broker = options.stockBroker ? new MosquittoProcess({ config: stockMosquittoConfig }) : new MosquittoProcess();
+  const spoolDir = mkdtempSync(join(tmpdir(), 'ilot-spool-'));
   await broker.start();
   const database = await createTestDatabase(`ilot_${prefix}`, options.databaseServerUrl);
   const ingester = new IngesterProcess({
@@ -34,6 +39,8 @@ export async function startIngesterFixture(
     ILOT_SITE_FILE: siteFile,
     ILOT_HTTP_PORT: String(testPort()),
     ILOT_INGEST_CLIENT_ID: `${prefix}-${siteId}`,
+    ILOT_INGEST_SPOOL_DIR: spoolDir,
+    ...options.env,
   });
   await ingester.start();
   return {
@@ -45,6 +52,16 @@ export async function startIngesterFixture(
       await ingester.stop();
       await broker.stop();
       await database.drop();
+      rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }
+
+/** Debian's /etc/mosquitto/mosquitto.conf, on the test's port and folder: persistence, and every queue at its default. */
+export const stockMosquittoConfig = ({ port, stateDir }: { port: number; stateDir: string }): string[] => [
+  'persistence true',
+  `persistence_location ${stateDir}/`,
+  'log_dest stderr',
+  `listener ${port} 127.0.0.1`,
+  'allow_anonymous true',
+];

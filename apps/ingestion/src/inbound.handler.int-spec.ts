@@ -66,6 +66,7 @@ describe('InboundHandler: every inbound message stored or refused with its reaso
       new PvForecastRepository(db),
       new CommodityReadingRepository(db),
       metrics,
+      null,
     );
     await handler.onModuleInit();
     device = await mqtt.connectAsync(TEST_MQTT_URL, { protocolVersion: 5, clientId: `device-${site.id}` });

@@ -35,9 +35,17 @@ import {
 import type { IPublishPacket, ISubscriptionMap, MqttClient } from 'mqtt';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
-import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
+import {
+  INBOUND_REJECTS,
+  INGEST_SPOOL,
+  INGESTION_CONFIG,
+  INGESTION_MQTT,
+  IngestionMqttConnect,
+} from './ingestion.tokens';
 import { ConflictingReading, ReadingBatcher } from './reading-batcher';
 import { WindowOverrun } from './window-overrun';
+import type { IngestSpool } from './ingest-spool';
+import { SpoolDrain } from './spool-drain';
 
 /**
  * The MQTT edge of ingestion: telemetry, statuses, signals and external PV forecasts, each parsed and validated by the one decode of
@@ -71,6 +79,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     private readonly pvForecasts: PvForecastRepository,
     private readonly commodities: CommodityReadingRepository,
     private readonly metrics: IngestionMetrics,
+    @Inject(INGEST_SPOOL) private readonly spool: IngestSpool | null,
   ) {
     this.limits = inboundLimits(runtime);
     this.share = config.ILOT_INGEST_SHARE_GROUP;
@@ -79,7 +88,14 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     // One connection for every site served: its unacknowledged count is the process's, labelled by its one site or "all".
     const unackedSite = runtime.ILOT_SITES_DIR ? 'all' : site.id;
     this.metrics.unackedSource = () => ({ site: unackedSite, count: this.acks?.held ?? 0 });
+    this.metrics.spoolSource = () => ({ site: unackedSite, bytes: spool?.bytes ?? 0 });
+    this.drain = spool
+      ? new SpoolDrain(spool, (m) => this.process(m.topic, m.payload, m.receivedAt), metrics, unackedSite)
+      : undefined;
   }
+
+  /** The spool's ends (issue 30 §3), when the instance has one. */
+  private readonly drain: SpoolDrain | undefined;
 
   async onModuleInit(): Promise<void> {
     this.mqtt = await this.connect((client) => {
@@ -97,6 +113,8 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     await this.mqtt.subscribeAsync(subscriptions, { qos: 1 });
     this.subscriptions = subscriptions;
     this.logger.log(`subscribed to ${subscriptions.join(', ')}`);
+    // What a crash left in the spool is replayed first; what arrives meanwhile waits behind it.
+    if (this.spool?.holds) this.drain!.start();
   }
 
   private subscriptions: string[] | undefined;
@@ -123,6 +141,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     // A write in flight completes; one that fails from here on is not retried (its PUBACK never leaves: redelivered).
     this.stopping = true;
     await this.mqtt?.endAsync();
+    this.drain?.stop();
     await Promise.all([this.batcher.close(), ...this.writes, this.rejects.close()]);
   }
 
@@ -133,11 +152,21 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
   handle(topic: string, payload: Buffer, packet: IPublishPacket): void {
     const safe = this.acks!.hold(packet);
     this.watchWindow(this.acks!.held);
-    void this.process(topic, payload).then(safe);
+    const now = this.clock.now();
+    const drain = this.drain;
+    if (!drain) return void this.process(topic, payload, now).then(safe);
+    const message = { topic, payload, receivedAt: now };
+    // While the spool holds messages, the new ones go behind them (a full spool: processed here, the PUBACK waits).
+    if (drain.active)
+      return void drain
+        .keep(message)
+        .then((kept) => (kept ? undefined : this.process(topic, payload, now)))
+        .then(safe);
+    void this.process(topic, payload, now, () => drain.keep(message)).then(safe);
   }
 
-  private process(topic: string, payload: Buffer): Promise<unknown> {
-    const now = this.clock.now();
+  /** One message received at `now`; `spill` keeps it in the spool instead when the database fails (none: it waits). */
+  private process(topic: string, payload: Buffer, now: Date, spill?: () => Promise<boolean>): Promise<unknown> {
     const parsed = parseTopic(topic);
     const kind: InboundTopic =
       parsed?.kind === 'status' || parsed?.kind === 'signals' || parsed?.kind === 'forecast'
@@ -154,11 +183,11 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     switch (parsed.kind) {
       case 'telemetry': {
         const device = site.devices.get(parsed.deviceId);
-        if (device && isCommodityMeter(device)) return this.takeCommodity(site, device, payload, now, refuse);
+        if (device && isCommodityMeter(device)) return this.takeCommodity(site, device, payload, now, refuse, spill);
         const result = validateTelemetry(site, parsed.deviceId, payload, now, this.limits);
         if (!result.ok) return refuse(result);
         return this.batcher
-          .add(result.value)
+          .add(result.value, spill)
           .then((conflicts) =>
             conflicts.length
               ? refuse({ reason: 'duplicate', problems: conflicts.map((c) => describeConflict(c)) })
@@ -169,7 +198,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
         const result = validateStatus(site, parsed.deviceId, payload, now, this.limits);
         if (!result.ok) return refuse(result);
         const { state, ts } = result.value;
-        return this.store('status', () => this.statuses.upsert(site.id, parsed.deviceId, state, ts, now));
+        return this.store('status', () => this.statuses.upsert(site.id, parsed.deviceId, state, ts, now), spill);
       }
       case 'signals':
         return (this.signalQueue = this.signalQueue.then(() => this.takeSignal(site, payload, now, refuse)));
@@ -177,7 +206,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
         const isPvArray = (id: string) => site.devices.get(id)?.kind === 'pv';
         const forecast = decodePvForecast(payload, now, this.limits, isPvArray);
         if (!forecast.ok) return refuse(forecast);
-        return this.store('forecast', () => this.pvForecasts.store(site.id, forecast.value, now));
+        return this.store('forecast', () => this.pvForecasts.store(site.id, forecast.value, now), spill);
       }
     }
   }
@@ -189,12 +218,13 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     payload: Buffer,
     now: Date,
     refuse: (refusal: { reason: RejectReason; problems: string[] }) => Promise<void>,
+    spill?: () => Promise<boolean>,
   ): Promise<unknown> {
     const result = validateCommodityTelemetry(site, device, payload, now, this.limits);
     if (!result.ok) return refuse(result);
     const meter = { siteId: site.id, deviceId: device.id, maxPerHour: maxQuantityPerHour(device) };
     let stored: CommodityStoreResult | undefined;
-    await this.store('commodity', async () => (stored = await this.commodities.store(meter, result.value, now)));
+    await this.store('commodity', async () => (stored = await this.commodities.store(meter, result.value, now)), spill);
     if (!stored) return;
     if (!stored.ok) return refuse({ reason: stored.reason, problems: [stored.problem] });
     this.metrics.countStored(site.id, stored.inserted, stored.duplicates);
@@ -220,13 +250,18 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** Stores what was accepted, retrying while the database is away (the PUBACK waits), never past shutdown. */
-  private store(what: string, write: () => Promise<unknown>): Promise<unknown> {
-    const written = retryUntilDone(
-      write,
-      1000,
-      (error) => this.stopping || this.log.error(`store:${what}`, `${what} write failed: ${error.message}`),
-      () => this.stopping,
-    ).finally(() => this.writes.delete(written));
+  private store(what: string, write: () => Promise<unknown>, spill?: () => Promise<boolean>): Promise<unknown> {
+    const retried = () =>
+      retryUntilDone(
+        write,
+        1000,
+        (error) => this.stopping || this.log.error(`store:${what}`, `${what} write failed: ${error.message}`),
+        () => this.stopping,
+      );
+    // A first failure with a spool: the message is kept there (and replayed) rather than retried here.
+    const written = (spill ? write().catch(async () => ((await spill()) ? undefined : retried())) : retried()).finally(
+      () => this.writes.delete(written),
+    );
     this.writes.add(written);
     return written;
   }

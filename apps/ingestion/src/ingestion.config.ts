@@ -23,6 +23,13 @@ export const ingestionEnvSchema = z.object({
   ILOT_INGEST_MAX_INFLIGHT: z.coerce.number().int().min(1).max(65_535).default(2000),
   /** After start, when the log says how many readings of the last hour are missing by their seq, seconds of wall time. */
   ILOT_INGEST_MISSING_CHECK_S: z.coerce.number().min(0).max(3600).default(60),
+  /**
+   * Where messages the database cannot take wait on local disk (issue 30 §3), in a folder per instance (its client id)
+   * under this one; a volume of its own in production (deploy/).
+   */
+  ILOT_INGEST_SPOOL_DIR: z.string().min(1).default('var/spool'),
+  /** The spool's bound, MB; 0: no spool (a database outage then rests on the broker's queue alone). */
+  ILOT_INGEST_SPOOL_MAX_MB: z.coerce.number().min(0).max(1_000_000).default(1024),
   /** How long the broker keeps the session (and queues telemetry) while the ingester is away, seconds. */
   ILOT_INGEST_SESSION_EXPIRY_S: z.coerce.number().int().min(0).default(604_800),
 });

@@ -26,8 +26,16 @@ import { Registry } from 'prom-client';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
 import { MISSING_CHECK_DELAY_MS, MissingReadings } from './missing-readings';
-import { INBOUND_REJECTS, INGESTION_CONFIG, INGESTION_MQTT, IngestionMqttConnect } from './ingestion.tokens';
+import {
+  INBOUND_REJECTS,
+  INGEST_SPOOL,
+  INGESTION_CONFIG,
+  INGESTION_MQTT,
+  IngestionMqttConnect,
+} from './ingestion.tokens';
 import { ReadingBatcher } from './reading-batcher';
+import { IngestSpool } from './ingest-spool';
+import { join } from 'node:path';
 import { InboundHandler } from './inbound.handler';
 
 /** Ingestion: MQTT telemetry, status and signals -> validated -> PostgreSQL (refusals kept and counted). */
@@ -85,6 +93,18 @@ export class IngestionModule {
               writeConcurrency: config.ILOT_INGEST_WRITE_CONCURRENCY,
             }),
           inject: [ReadingRepository, CLOCK, IngestionMetrics],
+        },
+        {
+          provide: INGEST_SPOOL,
+          // A folder per instance: two ingesters on one host never share a spool.
+          useFactory: (runtime: RuntimeConfig, site: Site) =>
+            config.ILOT_INGEST_SPOOL_MAX_MB > 0
+              ? new IngestSpool(
+                  join(config.ILOT_INGEST_SPOOL_DIR, ingestionClientId(config, runtime, site)),
+                  config.ILOT_INGEST_SPOOL_MAX_MB * 1024 * 1024,
+                )
+              : null,
+          inject: [RUNTIME_CONFIG, SITE],
         },
         InboundHandler,
         { provide: MISSING_CHECK_DELAY_MS, useValue: config.ILOT_INGEST_MISSING_CHECK_S * 1000 },

@@ -13,6 +13,9 @@ export interface ConflictingReading {
 interface Pending {
   readings: readonly Reading[];
   committed: (conflicts: ConflictingReading[]) => void;
+  /** Keeps the message elsewhere (the spool) when the database fails: true once kept, and the add resolves with no conflict. */
+  spill?: () => Promise<boolean>;
+  settled?: boolean;
 }
 
 /**
@@ -21,7 +24,9 @@ interface Pending {
  * writes run at once (the next batch is parsed and sent while the database commits the previous
  * one); a failed write is retried until it succeeds (the database may be down), and each `add`
  * resolves only once its readings are committed: that is when their messages get acked, in
- * arrival order whatever order the writes commit in (DeferredPubacks).
+ * arrival order whatever order the writes commit in (DeferredPubacks). When a write fails, each
+ * message of the batch that has a `spill` (the spool, issue 30 §3) is kept there instead and its
+ * `add` resolves at once; only what could not be spilled is retried.
  */
 export class ReadingBatcher {
   private readonly logger = new Logger('ReadingBatcher');
@@ -45,9 +50,9 @@ export class ReadingBatcher {
    * Resolves when the readings are committed (or were already stored: duplicates), with those of them that conflict
    * with a different stored reading for the same device and instant (not stored; the caller keeps them as a reject).
    */
-  add(readings: readonly Reading[]): Promise<ConflictingReading[]> {
+  add(readings: readonly Reading[], spill?: () => Promise<boolean>): Promise<ConflictingReading[]> {
     return new Promise((committed) => {
-      this.pending.push({ readings, committed });
+      this.pending.push({ readings, committed, spill });
       this.pendingReadings += readings.length;
       if (this.pendingReadings >= this.options.batchSize) void this.flush();
       else if (!this.timer && !this.closed) this.timer = setTimeout(() => void this.flush(), this.options.flushMs);
@@ -98,24 +103,27 @@ export class ReadingBatcher {
       this.options.batchSize,
     );
     const conflicts = new Map<Reading, ConflictingReading>();
-    let left = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    for (const chunk of chunks) {
-      for (let attempt = 1; ; attempt++) {
+    const spilled = new Set<Reading>();
+    for (let chunk of chunks) {
+      for (let attempt = 1; chunk.length > 0; attempt++) {
         try {
           const { inserted, duplicates } = await this.repository.insertBatch(chunk, this.clock.now());
           // Only a batch with duplicates can hold a second value for a stored instant: asked only then.
           const clashes = duplicates > 0 ? await this.repository.conflicting(chunk) : [];
           for (const c of clashes) conflicts.set(c.reading, c);
           this.record(chunk, inserted, duplicates - clashes.length);
-          left -= chunk.length;
           break;
         } catch (error) {
           if (this.closed) {
             this.logger.warn(
-              `closing: ${left} readings not written (${(error as Error).message}); unacknowledged, the broker will redeliver them`,
+              `closing: readings not written (${(error as Error).message}); unacknowledged, the broker will redeliver them`,
             );
             return;
           }
+          // The database is down: what can be kept on disk is, and acknowledged (issue 30 §3); the rest waits here.
+          for (const reading of await this.spill(batch)) spilled.add(reading);
+          chunk = chunk.filter((r) => !spilled.has(r));
+          if (chunk.length === 0) break;
           if (attempt === 1 || attempt % 30 === 0)
             this.logger.warn(
               `write of ${chunk.length} readings failed (attempt ${attempt}), retrying: ${(error as Error).message}`,
@@ -124,7 +132,20 @@ export class ReadingBatcher {
         }
       }
     }
-    for (const pending of batch) pending.committed(pending.readings.flatMap((r) => conflicts.get(r) ?? []));
+    for (const pending of batch)
+      if (!pending.settled) pending.committed(pending.readings.flatMap((r) => conflicts.get(r) ?? []));
+  }
+
+  /** Hands every message of the batch not settled yet to its spill, in order; the readings of those kept. */
+  private async spill(batch: Pending[]): Promise<Reading[]> {
+    const kept: Reading[] = [];
+    for (const pending of batch) {
+      if (pending.settled || !pending.spill || !(await pending.spill())) continue;
+      pending.settled = true;
+      pending.committed([]);
+      kept.push(...pending.readings);
+    }
+    return kept;
   }
 
   private record(chunk: Reading[], inserted: number, duplicates: number): void {
