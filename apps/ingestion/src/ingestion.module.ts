@@ -94,24 +94,28 @@ export class IngestionModule {
             }),
           inject: [ReadingRepository, CLOCK, IngestionMetrics],
         },
-        {
-          provide: INGEST_SPOOL,
-          // A folder per instance: two ingesters on one host never share a spool.
-          useFactory: (runtime: RuntimeConfig, site: Site) =>
-            config.ILOT_INGEST_SPOOL_MAX_MB > 0
-              ? new IngestSpool(
-                  join(config.ILOT_INGEST_SPOOL_DIR, ingestionClientId(config, runtime, site)),
-                  config.ILOT_INGEST_SPOOL_MAX_MB * 1024 * 1024,
-                )
-              : null,
-          inject: [RUNTIME_CONFIG, SITE],
-        },
+        spoolProvider(config),
         InboundHandler,
         { provide: MISSING_CHECK_DELAY_MS, useValue: config.ILOT_INGEST_MISSING_CHECK_S * 1000 },
         MissingReadings,
       ],
     };
   }
+}
+
+/** The instance's spool, in a folder of its own (its client id): two ingesters on one host never share one. */
+function spoolProvider(config: IngestionConfig) {
+  return {
+    provide: INGEST_SPOOL,
+    useFactory: (runtime: RuntimeConfig, site: Site) =>
+      config.ILOT_INGEST_SPOOL_MAX_MB > 0
+        ? new IngestSpool(
+            join(config.ILOT_INGEST_SPOOL_DIR, ingestionClientId(config, runtime, site)),
+            config.ILOT_INGEST_SPOOL_MAX_MB * 1024 * 1024,
+          )
+        : null,
+    inject: [RUNTIME_CONFIG, SITE],
+  };
 }
 
 /** The persistent session's client id: as configured, else one per site, or per host (a pod, a replica) for many îlots. */
