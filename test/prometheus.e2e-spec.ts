@@ -187,6 +187,7 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
       'IlotOptimiserFallingBack',
       'IlotParticipantMetersSilent',
       'IlotPvForecastStale',
+      'IlotReadingsLost',
       'IlotResidentLedgerBehind',
     ]);
     expect(loaded.filter((r) => r.state === 'firing')).toEqual([]);

@@ -30,6 +30,10 @@ export const ingestionEnvSchema = z.object({
   ILOT_INGEST_SPOOL_DIR: z.string().min(1).default('var/spool'),
   /** The spool's bound, MB; 0: no spool (a database outage then rests on the broker's queue alone). */
   ILOT_INGEST_SPOOL_MAX_MB: z.coerce.number().min(0).max(1_000_000).default(1024),
+  /** How often the stored readings are checked for gaps in each device's seq, seconds of wall time; 0: never. */
+  ILOT_INGEST_SEQ_CHECK_S: z.coerce.number().min(0).max(86_400).default(60),
+  /** Readings younger than this, seconds of wall time (a simulation's clock runs faster), are not judged yet: one may still be on its way. */
+  ILOT_INGEST_SEQ_SETTLE_S: z.coerce.number().min(0).max(86_400).default(300),
   /** How long the broker keeps the session (and queues telemetry) while the ingester is away, seconds. */
   ILOT_INGEST_SESSION_EXPIRY_S: z.coerce.number().int().min(0).default(604_800),
 });

@@ -21,11 +21,13 @@ import {
   RejectedMessageRepository,
   SignalRepository,
   PvForecastRepository,
+  SeqGapRepository,
 } from '@ilot/timeseries';
 import { Registry } from 'prom-client';
 import type { IngestionConfig } from './ingestion.config';
 import { IngestionMetrics } from './ingestion.metrics';
 import { MISSING_CHECK_DELAY_MS, MissingReadings } from './missing-readings';
+import { SeqGaps } from './seq-gaps';
 import {
   INBOUND_REJECTS,
   INGEST_SPOOL,
@@ -98,6 +100,8 @@ export class IngestionModule {
         InboundHandler,
         { provide: MISSING_CHECK_DELAY_MS, useValue: config.ILOT_INGEST_MISSING_CHECK_S * 1000 },
         MissingReadings,
+        repositoryProvider(SeqGapRepository),
+        SeqGaps,
       ],
     };
   }

@@ -28,3 +28,4 @@ export * from './open-data-hour.repository';
 export * from './token-revocation.repository';
 export * from './acc.repository';
 export * from './acc-invoice.repository';
+export * from './seq-gap.repository';

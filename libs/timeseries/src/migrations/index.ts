@@ -1,3 +1,4 @@
+import { SeqWatermarks1700000000024 } from './1700000000024-seq-watermarks';
 import { ProducerShares1700000000023 } from './1700000000023-producer-shares';
 import { AccInvoices1700000000022 } from './1700000000022-acc-invoices';
 import { AccMonth1700000000021 } from './1700000000021-acc-month';
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   AccMonth1700000000021,
   AccInvoices1700000000022,
   ProducerShares1700000000023,
+  SeqWatermarks1700000000024,
 ];
