@@ -21,6 +21,33 @@ export interface DeviceSeqCheck {
  * reading); a device never checked starts at `firstFrom`. Readings with seq 0 are backfills (a Linky curve), not the device's
  * counting. Two ingesters checking at once: one checks, the other finds the site taken (an advisory lock) and skips.
  */
+/** Per device: the gaps, missing readings and restarts after its watermark, and its new watermark. */
+const CHECK_SQL = `WITH w AS (SELECT device_id, ts, seq FROM seq_watermarks WHERE site_id = $1),
+        fresh AS (
+          -- Device by device on the primary key (site, device, ts): only what came after its watermark.
+          SELECT d.device_id, r.ts, r.seq, r.received_at
+            FROM unnest($4::text[]) AS d(device_id) LEFT JOIN w ON w.device_id = d.device_id,
+                 LATERAL (SELECT ts, seq, received_at FROM readings
+                           WHERE site_id = $1 AND device_id = d.device_id AND ts > coalesce(w.ts, $3)
+                           ORDER BY ts LIMIT 200000) r
+           WHERE r.seq > 0),
+        arriving AS (SELECT device_id, min(ts) AS ts FROM fresh WHERE received_at >= $2 GROUP BY device_id),
+        judged AS (
+          SELECT f.device_id, f.ts, f.seq FROM fresh f LEFT JOIN arriving a ON a.device_id = f.device_id
+           WHERE a.ts IS NULL OR f.ts < a.ts),
+        steps AS (
+          SELECT device_id, ts, seq, lag(seq) OVER (PARTITION BY device_id ORDER BY ts) AS prev
+            FROM (SELECT * FROM judged
+                  UNION ALL SELECT * FROM w WHERE device_id IN (SELECT device_id FROM judged)) s)
+   SELECT device_id,
+          count(*) FILTER (WHERE seq > prev + 1)::int AS gaps,
+          coalesce(sum(seq - prev - 1) FILTER (WHERE seq > prev + 1), 0)::bigint AS missing,
+          min(ts) FILTER (WHERE seq > prev + 1) AS first_gap_at,
+          count(*) FILTER (WHERE seq < prev)::int AS restarts,
+          max(ts) AS last_ts,
+          (array_agg(seq ORDER BY ts DESC))[1] AS last_seq
+     FROM steps GROUP BY device_id`;
+
 export class SeqGapRepository {
   constructor(private readonly db: DataSource) {}
 
@@ -36,34 +63,12 @@ export class SeqGapRepository {
         siteId,
       ])) as Array<{ taken: boolean }>;
       if (!taken) return undefined;
-      const rows = (await m.query(
-        `WITH w AS (SELECT device_id, ts, seq FROM seq_watermarks WHERE site_id = $1),
-              fresh AS (
-                -- Device by device on the primary key (site, device, ts): only what came after its watermark.
-                SELECT d.device_id, r.ts, r.seq, r.received_at
-                  FROM unnest($4::text[]) AS d(device_id) LEFT JOIN w ON w.device_id = d.device_id,
-                       LATERAL (SELECT ts, seq, received_at FROM readings
-                                 WHERE site_id = $1 AND device_id = d.device_id AND ts > coalesce(w.ts, $3)
-                                 ORDER BY ts LIMIT 200000) r
-                 WHERE r.seq > 0),
-              arriving AS (SELECT device_id, min(ts) AS ts FROM fresh WHERE received_at >= $2 GROUP BY device_id),
-              judged AS (
-                SELECT f.device_id, f.ts, f.seq FROM fresh f LEFT JOIN arriving a ON a.device_id = f.device_id
-                 WHERE a.ts IS NULL OR f.ts < a.ts),
-              steps AS (
-                SELECT device_id, ts, seq, lag(seq) OVER (PARTITION BY device_id ORDER BY ts) AS prev
-                  FROM (SELECT * FROM judged
-                        UNION ALL SELECT * FROM w WHERE device_id IN (SELECT device_id FROM judged)) s)
-         SELECT device_id,
-                count(*) FILTER (WHERE seq > prev + 1)::int AS gaps,
-                coalesce(sum(seq - prev - 1) FILTER (WHERE seq > prev + 1), 0)::bigint AS missing,
-                min(ts) FILTER (WHERE seq > prev + 1) AS first_gap_at,
-                count(*) FILTER (WHERE seq < prev)::int AS restarts,
-                max(ts) AS last_ts,
-                (array_agg(seq ORDER BY ts DESC))[1] AS last_seq
-           FROM steps GROUP BY device_id`,
-        [siteId, receivedBefore.toISOString(), firstFrom.toISOString(), deviceIds],
-      )) as Array<{
+      const rows = (await m.query(CHECK_SQL, [
+        siteId,
+        receivedBefore.toISOString(),
+        firstFrom.toISOString(),
+        deviceIds,
+      ])) as Array<{
         device_id: string;
         gaps: number;
         missing: string;
