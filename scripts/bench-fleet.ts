@@ -30,7 +30,7 @@ import { Registry } from 'prom-client';
 import { dispatcherFor } from '../apps/optimiser/src/dispatcher-for';
 import { loadOptimiserConfig } from '../apps/optimiser/src/optimiser.config';
 import { OptimiserMetrics } from '../apps/optimiser/src/optimiser.metrics';
-import type { SiteChangesAdapter } from '../apps/optimiser/src/site-changes.adapter';
+import type { SiteChangesAdapter } from '@ilot/runtime';
 import { type PlannerDeps, SitePlanner } from '../apps/optimiser/src/site-planner';
 import { SolverPool } from '../apps/optimiser/src/solver-pool';
 

@@ -9,6 +9,7 @@ import {
 } from '@ilot/timeseries';
 import { ParticipantAccess } from './http/participant-access';
 import { LiveStreams } from './neighbourhood/live-streams';
+import { LiveFeeds } from './neighbourhood/live-feeds';
 import { AccessLog } from './privacy/access-log';
 import { PrivacyController } from './privacy/privacy.controller';
 import { AssetsController } from './privacy/assets.controller';
@@ -87,6 +88,7 @@ export class ApiAppModule {
         ParticipantAccess,
         ResidentLiveService,
         LiveStreams,
+        LiveFeeds,
         LobbyService,
         OutlookReader,
       ],

@@ -11,8 +11,13 @@ export const apiEnvSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
-    /** How often a resident's live page looks for changed figures, s (an update is sent only when one changed). */
+    /**
+     * A live page reads its figures again when the store says its site changed, at most once every this many seconds
+     * (an update is sent only when a figure changed; issue 30 §4).
+     */
     ILOT_LIVE_PUSH_S: z.coerce.number().min(1).max(300).default(5),
+    /** And every this many seconds all the same, for the figures that move with the clock (the outlook, the hour). */
+    ILOT_LIVE_REFRESH_S: z.coerce.number().min(5).max(3600).default(60),
     /** Live pages' event streams (lobby, residents) open at once on this instance; beyond, 429 (issue 26). */
     ILOT_LIVE_MAX_STREAMS: z.coerce.number().int().min(1).default(500),
     /** The same, from one client address. */

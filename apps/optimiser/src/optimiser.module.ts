@@ -28,7 +28,7 @@ import { type OptimiserConfig, solverThreads } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { PlanningLoopService } from './planning-loop.service';
-import { SiteChangesAdapter } from './site-changes.adapter';
+import { SiteChangesAdapter } from '@ilot/runtime';
 import { SolverPool } from './solver-pool';
 
 /** Optimiser: the planners (one site, or the sites this instance holds a lease on) and command dispatch. */

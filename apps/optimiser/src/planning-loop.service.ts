@@ -18,7 +18,7 @@ import { type OptimiserConfig, solcastApiKey } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { type PlannerDeps, SitePlanner } from './site-planner';
-import { SiteChangesAdapter } from './site-changes.adapter';
+import { SiteChangesAdapter } from '@ilot/runtime';
 import type { SolverPool } from './solver-pool';
 
 /**

@@ -20,7 +20,7 @@ import type { DataSource } from 'typeorm';
 import { CommandDispatcher } from './command-dispatcher';
 import { loadOptimiserConfig } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
-import type { SiteChangesAdapter } from './site-changes.adapter';
+import type { SiteChangesAdapter } from '@ilot/runtime';
 import { type PlannerDeps, SitePlanner } from './site-planner';
 import { SolverPool } from './solver-pool';
 

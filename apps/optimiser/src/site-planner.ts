@@ -21,7 +21,7 @@ import type { OptimiserConfig } from './optimiser.config';
 import type { OptimiserMetrics } from './optimiser.metrics';
 import { planTriggers, PlanTrigger } from './plan-triggers';
 import type { SolverPool } from './solver-pool';
-import type { SiteChangesAdapter } from './site-changes.adapter';
+import type { SiteChangesAdapter } from '@ilot/runtime';
 import { SiteObserver } from './site-observer';
 import { PvForecastFetcher } from './weather/pv-forecast-fetcher';
 

@@ -15,3 +15,4 @@ export * from './site-lease-keeper';
 export * from './http-hardening';
 export * from './same-secret';
 export * from './json-body';
+export * from './site-changes.adapter';

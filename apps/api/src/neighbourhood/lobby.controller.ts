@@ -1,12 +1,11 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, Sse } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, Sse } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { lobbyHtml, lobbyMain } from '@ilot/reports';
 import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import { Access } from '../http/route-access';
-import { API_CONFIG, type ApiConfig } from '../api.config';
 import { SiteScopes } from '@ilot/residents';
-import { liveEvents } from './live-events';
+import { LiveFeeds } from './live-feeds';
 import { LiveStreams } from './live-streams';
 import { LobbyService } from './lobby.service';
 import { languageOf } from '../http/page-language';
@@ -18,16 +17,12 @@ import { asPageWithScript } from '../http/page-headers';
  */
 @Controller('api/v1/sites/:siteId')
 export class LobbyController {
-  private readonly pushMs: number;
-
   constructor(
     private readonly scopes: SiteScopes,
     private readonly lobby: LobbyService,
     private readonly streams: LiveStreams,
-    @Inject(API_CONFIG) config: ApiConfig,
-  ) {
-    this.pushMs = config.ILOT_LIVE_PUSH_S * 1000;
-  }
+    private readonly feeds: LiveFeeds,
+  ) {}
 
   @Get('lobby')
   @Access.open('the îlot live for a lobby screen (HTML; aggregates only; French by default)')
@@ -62,8 +57,10 @@ export class LobbyController {
     const { site } = this.scopes.of(siteId);
     return this.streams.admit(
       request,
-      liveEvents(
-        this.pushMs,
+      this.feeds.events(
+        'lobby',
+        `lobby:${siteId}:${language}`,
+        siteId,
         () => this.streams.shared(`lobby:${siteId}`, () => this.lobby.snapshot(siteId)),
         (lobby) => lobbyMain(lobby, language, site.timezone),
       ),

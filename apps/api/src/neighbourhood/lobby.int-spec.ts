@@ -96,3 +96,67 @@ describe('the lobby view', () => {
     }
   });
 });
+
+/** Issue 30 §4: the live pages pushed on the store's change notification, one reading per page whatever its streams. */
+describe('the lobby pushed, not polled', () => {
+  let database: TestDatabase;
+  let app: INestApplication;
+  let base: string;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_lobby_push');
+    ({ app, base } = await startApiOnLedgerDay(SITE, database.url, {
+      operator: 'lobby-operator-token-0123456789',
+      secret: 'lobby-token-secret-0123456789abcdef012345',
+    }));
+    db = await openDatabase(database.url);
+    const ts = new Date(T0 + 35 * 60_000);
+    await new ReadingRepository(db).insertBatch(multiEnergyReadings(SITE.id, ts, 3500, 4000), ts);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  /** A stream's "live" events as they come: the solar power now of each. */
+  const openStream = async (controller: AbortController, seen: number[]) => {
+    const response = await fetch(`${base}/lobby/events`, { signal: controller.signal });
+    expect(response.status).toBe(200);
+    void (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+        for (const line of decoder.decode(chunk).split('\n'))
+          if (line.startsWith('data: ')) seen.push((JSON.parse(line.slice(6)) as { live: Lobby }).live.solar.nowKW!);
+    })().catch(() => undefined);
+  };
+
+  it('sends every stream the change within two seconds of its commit, reading the figures once for all of them', async () => {
+    const snapshots = jest.spyOn(app.get(LobbyService), 'snapshot');
+    const controllers = Array.from({ length: 6 }, () => new AbortController());
+    const seen = controllers.map(() => [] as number[]);
+    try {
+      await Promise.all(controllers.map((c, i) => openStream(c, seen[i])));
+      const deadline = Date.now() + 5000;
+      while (seen.some((s) => s.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(seen.map((s) => s[0])).toEqual(controllers.map(() => 3.5));
+      // Past the push period, so the change is read at once (ILOT_LIVE_REFRESH_S, 60 s, cannot explain an update).
+      await new Promise((resolve) => setTimeout(resolve, 5200));
+      const readsBefore = snapshots.mock.calls.length;
+      const ts = new Date(T0 + 38 * 60_000);
+      const committed = Date.now();
+      await new ReadingRepository(db).insertBatch(multiEnergyReadings(SITE.id, ts, 5000, 4000), ts);
+      while (seen.some((s) => s.length < 2) && Date.now() < committed + 3000)
+        await new Promise((r) => setTimeout(r, 20));
+      const afterMs = Date.now() - committed;
+      expect(seen.map((s) => s.at(-1))).toEqual(controllers.map(() => 5));
+      expect(afterMs).toBeLessThan(2000);
+      expect(snapshots.mock.calls.length - readsBefore).toBe(1);
+    } finally {
+      for (const controller of controllers) controller.abort();
+      snapshots.mockRestore();
+    }
+  }, 30_000);
+});

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query, Req, Res, Sse } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, Sse } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import { residentLiveHtml, residentLiveMain } from '@ilot/reports';
 import type { Viewer } from '@ilot/timeseries';
@@ -6,9 +6,8 @@ import type { Request, Response } from 'express';
 import type { Observable } from 'rxjs';
 import { Access } from '../http/route-access';
 import { ReportViewer } from '../http/report-access.guard';
-import { API_CONFIG, type ApiConfig } from '../api.config';
 import { SiteScopes } from '@ilot/residents';
-import { liveEvents } from './live-events';
+import { LiveFeeds } from './live-feeds';
 import { LiveStreams } from './live-streams';
 import { languageOf } from '../http/page-language';
 import { ResidentLiveService } from './resident-live.service';
@@ -19,21 +18,17 @@ import { ParticipantAccess } from '../http/participant-access';
 /**
  * A resident's live page (issue 16), from their link: today so far for each commodity, the îlot's solar now and
  * ahead, the good and bad hours, the next effacement; updated over Server-Sent Events when a figure changes
- * (checked every ILOT_LIVE_PUSH_S). Personal data: never cached, every opening in the access log.
+ * (pushed on the site's changes, issue 30 §4). Personal data: never cached, every opening in the access log.
  */
 @Controller('api/v1/sites/:siteId/participants/:participantId')
 export class ResidentLiveController {
-  private readonly pushMs: number;
-
   constructor(
     private readonly scopes: SiteScopes,
     private readonly live: ResidentLiveService,
     private readonly streams: LiveStreams,
+    private readonly feeds: LiveFeeds,
     private readonly participants: ParticipantAccess,
-    @Inject(API_CONFIG) config: ApiConfig,
-  ) {
-    this.pushMs = config.ILOT_LIVE_PUSH_S * 1000;
-  }
+  ) {}
 
   @Get('live')
   @Access.participant('their live page (HTML, phone first; French by default)', 400)
@@ -82,8 +77,10 @@ export class ResidentLiveController {
     const timeZone = this.scopes.of(siteId).site.timezone;
     return this.streams.admit(
       request,
-      liveEvents(
-        this.pushMs,
+      this.feeds.events(
+        'resident',
+        `live:${siteId}/${participantId}:${language}`,
+        siteId,
         () => this.streams.shared(`live:${siteId}/${participantId}`, () => this.live.snapshot(siteId, participantId)),
         (live) => residentLiveMain(live, language, timeZone),
       ),

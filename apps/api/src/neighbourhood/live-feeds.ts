@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { METRICS_REGISTRY, RUNTIME_CONFIG, type RuntimeConfig, SiteChangesAdapter } from '@ilot/runtime';
+import type { SiteChange } from '@ilot/timeseries';
+import { Counter, type Registry } from 'prom-client';
+import {
+  asyncScheduler,
+  catchError,
+  distinctUntilChanged,
+  EMPTY,
+  exhaustMap,
+  filter,
+  finalize,
+  from,
+  interval,
+  map,
+  merge,
+  type Observable,
+  of,
+  ReplaySubject,
+  share,
+  Subject,
+  throttleTime,
+} from 'rxjs';
+import { API_CONFIG, type ApiConfig } from '../api.config';
+
+/** A live page's Server-Sent Event: its figures and the page part they render. */
+export interface LiveEvent {
+  type: string;
+  data: unknown;
+}
+
+/**
+ * The live pages pushed, not polled (issue 30 §4): one feed per page (kind, viewer, language), shared by every open
+ * stream of it. A feed reads its figures when it opens, when the store announces a change of its site (readings,
+ * statuses, signals: PostgreSQL's `ilot_site_changes`), at most once every ILOT_LIVE_PUSH_S (the last change of a
+ * burst is read too), and every ILOT_LIVE_REFRESH_S all the same (the figures that move with the clock: the outlook,
+ * the hour); it sends only what changed; it closes with its last stream. So the database's work grows with the pages
+ * open, not with the streams, and nothing is read on a stream's timer.
+ */
+@Injectable()
+export class LiveFeeds implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('LiveFeeds');
+  private readonly feeds = new Map<string, Observable<LiveEvent>>();
+  private readonly changes: SiteChangesAdapter;
+  private readonly changes$ = new Subject<SiteChange>();
+  private readonly reads: Counter<'page'>;
+
+  constructor(
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(RUNTIME_CONFIG) runtime: RuntimeConfig,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.changes = new SiteChangesAdapter(runtime.ILOT_DATABASE_URL);
+    this.changes.changes$.subscribe(this.changes$);
+    this.reads = new Counter({
+      name: 'ilot_api_live_reads_total',
+      help: "Readings of a live page's figures (once per page and change, whatever the streams open on it)",
+      labelNames: ['page'],
+      registers: [registry],
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    // Without the notifications (the database unreachable at start) the feeds still refresh on their period.
+    await this.changes.start().catch((error: Error) => this.logger.warn(`no change notifications: ${error.message}`));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.changes.stop();
+  }
+
+  /** Feeds open now (pages with at least one stream). */
+  get open(): number {
+    return this.feeds.size;
+  }
+
+  /**
+   * The events of the page `key` of site `siteId` (`page`: its kind, the metric's label): `read` its figures, `render`
+   * the page part; one feed for every stream of the same key.
+   */
+  events<T extends { generatedAt: string }>(
+    page: string,
+    key: string,
+    siteId: string,
+    read: () => Promise<T>,
+    render: (value: T) => string,
+  ): Observable<LiveEvent> {
+    const known = this.feeds.get(key);
+    if (known) return known;
+    const pushMs = this.config.ILOT_LIVE_PUSH_S * 1000;
+    const same = (value: T) => JSON.stringify({ ...value, generatedAt: '' });
+    const feed = merge(
+      of(0),
+      this.changes$.pipe(filter((change) => change.site === siteId)),
+      interval(this.config.ILOT_LIVE_REFRESH_S * 1000),
+    ).pipe(
+      throttleTime(pushMs, asyncScheduler, { leading: true, trailing: true }),
+      exhaustMap(() => {
+        this.reads.inc({ page });
+        return from(read()).pipe(catchError(() => EMPTY));
+      }),
+      distinctUntilChanged((a, b) => same(a) === same(b)),
+      map((value): LiveEvent => ({ type: 'live', data: { live: value, html: render(value) } })),
+      finalize(() => this.feeds.delete(key)),
+      share({ connector: () => new ReplaySubject<LiveEvent>(1), resetOnRefCountZero: true }),
+    );
+    this.feeds.set(key, feed);
+    return feed;
+  }
+}
