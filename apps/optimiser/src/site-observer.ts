@@ -1,3 +1,4 @@
+import { HistoryCache } from './history-cache';
 import {
   CONSUMING_KINDS,
   DAY_MS,
@@ -85,7 +86,15 @@ export class SiteObserver {
     // Each sheddable load's history is its baseline; each charger's its habit (what the plan takes over when plugged).
     this.ownHistoryIds = [...sheddableLoads(site), ...devicesOfKind(site, 'ev_charger')].map((d) => d.id);
     this.references = new EffacementReferences(site, deps.readings, deps.signals);
+    this.history = new HistoryCache((ids, from, to) =>
+      deps.readings
+        .bucketedSum(site.id, ids, from, to, config.ILOT_PLAN_SLOT_MINUTES)
+        .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW }))),
+    );
   }
+
+  /** The slot means of the history window, kept between plans. */
+  readonly history: HistoryCache;
 
   /** The îlot's recent state from the database; stale and offline devices are left out, and `unavailable` says why. */
   async observe(now: Date): Promise<SiteObservations> {
@@ -114,10 +123,8 @@ export class SiteObserver {
     }
     const evSessions = freshEvSessions(this.site, sessions, latest, offline, now, defaultMaxAgeS);
     // The same history as the closed-loop replay (ilot simulate): 7 days of consumption and of PV, in slot means.
-    const samples = (ids: string[]) =>
-      this.deps.readings
-        .bucketedSum(this.site.id, ids, historyFrom, historyTo, this.config.ILOT_PLAN_SLOT_MINUTES)
-        .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW })));
+    // Kept between plans (issue 30 §5): a plan reads the slots since the last one, not the 7 days.
+    const samples = (ids: string[]) => this.history.samples(ids, historyFrom, historyTo);
     const horizonEnd = this.horizonEnd(historyTo);
     const [consumptionHistory, pvHistory, stored, monthPeakImportW, flexibleHistory, pvForecast] = await Promise.all([
       samples(this.consumerIds),
