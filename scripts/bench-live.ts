@@ -9,11 +9,12 @@
  * each stream's event (p50, p95, max). Target: queries per second do not grow with the streams (ratio to 10 streams).
  */
 import { signAccessToken } from '@ilot/residents';
-import { loadSiteFile } from '@ilot/site';
+import { loadSiteFile, type Site } from '@ilot/site';
 import { openDatabase, ReadingRepository } from '@ilot/timeseries';
 import { createTestDatabase } from '@ilot/timeseries/testing/test-database';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
 import { AppProcess } from '../test/support/app-process';
 import { testPort, uniqueDemoSite } from '../test/support/services';
 
@@ -29,11 +30,11 @@ interface Stream {
   events: number[];
 }
 
-async function main(): Promise<void> {
+/** The API on its own database with the demo îlot; its pages' event URLs (and the residents' tokens). */
+async function startApi() {
   const { path, siteId } = uniqueDemoSite('live');
   const site = loadSiteFile(path);
   const database = await createTestDatabase('ilot_bench_live');
-  const db = await openDatabase(database.url);
   const port = testPort();
   const api = new AppProcess('api', {
     ILOT_MQTT_URL: process.env.ILOT_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883',
@@ -64,6 +65,11 @@ async function main(): Promise<void> {
       ? []
       : residents.map((r) => ({ url: `${base}/participants/${r.id}/live/events`, token: r.token }))),
   ];
+  return { site, siteId, database, api, pages };
+}
+
+/** Stores a reading of every device now, each time with other powers (every page's figures change); the commits' times. */
+function writer(db: DataSource, site: Site, siteId: string) {
   const readings = new ReadingRepository(db);
   const devices = [...site.devices.values()].filter((d) => ['meter', 'pv', 'grid', 'heat_pump'].includes(d.kind));
   let seq = 0;
@@ -83,6 +89,13 @@ async function main(): Promise<void> {
     );
     commits.push(Date.now());
   };
+  return { write, commits };
+}
+
+async function main(): Promise<void> {
+  const { site, siteId, database, api, pages } = await startApi();
+  const db = await openDatabase(database.url);
+  const { write, commits } = writer(db, site, siteId);
   await write();
   const stats = new Client({ connectionString: database.url });
   await stats.connect();
@@ -94,9 +107,7 @@ async function main(): Promise<void> {
         )
       ).rows[0].n,
     );
-  const liveReads = () => api.metric('ilot_api_live_reads_total');
   const rssKiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${api.pid}/status`, 'utf8'))?.[1]);
-
   console.log(`bench:live: ${pages.length} pages, writes every ${WRITE_S} s, ${WINDOW_S} s per count`);
   console.log('streams  db tx/s  page reads/s  RSS MiB  KiB/stream  commit->event p50/p95/max ms  tx/s vs 10');
   let at10: number | undefined;
@@ -106,14 +117,14 @@ async function main(): Promise<void> {
     // Opening a resident's stream reads and logs (the access log): let that finish before measuring.
     await new Promise((resolve) => setTimeout(resolve, SETTLE_S * 1000));
     const rssOpen = rssKiB();
-    const [tx0, reads0, t0] = [await transactions(), await liveReads(), Date.now()];
+    const [tx0, reads0, t0] = [await transactions(), await api.metric('ilot_api_live_reads_total'), Date.now()];
     const firstCommit = commits.length;
-    const writer = setInterval(() => void write(), WRITE_S * 1000);
+    const writing = setInterval(() => void write(), WRITE_S * 1000);
     await new Promise((resolve) => setTimeout(resolve, WINDOW_S * 1000));
-    clearInterval(writer);
+    clearInterval(writing);
     const seconds = (Date.now() - t0) / 1000;
     const txPerS = ((await transactions()) - tx0) / seconds;
-    const readsPerS = ((await liveReads()) - reads0) / seconds;
+    const readsPerS = ((await api.metric('ilot_api_live_reads_total')) - reads0) / seconds;
     const latencies = streams.flatMap((s) =>
       commits.slice(firstCommit).flatMap((c) => {
         const next = s.events.find((e) => e >= c);

@@ -5,15 +5,17 @@ import {
   type EvSession,
   HISTORY_MS,
   HOUR_MS,
+  localDateTime,
   localMonth,
   localMonthRange,
   MAX_PLAN_HORIZON_MS,
   MINUTE_MS,
   slotStart,
 } from '@ilot/domain';
-import { LOAD_MODEL_WINDOW_DAYS } from '@ilot/forecasting';
+import { chooseWeatherLoadModel, LOAD_MODEL_WINDOW_DAYS } from '@ilot/forecasting';
 import {
   EXTERNAL_PV_MAX_AGE_MS,
+  loadModelInput,
   peakChargeEurPerKW,
   PV_CALIBRATION_DAYS,
   type SiteObservations,
@@ -86,10 +88,15 @@ export class SiteObserver {
     // Each sheddable load's history is its baseline; each charger's its habit (what the plan takes over when plugged).
     this.ownHistoryIds = [...sheddableLoads(site), ...devicesOfKind(site, 'ev_charger')].map((d) => d.id);
     this.references = new EffacementReferences(site, deps.readings, deps.signals);
-    this.history = new HistoryCache((ids, from, to) =>
-      deps.readings
-        .bucketedSum(site.id, ids, from, to, config.ILOT_PLAN_SLOT_MINUTES)
-        .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW }))),
+    this.history = new HistoryCache(
+      (ids, from, to) =>
+        deps.readings
+          .bucketedSum(site.id, ids, from, to, config.ILOT_PLAN_SLOT_MINUTES)
+          .then((rows) => rows.map((h) => ({ at: h.bucket, powerW: h.powerW }))),
+      (ids, from, to) =>
+        deps.readings
+          .bucketedByDevice(site.id, ids, from, to, config.ILOT_PLAN_SLOT_MINUTES)
+          .then((rows) => rows.map((h) => ({ deviceId: h.deviceId, at: h.bucket, powerW: h.powerW }))),
     );
   }
 
@@ -131,13 +138,12 @@ export class SiteObserver {
       samples(this.pvIds),
       this.deps.signals.overlapping(this.site.id, new Date(now.getTime() - DAY_MS), horizonEnd),
       peakChargeEurPerKW(this.site) ? this.monthPeakImportW(now, historyTo) : Promise.resolve(undefined),
-      Promise.all(this.ownHistoryIds.map(async (id) => [id, await samples([id])] as const)).then(
-        (entries) => new Map(entries),
-      ),
+      this.history.eachSamples(this.ownHistoryIds, historyFrom, historyTo),
       this.externalPvForecast(now, historyTo, horizonEnd),
     ]);
     const pvCalibrationHistory = pvForecast ? await this.pvCalibrationHistory(historyTo) : undefined;
     const loadModelHistory = await this.loadModelHistory(now, historyTo, horizonEnd);
+    const loadModelChoice = this.loadModelChoice(now, { consumptionHistory, loadModelHistory });
     const signals = planSignals(stored);
     // Each order is aimed at its contractual reference (the report's), made from the import net of storage.
     for (const order of signals.effacements) order.referenceW = await this.references.referenceMeanW(order);
@@ -153,7 +159,23 @@ export class SiteObserver {
       ...(pvForecast ? { pvForecast } : {}),
       ...(pvCalibrationHistory ? { pvCalibrationHistory } : {}),
       loadModelHistory,
+      ...(loadModelChoice ? { loadModelChoice } : {}),
     };
+  }
+
+  /** The learnt load model's choice, made at the local day's first plan and kept for the day (issue 30 §5). */
+  private choice: { date: string; value: NonNullable<SiteObservations['loadModelChoice']> } | undefined;
+
+  private loadModelChoice(
+    now: Date,
+    observations: Pick<SiteObservations, 'consumptionHistory' | 'loadModelHistory'>,
+  ): SiteObservations['loadModelChoice'] {
+    const date = localDateTime(now, this.site.timezone).date;
+    if (this.choice?.date !== date) {
+      const input = loadModelInput(this.site, now, [], observations, undefined);
+      this.choice = input && { date, value: chooseWeatherLoadModel(input) };
+    }
+    return this.choice?.value;
   }
 
   /**

@@ -57,7 +57,8 @@ export class SitePlanner {
   private readonly deviceIds: string[];
   private readonly dispatcher: CommandDispatcher;
   /** Reads the îlot's state before each plan. */
-  private readonly observer: SiteObserver;
+  /** Its observer (and its history cache): read-only outside, for the bench's check. */
+  readonly observer: SiteObserver;
   /** Asks the site's weather providers for its PV forecast (when its site file names any). */
   private readonly weather: PvForecastFetcher;
   /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */

@@ -51,6 +51,8 @@ export interface WeatherLoadInput {
   minuteOfDay?: (at: Date) => number;
   /** The half-life of a day's weight, days; when absent, the one of LOAD_MODEL_HALF_LIVES_DAYS with the least backtest error. */
   halfLifeDays?: number;
+  /** The levels' days; given with `halfLifeDays`, no backtest is run (a choice made earlier: `chooseWeatherLoadModel`). */
+  grouping?: Grouping;
 }
 
 /** The fitted model: a level per (kind of day, time of day) plus W per degree-hour of each heating feature. */
@@ -66,7 +68,7 @@ export interface WeatherLoadFit {
   grouping: Grouping;
 }
 
-type Grouping = 'kind of day' | 'day of week';
+export type Grouping = 'kind of day' | 'day of week';
 
 export type WeatherLoadForecast = { fitted: true; meanW: number[]; fit: WeatherLoadFit } | { fitted: false };
 
@@ -147,6 +149,8 @@ function grouped(input: WeatherLoadInput, grouping: Grouping): WeatherLoadInput 
  * given in the input is kept; 7 days by kind of day when the history is too short to tell.
  */
 function chooseModel(input: WeatherLoadInput, features: Features): { halfLifeDays: number; grouping: Grouping } {
+  if (input.halfLifeDays !== undefined && input.grouping)
+    return { halfLifeDays: input.halfLifeDays, grouping: input.grouping };
   const groupings: Grouping[] = input.dayOfWeek ? ['kind of day', 'day of week'] : ['kind of day'];
   const halfLives = input.halfLifeDays !== undefined ? [input.halfLifeDays] : LOAD_MODEL_HALF_LIVES_DAYS;
   const byTime = new Map(input.history.map((s) => [s.at.getTime(), s.powerW]));
@@ -170,6 +174,15 @@ function chooseModel(input: WeatherLoadInput, features: Features): { halfLifeDay
       if (days >= 2 && errorW < best.errorW) best = { halfLifeDays, grouping, errorW };
     }
   return best;
+}
+
+/**
+ * The half-life and the levels' days the backtest chooses (56 fits on 4 weeks: most of a plan's time), to give back as
+ * `halfLifeDays` and `grouping` to the forecasts that follow on the same history (issue 30 §5). Pure.
+ */
+export function chooseWeatherLoadModel(given: WeatherLoadInput): { halfLifeDays: number; grouping: Grouping } {
+  const input = memoised(given);
+  return chooseModel(input, featuresOf(input.temperatures ?? []));
 }
 
 /** The fit alone (for the forecast, a log or a test): undefined with too little history. Pure. */

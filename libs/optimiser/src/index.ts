@@ -23,3 +23,4 @@ export * from './pv-plan';
 export * from './plan-step';
 export * from './plan-horizon';
 export * from './stored-energy-value';
+export * from './load-forecast';

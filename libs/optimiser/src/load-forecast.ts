@@ -1,5 +1,11 @@
 import { localDateTime, localDayKind, localDayOfWeek } from '@ilot/domain';
-import { forecastConsumption, forecastLoadWithWeather, type PowerSample, type WeatherLoadFit } from '@ilot/forecasting';
+import {
+  forecastConsumption,
+  forecastLoadWithWeather,
+  type PowerSample,
+  type WeatherLoadFit,
+  type WeatherLoadInput,
+} from '@ilot/forecasting';
 import type { Site } from '@ilot/site';
 import type { SiteObservations } from './plan-input';
 
@@ -32,26 +38,40 @@ export function consumptionForecastW(
   site: Site,
   now: Date,
   slotStarts: readonly Date[],
-  observations: Pick<SiteObservations, 'consumptionHistory' | 'loadModelHistory'>,
+  observations: Pick<SiteObservations, 'consumptionHistory' | 'loadModelHistory' | 'loadModelChoice'>,
   latestW: number | undefined,
 ): { forecastW: number[]; loadModel: string } {
   const model = observations.loadModelHistory;
   if (model) {
-    const result = forecastLoadWithWeather({
-      now,
-      slotStarts,
-      history: withRecent(model.consumption, observations.consumptionHistory),
-      temperatures: model.temperatures,
-      ...(latestW === undefined ? {} : { latest: { at: now, powerW: latestW } }),
-      dayKind: (at) => localDayKind(at, site.timezone),
-      dayOfWeek: (at) => localDayOfWeek(at, site.timezone),
-      minuteOfDay: (at) => localDateTime(at, site.timezone).minuteOfDay,
-    });
+    const input = loadModelInput(site, now, slotStarts, observations, latestW)!;
+    const result = forecastLoadWithWeather({ ...input, ...observations.loadModelChoice });
     if (result.fitted) return { forecastW: result.meanW, loadModel: describeFit(result.fit) };
   }
   return {
     forecastW: loadForecastW(site, now, slotStarts, observations.consumptionHistory, latestW),
     loadModel: model ? 'profile (too little history for the learnt model)' : 'profile',
+  };
+}
+
+/** What the learnt load model is fitted on at a plan (the observer chooses the model on it once a day); none without its long history. Pure. */
+export function loadModelInput(
+  site: Site,
+  now: Date,
+  slotStarts: readonly Date[],
+  observations: Pick<SiteObservations, 'consumptionHistory' | 'loadModelHistory'>,
+  latestW: number | undefined,
+): WeatherLoadInput | undefined {
+  const model = observations.loadModelHistory;
+  if (!model) return undefined;
+  return {
+    now,
+    slotStarts,
+    history: withRecent(model.consumption, observations.consumptionHistory),
+    temperatures: model.temperatures,
+    ...(latestW === undefined ? {} : { latest: { at: now, powerW: latestW } }),
+    dayKind: (at: Date) => localDayKind(at, site.timezone),
+    dayOfWeek: (at: Date) => localDayOfWeek(at, site.timezone),
+    minuteOfDay: (at: Date) => localDateTime(at, site.timezone).minuteOfDay,
   };
 }
 

@@ -193,6 +193,11 @@ export interface SiteObservations {
    * temperatures the weather providers gave over those days and the horizon. Without it the profile forecast plans.
    */
   loadModelHistory?: { consumption: PowerSample[]; temperatures: TemperatureSample[] };
+  /**
+   * The learnt load model's half-life and levels' days as chosen earlier (the live observer chooses once a local day,
+   * issue 30 §5: the choice's backtest was most of a plan's time); absent, each plan chooses (the replay).
+   */
+  loadModelChoice?: { halfLifeDays: number; grouping: 'kind of day' | 'day of week' };
   /** Signals in force over the horizon. */
   signals?: PlanSignals;
   /** The highest 15-min import of the current (local) month so far, W: what a peak charge is counted above. */
