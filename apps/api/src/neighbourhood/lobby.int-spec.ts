@@ -13,29 +13,39 @@ const PERSONAL = [...SITE.participants.flatMap((p) => [p.id, p.meter, p.gasMeter
   Boolean,
 ) as string[];
 
+/**
+ * The API on the ledger day's database (the clock at 12:40Z) with the 12:35 readings stored, started before the
+ * describe's tests and closed after them.
+ */
+function lobbyOnLedgerDay(prefix: string) {
+  let database: TestDatabase;
+  let started: { app: INestApplication; base: string; db: DataSource };
+  beforeAll(async () => {
+    database = await createTestDatabase(prefix);
+    const { app, base } = await startApiOnLedgerDay(SITE, database.url, {
+      operator: 'lobby-operator-token-0123456789',
+      secret: 'lobby-token-secret-0123456789abcdef012345',
+    });
+    const db = await openDatabase(database.url);
+    const ts = new Date(T0 + 35 * 60_000);
+    await new ReadingRepository(db).insertBatch(multiEnergyReadings(SITE.id, ts, 3500, 4000), ts);
+    started = { app, base, db };
+  }, 60_000);
+  afterAll(async () => {
+    await started?.app.close();
+    await started?.db.destroy();
+    await database?.drop();
+  });
+  return { started: () => started };
+}
+
 /** Issue 16: the îlot live for its lobby, to anyone, aggregates only (real PostgreSQL; the clock at 12:40Z). */
 describe('the lobby view', () => {
-  let database: TestDatabase;
+  const lobbyDay = lobbyOnLedgerDay('ilot_lobby');
   let app: INestApplication;
   let base: string;
   let db: DataSource;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('ilot_lobby');
-    ({ app, base } = await startApiOnLedgerDay(SITE, database.url, {
-      operator: 'lobby-operator-token-0123456789',
-      secret: 'lobby-token-secret-0123456789abcdef012345',
-    }));
-    db = await openDatabase(database.url);
-    const ts = new Date(T0 + 35 * 60_000);
-    await new ReadingRepository(db).insertBatch(multiEnergyReadings(SITE.id, ts, 3500, 4000), ts);
-  }, 60_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.destroy();
-    await database?.drop();
-  });
+  beforeAll(() => ({ app, base, db } = lobbyDay.started()));
 
   const lobby = async () => {
     const response = await fetch(`${base}/lobby.json`);
@@ -99,27 +109,11 @@ describe('the lobby view', () => {
 
 /** Issue 30 §4: the live pages pushed on the store's change notification, one reading per page whatever its streams. */
 describe('the lobby pushed, not polled', () => {
-  let database: TestDatabase;
+  const lobbyDay = lobbyOnLedgerDay('ilot_lobby_push');
   let app: INestApplication;
   let base: string;
   let db: DataSource;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('ilot_lobby_push');
-    ({ app, base } = await startApiOnLedgerDay(SITE, database.url, {
-      operator: 'lobby-operator-token-0123456789',
-      secret: 'lobby-token-secret-0123456789abcdef012345',
-    }));
-    db = await openDatabase(database.url);
-    const ts = new Date(T0 + 35 * 60_000);
-    await new ReadingRepository(db).insertBatch(multiEnergyReadings(SITE.id, ts, 3500, 4000), ts);
-  }, 60_000);
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.destroy();
-    await database?.drop();
-  });
+  beforeAll(() => ({ app, base, db } = lobbyDay.started()));
 
   /** A stream's "live" events as they come: the solar power now of each. */
   const openStream = async (controller: AbortController, seen: number[]) => {
