@@ -9,6 +9,7 @@ import { waitFor } from '../support/services';
 
 const OUTAGE_S = Number(process.env.ILOT_FAULT_OUTAGE_S ?? 30);
 const RATE_PER_S = 1500;
+const BAD_EVERY = 1000;
 const DURATION_S = OUTAGE_S + 20;
 /** The bound this test holds the ingester to: its unacknowledged window is ILOT_INGEST_MAX_INFLIGHT messages. */
 const RSS_BOUND_MIB = 400;
@@ -62,6 +63,10 @@ describe.each([
       const meters = Array.from({ length: 18 }, (_, i) => `m-a-${Math.floor(i / 3) + 1}0${(i % 3) + 1}`);
       const publisher = await mqtt.connectAsync(fixture.broker.url, { protocolVersion: 5 });
       const total = RATE_PER_S * DURATION_S;
+      // A malformed message every BAD_EVERY, the outage's included: its refusal must be kept too, and hold nothing back.
+      const isBad = (k: number) => k % BAD_EVERY === BAD_EVERY - 1;
+      const bad = Array.from({ length: total }, (_, k) => k).filter(isBad).length;
+      const readings = total - bad;
       const baseMs = Date.now() - 3_600_000;
       let published = 0;
       const publishing = (async () => {
@@ -71,7 +76,7 @@ describe.each([
           void publisher
             .publishAsync(
               `ilot/v1/${siteId}/${meters[k % meters.length]}/telemetry`,
-              JSON.stringify({ ts, seq: k, powerW: 300 }),
+              isBad(k) ? `{"ts":"${ts}","seq":${k},"powerW":` : JSON.stringify({ ts, seq: k, powerW: 300 }),
               { qos: 1 },
             )
             .then(() => published++);
@@ -107,19 +112,27 @@ describe.each([
       );
       const count = async () =>
         Number((await db.query('SELECT count(*) FROM readings WHERE site_id = $1', [siteId])).rows[0].count);
-      await waitFor('every reading stored', async () => (await count()) >= total, 120_000, 500).catch(() => undefined);
+      const refusals = async () => Number((await db.query('SELECT count(*) FROM rejected_messages')).rows[0].count);
+      await waitFor(
+        'every reading and refusal stored',
+        async () => (await count()) >= readings && (await refusals()) >= bad,
+        120_000,
+        500,
+      ).catch(() => undefined);
       const stored = await count();
+      const refused = await refusals();
       await db.end();
       const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${ingester.pid}/status`, 'utf8'))?.[1]) / 1024;
       const spooled = await counter(ingester.httpPort, 'ilot_ingest_spooled_total');
       const duplicates = await counter(ingester.httpPort, 'ilot_ingest_duplicates_total');
       console.log(
-        `database down ${outageS.toFixed(0)} s under ${RATE_PER_S} msg/s (${stockBroker ? 'stock Mosquitto' : 'deployed broker'}): published ${total}, stored ${stored} (lost ${total - stored}, received twice ${duplicates}, spooled ${spooled}); ` +
+        `database down ${outageS.toFixed(0)} s under ${RATE_PER_S} msg/s (${stockBroker ? 'stock Mosquitto' : 'deployed broker'}): published ${total} (${bad} malformed), stored ${stored} readings and ${refused} refusals (lost ${total - stored - refused}, received twice ${duplicates}, spooled ${spooled}); ` +
           `healthz ${aliveDuringOutage}, readyz ${readyDuringOutage} during the outage; ingester peak RSS ${rssMiB.toFixed(0)} MiB (bound ${RSS_BOUND_MIB})`,
       );
       expect(aliveDuringOutage).toBe(200);
       expect(readyDuringOutage).toBe(503);
-      expect(stored).toBe(total);
+      expect(stored).toBe(readings);
+      expect(refused).toBe(bad);
       expect(spooled).toBeGreaterThan(0);
       expect(rssMiB).toBeLessThan(RSS_BOUND_MIB);
     },

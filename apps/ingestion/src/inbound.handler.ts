@@ -175,7 +175,7 @@ export class InboundHandler implements OnModuleInit, BeforeApplicationShutdown {
     const site = parsed && this.catalog.find(parsed.siteId)?.site;
     // A site not served is counted under "unknown": a label per made-up site id would grow without bound.
     const refuse = (refusal: { reason: RejectReason; problems: string[] }) =>
-      this.rejects.keep(topic, kind, payload, now, refusal, site?.id ?? 'unknown');
+      this.rejects.keep(topic, kind, payload, now, refusal, site?.id ?? 'unknown', spill);
     if (!parsed || parsed.kind === 'schedule' || parsed.kind === 'command' || parsed.kind === 'commandAck')
       return refuse({ reason: 'schema', problems: ['topic: not a telemetry, status, signals or forecast topic'] });
     if (!site)

@@ -54,14 +54,30 @@ export class InboundRejects {
     refusal: { reason: RejectReason; problems: readonly string[] },
     /** The site the message was for, when it is one served (a deployment of many îlots); else the one of the process. */
     siteId = this.siteId,
+    /**
+     * Keeps the message elsewhere (the ingester's spool, issue 30 §3) when the database fails: true once kept. It is
+     * then refused and counted when it is processed again, not now (counted once).
+     */
+    spill?: () => Promise<boolean>,
   ): Promise<void> {
-    this.counter.inc({ site: siteId, topic: kind, reason: refusal.reason });
     const detail = describeProblems(refusal);
     this.log.warn(`refused:${kind}`, `${kind} message on ${topic} refused (${refusal.reason}): ${detail}`);
     const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
     const text = bytes.subarray(0, 4096).toString('utf8');
+    const insert = () =>
+      this.repository.insertBatch([{ receivedAt, topic, reason: refusal.reason, detail, payload: text }]);
+    const count = () => this.counter.inc({ site: siteId, topic: kind, reason: refusal.reason });
+    if (spill) {
+      const first = await insert().then(
+        () => true,
+        () => false,
+      );
+      if (first) return count();
+      if (await spill()) return;
+    }
+    count();
     const written = retryUntilDone(
-      () => this.repository.insertBatch([{ receivedAt, topic, reason: refusal.reason, detail, payload: text }]),
+      insert,
       1000,
       (error) => this.stopping || this.log.error('store', `a refused message could not be stored: ${error.message}`),
       () => this.stopping,
