@@ -7,8 +7,8 @@ import { API_CONFIG, type ApiConfig } from '../api.config';
 /**
  * The live pages' event streams (issue 26: 1 000 lobby streams from one address took 1.1 of 2 cores and /readyz from
  * 8 ms to 1.2 s): at most ILOT_LIVE_MAX_STREAMS open at once and ILOT_LIVE_MAX_STREAMS_PER_ADDRESS from one client
- * address, beyond which a new one is refused (429, with the reason); and the streams of one page share one reading of
- * its figures per round (`shared`), so their number no longer multiplies the database's work.
+ * address, beyond which a new one is refused (429, with the reason). The streams of one page share one feed
+ * (live-feeds.ts, issue 30 §4); `shared` lets the feeds of one page in two languages share one reading of its figures.
  */
 @Injectable()
 export class LiveStreams {
