@@ -8,7 +8,8 @@ import {
   catchError,
   distinctUntilChanged,
   EMPTY,
-  exhaustMap,
+  concatMap,
+  defer,
   filter,
   finalize,
   from,
@@ -20,6 +21,7 @@ import {
   ReplaySubject,
   share,
   Subject,
+  throttle,
   throttleTime,
 } from 'rxjs';
 import { API_CONFIG, type ApiConfig } from '../api.config';
@@ -91,24 +93,15 @@ export class LiveFeeds implements OnModuleInit, OnModuleDestroy {
   ): Observable<LiveEvent> {
     const known = this.feeds.get(key);
     if (known) return known;
-    const pushMs = this.config.ILOT_LIVE_PUSH_S * 1000;
     const same = (value: T) => JSON.stringify({ ...value, generatedAt: '' });
-    const feed = merge(
-      of(0),
-      // The writes of one burst (a reading and a gas index, an ingester's batches) read once, together: regression
-      // (CI, test/resident-live.e2e-spec.ts): the first change's read went out at once and the second, a few ms later,
-      // waited the whole push period.
-      this.changes$.pipe(
-        filter((change) => change.site === siteId),
-        auditTime(BURST_MS),
-      ),
-      interval(this.config.ILOT_LIVE_REFRESH_S * 1000),
-    ).pipe(
-      throttleTime(pushMs, asyncScheduler, { leading: true, trailing: true }),
-      exhaustMap(() => {
+    const feed = readOnChange(
+      this.changes$.pipe(filter((change) => change.site === siteId)),
+      { pushMs: this.config.ILOT_LIVE_PUSH_S * 1000, refreshMs: this.config.ILOT_LIVE_REFRESH_S * 1000 },
+      () => {
         this.reads.inc({ page });
-        return from(read()).pipe(catchError(() => EMPTY));
-      }),
+        return read();
+      },
+    ).pipe(
       distinctUntilChanged((a, b) => same(a) === same(b)),
       map((value): LiveEvent => ({ type: 'live', data: { live: value, html: render(value) } })),
       finalize(() => this.feeds.delete(key)),
@@ -117,4 +110,38 @@ export class LiveFeeds implements OnModuleInit, OnModuleDestroy {
     this.feeds.set(key, feed);
     return feed;
   }
+}
+
+/**
+ * `read` at once, then after each burst of `changes$` (BURST_MS after its first), at most once every `pushMs` (the
+ * last change of a burst read too) and every `refreshMs` all the same; one read at a time, a change during a read read
+ * again after it; a failed read skipped (the next change or refresh reads again).
+ */
+export function readOnChange<T>(
+  changes$: Observable<unknown>,
+  period: { pushMs: number; refreshMs: number },
+  read: () => Promise<T>,
+): Observable<T> {
+  return defer(() => {
+    const readDone$ = new Subject<void>();
+    return merge(
+      of(0),
+      // The writes of one burst (a reading and a gas index, an ingester's batches) read once, together: regression
+      // (CI, test/resident-live.e2e-spec.ts): the first change's read went out at once and the second, a few ms later,
+      // waited the whole push period.
+      changes$.pipe(auditTime(BURST_MS)),
+      interval(period.refreshMs),
+    ).pipe(
+      throttleTime(period.pushMs, asyncScheduler, { leading: true, trailing: true }),
+      // Regression (CI, the same test): an exhaustMap dropped the last change of a burst when it came while the
+      // previous read was still running, and the page kept the figures from before it.
+      throttle(() => readDone$, { leading: true, trailing: true }),
+      concatMap(() =>
+        from(read()).pipe(
+          catchError(() => EMPTY),
+          finalize(() => readDone$.next()),
+        ),
+      ),
+    );
+  });
 }
