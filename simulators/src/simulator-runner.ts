@@ -18,6 +18,11 @@ export interface SimulatorOptions {
   identity?: (username: string) => BrokerIdentity;
   /** Devices the runner leaves alone: another controller speaks for them (the building gateway, a real device). */
   skipDevices?: readonly string[];
+  /**
+   * Told of each telemetry message once its publish settles: `acked` when the broker acknowledged it (PUBACK), not when
+   * the publish failed (the soak's count of what was published, to read back).
+   */
+  onTelemetry?: (deviceId: string, ts: string, acked: boolean) => void;
 }
 
 /**
@@ -117,30 +122,19 @@ export class SimulatorRunner {
   private tick(): void {
     if (this.ticking) return;
     this.ticking = true;
-    const siteId = this.world.site.id;
     const readings = this.step().filter((r) => !this.silenced.has(r.deviceId));
     const sent = Promise.all([
       ...this.commodityReadings().map(({ deviceId, payload }) =>
-        this.clients
-          .get(deviceId)
-          ?.publishAsync(topics.telemetry(siteId, deviceId), JSON.stringify(payload), { qos: 1 })
-          .then(() => this.stats.telemetrySent++),
+        this.publishTelemetry(deviceId, payload),
       ),
       ...readings.map((r) =>
-        this.clients
-          .get(r.deviceId)
-          ?.publishAsync(
-            topics.telemetry(siteId, r.deviceId),
-            JSON.stringify({
-              ts: r.ts.toISOString(),
-              seq: r.seq,
-              powerW: r.powerW,
-              ...(r.socPct === undefined ? {} : { socPct: r.socPct }),
-              ...(r.evSession ? { session: r.evSession } : {}),
-            }),
-            { qos: 1 },
-          )
-          .then(() => this.stats.telemetrySent++),
+        this.publishTelemetry(r.deviceId, {
+          ts: r.ts.toISOString(),
+          seq: r.seq,
+          powerW: r.powerW,
+          ...(r.socPct === undefined ? {} : { socPct: r.socPct }),
+          ...(r.evSession ? { session: r.evSession } : {}),
+        }),
       ),
     ]);
     // A tick waits for its readings' PUBACKs (no overlapping ticks under backpressure), but not forever: a reading in
@@ -158,6 +152,23 @@ export class SimulatorRunner {
         clearTimeout(timer);
         this.ticking = false;
       });
+  }
+
+  /** One telemetry message at QoS 1; counted once the broker has it, and told to `onTelemetry` either way. */
+  private publishTelemetry(deviceId: string, payload: Record<string, unknown>): Promise<void> | undefined {
+    const published = this.clients
+      .get(deviceId)
+      ?.publishAsync(topics.telemetry(this.world.site.id, deviceId), JSON.stringify(payload), { qos: 1 });
+    return published?.then(
+      () => {
+        this.stats.telemetrySent++;
+        this.options.onTelemetry?.(deviceId, String(payload.ts), true);
+      },
+      (error: Error) => {
+        this.options.onTelemetry?.(deviceId, String(payload.ts), false);
+        throw error;
+      },
+    );
   }
 
   private async onCommand(deviceId: string, payload: Buffer): Promise<void> {

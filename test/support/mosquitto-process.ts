@@ -37,6 +37,10 @@ export class MosquittoProcess {
     giveToMosquitto(this.stateDir);
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get url(): string {
     return `mqtt://127.0.0.1:${this.port}`;
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { testPort } from './services';
 
 /** The machine's PostgreSQL programs (Debian: /usr/lib/postgresql/{version}/bin), or undefined without them. */
-function postgresBin(): string | undefined {
+export function postgresBin(): string | undefined {
   try {
     const version = readdirSync('/usr/lib/postgresql').sort().at(-1);
     const bin = version && join('/usr/lib/postgresql', version, 'bin');

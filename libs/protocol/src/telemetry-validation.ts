@@ -1,5 +1,5 @@
 import { type Checked, type EvSession, type Reading, refused } from '@ilot/domain';
-import { isCommodityMeter, powerBoundsW, Site } from '@ilot/site';
+import { electricDevices, isCommodityMeter, powerBoundsW, Site } from '@ilot/site';
 import { decode, type RejectReason } from './decode';
 import { checkInstant, type InboundLimits } from './inbound-limits';
 import { type EvSessionPayload, statusPayloadSchema, telemetryPayloadSchema } from './telemetry';
@@ -21,7 +21,7 @@ export function validateTelemetry(
   const decoded = decode(payload, telemetryPayloadSchema, limits);
   if (!decoded.ok) return decoded;
   const raw = 'values' in decoded.value ? decoded.value.values : [decoded.value];
-  const bounds = powerBoundsW(device, site.connection);
+  const bounds = powerBoundsW(device, { connection: site.connection, devices: electricDevices(site) });
   const readings: Reading[] = [];
   for (const [i, r] of raw.entries()) {
     const where = raw.length > 1 || 'values' in decoded.value ? `values.${i}.` : '';

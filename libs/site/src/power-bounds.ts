@@ -1,19 +1,43 @@
 import type { ElectricDeviceSpec, SiteFile } from './site.schema';
 
+/** What a grid meter's range is drawn from: the site's contract and the devices behind the meter. */
+export interface GridBoundsInput {
+  connection: SiteFile['connection'];
+  /** The site's electric devices (the grid meter among them is skipped). */
+  devices: Iterable<ElectricDeviceSpec>;
+}
+
 /**
  * The range of power a device can physically report, W, in the sign convention of libs/domain,
  * with a margin for meter accuracy and short overloads. Readings outside it are rejected.
+ *
+ * A grid meter measures whatever flows, overruns of the contract included (billed, not cut, above 36 kVA): its range
+ * is twice the contract, or what every device behind it could draw (or inject) at once when that is more. Regression
+ * (issue 30 §1, the soak): bounded by twice the contract alone, the real readings of an evening peak of 2.3 times the
+ * contract were refused as out of range.
  */
-export function powerBoundsW(
-  device: ElectricDeviceSpec,
-  connection: SiteFile['connection'],
-): { minW: number; maxW: number } {
+export function powerBoundsW(device: ElectricDeviceSpec, site: GridBoundsInput): { minW: number; maxW: number } {
+  if (device.kind !== 'grid') return deviceBoundsW(device);
+  let drawW = 0;
+  let injectW = 0;
+  for (const other of site.devices) {
+    if (other.kind === 'grid') continue;
+    const { minW, maxW } = deviceBoundsW(other);
+    // A device's positive power is drawn (a consumer) or produced (PV, a battery discharging); its negative power the
+    // other way round (PV's standby draw, a battery charging).
+    const produces = other.kind === 'pv' || other.kind === 'battery';
+    drawW += produces ? -minW : maxW;
+    injectW += produces ? maxW : 0;
+  }
+  const { importLimitW, exportLimitW } = site.connection;
+  return {
+    minW: -Math.max(2 * Math.max(exportLimitW, importLimitW), injectW),
+    maxW: Math.max(2 * Math.max(importLimitW, exportLimitW), drawW),
+  };
+}
+
+function deviceBoundsW(device: Exclude<ElectricDeviceSpec, { kind: 'grid' }>): { minW: number; maxW: number } {
   switch (device.kind) {
-    case 'grid':
-      return {
-        minW: -2 * Math.max(connection.exportLimitW, connection.importLimitW),
-        maxW: 2 * Math.max(connection.importLimitW, connection.exportLimitW),
-      };
     case 'meter':
       // Peak demand of a consumer rarely exceeds 25 times its mean power; never below a 12 kVA flat.
       return { minW: 0, maxW: Math.max(12_000, ((device.annualKWh * 1000) / 8760) * 25) };

@@ -1,0 +1,30 @@
+import { slopePerDay } from './support/soak/resource-samples';
+
+const DAY_MS = 86_400_000;
+
+describe('slopePerDay (the soak’s memory trend)', () => {
+  it.each([
+    ['flat', [100, 100, 100, 100], 0],
+    ['2 MB a day', [100, 102, 104, 106], 2],
+    ['falling half a MB a day', [50, 49.5, 49, 48.5], -0.5],
+  ])('%s', (_, values, slope) => {
+    expect(slopePerDay(values.map((value, k) => ({ atMs: k * DAY_MS, value })))).toBeCloseTo(slope, 9);
+  });
+
+  it('is the trend under noise, not the last minus the first', () => {
+    const values = [100, 130, 95, 128, 97, 131, 99, 129];
+    const slope = slopePerDay(values.map((value, k) => ({ atMs: (k * DAY_MS) / 4, value })))!;
+    expect(Math.abs(slope)).toBeLessThan(15);
+    expect(values.at(-1)! - values[0]).toBe(29);
+  });
+
+  it('says nothing on fewer than 3 points or none apart', () => {
+    expect(
+      slopePerDay([
+        { atMs: 0, value: 1 },
+        { atMs: DAY_MS, value: 2 },
+      ]),
+    ).toBeUndefined();
+    expect(slopePerDay([0, 0, 0].map((atMs) => ({ atMs, value: atMs })))).toBeUndefined();
+  });
+});

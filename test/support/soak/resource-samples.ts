@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+const DAY_MS = 86_400_000;
+
+export interface ResourceSample {
+  /** Simulated ms. */
+  atMs: number;
+  rssMb: number;
+  fds: number;
+}
+
+/** A process's resident memory (MB) and open file descriptors (sockets included) from /proc; undefined once gone. */
+export function sampleProcess(pid: number | undefined): { rssMb: number; fds: number } | undefined {
+  if (!pid) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    const state = /State:\s+(\S)/.exec(status)?.[1];
+    if (!Number.isFinite(rssKb) || state === 'Z') return undefined;
+    return { rssMb: rssKb / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The least-squares slope of `value` per simulated day; undefined with fewer than 3 points or no time between them. */
+export function slopePerDay(points: ReadonlyArray<{ atMs: number; value: number }>): number | undefined {
+  if (points.length < 3) return undefined;
+  const xs = points.map((p) => p.atMs / DAY_MS);
+  const meanX = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const meanY = points.reduce((a, p) => a + p.value, 0) / points.length;
+  let num = 0;
+  let den = 0;
+  points.forEach((p, k) => {
+    num += (xs[k] - meanX) * (p.value - meanY);
+    den += (xs[k] - meanX) ** 2;
+  });
+  return den > 0 ? num / den : undefined;
+}
+
+/**
+ * One process's samples, per life (a restart begins another): the trend judged on each life's second half (after
+ * its caches have filled), over the lives that lasted at least `minDays` simulated.
+ */
+export class ProcessTrend {
+  private readonly lives: ResourceSample[][] = [[]];
+  private pid: number | undefined;
+
+  constructor(readonly name: string) {}
+
+  add(pid: number | undefined, atMs: number): void {
+    const sample = sampleProcess(pid);
+    if (!sample) return;
+    if (this.pid !== undefined && pid !== this.pid) this.lives.push([]);
+    this.pid = pid;
+    this.lives.at(-1)!.push({ atMs, ...sample });
+  }
+
+  /** The longest life's span (simulated days), its RSS slope (MB per simulated day) and its fds, first, last and most. */
+  summary(): {
+    lives: number;
+    days: number;
+    rssFirstMb: number;
+    rssLastMb: number;
+    rssSlopeMbPerDay: number | undefined;
+    fdsFirst: number;
+    fdsLast: number;
+    fdsMax: number;
+    fdsSlopePerDay: number | undefined;
+  } {
+    const lives = this.lives.filter((l) => l.length > 0);
+    const longest = lives.reduce((a, b) => (span(b) > span(a) ? b : a), lives[0] ?? []);
+    const half = longest.filter((s) => s.atMs >= longest[0].atMs + span(longest) / 2);
+    return {
+      lives: lives.length,
+      days: span(longest) / DAY_MS,
+      rssFirstMb: longest[0]?.rssMb ?? NaN,
+      rssLastMb: longest.at(-1)?.rssMb ?? NaN,
+      rssSlopeMbPerDay: slopePerDay(half.map((s) => ({ atMs: s.atMs, value: s.rssMb }))),
+      fdsFirst: longest[0]?.fds ?? NaN,
+      fdsLast: longest.at(-1)?.fds ?? NaN,
+      fdsMax: Math.max(...longest.map((s) => s.fds)),
+      fdsSlopePerDay: slopePerDay(half.map((s) => ({ atMs: s.atMs, value: s.fds }))),
+    };
+  }
+}
+
+const span = (life: readonly ResourceSample[]) => (life.length > 1 ? life.at(-1)!.atMs - life[0].atMs : 0);

@@ -1,0 +1,155 @@
+import { Client, Pool } from 'pg';
+import { ledgerNewestStep, sitesLedgerBehind, tableSizes } from './soak-checks';
+import { ProcessTrend } from './resource-samples';
+import { APP_NAMES, sleep, type SoakDeployment } from './soak-deployment';
+
+/** The ingesters' counters the soak adds up across their restarts. */
+export const INGEST_COUNTERS = [
+  'ilot_ingest_readings_total',
+  'ilot_ingest_duplicates_total',
+  'ilot_ingest_rejected_total',
+  'ilot_ingest_seq_gaps_total',
+  'ilot_ingest_seq_missing_total',
+  'ilot_ingest_device_restarts_total',
+  'ilot_ingest_spooled_total',
+  'ilot_ingest_spool_replayed_total',
+  'ilot_ingest_spool_full_total',
+] as const;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Samples the deployment while it runs, every second of real time: each process's memory and descriptors (a restart
+ * begins a new life), the database's connections, the resident ledger's lag behind the îlot clock, the ingesters'
+ * counters (added up across restarts), and the tables' sizes four times a simulated day.
+ */
+export class SoakMonitor {
+  readonly trends = new Map<string, ProcessTrend>();
+  readonly counters = new Map<string, number>();
+  private readonly lastSeen = new Map<string, number>();
+  /** Simulated ms, the lag of the site furthest behind, simulated ms. */
+  readonly ledgerLag: Array<{ atMs: number; lagMs: number }> = [];
+  readonly connections: Array<{ atMs: number; count: number }> = [];
+  /** Every quarter of a simulated day: each table's bytes. */
+  readonly sizes: Array<{ atMs: number; bytes: Map<string, number> }> = [];
+  private readonly pool: Pool;
+  private timer: NodeJS.Timeout | undefined;
+  private sampling: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deployment: SoakDeployment) {
+    this.pool = new Pool({ connectionString: deployment.database.url, max: 1, connectionTimeoutMillis: 2000 });
+    this.pool.on('error', () => undefined);
+    for (const name of [...APP_NAMES, 'mosquitto', 'soak (simulators)']) this.trends.set(name, new ProcessTrend(name));
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.sampling = this.sampling.then(() => this.sample()).catch(() => undefined);
+    }, 1000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await this.sampling;
+    await this.pool.end();
+  }
+
+  private async sample(): Promise<void> {
+    const atMs = this.deployment.clock.now().getTime();
+    for (const name of APP_NAMES) this.trends.get(name)!.add(this.deployment.app(name).pid, atMs);
+    this.trends.get('mosquitto')!.add(this.deployment.broker.pid, atMs);
+    this.trends.get('soak (simulators)')!.add(process.pid, atMs);
+    await this.scrapeIngesters();
+    await this.withDatabase(async (db) => {
+      const newest = await ledgerNewestStep(db);
+      if (newest) this.ledgerLag.push({ atMs, lagMs: atMs - newest.getTime() });
+      const count = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()`,
+      );
+      this.connections.push({ atMs, count: Number(count.rows[0].n) });
+      const last = this.sizes.at(-1);
+      if (!last || atMs - last.atMs >= DAY_MS / 4) this.sizes.push({ atMs, bytes: await tableSizes(db) });
+    });
+  }
+
+  /** Adds each counter's increase since the last scrape; a counter lower than before is a restarted process's. */
+  async scrapeIngesters(): Promise<void> {
+    for (const name of ['ingester-0', 'ingester-1'] as const)
+      for (const counter of INGEST_COUNTERS) {
+        const value = await this.deployment
+          .app(name)
+          .metric(counter)
+          .catch(() => undefined);
+        if (value === undefined || Number.isNaN(value)) continue;
+        const key = `${name} ${counter}`;
+        const last = this.lastSeen.get(key) ?? 0;
+        this.counters.set(counter, (this.counters.get(counter) ?? 0) + (value >= last ? value - last : value));
+        this.lastSeen.set(key, value);
+      }
+  }
+
+  private async withDatabase(work: (db: Client) => Promise<void>): Promise<void> {
+    const client = await this.pool.connect().catch(() => undefined);
+    if (!client) return;
+    // A connection cut by a PostgreSQL restart while checked out: its error is this sample's, not the process's.
+    const ignore = () => undefined;
+    client.on('error', ignore);
+    try {
+      await work(client as unknown as Client);
+      client.off('error', ignore);
+      client.release();
+    } catch {
+      client.release(true);
+    }
+  }
+
+  /**
+   * Once the devices have stopped: waits until both ingesters say their spool is empty and the readings stored stay the
+   * same for 5 s, then until the resident ledger has reached every site's last reading (at most `limitMs` real each).
+   */
+  async drain(db: Client, limitMs = 120_000): Promise<{ drainRealMs: number; ledgerRealMs: number; drained: boolean }> {
+    const began = Date.now();
+    let last = -1;
+    let stableSince = Date.now();
+    let drained = false;
+    while (Date.now() - began < limitMs) {
+      const spooled = await Promise.all(
+        (['ingester-0', 'ingester-1'] as const).map((name) =>
+          gauge(this.deployment.app(name).httpPort, 'ilot_ingest_spool_bytes'),
+        ),
+      );
+      const stored = Number(
+        (
+          await db.query<{ n: string }>(
+            `SELECT (SELECT count(*) FROM readings) + (SELECT count(*) FROM commodity_readings) AS n`,
+          )
+        ).rows[0].n,
+      );
+      // A spool not known to be empty (its ingester not answering) is not.
+      if (stored !== last || spooled.some((bytes) => bytes !== 0)) [last, stableSince] = [stored, Date.now()];
+      else if (Date.now() - stableSince >= 5000) {
+        drained = true;
+        break;
+      }
+      await sleep(500);
+    }
+    const drainRealMs = Date.now() - began;
+    while (Date.now() - began < drainRealMs + limitMs && (await sitesLedgerBehind(db)) > 0) await sleep(500);
+    await this.scrapeIngesters();
+    return { drainRealMs, ledgerRealMs: Date.now() - began - drainRealMs, drained };
+  }
+}
+
+/** One gauge of an app's /metrics (summed over its labels), or undefined when the app does not answer it. */
+async function gauge(port: number, name: string): Promise<number | undefined> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
+  if (response?.status !== 200) return undefined;
+  const lines = (await response.text())
+    .split('\n')
+    .filter((line) => line.startsWith(`${name} `) || line.startsWith(`${name}{`));
+  return lines.length === 0 ? undefined : lines.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}

@@ -1,0 +1,208 @@
+import type { Client } from 'pg';
+import { CHAOS_KINDS } from './chaos-schedule';
+import type { ChaosOutcome } from './chaos-runner';
+import type { PublishedReadings } from './published';
+import type { ReportComparison } from './report-reference';
+import { commandsAfterValidity, planCoverage, rollupDifferences } from './soak-checks';
+import type { SoakDeployment } from './soak-deployment';
+import type { SoakMonitor } from './soak-monitor';
+
+const DAY_MS = 86_400_000;
+const MIN_MS = 60_000;
+/** A process's trend is judged on a life this long at least, simulated days (shorter: printed, not judged). */
+export const TREND_MIN_DAYS = 2;
+
+export interface SoakInput {
+  deployment: SoakDeployment;
+  db: Client;
+  published: PublishedReadings;
+  monitor: SoakMonitor;
+  outcomes: ChaosOutcome[];
+  startMs: number;
+  endMs: number;
+  reports: ReportComparison;
+  /** How the backlog went once the devices stopped. */
+  drained: { drained: boolean; drainRealMs: number; ledgerRealMs: number };
+  /** Bound on a process's memory trend, MB per simulated day. */
+  rssSlopeMbPerDay: number;
+}
+
+interface Row {
+  check: string;
+  figure: string;
+  ok: boolean | undefined;
+}
+
+/** The soak's end table: each check, its figure and bound, and whether it held (undefined: printed, not judged). */
+export async function judgeSoak(input: SoakInput): Promise<{ passed: boolean; table: string[] }> {
+  const rows: Row[] = [
+    {
+      check: 'the backlog stored once the devices stopped',
+      figure: `${(input.drained.drainRealMs / 1000).toFixed(1)} s to empty spools and a stable count, the ledger at the last readings ${(input.drained.ledgerRealMs / 1000).toFixed(1)} s later`,
+      ok: input.drained.drained,
+    },
+    ...(await readingRows(input)),
+    ...(await planRows(input)),
+    ...resourceRows(input),
+    ...databaseRows(input),
+    ...reportRows(input),
+    ...chaosRows(input),
+  ];
+  const width = Math.max(...rows.map((r) => r.check.length));
+  const table = [
+    '',
+    `soak: the end table (${((input.endMs - input.startMs) / DAY_MS).toFixed(1)} simulated days, ${input.deployment.sites.length} îlots)`,
+    ...rows.map((r) => `${r.ok === undefined ? '  ' : r.ok ? 'ok' : 'NO'}  ${r.check.padEnd(width)}  ${r.figure}`),
+  ];
+  const passed = rows.every((r) => r.ok !== false);
+  table.push('', `soak: ${passed ? 'passed' : 'FAILED'}`);
+  return { passed, table };
+}
+
+async function readingRows({ db, published, monitor, deployment, outcomes }: SoakInput): Promise<Row[]> {
+  const back = await published.readBack(db);
+  const rollups = await rollupDifferences(db);
+  const c = (name: string) => monitor.counters.get(name) ?? 0;
+  const commands = commandsAfterValidity(deployment.runners);
+  const hostile = outcomes.reduce((sum, o) => sum + (o.hostileTelemetry ?? 0), 0);
+  return [
+    {
+      check: 'every reading published is stored once',
+      figure: `${back.published} acknowledged by the broker, ${back.stored} stored: ${back.lost} lost, ${back.extra} not published; ${back.failedPublishes} publishes failed (either way)${back.differences.length ? `; ${back.differences.slice(0, 5).join('; ')}` : ''}`,
+      ok: back.lost === 0 && back.extra === 0,
+    },
+    {
+      check: 'the rollups equal their raw rows',
+      figure: Object.entries(rollups)
+        .map(([table, n]) => `${table} ${n} rows differ`)
+        .join(', '),
+      ok: Object.values(rollups).every((n) => n === 0),
+    },
+    {
+      check: 'ingesters (across restarts)',
+      figure: `${c('ilot_ingest_readings_total')} stored, ${c('ilot_ingest_duplicates_total')} duplicates dropped, spool: ${c('ilot_ingest_spooled_total')} in, ${c('ilot_ingest_spool_replayed_total')} replayed, ${c('ilot_ingest_spool_full_total')} refused full; seq: ${c('ilot_ingest_seq_gaps_total')} gaps, ${c('ilot_ingest_seq_missing_total')} missing, ${c('ilot_ingest_device_restarts_total')} restarts`,
+      ok: c('ilot_ingest_spool_full_total') === 0,
+    },
+    {
+      check: 'hostile messages refused, none stored',
+      figure: `${hostile} hostile telemetry messages reached the ingesters, ${c('ilot_ingest_rejected_total')} messages refused in all (at least as many), none stored (above)`,
+      ok: c('ilot_ingest_rejected_total') >= hostile && back.extra === 0,
+    },
+    {
+      check: 'no command applied after its validUntil',
+      figure: `${commands.received} commands received, ${commands.applied} applied, ${commands.appliedLate} applied late`,
+      ok: commands.appliedLate === 0 && commands.applied > 0,
+    },
+  ];
+}
+
+async function planRows({ db, deployment, outcomes, startMs, endMs }: SoakInput): Promise<Row[]> {
+  const warmMs = startMs + 2 * 15 * MIN_MS;
+  const coverage = await planCoverage(
+    db,
+    deployment.sites.map((s) => s.id),
+    warmMs,
+    endMs,
+  );
+  const leaseMs = deployment.settings.leaseTtlS * 1000;
+  const speedup = deployment.settings.speedup;
+  // A site can be without a plan for a slot and a lease (its planner dead, the lease running out), and the time the
+  // database or the broker was away besides (no planner stores or sends a plan without them) with the time to reconnect.
+  const outages = outcomes
+    .filter((o) => o.event.kind === 'restart-postgres' || o.event.kind === 'restart-broker')
+    .map((o) => ({ fromMs: o.event.atMs, toMs: o.event.atMs + (o.awayRealMs + 10_000) * speedup }));
+  const worst = [...coverage.longestGapMs.entries()].sort((a, b) => b[1] - a[1])[0] ?? ['none', 0];
+  const allowedMs = 15 * MIN_MS + leaseMs + Math.max(0, ...outages.map((o) => o.toMs - o.fromMs));
+  return [
+    {
+      check: 'no site without a plan longer than a slot and a lease',
+      figure: `${coverage.plans} plans; longest gap ${(worst[1] / MIN_MS).toFixed(0)} min simulated (${worst[0]}), at most ${(allowedMs / MIN_MS).toFixed(0)} (15 + lease ${leaseMs / MIN_MS} + the longest outage of the database or broker with 10 s to reconnect)`,
+      ok: worst[1] <= allowedMs,
+    },
+    {
+      check: 'no site planned by two planners with one token',
+      figure: `${coverage.fencingViolations.length} violations${coverage.fencingViolations.length ? `: ${coverage.fencingViolations.slice(0, 3).join('; ')}` : ''}`,
+      ok: coverage.fencingViolations.length === 0,
+    },
+  ];
+}
+
+function resourceRows({ monitor, rssSlopeMbPerDay }: SoakInput): Row[] {
+  const rows: Row[] = [];
+  for (const [name, trend] of monitor.trends) {
+    const s = trend.summary();
+    const judged = s.days >= TREND_MIN_DAYS;
+    const slope = s.rssSlopeMbPerDay === undefined ? 'n/a' : `${s.rssSlopeMbPerDay.toFixed(2)} MB/day`;
+    const fdSlope = s.fdsSlopePerDay === undefined ? 'n/a' : `${s.fdsSlopePerDay.toFixed(2)}/day`;
+    rows.push({
+      check: `memory and descriptors flat: ${name}`,
+      figure: `${s.lives} li${s.lives === 1 ? 'fe' : 'ves'}, longest ${s.days.toFixed(1)} days: RSS ${s.rssFirstMb.toFixed(0)} -> ${s.rssLastMb.toFixed(0)} MB, trend ${slope} (at most ${rssSlopeMbPerDay}); fds ${s.fdsFirst} -> ${s.fdsLast} (max ${s.fdsMax}), trend ${fdSlope}${judged ? '' : ` (judged on ${TREND_MIN_DAYS} days or more)`}`,
+      ok: judged ? (s.rssSlopeMbPerDay ?? 0) <= rssSlopeMbPerDay && (s.fdsSlopePerDay ?? 0) <= 1 : undefined,
+    });
+  }
+  const connections = monitor.connections.map((c) => c.count);
+  const half = connections.slice(Math.floor(connections.length / 2));
+  rows.push({
+    check: 'database connections flat',
+    figure: `first ${connections[0]}, last ${connections.at(-1)}, max ${Math.max(...connections)}; second half max ${Math.max(...half)}`,
+    ok: Math.max(...half) <= Math.max(...connections.slice(0, Math.max(1, connections.length / 2))) + 4,
+  });
+  return rows;
+}
+
+function databaseRows({ monitor, deployment }: SoakInput): Row[] {
+  const rows: Row[] = [];
+  const [first, last] = [monitor.sizes[0], monitor.sizes.at(-1)];
+  if (first && last && last.atMs > first.atMs) {
+    const days = (last.atMs - first.atMs) / DAY_MS;
+    const perIlotDay = (table: string) =>
+      ((last.bytes.get(table) ?? 0) - (first.bytes.get(table) ?? 0)) / deployment.sites.length / days;
+    const total = [...last.bytes.keys()].reduce((sum, t) => sum + perIlotDay(t), 0);
+    const top = [...last.bytes.keys()].sort((a, b) => perIlotDay(b) - perIlotDay(a)).slice(0, 6);
+    rows.push({
+      check: 'database growth per îlot and simulated day',
+      figure: `${(total / 1024 / 1024).toFixed(2)} MiB: ${top.map((t) => `${t} ${(perIlotDay(t) / 1024).toFixed(0)} KiB`).join(', ')} (plain PostgreSQL: raw readings kept, no compression; TimescaleDB compresses after STORAGE_POLICY.compressAfter)`,
+      ok: undefined,
+    });
+  }
+  const lags = monitor.ledgerLag.map((l) => l.lagMs).sort((a, b) => a - b);
+  const p95 = lags[Math.floor(lags.length * 0.95)] ?? NaN;
+  const boundMs = 2 * 3_600_000;
+  rows.push({
+    check: 'the resident ledger job on time',
+    figure: `lag behind the îlot clock of the site furthest behind: median ${(lags[Math.floor(lags.length / 2)] / MIN_MS).toFixed(0)} min, p95 ${(p95 / MIN_MS).toFixed(0)} min, max ${((lags.at(-1) ?? NaN) / MIN_MS).toFixed(0)} min simulated (p95 at most ${boundMs / MIN_MS}: ${deployment.settings.ledgerIntervalS} s real between runs is ${((deployment.settings.ledgerIntervalS * 1000 * deployment.settings.speedup) / MIN_MS).toFixed(0)} min)`,
+    ok: p95 <= boundMs,
+  });
+  return rows;
+}
+
+function reportRows({ reports }: SoakInput): Row[] {
+  return [
+    {
+      check: 'residents’ month reports as without faults',
+      figure: `${reports.reports - reports.reportsDifferent.length} of ${reports.reports} identical${reports.reportsDifferent.length ? `; differ: ${reports.reportsDifferent.slice(0, 3).join(', ')}; first difference: ${reports.firstDifference}` : ''}`,
+      ok: reports.reportsDifferent.length === 0 && reports.reports > 0,
+    },
+    {
+      check: 'open data of the run as without faults',
+      figure: `${reports.openData - reports.openDataDifferent.length} of ${reports.openData} identical${reports.openDataDifferent.length ? `; differ: ${reports.openDataDifferent.slice(0, 3).join(', ')}` : ''}`,
+      ok: reports.openDataDifferent.length === 0 && reports.openData > 0,
+    },
+  ];
+}
+
+function chaosRows({ outcomes }: SoakInput): Row[] {
+  const failed = outcomes.filter((o) => o.error);
+  const byKind = CHAOS_KINDS.map((kind) => {
+    const of = outcomes.filter((o) => o.event.kind === kind);
+    const away = of.map((o) => o.awayRealMs / 1000);
+    return `${kind} ${of.length}x (${away.length ? Math.max(...away).toFixed(1) : '-'} s)`;
+  });
+  return [
+    {
+      check: 'every fault applied',
+      figure: `${outcomes.length - failed.length} of ${outcomes.length}: ${byKind.join(', ')}${failed.length ? `; failed: ${failed.map((o) => `${o.event.kind}: ${o.error}`).join('; ')}` : ''}`,
+      ok: failed.length === 0 && CHAOS_KINDS.every((k) => outcomes.some((o) => o.event.kind === k)),
+    },
+  ];
+}
