@@ -69,7 +69,7 @@ async function main(): Promise<number> {
   const { settings, startMs, endMs, events } = plan();
   const speedup = settings.speedup;
   const published = new PublishedReadings();
-  const deployment = new SoakDeployment(settings, (site, device, ts, acked) => published.note(site, device, ts, acked));
+  const deployment = new SoakDeployment(settings, (site, device, ts, state) => published.note(site, device, ts, state));
   const started = Date.now();
   // Interrupted (Ctrl-C, a CI timeout): the apps, the broker and the PostgreSQL server of the run stop with it.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)

@@ -19,10 +19,11 @@ export interface SimulatorOptions {
   /** Devices the runner leaves alone: another controller speaks for them (the building gateway, a real device). */
   skipDevices?: readonly string[];
   /**
-   * Told of each telemetry message once its publish settles: `acked` when the broker acknowledged it (PUBACK), not when
-   * the publish failed (the soak's count of what was published, to read back).
+   * Told of each telemetry message as it is published (`sent`), then as its publish settles: `acked` when the broker
+   * acknowledged it (PUBACK), `failed` when it failed; a session dropped meanwhile leaves it `sent` for good (the soak's
+   * count of what was published, to read back).
    */
-  onTelemetry?: (deviceId: string, ts: string, acked: boolean) => void;
+  onTelemetry?: (deviceId: string, ts: string, state: 'sent' | 'acked' | 'failed') => void;
 }
 
 /**
@@ -124,9 +125,7 @@ export class SimulatorRunner {
     this.ticking = true;
     const readings = this.step().filter((r) => !this.silenced.has(r.deviceId));
     const sent = Promise.all([
-      ...this.commodityReadings().map(({ deviceId, payload }) =>
-        this.publishTelemetry(deviceId, payload),
-      ),
+      ...this.commodityReadings().map(({ deviceId, payload }) => this.publishTelemetry(deviceId, payload)),
       ...readings.map((r) =>
         this.publishTelemetry(r.deviceId, {
           ts: r.ts.toISOString(),
@@ -156,19 +155,22 @@ export class SimulatorRunner {
 
   /** One telemetry message at QoS 1; counted once the broker has it, and told to `onTelemetry` either way. */
   private publishTelemetry(deviceId: string, payload: Record<string, unknown>): Promise<void> | undefined {
-    const published = this.clients
-      .get(deviceId)
-      ?.publishAsync(topics.telemetry(this.world.site.id, deviceId), JSON.stringify(payload), { qos: 1 });
-    return published?.then(
-      () => {
-        this.stats.telemetrySent++;
-        this.options.onTelemetry?.(deviceId, String(payload.ts), true);
-      },
-      (error: Error) => {
-        this.options.onTelemetry?.(deviceId, String(payload.ts), false);
-        throw error;
-      },
-    );
+    const client = this.clients.get(deviceId);
+    if (!client) return undefined;
+    const ts = String(payload.ts);
+    this.options.onTelemetry?.(deviceId, ts, 'sent');
+    return client
+      .publishAsync(topics.telemetry(this.world.site.id, deviceId), JSON.stringify(payload), { qos: 1 })
+      .then(
+        () => {
+          this.stats.telemetrySent++;
+          this.options.onTelemetry?.(deviceId, ts, 'acked');
+        },
+        (error: Error) => {
+          this.options.onTelemetry?.(deviceId, ts, 'failed');
+          throw error;
+        },
+      );
   }
 
   private async onCommand(deviceId: string, payload: Buffer): Promise<void> {

@@ -7,6 +7,8 @@ interface DeviceCount {
   acked: number;
   /** Readings whose publish failed: maybe stored (the broker had them), maybe not; never counted as lost. */
   failed: string[];
+  /** Readings sent and not settled yet (a session dropped with them in flight settles them never): as `failed` at the end. */
+  pending: Set<string>;
 }
 
 export interface ReadBack {
@@ -26,11 +28,13 @@ export interface ReadBack {
 export class PublishedReadings {
   private readonly devices = new Map<string, DeviceCount>();
 
-  note(siteId: string, deviceId: string, ts: string, acked: boolean): void {
+  note(siteId: string, deviceId: string, ts: string, state: 'sent' | 'acked' | 'failed'): void {
     const key = `${siteId}/${deviceId}`;
     let count = this.devices.get(key);
-    if (!count) this.devices.set(key, (count = { siteId, deviceId, acked: 0, failed: [] }));
-    if (acked) count.acked++;
+    if (!count) this.devices.set(key, (count = { siteId, deviceId, acked: 0, failed: [], pending: new Set() }));
+    if (state === 'sent') return void count.pending.add(ts);
+    count.pending.delete(ts);
+    if (state === 'acked') count.acked++;
     else count.failed.push(ts);
   }
 
@@ -61,6 +65,9 @@ export class PublishedReadings {
       differences: [],
     };
     for (const [key, count] of this.devices) {
+      // What was in flight when its session dropped: the broker may have it or not, and nobody will say.
+      count.failed.push(...count.pending);
+      count.pending.clear();
       const n = stored.get(key) ?? 0;
       stored.delete(key);
       const storedOfFailed = count.failed.length > 0 ? await storedAmong(db, count) : 0;

@@ -52,7 +52,12 @@ export class SoakDeployment {
 
   constructor(
     readonly settings: SoakSettings,
-    private readonly onTelemetry: (siteId: string, deviceId: string, ts: string, acked: boolean) => void,
+    private readonly onTelemetry: (
+      siteId: string,
+      deviceId: string,
+      ts: string,
+      state: 'sent' | 'acked' | 'failed',
+    ) => void,
   ) {
     this.sites = generateSiteDocuments(settings.sites, settings.seed).map((document) => {
       const id = `${String(document.id)}-${this.tag}`;
@@ -82,7 +87,7 @@ export class SoakDeployment {
       mqttUrl: this.broker.url,
       protocolVersion: 5,
       periodSimMs: this.settings.periodSimMs,
-      onTelemetry: (deviceId, ts, acked) => this.onTelemetry(site.id, deviceId, ts, acked),
+      onTelemetry: (deviceId, ts, state) => this.onTelemetry(site.id, deviceId, ts, state),
     }));
   }
 

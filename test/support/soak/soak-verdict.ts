@@ -68,7 +68,7 @@ async function readingRows({ db, published, monitor, deployment, outcomes }: Soa
   return [
     {
       check: 'every reading published is stored once',
-      figure: `${back.published} acknowledged by the broker, ${back.stored} stored: ${back.lost} lost, ${back.extra} not published; ${back.failedPublishes} publishes failed (either way)${back.differences.length ? `; ${back.differences.slice(0, 5).join('; ')}` : ''}`,
+      figure: `${back.published} acknowledged by the broker, ${back.stored} stored: ${back.lost} lost, ${back.extra} not published; ${back.failedPublishes} publishes failed or cut off (either way)${back.differences.length ? `; ${back.differences.slice(0, 5).join('; ')}` : ''}`,
       ok: back.lost === 0 && back.extra === 0,
     },
     {
