@@ -7,6 +7,7 @@
  *   SOAK_SITES (10)     generated îlots;  SOAK_SEED (1) their generation and the chaos schedule
  *   SOAK_PERIOD_MIN (5) a device's telemetry period, simulated minutes
  *   SOAK_FAULT_SPACING_S (10 for a day, else 20) real seconds between two faults at least
+ *   SOAK_ROUNDS (one a simulated week, at least 1) rounds of faults, every kind once in each
  *   SOAK_RSS_SLOPE_MB_PER_DAY (3) the bound on a process's memory trend, judged on lives of 2 simulated days or more
  *   SOAK_LOG_DIR (a temporary folder) where the apps' and the broker's output is left
  */
@@ -55,6 +56,7 @@ function plan() {
     leaseSimMs: settings.leaseTtlS * 1000,
     sites: settings.sites,
     spacingRealMs: env('SOAK_FAULT_SPACING_S', days <= 1 ? 10 : 20) * 1000,
+    rounds: env('SOAK_ROUNDS', Math.ceil(days / 7)),
   };
   const events = chaosSchedule(schedule);
   console.log(

@@ -35,8 +35,8 @@ export interface ChaosOptions {
   leaseSimMs: number;
   /** Îlots in the run (a controller offline is one of theirs). */
   sites: number;
-  /** At least this many rounds of every kind (more when the run is long enough for one fault per `spacingRealMs`). */
-  rounds?: number;
+  /** Rounds of every kind (fewer when the run is too short to keep `spacingRealMs` between them). */
+  rounds: number;
   /** Real time between two faults at least, ms: a part has come back before the next one fails. */
   spacingRealMs: number;
 }
@@ -53,7 +53,7 @@ export function chaosSchedule(options: ChaosOptions): ChaosEvent[] {
   const usableMs = (spanMs * 8) / 10;
   const spacingSimMs = options.spacingRealMs * options.speedup;
   const fit = Math.floor(usableMs / spacingSimMs / CHAOS_KINDS.length);
-  const rounds = Math.max(options.rounds ?? 1, Math.min(fit, 50));
+  const rounds = Math.max(1, Math.min(options.rounds, fit));
   const count = rounds * CHAOS_KINDS.length;
   const shareMs = usableMs / count;
   const events: ChaosEvent[] = [];

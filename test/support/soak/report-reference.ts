@@ -67,7 +67,7 @@ export async function compareReports(
       return `http://127.0.0.1:${app.httpPort}/api/v1/sites`;
     };
     await start('metrics', reference.url);
-    await waitFor('the reference ledger written', async () => (await sitesLedgerBehind(ref)) === 0, 300_000, 1000);
+    await waitFor('the reference ledger written', async () => (await sitesLedgerBehind(ref)) === 0, 900_000, 1000);
     await ref.end();
     const underFaults = await start('api', deployment.database.url);
     const faultFree = await start('api', reference.url);

@@ -56,8 +56,12 @@ export class ProcessTrend {
     this.lives.at(-1)!.push({ atMs, ...sample });
   }
 
-  /** The longest life's span (simulated days), its RSS slope (MB per simulated day) and its fds, first, last and most. */
-  summary(): {
+  /**
+   * The last life of `minDays` simulated days or more (else the longest): its span, its RSS trend (MB per simulated
+   * day, fitted on its second half's floor: the least RSS of each eighth of the life, so that the garbage collector's
+   * swings do not pass for a trend) and its descriptors, first, last and most.
+   */
+  summary(minDays: number): {
     lives: number;
     days: number;
     rssFirstMb: number;
@@ -70,19 +74,31 @@ export class ProcessTrend {
   } {
     const lives = this.lives.filter((l) => l.length > 0);
     const longest = lives.reduce((a, b) => (span(b) > span(a) ? b : a), lives[0] ?? []);
-    const half = longest.filter((s) => s.atMs >= longest[0].atMs + span(longest) / 2);
+    const life = [...lives].reverse().find((l) => span(l) >= minDays * DAY_MS) ?? longest;
+    const half = life.filter((s) => s.atMs >= life[0].atMs + span(life) / 2);
     return {
       lives: lives.length,
-      days: span(longest) / DAY_MS,
-      rssFirstMb: longest[0]?.rssMb ?? NaN,
-      rssLastMb: longest.at(-1)?.rssMb ?? NaN,
-      rssSlopeMbPerDay: slopePerDay(half.map((s) => ({ atMs: s.atMs, value: s.rssMb }))),
-      fdsFirst: longest[0]?.fds ?? NaN,
-      fdsLast: longest.at(-1)?.fds ?? NaN,
-      fdsMax: Math.max(...longest.map((s) => s.fds)),
+      days: span(life) / DAY_MS,
+      rssFirstMb: life[0]?.rssMb ?? NaN,
+      rssLastMb: life.at(-1)?.rssMb ?? NaN,
+      rssSlopeMbPerDay: slopePerDay(floors(life, 8).filter((p) => p.atMs >= life[0].atMs + span(life) / 2)),
+      fdsFirst: life[0]?.fds ?? NaN,
+      fdsLast: life.at(-1)?.fds ?? NaN,
+      fdsMax: Math.max(...life.map((s) => s.fds)),
       fdsSlopePerDay: slopePerDay(half.map((s) => ({ atMs: s.atMs, value: s.fds }))),
     };
   }
+}
+
+/** The least RSS of each of `parts` equal spans of a life, at the middle of its span. */
+function floors(life: readonly ResourceSample[], parts: number): Array<{ atMs: number; value: number }> {
+  if (life.length < 2) return [];
+  const widthMs = span(life) / parts;
+  return Array.from({ length: parts }, (_, k) => {
+    const fromMs = life[0].atMs + k * widthMs;
+    const inside = life.filter((s) => s.atMs >= fromMs && s.atMs < fromMs + widthMs + (k === parts - 1 ? 1 : 0));
+    return { atMs: fromMs + widthMs / 2, value: Math.min(...inside.map((s) => s.rssMb)) };
+  }).filter((p) => Number.isFinite(p.value));
 }
 
 const span = (life: readonly ResourceSample[]) => (life.length > 1 ? life.at(-1)!.atMs - life[0].atMs : 0);

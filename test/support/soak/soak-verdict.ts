@@ -130,13 +130,13 @@ async function planRows({ db, deployment, outcomes, startMs, endMs }: SoakInput)
 function resourceRows({ monitor, rssSlopeMbPerDay }: SoakInput): Row[] {
   const rows: Row[] = [];
   for (const [name, trend] of monitor.trends) {
-    const s = trend.summary();
+    const s = trend.summary(TREND_MIN_DAYS);
     const judged = s.days >= TREND_MIN_DAYS;
     const slope = s.rssSlopeMbPerDay === undefined ? 'n/a' : `${s.rssSlopeMbPerDay.toFixed(2)} MB/day`;
     const fdSlope = s.fdsSlopePerDay === undefined ? 'n/a' : `${s.fdsSlopePerDay.toFixed(2)}/day`;
     rows.push({
       check: `memory and descriptors flat: ${name}`,
-      figure: `${s.lives} li${s.lives === 1 ? 'fe' : 'ves'}, longest ${s.days.toFixed(1)} days: RSS ${s.rssFirstMb.toFixed(0)} -> ${s.rssLastMb.toFixed(0)} MB, trend ${slope} (at most ${rssSlopeMbPerDay}); fds ${s.fdsFirst} -> ${s.fdsLast} (max ${s.fdsMax}), trend ${fdSlope}${judged ? '' : ` (judged on ${TREND_MIN_DAYS} days or more)`}`,
+      figure: `${s.lives} li${s.lives === 1 ? 'fe' : 'ves'}, the last of ${TREND_MIN_DAYS} days or more (else the longest) ${s.days.toFixed(1)} days: RSS ${s.rssFirstMb.toFixed(0)} -> ${s.rssLastMb.toFixed(0)} MB, trend ${slope} (at most ${rssSlopeMbPerDay}); fds ${s.fdsFirst} -> ${s.fdsLast} (max ${s.fdsMax}), trend ${fdSlope}${judged ? '' : ` (judged on ${TREND_MIN_DAYS} days or more)`}`,
       ok: judged ? (s.rssSlopeMbPerDay ?? 0) <= rssSlopeMbPerDay && (s.fdsSlopePerDay ?? 0) <= 1 : undefined,
     });
   }
