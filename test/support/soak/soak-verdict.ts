@@ -167,10 +167,14 @@ function databaseRows({ monitor, deployment }: SoakInput): Row[] {
   }
   const lags = monitor.ledgerLag.map((l) => l.lagMs).sort((a, b) => a - b);
   const p95 = lags[Math.floor(lags.length * 0.95)] ?? NaN;
-  const boundMs = 2 * 3_600_000;
+  const { ledgerIntervalS, speedup } = deployment.settings;
+  // The job runs every ILOT_LEDGER_INTERVAL_S of real time and works a few seconds: on time is within a step of the
+  // clock and its period and 10 s of work, real time (at 720x each real second is 12 simulated minutes).
+  const boundMs = 15 * MIN_MS + (ledgerIntervalS + 10) * 1000 * speedup;
+  const real = (ms: number) => `${(ms / speedup / 1000).toFixed(1)} s`;
   rows.push({
     check: 'the resident ledger job on time',
-    figure: `lag behind the îlot clock of the site furthest behind: median ${(lags[Math.floor(lags.length / 2)] / MIN_MS).toFixed(0)} min, p95 ${(p95 / MIN_MS).toFixed(0)} min, max ${((lags.at(-1) ?? NaN) / MIN_MS).toFixed(0)} min simulated (p95 at most ${boundMs / MIN_MS}: ${deployment.settings.ledgerIntervalS} s real between runs is ${((deployment.settings.ledgerIntervalS * 1000 * deployment.settings.speedup) / MIN_MS).toFixed(0)} min)`,
+    figure: `lag behind the îlot clock of the site furthest behind: median ${(lags[Math.floor(lags.length / 2)] / MIN_MS).toFixed(0)} min, p95 ${(p95 / MIN_MS).toFixed(0)} min (${real(p95)} real), max ${((lags.at(-1) ?? NaN) / MIN_MS).toFixed(0)} min simulated; p95 at most ${(boundMs / MIN_MS).toFixed(0)} (a step, and its period of ${ledgerIntervalS} s real with 10 s of work)`,
     ok: p95 <= boundMs,
   });
   return rows;
