@@ -323,14 +323,21 @@ export class SimulatorRunner {
     const siteId = this.world.site.id;
     await Promise.all(
       [...this.clients].map(async ([deviceId, client]) => {
-        await client
+        // Bounded: a session whose goodbye never settles (regression, the month soak: the runner's stop waited for good)
+        // is closed at once after 5 s.
+        const goodbye = client
           .publishAsync(
             topics.status(siteId, deviceId),
             JSON.stringify({ state: 'offline', ts: this.clock.now().toISOString() }),
             { qos: 1, retain: true },
           )
+          .then(() => client.endAsync())
           .catch(() => undefined);
-        await client.endAsync();
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, 5000)));
+        await Promise.race([goodbye, late]);
+        clearTimeout(timer);
+        if (!client.disconnected) client.end(true);
       }),
     );
     this.clients.clear();

@@ -49,10 +49,12 @@ export class PublishedReadings {
    * once, nothing else; a failed publish may be either.
    */
   async readBack(db: Client): Promise<ReadBack> {
+    // Counted from the rollups, which count every reading stored: the raw readings of residents without consent go
+    // after OPERATION_WINDOW_DAYS (libs/residents, privacy retention), the rollups stay.
     const stored = new Map<string, number>();
     const rows = await db.query<{ site_id: string; device_id: string; n: string }>(
-      `SELECT site_id, device_id, count(*) AS n FROM readings GROUP BY 1, 2
-       UNION ALL SELECT site_id, device_id, count(*) AS n FROM commodity_readings GROUP BY 1, 2`,
+      `SELECT site_id, device_id, sum(samples) AS n FROM readings_15m GROUP BY 1, 2
+       UNION ALL SELECT site_id, device_id, sum(readings) AS n FROM commodity_1h GROUP BY 1, 2`,
     );
     for (const r of rows.rows) stored.set(`${r.site_id}/${r.device_id}`, Number(r.n));
     const result: ReadBack = {

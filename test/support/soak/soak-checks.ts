@@ -69,9 +69,14 @@ export async function rollupDifferences(db: Client): Promise<Record<string, numb
     SELECT site_id, device_id, date_bin(INTERVAL '${width}', ts, TIMESTAMPTZ '2000-01-01 00:00:00Z') AS bucket,
            count(*) AS samples, sum(power_w) AS power_sum_w
       FROM readings GROUP BY 1, 2, 3`;
+  // Only where the raw rows are all kept: from the first bucket after a device's oldest raw reading (the privacy
+  // retention deletes residents' raw readings after OPERATION_WINDOW_DAYS; the rollups stay).
   const against = (table: string, width: string) => `
-    SELECT count(*) AS n FROM (${rawBy(width)}) raw FULL JOIN ${table} r USING (site_id, device_id, bucket)
-     WHERE raw.samples IS DISTINCT FROM r.samples OR abs(raw.power_sum_w - r.power_sum_w) > 1e-6 * greatest(1, abs(raw.power_sum_w))`;
+    WITH raw AS (${rawBy(width)}),
+         kept AS (SELECT site_id, device_id, min(bucket) + INTERVAL '${width}' AS since FROM raw GROUP BY 1, 2)
+    SELECT count(*) AS n FROM raw FULL JOIN ${table} r USING (site_id, device_id, bucket) JOIN kept USING (site_id, device_id)
+     WHERE bucket >= kept.since
+       AND (raw.samples IS DISTINCT FROM r.samples OR abs(raw.power_sum_w - r.power_sum_w) > 1e-6 * greatest(1, abs(raw.power_sum_w)))`;
   return {
     readings_15m: await differences(against('readings_15m', '15 minutes')),
     readings_1h: await differences(against('readings_1h', '1 hour')),
