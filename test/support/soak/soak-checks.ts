@@ -42,7 +42,11 @@ export async function planCoverage(
   const longestGapMs = new Map<string, number>();
   const fencingViolations: string[] = [];
   const bySite = new Map<string, typeof rows.rows>();
-  for (const row of rows.rows) bySite.set(row.site_id, [...(bySite.get(row.site_id) ?? []), row]);
+  for (const row of rows.rows) {
+    const plans = bySite.get(row.site_id) ?? [];
+    plans.push(row);
+    bySite.set(row.site_id, plans);
+  }
   for (const siteId of siteIds) {
     const plans = bySite.get(siteId) ?? [];
     const instants = [fromMs, ...plans.map((p) => p.at.getTime()), toMs];
