@@ -63,8 +63,11 @@ export class SitePlanner {
   private readonly weather: PvForecastFetcher;
   /** The last optimal or feasible plan, kept while the solver gives none (ILOT_PLAN_KEEP_S). */
   private lastValid: Schedule | undefined;
-  /** Where the last run's time went, real ms: reading the state, planning (build, solve, decode), storing and sending. */
-  lastTimings = { observeMs: 0, planMs: 0, publishMs: 0 };
+  /**
+   * Where the last run's time went, real ms: reading the state, planning (the plan's input with its forecasts, then the
+   * LP's build, solve with its wait for a thread, decode), storing and sending.
+   */
+  lastTimings = { observeMs: 0, planMs: 0, publishMs: 0, modelBuildMs: 0, solveMs: 0, decodeMs: 0 };
   /** The run in flight, awaited at stop so that it never writes to a closed pool. */
   private inFlight: Promise<unknown> = Promise.resolve();
 
@@ -163,6 +166,9 @@ export class SitePlanner {
       observeMs: observedMs - startedMs,
       planMs: plannedMs - observedMs,
       publishMs: performance.now() - plannedMs,
+      modelBuildMs: outcome.buildMs,
+      solveMs: outcome.solveMs,
+      decodeMs: outcome.decodeMs,
     };
     const period = priceAt(now, this.site.tariff, this.site.timezone, undefined, this.site.priceSeries).period;
     this.logger.log(

@@ -1,6 +1,7 @@
 import {
   API_ROLE,
   createDataSource,
+  LedgerMarkRepository,
   openDatabase,
   ReadingRepository,
   ResidentLedgerRepository,
@@ -10,7 +11,7 @@ import { createTestDatabase, TestDatabase } from '@ilot/timeseries/testing/test-
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { apiDatabaseUrl, openResidentDatabase } from './resident-database';
-import { residentLedgerOn, ResidentLedgerService } from './resident-ledger.service';
+import { LEDGER_RECOMPUTE_MS, residentLedgerOn, ResidentLedgerService } from './resident-ledger.service';
 import { ResidentReportService } from './resident-report.service';
 import { ledgerReadings, ledgerSite, quarter, T0 } from './testing/ledger-site';
 
@@ -111,18 +112,43 @@ describe('the resident ledger (real PostgreSQL)', () => {
     expect(other.notes).toContain('no consumption recorded for 2026-01');
   });
 
-  it('takes in readings days late within the hour: every step ingestion still accepts is computed again hourly', async () => {
+  it('takes in a reading days late at its next run: ingestion marks the site, the ledger computes from there (issue 30 §1)', async () => {
     const day2 = T0 + 2 * 86_400_000;
     await readings.insertBatch(quarter(SITE.id, 'm-1', day2, 500), new Date(day2 + 900_000));
     await ledger.catchUp(new Date(day2 + 20 * 60_000)); // the first run for two days: deep
+    expect(await new LedgerMarkRepository(owner).of(SITE.id)).toBeUndefined();
     // flat-2's meter sends its 12:30 quarter of two days ago, now.
     await readings.insertBatch(quarter(SITE.id, 'm-2', T0 + 1_800_000, 1200), new Date(day2 + 25 * 60_000));
+    expect(await new LedgerMarkRepository(owner).of(SITE.id)).toMatchObject({ from: new Date(T0 + 1_800_000) });
     const flat2At1230 = async () =>
       (await allocated()).filter(([ts, participant]) => ts === '12:30' && participant === 'flat-2');
-    await ledger.catchUp(new Date(day2 + 30 * 60_000)); // 10 minutes later: the last day only
     expect(await flat2At1230()).toEqual([]);
-    await ledger.catchUp(new Date(day2 + 80 * 60_000)); // an hour after the deep run: the last week again
+    const run = await ledger.catchUp(new Date(day2 + 30 * 60_000)); // 10 minutes later, not a deep run
     expect(await flat2At1230()).toEqual([['12:30', 'flat-2', 300, 0]]);
+    expect(run).toMatchObject({ from: new Date(T0 + 1_800_000) });
+    expect(await new LedgerMarkRepository(owner).of(SITE.id)).toBeUndefined();
+    // The next run computes only the last LEDGER_RECOMPUTE_MS again, not the days since the mark.
+    expect(await ledger.catchUp(new Date(day2 + 35 * 60_000))).toMatchObject({
+      from: new Date(day2 + 15 * 60_000 - LEDGER_RECOMPUTE_MS),
+    });
+  });
+
+  it('marks a site only for late readings, from the earliest, and keeps a mark a batch moved after it was read', async () => {
+    const marks = new LedgerMarkRepository(owner);
+    const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+    await readings.insertBatch(quarter('another-site', 'm-1', T0, 100), at(30)); // on time
+    expect(await marks.of('another-site')).toBeUndefined();
+    await readings.insertBatch(quarter('another-site', 'm-1', T0 + 3_600_000, 100), at(180)); // 2 h late
+    const read = (await marks.of('another-site'))!;
+    expect(read.from).toEqual(at(60));
+    // While the ledger computes, a batch later still but of an earlier step comes: the mark moves back, never forward.
+    await readings.insertBatch(quarter('another-site', 'm-2', T0, 100), at(190));
+    await readings.insertBatch(quarter('another-site', 'm-3', T0 + 7_200_000, 100), at(200));
+    expect((await marks.of('another-site'))!.from).toEqual(at(0));
+    await marks.clear('another-site', read);
+    expect(await marks.of('another-site')).toMatchObject({ from: at(0) }); // kept: moved since it was read
+    await marks.clear('another-site', (await marks.of('another-site'))!);
+    expect(await marks.of('another-site')).toBeUndefined();
   });
 
   it('lets one process write a site’s ledger at a time: the job skips a round, a recompute waits its turn', async () => {

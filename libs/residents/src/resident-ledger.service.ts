@@ -33,11 +33,15 @@ import { CommodityLedger } from './commodity-ledger';
 const STEP_MINUTES = 15;
 const STEP_MS = STEP_MINUTES * MINUTE_MS;
 const STEP_H = STEP_MINUTES / 60;
-/** Steps written less than this long ago are computed again at every run: most late readings come within it. */
-export const LEDGER_RECOMPUTE_MS = 24 * HOUR_MS;
 /**
- * Once an hour of îlot time (and at the first run), every step ingestion still accepts readings for is computed
- * again: a controller back online after days sends its backlog, up to STORAGE_POLICY.maxLatenessS late.
+ * Steps written less than this long ago are computed again at every run: readings on time, and TimescaleDB's real-time
+ * aggregate catching up. A reading later than half of it marks its site (ledger_marks, by ingestion) instead.
+ */
+export const LEDGER_RECOMPUTE_MS = 2 * STORAGE_POLICY.ledgerLateMarkS * 1000;
+/**
+ * Once an hour of îlot time, the steps of the marks taken since the last such run are computed again (TimescaleDB folds
+ * a late reading into its continuous aggregates at its next refresh, minutes later), and the ledger's retention runs.
+ * The first run of a process computes again every step ingestion still accepts readings for.
  */
 export const LEDGER_DEEP_EVERY_MS = HOUR_MS;
 const LATE_READINGS_MS = STORAGE_POLICY.maxLatenessS * 1000;
@@ -65,6 +69,8 @@ export class ResidentLedgerService {
   /** Runs one at a time: the job's catch-up and a recompute for new shares would write the same steps. */
   private last: Promise<unknown> = Promise.resolve();
   private lastDeepRun?: Date;
+  /** The earliest step of the marks cleared since the last deep run, ms: computed again at the next one. */
+  private markedSinceDeep?: number;
   private readonly productionIds: string[];
   private readonly sharedLoadIds: string[];
 
@@ -86,7 +92,8 @@ export class ResidentLedgerService {
   }
 
   /**
-   * Writes the steps complete at `now` not written yet, and the last day's again (the last week's, once an hour);
+   * Writes the steps complete at `now` not written yet, the last LEDGER_RECOMPUTE_MS again and those from the site's
+   * mark of late readings (again an hour later, LEDGER_DEEP_EVERY_MS);
    * then the totals of the local months they touch and the participants' part in the effacement orders
    * overlapping them. Undefined when there is nothing to write; `busy` when another process is writing the site's
    * ledger (with `wait`, waits for it instead).
@@ -123,16 +130,23 @@ export class ResidentLedgerService {
     const span = await this.readings.span(this.site.id);
     if (!span) return undefined;
     const to = new Date(Math.min(slotStart(now, STEP_MS).getTime(), slotStart(span.last, STEP_MS).getTime() + STEP_MS));
-    const newest = await this.ledger.newestStep(this.site.id);
-    const first = slotStart(span.first, STEP_MS);
+    const [newest, mark] = await Promise.all([
+      this.ledger.newestStep(this.site.id),
+      this.ledger.marks.of(this.site.id),
+    ]);
+    const first = slotStart(span.first, STEP_MS).getTime();
     const deep = !this.lastDeepRun || now.getTime() - this.lastDeepRun.getTime() >= LEDGER_DEEP_EVERY_MS;
-    const lookbackMs = deep ? LATE_READINGS_MS : LEDGER_RECOMPUTE_MS;
-    const from = newest ? new Date(Math.max(first.getTime(), newest.getTime() + STEP_MS - lookbackMs)) : first;
-    const run = await this.write(from, to);
+    const since = (lookbackMs: number) => (newest ? newest.getTime() + STEP_MS - lookbackMs : first);
+    const starts = [since(LEDGER_RECOMPUTE_MS), mark?.from.getTime() ?? Infinity];
+    if (deep) starts.push(this.lastDeepRun ? (this.markedSinceDeep ?? Infinity) : since(LATE_READINGS_MS));
+    const run = await this.write(new Date(Math.max(first, Math.min(...starts))), to);
+    if (mark) await this.ledger.marks.clear(this.site.id, mark);
     if (deep) {
       await this.dropExpired(now);
       this.lastDeepRun = now;
+      this.markedSinceDeep = undefined;
     }
+    if (mark) this.markedSinceDeep = Math.min(this.markedSinceDeep ?? Infinity, mark.from.getTime());
     return run;
   }
 

@@ -1,5 +1,6 @@
 import { type CommodityReading, type MeterStep, meterSteps } from '@ilot/domain';
 import type { DataSource, EntityManager } from 'typeorm';
+import { markLate } from './ledger-marks';
 import { numberArrayLiteral, textArrayLiteral } from './pg-array';
 import { detectStorageMode } from './reading.repository';
 import type { StorageMode } from './storage-policy';
@@ -143,7 +144,7 @@ const INSERTED = `
     ON CONFLICT (site_id, device_id, ts) DO NOTHING
     RETURNING site_id, device_id, ts, quantity`;
 
-const INSERT = `WITH inserted AS (${INSERTED}) SELECT count(*)::int AS inserted FROM inserted`;
+const INSERT = `WITH inserted AS (${INSERTED}), marked AS (${markLate('$8')}) SELECT count(*)::int AS inserted FROM inserted`;
 
 const INSERT_WITH_ROLLUP = `
   WITH inserted AS (${INSERTED}),
@@ -152,5 +153,6 @@ const INSERT_WITH_ROLLUP = `
     SELECT site_id, device_id, date_bin(INTERVAL '1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00Z'), coalesce(sum(quantity), 0), count(*)
       FROM inserted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (site_id, device_id, bucket) DO UPDATE
-       SET quantity = r.quantity + EXCLUDED.quantity, readings = r.readings + EXCLUDED.readings)
+       SET quantity = r.quantity + EXCLUDED.quantity, readings = r.readings + EXCLUDED.readings),
+  marked AS (${markLate('$8')})
   SELECT count(*)::int AS inserted FROM inserted`;

@@ -29,3 +29,4 @@ export * from './token-revocation.repository';
 export * from './acc.repository';
 export * from './acc-invoice.repository';
 export * from './seq-gap.repository';
+export * from './ledger-marks';

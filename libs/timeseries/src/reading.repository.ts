@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { EvSessionRepository, type StoredEvSession } from './ev-session.repository';
 import { numberArrayLiteral, textArrayLiteral } from './pg-array';
 import { SITE_CHANGES_CHANNEL } from './site-changes';
+import { markLate } from './ledger-marks';
 import { AGGREGATES, type StorageMode } from './storage-policy';
 
 export interface LatestReading {
@@ -241,7 +242,8 @@ const INSERT_ONLY = `
   WITH inserted AS (
     INSERT INTO readings (site_id, device_id, ts, seq, power_w, energy_wh, soc_pct, received_at) ${UNNEST_READINGS}
     ON CONFLICT (site_id, device_id, ts) DO NOTHING
-    RETURNING site_id)
+    RETURNING site_id, ts),
+  marked AS (${markLate('$8')})
   ${COUNT_AND_NOTIFY}`;
 
 /** Adds the rows just inserted to one rollup table; keys in order so concurrent ingesters lock rows in the same order. */
@@ -262,5 +264,6 @@ const INSERT_WITH_ROLLUPS = `
     INSERT INTO readings (site_id, device_id, ts, seq, power_w, energy_wh, soc_pct, received_at) ${UNNEST_READINGS}
     ON CONFLICT (site_id, device_id, ts) DO NOTHING
     RETURNING site_id, device_id, ts, power_w, soc_pct),
-  ${AGGREGATES.map((a) => `rollup_${a.minutes}m AS (${rollup(a.relation, a.minutes)})`).join(',\n  ')}
+  ${AGGREGATES.map((a) => `rollup_${a.minutes}m AS (${rollup(a.relation, a.minutes)})`).join(',\n  ')},
+  marked AS (${markLate('$8')})
   ${COUNT_AND_NOTIFY}`;

@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { LedgerMarkRepository } from './ledger-marks';
 import { numberArrayLiteral, textArrayLiteral } from './pg-array';
 import { asViewer, Viewer } from './resident-access';
 import { ViewerTickets } from './viewer-tickets';
@@ -47,6 +48,8 @@ const WRITER_LOCK_CLASS = 7_110_102;
  */
 export class ResidentLedgerRepository {
   private tickets: Promise<ViewerTickets> | undefined;
+  /** Where late readings ask the ledger to be computed again from (ledger_marks), on the writer's connection. */
+  readonly marks: LedgerMarkRepository;
 
   /**
    * `tickets`: the viewer tickets' key, read on the owner's connection; the API role's repository is given it.
@@ -57,6 +60,7 @@ export class ResidentLedgerRepository {
     tickets?: ViewerTickets,
   ) {
     if (tickets) this.tickets = Promise.resolve(tickets);
+    this.marks = new LedgerMarkRepository(db);
   }
 
   /** Runs `work` in a transaction under `viewer`'s ticket (row-level security filters what it reads and writes). */

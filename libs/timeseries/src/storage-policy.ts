@@ -8,6 +8,11 @@ export const STORAGE_POLICY = {
   chunkInterval: '1 day',
   /** The latest a reading may arrive and still be stored and aggregated (ingestion refuses older ones). */
   maxLatenessS: HISTORY_MS / 1000,
+  /**
+   * A reading stored this long after its time or later marks its site's resident ledger to be computed again from its
+   * step (ledger_marks, in the insert's statement); the ledger computes the steps younger than twice this at every run.
+   */
+  ledgerLateMarkS: 3600,
   /** Continuous aggregates re-read this far back at each refresh, so a reading up to `maxLatenessS` late is folded in. */
   refreshLookback: '8 days',
   /** Raw chunks are compressed once older than this; it must exceed `maxLatenessS` so ingestion never writes into a compressed chunk. */

@@ -99,7 +99,12 @@ async function apply(
       const deviceId = [...runner.world.site.devices.keys()].find((id) => runner.world.takesCommands(id))!;
       outcome.what = `${runner.world.site.id}/${deviceId} offline (no goodbye) for ${(event.downSimMs / 3_600_000).toFixed(1)} h simulated`;
       runner.disconnect(deviceId);
-      background.push(sleep(realMs).then(() => runner.reconnect(deviceId)));
+      // Bounded (regression, the month soak: a reconnection that never settled held the run's end for good).
+      background.push(
+        sleep(realMs)
+          .then(() => withinMs(FAULT_LIMIT_MS, runner.reconnect(deviceId)))
+          .catch((error: Error) => (outcome.error = `${deviceId} not back: ${error.message}`)),
+      );
       return realMs;
     }
     case 'hostile-burst':

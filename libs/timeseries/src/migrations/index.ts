@@ -1,4 +1,5 @@
 import { SeqWatermarks1700000000024 } from './1700000000024-seq-watermarks';
+import { LedgerMarks1700000000025 } from './1700000000025-ledger-marks';
 import { ProducerShares1700000000023 } from './1700000000023-producer-shares';
 import { AccInvoices1700000000022 } from './1700000000022-acc-invoices';
 import { AccMonth1700000000021 } from './1700000000021-acc-month';
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   AccInvoices1700000000022,
   ProducerShares1700000000023,
   SeqWatermarks1700000000024,
+  LedgerMarks1700000000025,
 ];
