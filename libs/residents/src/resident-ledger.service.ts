@@ -72,6 +72,8 @@ export class ResidentLedgerService {
   /** The earliest step of the marks cleared since the last deep run, ms: computed again at the next one. */
   private markedSinceDeep?: number;
   private readonly productionIds: string[];
+  /** The site's devices: where its readings begin and end (`span`). */
+  private readonly deviceIds: string[];
   private readonly sharedLoadIds: string[];
 
   constructor(
@@ -89,6 +91,7 @@ export class ResidentLedgerService {
     this.sharedLoadIds = [...site.devices.values()]
       .filter((d) => CONSUMING_KINDS.has(d.kind) && !meters.has(d.id))
       .map((d) => d.id);
+    this.deviceIds = [...site.devices.keys()];
   }
 
   /**
@@ -127,7 +130,7 @@ export class ResidentLedgerService {
   }
 
   private async catchUpNow(now: Date): Promise<LedgerRun | undefined> {
-    const span = await this.readings.span(this.site.id);
+    const span = await this.readings.span(this.site.id, this.deviceIds);
     if (!span) return undefined;
     const to = new Date(Math.min(slotStart(now, STEP_MS).getTime(), slotStart(span.last, STEP_MS).getTime() + STEP_MS));
     const [newest, mark] = await Promise.all([

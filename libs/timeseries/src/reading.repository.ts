@@ -150,11 +150,17 @@ export class ReadingRepository {
     }));
   }
 
-  /** The first and the last reading's timestamps of a site, if it has any. */
-  async span(siteId: string): Promise<{ first: Date; last: Date } | undefined> {
+  /**
+   * The first and the last reading's timestamps of a site's devices, if they have any: two index probes per device, not
+   * a scan of the site's history (the ledger asks at every run; regression: min and max over the site read all of it).
+   */
+  async span(siteId: string, deviceIds: readonly string[]): Promise<{ first: Date; last: Date } | undefined> {
     const rows: Array<{ first: Date | null; last: Date | null }> = await this.db.query(
-      'SELECT min(ts) AS first, max(ts) AS last FROM readings WHERE site_id = $1',
-      [siteId],
+      `SELECT min(f.ts) AS first, max(l.ts) AS last
+         FROM unnest($2::text[]) AS d(device_id)
+         LEFT JOIN LATERAL (SELECT ts FROM readings WHERE site_id = $1 AND device_id = d.device_id ORDER BY ts LIMIT 1) f ON true
+         LEFT JOIN LATERAL (SELECT ts FROM readings WHERE site_id = $1 AND device_id = d.device_id ORDER BY ts DESC LIMIT 1) l ON true`,
+      [siteId, deviceIds],
     );
     const { first, last } = rows[0];
     return first && last ? { first, last } : undefined;
