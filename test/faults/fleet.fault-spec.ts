@@ -19,6 +19,8 @@ const SITES = 20;
 const SPEEDUP = 30;
 const SLOT_REAL_MS = (15 * 60_000) / SPEEDUP;
 const BURST = 20_000;
+/** The optimiser's default lease (60 s simulated), real. */
+const LEASE_REAL_MS = 60_000 / SPEEDUP;
 
 /**
  * Many îlots, scaled out (issue 14), all real: 20 simulated îlots of varied sizes (>= 1000 devices, each its own MQTT
@@ -131,6 +133,35 @@ describe(`a fleet of ${SITES} îlots, 3 ingesters and 2 planners`, () => {
     expect(handedOver).toBeGreaterThan(0);
     planners[1].assertRunning();
   }, 120_000);
+
+  it('regression (soak in CI, a site never planned again): the sites a planner takes while the broker is down are planned once it is back', async () => {
+    await planners[0].start();
+    const holders = async () => new Set(new Map((await plansBySlot()).map((r) => [r.site_id, r.holder])).values());
+    await waitFor('planner-a back to its share', async () => (await holders()).has('planner-a'), 4 * SLOT_REAL_MS);
+    // The broker goes, then planner-a: planner-b takes its sites while it cannot subscribe to their acks.
+    await broker.stop();
+    await planners[0].kill9();
+    await new Promise((resolve) => setTimeout(resolve, 3 * LEASE_REAL_MS));
+    await broker.start();
+    const backAt = clock.now();
+    const plannedSince = async () =>
+      new Set(
+        (await plansBySlot())
+          .filter((r) => r.generated_at.getTime() > backAt.getTime() && r.holder === 'planner-b')
+          .map((r) => r.site_id),
+      );
+    let planned = new Set<string>();
+    await waitFor(
+      'planner-b plans every site after the broker came back',
+      async () => (planned = await plannedSince()).size === SITES,
+      2 * SLOT_REAL_MS,
+    ).catch((error: Error) => {
+      const unplanned = sites.map((s) => s.id).filter((id) => !planned.has(id));
+      throw new Error(`${error.message}; never planned again: ${unplanned.join(', ')}`);
+    });
+    expectOnePlannerAtATime(await plansBySlot());
+    planners[1].assertRunning();
+  }, 180_000);
 
   it(`loses nothing and stores nothing twice when an ingester is killed mid-burst (${BURST} messages)`, async () => {
     const site = sites[0];

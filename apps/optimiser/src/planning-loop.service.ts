@@ -17,6 +17,7 @@ import { CommandDispatcher } from './command-dispatcher';
 import { type OptimiserConfig, solcastApiKey } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
+import { PlannerSet } from './planner-set';
 import { type PlannerDeps, SitePlanner } from './site-planner';
 import { SiteChangesAdapter } from '@ilot/runtime';
 import type { SolverPool } from './solver-pool';
@@ -32,10 +33,12 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private readonly logger = new Logger('Planning');
   private readonly deps: PlannerDeps;
   /** The planners running, by site, with the fingerprint of the site definition they plan (a change restarts one). */
-  private readonly planners = new Map<string, { planner: SitePlanner; fingerprint: string }>();
+  private readonly planners = new PlannerSet<SitePlanner>();
   private keeper: SiteLeaseKeeper | undefined;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
+  /** Undefined: no round running; false: one running; true: one running and another due after it. */
+  private tickAgain: boolean | undefined;
 
   constructor(
     @Inject(SITE) private readonly site: Site,
@@ -77,9 +80,15 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   async onModuleInit(): Promise<void> {
     await this.changes.start();
     if (!this.runtime.ILOT_SITES_DIR) {
-      const planner = new SitePlanner(this.site, this.deps);
-      this.planners.set(this.site.id, { planner, fingerprint: 'fixed' });
-      await planner.start();
+      const failed = await this.planners.reconcile(
+        new Map([
+          [
+            this.site.id,
+            { token: undefined, fingerprint: 'fixed', create: () => new SitePlanner(this.site, this.deps) },
+          ],
+        ]),
+      );
+      for (const error of failed.values()) throw error;
       return;
     }
     const holder = this.config.ILOT_PLANNER_ID ?? `${hostname()}-${process.pid}`;
@@ -87,18 +96,29 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     this.keeper = new SiteLeaseKeeper(this.leases, holder, ttlMs);
     this.logger.log(`planner ${holder}: sharing the sites of the catalog, leases of ${this.config.ILOT_LEASE_TTL_S} s`);
     await this.tick();
-    // A third of the lease period in real time: a lease is renewed twice before it could expire.
-    this.timer = setInterval(
-      () => {
-        this.ticking = this.ticking.then(() => this.tick());
-      },
-      ttlMs / 3 / this.clock.speedup,
-    );
+    // A third of the lease period in real time: a lease is renewed twice before it could expire. A round still running
+    // when the next is due is followed by one more, never by a queue of them.
+    this.timer = setInterval(() => this.requestTick(), ttlMs / 3 / this.clock.speedup);
+  }
+
+  private requestTick(): void {
+    if (this.tickAgain !== undefined) {
+      this.tickAgain = true;
+      return;
+    }
+    this.tickAgain = false;
+    this.ticking = (async () => {
+      do {
+        this.tickAgain = false;
+        await this.tick();
+      } while (this.tickAgain);
+      this.tickAgain = undefined;
+    })();
   }
 
   /** The sites this instance plans now. */
   plannedSites(): string[] {
-    return [...this.planners.keys()];
+    return this.planners.sites();
   }
 
   /** One round of the leases: planners started for the sites gained, stopped for those lost or handed back. */
@@ -106,39 +126,28 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     const keeper = this.keeper!;
     try {
       const entries = new Map(this.catalog.sites().map((e) => [e.site.id, e]));
-      const held = await keeper.tick([...entries.keys()], this.clock.now(), (siteId) => this.stopPlanner(siteId));
-      for (const [siteId, running] of this.planners)
-        if (
-          held.get(siteId)?.token !== running.planner.leaseToken ||
-          running.fingerprint !== entries.get(siteId)?.fingerprint
-        ) {
-          this.planners.delete(siteId);
-          await running.planner.stop();
-        }
-      for (const [siteId, lease] of held) {
-        if (this.planners.has(siteId)) continue;
-        const { site, fingerprint } = entries.get(siteId)!;
-        const isCurrent = () => this.leases.isCurrent(siteId, lease.token);
-        const planner = new SitePlanner(site, this.deps, { ...lease, holder: keeper.holder, isCurrent });
-        this.planners.set(siteId, { planner, fingerprint });
-        await planner.start();
-      }
+      const held = await keeper.tick([...entries.keys()], this.clock.now(), (siteId) => this.planners.stop(siteId));
+      const wanted = new Map(
+        [...held].map(([siteId, lease]) => {
+          const { site, fingerprint } = entries.get(siteId)!;
+          const isCurrent = () => this.leases.isCurrent(siteId, lease.token);
+          const create = () => new SitePlanner(site, this.deps, { ...lease, holder: keeper.holder, isCurrent });
+          return [siteId, { token: lease.token, fingerprint, create }];
+        }),
+      );
+      const failed = await this.planners.reconcile(wanted);
+      for (const [siteId, error] of failed)
+        this.logger.warn(`planner of ${siteId} did not start (tried again next round): ${error.message}`);
     } catch (error) {
       this.logger.error(`lease round failed (the leases held run until they expire): ${(error as Error).message}`);
     }
-  }
-
-  private async stopPlanner(siteId: string): Promise<void> {
-    const running = this.planners.get(siteId);
-    this.planners.delete(siteId);
-    await running?.planner.stop();
   }
 
   /** Stops planning before the database and broker connections close (they close on onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
-    for (const { planner } of this.planners.values()) await planner.stop();
+    await this.planners.stopAll();
     await this.keeper
       ?.releaseAll()
       .catch((error: Error) => this.logger.warn(`leases not handed back: ${error.message}`));

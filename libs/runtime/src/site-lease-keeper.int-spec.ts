@@ -67,4 +67,33 @@ describe('site leases: every site planned by exactly one instance', () => {
     await b.tick(sites, at(131));
     expect(b.held().size).toBe(20);
   });
+
+  it('renews what it keeps before handing back, so that a slow stop never lets its other leases lapse', async () => {
+    // b holds all 20; a comes back, so b must hand 10 back, and its planners' stops take their time.
+    await a.tick(sites, at(140));
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const stopping: string[] = [];
+    const ticking = b.tick(sites, at(150), async (siteId) => {
+      stopping.push(siteId);
+      await gate;
+    });
+    await waitUntil(() => stopping.length === 10);
+    // While the stops are pending, b's kept leases already run to 150 + 60 s: at 200 they are still b's (they ended
+    // at 131 + 60 = 191 before).
+    const seen = await new SiteLeaseRepository(pools[0]).view(sites, 'planner-a', at(200));
+    expect(seen.theirs.filter((id) => !stopping.includes(id)).sort()).toEqual(
+      sites.filter((id) => !stopping.includes(id)),
+    );
+    open();
+    await ticking;
+    expect(b.held().size).toBe(10);
+    await a.tick(sites, at(151));
+    disjointAndComplete();
+  });
 });
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let k = 0; k < 200 && !condition(); k++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!condition()) throw new Error('condition not met within 2 s');
+}

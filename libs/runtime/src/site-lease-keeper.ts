@@ -2,10 +2,14 @@ import { leaseMoves } from '@ilot/domain';
 import type { HeldLease, SiteLeaseRepository } from '@ilot/timeseries';
 
 /**
- * One planner instance's side of the leases (issue 14): on each `tick` it says it is alive, hands back what is above
- * its fair share (or no longer a site), renews what it holds and tries the free sites it should take. It then plans
- * exactly the sites of `held()`, each command carrying the lease's token. Ticks come from the caller's clock, a few
- * times per lease period (a dead instance's sites are taken within one period after its leases expire).
+ * One planner instance's side of the leases (issue 14): on each `tick` it says it is alive, renews what it keeps and
+ * takes the free sites it should (one statement), then hands back what is above its fair share (or no longer a site).
+ * It then plans exactly the sites of `held()`, each command carrying the lease's token. Ticks come from the caller's
+ * clock, a few times per lease period (a dead instance's sites are taken within one period after its leases expire).
+ *
+ * Renewal comes first and waits for nothing: it used to come after the hand-backs, each awaiting its planner's stop (a
+ * run in flight) one after the other, with one statement per site, so that on a busy machine a tick could outlive the
+ * lease and the other instance take every site. The hand-backs run side by side.
  */
 export class SiteLeaseKeeper {
   private leases = new Map<string, HeldLease>();
@@ -28,20 +32,18 @@ export class SiteLeaseKeeper {
     await this.repository.heartbeat(this.holder, now, this.ttlMs);
     const view = await this.repository.view(sites, this.holder, now);
     const moves = leaseMoves(view, this.holder);
-    for (const siteId of moves.release) {
-      await beforeRelease(siteId);
-      await this.repository.release(siteId, this.holder);
-    }
     const released = new Set(moves.release);
-    // What the table says is ours (a restart under the same holder id included), renewed; then the free ones to take.
+    // What the table says is ours (a restart under the same holder id included), renewed, and the free ones to take.
     const wanted = [...view.mine.filter((id) => !released.has(id)), ...moves.take];
-    const next = new Map<string, HeldLease>();
-    for (const siteId of new Set(wanted)) {
-      const lease = await this.repository.acquire(siteId, this.holder, now, this.ttlMs);
-      if (lease) next.set(siteId, lease);
-    }
-    this.leases = next;
-    return next;
+    const granted = await this.repository.acquire(wanted, this.holder, now, this.ttlMs);
+    this.leases = new Map(granted.map((lease) => [lease.siteId, lease]));
+    await Promise.all(
+      moves.release.map(async (siteId) => {
+        await beforeRelease(siteId);
+        await this.repository.release(siteId, this.holder);
+      }),
+    );
+    return this.leases;
   }
 
   held(): ReadonlyMap<string, HeldLease> {

@@ -25,21 +25,24 @@ export class SiteLeaseRepository {
   }
 
   /**
-   * Takes or renews a site's lease until `now + ttlMs`: granted when it is free, expired, or already this holder's.
-   * The token grows by one when the site changes hands and stays when the holder renews. Undefined when another
-   * instance holds it.
+   * Takes or renews sites' leases until `now + ttlMs`, in one statement: each granted when it is free, expired, or
+   * already this holder's. A site's token grows by one when it changes hands and stays when the holder renews. Returns
+   * the leases granted (a site another instance holds is left out). The sites go in one order (sorted) whoever asks, so
+   * two instances' statements lock rows in the same order and never deadlock.
    */
-  async acquire(siteId: string, holder: string, now: Date, ttlMs: number): Promise<HeldLease | undefined> {
-    const rows: Array<{ token: string }> = await this.db.query(
-      `INSERT INTO site_leases AS l (site_id, holder, token, expires_at) VALUES ($1, $2, 1, $4)
+  async acquire(siteIds: readonly string[], holder: string, now: Date, ttlMs: number): Promise<HeldLease[]> {
+    if (!siteIds.length) return [];
+    const rows: Array<{ site_id: string; token: string }> = await this.db.query(
+      `INSERT INTO site_leases AS l (site_id, holder, token, expires_at)
+       SELECT site_id, $2, 1, $4 FROM unnest($1::text[]) AS site_id
        ON CONFLICT (site_id) DO UPDATE
           SET token = CASE WHEN l.holder = EXCLUDED.holder THEN l.token ELSE l.token + 1 END,
               holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
         WHERE l.holder = EXCLUDED.holder OR l.expires_at <= $3
-       RETURNING token`,
-      [siteId, holder, now.toISOString(), new Date(now.getTime() + ttlMs).toISOString()],
+       RETURNING site_id, token`,
+      [[...new Set(siteIds)].sort(), holder, now.toISOString(), new Date(now.getTime() + ttlMs).toISOString()],
     );
-    return rows[0] && { siteId, token: Number(rows[0].token) };
+    return rows.map((row) => ({ siteId: row.site_id, token: Number(row.token) }));
   }
 
   /** This instance leaves: it no longer counts among the alive (the others' share grows at their next tick). */

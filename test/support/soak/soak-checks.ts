@@ -16,10 +16,20 @@ export function commandsAfterValidity(runners: readonly SimulatorRunner[]): {
   };
 }
 
+export interface PlanGap {
+  ms: number;
+  fromMs: number;
+  before: string;
+  after: string;
+}
+
 export interface PlanCoverage {
   plans: number;
-  /** Per site, the longest time between two plans (or the run's start and the first, the last and the end), simulated ms. */
-  longestGapMs: Map<string, number>;
+  /**
+   * Per site, the longest time between two plans (or the run's start and the first, the last and the end), simulated
+   * ms, where it began and the planner (holder#token) on each side of it.
+   */
+  longestGap: Map<string, PlanGap>;
   /** A planner change without a higher token, or a token going back: two planners on one site. */
   fencingViolations: string[];
 }
@@ -39,7 +49,7 @@ export async function planCoverage(
        FROM plans WHERE generated_at >= $1 AND generated_at <= $2 ORDER BY site_id, generated_at`,
     [new Date(fromMs), new Date(toMs)],
   );
-  const longestGapMs = new Map<string, number>();
+  const longestGap = new Map<string, PlanGap>();
   const fencingViolations: string[] = [];
   const bySite = new Map<string, typeof rows.rows>();
   for (const row of rows.rows) {
@@ -49,8 +59,18 @@ export async function planCoverage(
   }
   for (const siteId of siteIds) {
     const plans = bySite.get(siteId) ?? [];
-    const instants = [fromMs, ...plans.map((p) => p.at.getTime()), toMs];
-    longestGapMs.set(siteId, Math.max(...instants.slice(1).map((t, k) => t - instants[k])));
+    const marks = [
+      { atMs: fromMs, by: 'the start' },
+      ...plans.map((p) => ({ atMs: p.at.getTime(), by: `${p.holder}#${p.token}` })),
+      { atMs: toMs, by: 'the end' },
+    ];
+    const gaps = marks
+      .slice(1)
+      .map((m, k) => ({ ms: m.atMs - marks[k].atMs, fromMs: marks[k].atMs, before: marks[k].by, after: m.by }));
+    longestGap.set(
+      siteId,
+      gaps.reduce((a, b) => (b.ms > a.ms ? b : a)),
+    );
     plans.slice(1).forEach((p, k) => {
       const before = plans[k];
       const [token, previous] = [Number(p.token), Number(before.token)];
@@ -60,7 +80,7 @@ export async function planCoverage(
         );
     });
   }
-  return { plans: rows.rowCount ?? 0, longestGapMs, fencingViolations };
+  return { plans: rows.rowCount ?? 0, longestGap, fencingViolations };
 }
 
 /**
