@@ -85,6 +85,8 @@ async function main(): Promise<number> {
     const outcomes = await runChaos(deployment, events, (line) => console.log(line));
     const leftMs = (endMs - deployment.clock.now().getTime()) / speedup;
     if (leftMs > 0) await new Promise((resolve) => setTimeout(resolve, leftMs));
+    // The samples end with the devices: past them the ledger has no readings to follow while the clock runs on.
+    monitor.stop();
     await deployment.stopDevices();
     const db = new Client({ connectionString: deployment.database.url });
     await db.connect();

@@ -93,6 +93,12 @@ describe.each([
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_S * 1000));
       const aliveDuringOutage = (await fetch(`http://127.0.0.1:${ingester.httpPort}/healthz`)).status;
       const readyDuringOutage = (await fetch(`http://127.0.0.1:${ingester.httpPort}/readyz`)).status;
+      // Regression (soak, issue 30): a gauge read from the database failed the whole /metrics during the outage, so
+      // the spool it would show was not seen. The scrape answers, the spool's bytes in it.
+      const metricsDuringOutage = await fetch(`http://127.0.0.1:${ingester.httpPort}/metrics`);
+      const spoolBytesDuringOutage = Number(
+        /^ilot_ingest_spool_bytes(?:\{[^}]*\})? (\S+)$/m.exec(await metricsDuringOutage.text())?.[1] ?? NaN,
+      );
       server!.start();
       const outageS = (Date.now() - downAt) / 1000;
       await publishing;
@@ -131,6 +137,8 @@ describe.each([
       );
       expect(aliveDuringOutage).toBe(200);
       expect(readyDuringOutage).toBe(503);
+      expect(metricsDuringOutage.status).toBe(200);
+      expect(spoolBytesDuringOutage).toBeGreaterThan(0);
       expect(stored).toBe(readings);
       expect(refused).toBe(bad);
       expect(spooled).toBeGreaterThan(0);

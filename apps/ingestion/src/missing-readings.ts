@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { type Clock, HOUR_MS } from '@ilot/domain';
-import { CLOCK, METRICS_REGISTRY, SiteCatalog } from '@ilot/runtime';
+import { CLOCK, collectSafely, METRICS_REGISTRY, SiteCatalog } from '@ilot/runtime';
 import { ReadingRepository } from '@ilot/timeseries';
 import { Gauge, type Registry } from 'prom-client';
 
@@ -34,7 +34,9 @@ export class MissingReadings implements OnApplicationBootstrap, OnModuleDestroy 
       registers: [registry],
       collect: async () => {
         gauge.reset();
-        for (const [site, missing] of await this.bySite()) gauge.set({ site }, missing);
+        await collectSafely({ name: 'ilot_ingest_missing_readings', reset: () => gauge.reset() }, async () => {
+          for (const [site, missing] of await this.bySite()) gauge.set({ site }, missing);
+        });
       },
     });
   }

@@ -16,3 +16,4 @@ export * from './http-hardening';
 export * from './same-secret';
 export * from './json-body';
 export * from './site-changes.adapter';
+export * from './scrape-safely';

@@ -3,6 +3,7 @@ import { CONSUMING_KINDS, energyRatios, exportW, HISTORY_MS, HOUR_MS, importW, t
 import { deviceLiveness, devicesOfKind, electricDevices, gridDeviceId, Site } from '@ilot/site';
 import { contractedImportW, priceAt } from '@ilot/tariffs';
 import { type LatestReading, ReadingRepository } from '@ilot/timeseries';
+import { collectSafely } from '@ilot/runtime';
 import { Gauge, Registry } from 'prom-client';
 
 type SetValue = (labels: Record<string, string>, value: number) => void;
@@ -21,7 +22,9 @@ export function scrapeGauge(
     registers: [registry],
     async collect() {
       this.reset();
-      await collect((labels, value) => this.set(labels, value));
+      await collectSafely({ name: definition.name, reset: () => this.reset() }, () =>
+        collect((labels, value) => this.set(labels, value)),
+      );
     },
   });
 }
