@@ -39,6 +39,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private ticking: Promise<void> = Promise.resolve();
   /** Undefined: no round running; false: one running; true: one running and another due after it. */
   private tickAgain: boolean | undefined;
+  private renewing = false;
 
   constructor(
     @Inject(SITE) private readonly site: Site,
@@ -98,7 +99,22 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     await this.tick();
     // A third of the lease period in real time: a lease is renewed twice before it could expire. A round still running
     // when the next is due is followed by one more, never by a queue of them.
-    this.timer = setInterval(() => this.requestTick(), ttlMs / 3 / this.clock.speedup);
+    this.timer = setInterval(
+      () => {
+        this.renew();
+        this.requestTick();
+      },
+      ttlMs / 3 / this.clock.speedup,
+    );
+  }
+
+  /** The heartbeat and the leases held extended, beside the rounds (one at a time, never queued). */
+  private renew(): void {
+    if (this.renewing) return;
+    this.renewing = true;
+    this.keeper!.renew(this.clock.now())
+      .catch((error: Error) => this.logger.warn(`leases not renewed: ${error.message}`))
+      .finally(() => (this.renewing = false));
   }
 
   private requestTick(): void {

@@ -93,6 +93,36 @@ describe('site leases: every site planned by exactly one instance', () => {
   });
 });
 
+describe('site leases: renewed between rounds', () => {
+  let database: TestDatabase;
+  let pool: DataSource;
+  beforeAll(async () => {
+    database = await createTestDatabase('ilot_lease_renew');
+    pool = await openDatabase(database.url);
+  });
+  afterAll(async () => {
+    await pool?.destroy();
+    await database?.drop();
+  });
+
+  it('renew keeps the instance alive and its leases live without a round, and never takes back a site handed back', async () => {
+    const repository = new SiteLeaseRepository(pool);
+    const c = new SiteLeaseKeeper(repository, 'planner-c', TTL_MS);
+    const three = sites.slice(0, 3);
+    await c.tick(three, at(0));
+    expect(c.held().size).toBe(3);
+    await repository.release(three[0], 'planner-c');
+    // No round for 100 s, a renewal every 40: at 100 the leases ended at 60 without it.
+    await c.renew(at(40));
+    await c.renew(at(80));
+    const seen = await repository.view(three, 'planner-d', at(100));
+    expect(seen.theirs.sort()).toEqual(three.slice(1));
+    expect(seen.instances).toBe(2);
+    // The tokens stay: renewing is not taking.
+    for (const id of three.slice(1)) expect(await repository.isCurrent(id, c.held().get(id)!.token)).toBe(true);
+  });
+});
+
 async function waitUntil(condition: () => boolean): Promise<void> {
   for (let k = 0; k < 200 && !condition(); k++) await new Promise((resolve) => setTimeout(resolve, 10));
   if (!condition()) throw new Error('condition not met within 2 s');

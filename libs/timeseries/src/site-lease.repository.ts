@@ -45,6 +45,21 @@ export class SiteLeaseRepository {
     return rows.map((row) => ({ siteId: row.site_id, token: Number(row.token) }));
   }
 
+  /**
+   * Extends this holder's live leases on `siteIds` to `now + ttlMs` (one statement; a lease handed back or taken over
+   * is left as it is). Returns the sites renewed.
+   */
+  async renew(siteIds: readonly string[], holder: string, now: Date, ttlMs: number): Promise<string[]> {
+    if (!siteIds.length) return [];
+    const rows: Array<{ site_id: string }> = await this.db.query(
+      `UPDATE site_leases SET expires_at = $4
+        WHERE site_id = ANY($1::text[]) AND holder = $2 AND expires_at > $3
+       RETURNING site_id`,
+      [[...siteIds].sort(), holder, now.toISOString(), new Date(now.getTime() + ttlMs).toISOString()],
+    );
+    return rows.map((row) => row.site_id);
+  }
+
   /** This instance leaves: it no longer counts among the alive (the others' share grows at their next tick). */
   async leave(holder: string): Promise<void> {
     await this.db.query('DELETE FROM lease_holders WHERE holder = $1', [holder]);
