@@ -116,7 +116,7 @@ describe('site leases: renewed between rounds', () => {
     await c.renew(at(40));
     await c.renew(at(80));
     const seen = await repository.view(three, 'planner-d', at(100));
-    expect(seen.theirs.sort()).toEqual(three.slice(1));
+    expect([...seen.theirs].sort()).toEqual(three.slice(1));
     expect(seen.instances).toBe(2);
     // The tokens stay: renewing is not taking.
     for (const id of three.slice(1)) expect(await repository.isCurrent(id, c.held().get(id)!.token)).toBe(true);
