@@ -25,6 +25,8 @@ export interface IssuedWeek {
   results: Array<ReplayKpis & { perfectForesightSavingShare?: number }>;
   /** The same loop with its own PV forecast (clear sky x clearness). */
   ownForecast: ReplayKpis;
+  /** The oracle told the true consumption only, its PV from the issues: what the load forecast loses, beside the PV's. */
+  oracleLoadOnly: ReplayKpis;
 }
 
 /** The second full week (Monday first) of January, April, July and October of `year`: their Mondays. */
@@ -101,7 +103,15 @@ export async function issuedForecastWeeks(sitePath: string, eliaPath: string): P
     };
     const results = await replayStrategies(request);
     const ownForecast = replay(site, profiles, 'optimised', { start, days: 7, solver, effacements: [] });
-    weeks.push({ week: start.toISOString().slice(0, 10), results, ownForecast });
+    const oracleLoadOnly = replay(site, profiles, 'oracle-forecast', {
+      start,
+      days: 7,
+      solver,
+      effacements: [],
+      issuedPvForecasts: issues,
+      oracleKnows: ['load'],
+    });
+    weeks.push({ week: start.toISOString().slice(0, 10), results, ownForecast, oracleLoadOnly });
   }
   return weeks;
 }

@@ -157,6 +157,10 @@ async function printIssuedTable(path: string): Promise<void> {
   console.log(
     row(['oracle-forecast', ...weeks.map((w) => pct(share(w, of(w, 'oracle-forecast'))))], [26, 12, 12, 12, 12]),
   );
+  console.log(
+    row(['oracle told the load only', ...weeks.map((w) => pct(share(w, w.oracleLoadOnly)))], [26, 12, 12, 12, 12]),
+  );
+  printForecastLosses(weeks, share);
   const slots = weeks.map((w) => of(w, 'optimised').pvSlots);
   console.log(
     `PV slots planned from the issues / own: ${slots.map((s) => `${s?.issued ?? 0}/${s?.own ?? 0}`).join(', ')}`,
@@ -166,6 +170,21 @@ async function printIssuedTable(path: string): Promise<void> {
     weeks.map((w) => [...w.results, { ...w.ownForecast, strategy: 'optimised, own forecast' }]),
     labels,
   );
+}
+
+/** From the issued loop to the oracle: the points of the foresight saving the consumption's forecast loses, then the issued PV's. */
+function printForecastLosses(
+  weeks: readonly IssuedWeek[],
+  share: (w: IssuedWeek, k: ReplayKpis) => number | undefined,
+): void {
+  const of = (w: IssuedWeek, strategy: string) => w.results.find((k) => k.strategy === strategy)!;
+  const points = (w: IssuedWeek, from: ReplayKpis, to: ReplayKpis) =>
+    (((share(w, to) ?? 0) - (share(w, from) ?? 0)) * 100).toFixed(1);
+  const losses = weeks.map(
+    (w) =>
+      `${points(w, of(w, 'optimised'), w.oracleLoadOnly)} / ${points(w, w.oracleLoadOnly, of(w, 'oracle-forecast'))}`,
+  );
+  console.log(`points lost to the load forecast / to the issued PV forecast: ${losses.join(', ')}`);
 }
 
 /** Each target of the issue, week by week: met or missed. */

@@ -5,7 +5,7 @@
  */
 import { loadSolver } from '@ilot/optimiser';
 import { loadSiteFile } from '@ilot/site';
-import { ProfileTable, replay, type ReplayKpis, type ReplayOptions } from '@ilot/simulators';
+import { type OracleKnowledge, ProfileTable, replay, type ReplayKpis, type ReplayOptions } from '@ilot/simulators';
 import { dayAheadIssues, readElia, ruleWeeks } from './bench-value-issued';
 import { devicesOfKind } from '@ilot/site';
 import type { IssuedPvForecast } from '@ilot/forecasting';
@@ -48,7 +48,9 @@ async function main() {
       const k = replay(site, profiles, strategy, {
         ...base,
         ...options,
-        ...(name.startsWith('issued') ? { issuedPvForecasts: issued } : {}),
+        ...(name.includes('issued') ? { issuedPvForecasts: issued } : {}),
+        // oracle:pv, oracle:load (+issued: the PV it is not told comes from the issued forecast).
+        ...(name.startsWith('oracle:') ? { oracleKnows: oracleKnowledge(name) } : {}),
       });
       console.log(`${line(name, k)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       if (process.env.DAILY) console.log(`  daily EUR/stored: ${daily(k).join(' | ')}`);
@@ -71,8 +73,18 @@ function daily(k: ReplayKpis): string[] {
   return [...days.values()].map((d) => `${d.eur.toFixed(1)}/${d.storedKWh.toFixed(0)}`);
 }
 
+function oracleKnowledge(name: string): OracleKnowledge[] {
+  return name
+    .slice('oracle:'.length)
+    .split('+')
+    .filter((part): part is OracleKnowledge => part === 'pv' || part === 'load');
+}
+
 function variantOptions(name: string): Partial<ReplayOptions> {
   switch (name) {
+    default:
+      if (name.startsWith('oracle')) return {};
+      throw new Error(`unknown variant ${name}`);
     case 'base':
     case 'issued':
     case 'own':
@@ -83,8 +95,6 @@ function variantOptions(name: string): Partial<ReplayOptions> {
       return { horizonSlots: 192 };
     case 'replan15':
       return { replanMinutes: 15 };
-    default:
-      throw new Error(`unknown variant ${name}`);
   }
 }
 

@@ -13,7 +13,9 @@ import { NET_OF_STORAGE, ReplayMeter } from './replay-meter';
 import type { BatteryStrategy, ReplayKpis } from './replay-types';
 
 export type { BatteryStrategy, EffacementOutcome, ReplayKpis, SlotTrace } from './replay-types';
-import { ReplayPlanner } from './replay-planner';
+import { type OracleKnowledge, ReplayPlanner } from './replay-planner';
+
+export type { OracleKnowledge } from './replay-planner';
 
 export type { EffacementOrder } from '@ilot/domain';
 
@@ -42,6 +44,8 @@ export interface ReplayOptions {
    * issue out by then, never a later one; slots no issue covers keep its own forecast.
    */
   issuedPvForecasts?: IssuedPvForecast[];
+  /** What the oracle-forecast strategy is told of the future (default both): one alone says what the other forecast loses. */
+  oracleKnows?: readonly OracleKnowledge[];
   /**
    * The Tempo colours of the replayed dates (issue 27 §6: every day was priced blue): the replay prices each day by its
    * colour; the planners know a day's colour from 11:00 the day before (RTE publishes it then), the bound all of them.
@@ -101,6 +105,7 @@ function replayIlot(
     graceMs: options.commandGraceMs ?? PLAN_DEFAULTS.commandGraceS * 1000,
     ...(options.issuedPvForecasts ? { issuedPv: options.issuedPvForecasts } : {}),
     ...(tempo ? { tempo } : {}),
+    ...(options.oracleKnows ? { oracleKnows: options.oracleKnows } : {}),
     ...whatTheFutureHolds(site, profiles, strategy, {
       ...options,
       stepMinutes: stepMs / MINUTE_MS,

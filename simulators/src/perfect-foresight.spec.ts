@@ -78,6 +78,20 @@ describe('oracle forecast: the live planner fed the true future', () => {
     expect(oracle.pvs[0].forecastW).toEqual([10, 35]);
     expect(oracle.flexibleLoads![0].baselineW).toEqual([7, 6]);
     expect(oracle.slots[1].importEurPerKWh).toBe(0.2);
+    expect(oracle.contractGuard).toBeUndefined();
+    // Told one of the two, it keeps the other forecast and the guard against that forecast's error.
+    const guarded = { ...input, contractGuard: { extraImportW: [40, 40] } };
+    const toldPv = withTrueFuture(guarded, truth, ['pv']);
+    expect(toldPv.slots.map((s) => s.consumptionW)).toEqual([100, 100]);
+    expect(toldPv.flexibleLoads![0].baselineW).toEqual([5, 5]);
+    expect(toldPv.pvs[0].forecastW).toEqual([10, 35]);
+    expect(toldPv.contractGuard).toEqual({ extraImportW: [40, 40] });
+    const toldLoad = withTrueFuture(guarded, truth, ['load']);
+    expect(toldLoad.slots.map((s) => s.consumptionW)).toEqual([77, 100]);
+    expect(toldLoad.flexibleLoads![0].baselineW).toEqual([7, 6]);
+    expect(toldLoad.pvs[0].forecastW).toEqual([10, 20]);
+    expect(toldLoad.contractGuard).toEqual({ extraImportW: [40, 40] });
+    expect(withTrueFuture(guarded, truth).contractGuard).toBeUndefined();
   });
 
   it("leaves a planned EV's charger out of the true consumption until the car leaves", () => {

@@ -59,8 +59,9 @@ export class ReplayPlanner {
       graceMs: number;
       /** The one plan of the whole period and its sheddable loads, for the perfect-foresight strategy. */
       perfectForesight?: { schedule: Schedule; loads: PlanFlexibleLoad[]; evs: ForeseenEv[] };
-      /** The true future as slot means (device -> slot start ms -> W), for the oracle-forecast strategy. */
+      /** The true future as slot means (device -> slot start ms -> W), for the oracle-forecast strategy, and what of it it is told. */
       oracle?: Map<string, Map<number, number>>;
+      oracleKnows?: readonly OracleKnowledge[];
       /** PV forecasts as they were issued: each plan has the newest out by its instant (forecastAsIssuedAt). */
       issuedPv?: IssuedPvForecast[];
       /** The Tempo colours of the replayed dates: each known to the planner from 11:00 local the day before. */
@@ -184,7 +185,9 @@ export class ReplayPlanner {
         lastValid: this.lastValid,
         current: (id) => this.current.get(id),
         newId: commandId,
-        ...(this.options.oracle ? { adjustInput: (input) => withTrueFuture(input, this.options.oracle!) } : {}),
+        ...(this.options.oracle
+          ? { adjustInput: (input) => withTrueFuture(input, this.options.oracle!, this.options.oracleKnows) }
+          : {}),
       },
       this.options.solver,
     );
@@ -246,34 +249,50 @@ export class ReplayPlanner {
   }
 }
 
+/** What the oracle-forecast strategy is told of the future: the PV, the consumption (with the loads' baselines), or both. */
+export type OracleKnowledge = 'pv' | 'load';
+
 /**
  * The live planner's input with its forecasts replaced by the true future (the oracle-forecast strategy): the îlot's
- * consumption, each PV array and each sheddable load's baseline, slot by slot; a slot the truth does not cover keeps
- * its forecast. What is lost to forecast error is then the gap between this strategy and `optimised`.
+ * consumption and each sheddable load's baseline (`load`), each PV array (`pv`), slot by slot; a slot the truth does
+ * not cover keeps its forecast. What is lost to forecast error is then the gap between this strategy and `optimised`;
+ * told one of the two, the share each forecast loses. Told both, the contract guard goes: the truth has no error to
+ * hold a reserve against.
  */
-export function withTrueFuture(input: PlanInput, truth: ReadonlyMap<string, ReadonlyMap<number, number>>): PlanInput {
+export function withTrueFuture(
+  input: PlanInput,
+  truth: ReadonlyMap<string, ReadonlyMap<number, number>>,
+  knows: readonly OracleKnowledge[] = ['pv', 'load'],
+): PlanInput {
   // A planned EV's charging is the plan's until it leaves: its charger's truth (the car on its own) is not consumption.
   const departures = new Map((input.evs ?? []).map((ev) => [ev.id, ev.departure]));
   const at = (id: string, slot: Date) => (slot < (departures.get(id) ?? slot) ? 0 : truth.get(id)?.get(slot.getTime()));
   const consumers = [...truth.keys()].filter((id) => !input.pvs.some((pv) => pv.id === id));
+  const load = knows.includes('load');
+  const pv = knows.includes('pv');
   return {
     ...input,
-    // The truth has no error to hold a reserve against.
-    contractGuard: undefined,
-    slots: input.slots.map((slot) => {
-      const values = consumers.map((id) => at(id, slot.start));
-      return values.every((v) => v !== undefined)
-        ? { ...slot, consumptionW: values.reduce((sum: number, v) => sum + v!, 0) }
-        : slot;
-    }),
-    pvs: input.pvs.map((pv) => ({
-      ...pv,
-      forecastW: input.slots.map((s, t) => at(pv.id, s.start) ?? pv.forecastW[t]),
-    })),
-    flexibleLoads: input.flexibleLoads?.map((load) => ({
-      ...load,
-      baselineW: input.slots.map((s, t) => at(load.id, s.start) ?? load.baselineW[t]),
-    })),
+    contractGuard: load && pv ? undefined : input.contractGuard,
+    slots: !load
+      ? input.slots
+      : input.slots.map((slot) => {
+          const values = consumers.map((id) => at(id, slot.start));
+          return values.every((v) => v !== undefined)
+            ? { ...slot, consumptionW: values.reduce((sum: number, v) => sum + v!, 0) }
+            : slot;
+        }),
+    pvs: !pv
+      ? input.pvs
+      : input.pvs.map((array) => ({
+          ...array,
+          forecastW: input.slots.map((s, t) => at(array.id, s.start) ?? array.forecastW[t]),
+        })),
+    flexibleLoads: !load
+      ? input.flexibleLoads
+      : input.flexibleLoads?.map((flexible) => ({
+          ...flexible,
+          baselineW: input.slots.map((s, t) => at(flexible.id, s.start) ?? flexible.baselineW[t]),
+        })),
   };
 }
 

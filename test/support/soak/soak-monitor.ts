@@ -42,9 +42,21 @@ export class SoakMonitor {
     for (const name of [...APP_NAMES, 'mosquitto', 'soak (simulators)']) this.trends.set(name, new ProcessTrend(name));
   }
 
+  /** A sample still running when the next is due: that one is skipped, never queued (regression, below). */
+  private busy = false;
+
+  /**
+   * Samples every second of real time, one at a time. Regression (the month run of 2026-12-07): chained on the
+   * previous one, samples slower than a second on a loaded machine queued up for the whole month (each stamped with
+   * the clock when it ran, not when it was due), and the end of the run waited 40 minutes for the queue.
+   */
   start(): void {
     this.timer = setInterval(() => {
-      this.sampling = this.sampling.then(() => this.sample()).catch(() => undefined);
+      if (this.busy) return;
+      this.busy = true;
+      this.sampling = this.sample()
+        .catch(() => undefined)
+        .finally(() => (this.busy = false));
     }, 1000);
   }
 
