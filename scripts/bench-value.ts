@@ -129,7 +129,7 @@ async function printIssuedTable(path: string): Promise<void> {
       ` one roof), day-ahead issued D-1 10:00 UTC; ${weeks.length} weeks in ${elapsedS.toFixed(0)} s`,
   );
   const widths = [26, 10, 10, 10, 10, 10, 10];
-  const of = (w: IssuedWeek, strategy: string) => w.results.find((k) => k.strategy === strategy)!;
+  const of = issuedResult;
   const columns = ['idle', 'rule', 'issued', 'own fcst', 'oracle', 'foresight'];
   const cells = (w: IssuedWeek, f: (k: Kpis) => string) => [
     f(of(w, 'idle')),
@@ -172,12 +172,15 @@ async function printIssuedTable(path: string): Promise<void> {
   );
 }
 
+/** A strategy's KPIs in an issued week. */
+const issuedResult = (w: IssuedWeek, strategy: string) => w.results.find((k) => k.strategy === strategy)!;
+
 /** From the issued loop to the oracle: the points of the foresight saving the consumption's forecast loses, then the issued PV's. */
 function printForecastLosses(
   weeks: readonly IssuedWeek[],
   share: (w: IssuedWeek, k: ReplayKpis) => number | undefined,
 ): void {
-  const of = (w: IssuedWeek, strategy: string) => w.results.find((k) => k.strategy === strategy)!;
+  const of = issuedResult;
   const points = (w: IssuedWeek, from: ReplayKpis, to: ReplayKpis) =>
     (((share(w, to) ?? 0) - (share(w, from) ?? 0)) * 100).toFixed(1);
   const losses = weeks.map(

@@ -23,6 +23,9 @@ const DAY_MS = 86_400_000;
  * begins a new life), the database's connections, the resident ledger's lag behind the îlot clock, the ingesters'
  * counters (added up across restarts), and the tables' sizes four times a simulated day.
  */
+/** The soak's own process (the simulated devices), sampled beside the deployment's. */
+export const SOAK_PROCESS = 'soak (simulators)';
+
 export class SoakMonitor {
   readonly trends = new Map<string, ProcessTrend>();
   readonly counters = new Map<string, number>();
@@ -39,7 +42,7 @@ export class SoakMonitor {
   constructor(private readonly deployment: SoakDeployment) {
     this.pool = new Pool({ connectionString: deployment.database.url, max: 1, connectionTimeoutMillis: 2000 });
     this.pool.on('error', () => undefined);
-    for (const name of [...APP_NAMES, 'mosquitto', 'soak (simulators)']) this.trends.set(name, new ProcessTrend(name));
+    for (const name of [...APP_NAMES, 'mosquitto', SOAK_PROCESS]) this.trends.set(name, new ProcessTrend(name));
   }
 
   /** A sample still running when the next is due: that one is skipped, never queued (regression, below). */
@@ -74,7 +77,7 @@ export class SoakMonitor {
     const atMs = this.deployment.clock.now().getTime();
     for (const name of APP_NAMES) this.trends.get(name)!.add(this.deployment.app(name).pid, atMs);
     this.trends.get('mosquitto')!.add(this.deployment.broker.pid, atMs);
-    this.trends.get('soak (simulators)')!.add(process.pid, atMs);
+    this.trends.get(SOAK_PROCESS)!.add(process.pid, atMs);
     await this.scrapeIngesters();
     await this.withDatabase(async (db) => {
       const newest = await ledgerNewestStep(db);

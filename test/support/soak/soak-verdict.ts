@@ -5,7 +5,7 @@ import type { PublishedReadings } from './published';
 import type { ReportComparison } from './report-reference';
 import { commandsAfterValidity, planCoverage, rollupDifferences } from './soak-checks';
 import type { SoakDeployment } from './soak-deployment';
-import type { SoakMonitor } from './soak-monitor';
+import { SOAK_PROCESS, type SoakMonitor } from './soak-monitor';
 
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
@@ -137,12 +137,16 @@ function resourceRows({ monitor, rssSlopeMbPerDay }: SoakInput): Row[] {
     // The soak's own process (the simulated devices) is printed, not judged: not part of the deployment, its descriptors
     // are its 464 MQTT sessions, which drop and come back with each broker restart (the 3-day run: 499 -> 504, a trend
     // of 69/day from one such dip).
-    const judged = s.days >= TREND_MIN_DAYS && name !== 'soak (simulators)';
+    const own = name === SOAK_PROCESS;
+    const judged = s.days >= TREND_MIN_DAYS && !own;
+    const unjudged = own
+      ? " (the soak's own process: printed, not judged)"
+      : ` (judged on ${TREND_MIN_DAYS} days or more)`;
     const slope = s.rssSlopeMbPerDay === undefined ? 'n/a' : `${s.rssSlopeMbPerDay.toFixed(2)} MB/day`;
     const fdSlope = s.fdsSlopePerDay === undefined ? 'n/a' : `${s.fdsSlopePerDay.toFixed(2)}/day`;
     rows.push({
       check: `memory and descriptors flat: ${name}`,
-      figure: `${s.lives} li${s.lives === 1 ? 'fe' : 'ves'}, the last of ${TREND_MIN_DAYS} days or more (else the longest) ${s.days.toFixed(1)} days: RSS ${s.rssFirstMb.toFixed(0)} -> ${s.rssLastMb.toFixed(0)} MB, trend ${slope} (at most ${rssSlopeMbPerDay}); fds ${s.fdsFirst} -> ${s.fdsLast} (max ${s.fdsMax}), trend ${fdSlope}${judged ? '' : name === 'soak (simulators)' ? " (the soak's own process: printed, not judged)" : ` (judged on ${TREND_MIN_DAYS} days or more)`}`,
+      figure: `${s.lives} li${s.lives === 1 ? 'fe' : 'ves'}, the last of ${TREND_MIN_DAYS} days or more (else the longest) ${s.days.toFixed(1)} days: RSS ${s.rssFirstMb.toFixed(0)} -> ${s.rssLastMb.toFixed(0)} MB, trend ${slope} (at most ${rssSlopeMbPerDay}); fds ${s.fdsFirst} -> ${s.fdsLast} (max ${s.fdsMax}), trend ${fdSlope}${judged ? '' : unjudged}`,
       ok: judged ? (s.rssSlopeMbPerDay ?? 0) <= rssSlopeMbPerDay && (s.fdsSlopePerDay ?? 0) <= 1 : undefined,
     });
   }
