@@ -238,7 +238,7 @@ async function main(): Promise<void> {
           ILOT_MQTT_URL: TEST_MQTT_URL,
           ILOT_DATABASE_URL: database.url,
           ILOT_SITE_FILE: siteFile,
-          ILOT_HTTP_PORT: String(30_000 + Math.floor(Math.random() * 5000)),
+          ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 10_000)), // below the ephemeral range (32768+)
           ILOT_INGEST_CLIENT_ID: `bench-${siteId}`,
           // Ingestion settings under test pass through (ILOT_INGEST_MAX_INFLIGHT, ILOT_INGEST_BATCH_SIZE, ...).
           ...Object.fromEntries(

@@ -7,7 +7,7 @@ import { ownedClientIdOf } from './support/services';
 import mqtt from 'mqtt';
 import { stringify } from 'yaml';
 import { generateSiteDocuments } from '@ilot/site';
-import { waitFor } from './support/services';
+import { testPort, waitFor } from './support/services';
 import { readPassword } from '@ilot/mqtt';
 
 /**
@@ -22,8 +22,9 @@ describe('npm start with ILOT_SITES_DIR: several îlots on embedded defaults', (
     writeFileSync(join(sitesDir, `${String(document.id)}.yaml`), stringify(document));
     return String(document.id);
   });
-  const ports = { mqtt: 19_000 + Math.floor(Math.random() * 900), pg: 56_000 + Math.floor(Math.random() * 900) };
-  const httpPort = ports.mqtt + 1000;
+  // below the ephemeral range (testPort): CI run of stop 37 drew 56070 for PostgreSQL, taken by an outgoing connection
+  const ports = { mqtt: testPort(), pg: testPort() };
+  const httpPort = testPort();
   let child: ChildProcess;
   let output: () => string;
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { Client } from 'pg';
-import { ownedClientIdOf, waitFor } from './support/services';
+import { ownedClientIdOf, testPort, waitFor } from './support/services';
 import { readPassword } from '@ilot/mqtt';
 import ModbusRTU from 'modbus-serial';
 
@@ -14,14 +14,8 @@ import ModbusRTU from 'modbus-serial';
 describe('npm start on embedded defaults (built app, as a user runs it)', () => {
   const root = join(__dirname, '..');
   const dataDir = mkdtempSync(join(tmpdir(), 'ilot-start-'));
-  const ports = {
-    mqtt: 18_000 + Math.floor(Math.random() * 900),
-    pg: 55_000 + Math.floor(Math.random() * 900),
-    http: 0,
-    modbus: 0,
-  };
-  ports.http = ports.mqtt + 1000;
-  ports.modbus = ports.mqtt + 2000;
+  // below the ephemeral range (testPort): CI run of stop 37 drew 56070, taken by an outgoing connection
+  const ports = { mqtt: testPort(), pg: testPort(), http: testPort(), modbus: testPort() };
   let child: ChildProcess;
   let output: () => string;
 
