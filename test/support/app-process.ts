@@ -21,6 +21,8 @@ export class AppProcess {
     private readonly app: 'ingestion' | 'optimiser' | 'metrics' | 'api',
     private readonly env: Record<string, string>,
     private readonly nodeArgs: string[] = [],
+    /** How long a start may take before it fails, ms. */
+    private readonly readyWithinMs = 30_000,
   ) {}
 
   get pid(): number | undefined {
@@ -44,7 +46,7 @@ export class AppProcess {
         if (this.child?.exitCode !== null) throw new Error(`${this.app} exited: ${this.output}`);
         return (await fetch(`http://127.0.0.1:${this.httpPort}/readyz`).catch(() => undefined))?.status === 200;
       },
-      30_000,
+      this.readyWithinMs,
       100,
     );
   }
