@@ -35,7 +35,7 @@ async function main() {
       )} % energy ${k.energyCostEur.toFixed(2)} overrun ${k.overrunCostEur.toFixed(2)} wear ${k.wearCostEur.toFixed(2)} imp ${k.importKWh.toFixed(0)} exp ${k.exportKWh.toFixed(0)} stored ${k.storedStartKWh.toFixed(1)}->${k.storedEndKWh.toFixed(1)} above ${k.importAboveLimitKWh.toFixed(2)} peak ${k.peakImportKW.toFixed(1)}`;
     console.log(line('idle', idle));
     console.log(line('perfect-foresight', bound));
-    if (process.env.DAILY) console.log(`  daily EUR/stored: ${daily(bound).join(' | ')}`);
+    if (process.env.DAILY) console.log(`  daily EUR/stored/moved: ${daily(bound).join(' | ')}`);
     for (const [name, options] of variants) {
       const started = Date.now();
       const issued: IssuedPvForecast[] = dayAheadIssues(
@@ -53,24 +53,30 @@ async function main() {
         ...(name.startsWith('oracle:') ? { oracleKnows: oracleKnowledge(name) } : {}),
       });
       console.log(`${line(name, k)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-      if (process.env.DAILY) console.log(`  daily EUR/stored: ${daily(k).join(' | ')}`);
+      if (process.env.DAILY) console.log(`  daily EUR/stored/moved: ${daily(k).join(' | ')}`);
     }
   }
 }
 
-/** Each day's grid cost (demo tariff: HC 22-06 Paris 0.2068, HP 0.27, feed-in 0.10) and stored energy at its end. */
+/**
+ * Each day's grid cost (demo tariff: HC 22-06 Paris 0.2068, HP 0.27, feed-in 0.10), the energy stored at its end and the
+ * day's battery movement (the sum of each slot's change of stored energy, kWh: what the wear is counted on, roughly).
+ */
 function daily(k: ReplayKpis): string[] {
-  const days = new Map<number, { eur: number; storedKWh: number }>();
+  const days = new Map<number, { eur: number; storedKWh: number; movedKWh: number }>();
+  let previousKWh = k.storedStartKWh;
   for (const slot of k.trace) {
     const day = Math.floor(slot.startMs / 86_400_000);
     const hour = (new Date(slot.startMs).getUTCHours() + 2) % 24;
     const price = slot.gridW > 0 ? (hour >= 22 || hour < 6 ? 0.2068 : 0.27) : 0.1;
-    const entry = days.get(day) ?? { eur: 0, storedKWh: 0 };
+    const entry = days.get(day) ?? { eur: 0, storedKWh: 0, movedKWh: 0 };
     entry.eur += (slot.gridW / 1000) * 0.25 * price;
+    entry.movedKWh += Math.abs(slot.storedKWh - previousKWh);
+    previousKWh = slot.storedKWh;
     entry.storedKWh = slot.storedKWh;
     days.set(day, entry);
   }
-  return [...days.values()].map((d) => `${d.eur.toFixed(1)}/${d.storedKWh.toFixed(0)}`);
+  return [...days.values()].map((d) => `${d.eur.toFixed(1)}/${d.storedKWh.toFixed(0)}/${d.movedKWh.toFixed(0)}`);
 }
 
 function oracleKnowledge(name: string): OracleKnowledge[] {
