@@ -1,4 +1,4 @@
-import { slopePerDay } from './support/soak/resource-samples';
+import { ProcessTrend, slopePerDay } from './support/soak/resource-samples';
 
 const DAY_MS = 86_400_000;
 
@@ -26,5 +26,25 @@ describe('slopePerDay (the soak’s memory trend)', () => {
       ]),
     ).toBeUndefined();
     expect(slopePerDay([0, 0, 0].map((atMs) => ({ atMs, value: atMs })))).toBeUndefined();
+  });
+});
+
+describe('ProcessTrend: the heap in use beside the RSS', () => {
+  it('gives the heap’s trend over the second half of a life, on the floor of each eighth (the collector’s swings left out)', () => {
+    const trend = new ProcessTrend('this process');
+    // 4 days, a sample an hour: a heap growing 2 MB a day under a sawtooth of up to 30 MB of garbage.
+    for (let hour = 0; hour <= 96; hour++)
+      trend.add(process.pid, hour * 3_600_000, 100 + (2 * hour) / 24 + (hour % 6) * 6);
+    const summary = trend.summary(2);
+    expect(summary.days).toBeCloseTo(4, 9);
+    expect(summary.heap!.firstMb).toBe(100);
+    expect(summary.heap!.slopeMbPerDay).toBeCloseTo(2, 0);
+    expect(summary.rssSlopeMbPerDay).toBeDefined();
+  });
+
+  it('says nothing of the heap where none was scraped', () => {
+    const trend = new ProcessTrend('mosquitto-like');
+    for (let hour = 0; hour <= 48; hour++) trend.add(process.pid, hour * 3_600_000);
+    expect(trend.summary(2).heap).toBeUndefined();
   });
 });

@@ -75,11 +75,18 @@ export class AppProcess {
   }
 
   async metric(name: string): Promise<number> {
-    const text = await (await fetch(`http://127.0.0.1:${this.httpPort}/metrics`)).text();
-    return text
-      .split('\n')
-      .filter((line) => line.startsWith(name))
-      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    return (await this.metrics([name])).get(name)!;
+  }
+
+  /** Several metrics from one scrape: each name's samples added up (all its labels). */
+  async metrics(names: readonly string[]): Promise<Map<string, number>> {
+    const lines = (await (await fetch(`http://127.0.0.1:${this.httpPort}/metrics`)).text()).split('\n');
+    return new Map(
+      names.map((name) => [
+        name,
+        lines.filter((line) => line.startsWith(name)).reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0),
+      ]),
+    );
   }
 }
 

@@ -7,6 +7,8 @@ export interface ResourceSample {
   atMs: number;
   rssMb: number;
   fds: number;
+  /** The V8 heap in use (prom-client's nodejs_heap_size_used_bytes), MB, where it was scraped with this sample. */
+  heapMb?: number;
 }
 
 /** A process's resident memory (MB) and open file descriptors (sockets included) from /proc; undefined once gone. */
@@ -48,12 +50,12 @@ export class ProcessTrend {
 
   constructor(readonly name: string) {}
 
-  add(pid: number | undefined, atMs: number): void {
+  add(pid: number | undefined, atMs: number, heapMb?: number): void {
     const sample = sampleProcess(pid);
     if (!sample) return;
     if (this.pid !== undefined && pid !== this.pid) this.lives.push([]);
     this.pid = pid;
-    this.lives.at(-1)!.push({ atMs, ...sample });
+    this.lives.at(-1)!.push({ atMs, ...sample, ...(heapMb === undefined ? {} : { heapMb }) });
   }
 
   /**
@@ -67,6 +69,8 @@ export class ProcessTrend {
     rssFirstMb: number;
     rssLastMb: number;
     rssSlopeMbPerDay: number | undefined;
+    /** The same for the V8 heap in use, where it was scraped: RSS grows where V8 or malloc keeps pages, the heap where objects stay. */
+    heap?: { firstMb: number; lastMb: number; slopeMbPerDay: number | undefined };
     fdsFirst: number;
     fdsLast: number;
     fdsMax: number;
@@ -81,7 +85,8 @@ export class ProcessTrend {
       days: span(life) / DAY_MS,
       rssFirstMb: life[0]?.rssMb ?? NaN,
       rssLastMb: life.at(-1)?.rssMb ?? NaN,
-      rssSlopeMbPerDay: slopePerDay(floors(life, 8).filter((p) => p.atMs >= life[0].atMs + span(life) / 2)),
+      rssSlopeMbPerDay: secondHalfFloorSlope(life, (s) => s.rssMb),
+      ...heapOf(life),
       fdsFirst: life[0]?.fds ?? NaN,
       fdsLast: life.at(-1)?.fds ?? NaN,
       fdsMax: Math.max(...life.map((s) => s.fds)),
@@ -90,14 +95,41 @@ export class ProcessTrend {
   }
 }
 
-/** The least RSS of each of `parts` equal spans of a life, at the middle of its span. */
-function floors(life: readonly ResourceSample[], parts: number): Array<{ atMs: number; value: number }> {
+/** The trend of the least value of each eighth of a life, over its second half, per simulated day. */
+function secondHalfFloorSlope(
+  life: readonly ResourceSample[],
+  value: (sample: ResourceSample) => number,
+): number | undefined {
+  return slopePerDay(floors(life, 8, value).filter((p) => p.atMs >= life[0].atMs + span(life) / 2));
+}
+
+/** The heap's first, last and trend over the samples that carry it. */
+function heapOf(life: readonly ResourceSample[]): {
+  heap?: { firstMb: number; lastMb: number; slopeMbPerDay: number | undefined };
+} {
+  const scraped = life.filter((s) => s.heapMb !== undefined);
+  if (scraped.length === 0) return {};
+  return {
+    heap: {
+      firstMb: scraped[0].heapMb!,
+      lastMb: scraped.at(-1)!.heapMb!,
+      slopeMbPerDay: secondHalfFloorSlope(scraped, (s) => s.heapMb!),
+    },
+  };
+}
+
+/** The least value of each of `parts` equal spans of a life, at the middle of its span. */
+function floors(
+  life: readonly ResourceSample[],
+  parts: number,
+  value: (sample: ResourceSample) => number,
+): Array<{ atMs: number; value: number }> {
   if (life.length < 2) return [];
   const widthMs = span(life) / parts;
   return Array.from({ length: parts }, (_, k) => {
     const fromMs = life[0].atMs + k * widthMs;
     const inside = life.filter((s) => s.atMs >= fromMs && s.atMs < fromMs + widthMs + (k === parts - 1 ? 1 : 0));
-    return { atMs: fromMs + widthMs / 2, value: Math.min(...inside.map((s) => s.rssMb)) };
+    return { atMs: fromMs + widthMs / 2, value: Math.min(...inside.map(value)) };
   }).filter((p) => Number.isFinite(p.value));
 }
 

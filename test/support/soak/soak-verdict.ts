@@ -144,9 +144,13 @@ function resourceRows({ monitor, rssSlopeMbPerDay }: SoakInput): Row[] {
       : ` (judged on ${TREND_MIN_DAYS} days or more)`;
     const slope = s.rssSlopeMbPerDay === undefined ? 'n/a' : `${s.rssSlopeMbPerDay.toFixed(2)} MB/day`;
     const fdSlope = s.fdsSlopePerDay === undefined ? 'n/a' : `${s.fdsSlopePerDay.toFixed(2)}/day`;
+    // The V8 heap in use beside the RSS, printed: RSS also grows where V8 or malloc keep pages they no longer use.
+    const heap = s.heap
+      ? `; heap in use ${s.heap.firstMb.toFixed(0)} -> ${s.heap.lastMb.toFixed(0)} MB, trend ${s.heap.slopeMbPerDay === undefined ? 'n/a' : `${s.heap.slopeMbPerDay.toFixed(2)} MB/day`}`
+      : '';
     rows.push({
       check: `memory and descriptors flat: ${name}`,
-      figure: `${s.lives} li${s.lives === 1 ? 'fe' : 'ves'}, the last of ${TREND_MIN_DAYS} days or more (else the longest) ${s.days.toFixed(1)} days: RSS ${s.rssFirstMb.toFixed(0)} -> ${s.rssLastMb.toFixed(0)} MB, trend ${slope} (at most ${rssSlopeMbPerDay}); fds ${s.fdsFirst} -> ${s.fdsLast} (max ${s.fdsMax}), trend ${fdSlope}${judged ? '' : unjudged}`,
+      figure: `${s.lives} li${s.lives === 1 ? 'fe' : 'ves'}, the last of ${TREND_MIN_DAYS} days or more (else the longest) ${s.days.toFixed(1)} days: RSS ${s.rssFirstMb.toFixed(0)} -> ${s.rssLastMb.toFixed(0)} MB, trend ${slope} (at most ${rssSlopeMbPerDay})${heap}; fds ${s.fdsFirst} -> ${s.fdsLast} (max ${s.fdsMax}), trend ${fdSlope}${judged ? '' : unjudged}`,
       ok: judged ? (s.rssSlopeMbPerDay ?? 0) <= rssSlopeMbPerDay && (s.fdsSlopePerDay ?? 0) <= 1 : undefined,
     });
   }
