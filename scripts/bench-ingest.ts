@@ -14,7 +14,7 @@ import mqtt from 'mqtt';
 import { Client } from 'pg';
 import { IngesterProcess } from '../test/support/app-process';
 import { cpuSecondsOfCommand, cpuSecondsOfPid, machineBusySeconds } from './process-cpu';
-import { TEST_MQTT_URL, uniqueDemoSite, waitFor } from '../test/support/services';
+import { TEST_MQTT_URL, testPort, uniqueDemoSite, waitFor } from '../test/support/services';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 4);
@@ -238,7 +238,7 @@ async function main(): Promise<void> {
           ILOT_MQTT_URL: TEST_MQTT_URL,
           ILOT_DATABASE_URL: database.url,
           ILOT_SITE_FILE: siteFile,
-          ILOT_HTTP_PORT: String(20_000 + Math.floor(Math.random() * 10_000)), // below the ephemeral range (32768+)
+          ILOT_HTTP_PORT: String(testPort()),
           ILOT_INGEST_CLIENT_ID: `bench-${siteId}`,
           // Ingestion settings under test pass through (ILOT_INGEST_MAX_INFLIGHT, ILOT_INGEST_BATCH_SIZE, ...).
           ...Object.fromEntries(
