@@ -131,9 +131,18 @@ describe.each([
       const rssMiB = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${ingester.pid}/status`, 'utf8'))?.[1]) / 1024;
       const spooled = await counter(ingester.httpPort, 'ilot_ingest_spooled_total');
       const duplicates = await counter(ingester.httpPort, 'ilot_ingest_duplicates_total');
+      // Where a loss came from, when there is one: the broker's queue (it says so), or what the ingester still holds.
+      const brokerDropped = fixture.broker.output.includes('Outgoing messages are being dropped');
+      const spoolLeft = await counter(ingester.httpPort, 'ilot_ingest_spool_bytes');
+      const ingesterSaid = ingester.output
+        .split('\n')
+        .filter((line) => /spool|Receive Maximum|failed/.test(line))
+        .slice(-8);
       console.log(
         `database down ${outageS.toFixed(0)} s under ${RATE_PER_S} msg/s (${stockBroker ? 'stock Mosquitto' : 'deployed broker'}): published ${total} (${bad} malformed), stored ${stored} readings and ${refused} refusals (lost ${total - stored - refused}, received twice ${duplicates}, spooled ${spooled}); ` +
-          `healthz ${aliveDuringOutage}, readyz ${readyDuringOutage} during the outage; ingester peak RSS ${rssMiB.toFixed(0)} MiB (bound ${RSS_BOUND_MIB})`,
+          `healthz ${aliveDuringOutage}, readyz ${readyDuringOutage} during the outage; ingester peak RSS ${rssMiB.toFixed(0)} MiB (bound ${RSS_BOUND_MIB}); ` +
+          `the broker dropped messages: ${brokerDropped ? 'yes' : 'no'}; spool left ${spoolLeft} bytes` +
+          (stored + refused < total ? `\ningester's last words on it:\n${ingesterSaid.join('\n')}` : ''),
       );
       expect(aliveDuringOutage).toBe(200);
       expect(readyDuringOutage).toBe(503);

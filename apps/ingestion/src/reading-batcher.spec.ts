@@ -63,6 +63,32 @@ describe('ReadingBatcher with a spill (issue 30 §3): a failed write keeps the m
     expect(db.state.attempts).toBe(1);
   });
 
+  it('regression (CI, a stock Mosquitto dropped readings at an outage): hands a batch to its spills all at once, not each after the last', async () => {
+    const db = database();
+    const batcher = new ReadingBatcher(db.repository, clock, metrics(), { batchSize: 100, flushMs: 5, retryMs: 10 });
+    // A spool that writes what it was given in one sync, a turn later: a spill awaited one by one takes one sync each.
+    const calls: number[] = [];
+    let syncs = 0;
+    let waiting: Array<() => void> = [];
+    const spill = (seq: number) => () =>
+      new Promise<boolean>((kept) => {
+        calls.push(seq);
+        if (waiting.length === 0)
+          setImmediate(() => {
+            syncs++;
+            const now = waiting;
+            waiting = [];
+            now.forEach((done) => done());
+          });
+        waiting.push(() => kept(true));
+      });
+    const seqs = Array.from({ length: 50 }, (_, i) => i);
+    const done = await Promise.all(seqs.map((seq) => batcher.add([reading('a', seq)], spill(seq))));
+    expect(done).toEqual(seqs.map(() => []));
+    expect(calls).toEqual(seqs);
+    expect(syncs).toBe(1);
+  });
+
   it('retries what its spill refused (a full spool) until the database is back, and stores it then', async () => {
     const db = database();
     const batcher = new ReadingBatcher(db.repository, clock, metrics(), { batchSize: 10, flushMs: 5, retryMs: 10 });

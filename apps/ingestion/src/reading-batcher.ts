@@ -136,16 +136,22 @@ export class ReadingBatcher {
       if (!pending.settled) pending.committed(pending.readings.flatMap((r) => conflicts.get(r) ?? []));
   }
 
-  /** Hands every message of the batch not settled yet to its spill, in order; the readings of those kept. */
+  /**
+   * Hands every message of the batch not settled yet to its spill, all at once and in order (the spool then writes them
+   * with one sync); the readings of those kept. Regression (the CI run of session 23's stop: a stock Mosquitto dropped 1 064 readings in
+   * the database-outage fault test): each spill awaited the previous one, so a batch of up to 2 000 messages took one
+   * fdatasync each, in turn, while every PUBACK behind them waited; on a busy disk the ingester's window and the
+   * broker's queue of 1 000 filled, and the broker dropped what came next.
+   */
   private async spill(batch: Pending[]): Promise<Reading[]> {
-    const kept: Reading[] = [];
-    for (const pending of batch) {
-      if (pending.settled || !pending.spill || !(await pending.spill())) continue;
+    const open = batch.filter((pending) => !pending.settled && pending.spill);
+    const kept = await Promise.all(open.map((pending) => pending.spill!()));
+    return open.flatMap((pending, i) => {
+      if (!kept[i]) return [];
       pending.settled = true;
       pending.committed([]);
-      kept.push(...pending.readings);
-    }
-    return kept;
+      return [...pending.readings];
+    });
   }
 
   private record(chunk: Reading[], inserted: number, duplicates: number): void {

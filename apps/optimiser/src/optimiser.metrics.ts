@@ -5,6 +5,8 @@ export class OptimiserMetrics {
   readonly runs: Counter<'site' | 'status'>;
   readonly commands: Counter<'site' | 'type' | 'status'>;
   readonly forecastFetches: Counter<'site' | 'source' | 'outcome'>;
+  /** How long a renewal of the leases took, from when it was due (a late timer included), real seconds. */
+  readonly leaseRenewSeconds: Histogram;
   /** The newest PV forecast stored per site and provider, ms (the age gauge is read from it at each scrape). */
   private readonly pvForecastIssuedMs = new Map<string, { site: string; source: string; issuedMs: number }>();
 
@@ -36,6 +38,12 @@ export class OptimiserMetrics {
       name: 'ilot_forecast_fetches_total',
       help: "Weather providers' PV forecast fetches by outcome (ok, timeout, http_error, rate_limited, invalid)",
       labelNames: ['site', 'source', 'outcome'],
+      registers: [registry],
+    });
+    this.leaseRenewSeconds = new Histogram({
+      name: 'ilot_lease_renew_seconds',
+      help: "Time from a lease renewal's due time to its end (a late timer and the two statements), real seconds; the leases lapse past the lease's length",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     });
     const issued = this.pvForecastIssuedMs;

@@ -4,6 +4,7 @@ import {
   repositoryProvider,
   CLOCK,
   createAppMqttClient,
+  DATA_SOURCE,
   inboundLimits,
   METRICS_REGISTRY,
   ReadinessRegistry,
@@ -19,11 +20,12 @@ import {
   SignalRepository,
   PvForecastRepository,
   WeatherForecastRepository,
-  SiteLeaseRepository,
 } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
 import { dispatcherFor } from './dispatcher-for';
+import { LeaseDatabase } from './lease-database';
 import { type OptimiserConfig, solverThreads } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
@@ -59,7 +61,12 @@ export class OptimiserModule {
         repositoryProvider(SignalRepository),
         repositoryProvider(PvForecastRepository),
         repositoryProvider(WeatherForecastRepository),
-        repositoryProvider(SiteLeaseRepository),
+        {
+          provide: LeaseDatabase,
+          useFactory: (runtime: RuntimeConfig, shared: DataSource) =>
+            LeaseDatabase.open(runtime.ILOT_DATABASE_URL, Boolean(runtime.ILOT_SITES_DIR), shared),
+          inject: [RUNTIME_CONFIG, DATA_SOURCE],
+        },
         repositoryProvider(RejectedMessageRepository),
         {
           provide: SiteChangesAdapter,

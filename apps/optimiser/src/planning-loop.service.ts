@@ -9,7 +9,7 @@ import {
   WeatherForecastRepository,
   ReadingRepository,
   SignalRepository,
-  SiteLeaseRepository,
+  type SiteLeaseRepository,
 } from '@ilot/timeseries';
 import type { MqttClient } from 'mqtt';
 import { hostname } from 'node:os';
@@ -17,6 +17,7 @@ import { CommandDispatcher } from './command-dispatcher';
 import { type OptimiserConfig, solcastApiKey } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
+import { LeaseDatabase } from './lease-database';
 import { PlannerSet } from './planner-set';
 import { type PlannerDeps, SitePlanner } from './site-planner';
 import { SiteChangesAdapter } from '@ilot/runtime';
@@ -40,6 +41,8 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   /** Undefined: no round running; false: one running; true: one running and another due after it. */
   private tickAgain: boolean | undefined;
   private renewing = false;
+  /** The leases' repository, on connections of its own (LeaseDatabase). */
+  private readonly leases: SiteLeaseRepository;
 
   constructor(
     @Inject(SITE) private readonly site: Site,
@@ -50,7 +53,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     @Inject(LP_SOLVER) private readonly solver: SolverPool,
     @Inject(DISPATCHER_FOR) dispatcherFor: (site: Site) => CommandDispatcher,
     private readonly catalog: SiteCatalog,
-    private readonly leases: SiteLeaseRepository,
+    private readonly leaseDatabase: LeaseDatabase,
     private readonly changes: SiteChangesAdapter,
     readings: ReadingRepository,
     statuses: DeviceStatusRepository,
@@ -60,6 +63,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     weatherForecasts: WeatherForecastRepository,
     metrics: OptimiserMetrics,
   ) {
+    this.leases = leaseDatabase.repository;
     this.deps = {
       clock,
       config,
@@ -99,22 +103,34 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     await this.tick();
     // A third of the lease period in real time: a lease is renewed twice before it could expire. A round still running
     // when the next is due is followed by one more, never by a queue of them.
-    this.timer = setInterval(
-      () => {
-        this.renew();
-        this.requestTick();
-      },
-      ttlMs / 3 / this.clock.speedup,
-    );
+    const everyMs = ttlMs / 3 / this.clock.speedup;
+    let dueMs = Date.now() + everyMs;
+    this.timer = setInterval(() => {
+      this.renew(dueMs, ttlMs / this.clock.speedup);
+      dueMs += everyMs;
+      this.requestTick();
+    }, everyMs);
   }
 
-  /** The heartbeat and the leases held extended, beside the rounds (one at a time, never queued). */
-  private renew(): void {
+  /**
+   * The heartbeat and the leases held extended, beside the rounds (one at a time, never queued). Timed from when it
+   * was due (`dueMs`, real): a renewal later than a third of the lease (`leaseMs`, real) is said, with its lateness.
+   */
+  private renew(dueMs: number, leaseMs: number): void {
     if (this.renewing) return;
     this.renewing = true;
+    const timerLateMs = Math.max(Date.now() - dueMs, 0);
     this.keeper!.renew(this.clock.now())
       .catch((error: Error) => this.logger.warn(`leases not renewed: ${error.message}`))
-      .finally(() => (this.renewing = false));
+      .finally(() => {
+        this.renewing = false;
+        const tookMs = Math.max(Date.now() - dueMs, 0);
+        this.deps.metrics.leaseRenewSeconds.observe(tookMs / 1000);
+        if (tookMs > leaseMs / 3)
+          this.logger.warn(
+            `leases renewed ${(tookMs / 1000).toFixed(2)} s after due (timer late ${(timerLateMs / 1000).toFixed(2)} s; the lease lasts ${(leaseMs / 1000).toFixed(2)} s real)`,
+          );
+      });
   }
 
   private requestTick(): void {
@@ -167,6 +183,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     await this.keeper
       ?.releaseAll()
       .catch((error: Error) => this.logger.warn(`leases not handed back: ${error.message}`));
+    await this.leaseDatabase.close();
     await this.changes.stop();
     await this.solver.close();
     await this.mqtt.endAsync();

@@ -16,7 +16,20 @@ export const INGEST_COUNTERS = [
   'ilot_ingest_spool_full_total',
 ] as const;
 
+/**
+ * The planners' lease renewals (ilot_lease_renew_seconds, real seconds from due to done), added up the same way: how
+ * many, and how many took longer than 1 s and 2.5 s (the soak's lease is 2.5 s real at 720x: those lapsed).
+ */
+export const LEASE_COUNTERS = [
+  'ilot_lease_renew_seconds_count',
+  'ilot_lease_renew_seconds_bucket{le="1"}',
+  'ilot_lease_renew_seconds_bucket{le="2.5"}',
+] as const;
+
 const DAY_MS = 86_400_000;
+
+/** prom-client's longest event-loop delay since the last scrape (it resets at each), seconds. */
+const EVENT_LOOP_METRIC = 'nodejs_eventloop_lag_max_seconds';
 
 /** prom-client's gauge of the V8 heap in use (every app registers the default metrics). */
 const HEAP_METRIC = 'nodejs_heap_size_used_bytes';
@@ -40,6 +53,8 @@ export class SoakMonitor {
   readonly connections: Array<{ atMs: number; count: number }> = [];
   /** Every quarter of a simulated day: each table's bytes. */
   readonly sizes: Array<{ atMs: number; bytes: Map<string, number> }> = [];
+  /** Each app's longest event-loop delay in each window between two heap scrapes, real seconds. */
+  readonly eventLoopStalls = new Map<AppName, number[]>();
   private readonly pool: Pool;
   private timer: NodeJS.Timeout | undefined;
   private sampling: Promise<void> = Promise.resolve();
@@ -82,8 +97,11 @@ export class SoakMonitor {
   private async sample(): Promise<void> {
     const atMs = this.deployment.clock.now().getTime();
     const heapDue = this.samples++ % HEAP_EVERY_SAMPLES === 0;
-    const scraped = await this.scrape(heapDue ? [HEAP_METRIC] : []);
+    const scraped = await this.scrape(heapDue ? [HEAP_METRIC, EVENT_LOOP_METRIC] : []);
     for (const name of APP_NAMES) {
+      const stall = scraped.get(name)?.get(EVENT_LOOP_METRIC);
+      if (stall !== undefined && Number.isFinite(stall))
+        this.eventLoopStalls.set(name, [...(this.eventLoopStalls.get(name) ?? []), stall]);
       const heapBytes = scraped.get(name)?.get(HEAP_METRIC);
       this.trends.get(name)!.add(this.deployment.app(name).pid, atMs, heapBytes ? heapBytes / 1_048_576 : undefined);
     }
@@ -109,7 +127,12 @@ export class SoakMonitor {
   private async scrape(extra: readonly string[]): Promise<Map<AppName, Map<string, number>>> {
     const pages = await Promise.all(
       APP_NAMES.map(async (name) => {
-        const names = [...(name.startsWith('ingester') ? INGEST_COUNTERS : []), ...extra];
+        const counters = name.startsWith('ingester')
+          ? INGEST_COUNTERS
+          : name.startsWith('planner')
+            ? LEASE_COUNTERS
+            : [];
+        const names = [...counters, ...extra];
         if (names.length === 0) return undefined;
         const values = await this.deployment
           .app(name)
@@ -121,14 +144,14 @@ export class SoakMonitor {
     return new Map(pages.filter((page) => page !== undefined));
   }
 
-  /** Adds each ingester counter's increase since the last scrape; a counter lower than before is a restarted process's. */
+  /** Adds each counter's increase since the last scrape (ingesters', planners'); a counter lower than before is a restarted process's. */
   async scrapeIngesters(): Promise<void> {
     this.addIngestCounters(await this.scrape([]));
   }
 
   private addIngestCounters(scraped: ReadonlyMap<AppName, ReadonlyMap<string, number>>): void {
     for (const [name, values] of scraped)
-      for (const counter of INGEST_COUNTERS) {
+      for (const counter of [...INGEST_COUNTERS, ...LEASE_COUNTERS]) {
         const value = values.get(counter);
         if (value === undefined || Number.isNaN(value)) continue;
         const key = `${name} ${counter}`;

@@ -154,6 +154,23 @@ function resourceRows({ monitor, rssSlopeMbPerDay }: SoakInput): Row[] {
       ok: judged ? (s.rssSlopeMbPerDay ?? 0) <= rssSlopeMbPerDay && (s.fdsSlopePerDay ?? 0) <= 1 : undefined,
     });
   }
+  // Printed, not judged: what a plan gap or a lapsed lease would come from (a blocked event loop, a slow renewal).
+  const stalls = [...monitor.eventLoopStalls].map(([name, windows]) => {
+    const over = windows.filter((s) => s > 1).length;
+    return `${name} ${Math.max(0, ...windows).toFixed(2)} s (${over} of ${windows.length} windows over 1 s)`;
+  });
+  rows.push({
+    check: 'longest event-loop stall per app (real)',
+    figure: stalls.join('; ') || 'not scraped',
+    ok: undefined,
+  });
+  const c = (name: string) => monitor.counters.get(name) ?? 0;
+  const renewals = c('ilot_lease_renew_seconds_count');
+  rows.push({
+    check: "planners' lease renewals (real s, due to done)",
+    figure: `${renewals} renewals; over 1 s ${renewals - c('ilot_lease_renew_seconds_bucket{le="1"}')}, over 2.5 s ${renewals - c('ilot_lease_renew_seconds_bucket{le="2.5"}')}`,
+    ok: undefined,
+  });
   const connections = monitor.connections.map((c) => c.count);
   const half = connections.slice(Math.floor(connections.length / 2));
   rows.push({
