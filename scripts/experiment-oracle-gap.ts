@@ -36,6 +36,7 @@ async function main() {
     console.log(line('idle', idle));
     console.log(line('perfect-foresight', bound));
     if (process.env.DAILY) console.log(`  daily EUR/stored/moved: ${daily(bound).join(' | ')}`);
+    if (process.env.SHED) console.log(`  ${sheddable(idle)}\n  ${sheddable(bound)} (bound)`);
     for (const [name, options] of variants) {
       const started = Date.now();
       const issued: IssuedPvForecast[] = dayAheadIssues(
@@ -54,8 +55,29 @@ async function main() {
       });
       console.log(`${line(name, k)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       if (process.env.DAILY) console.log(`  daily EUR/stored/moved: ${daily(k).join(' | ')}`);
+      if (process.env.SHED) console.log(`  ${sheddable(k)}`);
     }
   }
+}
+
+/** The demo tariff's price of a slot's marginal energy: import (HC 22-06 Paris 0.2068, HP 0.27) or feed-in 0.10. */
+function marginalEurPerKWh(slot: { startMs: number; gridW: number }): number {
+  const hour = (new Date(slot.startMs).getUTCHours() + 2) % 24;
+  return slot.gridW > 0 ? (hour >= 22 || hour < 6 ? 0.2068 : 0.27) : 0.1;
+}
+
+/**
+ * The sheddable loads over the week: their energy, what it cost at each slot's marginal price (import or feed-in), and
+ * the energy they were denied (shed) in all.
+ */
+function sheddable(k: ReplayKpis): string {
+  let kWh = 0;
+  let eur = 0;
+  for (const slot of k.trace) {
+    kWh += (slot.sheddableW / 1000) * 0.25;
+    eur += (slot.sheddableW / 1000) * 0.25 * marginalEurPerKWh(slot);
+  }
+  return `sheddable loads ${kWh.toFixed(1)} kWh costing ${eur.toFixed(2)} EUR (${((100 * eur) / kWh).toFixed(2)} c/kWh), shed ${(k.trace.at(-1)?.shedKWh ?? 0).toFixed(1)} kWh`;
 }
 
 /**
@@ -83,7 +105,7 @@ function oracleKnowledge(name: string): OracleKnowledge[] {
   return name
     .slice('oracle:'.length)
     .split('+')
-    .filter((part): part is OracleKnowledge => part === 'pv' || part === 'load');
+    .filter((part): part is OracleKnowledge => part === 'pv' || part === 'load' || part === 'sheddable');
 }
 
 function variantOptions(name: string): Partial<ReplayOptions> {

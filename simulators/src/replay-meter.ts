@@ -108,6 +108,11 @@ export class ReplayMeter {
         startMs: slot.start,
         gridW: (this.trackedSums.get(this.gridId) ?? 0) / slot.steps,
         storedKWh: this.storedKWh(),
+        sheddableW: [...this.world.loads.keys()].reduce(
+          (sum, id) => sum + (this.trackedSums.get(id) ?? 0) / slot.steps,
+          0,
+        ),
+        shedKWh: [...this.world.loads.values()].reduce((sum, load) => sum + load.shedWh, 0) / 1000,
       });
     }
     this.trackedSums = new Map();

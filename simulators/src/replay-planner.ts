@@ -249,8 +249,11 @@ export class ReplayPlanner {
   }
 }
 
-/** What the oracle-forecast strategy is told of the future: the PV, the consumption (with the loads' baselines), or both. */
-export type OracleKnowledge = 'pv' | 'load';
+/**
+ * What the oracle-forecast strategy is told of the future: the PV, the consumption (with the loads' baselines), or both;
+ * `sheddable`: the sheddable loads' baselines alone (the consumption stays forecast).
+ */
+export type OracleKnowledge = 'pv' | 'load' | 'sheddable';
 
 /**
  * The live planner's input with its forecasts replaced by the true future (the oracle-forecast strategy): the îlot's
@@ -270,6 +273,7 @@ export function withTrueFuture(
   const consumers = [...truth.keys()].filter((id) => !input.pvs.some((pv) => pv.id === id));
   const load = knows.includes('load');
   const pv = knows.includes('pv');
+  const sheddable = load || knows.includes('sheddable');
   return {
     ...input,
     contractGuard: load && pv ? undefined : input.contractGuard,
@@ -287,7 +291,7 @@ export function withTrueFuture(
           ...array,
           forecastW: input.slots.map((s, t) => at(array.id, s.start) ?? array.forecastW[t]),
         })),
-    flexibleLoads: !load
+    flexibleLoads: !sheddable
       ? input.flexibleLoads
       : input.flexibleLoads?.map((flexible) => ({
           ...flexible,

@@ -85,4 +85,8 @@ export interface SlotTrace {
   gridW: number;
   /** Energy stored in all batteries at the slot's end, kWh. */
   storedKWh: number;
+  /** Mean power of the sheddable loads together over the slot, W. */
+  sheddableW: number;
+  /** Energy the sheddable loads were denied since the start, at the slot's end, kWh. */
+  shedKWh: number;
 }

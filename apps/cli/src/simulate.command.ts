@@ -286,14 +286,24 @@ export function withSubscription(site: Site, text: string | undefined): Site {
   return { ...site, connection: { ...site.connection, capacity: { ...capacity, subscribedKVA } } };
 }
 
-/** Every strategy's slots, one row each (`strategy,ts,gridW,storedKWh`): the figures behind the picture. */
+/**
+ * Every strategy's slots, one row each (`strategy,ts,gridW,storedKWh,sheddableW,shedKWh`): the figures behind the
+ * picture, and what the sheddable loads drew and were denied (cumulative).
+ */
 export function traceCsv(results: readonly Pick<ReplayKpis, 'strategy' | 'trace'>[]): string {
   const rows = results.flatMap((r) =>
-    r.trace.map(
-      (s) => `${r.strategy},${new Date(s.startMs).toISOString()},${s.gridW.toFixed(0)},${s.storedKWh.toFixed(3)}`,
+    r.trace.map((s) =>
+      [
+        r.strategy,
+        new Date(s.startMs).toISOString(),
+        s.gridW.toFixed(0),
+        s.storedKWh.toFixed(3),
+        s.sheddableW.toFixed(0),
+        s.shedKWh.toFixed(3),
+      ].join(','),
     ),
   );
-  return ['strategy,ts,gridW,storedKWh', ...rows].join('\n') + '\n';
+  return ['strategy,ts,gridW,storedKWh,sheddableW,shedKWh', ...rows].join('\n') + '\n';
 }
 
 /** `kpis.json` in `outDir`: the KPIs of every strategy, without the per-slot trace (the picture has it). */
