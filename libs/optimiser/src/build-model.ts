@@ -188,7 +188,9 @@ function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
   const slotCount = input.slots.length;
   (input.flexibleLoads ?? []).forEach((load, l) => {
     const vars = { shedKw: [] as number[], recoverKw: [] as number[], debtKwh: [] as number[] };
-    const maxDebtKwh = ((load.maxShedW / 1000) * load.maxShedMinutes) / 60;
+    const owedKwh = Math.max(load.owedWh ?? 0, 0) / 1000;
+    // Owing more than its comfort allows already (a plan of the past shed it): never more than that.
+    const maxDebtKwh = Math.max(((load.maxShedW / 1000) * load.maxShedMinutes) / 60, owedKwh);
     for (let t = 0; t < slotCount; t++) {
       const baselineKw = Math.max(load.baselineW[t], 0) / 1000;
       vars.shedKw.push(
@@ -213,14 +215,15 @@ function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
       );
     }
     for (let t = 0; t < slotCount; t++) {
-      // debt[t] = debt[t-1] + h·recoveryRatio·shed[t] - h·recover[t]
+      // debt[t] = debt[t-1] + h·recoveryRatio·shed[t] - h·recover[t], debt[-1] what it owes now
       const terms: Array<[number, number]> = [
         [vars.debtKwh[t], 1],
         [vars.shedKw[t], -hours * load.recoveryRatio],
         [vars.recoverKw[t], hours],
       ];
       if (t > 0) terms.push([vars.debtKwh[t - 1], -1]);
-      b.addConstraint(`debt[${l}][${t}]`, terms, 0, 0);
+      const owed = t === 0 ? owedKwh : 0;
+      b.addConstraint(`debt[${l}][${t}]`, terms, owed, owed);
     }
     index.flexibleLoads.push(vars);
   });

@@ -54,3 +54,25 @@ describe.each([
     }
   });
 });
+
+describe.each([
+  ['HiGHS', () => HighsSolverAdapter.load()],
+  ['javascript-lp-solver', async () => new JavascriptLpSolverAdapter()],
+])('a load that owes energy from before the plan (issue 27, %s)', (_name, solverOf) => {
+  it('makes it up within the horizon, in the cheapest slot, and on the whole no more', async () => {
+    const solver = await solverOf();
+    const base = planInput({ consumptionW: [50_000, 50_000, 50_000, 50_000], batteries: [] });
+    // The third slot is the cheap one: the 2 kWh owed come back there (at most 10 kW above its 4 kW baseline).
+    const slots = base.slots.map((slot, t) => ({ ...slot, importEurPerKWh: t === 2 ? 0.1 : 0.3 }));
+    const input = { ...base, slots, flexibleLoads: [{ ...load('hp-a', 8000, 4000), ratedW: 14_000, owedWh: 2000 }] };
+    const { schedule } = plan(input, solver);
+    expect(schedule.status).toBe('optimal');
+    expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
+    const recoveredW = schedule.slots.map((s) => Math.round(s.devices['hp-a'].recoveryW ?? 0));
+    const shedW = schedule.slots.map((s) => Math.round(s.devices['hp-a'].setpointW));
+    // Made up in the cheap slot only, and on the whole what it owed (it may shed more where dear to make it up there).
+    expect(recoveredW.map((w, t) => (t === 2 ? w > 0 : w === 0))).toEqual([true, true, true, true]);
+    const netWh = recoveredW.reduce((sum, w, t) => sum + (w - shedW[t]) * (input.slotMinutes / 60), 0);
+    expect(netWh).toBeCloseTo(2000, 0);
+  });
+});

@@ -75,6 +75,26 @@ describe('commands of a plan in an effacement window', () => {
   );
 });
 
+describe('the rebound of a load that owes energy (issue 27)', () => {
+  // hp-b: baseline 5 kW, rated 10 kW; not shed in the first slot (40 W is noise).
+  const withRecovery = (recoveryW: number): Schedule => {
+    const plan = schedule();
+    plan.slots[0].devices['hp-b'] = { setpointW: 0, recoveryW };
+    return plan;
+  };
+  const owing = (owedWh: number) => [loads[0], { ...loads[1], owedWh }];
+  it.each([
+    ['owes nothing: runs freely (no command)', 0, 0, undefined],
+    ['owes 2 kWh, the plan recovers none now: held at its baseline', 2000, 0, 5000],
+    ['owes 2 kWh, the plan recovers 1.5 kW now: held at baseline + 1.5 kW', 2000, 1500, 6500],
+    ['owes 2 kWh, the plan recovers as fast as it would (5 kW): no command', 2000, 5000, undefined],
+    ['owes 10 Wh, less than noise to hold back over the slot: no command', 10, 0, undefined],
+  ])('%s', (_name, owedWh, recoveryW, maxW) => {
+    const commands = loadCommands(withRecovery(recoveryW), owing(owedWh), options).filter((c) => c.deviceId === 'hp-b');
+    expect(commands.map((c) => c.command.maxW)).toEqual(maxW === undefined ? [] : [maxW]);
+  });
+});
+
 describe('charging limits of a plan', () => {
   const car = { id: 'ev-b-1', maxW: 7400, energyNeededWh: 10_000, departure: new Date('2026-01-16T06:30:00Z') };
   const withCar = (setpointW?: number): Schedule => {

@@ -19,8 +19,10 @@ interface LimitOptions {
 
 /**
  * The load limits of a plan: for each sheddable load the first slot sheds, a cap at its baseline less
- * the power shed, valid to the end of the slot plus a grace period. A load the plan does not shed gets
- * none: its controller runs it freely once its last limit expires. Pure: time and ids are given.
+ * the power shed, valid to the end of the slot plus a grace period. A load that owes energy (`owedWh`) the plan
+ * recovers later than its controller would (at once, up to its rated power) gets a cap at its baseline plus what the
+ * plan recovers now: its rebound comes when the plan has it. Any other load gets none: its controller runs it freely
+ * once its last limit expires. Pure: time and ids are given.
  */
 export function loadCommands(
   schedule: Schedule,
@@ -30,10 +32,19 @@ export function loadCommands(
   const slot = schedule.slots[0];
   if (!slot) return [];
   return loads.flatMap((load) => {
-    const shedW = slot.devices[load.id]?.setpointW ?? 0;
-    if (shedW < MIN_SHED_W) return [];
-    return [limitCommand('load.limit', load.id, load.baselineW[0] - shedW, schedule, options)];
+    const planned = slot.devices[load.id];
+    const shedW = planned?.setpointW ?? 0;
+    if (shedW >= MIN_SHED_W) return [limitCommand('load.limit', load.id, load.baselineW[0] - shedW, schedule, options)];
+    const recoverW = Math.max(planned?.recoveryW ?? 0, 0);
+    const heldBackW = Math.min(load.ratedW - load.baselineW[0], (load.owedWh ?? 0) / slotHours(schedule)) - recoverW;
+    if (heldBackW < MIN_SHED_W) return [];
+    return [limitCommand('load.limit', load.id, load.baselineW[0] + recoverW, schedule, options)];
   });
+}
+
+/** The length of the schedule's slots, hours. */
+function slotHours(schedule: Schedule): number {
+  return schedule.slotMinutes / 60;
 }
 
 /**

@@ -129,8 +129,11 @@ function flexibleLoads(
     const latest = observations.latest.get(device.id);
     const history = observations.flexibleHistory?.get(device.id);
     if (!latest || !history || device.maxShedMinutes <= 0) return [];
-    const baselineW = loadForecastW(site, now, slotStarts, history, latest.powerW).map((w) => Math.max(w, 0));
-    return [flexibleLoadOf(device, baselineW)];
+    // A load that owes energy was held under a limit: its latest reading is what the limit let it draw, not its demand.
+    const owedWh = observations.owedWh?.get(device.id) ?? 0;
+    const latestW = owedWh > 0 ? undefined : latest.powerW;
+    const baselineW = loadForecastW(site, now, slotStarts, history, latestW).map((w) => Math.max(w, 0));
+    return [{ ...flexibleLoadOf(device, baselineW), ...(owedWh > 0 ? { owedWh } : {}) }];
   });
 }
 

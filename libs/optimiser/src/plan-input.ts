@@ -49,6 +49,11 @@ export interface PlanFlexibleLoad {
   maxShedMinutes: number;
   /** Share of the shed energy that must be consumed again within the horizon (1 for heating and hot water). */
   recoveryRatio: number;
+  /**
+   * Energy it was denied before now and has not made up, Wh, as its controller counts it: the plan starts owing it
+   * (pays it back within the horizon) and holds its rebound to when it plans it. Absent: nothing owed.
+   */
+  owedWh?: number;
 }
 
 /** An EV plugged in that needs energy by a departure time. Its charging is not part of `consumptionW`. */
@@ -179,6 +184,8 @@ export interface SiteObservations {
   flexibleHistory?: ReadonlyMap<string, PowerSample[]>;
   /** Each EV charger's session in force, fresh (ev-plan.ts): a plugged one the plan decides the charging of. */
   evSessions?: ReadonlyMap<string, EvSession>;
+  /** Each sheddable load's energy denied and not made up yet, Wh, as its controller counts it (PlanFlexibleLoad.owedWh). */
+  owedWh?: ReadonlyMap<string, number>;
   /** The newest external PV forecast (the `forecast` topic), fresh: it replaces clear sky x clearness where it covers a slot. */
   pvForecast?: { issuedAt: Date; source: string | null; points: ExternalPvPoint[] };
   /**

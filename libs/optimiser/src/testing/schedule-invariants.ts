@@ -12,7 +12,8 @@ export function scheduleInvariantViolations(input: PlanInput, schedule: Schedule
   if (schedule.slots.length !== input.slots.length)
     problems.push(`slot count ${schedule.slots.length} != ${input.slots.length}`);
   const soc = input.batteries.map((b) => b.socPct);
-  const debtWh = (input.flexibleLoads ?? []).map(() => 0);
+  // What each load owes from before the plan (its controller's count) is owed from its first slot on.
+  const debtWh = (input.flexibleLoads ?? []).map((load) => Math.max(load.owedWh ?? 0, 0));
   const evWh = (input.evs ?? []).map(() => 0);
   schedule.slots.forEach((slot, t) => {
     let batteryW = 0;
@@ -56,7 +57,7 @@ export function scheduleInvariantViolations(input: PlanInput, schedule: Schedule
       if (recoveryW < -1 || load.baselineW[t] + recoveryW > load.ratedW + 1)
         problems.push(`slot ${t}: ${load.id} recovers ${recoveryW} W above its rating`);
       debtWh[l] += (load.recoveryRatio * shedW - recoveryW) * hours;
-      if (debtWh[l] > (load.maxShedW * load.maxShedMinutes) / 60 + 1)
+      if (debtWh[l] > Math.max((load.maxShedW * load.maxShedMinutes) / 60, load.owedWh ?? 0) + 1)
         problems.push(`slot ${t}: ${load.id} owes ${debtWh[l].toFixed(0)} Wh, above its comfort limit`);
       flexibleW += recoveryW - shedW;
     }
