@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import type { Clock } from '@ilot/domain';
+import { type Clock, ScaledClock } from '@ilot/domain';
 import { CLOCK, RUNTIME_CONFIG, type RuntimeConfig, SITE, SiteCatalog, SiteLeaseKeeper } from '@ilot/runtime';
 import type { Site } from '@ilot/site';
 import {
@@ -18,10 +18,14 @@ import { type OptimiserConfig, solcastApiKey } from './optimiser.config';
 import { OptimiserMetrics } from './optimiser.metrics';
 import { DISPATCHER_FOR, LP_SOLVER, OPTIMISER_CONFIG, OPTIMISER_MQTT } from './optimiser.tokens';
 import { LeaseDatabase } from './lease-database';
+import { type HeartbeatReport, LeaseHeartbeat } from './lease-heartbeat';
 import { PlannerSet } from './planner-set';
 import { type PlannerDeps, SitePlanner } from './site-planner';
 import { SiteChangesAdapter } from '@ilot/runtime';
 import type { SolverPool } from './solver-pool';
+
+/** The heartbeat thread waits at least this long (real ms) for a silent planning thread before its leases lapse. */
+const MIN_SILENCE_MS = 30_000;
 
 /**
  * The optimiser's planners. One site (`ILOT_SITE_FILE`): one planner, always. Many îlots (`ILOT_SITES_DIR`, issue 14):
@@ -40,7 +44,8 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
   private ticking: Promise<void> = Promise.resolve();
   /** Undefined: no round running; false: one running; true: one running and another due after it. */
   private tickAgain: boolean | undefined;
-  private renewing = false;
+  /** The leases' heartbeat thread (many îlots). */
+  private heartbeat: LeaseHeartbeat | undefined;
   /** The leases' repository, on connections of its own (LeaseDatabase). */
   private readonly leases: SiteLeaseRepository;
 
@@ -98,39 +103,51 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     }
     const holder = this.config.ILOT_PLANNER_ID ?? `${hostname()}-${process.pid}`;
     const ttlMs = this.config.ILOT_LEASE_TTL_S * 1000;
-    this.keeper = new SiteLeaseKeeper(this.leases, holder, ttlMs);
+    const keeper = new SiteLeaseKeeper(this.leases, holder, ttlMs);
+    this.keeper = keeper;
     this.logger.log(`planner ${holder}: sharing the sites of the catalog, leases of ${this.config.ILOT_LEASE_TTL_S} s`);
+    const leaseRealMs = ttlMs / this.clock.speedup;
+    this.heartbeat = new LeaseHeartbeat(
+      {
+        url: this.runtime.ILOT_DATABASE_URL,
+        holder,
+        ttlMs,
+        everyMs: leaseRealMs / 3,
+        maxSilenceMs: Math.max(3 * leaseRealMs, MIN_SILENCE_MS),
+        ...(this.clock instanceof ScaledClock
+          ? {
+              clock: {
+                originRealMs: this.clock.originRealMs,
+                originSimMs: this.clock.originSimMs,
+                speedup: this.clock.speedup,
+              },
+            }
+          : {}),
+      },
+      (report) => this.heard(report, leaseRealMs),
+    );
     await this.tick();
-    // A third of the lease period in real time: a lease is renewed twice before it could expire. A round still running
-    // when the next is due is followed by one more, never by a queue of them.
-    const everyMs = ttlMs / 3 / this.clock.speedup;
-    let dueMs = Date.now() + everyMs;
+    // A third of the lease period in real time: the rounds (the heartbeat thread renews between them, on its own
+    // timer). A round still running when the next is due is followed by one more, never by a queue of them.
     this.timer = setInterval(() => {
-      this.renew(dueMs, ttlMs / this.clock.speedup);
-      dueMs += everyMs;
+      this.heartbeat?.hold([...keeper.held().keys()]);
       this.requestTick();
-    }, everyMs);
+    }, leaseRealMs / 3);
   }
 
-  /**
-   * The heartbeat and the leases held extended, beside the rounds (one at a time, never queued). Timed from when it
-   * was due (`dueMs`, real): a renewal later than a third of the lease (`leaseMs`, real) is said, with its lateness.
-   */
-  private renew(dueMs: number, leaseMs: number): void {
-    if (this.renewing) return;
-    this.renewing = true;
-    const timerLateMs = Math.max(Date.now() - dueMs, 0);
-    this.keeper!.renew(this.clock.now())
-      .catch((error: Error) => this.logger.warn(`leases not renewed: ${error.message}`))
-      .finally(() => {
-        this.renewing = false;
-        const tookMs = Math.max(Date.now() - dueMs, 0);
-        this.deps.metrics.leaseRenewSeconds.observe(tookMs / 1000);
-        if (tookMs > leaseMs / 3)
-          this.logger.warn(
-            `leases renewed ${(tookMs / 1000).toFixed(2)} s after due (timer late ${(timerLateMs / 1000).toFixed(2)} s; the lease lasts ${(leaseMs / 1000).toFixed(2)} s real)`,
-          );
-      });
+  /** A renewal's outcome from the heartbeat thread: timed, and said when later than a third of the lease or failed. */
+  private heard(report: HeartbeatReport, leaseRealMs: number): void {
+    if ('tookMs' in report) {
+      this.deps.metrics.leaseRenewSeconds.observe(report.tookMs / 1000);
+      if (report.tookMs > leaseRealMs / 3)
+        this.logger.warn(
+          `leases renewed ${(report.tookMs / 1000).toFixed(2)} s after due (timer late ${(report.timerLateMs / 1000).toFixed(2)} s; the lease lasts ${(leaseRealMs / 1000).toFixed(2)} s real)`,
+        );
+    } else if ('error' in report) this.logger.warn(`leases not renewed: ${report.error}`);
+    else if ('silentMs' in report)
+      this.logger.error(
+        `leases not renewed: the planning thread has said nothing for ${(report.silentMs / 1000).toFixed(1)} s (stuck): they lapse`,
+      );
   }
 
   private requestTick(): void {
@@ -167,6 +184,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
           return [siteId, { token: lease.token, fingerprint, create }];
         }),
       );
+      this.heartbeat?.hold([...held.keys()]);
       const failed = await this.planners.reconcile(wanted);
       for (const [siteId, error] of failed)
         this.logger.warn(`planner of ${siteId} did not start (tried again next round): ${error.message}`);
@@ -180,6 +198,7 @@ export class PlanningLoopService implements OnModuleInit, BeforeApplicationShutd
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
     await this.planners.stopAll();
+    await this.heartbeat?.stop();
     await this.keeper
       ?.releaseAll()
       .catch((error: Error) => this.logger.warn(`leases not handed back: ${error.message}`));

@@ -1,16 +1,6 @@
 import type { AsyncLpSolver, LpModel, SolveOptions, SolveResult, SolverName } from '@ilot/optimiser';
-import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
-
-/** The compiled worker script; from the TypeScript sources (tests), its build in dist/ (`npm test` builds first). */
-function workerScript(): string {
-  const compiled = join(__dirname, 'solver.worker.js');
-  if (existsSync(compiled)) return compiled;
-  let root = __dirname;
-  while (!existsSync(join(root, 'package.json'))) root = join(root, '..');
-  return join(root, 'dist', relative(root, __dirname), 'solver.worker.js');
-}
+import { workerScript } from './worker-script';
 
 /**
  * Solves in a worker thread. A solve that outlives its time limit by `graceMs` (the solver's own
@@ -56,7 +46,7 @@ export class WorkerLpSolver implements AsyncLpSolver {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(workerScript(), { workerData: { solverName: this.name } });
+    const worker = new Worker(workerScript('solver.worker.js'), { workerData: { solverName: this.name } });
     worker.unref();
     worker.on('message', (message: { id: number; result: SolveResult }) => this.settle(message.id, message.result));
     worker.on('error', (error) => {
