@@ -1,12 +1,12 @@
 import { createDataSource, SiteLeaseRepository } from '@ilot/timeseries';
 import type { DataSource } from 'typeorm';
 
-/** Connections of the leases' own: one for the rounds, one for the renewals between them. */
+/** Connections of the leases' own: the rounds, and the planners' checks that their lease is current (the renewals have the heartbeat thread's). */
 const LEASE_CONNECTIONS = 2;
 
 /**
- * The leases on connections of their own, apart from the app's pool (issue 30): a renewal never waits for a connection
- * behind the planners' reads and writes. The month's soak (720x: a lease of 2.5 s real) had the renewals, two short
+ * The leases on connections of their own, apart from the app's pool (issue 30): a round never waits for a connection
+ * behind the planners' reads and writes (the renewals between rounds have the heartbeat thread's, lease-heartbeat.ts). The month's soak (720x: a lease of 2.5 s real) had the renewals, two short
  * statements, queue in the app's pool of 10 behind the plans of a loaded machine; leases lapsed, 631 plans were dropped
  * as no longer current and one site went 1 182 simulated minutes without a plan. With one site (no ILOT_SITES_DIR)
  * there are no leases and nothing more is opened.
