@@ -513,13 +513,15 @@ describe('the whole îlot loop on the real Mosquitto and PostgreSQL, simulators 
 
   // Runs after the others: it takes two devices out of the loop.
   it('marks a device offline by its Last Will and one silent past its max age stale, and the next plan names both as unused inputs', async () => {
-    ilot.simulators!.disconnect('pv-b');
-    ilot.simulators!.silence('m-a-101');
+    // Online before it goes. Regression (CI of 2026-12-07): read after the disconnect, the Last Will could already be
+    // stored on a fast path, and the test failed on what it then waits for.
     const { rows } = await db.query<{ state: string }>(
       'SELECT state FROM device_status WHERE site_id = $1 AND device_id = $2',
       [siteId, 'pv-b'],
     );
     expect(rows[0]?.state).not.toBe('offline');
+    ilot.simulators!.disconnect('pv-b');
+    ilot.simulators!.silence('m-a-101');
     await waitFor(
       'pv-b offline in device_status',
       async () =>
