@@ -46,15 +46,15 @@ async function main() {
         start.getTime() + 8 * 86_400_000,
       );
       const strategy = name.startsWith('issued') || name.startsWith('own') ? 'optimised' : 'oracle-forecast';
-      // ...+owed: the sheddable loads tell the planner what they owe (ReplayOptions.owedKnown).
-      const owed = name.endsWith('+owed');
+      // ...+blind: the sheddable loads do not tell the planner what they owe (ReplayOptions.owedUnreported).
+      const blind = name.endsWith('+blind');
       const k = replay(site, profiles, strategy, {
         ...base,
         ...options,
         ...(name.includes('issued') ? { issuedPvForecasts: issued } : {}),
         // oracle:pv, oracle:load (+issued: the PV it is not told comes from the issued forecast).
         ...(name.startsWith('oracle:') ? { oracleKnows: oracleKnowledge(name) } : {}),
-        ...(owed ? { owedKnown: true } : {}),
+        ...(blind ? { owedUnreported: true } : {}),
       });
       console.log(`${line(name, k)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       if (process.env.DAILY) console.log(`  daily EUR/stored/moved: ${daily(k).join(' | ')}`);

@@ -130,6 +130,19 @@ describe('an effacement order on the demo îlot, end to end', () => {
       expect(typeof load.meanReductionW).toBe('number');
       expect(load.shareOfMaxShed!).toBeLessThanOrEqual(1.05);
     }
+    // Each sheddable load's controller said what it owes, through the broker and the ingester, as the planner reads it
+    // (issue 27): a debt of the run's last minutes for each, never negative.
+    const db = await openDatabase(database.url);
+    try {
+      const owed = await new ReadingRepository(db).latestOwedEnergy(
+        siteId,
+        new Date(Date.parse(ORDER.end) - 3_600_000),
+      );
+      expect(owed.map((o) => o.deviceId).sort()).toEqual(['hp-a', 'hp-b', 'wh-a']);
+      expect(owed.every((o) => o.owedWh >= 0)).toBe(true);
+    } finally {
+      await db.destroy();
+    }
   }, 120_000);
 
   it('gives a resident’s month: consumption by day and period, the PV share, the cost with and without the collective, the order', async () => {

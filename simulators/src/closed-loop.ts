@@ -47,11 +47,11 @@ export interface ReplayOptions {
   /** What the oracle-forecast strategy is told of the future (default both): one alone says what the other forecast loses. */
   oracleKnows?: readonly OracleKnowledge[];
   /**
-   * The sheddable loads' controllers tell the planner what they owe (`owedWh`: energy denied, not made up yet), so that
-   * plans start from it and hold the rebound to when they recover it (experiment of issue 27; off: the planner knows
-   * nothing of it, as the live one today).
+   * The sheddable loads' controllers tell the planner nothing of what they owe (their telemetry carries no `owedWh`):
+   * the planner sees only their draw, as before issue 27 (experiment; by default they tell it, as the simulated
+   * controllers do live, and plans start from it and hold the rebound to when they recover it).
    */
-  owedKnown?: boolean;
+  owedUnreported?: boolean;
   /**
    * The Tempo colours of the replayed dates (issue 27 §6: every day was priced blue): the replay prices each day by its
    * colour; the planners know a day's colour from 11:00 the day before (RTE publishes it then), the bound all of them.
@@ -112,7 +112,7 @@ function replayIlot(
     ...(options.issuedPvForecasts ? { issuedPv: options.issuedPvForecasts } : {}),
     ...(tempo ? { tempo } : {}),
     ...(options.oracleKnows ? { oracleKnows: options.oracleKnows } : {}),
-    ...(options.owedKnown ? { owedKnown: true } : {}),
+    ...(options.owedUnreported ? { owedUnreported: true } : {}),
     ...whatTheFutureHolds(site, profiles, strategy, {
       ...options,
       stepMinutes: stepMs / MINUTE_MS,

@@ -192,7 +192,13 @@ export class IlotWorld {
       const powerW = charger ? charger.draw(at, dtH, this.lastStepH) : this.drawW(device, at);
       if (CONSUMING_KINDS.has(device.kind)) consumptionW += powerW;
       if (device.kind === 'pv') pvW += powerW;
-      readings.push({ ...this.reading(device.id, at, powerW), ...(charger ? { evSession: charger.session(at) } : {}) });
+      const load = this.loads.get(device.id);
+      readings.push({
+        ...this.reading(device.id, at, powerW),
+        ...(charger ? { evSession: charger.session(at) } : {}),
+        // What its controller owes after this step, whole Wh (a float's -1e-13 is no debt).
+        ...(load ? { owedWh: Math.max(Math.round(load.debtWh), 0) } : {}),
+      });
     }
     let batteryW = 0;
     for (const state of this.batteries.values()) {

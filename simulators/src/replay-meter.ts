@@ -48,6 +48,8 @@ export class ReplayMeter {
   latest = new Map<string, LatestReading>();
   /** The sessions the chargers reported with their latest readings. */
   evSessions = new Map<string, EvSession>();
+  /** What the sheddable loads reported they owe with their latest readings (`owedWh`). */
+  owedWh = new Map<string, number>();
   /** Per closed slot: its start, the mean grid power and the energy stored at its end (what the replay's picture shows). */
   readonly trace: SlotTrace[] = [];
   private readonly totals = {
@@ -133,6 +135,7 @@ export class ReplayMeter {
   record(now: Date, readings: readonly Reading[], hours: number): void {
     this.latest = new Map(readings.map((r) => [r.deviceId, { ts: r.ts, powerW: r.powerW, socPct: r.socPct ?? null }]));
     this.evSessions = new Map(readings.flatMap((r) => (r.evSession ? [[r.deviceId, r.evSession]] : [])));
+    this.owedWh = new Map(readings.flatMap((r) => (r.owedWh === undefined ? [] : [[r.deviceId, r.owedWh]])));
     const gridW = this.latest.get(this.gridId)!.powerW;
     const price = priceAt(now, this.site.tariff, this.site.timezone, this.tempo);
     const { totals, slot } = this;

@@ -62,8 +62,8 @@ export class ReplayPlanner {
       /** The true future as slot means (device -> slot start ms -> W), for the oracle-forecast strategy, and what of it it is told. */
       oracle?: Map<string, Map<number, number>>;
       oracleKnows?: readonly OracleKnowledge[];
-      /** The sheddable loads report what they owe (ReplayOptions.owedKnown). */
-      owedKnown?: boolean;
+      /** The sheddable loads' debts are not told to the planner (ReplayOptions.owedUnreported). */
+      owedUnreported?: boolean;
       /** PV forecasts as they were issued: each plan has the newest out by its instant (forecastAsIssuedAt). */
       issuedPv?: IssuedPvForecast[];
       /** The Tempo colours of the replayed dates: each known to the planner from 11:00 local the day before. */
@@ -169,9 +169,8 @@ export class ReplayPlanner {
         ]),
       ),
       evSessions: meter.evSessions,
-      ...(this.options.owedKnown
-        ? { owedWh: new Map([...this.world.loads].map(([id, load]) => [id, load.debtWh])) }
-        : {}),
+      // As the live planner reads them: what the loads' telemetry says they owe.
+      ...(this.options.owedUnreported || meter.owedWh.size === 0 ? {} : { owedWh: meter.owedWh }),
       signals: { effacements, ecowatt: [], tempo: this.tempoKnownAt(now) },
       ...this.issuedForecast(now),
     };

@@ -133,6 +133,7 @@ export class SimulatorRunner {
           powerW: r.powerW,
           ...(r.socPct === undefined ? {} : { socPct: r.socPct }),
           ...(r.evSession ? { session: r.evSession } : {}),
+          ...(r.owedWh === undefined ? {} : { owedWh: r.owedWh }),
         }),
       ),
     ]);

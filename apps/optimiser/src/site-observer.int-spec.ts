@@ -101,4 +101,25 @@ describe('SiteObserver: the state a plan starts from', () => {
       [at(15), 2400],
     ]);
   });
+
+  it('passes on what a live sheddable load says it owes, and nothing from a load gone stale (issue 27)', async () => {
+    const readings = new ReadingRepository(db);
+    const at = (minutes: number) => new Date(T0 + minutes * 60_000);
+    const hp = (minutes: number, owedWh: number) => ({
+      siteId: site.id,
+      deviceId: 'hp-1',
+      ts: at(minutes),
+      seq: 1000 + minutes,
+      powerW: 1500,
+      owedWh,
+    });
+    // An old debt (12:05) is history: hp-1 is silent since, so neither it nor its debt counts.
+    await readings.insertBatch([hp(5, 2000)], now);
+    expect((await observer.observe(now)).owedWh).toBeUndefined();
+    // Heard again at 12:30 and 12:31: live, and its newest debt is the one the plan pays back.
+    await readings.insertBatch([hp(30, 900), hp(31, 750)], now);
+    const observed = await observer.observe(now);
+    expect(observed.latest.has('hp-1')).toBe(true);
+    expect(observed.owedWh).toEqual(new Map([['hp-1', 750]]));
+  });
 });

@@ -2,7 +2,6 @@ import { HistoryCache } from './history-cache';
 import {
   CONSUMING_KINDS,
   DAY_MS,
-  type EvSession,
   HISTORY_MS,
   HOUR_MS,
   localDateTime,
@@ -35,7 +34,6 @@ import {
   PvForecastRepository,
   ReadingRepository,
   SignalRepository,
-  type StoredEvSession,
   WeatherForecastRepository,
 } from '@ilot/timeseries';
 import type { OptimiserConfig } from './optimiser.config';
@@ -109,10 +107,11 @@ export class SiteObserver {
     // A device heard from within the history window is stale when silent too long; one not heard from in it is silent.
     const historyTo = slotStart(now, this.config.ILOT_PLAN_SLOT_MINUTES * MINUTE_MS);
     const historyFrom = new Date(historyTo.getTime() - HISTORY_MS);
-    const [latestRows, offline, sessions] = await Promise.all([
+    const [latestRows, offline, sessions, debts] = await Promise.all([
       this.deps.readings.latestPerDevice(this.site.id, this.deviceIds, historyFrom, now),
       this.deps.statuses.offlineDevices(this.site.id),
       this.deps.readings.latestEvSessions(this.site.id, historyFrom),
+      this.deps.readings.latestOwedEnergy(this.site.id, historyFrom),
     ]);
     const lastReadings = new Map(latestRows.map((r) => [r.deviceId, r]));
     const latest = new Map<string, (typeof latestRows)[number]>();
@@ -128,7 +127,10 @@ export class SiteObserver {
       if (liveness.state === 'live') latest.set(device.id, reading!);
       else unavailable.set(device.id, describeLiveness(device.id, liveness, now));
     }
-    const evSessions = freshEvSessions(this.site, sessions, latest, offline, now, defaultMaxAgeS);
+    const fresh = <T>(states: ReadonlyArray<{ deviceId: string; ts: Date; state: T }>) =>
+      freshStates(this.site, states, latest, offline, now, defaultMaxAgeS);
+    const evSessions = fresh(sessions.map(({ session, ...s }) => ({ ...s, state: session })));
+    const owedWh = fresh(debts.map(({ owedWh: state, ...d }) => ({ ...d, state })));
     // The same history as the closed-loop replay (ilot simulate): 7 days of consumption and of PV, in slot means.
     // Kept between plans (issue 30 §5): a plan reads the slots since the last one, not the 7 days.
     const samples = (ids: string[]) => this.history.samples(ids, historyFrom, historyTo);
@@ -154,6 +156,7 @@ export class SiteObserver {
       pvHistory,
       flexibleHistory,
       evSessions,
+      ...(owedWh.size > 0 ? { owedWh } : {}),
       signals,
       monthPeakImportW,
       ...(pvForecast ? { pvForecast } : {}),
@@ -277,17 +280,20 @@ export class SiteObserver {
   }
 }
 
-/** The chargers' sessions that count: the charger is live and its session as fresh as a reading must be. */
-function freshEvSessions(
+/**
+ * The states devices reported beside their power that count (a charger's session, a load's debt): the device is live
+ * and its state as fresh as a reading must be.
+ */
+function freshStates<T>(
   site: Site,
-  sessions: readonly StoredEvSession[],
+  states: ReadonlyArray<{ deviceId: string; ts: Date; state: T }>,
   latest: ReadonlyMap<string, unknown>,
   offline: ReadonlyMap<string, Date>,
   now: Date,
   defaultMaxAgeS: number,
-): Map<string, EvSession> {
+): Map<string, T> {
   return new Map(
-    sessions
+    states
       .filter(({ deviceId, ts }) => {
         const device = site.devices.get(deviceId);
         if (!device || !latest.has(deviceId)) return false;
@@ -296,6 +302,6 @@ function freshEvSessions(
             .state === 'live'
         );
       })
-      .map(({ deviceId, session }) => [deviceId, session]),
+      .map(({ deviceId, state }) => [deviceId, state]),
   );
 }

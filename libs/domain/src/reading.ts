@@ -21,4 +21,9 @@ export interface Reading {
   socPct?: number;
   /** An EV charger's session at `ts` (ev_charger only). */
   evSession?: EvSession;
+  /**
+   * A sheddable load's energy denied by a limit and not made up yet, Wh, as its controller counts it at `ts` (a heat
+   * pump or flexible load with `maxShedW`, only): the planner pays it back instead of guessing (issue 27).
+   */
+  owedWh?: number;
 }

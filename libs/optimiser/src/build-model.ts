@@ -182,7 +182,7 @@ function addPvCurtailment({ b, input, index }: ModelParts): void {
 
 /**
  * Per sheddable load: power shed, power recovered and the energy owed, bounded for comfort and paid back by the end
- * (or, at a closed period's end, bought after it).
+ * (what is left then penalised, or at a closed period's end bought after it).
  */
 function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
   const slotCount = input.slots.length;
@@ -202,17 +202,12 @@ function addFlexibleLoads({ b, input, index, hours }: ModelParts): void {
         ),
       );
       vars.recoverKw.push(b.addVariable(`recover[${l}][${t}]`, 0, Math.max(load.ratedW / 1000 - baselineKw, 0), 0));
-      // Energy owed (recoveryRatio of what was shed, not yet recovered) at the end of slot t: bounded for comfort, paid back by the end.
-      // At a closed period's end (endValue) it may still be owed, bought after at its price.
+      // Energy owed (recoveryRatio of what was shed, not yet recovered) at the end of slot t: bounded for comfort, paid
+      // back by the end: what is still owed then is penalised (unpaidDebtEurPerKWh), or at a closed period's end
+      // (endValue) bought after it at its price.
       const last = t === slotCount - 1;
-      vars.debtKwh.push(
-        b.addVariable(
-          `debt[${l}][${t}]`,
-          0,
-          last && !input.endValue ? 0 : maxDebtKwh,
-          last && input.endValue ? input.endValue.owedEurPerKWh : 0,
-        ),
-      );
+      const unpaidEurPerKWh = input.endValue ? input.endValue.owedEurPerKWh : PLAN_DEFAULTS.unpaidDebtEurPerKWh;
+      vars.debtKwh.push(b.addVariable(`debt[${l}][${t}]`, 0, maxDebtKwh, last ? unpaidEurPerKWh : 0));
     }
     for (let t = 0; t < slotCount; t++) {
       // debt[t] = debt[t-1] + h·recoveryRatio·shed[t] - h·recover[t], debt[-1] what it owes now

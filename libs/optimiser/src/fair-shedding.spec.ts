@@ -75,4 +75,19 @@ describe.each([
     const netWh = recoveredW.reduce((sum, w, t) => sum + (w - shedW[t]) * (input.slotMinutes / 60), 0);
     expect(netWh).toBeCloseTo(2000, 0);
   });
+
+  // Regression (issue 27): the debt had to be 0 at the horizon's end, so a load owing more than the horizon can give
+  // back (a controller's report after a long limit, or an absurd one) made the model infeasible and the îlot fell back
+  // to its rule.
+  it('plans a debt larger than the horizon can pay back: pays back all it can, the rest still owed', async () => {
+    const solver = await solverOf();
+    const base = planInput({ consumptionW: [50_000, 50_000, 50_000, 50_000], batteries: [] });
+    // 4 kW baseline, rated 14 kW: at most 10 kW x 1 h = 10 kWh can come back in the hour; it owes 25.
+    const input = { ...base, flexibleLoads: [{ ...load('hp-a', 8000, 4000), ratedW: 14_000, owedWh: 25_000 }] };
+    const { schedule } = plan(input, solver);
+    expect(schedule.status).toBe('optimal');
+    expect(scheduleInvariantViolations(input, schedule)).toEqual([]);
+    const recoveredW = schedule.slots.map((s) => Math.round(s.devices['hp-a'].recoveryW ?? 0));
+    expect(recoveredW).toEqual([10_000, 10_000, 10_000, 10_000]);
+  });
 });

@@ -155,6 +155,12 @@ export const PLAN_DEFAULTS = {
   sheddingCostEurPerKWh: 0.01,
   /** Per kWh an EV lacks at departure: far above any energy price, so it is charged whenever it can be. */
   evShortfallPenaltyEurPerKWh: 2,
+  /**
+   * Per kWh a sheddable load still owes at the horizon's end: above any energy price, so the plan pays a debt back
+   * whenever the load can take it, but below the contract's overrun, and finite: a debt larger than the horizon can pay
+   * back (a controller's report, a load that was off) leaves a plan, not an infeasible model.
+   */
+  unpaidDebtEurPerKWh: 2,
   /** Per kWh of an aggregator's effacement order not delivered: above any import price, so every flexibility is used first. */
   effacementPenaltyEurPerKWh: 1,
   /** An order's reserve, as a share of the reference import: the scale of the consumption forecast's error over two hours. */

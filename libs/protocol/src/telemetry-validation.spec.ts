@@ -19,6 +19,8 @@ const site = validateSite({
         { id: 'pv', kind: 'pv', peakW: 10_000 },
         { id: 'bat', kind: 'battery', capacityWh: 10_000, maxChargeW: 5_000, maxDischargeW: 5_000 },
         { id: 'ev', kind: 'ev_charger', maxW: 11_000 },
+        { id: 'hp', kind: 'heat_pump', ratedW: 6_000, maxShedW: 3_000, maxShedMinutes: 60 },
+        { id: 'hp-fixed', kind: 'heat_pump', ratedW: 6_000 },
       ],
     },
   ],
@@ -51,6 +53,39 @@ describe('validateTelemetry', () => {
       limits,
     );
     expect(unplugged.ok && unplugged.value[0].evSession).toEqual({ plugged: false });
+  });
+
+  it("carries a sheddable load's energy owed, and refuses it from any other device", () => {
+    const owed = validateTelemetry(
+      site,
+      'hp',
+      json({ ts: '2026-01-15T11:59:50Z', seq: 5, powerW: 1500, owedWh: 750 }),
+      now,
+      limits,
+    );
+    expect(owed.ok && owed.value[0].owedWh).toBe(750);
+    const none = validateTelemetry(site, 'hp', json({ ts: '2026-01-15T11:59:50Z', seq: 6, powerW: 1500 }), now, limits);
+    expect(none.ok && 'owedWh' in none.value[0]).toBe(false);
+    for (const deviceId of ['hp-fixed', 'm1', 'bat']) {
+      const refusedOwed = validateTelemetry(
+        site,
+        deviceId,
+        json({ ts: '2026-01-15T11:59:50Z', seq: 7, powerW: 10, owedWh: 100 }),
+        now,
+        limits,
+      );
+      expect(refusedOwed).toMatchObject({ ok: false, reason: 'out_of_range' });
+      expect(!refusedOwed.ok && refusedOwed.problems[0]).toMatch(/^owedWh: .* is not a sheddable load/);
+    }
+    const negative = validateTelemetry(
+      site,
+      'hp',
+      json({ ts: '2026-01-15T11:59:50Z', seq: 8, powerW: 10, owedWh: -1 }),
+      now,
+      limits,
+    );
+    expect(negative).toMatchObject({ ok: false, reason: 'schema' });
+    expect(!negative.ok && negative.problems[0]).toMatch(/^owedWh: /);
   });
 
   it('accepts one reading and arrays of readings, in the sign convention', () => {

@@ -1,5 +1,5 @@
 import { type Checked, type EvSession, type Reading, refused } from '@ilot/domain';
-import { electricDevices, isCommodityMeter, powerBoundsW, Site } from '@ilot/site';
+import { electricDevices, isCommodityMeter, powerBoundsW, type Site, sheddableLoads } from '@ilot/site';
 import { decode, type RejectReason } from './decode';
 import { checkInstant, type InboundLimits } from './inbound-limits';
 import { type EvSessionPayload, statusPayloadSchema, telemetryPayloadSchema } from './telemetry';
@@ -22,6 +22,7 @@ export function validateTelemetry(
   if (!decoded.ok) return decoded;
   const raw = 'values' in decoded.value ? decoded.value.values : [decoded.value];
   const bounds = powerBoundsW(device, { connection: site.connection, devices: electricDevices(site) });
+  const sheddable = sheddableLoads(site).some((load) => load.id === deviceId);
   const readings: Reading[] = [];
   for (const [i, r] of raw.entries()) {
     const where = raw.length > 1 || 'values' in decoded.value ? `values.${i}.` : '';
@@ -36,6 +37,11 @@ export function validateTelemetry(
       return refused('out_of_range', `${where}socPct: a ${device.kind} has no state of charge`);
     if (r.session && device.kind !== 'ev_charger')
       return refused('out_of_range', `${where}session: a ${device.kind} has no charging session`);
+    if (r.owedWh !== undefined && !sheddable)
+      return refused(
+        'out_of_range',
+        `${where}owedWh: ${deviceId} is not a sheddable load (a heat_pump or flexible_load with maxShedW)`,
+      );
     readings.push({
       siteId: site.id,
       deviceId,
@@ -45,6 +51,7 @@ export function validateTelemetry(
       energyWh: r.energyWh,
       socPct: r.socPct,
       ...(r.session ? { evSession: evSessionOf(r.session) } : {}),
+      ...(r.owedWh === undefined ? {} : { owedWh: r.owedWh }),
     });
   }
   return { ok: true, value: readings };

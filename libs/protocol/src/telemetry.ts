@@ -37,6 +37,8 @@ export const telemetryReadingSchema = z.strictObject({
   socPct: z.number().min(0).max(100).optional(),
   /** An EV charger's session (ev_charger only). */
   session: evSessionSchema.optional(),
+  /** A sheddable load's energy denied and not made up yet, Wh (heat_pump or flexible_load with maxShedW only). */
+  owedWh: z.number().min(0).max(READING_BOUNDS.maxEnergyWh).optional(),
 });
 export const MAX_READINGS_PER_MESSAGE = 1000;
 export const telemetryBatchSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { EvSession, Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
+import { newestPerDevice } from './newest-per-device';
 import { booleanArrayLiteral, instantArrayLiteral, numberArrayLiteral, textArrayLiteral } from './pg-array';
 
 /** A charger's session in force and the instant its telemetry reported it. */
@@ -18,15 +19,8 @@ export class EvSessionRepository {
    * backlog, never replaces a fresher one. Idempotent, so a retried batch writes the same.
    */
   async upsertNewest(readings: readonly Reading[], receivedAt: Date): Promise<void> {
-    const newest = new Map<string, Reading>();
-    for (const r of readings) {
-      if (!r.evSession) continue;
-      const key = `${r.siteId}\u0000${r.deviceId}`;
-      const seen = newest.get(key);
-      if (!seen || seen.ts < r.ts) newest.set(key, r);
-    }
-    if (newest.size === 0) return;
-    const rows = [...newest.values()];
+    const rows = newestPerDevice(readings, (r) => r.evSession);
+    if (rows.length === 0) return;
     await this.db.query(
       `INSERT INTO ev_sessions (site_id, device_id, ts, plugged, energy_needed_wh, departure, max_w, received_at)
        SELECT u.s, u.d, u.t, u.p, u.e, u.dep, u.m, $8
@@ -37,13 +31,13 @@ export class EvSessionRepository {
               departure = EXCLUDED.departure, max_w = EXCLUDED.max_w, received_at = EXCLUDED.received_at
         WHERE ev_sessions.ts < EXCLUDED.ts`,
       [
-        textArrayLiteral(rows.map((r) => r.siteId)),
-        textArrayLiteral(rows.map((r) => r.deviceId)),
-        textArrayLiteral(rows.map((r) => r.ts.toISOString())),
-        booleanArrayLiteral(rows.map((r) => r.evSession!.plugged)),
-        numberArrayLiteral(rows.map((r) => r.evSession!.energyNeededWh)),
-        instantArrayLiteral(rows.map((r) => r.evSession!.departure)),
-        numberArrayLiteral(rows.map((r) => r.evSession!.maxW)),
+        textArrayLiteral(rows.map(({ reading }) => reading.siteId)),
+        textArrayLiteral(rows.map(({ reading }) => reading.deviceId)),
+        textArrayLiteral(rows.map(({ reading }) => reading.ts.toISOString())),
+        booleanArrayLiteral(rows.map(({ state }) => state.plugged)),
+        numberArrayLiteral(rows.map(({ state }) => state.energyNeededWh)),
+        instantArrayLiteral(rows.map(({ state }) => state.departure)),
+        numberArrayLiteral(rows.map(({ state }) => state.maxW)),
         receivedAt.toISOString(),
       ],
     );

@@ -14,6 +14,7 @@ export * from './resident-access';
 export * from './resident-ledger.repository';
 export * from './allocation-share.repository';
 export * from './ev-session.repository';
+export * from './owed-energy.repository';
 export * from './pv-forecast.repository';
 export * from './weather-forecast.repository';
 export * from './site-definition.repository';

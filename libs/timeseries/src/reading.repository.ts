@@ -1,6 +1,7 @@
 import type { Reading } from '@ilot/domain';
 import { DataSource } from 'typeorm';
 import { EvSessionRepository, type StoredEvSession } from './ev-session.repository';
+import { OwedEnergyRepository, type StoredOwedEnergy } from './owed-energy.repository';
 import { numberArrayLiteral, textArrayLiteral } from './pg-array';
 import { SITE_CHANGES_CHANNEL } from './site-changes';
 import { markLate } from './ledger-marks';
@@ -23,9 +24,11 @@ export interface BucketPower {
 /** All the SQL on `readings`. */
 export class ReadingRepository {
   private readonly evSessions: EvSessionRepository;
+  private readonly owedEnergy: OwedEnergyRepository;
 
   constructor(private readonly db: DataSource) {
     this.evSessions = new EvSessionRepository(db);
+    this.owedEnergy = new OwedEnergyRepository(db);
   }
 
   private mode?: Promise<StorageMode>;
@@ -40,11 +43,13 @@ export class ReadingRepository {
    * Inserts a batch in one statement; a reading already stored (same site, device, ts) is a duplicate, not an error.
    * On plain PostgreSQL the same statement adds the new rows to the rollup tables, so they never disagree with `readings`.
    * At commit, listeners of SITE_CHANGES_CHANNEL hear of the sites that got new rows. The EV sessions the readings carry
-   * are stored first (ev_sessions), so a planner woken by the notice sees them.
+   * and the energy the sheddable loads owe are stored first (ev_sessions, owed_energy), so a planner woken by the notice
+   * sees them.
    */
   async insertBatch(readings: readonly Reading[], receivedAt: Date): Promise<{ inserted: number; duplicates: number }> {
     if (readings.length === 0) return { inserted: 0, duplicates: 0 };
     await this.evSessions.upsertNewest(readings, receivedAt);
+    await this.owedEnergy.upsertNewest(readings, receivedAt);
     const rollups = (await this.storageMode()) === 'postgresql';
     const rows: Array<{ inserted: number }> = await this.db.query(rollups ? INSERT_WITH_ROLLUPS : INSERT_ONLY, [
       textArrayLiteral(readings.map((r) => r.siteId)),
@@ -63,6 +68,11 @@ export class ReadingRepository {
   /** The EV sessions of a site's chargers, reported at or after `since` (ev_sessions). */
   latestEvSessions(siteId: string, since: Date): Promise<StoredEvSession[]> {
     return this.evSessions.latest(siteId, since);
+  }
+
+  /** The energy each sheddable load of a site owes, reported at or after `since` (owed_energy). */
+  latestOwedEnergy(siteId: string, since: Date): Promise<StoredOwedEnergy[]> {
+    return this.owedEnergy.latest(siteId, since);
   }
 
   /**

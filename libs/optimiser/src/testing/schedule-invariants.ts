@@ -93,8 +93,14 @@ export function scheduleInvariantViolations(input: PlanInput, schedule: Schedule
           `slot ${t}: import ${slot.gridW} W above the ${window.id} cap ${window.importCapW} W and not reported`,
         );
   });
-  for (const [l, load] of (input.flexibleLoads ?? []).entries())
-    if (debtWh[l] > 1) problems.push(`${load.id}: ${debtWh[l].toFixed(0)} Wh shed never recovered`);
+  // A debt may outlast the horizon only where the load recovered all it could in every slot (issue 27: it owed more
+  // than the horizon can give back).
+  for (const [l, load] of (input.flexibleLoads ?? []).entries()) {
+    const heldBack = schedule.slots.some(
+      (slot, t) => (slot.devices[load.id]?.recoveryW ?? 0) < Math.max(load.ratedW - load.baselineW[t], 0) - 1,
+    );
+    if (debtWh[l] > 1 && heldBack) problems.push(`${load.id}: ${debtWh[l].toFixed(0)} Wh shed never recovered`);
+  }
   for (const [e, ev] of (input.evs ?? []).entries()) {
     const lackingWh = schedule.violations.reduce(
       (sum, v) => sum + (v.constraint === 'evEnergy' && v.id === ev.id ? v.amountWh : 0),

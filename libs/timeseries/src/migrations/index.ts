@@ -23,6 +23,7 @@ import { OpenDataPublished1700000000017 } from './1700000000017-open-data-publis
 import { TokenRevocations1700000000018 } from './1700000000018-token-revocations';
 import { PvForecastsBySlot1700000000019 } from './1700000000019-pv-forecasts-by-slot';
 import { WeatherForecasts1700000000020 } from './1700000000020-weather-forecasts';
+import { OwedEnergy1700000000026 } from './1700000000026-owed-energy';
 
 /** Numbered migrations, in order. Apps apply the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ProducerShares1700000000023,
   SeqWatermarks1700000000024,
   LedgerMarks1700000000025,
+  OwedEnergy1700000000026,
 ];
