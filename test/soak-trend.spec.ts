@@ -1,4 +1,4 @@
-import { ProcessTrend, slopePerDay } from './support/soak/resource-samples';
+import { ProcessTrend, sampleProcess, slopePerDay } from './support/soak/resource-samples';
 
 const DAY_MS = 86_400_000;
 
@@ -34,12 +34,26 @@ describe('ProcessTrend: the heap in use beside the RSS', () => {
     const trend = new ProcessTrend('this process');
     // 4 days, a sample an hour: a heap growing 2 MB a day under a sawtooth of up to 30 MB of garbage.
     for (let hour = 0; hour <= 96; hour++)
-      trend.add(process.pid, hour * 3_600_000, 100 + (2 * hour) / 24 + (hour % 6) * 6);
+      trend.add(process.pid, hour * 3_600_000, { heapMb: 100 + (2 * hour) / 24 + (hour % 6) * 6 });
     const summary = trend.summary(2);
     expect(summary.days).toBeCloseTo(4, 9);
     expect(summary.heap!.firstMb).toBe(100);
     expect(summary.heap!.slopeMbPerDay).toBeCloseTo(2, 0);
     expect(summary.rssSlopeMbPerDay).toBeDefined();
+    expect(summary.parts).toBeUndefined(); // no heap reserved nor external scraped
+  });
+
+  it('splits the RSS into the heap reserved, the external memory and the rest, each with its trend', () => {
+    const trend = new ProcessTrend('this process');
+    // The page says a flat 80 MB heap and 5 MB external memory, whatever the RSS: the RSS's growth is the rest's.
+    for (let hour = 0; hour <= 96; hour++)
+      trend.add(process.pid, hour * 3_600_000, { heapMb: 60, heapTotalMb: 80, externalMb: 5 });
+    const { parts } = trend.summary(2);
+    expect(parts!.heapTotal).toEqual({ firstMb: 80, lastMb: 80, slopeMbPerDay: 0 });
+    expect(parts!.external.slopeMbPerDay).toBe(0);
+    const rss = sampleProcess(process.pid)!.rssMb;
+    expect(parts!.rest.lastMb).toBeGreaterThan(rss - 85 - 50);
+    expect(parts!.rest.lastMb).toBeLessThan(rss - 85 + 50);
   });
 
   it('says nothing of the heap where none was scraped', () => {

@@ -9,6 +9,23 @@ export interface ResourceSample {
   fds: number;
   /** The V8 heap in use (prom-client's nodejs_heap_size_used_bytes), MB, where it was scraped with this sample. */
   heapMb?: number;
+  /** The main thread's V8 heap reserved (nodejs_heap_size_total_bytes) and its external memory, MB, scraped with it. */
+  heapTotalMb?: number;
+  externalMb?: number;
+}
+
+/** What an app's page says of its memory, MB: the V8 heap in use and reserved, the external memory. */
+export interface ScrapedMemory {
+  heapMb: number;
+  heapTotalMb?: number;
+  externalMb?: number;
+}
+
+/** A series' first and last values and its trend (MB per simulated day, on the second half's floor). */
+export interface SeriesSummary {
+  firstMb: number;
+  lastMb: number;
+  slopeMbPerDay: number | undefined;
 }
 
 /** A process's resident memory (MB) and open file descriptors (sockets included) from /proc; undefined once gone. */
@@ -50,12 +67,12 @@ export class ProcessTrend {
 
   constructor(readonly name: string) {}
 
-  add(pid: number | undefined, atMs: number, heapMb?: number): void {
+  add(pid: number | undefined, atMs: number, memory?: ScrapedMemory): void {
     const sample = sampleProcess(pid);
     if (!sample) return;
     if (this.pid !== undefined && pid !== this.pid) this.lives.push([]);
     this.pid = pid;
-    this.lives.at(-1)!.push({ atMs, ...sample, ...(heapMb === undefined ? {} : { heapMb }) });
+    this.lives.at(-1)!.push({ atMs, ...sample, ...memory });
   }
 
   /**
@@ -70,7 +87,12 @@ export class ProcessTrend {
     rssLastMb: number;
     rssSlopeMbPerDay: number | undefined;
     /** The same for the V8 heap in use, where it was scraped: RSS grows where V8 or malloc keeps pages, the heap where objects stay. */
-    heap?: { firstMb: number; lastMb: number; slopeMbPerDay: number | undefined };
+    heap?: SeriesSummary;
+    /**
+     * Where the RSS is, where the page said it: the main thread's V8 heap reserved, its external memory (buffers), and
+     * the rest (malloc's arenas, worker threads' heaps, WebAssembly memories, code): which of them grows.
+     */
+    parts?: { heapTotal: SeriesSummary; external: SeriesSummary; rest: SeriesSummary };
     fdsFirst: number;
     fdsLast: number;
     fdsMax: number;
@@ -87,6 +109,7 @@ export class ProcessTrend {
       rssLastMb: life.at(-1)?.rssMb ?? NaN,
       rssSlopeMbPerDay: secondHalfFloorSlope(life, (s) => s.rssMb),
       ...heapOf(life),
+      ...partsOf(life),
       fdsFirst: life[0]?.fds ?? NaN,
       fdsLast: life.at(-1)?.fds ?? NaN,
       fdsMax: Math.max(...life.map((s) => s.fds)),
@@ -104,17 +127,33 @@ function secondHalfFloorSlope(
 }
 
 /** The heap's first, last and trend over the samples that carry it. */
-function heapOf(life: readonly ResourceSample[]): {
-  heap?: { firstMb: number; lastMb: number; slopeMbPerDay: number | undefined };
+function heapOf(life: readonly ResourceSample[]): { heap?: SeriesSummary } {
+  const heap = seriesOf(life, (s) => s.heapMb);
+  return heap ? { heap } : {};
+}
+
+/** The RSS split by what the page said (heap reserved, external, the rest), over the samples that carry both. */
+function partsOf(life: readonly ResourceSample[]): {
+  parts?: NonNullable<ReturnType<ProcessTrend['summary']>['parts']>;
 } {
-  const scraped = life.filter((s) => s.heapMb !== undefined);
-  if (scraped.length === 0) return {};
+  const both = (s: ResourceSample) => s.heapTotalMb !== undefined && s.externalMb !== undefined;
+  const heapTotal = seriesOf(life, (s) => (both(s) ? s.heapTotalMb : undefined));
+  const external = seriesOf(life, (s) => (both(s) ? s.externalMb : undefined));
+  const rest = seriesOf(life, (s) => (both(s) ? s.rssMb - s.heapTotalMb! - s.externalMb! : undefined));
+  return heapTotal && external && rest ? { parts: { heapTotal, external, rest } } : {};
+}
+
+/** A value's first, last and trend over the samples that have it; undefined where none has. */
+function seriesOf(
+  life: readonly ResourceSample[],
+  value: (sample: ResourceSample) => number | undefined,
+): SeriesSummary | undefined {
+  const points = life.filter((s) => value(s) !== undefined);
+  if (points.length === 0) return undefined;
   return {
-    heap: {
-      firstMb: scraped[0].heapMb!,
-      lastMb: scraped.at(-1)!.heapMb!,
-      slopeMbPerDay: secondHalfFloorSlope(scraped, (s) => s.heapMb!),
-    },
+    firstMb: value(points[0])!,
+    lastMb: value(points.at(-1)!)!,
+    slopeMbPerDay: secondHalfFloorSlope(points, (s) => value(s)!),
   };
 }
 

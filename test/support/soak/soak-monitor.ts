@@ -31,8 +31,10 @@ const DAY_MS = 86_400_000;
 /** prom-client's longest event-loop delay since the last scrape (it resets at each), seconds. */
 const EVENT_LOOP_METRIC = 'nodejs_eventloop_lag_max_seconds';
 
-/** prom-client's gauge of the V8 heap in use (every app registers the default metrics). */
+/** prom-client's gauges of the V8 heap in use and reserved, and of the external memory (every app registers them). */
 const HEAP_METRIC = 'nodejs_heap_size_used_bytes';
+const HEAP_TOTAL_METRIC = 'nodejs_heap_size_total_bytes';
+const EXTERNAL_METRIC = 'nodejs_external_memory_bytes';
 /** The apps' heaps are scraped every this many samples (a /metrics page of each app). */
 const HEAP_EVERY_SAMPLES = 10;
 
@@ -97,16 +99,31 @@ export class SoakMonitor {
   private async sample(): Promise<void> {
     const atMs = this.deployment.clock.now().getTime();
     const heapDue = this.samples++ % HEAP_EVERY_SAMPLES === 0;
-    const scraped = await this.scrape(heapDue ? [HEAP_METRIC] : []);
+    const scraped = await this.scrape(heapDue ? [HEAP_METRIC, HEAP_TOTAL_METRIC, EXTERNAL_METRIC] : []);
     for (const name of APP_NAMES) {
       const stall = scraped.get(name)?.get(EVENT_LOOP_METRIC);
       if (stall !== undefined && Number.isFinite(stall))
         this.eventLoopStalls.set(name, [...(this.eventLoopStalls.get(name) ?? []), stall]);
-      const heapBytes = scraped.get(name)?.get(HEAP_METRIC);
-      this.trends.get(name)!.add(this.deployment.app(name).pid, atMs, heapBytes ? heapBytes / 1_048_576 : undefined);
+      const mb = (metric: string) => {
+        const bytes = scraped.get(name)?.get(metric);
+        return bytes !== undefined && Number.isFinite(bytes) ? bytes / 1_048_576 : undefined;
+      };
+      const heapMb = mb(HEAP_METRIC);
+      this.trends
+        .get(name)!
+        .add(
+          this.deployment.app(name).pid,
+          atMs,
+          heapMb ? { heapMb, heapTotalMb: mb(HEAP_TOTAL_METRIC), externalMb: mb(EXTERNAL_METRIC) } : undefined,
+        );
     }
     this.trends.get('mosquitto')!.add(this.deployment.broker.pid, atMs);
-    this.trends.get(SOAK_PROCESS)!.add(process.pid, atMs, process.memoryUsage().heapUsed / 1_048_576);
+    const own = process.memoryUsage();
+    this.trends.get(SOAK_PROCESS)!.add(process.pid, atMs, {
+      heapMb: own.heapUsed / 1_048_576,
+      heapTotalMb: own.heapTotal / 1_048_576,
+      externalMb: own.external / 1_048_576,
+    });
     this.addIngestCounters(scraped);
     await this.withDatabase(async (db) => {
       const newest = await ledgerNewestStep(db);

@@ -6,6 +6,7 @@ import type { ReportComparison } from './report-reference';
 import { commandsAfterValidity, planCoverage, rollupDifferences } from './soak-checks';
 import type { SoakDeployment } from './soak-deployment';
 import { SOAK_PROCESS, type SoakMonitor } from './soak-monitor';
+import type { SeriesSummary } from './resource-samples';
 
 const DAY_MS = 86_400_000;
 const MIN_MS = 60_000;
@@ -145,9 +146,14 @@ function resourceRows({ monitor, rssSlopeMbPerDay }: SoakInput): Row[] {
     const slope = s.rssSlopeMbPerDay === undefined ? 'n/a' : `${s.rssSlopeMbPerDay.toFixed(2)} MB/day`;
     const fdSlope = s.fdsSlopePerDay === undefined ? 'n/a' : `${s.fdsSlopePerDay.toFixed(2)}/day`;
     // The V8 heap in use beside the RSS, printed: RSS also grows where V8 or malloc keep pages they no longer use.
-    const heap = s.heap
-      ? `; heap in use ${s.heap.firstMb.toFixed(0)} -> ${s.heap.lastMb.toFixed(0)} MB, trend ${s.heap.slopeMbPerDay === undefined ? 'n/a' : `${s.heap.slopeMbPerDay.toFixed(2)} MB/day`}`
-      : '';
+    const series = (label: string, x: SeriesSummary) =>
+      `${label} ${x.firstMb.toFixed(0)} -> ${x.lastMb.toFixed(0)} MB, trend ${x.slopeMbPerDay === undefined ? 'n/a' : `${x.slopeMbPerDay.toFixed(2)} MB/day`}`;
+    // And where the RSS is: the heap reserved, the external memory, the rest (malloc, worker threads, WebAssembly).
+    const heap = `${s.heap ? `; ${series('heap in use', s.heap)}` : ''}${
+      s.parts
+        ? ` (of the RSS: ${series('heap reserved', s.parts.heapTotal)}; ${series('external', s.parts.external)}; ${series('the rest', s.parts.rest)})`
+        : ''
+    }`;
     rows.push({
       check: `memory and descriptors flat: ${name}`,
       figure: `${s.lives} li${s.lives === 1 ? 'fe' : 'ves'}, the last of ${TREND_MIN_DAYS} days or more (else the longest) ${s.days.toFixed(1)} days: RSS ${s.rssFirstMb.toFixed(0)} -> ${s.rssLastMb.toFixed(0)} MB, trend ${slope} (at most ${rssSlopeMbPerDay})${heap}; fds ${s.fdsFirst} -> ${s.fdsLast} (max ${s.fdsMax}), trend ${fdSlope}${judged ? '' : unjudged}`,
