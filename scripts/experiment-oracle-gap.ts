@@ -119,8 +119,8 @@ function variantOptions(name: string): Partial<ReplayOptions> {
     case 'base':
     case 'issued':
     case 'own':
-    case 'issued+owed':
-    case 'own+owed':
+    case 'issued+blind':
+    case 'own+blind':
       return {};
     case 'slot5':
       return { slotMinutes: 5, horizonSlots: 288 };
