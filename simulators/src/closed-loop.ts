@@ -52,6 +52,8 @@ export interface ReplayOptions {
    * controllers do live, and plans start from it and hold the rebound to when they recover it).
    */
   owedUnreported?: boolean;
+  /** The planners weigh the PV forecast's 10 % and 90 % quantiles beside it (a two-stage plan, pv-scenarios.ts). */
+  pvScenarios?: boolean;
   /**
    * The Tempo colours of the replayed dates (issue 27 §6: every day was priced blue): the replay prices each day by its
    * colour; the planners know a day's colour from 11:00 the day before (RTE publishes it then), the bound all of them.
@@ -113,6 +115,7 @@ function replayIlot(
     ...(tempo ? { tempo } : {}),
     ...(options.oracleKnows ? { oracleKnows: options.oracleKnows } : {}),
     ...(options.owedUnreported ? { owedUnreported: true } : {}),
+    ...(options.pvScenarios ? { pvScenarios: true } : {}),
     ...whatTheFutureHolds(site, profiles, strategy, {
       ...options,
       stepMinutes: stepMs / MINUTE_MS,
