@@ -114,8 +114,8 @@ function replayIlot(
     ...(options.issuedPvForecasts ? { issuedPv: options.issuedPvForecasts } : {}),
     ...(tempo ? { tempo } : {}),
     ...(options.oracleKnows ? { oracleKnows: options.oracleKnows } : {}),
-    ...(options.owedUnreported ? { owedUnreported: true } : {}),
-    ...(options.pvScenarios ? { pvScenarios: true } : {}),
+    owedUnreported: options.owedUnreported,
+    pvScenarios: options.pvScenarios,
     ...whatTheFutureHolds(site, profiles, strategy, {
       ...options,
       stepMinutes: stepMs / MINUTE_MS,
