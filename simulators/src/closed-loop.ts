@@ -79,6 +79,11 @@ export function replay(
   return replayIlot(site, profiles, strategy, options);
 }
 
+/** The contractual reference the replay's effacement reports use, as the live ones do. */
+function referenceOptionsOf(site: Site, slotMinutes: number): ReferenceOptions {
+  return { timeZone: site.timezone, slotMinutes, ...REFERENCE_DEFAULTS, eventDays: new Set() };
+}
+
 function replayIlot(
   site: Site,
   profiles: ProfileTable | MeasuredHistory,
@@ -91,12 +96,7 @@ function replayIlot(
   const replanMs = (options.replanMinutes ?? options.stepMinutes ?? 5) * MINUTE_MS;
   const world = new IlotWorld(site, profiles, options.initialSocPct);
   const orders = options.effacements ?? [];
-  const referenceOptions: ReferenceOptions = {
-    timeZone: site.timezone,
-    slotMinutes,
-    ...REFERENCE_DEFAULTS,
-    eventDays: new Set(),
-  };
+  const referenceOptions = referenceOptionsOf(site, slotMinutes);
   const tempo = options.tempoColours;
   const meter = new ReplayMeter(site, world, orders, tempo && ((date) => tempo.get(date)));
   // The planner starts with the history a live îlot would have (a cold start is not what an operator runs).
