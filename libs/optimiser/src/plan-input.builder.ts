@@ -79,7 +79,7 @@ export function buildPlanInput(
       : {}),
     connection: site.connection,
     ...(settings.pvScenarios
-      ? { pvScenarios: pvScenariosOf(site, observations, pvs, externalUse, settings.slotMinutes) }
+      ? { pvScenarios: pvScenariosOf(site, observations, pvs, externalUse, slotStarts, now, settings.slotMinutes) }
       : {}),
     cyclingCostEurPerKWh: settings.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
