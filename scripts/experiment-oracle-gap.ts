@@ -48,6 +48,8 @@ async function main() {
       const strategy = name.startsWith('issued') || name.startsWith('own') ? 'optimised' : 'oracle-forecast';
       // ...+blind: the sheddable loads do not tell the planner what they owe (ReplayOptions.owedUnreported).
       const blind = name.endsWith('+blind');
+      // ...+scen: the plans weigh the PV forecast's quantiles (ReplayOptions.pvScenarios).
+      const scenarios = name.endsWith('+scen');
       const k = replay(site, profiles, strategy, {
         ...base,
         ...options,
@@ -55,6 +57,7 @@ async function main() {
         // oracle:pv, oracle:load (+issued: the PV it is not told comes from the issued forecast).
         ...(name.startsWith('oracle:') ? { oracleKnows: oracleKnowledge(name) } : {}),
         ...(blind ? { owedUnreported: true } : {}),
+        ...(scenarios ? { pvScenarios: true } : {}),
       });
       console.log(`${line(name, k)} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
       if (process.env.DAILY) console.log(`  daily EUR/stored/moved: ${daily(k).join(' | ')}`);
@@ -119,6 +122,8 @@ function variantOptions(name: string): Partial<ReplayOptions> {
     case 'base':
     case 'issued':
     case 'own':
+    case 'issued+scen':
+    case 'own+scen':
     case 'issued+blind':
     case 'own+blind':
       return {};

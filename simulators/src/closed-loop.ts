@@ -52,6 +52,8 @@ export interface ReplayOptions {
    * controllers do live, and plans start from it and hold the rebound to when they recover it).
    */
   owedUnreported?: boolean;
+  /** The planners weigh the PV forecast's 10 % and 90 % quantiles beside it (a two-stage plan, pv-scenarios.ts). */
+  pvScenarios?: boolean;
   /**
    * The Tempo colours of the replayed dates (issue 27 §6: every day was priced blue): the replay prices each day by its
    * colour; the planners know a day's colour from 11:00 the day before (RTE publishes it then), the bound all of them.
@@ -77,6 +79,11 @@ export function replay(
   return replayIlot(site, profiles, strategy, options);
 }
 
+/** The contractual reference the replay's effacement reports use, as the live ones do. */
+function referenceOptionsOf(site: Site, slotMinutes: number): ReferenceOptions {
+  return { timeZone: site.timezone, slotMinutes, ...REFERENCE_DEFAULTS, eventDays: new Set() };
+}
+
 function replayIlot(
   site: Site,
   profiles: ProfileTable | MeasuredHistory,
@@ -89,12 +96,7 @@ function replayIlot(
   const replanMs = (options.replanMinutes ?? options.stepMinutes ?? 5) * MINUTE_MS;
   const world = new IlotWorld(site, profiles, options.initialSocPct);
   const orders = options.effacements ?? [];
-  const referenceOptions: ReferenceOptions = {
-    timeZone: site.timezone,
-    slotMinutes,
-    ...REFERENCE_DEFAULTS,
-    eventDays: new Set(),
-  };
+  const referenceOptions = referenceOptionsOf(site, slotMinutes);
   const tempo = options.tempoColours;
   const meter = new ReplayMeter(site, world, orders, tempo && ((date) => tempo.get(date)));
   // The planner starts with the history a live îlot would have (a cold start is not what an operator runs).
@@ -112,7 +114,8 @@ function replayIlot(
     ...(options.issuedPvForecasts ? { issuedPv: options.issuedPvForecasts } : {}),
     ...(tempo ? { tempo } : {}),
     ...(options.oracleKnows ? { oracleKnows: options.oracleKnows } : {}),
-    ...(options.owedUnreported ? { owedUnreported: true } : {}),
+    owedUnreported: options.owedUnreported,
+    pvScenarios: options.pvScenarios,
     ...whatTheFutureHolds(site, profiles, strategy, {
       ...options,
       stepMinutes: stepMs / MINUTE_MS,

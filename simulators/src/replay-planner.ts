@@ -64,6 +64,8 @@ export class ReplayPlanner {
       oracleKnows?: readonly OracleKnowledge[];
       /** The sheddable loads' debts are not told to the planner (ReplayOptions.owedUnreported). */
       owedUnreported?: boolean;
+      /** Plans weigh the PV forecast's quantiles (ReplayOptions.pvScenarios). */
+      pvScenarios?: boolean;
       /** PV forecasts as they were issued: each plan has the newest out by its instant (forecastAsIssuedAt). */
       issuedPv?: IssuedPvForecast[];
       /** The Tempo colours of the replayed dates: each known to the planner from 11:00 local the day before. */
@@ -183,6 +185,7 @@ export class ReplayPlanner {
           slotMinutes: this.options.slotMinutes,
           horizonSlots: this.options.horizonSlots,
           cyclingCostEurPerKWh: PLAN_DEFAULTS.cyclingCostEurPerKWh,
+          ...(this.options.pvScenarios ? { pvScenarios: true } : {}),
           keepMs: PLAN_DEFAULTS.planKeepS * 1000,
           graceMs: this.options.graceMs,
         },

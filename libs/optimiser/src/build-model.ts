@@ -2,6 +2,7 @@ import { LpModel, LpModelBuilder } from './lp-model';
 import { addContractGuard } from './contract-guard';
 import { PLAN_DEFAULTS, type PlanEv, PlanInput, slotImportLimitW } from './plan-input';
 import type { ModelIndex, ModelParts } from './model-parts';
+import { mergeScenarios } from './scenario-model';
 import { storedEnergySegments } from './stored-energy-value';
 
 export type { ModelIndex, ModelParts } from './model-parts';
@@ -64,6 +65,22 @@ export interface BuiltModel {
  * effacement windows, a peak charge); last the energy balance and the contracted power of every slot.
  */
 export function buildModel(input: PlanInput): BuiltModel {
+  const scenarios = input.pvScenarios ?? [];
+  if (scenarios.length === 0) return buildOneModel(input);
+  // The PV forecast's other outcomes beside the central one (plan-input.ts pvScenarios): one plan for all of them.
+  const alone = { ...input, pvScenarios: undefined };
+  const centralProbability = 1 - scenarios.reduce((sum, s) => sum + s.probability, 0);
+  return mergeScenarios([
+    { ...buildOneModel(alone), probability: centralProbability },
+    ...scenarios.map((s) => ({
+      ...buildOneModel({ ...alone, pvs: alone.pvs.map((pv, p) => ({ ...pv, forecastW: s.forecastW[p] })) }),
+      probability: s.probability,
+    })),
+  ]);
+}
+
+/** The model of one forecast. */
+function buildOneModel(input: PlanInput): BuiltModel {
   const parts: ModelParts = {
     b: new LpModelBuilder(),
     input,

@@ -51,13 +51,20 @@ export function contractGuardOf(
 
 /** Share of the PV forecast lost on a dull day: 1 - (clearness at the guard's low quantile / mean clearness), in [0, 1]. */
 function pvDropShareOf(site: Site, observations: SiteObservations, slotMinutes: number): number {
+  return Math.min(Math.max(1 - clearnessRatio(site, observations, slotMinutes, 1 - GUARD_QUANTILE), 0), 1);
+}
+
+/**
+ * The past days' clearness at quantile `p` over their mean: what a forecast of the mean day is multiplied by for a day
+ * as dull (p low) or as bright (p high) as that quantile of the days measured. 1 with no day measured.
+ */
+export function clearnessRatio(site: Site, observations: SiteObservations, slotMinutes: number, p: number): number {
   const { array, peakW } = siteRooftop(site);
-  if (peakW <= 0) return 0;
+  if (peakW <= 0) return 1;
   const days = dailyClearness(observations.pvHistory ?? [], peakW, array, slotMinutes).sort((a, b) => a - b);
-  if (days.length === 0) return 0;
+  if (days.length === 0) return 1;
   const meanClearness = days.reduce((a, b) => a + b, 0) / days.length;
-  const low = quantileOfSorted(days, 1 - GUARD_QUANTILE);
-  return meanClearness > 0 ? Math.min(Math.max(1 - low / meanClearness, 0), 1) : 0;
+  return meanClearness > 0 ? Math.max(quantileOfSorted(days, p) / meanClearness, 0) : 1;
 }
 
 /** The site's PV as the forecasts model it: one typical rooftop at the site's location, with the arrays' total peak. */

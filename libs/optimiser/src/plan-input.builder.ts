@@ -4,6 +4,7 @@ import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
 import { consumptionForecastW, loadForecastW } from './load-forecast';
 import { calibratedPvShortfallW, pvForecasts, pvSourceOf } from './pv-plan';
 import { contractGuardOf, GUARD_QUANTILE } from './forecast-uncertainty';
+import { pvScenariosOf } from './pv-scenarios';
 import { planHorizonSlots } from './plan-horizon';
 import {
   ECOWATT_WINDOW_PREFIX,
@@ -22,6 +23,8 @@ export interface PlanSettings {
   slotMinutes: number;
   horizonSlots: number;
   cyclingCostEurPerKWh: number;
+  /** Plan over the PV forecast's quantiles too (pv-scenarios.ts: a two-stage plan), not its central forecast alone. */
+  pvScenarios?: boolean;
 }
 
 /** The planner's snapshot of the îlot: forecasts, prices, battery states. Pure: `now` is given. */
@@ -75,6 +78,9 @@ export function buildPlanInput(
       ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }
       : {}),
     connection: site.connection,
+    ...(settings.pvScenarios
+      ? { pvScenarios: pvScenariosOf(site, observations, pvs, externalUse, slotStarts, now, settings.slotMinutes) }
+      : {}),
     cyclingCostEurPerKWh: settings.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
   };

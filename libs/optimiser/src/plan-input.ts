@@ -135,6 +135,12 @@ export interface PlanInput {
    * 15-min means) rather than in each slot, when the slots are shorter (a replay's bound at its 5-min step).
    */
   contractIntervalMinutes?: number;
+  /**
+   * The PV forecast's other outcomes beside `pvs` (the central one), each with its probability (the central one has
+   * the rest): per array in `pvs`' order, the power per slot. Given, the plan is two-stage (scenario-model.ts): its
+   * expected cost over the outcomes, what it sends now the same for all of them.
+   */
+  pvScenarios?: Array<{ name: string; probability: number; forecastW: number[][] }>;
 }
 
 /**
