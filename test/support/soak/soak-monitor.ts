@@ -1,4 +1,5 @@
 import { Client, Pool } from 'pg';
+import { LEDGER_RUN_BUCKETS_S, LEDGER_RUN_METRIC } from '../../../apps/metrics/src/ledger/resident-ledger.job';
 import { ledgerNewestStep, sitesLedgerBehind, tableSizes } from './soak-checks';
 import { ProcessTrend } from './resource-samples';
 import { type AppName, APP_NAMES, sleep, type SoakDeployment } from './soak-deployment';
@@ -24,6 +25,16 @@ export const LEASE_COUNTERS = [
   'ilot_lease_renew_seconds_count',
   'ilot_lease_renew_seconds_bucket{le="1"}',
   'ilot_lease_renew_seconds_bucket{le="2.5"}',
+] as const;
+
+/**
+ * The metrics app's ledger job runs (ilot_resident_ledger_run_seconds, wall seconds), added up the same way: how many,
+ * how long in all, and how many within each bucket's bound (the soak judges the ledger's lag against them).
+ */
+export const LEDGER_COUNTERS = [
+  `${LEDGER_RUN_METRIC}_count`,
+  `${LEDGER_RUN_METRIC}_sum`,
+  ...LEDGER_RUN_BUCKETS_S.map((le) => `${LEDGER_RUN_METRIC}_bucket{le="${le}"}`),
 ] as const;
 
 const DAY_MS = 86_400_000;
@@ -144,11 +155,14 @@ export class SoakMonitor {
   private async scrape(extra: readonly string[]): Promise<Map<AppName, Map<string, number>>> {
     const pages = await Promise.all(
       APP_NAMES.map(async (name) => {
+        // The metrics app's page reads the database for every îlot: scraped with the heaps only, not every second.
         const counters = name.startsWith('ingester')
           ? INGEST_COUNTERS
           : name.startsWith('planner')
             ? LEASE_COUNTERS
-            : [];
+            : name === 'metrics' && extra.length > 0
+              ? LEDGER_COUNTERS
+              : [];
         if (counters.length + extra.length === 0) return undefined;
         // The longest stall since the page before, on every page: prom-client resets it at each scrape, so one not
         // read would be lost (regression: read every tenth sample only, the ingesters' and planners' pages of the
@@ -164,14 +178,14 @@ export class SoakMonitor {
     return new Map(pages.filter((page) => page !== undefined));
   }
 
-  /** Adds each counter's increase since the last scrape (ingesters', planners'); a counter lower than before is a restarted process's. */
+  /** Adds each counter's increase since the last scrape (ingesters', planners', the ledger job's); a counter lower than before is a restarted process's. */
   async scrapeIngesters(): Promise<void> {
     this.addIngestCounters(await this.scrape([]));
   }
 
   private addIngestCounters(scraped: ReadonlyMap<AppName, ReadonlyMap<string, number>>): void {
     for (const [name, values] of scraped)
-      for (const counter of [...INGEST_COUNTERS, ...LEASE_COUNTERS]) {
+      for (const counter of [...INGEST_COUNTERS, ...LEASE_COUNTERS, ...LEDGER_COUNTERS]) {
         const value = values.get(counter);
         if (value === undefined || Number.isNaN(value)) continue;
         const key = `${name} ${counter}`;

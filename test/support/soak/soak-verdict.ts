@@ -6,6 +6,7 @@ import type { ReportComparison } from './report-reference';
 import { commandsAfterValidity, planCoverage, rollupDifferences } from './soak-checks';
 import type { SoakDeployment } from './soak-deployment';
 import { SOAK_PROCESS, type SoakMonitor } from './soak-monitor';
+import { LEDGER_RUN_BUCKETS_S, LEDGER_RUN_METRIC } from '../../../apps/metrics/src/ledger/resident-ledger.job';
 import type { SeriesSummary } from './resource-samples';
 
 const DAY_MS = 86_400_000;
@@ -203,17 +204,24 @@ function databaseRows(input: SoakInput): Row[] {
       ok: undefined,
     });
   }
-  rows.push(ledgerRow(input));
+  rows.push(...ledgerRow(input));
   return rows;
 }
 
 /**
- * The job runs every ILOT_LEDGER_INTERVAL_S of real time in the metrics app and works a few seconds: on time is within
- * a step of the clock and its period and 10 s of work, real time (at 720x each real second is 12 simulated minutes).
- * Judged outside the faults that take the job away (the metrics app killed, the database restarted: from the fault to
- * its end and one more period and 10 s to catch up), which are printed beside.
+ * The job runs every ILOT_LEDGER_INTERVAL_S of real time in the metrics app, one run after the other: on time is the
+ * newest step of the site furthest behind beginning within two steps of the clock (a run writes up to the last
+ * quarter-hour: the step before it began up to two steps earlier), the period and a run of the job as long as the job itself says its
+ * runs were (the 95th percentile of ilot_resident_ledger_run_seconds, to its bucket's bound), real time (at 720x each
+ * real second is 12 simulated minutes). Regression (CI of 2026-12-07, a machine about three times slower than the session's:
+ * p95 167 min against 159): the bound counted one step where the newest step begins up to two before the clock, and held
+ * the runs to 10 s of work whatever the machine.
+ * How long runs take is judged apart, against the production period (ILOT_LEDGER_INTERVAL_S's default): a run longer
+ * than it would leave a production ledger behind. Judged outside the faults that take the job away (the metrics app
+ * killed, the database restarted: from the fault to its end and one more period and 10 s to catch up), which are
+ * printed beside.
  */
-function ledgerRow({ monitor, deployment, outcomes }: SoakInput): Row {
+function ledgerRow({ monitor, deployment, outcomes }: SoakInput): Row[] {
   const { ledgerIntervalS, speedup } = deployment.settings;
   const simAt = (realMs: number) =>
     deployment.clock.originSimMs + (realMs - deployment.clock.originRealMs) * deployment.clock.speedup;
@@ -228,17 +236,40 @@ function ledgerRow({ monitor, deployment, outcomes }: SoakInput): Row {
   const excluded = monitor.ledgerLag.filter((l) => during(l.atMs)).map((l) => l.lagMs);
   const lags = judged.sort((a, b) => a - b);
   const p95 = lags[Math.floor(lags.length * 0.95)] ?? NaN;
-  const boundMs = 15 * MIN_MS + (ledgerIntervalS + 10) * 1000 * speedup;
+  const runs = ledgerRuns(monitor.counters);
+  const boundMs = 2 * 15 * MIN_MS + (ledgerIntervalS + runs.p95S) * 1000 * speedup;
   const minutes = (ms: number) => (ms / MIN_MS).toFixed(0);
-  return {
-    check: 'the resident ledger job on time',
-    figure:
-      `lag behind the îlot clock of the site furthest behind: median ${minutes(lags[Math.floor(lags.length / 2)])} min, ` +
-      `p95 ${minutes(p95)} min (${(p95 / speedup / 1000).toFixed(1)} s real), max ${minutes(lags.at(-1) ?? NaN)} min simulated; ` +
-      `p95 at most ${minutes(boundMs)} (a step, and its period of ${ledgerIntervalS} s real with 10 s of work); ` +
-      `${excluded.length} of ${monitor.ledgerLag.length} samples while the metrics app or the database was away, not judged (max ${excluded.length ? minutes(Math.max(...excluded)) : 0} min)`,
-    ok: p95 <= boundMs,
-  };
+  return [
+    {
+      check: 'the resident ledger job on time',
+      figure:
+        `the îlot clock less the start of the newest step of the site furthest behind: median ${minutes(lags[Math.floor(lags.length / 2)])} min, ` +
+        `p95 ${minutes(p95)} min (${(p95 / speedup / 1000).toFixed(1)} s real), max ${minutes(lags.at(-1) ?? NaN)} min simulated; ` +
+        `p95 at most ${minutes(boundMs)} (two steps, and its period of ${ledgerIntervalS} s real with a run of ${runs.p95S} s); ` +
+        `${excluded.length} of ${monitor.ledgerLag.length} samples while the metrics app or the database was away, not judged (max ${excluded.length ? minutes(Math.max(...excluded)) : 0} min)`,
+      ok: p95 <= boundMs,
+    },
+    {
+      check: 'the resident ledger job’s runs',
+      figure:
+        `${runs.count} runs seen, mean ${runs.meanS.toFixed(2)} s, p95 at most ${runs.p95S} s real (its bucket); ` +
+        `at most ${LEDGER_PRODUCTION_PERIOD_S} s (the production period)`,
+      ok: runs.count > 0 && runs.p95S <= LEDGER_PRODUCTION_PERIOD_S,
+    },
+  ];
+}
+
+/** ILOT_LEDGER_INTERVAL_S's default (apps/metrics): a run must end within it. */
+const LEDGER_PRODUCTION_PERIOD_S = 60;
+
+/** The ledger job's runs from its histogram, added up across the metrics app's lives: the bucket bound of the 95th percentile. */
+export function ledgerRuns(counters: ReadonlyMap<string, number>): { count: number; meanS: number; p95S: number } {
+  const count = counters.get(`${LEDGER_RUN_METRIC}_count`) ?? 0;
+  const sumS = counters.get(`${LEDGER_RUN_METRIC}_sum`) ?? 0;
+  const p95S =
+    LEDGER_RUN_BUCKETS_S.find((le) => (counters.get(`${LEDGER_RUN_METRIC}_bucket{le="${le}"}`) ?? 0) >= 0.95 * count) ??
+    Infinity;
+  return { count, meanS: count ? sumS / count : NaN, p95S: count ? p95S : Infinity };
 }
 
 function reportRows({ reports }: SoakInput): Row[] {

@@ -1,12 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Clock } from '@ilot/domain';
-import { CLOCK } from '@ilot/runtime';
+import { CLOCK, METRICS_REGISTRY } from '@ilot/runtime';
+import { Histogram, type Registry } from 'prom-client';
 import { SiteScopes } from '@ilot/residents';
 import { DashboardDevicesSync } from './dashboard-devices.sync';
 import { PrivacyRetention } from '@ilot/residents';
 
 /** Injection token of the ledger's period, ms of wall time. */
 export const LEDGER_INTERVAL_MS = Symbol('LEDGER_INTERVAL_MS');
+
+/** The histogram of the job's runs, wall seconds (the soak judges the ledger's lag against it), and its buckets. */
+export const LEDGER_RUN_METRIC = 'ilot_resident_ledger_run_seconds';
+export const LEDGER_RUN_BUCKETS_S = [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120] as const;
 
 /**
  * Brings every îlot's resident ledger up to the îlot clock at start, then every period (and, first, the dashboards'
@@ -19,6 +24,7 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private readonly runSeconds: Histogram;
 
   constructor(
     private readonly scopes: SiteScopes,
@@ -26,7 +32,15 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
     private readonly retention: PrivacyRetention,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LEDGER_INTERVAL_MS) private readonly intervalMs: number,
-  ) {}
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.runSeconds = new Histogram({
+      name: LEDGER_RUN_METRIC,
+      help: 'How long a run of the residents’ ledger job took (the dashboards’ devices, the raw readings past consent, every îlot’s ledger), wall s; runs longer than ILOT_LEDGER_INTERVAL_S leave the ledger behind',
+      buckets: [...LEDGER_RUN_BUCKETS_S],
+      registers: [registry],
+    });
+  }
 
   onApplicationBootstrap(): void {
     this.schedule(0);
@@ -41,7 +55,11 @@ export class ResidentLedgerJob implements OnApplicationBootstrap, OnModuleDestro
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.run().finally(() => this.schedule(this.intervalMs));
+      const done = this.runSeconds.startTimer();
+      this.running = this.run().finally(() => {
+        done();
+        this.schedule(this.intervalMs);
+      });
     }, delayMs);
   }
 
