@@ -40,18 +40,32 @@ site="$root/sites/acc-demo.yaml"
 month=2026-11
 participants=$(awk '/^participants:/ { on = 1; next } /^[a-z]/ { on = 0 } on && /^  - id: / { print $3 }' "$site")
 
+# Waits for every job given; fails (the script stops) when one failed.
+wait_all() {
+  local failed=0
+  for job in "$@"; do wait "$job" || failed=1; done
+  return $failed
+}
+
 # Every report of the month, by the CLI of release $1 on database $2, into folder $3.
 reports() {
   local cli="node $1/dist/apps/cli/src/main.js" url=$2 out=$3
   mkdir -p "$out"
+  # Each report is its own CLI process, mostly starting up: three at a time (each checked below).
+  local jobs=()
   for p in $participants; do
     # The report's own instant of making is not a figure.
-    $cli report --site "$site" --participant "$p" --month $month --format json --database "$url" |
-      sed -E 's/"generatedAt": *"[^"]*"/"generatedAt":""/g' >"$out/report-$p.json"
+    ($cli report --site "$site" --participant "$p" --month $month --format json --database "$url" |
+      sed -E 's/"generatedAt": *"[^"]*"/"generatedAt":""/g' >"$out/report-$p.json") &
+    jobs+=($!)
+    ((${#jobs[@]} % 3)) || { wait_all "${jobs[@]}"; jobs=(); }
   done
   $cli open-data --site "$site" --from 2026-11-01T00:00:00+01:00 --to 2026-12-01T00:00:00+01:00 --format csv \
-    --out "$out/open-data.csv" --database "$url" >/dev/null
-  $cli acc statements --site "$site" --month $month --out "$out/statements" --database "$url" >/dev/null
+    --out "$out/open-data.csv" --database "$url" >/dev/null &
+  jobs+=($!)
+  $cli acc statements --site "$site" --month $month --out "$out/statements" --database "$url" >/dev/null &
+  jobs+=($!)
+  wait_all "${jobs[@]}"
   $cli acc export --site "$site" --month $month --out "$out/export.csv" --database "$url" >/dev/null
   # A report that says nothing proves nothing.
   if [ -n "$(find "$out" -type f -size -100c)" ]; then
