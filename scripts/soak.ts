@@ -92,7 +92,11 @@ async function main(): Promise<number> {
     await db.connect();
     const drained = await monitor.drain(db);
     await monitor.close();
+    const comparing = Date.now();
     const reports = await compareReports(deployment, startMs, endMs);
+    console.log(
+      `soak: ran ${((comparing - started) / 1000).toFixed(0)} s, its reports compared with a fault-free reference's in ${((Date.now() - comparing) / 1000).toFixed(0)} s`,
+    );
     const verdict = await judgeSoak({
       deployment,
       db,
