@@ -20,7 +20,7 @@ import { runChaos } from '../test/support/soak/chaos-runner';
 import { PublishedReadings } from '../test/support/soak/published';
 import { SoakDeployment } from '../test/support/soak/soak-deployment';
 import { SoakMonitor } from '../test/support/soak/soak-monitor';
-import { judgeSoak } from '../test/support/soak/soak-verdict';
+import { judgeSoak, TREND_MIN_DAYS } from '../test/support/soak/soak-verdict';
 import { compareReports } from '../test/support/soak/report-reference';
 
 const DAY_MS = 86_400_000;
@@ -57,12 +57,16 @@ function plan() {
     sites: settings.sites,
     spacingRealMs: env('SOAK_FAULT_SPACING_S', days <= 1 ? 10 : 20) * 1000,
     rounds: env('SOAK_ROUNDS', Math.ceil(days / 7)),
+    // Where lives can be judged (2 simulated days at least, their second half): the apps' faults first.
+    processFaultsFirst: days > 2 * TREND_MIN_DAYS,
   };
   const events = chaosSchedule(schedule);
   console.log(
     `soak: ${settings.sites} îlots (seed ${settings.seed}), ${days} simulated day(s) from ${settings.simStart} at ${speedup}x (${((days * DAY_MS) / speedup / 60_000).toFixed(1)} min), a reading every ${settings.periodSimMs / 60_000} simulated min per device`,
   );
-  console.log(`chaos schedule (seed ${settings.seed}), ${events.length} faults:`);
+  console.log(
+    `chaos schedule (seed ${settings.seed}), ${events.length} faults${schedule.processFaultsFirst ? ', the apps’ own first' : ''}:`,
+  );
   for (const line of describeSchedule(events, schedule)) console.log(line);
   return { settings, startMs, endMs, events };
 }

@@ -1,4 +1,4 @@
-import { CHAOS_KINDS, chaosSchedule, type ChaosOptions } from './support/soak/chaos-schedule';
+import { CHAOS_KINDS, chaosSchedule, type ChaosOptions, PROCESS_FAULTS } from './support/soak/chaos-schedule';
 
 const DAY_MS = 86_400_000;
 const base: ChaosOptions = {
@@ -43,5 +43,19 @@ describe('the soak’s chaos schedule (issue 30 §1)', () => {
       expect(e.downSimMs).toBeGreaterThan(base.leaseSimMs);
     for (const e of events) expect(e.target).toBeLessThan(e.kind === 'controller-offline' ? base.sites : 2);
     expect(new Set(events.filter((e) => e.kind === 'kill-ingester').map((e) => e.target))).toEqual(new Set([0, 1]));
+  });
+
+  it('with the apps’ faults first: the same faults at the same instants, every kill and pause before any other', () => {
+    const plain = chaosSchedule(base);
+    const events = chaosSchedule({ ...base, processFaultsFirst: true });
+    expect(events.map((e) => e.atMs)).toEqual(plain.map((e) => e.atMs));
+    const key = (e: { kind: string; target: number; downSimMs: number }) => `${e.kind} ${e.target} ${e.downSimMs}`;
+    expect(events.map(key).sort()).toEqual(plain.map(key).sort());
+    const lastProcess = events.findLastIndex((e) => PROCESS_FAULTS.has(e.kind));
+    const firstOther = events.findIndex((e) => !PROCESS_FAULTS.has(e.kind));
+    expect(lastProcess).toBe(firstOther - 1);
+    expect(firstOther).toBe(base.rounds * PROCESS_FAULTS.size);
+    // The apps' lives from the last of their faults on: over a third of the month, the life their memory is judged on.
+    expect(base.endMs - events[lastProcess].atMs).toBeGreaterThan((base.endMs - base.startMs) / 3);
   });
 });

@@ -39,7 +39,22 @@ export interface ChaosOptions {
   rounds: number;
   /** Real time between two faults at least, ms: a part has come back before the next one fails. */
   spacingRealMs: number;
+  /**
+   * The apps' own faults (kills, the pause) first, every round of them, then the others' (broker, database,
+   * controllers, hostile messages): each app then lives the rest of the run through the others' faults, one long life
+   * whose memory can be judged (a month's lives cut every few days were warm-up only: the run of 2026-12-07).
+   */
+  processFaultsFirst?: boolean;
 }
+
+/** The faults that end or stop an app's process (a new life of it begins). */
+export const PROCESS_FAULTS: ReadonlySet<ChaosKind> = new Set([
+  'kill-ingester',
+  'kill-planner',
+  'kill-api',
+  'kill-metrics',
+  'pause-planner',
+]);
 
 /**
  * A seeded chaos schedule: rounds in which every kind of fault happens once, in an order the seed shuffles, spread
@@ -65,7 +80,16 @@ export function chaosSchedule(options: ChaosOptions): ChaosEvent[] {
       events.push({ atMs, kind, target: targetOf(kind, options.sites, random), downSimMs: downtime(kind, options) });
     });
   }
-  return events;
+  return options.processFaultsFirst ? processFaultsFirst(events) : events;
+}
+
+/** The same faults at the same instants, the apps' own taking the first ones (in their order), the others' the rest. */
+function processFaultsFirst(events: readonly ChaosEvent[]): ChaosEvent[] {
+  const ordered = [
+    ...events.filter((e) => PROCESS_FAULTS.has(e.kind)),
+    ...events.filter((e) => !PROCESS_FAULTS.has(e.kind)),
+  ];
+  return ordered.map((e, k) => ({ ...e, atMs: events[k].atMs }));
 }
 
 function targetOf(kind: ChaosKind, sites: number, random: () => number): number {
