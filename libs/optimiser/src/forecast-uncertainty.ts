@@ -26,7 +26,8 @@ export function contractGuardOf(
   observations: SiteObservations,
   slotStarts: readonly Date[],
   pvs: PlanInput['pvs'],
-  slotMinutes: number,
+  /** The past days' clearness (pastClearness), measured once per plan. */
+  clearness: PastClearness | undefined,
   /** Per slot, the PV shortfall at the guard's quantile measured on a calibrated external forecast, where one planned it. */
   calibratedShortfallW: ReadonlyArray<number | undefined> = [],
 ): PlanInput['contractGuard'] {
@@ -39,7 +40,7 @@ export function contractGuardOf(
     [GUARD_QUANTILE],
   )?.get(GUARD_QUANTILE);
   if (!consumption) return undefined;
-  const pvDropShare = pvDropShareOf(site, observations, slotMinutes);
+  const pvDropShare = pvDropShareOf(clearness);
   return {
     extraImportW: slotStarts.map(
       (_, t) =>
@@ -50,21 +51,36 @@ export function contractGuardOf(
 }
 
 /** Share of the PV forecast lost on a dull day: 1 - (clearness at the guard's low quantile / mean clearness), in [0, 1]. */
-function pvDropShareOf(site: Site, observations: SiteObservations, slotMinutes: number): number {
-  return Math.min(Math.max(1 - clearnessRatio(site, observations, slotMinutes, 1 - GUARD_QUANTILE), 0), 1);
+function pvDropShareOf(clearness: PastClearness | undefined): number {
+  return Math.min(Math.max(1 - clearnessRatio(clearness, 1 - GUARD_QUANTILE), 0), 1);
+}
+
+/** The past days' clearness, sorted, and their mean: measured once per plan, read at each quantile the plan needs. */
+export interface PastClearness {
+  sortedDays: number[];
+  mean: number;
+}
+
+/** The clearness of each past day the PV history holds; undefined with no PV or no day measured. */
+export function pastClearness(
+  site: Site,
+  observations: SiteObservations,
+  slotMinutes: number,
+): PastClearness | undefined {
+  const { array, peakW } = siteRooftop(site);
+  if (peakW <= 0) return undefined;
+  const sortedDays = dailyClearness(observations.pvHistory ?? [], peakW, array, slotMinutes).sort((a, b) => a - b);
+  if (sortedDays.length === 0) return undefined;
+  return { sortedDays, mean: sortedDays.reduce((a, b) => a + b, 0) / sortedDays.length };
 }
 
 /**
  * The past days' clearness at quantile `p` over their mean: what a forecast of the mean day is multiplied by for a day
  * as dull (p low) or as bright (p high) as that quantile of the days measured. 1 with no day measured.
  */
-export function clearnessRatio(site: Site, observations: SiteObservations, slotMinutes: number, p: number): number {
-  const { array, peakW } = siteRooftop(site);
-  if (peakW <= 0) return 1;
-  const days = dailyClearness(observations.pvHistory ?? [], peakW, array, slotMinutes).sort((a, b) => a - b);
-  if (days.length === 0) return 1;
-  const meanClearness = days.reduce((a, b) => a + b, 0) / days.length;
-  return meanClearness > 0 ? Math.max(quantileOfSorted(days, p) / meanClearness, 0) : 1;
+export function clearnessRatio(clearness: PastClearness | undefined, p: number): number {
+  if (!clearness) return 1;
+  return clearness.mean > 0 ? Math.max(quantileOfSorted(clearness.sortedDays, p) / clearness.mean, 0) : 1;
 }
 
 /** The site's PV as the forecasts model it: one typical rooftop at the site's location, with the arrays' total peak. */

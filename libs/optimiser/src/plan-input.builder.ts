@@ -3,7 +3,7 @@ import type { PowerSample } from '@ilot/forecasting';
 import { consumptionWithoutPlannedEvs, plannedEvs } from './ev-plan';
 import { consumptionForecastW, loadForecastW } from './load-forecast';
 import { calibratedPvShortfallW, pvForecasts, pvSourceOf } from './pv-plan';
-import { contractGuardOf, GUARD_QUANTILE } from './forecast-uncertainty';
+import { contractGuardOf, GUARD_QUANTILE, pastClearness } from './forecast-uncertainty';
 import { pvScenariosOf } from './pv-scenarios';
 import { planHorizonSlots } from './plan-horizon';
 import {
@@ -50,6 +50,7 @@ export function buildPlanInput(
   const consumptionW = consumptionWithoutPlannedEvs(site, observations, evs, now, slotStarts, consumption.forecastW);
   const { pvs, externalSlots, externalUse } = pvForecasts(site, observations, now, slotStarts, settings.slotMinutes);
   const batteries = batteryStates(site, observations, excluded);
+  const clearness = pastClearness(site, observations, settings.slotMinutes);
 
   const input: PlanInput = {
     siteId: site.id,
@@ -66,7 +67,7 @@ export function buildPlanInput(
       observations,
       slotStarts,
       pvs,
-      settings.slotMinutes,
+      clearness,
       calibratedPvShortfallW(externalUse, slotStarts.length, 1 - GUARD_QUANTILE),
     ),
     forecastBasis: {
@@ -78,9 +79,7 @@ export function buildPlanInput(
       ? { peak: { eurPerKW: peakChargeEurPerKW(site)!, peakSoFarW: Math.max(observations.monthPeakImportW ?? 0, 0) } }
       : {}),
     connection: site.connection,
-    ...(settings.pvScenarios
-      ? { pvScenarios: pvScenariosOf(site, observations, pvs, externalUse, slotStarts, now, settings.slotMinutes) }
-      : {}),
+    ...(settings.pvScenarios ? { pvScenarios: pvScenariosOf(site, clearness, pvs, externalUse, slotStarts, now) } : {}),
     cyclingCostEurPerKWh: settings.cyclingCostEurPerKWh,
     importLimitPenaltyEurPerKWh: PLAN_DEFAULTS.importLimitPenaltyEurPerKWh,
   };

@@ -1,5 +1,6 @@
 import { devicesOfKind, loadSiteFile } from '@ilot/site';
 import { join } from 'node:path';
+import { pastClearness } from './forecast-uncertainty';
 import { pvScenariosOf, PV_SCENARIO_QUANTILES } from './pv-scenarios';
 
 const site = loadSiteFile(join(__dirname, '..', '..', '..', 'sites', 'demo.yaml'));
@@ -30,7 +31,7 @@ describe('pvScenariosOf: the PV forecast’s outcomes a two-stage plan weighs (i
       consumptionHistory: [],
       pvHistory: history([0.2, 0.5, 0.8, 1, 1, 0.9, 0.6]),
     };
-    const scenarios = pvScenariosOf(site, observations, pvs, new Map(), slotStarts, now, 15);
+    const scenarios = pvScenariosOf(site, pastClearness(site, observations, 15), pvs, new Map(), slotStarts, now);
     expect(scenarios.map((s) => [s.name, s.probability])).toEqual(
       PV_SCENARIO_QUANTILES.map((q) => [q.name, q.probability]),
     );
@@ -51,7 +52,14 @@ describe('pvScenariosOf: the PV forecast’s outcomes a two-stage plan weighs (i
 
   it('gives none where nothing measured spreads the forecast (no history): the central plan alone', () => {
     expect(
-      pvScenariosOf(site, { latest: new Map(), consumptionHistory: [] }, pvs, new Map(), slotStarts, now, 15),
+      pvScenariosOf(
+        site,
+        pastClearness(site, { latest: new Map(), consumptionHistory: [] }, 15),
+        pvs,
+        new Map(),
+        slotStarts,
+        now,
+      ),
     ).toEqual([]);
   });
 });

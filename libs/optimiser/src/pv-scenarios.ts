@@ -1,7 +1,7 @@
 import { EXTERNAL_NUDGE_PERSISTENCE_MS, pvResidualQuantileW } from '@ilot/forecasting';
 import { devicesOfKind, type Site } from '@ilot/site';
-import { clearnessRatio } from './forecast-uncertainty';
-import type { PlanInput, SiteObservations } from './plan-input';
+import { clearnessRatio, type PastClearness } from './forecast-uncertainty';
+import type { PlanInput } from './plan-input';
 import type { ExternalPvUse } from './pv-plan';
 
 /**
@@ -24,19 +24,19 @@ export const PV_SCENARIO_QUANTILES = [
  */
 export function pvScenariosOf(
   site: Site,
-  observations: SiteObservations,
+  /** The past days' clearness (pastClearness), measured once per plan. */
+  clearness: PastClearness | undefined,
   pvs: PlanInput['pvs'],
   externalUse: ReadonlyMap<string, ExternalPvUse>,
   slotStarts: readonly Date[],
   now: Date,
-  slotMinutes: number,
 ): NonNullable<PlanInput['pvScenarios']> {
   const spread = slotStarts.map(
     (start) => 1 - Math.exp(-Math.max(start.getTime() - now.getTime(), 0) / EXTERNAL_NUDGE_PERSISTENCE_MS),
   );
   const limits = new Map(devicesOfKind(site, 'pv').map((pv) => [pv.id, pv.inverterW ?? pv.peakW]));
   const scenarios = PV_SCENARIO_QUANTILES.map(({ name, p, probability }) => {
-    const ratio = clearnessRatio(site, observations, slotMinutes, p);
+    const ratio = clearnessRatio(clearness, p);
     const forecastW = pvs.map((pv) => {
       const use = externalUse.get(pv.id);
       const limitW = limits.get(pv.id) ?? Infinity;
