@@ -170,6 +170,17 @@ describe('Prometheus: config, alert rules, metrics and a real scrape', () => {
       500,
     );
     expect(Number(lag.value[1])).toBeLessThan(3600);
+    // And how long the job's runs take, the histogram an operator compares with its period.
+    const runs = await waitFor(
+      'the ledger job’s runs',
+      async () => (await query('ilot_resident_ledger_run_seconds_count >= 1')).at(0),
+      30_000,
+      500,
+    );
+    expect(Number(runs.value[1])).toBeGreaterThanOrEqual(1);
+    const meanRunS = await query('ilot_resident_ledger_run_seconds_sum / ilot_resident_ledger_run_seconds_count');
+    expect(Number(meanRunS[0].value[1])).toBeGreaterThan(0);
+    expect(Number(meanRunS[0].value[1])).toBeLessThan(60);
     // The rules are loaded: none of them fires on a healthy îlot.
     const rules = (await (await fetch(`http://127.0.0.1:${port}/api/v1/rules`)).json()) as {
       data: { groups: Array<{ rules: Array<{ name: string; state: string }> }> };
