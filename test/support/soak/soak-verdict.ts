@@ -212,7 +212,8 @@ function databaseRows(input: SoakInput): Row[] {
  * The job runs every ILOT_LEDGER_INTERVAL_S of real time in the metrics app, one run after the other: on time is the
  * newest step of the site furthest behind beginning within two steps of the clock (a run writes up to the last
  * quarter-hour: the step before it began up to two steps earlier), the period and a run of the job as long as the job itself says its
- * runs were (the 95th percentile of ilot_resident_ledger_run_seconds, to its bucket's bound), real time (at 720x each
+ * runs were (the 95th percentile of ilot_resident_ledger_run_seconds, to its bucket's bound) and its timer late by the
+ * metrics app's event-loop stalls (their 95th percentile), real time (at 720x each
  * real second is 12 simulated minutes). Regression (CI of 2026-12-07, a machine about three times slower than the session's:
  * p95 167 min against 159): the bound counted one step where the newest step begins up to two before the clock, and held
  * the runs to 10 s of work whatever the machine.
@@ -237,7 +238,10 @@ function ledgerRow({ monitor, deployment, outcomes }: SoakInput): Row[] {
   const lags = judged.sort((a, b) => a - b);
   const p95 = lags[Math.floor(lags.length * 0.95)] ?? NaN;
   const runs = ledgerRuns(monitor.counters);
-  const boundMs = 2 * 15 * MIN_MS + (ledgerIntervalS + runs.p95S) * 1000 * speedup;
+  // The period's timer fires late by the metrics app's event-loop stalls (their 95th percentile, real s).
+  const stalls = [...(monitor.eventLoopStalls.get('metrics') ?? [])].sort((a, b) => a - b);
+  const lateS = stalls[Math.floor(stalls.length * 0.95)] ?? 0;
+  const boundMs = 2 * 15 * MIN_MS + (ledgerIntervalS + runs.p95S + lateS) * 1000 * speedup;
   const minutes = (ms: number) => (ms / MIN_MS).toFixed(0);
   return [
     {
@@ -245,7 +249,7 @@ function ledgerRow({ monitor, deployment, outcomes }: SoakInput): Row[] {
       figure:
         `the îlot clock less the start of the newest step of the site furthest behind: median ${minutes(lags[Math.floor(lags.length / 2)])} min, ` +
         `p95 ${minutes(p95)} min (${(p95 / speedup / 1000).toFixed(1)} s real), max ${minutes(lags.at(-1) ?? NaN)} min simulated; ` +
-        `p95 at most ${minutes(boundMs)} (two steps, and its period of ${ledgerIntervalS} s real with a run of ${runs.p95S} s); ` +
+        `p95 at most ${minutes(boundMs)} (two steps, and its period of ${ledgerIntervalS} s real with a run of ${runs.p95S} s, its timer ${lateS.toFixed(2)} s late); ` +
         `${excluded.length} of ${monitor.ledgerLag.length} samples while the metrics app or the database was away, not judged (max ${excluded.length ? minutes(Math.max(...excluded)) : 0} min)`,
       ok: p95 <= boundMs,
     },
